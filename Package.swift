@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+// RMT — a Recurrent Memory Transformer in Swift on OpenBLAS.
+//
+// Layers (imports only point down):
+//   COpenBLAS → RMTKernels → RMTModel (+ RMTSafetensors) → RMTRecurrence → RMTData (+ RMTTokenizer)
+//   → RMTTraining → RMT (umbrella) → executables.
+import PackageDescription
+
+let package = Package(
+    name: "RMT",
+    products: [
+        .library(name: "RMT", targets: ["RMT"]),
+        .executable(name: "rmt-tool", targets: ["rmt-tool"]),
+        .executable(name: "rmt-ask", targets: ["rmt-ask"]),
+        .executable(name: "rmt-train", targets: ["rmt-train"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System OpenBLAS: module map includes <cblas.h> and links openblas.
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/COpenBLAS",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // Float32 kernels (GEMM, LayerNorm, GELU, softmax, embeddings) with plain-loop twins.
+        .target(name: "RMTKernels", dependencies: ["COpenBLAS"]),
+        // The safetensors file format: strict, validating reader and atomic writer.
+        .target(name: "RMTSafetensors"),
+        // BERT WordPiece tokenizer (Hugging Face `tokenizers` compatible), incremental.
+        .target(name: "RMTTokenizer"),
+        // BERT config, parameters, forward pass, Hugging Face checkpoint loading.
+        .target(name: "RMTModel", dependencies: ["RMTKernels", "RMTSafetensors", "RMTTokenizer"]),
+        // The umbrella library users import.
+        .target(name: "RMT", dependencies: ["RMTKernels", "RMTSafetensors", "RMTTokenizer", "RMTModel"]),
+
+        .executableTarget(name: "rmt-tool", dependencies: [
+            "RMT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "rmt-ask", dependencies: [
+            "RMT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "rmt-train", dependencies: [
+            "RMT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "RMTKernelsTests", dependencies: ["RMTKernels"]),
+        .testTarget(name: "RMTSafetensorsTests", dependencies: ["RMTSafetensors"]),
+        .testTarget(name: "RMTTokenizerTests", dependencies: ["RMTTokenizer"],
+                    resources: []),
+        .testTarget(name: "RMTModelTests", dependencies: ["RMTModel"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

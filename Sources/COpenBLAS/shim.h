@@ -1,0 +1,3 @@
+// COpenBLAS: the system OpenBLAS (Debian `libopenblas-dev`) seen from Swift.
+// Only the CBLAS interface and OpenBLAS's thread/core queries are used.
+#include <cblas.h>

@@ -1,0 +1,1 @@
+// BertConfig: Hugging Face BERT configuration (config.json).

@@ -1,0 +1,1 @@
+// Safetensors: reading and writing the safetensors tensor file format.

@@ -1,0 +1,1 @@
+// Vocabulary: a WordPiece vocabulary (vocab.txt), token <-> id.

@@ -1,0 +1,2 @@
+// rmt-ask: command-line entry point (work in progress).
+print("rmt-ask: not implemented yet")

@@ -1,0 +1,2 @@
+// rmt-tool: command-line entry point (work in progress).
+print("rmt-tool: not implemented yet")

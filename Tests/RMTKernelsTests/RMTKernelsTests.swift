@@ -1,0 +1,3 @@
+// Tests for RMTKernels.
+import Testing
+import RMTKernels

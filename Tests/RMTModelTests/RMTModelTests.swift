@@ -1,0 +1,3 @@
+// Tests for RMTModel.
+import Testing
+import RMTModel

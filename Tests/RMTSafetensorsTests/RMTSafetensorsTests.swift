@@ -1,0 +1,3 @@
+// Tests for RMTSafetensors.
+import Testing
+import RMTSafetensors

@@ -1,0 +1,3 @@
+// Tests for RMTTokenizer.
+import Testing
+import RMTTokenizer
