@@ -1,0 +1,12 @@
+// rmt-tool: utilities around the RMT library — tokenize, encode, inspect, bench.
+// Each subcommand lives in its own file; this file only lists them.
+import ArgumentParser
+
+@main
+struct RMTTool: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rmt-tool",
+        abstract: "Utilities for the Recurrent Memory Transformer: tokenize, encode, inspect, bench.",
+        subcommands: [Tokenize.self, BenchTokenizer.self]
+    )
+}

@@ -1,2 +1,0 @@
-// rmt-tool: command-line entry point (work in progress).
-print("rmt-tool: not implemented yet")
