@@ -1,3 +1,120 @@
-// Tests for RMTKernels.
+// Fast kernels held against their plain-loop twins (Reference.*) on seeded random inputs,
+// and the SIMD exp/erf against libm in double precision.
+import Foundation
 import Testing
 import RMTKernels
+
+/// Largest |a − b| over two equal-length buffers.
+func maxAbsDiff(_ a: FloatBuffer, _ b: FloatBuffer) -> Float {
+    precondition(a.count == b.count)
+    var m: Float = 0
+    for i in 0..<a.count { m = max(m, abs(a[i] - b[i])) }
+    return m
+}
+
+func randomBuffer(_ n: Int, seed: UInt64, std: Float = 1) -> FloatBuffer {
+    var rng = SplitMix64(seed: seed)
+    return FloatBuffer(rng.normals(n, std: std))
+}
+
+@Test func simdExpMatchesLibm() {
+    var worst: Double = 0
+    var x: Float = -87
+    while x < 88 {
+        let v = simdExp(Float8(repeating: x))[0]
+        let ref = Foundation.exp(Double(x))
+        worst = max(worst, abs(Double(v) - ref) / ref)
+        x += 0.0137
+    }
+    #expect(worst < 3e-7, "relative error \(worst)")
+    #expect(simdExp(Float8(repeating: -1e30))[0] == 0)
+    #expect(simdExp(Float8(repeating: -.greatestFiniteMagnitude))[3] == 0)
+    #expect(simdExp(Float8(repeating: 0))[0] == 1)
+}
+
+@Test func simdErfMatchesLibm() {
+    var worst: Double = 0
+    var x: Float = -6
+    while x < 6 {
+        worst = max(worst, abs(Double(simdErf(Float8(repeating: x))[0]) - Foundation.erf(Double(x))))
+        x += 0.00071
+    }
+    // A&S 7.1.26 is good to 1.5e-7; float32 evaluation adds a few ulps near |erf| ≈ 1.
+    #expect(worst < 6e-7, "abs error \(worst)")
+}
+
+@Test(arguments: [(1, 7, 5), (37, 64, 96), (130, 256, 1024)])
+func linearMatchesReference(rows: Int, inDim: Int, outDim: Int) {
+    let x = randomBuffer(rows * inDim, seed: 1)
+    let w = randomBuffer(outDim * inDim, seed: 2, std: 0.05)
+    let b = randomBuffer(outDim, seed: 3)
+    let fast = FloatBuffer(count: rows * outDim), ref = FloatBuffer(count: rows * outDim)
+    linearForward(out: fast.pointer, inp: x.pointer, weight: w.pointer, bias: b.pointer, rows: rows, inDim: inDim, outDim: outDim)
+    Reference.linearForward(out: ref.pointer, inp: x.pointer, weight: w.pointer, bias: b.pointer, rows: rows, inDim: inDim, outDim: outDim)
+    #expect(maxAbsDiff(fast, ref) < 1e-4)
+    linearForward(out: fast.pointer, inp: x.pointer, weight: w.pointer, bias: nil, rows: rows, inDim: inDim, outDim: outDim)
+    Reference.linearForward(out: ref.pointer, inp: x.pointer, weight: w.pointer, bias: nil, rows: rows, inDim: inDim, outDim: outDim)
+    #expect(maxAbsDiff(fast, ref) < 1e-4)
+}
+
+@Test(arguments: [(3, 5), (64, 32), (512, 384), (600, 1001)])
+func layerNormMatchesReference(rows: Int, channels: Int) {
+    let x = randomBuffer(rows * channels, seed: 4, std: 3)
+    for i in 0..<channels { x[i] += 100 }  // an offset row: the two-pass variance must cope
+    let w = randomBuffer(channels, seed: 5), b = randomBuffer(channels, seed: 6)
+    let fast = FloatBuffer(count: rows * channels), ref = FloatBuffer(count: rows * channels)
+    let m1 = FloatBuffer(count: rows), r1 = FloatBuffer(count: rows)
+    let m2 = FloatBuffer(count: rows), r2 = FloatBuffer(count: rows)
+    layerNormForward(out: fast.pointer, mean: m1.pointer, rstd: r1.pointer, inp: x.pointer, weight: w.pointer, bias: b.pointer, rows: rows, channels: channels, eps: 1e-12)
+    Reference.layerNormForward(out: ref.pointer, mean: m2.pointer, rstd: r2.pointer, inp: x.pointer, weight: w.pointer, bias: b.pointer, rows: rows, channels: channels, eps: 1e-12)
+    #expect(maxAbsDiff(fast, ref) < 2e-5)
+    #expect(maxAbsDiff(m1, m2) < 1e-4)
+    #expect(maxAbsDiff(r1, r2) < 1e-5)
+}
+
+@Test(arguments: [1, 7, 8, 1000, 70_001])
+func geluMatchesReference(count: Int) {
+    let x = randomBuffer(count, seed: 7, std: 3)
+    let fast = FloatBuffer(count: count), ref = FloatBuffer(count: count)
+    geluForward(out: fast.pointer, inp: x.pointer, count: count)
+    Reference.geluForward(out: ref.pointer, inp: x.pointer, count: count)
+    #expect(maxAbsDiff(fast, ref) < 2e-6)
+}
+
+@Test(arguments: [(1, 1), (5, 13), (64, 512), (300, 77)])
+func softmaxMatchesReference(rows: Int, cols: Int) {
+    let x = randomBuffer(rows * cols, seed: 8, std: 4)
+    let mask = FloatBuffer(count: cols)
+    for j in stride(from: 1, to: cols, by: 3) { mask[j] = -Float.greatestFiniteMagnitude }
+    for useMask in [false, true] {
+        let fast = FloatBuffer(x.array), ref = FloatBuffer(x.array)
+        softmaxForward(fast.pointer, additiveMask: useMask ? UnsafePointer(mask.pointer) : nil, rows: rows, cols: cols)
+        Reference.softmaxForward(ref.pointer, additiveMask: useMask ? UnsafePointer(mask.pointer) : nil, rows: rows, cols: cols)
+        #expect(maxAbsDiff(fast, ref) < 1e-6)
+        if useMask && cols > 1 { #expect(fast[1] == 0) }  // a masked key gets exactly zero weight
+    }
+}
+
+@Test(arguments: [(1, 5, 8, 2), (2, 33, 32, 4), (2, 64, 96, 3)])
+func attentionMatchesReference(batch: Int, seqLen: Int, channels: Int, heads: Int) {
+    let qkv = randomBuffer(batch * seqLen * 3 * channels, seed: 9)
+    let mask = FloatBuffer(count: batch * seqLen)
+    for t in (seqLen - 2)..<seqLen { mask[(batch - 1) * seqLen + t] = -Float.greatestFiniteMagnitude }
+    let o1 = FloatBuffer(count: batch * seqLen * channels), o2 = FloatBuffer(count: batch * seqLen * channels)
+    let p1 = FloatBuffer(count: batch * heads * seqLen * seqLen), p2 = FloatBuffer(count: batch * heads * seqLen * seqLen)
+    attentionForward(out: o1.pointer, probs: p1.pointer, qkv: qkv.pointer, additiveMask: mask.pointer, batch: batch, seqLen: seqLen, channels: channels, heads: heads)
+    Reference.attentionForward(out: o2.pointer, probs: p2.pointer, qkv: qkv.pointer, additiveMask: mask.pointer, batch: batch, seqLen: seqLen, channels: channels, heads: heads)
+    #expect(maxAbsDiff(o1, o2) < 2e-5)
+    #expect(maxAbsDiff(p1, p2) < 2e-6)
+}
+
+@Test func embeddingMatchesReference() {
+    let table = randomBuffer(50 * 16, seed: 10)
+    let ids: [Int32] = [0, 49, 3, 3, 17]
+    let fast = FloatBuffer(count: ids.count * 16), ref = FloatBuffer(count: ids.count * 16)
+    ids.withUnsafeBufferPointer { idp in
+        embeddingForward(out: fast.pointer, table: table.pointer, ids: idp.baseAddress!, count: ids.count, channels: 16)
+        Reference.embeddingForward(out: ref.pointer, table: table.pointer, ids: idp.baseAddress!, count: ids.count, channels: 16)
+    }
+    #expect(maxAbsDiff(fast, ref) == 0)
+}

@@ -1,0 +1,72 @@
+// VectorMath: SIMD exp and erf for the softmax and GELU kernels.
+//
+// expf and erff from libm are scalar calls (~4 ns each); a 512-token segment of the small
+// config needs millions of them. These are 8-lane versions built from + and * only:
+//  - exp: Cody–Waite range reduction and the Cephes degree-6 polynomial (≈1 ulp),
+//    flushing to exactly 0 below −87.3 so masked attention scores get zero weight.
+//  - erf: Abramowitz & Stegun 7.1.26 (max abs error 1.5e-7, the formula PyTorch's
+//    vectorised CPU erf uses).
+// Tests hold both against Foundation's double-precision exp/erf.
+
+public typealias Float8 = SIMD8<Float>
+
+/// e^x for 8 lanes. Exact 0 for x < −87.33; x is clamped above at 88.
+@inlinable @inline(__always)
+public func simdExp(_ x: Float8) -> Float8 {
+    let lowest: Float = -87.336_544
+    var v = x.clamped(lowerBound: Float8(repeating: lowest), upperBound: Float8(repeating: 88.0))
+    // n = round(v / ln 2) via the 1.5·2^23 trick: the integer lands in the low mantissa bits.
+    let magic = Float8(repeating: 12_582_912.0)
+    let shifted = v * 1.442_695_040_888_963_4 + magic
+    let n = shifted - magic
+    v = v - n * 0.693_359_375
+    v = v + n * 2.121_944_400_546_905_8e-4
+    let z = v * v
+    var p = Float8(repeating: 1.987_569_150_0e-4)
+    p = p * v + 1.398_199_950_7e-3
+    p = p * v + 8.333_451_907_3e-3
+    p = p * v + 4.166_579_589_4e-2
+    p = p * v + 1.666_666_545_9e-1
+    p = p * v + 5.000_000_120_1e-1
+    p = p * z + v + 1
+    // 2^n: integer n sits in the low bits of `shifted` (biased by 0x4B400000).
+    let nBits = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+    let scale = unsafeBitCast((nBits &+ 127) &<< 23, to: Float8.self)
+    var result = p * scale
+    result.replace(with: 0, where: x .< lowest)
+    return result
+}
+
+/// erf(x) for 8 lanes (Abramowitz & Stegun 7.1.26, |error| ≤ 1.5e-7).
+@inlinable @inline(__always)
+public func simdErf(_ x: Float8) -> Float8 {
+    let a = abs(x)
+    let t = 1 / (1 + 0.327_591_1 * a)
+    var p = Float8(repeating: 1.061_405_429)
+    p = p * t - 1.453_152_027
+    p = p * t + 1.421_413_741
+    p = p * t - 0.284_496_736
+    p = p * t + 0.254_829_592
+    p = p * t
+    let y = 1 - p * simdExp(-(a * a))
+    var r = y
+    r.replace(with: -y, where: x .< 0)
+    return r
+}
+
+@inlinable @inline(__always)
+func abs(_ x: Float8) -> Float8 {
+    unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: Float8.self)
+}
+
+/// Loads 8 floats starting at `p` (no alignment required).
+@inlinable @inline(__always)
+public func load8(_ p: UnsafePointer<Float>) -> Float8 {
+    UnsafeRawPointer(p).loadUnaligned(as: Float8.self)
+}
+
+/// Stores 8 floats starting at `p` (no alignment required).
+@inlinable @inline(__always)
+public func store8(_ v: Float8, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Float8.self)
+}
