@@ -1,0 +1,107 @@
+// BertActivations: every buffer the BERT forward pass writes, allocated once for a
+// capacity of (batch, seqLen) and reused for any smaller shape — so streaming millions
+// of tokens allocates nothing per segment.
+//
+// With `keepAllLayers` (training) each layer keeps its own buffers for the backward
+// pass; without it (inference) two layer slots are reused ping-pong style.
+// Size letters: B batch, T time (sequence), C hidden, F FFN, NH heads, L layers.
+import RMTKernels
+
+/// Buffers written by one encoder layer.
+public final class BertLayerActivations: @unchecked Sendable {
+    /// (B, T, 3C) packed [q | k | v] per position.
+    public let qkv: FloatBuffer
+    /// (B, NH, T, T) attention probabilities.
+    public let probs: FloatBuffer
+    /// (B, T, C) attention context (heads concatenated), before the output projection.
+    public let context: FloatBuffer
+    /// (B, T, C) input + attention projection: the input of the first LayerNorm.
+    public let attnResidual: FloatBuffer
+    /// (B, T, C) first LayerNorm output ("attention.output" in Hugging Face).
+    public let attnOut: FloatBuffer
+    /// (B, T) first LayerNorm mean and 1/std.
+    public let ln1Mean, ln1Rstd: FloatBuffer
+    /// (B, T, F) intermediate dense output, before GELU.
+    public let ffnPre: FloatBuffer
+    /// (B, T, F) after GELU ("intermediate" in Hugging Face).
+    public let ffnAct: FloatBuffer
+    /// (B, T, C) attnOut + FFN output: the input of the second LayerNorm.
+    public let ffnResidual: FloatBuffer
+    /// (B, T, C) layer output.
+    public let out: FloatBuffer
+    /// (B, T) second LayerNorm mean and 1/std.
+    public let ln2Mean, ln2Rstd: FloatBuffer
+
+    init(bt: Int, seqLen T: Int, batch B: Int, config: BertConfig) {
+        let C = config.hiddenSize, F = config.intermediateSize
+        qkv = FloatBuffer(count: bt * 3 * C)
+        probs = FloatBuffer(count: B * config.numAttentionHeads * T * T)
+        context = FloatBuffer(count: bt * C)
+        attnResidual = FloatBuffer(count: bt * C)
+        attnOut = FloatBuffer(count: bt * C)
+        ln1Mean = FloatBuffer(count: bt)
+        ln1Rstd = FloatBuffer(count: bt)
+        ffnPre = FloatBuffer(count: bt * F)
+        ffnAct = FloatBuffer(count: bt * F)
+        ffnResidual = FloatBuffer(count: bt * C)
+        out = FloatBuffer(count: bt * C)
+        ln2Mean = FloatBuffer(count: bt)
+        ln2Rstd = FloatBuffer(count: bt)
+    }
+}
+
+/// All forward-pass buffers for up to `batchCapacity` sequences of up to `seqCapacity` tokens.
+public final class BertActivations: @unchecked Sendable {
+    public let config: BertConfig
+    public let batchCapacity: Int
+    public let seqCapacity: Int
+    public let keepsAllLayers: Bool
+
+    /// (B, T, C) word embeddings of the input (gathered from the table, or written by the
+    /// caller — the recurrent memory replaces rows here).
+    public let wordEmbeddings: FloatBuffer
+    /// (B, T, C) word + position + token-type embeddings, before LayerNorm.
+    public let embeddingSum: FloatBuffer
+    /// (B, T, C) embedding LayerNorm output: the input of layer 0.
+    public let embeddingOut: FloatBuffer
+    /// (B, T) embedding LayerNorm mean and 1/std.
+    public let embMean, embRstd: FloatBuffer
+    /// (B, T) additive attention mask: 0 for a real token, −3.4e38 for padding.
+    public let additiveMask: FloatBuffer
+    /// (B, T) token ids, token-type ids and position ids of the last forward call.
+    public var tokenIDs: [Int32], tokenTypeIDs: [Int32], positionIDs: [Int32]
+    /// Per-layer buffers: L of them when keeping all layers, else 2 reused slots.
+    public let layerSlots: [BertLayerActivations]
+
+    /// Shape of the last forward call.
+    public internal(set) var batch = 0, seqLen = 0
+
+    public init(config: BertConfig, batchCapacity: Int, seqCapacity: Int, keepAllLayers: Bool) {
+        self.config = config
+        self.batchCapacity = batchCapacity
+        self.seqCapacity = seqCapacity
+        self.keepsAllLayers = keepAllLayers
+        let bt = batchCapacity * seqCapacity, C = config.hiddenSize
+        wordEmbeddings = FloatBuffer(count: bt * C)
+        embeddingSum = FloatBuffer(count: bt * C)
+        embeddingOut = FloatBuffer(count: bt * C)
+        embMean = FloatBuffer(count: bt)
+        embRstd = FloatBuffer(count: bt)
+        additiveMask = FloatBuffer(count: bt)
+        tokenIDs = Array(repeating: 0, count: bt)
+        tokenTypeIDs = Array(repeating: 0, count: bt)
+        positionIDs = Array(repeating: 0, count: bt)
+        let slots = keepAllLayers ? config.numHiddenLayers : min(2, config.numHiddenLayers)
+        layerSlots = (0..<slots).map { _ in
+            BertLayerActivations(bt: bt, seqLen: seqCapacity, batch: batchCapacity, config: config)
+        }
+    }
+
+    /// The buffers layer `l` writes.
+    public func layer(_ l: Int) -> BertLayerActivations { layerSlots[l % layerSlots.count] }
+
+    /// (B, T, C) output of the last layer after the last forward call.
+    public var lastHiddenState: UnsafeMutablePointer<Float> {
+        layer(config.numHiddenLayers - 1).out.pointer
+    }
+}

@@ -1,0 +1,158 @@
+// BertEncoder: the forward pass of Hugging Face `BertModel` (post-LN BERT) on the
+// project's kernels, in two steps so that the recurrent memory can step in between:
+//
+//   gatherWordEmbeddings   ids → acts.wordEmbeddings                 (B, T, C)
+//   [caller may overwrite rows of acts.wordEmbeddings, e.g. memory tokens]
+//   forward                + position + token type → LayerNorm → L × layer → (B, T, C)
+//
+// One layer: qkv = x·Wqkvᵀ; ctx = attention(qkv, mask); a = LN(x + ctx·Woᵀ);
+//            h = gelu(a·W1ᵀ); y = LN(a + h·W2ᵀ).   Dropout is not applied (eval mode).
+import RMTKernels
+
+/// A BERT encoder: configuration plus parameters (Hugging Face layout).
+public final class BertEncoder: @unchecked Sendable {
+    public let config: BertConfig
+    /// The flat parameter buffer; its layout may hold more than BERT (e.g. RMT tensors).
+    public let parameters: ParameterSet
+    /// Typed views into `parameters`.
+    public let weights: BertWeights
+
+    /// Wraps `parameters`, whose layout must contain the BERT tensors of `config`.
+    public init(config: BertConfig, parameters: ParameterSet) {
+        self.config = config
+        self.parameters = parameters
+        weights = BertWeights(layout: parameters.layout, base: parameters.storage.pointer,
+                              layers: config.numHiddenLayers)
+    }
+
+    /// A randomly initialised encoder (seeded).
+    public convenience init(config: BertConfig, seed: UInt64, pooler: Bool = false) {
+        let params = ParameterSet(layout: .bert(config, pooler: pooler))
+        params.initializeBert(seed: seed)
+        self.init(config: config, parameters: params)
+    }
+
+    /// Checks shapes and id ranges of a forward call.
+    func check(_ acts: BertActivations, ids: [Int32], batch B: Int, seqLen T: Int) throws {
+        guard B >= 1, T >= 1, B <= acts.batchCapacity, T <= acts.seqCapacity else {
+            throw ModelError("forward", "batch \(B) × length \(T) exceeds the activation capacity \(acts.batchCapacity) × \(acts.seqCapacity)")
+        }
+        guard T <= config.maxPositionEmbeddings else {
+            throw ModelError("forward", "sequence length \(T) exceeds max_position_embeddings \(config.maxPositionEmbeddings)")
+        }
+        guard ids.count == B * T else { throw ModelError("forward", "expected \(B * T) token ids, got \(ids.count)") }
+        if let bad = ids.first(where: { $0 < 0 || Int($0) >= config.vocabSize }) {
+            throw ModelError("forward", "token id \(bad) is outside the vocabulary (size \(config.vocabSize))")
+        }
+    }
+
+    /// Step 1: acts.wordEmbeddings[b, t, :] = word_embeddings[ids[b, t], :].
+    /// - Parameter ids: (B, T) token ids, row-major.
+    public func gatherWordEmbeddings(_ acts: BertActivations, ids: [Int32], batch B: Int, seqLen T: Int) throws {
+        try check(acts, ids: ids, batch: B, seqLen: T)
+        ids.withUnsafeBufferPointer { p in
+            embeddingForward(out: acts.wordEmbeddings.pointer, table: weights.wordEmbeddings,
+                             ids: p.baseAddress!, count: B * T, channels: config.hiddenSize)
+        }
+        for i in 0..<(B * T) { acts.tokenIDs[i] = ids[i] }
+        acts.batch = B
+        acts.seqLen = T
+    }
+
+    /// Step 2: the encoder from the word embeddings already in `acts` to the last hidden state.
+    /// - Parameters:
+    ///   - attentionMask: (B, T) with 1 for real tokens and 0 for padding; nil = all real.
+    ///   - tokenTypeIDs: (B, T); nil = all 0.
+    ///   - positionIDs: (B, T); nil = 0..<T for every sequence.
+    /// - Returns: pointer to the (B, T, C) last hidden state inside `acts`.
+    @discardableResult
+    public func forward(_ acts: BertActivations, attentionMask: [Int32]? = nil, tokenTypeIDs: [Int32]? = nil,
+                        positionIDs: [Int32]? = nil) throws -> UnsafeMutablePointer<Float> {
+        let B = acts.batch, T = acts.seqLen, C = config.hiddenSize, F = config.intermediateSize
+        let NH = config.numAttentionHeads, BT = B * T
+        guard BT > 0 else { throw ModelError("forward", "gatherWordEmbeddings must be called first") }
+        for (name, v, limit) in [("attention mask", attentionMask, 2), ("token type ids", tokenTypeIDs, config.typeVocabSize),
+                                 ("position ids", positionIDs, config.maxPositionEmbeddings)] {
+            guard let v else { continue }
+            guard v.count == BT else { throw ModelError("forward", "expected \(BT) \(name), got \(v.count)") }
+            if let bad = v.first(where: { $0 < 0 || Int($0) >= limit }) {
+                throw ModelError("forward", "\(name) value \(bad) is out of range 0..<\(limit)")
+            }
+        }
+        for i in 0..<BT {
+            acts.tokenTypeIDs[i] = tokenTypeIDs?[i] ?? 0
+            acts.positionIDs[i] = positionIDs?[i] ?? Int32(i % T)
+            acts.additiveMask[i] = (attentionMask?[i] ?? 1) == 1 ? 0 : -Float.greatestFiniteMagnitude
+        }
+
+        // Embeddings: word (already gathered) + position + token type, then LayerNorm.
+        acts.embeddingSum.pointer.update(from: acts.wordEmbeddings.pointer, count: BT * C)
+        acts.positionIDs.withUnsafeBufferPointer { p in
+            embeddingAccumulate(out: acts.embeddingSum.pointer, table: weights.positionEmbeddings,
+                                ids: p.baseAddress!, count: BT, channels: C)
+        }
+        acts.tokenTypeIDs.withUnsafeBufferPointer { p in
+            embeddingAccumulate(out: acts.embeddingSum.pointer, table: weights.tokenTypeEmbeddings,
+                                ids: p.baseAddress!, count: BT, channels: C)
+        }
+        layerNormForward(out: acts.embeddingOut.pointer, mean: acts.embMean.pointer, rstd: acts.embRstd.pointer,
+                         inp: acts.embeddingSum.pointer, weight: weights.embLNWeight, bias: weights.embLNBias,
+                         rows: BT, channels: C, eps: config.layerNormEps)
+
+        var x = UnsafePointer(acts.embeddingOut.pointer)
+        for l in 0..<config.numHiddenLayers {
+            let w = weights.layers[l], a = acts.layer(l)
+            linearForward(out: a.qkv.pointer, inp: x, weight: w.qkvWeight, bias: w.qkvBias,
+                          rows: BT, inDim: C, outDim: 3 * C)
+            attentionForward(out: a.context.pointer, probs: a.probs.pointer, qkv: a.qkv.pointer,
+                             additiveMask: attentionMask == nil ? nil : acts.additiveMask.pointer,
+                             batch: B, seqLen: T, channels: C, heads: NH)
+            linearForward(out: a.attnResidual.pointer, inp: a.context.pointer, weight: w.attnOutWeight,
+                          bias: w.attnOutBias, rows: BT, inDim: C, outDim: C)
+            addForward(out: a.attnResidual.pointer, a: a.attnResidual.pointer, b: x, count: BT * C)
+            layerNormForward(out: a.attnOut.pointer, mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer,
+                             inp: a.attnResidual.pointer, weight: w.ln1Weight, bias: w.ln1Bias,
+                             rows: BT, channels: C, eps: config.layerNormEps)
+            linearForward(out: a.ffnPre.pointer, inp: a.attnOut.pointer, weight: w.ffnInWeight, bias: w.ffnInBias,
+                          rows: BT, inDim: C, outDim: F)
+            geluForward(out: a.ffnAct.pointer, inp: a.ffnPre.pointer, count: BT * F)
+            linearForward(out: a.ffnResidual.pointer, inp: a.ffnAct.pointer, weight: w.ffnOutWeight,
+                          bias: w.ffnOutBias, rows: BT, inDim: F, outDim: C)
+            addForward(out: a.ffnResidual.pointer, a: a.ffnResidual.pointer, b: a.attnOut.pointer, count: BT * C)
+            layerNormForward(out: a.out.pointer, mean: a.ln2Mean.pointer, rstd: a.ln2Rstd.pointer,
+                             inp: a.ffnResidual.pointer, weight: w.ln2Weight, bias: w.ln2Bias,
+                             rows: BT, channels: C, eps: config.layerNormEps)
+            x = UnsafePointer(a.out.pointer)
+        }
+        return acts.lastHiddenState
+    }
+
+    /// Convenience: ids → last hidden state (B, T, C) as an array, with fresh activations.
+    public func encode(ids: [Int32], batch B: Int = 1, attentionMask: [Int32]? = nil,
+                       tokenTypeIDs: [Int32]? = nil) throws -> [Float] {
+        let T = ids.count / max(B, 1)
+        let acts = BertActivations(config: config, batchCapacity: B, seqCapacity: T, keepAllLayers: false)
+        try gatherWordEmbeddings(acts, ids: ids, batch: B, seqLen: T)
+        let out = try forward(acts, attentionMask: attentionMask, tokenTypeIDs: tokenTypeIDs)
+        return Array(UnsafeBufferPointer(start: out, count: B * T * config.hiddenSize))
+    }
+
+    /// Hugging Face pooler: tanh(W·h[CLS] + b) for each sequence. nil without pooler weights.
+    /// - Returns: (B, C).
+    public func pooledOutput(_ acts: BertActivations) -> [Float]? {
+        guard let pw = weights.poolerWeight, let pb = weights.poolerBias else { return nil }
+        let B = acts.batch, T = acts.seqLen, C = config.hiddenSize
+        var cls = [Float](repeating: 0, count: B * C), out = [Float](repeating: 0, count: B * C)
+        for b in 0..<B { for c in 0..<C { cls[b * C + c] = acts.lastHiddenState[b * T * C + c] } }
+        linearForward(out: &out, inp: cls, weight: pw, bias: pb, rows: B, inDim: C, outDim: C)
+        return out.map { Float(_tanh(Double($0))) }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+func _tanh(_ x: Double) -> Double { Glibc.tanh(x) }
+#elseif canImport(Darwin)
+import Darwin
+func _tanh(_ x: Double) -> Double { Darwin.tanh(x) }
+#endif

@@ -1,0 +1,107 @@
+// The BERT forward pass against Hugging Face `transformers`: a random tiny model with
+// its layer-0 intermediates (Fixtures/tiny-bert, ≤ 1e-5) and the pretrained
+// all-MiniLM-L6-v2 (Fixtures/minilm, ≤ 2e-4), tokenizer included.
+import Foundation
+import Testing
+import RMTKernels
+import RMTModel
+import RMTSafetensors
+import RMTTokenizer
+
+@Test func tinyBertMatchesTransformersLayerByLayer() throws {
+    let dir = fixture("tiny-bert")
+    let config = try BertConfig.load(contentsOf: dir.appendingPathComponent("config.json"))
+    let params = ParameterSet(layout: .bert(config, pooler: true))
+    try params.load(from: SafetensorsFile(contentsOf: dir.appendingPathComponent("model.safetensors")))
+    let encoder = BertEncoder(config: config, parameters: params)
+    let ref = try SafetensorsFile(contentsOf: dir.appendingPathComponent("reference.safetensors"))
+    let shape = try #require(ref.info("input_ids")?.shape)
+    let (B, T) = (shape[0], shape[1])
+    let ids = try ref.int64s("input_ids").map { Int32($0) }
+    let mask = try ref.int64s("attention_mask").map { Int32($0) }
+    let types = try ref.int64s("token_type_ids").map { Int32($0) }
+
+    let acts = BertActivations(config: config, batchCapacity: B, seqCapacity: T, keepAllLayers: true)
+    try encoder.gatherWordEmbeddings(acts, ids: ids, batch: B, seqLen: T)
+    try encoder.forward(acts, attentionMask: mask, tokenTypeIDs: types)
+
+    let l0 = acts.layer(0)
+    let checks: [(String, UnsafeMutablePointer<Float>)] = [
+        ("embeddings", acts.embeddingOut.pointer),
+        ("layer0.attention_probs", l0.probs.pointer),
+        ("layer0.context", l0.context.pointer),
+        ("layer0.attention_output", l0.attnOut.pointer),
+        ("layer0.intermediate", l0.ffnAct.pointer),
+        ("layer0.output", l0.out.pointer),
+        ("last_hidden_state", acts.lastHiddenState),
+    ]
+    for (name, ours) in checks {
+        let expected = try ref.floats(name)
+        let diff = maxAbsDiff(ours, expected)
+        #expect(diff <= 1e-5, "\(name): max |Δ| = \(diff)")
+    }
+    let pooled = try #require(encoder.pooledOutput(acts))
+    #expect(maxAbsDiff(pooled, try ref.floats("pooler_output")) <= 1e-5)
+}
+
+@Test func inferenceSlotsGiveTheSameOutputAsKeepingAllLayers() throws {
+    let config = BertConfig(vocabSize: 50, hiddenSize: 24, numHiddenLayers: 3, numAttentionHeads: 3, intermediateSize: 40)
+    let encoder = BertEncoder(config: config, seed: 7)
+    var rng = SplitMix64(seed: 3)
+    let ids = (0..<20).map { _ in Int32(rng.next() % 50) }
+    var outputs: [[Float]] = []
+    for keep in [true, false] {
+        let acts = BertActivations(config: config, batchCapacity: 2, seqCapacity: 16, keepAllLayers: keep)
+        try encoder.gatherWordEmbeddings(acts, ids: ids, batch: 2, seqLen: 10)
+        let out = try encoder.forward(acts)
+        outputs.append(Array(UnsafeBufferPointer(start: out, count: 20 * 24)))
+    }
+    #expect(outputs[0] == outputs[1])
+}
+
+@Test func forwardRejectsBadInputsWithOneLineErrors() throws {
+    let config = BertConfig(vocabSize: 50, hiddenSize: 8, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 16,
+                            maxPositionEmbeddings: 8)
+    let encoder = BertEncoder(config: config, seed: 1)
+    let acts = BertActivations(config: config, batchCapacity: 1, seqCapacity: 8, keepAllLayers: false)
+    #expect(throws: ModelError.self) { try encoder.gatherWordEmbeddings(acts, ids: [1, 2, 50], batch: 1, seqLen: 3) }
+    #expect(throws: ModelError.self) { try encoder.gatherWordEmbeddings(acts, ids: [Int32](repeating: 1, count: 9), batch: 1, seqLen: 9) }
+    #expect(throws: ModelError.self) { try encoder.gatherWordEmbeddings(acts, ids: [-1], batch: 1, seqLen: 1) }
+    try encoder.gatherWordEmbeddings(acts, ids: [1, 2, 3], batch: 1, seqLen: 3)
+    #expect(throws: ModelError.self) { try encoder.forward(acts, tokenTypeIDs: [0, 1, 2]) }
+    #expect(throws: ModelError.self) { try encoder.forward(acts, attentionMask: [1, 1]) }
+}
+
+@Test(.enabled(if: MiniLM.available || MiniLM.required, "MiniLM not downloaded: run Scripts/fetch-minilm.sh"))
+func miniLMMatchesTransformers() throws {
+    #expect(MiniLM.available, "RMT_REQUIRE_MINILM=1 but \(MiniLM.directory.path) has no model")
+    let checkpoint = try BertCheckpoint.load(directory: MiniLM.directory)
+    let ref = try SafetensorsFile(contentsOf: fixture("minilm/reference.safetensors"))
+    let cases = Int(ref.metadata["cases"] ?? "0") ?? 0
+    #expect(cases >= 4)
+    let texts = [
+        "The quick brown fox jumps over the lazy dog.",
+        "Mary moved to the bathroom. Where is Mary?",
+        "Émilie's café served crème brûlée — 3.14 euros!",
+    ]
+    let vocab = checkpoint.tokenizer.vocabulary
+    for i in 0..<cases {
+        let ids = try ref.int64s("input_ids.\(i)").map { Int32($0) }
+        if i < texts.count {  // the tokenizer reproduces Hugging Face's ids, [CLS] and [SEP] included
+            let ours = [vocab.clsID!] + checkpoint.tokenizer.encode(texts[i]) + [vocab.sepID!]
+            #expect(ours == ids, "case \(i)")
+        }
+        let hidden = try checkpoint.encoder.encode(ids: ids)
+        let diff = maxAbsDiff(hidden, try ref.floats("last_hidden_state.\(i)"))
+        #expect(diff <= 2e-4, "case \(i): max |Δ| = \(diff)")
+    }
+    let bIDs = try ref.int64s("batch.input_ids").map { Int32($0) }
+    let bMask = try ref.int64s("batch.attention_mask").map { Int32($0) }
+    let hidden = try checkpoint.encoder.encode(ids: bIDs, batch: 2, attentionMask: bMask)
+    let expected = try ref.floats("batch.last_hidden_state")
+    var worst: Float = 0  // compare real tokens only (padding rows are not meaningful outputs)
+    for i in 0..<bMask.count where bMask[i] == 1 {
+        for c in 0..<384 { worst = max(worst, abs(hidden[i * 384 + c] - expected[i * 384 + c])) }
+    }
+    #expect(worst <= 2e-4, "padded batch: max |Δ| = \(worst)")
+}

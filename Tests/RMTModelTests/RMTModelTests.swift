@@ -1,3 +1,0 @@
-// Tests for RMTModel.
-import Testing
-import RMTModel
