@@ -32,8 +32,10 @@ let package = Package(
         .target(name: "RMTTokenizer"),
         // BERT config, parameters, forward pass, Hugging Face checkpoint loading.
         .target(name: "RMTModel", dependencies: ["RMTKernels", "RMTSafetensors", "RMTTokenizer"]),
+        // The recurrent memory: segments, memory state, question layout, streaming answers.
+        .target(name: "RMTRecurrence", dependencies: ["RMTModel", "RMTTokenizer", "RMTSafetensors"]),
         // The umbrella library users import.
-        .target(name: "RMT", dependencies: ["RMTKernels", "RMTSafetensors", "RMTTokenizer", "RMTModel"]),
+        .target(name: "RMT", dependencies: ["RMTKernels", "RMTSafetensors", "RMTTokenizer", "RMTModel", "RMTRecurrence"]),
 
         .executableTarget(name: "rmt-tool", dependencies: [
             "RMT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "RMTTokenizerTests", dependencies: ["RMTTokenizer"],
                     resources: []),
         .testTarget(name: "RMTModelTests", dependencies: ["RMTModel"]),
+        .testTarget(name: "RMTRecurrenceTests", dependencies: ["RMTRecurrence"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,3 +5,4 @@
 @_exported import RMTModel
 @_exported import RMTSafetensors
 @_exported import RMTTokenizer
+@_exported import RMTRecurrence

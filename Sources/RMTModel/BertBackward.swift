@@ -1,0 +1,117 @@
+// BertBackward: the backward pass of BertEncoder.forward — the forward list reversed,
+// one kernel backward per forward kernel (llm.c style). Gradients ADD into `grads`
+// (same layout as the parameters), so several segments or sequences accumulate.
+//
+// The gradient with respect to the word-embedding rows is returned, not scattered: the
+// recurrence takes the memory rows from it and scatters only the real token rows into
+// the embedding table (`scatterWordEmbeddingGradients`).
+import RMTKernels
+
+/// Scratch buffers for one backward pass, allocated once for a capacity (B, T).
+public final class BertGradientScratch: @unchecked Sendable {
+    /// (B, T, C) gradient flowing down the residual stream.
+    public let dResidual: FloatBuffer
+    /// (B, T, C) gradients of the two LayerNorm inputs and of the attention context.
+    public let dLNInput, dAttnOut, dContext: FloatBuffer
+    /// (B, T, F) gradients of the GELU output and input.
+    public let dFFNAct, dFFNPre: FloatBuffer
+    /// (B, T, 3C) gradient of the packed q, k, v.
+    public let dQKV: FloatBuffer
+    /// (B, NH, T, T) gradient of the attention probabilities (scratch).
+    public let dProbs: FloatBuffer
+
+    public init(config: BertConfig, batchCapacity B: Int, seqCapacity T: Int) {
+        let bt = B * T, C = config.hiddenSize, F = config.intermediateSize
+        dResidual = FloatBuffer(count: bt * C)
+        dLNInput = FloatBuffer(count: bt * C)
+        dAttnOut = FloatBuffer(count: bt * C)
+        dContext = FloatBuffer(count: bt * C)
+        dFFNAct = FloatBuffer(count: bt * F)
+        dFFNPre = FloatBuffer(count: bt * F)
+        dQKV = FloatBuffer(count: bt * 3 * C)
+        dProbs = FloatBuffer(count: B * config.numAttentionHeads * T * T)
+    }
+}
+
+extension BertEncoder {
+    /// Back-propagates `dHidden` (B, T, C) — the gradient of the loss with respect to the
+    /// last hidden state of the forward call recorded in `acts` — into `grads` and
+    /// `dWordEmbeddings` (B, T, C, overwritten).
+    /// - Precondition: `acts` keeps all layers and holds that forward call.
+    public func backward(_ acts: BertActivations, dHidden: UnsafePointer<Float>, grads: ParameterSet,
+                         scratch s: BertGradientScratch, dWordEmbeddings: UnsafeMutablePointer<Float>) {
+        precondition(acts.keepsAllLayers, "backward needs activations that keep every layer")
+        let B = acts.batch, T = acts.seqLen, C = config.hiddenSize, F = config.intermediateSize
+        let NH = config.numAttentionHeads, BT = B * T, L = config.numHiddenLayers
+        let w = weights
+        let g = BertWeights(layout: grads.layout, base: grads.storage.pointer, layers: L)
+        let mask: UnsafePointer<Float>? = UnsafePointer(acts.additiveMask.pointer)
+        let dx = s.dResidual.pointer
+        dx.update(from: dHidden, count: BT * C)
+
+        for l in stride(from: L - 1, through: 0, by: -1) {
+            let a = acts.layer(l), lw = w.layers[l], lg = g.layers[l]
+            let x = l == 0 ? acts.embeddingOut.pointer : acts.layer(l - 1).out.pointer
+            // y = LN2(ffnResidual); ffnResidual = attnOut + ffnOut
+            s.dLNInput.zero()
+            layerNormBackward(dinp: s.dLNInput.pointer, dweight: lg.ln2Weight, dbias: lg.ln2Bias, dout: dx,
+                              inp: a.ffnResidual.pointer, weight: lw.ln2Weight, mean: a.ln2Mean.pointer,
+                              rstd: a.ln2Rstd.pointer, rows: BT, channels: C)
+            s.dAttnOut.pointer.update(from: s.dLNInput.pointer, count: BT * C)  // residual branch
+            s.dFFNAct.zero()
+            linearBackward(dinp: s.dFFNAct.pointer, dweight: lg.ffnOutWeight, dbias: lg.ffnOutBias,
+                           dout: s.dLNInput.pointer, inp: a.ffnAct.pointer, weight: lw.ffnOutWeight,
+                           rows: BT, inDim: F, outDim: C)
+            s.dFFNPre.zero()
+            geluBackward(dinp: s.dFFNPre.pointer, dout: s.dFFNAct.pointer, inp: a.ffnPre.pointer, count: BT * F)
+            linearBackward(dinp: s.dAttnOut.pointer, dweight: lg.ffnInWeight, dbias: lg.ffnInBias,
+                           dout: s.dFFNPre.pointer, inp: a.attnOut.pointer, weight: lw.ffnInWeight,
+                           rows: BT, inDim: C, outDim: F)
+            // attnOut = LN1(attnResidual); attnResidual = x + context·Woᵀ
+            s.dLNInput.zero()
+            layerNormBackward(dinp: s.dLNInput.pointer, dweight: lg.ln1Weight, dbias: lg.ln1Bias,
+                              dout: s.dAttnOut.pointer, inp: a.attnResidual.pointer, weight: lw.ln1Weight,
+                              mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer, rows: BT, channels: C)
+            dx.update(from: s.dLNInput.pointer, count: BT * C)  // residual branch into x
+            s.dContext.zero()
+            linearBackward(dinp: s.dContext.pointer, dweight: lg.attnOutWeight, dbias: lg.attnOutBias,
+                           dout: s.dLNInput.pointer, inp: a.context.pointer, weight: lw.attnOutWeight,
+                           rows: BT, inDim: C, outDim: C)
+            s.dQKV.zero()
+            attentionBackward(dqkv: s.dQKV.pointer, dprobs: s.dProbs.pointer, dout: s.dContext.pointer,
+                              qkv: a.qkv.pointer, probs: a.probs.pointer, additiveMask: mask,
+                              batch: B, seqLen: T, channels: C, heads: NH)
+            linearBackward(dinp: dx, dweight: lg.qkvWeight, dbias: lg.qkvBias, dout: s.dQKV.pointer,
+                           inp: x, weight: lw.qkvWeight, rows: BT, inDim: C, outDim: 3 * C)
+        }
+        // embeddingOut = LN(word + position + type)
+        s.dLNInput.zero()
+        layerNormBackward(dinp: s.dLNInput.pointer, dweight: g.embLNWeight, dbias: g.embLNBias, dout: dx,
+                          inp: acts.embeddingSum.pointer, weight: w.embLNWeight, mean: acts.embMean.pointer,
+                          rstd: acts.embRstd.pointer, rows: BT, channels: C)
+        acts.positionIDs.withUnsafeBufferPointer { p in
+            embeddingBackward(dtable: g.positionEmbeddings, dout: s.dLNInput.pointer, ids: p.baseAddress!,
+                              count: BT, channels: C)
+        }
+        acts.tokenTypeIDs.withUnsafeBufferPointer { p in
+            embeddingBackward(dtable: g.tokenTypeEmbeddings, dout: s.dLNInput.pointer, ids: p.baseAddress!,
+                              count: BT, channels: C)
+        }
+        dWordEmbeddings.update(from: s.dLNInput.pointer, count: BT * C)
+    }
+
+    /// Adds the word-embedding-row gradients (B, T, C) of the last forward call into the
+    /// word-embedding table gradient, skipping positions where `skip(b, t)` is true
+    /// (the memory rows, whose input was not a table lookup).
+    public func scatterWordEmbeddingGradients(_ acts: BertActivations, dWordEmbeddings: UnsafePointer<Float>,
+                                              grads: ParameterSet, skip: (Int, Int) -> Bool) {
+        let T = acts.seqLen, C = config.hiddenSize
+        let table = grads.pointer("embeddings.word_embeddings.weight")
+        for b in 0..<acts.batch {
+            for t in 0..<T where !skip(b, t) {
+                let row = table + Int(acts.tokenIDs[b * T + t]) * C
+                addForward(out: row, a: row, b: dWordEmbeddings + (b * T + t) * C, count: C)
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+// MemoryState: everything needed to continue reading a document later — the memory
+// (M, C), how far the reader got, a fingerprint of the tokens read, and any document
+// tokens held back for the final segment. Saved as a small safetensors file, so a
+// 10M-token read can stop half-way and resume with the same answer.
+import Foundation
+import RMTModel
+import RMTSafetensors
+
+public struct MemoryState: Sendable, Equatable {
+    /// (M, C) memory after the last segment read.
+    public var memory: [Float]
+    /// Segments read so far (not counting the final question segment).
+    public var segmentsRead: Int
+    /// Document tokens read so far (including `pending`).
+    public var tokensRead: Int
+    /// FNV-1a 64 over every document token id read, to detect resuming on another document.
+    public var tokenHash: UInt64
+    /// Document tokens held back (a short last part, waiting for the question).
+    public var pending: [Int32]
+
+    public static let fnvOffset: UInt64 = 0xCBF2_9CE4_8422_2325
+
+    public init(memory: [Float]) {
+        self.memory = memory
+        segmentsRead = 0
+        tokensRead = 0
+        tokenHash = Self.fnvOffset
+        pending = []
+    }
+
+    /// Folds `tokens` into a running FNV-1a 64 hash.
+    public static func hash(_ tokens: [Int32], into h: UInt64) -> UInt64 {
+        var h = h
+        for t in tokens {
+            var v = UInt32(bitPattern: t)
+            for _ in 0..<4 { h = (h ^ UInt64(v & 0xFF)) &* 0x0000_0100_0000_01B3; v >>= 8 }
+        }
+        return h
+    }
+
+    /// Writes the state (and which model it belongs to) atomically.
+    public func save(to url: URL, model: RecurrentMemoryModel) throws {
+        var w = SafetensorsWriter(metadata: [
+            "format": "rmt-memory-state", "version": "1",
+            "segments_read": String(segmentsRead), "tokens_read": String(tokensRead),
+            "token_hash": String(tokenHash), "model_fingerprint": model.fingerprint,
+        ])
+        try w.add("memory", shape: [model.settings.memoryTokens, model.config.hiddenSize], floats: memory)
+        try w.add("pending", shape: [pending.count], int64s: pending.map { Int64($0) })
+        try w.write(to: url)
+    }
+
+    /// Reads a state saved for `model`; a state from another model is an error.
+    public static func load(from url: URL, model: RecurrentMemoryModel) throws -> MemoryState {
+        let file: SafetensorsFile
+        do { file = try SafetensorsFile(contentsOf: url) } catch let e as SafetensorsError { throw ModelError(e.path, e.problem) }
+        let meta = file.metadata
+        guard meta["format"] == "rmt-memory-state" else { throw ModelError(url.path, "not an RMT memory state") }
+        guard meta["model_fingerprint"] == model.fingerprint else {
+            throw ModelError(url.path, "memory state was saved by a different model")
+        }
+        guard let segments = meta["segments_read"].flatMap(Int.init), let tokens = meta["tokens_read"].flatMap(Int.init),
+              let hash = meta["token_hash"].flatMap(UInt64.init), segments >= 0, tokens >= 0 else {
+            throw ModelError(url.path, "memory state metadata is incomplete")
+        }
+        do {
+            let memory = try file.floats("memory")
+            guard memory.count == model.memoryCount else { throw ModelError(url.path, "memory has the wrong size") }
+            var state = MemoryState(memory: memory)
+            state.segmentsRead = segments
+            state.tokensRead = tokens
+            state.tokenHash = hash
+            state.pending = try file.int64s("pending").map { Int32(truncatingIfNeeded: $0) }
+            guard state.pending.count < model.settings.segmentLength + 1 else {
+                throw ModelError(url.path, "pending tokens exceed a segment")
+            }
+            return state
+        } catch let e as SafetensorsError { throw ModelError(e.path, e.problem) }
+    }
+}
+
+extension RecurrentMemoryModel {
+    /// Identifies the model a memory state belongs to: sizes, settings and a hash of the
+    /// memory embeddings and classifier (cheap, and changes whenever training does).
+    public var fingerprint: String {
+        var h = MemoryState.fnvOffset
+        func mix(_ x: UInt32) { var v = x; for _ in 0..<4 { h = (h ^ UInt64(v & 0xFF)) &* 0x0000_0100_0000_01B3; v >>= 8 } }
+        for v in [config.hiddenSize, config.numHiddenLayers, config.vocabSize, settings.memoryTokens, settings.segmentLength] {
+            mix(UInt32(truncatingIfNeeded: v))
+        }
+        for name in [RMTTensorName.memoryEmbeddings, RMTTensorName.classifierWeight, "embeddings.LayerNorm.weight"] {
+            let e = parameters.layout.entry(name)!
+            for i in 0..<e.count { mix(parameters.storage.pointer[e.offset + i].bitPattern) }
+        }
+        return String(h, radix: 16)
+    }
+}

@@ -1,0 +1,94 @@
+// RMTSettings: the `rmt` section of a model's config.json — memory size, segment
+// length, answer labels, question layout and tokenizer casing — and its validation.
+// See Docs/file-formats.md.
+import RMTModel
+
+/// Recurrent-memory settings stored beside the BERT fields in config.json.
+public struct RMTSettings: Codable, Sendable, Equatable {
+    /// Number of memory tokens M carried from segment to segment (paper: 10).
+    public var memoryTokens: Int
+    /// Document tokens per segment S (paper: 499 = 512 − 10 − 3).
+    public var segmentLength: Int
+    /// The answer labels, in classifier order.
+    public var labels: [String]
+    /// How the question is placed after the document (see `QuestionLayout`).
+    public var questionLayout: QuestionLayout
+    /// Tokenizer casing: true = uncased (lowercase and strip accents).
+    public var lowercase: Bool
+    /// Version of this format.
+    public var formatVersion: Int
+
+    enum CodingKeys: String, CodingKey {
+        case memoryTokens = "memory_tokens", segmentLength = "segment_length", labels
+        case questionLayout = "question_layout", lowercase, formatVersion = "format_version"
+    }
+
+    public static let currentFormatVersion = 1
+
+    public init(memoryTokens: Int = 10, segmentLength: Int = 499, labels: [String],
+                questionLayout: QuestionLayout = .finalSegment, lowercase: Bool = true) {
+        self.memoryTokens = memoryTokens
+        self.segmentLength = segmentLength
+        self.labels = labels
+        self.questionLayout = questionLayout
+        self.lowercase = lowercase
+        formatVersion = Self.currentFormatVersion
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        memoryTokens = try c.decode(Int.self, forKey: .memoryTokens)
+        segmentLength = try c.decode(Int.self, forKey: .segmentLength)
+        labels = try c.decode([String].self, forKey: .labels)
+        questionLayout = try c.decodeIfPresent(QuestionLayout.self, forKey: .questionLayout) ?? .finalSegment
+        lowercase = try c.decodeIfPresent(Bool.self, forKey: .lowercase) ?? true
+        formatVersion = try c.decodeIfPresent(Int.self, forKey: .formatVersion) ?? 1
+    }
+
+    /// Positions one segment occupies: [CLS] m1..mM [SEP] t1..tS [SEP].
+    public var positionsPerSegment: Int { memoryTokens + segmentLength + 3 }
+
+    /// Checks the settings against the backbone; errors name `source`.
+    public func validate(against config: BertConfig, source: String = "rmt settings") throws {
+        func fail(_ p: String) -> ModelError { ModelError(source, p) }
+        guard formatVersion == Self.currentFormatVersion else {
+            throw fail("rmt.format_version \(formatVersion) is not supported (expected \(Self.currentFormatVersion))")
+        }
+        guard memoryTokens >= 0 else { throw fail("rmt.memory_tokens must not be negative, got \(memoryTokens)") }
+        guard segmentLength >= 1 else { throw fail("rmt.segment_length must be positive, got \(segmentLength)") }
+        guard positionsPerSegment <= config.maxPositionEmbeddings else {
+            throw fail("memory_tokens \(memoryTokens) + segment_length \(segmentLength) + 3 = \(positionsPerSegment) exceeds max_position_embeddings \(config.maxPositionEmbeddings)")
+        }
+        guard !labels.isEmpty else { throw fail("rmt.labels is empty") }
+        guard Set(labels).count == labels.count else { throw fail("rmt.labels has duplicates") }
+        if let blank = labels.firstIndex(where: { $0.isEmpty }) { throw fail("rmt.labels[\(blank)] is empty") }
+    }
+}
+
+/// Where the question goes. One layout is used everywhere: the library, rmt-ask and the
+/// training data (see Docs/question-layout.md).
+public enum QuestionLayout: String, Codable, Sendable, CaseIterable {
+    /// The document is cut into segments of S tokens. The last, shorter part R of the
+    /// document is followed by `[SEP]` and the question Q in one final segment
+    /// `R [SEP] Q` when |R| + 1 + |Q| ≤ S; otherwise R is read as a segment of its own and
+    /// the final segment is `[SEP] Q`. The answer is read from that final segment's [CLS].
+    case finalSegment = "final-segment"
+
+    /// The content of the segments that end a document: the remainder `rest` (the
+    /// document tokens after the last full segment, 0..<S, or exactly S) and the question.
+    /// - Returns: one or two segment contents; the last one holds the question.
+    public func finalSegments(rest: [Int32], question: [Int32], segmentLength S: Int,
+                              separator: Int32) throws -> [[Int32]] {
+        guard question.count + 1 <= S else {
+            throw ModelError("question", "\(question.count) tokens do not fit in a segment of \(S) (with [SEP])")
+        }
+        if rest.count + 1 + question.count <= S { return [rest + [separator] + question] }
+        return [rest, [separator] + question]
+    }
+
+    /// Number of document tokens that make a document of exactly `segments` segments
+    /// with a question of `questionTokens` tokens (the final segment is full).
+    public func documentTokens(forSegments segments: Int, questionTokens: Int, segmentLength S: Int) -> Int {
+        segments * S - 1 - questionTokens
+    }
+}

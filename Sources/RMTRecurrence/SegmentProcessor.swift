@@ -1,0 +1,108 @@
+// SegmentProcessor: one recurrent step of the RMT for a batch of sequences.
+//
+//   ids    = [CLS] m1..mM [SEP] t1..tn [SEP] (+ [PAD]s to the batch's longest segment)
+//   emb    = word_embeddings(ids) with rows 1...M replaced by the memory   (B, T, C)
+//   h      = BERT(emb + position + token type → LayerNorm → layers)        (B, T, C)
+//   memory ← h[:, 1...M, :]                                               (B, M, C)
+//   logits = classifier(tanh(pooler(h[:, 0, :])))  — on demand             (B, L)
+//
+// This is the official RMT encoder recipe (memory injected at the word-embedding stage,
+// position/type embeddings and LayerNorm on top). Buffers are allocated once.
+import RMTKernels
+import RMTModel
+
+public final class SegmentProcessor: @unchecked Sendable {
+    public let model: RecurrentMemoryModel
+    /// Forward buffers, capacity (batchCapacity, M + S + 3).
+    public let activations: BertActivations
+    /// (B, T) ids, mask and the batch shape of the last step.
+    public private(set) var ids: [Int32] = [], mask: [Int32] = []
+    public private(set) var batch = 0, seqLen = 0
+    /// (B, C) pooled [CLS] (after tanh) of the last `classify` call.
+    public private(set) var pooled: [Float] = []
+
+    let cls: Int32, sep: Int32, pad: Int32
+
+    public init(model: RecurrentMemoryModel, batchCapacity: Int = 1, keepAllLayers: Bool = false) {
+        self.model = model
+        activations = BertActivations(config: model.config, batchCapacity: batchCapacity,
+                                      seqCapacity: model.settings.positionsPerSegment, keepAllLayers: keepAllLayers)
+        let v = model.tokenizer.vocabulary
+        cls = v.id(for: "[CLS]")!
+        sep = v.id(for: "[SEP]")!
+        pad = v.id(for: "[PAD]")!
+    }
+
+    /// Builds the (B, T) ids and mask for `contents` (each ≤ S document tokens).
+    func layout(_ contents: [[Int32]]) throws {
+        let M = model.settings.memoryTokens, S = model.settings.segmentLength
+        guard !contents.isEmpty, contents.count <= activations.batchCapacity else {
+            throw ModelError("segment", "batch of \(contents.count) exceeds capacity \(activations.batchCapacity)")
+        }
+        if let long = contents.first(where: { $0.count > S }) {
+            throw ModelError("segment", "\(long.count) tokens exceed the segment length \(S)")
+        }
+        let T = M + 3 + contents.map(\.count).max()!
+        ids = []
+        mask = []
+        ids.reserveCapacity(contents.count * T)
+        for c in contents {
+            ids.append(cls)
+            ids.append(contentsOf: repeatElement(pad, count: M))  // placeholders: rows replaced by memory
+            ids.append(sep)
+            ids.append(contentsOf: c)
+            ids.append(sep)
+            let real = M + 3 + c.count
+            ids.append(contentsOf: repeatElement(pad, count: T - real))
+            mask.append(contentsOf: repeatElement(1, count: real))
+            mask.append(contentsOf: repeatElement(0, count: T - real))
+        }
+        batch = contents.count
+        seqLen = T
+    }
+
+    /// Reads one segment per sequence: `memory` (B, M, C) is the input memory and is
+    /// overwritten with the next memory.
+    public func step(contents: [[Int32]], memory: UnsafeMutablePointer<Float>) throws {
+        try layout(contents)
+        let M = model.settings.memoryTokens, C = model.config.hiddenSize, T = seqLen
+        try model.encoder.gatherWordEmbeddings(activations, ids: ids, batch: batch, seqLen: T)
+        for b in 0..<batch {
+            (activations.wordEmbeddings.pointer + (b * T + 1) * C).update(from: memory + b * M * C, count: M * C)
+        }
+        let padded = mask.contains(0)
+        let hidden = try model.encoder.forward(activations, attentionMask: padded ? mask : nil)
+        for b in 0..<batch {
+            (memory + b * M * C).update(from: hidden + (b * T + 1) * C, count: M * C)
+        }
+    }
+
+    /// Logits (B, L) from the [CLS] of the last step: classifier(tanh(pooler(h_cls))).
+    public func classify() -> [Float] {
+        let C = model.config.hiddenSize, L = model.settings.labels.count, T = seqLen
+        let w = model.encoder.weights
+        var cls = [Float](repeating: 0, count: batch * C)
+        for b in 0..<batch { for c in 0..<C { cls[b * C + c] = activations.lastHiddenState[b * T * C + c] } }
+        var pre = [Float](repeating: 0, count: batch * C)
+        linearForward(out: &pre, inp: cls, weight: w.poolerWeight!, bias: w.poolerBias!, rows: batch, inDim: C, outDim: C)
+        pooled = pre.map { tanhf($0) }
+        var logits = [Float](repeating: 0, count: batch * L)
+        linearForward(out: &logits, inp: pooled, weight: model.classifierWeight, bias: model.classifierBias,
+                      rows: batch, inDim: C, outDim: L)
+        return logits
+    }
+
+    /// A fresh (B, M, C) memory: the memory embeddings repeated for each sequence.
+    public func initialMemory(batch B: Int) -> [Float] {
+        let n = model.memoryCount
+        var out = [Float](repeating: 0, count: B * n)
+        for b in 0..<B { for i in 0..<n { out[b * n + i] = model.memoryEmbeddings[i] } }
+        return out
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
