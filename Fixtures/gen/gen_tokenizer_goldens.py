@@ -306,6 +306,9 @@ def handmade_cases():
     add("unassigned", "a\u0378b \U0001FFFFc \U000E0001d \u2fffe")
     add("replacement-char", "a\ufffdb \ufffd")
     add("specials-text", "[CLS] [SEP] [MASK] [PAD] [UNK] ##ing ##")
+    add("specials-glued", "a[CLS]b [[CLS]] [CLS\x00] [cls] [CL[SEP] [UNK][UNK] é[MASK] [ CLS] x\u0301[SEP]\u0301y")
+    add("specials-partial", "[CLS [SEP [MAS[MASK]] [[[[ [PA [PAD]x [ [")
+    add("specials-end", "tail [SEP")
     add("mixed-case", "HeLLo WoRLD iPhone McDonald's NASA's")
     add("repeated-punct-words", "wait...what?!?! no-no-no!!! (yes) [maybe] {never}")
     add("superscripts", "x² H₂O E=mc² ™ ℃ ℉ № ℡ ㍿ ㎏")
@@ -380,8 +383,11 @@ def big_text(texts, seed, pieces):
     return "".join(out)
 
 
-def all_code_points_text(start, stop):
-    """Every scalar in [start, stop) followed by a space (surrogates skipped)."""
+def all_code_points_text(start, stop, in_word):
+    """Every scalar in [start, stop) (surrogates skipped): alone and followed by a space, or
+    (in_word) inside a word and followed by a nonspacing mark and a kept non-starter."""
+    if in_word:
+        return "".join("a" + chr(c) + "\u0301\U0001D165b " for c in range(start, stop) if not (0xD800 <= c <= 0xDFFF))
     return "".join(chr(c) + " " for c in range(start, stop) if not (0xD800 <= c <= 0xDFFF))
 
 
@@ -402,8 +408,9 @@ def write_goldens():
         step = 0x10000
         planes = []
         for start in range(0, 0x110000, step):
-            ids = enc(all_code_points_text(start, start + step))
-            planes.append({"start": start, "count": len(ids), "fnv1a64": fnv1a_ids(ids)})
+            for in_word in (False, True):
+                ids = enc(all_code_points_text(start, start + step, in_word))
+                planes.append({"start": start, "in_word": in_word, "count": len(ids), "fnv1a64": fnv1a_ids(ids)})
         doc = {
             "reference": "tokenizers %s: BertWordPieceTokenizer(vocab, lowercase=%s).encode(text, add_special_tokens=False)"
                          % (tokenizers.__version__, lowercase),

@@ -15,19 +15,31 @@ public final class BertTokenizer: Sendable {
     public let lowercase: Bool
     let engine: TokenizerEngine
 
+    /// Whether the literal text of a special token (`[CLS]`, `[SEP]`, `[PAD]`, `[MASK]`, `[UNK]`)
+    /// becomes that token's id.
+    public let matchesSpecialTokens: Bool
+
     /// Creates a tokenizer over `vocabulary`.
-    /// - Parameter lowercase: true for uncased models (strip accents, then lowercase, as the
-    ///   reference does when `lowercase=True`), false for cased models (neither).
-    public init(vocabulary: Vocabulary, lowercase: Bool = true) {
+    /// - Parameters:
+    ///   - lowercase: true for uncased models (strip accents, then lowercase, as the reference does
+    ///     when `lowercase=True`), false for cased models (neither).
+    ///   - matchesSpecialTokens: true (the reference behaviour: `BertWordPieceTokenizer` registers
+    ///     them as special added tokens) makes the exact, case-sensitive text `[CLS]`, `[SEP]`,
+    ///     `[PAD]`, `[MASK]` or `[UNK]` anywhere in the input that token's id; false tokenizes it as
+    ///     ordinary text (`[`, `cl`, `##s`, `]`), which is safer for untrusted input.
+    public init(vocabulary: Vocabulary, lowercase: Bool = true, matchesSpecialTokens: Bool = true) {
         self.vocabulary = vocabulary
         self.lowercase = lowercase
-        self.engine = TokenizerEngine(vocabulary: vocabulary, lowercase: lowercase)
+        self.matchesSpecialTokens = matchesSpecialTokens
+        self.engine = TokenizerEngine(vocabulary: vocabulary, lowercase: lowercase,
+                                      matchesSpecialTokens: matchesSpecialTokens)
     }
 
-    /// Loads `vocab.txt` and creates a tokenizer.
+    /// Loads `vocab.txt` and creates a tokenizer (see `init(vocabulary:lowercase:matchesSpecialTokens:)`).
     /// - Throws: `VocabularyError` when the file is unusable.
-    public convenience init(vocabularyFile url: URL, lowercase: Bool = true) throws {
-        self.init(vocabulary: try Vocabulary(contentsOf: url), lowercase: lowercase)
+    public convenience init(vocabularyFile url: URL, lowercase: Bool = true, matchesSpecialTokens: Bool = true) throws {
+        self.init(vocabulary: try Vocabulary(contentsOf: url), lowercase: lowercase,
+                  matchesSpecialTokens: matchesSpecialTokens)
     }
 
     /// The ids of `text` (no `[CLS]`/`[SEP]`, no truncation).
@@ -89,10 +101,12 @@ final class TokenizerEngine: @unchecked Sendable {
     let tables: UnicodeTables
     let model: WordPieceModel
     let lowercase: Bool
+    let specials: SpecialTokens
     private let ascii: UnsafeMutablePointer<UInt16>
 
-    init(vocabulary: Vocabulary, lowercase: Bool) {
+    init(vocabulary: Vocabulary, lowercase: Bool, matchesSpecialTokens: Bool) {
         tables = UnicodeTables.shared
+        specials = SpecialTokens(vocabulary: vocabulary, enabled: matchesSpecialTokens)
         model = WordPieceModel(vocabulary: vocabulary)
         self.lowercase = lowercase
         let table = ASCIIAction.table(lowercase: lowercase, tables: tables)
@@ -104,7 +118,8 @@ final class TokenizerEngine: @unchecked Sendable {
 
     /// An encoder over caller-owned buffers (see `EncoderCore.wordCapacity`, `.pendingCapacity`).
     func makeCore(word: UnsafeMutablePointer<UInt8>, pending: UnsafeMutablePointer<UInt32>) -> EncoderCore {
-        EncoderCore(tables: tables, model: model, lowercase: lowercase, ascii: ascii, word: word, pending: pending)
+        EncoderCore(tables: tables, model: model, lowercase: lowercase, ascii: ascii, specials: specials,
+                    word: word, pending: pending)
     }
 
     /// Runs `body` with a fresh encoder whose buffers live on the stack.

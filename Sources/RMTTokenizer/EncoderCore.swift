@@ -7,6 +7,8 @@
 //   → uncased only: NFD, strip nonspacing marks, lowercase (per character)
 //   → pre-tokenize (whitespace ends a word, punctuation is a word of its own)
 //   → WordPiece when a word ends.
+// Before all that, as the reference's added vocabulary does, the literal special tokens ([CLS],
+// [SEP], [PAD], [MASK], [UNK]) are matched on the raw bytes and become their ids (optional).
 // Every step is per character except NFD's canonical reordering, which can only move kept
 // non-starters within a run between two starters: those wait in a small `pending` queue that the
 // next starter (or the end) flushes. So the state between two bytes is O(1): a partial UTF-8
@@ -42,6 +44,34 @@ enum ASCIIAction {
     }
 }
 
+/// The special tokens recognized in raw text: ASCII `[...]` tokens, none a prefix of another.
+struct SpecialTokens {
+    static let lead = UInt8(ascii: "[")
+    let patterns: [[UInt8]]
+    let ids: [Int32]
+    var count: Int { patterns.count }
+    var allMask: UInt32 { (1 << UInt32(patterns.count)) - 1 }
+    func pattern(_ index: Int) -> [UInt8] { patterns[index] }
+
+    /// The vocabulary's [PAD] [UNK] [CLS] [SEP] [MASK] (those it has), or none when disabled.
+    init(vocabulary: Vocabulary, enabled: Bool) {
+        var patterns: [[UInt8]] = []
+        var ids: [Int32] = []
+        if enabled {
+            for id in [vocabulary.padID, vocabulary.unknownID, vocabulary.clsID, vocabulary.sepID, vocabulary.maskID] {
+                guard let id else { continue }
+                let bytes = Array(vocabulary.tokens[Int(id)].utf8)
+                // The matcher relies on the usual shape: ASCII, starting with "[" (punctuation).
+                guard bytes.count > 1, bytes[0] == Self.lead, bytes.allSatisfy({ $0 < 0x80 }) else { continue }
+                patterns.append(bytes)
+                ids.append(id)
+            }
+        }
+        self.patterns = patterns
+        self.ids = ids
+    }
+}
+
 /// The encoder state. Buffers (`word`, `pending`) belong to the caller and must outlive it.
 struct EncoderCore {
     /// Bytes kept for a word: 100 characters of at most 4 bytes.
@@ -71,6 +101,11 @@ struct EncoderCore {
     private var upperBound: UInt8 = 0xBF
     private var partialBytes = 0
 
+    // Special-token matching on the raw text: bytes matched so far and the candidates still alive.
+    private let specials: SpecialTokens
+    private var specialLength = 0
+    private var specialAlive: UInt32 = 0
+
     /// Ill-formed UTF-8 sequences replaced by U+FFFD (which clean_text then drops).
     private(set) var invalidSequenceCount = 0
     /// NUL bytes seen (clean_text drops them).
@@ -79,8 +114,9 @@ struct EncoderCore {
     private(set) var byteCount = 0
 
     init(tables: UnicodeTables, model: WordPieceModel, lowercase: Bool, ascii: UnsafePointer<UInt16>,
-         word: UnsafeMutablePointer<UInt8>, pending: UnsafeMutablePointer<UInt32>) {
+         specials: SpecialTokens, word: UnsafeMutablePointer<UInt8>, pending: UnsafeMutablePointer<UInt32>) {
         self.tables = tables
+        self.specials = specials
         self.model = model
         self.lowercase = lowercase
         self.ascii = ascii
@@ -88,48 +124,37 @@ struct EncoderCore {
         self.pending = pending
     }
 
-    /// Bytes held between calls: a partial UTF-8 sequence, the kept word bytes, queued marks.
-    var bufferedByteCount: Int { partialBytes + wordBytes + pendingCount * 4 }
+    /// Bytes held between calls: a partial UTF-8 sequence, the kept word bytes, queued marks and
+    /// a possible special token.
+    var bufferedByteCount: Int { partialBytes + wordBytes + pendingCount * 4 + specialLength }
 
     /// Consumes a chunk of UTF-8 bytes, appending the ids of every word that ends in it.
     mutating func consume(_ input: UnsafeBufferPointer<UInt8>, into ids: inout [Int32]) {
+        byteCount += input.count
+        run(input, into: &ids)
+    }
+
+    private mutating func run(_ input: UnsafeBufferPointer<UInt8>, into ids: inout [Int32]) {
         guard let base = input.baseAddress else { return }
         let count = input.count
-        byteCount += count
         var index = 0
         while index < count {
             let byte = base[index]
-            if needed == 0 {
-                if byte < 0x80 {
+            if specialLength != 0 {
+                if advanceSpecial(byte, into: &ids) {
                     index += 1
-                    let action = ascii[Int(byte)]
-                    switch action >> 8 {
-                    case ASCIIAction.word:
-                        if pendingCount != 0 { flushPending(into: &ids) }
-                        if wordChars < WordPieceModel.maxInputCharsPerWord {
-                            word[wordBytes] = UInt8(truncatingIfNeeded: action)
-                            wordBytes &+= 1
-                            wordChars &+= 1
-                        } else {
-                            wordChars = WordPieceModel.maxInputCharsPerWord + 1
-                        }
-                    case ASCIIAction.split:
-                        if pendingCount != 0 { flushPending(into: &ids) }
-                        endWord(into: &ids)
-                    case ASCIIAction.punctuation:
-                        if pendingCount != 0 { flushPending(into: &ids) }
-                        endWord(into: &ids)
-                        word[0] = byte
-                        wordBytes = 1
-                        wordChars = 1
-                        endWord(into: &ids)
-                    default:
-                        if byte == 0 { nulByteCount += 1 }
-                    }
-                    continue
+                } else {
+                    replaySpecialPrefix(into: &ids)  // then this byte afresh
                 }
+                continue
+            }
+            if needed == 0 {
                 index += 1
-                startSequence(byte)
+                if byte < 0x80 {
+                    asciiByte(byte, specialsAllowed: true, into: &ids)
+                } else {
+                    startSequence(byte)
+                }
                 continue
             }
             if byte >= lowerBound && byte <= upperBound {
@@ -152,9 +177,75 @@ struct EncoderCore {
         }
     }
 
+    /// One ASCII character (the hot path): word character, split, punctuation or dropped.
+    @inline(__always)
+    private mutating func asciiByte(_ byte: UInt8, specialsAllowed: Bool, into ids: inout [Int32]) {
+        let action = ascii[Int(byte)]
+        switch action >> 8 {
+        case ASCIIAction.word:
+            if pendingCount != 0 { flushPending(into: &ids) }
+            if wordChars < WordPieceModel.maxInputCharsPerWord {
+                word[wordBytes] = UInt8(truncatingIfNeeded: action)
+                wordBytes &+= 1
+                wordChars &+= 1
+            } else {
+                wordChars = WordPieceModel.maxInputCharsPerWord + 1
+            }
+        case ASCIIAction.split:
+            if pendingCount != 0 { flushPending(into: &ids) }
+            endWord(into: &ids)
+        case ASCIIAction.punctuation:
+            if pendingCount != 0 { flushPending(into: &ids) }
+            endWord(into: &ids)
+            if specialsAllowed && byte == SpecialTokens.lead && specials.count > 0 {
+                specialLength = 1
+                specialAlive = specials.allMask
+                return
+            }
+            word[0] = byte
+            wordBytes = 1
+            wordChars = 1
+            endWord(into: &ids)
+        default:
+            if byte == 0 { nulByteCount += 1 }
+        }
+    }
+
+    /// Extends a possible special-token match by `byte`; false when no special token fits.
+    private mutating func advanceSpecial(_ byte: UInt8, into ids: inout [Int32]) -> Bool {
+        var alive: UInt32 = 0
+        for token in 0..<specials.count where specialAlive & (1 << token) != 0 {
+            let pattern = specials.pattern(token)
+            guard pattern.count > specialLength && pattern[specialLength] == byte else { continue }
+            if pattern.count == specialLength + 1 {
+                ids.append(specials.ids[token])
+                specialLength = 0
+                return true
+            }
+            alive |= 1 << token
+        }
+        guard alive != 0 else { return false }
+        specialAlive = alive
+        specialLength += 1
+        return true
+    }
+
+    /// A special-token match failed: the bytes held so far are ordinary text after all.
+    private mutating func replaySpecialPrefix(into ids: inout [Int32]) {
+        let length = specialLength
+        let token = specialAlive.trailingZeroBitCount
+        specialLength = 0
+        let pattern = specials.pattern(token)
+        asciiByte(pattern[0], specialsAllowed: false, into: &ids)
+        if length > 1 {
+            pattern.withUnsafeBufferPointer { run(UnsafeBufferPointer(rebasing: $0[1..<length]), into: &ids) }
+        }
+    }
+
     /// Ends the text: a trailing partial sequence becomes U+FFFD, queued marks and the last word are
     /// flushed. The state is then clean for another text (the counters keep counting).
     mutating func finish(into ids: inout [Int32]) {
+        while specialLength != 0 { replaySpecialPrefix(into: &ids) }
         if needed > 0 {
             invalidSequenceCount += 1
             needed = 0

@@ -47,15 +47,16 @@ struct GoldenTests {
         #expect(fnv1a(ids) == spec.fnv1a64)
     }
 
-    @Test("every Unicode scalar, one per word", arguments: [true, false])
+    @Test("every Unicode scalar, alone and inside a word", arguments: [true, false])
     func allCodePoints(lowercase: Bool) {
         let goldens = Fixtures.goldens(lowercase: lowercase)
         let tokenizer = Fixtures.tokenizer(lowercase: lowercase)
         let size = goldens.all_code_points.block
         for block in goldens.all_code_points.blocks {
-            let ids = tokenizer.encode(utf8: allCodePointsText(block.start..<(block.start + size)))
-            #expect(ids.count == block.count, "block U+\(String(block.start, radix: 16))")
-            #expect(fnv1a(ids) == block.fnv1a64, "block U+\(String(block.start, radix: 16))")
+            let ids = tokenizer.encode(utf8: allCodePointsText(block.start..<(block.start + size), inWord: block.in_word))
+            let label = "block U+\(String(block.start, radix: 16)) in word: \(block.in_word)"
+            #expect(ids.count == block.count, "\(label)")
+            #expect(fnv1a(ids) == block.fnv1a64, "\(label)")
         }
     }
 

@@ -63,7 +63,7 @@ struct Goldens: Decodable, Sendable {
     struct BigText: Decodable, Sendable {
         let seed: UInt64; let pieces: Int; let utf8_bytes: Int; let count: Int; let fnv1a64: String
     }
-    struct CodePointBlock: Decodable, Sendable { let start: Int; let count: Int; let fnv1a64: String }
+    struct CodePointBlock: Decodable, Sendable { let start: Int; let in_word: Bool; let count: Int; let fnv1a64: String }
     struct AllCodePoints: Decodable, Sendable { let block: Int; let blocks: [CodePointBlock] }
 
     let tokenizers_version: String
@@ -101,12 +101,15 @@ func bigText(texts: [String], seed: UInt64, pieces: Int) -> String {
     return out
 }
 
-/// Every scalar in `range` followed by a space (surrogates skipped), as UTF-8.
-func allCodePointsText(_ range: Range<Int>) -> [UInt8] {
+/// Every scalar in `range` (surrogates skipped) as UTF-8, as the generator writes it: alone and
+/// followed by a space, or (`inWord`) as "a" + scalar + U+0301 U+1D165 + "b ".
+func allCodePointsText(_ range: Range<Int>, inWord: Bool) -> [UInt8] {
     var out: [UInt8] = []
-    out.reserveCapacity(range.count * 5)
+    out.reserveCapacity(range.count * (inWord ? 13 : 5))
     for value in range where !(0xD800...0xDFFF).contains(value) {
+        if inWord { out.append(UInt8(ascii: "a")) }
         out.append(contentsOf: String(Character(Unicode.Scalar(UInt32(value))!)).utf8)
+        if inWord { out.append(contentsOf: "\u{0301}\u{1D165}b".utf8) }
         out.append(0x20)
     }
     return out
