@@ -154,6 +154,13 @@ public struct VocabularyError: Error, CustomStringConvertible, Equatable, Sendab
     /// What is wrong.
     public let problem: Problem
 
+    /// An error about `file` (at `line`, when the problem is on a line).
+    public init(file: String, line: Int?, problem: Problem) {
+        self.file = file
+        self.line = line
+        self.problem = problem
+    }
+
     public var description: String {
         let place = line.map { "\(file):\($0)" } ?? file
         switch problem {
