@@ -1,7 +1,72 @@
-// rmt-tool bench-tokenizer: tokenizer throughput benchmark.
+// rmt-tool bench-tokenizer: single-threaded tokenizer throughput on one text file.
+// Reads the whole file into memory (it is a benchmark, not a pipeline), encodes it `--repeat`
+// times with BertTokenizer.encode(utf8:) and prints one JSON line with the median time.
+// Compare with Scripts/bench_tokenizer.py (Hugging Face tokenizers, single-threaded).
 import ArgumentParser
+import Foundation
+import RMT
 
 struct BenchTokenizer: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench-tokenizer", abstract: "Tokenizer benchmark (placeholder).")
-    func run() throws { throw ValidationError("bench-tokenizer: not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "bench-tokenizer",
+        abstract: "Tokenize a text file single-threaded and print one JSON line of throughput.")
+
+    @Option(name: .long, help: "WordPiece vocab.txt (one token per line).")
+    var vocab: String
+
+    @Option(name: .long, help: "UTF-8 text file to tokenize.")
+    var text: String
+
+    @Option(name: .long, help: "Timed repetitions; the median is reported.")
+    var `repeat`: Int = 5
+
+    @Flag(name: .long, help: "Cased model: no lowercasing, no accent stripping.")
+    var cased = false
+
+    func validate() throws {
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+    }
+
+    func run() throws {
+        let tokenizer: BertTokenizer
+        do {
+            tokenizer = try BertTokenizer(vocabularyFile: URL(fileURLWithPath: vocab), lowercase: !cased)
+        } catch let error as VocabularyError {
+            throw CleanExit.message(error.description, code: 1)
+        }
+        guard let data = FileManager.default.contents(atPath: text) else {
+            throw CleanExit.message("\(text): cannot read the text file", code: 1)
+        }
+        let bytes = [UInt8](data)
+        var tokens = tokenizer.encode(utf8: bytes).count  // warm-up
+        var seconds: [Double] = []
+        for _ in 0..<`repeat` {
+            let start = DispatchTime.now().uptimeNanoseconds
+            tokens = tokenizer.encode(utf8: bytes).count
+            seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        seconds.sort()
+        let median = seconds.count % 2 == 1
+            ? seconds[seconds.count / 2]
+            : (seconds[seconds.count / 2 - 1] + seconds[seconds.count / 2]) / 2
+        let fields: [(String, String)] = [
+            ("tool", "\"rmt-tool\""),
+            ("lowercase", cased ? "false" : "true"),
+            ("bytes", "\(bytes.count)"),
+            ("tokens", "\(tokens)"),
+            ("repeat", "\(`repeat`)"),
+            ("seconds", String(format: "%.6f", median)),
+            ("tokens_per_second", String(format: "%.0f", Double(tokens) / median)),
+            ("mb_per_second", String(format: "%.3f", Double(bytes.count) / 1e6 / median)),
+        ]
+        print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+    }
+}
+
+/// Exits with a one-line message on stderr and a status code, without ArgumentParser's usage text.
+enum CleanExit {
+    static func message(_ text: String, code: Int32) -> ExitCode {
+        FileHandle.standardError.write(Data(("rmt-tool: " + text + "\n").utf8))
+        return ExitCode(code)
+    }
 }

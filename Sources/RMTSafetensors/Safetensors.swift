@@ -1,1 +1,0 @@
-// Safetensors: reading and writing the safetensors tensor file format.

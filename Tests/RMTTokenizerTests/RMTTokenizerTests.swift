@@ -1,3 +1,0 @@
-// Tests for RMTTokenizer.
-import Testing
-import RMTTokenizer
