@@ -31,3 +31,44 @@ public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMuta
         }
     }
 }
+
+/// Backward of `attentionForward`, from its saved probabilities. Per (b, h), with
+/// Q, K, V, dQ, dK, dV read and written in place through leading dimension 3C:
+///   dP  = dO·Vᵀ                       (sgemm into the scratch)
+///   dV += Pᵀ·dO                       (sgemm)
+///   dS  = P ⊙ (dP − rowsum(dP ⊙ P))   (`softmaxBackwardInPlace`)
+///   dQ += (1/√d)·dS·K,  dK += (1/√d)·dSᵀ·Q   (sgemm)
+/// The additive mask needs no argument: it only shifts S, and its whole effect — P = 0 on
+/// padded keys, hence zero gradient to their K and V — is already in `probs`.
+/// - Parameters:
+///   - dqkv: (B, T, 3C), accumulated — [dq | dk | dv] per row.
+///   - dprobs: (T, T) scratch, overwritten (holds dS of the last (b, h) on return).
+///   - dout: (B, T, C) — gradient with respect to the attention output (heads concatenated).
+///   - qkv: (B, T, 3C) — the forward input.
+///   - probs: (B, NH, T, T) — the probabilities saved by `attentionForward`.
+public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dprobs: UnsafeMutablePointer<Float>,
+                              dout: UnsafePointer<Float>, qkv: UnsafePointer<Float>,
+                              probs: UnsafePointer<Float>,
+                              batch B: Int, seqLen T: Int, channels C: Int, heads NH: Int) {
+    let d = C / NH
+    let scale = 1 / Float(d).squareRoot()
+    for b in 0..<B {
+        let base = qkv + b * T * 3 * C
+        let dbase = dqkv + b * T * 3 * C
+        for h in 0..<NH {
+            let q = base + h * d, k = base + C + h * d, v = base + 2 * C + h * d
+            let dq = dbase + h * d, dk = dbase + C + h * d, dv = dbase + 2 * C + h * d
+            let p = probs + (b * NH + h) * T * T
+            let dO = dout + b * T * C + h * d
+            gemm(transA: false, transB: true, m: T, n: T, k: d, alpha: 1,
+                 a: dO, lda: C, b: v, ldb: 3 * C, beta: 0, c: dprobs, ldc: T)
+            gemm(transA: true, transB: false, m: T, n: d, k: T, alpha: 1,
+                 a: p, lda: T, b: dO, ldb: C, beta: 1, c: dv, ldc: 3 * C)
+            softmaxBackwardInPlace(dprobs, probs: p, rows: T, cols: T)
+            gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: scale,
+                 a: dprobs, lda: T, b: k, ldb: 3 * C, beta: 1, c: dq, ldc: 3 * C)
+            gemm(transA: true, transB: false, m: T, n: d, k: T, alpha: scale,
+                 a: dprobs, lda: T, b: q, ldb: 3 * C, beta: 1, c: dk, ldc: 3 * C)
+        }
+    }
+}

@@ -27,3 +27,33 @@ public func embeddingAccumulate(out: UnsafeMutablePointer<Float>, table: UnsafeP
         addForward(out: row, a: row, b: table + Int(ids[n]) * C, count: C)
     }
 }
+
+/// Backward of `addForward` (out = a + b): da += dout, db += dout.
+///
+/// Residual connections rarely need this call: because every backward kernel *adds* into
+/// its gradient buffer, a residual branch's gradient is accumulated by pointing both
+/// branches' backward calls at the same buffer. It exists for completeness and for the
+/// cases where the two operands' gradients live in different buffers.
+/// - Parameters:
+///   - da, db: (count), accumulated; either may be nil; neither may alias `dout`.
+///   - dout: (count).
+public func addBackward(da: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<Float>?,
+                        dout: UnsafePointer<Float>, count: Int) {
+    if let da { addForward(out: da, a: da, b: dout, count: count) }
+    if let db { addForward(out: db, a: db, b: dout, count: count) }
+}
+
+/// Backward of `embeddingForward` / `embeddingAccumulate`: dtable[ids[n], :] += dout[n, :].
+/// A scatter-add: rows whose id repeats accumulate every occurrence. Single-threaded,
+/// in order of n, so it is race-free and deterministic (it touches only `count` rows).
+/// - Parameters:
+///   - dtable: (vocab, channels), accumulated.
+///   - dout: (count, channels).
+///   - ids: (count); every id must be in 0..<vocab.
+public func embeddingBackward(dtable: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
+                              ids: UnsafePointer<Int32>, count: Int, channels C: Int) {
+    for n in 0..<count {
+        let row = dtable + Int(ids[n]) * C
+        addForward(out: row, a: row, b: dout + n * C, count: C)
+    }
+}

@@ -23,3 +23,37 @@ public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Flo
         }
     }
 }
+
+/// Backward of `geluForward`: dinp[i] += dout[i] · gelu′(inp[i]), with the exact derivative
+/// gelu′(x) = Φ(x) + x·φ(x) = 0.5·(1 + erf(x/√2)) + x·exp(−x²/2)/√(2π).
+/// - Parameters:
+///   - dinp: (count), accumulated; must not alias `dout`.
+///   - dout: (count) — gradient with respect to the forward output.
+///   - inp: (count) — the forward input (pre-activation).
+public func geluBackward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
+                         inp: UnsafePointer<Float>, count: Int) {
+    let blocks = (count + 1023) / 1024
+    Parallel.forEachRange(blocks, costPerItem: 1024 * 12) { range in
+        let lo = range.lowerBound * 1024
+        let hi = min(count, range.upperBound * 1024)
+        var i = lo
+        while i + 8 <= hi {
+            store8(load8(dinp + i) + load8(dout + i) * geluDerivative(load8(inp + i)), dinp + i)
+            i += 8
+        }
+        if i < hi {
+            var x = Float8()
+            for j in 0..<(hi - i) { x[j] = inp[i + j] }
+            let g = geluDerivative(x)
+            for j in 0..<(hi - i) { dinp[i + j] += dout[i + j] * g[j] }
+        }
+    }
+}
+
+/// gelu′(x) = Φ(x) + x·φ(x) for 8 lanes.
+@inline(__always)
+func geluDerivative(_ x: Float8) -> Float8 {
+    let cdf = 0.5 * (1 + simdErf(x * 0.707_106_781_186_547_5))
+    let pdf = simdExp(-0.5 * x * x) * 0.398_942_280_401_432_7  // 1/√(2π)
+    return cdf + x * pdf
+}

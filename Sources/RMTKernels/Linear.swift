@@ -34,3 +34,29 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
+
+/// Backward of `linearForward`: accumulates the gradients of y = x·Wᵀ + b.
+///
+///   dinp    += dout · W          (sgemm)
+///   dweight += doutᵀ · inp       (sgemm; each dW element is one dot product over rows, race-free)
+///   dbias   += Σ_rows dout       (column sums, see `addColumnSums`)
+/// - Parameters:
+///   - dinp: (rows, inDim), accumulated; or nil when the input needs no gradient.
+///   - dweight: (outDim, inDim), accumulated.
+///   - dbias: (outDim), accumulated; or nil for a layer without bias.
+///   - dout: (rows, outDim) — gradient of the loss with respect to `out`.
+///   - inp: (rows, inDim) — the forward input.
+///   - weight: (outDim, inDim).
+public func linearBackward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>,
+                           dbias: UnsafeMutablePointer<Float>?, dout: UnsafePointer<Float>,
+                           inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                           rows: Int, inDim: Int, outDim: Int) {
+    guard rows > 0 else { return }
+    if let dinp {
+        gemm(transA: false, transB: false, m: rows, n: inDim, k: outDim,
+             alpha: 1, a: dout, lda: outDim, b: weight, ldb: inDim, beta: 1, c: dinp, ldc: inDim)
+    }
+    gemm(transA: true, transB: false, m: outDim, n: inDim, k: rows,
+         alpha: 1, a: dout, lda: outDim, b: inp, ldb: inDim, beta: 1, c: dweight, ldc: inDim)
+    if let dbias { addColumnSums(into: dbias, of: dout, rows: rows, cols: outDim) }
+}

@@ -48,3 +48,29 @@ func softmaxRow(_ x: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, c
     while i < vecEnd { store8(load8(x + i) * inv, x + i); i += 8 }
     while i < cols { x[i] *= inv; i += 1 }
 }
+
+/// Softmax backward in place: g[r, :] ← P[r, :] ⊙ (g[r, :] − Σ_j g[r, j]·P[r, j]).
+/// On entry `g` holds dL/dP, on return dL/dS for S the pre-softmax scores (mask included:
+/// an additive mask is a constant, so it passes the gradient through unchanged, and a
+/// masked key, having P = 0, gets exactly 0). Overwrites rather than accumulates, because
+/// it transforms a scratch buffer; callers accumulate the result.
+/// - Parameters:
+///   - g: (rows, cols) — dL/dP in, dL/dS out.
+///   - probs: (rows, cols) — the softmax output P.
+public func softmaxBackwardInPlace(_ g: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>,
+                                   rows: Int, cols: Int) {
+    Parallel.forEachRange(rows, costPerItem: 3 * cols) { range in
+        let vecEnd = cols & ~7
+        for r in range {
+            let gr = g + r * cols, p = probs + r * cols
+            var acc = Float8()
+            var j = 0
+            while j < vecEnd { acc += load8(gr + j) * load8(p + j); j += 8 }
+            var dot = acc.sum()
+            while j < cols { dot += gr[j] * p[j]; j += 1 }
+            j = 0
+            while j < vecEnd { store8(load8(p + j) * (load8(gr + j) - dot), gr + j); j += 8 }
+            while j < cols { gr[j] = p[j] * (gr[j] - dot); j += 1 }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+// CrossEntropy: softmax cross-entropy over class logits, the classification loss.
+//
+// Forward keeps the probabilities for the backward pass and computes each loss as
+// logsumexp(z) − z[target] (max-shifted), so it stays finite and accurate even when the
+// target's probability underflows Float. The reduction over rows (mean, sum, weights)
+// is the caller's: backward takes it as `scale` (1/rows for the mean).
+// Not a fused classifier: the logits come from `linearForward`.
+// Plain-loop twins: Reference.crossEntropyForward/Backward.
+import Foundation
+
+/// losses[r] = −log softmax(logits[r, :])[targets[r]], probs[r, :] = softmax(logits[r, :]).
+/// - Parameters:
+///   - losses: (rows), overwritten.
+///   - probs: (rows, classes), overwritten.
+///   - logits: (rows, classes).
+///   - targets: (rows) — class indices, each in 0..<classes.
+public func crossEntropyForward(losses: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
+                                logits: UnsafePointer<Float>, targets: UnsafePointer<Int32>,
+                                rows: Int, classes K: Int) {
+    Parallel.forEachRange(rows, costPerItem: 3 * K) { range in
+        let vecEnd = K & ~7
+        for r in range {
+            let z = logits + r * K, p = probs + r * K
+            let target = Int(targets[r])
+            precondition(target >= 0 && target < K, "crossEntropyForward: target \(target) out of 0..<\(K)")
+            var mx = Float8(repeating: -.greatestFiniteMagnitude)
+            var j = 0
+            while j < vecEnd { mx = pointwiseMax(mx, load8(z + j)); j += 8 }
+            var m = mx.max()
+            while j < K { m = max(m, z[j]); j += 1 }
+            var acc = Float8()
+            j = 0
+            while j < vecEnd { let e = simdExp(load8(z + j) - m); store8(e, p + j); acc += e; j += 8 }
+            var sum = acc.sum()
+            while j < K { let e = Foundation.exp(z[j] - m); p[j] = e; sum += e; j += 1 }
+            let inv = 1 / sum
+            for c in 0..<K { p[c] *= inv }
+            losses[r] = Foundation.log(sum) + m - z[target]
+        }
+    }
+}
+
+/// Backward of `crossEntropyForward` for the loss scale·Σ_r losses[r]:
+/// dlogits[r, c] += scale·(probs[r, c] − [c == targets[r]]).
+/// - Parameters:
+///   - dlogits: (rows, classes), accumulated.
+///   - probs: (rows, classes) — as saved by `crossEntropyForward`.
+///   - targets: (rows) — class indices.
+///   - scale: dL/dlosses[r], the same for every row; 1/rows for a mean loss.
+public func crossEntropyBackward(dlogits: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>,
+                                 targets: UnsafePointer<Int32>, rows: Int, classes K: Int, scale: Float) {
+    Parallel.forEachRange(rows, costPerItem: 2 * K) { range in
+        let vecEnd = K & ~7
+        for r in range {
+            let p = probs + r * K, dz = dlogits + r * K
+            var j = 0
+            while j < vecEnd { store8(load8(dz + j) + scale * load8(p + j), dz + j); j += 8 }
+            while j < K { dz[j] += scale * p[j]; j += 1 }
+            dz[Int(targets[r])] -= scale
+        }
+    }
+}
