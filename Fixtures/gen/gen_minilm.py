@@ -3,12 +3,13 @@
 Reads the model folder printed by Scripts/fetch-minilm.sh (or argv[1]) and writes
 Fixtures/minilm/reference.safetensors: for each case i, `input_ids.i` (I64, [1, T]) and
 `last_hidden_state.i` (F32, [1, T, 384]), plus a padded batch of two (`batch.*`).
-Token ids come from Hugging Face's fast BERT tokenizer over the model's vocab.txt.
+Token ids come from Hugging Face `tokenizers` (BertWordPieceTokenizer, uncased) over the model's vocab.txt.
 Run once in a throwaway venv: python Fixtures/gen/gen_minilm.py [MODEL_DIR]
 """
 import os, subprocess, sys
 import torch, transformers, tokenizers
-from transformers import BertModel, BertTokenizerFast
+from transformers import BertModel
+from tokenizers import BertWordPieceTokenizer
 from safetensors.torch import save_file
 
 root = os.path.join(os.path.dirname(__file__), "..", "..")
@@ -17,7 +18,7 @@ model_dir = sys.argv[1] if len(sys.argv) > 1 else subprocess.check_output(
 out_dir = os.path.join(root, "Fixtures", "minilm")
 os.makedirs(out_dir, exist_ok=True)
 
-tok = BertTokenizerFast(vocab_file=os.path.join(model_dir, "vocab.txt"), do_lower_case=True)
+tok = BertWordPieceTokenizer(os.path.join(model_dir, "vocab.txt"), lowercase=True)
 model = BertModel.from_pretrained(model_dir, attn_implementation="eager").eval()
 
 sentences = [
@@ -32,15 +33,17 @@ sentences = [
 tensors = {}
 with torch.no_grad():
     for i, s in enumerate(sentences):
-        enc = tok(s, return_tensors="pt")
-        out = model(input_ids=enc["input_ids"], token_type_ids=enc["token_type_ids"],
-                    attention_mask=enc["attention_mask"])
-        tensors[f"input_ids.{i}"] = enc["input_ids"]
+        ids = torch.tensor([tok.encode(s).ids])  # [CLS] ... [SEP]
+        out = model(input_ids=ids)
+        tensors[f"input_ids.{i}"] = ids
         tensors[f"last_hidden_state.{i}"] = out.last_hidden_state
-    enc = tok(sentences[:2], return_tensors="pt", padding=True)
-    out = model(**enc)
-    tensors["batch.input_ids"] = enc["input_ids"]
-    tensors["batch.attention_mask"] = enc["attention_mask"]
+    pair = [tok.encode(s).ids for s in (sentences[0], sentences[2])]  # 12 and 19 tokens: padding
+    T = max(len(p) for p in pair)
+    ids = torch.tensor([p + [0] * (T - len(p)) for p in pair])
+    mask = torch.tensor([[1] * len(p) + [0] * (T - len(p)) for p in pair])
+    out = model(input_ids=ids, attention_mask=mask)
+    tensors["batch.input_ids"] = ids
+    tensors["batch.attention_mask"] = mask
     tensors["batch.last_hidden_state"] = out.last_hidden_state
 save_file({k: v.contiguous() for k, v in tensors.items()}, os.path.join(out_dir, "reference.safetensors"),
           metadata={"generator": "Fixtures/gen/gen_minilm.py", "torch": torch.__version__,

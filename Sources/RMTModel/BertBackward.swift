@@ -45,7 +45,6 @@ extension BertEncoder {
         let NH = config.numAttentionHeads, BT = B * T, L = config.numHiddenLayers
         let w = weights
         let g = BertWeights(layout: grads.layout, base: grads.storage.pointer, layers: L)
-        let mask: UnsafePointer<Float>? = UnsafePointer(acts.additiveMask.pointer)
         let dx = s.dResidual.pointer
         dx.update(from: dHidden, count: BT * C)
 
@@ -79,7 +78,7 @@ extension BertEncoder {
                            rows: BT, inDim: C, outDim: C)
             s.dQKV.zero()
             attentionBackward(dqkv: s.dQKV.pointer, dprobs: s.dProbs.pointer, dout: s.dContext.pointer,
-                              qkv: a.qkv.pointer, probs: a.probs.pointer, additiveMask: mask,
+                              qkv: a.qkv.pointer, probs: a.probs.pointer,
                               batch: B, seqLen: T, channels: C, heads: NH)
             linearBackward(dinp: dx, dweight: lg.qkvWeight, dbias: lg.qkvBias, dout: s.dQKV.pointer,
                            inp: x, weight: lw.qkvWeight, rows: BT, inDim: C, outDim: 3 * C)
