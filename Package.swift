@@ -34,8 +34,10 @@ let package = Package(
         .target(name: "RMTModel", dependencies: ["RMTKernels", "RMTSafetensors", "RMTTokenizer"]),
         // The recurrent memory: segments, memory state, question layout, streaming answers.
         .target(name: "RMTRecurrence", dependencies: ["RMTModel", "RMTTokenizer", "RMTSafetensors"]),
+        // Training and evaluation data: noise prose, memory tasks, bAbI world simulator.
+        .target(name: "RMTData", dependencies: ["RMTKernels", "RMTTokenizer", "RMTRecurrence"]),
         // The umbrella library users import.
-        .target(name: "RMT", dependencies: ["RMTKernels", "RMTSafetensors", "RMTTokenizer", "RMTModel", "RMTRecurrence"]),
+        .target(name: "RMT", dependencies: ["RMTKernels", "RMTSafetensors", "RMTTokenizer", "RMTModel", "RMTRecurrence", "RMTData"]),
 
         .executableTarget(name: "rmt-tool", dependencies: [
             "RMT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -53,6 +55,7 @@ let package = Package(
                     resources: []),
         .testTarget(name: "RMTModelTests", dependencies: ["RMTModel"]),
         .testTarget(name: "RMTRecurrenceTests", dependencies: ["RMTRecurrence"]),
+        .testTarget(name: "RMTDataTests", dependencies: ["RMTData"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,3 +6,4 @@
 @_exported import RMTSafetensors
 @_exported import RMTTokenizer
 @_exported import RMTRecurrence
+@_exported import RMTData

@@ -1,0 +1,1 @@
+// RMTData: training and evaluation documents (noise prose, memory tasks, bAbI). Work in progress.

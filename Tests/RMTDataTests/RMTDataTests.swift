@@ -1,0 +1,3 @@
+// Tests for RMTData.
+import Testing
+import RMTData
