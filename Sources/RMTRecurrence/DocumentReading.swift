@@ -1,0 +1,91 @@
+// DocumentReading: the one-call and streaming entry points — read a file, stdin or any
+// async byte sequence through the model segment by segment (constant memory), resume a
+// saved memory state, and answer a question.
+//
+//   let answer = try model.answer(question: "Where is Mary?", file: "book.txt")
+//   let answer = try await model.answer(question: q, bytes: someAsyncByteSequence)
+import Foundation
+import RMTModel
+import RMTTokenizer
+
+/// Progress of a read, reported after each segment.
+public struct ReadProgress: Sendable {
+    public var bytesRead: Int
+    /// Size of the input when known (a regular file), for an ETA.
+    public var totalBytes: Int?
+    public var tokens: Int
+    public var segments: Int
+    public var seconds: Double
+    public var tokensPerSecond: Double { seconds > 0 ? Double(tokens) / seconds : 0 }
+}
+
+/// What the reader noticed about the input bytes.
+public struct InputStats: Sendable, Equatable {
+    public var bytes = 0
+    /// Invalid UTF-8 sequences, each replaced by U+FFFD (which BERT's clean-up then drops).
+    public var invalidUTF8Sequences = 0
+    public var nulBytes = 0
+}
+
+extension DocumentSession {
+    /// Reads every segment `reader` produces. With a resumed state, the segments already
+    /// read are skipped (tokenized, not run) and checked against the saved fingerprint.
+    /// - Returns: input statistics.
+    @discardableResult
+    public func read(from reader: SegmentReader, totalBytes: Int? = nil,
+                     progress: ((ReadProgress) -> Void)? = nil) throws -> InputStats {
+        let start = Date()
+        var skipped = 0, skipHash = MemoryState.fnvOffset
+        let toSkip = state.segmentsRead
+        if !state.pending.isEmpty { throw ModelError("memory state", "the saved document was already read to its end") }
+        while let segment = try reader.next() {
+            if skipped < toSkip {
+                guard segment.count == model.settings.segmentLength else {
+                    throw ModelError("memory state", "the document is shorter than the saved state")
+                }
+                skipHash = MemoryState.hash(segment, into: skipHash)
+                skipped += 1
+                if skipped == toSkip, skipHash != state.tokenHash {
+                    throw ModelError("memory state", "the document differs from the one the state was saved for")
+                }
+                continue
+            }
+            try read(segment)
+            progress?(ReadProgress(bytesRead: reader.bytesRead, totalBytes: totalBytes, tokens: state.tokensRead,
+                                   segments: state.segmentsRead, seconds: Date().timeIntervalSince(start)))
+        }
+        if skipped < toSkip { throw ModelError("memory state", "the document is shorter than the saved state") }
+        return InputStats(bytes: reader.bytesRead, invalidUTF8Sequences: reader.invalidSequenceCount,
+                          nulBytes: reader.nulByteCount)
+    }
+}
+
+extension RecurrentMemoryModel {
+    /// Opens a file (or "-" for standard input) as a segment reader for this model.
+    public func segmentReader(path: String, chunkSize: Int = 64 * 1024) throws -> SegmentReader {
+        if path == "-" {
+            return SegmentReader.standardInput(tokenizer: tokenizer, segmentLength: settings.segmentLength, chunkSize: chunkSize)
+        }
+        return try SegmentReader(path: path, tokenizer: tokenizer, segmentLength: settings.segmentLength, chunkSize: chunkSize)
+    }
+
+    /// Reads `path` ("-" = stdin) and answers `question` about it.
+    public func answer(question: String, file path: String,
+                       progress: ((ReadProgress) -> Void)? = nil) throws -> Answer {
+        let session = DocumentSession(model: self)
+        let reader = try segmentReader(path: path)
+        let size = path == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        try session.read(from: reader, totalBytes: size, progress: progress)
+        return try session.answer(question: question)
+    }
+
+    /// Reads any async sequence of bytes and answers `question` about it.
+    public func answer<Bytes: AsyncSequence>(question: String, bytes: Bytes) async throws -> Answer
+    where Bytes.Element == UInt8 {
+        let session = DocumentSession(model: self)
+        for try await segment in tokenizer.segments(of: bytes, segmentLength: settings.segmentLength) {
+            try session.read(segment)
+        }
+        return try session.answer(question: question)
+    }
+}

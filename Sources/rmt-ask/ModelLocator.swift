@@ -1,0 +1,32 @@
+// ModelLocator: finds the model folder when --model is omitted: $RMT_MODEL, then the
+// model bundled with the package (Models/default, located from this source file's
+// path and from the executable's path, so it works from any working directory), then
+// the MiniLM download of Scripts/fetch-minilm.sh (wrapped, untrained).
+import Foundation
+import RMT
+
+enum ModelLocator {
+    static func resolve(_ explicit: String?) throws -> URL {
+        if let explicit { return URL(fileURLWithPath: explicit) }
+        var candidates: [URL] = []
+        if let env = ProcessInfo.processInfo.environment["RMT_MODEL"] { candidates.append(URL(fileURLWithPath: env)) }
+        // <package>/Sources/rmt-ask/ModelLocator.swift → <package>/Models/default
+        let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        candidates.append(sourceRoot.appendingPathComponent("Models/default"))
+        // <package>/.build/<triple>/release/rmt-ask → walk up to the folder with Models/default
+        var exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(exe.appendingPathComponent("Models/default"))
+            exe.deleteLastPathComponent()
+        }
+        let cache = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+        candidates.append(ProcessInfo.processInfo.environment["RMT_MINILM_DIR"].map { URL(fileURLWithPath: $0) }
+            ?? cache.appendingPathComponent("rmt/all-MiniLM-L6-v2"))
+        for c in candidates where FileManager.default.fileExists(atPath: c.appendingPathComponent("config.json").path) {
+            return c
+        }
+        throw ModelError("rmt-ask", "no model found: pass --model DIR, or run Scripts/fetch-minilm.sh")
+    }
+}

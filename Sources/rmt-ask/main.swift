@@ -1,2 +1,0 @@
-// rmt-ask: command-line entry point (work in progress).
-print("rmt-ask: not implemented yet")
