@@ -36,8 +36,10 @@ let package = Package(
         .target(name: "RMTRecurrence", dependencies: ["RMTModel", "RMTTokenizer", "RMTSafetensors"]),
         // Training and evaluation data: noise prose, memory tasks, bAbI world simulator.
         .target(name: "RMTData", dependencies: ["RMTKernels", "RMTTokenizer", "RMTRecurrence"]),
+        // Training: BPTT through memory, AdamW, schedules, the curriculum driver.
+        .target(name: "RMTTraining", dependencies: ["RMTKernels", "RMTModel", "RMTRecurrence", "RMTData"]),
         // The umbrella library users import.
-        .target(name: "RMT", dependencies: ["RMTKernels", "RMTSafetensors", "RMTTokenizer", "RMTModel", "RMTRecurrence", "RMTData"]),
+        .target(name: "RMT", dependencies: ["RMTKernels", "RMTSafetensors", "RMTTokenizer", "RMTModel", "RMTRecurrence", "RMTData", "RMTTraining"]),
 
         .executableTarget(name: "rmt-tool", dependencies: [
             "RMT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -56,6 +58,7 @@ let package = Package(
         .testTarget(name: "RMTModelTests", dependencies: ["RMTModel"]),
         .testTarget(name: "RMTRecurrenceTests", dependencies: ["RMTRecurrence"]),
         .testTarget(name: "RMTDataTests", dependencies: ["RMTData"]),
+        .testTarget(name: "RMTTrainingTests", dependencies: ["RMTTraining"]),
     ],
     swiftLanguageModes: [.v6]
 )

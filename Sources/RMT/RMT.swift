@@ -7,3 +7,4 @@
 @_exported import RMTTokenizer
 @_exported import RMTRecurrence
 @_exported import RMTData
+@_exported import RMTTraining

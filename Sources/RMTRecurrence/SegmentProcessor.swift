@@ -21,12 +21,15 @@ public final class SegmentProcessor: @unchecked Sendable {
     /// (B, C) pooled [CLS] (after tanh) of the last `classify` call.
     public private(set) var pooled: [Float] = []
 
-    let cls: Int32, sep: Int32, pad: Int32
+    public let cls: Int32, sep: Int32, pad: Int32
+    /// The activations of the last step (for `classify`).
+    public private(set) var lastActivations: BertActivations
 
     public init(model: RecurrentMemoryModel, batchCapacity: Int = 1, keepAllLayers: Bool = false) {
         self.model = model
         activations = BertActivations(config: model.config, batchCapacity: batchCapacity,
                                       seqCapacity: model.settings.positionsPerSegment, keepAllLayers: keepAllLayers)
+        lastActivations = activations
         let v = model.tokenizer.vocabulary
         cls = v.id(for: "[CLS]")!
         sep = v.id(for: "[SEP]")!
@@ -64,7 +67,14 @@ public final class SegmentProcessor: @unchecked Sendable {
     /// Reads one segment per sequence: `memory` (B, M, C) is the input memory and is
     /// overwritten with the next memory.
     public func step(contents: [[Int32]], memory: UnsafeMutablePointer<Float>) throws {
+        try step(contents: contents, memory: memory, activations: activations)
+    }
+
+    /// The same step recorded in caller-owned `activations` (training keeps one set per
+    /// segment for the backward pass). `classify` then reads from the last activations used.
+    public func step(contents: [[Int32]], memory: UnsafeMutablePointer<Float>, activations: BertActivations) throws {
         try layout(contents)
+        lastActivations = activations
         let M = model.settings.memoryTokens, C = model.config.hiddenSize, T = seqLen
         try model.encoder.gatherWordEmbeddings(activations, ids: ids, batch: batch, seqLen: T)
         for b in 0..<batch {
@@ -82,7 +92,7 @@ public final class SegmentProcessor: @unchecked Sendable {
         let C = model.config.hiddenSize, L = model.settings.labels.count, T = seqLen
         let w = model.encoder.weights
         var cls = [Float](repeating: 0, count: batch * C)
-        for b in 0..<batch { for c in 0..<C { cls[b * C + c] = activations.lastHiddenState[b * T * C + c] } }
+        for b in 0..<batch { for c in 0..<C { cls[b * C + c] = lastActivations.lastHiddenState[b * T * C + c] } }
         var pre = [Float](repeating: 0, count: batch * C)
         linearForward(out: &pre, inp: cls, weight: w.poolerWeight!, bias: w.poolerBias!, rows: batch, inDim: C, outDim: C)
         pooled = pre.map { tanhf($0) }

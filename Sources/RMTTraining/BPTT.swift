@@ -1,0 +1,241 @@
+// BPTT: forward and backward of the RMT over all segments of a batch of documents —
+// back-propagation through the memory, llm.c style: forward list, then the same list
+// reversed, gradients ADDED into one flat buffer with the parameters' layout.
+//
+// Modes (see Docs/training.md):
+//   full             every segment keeps its activations; gradient flows through all memories.
+//   truncated(k)     gradient flows through the last k segments only (k = 1: the final
+//                    segment alone); segments before them run without storing activations.
+//                    The official code's `bptt_depth` d corresponds to k = d + 1.
+//   memoryEfficient  full gradient, but only the memory entering each segment (M×C per
+//                    sequence) is kept; each segment is recomputed during the backward pass,
+//                    so activation memory does not grow with the number of segments.
+// Loss: cross-entropy of the final segment's answer (mean over the batch), or with
+// `sumLoss` the sum over segments of each segment's answer loss (as the official code's
+// `sum_loss`).
+import RMTKernels
+import RMTModel
+import RMTRecurrence
+
+/// How gradients flow back through the memory.
+public enum BPTTMode: Sendable, Equatable {
+    case full
+    case truncated(depth: Int)
+    case memoryEfficient
+}
+
+/// One training batch: B documents of N segments with one answer label each.
+public struct SegmentBatch: Sendable {
+    /// contents[k][b]: the document tokens of segment k of sequence b (≤ S tokens each;
+    /// the final segment holds the question, per the question layout).
+    public var contents: [[[Int32]]]
+    /// (B) answer label indices.
+    public var labels: [Int32]
+
+    public init(contents: [[[Int32]]], labels: [Int32]) {
+        self.contents = contents
+        self.labels = labels
+    }
+
+    public var segmentCount: Int { contents.count }
+    public var batchSize: Int { labels.count }
+}
+
+/// Result of one forward/backward pass.
+public struct BatchResult: Sendable {
+    /// Mean cross-entropy (summed over segments with `sumLoss`).
+    public var loss: Float
+    /// Sequences whose final-segment prediction equals the label.
+    public var correct: Int
+    /// (B, L) final-segment logits.
+    public var logits: [Float]
+}
+
+/// Computes the loss and parameter gradients of an RMT over whole documents.
+public final class BPTTEngine: @unchecked Sendable {
+    public let model: RecurrentMemoryModel
+    public let mode: BPTTMode
+    public let sumLoss: Bool
+    public let batchCapacity: Int
+    /// Gradients, same layout as `model.parameters`; `lossAndGradients` adds into them.
+    public let gradients: ParameterSet
+
+    let processor: SegmentProcessor
+    let scratch: BertGradientScratch
+    /// Activations that keep every layer, one per segment that needs a backward pass
+    /// (grown on demand; a single one in memory-efficient mode).
+    var stored: [BertActivations] = []
+    /// Inference-only activations for segments that need no backward pass.
+    let passthrough: BertActivations
+
+    public init(model: RecurrentMemoryModel, batchCapacity: Int, mode: BPTTMode, sumLoss: Bool = false) {
+        self.model = model
+        self.mode = mode
+        self.sumLoss = sumLoss
+        self.batchCapacity = batchCapacity
+        gradients = ParameterSet(layout: model.parameters.layout)
+        processor = SegmentProcessor(model: model, batchCapacity: batchCapacity)
+        let T = model.settings.positionsPerSegment
+        scratch = BertGradientScratch(config: model.config, batchCapacity: batchCapacity, seqCapacity: T)
+        passthrough = processor.activations
+    }
+
+    func storedActivations(_ i: Int) -> BertActivations {
+        while stored.count <= i {
+            stored.append(BertActivations(config: model.config, batchCapacity: batchCapacity,
+                                          seqCapacity: model.settings.positionsPerSegment, keepAllLayers: true))
+        }
+        return stored[i]
+    }
+
+    /// Number of trailing segments the memory gradient flows through.
+    func depth(_ N: Int) -> Int {
+        switch mode {
+        case .full, .memoryEfficient: N
+        case .truncated(let k): min(max(k, 1), N)
+        }
+    }
+
+    /// Forward and backward over `batch`; gradients are ADDED into `gradients`
+    /// (call `gradients.storage.zero()` between optimizer steps).
+    public func lossAndGradients(_ batch: SegmentBatch) throws -> BatchResult {
+        let N = batch.segmentCount, B = batch.batchSize
+        guard N >= 1, B >= 1, B <= batchCapacity, batch.contents.allSatisfy({ $0.count == B }) else {
+            throw ModelError("batch", "expected \(B) sequences in each of \(N) segments (capacity \(batchCapacity))")
+        }
+        let L = model.settings.labels.count
+        if let bad = batch.labels.first(where: { $0 < 0 || Int($0) >= L }) {
+            throw ModelError("batch", "label \(bad) outside 0..<\(L)")
+        }
+        let d = depth(N)
+        let firstWithGradient = sumLoss ? 0 : N - d  // segments before this need no backward
+        let needsBackward = { (k: Int) in k >= firstWithGradient }
+        let memCount = model.memoryCount
+        var memory = processor.initialMemory(batch: B)
+        var memoryIn: [[Float]] = []  // memory entering each segment (memory-efficient mode)
+        var slotOf = [Int](repeating: -1, count: N)
+        var loss: Float = 0
+        var lastLogits: [Float] = []
+
+        // Forward over the segments.
+        for k in 0..<N {
+            let acts: BertActivations
+            if mode == .memoryEfficient {
+                memoryIn.append(memory)
+                acts = passthrough
+            } else if needsBackward(k) {
+                slotOf[k] = k - firstWithGradient
+                acts = storedActivations(slotOf[k])
+            } else {
+                acts = passthrough
+            }
+            try memory.withUnsafeMutableBufferPointer {
+                try processor.step(contents: batch.contents[k], memory: $0.baseAddress!, activations: acts)
+            }
+            if sumLoss || k == N - 1 {
+                let head = headForward(acts, labels: batch.labels)
+                loss += head.loss
+                if k == N - 1 { lastLogits = head.logits }
+            }
+        }
+
+        // Backward, the same list reversed.
+        let C = model.config.hiddenSize, M = model.settings.memoryTokens
+        var dMemory = [Float](repeating: 0, count: B * memCount)  // gradient of the memory leaving segment k
+        var hasMemoryGradient = false
+        let dHidden = FloatBuffer(count: batchCapacity * model.settings.positionsPerSegment * C)
+        let dWords = FloatBuffer(count: dHidden.count)
+        for k in stride(from: N - 1, through: 0, by: -1) {
+            let hasLoss = sumLoss || k == N - 1
+            guard hasLoss || hasMemoryGradient else { continue }
+            let acts: BertActivations
+            if mode == .memoryEfficient {
+                acts = storedActivations(0)
+                var m = memoryIn[k]
+                try m.withUnsafeMutableBufferPointer {
+                    try processor.step(contents: batch.contents[k], memory: $0.baseAddress!, activations: acts)
+                }
+            } else {
+                precondition(slotOf[k] >= 0, "segment \(k) has no stored activations")
+                acts = stored[slotOf[k]]
+            }
+            let T = acts.seqLen
+            dHidden.pointer.update(repeating: 0, count: B * T * C)
+            if hasLoss { headBackward(acts, labels: batch.labels, dHidden: dHidden.pointer) }
+            if hasMemoryGradient {
+                for b in 0..<B {
+                    let row = dHidden.pointer + (b * T + 1) * C
+                    dMemory.withUnsafeBufferPointer { addForward(out: row, a: row, b: $0.baseAddress! + b * memCount, count: memCount) }
+                }
+            }
+            model.encoder.backward(acts, dHidden: dHidden.pointer, grads: gradients, scratch: scratch,
+                                   dWordEmbeddings: dWords.pointer)
+            model.encoder.scatterWordEmbeddingGradients(acts, dWordEmbeddings: dWords.pointer, grads: gradients) { _, t in
+                t >= 1 && t <= M
+            }
+            // The memory entering segment k: its gradient flows on into segment k − 1 only
+            // within the truncation depth; for k = 0 it is the memory embeddings' gradient.
+            for b in 0..<B {
+                dMemory.withUnsafeMutableBufferPointer {
+                    ($0.baseAddress! + b * memCount).update(from: dWords.pointer + (b * T + 1) * C, count: memCount)
+                }
+            }
+            hasMemoryGradient = k > N - d
+            if k == 0 && d == N {
+                let g = gradients.pointer(RMTTensorName.memoryEmbeddings)
+                for b in 0..<B { dMemory.withUnsafeBufferPointer { addForward(out: g, a: g, b: $0.baseAddress! + b * memCount, count: memCount) } }
+            }
+        }
+        let correct = (0..<B).filter { b in
+            let row = lastLogits[(b * L)..<((b + 1) * L)]
+            return row.firstIndex(of: row.max()!)! - b * L == Int(batch.labels[b])
+        }.count
+        return BatchResult(loss: loss, correct: correct, logits: lastLogits)
+    }
+
+    // MARK: The answer head: logits = W_c·tanh(W_p·h_cls + b_p) + b_c, mean cross-entropy.
+
+    /// Saved head values of one segment, keyed by its activations.
+    struct HeadCache { var cls: [Float]; var pooled: [Float]; var probs: [Float] }
+    var headCache: [ObjectIdentifier: HeadCache] = [:]
+
+    func headForward(_ acts: BertActivations, labels: [Int32]) -> (loss: Float, logits: [Float]) {
+        let B = acts.batch, T = acts.seqLen, C = model.config.hiddenSize, L = model.settings.labels.count
+        let w = model.encoder.weights
+        var cls = [Float](repeating: 0, count: B * C)
+        for b in 0..<B { for c in 0..<C { cls[b * C + c] = acts.lastHiddenState[b * T * C + c] } }
+        var pooled = [Float](repeating: 0, count: B * C)
+        linearForward(out: &pooled, inp: cls, weight: w.poolerWeight!, bias: w.poolerBias!, rows: B, inDim: C, outDim: C)
+        pooled.withUnsafeMutableBufferPointer { tanhForward(out: $0.baseAddress!, inp: $0.baseAddress!, count: B * C) }
+        var logits = [Float](repeating: 0, count: B * L)
+        linearForward(out: &logits, inp: pooled, weight: model.classifierWeight, bias: model.classifierBias,
+                      rows: B, inDim: C, outDim: L)
+        var losses = [Float](repeating: 0, count: B), probs = [Float](repeating: 0, count: B * L)
+        crossEntropyForward(losses: &losses, probs: &probs, logits: logits, targets: labels, rows: B, classes: L)
+        headCache[ObjectIdentifier(acts)] = HeadCache(cls: cls, pooled: pooled, probs: probs)
+        return (losses.reduce(0, +) / Float(B), logits)
+    }
+
+    /// Adds the head's gradient into its parameters and into dHidden[b, 0, :].
+    func headBackward(_ acts: BertActivations, labels: [Int32], dHidden: UnsafeMutablePointer<Float>) {
+        if headCache[ObjectIdentifier(acts)] == nil || mode == .memoryEfficient {
+            _ = headForward(acts, labels: labels)  // recomputed segment: refresh the cache
+        }
+        let cache = headCache[ObjectIdentifier(acts)]!
+        let B = acts.batch, T = acts.seqLen, C = model.config.hiddenSize, L = model.settings.labels.count
+        let w = model.encoder.weights
+        var dLogits = [Float](repeating: 0, count: B * L)
+        crossEntropyBackward(dlogits: &dLogits, probs: cache.probs, targets: labels, rows: B, classes: L, scale: 1 / Float(B))
+        var dPooled = [Float](repeating: 0, count: B * C)
+        linearBackward(dinp: &dPooled, dweight: gradients.pointer(RMTTensorName.classifierWeight),
+                       dbias: gradients.pointer(RMTTensorName.classifierBias), dout: dLogits, inp: cache.pooled,
+                       weight: model.classifierWeight, rows: B, inDim: C, outDim: L)
+        var dPre = [Float](repeating: 0, count: B * C)
+        tanhBackward(dinp: &dPre, dout: dPooled, out: cache.pooled, count: B * C)
+        var dCLS = [Float](repeating: 0, count: B * C)
+        linearBackward(dinp: &dCLS, dweight: gradients.pointer("pooler.dense.weight"),
+                       dbias: gradients.pointer("pooler.dense.bias"), dout: dPre, inp: cache.cls,
+                       weight: w.poolerWeight!, rows: B, inDim: C, outDim: C)
+        for b in 0..<B { for c in 0..<C { dHidden[b * T * C + c] += dCLS[b * C + c] } }
+    }
+}

@@ -1,0 +1,54 @@
+// rmt-tool create-model: writes a randomly initialised RMT model folder for a preset
+// (tiny, small, base) — for benchmarks, tests and as a training starting point.
+import ArgumentParser
+import Foundation
+import RMT
+
+struct CreateModel: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create-model", abstract: "Write a randomly initialised RMT model folder.")
+
+    @Option(help: "Backbone size: tiny, small (4×256) or base (12×768).")
+    var preset: BertConfig.Preset = .small
+
+    @Option(help: "vocab.txt to use (default: the MiniLM vocabulary from Scripts/fetch-minilm.sh).")
+    var vocab: String?
+
+    @Option(help: "Memory tokens.")
+    var memoryTokens = 10
+
+    @Option(help: "Document tokens per segment.")
+    var segmentLength = 499
+
+    @Option(help: "Comma-separated answer labels.")
+    var labels = defaultLabels.joined(separator: ",")
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Output folder.")
+    var out: String
+
+    func run() throws {
+        try runReportingErrors {
+            let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? defaultVocabularyURL()
+            let vocabulary = try Vocabulary(contentsOf: vocabURL)
+            var config = BertConfig.preset(preset)
+            config.vocabSize = vocabulary.count
+            let settings = RMTSettings(memoryTokens: memoryTokens, segmentLength: segmentLength,
+                                       labels: labels.split(separator: ",").map { String($0) })
+            let model = try RecurrentMemoryModel(config: config, settings: settings,
+                                                 tokenizer: BertTokenizer(vocabulary: vocabulary, lowercase: true), seed: seed)
+            try model.save(to: URL(fileURLWithPath: out))
+            FileHandle.standardError.write(Data("wrote \(out): \(preset.rawValue), \(model.parameters.layout.count) parameters\n".utf8))
+        }
+    }
+}
+
+/// The MiniLM vocabulary downloaded by Scripts/fetch-minilm.sh.
+func defaultVocabularyURL() -> URL {
+    if let d = ProcessInfo.processInfo.environment["RMT_MINILM_DIR"] { return URL(fileURLWithPath: d).appendingPathComponent("vocab.txt") }
+    let cache = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
+        ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+    return cache.appendingPathComponent("rmt/all-MiniLM-L6-v2/vocab.txt")
+}

@@ -1,0 +1,54 @@
+// BPTT gradients of the tiny RMT over three segments against PyTorch autograd (float64):
+// every parameter tensor, for full BPTT, truncated BPTT (depth 2) and the summed loss;
+// memory-efficient BPTT must equal full BPTT.
+import Foundation
+import Testing
+import RMTKernels
+import RMTModel
+import RMTRecurrence
+import RMTSafetensors
+import RMTTraining
+
+func tinyBatch(_ ref: SafetensorsFile) throws -> SegmentBatch {
+    let contents = try (0..<3).map { k in try (0..<2).map { d in try ref.int64s("doc\(d).segment\(k)").map { Int32($0) } } }
+    return SegmentBatch(contents: contents, labels: [1, 3])
+}
+
+/// Largest |a − b| relative to the largest |b| of the tensor (scale-free, like ggml's checks).
+/// The scale is floored at 1e-3: some gradients are exactly zero in theory (the key bias:
+/// softmax ignores a constant added to every score of a row), where only float noise remains.
+func relativeError(_ a: [Float], _ b: [Float]) -> Float {
+    let scale = max(b.map(abs).max() ?? 0, 1e-3)
+    return maxAbsDiff(a, b) / scale
+}
+
+@Test(arguments: [("full", BPTTMode.full, false), ("truncated2", BPTTMode.truncated(depth: 2), false),
+                  ("sumloss", BPTTMode.full, true), ("full", BPTTMode.memoryEfficient, false),
+                  ("sumloss", BPTTMode.memoryEfficient, true)])
+func bpttGradientsMatchPyTorch(name: String, mode: BPTTMode, sumLoss: Bool) throws {
+    let model = try RecurrentMemoryModel.load(directory: fixture("tiny-rmt"))
+    let ref = try SafetensorsFile(contentsOf: fixture("tiny-rmt/reference.safetensors"))
+    let expected = try SafetensorsFile(contentsOf: fixture("tiny-rmt/gradients.safetensors"))
+    let engine = BPTTEngine(model: model, batchCapacity: 2, mode: mode, sumLoss: sumLoss)
+    let result = try engine.lossAndGradients(try tinyBatch(ref))
+    let expectedLoss = try expected.floats("\(name).loss")[0]
+    #expect(abs(result.loss - expectedLoss) < 1e-5, "loss \(result.loss) vs \(expectedLoss)")
+    var worst: (Float, String) = (0, "")
+    for entry in model.parameters.layout.entries {
+        let ours = engine.gradients.values(entry.name)
+        let theirs = try expected.floats("\(name).\(entry.name)")
+        let err = relativeError(ours, theirs)
+        if err > worst.0 { worst = (err, entry.name) }
+        #expect(err < 1e-4, "\(name) \(mode): gradient of \(entry.name) relative error \(err)")
+    }
+    print("bptt \(name) \(mode): worst relative error \(worst.0) at \(worst.1)")
+}
+
+@Test func truncatedDepthOneOnlyTrainsTheFinalSegment() throws {
+    let model = try RecurrentMemoryModel.load(directory: fixture("tiny-rmt"))
+    let ref = try SafetensorsFile(contentsOf: fixture("tiny-rmt/reference.safetensors"))
+    let engine = BPTTEngine(model: model, batchCapacity: 2, mode: .truncated(depth: 1))
+    _ = try engine.lossAndGradients(try tinyBatch(ref))
+    #expect(engine.gradients.values(RMTTensorName.memoryEmbeddings).allSatisfy { $0 == 0 })
+    #expect(engine.gradients.values("encoder.layer.0.output.dense.weight").contains { $0 != 0 })
+}
