@@ -63,14 +63,15 @@ public func layerNormBackward(dinp: UnsafeMutablePointer<Float>, dweight: Unsafe
                               inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                               mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
                               rows: Int, channels C: Int) {
-    let sums = sumOverRowChunks(rows: rows, width: 2 * C, costPerRow: 6 * C) { rowRange, partial in
+    sumOverRowChunks(rows: rows, width: 2 * C, costPerRow: 6 * C) { rowRange, partial in
         for r in rowRange {
             layerNormBackwardRow(dx: dinp + r * C, dweight: partial, dbias: partial + C, dy: dout + r * C,
                                  x: inp + r * C, weight: weight, mean: mean[r], rstd: rstd[r], channels: C)
         }
+    } total: { sums in
+        addForward(out: dweight, a: dweight, b: sums, count: C)
+        addForward(out: dbias, a: dbias, b: sums + C, count: C)
     }
-    addForward(out: dweight, a: dweight, b: sums.pointer, count: C)
-    addForward(out: dbias, a: dbias, b: sums.pointer + C, count: C)
 }
 
 /// One row of `layerNormBackward`: dx += …, dweight += dy ⊙ n, dbias += dy.

@@ -13,27 +13,28 @@
 let reductionRowChunk = 128
 
 /// Runs `body(rowsOfChunk, partial)` for every chunk of up to `reductionRowChunk` rows,
-/// chunks split over cores; `partial` points at `width` zeros owned by that chunk.
-/// Returns Σ_chunks partial, summed in chunk order: (width).
+/// chunks split over cores, where `partial` points at `width` zeros owned by that chunk;
+/// then calls `total(sum)` with the Σ over chunks (width), summed in chunk order.
 /// - Parameters:
 ///   - costPerRow: rough floats touched per row, to skip threading tiny jobs.
 func sumOverRowChunks(rows: Int, width: Int, costPerRow: Int,
-                      _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void) -> FloatBuffer {
+                      _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void,
+                      total: (UnsafePointer<Float>) -> Void) {
     let chunks = max(1, (rows + reductionRowChunk - 1) / reductionRowChunk)
-    let partials = FloatBuffer(count: chunks * width)
-    let base = partials.pointer
-    Parallel.forEachRange(chunks, costPerItem: reductionRowChunk * costPerRow) { range in
-        for chunk in range {
-            let lo = chunk * reductionRowChunk
-            body(lo..<min(rows, lo + reductionRowChunk), base + chunk * width)
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: chunks * width) { partials in
+        let base = partials.baseAddress!
+        base.initialize(repeating: 0, count: chunks * width)
+        Parallel.forEachRange(chunks, costPerItem: reductionRowChunk * costPerRow) { range in
+            for chunk in range {
+                let lo = chunk * reductionRowChunk
+                body(lo..<min(rows, lo + reductionRowChunk), base + chunk * width)
+            }
         }
+        for chunk in 1..<chunks {
+            addForward(out: base, a: base, b: base + chunk * width, count: width)
+        }
+        total(base)
     }
-    for chunk in 1..<chunks {
-        addForward(out: base, a: base, b: base + chunk * width, count: width)
-    }
-    let total = FloatBuffer(count: width)
-    total.pointer.update(from: base, count: width)
-    return total
 }
 
 /// sums[c] += Σ_r x[r, c].
@@ -41,8 +42,9 @@ func sumOverRowChunks(rows: Int, width: Int, costPerRow: Int,
 ///   - sums: (cols), accumulated.
 ///   - x: (rows, cols).
 func addColumnSums(into sums: UnsafeMutablePointer<Float>, of x: UnsafePointer<Float>, rows: Int, cols: Int) {
-    let total = sumOverRowChunks(rows: rows, width: cols, costPerRow: cols) { rowRange, partial in
+    sumOverRowChunks(rows: rows, width: cols, costPerRow: cols) { rowRange, partial in
         for r in rowRange { addForward(out: partial, a: partial, b: x + r * cols, count: cols) }
+    } total: { sum in
+        addForward(out: sums, a: sums, b: sum, count: cols)
     }
-    addForward(out: sums, a: sums, b: total.pointer, count: cols)
 }
