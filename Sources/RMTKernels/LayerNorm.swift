@@ -46,8 +46,11 @@ public func layerNormForward(out: UnsafeMutablePointer<Float>, mean: UnsafeMutab
 /// Backward of `layerNormForward`, from the saved per-row mean and rstd.
 ///
 /// With n = (x − mean)·rstd and g = dout ⊙ weight (Docs/backward.md has the derivation):
-///   dinp    += rstd · (g − mean(g) − n · mean(g ⊙ n))     rows split over cores
-///   dweight += Σ_rows dout ⊙ n,  dbias += Σ_rows dout      column blocks split over cores
+///   dinp    += rstd · (g − mean(g) − n · mean(g ⊙ n))
+///   dweight += Σ_rows dout ⊙ n,   dbias += Σ_rows dout
+/// One pass over the rows, split over cores in fixed chunks; the parameter gradients go
+/// through per-chunk partial sums (`sumOverRowChunks`), so the result is race-free and
+/// independent of the thread count.
 /// - Parameters:
 ///   - dinp: (rows, channels), accumulated; must not alias `dout`.
 ///   - dweight, dbias: (channels), accumulated.
@@ -60,56 +63,48 @@ public func layerNormBackward(dinp: UnsafeMutablePointer<Float>, dweight: Unsafe
                               inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                               mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
                               rows: Int, channels C: Int) {
-    Parallel.forEachRange(rows, costPerItem: 4 * C) { range in
-        let vecEnd = C & ~7
-        for r in range {
-            let x = inp + r * C, dy = dout + r * C, dx = dinp + r * C
-            let m = mean[r], s = rstd[r]
-            var gAcc = Float8(), gnAcc = Float8()
-            var i = 0
-            while i < vecEnd {
-                let g = load8(dy + i) * load8(weight + i)
-                gAcc += g
-                gnAcc += g * (load8(x + i) - m) * s
-                i += 8
-            }
-            var gSum = gAcc.sum(), gnSum = gnAcc.sum()
-            while i < C { let g = dy[i] * weight[i]; gSum += g; gnSum += g * (x[i] - m) * s; i += 1 }
-            let gMean = gSum / Float(C), gnMean = gnSum / Float(C)
-            i = 0
-            while i < vecEnd {
-                let n = (load8(x + i) - m) * s
-                let g = load8(dy + i) * load8(weight + i)
-                store8(load8(dx + i) + s * (g - gMean - n * gnMean), dx + i)
-                i += 8
-            }
-            while i < C { let n = (x[i] - m) * s; dx[i] += s * (dy[i] * weight[i] - gMean - n * gnMean); i += 1 }
+    sumOverRowChunks(rows: rows, width: 2 * C, costPerRow: 6 * C) { rowRange, partial in
+        for r in rowRange {
+            layerNormBackwardRow(dx: dinp + r * C, dweight: partial, dbias: partial + C, dy: dout + r * C,
+                                 x: inp + r * C, weight: weight, mean: mean[r], rstd: rstd[r], channels: C)
         }
+    } total: { sums in
+        addForward(out: dweight, a: dweight, b: sums, count: C)
+        addForward(out: dbias, a: dbias, b: sums + C, count: C)
     }
-    layerNormParameterGradients(dweight: dweight, dbias: dbias, dout: dout, inp: inp,
-                                mean: mean, rstd: rstd, rows: rows, channels: C)
 }
 
-/// dweight[c] += Σ_r dout[r, c]·n[r, c] and dbias[c] += Σ_r dout[r, c], with n recomputed
-/// from mean/rstd; each column block is owned by one worker (race-free, thread-count independent).
-func layerNormParameterGradients(dweight: UnsafeMutablePointer<Float>, dbias: UnsafeMutablePointer<Float>,
-                                 dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
-                                 mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
-                                 rows: Int, channels C: Int) {
-    forEachColumnBlock(cols: C, costPerColumn: 2 * rows) { c0, width, scratch in
-        let dw = scratch, db = scratch + columnBlockWidth
-        for r in 0..<rows {
-            let x = inp + r * C + c0, dy = dout + r * C + c0
-            let m = mean[r], s = rstd[r]
-            var c = 0
-            while c + 8 <= width {
-                let g = load8(dy + c)
-                store8(load8(dw + c) + g * ((load8(x + c) - m) * s), dw + c)
-                store8(load8(db + c) + g, db + c)
-                c += 8
-            }
-            while c < width { dw[c] += dy[c] * ((x[c] - m) * s); db[c] += dy[c]; c += 1 }
-        }
-        for c in 0..<width { dweight[c0 + c] += dw[c]; dbias[c0 + c] += db[c] }
+/// One row of `layerNormBackward`: dx += …, dweight += dy ⊙ n, dbias += dy.
+@inline(__always)
+func layerNormBackwardRow(dx: UnsafeMutablePointer<Float>, dweight: UnsafeMutablePointer<Float>,
+                          dbias: UnsafeMutablePointer<Float>, dy: UnsafePointer<Float>, x: UnsafePointer<Float>,
+                          weight: UnsafePointer<Float>, mean m: Float, rstd s: Float, channels C: Int) {
+    let vecEnd = C & ~7
+    var gAcc = Float8(), gnAcc = Float8()
+    var i = 0
+    while i < vecEnd {
+        let g = load8(dy + i) * load8(weight + i)
+        gAcc += g
+        gnAcc += g * ((load8(x + i) - m) * s)
+        i += 8
+    }
+    var gSum = gAcc.sum(), gnSum = gnAcc.sum()
+    while i < C { let g = dy[i] * weight[i]; gSum += g; gnSum += g * ((x[i] - m) * s); i += 1 }
+    let gMean = gSum / Float(C), gnMean = gnSum / Float(C)
+    i = 0
+    while i < vecEnd {
+        let n = (load8(x + i) - m) * s
+        let d = load8(dy + i)
+        store8(load8(dx + i) + s * (d * load8(weight + i) - gMean - n * gnMean), dx + i)
+        store8(load8(dweight + i) + d * n, dweight + i)
+        store8(load8(dbias + i) + d, dbias + i)
+        i += 8
+    }
+    while i < C {
+        let n = (x[i] - m) * s
+        dx[i] += s * (dy[i] * weight[i] - gMean - n * gnMean)
+        dweight[i] += dy[i] * n
+        dbias[i] += dy[i]
+        i += 1
     }
 }

@@ -26,7 +26,7 @@ func linearBackwardMatchesReference(rows: Int, inDim: Int, outDim: Int) {
     }
 }
 
-@Test(arguments: [(3, 5), (64, 32), (100, 384), (37, 1001)])
+@Test(arguments: [(3, 5), (64, 32), (100, 384), (37, 1001), (300, 384), (300, 77)])  // 300 rows: 3 threaded row chunks
 func layerNormBackwardMatchesReference(rows: Int, channels: Int) {
     let x = randomBuffer(rows * channels, seed: 21, std: 3)
     for i in 0..<channels { x[i] += 100 }  // an offset row
