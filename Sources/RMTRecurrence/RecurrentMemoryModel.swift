@@ -136,22 +136,18 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
     /// Writes config.json, model.safetensors and vocab.txt into `directory`, replacing it
     /// atomically: everything is written to a sibling temp folder which is then renamed.
     public func save(to directory: URL, float16: Bool = false, metadata: [String: String] = [:]) throws {
-        let fm = FileManager.default
-        let parent = directory.deletingLastPathComponent()
-        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-        let temp = parent.appendingPathComponent(".\(directory.lastPathComponent).tmp-\(UUID().uuidString)")
-        try fm.createDirectory(at: temp, withIntermediateDirectories: false)
-        do {
-            try configJSON().write(to: temp.appendingPathComponent("config.json"))
-            try parameters.save(to: temp.appendingPathComponent("model.safetensors"), metadata: metadata, float16: float16)
-            let vocab = tokenizer.vocabulary
-            let text = (0..<vocab.count).map { vocab.token(for: Int32($0)) }.joined(separator: "\n") + "\n"
-            try Data(text.utf8).write(to: temp.appendingPathComponent("vocab.txt"))
-            try replaceDirectory(directory, with: temp)
-        } catch {
-            try? fm.removeItem(at: temp)
-            throw error
+        try AtomicDirectory.write(directory) { temp in
+            try writeFiles(into: temp, float16: float16, metadata: metadata)
         }
+    }
+
+    /// Writes the three model files into an existing folder (not atomic by itself).
+    public func writeFiles(into folder: URL, float16: Bool = false, metadata: [String: String] = [:]) throws {
+        try configJSON().write(to: folder.appendingPathComponent("config.json"))
+        try parameters.save(to: folder.appendingPathComponent("model.safetensors"), metadata: metadata, float16: float16)
+        let vocab = tokenizer.vocabulary
+        let text = (0..<vocab.count).map { vocab.token(for: Int32($0)) }.joined(separator: "\n") + "\n"
+        try Data(text.utf8).write(to: folder.appendingPathComponent("vocab.txt"))
     }
 
     /// config.json: the Hugging Face BERT fields plus the `rmt` section.
@@ -174,20 +170,38 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
     }
 }
 
-/// Moves `temp` to `target`, keeping the old `target` until the new one is in place.
-func replaceDirectory(_ target: URL, with temp: URL) throws {
-    let fm = FileManager.default
-    if fm.fileExists(atPath: target.path) {
-        let old = target.deletingLastPathComponent()
-            .appendingPathComponent(".\(target.lastPathComponent).old-\(UUID().uuidString)")
-        try fm.moveItem(at: target, to: old)
-        do { try fm.moveItem(at: temp, to: target) } catch {
-            try? fm.moveItem(at: old, to: target)
+/// Writing a whole folder atomically: fill a hidden sibling temp folder, then rename it
+/// over the target, keeping the old target until the new one is in place.
+public enum AtomicDirectory {
+    public static func write(_ target: URL, _ fill: (URL) throws -> Void) throws {
+        let fm = FileManager.default
+        let parent = target.deletingLastPathComponent()
+        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        let temp = parent.appendingPathComponent(".\(target.lastPathComponent).tmp-\(UUID().uuidString)")
+        try fm.createDirectory(at: temp, withIntermediateDirectories: false)
+        do {
+            try fill(temp)
+            try replace(target, with: temp)
+        } catch {
+            try? fm.removeItem(at: temp)
             throw error
         }
-        try? fm.removeItem(at: old)
-    } else {
-        try fm.moveItem(at: temp, to: target)
+    }
+
+    static func replace(_ target: URL, with temp: URL) throws {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: target.path) {
+            let old = target.deletingLastPathComponent()
+                .appendingPathComponent(".\(target.lastPathComponent).old-\(UUID().uuidString)")
+            try fm.moveItem(at: target, to: old)
+            do { try fm.moveItem(at: temp, to: target) } catch {
+                try? fm.moveItem(at: old, to: target)
+                throw error
+            }
+            try? fm.removeItem(at: old)
+        } else {
+            try fm.moveItem(at: temp, to: target)
+        }
     }
 }
 

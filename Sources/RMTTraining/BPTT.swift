@@ -67,6 +67,8 @@ public final class BPTTEngine: @unchecked Sendable {
     var stored: [BertActivations] = []
     /// Inference-only activations for segments that need no backward pass.
     let passthrough: BertActivations
+    /// (B, T, C) gradient of the last hidden state and of the word-embedding rows of one segment.
+    let dHidden: FloatBuffer, dWords: FloatBuffer
 
     public init(model: RecurrentMemoryModel, batchCapacity: Int, mode: BPTTMode, sumLoss: Bool = false) {
         self.model = model
@@ -78,6 +80,8 @@ public final class BPTTEngine: @unchecked Sendable {
         let T = model.settings.positionsPerSegment
         scratch = BertGradientScratch(config: model.config, batchCapacity: batchCapacity, seqCapacity: T)
         passthrough = processor.activations
+        dHidden = FloatBuffer(count: batchCapacity * T * model.config.hiddenSize)
+        dWords = FloatBuffer(count: batchCapacity * T * model.config.hiddenSize)
     }
 
     func storedActivations(_ i: Int) -> BertActivations {
@@ -143,8 +147,6 @@ public final class BPTTEngine: @unchecked Sendable {
         let C = model.config.hiddenSize, M = model.settings.memoryTokens
         var dMemory = [Float](repeating: 0, count: B * memCount)  // gradient of the memory leaving segment k
         var hasMemoryGradient = false
-        let dHidden = FloatBuffer(count: batchCapacity * model.settings.positionsPerSegment * C)
-        let dWords = FloatBuffer(count: dHidden.count)
         for k in stride(from: N - 1, through: 0, by: -1) {
             let hasLoss = sumLoss || k == N - 1
             guard hasLoss || hasMemoryGradient else { continue }

@@ -1,0 +1,56 @@
+// Metrics: metrics.jsonl, one JSON object per line — a step record
+// {"step", "segments", "loss", "lr", "grad_norm", "tokens_per_second", "batch_accuracy"}
+// or an evaluation record {"step", "segments", "eval_accuracy", "eval_loss", "best_accuracy"}.
+// On resume, records past the checkpoint's step are dropped so the file matches the run.
+import Foundation
+
+struct StepRecord: Encodable {
+    let step: Int, segments: Int
+    let loss: Float, lr: Float, gradNorm: Float
+    let tokensPerSecond: Double
+    let batchAccuracy: Float
+    enum CodingKeys: String, CodingKey {
+        case step, segments, loss, lr, gradNorm = "grad_norm", tokensPerSecond = "tokens_per_second"
+        case batchAccuracy = "batch_accuracy"
+    }
+}
+
+struct EvalRecord: Encodable {
+    let step: Int, segments: Int
+    let evalAccuracy: Float, evalLoss: Float, bestAccuracy: Float
+    enum CodingKeys: String, CodingKey {
+        case step, segments, evalAccuracy = "eval_accuracy", evalLoss = "eval_loss", bestAccuracy = "best_accuracy"
+    }
+}
+
+final class MetricsLog {
+    let url: URL
+    let handle: FileHandle
+    let encoder: JSONEncoder
+
+    init(url: URL, truncateAfterStep: Int?) throws {
+        self.url = url
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var keep = Data()
+        if let last = truncateAfterStep, let old = try? String(contentsOf: url, encoding: .utf8) {
+            for line in old.split(separator: "\n") {
+                struct Step: Decodable { let step: Int }
+                if let s = try? JSONDecoder().decode(Step.self, from: Data(line.utf8)), s.step <= last {
+                    keep.append(Data((line + "\n").utf8))
+                }
+            }
+        }
+        try keep.write(to: url, options: .atomic)
+        handle = try FileHandle(forWritingTo: url)
+        try handle.seekToEnd()
+    }
+
+    func append<T: Encodable>(_ record: T) throws {
+        var data = try encoder.encode(record)
+        data.append(0x0A)
+        try handle.write(contentsOf: data)
+    }
+
+    deinit { try? handle.close() }
+}

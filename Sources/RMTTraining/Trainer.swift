@@ -1,0 +1,240 @@
+// Trainer: the curriculum loop. One stage per segment count N, from start to max:
+// train on N-segment documents, evaluate every `evalEvery` steps on a fixed validation
+// set, keep the stage's best parameters, and advance to N + 1 when validation accuracy
+// reaches the target, stops improving (`patience`) or the stage's step budget is spent.
+// Each stage starts from the previous stage's best parameters with a fresh optimizer and
+// schedule (the paper's recipe) unless `keepOptimizer` is set.
+//
+// Everything needed to continue — parameters, AdamW moments, the stage's best parameters,
+// the data stream position, counters — is written atomically to OUT/checkpoint at every
+// evaluation and when interrupted; `Trainer.resume` continues at the same step with the
+// same data, so the loss sequence equals an uninterrupted run's.
+//
+// OUT/metrics.jsonl   one JSON object per step and per evaluation
+// OUT/checkpoint/     resumable state (a model folder plus optimizer and trainer state)
+// OUT/stages/N/       best model of stage N       OUT/model/  best model of the last stage
+import Foundation
+import RMTKernels
+import RMTModel
+import RMTRecurrence
+import RMTSafetensors
+
+/// Counters that, with the options, parameters and optimizer, define where training is.
+public struct TrainerState: Codable, Sendable, Equatable {
+    public var step = 0
+    public var segments: Int
+    public var stepInStage = 0
+    public var bestAccuracy: Float = -1
+    public var evalsWithoutImprovement = 0
+    public var dataPosition: UInt64 = 0
+    public var finished = false
+}
+
+/// How a `run` ended.
+public enum TrainingOutcome: Sendable, Equatable {
+    case finished
+    case interrupted
+}
+
+/// Training stopped on a non-finite loss or gradient.
+public struct NonFiniteLossError: Error, CustomStringConvertible {
+    public let step: Int
+    public let checkpoint: URL
+    public var description: String {
+        "non-finite loss or gradient at step \(step); stopped without updating — the last good checkpoint is \(checkpoint.path)"
+    }
+}
+
+public final class Trainer: @unchecked Sendable {
+    public let options: TrainingOptions
+    public let model: RecurrentMemoryModel
+    public let out: URL
+    public private(set) var state: TrainerState
+    public let engine: BPTTEngine
+    public private(set) var optimizer: AdamW
+    let train: TrainingBatchSource
+    let valid: ValidationSource
+    let evalProcessor: SegmentProcessor
+    var bestParameters: ParameterSet?
+    var validationCache: [Int: [SegmentBatch]] = [:]
+    let metrics: MetricsLog
+
+    /// Called with a one-line progress message after each step and evaluation.
+    public var onProgress: ((String) -> Void)?
+    /// Polled after each step; true makes `run` checkpoint and return `.interrupted`.
+    public var shouldStop: () -> Bool = { false }
+
+    public var checkpointURL: URL { out.appendingPathComponent("checkpoint") }
+
+    /// Starts a new run in `out` (its metrics.jsonl is replaced).
+    public init(model: RecurrentMemoryModel, options: TrainingOptions, out: URL,
+                train: TrainingBatchSource, valid: ValidationSource) throws {
+        try options.validate()
+        self.options = options
+        self.model = model
+        self.out = out
+        self.train = train
+        self.valid = valid
+        state = TrainerState(segments: options.startSegments)
+        engine = BPTTEngine(model: model, batchCapacity: options.batchSize, mode: options.bpttMode, sumLoss: options.sumLoss)
+        optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: options.weightDecay))
+        evalProcessor = SegmentProcessor(model: model, batchCapacity: options.batchSize)
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        metrics = try MetricsLog(url: out.appendingPathComponent("metrics.jsonl"), truncateAfterStep: nil)
+        train.position = 0
+    }
+
+    /// Continues the run saved in `out/checkpoint`.
+    public init(resuming out: URL, train: TrainingBatchSource, valid: ValidationSource) throws {
+        let dir = out.appendingPathComponent("checkpoint")
+        guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("trainer-state.json").path) else {
+            throw ModelError(dir.path, "no checkpoint to resume (missing trainer-state.json)")
+        }
+        let decoder = JSONDecoder()
+        do {
+            options = try decoder.decode(TrainingOptions.self, from: Data(contentsOf: dir.appendingPathComponent("options.json")))
+            state = try decoder.decode(TrainerState.self, from: Data(contentsOf: dir.appendingPathComponent("trainer-state.json")))
+        } catch { throw ModelError(dir.path, "corrupt checkpoint: unreadable options.json or trainer-state.json") }
+        try options.validate()
+        model = try RecurrentMemoryModel.load(directory: dir)
+        self.out = out
+        self.train = train
+        self.valid = valid
+        engine = BPTTEngine(model: model, batchCapacity: options.batchSize, mode: options.bpttMode, sumLoss: options.sumLoss)
+        optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: options.weightDecay))
+        try optimizer.load(from: dir.appendingPathComponent("optimizer.safetensors"))
+        let bestURL = dir.appendingPathComponent("stage-best.safetensors")
+        if FileManager.default.fileExists(atPath: bestURL.path) {
+            let best = ParameterSet(layout: model.parameters.layout)
+            do { try best.load(from: SafetensorsFile(contentsOf: bestURL)) } catch let e as SafetensorsError {
+                throw ModelError(e.path, e.problem)
+            }
+            bestParameters = best
+        }
+        evalProcessor = SegmentProcessor(model: model, batchCapacity: options.batchSize)
+        metrics = try MetricsLog(url: out.appendingPathComponent("metrics.jsonl"), truncateAfterStep: state.step)
+        train.position = state.dataPosition
+    }
+
+    /// Trains until the last stage ends or `shouldStop` says so.
+    public func run() throws -> TrainingOutcome {
+        while !state.finished {
+            let started = Date()
+            let lr = currentLearningRate()
+            let batch = try train.nextBatch(segments: state.segments, batchSize: options.batchSize)
+            engine.gradients.storage.zero()
+            let result = try engine.lossAndGradients(batch)
+            let norm = clipGradients(engine.gradients, maxNorm: options.clipNorm, maxValue: options.clipValue)
+            guard result.loss.isFinite, norm.isFinite else {
+                throw NonFiniteLossError(step: state.step + 1, checkpoint: checkpointURL)
+            }
+            optimizer.update(parameters: model.parameters, gradients: engine.gradients, learningRate: lr)
+            state.step += 1
+            state.stepInStage += 1
+            state.dataPosition = train.position
+            let seconds = Date().timeIntervalSince(started)
+            let tokens = batch.batchSize * batch.segmentCount * model.settings.positionsPerSegment
+            try metrics.append(StepRecord(step: state.step, segments: state.segments, loss: result.loss, lr: lr,
+                                          gradNorm: norm, tokensPerSecond: Double(tokens) / seconds,
+                                          batchAccuracy: Float(result.correct) / Float(batch.batchSize)))
+            onProgress?(String(format: "step %d  segments %d  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s",
+                               state.step, state.segments, result.loss, lr, norm, Double(tokens) / seconds))
+            if state.stepInStage % options.evalEvery == 0 || state.stepInStage >= options.maxStepsPerStage {
+                try evaluateAndAdvance()
+            }
+            if shouldStop() && !state.finished {
+                try saveCheckpoint()
+                return .interrupted
+            }
+        }
+        return .finished
+    }
+
+    func currentLearningRate() -> Float {
+        let step = options.keepOptimizer ? state.step : state.stepInStage
+        let total = options.keepOptimizer ? options.maxStepsPerStage * (options.maxSegments - options.startSegments + 1)
+                                          : options.maxStepsPerStage
+        return learningRate(step: step, peak: options.learningRate, warmup: options.warmup, total: total)
+    }
+
+    /// Validation accuracy and mean loss on `segments`-segment documents.
+    public func evaluate(segments: Int) throws -> (accuracy: Float, loss: Float) {
+        if validationCache[segments] == nil {
+            validationCache[segments] = try valid.batches(segments: segments, count: options.evalSamples,
+                                                          batchSize: options.batchSize)
+        }
+        var correct = 0, total = 0
+        var lossSum: Float = 0
+        for batch in validationCache[segments]! {
+            var memory = evalProcessor.initialMemory(batch: batch.batchSize)
+            for k in 0..<batch.segmentCount {
+                try memory.withUnsafeMutableBufferPointer {
+                    try evalProcessor.step(contents: batch.contents[k], memory: $0.baseAddress!)
+                }
+            }
+            let logits = evalProcessor.classify()
+            let L = model.settings.labels.count
+            for b in 0..<batch.batchSize {
+                let row = Array(logits[(b * L)..<((b + 1) * L)])
+                let m = row.max()!
+                let logSum = log(row.map { exp(Double($0 - m)) }.reduce(0, +)) + Double(m)
+                lossSum += Float(logSum - Double(row[Int(batch.labels[b])]))
+                if row.firstIndex(of: m)! == Int(batch.labels[b]) { correct += 1 }
+                total += 1
+            }
+        }
+        return (Float(correct) / Float(max(total, 1)), lossSum / Float(max(total, 1)))
+    }
+
+    func evaluateAndAdvance() throws {
+        let (accuracy, loss) = try evaluate(segments: state.segments)
+        if accuracy > state.bestAccuracy {
+            state.bestAccuracy = accuracy
+            state.evalsWithoutImprovement = 0
+            bestParameters = model.parameters.copy()
+            try model.save(to: out.appendingPathComponent("stages/\(state.segments)"))
+        } else {
+            state.evalsWithoutImprovement += 1
+        }
+        try metrics.append(EvalRecord(step: state.step, segments: state.segments, evalAccuracy: accuracy,
+                                      evalLoss: loss, bestAccuracy: state.bestAccuracy))
+        onProgress?(String(format: "eval step %d  segments %d  accuracy %.3f  (best %.3f)  loss %.4f",
+                           state.step, state.segments, accuracy, state.bestAccuracy, loss))
+        let reached = accuracy >= options.targetAccuracy
+        let stalled = state.evalsWithoutImprovement >= options.patience
+        let spent = state.stepInStage >= options.maxStepsPerStage
+        if reached || stalled || spent {
+            if let best = bestParameters {
+                model.parameters.storage.pointer.update(from: best.storage.pointer, count: best.layout.count)
+            }
+            if state.segments >= options.maxSegments {
+                state.finished = true
+                try model.save(to: out.appendingPathComponent("model"))
+            } else {
+                state.segments += 1
+                state.stepInStage = 0
+                state.bestAccuracy = -1
+                state.evalsWithoutImprovement = 0
+                bestParameters = nil
+                if !options.keepOptimizer {
+                    optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: options.weightDecay))
+                }
+                onProgress?("stage: \(state.segments) segments (\(reached ? "target reached" : stalled ? "no improvement" : "step budget spent"))")
+            }
+        }
+        try saveCheckpoint()
+    }
+
+    /// Writes OUT/checkpoint atomically: model folder + optimizer + best-of-stage + state.
+    public func saveCheckpoint() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicDirectory.write(checkpointURL) { dir in
+            try model.writeFiles(into: dir)
+            try optimizer.save(to: dir.appendingPathComponent("optimizer.safetensors"))
+            if let best = bestParameters { try best.save(to: dir.appendingPathComponent("stage-best.safetensors")) }
+            try encoder.encode(options).write(to: dir.appendingPathComponent("options.json"))
+            try encoder.encode(state).write(to: dir.appendingPathComponent("trainer-state.json"))
+        }
+    }
+}

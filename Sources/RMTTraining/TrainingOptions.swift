@@ -1,0 +1,68 @@
+// TrainingOptions: every knob of a curriculum training run (what rmt-train's flags set),
+// validated in one place, and stored in each checkpoint so `--resume` continues the same run.
+
+public struct TrainingOptions: Codable, Sendable, Equatable {
+    /// Segments per document in the first stage, and the last stage.
+    public var startSegments = 1
+    public var maxSegments = 2
+    /// Advance when validation accuracy reaches this, in (0, 1].
+    public var targetAccuracy: Float = 0.95
+    /// Advance (or stop, at the last stage) after this many steps in a stage.
+    public var maxStepsPerStage = 1000
+    /// Evaluate (and checkpoint) every this many steps.
+    public var evalEvery = 100
+    /// Validation documents per evaluation.
+    public var evalSamples = 200
+    /// Advance (or stop) after this many evaluations without improvement.
+    public var patience = 5
+    public var batchSize = 8
+    public var learningRate: Float = 1e-4
+    public var warmup = 100
+    public var weightDecay: Float = 0.01
+    /// Gradient clipping by global norm and by value (nil = off).
+    public var clipNorm: Float? = 1.0
+    public var clipValue: Float? = nil
+    /// BPTT depth in segments (nil = full); `memoryEfficient` recomputes segments instead.
+    public var bpttDepth: Int? = nil
+    public var memoryEfficient = false
+    /// Loss summed over every segment instead of the final one.
+    public var sumLoss = false
+    /// Keep the optimizer state and schedule across stages (default: fresh, as the paper).
+    public var keepOptimizer = false
+    public var seed: UInt64 = 1
+
+    public init() {}
+
+    public var bpttMode: BPTTMode {
+        if memoryEfficient { return .memoryEfficient }
+        if let d = bpttDepth { return .truncated(depth: d) }
+        return .full
+    }
+
+    /// Checks the options; the message names the flag at fault.
+    public func validate() throws(OptionsError) {
+        func fail(_ s: String) -> OptionsError { OptionsError(message: s) }
+        if startSegments < 1 { throw fail("--start-segments must be at least 1, got \(startSegments)") }
+        if maxSegments < 1 { throw fail("--max-segments must be at least 1, got \(maxSegments)") }
+        if startSegments > maxSegments { throw fail("--start-segments \(startSegments) is greater than --max-segments \(maxSegments)") }
+        if !(targetAccuracy > 0 && targetAccuracy <= 1) { throw fail("--target-accuracy must be in (0, 1], got \(targetAccuracy)") }
+        if maxStepsPerStage < 1 { throw fail("--max-steps-per-stage must be at least 1") }
+        if evalEvery < 1 { throw fail("--eval-every must be at least 1") }
+        if evalSamples < 1 { throw fail("--eval-samples must be at least 1") }
+        if patience < 1 { throw fail("--patience must be at least 1") }
+        if batchSize < 1 || batchSize > 4096 { throw fail("--batch-size must be in 1...4096, got \(batchSize)") }
+        if !(learningRate > 0 && learningRate.isFinite) { throw fail("--lr must be a positive number") }
+        if warmup < 0 { throw fail("--warmup must not be negative") }
+        if !(weightDecay >= 0 && weightDecay.isFinite) { throw fail("--weight-decay must not be negative") }
+        if let c = clipNorm, !(c > 0 && c.isFinite) { throw fail("--clip must be positive") }
+        if let c = clipValue, !(c > 0 && c.isFinite) { throw fail("--clip-value must be positive") }
+        if let d = bpttDepth, d < 1 { throw fail("--bptt-depth must be at least 1 (1 = the final segment only)") }
+        if memoryEfficient && bpttDepth != nil { throw fail("--memory-efficient and --bptt-depth cannot be combined") }
+    }
+}
+
+/// An impossible option combination, with a one-line message.
+public struct OptionsError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public var description: String { message }
+}
