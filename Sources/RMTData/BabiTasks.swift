@@ -1,0 +1,184 @@
+// bAbI qa1/qa2/qa3 stories from a small world simulator that follows the rules of the public
+// bAbI generator (Weston et al. 2015): four actors, six rooms, three objects.
+//
+// The world has a true state (where everyone and everything is, including what the story never
+// says) and the reader's knowledge (only what the story said). Each step picks an action type
+// uniformly (qa1: move only; qa2, qa3: move, get, drop), then tries random actors and arguments
+// until the action is valid in the true world:
+//   - move: an actor goes to a room other than the one they are in;
+//   - get: an actor takes an object that lies (not held) in the room they are in;
+//   - drop: an actor puts down an object they hold; it lies in their room from then on.
+// Objects move with their holder. The reader knows an actor's room once a move said so; an
+// object's room is its holder's known room, or the known room where it was dropped (dropped by
+// an actor whose room is unknown: unknown).
+// Questions (only about things the story lets the reader answer):
+//   qa1 "Where is Mary?" — the actor's last stated room;
+//   qa2 "Where is the milk?" — the object's known room now (held or dropped);
+//   qa3 "Where was the football before the garden?" — the reference's history semantics: the
+//       object's known room after every sentence, with unknowns left out and repeats merged,
+//       gives a sequence of rooms; the question names the last one and the answer is the one
+//       before it.
+// Sentences:
+//   move: "{actor} {went|journeyed|travelled|moved} to the {room}." ("went back" too when the
+//         story already had the actor in that room);
+//   get:  "{actor} {got|grabbed|took|picked up} the {object}[ there]."
+//   drop: "{actor} {dropped|put down|let go of|discarded|left} the {object}[ there]."
+import RMTKernels
+
+/// `babi-qa1`, `babi-qa2` or `babi-qa3`: a story of facts spread in order over the document.
+public struct BabiTask: MemoryTask {
+    /// Which bAbI task.
+    public enum Kind: String, Sendable, CaseIterable {
+        case qa1 = "babi-qa1", qa2 = "babi-qa2", qa3 = "babi-qa3"
+
+        /// Default number of story sentences (before any extension needed to ask a question).
+        public var defaultStoryLength: ClosedRange<Int> {
+            switch self {
+            case .qa1: return 2...10
+            case .qa2: return 4...16
+            case .qa3: return 6...24
+            }
+        }
+    }
+
+    public let kind: Kind
+    /// The number of sentences drawn for each story. A story is extended past the drawn length
+    /// only while no question can be asked yet, by at most max(4, length / 2) sentences.
+    public let storyLength: ClosedRange<Int>
+
+    /// - Precondition: `storyLength.lowerBound >= 1`.
+    public init(_ kind: Kind, storyLength: ClosedRange<Int>? = nil) {
+        let length = storyLength ?? kind.defaultStoryLength
+        precondition(length.lowerBound >= 1, "a story needs at least one sentence")
+        self.kind = kind
+        self.storyLength = length
+    }
+
+    public var name: String { kind.rawValue }
+    public var labels: [String] { TaskWords.roomLabels }
+
+    public func makeEpisode(using g: inout SplitMix64) -> Episode {
+        while true {
+            var world = BabiWorld(using: &g)
+            var facts: [String] = []
+            let target = g.between(storyLength)
+            // Extend by at most max(4, target / 2) sentences when no question is possible yet,
+            // then start a new story.
+            for step in 0..<(target + max(4, target / 2)) {
+                facts.append(world.step(moveOnly: kind == .qa1, using: &g))
+                guard step + 1 >= target else { continue }
+                if let (question, answer) = world.question(kind, using: &g) {
+                    return Episode(task: name, facts: facts, placement: .spread, question: question,
+                                   answer: TaskWords.rooms[answer], label: answer)
+                }
+            }
+        }
+    }
+}
+
+/// The bAbI world: true state plus the reader's knowledge.
+struct BabiWorld {
+    private static let actorCount = TaskWords.actors.count, roomCount = TaskWords.rooms.count
+    private static let objectCount = TaskWords.objects.count
+    static let getVerbs = ["got", "grabbed", "took", "picked up"]
+    static let dropVerbs = ["dropped", "put down", "let go of", "discarded", "left"]
+    static let plainMoveVerbs = ["went", "journeyed", "travelled", "moved"]
+
+    // True world.
+    private var actorRoom: [Int]
+    private var holder: [Int?]
+    private var objectRoom: [Int]
+    // Knowledge from the story.
+    private var knownActorRoom: [Int?]
+    private var knownDroppedRoom: [Int?]      // for objects not held
+    private var visited: [Set<Int>]           // rooms the story put each actor in
+    private var history: [[Int]]              // qa3: known rooms, repeats merged
+
+    init(using g: inout SplitMix64) {
+        actorRoom = (0..<Self.actorCount).map { _ in g.below(Self.roomCount) }
+        objectRoom = (0..<Self.objectCount).map { _ in g.below(Self.roomCount) }
+        holder = Array(repeating: nil, count: Self.objectCount)
+        knownActorRoom = Array(repeating: nil, count: Self.actorCount)
+        knownDroppedRoom = Array(repeating: nil, count: Self.objectCount)
+        visited = Array(repeating: [], count: Self.actorCount)
+        history = Array(repeating: [], count: Self.objectCount)
+    }
+
+    /// The room the reader knows `object` is in, if any.
+    func knownRoom(ofObject object: Int) -> Int? {
+        if let actor = holder[object] { return knownActorRoom[actor] }
+        return knownDroppedRoom[object]
+    }
+
+    /// Performs one random valid action and returns its sentence.
+    mutating func step(moveOnly: Bool, using g: inout SplitMix64) -> String {
+        while true {
+            let action = moveOnly ? 0 : g.below(3)
+            for _ in 0..<100 {
+                let actor = g.below(Self.actorCount)
+                let name = TaskWords.actors[actor]
+                switch action {
+                case 0:
+                    let room = g.below(Self.roomCount)
+                    guard room != actorRoom[actor] else { continue }
+                    let verbs = visited[actor].contains(room) ? Self.plainMoveVerbs + ["went back"] : Self.plainMoveVerbs
+                    let verb = g.pick(verbs)
+                    actorRoom[actor] = room
+                    knownActorRoom[actor] = room
+                    visited[actor].insert(room)
+                    record()
+                    return "\(name) \(verb) to the \(TaskWords.rooms[room])."
+                case 1:
+                    let object = g.below(Self.objectCount)
+                    guard holder[object] == nil, objectRoom[object] == actorRoom[actor] else { continue }
+                    holder[object] = actor
+                    knownDroppedRoom[object] = nil
+                    record()
+                    return "\(name) \(g.pick(Self.getVerbs)) the \(TaskWords.objects[object])\(there(&g))."
+                default:
+                    let object = g.below(Self.objectCount)
+                    guard holder[object] == actor else { continue }
+                    holder[object] = nil
+                    objectRoom[object] = actorRoom[actor]
+                    knownDroppedRoom[object] = knownActorRoom[actor]
+                    record()
+                    return "\(name) \(g.pick(Self.dropVerbs)) the \(TaskWords.objects[object])\(there(&g))."
+                }
+            }
+        }
+    }
+
+    private func there(_ g: inout SplitMix64) -> String { g.chance(1, in: 4) ? " there" : "" }
+
+    /// Appends each object's known room to its history (after every sentence).
+    private mutating func record() {
+        for object in 0..<Self.objectCount {
+            if let room = knownRoom(ofObject: object), history[object].last != room {
+                history[object].append(room)
+            }
+        }
+    }
+
+    /// A question of `kind` the story answers, and the answer's room, or nil when none exists yet.
+    func question(_ kind: BabiTask.Kind, using g: inout SplitMix64) -> (String, Int)? {
+        switch kind {
+        case .qa1:
+            let known = (0..<Self.actorCount).filter { knownActorRoom[$0] != nil }
+            guard !known.isEmpty else { return nil }
+            let actor = g.pick(known)
+            return ("Where is \(TaskWords.actors[actor])?", knownActorRoom[actor]!)
+        case .qa2:
+            let known = (0..<Self.objectCount).filter { knownRoom(ofObject: $0) != nil }
+            guard !known.isEmpty else { return nil }
+            let object = g.pick(known)
+            return ("Where is the \(TaskWords.objects[object])?", knownRoom(ofObject: object)!)
+        case .qa3:
+            let known = (0..<Self.objectCount).filter { history[$0].count >= 2 }
+            guard !known.isEmpty else { return nil }
+            let object = g.pick(known)
+            let rooms = history[object]
+            return ("Where was the \(TaskWords.objects[object]) before the \(TaskWords.rooms[rooms[rooms.count - 1]])?",
+                    rooms[rooms.count - 2])
+        }
+    }
+}

@@ -1,0 +1,137 @@
+// DataStream and Sample: reproducible streams of training/evaluation documents.
+//
+// Item i of a stream with seed s is generated from its own SplitMix64, seeded from (s, i) alone:
+// the episode (task, facts, question) first, then the noise start and the fact offsets. So
+// `sample(index:segments:)` regenerates any item, the stream's whole state is one integer
+// (`position`, the index of the next item), and the same index at a different segment count
+// has the same facts and question. Train and validation streams differ by seed
+// (`DataStream.seed(_:for:)`) and, ideally, by noise (e.g. train/ and valid/ prose folders, or
+// built-in prose with different seeds).
+import RMTKernels
+import RMTRecurrence
+import RMTTokenizer
+
+/// One training or evaluation example: the segment contents and the answer.
+public struct Sample: Sendable {
+    /// The task that made it (`memorize`, `babi-qa2`, …).
+    public let task: String
+    public let question: String
+    /// The question's token ids (without [SEP]).
+    public let questionTokens: [Int32]
+    public let answer: String
+    /// The index of `answer` in the stream's labels.
+    public let label: Int
+    /// The facts in document order, with their token offsets in the document.
+    public let facts: [PlacedFact]
+    /// The segment contents, exactly as many as asked for, each at most S tokens, without
+    /// [CLS]/memory/outer [SEP]. The last is `rest [SEP] question` (QuestionLayout.finalSegment).
+    public let segments: [[Int32]]
+    /// Document tokens T (the question and its [SEP] not counted).
+    public let documentTokenCount: Int
+
+    public init(task: String, question: String, questionTokens: [Int32], answer: String, label: Int,
+                facts: [PlacedFact], segments: [[Int32]], documentTokenCount: Int) {
+        self.task = task
+        self.question = question
+        self.questionTokens = questionTokens
+        self.answer = answer
+        self.label = label
+        self.facts = facts
+        self.segments = segments
+        self.documentTokenCount = documentTokenCount
+    }
+
+    /// The document's tokens: the segments joined, without the final [SEP] and question.
+    public var documentTokens: [Int32] {
+        Array(segments.joined().prefix(documentTokenCount))
+    }
+}
+
+/// Which data a seed is for.
+public enum DataSplit: String, Sendable, CaseIterable {
+    case train, validation
+}
+
+/// A reproducible stream of documents for one task (or mixture) over one noise corpus.
+public struct DataStream: Sendable {
+    public let task: any MemoryTask
+    public let noise: NoiseCorpus
+    public let tokenizer: BertTokenizer
+    public let seed: UInt64
+    /// Document tokens per segment S.
+    public let segmentLength: Int
+    /// The index of the next item `next(segments:)` makes. Save it to resume a stream; set it to
+    /// jump anywhere.
+    public var position: Int
+    /// The [SEP] id.
+    public let separator: Int32
+
+    /// The answer labels (the task's), in classifier order.
+    public var labels: [String] { task.labels }
+
+    /// - Throws: `DataError` when the vocabulary has no [SEP] or `segmentLength` < 2.
+    public init(task: any MemoryTask, noise: NoiseCorpus, tokenizer: BertTokenizer, seed: UInt64,
+                segmentLength: Int = 499, position: Int = 0) throws {
+        guard let separator = tokenizer.vocabulary.sepID else {
+            throw DataError("tokenizer", "the vocabulary has no [SEP] token")
+        }
+        guard segmentLength >= 2 else { throw DataError("segment length", "must be at least 2, got \(segmentLength)") }
+        self.task = task
+        self.noise = noise
+        self.tokenizer = tokenizer
+        self.seed = seed
+        self.segmentLength = segmentLength
+        self.position = position
+        self.separator = separator
+    }
+
+    /// The seed for `split` derived from one base seed (train = the base itself).
+    public static func seed(_ base: UInt64, for split: DataSplit) -> UInt64 {
+        switch split {
+        case .train: return base
+        case .validation: return SplitMix64.mix(base ^ 0x7661_6C69_6461_7465)
+        }
+    }
+
+    /// The next sample, with exactly `segments` segments; advances `position` by one (also when
+    /// it throws, so a retry moves on).
+    /// - Throws: `DataError` when the facts and question do not fit in `segments` segments.
+    public mutating func next(segments: Int) throws -> Sample {
+        defer { position += 1 }
+        return try plan(index: position, segments: segments).makeSample()
+    }
+
+    /// The next document as a plan (for streaming its segments); advances `position`.
+    public mutating func nextPlan(segments: Int) throws -> DocumentPlan {
+        defer { position += 1 }
+        return try plan(index: position, segments: segments)
+    }
+
+    /// Item `index` with exactly `segments` segments.
+    public func sample(index: Int, segments: Int) throws -> Sample {
+        try plan(index: index, segments: segments).makeSample()
+    }
+
+    /// Item `index` as a plan with exactly `segments` segments.
+    public func plan(index: Int, segments: Int) throws -> DocumentPlan {
+        var generator = SplitMix64.forItem(index, seed: seed)
+        let episode = task.makeEpisode(using: &generator)
+        return try DocumentPlan.make(episode: episode, length: .segments(segments), segmentLength: segmentLength,
+                                     tokenizer: tokenizer, separator: separator, noise: noise, using: &generator)
+    }
+
+    /// Item `index` as a long text document of at least `tokens` tokens that ends with a whole
+    /// sentence (rmt-tool haystack). Its segment count follows from the question layout.
+    public func haystack(index: Int = 0, tokens: Int) throws -> DocumentPlan {
+        var generator = SplitMix64.forItem(index, seed: seed)
+        let episode = task.makeEpisode(using: &generator)
+        return try DocumentPlan.make(episode: episode, length: .tokens(tokens), segmentLength: segmentLength,
+                                     tokenizer: tokenizer, separator: separator, noise: noise, using: &generator)
+    }
+
+    /// The episode (facts, question, answer) of item `index`.
+    public func episode(index: Int) -> Episode {
+        var generator = SplitMix64.forItem(index, seed: seed)
+        return task.makeEpisode(using: &generator)
+    }
+}

@@ -1,0 +1,326 @@
+// DocumentPlan: one document as a recipe — runs of the noise stream and facts between them —
+// instead of a token array. A plan is tiny (a few pieces), whatever the document's length; its
+// segments are produced one at a time by copying pre-tokenized noise (DocumentSegmentStream),
+// so a 4096-segment (2M-token) evaluation document never has to exist in memory at once.
+//
+// Exact segment count: a document of N segments with a question of |Q| tokens has
+// T = QuestionLayout.finalSegment.documentTokens(forSegments: N, questionTokens: |Q|,
+// segmentLength: S) = N·S − 1 − |Q| tokens. Its first N − 1 segments are full (S tokens) and the
+// remaining S − 1 − |Q| tokens go through QuestionLayout.finalSegment.finalSegments(rest:…),
+// which yields one full final segment `rest [SEP] Q`.
+//
+// Fact placement: F = the facts' tokens, B = T − F the noise budget. The noise stream starts at a
+// random sentence. `start` facts sit at stream offset 0; `spread` facts get k uniform offsets in
+// 0…B, sorted (so the facts keep their order), each moved back to the sentence boundary at or
+// before it. Facts are whole sentences inserted between noise sentences and always end inside
+// the document; only the last noise sentence is cut at the token level to fill T exactly.
+// (Haystack documents, by contrast, end with a whole sentence: ~T tokens.)
+import RMTKernels
+import RMTRecurrence
+import RMTTokenizer
+
+/// A fact as placed in a document.
+public struct PlacedFact: Sendable, Equatable {
+    /// The fact's text (a sentence, or a custom context).
+    public let text: String
+    /// Its token ids (the tokenizer's ids of `text`).
+    public let tokens: [Int32]
+    /// The token offset in the document where the fact starts (question excluded).
+    public let offset: Int
+
+    public init(text: String, tokens: [Int32], offset: Int) {
+        self.text = text
+        self.tokens = tokens
+        self.offset = offset
+    }
+
+    /// The document tokens the fact occupies.
+    public var range: Range<Int> { offset..<(offset + tokens.count) }
+}
+
+/// A document with planted facts, its question and answer, as a compact recipe.
+public struct DocumentPlan: Sendable {
+    /// The task that made the episode (`memorize`, `babi-qa3`, …).
+    public let task: String
+    public let question: String
+    /// The question's token ids (without [SEP]).
+    public let questionTokens: [Int32]
+    public let answer: String
+    /// The index of `answer` in the task's labels.
+    public let label: Int
+    /// The facts in document order, with their token offsets.
+    public let facts: [PlacedFact]
+    /// Document tokens T (the question and its [SEP] not counted).
+    public let documentTokenCount: Int
+    /// Document tokens per segment S.
+    public let segmentLength: Int
+    /// The number of segments the document and question take under the question layout.
+    public let segmentCount: Int
+    /// The noise the document is made of.
+    public let noise: NoiseCorpus
+    /// The noise sentence the document starts with.
+    public let noiseStartSentence: Int
+    /// The [SEP] id.
+    public let separator: Int32
+
+    enum Piece: Sendable {
+        /// `count` tokens of the noise stream from stream offset `start` (a sentence boundary).
+        case noise(start: Int, count: Int)
+        /// Fact `index`.
+        case fact(Int)
+    }
+
+    let pieces: [Piece]
+
+    /// How long a document is.
+    enum Length {
+        /// Exactly this many segments (the noise is cut at the token level).
+        case segments(Int)
+        /// At least this many tokens, ending with a whole sentence.
+        case tokens(Int)
+    }
+
+    /// Builds a plan for `episode`; randomness (noise start, fact offsets) from `g`.
+    static func make(episode: Episode, length: Length, segmentLength S: Int, tokenizer: BertTokenizer,
+                     separator: Int32, noise: NoiseCorpus, using g: inout SplitMix64) throws -> DocumentPlan {
+        let context = "task \(episode.task)"
+        let question = tokenizer.encode(episode.question)
+        guard !question.isEmpty else { throw DataError(context, "the question \"\(episode.question)\" has no tokens") }
+        guard question.count + 1 <= S else {
+            throw DataError(context, "the question has \(question.count) tokens; with [SEP] it does not fit in a segment of \(S)")
+        }
+        let factTokens = episode.facts.map { tokenizer.encode($0) }
+        if let empty = factTokens.firstIndex(where: \.isEmpty) {
+            throw DataError(context, "fact \(empty + 1) has no tokens")
+        }
+        let factTotal = factTokens.reduce(0) { $0 + $1.count }
+
+        var total: Int
+        switch length {
+        case .segments(let n):
+            guard n >= 1 else { throw DataError(context, "the segment count must be at least 1, got \(n)") }
+            total = QuestionLayout.finalSegment.documentTokens(forSegments: n, questionTokens: question.count, segmentLength: S)
+            guard factTotal <= total else {
+                throw DataError(context, "the facts (\(factTotal) tokens) and the question (\(question.count) tokens + [SEP]) do not fit in \(n) segment\(n == 1 ? "" : "s") of \(S) tokens (\(total) document tokens); use more segments")
+            }
+        case .tokens(let n):
+            guard n >= 1 else { throw DataError(context, "the token count must be at least 1, got \(n)") }
+            guard factTotal <= n else {
+                throw DataError(context, "the facts (\(factTotal) tokens) do not fit in \(n) tokens")
+            }
+            total = n
+        }
+        let budget = total - factTotal
+
+        let startSentence = g.below(noise.sentenceCount)
+        let base = noise.tokenOffsets[startSentence]
+        var offsets: [Int]
+        switch episode.placement {
+        case .start:
+            offsets = Array(repeating: 0, count: factTokens.count)
+        case .spread:
+            offsets = (0..<factTokens.count).map { _ in g.between(0...budget) }.sorted()
+            offsets = offsets.map { position in
+                let flat = (base + position) % noise.tokenCount
+                return position - (flat - noise.tokenOffsets[noise.sentence(containing: flat)])
+            }
+        }
+
+        var pieces: [Piece] = []
+        var facts: [PlacedFact] = []
+        var stream = 0, documentOffset = 0
+        for (index, tokens) in factTokens.enumerated() {
+            let gap = offsets[index] - stream
+            if gap > 0 { pieces.append(.noise(start: stream, count: gap)) }
+            stream = offsets[index]
+            documentOffset += gap
+            facts.append(PlacedFact(text: episode.facts[index], tokens: tokens, offset: documentOffset))
+            pieces.append(.fact(index))
+            documentOffset += tokens.count
+        }
+        var tail = budget - stream
+        if case .tokens = length, tail > 0 {
+            // End with a whole sentence: read on to the end of the sentence the budget ends in.
+            let flat = (base + budget) % noise.tokenCount
+            let sentence = noise.sentence(containing: flat)
+            if noise.tokenOffsets[sentence] != flat {
+                let extra = noise.tokenOffsets[sentence + 1] - flat
+                tail += extra
+                total += extra
+            }
+        }
+        if tail > 0 { pieces.append(.noise(start: stream, count: tail)) }
+
+        // The segment count under the question layout (for .segments(n) it is n).
+        let full = total / S
+        let rest = total - full * S
+        let finalCount = try QuestionLayout.finalSegment.finalSegments(
+            rest: Array(repeating: 0, count: rest), question: question, segmentLength: S, separator: separator).count
+        if case .segments(let n) = length {
+            precondition(full + finalCount == n, "document of \(total) tokens does not make \(n) segments")
+        }
+
+        return DocumentPlan(task: episode.task, question: episode.question, questionTokens: question,
+                            answer: episode.answer, label: episode.label, facts: facts, documentTokenCount: total,
+                            segmentLength: S, segmentCount: full + finalCount, noise: noise,
+                            noiseStartSentence: startSentence, separator: separator, pieces: pieces)
+    }
+
+    /// A stream of this document's segments, produced one at a time.
+    public func makeSegmentStream() -> DocumentSegmentStream { DocumentSegmentStream(plan: self) }
+
+    /// All segments (see `DocumentSegmentStream`).
+    public func segments() -> [[Int32]] {
+        var stream = makeSegmentStream()
+        var result: [[Int32]] = []
+        result.reserveCapacity(segmentCount)
+        while let segment = stream.nextSegment() { result.append(segment) }
+        return result
+    }
+
+    /// The document's tokens (without [SEP] and question).
+    public func documentTokens() -> [Int32] {
+        var cursor = TokenCursor(plan: self)
+        var tokens: [Int32] = []
+        tokens.reserveCapacity(documentTokenCount)
+        cursor.read(documentTokenCount, into: &tokens)
+        return tokens
+    }
+
+    /// The sample: segments, label, answer, question, facts.
+    public func makeSample() -> Sample {
+        Sample(task: task, question: question, questionTokens: questionTokens, answer: answer, label: label,
+               facts: facts, segments: segments(), documentTokenCount: documentTokenCount)
+    }
+
+    /// The document's text in UTF-8 chunks of about `chunkSize` bytes: noise sentences and facts
+    /// joined by single spaces. A noise sentence cut at the token level (the last one of an
+    /// exact-segment document) is written whole, so the text's tokens start with the document's
+    /// tokens and go on at most to the end of that sentence.
+    public func writeText(chunkSize: Int = 1 << 16, to sink: ([UInt8]) throws -> Void) rethrows {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(chunkSize + 1024)
+        var first = true
+        func add(_ bytes: ArraySlice<UInt8>) throws {
+            if !first { buffer.append(0x20) }
+            first = false
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= chunkSize {
+                try sink(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        let base = noise.tokenOffsets[noiseStartSentence]
+        for piece in pieces {
+            switch piece {
+            case .fact(let index):
+                try add(ArraySlice(facts[index].text.utf8))
+            case .noise(let start, let count):
+                var sentence = noise.sentence(containing: (base + start) % noise.tokenCount)
+                var covered = 0
+                while covered < count {
+                    try add(noise.textBytes[noise.textOffsets[sentence]..<noise.textOffsets[sentence + 1]])
+                    covered += noise.tokenOffsets[sentence + 1] - noise.tokenOffsets[sentence]
+                    sentence = (sentence + 1) % noise.sentenceCount
+                }
+            }
+        }
+        if !buffer.isEmpty { try sink(buffer) }
+    }
+
+    /// The document's text as one string (see `writeText`); for short documents.
+    public func text() -> String {
+        var bytes: [UInt8] = []
+        writeText { bytes.append(contentsOf: $0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Reads a plan's document tokens in order.
+struct TokenCursor {
+    let plan: DocumentPlan
+    private var piece = 0
+    private var offset = 0
+
+    init(plan: DocumentPlan) { self.plan = plan }
+
+    /// Appends the next `count` document tokens (fewer at the end of the document).
+    mutating func read(_ count: Int, into output: inout [Int32]) {
+        var left = count
+        let base = plan.noise.tokenOffsets[plan.noiseStartSentence]
+        while left > 0 && piece < plan.pieces.count {
+            let length: Int
+            switch plan.pieces[piece] {
+            case .fact(let index):
+                let tokens = plan.facts[index].tokens
+                length = tokens.count
+                let run = min(left, length - offset)
+                output.append(contentsOf: tokens[offset..<(offset + run)])
+                left -= run
+                offset += run
+            case .noise(let start, let count):
+                length = count
+                let run = min(left, count - offset)
+                plan.noise.appendTokens(from: base + start + offset, count: run, to: &output)
+                left -= run
+                offset += run
+            }
+            if offset == length {
+                piece += 1
+                offset = 0
+            }
+        }
+    }
+}
+
+/// A document's segments, one at a time: full segments of S document tokens, then the final
+/// segment(s) from `QuestionLayout.finalSegment.finalSegments` (the last holds [SEP] + question).
+public struct DocumentSegmentStream: IteratorProtocol, Sendable {
+    private var cursor: TokenCursor
+    private var consumed = 0
+    private var pending: [[Int32]] = []
+    private var finished = false
+    /// The segments produced so far.
+    public private(set) var produced = 0
+
+    init(plan: DocumentPlan) { cursor = TokenCursor(plan: plan) }
+
+    /// The plan being read.
+    public var plan: DocumentPlan { cursor.plan }
+
+    /// The number of segments still to come.
+    public var remaining: Int { cursor.plan.segmentCount - produced }
+
+    /// The next segment's content (no [CLS], memory or outer [SEP]), or nil after the last one.
+    public mutating func nextSegment() -> [Int32]? {
+        let plan = cursor.plan
+        let S = plan.segmentLength
+        let left = plan.documentTokenCount - consumed
+        if left >= S {
+            var segment: [Int32] = []
+            segment.reserveCapacity(S)
+            cursor.read(S, into: &segment)
+            consumed += S
+            produced += 1
+            return segment
+        }
+        if !finished {
+            finished = true
+            var rest: [Int32] = []
+            cursor.read(left, into: &rest)
+            consumed += left
+            do {
+                pending = try QuestionLayout.finalSegment.finalSegments(
+                    rest: rest, question: plan.questionTokens, segmentLength: S, separator: plan.separator)
+            } catch {
+                preconditionFailure("question checked when the plan was made: \(error)")
+            }
+            pending.reverse()
+        }
+        guard let segment = pending.popLast() else { return nil }
+        produced += 1
+        return segment
+    }
+
+    public mutating func next() -> [Int32]? { nextSegment() }
+}

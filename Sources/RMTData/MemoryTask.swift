@@ -1,0 +1,121 @@
+// MemoryTask: a task makes episodes — the facts to hide in noise, how to place them, the
+// question and its answer — from a random generator. Tasks know nothing about tokens or
+// segments; DataStream turns an episode into a document (see DocumentPlan).
+import RMTKernels
+
+/// Where an episode's facts go in the document.
+public enum FactPlacement: String, Sendable, Equatable {
+    /// All facts, in order, at the very start of the document (memorize).
+    case start
+    /// Facts in the given order at random sentence boundaries (detect, reasoning, bAbI, custom).
+    case spread
+}
+
+/// The task-level content of one sample: facts, question, answer.
+public struct Episode: Sendable, Equatable {
+    /// The name of the task that made it (`memorize`, `babi-qa2`, …).
+    public var task: String
+    /// The facts, in document order (each one sentence, or a custom context passage).
+    public var facts: [String]
+    /// How the facts are placed.
+    public var placement: FactPlacement
+    /// The question (put after the document by the question layout).
+    public var question: String
+    /// The answer (one of the task's labels).
+    public var answer: String
+    /// The index of `answer` in the task's labels.
+    public var label: Int
+
+    public init(task: String, facts: [String], placement: FactPlacement, question: String, answer: String, label: Int) {
+        self.task = task
+        self.facts = facts
+        self.placement = placement
+        self.question = question
+        self.answer = answer
+        self.label = label
+    }
+}
+
+/// A memory task: a label set and a way to make episodes.
+public protocol MemoryTask: Sendable {
+    /// The task name (`memorize`, `detect`, `reasoning`, `babi-qa1`, `babi-qa2`, `babi-qa3`,
+    /// `custom`, or a comma-separated list for a mixture).
+    var name: String { get }
+    /// The answer labels, in classifier order.
+    var labels: [String] { get }
+    /// One episode; everything random comes from `generator`.
+    func makeEpisode(using generator: inout SplitMix64) -> Episode
+}
+
+/// `memorize`: one fact "{name} {verb} to the {room}." at the start of the document;
+/// question "Where is {name}?", answer the room.
+public struct MemorizeTask: MemoryTask {
+    public init() {}
+    public var name: String { "memorize" }
+    public var labels: [String] { TaskWords.roomLabels }
+    public func makeEpisode(using generator: inout SplitMix64) -> Episode {
+        RoomFact.episode(task: name, placement: .start, using: &generator)
+    }
+}
+
+/// `detect`: the memorize fact at a random sentence boundary of the document.
+public struct DetectTask: MemoryTask {
+    public init() {}
+    public var name: String { "detect" }
+    public var labels: [String] { TaskWords.roomLabels }
+    public func makeEpisode(using generator: inout SplitMix64) -> Episode {
+        RoomFact.episode(task: name, placement: .spread, using: &generator)
+    }
+}
+
+enum RoomFact {
+    static func episode(task: String, placement: FactPlacement, using g: inout SplitMix64) -> Episode {
+        let actor = g.pick(TaskWords.actors)
+        let verb = g.pick(TaskWords.moveVerbs)
+        let room = g.below(TaskWords.rooms.count)
+        return Episode(task: task, facts: ["\(actor) \(verb) to the \(TaskWords.rooms[room])."], placement: placement,
+                       question: "Where is \(actor)?", answer: TaskWords.rooms[room], label: room)
+    }
+}
+
+/// `reasoning` (bAbI qa4 style): two facts relating three different rooms through one shared
+/// room, e.g. "The hallway is east of the bathroom." and "The bedroom is west of the bathroom."
+/// (each stated from either side, in either order, at random sentence boundaries), and one of
+/// four question forms about a stated relation: "What is east of the bathroom?",
+/// "What is the bathroom west of?", "What is west of the hallway?", "What is the hallway east
+/// of?". The two relations use different directions, so every question has one answer.
+public struct ReasoningTask: MemoryTask {
+    public init() {}
+    public var name: String { "reasoning" }
+    public var labels: [String] { TaskWords.roomLabels }
+
+    static func opposite(_ direction: Int) -> Int { direction ^ 1 }  // north↔south, east↔west
+
+    public func makeEpisode(using g: inout SplitMix64) -> Episode {
+        let rooms = TaskWords.rooms, directions = TaskWords.directions
+        var order = Array(rooms.indices)
+        g.shuffle(&order)
+        let center = order[0], first = order[1], second = order[2]
+        let d1 = g.below(4)
+        var d2 = g.below(3)
+        if d2 >= d1 { d2 += 1 }
+        // Relation (x, d, y): room x is direction d of room y.
+        let relations = [(first, d1, center), (second, d2, center)]
+        var facts = relations.map { x, d, y in
+            g.chance(1, in: 2)
+                ? "The \(rooms[x]) is \(directions[d]) of the \(rooms[y])."
+                : "The \(rooms[y]) is \(directions[Self.opposite(d)]) of the \(rooms[x])."
+        }
+        g.shuffle(&facts)
+        let (x, d, y) = relations[g.below(2)]
+        let question: String, answer: Int
+        switch g.below(4) {
+        case 0: (question, answer) = ("What is \(directions[d]) of the \(rooms[y])?", x)
+        case 1: (question, answer) = ("What is the \(rooms[y]) \(directions[Self.opposite(d)]) of?", x)
+        case 2: (question, answer) = ("What is \(directions[Self.opposite(d)]) of the \(rooms[x])?", y)
+        default: (question, answer) = ("What is the \(rooms[x]) \(directions[d]) of?", y)
+        }
+        return Episode(task: name, facts: facts, placement: .spread, question: question,
+                       answer: rooms[answer], label: answer)
+    }
+}

@@ -1,0 +1,112 @@
+// NoiseCorpus: noise sentences tokenized once, for fast document assembly. Token ids live in
+// one flat [Int32] (sentence i = tokens[tokenOffsets[i] ..< tokenOffsets[i+1]]) and the text in
+// one flat UTF-8 buffer, so an ~800k-token corpus costs a few MB and a 2M-token document is a
+// handful of memcpys. A document's noise starts at some sentence and reads on in order,
+// wrapping around from the last sentence to the first ("the noise stream").
+import RMTKernels
+import RMTTokenizer
+
+/// Pre-tokenized noise sentences. Immutable and thread-safe.
+public final class NoiseCorpus: Sendable {
+    /// Where the sentences came from (file paths or "builtin prose (seed N)").
+    public let name: String
+    let tokens: [Int32]
+    let tokenOffsets: [Int]
+    let textBytes: [UInt8]
+    let textOffsets: [Int]
+
+    /// The fewest tokens a corpus must have.
+    public static let minimumTokens = 1_000
+
+    /// The number of sentences.
+    public var sentenceCount: Int { tokenOffsets.count - 1 }
+    /// The total number of tokens of all sentences.
+    public var tokenCount: Int { tokens.count }
+
+    /// Tokenizes `sentences` (each on its own; joined with single spaces they tokenize the same,
+    /// since a space always separates BERT words). Sentences with no tokens are dropped.
+    /// - Throws: `DataError` naming `name` when fewer than `ProseNoise.minimumSentences`
+    ///   sentences or `minimumTokens` tokens remain.
+    public init(sentences: [String], tokenizer: BertTokenizer, name: String) throws {
+        var tokens: [Int32] = []
+        var tokenOffsets = [0]
+        var textBytes: [UInt8] = []
+        var textOffsets = [0]
+        tokenOffsets.reserveCapacity(sentences.count + 1)
+        textOffsets.reserveCapacity(sentences.count + 1)
+        for sentence in sentences {
+            let ids = tokenizer.encode(sentence)
+            guard !ids.isEmpty else { continue }
+            tokens.append(contentsOf: ids)
+            tokenOffsets.append(tokens.count)
+            textBytes.append(contentsOf: sentence.utf8)
+            textOffsets.append(textBytes.count)
+        }
+        guard tokenOffsets.count - 1 >= ProseNoise.minimumSentences else {
+            throw DataError(name, "too little text: \(tokenOffsets.count - 1) sentences (at least \(ProseNoise.minimumSentences) are needed)")
+        }
+        guard tokens.count >= Self.minimumTokens else {
+            throw DataError(name, "too little text: \(tokens.count) tokens (at least \(Self.minimumTokens) are needed)")
+        }
+        self.name = name
+        self.tokens = tokens
+        self.tokenOffsets = tokenOffsets
+        self.textBytes = textBytes
+        self.textOffsets = textOffsets
+    }
+
+    /// Tokenizes the sentences of `prose`.
+    public convenience init(prose: ProseNoise, tokenizer: BertTokenizer, name: String? = nil) throws {
+        try self.init(sentences: prose.sentences, tokenizer: tokenizer,
+                      name: name ?? (prose.files.isEmpty ? "<text>" : prose.files.joined(separator: ", ")))
+    }
+
+    /// Reads, splits and tokenizes prose files or folders (see `ProseNoise.init(paths:)`).
+    public convenience init(paths: [String], tokenizer: BertTokenizer) throws {
+        let prose = try ProseNoise(paths: paths)
+        try self.init(prose: prose, tokenizer: tokenizer, name: paths.joined(separator: ", "))
+    }
+
+    /// `sentenceCount` sentences of built-in prose (`BuiltinProse(seed:)`), tokenized.
+    public static func builtin(tokenizer: BertTokenizer, seed: UInt64 = 0, sentenceCount: Int = 20_000) -> NoiseCorpus {
+        let count = max(sentenceCount, ProseNoise.minimumSentences * 4)
+        do {
+            return try NoiseCorpus(sentences: BuiltinProse.sentences(count: count, seed: seed), tokenizer: tokenizer,
+                                   name: "builtin prose (seed \(seed))")
+        } catch {
+            preconditionFailure("built-in prose is too short for this vocabulary: \(error)")
+        }
+    }
+
+    /// The text of sentence `index`.
+    public func sentenceText(_ index: Int) -> String {
+        String(decoding: textBytes[textOffsets[index]..<textOffsets[index + 1]], as: UTF8.self)
+    }
+
+    /// The token ids of sentence `index`.
+    public func sentenceTokens(_ index: Int) -> ArraySlice<Int32> {
+        tokens[tokenOffsets[index]..<tokenOffsets[index + 1]]
+    }
+
+    /// The sentence whose tokens include flat position `position` (0 ..< tokenCount).
+    func sentence(containing position: Int) -> Int {
+        var low = 0, high = sentenceCount - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if tokenOffsets[mid] <= position { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+
+    /// Appends `count` tokens of the noise stream that starts at flat position `start`.
+    func appendTokens(from start: Int, count: Int, to output: inout [Int32]) {
+        var position = start % tokens.count
+        var left = count
+        while left > 0 {
+            let run = min(left, tokens.count - position)
+            output.append(contentsOf: tokens[position..<(position + run)])
+            left -= run
+            position = 0
+        }
+    }
+}

@@ -1,0 +1,65 @@
+// TaskMixture and TaskCatalog: several tasks trained together (uniform over tasks, one shared
+// label set), and tasks by name as the command lines spell them.
+import Foundation
+import RMTKernels
+
+/// Tasks drawn uniformly per episode. All tasks must have the same labels (the room tasks do;
+/// `custom` has its own and cannot be mixed with them).
+public struct TaskMixture: MemoryTask {
+    public let tasks: [any MemoryTask]
+    public let labels: [String]
+    public var name: String { tasks.map(\.name).joined(separator: ",") }
+
+    /// - Throws: `DataError` when `tasks` is empty or two tasks have different labels.
+    public init(_ tasks: [any MemoryTask]) throws {
+        guard let first = tasks.first else { throw DataError("task mixture", "no tasks") }
+        for task in tasks.dropFirst() where task.labels != first.labels {
+            throw DataError("task mixture", "\(first.name) and \(task.name) have different labels and cannot be mixed")
+        }
+        self.tasks = tasks
+        self.labels = first.labels
+    }
+
+    public func makeEpisode(using g: inout SplitMix64) -> Episode {
+        tasks[g.below(tasks.count)].makeEpisode(using: &g)
+    }
+}
+
+/// The tasks by name.
+public enum TaskCatalog {
+    /// Every task name.
+    public static let names = ["memorize", "detect", "reasoning", "babi-qa1", "babi-qa2", "babi-qa3", "custom"]
+
+    /// The task called `name`. `custom` needs a JSON Lines file: `customFile`, or the name
+    /// `custom:PATH`.
+    /// - Throws: `DataError` for an unknown name or a custom task without (or with a bad) file.
+    public static func task(named name: String, customFile: String? = nil) throws -> any MemoryTask {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("custom:") {
+            return try CustomTask(file: String(trimmed.dropFirst("custom:".count)))
+        }
+        switch trimmed {
+        case "memorize": return MemorizeTask()
+        case "detect": return DetectTask()
+        case "reasoning": return ReasoningTask()
+        case "babi-qa1": return BabiTask(.qa1)
+        case "babi-qa2": return BabiTask(.qa2)
+        case "babi-qa3": return BabiTask(.qa3)
+        case "custom":
+            guard let customFile else {
+                throw DataError("task custom", "needs a JSON Lines file (custom:FILE or --custom FILE)")
+            }
+            return try CustomTask(file: customFile)
+        default:
+            throw DataError("task \"\(trimmed)\"", "unknown task (known: \(names.joined(separator: ", ")))")
+        }
+    }
+
+    /// The task or mixture a comma-separated list names (`memorize,detect,reasoning`).
+    public static func task(list: String, customFile: String? = nil) throws -> any MemoryTask {
+        let parts = list.split(separator: ",").map { String($0) }.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        guard !parts.isEmpty else { throw DataError("task", "no task named") }
+        let tasks = try parts.map { try task(named: $0, customFile: customFile) }
+        return tasks.count == 1 ? tasks[0] : try TaskMixture(tasks)
+    }
+}
