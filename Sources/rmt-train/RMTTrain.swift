@@ -1,0 +1,43 @@
+// rmt-train: curriculum training of a Recurrent Memory Transformer (default subcommand)
+// and `rmt-train eval`, accuracy against document length. Thin front end: the logic lives
+// in RMTTraining and RMTData.
+import ArgumentParser
+import Foundation
+import RMT
+
+@main
+struct RMTTrain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rmt-train",
+        abstract: "Train a Recurrent Memory Transformer with a segment curriculum, or evaluate one.",
+        subcommands: [Train.self, Eval.self],
+        defaultSubcommand: Train.self)
+}
+
+/// Runs `body`, printing a known error as one line ("rmt-train: …") with exit status 1.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do { try body() } catch let e as ExitCode { throw e } catch let e as ValidationError { throw e } catch {
+        FileHandle.standardError.write(Data("rmt-train: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+func note(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+/// Task and noise flags shared by training and evaluation.
+struct DataOptions: ParsableArguments {
+    @Option(help: "Task, or a comma list for multi-task: memorize, detect, reasoning, babi-qa1, babi-qa2, babi-qa3, custom:FILE.jsonl.")
+    var task: String = "memorize"
+
+    @Option(parsing: .upToNextOption, help: "Prose files or folders for haystack noise (default: the built-in generator).")
+    var noise: [String] = []
+
+    @Option(help: "Random seed for data (and initialisation).")
+    var seed: UInt64 = 1
+
+    func makeTask() throws -> any MemoryTask { try TaskCatalog.task(list: task) }
+
+    func makeNoise(_ paths: [String], tokenizer: BertTokenizer, seed: UInt64) throws -> NoiseCorpus {
+        paths.isEmpty ? NoiseCorpus.builtin(tokenizer: tokenizer, seed: seed) : try NoiseCorpus(paths: paths, tokenizer: tokenizer)
+    }
+}

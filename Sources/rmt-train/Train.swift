@@ -1,0 +1,147 @@
+// rmt-train (train): the curriculum driver's flags → TrainingOptions, model, data streams.
+import ArgumentParser
+import Foundation
+import RMT
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Curriculum training: start with --start-segments, add one when validation converges.")
+
+    @OptionGroup var data: DataOptions
+
+    @Option(help: "Start from this model folder (an RMT checkpoint, or a Hugging Face BERT folder).")
+    var model: String?
+
+    @Option(help: "Start from a random model of this size: tiny, small or base.")
+    var preset: BertConfig.Preset?
+
+    @Option(help: "vocab.txt for --preset (default: the MiniLM vocabulary).")
+    var vocab: String?
+
+    @Option(parsing: .upToNextOption, help: "Prose for validation haystacks (default: the training noise, other seed).")
+    var evalNoise: [String] = []
+
+    @Option(help: "Memory tokens for a new model.") var memoryTokens = 10
+    @Option(help: "Document tokens per segment for a new model.") var segmentLength = 499
+    @Option(help: "Segments per document in the first stage.") var startSegments = 1
+    @Option(help: "Segments per document in the last stage.") var maxSegments = 2
+    @Option(help: "Advance when validation accuracy reaches this, in (0, 1].") var targetAccuracy: Float = 0.95
+    @Option(help: "Step budget of one stage.") var maxStepsPerStage = 1000
+    @Option(help: "Evaluate and checkpoint every N steps.") var evalEvery = 100
+    @Option(help: "Validation documents per evaluation.") var evalSamples = 200
+    @Option(help: "Advance (or stop) after N evaluations without improvement.") var patience = 5
+    @Option(help: "Documents per batch.") var batchSize = 8
+    @Option(help: "Peak learning rate.") var lr: Float = 1e-4
+    @Option(help: "Warm-up steps (linear), then linear decay.") var warmup = 100
+    @Option(help: "AdamW weight decay (not on biases or LayerNorm).") var weightDecay: Float = 0.01
+    @Option(help: "Clip the gradient's global norm (0 = off).") var clip: Float = 1.0
+    @Option(help: "Clip each gradient value to ±this (off by default).") var clipValue: Float?
+    @Option(help: "Back-propagate through the last N segments only (default: all).") var bpttDepth: Int?
+    @Flag(help: "Keep only memory states and recompute segments in the backward pass.") var memoryEfficient = false
+    @Flag(help: "Sum the answer loss over every segment, not only the final one.") var sumLoss = false
+    @Flag(help: "Keep the optimizer state and schedule across stages.") var keepOptimizer = false
+    @Option(help: "Output folder: metrics.jsonl, checkpoint/, stages/, model/.") var out: String = "rmt-run"
+    @Flag(help: "Continue the run saved in --out.") var resume = false
+
+    func validate() throws {
+        if resume && (model != nil || preset != nil) { throw ValidationError("--resume continues --out; do not combine it with --model or --preset") }
+        if !resume && (model == nil) == (preset == nil) { throw ValidationError("give exactly one of --model DIR or --preset tiny|small|base") }
+        do { try options().validate() } catch { throw ValidationError(error.description) }
+    }
+
+    func options() -> TrainingOptions {
+        var o = TrainingOptions()
+        o.startSegments = startSegments
+        o.maxSegments = maxSegments
+        o.targetAccuracy = targetAccuracy
+        o.maxStepsPerStage = maxStepsPerStage
+        o.evalEvery = evalEvery
+        o.evalSamples = evalSamples
+        o.patience = patience
+        o.batchSize = batchSize
+        o.learningRate = lr
+        o.warmup = warmup
+        o.weightDecay = weightDecay
+        o.clipNorm = clip > 0 ? clip : nil
+        o.clipValue = clipValue
+        o.bpttDepth = bpttDepth
+        o.memoryEfficient = memoryEfficient
+        o.sumLoss = sumLoss
+        o.keepOptimizer = keepOptimizer
+        o.seed = data.seed
+        return o
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let task = try data.makeTask()
+            let outURL = URL(fileURLWithPath: out)
+            let rmt: RecurrentMemoryModel
+            if resume {
+                rmt = try RecurrentMemoryModel.load(directory: outURL.appendingPathComponent("checkpoint"))
+            } else {
+                rmt = try makeModel(labels: task.labels)
+            }
+            guard rmt.settings.labels == task.labels else {
+                throw ModelError(model ?? out, "model labels \(rmt.settings.labels) differ from the task's \(task.labels)")
+            }
+            let trainNoise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed)
+            let validNoise = evalNoise.isEmpty ? trainNoise : try data.makeNoise(evalNoise, tokenizer: rmt.tokenizer, seed: data.seed)
+            let S = rmt.settings.segmentLength
+            let trainStream = try DataStream(task: task, noise: trainNoise, tokenizer: rmt.tokenizer,
+                                             seed: DataStream.seed(data.seed, for: .train), segmentLength: S)
+            let validStream = try DataStream(task: task, noise: validNoise, tokenizer: rmt.tokenizer,
+                                             seed: DataStream.seed(data.seed, for: .validation), segmentLength: S)
+            let trainer = resume
+                ? try Trainer(resuming: outURL, train: TaskBatchSource(stream: trainStream), valid: TaskValidationSource(stream: validStream))
+                : try Trainer(model: rmt, options: options(), out: outURL, train: TaskBatchSource(stream: trainStream),
+                              valid: TaskValidationSource(stream: validStream))
+            let stop = StopFlag()
+            stop.install()
+            trainer.shouldStop = { stop.isRaised }
+            let terminal = isatty(STDERR_FILENO) == 1
+            var lastLine = Date.distantPast
+            trainer.onProgress = { line in
+                if line.hasPrefix("step") {
+                    guard terminal || Date().timeIntervalSince(lastLine) > 10 else { return }
+                    lastLine = Date()
+                    FileHandle.standardError.write(Data((terminal ? "\r\(line)\u{1B}[K" : line + "\n").utf8))
+                } else {
+                    FileHandle.standardError.write(Data(((terminal ? "\r\u{1B}[K" : "") + line + "\n").utf8))
+                }
+            }
+            note("rmt-train: \(task.name), \(trainer.options.startSegments)→\(trainer.options.maxSegments) segments, " +
+                 "\(rmt.parameters.layout.count) parameters, out \(outURL.path)\(resume ? " (resumed at step \(trainer.state.step))" : "")")
+            switch try trainer.run() {
+            case .finished:
+                note("rmt-train: done; best model in \(outURL.appendingPathComponent("model").path)")
+            case .interrupted:
+                note("rmt-train: interrupted at step \(trainer.state.step); continue with: rmt-train --resume --out \(out) --task \(data.task)")
+                throw ExitCode(130)
+            }
+        }
+    }
+
+    func makeModel(labels: [String]) throws -> RecurrentMemoryModel {
+        let settings = RMTSettings(memoryTokens: memoryTokens, segmentLength: segmentLength, labels: labels)
+        if let model {
+            return try RecurrentMemoryModel.load(directory: URL(fileURLWithPath: model), wrapSettings: settings, seed: data.seed)
+        }
+        let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? defaultVocabularyURL()
+        let vocabulary = try Vocabulary(contentsOf: vocabURL)
+        var config = BertConfig.preset(preset!)
+        config.vocabSize = vocabulary.count
+        return try RecurrentMemoryModel(config: config, settings: settings,
+                                        tokenizer: BertTokenizer(vocabulary: vocabulary, lowercase: true), seed: data.seed)
+    }
+}
+
+extension BertConfig.Preset: ExpressibleByArgument {}
+
+/// The MiniLM vocabulary downloaded by Scripts/fetch-minilm.sh.
+func defaultVocabularyURL() -> URL {
+    if let d = ProcessInfo.processInfo.environment["RMT_MINILM_DIR"] { return URL(fileURLWithPath: d).appendingPathComponent("vocab.txt") }
+    let cache = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
+        ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+    return cache.appendingPathComponent("rmt/all-MiniLM-L6-v2/vocab.txt")
+}
