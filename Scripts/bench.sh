@@ -16,6 +16,8 @@
 #   --ask-rounds N    rounds of c (default 2; each is ~1M tokens per implementation)
 #   --no-10m          skip d's 10M-token run
 #   --swift-only      skip PyTorch (no Python needed)
+#   --omp-passive     run PyTorch with OMP_WAIT_POLICY=PASSIVE: on a LOADED machine its spinning
+#                     OpenMP threads collapse (3-5× slower); on a quiet one leave PyTorch's default
 #   --quick           smoke test: tiny counts, ~50k/500k-token documents, 1 round (numbers meaningless)
 #   --no-build        do not run `swift build -c release` first
 #   --out DIR         where the results go (default ${TMPDIR:-/tmp}/rmt-bench/results-DATE)
@@ -28,18 +30,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-ROUNDS=3 ASK_ROUNDS=2 RUN_10M=1 TORCH=1 QUICK=0 BUILD=1 UPDATE_DOCS=0 OUT=""
+ROUNDS=3 ASK_ROUNDS=2 RUN_10M=1 TORCH=1 QUICK=0 BUILD=1 UPDATE_DOCS=0 OUT="" OMP_PASSIVE=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) ROUNDS=$2; shift ;;
         --ask-rounds) ASK_ROUNDS=$2; shift ;;
         --no-10m) RUN_10M=0 ;;
         --swift-only) TORCH=0 ;;
+        --omp-passive) OMP_PASSIVE=1 ;;
         --quick) QUICK=1 ;;
         --no-build) BUILD=0 ;;
         --out) OUT=$2; shift ;;
         --update-docs) UPDATE_DOCS=1 ;;
-        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -136,6 +139,7 @@ EOF
 }
 
 TORCH_PY=("$PYTHON")
+[ "$OMP_PASSIVE" = 1 ] && TORCH_PY=(env OMP_WAIT_POLICY=PASSIVE "$PYTHON")
 for r in $(seq 1 "$ROUNDS"); do
     # Odd rounds: Swift first; even rounds: PyTorch first.
     for c in small base; do
@@ -182,7 +186,7 @@ ELAPSED=$(( $(date +%s) - START ))
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 CPU=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || uname -m)
 TORCH_VERSION=$( [ "$TORCH" = 1 ] && "$PYTHON" -c "import torch, transformers; print('torch', torch.__version__, '/ transformers', transformers.__version__)" 2>/dev/null || echo "-")
-ARGS_NOTE="rounds $ROUNDS, rmt-ask rounds $ASK_ROUNDS$( [ "$QUICK" = 1 ] && echo ', QUICK (smoke test — not comparable)')"
+ARGS_NOTE="rounds $ROUNDS, rmt-ask rounds $ASK_ROUNDS$( [ "$OMP_PASSIVE" = 1 ] && echo ', PyTorch with OMP_WAIT_POLICY=PASSIVE')$( [ "$QUICK" = 1 ] && echo ', QUICK (smoke test — not comparable)')"
 
 # --- Summary ----------------------------------------------------------------------------
 "$SUMMARY_PY" - "$RESULTS" "$STAMP" "$CPU" "$(nproc)" "$TORCH_VERSION" "$LOAD_START" "$LOAD_END" "$ELAPSED" \
