@@ -22,6 +22,7 @@
 #   --no-build        do not run `swift build -c release` first
 #   --out DIR         where the results go (default ${TMPDIR:-/tmp}/rmt-bench/results-DATE)
 #   --update-docs     replace the results section of Docs/benchmarks.md with this run's summary
+#   --summarize DIR   measure nothing: rebuild DIR/summary.md from DIR/results.jsonl and DIR/meta.json
 # Environment: PYTHON (default /root/venv-ref/bin/python) with torch, transformers, tokenizers;
 #   RMT_BENCH_DATA (default ${TMPDIR:-/tmp}/rmt-bench) for the long documents and the model folder.
 # Output: DIR/results.jsonl (one raw JSON line per measurement, with the command, GNU time's
@@ -30,7 +31,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-ROUNDS=3 ASK_ROUNDS=2 RUN_10M=1 TORCH=1 QUICK=0 BUILD=1 UPDATE_DOCS=0 OUT="" OMP_PASSIVE=0
+ROUNDS=3 ASK_ROUNDS=2 RUN_10M=1 TORCH=1 QUICK=0 BUILD=1 UPDATE_DOCS=0 OUT="" OMP_PASSIVE=0 SUMMARIZE=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) ROUNDS=$2; shift ;;
@@ -42,7 +43,8 @@ while [ $# -gt 0 ]; do
         --no-build) BUILD=0 ;;
         --out) OUT=$2; shift ;;
         --update-docs) UPDATE_DOCS=1 ;;
-        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+        --summarize) SUMMARIZE=$2; shift ;;
+        -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
         *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -51,13 +53,25 @@ done
 
 PYTHON=${PYTHON:-/root/venv-ref/bin/python}
 DATA=${RMT_BENCH_DATA:-${TMPDIR:-/tmp}/rmt-bench}
+SUMMARY_PY=${SUMMARY_PY:-$(command -v python3 || echo "$PYTHON")}
+FAILED=0
+
+# write_meta KEY VALUE ...: (re)writes $OUT/meta.json, what the summary says about the run.
+write_meta() {
+    "$SUMMARY_PY" -c 'import json, sys; json.dump(dict(zip(sys.argv[2::2], sys.argv[3::2])), open(sys.argv[1], "w"), indent=1)' \
+        "$OUT/meta.json" "$@"
+}
+
+if [ -n "$SUMMARIZE" ]; then
+    OUT=$SUMMARIZE RESULTS=$SUMMARIZE/results.jsonl
+    [ -f "$RESULTS" ] && [ -f "$OUT/meta.json" ] || { echo "bench.sh: $OUT has no results.jsonl and meta.json" >&2; exit 1; }
+else
 STAMP=$(date -u +%Y%m%d-%H%M%S)
 OUT=${OUT:-$DATA/results-$STAMP}
 mkdir -p "$OUT/logs" "$DATA"
 RESULTS=$OUT/results.jsonl
 : > "$RESULTS"
 BIN=$ROOT/.build/release
-SUMMARY_PY=${SUMMARY_PY:-$(command -v python3 || echo "$PYTHON")}
 QUESTION="Where is Mary?"
 START=$(date +%s)
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
@@ -94,7 +108,6 @@ else
     RSS_LO=2 RSS_HI=16 RSS_BATCH=4
 fi
 
-FAILED=0
 json_string() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
 # A command line as one would type it: arguments with spaces or shell characters single-quoted.
 shell_line() {
@@ -182,17 +195,27 @@ if [ "$RUN_10M" = 1 ]; then
     measure ask-10m swift 1 -- "$BIN/rmt-ask" "$DOC10M" -q "$QUESTION" --model "$MODEL" --json --quiet
 fi
 
-ELAPSED=$(( $(date +%s) - START ))
-LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?")
 CPU=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || uname -m)
-TORCH_VERSION=$( [ "$TORCH" = 1 ] && "$PYTHON" -c "import torch, transformers; print('torch', torch.__version__, '/ transformers', transformers.__version__)" 2>/dev/null || echo "-")
-ARGS_NOTE="rounds $ROUNDS, rmt-ask rounds $ASK_ROUNDS$( [ "$OMP_PASSIVE" = 1 ] && echo ', PyTorch with OMP_WAIT_POLICY=PASSIVE')$( [ "$QUICK" = 1 ] && echo ', QUICK (smoke test — not comparable)')"
+TORCH_VERSION="-"
+if [ "$TORCH" = 1 ]; then
+    TORCH_VERSION=$("$PYTHON" -c "import torch, transformers; print('torch', torch.__version__, '/ transformers', transformers.__version__)" 2>/dev/null || echo "-")
+fi
+NOTE="rounds $ROUNDS, rmt-ask rounds $ASK_ROUNDS"
+if [ "$OMP_PASSIVE" = 1 ]; then NOTE+=", PyTorch with OMP_WAIT_POLICY=PASSIVE"; fi
+if [ "$QUICK" = 1 ]; then NOTE+=", QUICK (smoke test — not comparable)"; fi
+write_meta stamp "$STAMP" cpu "$CPU" cores "$(nproc)" torch "$TORCH_VERSION" load_start "$LOAD_START" \
+    load_end "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')" elapsed "$(( $(date +%s) - START ))" \
+    note "$NOTE" doc1 "$DOC1M" doc10 "$DOC10M" swift "$(swift --version 2>/dev/null | head -1)"
+fi  # end of the measurements
 
 # --- Summary ----------------------------------------------------------------------------
-"$SUMMARY_PY" - "$RESULTS" "$STAMP" "$CPU" "$(nproc)" "$TORCH_VERSION" "$LOAD_START" "$LOAD_END" "$ELAPSED" \
-    "$ARGS_NOTE" "$DOC1M" "$DOC10M" "$(swift --version 2>/dev/null | head -1)" > "$OUT/summary.md" <<'EOF'
+"$SUMMARY_PY" - "$RESULTS" "$OUT/meta.json" > "$OUT/summary.md" <<'EOF'
 import json, statistics, sys
-path, stamp, cpu, cores, torch_version, load0, load1, elapsed, note, doc1, doc10, swiftv = sys.argv[1:13]
+path = sys.argv[1]
+meta = json.load(open(sys.argv[2]))
+stamp, cpu, cores, torch_version = meta["stamp"], meta["cpu"], meta["cores"], meta["torch"]
+load0, load1, elapsed, note = meta["load_start"], meta.get("load_end", "?"), meta.get("elapsed", "0"), meta["note"]
+doc1, doc10, swiftv = meta["doc1"], meta["doc10"], meta["swift"]
 rows = [json.loads(l) for l in open(path) if l.strip()]
 ok = [r for r in rows if r["result"] is not None]
 
