@@ -120,10 +120,12 @@ shell_line() {
 
 # measure CASE IMPL ROUND -- COMMAND...: runs COMMAND without OPENBLAS_CORETYPE under GNU
 # time and appends one line to results.jsonl:
-#   {"case", "impl", "round", "wall_s", "gnu_max_rss_kib", "cmd", "result": <the command's JSON line>}
+#   {"case", "impl", "round", "load_before" (1-min load average), "wall_s", "gnu_max_rss_kib", "cmd",
+#    "result": <the command's JSON line>}
 measure() {
     local case=$1 impl=$2 round=$3; shift 4
-    local log="$OUT/logs/$case-$impl-r$round" line wall rss
+    local log="$OUT/logs/$case-$impl-r$round" line wall rss load
+    load=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo null)
     printf '== %-16s %-14s round %s: %s\n' "$case" "$impl" "$round" "$*" >&2
     if ! env -u OPENBLAS_CORETYPE /usr/bin/time -f "%e %M" -o "$log.time" "$@" > "$log.out" 2> "$log.err"; then
         echo "   FAILED (see $log.err):" >&2; tail -5 "$log.err" >&2
@@ -134,8 +136,8 @@ measure() {
     printf '   %s\n' "$(printf '%s' "$line" | cut -c1-200)" >&2
     local cmd="env -u OPENBLAS_CORETYPE $(shell_line "$@")"
     cmd=${cmd//$ROOT\//}
-    printf '{"case": "%s", "impl": "%s", "round": %s, "wall_s": %s, "gnu_max_rss_kib": %s, "cmd": "%s", "result": %s}\n' \
-        "$case" "$impl" "$round" "$wall" "$rss" "$(json_string "$cmd")" "${line:-null}" >> "$RESULTS"
+    printf '{"case": "%s", "impl": "%s", "round": %s, "load_before": %s, "wall_s": %s, "gnu_max_rss_kib": %s, "cmd": "%s", "result": %s}\n' \
+        "$case" "$impl" "$round" "$load" "$wall" "$rss" "$(json_string "$cmd")" "${line:-null}" >> "$RESULTS"
 }
 
 # The faster PyTorch attention (median tokens/s of enc-small so far), for rmt-ask's reference.
@@ -250,7 +252,9 @@ out = []
 p = out.append
 blas = next((r["result"].get("blas_core") for r in ok if r["impl"] == "swift" and "blas_core" in r["result"]), "?")
 p(f"Run `{stamp}` (UTC): {cpu}, {cores} cores; OpenBLAS core **{blas}**; {swiftv}; {torch_version}.")
-p(f"Load average before/after: {load0} / {load1}. Script time {int(elapsed)//60} min {int(elapsed)%60} s; {note}.")
+loads = [r["load_before"] for r in rows if isinstance(r.get("load_before"), (int, float))]
+peak = f" (highest 1-min load before a measurement: {max(loads):.2f})" if loads else ""
+p(f"Load average before/after: {load0} / {load1}{peak}. Script time {int(elapsed)//60} min {int(elapsed)%60} s; {note}.")
 p("Values are medians over the rounds, with the range (min–max) in parentheses; ratios are Swift ÷ PyTorch"
   " tokens/s from the same run, against the faster PyTorch attention implementation.")
 p("")
