@@ -105,8 +105,8 @@ public struct BuiltinProse: Sendable {
         "the sky was the colour of pewter", "larks sang above the meadows",
     ]
     private static let adjectivesForLetters = [
-        "long", "short", "cheerful", "anxious", "hurried", "careful", "affectionate", "stiff",
-        "rambling", "very proper", "tearful", "mysterious",
+        "a long", "a short", "a cheerful", "an anxious", "a hurried", "a careful", "an affectionate",
+        "a stiff", "a rambling", "a very proper", "a tearful", "a mysterious",
     ]
     private static let manners = [
         "warmly", "at great length", "very sensibly", "rather too freely", "with some heat",
@@ -195,7 +195,7 @@ public struct BuiltinProse: Sendable {
         { g in "\(g.pick(timesOfDay)) was \(g.pick(weatherAdjectives)), and \(g.pick(skyClauses))." },
         { g in "\(person(&g)) \(g.pick(travelVerbs)) \(g.pick(places)) \(g.pick(vehicles)) \(g.pick(times))." },
         { g in "\(person(&g)) \(g.pick(errandVerbs)) \(g.pick(places)) \(g.pick(errands))." },
-        { g in let (a, b) = twoPeople(&g); return "\(a) wrote a \(g.pick(adjectivesForLetters)) letter to \(b) about \(g.pick(topics))." },
+        { g in let (a, b) = twoPeople(&g); return "\(a) wrote \(g.pick(adjectivesForLetters)) letter to \(b) about \(g.pick(topics))." },
         { g in "A letter from \(person(&g)) arrived \(g.pick(times)), full of news about \(g.pick(topics))." },
         { g in "\(person(&g)) read the letter twice and then put it away without a word." },
         { g in let (a, b) = twoPeople(&g); return "At dinner \(a) talked \(g.pick(manners)) about \(g.pick(topics)), while \(b) \(g.pick(reactions))." },

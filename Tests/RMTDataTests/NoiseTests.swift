@@ -14,7 +14,7 @@ import RMTTokenizer
             in possession of a good fortune, must be in want of a wife. Mr. Bennet
             said nothing!   "Is it true?" asked she. "Yes." Then J. Smith came in;
             and all was well...
-            Very well indeed (he thought.) The end
+            Very well indeed (he thought.) The end. "No." So did I. "Mr. Smith?"
 
             Hi there, friend.
             """
@@ -24,6 +24,7 @@ import RMTTokenizer
             "\"Is it true?\" asked she.",
             "Then J. Smith came in; and all was well...",
             "Very well indeed (he thought.)",
+            "So did I.",
             "Hi there, friend.",
         ])
     }
