@@ -51,6 +51,9 @@ let package = Package(
             "RMT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // The library examples of Docs/library.md, runnable.
+        .executableTarget(name: "rmt-library-tour", dependencies: ["RMT"], path: "Examples/LibraryTour"),
+
         .testTarget(name: "RMTKernelsTests", dependencies: ["RMTKernels"]),
         .testTarget(name: "RMTSafetensorsTests", dependencies: ["RMTSafetensors"]),
         .testTarget(name: "RMTTokenizerTests", dependencies: ["RMTTokenizer"],
@@ -59,6 +62,8 @@ let package = Package(
         .testTarget(name: "RMTRecurrenceTests", dependencies: ["RMTRecurrence"]),
         .testTarget(name: "RMTDataTests", dependencies: ["RMTData"]),
         .testTarget(name: "RMTTrainingTests", dependencies: ["RMTTraining"]),
+        // Runs the built executables on bad and odd inputs.
+        .testTarget(name: "CLITests", dependencies: ["rmt-ask", "rmt-tool", "rmt-train", "rmt-library-tour"]),
     ],
     swiftLanguageModes: [.v6]
 )

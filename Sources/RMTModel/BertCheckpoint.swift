@@ -33,10 +33,14 @@ extension ParameterSet {
             guard t.shape == e.shape else {
                 throw ModelError(file.path, "tensor \"\(t.name)\" has shape \(t.shape), expected \(e.shape)")
             }
+            let destination = UnsafeMutableBufferPointer(start: storage.pointer + e.offset, count: e.count)
             do {
-                try file.copyFloats(t.name, into: UnsafeMutableBufferPointer(start: storage.pointer + e.offset, count: e.count))
+                try file.copyFloats(t.name, into: destination)
             } catch let error as SafetensorsError {
                 throw ModelError(file.path, error.problem)
+            }
+            if !destination.allSatisfy(\.isFinite) {
+                throw ModelError(file.path, "tensor \"\(t.name)\" contains NaN or infinite values")
             }
             used.insert(e.name)
         }

@@ -78,7 +78,11 @@ struct Train: ParsableCommand {
             let outURL = URL(fileURLWithPath: out)
             let rmt: RecurrentMemoryModel
             if resume {
-                rmt = try RecurrentMemoryModel.load(directory: outURL.appendingPathComponent("checkpoint"))
+                let checkpoint = outURL.appendingPathComponent("checkpoint")
+                guard FileManager.default.fileExists(atPath: checkpoint.appendingPathComponent("trainer-state.json").path) else {
+                    throw ModelError(outURL.path, "no checkpoint to resume (expected \(checkpoint.path)/trainer-state.json)")
+                }
+                rmt = try RecurrentMemoryModel.load(directory: checkpoint)
             } else {
                 rmt = try makeModel(labels: task.labels)
             }
