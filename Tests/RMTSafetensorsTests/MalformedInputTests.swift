@@ -93,6 +93,10 @@ struct MalformedInputTests {
         expectRejected(crafted(entry("\"extra\":\(nested)"), 0, nil), "nested more than 128 levels deep")
     }
 
+    @Test func missingValueIsASyntaxErrorNotATypeError() {
+        expectRejected(crafted(entry(#""dtype":"F32","shape":}"#), 0, nil), "invalid JSON in header at byte 28: expected a value")
+    }
+
     @Test func badNumberSyntax() {
         expectRejected(crafted(entry(#""dtype":"F32","shape":[01],"data_offsets":[0,4]"#), 4, nil), "leading zero")
     }
