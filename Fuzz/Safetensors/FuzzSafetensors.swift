@@ -30,7 +30,7 @@ public func fuzzSafetensors(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CIn
     } catch {
         fatalError("non-SafetensorsError thrown: \(error)")
     }
-    checkInvariants(of: parsed, fileSize: file.count)
+    checkInvariants(of: parsed, contents: file)
     return 0
 }
 
@@ -54,7 +54,7 @@ private func require(_ condition: Bool, _ message: @autoclosure () -> String) {
 private let floatDTypes: Set<SafetensorsDType> = [.f32, .f16, .bf16, .f64]
 private let int64DTypes: Set<SafetensorsDType> = [.i64, .i32, .i16, .i8, .u32, .u16, .u8]
 
-private func checkInvariants(of file: SafetensorsFile, fileSize: Int) {
+private func checkInvariants(of file: SafetensorsFile, contents: Data) {
     // The tensors tile the data section exactly, in order.
     var covered = 0
     for info in file.tensors {
@@ -63,7 +63,8 @@ private func checkInvariants(of file: SafetensorsFile, fileSize: Int) {
         require(info.byteCount == info.elementCount * info.dtype.byteSize, "byte count != elements × size")
         require(file.info(info.name) == info, "info(name) disagrees with tensors")
     }
-    require(covered <= fileSize, "tensors end past the file")
+    let headerLength = contents.prefix(8).reversed().reduce(0) { $0 << 8 | Int($1) }
+    require(covered == contents.count - 8 - headerLength, "tensors do not cover the data section exactly")
 
     for info in file.tensors {
         checkTypedReads(of: info, in: file)
