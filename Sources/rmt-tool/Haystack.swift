@@ -70,11 +70,7 @@ struct Haystack: ParsableCommand {
         if let flag { return flag }
         let environment = ProcessInfo.processInfo.environment
         if let path = environment["RMT_VOCAB"], !path.isEmpty { return path }
-        var candidates: [String] = []
-        if let dir = environment["RMT_MINILM_DIR"], !dir.isEmpty { candidates.append(dir + "/vocab.txt") }
-        let cache = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache").path
-        candidates.append(cache + "/rmt/all-MiniLM-L6-v2/vocab.txt")
+        let candidates = [DefaultLocations.vocabulary.path]
         if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
         throw DataError("--vocab", "no vocabulary found (looked for \(candidates.joined(separator: ", "))); pass --vocab FILE or set RMT_VOCAB")
     }

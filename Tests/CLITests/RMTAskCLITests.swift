@@ -2,6 +2,7 @@
 // valid text (NULs, invalid UTF-8, one huge line, stdin) gives an answer.
 import Foundation
 import Testing
+import RMTTestSupport
 
 let tinyModel = fixture("tiny-rmt").path
 

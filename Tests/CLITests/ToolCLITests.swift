@@ -1,6 +1,7 @@
 // rmt-tool and rmt-train on bad input: one-line errors naming the file, non-zero exits.
 import Foundation
 import Testing
+import RMTTestSupport
 
 @Test func inspectAndTokenizeRejectCorruptFiles() throws {
     let dir = try scratchFolder("tool")

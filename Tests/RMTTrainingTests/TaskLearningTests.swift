@@ -4,6 +4,7 @@
 // run fits the test budget; the full-size run (499-token segments) is in Docs/results.md.
 import Foundation
 import Testing
+import RMTTestSupport
 import RMTData
 import RMTKernels
 import RMTModel

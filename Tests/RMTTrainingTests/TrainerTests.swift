@@ -3,6 +3,7 @@
 // impossible options and corrupt checkpoints are refused with one-line errors.
 import Foundation
 import Testing
+import RMTTestSupport
 import RMTKernels
 import RMTModel
 import RMTRecurrence
