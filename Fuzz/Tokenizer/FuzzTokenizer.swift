@@ -14,14 +14,15 @@ import Foundation
 
 private let tokenizers: [BertTokenizer] = {
     let path = ProcessInfo.processInfo.environment["RMT_FUZZ_VOCAB"] ?? "Fixtures/tokenizer/vocab.txt"
-    let vocabulary = try Vocabulary(contentsOf: URL(fileURLWithPath: path))
-    return [
-        BertTokenizer(vocabulary: vocabulary, lowercase: true),
-        BertTokenizer(vocabulary: vocabulary, lowercase: false),
-        BertTokenizer(vocabulary: vocabulary, lowercase: true, matchesSpecialTokens: false),
-    ]
+    do {
+        let vocabulary = try Vocabulary(contentsOf: URL(fileURLWithPath: path))
+        return [
+            BertTokenizer(vocabulary: vocabulary, lowercase: true),
+            BertTokenizer(vocabulary: vocabulary, lowercase: false),
+            BertTokenizer(vocabulary: vocabulary, lowercase: true, matchesSpecialTokens: false),
+        ]
     } catch {
-    fatalError("fuzz harness: cannot load the vocabulary: \(error)")
+        fatalError("fuzz harness: cannot load the vocabulary: \(error)")
     }
 }()
 
