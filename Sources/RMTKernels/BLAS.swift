@@ -14,4 +14,13 @@ public enum BLAS {
 
     /// Sets the number of threads OpenBLAS uses for one call.
     public static func setThreadCount(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+
+    /// Runs `body` with OpenBLAS limited to `n` threads per call, then restores the count —
+    /// for code that parallelises over independent GEMMs itself.
+    public static func withThreadCount<R>(_ n: Int, _ body: () throws -> R) rethrows -> R {
+        let previous = threadCount
+        setThreadCount(n)
+        defer { setThreadCount(previous) }
+        return try body()
+    }
 }
