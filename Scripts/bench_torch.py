@@ -1,11 +1,13 @@
 """bench_torch.py — the PyTorch reference for `rmt-tool bench`: Hugging Face BertModel with
 random weights over 512-token segments, batch 1, fp32, torch.inference_mode, 2 threads.
-Prints one JSON line with the same fields as the Swift bench.
+Prints one JSON line with the same fields as the Swift bench. --attn picks the attention
+implementation of transformers: sdpa (its default) or eager; Scripts/bench.sh runs both and
+compares Swift with the faster.
 
-    python Scripts/bench_torch.py --config small --segments 20
+    python Scripts/bench_torch.py --config small --segments 20 [--attn eager]
 Needs a venv with torch + transformers (never needed by CI).
 """
-import argparse, json, statistics, time
+import argparse, json, resource, statistics, time
 import torch
 from transformers import BertConfig, BertModel
 
@@ -46,7 +48,10 @@ def main():
                       "ms_per_segment": round(med * 1000, 3), "ms_min": round(min(times) * 1000, 3),
                       "tokens_per_second": round(a.seq_len / med, 3),
                       "gflops": round(flops(PRESETS[a.config], a.seq_len) / med / 1e9, 3),
-                      "threads": a.threads, "attn": a.attn, "torch": torch.__version__}))
+                      "threads": a.threads, "attn": a.attn,
+                      "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+                      "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                      "torch": torch.__version__}))
 
 if __name__ == "__main__":
     main()

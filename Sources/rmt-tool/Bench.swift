@@ -2,33 +2,80 @@
 // JSON line — ms/segment (median), tokens/s, GFLOP/s, OpenBLAS core name and threads.
 // Random weights (timing does not depend on values). Scripts/bench_torch.py runs the same
 // shapes in PyTorch; Scripts/bench.sh runs both in one go.
+//
+// rmt-tool bench --train: times one full RMT training step — forward over every segment,
+// BPTT backward through the memory, gradient clipping (global norm 1) and an AdamW update —
+// on a random small/base RMT (10 memory tokens, 499-token segments of random tokens,
+// 6 labels) and prints one JSON line: ms/step (median), tokens/s (= batch × segments × 512
+// / step), the split of the step into forward+backward, clipping and AdamW, and peak RSS.
+// Scripts/bench_train_torch.py is the PyTorch reference. See Docs/benchmarks.md.
 import ArgumentParser
 import Foundation
 import RMT
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmark the encoder on 512-token segments and print one JSON line.")
+        abstract: "Benchmark the encoder on 512-token segments (or, with --train, one RMT training step) and print one JSON line.")
 
     @Option(help: "Model size: tiny, small (4×256) or base (12×768).")
     var config: BertConfig.Preset = .small
 
-    @Option(help: "Number of timed segments.")
-    var segments: Int = 20
+    @Option(help: "Inference: number of timed segments (default 20). With --train: segments per document (default 4).")
+    var segments: Int?
 
-    @Option(help: "Untimed warm-up segments.")
-    var warmup: Int = 3
+    @Option(help: "Untimed warm-up segments (inference, default 3) or steps (--train, default 1).")
+    var warmup: Int?
 
-    @Option(help: "Tokens per segment.")
+    @Option(help: "Tokens per segment (inference only).")
     var seqLen: Int = 512
 
+    @Flag(help: "Time a full training step (forward, BPTT backward, clipping, AdamW) instead of inference.")
+    var train = false
+
+    @Option(help: "Training: documents per batch.")
+    var batch: Int = 4
+
+    @Option(help: "Training: timed steps.")
+    var steps: Int = 5
+
+    @Option(help: "Training: gradient flow through the memory: full, memory-efficient or truncated:K.")
+    var bptt: String = "full"
+
     func validate() throws {
-        guard segments >= 1 else { throw ValidationError("--segments must be at least 1") }
-        guard warmup >= 0 else { throw ValidationError("--warmup must not be negative") }
+        if let s = segments, s < 1 { throw ValidationError("--segments must be at least 1") }
+        if let w = warmup, w < 0 { throw ValidationError("--warmup must not be negative") }
         guard (1...512).contains(seqLen) else { throw ValidationError("--seq-len must be in 1...512") }
+        if train {
+            guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+            guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
+            _ = try bpttMode()
+        }
+    }
+
+    func bpttMode() throws -> BPTTMode {
+        switch bptt {
+        case "full": return .full
+        case "memory-efficient", "memory_efficient", "me": return .memoryEfficient
+        default:
+            if bptt.hasPrefix("truncated:"), let k = Int(bptt.dropFirst("truncated:".count)), k >= 1 {
+                return .truncated(depth: k)
+            }
+            throw ValidationError("--bptt must be full, memory-efficient or truncated:K (K ≥ 1), got \(bptt)")
+        }
     }
 
     func run() throws {
+        if train { try runTrain() } else { try runInference() }
+    }
+
+    func runInference() throws {
+        let segments = self.segments ?? 20, warmup = self.warmup ?? 3
         let cfg = BertConfig.preset(config)
         let encoder = BertEncoder(config: cfg, seed: 1)
         let acts = BertActivations(config: cfg, batchCapacity: 1, seqCapacity: seqLen, keepAllLayers: false)
@@ -54,6 +101,84 @@ struct Bench: ParsableCommand {
         ]
         print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
     }
+
+    func runTrain() throws {
+        let N = segments ?? 4, warmup = self.warmup ?? 1, B = batch
+        let mode = try bpttMode()
+        let labelNames = ["bathroom", "hallway", "garden", "office", "bedroom", "kitchen"]
+        let cfg = BertConfig.preset(config)
+        // A synthetic vocabulary of the preset's size: the tokenizer is not used, only the ids.
+        let specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+        let vocabulary = try Vocabulary(tokens: specials + (specials.count..<cfg.vocabSize).map { "w\($0)" })
+        let settings = RMTSettings(memoryTokens: 10, segmentLength: 499, labels: labelNames)
+        let model = try RecurrentMemoryModel(config: cfg, settings: settings,
+                                             tokenizer: BertTokenizer(vocabulary: vocabulary), seed: 1)
+        let engine = BPTTEngine(model: model, batchCapacity: B, mode: mode)
+        let optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: 0.01))
+        var rng = SplitMix64(seed: 2)
+        let S = settings.segmentLength, V = UInt64(cfg.vocabSize - specials.count)
+        func randomBatch() -> SegmentBatch {
+            let contents = (0..<N).map { _ in
+                (0..<B).map { _ in (0..<S).map { _ in Int32(specials.count) + Int32(rng.next() % V) } }
+            }
+            return SegmentBatch(contents: contents, labels: (0..<B).map { _ in Int32(rng.next() % UInt64(labelNames.count)) })
+        }
+        var total: [Double] = [], fb: [Double] = [], clip: [Double] = [], adam: [Double] = []
+        var loss: Float = 0
+        for i in 0..<(warmup + steps) {
+            let data = randomBatch()  // built outside the timed region
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            engine.gradients.storage.zero()
+            let result = try engine.lossAndGradients(data)
+            let t1 = DispatchTime.now().uptimeNanoseconds
+            clipGradients(engine.gradients, maxNorm: 1.0, maxValue: nil)
+            let t2 = DispatchTime.now().uptimeNanoseconds
+            optimizer.update(parameters: model.parameters, gradients: engine.gradients, learningRate: 1e-4)
+            let t3 = DispatchTime.now().uptimeNanoseconds
+            loss = result.loss
+            if i >= warmup {
+                total.append(Double(t3 - t0) / 1e9)
+                fb.append(Double(t1 - t0) / 1e9)
+                clip.append(Double(t2 - t1) / 1e9)
+                adam.append(Double(t3 - t2) / 1e9)
+            }
+        }
+        func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
+        let T = settings.positionsPerSegment
+        let step = median(total)
+        let result: [(String, String)] = [
+            ("impl", "\"swift\""), ("bench", "\"train\""), ("config", "\"\(config.rawValue)\""),
+            ("bptt", "\"\(bpttName(mode))\""), ("segments", "\(N)"), ("batch", "\(B)"), ("seq_len", "\(T)"),
+            ("steps", "\(steps)"), ("ms_per_step", fmt(step * 1000)), ("ms_min", fmt(total.min()! * 1000)),
+            ("tokens_per_second", fmt(Double(B * N * T) / step)),
+            ("ms_forward_backward", fmt(median(fb) * 1000)), ("ms_clip", fmt(median(clip) * 1000)),
+            ("ms_adamw", fmt(median(adam) * 1000)), ("loss", fmt(Double(loss))),
+            ("parameters", "\(model.parameters.layout.count)"), ("max_rss_kib", "\(peakRSSKiB())"),
+            ("blas_core", "\"\(BLAS.coreName)\""), ("blas_threads", "\(BLAS.threadCount)"),
+            ("threads", "\(Parallel.threadCount)"),
+        ]
+        print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+    }
+}
+
+func bpttName(_ mode: BPTTMode) -> String {
+    switch mode {
+    case .full: "full"
+    case .memoryEfficient: "memory-efficient"
+    case .truncated(let k): "truncated:\(k)"
+    }
+}
+
+/// Peak resident set size of this process in KiB (getrusage; Linux reports KiB).
+func peakRSSKiB() -> Int {
+    var usage = rusage()
+    #if canImport(Darwin)
+    getrusage(RUSAGE_SELF, &usage)
+    return Int(usage.ru_maxrss) / 1024
+    #else
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Int(usage.ru_maxrss)
+    #endif
 }
 
 /// Floating-point operations of one encoder forward over `seqLen` tokens (multiply-add = 2).
