@@ -23,7 +23,8 @@ public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMuta
         let base = qkv + b * T * 3 * C
         let p = probs + bh * T * T
         gemm(transA: false, transB: true, m: T, n: T, k: d, alpha: scale,
-             a: base + h * d, lda: 3 * C, b: base + C + h * d, ldb: 3 * C, beta: 0, c: p, ldc: T)
+             a: base + h * d, lda: 3 * C, b: base + C + h * d, ldb: 3 * C, beta: 0, c: p, ldc: T,
+             parallel: parallelSoftmax)
         let mask = additiveMask.map { $0 + b * T }
         if parallelSoftmax {
             softmaxForward(p, additiveMask: mask, rows: T, cols: T)
@@ -31,7 +32,8 @@ public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMuta
             for r in 0..<T { softmaxRow(p + r * T, mask: mask, cols: T) }
         }
         gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: 1,
-             a: p, lda: T, b: base + 2 * C + h * d, ldb: 3 * C, beta: 0, c: out + b * T * C + h * d, ldc: C)
+             a: p, lda: T, b: base + 2 * C + h * d, ldb: 3 * C, beta: 0, c: out + b * T * C + h * d, ldc: C,
+             parallel: parallelSoftmax)
     }
     if Parallel.threadCount > 1 && B * NH > 1 && AttentionThreading.parallelHeads {
         // Heads are independent: give each core whole heads with single-threaded BLAS inside,
