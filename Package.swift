@@ -51,14 +51,22 @@ let package = Package(
             "RMT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // The library examples of Docs/library.md, runnable.
+        .executableTarget(name: "rmt-library-tour", dependencies: ["RMT"], path: "Examples/LibraryTour"),
+
+        // Helpers shared by the test targets (fixtures, MiniLM location, comparisons).
+        .target(name: "RMTTestSupport", path: "Tests/Support"),
+
         .testTarget(name: "RMTKernelsTests", dependencies: ["RMTKernels"]),
         .testTarget(name: "RMTSafetensorsTests", dependencies: ["RMTSafetensors"]),
         .testTarget(name: "RMTTokenizerTests", dependencies: ["RMTTokenizer"],
                     resources: []),
-        .testTarget(name: "RMTModelTests", dependencies: ["RMTModel"]),
-        .testTarget(name: "RMTRecurrenceTests", dependencies: ["RMTRecurrence"]),
+        .testTarget(name: "RMTModelTests", dependencies: ["RMTModel", "RMTTestSupport"]),
+        .testTarget(name: "RMTRecurrenceTests", dependencies: ["RMTRecurrence", "RMTTestSupport"]),
         .testTarget(name: "RMTDataTests", dependencies: ["RMTData"]),
-        .testTarget(name: "RMTTrainingTests", dependencies: ["RMTTraining"]),
+        .testTarget(name: "RMTTrainingTests", dependencies: ["RMTTraining", "RMTTestSupport"]),
+        // Runs the built executables on bad and odd inputs.
+        .testTarget(name: "CLITests", dependencies: ["rmt-ask", "rmt-tool", "rmt-train", "rmt-library-tour", "RMTTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,6 +8,7 @@ pinned to one (RAYON_NUM_THREADS=1, TOKENIZERS_PARALLELISM=false are set before 
 It needs a Python with `tokenizers` (e.g. /root/venv-ref/bin/python); it is not run in CI.
 
     python Scripts/bench_tokenizer.py --vocab Fixtures/tokenizer/vocab.txt --text FILE [--repeat 5] [--cased]
+        [--split none|paragraphs|lines]
 """
 import argparse
 import json
@@ -29,6 +30,9 @@ def main():
     parser.add_argument("--text", required=True)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--cased", action="store_true")
+    parser.add_argument("--split", choices=["none", "paragraphs", "lines"], default="none",
+                        help="encode the whole text as one string (default), or each paragraph / line "
+                             "separately in a single-threaded loop")
     args = parser.parse_args()
     if args.repeat < 1:
         sys.exit("--repeat must be at least 1")
@@ -38,16 +42,22 @@ def main():
         data = f.read()
     text = data.decode("utf-8", "replace")
 
-    tokens = len(tokenizer.encode(text, add_special_tokens=False).ids)  # warm-up
+    pieces = {"none": [text], "paragraphs": text.split("\n\n"), "lines": text.split("\n")}[args.split]
+
+    def encode_all():
+        return sum(len(tokenizer.encode(piece, add_special_tokens=False).ids) for piece in pieces)
+
+    tokens = encode_all()  # warm-up
     seconds = []
     for _ in range(args.repeat):
         start = time.perf_counter()
-        tokens = len(tokenizer.encode(text, add_special_tokens=False).ids)
+        tokens = encode_all()
         seconds.append(time.perf_counter() - start)
     median = statistics.median(seconds)
     print(json.dumps({
         "tool": "tokenizers %s" % tokenizers.__version__,
         "lowercase": not args.cased,
+        "split": args.split,
         "bytes": len(data),
         "tokens": tokens,
         "repeat": args.repeat,

@@ -13,6 +13,9 @@ Two jobs (both by default):
            `tokenizers.BertWordPieceTokenizer(vocab, lowercase=...)` gives them (no special tokens),
            plus the spec and id hash of a large (>100k tokens) deterministic text.
 
+  multilingual-text OUT
+           Writes a ~2 MB mostly non-ASCII benchmark text (not a fixture) to OUT.
+
 It is not part of the build: run it by hand with the reference venv, then commit its outputs:
     /root/venv-ref/bin/python Fixtures/gen/gen_tokenizer_goldens.py [tables|goldens]
 The vocab is Fixtures/tokenizer/vocab.txt (a copy of the all-MiniLM-L6-v2 uncased vocab).
@@ -430,12 +433,24 @@ def write_goldens():
         print("wrote %s (%d cases, big text %d tokens)" % (path, len(out_cases), len(big_ids)))
 
 
+def write_multilingual_text(path):
+    """A ~2 MB benchmark text from the hand-made and random cases only (mostly non-ASCII)."""
+    texts = [t for _, t in handmade_cases() + random_cases()]
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(big_text(texts, 0xBE7C, 40000))
+    print("wrote %s" % path)
+
+
 if __name__ == "__main__":
     jobs = sys.argv[1:] or ["tables", "goldens"]
+    if jobs[0] == "multilingual-text":
+        # Not a fixture: a benchmark input, e.g. multilingual-text /tmp/multilingual.txt
+        write_multilingual_text(jobs[1])
+        sys.exit(0)
     for job in jobs:
         if job == "tables":
             write_tables()
         elif job == "goldens":
             write_goldens()
         else:
-            sys.exit("unknown job %r (tables | goldens)" % job)
+            sys.exit("unknown job %r (tables | goldens | multilingual-text OUT)" % job)

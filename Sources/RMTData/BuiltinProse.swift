@@ -78,11 +78,15 @@ public struct BuiltinProse: Sendable {
     ]
     private static let vehicles = [
         "by the early coach", "on horseback", "in a hired chaise", "on foot", "by the mail coach",
-        "in her uncle's carriage", "in a little cart", "by boat",
+        "in a borrowed carriage", "in a little cart", "by boat",
     ]
     private static let travelVerbs = [
-        "set out for", "drove to", "rode over to", "walked to", "returned from", "arrived at",
-        "hurried to", "came home from", "made the journey to",
+        "set out for", "returned from", "arrived at", "hurried to", "came home from", "made the journey to",
+    ]
+    private static let errandVerbs = travelVerbs + ["drove to", "rode over to", "walked to"]
+    private static let towns = [
+        "Bath", "London", "the village", "the market town", "Lyme", "the city", "the parish",
+        "the county", "Brighton", "Oxford", "the neighbourhood", "the whole valley",
     ]
     private static let timesOfDay = [
         "the morning", "the evening", "the afternoon", "the whole week", "that Sunday",
@@ -101,8 +105,8 @@ public struct BuiltinProse: Sendable {
         "the sky was the colour of pewter", "larks sang above the meadows",
     ]
     private static let adjectivesForLetters = [
-        "long", "short", "cheerful", "anxious", "hurried", "careful", "affectionate", "stiff",
-        "rambling", "very proper", "tearful", "mysterious",
+        "a long", "a short", "a cheerful", "an anxious", "a hurried", "a careful", "an affectionate",
+        "a stiff", "a rambling", "a very proper", "a tearful", "a mysterious",
     ]
     private static let manners = [
         "warmly", "at great length", "very sensibly", "rather too freely", "with some heat",
@@ -111,7 +115,7 @@ public struct BuiltinProse: Sendable {
     private static let reactions = [
         "said nothing at all", "listened with great patience", "looked out of the window",
         "laughed at every pause", "pretended to be interested", "grew quite pale",
-        "changed the subject twice", "kept her eyes on her plate", "nodded politely",
+        "changed the subject twice", "kept looking at the clock", "nodded politely",
         "asked a great many questions",
     ]
     private static let qualities = [
@@ -155,8 +159,17 @@ public struct BuiltinProse: Sendable {
     ]
     private static let feelings = [
         "hopeful", "uneasy", "perfectly content", "rather lonely", "quite out of spirits",
-        "more cheerful than usual", "restless", "ashamed of herself",
+        "more cheerful than usual", "restless", "ashamed of the whole business",
     ]
+    private static let goods = [
+        "a pair of gloves", "some lace", "a basket of pears", "a new bonnet", "two pounds of tea",
+        "a pocket knife", "a length of blue ribbon", "a little writing desk", "a cheese",
+    ]
+    private static let sights = [
+        "the sea", "a balloon ascent", "so many carriages in one street", "a real ship of war",
+        "a comet", "such a crowd at a wedding", "a house so full of books",
+    ]
+    private static let virtues = ["patience", "charity", "humility", "gratitude", "honesty", "the duties of the rich"]
     private static let errands = [
         "to buy ribbons", "to see the physician", "to settle an account", "to fetch a parcel",
         "to hear the news", "to visit an old friend", "to look at a horse",
@@ -181,8 +194,8 @@ public struct BuiltinProse: Sendable {
     private static let templates: [Template] = [
         { g in "\(g.pick(timesOfDay)) was \(g.pick(weatherAdjectives)), and \(g.pick(skyClauses))." },
         { g in "\(person(&g)) \(g.pick(travelVerbs)) \(g.pick(places)) \(g.pick(vehicles)) \(g.pick(times))." },
-        { g in "\(person(&g)) \(g.pick(travelVerbs)) \(g.pick(places)) \(g.pick(errands))." },
-        { g in let (a, b) = twoPeople(&g); return "\(a) wrote a \(g.pick(adjectivesForLetters)) letter to \(b) about \(g.pick(topics))." },
+        { g in "\(person(&g)) \(g.pick(errandVerbs)) \(g.pick(places)) \(g.pick(errands))." },
+        { g in let (a, b) = twoPeople(&g); return "\(a) wrote \(g.pick(adjectivesForLetters)) letter to \(b) about \(g.pick(topics))." },
         { g in "A letter from \(person(&g)) arrived \(g.pick(times)), full of news about \(g.pick(topics))." },
         { g in "\(person(&g)) read the letter twice and then put it away without a word." },
         { g in let (a, b) = twoPeople(&g); return "At dinner \(a) talked \(g.pick(manners)) about \(g.pick(topics)), while \(b) \(g.pick(reactions))." },
@@ -197,11 +210,19 @@ public struct BuiltinProse: Sendable {
         { g in "\(g.pick(counts)) \(g.pick(periods)) passed before anyone spoke of \(g.pick(topics)) again." },
         { g in "\"\(g.pick(quotes))\" \(g.pick(speechVerbs)) \(person(&g))." },
         { g in "\(person(&g)) felt \(g.pick(feelings)) all through \(g.pick(timesOfDay))." },
-        { g in "Everyone agreed that \(g.pick(topics)) had never been so much discussed in \(g.pick(places))." },
+        { g in "Everyone agreed that \(g.pick(topics)) had never been so much discussed in \(g.pick(towns))." },
         { g in let (a, b) = twoPeople(&g); return "Was it possible that \(a) had known about \(g.pick(topics)) before \(b)?" },
-        { g in "How \(g.pick(["strange", "pleasant", "tiresome", "sad", "delightful"])) it was to be back in \(g.pick(places)) \(g.pick(times))!" },
+        { g in "How \(g.pick(["strange", "pleasant", "tiresome", "sad", "delightful"])) it was to be back in \(g.pick(towns)) \(g.pick(times))!" },
         { g in "\(person(&g)) promised to be \(g.pick(["more careful", "home before dark", "kinder to the servants", "at the ball", "patient"])), but nobody quite believed it." },
         { g in "The road to \(g.pick(places)) was \(g.pick(["long and dusty", "flooded in two places", "newly mended", "lined with hawthorn", "very lonely"])), and the horses were tired." },
-        { g in let (a, b) = twoPeople(&g); return "\(a) had known \(b) for \(g.pick(["many years", "half her life", "only a month", "a very long time", "since childhood"])), and trusted nobody more." },
+        { g in let (a, b) = twoPeople(&g); return "\(a) had known \(b) for \(g.pick(["many years", "half a lifetime", "only a month", "a very long time", "nearly twenty years"])), and trusted nobody more." },
+        { g in "The market in \(g.pick(towns)) was \(g.pick(["crowded", "quiet", "noisy", "half empty"])), and \(person(&g)) bought \(g.pick(goods))." },
+        { g in "\(person(&g)) attended church \(g.pick(times)) and heard a very long sermon on \(g.pick(virtues))." },
+        { g in "The harvest that year was \(g.pick(["good", "poor", "late", "the best in memory"])), and \(person(&g)) spoke of nothing else for \(g.pick(durations))." },
+        { g in "A large \(g.pick(["grey", "black", "spotted", "shaggy"])) dog followed \(person(&g)) all the way to \(g.pick(places))." },
+        { g in "\(person(&g)) had never seen \(g.pick(sights)) before and could hardly believe it." },
+        { g in let (a, b) = twoPeople(&g); return "There was a ball at \(g.pick(houses)) \(g.pick(times)), and \(a) danced twice with \(b)." },
+        { g in "It rained so hard \(g.pick(times)) that nobody left \(g.pick(houses))." },
+        { g in let (a, b) = twoPeople(&g); return "\(a) was sorry to hear that \(b) had been ill \(g.pick(times))." },
     ]
 }

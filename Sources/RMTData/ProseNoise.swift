@@ -4,8 +4,9 @@
 //
 // The sentence rule is deliberately simple (see `sentences(in:)`): a sentence ends at `.`, `!`
 // or `?` (possibly repeated, possibly followed by closing quotes or brackets) followed by
-// whitespace or the end of the paragraph, except after a few abbreviations (Mr., Mrs., Dr., …)
-// and single-letter initials. Whitespace is collapsed, headings (paragraphs without lowercase
+// whitespace or the end of the paragraph — unless the next word starts with a lowercase letter
+// (`"Is it true?" asked she.`) or a bare period ends one of a few abbreviations (Mr., Mrs.,
+// Dr., …) or a single-letter initial ("J. Smith"; not "I."). Whitespace is collapsed, headings (paragraphs without lowercase
 // letters) and fragments of fewer than three words are dropped, and run-on "sentences" are cut
 // at whitespace into pieces of at most `maximumSentenceCharacters` characters.
 // Sentences that contain a task word (actor, room or object, see `TaskWords`) or the literal
@@ -205,8 +206,8 @@ enum SentenceSplitter {
             while j < n && isTerminator(p[j]) { j += 1 }
             let terminatorEnd = j
             while j < n && isCloser(p[j]) { j += 1 }
-            if j == n || p[j] == " " {
-                if !(terminatorEnd == i + 1 && p[i] == "." && isAbbreviation(p, dotAt: i)) {
+            if j == n || (p[j] == " " && !(j + 1 < n && p[j + 1].properties.isLowercase)) {
+                if !(terminatorEnd == i + 1 && j == terminatorEnd && p[i] == "." && isAbbreviation(p, dotAt: i)) {
                     finish(p[start..<j], emit: emit)
                     start = j + 1
                 }
@@ -216,13 +217,14 @@ enum SentenceSplitter {
         if start < n { finish(p[start..<n], emit: emit) }
     }
 
-    /// Whether the word before the period at `dot` is a known abbreviation or an initial.
+    /// Whether the word before the period at `dot` is a known abbreviation or an initial (a single
+    /// letter other than the pronoun "I").
     static func isAbbreviation(_ p: [Unicode.Scalar], dotAt dot: Int) -> Bool {
         var k = dot
         while k > 0 && p[k - 1].properties.isAlphabetic { k -= 1 }
         let length = dot - k
         if length == 0 { return false }
-        if length == 1 { return true }
+        if length == 1 { return p[k] != "I" }
         guard length <= 6 else { return false }
         var word = ""
         for s in p[k..<dot] { word.unicodeScalars.append(s) }

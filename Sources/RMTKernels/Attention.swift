@@ -10,26 +10,47 @@
 ///   - probs: (B, NH, T, T) — attention probabilities, overwritten.
 ///   - qkv: (B, T, 3C) — each row is [q | k | v], each of width C.
 ///   - additiveMask: (B, T) — 0 for visible keys, very negative for padding; or nil.
+import Foundation
+
 public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
                              qkv: UnsafePointer<Float>, additiveMask: UnsafePointer<Float>?,
                              batch B: Int, seqLen T: Int, channels C: Int, heads NH: Int) {
     let d = C / NH
     let scale = 1 / Float(d).squareRoot()
-    for b in 0..<B {
+    // One (sequence, head) pair: two sgemms and a softmax over T rows.
+    func head(_ bh: Int, parallelSoftmax: Bool) {
+        let b = bh / NH, h = bh % NH
         let base = qkv + b * T * 3 * C
+        let p = probs + bh * T * T
+        gemm(transA: false, transB: true, m: T, n: T, k: d, alpha: scale,
+             a: base + h * d, lda: 3 * C, b: base + C + h * d, ldb: 3 * C, beta: 0, c: p, ldc: T,
+             parallel: parallelSoftmax)
         let mask = additiveMask.map { $0 + b * T }
-        for h in 0..<NH {
-            let q = base + h * d
-            let k = base + C + h * d
-            let v = base + 2 * C + h * d
-            let p = probs + (b * NH + h) * T * T
-            gemm(transA: false, transB: true, m: T, n: T, k: d, alpha: scale,
-                 a: q, lda: 3 * C, b: k, ldb: 3 * C, beta: 0, c: p, ldc: T)
+        if parallelSoftmax {
             softmaxForward(p, additiveMask: mask, rows: T, cols: T)
-            gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: 1,
-                 a: p, lda: T, b: v, ldb: 3 * C, beta: 0, c: out + b * T * C + h * d, ldc: C)
+        } else {
+            for r in 0..<T { softmaxRow(p + r * T, mask: mask, cols: T) }
         }
+        gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: 1,
+             a: p, lda: T, b: base + 2 * C + h * d, ldb: 3 * C, beta: 0, c: out + b * T * C + h * d, ldc: C,
+             parallel: parallelSoftmax)
     }
+    if Parallel.threadCount > 1 && B * NH > 1 && AttentionThreading.parallelHeads {
+        // Heads are independent: give each core whole heads with single-threaded BLAS inside,
+        // instead of threading every small per-head GEMM (and racing OpenBLAS's spinning workers).
+        BLAS.withThreadCount(1) {
+            Parallel.forEachRange(B * NH, costPerItem: .max / (B * NH)) { range in
+                for bh in range { head(bh, parallelSoftmax: false) }
+            }
+        }
+    } else {
+        for bh in 0..<(B * NH) { head(bh, parallelSoftmax: true) }
+    }
+}
+
+/// How attention uses the cores (RMT_PARALLEL_HEADS=0 restores OpenBLAS-threaded heads, for A/B timing).
+public enum AttentionThreading {
+    public static let parallelHeads: Bool = ProcessInfo.processInfo.environment["RMT_PARALLEL_HEADS"] != "0"
 }
 
 /// Backward of `attentionForward`, from its saved probabilities. Per (b, h), with

@@ -1,5 +1,6 @@
 // BLAS: the OpenBLAS entry points the kernels use, plus thread and core queries.
 import COpenBLAS
+import Foundation
 
 /// What OpenBLAS reports about itself.
 public enum BLAS {
@@ -14,4 +15,25 @@ public enum BLAS {
 
     /// Sets the number of threads OpenBLAS uses for one call.
     public static func setThreadCount(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+
+    /// True (default) when the project threads GEMMs itself and OpenBLAS runs single-threaded;
+    /// RMT_GEMM_THREADING=openblas leaves threading to OpenBLAS.
+    public static let ownsThreading: Bool = ProcessInfo.processInfo.environment["RMT_GEMM_THREADING"] != "openblas"
+
+    private static let configured: Bool = {
+        if ownsThreading { openblas_set_num_threads(1) }
+        return true
+    }()
+
+    /// Applies the threading choice once, before the first GEMM.
+    @inline(__always) public static func configureOnce() { _ = configured }
+
+    /// Runs `body` with OpenBLAS limited to `n` threads per call, then restores the count —
+    /// for code that parallelises over independent GEMMs itself.
+    public static func withThreadCount<R>(_ n: Int, _ body: () throws -> R) rethrows -> R {
+        let previous = threadCount
+        setThreadCount(n)
+        defer { setThreadCount(previous) }
+        return try body()
+    }
 }

@@ -57,3 +57,14 @@ public func embeddingBackward(dtable: UnsafeMutablePointer<Float>, dout: UnsafeP
         addForward(out: row, a: row, b: dout + n * C, count: C)
     }
 }
+
+/// Index of the largest value (the first one on ties); NaNs never win, and an all-NaN
+/// or empty input gives 0 — never a trap on a diverged model's logits.
+public func argmax<C: Collection>(_ values: C) -> Int where C.Element == Float {
+    var best = 0, bestValue = -Float.infinity, i = 0
+    for v in values {
+        if v > bestValue { best = i; bestValue = v }
+        i += 1
+    }
+    return best
+}

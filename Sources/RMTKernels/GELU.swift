@@ -1,6 +1,7 @@
 // GELU: the exact (erf) Gaussian error linear unit used by BERT, gelu(x) = x·Φ(x)
 // = 0.5·x·(1 + erf(x/√2)) — not the tanh approximation.
-// SIMD8 erf (VectorMath.swift), elements split over cores.
+// Branch-free scalar erf (fastErf, VectorMath.swift) in a plain loop that auto-vectorises,
+// elements split over cores.
 // Plain-loop twin: Reference.geluForward.
 
 /// out[i] = gelu(inp[i]) for i in 0..<count. `out` may alias `inp`.
@@ -9,17 +10,9 @@ public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Flo
     Parallel.forEachRange(blocks, costPerItem: 1024 * 8) { range in
         let lo = range.lowerBound * 1024
         let hi = min(count, range.upperBound * 1024)
-        var i = lo
-        while i + 8 <= hi {
-            let x = load8(inp + i)
-            store8(0.5 * x * (1 + simdErf(x * 0.707_106_781_186_547_5)), out + i)
-            i += 8
-        }
-        if i < hi {
-            var x = Float8()
-            for j in 0..<(hi - i) { x[j] = inp[i + j] }
-            let y = 0.5 * x * (1 + simdErf(x * 0.707_106_781_186_547_5))
-            for j in 0..<(hi - i) { out[i + j] = y[j] }
+        for i in lo..<hi {
+            let x = inp[i]
+            out[i] = 0.5 * x * (1 + fastErf(x * 0.707_106_781_186_547_5))
         }
     }
 }

@@ -17,36 +17,29 @@ public func softmaxForward(_ x: UnsafeMutablePointer<Float>, additiveMask: Unsaf
 
 @inline(__always)
 func softmaxRow(_ x: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, cols: Int) {
-    let vecEnd = cols & ~7
-    if let mask {
+    if let mask { for i in 0..<cols { x[i] += mask[i] } }
+    // Max with 8 independent running maxima (no reduction-order dependence across lanes).
+    var m8 = [Float](repeating: -.greatestFiniteMagnitude, count: 8)
+    var m: Float = -.greatestFiniteMagnitude
+    m8.withUnsafeMutableBufferPointer { mb in
+        let vecEnd = cols & ~7
         var i = 0
-        while i < vecEnd { store8(load8(x + i) + load8(mask + i), x + i); i += 8 }
-        while i < cols { x[i] += mask[i]; i += 1 }
+        while i < vecEnd {
+            for j in 0..<8 { let v = x[i + j]; mb[j] = v > mb[j] ? v : mb[j] }
+            i += 8
+        }
+        while i < cols { m = max(m, x[i]); i += 1 }
+        for j in 0..<8 { m = max(m, mb[j]) }
     }
-    var mx = Float8(repeating: -.greatestFiniteMagnitude)
-    var i = 0
-    while i < vecEnd { mx = pointwiseMax(mx, load8(x + i)); i += 8 }
-    var m = mx.max()
-    while i < cols { m = max(m, x[i]); i += 1 }
+    for i in 0..<cols { x[i] = fastExp(x[i] - m) }  // a plain loop: auto-vectorised
     var acc = Float8()
-    i = 0
-    while i < vecEnd {
-        let e = simdExp(load8(x + i) - m)
-        store8(e, x + i)
-        acc += e
-        i += 8
-    }
+    let vecEnd = cols & ~7
+    var i = 0
+    while i < vecEnd { acc += load8(x + i); i += 8 }
     var sum = acc.sum()
-    if i < cols {
-        var v = Float8(repeating: -.infinity)
-        for j in 0..<(cols - i) { v[j] = x[i + j] - m }
-        let e = simdExp(v)
-        for j in 0..<(cols - i) { x[i + j] = e[j]; sum += e[j] }
-    }
+    while i < cols { sum += x[i]; i += 1 }
     let inv = 1 / sum
-    i = 0
-    while i < vecEnd { store8(load8(x + i) * inv, x + i); i += 8 }
-    while i < cols { x[i] *= inv; i += 1 }
+    for i in 0..<cols { x[i] *= inv }
 }
 
 /// Softmax backward in place: g[r, :] ← P[r, :] ⊙ (g[r, :] − Σ_j g[r, j]·P[r, j]).

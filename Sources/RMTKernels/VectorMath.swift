@@ -10,6 +10,43 @@
 
 public typealias Float8 = SIMD8<Float>
 
+/// e^x for one float, branch-free (selects, + and *, bit casts) so that a plain loop over an
+/// array auto-vectorises; same constants as `simdExp`. Exact 0 below −87.33.
+@inlinable @inline(__always)
+public func fastExp(_ x: Float) -> Float {
+    let lowest: Float = -87.336_544
+    var v = x < lowest ? lowest : x
+    v = v > 88 ? 88 : v
+    let shifted = v * 1.442_695_040_888_963_4 + 12_582_912.0
+    let n = shifted - 12_582_912.0
+    var r = v - n * 0.693_359_375
+    r = r + n * 2.121_944_400_546_905_8e-4
+    let z = r * r
+    var p: Float = 1.987_569_150_0e-4
+    p = p * r + 1.398_199_950_7e-3
+    p = p * r + 8.333_451_907_3e-3
+    p = p * r + 4.166_579_589_4e-2
+    p = p * r + 1.666_666_545_9e-1
+    p = p * r + 5.000_000_120_1e-1
+    p = p * z + r + 1
+    let result = p * Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
+    return x < lowest ? 0 : result
+}
+
+/// erf(x) for one float (Abramowitz & Stegun 7.1.26), branch-free like `fastExp`.
+@inlinable @inline(__always)
+public func fastErf(_ x: Float) -> Float {
+    let a = Float(bitPattern: x.bitPattern & 0x7FFF_FFFF)
+    let t = 1 / (1 + 0.327_591_1 * a)
+    var p: Float = 1.061_405_429
+    p = p * t - 1.453_152_027
+    p = p * t + 1.421_413_741
+    p = p * t - 0.284_496_736
+    p = p * t + 0.254_829_592
+    let y = 1 - p * t * fastExp(-(a * a))
+    return Float(bitPattern: y.bitPattern | (x.bitPattern & 0x8000_0000))
+}
+
 /// e^x for 8 lanes. Exact 0 for x < −87.33; x is clamped above at 88.
 @inlinable @inline(__always)
 public func simdExp(_ x: Float8) -> Float8 {

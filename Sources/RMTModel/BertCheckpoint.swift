@@ -33,10 +33,14 @@ extension ParameterSet {
             guard t.shape == e.shape else {
                 throw ModelError(file.path, "tensor \"\(t.name)\" has shape \(t.shape), expected \(e.shape)")
             }
+            let destination = UnsafeMutableBufferPointer(start: storage.pointer + e.offset, count: e.count)
             do {
-                try file.copyFloats(t.name, into: UnsafeMutableBufferPointer(start: storage.pointer + e.offset, count: e.count))
+                try file.copyFloats(t.name, into: destination)
             } catch let error as SafetensorsError {
                 throw ModelError(file.path, error.problem)
+            }
+            if !destination.allSatisfy(\.isFinite) {
+                throw ModelError(file.path, "tensor \"\(t.name)\" contains NaN or infinite values")
             }
             used.insert(e.name)
         }
@@ -98,8 +102,8 @@ public struct BertCheckpoint: Sendable {
     }
 }
 
-/// `directory/name`, or an error naming what is missing.
-func requireFile(_ directory: URL, _ name: String) throws -> URL {
+/// `directory/name` of a model folder, or an error naming what is missing or unreadable.
+public func requireFile(_ directory: URL, _ name: String) throws -> URL {
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDir) else {
         throw ModelError(directory.path, "no such model folder")
@@ -107,5 +111,22 @@ func requireFile(_ directory: URL, _ name: String) throws -> URL {
     guard isDir.boolValue else { throw ModelError(directory.path, "not a folder (expected a model folder)") }
     let url = directory.appendingPathComponent(name)
     guard FileManager.default.fileExists(atPath: url.path) else { throw ModelError(directory.path, "missing \(name)") }
+    guard FileManager.default.isReadableFile(atPath: url.path) else { throw ModelError(url.path, "not readable") }
     return url
+}
+
+/// Where the project's tools look for things by default.
+public enum DefaultLocations {
+    /// The all-MiniLM-L6-v2 folder of Scripts/fetch-minilm.sh: $RMT_MINILM_DIR, else
+    /// ${XDG_CACHE_HOME:-~/.cache}/rmt/all-MiniLM-L6-v2.
+    public static var miniLMDirectory: URL {
+        let env = ProcessInfo.processInfo.environment
+        if let d = env["RMT_MINILM_DIR"] { return URL(fileURLWithPath: d) }
+        let cache = env["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+        return cache.appendingPathComponent("rmt/all-MiniLM-L6-v2")
+    }
+
+    /// The uncased BERT vocabulary used by presets: the MiniLM one.
+    public static var vocabulary: URL { miniLMDirectory.appendingPathComponent("vocab.txt") }
 }

@@ -81,6 +81,9 @@ public final class DocumentSession: @unchecked Sendable {
             separator: processor.sep)
         for content in finals { try process(content) }
         let logits = processor.classify()
+        guard logits.allSatisfy(\.isFinite) else {
+            throw ModelError("model", "produced non-finite answer scores (NaN or infinity): are its weights corrupt?")
+        }
         return makeAnswer(logits: logits, tokens: saved.tokensRead, segments: saved.segmentsRead + finals.count)
     }
 

@@ -205,19 +205,6 @@ public enum AtomicDirectory {
     }
 }
 
-/// `directory/name`, or an error naming what is missing.
-func requireFile(_ directory: URL, _ name: String) throws -> URL {
-    var isDir: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDir) else {
-        throw ModelError(directory.path, "no such model folder")
-    }
-    guard isDir.boolValue else { throw ModelError(directory.path, "not a folder (expected a model folder)") }
-    let url = directory.appendingPathComponent(name)
-    guard FileManager.default.fileExists(atPath: url.path) else { throw ModelError(directory.path, "missing \(name)") }
-    guard FileManager.default.isReadableFile(atPath: url.path) else { throw ModelError(url.path, "not readable") }
-    return url
-}
-
 func describeDecodingError(_ error: DecodingError) -> String {
     switch error {
     case .keyNotFound(let key, _): return "missing key \"\(key.stringValue)\""

@@ -6,15 +6,17 @@
 enum ElementConversion {
     // MARK: 16-bit floats
 
-    /// Widens IEEE binary16 bits to Float exactly. NaN payloads are shifted into place
-    /// unchanged (no quieting), so widening is a pure function of the bits.
+    /// Widens IEEE binary16 bits to Float exactly. A NaN keeps its sign and payload and is
+    /// made quiet, as x86 F16C hardware and PyTorch's `.float()` do, so results match the
+    /// Python side bit for bit.
     static func float(fromFloat16Bits half: UInt16) -> Float {
         let sign = UInt32(half & 0x8000) << 16
         let exponent = UInt32(half >> 10) & 0x1F
         let mantissa = UInt32(half & 0x03FF)
         switch exponent {
         case 0x1F:   // infinity or NaN
-            return Float(bitPattern: sign | 0x7F80_0000 | mantissa << 13)
+            let quiet: UInt32 = mantissa == 0 ? 0 : 0x0040_0000
+            return Float(bitPattern: sign | 0x7F80_0000 | quiet | mantissa << 13)
         case 0:      // zero or subnormal: mantissa × 2^-24, exact in Float
             let magnitude = Float(mantissa) * 0x1p-24
             return Float(bitPattern: sign | magnitude.bitPattern)

@@ -58,14 +58,12 @@ enum HeaderParser {
     ) throws(HeaderProblem) -> [String: String] {
         if scanner.consumeNull() { return [:] }
         guard scanner.peekKind() == .object else {
-            throw HeaderProblem("'__metadata__' must be an object of strings, found "
-                + (scanner.peekKind()?.article ?? "invalid JSON"))
+            throw HeaderProblem("'__metadata__' must be an object of strings, " + (try found(&scanner)))
         }
         var metadata: [String: String] = [:]
         try forEachMember(of: &scanner) { (key, scanner) throws(HeaderProblem) in
             guard scanner.peekKind() == .string else {
-                throw HeaderProblem("'__metadata__' value for \(quotedForMessage(key)) must be a string, found "
-                    + (scanner.peekKind()?.article ?? "invalid JSON"))
+                throw HeaderProblem("'__metadata__' value for \(quotedForMessage(key)) must be a string, " + (try found(&scanner)))
             }
             let value = try scanner.parseString()
             guard metadata.updateValue(value, forKey: key) == nil else {
@@ -82,8 +80,7 @@ enum HeaderParser {
     ) throws(HeaderProblem) -> HeaderTensorEntry {
         let tensor = "tensor \(quotedForMessage(name))"
         guard scanner.peekKind() == .object else {
-            throw HeaderProblem("\(tensor): entry must be a JSON object, found "
-                + (scanner.peekKind()?.article ?? "invalid JSON"))
+            throw HeaderProblem("\(tensor): entry must be a JSON object, " + (try found(&scanner)))
         }
         var dtype: SafetensorsDType?
         var shape: [Int]?
@@ -96,8 +93,7 @@ enum HeaderParser {
             switch field {
             case "dtype":
                 guard scanner.peekKind() == .string else {
-                    throw HeaderProblem("\(tensor): 'dtype' must be a string, found "
-                        + (scanner.peekKind()?.article ?? "invalid JSON"))
+                    throw HeaderProblem("\(tensor): 'dtype' must be a string, " + (try found(&scanner)))
                 }
                 let spelling = try scanner.parseString()
                 guard let known = SafetensorsDType(rawValue: spelling) else {
@@ -125,22 +121,28 @@ enum HeaderParser {
         return HeaderTensorEntry(name: name, dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1])
     }
 
+    /// `"found an array"` etc. for a type error; a syntax error if no value starts here.
+    private static func found(_ scanner: inout HeaderJSONScanner) throws(HeaderProblem) -> String {
+        guard let kind = scanner.peekKind() else {
+            throw scanner.syntaxError(scanner.isAtEnd ? "unexpected end, expected a value" : "expected a value")
+        }
+        return "found " + kind.article
+    }
+
     /// An array of non-negative integers (`shape` or `data_offsets`).
     private static func parseIntegerArray(
         _ scanner: inout HeaderJSONScanner, field: String, element: String, tensor: String
     ) throws(HeaderProblem) -> [Int] {
         guard scanner.peekKind() == .array else {
-            throw HeaderProblem("\(tensor): '\(field)' must be an array of integers, found "
-                + (scanner.peekKind()?.article ?? "invalid JSON"))
+            throw HeaderProblem("\(tensor): '\(field)' must be an array of integers, " + (try found(&scanner)))
         }
         try scanner.expect(UInt8(ascii: "["), "'['")
         var values: [Int] = []
         if scanner.consumeIf(UInt8(ascii: "]")) { return values }
         repeat {
             guard scanner.peekKind() == .number else {
-                if scanner.peekKind() == nil { throw scanner.syntaxError("expected a value") }
-                throw HeaderProblem("\(tensor): '\(field)' must be an array of integers, found "
-                    + "\(scanner.peekKind()!.article) inside")
+                throw HeaderProblem("\(tensor): '\(field)' must be an array of integers, "
+                    + (try found(&scanner)) + " inside")
             }
             let number = try scanner.parseNumber()
             do {

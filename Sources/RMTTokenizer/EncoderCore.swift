@@ -12,65 +12,11 @@
 // Every step is per character except NFD's canonical reordering, which can only move kept
 // non-starters within a run between two starters: those wait in a small `pending` queue that the
 // next starter (or the end) flushes. So the state between two bytes is O(1): a partial UTF-8
-// sequence, the current word (at most 100 characters are kept: a longer word is `[UNK]` whatever
-// it holds, so only its length matters), and the pending queue (capped the same way). Feeding the
-// bytes in any chunks therefore gives exactly the ids of the whole text.
+// sequence, a partly matched special token, the current word (at most 100 characters are kept: a
+// longer word is `[UNK]` whatever it holds, so only its length matters), and the pending queue
+// (capped the same way). Feeding the bytes in any chunks therefore gives exactly the ids of the
+// whole text. ASCII actions: ASCIIAction.swift; special tokens: SpecialTokens.swift.
 // It is not public API and holds no buffers of its own: the owner provides them.
-
-/// What an ASCII byte does, precomputed from the Unicode tables (high byte: action, low: mapped byte).
-enum ASCIIAction {
-    static let drop: UInt16 = 0
-    static let split: UInt16 = 1
-    static let punctuation: UInt16 = 2
-    static let word: UInt16 = 3
-
-    /// The 128-entry table for cased or uncased text.
-    static func table(lowercase: Bool, tables: UnicodeTables) -> [UInt16] {
-        (0..<128).map { (byte: UInt32) -> UInt16 in
-            let flags = tables.flags(byte)
-            if flags.contains(.dropped) { return drop << 8 }
-            if flags.contains(.whitespace) || flags.contains(.splitSpace) { return split << 8 }
-            if flags.contains(.punctuation) { return punctuation << 8 | UInt16(byte) }
-            precondition(!flags.contains(.cjk), "ASCII CJK?")
-            var mapped = byte
-            if lowercase && flags.contains(.hasProgram) {
-                let offset = tables.programOffset(byte)
-                precondition(tables.programs[offset] == 1, "ASCII program longer than one step")
-                mapped = UncasedStep.scalar(tables.programs[offset + 1])
-                precondition(mapped < 128, "ASCII lowercases to non-ASCII")
-            }
-            return word << 8 | UInt16(mapped)
-        }
-    }
-}
-
-/// The special tokens recognized in raw text: ASCII `[...]` tokens, none a prefix of another.
-struct SpecialTokens {
-    static let lead = UInt8(ascii: "[")
-    let patterns: [[UInt8]]
-    let ids: [Int32]
-    var count: Int { patterns.count }
-    var allMask: UInt32 { (1 << UInt32(patterns.count)) - 1 }
-    func pattern(_ index: Int) -> [UInt8] { patterns[index] }
-
-    /// The vocabulary's [PAD] [UNK] [CLS] [SEP] [MASK] (those it has), or none when disabled.
-    init(vocabulary: Vocabulary, enabled: Bool) {
-        var patterns: [[UInt8]] = []
-        var ids: [Int32] = []
-        if enabled {
-            for id in [vocabulary.padID, vocabulary.unknownID, vocabulary.clsID, vocabulary.sepID, vocabulary.maskID] {
-                guard let id else { continue }
-                let bytes = Array(vocabulary.tokens[Int(id)].utf8)
-                // The matcher relies on the usual shape: ASCII, starting with "[" (punctuation).
-                guard bytes.count > 1, bytes[0] == Self.lead, bytes.allSatisfy({ $0 < 0x80 }) else { continue }
-                patterns.append(bytes)
-                ids.append(id)
-            }
-        }
-        self.patterns = patterns
-        self.ids = ids
-    }
-}
 
 /// The encoder state. Buffers (`word`, `pending`) belong to the caller and must outlive it.
 struct EncoderCore {

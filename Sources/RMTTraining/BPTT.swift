@@ -190,7 +190,7 @@ public final class BPTTEngine: @unchecked Sendable {
         }
         let correct = (0..<B).filter { b in
             let row = lastLogits[(b * L)..<((b + 1) * L)]
-            return row.firstIndex(of: row.max()!)! - b * L == Int(batch.labels[b])
+            return argmax(row) == Int(batch.labels[b])
         }.count
         return BatchResult(loss: loss, correct: correct, logits: lastLogits)
     }

@@ -4,6 +4,7 @@
 // the batch makes the GEMMs large enough to keep both cores busy.
 import Foundation
 import RMTData
+import RMTKernels
 import RMTModel
 import RMTRecurrence
 
@@ -66,7 +67,7 @@ public func evaluateAccuracy(model: RecurrentMemoryModel, stream: DataStream, se
         let logits = processor.classify()
         for (b, plan) in plans.enumerated() {
             let row = Array(logits[(b * L)..<((b + 1) * L)])
-            if row.firstIndex(of: row.max()!)! == plan.label { correct += 1 }
+            if argmax(row) == plan.label { correct += 1 }
         }
         progress?(min(start + batchSize, samples))
     }

@@ -58,7 +58,7 @@ public struct SVGPlot {
         }
         let xticks: [Double] = logX
             ? (Int(floor(x0))...Int(ceil(x1))).map { pow(10, Double($0)) }
-            : (0...5).map { (x0 + Double($0) / 5 * (x1 - x0)) }
+            : niceTicks(x0, x1)
         for t in xticks where fx(t) >= x0 - 1e-9 && fx(t) <= x1 + 1e-9 {
             s += "<line x1=\"\(px(t))\" y1=\"\(top)\" x2=\"\(px(t))\" y2=\"\(top + ph)\" stroke=\"#eee\"/>"
             s += "<text x=\"\(px(t))\" y=\"\(top + ph + 16)\" text-anchor=\"middle\">\(tick(t))</text>\n"
@@ -71,7 +71,7 @@ public struct SVGPlot {
             let pts = line.points.filter { !logX || $0.x > 0 }
             let path = pts.map { "\(px($0.x)),\(py($0.y))" }.joined(separator: " ")
             s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(line.dashed ? " stroke-dasharray=\"6,4\"" : "") points=\"\(path)\"/>\n"
-            for p in pts { s += "<circle cx=\"\(px(p.x))\" cy=\"\(py(p.y))\" r=\"3\" fill=\"\(color)\"/>" }
+            if !line.dashed { for p in pts { s += "<circle cx=\"\(px(p.x))\" cy=\"\(py(p.y))\" r=\"3\" fill=\"\(color)\"/>" } }
             let ly = top + 14 + Double(i) * 18
             s += "\n<line x1=\"\(left + pw + 12)\" y1=\"\(ly - 4)\" x2=\"\(left + pw + 32)\" y2=\"\(ly - 4)\" stroke=\"\(color)\" stroke-width=\"2\"\(line.dashed ? " stroke-dasharray=\"6,4\"" : "")/>"
             s += "<text x=\"\(left + pw + 38)\" y=\"\(ly)\">\(escape(line.name))</text>\n"
@@ -79,7 +79,18 @@ public struct SVGPlot {
         return s + "</svg>\n"
     }
 
-    func fmt(_ v: Double) -> String { abs(v) >= 100 ? String(Int(v)) : String(format: "%.2f", v) }
+    /// About five round tick values (1, 2 or 5 × 10^k apart) covering [lo, hi].
+    func niceTicks(_ lo: Double, _ hi: Double) -> [Double] {
+        let raw = (hi - lo) / 5
+        let magnitude = pow(10, floor(log10(max(raw, 1e-12))))
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        return stride(from: ceil(lo / step) * step, through: hi, by: step).map { $0 }
+    }
+
+    func fmt(_ v: Double) -> String {
+        if v == v.rounded() && abs(v) >= 1 { return String(Int(v)) }
+        return abs(v) >= 100 ? String(Int(v)) : String(format: "%.2f", v)
+    }
     func tick(_ v: Double) -> String {
         guard logX else { return fmt(v) }
         if v >= 1_000_000 { return "\(Int(v / 1_000_000))M" }

@@ -176,10 +176,10 @@ public final class Trainer: @unchecked Sendable {
             let L = model.settings.labels.count
             for b in 0..<batch.batchSize {
                 let row = Array(logits[(b * L)..<((b + 1) * L)])
-                let m = row.max()!
+                let m = row.max() ?? 0
                 let logSum = log(row.map { exp(Double($0 - m)) }.reduce(0, +)) + Double(m)
                 lossSum += Float(logSum - Double(row[Int(batch.labels[b])]))
-                if row.firstIndex(of: m)! == Int(batch.labels[b]) { correct += 1 }
+                if argmax(row) == Int(batch.labels[b]) { correct += 1 }
                 total += 1
             }
         }

@@ -20,10 +20,7 @@ enum ModelLocator {
             candidates.append(exe.appendingPathComponent("Models/default"))
             exe.deleteLastPathComponent()
         }
-        let cache = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
-        candidates.append(ProcessInfo.processInfo.environment["RMT_MINILM_DIR"].map { URL(fileURLWithPath: $0) }
-            ?? cache.appendingPathComponent("rmt/all-MiniLM-L6-v2"))
+        candidates.append(DefaultLocations.miniLMDirectory)
         for c in candidates where FileManager.default.fileExists(atPath: c.appendingPathComponent("config.json").path) {
             return c
         }

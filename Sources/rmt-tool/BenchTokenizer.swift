@@ -32,10 +32,10 @@ struct BenchTokenizer: ParsableCommand {
         do {
             tokenizer = try BertTokenizer(vocabularyFile: URL(fileURLWithPath: vocab), lowercase: !cased)
         } catch let error as VocabularyError {
-            throw CleanExit.message(error.description, code: 1)
+            throw TokenizerCommandExit.message(error.description, code: 1)
         }
         guard let data = FileManager.default.contents(atPath: text) else {
-            throw CleanExit.message("\(text): cannot read the text file", code: 1)
+            throw TokenizerCommandExit.message("\(text): cannot read the text file", code: 1)
         }
         let bytes = [UInt8](data)
         var tokens = tokenizer.encode(utf8: bytes).count  // warm-up
@@ -64,7 +64,7 @@ struct BenchTokenizer: ParsableCommand {
 }
 
 /// Exits with a one-line message on stderr and a status code, without ArgumentParser's usage text.
-enum CleanExit {
+enum TokenizerCommandExit {
     static func message(_ text: String, code: Int32) -> ExitCode {
         FileHandle.standardError.write(Data(("rmt-tool: " + text + "\n").utf8))
         return ExitCode(code)

@@ -31,7 +31,7 @@ struct CreateModel: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
-            let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? defaultVocabularyURL()
+            let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? DefaultLocations.vocabulary
             let vocabulary = try Vocabulary(contentsOf: vocabURL)
             var config = BertConfig.preset(preset)
             config.vocabSize = vocabulary.count
@@ -45,10 +45,3 @@ struct CreateModel: ParsableCommand {
     }
 }
 
-/// The MiniLM vocabulary downloaded by Scripts/fetch-minilm.sh.
-func defaultVocabularyURL() -> URL {
-    if let d = ProcessInfo.processInfo.environment["RMT_MINILM_DIR"] { return URL(fileURLWithPath: d).appendingPathComponent("vocab.txt") }
-    let cache = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
-        ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
-    return cache.appendingPathComponent("rmt/all-MiniLM-L6-v2/vocab.txt")
-}

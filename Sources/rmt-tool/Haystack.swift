@@ -1,7 +1,122 @@
-// rmt-tool haystack: writes a long document with planted facts (placeholder).
+// rmt-tool haystack: writes a long text document (~N tokens of noise prose with a task's facts
+// planted at sentence boundaries; the question is not in the file) and prints one JSON line
+// describing it: {"task", "question", "answer", "label", "tokens", "segments", "facts", "noise", "file"}.
+// The text is streamed to the file in chunks, so a 2M-token document is never one String.
+// Tokens are counted with an uncased BERT vocab: --vocab, else $RMT_VOCAB, else
+// $RMT_MINILM_DIR/vocab.txt, else ~/.cache/rmt/all-MiniLM-L6-v2/vocab.txt (the MiniLM download;
+// $XDG_CACHE_HOME replaces ~/.cache). With no --noise the built-in prose generator is used.
 import ArgumentParser
+import Foundation
+import RMT
 
 struct Haystack: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write a long document with planted facts (placeholder).")
-    func run() throws { throw ValidationError("haystack: not implemented yet") }
+    static let configuration = CommandConfiguration(
+        abstract: "Write a long document with planted facts and print its question and answer as JSON.",
+        discussion: """
+            Tasks: \(TaskCatalog.names.joined(separator: ", ")) (custom needs --custom FILE.jsonl or custom:FILE).
+            Vocab: --vocab, else $RMT_VOCAB, else $RMT_MINILM_DIR/vocab.txt, else \
+            ~/.cache/rmt/all-MiniLM-L6-v2/vocab.txt. Without --noise, built-in prose is used.
+            """)
+
+    @Option(help: "Task name (memorize, detect, reasoning, babi-qa1, babi-qa2, babi-qa3, custom).")
+    var task: String
+
+    @Option(help: "Approximate document length in tokens (the document ends with a whole sentence).")
+    var tokens: Int
+
+    @Option(parsing: .upToNextOption, help: "Noise prose: UTF-8 text files or folders of .txt files.")
+    var noise: [String] = []
+
+    @Option(help: "Random seed (the same seed gives the same document).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Segment length S, used to check the question and report the segment count.")
+    var segmentLength: Int = 499
+
+    @Option(help: "Output text file.")
+    var out: String
+
+    @Option(help: "WordPiece vocab.txt of an uncased BERT (see the discussion for the default).")
+    var vocab: String?
+
+    @Option(help: "JSON Lines file for --task custom.")
+    var custom: String?
+
+    func run() throws {
+        try runReportingErrors {
+            guard tokens > 0 else { throw DataError("--tokens", "must be positive, got \(tokens)") }
+            guard segmentLength >= 2 else { throw DataError("--segment-length", "must be at least 2, got \(segmentLength)") }
+            let task = try TaskCatalog.task(list: self.task, customFile: custom)
+            let tokenizer = try BertTokenizer(vocabularyFile: URL(fileURLWithPath: try Self.vocabularyPath(vocab)),
+                                              lowercase: true)
+            let corpus: NoiseCorpus
+            if noise.isEmpty {
+                // Enough built-in sentences that the noise rarely repeats (capped).
+                let sentences = min(max(20_000, tokens / 14 + 1_000), 200_000)
+                corpus = NoiseCorpus.builtin(tokenizer: tokenizer, seed: seed, sentenceCount: sentences)
+            } else {
+                corpus = try NoiseCorpus(paths: noise, tokenizer: tokenizer)
+            }
+            let stream = try DataStream(task: task, noise: corpus, tokenizer: tokenizer, seed: seed,
+                                        segmentLength: segmentLength)
+            let plan = try stream.haystack(index: 0, tokens: tokens)
+            try Self.write(plan, to: out)
+            print(Self.json(plan, file: out))
+        }
+    }
+
+    /// The vocab file: the flag, else the environment, else the MiniLM cache.
+    static func vocabularyPath(_ flag: String?) throws -> String {
+        if let flag { return flag }
+        let environment = ProcessInfo.processInfo.environment
+        if let path = environment["RMT_VOCAB"], !path.isEmpty { return path }
+        let candidates = [DefaultLocations.vocabulary.path]
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) { return found }
+        throw DataError("--vocab", "no vocabulary found (looked for \(candidates.joined(separator: ", "))); pass --vocab FILE or set RMT_VOCAB")
+    }
+
+    /// Streams the document's text to `path` (one trailing line break).
+    static func write(_ plan: DocumentPlan, to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let handle = FileHandle(forWritingAtPath: path) else {
+            throw DataError(path, "cannot be written")
+        }
+        defer { try? handle.close() }
+        do {
+            try plan.writeText(chunkSize: 1 << 20) { try handle.write(contentsOf: Data($0)) }
+            try handle.write(contentsOf: Data("\n".utf8))
+        } catch {
+            throw DataError(path, "cannot be written (\(error.localizedDescription))")
+        }
+    }
+
+    static func json(_ plan: DocumentPlan, file: String) -> String {
+        let facts = plan.facts.map {
+            "{\"text\":\(quoted($0.text)),\"offset\":\($0.offset),\"tokens\":\($0.tokens.count)}"
+        }
+        return "{\"task\":\(quoted(plan.task)),\"question\":\(quoted(plan.question)),\"answer\":\(quoted(plan.answer))"
+            + ",\"label\":\(plan.label),\"tokens\":\(plan.documentTokenCount),\"segments\":\(plan.segmentCount)"
+            + ",\"facts\":[\(facts.joined(separator: ","))],\"noise\":\(quoted(plan.noise.name)),\"file\":\(quoted(file))}"
+    }
+
+    /// A JSON string literal.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
 }

@@ -7,6 +7,6 @@ struct RMTTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rmt-tool",
         abstract: "Utilities for the Recurrent Memory Transformer: tokenize, encode, inspect, bench.",
-        subcommands: [Tokenize.self, Encode.self, Inspect.self, Bench.self, BenchTokenizer.self, Haystack.self, CreateModel.self]
+        subcommands: [Tokenize.self, Encode.self, Inspect.self, Bench.self, BenchTokenizer.self, Haystack.self, CreateModel.self, PlotMetrics.self, KernelProfile.self]
     )
 }

@@ -22,7 +22,7 @@ struct Tokenize: ParsableCommand {
         do {
             tokenizer = try BertTokenizer(vocabularyFile: URL(fileURLWithPath: vocab), lowercase: !cased)
         } catch let error as VocabularyError {
-            throw CleanExit.message(error.description, code: 1)
+            throw TokenizerCommandExit.message(error.description, code: 1)
         }
         let input = ByteChunkReader(fileHandle: .standardInput, name: "<stdin>")
         let output = IDLineWriter()
@@ -51,7 +51,7 @@ struct Tokenize: ParsableCommand {
             }
         } catch let error as TextSourceError {
             output.flush()
-            throw CleanExit.message(error.description, code: 1)
+            throw TokenizerCommandExit.message(error.description, code: 1)
         }
         if lineOpen {
             stream.finish(into: &ids)

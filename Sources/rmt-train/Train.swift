@@ -78,7 +78,11 @@ struct Train: ParsableCommand {
             let outURL = URL(fileURLWithPath: out)
             let rmt: RecurrentMemoryModel
             if resume {
-                rmt = try RecurrentMemoryModel.load(directory: outURL.appendingPathComponent("checkpoint"))
+                let checkpoint = outURL.appendingPathComponent("checkpoint")
+                guard FileManager.default.fileExists(atPath: checkpoint.appendingPathComponent("trainer-state.json").path) else {
+                    throw ModelError(outURL.path, "no checkpoint to resume (expected \(checkpoint.path)/trainer-state.json)")
+                }
+                rmt = try RecurrentMemoryModel.load(directory: checkpoint)
             } else {
                 rmt = try makeModel(labels: task.labels)
             }
@@ -127,7 +131,7 @@ struct Train: ParsableCommand {
         if let model {
             return try RecurrentMemoryModel.load(directory: URL(fileURLWithPath: model), wrapSettings: settings, seed: data.seed)
         }
-        let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? defaultVocabularyURL()
+        let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? DefaultLocations.vocabulary
         let vocabulary = try Vocabulary(contentsOf: vocabURL)
         var config = BertConfig.preset(preset!)
         config.vocabSize = vocabulary.count
@@ -138,10 +142,3 @@ struct Train: ParsableCommand {
 
 extension BertConfig.Preset: ExpressibleByArgument {}
 
-/// The MiniLM vocabulary downloaded by Scripts/fetch-minilm.sh.
-func defaultVocabularyURL() -> URL {
-    if let d = ProcessInfo.processInfo.environment["RMT_MINILM_DIR"] { return URL(fileURLWithPath: d).appendingPathComponent("vocab.txt") }
-    let cache = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
-        ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
-    return cache.appendingPathComponent("rmt/all-MiniLM-L6-v2/vocab.txt")
-}

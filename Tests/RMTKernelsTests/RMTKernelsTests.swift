@@ -118,3 +118,22 @@ func attentionMatchesReference(batch: Int, seqLen: Int, channels: Int, heads: In
     }
     #expect(maxAbsDiff(fast, ref) == 0)
 }
+
+@Test func fastExpAndErfMatchLibm() {
+    var worstExp: Double = 0, worstErf: Double = 0
+    var x: Float = -87
+    while x < 88 {
+        let ref = Foundation.exp(Double(x))
+        worstExp = max(worstExp, abs(Double(fastExp(x)) - ref) / ref)
+        x += 0.0137
+    }
+    x = -6
+    while x < 6 {
+        worstErf = max(worstErf, abs(Double(fastErf(x)) - Foundation.erf(Double(x))))
+        x += 0.00071
+    }
+    #expect(worstExp < 3e-7, "exp relative error \(worstExp)")
+    #expect(worstErf < 6e-7, "erf abs error \(worstErf)")
+    #expect(fastExp(-1e30) == 0 && fastExp(-.greatestFiniteMagnitude) == 0 && fastExp(0) == 1)
+    #expect(fastErf(0) == 0 && fastErf(-3) < 0)
+}

@@ -3,6 +3,7 @@
 // all-MiniLM-L6-v2 (Fixtures/minilm, ≤ 2e-4), tokenizer included.
 import Foundation
 import Testing
+import RMTTestSupport
 import RMTKernels
 import RMTModel
 import RMTSafetensors

@@ -2,6 +2,7 @@
 // that names the file and the tensor or field at fault.
 import Foundation
 import Testing
+import RMTTestSupport
 import RMTModel
 import RMTSafetensors
 

@@ -3,6 +3,7 @@
 // layout, the model folder format and memory-state save/restore.
 import Foundation
 import Testing
+import RMTTestSupport
 import RMTKernels
 import RMTModel
 import RMTRecurrence

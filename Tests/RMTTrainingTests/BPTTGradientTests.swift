@@ -3,6 +3,7 @@
 // memory-efficient BPTT must equal full BPTT.
 import Foundation
 import Testing
+import RMTTestSupport
 import RMTKernels
 import RMTModel
 import RMTRecurrence

@@ -3,6 +3,7 @@
 // impossible options and corrupt checkpoints are refused with one-line errors.
 import Foundation
 import Testing
+import RMTTestSupport
 import RMTKernels
 import RMTModel
 import RMTRecurrence
@@ -115,4 +116,36 @@ func lossSequence(_ out: URL) throws -> [String] {
     do { _ = try Trainer(resuming: out, train: src, valid: src); Issue.record("accepted") } catch {
         #expect("\(error)".contains("corrupt checkpoint"))
     }
+}
+
+@Test func nonFiniteLossStopsAndKeepsTheLastGoodCheckpoint() throws {
+    var options = TrainingOptions()
+    options.maxStepsPerStage = 10
+    options.evalEvery = 2
+    options.evalSamples = 4
+    options.batchSize = 2
+    let out = tempDir("nan")
+    defer { try? FileManager.default.removeItem(at: out) }
+    let model = try freshTinyModel()
+    let trainer = try Trainer(model: model, options: options, out: out,
+                              train: SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 1),
+                              valid: SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 2))
+    var calls = 0
+    trainer.shouldStop = {
+        calls += 1
+        if calls == 2 { model.classifierBias[0] = .nan }  // poison the weights after the step-2 checkpoint
+        return false
+    }
+    do {
+        _ = try trainer.run()
+        Issue.record("a NaN loss did not stop training")
+    } catch let error as NonFiniteLossError {
+        #expect(error.step == 3)
+        #expect(error.description.contains("non-finite loss") && error.description.contains("checkpoint"))
+    }
+    let saved = try RecurrentMemoryModel.load(directory: trainer.checkpointURL)
+    #expect(saved.parameters.storage.array.allSatisfy { $0.isFinite })
+    let resumed = try Trainer(resuming: out, train: SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 1),
+                              valid: SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 2))
+    #expect(resumed.state.step == 2)
 }

@@ -1,10 +1,9 @@
-// Test support: locating the committed fixtures and the MiniLM download, and comparisons.
+// RMTTestSupport: shared by the test targets — the repository's Fixtures folder, the
+// MiniLM download, and float comparisons. Not part of the library.
 import Foundation
-import Testing
-import RMTKernels
 
 /// The repository root (the folder holding Package.swift), found from this file's path.
-func repositoryRoot(_ file: String = #filePath) -> URL {
+public func repositoryRoot(_ file: String = #filePath) -> URL {
     var url = URL(fileURLWithPath: file).deletingLastPathComponent()
     while url.path != "/" {
         if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
@@ -13,30 +12,33 @@ func repositoryRoot(_ file: String = #filePath) -> URL {
     fatalError("Package.swift not found above \(file)")
 }
 
-func fixture(_ path: String) -> URL { repositoryRoot().appendingPathComponent("Fixtures").appendingPathComponent(path) }
+/// A path inside Fixtures/.
+public func fixture(_ path: String) -> URL { repositoryRoot().appendingPathComponent("Fixtures").appendingPathComponent(path) }
 
 /// Where Scripts/fetch-minilm.sh puts all-MiniLM-L6-v2 ($RMT_MINILM_DIR or the cache default).
-enum MiniLM {
-    static var directory: URL {
+public enum MiniLM {
+    public static var directory: URL {
         if let d = ProcessInfo.processInfo.environment["RMT_MINILM_DIR"] { return URL(fileURLWithPath: d) }
         let cache = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
         return cache.appendingPathComponent("rmt/all-MiniLM-L6-v2")
     }
-    static var available: Bool {
+    public static var available: Bool {
         FileManager.default.fileExists(atPath: directory.appendingPathComponent("model.safetensors").path)
     }
     /// CI sets RMT_REQUIRE_MINILM=1 so that a missing download fails instead of disabling tests.
-    static var required: Bool { ProcessInfo.processInfo.environment["RMT_REQUIRE_MINILM"] == "1" }
+    public static var required: Bool { ProcessInfo.processInfo.environment["RMT_REQUIRE_MINILM"] == "1" }
 }
 
-func maxAbsDiff(_ a: UnsafePointer<Float>, _ b: [Float]) -> Float {
+/// Largest |a[i] − b[i]| over b's length.
+public func maxAbsDiff(_ a: UnsafePointer<Float>, _ b: [Float]) -> Float {
     var m: Float = 0
     for i in 0..<b.count { m = max(m, abs(a[i] - b[i])) }
     return m
 }
 
-func maxAbsDiff(_ a: [Float], _ b: [Float]) -> Float {
+/// Largest |a[i] − b[i]|; the arrays must have the same length.
+public func maxAbsDiff(_ a: [Float], _ b: [Float]) -> Float {
     precondition(a.count == b.count, "length \(a.count) vs \(b.count)")
     return a.withUnsafeBufferPointer { maxAbsDiff($0.baseAddress!, b) }
 }

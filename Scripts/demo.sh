@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# demo.sh — the main job on the bundled defaults: build, encode a sentence with the
+# pretrained MiniLM BERT, write a ~1,000,000-token haystack with a planted fact (built-in
+# prose, so no corpus is needed), ask its question with rmt-ask, and print the answer
+# beside the expected one. Run Scripts/install.sh first.
+#
+# The model is Models/default when the package ships one; until then rmt-ask wraps MiniLM
+# with untrained memory and says so (its answer is then a guess).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export -n OPENBLAS_CORETYPE 2>/dev/null || true   # let OpenBLAS pick its own (faster) kernels
+unset OPENBLAS_CORETYPE
+
+swift build -c release --product rmt-tool >&2
+swift build -c release --product rmt-ask >&2
+bin="$(swift build -c release --show-bin-path)"
+work="${RMT_DEMO_DIR:-${TMPDIR:-/tmp}/rmt-demo}"
+mkdir -p "$work"
+
+minilm="$(Scripts/fetch-minilm.sh)"
+echo "== 1. BERT: all-MiniLM-L6-v2 on one sentence (same numbers as Hugging Face transformers)"
+"$bin/rmt-tool" encode --model "$minilm" --text "Mary moved to the bathroom." --output "$work/encoded.safetensors"
+"$bin/rmt-tool" inspect "$work/encoded.safetensors" | tail -n 3
+
+# With a trained default model: a million tokens. Without one, rmt-ask wraps MiniLM (6×384,
+# untrained memory), which is slower and answers at random: keep that run short.
+tokens=100000
+[ -f Models/default/config.json ] && tokens=1000000
+echo "== 2. A ~$tokens-token haystack with one planted fact"
+meta="$("$bin/rmt-tool" haystack --task memorize --tokens "$tokens" --seed 7 --vocab "$minilm/vocab.txt" --out "$work/haystack.txt")"
+echo "$meta"
+question="$(printf '%s' "$meta" | python3 -c 'import json,sys; print(json.load(sys.stdin)["question"])')"
+expected="$(printf '%s' "$meta" | python3 -c 'import json,sys; print(json.load(sys.stdin)["answer"])')"
+
+echo "== 3. rmt-ask \"$question\" over $(du -h "$work/haystack.txt" | cut -f1) of text"
+answer_json="$("$bin/rmt-ask" "$work/haystack.txt" --question "$question" --json)"
+echo "$answer_json"
+answer="$(printf '%s' "$answer_json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["answer"])')"
+echo
+echo "question: $question"
+echo "answer:   $answer"
+echo "expected: $expected"

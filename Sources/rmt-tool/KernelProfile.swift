@@ -1,0 +1,63 @@
+// rmt-tool profile: times each kernel of one encoder layer at a preset's shapes (batch 1,
+// 512 tokens) and prints milliseconds per call, calls per segment and GFLOP/s — where a
+// segment's time goes. A diagnostic, not a benchmark of record.
+import ArgumentParser
+import Foundation
+import RMT
+
+struct KernelProfile: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "profile",
+                                                    abstract: "Time each encoder kernel at a preset's shapes.")
+
+    @Option(help: "Model size: tiny, small or base.") var config: BertConfig.Preset = .small
+    @Option(help: "Repetitions per kernel (median reported).") var repeats = 20
+
+    func run() throws {
+        let c = BertConfig.preset(config)
+        let T = 512, C = c.hiddenSize, F = c.intermediateSize, NH = c.numAttentionHeads, L = c.numHiddenLayers
+        var rng = SplitMix64(seed: 1)
+        func buffer(_ n: Int) -> FloatBuffer { FloatBuffer(rng.normals(n, std: 0.5)) }
+        let x = buffer(T * F), w = buffer(3 * C * F), b = buffer(3 * C + F), out = buffer(T * 3 * C + T * F)
+        let qkv = buffer(T * 3 * C), probs = buffer(NH * T * T), mean = buffer(T), rstd = buffer(T)
+        func time(_ body: () -> Void) -> Double {
+            body()
+            var ts: [Double] = []
+            for _ in 0..<repeats {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                body()
+                ts.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+            }
+            return ts.sorted()[ts.count / 2]
+        }
+        var rows: [(String, Double, Int, Double)] = []  // name, ms, calls per segment, flops per call
+        func linear(_ name: String, _ inDim: Int, _ outDim: Int) {
+            let ms = time { linearForward(out: out.pointer, inp: x.pointer, weight: w.pointer, bias: b.pointer, rows: T, inDim: inDim, outDim: outDim) }
+            rows.append((name, ms, L, 2.0 * Double(T * inDim * outDim)))
+        }
+        withExtendedLifetime([x, w, b, out, qkv, probs, mean, rstd]) {
+            linear("linear qkv \(C)→\(3 * C)", C, 3 * C)
+            linear("linear attn-out \(C)→\(C)", C, C)
+            linear("linear ffn-in \(C)→\(F)", C, F)
+            linear("linear ffn-out \(F)→\(C)", F, C)
+            rows.append(("attention (\(NH) heads)", time {
+                attentionForward(out: out.pointer, probs: probs.pointer, qkv: qkv.pointer, additiveMask: nil,
+                                 batch: 1, seqLen: T, channels: C, heads: NH)
+            }, L, 4.0 * Double(T * T * C)))
+            rows.append(("softmax \(NH)×\(T)×\(T)", time { softmaxForward(probs.pointer, additiveMask: nil, rows: NH * T, cols: T) }, L, 0))
+            rows.append(("layernorm \(T)×\(C)", time {
+                layerNormForward(out: out.pointer, mean: mean.pointer, rstd: rstd.pointer, inp: x.pointer, weight: w.pointer,
+                                 bias: b.pointer, rows: T, channels: C, eps: 1e-12)
+            }, 2 * L + 1, 0))
+            rows.append(("gelu \(T)×\(F)", time { geluForward(out: out.pointer, inp: x.pointer, count: T * F) }, L, 0))
+            rows.append(("residual add \(T)×\(C)", time { addForward(out: out.pointer, a: out.pointer, b: x.pointer, count: T * C) }, 2 * L, 0))
+        }
+        print("kernel                          ms/call  calls  ms/segment  GFLOP/s   (\(BLAS.coreName), \(BLAS.threadCount) BLAS threads, \(Parallel.threadCount) workers)")
+        var total = 0.0
+        for (name, ms, calls, flops) in rows {
+            total += ms * Double(calls)
+            print(name.padding(toLength: 30, withPad: " ", startingAt: 0) + String(format: "%9.3f  %5d  %10.2f  %7.1f", ms, calls, ms * Double(calls),
+                                                                                  flops > 0 ? flops / ms / 1e6 : 0))
+        }
+        print(String(format: "sum of kernels: %.2f ms per segment", total))
+    }
+}

@@ -1,0 +1,78 @@
+// rmt-ask on bad and odd inputs: real errors give one line and a non-zero exit; odd but
+// valid text (NULs, invalid UTF-8, one huge line, stdin) gives an answer.
+import Foundation
+import Testing
+import RMTTestSupport
+
+let tinyModel = fixture("tiny-rmt").path
+
+@Test func askRejectsMissingDirectoryEmptyAndBinaryInputs() throws {
+    let dir = try scratchFolder("ask")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let empty = dir.appendingPathComponent("empty.txt")
+    try Data().write(to: empty)
+    let binary = dir.appendingPathComponent("blob.bin")
+    try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7) }).write(to: binary)
+    for (path, phrase) in [(dir.appendingPathComponent("missing.txt").path, "no such file"), (dir.path, "is a directory"),
+                           (empty.path, "empty"), (binary.path, "binary")] {
+        let r = try run("rmt-ask", [path, "-q", "Where is Mary?", "--model", tinyModel])
+        #expect(r.status == 1, "\(path): status \(r.status)")
+        #expect(r.stderr.contains(phrase) && r.stderr.contains("rmt-ask: "), "\(r.stderr)")
+        #expect(isOneLine(r.stderr.split(separator: "\n").filter { !$0.hasPrefix("warning") }.joined(separator: "\n")))
+        #expect(!r.stderr.contains("Fatal error") && r.stdout.isEmpty)
+    }
+}
+
+@Test func askAnswersOddButValidText() throws {
+    let dir = try scratchFolder("odd")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var odd = Data("w5 w6 w7 w8\u{0}w9 w10 ".utf8)
+    odd.append(contentsOf: [0xFF, 0xFE, 0xC3])  // invalid UTF-8
+    odd.append(Data(" w11 w12".utf8))
+    let oddURL = dir.appendingPathComponent("odd.txt")
+    try odd.write(to: oddURL)
+    let r = try run("rmt-ask", [oddURL.path, "-q", "w40 w41", "--model", tinyModel, "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("invalid UTF-8") && r.stderr.contains("NUL"))
+    let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    for key in ["answer", "probability", "top", "tokens", "segments", "seconds", "tokens_per_second"] {
+        #expect(obj?[key] != nil, "missing \(key)")
+    }
+
+    // One 2 MB line with no newline, read from stdin.
+    let line = Data(String(repeating: "w20 w21 w22 ", count: 170_000).utf8)
+    let s = try run("rmt-ask", ["-", "-q", "w40", "--model", tinyModel, "--top-k", "3"], stdin: line)
+    #expect(s.status == 0, "\(s.stderr)")
+    #expect(s.stdout.split(separator: "\n").count == 3)
+}
+
+@Test func askRejectsBrokenModelsAndFlags() throws {
+    let dir = try scratchFolder("model")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let text = dir.appendingPathComponent("doc.txt")
+    try Data("w5 w6 w7".utf8).write(to: text)
+    let broken = dir.appendingPathComponent("broken")
+    try FileManager.default.copyItem(at: fixture("tiny-rmt"), to: broken)
+    try Data("{ not json".utf8).write(to: broken.appendingPathComponent("config.json"))
+    let r1 = try run("rmt-ask", [text.path, "-q", "x", "--model", broken.path])
+    #expect(r1.status == 1 && r1.stderr.contains("config.json") && isOneLine(r1.stderr))
+    try FileManager.default.copyItem(at: fixture("tiny-rmt/config.json"), to: dir.appendingPathComponent("c.json"))
+    try FileManager.default.removeItem(at: broken.appendingPathComponent("config.json"))
+    try FileManager.default.moveItem(at: dir.appendingPathComponent("c.json"), to: broken.appendingPathComponent("config.json"))
+    let truncated = try Data(contentsOf: broken.appendingPathComponent("model.safetensors")).prefix(1000)
+    try truncated.write(to: broken.appendingPathComponent("model.safetensors"))
+    let r2 = try run("rmt-ask", [text.path, "-q", "x", "--model", broken.path])
+    #expect(r2.status == 1 && r2.stderr.contains("model.safetensors") && isOneLine(r2.stderr), "\(r2.stderr)")
+    let r3 = try run("rmt-ask", [text.path, "-q", "x", "--model", tinyModel, "--top-k", "0"])
+    #expect(r3.status != 0 && r3.stderr.contains("--top-k"))
+}
+
+@Test func libraryTourRuns() throws {
+    let dir = try scratchFolder("tour")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let text = dir.appendingPathComponent("doc.txt")
+    try Data((0..<60).map { "w\(5 + $0 % 90)" }.joined(separator: " ").utf8).write(to: text)
+    let r = try run("rmt-library-tour", [tinyModel, text.path])
+    #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    #expect(r.stdout.contains("same as one call: true"))
+}

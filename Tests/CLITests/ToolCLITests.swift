@@ -1,0 +1,45 @@
+// rmt-tool and rmt-train on bad input: one-line errors naming the file, non-zero exits.
+import Foundation
+import Testing
+import RMTTestSupport
+
+@Test func inspectAndTokenizeRejectCorruptFiles() throws {
+    let dir = try scratchFolder("tool")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let bad = dir.appendingPathComponent("bad.safetensors")
+    try Data([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0x7B]).write(to: bad)
+    let r1 = try run("rmt-tool", ["inspect", bad.path])
+    #expect(r1.status == 1 && r1.stderr.contains(bad.path) && isOneLine(r1.stderr), "\(r1.stderr)")
+    let vocab = dir.appendingPathComponent("vocab.txt")
+    try Data("[PAD]\n[UNK]\n\nhello\n".utf8).write(to: vocab)
+    let r2 = try run("rmt-tool", ["tokenize", "--vocab", vocab.path], stdin: Data("hello\n".utf8))
+    #expect(r2.status != 0 && r2.stderr.contains(vocab.path) && isOneLine(r2.stderr), "\(r2.stderr)")
+    let good = try run("rmt-tool", ["inspect", fixture("tiny-rmt").path])
+    #expect(good.status == 0 && good.stdout.contains("rmt.memory_embeddings"))
+}
+
+@Test func trainRejectsImpossibleFlagsAndBadInputs() throws {
+    let dir = try scratchFolder("train")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let tiny = fixture("tiny-rmt").path
+    for (args, phrase) in [(["--model", tiny, "--max-segments", "0"], "--max-segments"),
+                           (["--model", tiny, "--start-segments", "3", "--max-segments", "2"], "greater than"),
+                           (["--model", tiny, "--target-accuracy", "1.5"], "--target-accuracy"),
+                           (["--model", tiny, "--preset", "tiny"], "exactly one")] {
+        let r = try run("rmt-train", args + ["--out", dir.appendingPathComponent("o").path])
+        #expect(r.status != 0 && r.stderr.contains(phrase), "\(args): \(r.stderr)")
+    }
+    let r1 = try run("rmt-train", ["--resume", "--out", dir.path])
+    #expect(r1.status == 1 && r1.stderr.contains("no checkpoint") && isOneLine(r1.stderr), "\(r1.stderr)")
+    // A model whose labels are the rooms of the memory tasks.
+    let rooms = dir.appendingPathComponent("rooms")
+    let made = try run("rmt-tool", ["create-model", "--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path,
+                                    "--segment-length", "64", "--out", rooms.path])
+    #expect(made.status == 0, "\(made.stderr)")
+    let r2 = try run("rmt-train", ["--model", rooms.path, "--noise", dir.appendingPathComponent("nope.txt").path, "--out", dir.appendingPathComponent("o").path])
+    #expect(r2.status == 1 && r2.stderr.contains("nope.txt") && isOneLine(r2.stderr), "\(r2.stderr)")
+    let short = dir.appendingPathComponent("short.txt")
+    try Data("Too little text. Far too little.".utf8).write(to: short)
+    let r3 = try run("rmt-train", ["--model", rooms.path, "--noise", short.path, "--out", dir.appendingPathComponent("o").path])
+    #expect(r3.status == 1 && r3.stderr.contains("short.txt") && isOneLine(r3.stderr), "\(r3.stderr)")
+}

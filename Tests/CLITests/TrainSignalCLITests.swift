@@ -1,0 +1,42 @@
+// rmt-train interrupted by SIGINT: it finishes the current step, writes a resumable
+// checkpoint, exits with 130, and `--resume` then completes the run.
+import Foundation
+import Testing
+import RMTTestSupport
+
+@Test func sigintSavesACheckpointAndResumeFinishes() throws {
+    let dir = try scratchFolder("sigint")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let model = dir.appendingPathComponent("model"), out = dir.appendingPathComponent("run")
+    let made = try run("rmt-tool", ["create-model", "--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path,
+                                    "--segment-length", "48", "--out", model.path])
+    #expect(made.status == 0, "\(made.stderr)")
+    let args = ["--model", model.path, "--task", "memorize", "--max-segments", "1", "--max-steps-per-stage", "120",
+                "--eval-every", "60", "--eval-samples", "8", "--batch-size", "2", "--out", out.path]
+    let process = Process()
+    process.executableURL = productsFolder().appendingPathComponent("rmt-train")
+    process.arguments = args
+    process.standardError = FileHandle.nullDevice
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    // Wait until a few steps are logged, then interrupt.
+    let metrics = out.appendingPathComponent("metrics.jsonl")
+    let deadline = Date().addingTimeInterval(60)
+    while Date() < deadline {
+        let lines = (try? String(contentsOf: metrics, encoding: .utf8))?.split(separator: "\n").count ?? 0
+        if lines >= 3 { break }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+    process.interrupt()  // SIGINT
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130)
+    let state = out.appendingPathComponent("checkpoint/trainer-state.json")
+    #expect(FileManager.default.fileExists(atPath: state.path))
+    let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: state)) as? [String: Any]
+    let step = saved?["step"] as? Int ?? 0
+    #expect(step >= 3 && step < 120)
+    let resumed = try run("rmt-train", ["--resume", "--out", out.path, "--task", "memorize"])
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+    #expect(resumed.stderr.contains("resumed at step \(step)"))
+    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("model/config.json").path))
+}

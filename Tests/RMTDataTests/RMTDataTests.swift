@@ -1,3 +1,0 @@
-// Tests for RMTData.
-import Testing
-import RMTData

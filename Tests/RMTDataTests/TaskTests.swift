@@ -1,0 +1,126 @@
+// Tasks: exact surface forms, answers by independent checkers, labels, mixtures, the catalog.
+import Foundation
+import Testing
+import RMTData
+import RMTKernels
+
+@Suite struct TaskTests {
+    static let rooms = ["bathroom", "hallway", "garden", "office", "bedroom", "kitchen"]
+
+    @Test(arguments: TestData.roomTaskNames)
+    func surfaceFormsAndAnswers(name: String) throws {
+        let task = try TaskCatalog.task(named: name)
+        #expect(task.name == name)
+        #expect(task.labels == Self.rooms)
+        let stream = try TestData.stream(task, seed: 5)
+        var answers = Set<String>()
+        for index in 0..<300 {
+            let episode = stream.episode(index: index)
+            #expect(episode.task == name)
+            switch name {
+            case "memorize", "detect":
+                #expect(episode.facts.count == 1)
+                #expect(episode.facts[0].wholeMatch(of: Forms.roomFact) != nil, "\(episode.facts[0])")
+                #expect(episode.question.wholeMatch(of: Forms.whereActor) != nil, "\(episode.question)")
+                #expect(episode.placement == (name == "memorize" ? .start : .spread))
+            case "reasoning":
+                #expect(episode.facts.count == 2)
+                for fact in episode.facts { #expect(fact.wholeMatch(of: Forms.dirFact) != nil, "\(fact)") }
+                #expect(episode.question.wholeMatch(of: Forms.whatIsOf) != nil
+                        || episode.question.wholeMatch(of: Forms.whatIsTheOf) != nil, "\(episode.question)")
+            default:
+                let length = (BabiTask.Kind(rawValue: name)!).defaultStoryLength
+                #expect(episode.facts.count >= length.lowerBound)
+                #expect(episode.facts.count <= length.upperBound + max(4, length.upperBound / 2))
+                for fact in episode.facts {
+                    let ok = fact.wholeMatch(of: Forms.babiMove) != nil || (name != "babi-qa1"
+                        && (fact.wholeMatch(of: Forms.babiGet) != nil || fact.wholeMatch(of: Forms.babiDrop) != nil))
+                    #expect(ok, "\(name): \(fact)")
+                }
+                let question = name == "babi-qa1" ? Forms.whereActor : name == "babi-qa2" ? Forms.whereObject : Forms.whereWas
+                #expect(episode.question.wholeMatch(of: question) != nil, "\(episode.question)")
+            }
+            #expect(independentAnswer(episode) == episode.answer, "\(episode)")
+            #expect(episode.label == Self.rooms.firstIndex(of: episode.answer))
+            answers.insert(episode.answer)
+        }
+        #expect(answers.count == 6, "every room should occur as an answer")
+    }
+
+    @Test func memorizeUsesEveryNameVerbAndRoom() throws {
+        var facts = Set<String>()
+        var g = SplitMix64(seed: 3)
+        for _ in 0..<2000 { facts.insert(MemorizeTask().makeEpisode(using: &g).facts[0]) }
+        for word in TaskWords.actors + TaskWords.moveVerbs + TaskWords.rooms {
+            #expect(facts.contains { $0.contains(" \(word) ") || $0.hasPrefix(word + " ") || $0.hasSuffix(" \(word).") }, "\(word)")
+        }
+    }
+
+    @Test func reasoningUsesAllFourQuestionForms() throws {
+        var g = SplitMix64(seed: 9)
+        var forms = Set<String>()
+        for _ in 0..<400 {
+            let e = ReasoningTask().makeEpisode(using: &g)
+            let center = e.facts.map { fact -> Set<String> in
+                let m = fact.wholeMatch(of: Forms.dirFact)!
+                return [m.group(1), m.group(3)]
+            }.reduce(Set(Self.rooms)) { $0.intersection($1) }
+            #expect(center.count == 1, "the two facts share exactly one room: \(e.facts)")
+            let asksAboutCenter = e.question.contains(center.first!)
+            forms.insert("\(e.question.hasPrefix("What is the ")) \(asksAboutCenter)")
+        }
+        #expect(forms.count == 4)
+    }
+
+    @Test func babiStoriesUseEveryAction() throws {
+        var g = SplitMix64(seed: 4)
+        var seen = Set<String>()
+        for _ in 0..<300 {
+            let e = BabiTask(.qa2).makeEpisode(using: &g)
+            for fact in e.facts {
+                for verb in ["went back", "picked up", "let go of", "discarded", "grabbed", " there."] where fact.contains(verb) {
+                    seen.insert(verb)
+                }
+            }
+        }
+        #expect(seen.count == 6, "\(seen)")
+    }
+
+    @Test func babiStoryLengthIsConfigurable() {
+        var g = SplitMix64(seed: 8)
+        for _ in 0..<100 {
+            let e = BabiTask(.qa1, storyLength: 3...3).makeEpisode(using: &g)
+            #expect(e.facts.count == 3)
+        }
+    }
+
+    @Test func mixtureIsUniformAndSharesLabels() throws {
+        let mixture = try TaskCatalog.task(list: "memorize,detect,reasoning")
+        #expect(mixture.labels == Self.rooms)
+        #expect(mixture.name == "memorize,detect,reasoning")
+        var counts: [String: Int] = [:]
+        let stream = try TestData.stream(mixture, seed: 2)
+        for index in 0..<900 { counts[stream.episode(index: index).task, default: 0] += 1 }
+        for name in ["memorize", "detect", "reasoning"] {
+            #expect((240...360).contains(counts[name] ?? 0), "\(counts)")
+        }
+    }
+
+    @Test func mixingCustomWithRoomTasksIsAnError() throws {
+        #expect(throws: DataError.self) { try TaskMixture([MemorizeTask(), TestData.customTask]) }
+        #expect(throws: DataError.self) { try TaskMixture([]) }
+    }
+
+    @Test func catalogErrors() throws {
+        do {
+            _ = try TaskCatalog.task(list: "memorize,bogus")
+            Issue.record("expected an error")
+        } catch let error as DataError {
+            #expect(error.description.contains("bogus"))
+            #expect(!error.description.contains("\n"))
+        }
+        #expect(throws: DataError.self) { try TaskCatalog.task(named: "custom") }
+        #expect(throws: DataError.self) { try TaskCatalog.task(list: " , ") }
+        for name in TestData.roomTaskNames { #expect(try TaskCatalog.task(named: name).name == name) }
+    }
+}

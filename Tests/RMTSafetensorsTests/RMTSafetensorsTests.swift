@@ -1,3 +1,0 @@
-// Tests for RMTSafetensors.
-import Testing
-import RMTSafetensors

@@ -1,0 +1,238 @@
+// End-to-end gradient check of the whole RMT over 3 segments, in two steps, without PyTorch.
+//
+// 1. Double analytic vs finite differences. A small random RMT (2 layers, C = 8, 2 heads,
+//    F = 12, M = 2 memory tokens, S = 5, vocabulary 20, 3 classes) reads a batch of two
+//    documents of 3 segments — the middle and the final segment padded for one sequence, the
+//    final segment shorter (T differs between segments). `ReferenceDouble.rmtBackward`
+//    (Sources/RMTKernels/Reference/ReferenceRMT.swift) is compared with central differences
+//    (ε = 1e-5) of the Double loss for EVERY entry of EVERY parameter tensor (1,467 values per
+//    mode). Truncated BPTT (depth k: the memory entering segment N − k and every earlier one is
+//    detached) is differentiated as `rmtTruncatedLoss`: the forward with each detached memory
+//    held at its baseline value, whose ordinary gradient is the truncated gradient. Modes: full
+//    BPTT, depth 2, depth 1, summed loss, summed loss with depth 2 (each earlier segment's loss
+//    then reaches only its own segment). Error per tensor: max |analytic − numeric| /
+//    max(max |numeric|, 1e-3); bound 1e-6, measured ≤ 8e-9 (worst: the memory embeddings,
+//    whose gradient crosses all three segments).
+// 2. Fast Float BPTT vs the Double reference. The same weights (rounded to Float first, so
+//    both models hold identical values) become a `RecurrentMemoryModel` (Hugging Face layout:
+//    the stacked qkv split into query, key, value); every entry of every gradient tensor of
+//    `BPTTEngine` is compared with the Double analytic gradient: full, truncated 2 and 1,
+//    summed loss (also with depth 2), and memory-efficient BPTT (final and summed loss)
+//    against the Double full gradient. Error per tensor: max |Δ| / max(max |Double|, 1e-3);
+//    bound 1e-4, measured ≤ 2.2e-5 (the key bias, true gradient 0) and ≤ 2e-6 on every tensor
+//    whose gradient exceeds 0.01. The loss and the final logits must agree too.
+// The floor 1e-3 keeps a tensor whose true gradient is ~0 (the key bias: softmax ignores a
+// constant added to every score of a row; the memory embeddings under truncation) from
+// dividing noise by noise. A last test shows the checks have teeth: the BPTT modes' gradients
+// differ from each other by far more than these bounds. About 5 s in release on 2 cores.
+import Testing
+import RMTKernels
+import RMTModel
+import RMTRecurrence
+import RMTTokenizer
+import RMTTraining
+
+private typealias RD = ReferenceDouble
+private typealias DoubleTensor = WritableKeyPath<ReferenceDouble.RMTParameters, [Double]>
+
+/// The model, batch and special tokens every test here uses.
+private struct FDProblem: Sendable {
+    static let shared = FDProblem()
+
+    let config = BertConfig(vocabSize: 20, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2,
+                            intermediateSize: 12, maxPositionEmbeddings: 12, typeVocabSize: 2, layerNormEps: 1e-12)
+    let settings = RMTSettings(memoryTokens: 2, segmentLength: 5, labels: ["red", "green", "blue"])
+    let tokens = RD.RMTSpecialTokens(cls: 2, sep: 3, pad: 0)  // the vocabulary below
+    /// contents[k][b]: segment k of sequence b. Sequence 1 is padded in segments 1 and 2;
+    /// segment 2 is one token shorter than the others (T = 9 instead of 10).
+    let contents: [[[Int32]]] = [
+        [[5, 6, 7, 8, 9], [10, 11, 12, 13, 14]],
+        [[15, 16, 5, 17, 1], [18, 19, 6]],
+        [[7, 8, 3, 4], [3, 10]],
+    ]
+    let labels: [Int32] = [2, 0]
+    let shape: RD.RMTShape
+    let parameters: RD.RMTParameters
+
+    init() {
+        shape = RD.RMTShape(vocabSize: config.vocabSize, maxPositions: config.maxPositionEmbeddings,
+                            typeVocabSize: config.typeVocabSize, channels: config.hiddenSize,
+                            heads: config.numAttentionHeads, ffnDim: config.intermediateSize,
+                            layers: config.numHiddenLayers, memoryTokens: settings.memoryTokens,
+                            classes: settings.labels.count, eps: Double(config.layerNormEps))
+        // Rounded to Float once, so that the Double and the Float model hold identical weights.
+        var p = RD.RMTParameters(randomFor: shape, seed: 2024)
+        for (_, path) in RD.RMTParameters.tensors(layers: shape.layers) {
+            p[keyPath: path] = p[keyPath: path].map { Double(Float($0)) }
+        }
+        parameters = p
+    }
+
+    func forward(_ p: RD.RMTParameters, sumLoss: Bool) -> RD.RMTForwardResult {
+        RD.rmtForward(parameters: p, contents: contents, labels: labels, tokens: tokens, shape: shape, sumLoss: sumLoss)
+    }
+
+    /// Where each Hugging Face tensor of the Float model lives in the Double parameters
+    /// (a range for query, key and value inside the stacked qkv tensors).
+    func huggingFaceTensors() -> [(name: String, path: DoubleTensor, range: Range<Int>?)] {
+        let C = shape.channels
+        var out: [(name: String, path: DoubleTensor, range: Range<Int>?)] = []
+        func add(_ name: String, _ path: DoubleTensor, _ range: Range<Int>? = nil) { out.append((name, path, range)) }
+        add("embeddings.word_embeddings.weight", \RD.RMTParameters.wordEmbeddings)
+        add("embeddings.position_embeddings.weight", \RD.RMTParameters.positionEmbeddings)
+        add("embeddings.token_type_embeddings.weight", \RD.RMTParameters.tokenTypeEmbeddings)
+        add("embeddings.LayerNorm.weight", \RD.RMTParameters.embNormWeight)
+        add("embeddings.LayerNorm.bias", \RD.RMTParameters.embNormBias)
+        for l in 0..<shape.layers {
+            let prefix = "encoder.layer.\(l).", layer: WritableKeyPath<RD.RMTParameters, RD.BertLayerParameters> = \.layers[l]
+            func sub(_ path: WritableKeyPath<RD.BertLayerParameters, [Double]>) -> DoubleTensor { layer.appending(path: path) }
+            for (i, m) in ["query", "key", "value"].enumerated() {
+                add(prefix + "attention.self.\(m).weight", sub(\.qkvWeight), (i * C * C)..<((i + 1) * C * C))
+                add(prefix + "attention.self.\(m).bias", sub(\.qkvBias), (i * C)..<((i + 1) * C))
+            }
+            add(prefix + "attention.output.dense.weight", sub(\.attnOutWeight))
+            add(prefix + "attention.output.dense.bias", sub(\.attnOutBias))
+            add(prefix + "attention.output.LayerNorm.weight", sub(\.attnNormWeight))
+            add(prefix + "attention.output.LayerNorm.bias", sub(\.attnNormBias))
+            add(prefix + "intermediate.dense.weight", sub(\.ffnInWeight))
+            add(prefix + "intermediate.dense.bias", sub(\.ffnInBias))
+            add(prefix + "output.dense.weight", sub(\.ffnOutWeight))
+            add(prefix + "output.dense.bias", sub(\.ffnOutBias))
+            add(prefix + "output.LayerNorm.weight", sub(\.ffnNormWeight))
+            add(prefix + "output.LayerNorm.bias", sub(\.ffnNormBias))
+        }
+        let head: WritableKeyPath<RD.RMTParameters, RD.ClassifierHeadParameters> = \.head
+        add("pooler.dense.weight", head.appending(path: \.poolerWeight))
+        add("pooler.dense.bias", head.appending(path: \.poolerBias))
+        add(RMTTensorName.memoryEmbeddings, \RD.RMTParameters.memoryEmbeddings)
+        add(RMTTensorName.classifierWeight, head.appending(path: \.classifierWeight))
+        add(RMTTensorName.classifierBias, head.appending(path: \.classifierBias))
+        return out
+    }
+
+    /// The Float RMT with the same weights: a synthetic vocabulary ([PAD] [UNK] [CLS] [SEP]
+    /// [MASK] + fillers) and the Double parameters written into the model's layout.
+    func floatModel() throws -> RecurrentMemoryModel {
+        let vocabulary = try Vocabulary(tokens: ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+                                        + (5..<config.vocabSize).map { "w\($0)" })
+        let params = ParameterSet(layout: RecurrentMemoryModel.layout(config, settings))
+        let tensors = huggingFaceTensors()
+        precondition(tensors.count == params.layout.entries.count, "every tensor of the layout is mapped")
+        for (name, path, range) in tensors {
+            let values = slice(parameters[keyPath: path], range)
+            precondition(values.count == params.layout.entry(name)!.count, "size of \(name)")
+            for (i, v) in values.enumerated() { params.pointer(name)[i] = Float(v) }
+        }
+        return try RecurrentMemoryModel(config: config, settings: settings,
+                                        tokenizer: BertTokenizer(vocabulary: vocabulary), parameters: params)
+    }
+}
+
+private func slice(_ a: [Double], _ range: Range<Int>?) -> [Double] { range.map { Array(a[$0]) } ?? a }
+
+/// max |a − b| / max(max |reference|, floor).
+private func scaledError(_ a: [Double], _ reference: [Double], floor: Double = 1e-3) -> Double {
+    precondition(a.count == reference.count)
+    let scale = max(reference.map(abs).max() ?? 0, floor)
+    return zip(a, reference).map { abs($0 - $1) }.max().map { $0 / scale } ?? 0
+}
+
+/// A BPTT configuration: the fast engine's mode and the Double reference's truncation depth.
+struct FDCase: Sendable, CustomTestStringConvertible {
+    let name: String
+    let mode: BPTTMode
+    let sumLoss: Bool
+    let depth: Int  // for the Double reference: ≥ 3 (the segment count) is full BPTT
+    var testDescription: String { name }
+
+    static let full = FDCase(name: "full", mode: .full, sumLoss: false, depth: 3)
+    static let truncated2 = FDCase(name: "truncated depth 2", mode: .truncated(depth: 2), sumLoss: false, depth: 2)
+    static let truncated1 = FDCase(name: "truncated depth 1", mode: .truncated(depth: 1), sumLoss: false, depth: 1)
+    static let sumLoss = FDCase(name: "summed loss", mode: .full, sumLoss: true, depth: 3)
+    static let sumLossTruncated2 = FDCase(name: "summed loss, depth 2", mode: .truncated(depth: 2), sumLoss: true, depth: 2)
+    static let memoryEfficient = FDCase(name: "memory-efficient", mode: .memoryEfficient, sumLoss: false, depth: 3)
+    static let memoryEfficientSum = FDCase(name: "memory-efficient, summed loss", mode: .memoryEfficient, sumLoss: true, depth: 3)
+}
+
+@Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .sumLossTruncated2])
+func doubleRMTGradientMatchesFiniteDifferences(_ c: FDCase) {
+    let problem = FDProblem.shared
+    let p = problem.parameters
+    let baseline = problem.forward(p, sumLoss: c.sumLoss)
+    let analytic = RD.rmtBackward(forward: baseline, parameters: p, labels: problem.labels, shape: problem.shape,
+                                  sumLoss: c.sumLoss, depth: c.depth)
+    func loss(_ q: RD.RMTParameters) -> Double {
+        RD.rmtTruncatedLoss(parameters: q, baseline: baseline, contents: problem.contents, labels: problem.labels,
+                            tokens: problem.tokens, shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth)
+    }
+    #expect(loss(p) == baseline.loss)
+    let eps = 1e-5
+    var worst = (error: 0.0, tensor: ""), checked = 0
+    for (name, path) in RD.RMTParameters.tensors(layers: problem.shape.layers) {
+        let count = p[keyPath: path].count
+        var numeric: [Double] = [], exact: [Double] = []
+        for i in 0..<count {
+            var q = p
+            q[keyPath: path][i] = p[keyPath: path][i] + eps
+            let up = loss(q)
+            q[keyPath: path][i] = p[keyPath: path][i] - eps
+            let down = loss(q)
+            numeric.append((up - down) / (2 * eps))
+            exact.append(analytic[keyPath: path][i])
+        }
+        checked += count
+        let err = scaledError(exact, numeric)
+        if err >= worst.error { worst = (err, name) }
+        #expect(err < 1e-6, "\(c.name): \(name) relative error \(err)")
+    }
+    // Truncation (depth < 3) detaches the memory entering segment 0: no memory-embedding gradient.
+    if c.depth < problem.contents.count {
+        #expect(analytic.memoryEmbeddings.allSatisfy { $0 == 0 })
+    } else {
+        #expect(analytic.memoryEmbeddings.contains { abs($0) > 1e-4 })
+    }
+    print("RMT finite differences, \(c.name): \(checked) entries, worst relative error \(worst.error) at \(worst.tensor)")
+}
+
+@Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .sumLossTruncated2, .memoryEfficient, .memoryEfficientSum])
+func fastBPTTMatchesDoubleRMT(_ c: FDCase) throws {
+    let problem = FDProblem.shared
+    let forward = problem.forward(problem.parameters, sumLoss: c.sumLoss)
+    let expected = RD.rmtBackward(forward: forward, parameters: problem.parameters, labels: problem.labels,
+                                  shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth)
+    let model = try problem.floatModel()
+    let engine = BPTTEngine(model: model, batchCapacity: 2, mode: c.mode, sumLoss: c.sumLoss)
+    let result = try engine.lossAndGradients(SegmentBatch(contents: problem.contents, labels: problem.labels))
+    #expect(abs(Double(result.loss) - forward.loss) < 1e-5 * max(1, abs(forward.loss)),
+            "\(c.name): loss \(result.loss) vs \(forward.loss)")
+    #expect(scaledError(result.logits.map(Double.init), forward.finalLogits, floor: 1) < 1e-5,
+            "\(c.name): final logits")
+    var worst = (error: 0.0, tensor: ""), worstLarge = worst  // all tensors; those with max |gradient| > 0.01
+    for (name, path, range) in problem.huggingFaceTensors() {
+        let ours = engine.gradients.values(name).map(Double.init)
+        let reference = slice(expected[keyPath: path], range)
+        let err = scaledError(ours, reference)
+        if err >= worst.error { worst = (err, name) }
+        if err >= worstLarge.error && reference.contains(where: { abs($0) > 0.01 }) { worstLarge = (err, name) }
+        #expect(err < 1e-4, "\(c.name): gradient of \(name) relative error \(err)")
+    }
+    print("RMT fast BPTT vs Double, \(c.name): worst relative error \(worst.error) at \(worst.tensor);",
+          "among tensors with max |gradient| > 0.01: \(worstLarge.error) at \(worstLarge.tensor)")
+}
+
+@Test func bpttModesGiveDifferentGradients() {
+    let problem = FDProblem.shared
+    func gradient(_ c: FDCase) -> RD.RMTParameters {
+        RD.rmtBackward(forward: problem.forward(problem.parameters, sumLoss: c.sumLoss), parameters: problem.parameters,
+                       labels: problem.labels, shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth)
+    }
+    // Leaving out the memory embeddings, whose gradient truncation simply zeroes.
+    let tensors = RD.RMTParameters.tensors(layers: problem.shape.layers).filter { $0.name != "memoryEmbeddings" }
+    for (a, b) in [(FDCase.full, FDCase.truncated2), (.truncated2, .truncated1), (.full, .sumLoss),
+                   (.sumLoss, .sumLossTruncated2)] {
+        let (ga, gb) = (gradient(a), gradient(b))
+        let difference = tensors.map { scaledError(ga[keyPath: $0.path], gb[keyPath: $0.path]) }.max()!
+        #expect(difference > 1e-2, "\(a.name) vs \(b.name): gradients differ by only \(difference)")
+        print("RMT gradients, \(a.name) vs \(b.name): differ by \(difference)")
+    }
+}
