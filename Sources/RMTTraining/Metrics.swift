@@ -1,25 +1,26 @@
 // Metrics: metrics.jsonl, one JSON object per line — a step record
-// {"step", "segments", "loss", "lr", "grad_norm", "tokens_per_second", "batch_accuracy"}
-// or an evaluation record {"step", "segments", "eval_accuracy", "eval_loss", "best_accuracy"}.
+// {"step", "stage", "segments", "loss", "lr", "grad_norm", "tokens_per_second", "batch_accuracy"}
+// or an evaluation record {"step", "stage", "segments", "eval_accuracy", "eval_loss", "best_accuracy"};
+// `stage` counts curriculum stages from 1 (the stage of --start-segments).
 // On resume, records past the checkpoint's step are dropped so the file matches the run.
 import Foundation
 
 struct StepRecord: Encodable {
-    let step: Int, segments: Int
+    let step: Int, stage: Int, segments: Int
     let loss: Float, lr: Float, gradNorm: Float
     let tokensPerSecond: Double
     let batchAccuracy: Float
     enum CodingKeys: String, CodingKey {
-        case step, segments, loss, lr, gradNorm = "grad_norm", tokensPerSecond = "tokens_per_second"
+        case step, stage, segments, loss, lr, gradNorm = "grad_norm", tokensPerSecond = "tokens_per_second"
         case batchAccuracy = "batch_accuracy"
     }
 }
 
 struct EvalRecord: Encodable {
-    let step: Int, segments: Int
+    let step: Int, stage: Int, segments: Int
     let evalAccuracy: Float, evalLoss: Float, bestAccuracy: Float
     enum CodingKeys: String, CodingKey {
-        case step, segments, evalAccuracy = "eval_accuracy", evalLoss = "eval_loss", bestAccuracy = "best_accuracy"
+        case step, stage, segments, evalAccuracy = "eval_accuracy", evalLoss = "eval_loss", bestAccuracy = "best_accuracy"
     }
 }
 

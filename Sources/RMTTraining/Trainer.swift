@@ -66,6 +66,9 @@ public final class Trainer: @unchecked Sendable {
 
     public var checkpointURL: URL { out.appendingPathComponent("checkpoint") }
 
+    /// Curriculum stage, counted from 1 at `startSegments`.
+    public var stage: Int { state.segments - options.startSegments + 1 }
+
     /// Starts a new run in `out` (its metrics.jsonl is replaced).
     public init(model: RecurrentMemoryModel, options: TrainingOptions, out: URL,
                 train: TrainingBatchSource, valid: ValidationSource) throws {
@@ -134,7 +137,7 @@ public final class Trainer: @unchecked Sendable {
             state.dataPosition = train.position
             let seconds = Date().timeIntervalSince(started)
             let tokens = batch.batchSize * batch.segmentCount * model.settings.positionsPerSegment
-            try metrics.append(StepRecord(step: state.step, segments: state.segments, loss: result.loss, lr: lr,
+            try metrics.append(StepRecord(step: state.step, stage: stage, segments: state.segments, loss: result.loss, lr: lr,
                                           gradNorm: norm, tokensPerSecond: Double(tokens) / seconds,
                                           batchAccuracy: Float(result.correct) / Float(batch.batchSize)))
             onProgress?(String(format: "step %d  segments %d  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s",
@@ -196,7 +199,7 @@ public final class Trainer: @unchecked Sendable {
         } else {
             state.evalsWithoutImprovement += 1
         }
-        try metrics.append(EvalRecord(step: state.step, segments: state.segments, evalAccuracy: accuracy,
+        try metrics.append(EvalRecord(step: state.step, stage: stage, segments: state.segments, evalAccuracy: accuracy,
                                       evalLoss: loss, bestAccuracy: state.bestAccuracy))
         onProgress?(String(format: "eval step %d  segments %d  accuracy %.3f  (best %.3f)  loss %.4f",
                            state.step, state.segments, accuracy, state.bestAccuracy, loss))

@@ -149,3 +149,27 @@ func lossSequence(_ out: URL) throws -> [String] {
                               valid: SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 2))
     #expect(resumed.state.step == 2)
 }
+
+@Test func metricsRecordsCarryTheDocumentedFields() throws {
+    var options = TrainingOptions()
+    options.maxSegments = 1
+    options.maxStepsPerStage = 2
+    options.evalEvery = 2
+    options.evalSamples = 2
+    options.batchSize = 2
+    let out = tempDir("metrics")
+    defer { try? FileManager.default.removeItem(at: out) }
+    let trainer = try Trainer(model: try freshTinyModel(), options: options, out: out,
+                              train: SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 1),
+                              valid: SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 2))
+    _ = try trainer.run()
+    let lines = try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+    let records = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    let steps = records.filter { $0["loss"] != nil }, evals = records.filter { $0["eval_accuracy"] != nil }
+    #expect(steps.count == 2 && evals.count == 1)
+    for key in ["step", "stage", "segments", "loss", "lr", "grad_norm", "tokens_per_second"] {
+        #expect(steps.allSatisfy { $0[key] != nil }, "step records lack \(key)")
+    }
+    for key in ["step", "stage", "segments", "eval_accuracy"] { #expect(evals[0][key] != nil, "eval record lacks \(key)") }
+    #expect(steps[0]["stage"] as? Int == 1)
+}
