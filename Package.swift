@@ -58,8 +58,8 @@ let package = Package(
         .target(name: "RMTTestSupport", path: "Tests/Support"),
 
         .testTarget(name: "RMTKernelsTests", dependencies: ["RMTKernels"]),
-        .testTarget(name: "RMTSafetensorsTests", dependencies: ["RMTSafetensors"]),
-        .testTarget(name: "RMTTokenizerTests", dependencies: ["RMTTokenizer"],
+        .testTarget(name: "RMTSafetensorsTests", dependencies: ["RMTSafetensors", "RMTTestSupport"]),
+        .testTarget(name: "RMTTokenizerTests", dependencies: ["RMTTokenizer", "RMTTestSupport"],
                     resources: []),
         .testTarget(name: "RMTModelTests", dependencies: ["RMTModel", "RMTTestSupport"]),
         .testTarget(name: "RMTRecurrenceTests", dependencies: ["RMTRecurrence", "RMTTestSupport"]),

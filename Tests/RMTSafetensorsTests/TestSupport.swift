@@ -5,19 +5,11 @@
 import Foundation
 import Testing
 import RMTSafetensors
+import RMTTestSupport
 
 enum TestSupport {
-    /// The repository root: the nearest folder above this source file holding Package.swift.
-    static let repositoryRoot: URL = {
-        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while folder.path != "/" {
-            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-                return folder
-            }
-            folder = folder.deletingLastPathComponent()
-        }
-        fatalError("Package.swift not found above \(#filePath)")
-    }()
+    /// The repository root (shared helper of RMTTestSupport).
+    static let repositoryRoot: URL = RMTTestSupport.repositoryRoot()
 
     /// `Fixtures/safetensors/<name>`.
     static func fixture(_ name: String) -> URL {

@@ -3,19 +3,11 @@
 // Fixtures/gen/gen_tokenizer_goldens.py, and a seeded random generator. No tests here.
 import Foundation
 import RMTTokenizer
+import RMTTestSupport
 
 enum Fixtures {
-    /// The repository root: the nearest folder above this file that holds Package.swift.
-    static let root: URL = {
-        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while folder.path != "/" {
-            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-                return folder
-            }
-            folder = folder.deletingLastPathComponent()
-        }
-        fatalError("Package.swift not found above \(#filePath)")
-    }()
+    /// The repository root (shared helper of RMTTestSupport).
+    static let root: URL = RMTTestSupport.repositoryRoot()
 
     static func url(_ relative: String) -> URL { root.appendingPathComponent(relative) }
 
