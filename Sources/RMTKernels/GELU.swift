@@ -29,34 +29,14 @@ public func geluBackward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<
     Parallel.forEachRange(blocks, costPerItem: 1024 * 12) { range in
         let lo = range.lowerBound * 1024
         let hi = min(count, range.upperBound * 1024)
-        var i = lo
-        while i + 8 <= hi {
-            store8(load8(dinp + i) + load8(dout + i) * geluDerivative(load8(inp + i)), dinp + i)
-            i += 8
-        }
-        if i < hi {
-            var x = Float8()
-            for j in 0..<(hi - i) { x[j] = inp[i + j] }
-            let g = geluDerivative(x)
-            for j in 0..<(hi - i) { dinp[i + j] += dout[i + j] * g[j] }
-        }
+        for i in lo..<hi { dinp[i] += dout[i] * geluDerivative(inp[i]) }
     }
 }
 
-/// gelu′(x) = Φ(x) + x·φ(x) for 8 lanes. Φ uses `simdErf`'s formula (A&S 7.1.26) inlined,
-/// so that its exp(−x²/2) also gives φ: one SIMD exp instead of two.
+/// gelu′(x) = Φ(x) + x·φ(x); erf(x/√2) and exp(−x²/2) come from one shared exp.
 @inline(__always)
-func geluDerivative(_ x: Float8) -> Float8 {
-    let a = abs(x * 0.707_106_781_186_547_5)
-    let t = 1 / (1 + 0.327_591_1 * a)
-    var p = Float8(repeating: 1.061_405_429)
-    p = p * t - 1.453_152_027
-    p = p * t + 1.421_413_741
-    p = p * t - 0.284_496_736
-    p = p * t + 0.254_829_592
-    p = p * t
-    let gauss = simdExp(-(a * a))  // exp(−x²/2)
-    var erf = 1 - p * gauss
-    erf.replace(with: -erf, where: x .< 0)
+func geluDerivative(_ x: Float) -> Float {
+    let (magnitude, gauss) = fastErfMagnitudeAndGauss(x * 0.707_106_781_186_547_5)
+    let erf = Float(bitPattern: magnitude.bitPattern | (x.bitPattern & 0x8000_0000))
     return 0.5 * (1 + erf) + x * gauss * 0.398_942_280_401_432_7  // 1/√(2π)
 }

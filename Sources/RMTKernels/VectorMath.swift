@@ -1,7 +1,9 @@
-// VectorMath: SIMD exp and erf for the softmax and GELU kernels.
+// VectorMath: fast exp and erf for the softmax, GELU and cross-entropy kernels, and 8-lane
+// load/store helpers.
 //
 // expf and erff from libm are scalar calls (~4 ns each); a 512-token segment of the small
-// config needs millions of them. These are 8-lane versions built from + and * only:
+// config needs millions of them. These are built from +, *, selects and bit casts only —
+// branch-free scalar functions that plain loops auto-vectorise, plus an 8-lane exp:
 //  - exp: Cody–Waite range reduction and the Cephes degree-6 polynomial (≈1 ulp),
 //    flushing to exactly 0 below −87.3 so masked attention scores get zero weight.
 //  - erf: Abramowitz & Stegun 7.1.26 (max abs error 1.5e-7, the formula PyTorch's
@@ -33,9 +35,10 @@ public func fastExp(_ x: Float) -> Float {
     return x < lowest ? 0 : result
 }
 
-/// erf(x) for one float (Abramowitz & Stegun 7.1.26), branch-free like `fastExp`.
+/// erf(|x|) and exp(−x²) for one float: Abramowitz & Stegun 7.1.26 shares the exp with
+/// the Gaussian, so GELU's derivative gets both for one exp. Branch-free like `fastExp`.
 @inlinable @inline(__always)
-public func fastErf(_ x: Float) -> Float {
+public func fastErfMagnitudeAndGauss(_ x: Float) -> (erf: Float, gauss: Float) {
     let a = Float(bitPattern: x.bitPattern & 0x7FFF_FFFF)
     let t = 1 / (1 + 0.327_591_1 * a)
     var p: Float = 1.061_405_429
@@ -43,7 +46,14 @@ public func fastErf(_ x: Float) -> Float {
     p = p * t + 1.421_413_741
     p = p * t - 0.284_496_736
     p = p * t + 0.254_829_592
-    let y = 1 - p * t * fastExp(-(a * a))
+    let gauss = fastExp(-(a * a))
+    return (1 - p * t * gauss, gauss)
+}
+
+/// erf(x) for one float (Abramowitz & Stegun 7.1.26, |error| ≤ 1.5e-7), branch-free.
+@inlinable @inline(__always)
+public func fastErf(_ x: Float) -> Float {
+    let y = fastErfMagnitudeAndGauss(x).erf
     return Float(bitPattern: y.bitPattern | (x.bitPattern & 0x8000_0000))
 }
 
@@ -72,28 +82,6 @@ public func simdExp(_ x: Float8) -> Float8 {
     var result = p * scale
     result.replace(with: 0, where: x .< lowest)
     return result
-}
-
-/// erf(x) for 8 lanes (Abramowitz & Stegun 7.1.26, |error| ≤ 1.5e-7).
-@inlinable @inline(__always)
-public func simdErf(_ x: Float8) -> Float8 {
-    let a = abs(x)
-    let t = 1 / (1 + 0.327_591_1 * a)
-    var p = Float8(repeating: 1.061_405_429)
-    p = p * t - 1.453_152_027
-    p = p * t + 1.421_413_741
-    p = p * t - 0.284_496_736
-    p = p * t + 0.254_829_592
-    p = p * t
-    let y = 1 - p * simdExp(-(a * a))
-    var r = y
-    r.replace(with: -y, where: x .< 0)
-    return r
-}
-
-@inlinable @inline(__always)
-func abs(_ x: Float8) -> Float8 {
-    unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: Float8.self)
 }
 
 /// Loads 8 floats starting at `p` (no alignment required).

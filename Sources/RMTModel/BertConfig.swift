@@ -105,7 +105,7 @@ public struct BertConfig: Codable, Sendable, Equatable {
         }
         let config: BertConfig
         do { config = try JSONDecoder().decode(BertConfig.self, from: data) } catch let error as DecodingError {
-            throw ModelError(url.path, "not a BERT config: \(describe(error))")
+            throw ModelError(url.path, "not a BERT config: \(describeDecodingError(error))")
         } catch { throw ModelError(url.path, "not a BERT config: invalid JSON") }
         try config.validate(source: url.path)
         return config
@@ -128,7 +128,7 @@ public struct BertConfig: Codable, Sendable, Equatable {
 }
 
 /// A short, single-line description of a JSON decoding failure.
-func describe(_ error: DecodingError) -> String {
+public func describeDecodingError(_ error: DecodingError) -> String {
     func path(_ ctx: DecodingError.Context) -> String {
         ctx.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }

@@ -204,14 +204,3 @@ public enum AtomicDirectory {
         }
     }
 }
-
-func describeDecodingError(_ error: DecodingError) -> String {
-    switch error {
-    case .keyNotFound(let key, _): return "missing key \"\(key.stringValue)\""
-    case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx):
-        return "wrong value for \"\(ctx.codingPath.map(\.stringValue).joined(separator: "."))\""
-    case .dataCorrupted(let ctx):
-        return ctx.codingPath.isEmpty ? "invalid JSON" : "invalid value for \"\(ctx.codingPath.map(\.stringValue).joined(separator: "."))\""
-    @unknown default: return "undecodable"
-    }
-}
