@@ -18,8 +18,6 @@ public final class SegmentProcessor: @unchecked Sendable {
     /// (B, T) ids, mask and the batch shape of the last step.
     public private(set) var ids: [Int32] = [], mask: [Int32] = []
     public private(set) var batch = 0, seqLen = 0
-    /// (B, C) pooled [CLS] (after tanh) of the last `classify` call.
-    public private(set) var pooled: [Float] = []
 
     public let cls: Int32, sep: Int32, pad: Int32
     /// The activations of the last step (for `classify`).
@@ -46,8 +44,8 @@ public final class SegmentProcessor: @unchecked Sendable {
             throw ModelError("segment", "\(long.count) tokens exceed the segment length \(S)")
         }
         let T = M + 3 + contents.map(\.count).max()!
-        ids = []
-        mask = []
+        ids.removeAll(keepingCapacity: true)  // reused: no allocation per segment
+        mask.removeAll(keepingCapacity: true)
         ids.reserveCapacity(contents.count * T)
         for c in contents {
             ids.append(cls)
@@ -87,20 +85,33 @@ public final class SegmentProcessor: @unchecked Sendable {
         }
     }
 
-    /// Logits (B, L) from the [CLS] of the last step: classifier(tanh(pooler(h_cls))).
-    public func classify() -> [Float] {
-        let C = model.config.hiddenSize, L = model.settings.labels.count, T = seqLen
-        let w = model.encoder.weights
-        var cls = [Float](repeating: 0, count: batch * C)
-        for b in 0..<batch { for c in 0..<C { cls[b * C + c] = lastActivations.lastHiddenState[b * T * C + c] } }
-        var pre = [Float](repeating: 0, count: batch * C)
-        linearForward(out: &pre, inp: cls, weight: w.poolerWeight!, bias: w.poolerBias!, rows: batch, inDim: C, outDim: C)
-        pooled = pre.map { tanhf($0) }
-        var logits = [Float](repeating: 0, count: batch * L)
-        linearForward(out: &logits, inp: pooled, weight: model.classifierWeight, bias: model.classifierBias,
-                      rows: batch, inDim: C, outDim: L)
-        return logits
+    /// The answer head's values for one recorded segment.
+    public struct HeadOutput {
+        /// (B, C) last hidden state at [CLS].
+        public var cls: [Float]
+        /// (B, C) tanh(pooler(cls)).
+        public var pooled: [Float]
+        /// (B, L) classifier(pooled).
+        public var logits: [Float]
     }
+
+    /// The answer head — classifier(tanh(pooler(h_cls))) — on the segment recorded in `acts`.
+    public func head(_ acts: BertActivations) -> HeadOutput {
+        let B = acts.batch, T = acts.seqLen, C = model.config.hiddenSize, L = model.settings.labels.count
+        let w = model.encoder.weights
+        var cls = [Float](repeating: 0, count: B * C)
+        for b in 0..<B { for c in 0..<C { cls[b * C + c] = acts.lastHiddenState[b * T * C + c] } }
+        var pooled = [Float](repeating: 0, count: B * C)
+        linearForward(out: &pooled, inp: cls, weight: w.poolerWeight!, bias: w.poolerBias!, rows: B, inDim: C, outDim: C)
+        pooled.withUnsafeMutableBufferPointer { tanhForward(out: $0.baseAddress!, inp: $0.baseAddress!, count: B * C) }
+        var logits = [Float](repeating: 0, count: B * L)
+        linearForward(out: &logits, inp: pooled, weight: model.classifierWeight, bias: model.classifierBias,
+                      rows: B, inDim: C, outDim: L)
+        return HeadOutput(cls: cls, pooled: pooled, logits: logits)
+    }
+
+    /// Logits (B, L) from the [CLS] of the last step.
+    public func classify() -> [Float] { head(lastActivations).logits }
 
     /// A fresh (B, M, C) memory: the memory embeddings repeated for each sequence.
     public func initialMemory(batch B: Int) -> [Float] {
@@ -110,9 +121,3 @@ public final class SegmentProcessor: @unchecked Sendable {
         return out
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -202,20 +202,12 @@ public final class BPTTEngine: @unchecked Sendable {
     var headCache: [ObjectIdentifier: HeadCache] = [:]
 
     func headForward(_ acts: BertActivations, labels: [Int32]) -> (loss: Float, logits: [Float]) {
-        let B = acts.batch, T = acts.seqLen, C = model.config.hiddenSize, L = model.settings.labels.count
-        let w = model.encoder.weights
-        var cls = [Float](repeating: 0, count: B * C)
-        for b in 0..<B { for c in 0..<C { cls[b * C + c] = acts.lastHiddenState[b * T * C + c] } }
-        var pooled = [Float](repeating: 0, count: B * C)
-        linearForward(out: &pooled, inp: cls, weight: w.poolerWeight!, bias: w.poolerBias!, rows: B, inDim: C, outDim: C)
-        pooled.withUnsafeMutableBufferPointer { tanhForward(out: $0.baseAddress!, inp: $0.baseAddress!, count: B * C) }
-        var logits = [Float](repeating: 0, count: B * L)
-        linearForward(out: &logits, inp: pooled, weight: model.classifierWeight, bias: model.classifierBias,
-                      rows: B, inDim: C, outDim: L)
+        let B = acts.batch, L = model.settings.labels.count
+        let head = processor.head(acts)
         var losses = [Float](repeating: 0, count: B), probs = [Float](repeating: 0, count: B * L)
-        crossEntropyForward(losses: &losses, probs: &probs, logits: logits, targets: labels, rows: B, classes: L)
-        headCache[ObjectIdentifier(acts)] = HeadCache(cls: cls, pooled: pooled, probs: probs)
-        return (losses.reduce(0, +) / Float(B), logits)
+        crossEntropyForward(losses: &losses, probs: &probs, logits: head.logits, targets: labels, rows: B, classes: L)
+        headCache[ObjectIdentifier(acts)] = HeadCache(cls: head.cls, pooled: head.pooled, probs: probs)
+        return (losses.reduce(0, +) / Float(B), head.logits)
     }
 
     /// Adds the head's gradient into its parameters and into dHidden[b, 0, :].
