@@ -32,6 +32,7 @@ public enum BLAS {
     /// for code that parallelises over independent GEMMs itself.
     public static func withThreadCount<R>(_ n: Int, _ body: () throws -> R) rethrows -> R {
         let previous = threadCount
+        if previous == n { return try body() }  // the common case with our own GEMM threading
         setThreadCount(n)
         defer { setThreadCount(previous) }
         return try body()

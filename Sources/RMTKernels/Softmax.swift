@@ -18,10 +18,10 @@ public func softmaxForward(_ x: UnsafeMutablePointer<Float>, additiveMask: Unsaf
 @inline(__always)
 func softmaxRow(_ x: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, cols: Int) {
     if let mask { for i in 0..<cols { x[i] += mask[i] } }
-    // Max with 8 independent running maxima (no reduction-order dependence across lanes).
-    var m8 = [Float](repeating: -.greatestFiniteMagnitude, count: 8)
-    var m: Float = -.greatestFiniteMagnitude
-    m8.withUnsafeMutableBufferPointer { mb in
+    // Max with 8 independent running maxima (kept on the stack: this runs once per row).
+    let m = withUnsafeTemporaryAllocation(of: Float.self, capacity: 8) { mb -> Float in
+        mb.initialize(repeating: -.greatestFiniteMagnitude)
+        var m: Float = -.greatestFiniteMagnitude
         let vecEnd = cols & ~7
         var i = 0
         while i < vecEnd {
@@ -30,6 +30,7 @@ func softmaxRow(_ x: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, c
         }
         while i < cols { m = max(m, x[i]); i += 1 }
         for j in 0..<8 { m = max(m, mb[j]) }
+        return m
     }
     for i in 0..<cols { x[i] = fastExp(x[i] - m) }  // a plain loop: auto-vectorised
     var acc = Float8()

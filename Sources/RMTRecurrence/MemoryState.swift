@@ -31,11 +31,14 @@ public struct MemoryState: Sendable, Equatable {
     /// Folds `tokens` into a running FNV-1a 64 hash.
     public static func hash(_ tokens: [Int32], into h: UInt64) -> UInt64 {
         var h = h
-        for t in tokens {
-            var v = UInt32(bitPattern: t)
-            for _ in 0..<4 { h = (h ^ UInt64(v & 0xFF)) &* 0x0000_0100_0000_01B3; v >>= 8 }
-        }
+        for t in tokens { mix(UInt32(bitPattern: t), into: &h) }
         return h
+    }
+
+    /// Folds the 4 little-endian bytes of `value` into a running FNV-1a 64 hash.
+    static func mix(_ value: UInt32, into h: inout UInt64) {
+        var v = value
+        for _ in 0..<4 { h = (h ^ UInt64(v & 0xFF)) &* 0x0000_0100_0000_01B3; v >>= 8 }
     }
 
     /// Writes the state (and which model it belongs to) atomically.
@@ -84,7 +87,7 @@ extension RecurrentMemoryModel {
     /// memory embeddings and classifier (cheap, and changes whenever training does).
     public var fingerprint: String {
         var h = MemoryState.fnvOffset
-        func mix(_ x: UInt32) { var v = x; for _ in 0..<4 { h = (h ^ UInt64(v & 0xFF)) &* 0x0000_0100_0000_01B3; v >>= 8 } }
+        func mix(_ x: UInt32) { MemoryState.mix(x, into: &h) }
         for v in [config.hiddenSize, config.numHiddenLayers, config.vocabSize, settings.memoryTokens, settings.segmentLength] {
             mix(UInt32(truncatingIfNeeded: v))
         }

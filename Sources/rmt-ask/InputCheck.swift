@@ -29,9 +29,8 @@ enum InputCheck {
         if nuls * 10 > sample.count { return true }  // > 10% NUL
         // Count bytes in invalid UTF-8 sequences and C0 controls other than whitespace.
         var bad = 0
-        var i = sample.startIndex
         let bytes = [UInt8](sample)
-        i = 0
+        var i = 0
         while i < bytes.count {
             let b = bytes[i]
             let need = b < 0x80 ? 0 : b >= 0xC2 && b <= 0xDF ? 1 : b >= 0xE0 && b <= 0xEF ? 2 : b >= 0xF0 && b <= 0xF4 ? 3 : -1
