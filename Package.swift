@@ -2,7 +2,7 @@
 // RMT — a Recurrent Memory Transformer in Swift on OpenBLAS.
 //
 // Layers (imports only point down):
-//   COpenBLAS → RMTKernels → RMTModel (+ RMTSafetensors) → RMTRecurrence → RMTData (+ RMTTokenizer)
+//   COpenBLAS + CRMTVector → RMTKernels → RMTModel (+ RMTSafetensors) → RMTRecurrence → RMTData (+ RMTTokenizer)
 //   → RMTTraining → RMT (umbrella) → executables.
 import PackageDescription
 
@@ -24,8 +24,11 @@ let package = Package(
             path: "Sources/COpenBLAS",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // AVX-512 / AVX2 row kernels (softmax, GELU) chosen at run time: per-function target
+        // attributes, so the package needs no unsafe flags.
+        .target(name: "CRMTVector"),
         // Float32 kernels (GEMM, LayerNorm, GELU, softmax, embeddings) with plain-loop twins.
-        .target(name: "RMTKernels", dependencies: ["COpenBLAS"]),
+        .target(name: "RMTKernels", dependencies: ["COpenBLAS", "CRMTVector"]),
         // The safetensors file format: strict, validating reader and atomic writer.
         .target(name: "RMTSafetensors"),
         // BERT WordPiece tokenizer (Hugging Face `tokenizers` compatible), incremental.

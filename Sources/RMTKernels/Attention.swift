@@ -1,6 +1,6 @@
 // Attention: multi-head scaled dot-product self-attention over a packed QKV buffer.
 //
-// Per (sequence b, head h): S = Q·Kᵀ/√d (sgemm), P = softmax(S + mask) (SIMD), O = P·V (sgemm),
+// Per (sequence b, head h): S = Q·Kᵀ/√d (sgemm), P = softmax(S + mask) (AVX-512/AVX2/SIMD8), O = P·V (sgemm),
 // with Q, K, V read in place from qkv through leading dimensions — no transposes or copies.
 // The probabilities are kept for the backward pass and for inspection.
 // Plain-loop twin: Reference.attentionForward.
@@ -29,7 +29,7 @@ public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMuta
         if parallelSoftmax {
             softmaxForward(p, additiveMask: mask, rows: T, cols: T)
         } else {
-            for r in 0..<T { softmaxRow(p + r * T, mask: mask, cols: T) }
+            softmaxRows(p, mask: mask, rows: T, cols: T)
         }
         gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: 1,
              a: p, lda: T, b: base + 2 * C + h * d, ldb: 3 * C, beta: 0, c: out + b * T * C + h * d, ldc: C,

@@ -1,19 +1,17 @@
 // GELU: the exact (erf) Gaussian error linear unit used by BERT, gelu(x) = x·Φ(x)
 // = 0.5·x·(1 + erf(x/√2)) — not the tanh approximation.
-// Branch-free scalar erf (fastErf, VectorMath.swift) in a plain loop that auto-vectorises,
-// elements split over cores.
+// Elements split over cores; each range runs the AVX-512/AVX2 C kernel (VectorUnit.swift) or,
+// without one, the branch-free scalar erf (fastErf, VectorMath.swift) in a plain loop.
 // Plain-loop twin: Reference.geluForward.
 
 /// out[i] = gelu(inp[i]) for i in 0..<count. `out` may alias `inp`.
-public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int) {
+public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int,
+                        level: VectorUnit.Level = VectorUnit.active) {
     let blocks = (count + 1023) / 1024
     Parallel.forEachRange(blocks, costPerItem: 1024 * 8) { range in
         let lo = range.lowerBound * 1024
         let hi = min(count, range.upperBound * 1024)
-        for i in lo..<hi {
-            let x = inp[i]
-            out[i] = 0.5 * x * (1 + fastErf(x * 0.707_106_781_186_547_5))
-        }
+        geluRange(out: out + lo, inp: inp + lo, count: hi - lo, level: level)
     }
 }
 
@@ -24,12 +22,12 @@ public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Flo
 ///   - dout: (count) — gradient with respect to the forward output.
 ///   - inp: (count) — the forward input (pre-activation).
 public func geluBackward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
-                         inp: UnsafePointer<Float>, count: Int) {
+                         inp: UnsafePointer<Float>, count: Int, level: VectorUnit.Level = VectorUnit.active) {
     let blocks = (count + 1023) / 1024
     Parallel.forEachRange(blocks, costPerItem: 1024 * 12) { range in
         let lo = range.lowerBound * 1024
         let hi = min(count, range.upperBound * 1024)
-        for i in lo..<hi { dinp[i] += dout[i] * geluDerivative(inp[i]) }
+        geluBackwardRange(dinp: dinp + lo, dout: dout + lo, inp: inp + lo, count: hi - lo, level: level)
     }
 }
 

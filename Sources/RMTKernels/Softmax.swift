@@ -2,16 +2,17 @@
 //
 // Attention uses it with mask[j] = 0 for a visible key and a very negative number
 // (Hugging Face uses −3.4e38) for a padded key; masked keys get exactly zero weight.
-// SIMD8 exp, rows split over cores. Plain-loop twin: Reference.softmaxForward.
+// Rows split over cores; each range runs the AVX-512/AVX2 C kernel (VectorUnit.swift) or the
+// SIMD8 Swift row below. Plain-loop twin: Reference.softmaxForward.
 
 /// x[r, :] ← softmax(x[r, :] + mask) for every row, in place.
 /// - Parameters:
 ///   - x: (rows, cols).
 ///   - additiveMask: (cols) or nil.
 public func softmaxForward(_ x: UnsafeMutablePointer<Float>, additiveMask: UnsafePointer<Float>?,
-                           rows: Int, cols: Int) {
+                           rows: Int, cols: Int, level: VectorUnit.Level = VectorUnit.active) {
     Parallel.forEachRange(rows, costPerItem: 3 * cols) { range in
-        for r in range { softmaxRow(x + r * cols, mask: additiveMask, cols: cols) }
+        softmaxRows(x + range.lowerBound * cols, mask: additiveMask, rows: range.count, cols: cols, level: level)
     }
 }
 

@@ -64,10 +64,13 @@ func layerNormMatchesReference(rows: Int, channels: Int) {
 @Test(arguments: [1, 7, 8, 1000, 70_001])
 func geluMatchesReference(count: Int) {
     let x = randomBuffer(count, seed: 7, std: 3)
-    let fast = FloatBuffer(count: count), ref = FloatBuffer(count: count)
-    geluForward(out: fast.pointer, inp: x.pointer, count: count)
+    let ref = FloatBuffer(count: count)
     Reference.geluForward(out: ref.pointer, inp: x.pointer, count: count)
-    #expect(maxAbsDiff(fast, ref) < 2e-6)
+    for level in VectorUnit.available {  // the Swift kernel and every C build this CPU runs
+        let fast = FloatBuffer(count: count)
+        geluForward(out: fast.pointer, inp: x.pointer, count: count, level: level)
+        #expect(maxAbsDiff(fast, ref) < 2e-6, "level \(level)")
+    }
 }
 
 @Test(arguments: [(1, 1), (5, 13), (64, 512), (300, 77)])
@@ -76,11 +79,15 @@ func softmaxMatchesReference(rows: Int, cols: Int) {
     let mask = FloatBuffer(count: cols)
     for j in stride(from: 1, to: cols, by: 3) { mask[j] = -Float.greatestFiniteMagnitude }
     for useMask in [false, true] {
-        let fast = FloatBuffer(x.array), ref = FloatBuffer(x.array)
-        softmaxForward(fast.pointer, additiveMask: useMask ? UnsafePointer(mask.pointer) : nil, rows: rows, cols: cols)
+        let ref = FloatBuffer(x.array)
         Reference.softmaxForward(ref.pointer, additiveMask: useMask ? UnsafePointer(mask.pointer) : nil, rows: rows, cols: cols)
-        #expect(maxAbsDiff(fast, ref) < 1e-6)
-        if useMask && cols > 1 { #expect(fast[1] == 0) }  // a masked key gets exactly zero weight
+        for level in VectorUnit.available {
+            let fast = FloatBuffer(x.array)
+            softmaxForward(fast.pointer, additiveMask: useMask ? UnsafePointer(mask.pointer) : nil, rows: rows, cols: cols,
+                           level: level)
+            #expect(maxAbsDiff(fast, ref) < 1e-6, "level \(level)")
+            if useMask && cols > 1 { #expect(fast[1] == 0, "level \(level)") }  // a masked key gets exactly zero weight
+        }
     }
 }
 

@@ -1,0 +1,43 @@
+// rmt_vector.h — wide-vector (AVX-512 / AVX2+FMA) row kernels for the exp-heavy steps of the
+// encoder: softmax rows, GELU forward and backward.
+//
+// The Swift package builds for baseline x86-64 (SSE2), and unsafe compiler flags would stop it
+// being used as a dependency, so this C target compiles each kernel with a per-function
+// `target` attribute and picks one at run time from CPUID (rmt_vector_level). Every kernel is
+// single-threaded over the range it is given; RMTKernels splits work over cores and keeps the
+// portable Swift kernels as the fallback and as the twins these are tested against.
+// Same polynomials as the Swift kernels (VectorMath.swift): Cody–Waite exp with the Cephes
+// degree-6 polynomial (exact 0 below −87.34), Abramowitz & Stegun 7.1.26 erf.
+#ifndef RMT_VECTOR_H
+#define RMT_VECTOR_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Instruction-set levels. A kernel called with a level the CPU lacks, or with
+/// RMT_VECTOR_NONE, does nothing and returns 0; otherwise it returns 1.
+enum {
+    RMT_VECTOR_NONE = 0,    ///< no wide kernels (not x86-64, or no AVX2+FMA): use the Swift ones
+    RMT_VECTOR_AVX2 = 1,    ///< 8 lanes, AVX2 + FMA
+    RMT_VECTOR_AVX512 = 2,  ///< 16 lanes, AVX-512F (with OS support for the ZMM state)
+};
+
+/// The best level this CPU and OS support (CPUID + XGETBV), computed once.
+int rmt_vector_level(void);
+
+/// x[r, :] ← softmax(x[r, :] + mask) for r in 0..<rows, in place.
+/// x: (rows, cols); mask: (cols) or NULL.
+int rmt_softmax_rows(int level, float *x, const float *mask, long rows, long cols);
+
+/// out[i] = 0.5·x·(1 + erf(x/√2)) for i in 0..<count; out may alias inp.
+int rmt_gelu_forward(int level, float *out, const float *inp, long count);
+
+/// dinp[i] += dout[i] · gelu′(inp[i]) for i in 0..<count; dinp must not alias dout.
+int rmt_gelu_backward(int level, float *dinp, const float *dout, const float *inp, long count);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

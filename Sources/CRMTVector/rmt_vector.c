@@ -1,0 +1,194 @@
+// rmt_vector.c — run-time dispatch between the AVX-512 and AVX2 builds of the kernels in
+// rmt_vector_body.h, plus the scalar functions their tails use. See rmt_vector.h.
+#include "rmt_vector.h"
+
+#include <stdint.h>
+#include <string.h>
+
+// Scalar twins of the vector math (same constants), for row tails.
+static inline __attribute__((unused)) float bits_to_float(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
+static inline __attribute__((unused)) uint32_t float_to_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
+
+static inline __attribute__((unused)) float scalar_exp(float x) {
+    const float lowest = -87.336544f;
+    float v = x < lowest ? lowest : x;
+    v = v > 88.0f ? 88.0f : v;
+    float shifted = v * 1.4426950408889634f + 12582912.0f;
+    float n = shifted - 12582912.0f;
+    float r = v - n * 0.693359375f;
+    r = r + n * 2.1219444005469058e-4f;
+    float z = r * r;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * z + r + 1.0f;
+    float scale = bits_to_float((float_to_bits(shifted) - 0x4B400000u + 127u) << 23);
+    return x < lowest ? 0.0f : p * scale;
+}
+
+static inline __attribute__((unused)) float scalar_erf_magnitude(float x, float *gauss) {
+    float a = x < 0 ? -x : x;
+    float t = 1.0f / (1.0f + 0.3275911f * a);
+    float p = 1.061405429f;
+    p = p * t - 1.453152027f;
+    p = p * t + 1.421413741f;
+    p = p * t - 0.284496736f;
+    p = p * t + 0.254829592f;
+    *gauss = scalar_exp(-(a * a));
+    return 1.0f - p * t * *gauss;
+}
+
+static inline __attribute__((unused)) float scalar_gelu(float x) {
+    float g, e = scalar_erf_magnitude(x * 0.70710678118654752f, &g);
+    if (x < 0) e = -e;
+    return 0.5f * x * (1.0f + e);
+}
+
+static inline __attribute__((unused)) float scalar_gelu_derivative(float x) {
+    float g, e = scalar_erf_magnitude(x * 0.70710678118654752f, &g);
+    if (x < 0) e = -e;
+    return 0.5f * (1.0f + e) + x * g * 0.3989422804014327f;
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <cpuid.h>
+#include <immintrin.h>
+
+// ---- AVX-512F: 16 lanes -------------------------------------------------------------------
+#define SUFFIX _avx512
+#define TARGET __attribute__((target("avx512f")))
+#define VEC __m512
+#define W 16
+#define V_LOAD(p) _mm512_loadu_ps(p)
+#define V_STORE(p, v) _mm512_storeu_ps(p, v)
+#define V_SET1(x) _mm512_set1_ps(x)
+#define V_ADD(a, b) _mm512_add_ps(a, b)
+#define V_SUB(a, b) _mm512_sub_ps(a, b)
+#define V_MUL(a, b) _mm512_mul_ps(a, b)
+#define V_DIV(a, b) _mm512_div_ps(a, b)
+#define V_MAX(a, b) _mm512_max_ps(a, b)
+#define V_MIN(a, b) _mm512_min_ps(a, b)
+#define V_FMADD(a, b, c) _mm512_fmadd_ps(a, b, c)
+#define V_FNMADD(a, b, c) _mm512_fnmadd_ps(a, b, c)
+#define V_HMAX(v) _mm512_reduce_max_ps(v)
+#define V_HSUM(v) _mm512_reduce_add_ps(v)
+#define V_ABS(v) _mm512_castsi512_ps(_mm512_and_si512(_mm512_castps_si512(v), _mm512_set1_epi32(0x7FFFFFFF)))
+#define V_COPYSIGN(mag, s) _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(mag), \
+    _mm512_and_si512(_mm512_castps_si512(s), _mm512_set1_epi32((int)0x80000000u))))
+#define V_POW2_FROM_SHIFTED(s) _mm512_castsi512_ps(_mm512_slli_epi32( \
+    _mm512_sub_epi32(_mm512_castps_si512(s), _mm512_set1_epi32(0x4B400000 - 127)), 23))
+#define V_ZERO_WHERE_LESS(v, x, lo) _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, lo, _CMP_NLT_UQ), v)
+#include "rmt_vector_body.h"
+#undef SUFFIX
+#undef TARGET
+#undef VEC
+#undef W
+#undef V_LOAD
+#undef V_STORE
+#undef V_SET1
+#undef V_ADD
+#undef V_SUB
+#undef V_MUL
+#undef V_DIV
+#undef V_MAX
+#undef V_MIN
+#undef V_FMADD
+#undef V_FNMADD
+#undef V_HMAX
+#undef V_HSUM
+#undef V_ABS
+#undef V_COPYSIGN
+#undef V_POW2_FROM_SHIFTED
+#undef V_ZERO_WHERE_LESS
+
+// ---- AVX2 + FMA: 8 lanes ------------------------------------------------------------------
+#define SUFFIX _avx2
+#define TARGET __attribute__((target("avx2,fma")))
+#define VEC __m256
+#define W 8
+#define V_LOAD(p) _mm256_loadu_ps(p)
+#define V_STORE(p, v) _mm256_storeu_ps(p, v)
+#define V_SET1(x) _mm256_set1_ps(x)
+#define V_ADD(a, b) _mm256_add_ps(a, b)
+#define V_SUB(a, b) _mm256_sub_ps(a, b)
+#define V_MUL(a, b) _mm256_mul_ps(a, b)
+#define V_DIV(a, b) _mm256_div_ps(a, b)
+#define V_MAX(a, b) _mm256_max_ps(a, b)
+#define V_MIN(a, b) _mm256_min_ps(a, b)
+#define V_FMADD(a, b, c) _mm256_fmadd_ps(a, b, c)
+#define V_FNMADD(a, b, c) _mm256_fnmadd_ps(a, b, c)
+#define V_HMAX(v) hmax_avx2(v)
+#define V_HSUM(v) hsum_avx2(v)
+#define V_ABS(v) _mm256_and_ps(v, _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF)))
+#define V_COPYSIGN(mag, s) _mm256_or_ps(mag, _mm256_and_ps(s, _mm256_castsi256_ps(_mm256_set1_epi32((int)0x80000000u))))
+#define V_POW2_FROM_SHIFTED(s) _mm256_castsi256_ps(_mm256_slli_epi32( \
+    _mm256_sub_epi32(_mm256_castps_si256(s), _mm256_set1_epi32(0x4B400000 - 127)), 23))
+#define V_ZERO_WHERE_LESS(v, x, lo) _mm256_andnot_ps(_mm256_cmp_ps(x, lo, _CMP_LT_OQ), v)
+static inline __attribute__((target("avx2,fma"), always_inline)) float hmax_avx2(__m256 v) {
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_movehdup_ps(m));
+    return _mm_cvtss_f32(m);
+}
+static inline __attribute__((target("avx2,fma"), always_inline)) float hsum_avx2(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+#include "rmt_vector_body.h"
+
+// CPUID + XGETBV: the instructions exist and the OS saves their registers.
+static int detect_level(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return RMT_VECTOR_NONE;
+    const int osxsave = (c >> 27) & 1, avx = (c >> 28) & 1, fma = (c >> 12) & 1;
+    if (!osxsave || !avx || !fma) return RMT_VECTOR_NONE;
+    unsigned xlo, xhi;
+    __asm__ volatile("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0));
+    if ((xlo & 0x6) != 0x6) return RMT_VECTOR_NONE;  // XMM and YMM state
+    if (__get_cpuid_max(0, 0) < 7) return RMT_VECTOR_NONE;
+    __cpuid_count(7, 0, a, b, c, d);
+    const int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1;
+    if (!avx2) return RMT_VECTOR_NONE;
+    if (avx512f && (xlo & 0xE6) == 0xE6) return RMT_VECTOR_AVX512;  // + opmask, ZMM state
+    return RMT_VECTOR_AVX2;
+}
+
+int rmt_vector_level(void) {
+    static int level = -1;  // benign race: every thread computes the same value
+    int l = __atomic_load_n(&level, __ATOMIC_RELAXED);
+    if (l < 0) { l = detect_level(); __atomic_store_n(&level, l, __ATOMIC_RELAXED); }
+    return l;
+}
+
+#define DISPATCH(name, ...)                                                          \
+    if (level > rmt_vector_level() || level <= RMT_VECTOR_NONE) return 0;           \
+    if (level == RMT_VECTOR_AVX512) name##_avx512(__VA_ARGS__); else name##_avx2(__VA_ARGS__); \
+    return 1;
+
+int rmt_softmax_rows(int level, float *x, const float *mask, long rows, long cols) {
+    DISPATCH(softmax_rows, x, mask, rows, cols)
+}
+int rmt_gelu_forward(int level, float *out, const float *inp, long count) {
+    DISPATCH(gelu_forward, out, inp, count)
+}
+int rmt_gelu_backward(int level, float *dinp, const float *dout, const float *inp, long count) {
+    DISPATCH(gelu_backward, dinp, dout, inp, count)
+}
+
+#else  // not x86-64: no wide kernels; RMTKernels uses its Swift ones.
+int rmt_vector_level(void) { return RMT_VECTOR_NONE; }
+int rmt_softmax_rows(int level, float *x, const float *mask, long rows, long cols) {
+    (void)level; (void)x; (void)mask; (void)rows; (void)cols; return 0;
+}
+int rmt_gelu_forward(int level, float *out, const float *inp, long count) {
+    (void)level; (void)out; (void)inp; (void)count; return 0;
+}
+int rmt_gelu_backward(int level, float *dinp, const float *dout, const float *inp, long count) {
+    (void)level; (void)dinp; (void)dout; (void)inp; (void)count; return 0;
+}
+#endif

@@ -1,0 +1,104 @@
+// rmt_vector_body.h — the kernels of rmt_vector.h written once over a vector width, included by
+// rmt_vector.c with SUFFIX, TARGET, VEC, W and the V_* operations defined for AVX-512 and for
+// AVX2 + FMA (the ggml/llm.c style of one body, several instruction sets). Scalar tails use
+// the scalar functions of rmt_vector.c, which share the polynomials.
+
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#define FN(name) CAT(name, SUFFIX)
+
+// e^x, W lanes: NaN propagates (max/min keep the second operand on NaN), exact 0 below −87.34.
+static inline __attribute__((always_inline)) TARGET VEC FN(vexp)(VEC x) {
+    const VEC lowest = V_SET1(-87.336544f);
+    VEC v = V_MIN(V_SET1(88.0f), V_MAX(lowest, x));
+    const VEC magic = V_SET1(12582912.0f);
+    VEC shifted = V_FMADD(v, V_SET1(1.4426950408889634f), magic);  // round(v / ln 2) in the low bits
+    VEC n = V_SUB(shifted, magic);
+    VEC r = V_FNMADD(n, V_SET1(0.693359375f), v);
+    r = V_FMADD(n, V_SET1(2.1219444005469058e-4f), r);
+    VEC z = V_MUL(r, r);
+    VEC p = V_SET1(1.9875691500e-4f);
+    p = V_FMADD(p, r, V_SET1(1.3981999507e-3f));
+    p = V_FMADD(p, r, V_SET1(8.3334519073e-3f));
+    p = V_FMADD(p, r, V_SET1(4.1665795894e-2f));
+    p = V_FMADD(p, r, V_SET1(1.6666665459e-1f));
+    p = V_FMADD(p, r, V_SET1(5.0000001201e-1f));
+    p = V_ADD(V_FMADD(p, z, r), V_SET1(1.0f));
+    VEC scale = V_POW2_FROM_SHIFTED(shifted);  // 2^n from the bits of `shifted`
+    return V_ZERO_WHERE_LESS(V_MUL(p, scale), x, lowest);
+}
+
+// erf(|x|) and exp(−x²) (Abramowitz & Stegun 7.1.26 shares the exp).
+static inline __attribute__((always_inline)) TARGET VEC FN(verf_magnitude)(VEC x, VEC *gauss) {
+    VEC a = V_ABS(x);
+    VEC t = V_DIV(V_SET1(1.0f), V_FMADD(V_SET1(0.3275911f), a, V_SET1(1.0f)));
+    VEC p = V_SET1(1.061405429f);
+    p = V_FMADD(p, t, V_SET1(-1.453152027f));
+    p = V_FMADD(p, t, V_SET1(1.421413741f));
+    p = V_FMADD(p, t, V_SET1(-0.284496736f));
+    p = V_FMADD(p, t, V_SET1(0.254829592f));
+    VEC g = FN(vexp)(V_SUB(V_SET1(0.0f), V_MUL(a, a)));
+    *gauss = g;
+    return V_FNMADD(V_MUL(p, t), g, V_SET1(1.0f));
+}
+
+static TARGET void FN(softmax_rows)(float *x, const float *mask, long rows, long cols) {
+    const long vec_end = cols - cols % W;
+    for (long row = 0; row < rows; row++) {
+        float *xr = x + row * cols;
+        VEC vmax = V_SET1(-3.402823466e38f);
+        long i = 0;
+        for (; i < vec_end; i += W) {
+            VEC v = V_LOAD(xr + i);
+            if (mask) { v = V_ADD(v, V_LOAD(mask + i)); V_STORE(xr + i, v); }
+            vmax = V_MAX(vmax, v);
+        }
+        float m = V_HMAX(vmax);
+        for (; i < cols; i++) {
+            if (mask) xr[i] += mask[i];
+            m = xr[i] > m ? xr[i] : m;
+        }
+        const VEC vm = V_SET1(m);
+        VEC vsum = V_SET1(0.0f);
+        for (i = 0; i < vec_end; i += W) {
+            VEC e = FN(vexp)(V_SUB(V_LOAD(xr + i), vm));
+            V_STORE(xr + i, e);
+            vsum = V_ADD(vsum, e);
+        }
+        float sum = V_HSUM(vsum);
+        for (; i < cols; i++) { xr[i] = scalar_exp(xr[i] - m); sum += xr[i]; }
+        const float inv = 1.0f / sum;
+        const VEC vinv = V_SET1(inv);
+        for (i = 0; i < vec_end; i += W) V_STORE(xr + i, V_MUL(V_LOAD(xr + i), vinv));
+        for (; i < cols; i++) xr[i] *= inv;
+    }
+}
+
+static TARGET void FN(gelu_forward)(float *out, const float *inp, long count) {
+    const long vec_end = count - count % W;
+    long i = 0;
+    for (; i < vec_end; i += W) {
+        VEC x = V_LOAD(inp + i), gauss;
+        VEC erf = V_COPYSIGN(FN(verf_magnitude)(V_MUL(x, V_SET1(0.70710678118654752f)), &gauss), x);
+        V_STORE(out + i, V_MUL(V_MUL(V_SET1(0.5f), x), V_ADD(V_SET1(1.0f), erf)));
+    }
+    for (; i < count; i++) out[i] = scalar_gelu(inp[i]);
+}
+
+static TARGET void FN(gelu_backward)(float *dinp, const float *dout, const float *inp, long count) {
+    const long vec_end = count - count % W;
+    long i = 0;
+    for (; i < vec_end; i += W) {
+        VEC x = V_LOAD(inp + i), gauss;
+        VEC erf = V_COPYSIGN(FN(verf_magnitude)(V_MUL(x, V_SET1(0.70710678118654752f)), &gauss), x);
+        // Φ(x) + x·φ(x) = 0.5·(1 + erf(x/√2)) + x·exp(−x²/2)/√(2π)
+        VEC d = V_FMADD(V_MUL(x, gauss), V_SET1(0.3989422804014327f),
+                        V_MUL(V_SET1(0.5f), V_ADD(V_SET1(1.0f), erf)));
+        V_STORE(dinp + i, V_FMADD(V_LOAD(dout + i), d, V_LOAD(dinp + i)));
+    }
+    for (; i < count; i++) dinp[i] += dout[i] * scalar_gelu_derivative(inp[i]);
+}
+
+#undef FN
+#undef CAT
+#undef CAT_
