@@ -12,26 +12,29 @@
 ///   - additiveMask: (B, T) — 0 for visible keys, very negative for padding; or nil.
 import Foundation
 
+///   - queryRows: compute outputs (and probability rows) only for the first `queryRows`
+///     positions of each sequence — every key still attends; nil = all T. Rows beyond are
+///     left untouched (an encoder whose caller reads only those positions prunes its last layer).
 public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
                              qkv: UnsafePointer<Float>, additiveMask: UnsafePointer<Float>?,
-                             batch B: Int, seqLen T: Int, channels C: Int, heads NH: Int) {
-    let d = C / NH
+                             batch B: Int, seqLen T: Int, channels C: Int, heads NH: Int, queryRows: Int? = nil) {
+    let d = C / NH, R = min(queryRows ?? T, T)
     let scale = 1 / Float(d).squareRoot()
     // One (sequence, head) pair: two sgemms and a softmax over T rows.
     func head(_ bh: Int, parallelSoftmax: Bool) {
         let b = bh / NH, h = bh % NH
         let base = qkv + b * T * 3 * C
         let p = probs + bh * T * T
-        gemm(transA: false, transB: true, m: T, n: T, k: d, alpha: scale,
+        gemm(transA: false, transB: true, m: R, n: T, k: d, alpha: scale,
              a: base + h * d, lda: 3 * C, b: base + C + h * d, ldb: 3 * C, beta: 0, c: p, ldc: T,
              parallel: parallelSoftmax)
         let mask = additiveMask.map { $0 + b * T }
         if parallelSoftmax {
-            softmaxForward(p, additiveMask: mask, rows: T, cols: T)
+            softmaxForward(p, additiveMask: mask, rows: R, cols: T)
         } else {
-            softmaxRows(p, mask: mask, rows: T, cols: T)
+            softmaxRows(p, mask: mask, rows: R, cols: T)
         }
-        gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: 1,
+        gemm(transA: false, transB: false, m: R, n: d, k: T, alpha: 1,
              a: p, lda: T, b: base + 2 * C + h * d, ldb: 3 * C, beta: 0, c: out + b * T * C + h * d, ldc: C,
              parallel: parallelSoftmax)
     }

@@ -64,10 +64,15 @@ public final class BertEncoder: @unchecked Sendable {
     ///   - attentionMask: (B, T) with 1 for real tokens and 0 for padding; nil = all real.
     ///   - tokenTypeIDs: (B, T); nil = all 0.
     ///   - positionIDs: (B, T); nil = 0..<T for every sequence.
+    ///   - outputRows: the caller reads only the first `outputRows` positions of each sequence
+    ///     (the RMT reads [CLS] and the memory), so the last layer computes only those rows: keys
+    ///     and values for every position, then queries, attention, FFN and LayerNorms for those
+    ///     rows. The other rows of the returned state are undefined. Ignored when `acts` keeps
+    ///     every layer for a backward pass. nil = all rows.
     /// - Returns: pointer to the (B, T, C) last hidden state inside `acts`.
     @discardableResult
     public func forward(_ acts: BertActivations, attentionMask: [Int32]? = nil, tokenTypeIDs: [Int32]? = nil,
-                        positionIDs: [Int32]? = nil) throws -> UnsafeMutablePointer<Float> {
+                        positionIDs: [Int32]? = nil, outputRows: Int? = nil) throws -> UnsafeMutablePointer<Float> {
         let B = acts.batch, T = acts.seqLen, C = config.hiddenSize, F = config.intermediateSize
         let NH = config.numAttentionHeads, BT = B * T
         guard BT > 0 else { throw ModelError("forward", "gatherWordEmbeddings must be called first") }
@@ -100,31 +105,46 @@ public final class BertEncoder: @unchecked Sendable {
                          rows: BT, channels: C, eps: config.layerNormEps)
 
         var x = UnsafePointer(acts.embeddingOut.pointer)
+        let mask = attentionMask == nil ? nil : UnsafePointer(acts.additiveMask.pointer)
         for l in 0..<config.numHiddenLayers {
             let w = weights.layers[l], a = acts.layer(l)
+            let last = l == config.numHiddenLayers - 1
+            let R = last && !acts.keepsAllLayers ? min(outputRows ?? T, T) : T  // query rows per sequence
             linearForward(out: a.qkv.pointer, inp: x, weight: w.qkvWeight, bias: w.qkvBias,
                           rows: BT, inDim: C, outDim: 3 * C)
-            attentionForward(out: a.context.pointer, probs: a.probs.pointer, qkv: a.qkv.pointer,
-                             additiveMask: attentionMask == nil ? nil : acts.additiveMask.pointer,
-                             batch: B, seqLen: T, channels: C, heads: NH)
-            linearForward(out: a.attnResidual.pointer, inp: a.context.pointer, weight: w.attnOutWeight,
-                          bias: w.attnOutBias, rows: BT, inDim: C, outDim: C)
-            addForward(out: a.attnResidual.pointer, a: a.attnResidual.pointer, b: x, count: BT * C)
-            layerNormForward(out: a.attnOut.pointer, mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer,
-                             inp: a.attnResidual.pointer, weight: w.ln1Weight, bias: w.ln1Bias,
-                             rows: BT, channels: C, eps: config.layerNormEps)
-            linearForward(out: a.ffnPre.pointer, inp: a.attnOut.pointer, weight: w.ffnInWeight, bias: w.ffnInBias,
-                          rows: BT, inDim: C, outDim: F)
-            geluForward(out: a.ffnAct.pointer, inp: a.ffnPre.pointer, count: BT * F)
-            linearForward(out: a.ffnResidual.pointer, inp: a.ffnAct.pointer, weight: w.ffnOutWeight,
-                          bias: w.ffnOutBias, rows: BT, inDim: F, outDim: C)
-            addForward(out: a.ffnResidual.pointer, a: a.ffnResidual.pointer, b: a.attnOut.pointer, count: BT * C)
-            layerNormForward(out: a.out.pointer, mean: a.ln2Mean.pointer, rstd: a.ln2Rstd.pointer,
-                             inp: a.ffnResidual.pointer, weight: w.ln2Weight, bias: w.ln2Bias,
-                             rows: BT, channels: C, eps: config.layerNormEps)
+            attentionForward(out: a.context.pointer, probs: a.probs.pointer, qkv: a.qkv.pointer, additiveMask: mask,
+                             batch: B, seqLen: T, channels: C, heads: NH, queryRows: R)
+            if R == T {
+                layerTail(w, a, input: x, firstRow: 0, rows: BT)
+            } else {
+                for b in 0..<B { layerTail(w, a, input: x, firstRow: b * T, rows: R) }
+            }
             x = UnsafePointer(a.out.pointer)
         }
         return acts.lastHiddenState
+    }
+
+    /// A layer after attention, on `rows` consecutive rows from `firstRow` (of B·T):
+    /// a = LN(x + ctx·Woᵀ); y = LN(a + gelu(a·W1ᵀ)·W2ᵀ).
+    private func layerTail(_ w: BertLayerWeights, _ a: BertLayerActivations, input x: UnsafePointer<Float>,
+                           firstRow: Int, rows: Int) {
+        let C = config.hiddenSize, F = config.intermediateSize, eps = config.layerNormEps
+        let o = firstRow * C, of = firstRow * F, n = rows * C  // element offsets into (·, C) and (·, F) buffers
+        linearForward(out: a.attnResidual.pointer + o, inp: a.context.pointer + o, weight: w.attnOutWeight,
+                      bias: w.attnOutBias, rows: rows, inDim: C, outDim: C)
+        addForward(out: a.attnResidual.pointer + o, a: a.attnResidual.pointer + o, b: x + o, count: n)
+        layerNormForward(out: a.attnOut.pointer + o, mean: a.ln1Mean.pointer + firstRow, rstd: a.ln1Rstd.pointer + firstRow,
+                         inp: a.attnResidual.pointer + o, weight: w.ln1Weight, bias: w.ln1Bias,
+                         rows: rows, channels: C, eps: eps)
+        linearForward(out: a.ffnPre.pointer + of, inp: a.attnOut.pointer + o, weight: w.ffnInWeight, bias: w.ffnInBias,
+                      rows: rows, inDim: C, outDim: F)
+        geluForward(out: a.ffnAct.pointer + of, inp: a.ffnPre.pointer + of, count: rows * F)
+        linearForward(out: a.ffnResidual.pointer + o, inp: a.ffnAct.pointer + of, weight: w.ffnOutWeight,
+                      bias: w.ffnOutBias, rows: rows, inDim: F, outDim: C)
+        addForward(out: a.ffnResidual.pointer + o, a: a.ffnResidual.pointer + o, b: a.attnOut.pointer + o, count: n)
+        layerNormForward(out: a.out.pointer + o, mean: a.ln2Mean.pointer + firstRow, rstd: a.ln2Rstd.pointer + firstRow,
+                         inp: a.ffnResidual.pointer + o, weight: w.ln2Weight, bias: w.ln2Bias,
+                         rows: rows, channels: C, eps: eps)
     }
 
     /// Convenience: ids → last hidden state (B, T, C) as an array, with fresh activations.

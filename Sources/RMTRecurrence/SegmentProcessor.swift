@@ -8,6 +8,9 @@
 //
 // This is the official RMT encoder recipe (memory injected at the word-embedding stage,
 // position/type embeddings and LayerNorm on top). Buffers are allocated once.
+// Only h[:, 0...M, :] is ever read, so inference computes the last layer for those M + 1 rows
+// alone (keys and values still cover every position): the same numbers, ~1/L less work.
+import Foundation
 import RMTKernels
 import RMTModel
 
@@ -22,6 +25,11 @@ public final class SegmentProcessor: @unchecked Sendable {
     public let cls: Int32, sep: Int32, pad: Int32
     /// The activations of the last step (for `classify`).
     public private(set) var lastActivations: BertActivations
+
+    /// Compute the last layer only at [CLS] and the memory positions (the rows a step reads)
+    /// when the activations are not kept for a backward pass. Default on;
+    /// RMT_FULL_LAST_LAYER=1 turns it off (for A/B timing against a full forward).
+    public var prunesLastLayer = ProcessInfo.processInfo.environment["RMT_FULL_LAST_LAYER"] != "1"
 
     public init(model: RecurrentMemoryModel, batchCapacity: Int = 1, keepAllLayers: Bool = false) {
         self.model = model
@@ -79,7 +87,8 @@ public final class SegmentProcessor: @unchecked Sendable {
             (activations.wordEmbeddings.pointer + (b * T + 1) * C).update(from: memory + b * M * C, count: M * C)
         }
         let padded = mask.contains(0)
-        let hidden = try model.encoder.forward(activations, attentionMask: padded ? mask : nil)
+        let hidden = try model.encoder.forward(activations, attentionMask: padded ? mask : nil,
+                                               outputRows: prunesLastLayer ? M + 1 : nil)
         for b in 0..<batch {
             (memory + b * M * C).update(from: hidden + (b * T + 1) * C, count: M * C)
         }

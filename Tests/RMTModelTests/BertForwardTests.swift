@@ -60,6 +60,35 @@ import RMTTokenizer
     #expect(outputs[0] == outputs[1])
 }
 
+@Test(arguments: [1, 4, 9])
+func prunedLastLayerGivesTheSameLeadingRows(outputRows R: Int) throws {
+    // The RMT reads only [CLS] and the memory rows: the pruned last layer must give exactly those
+    // rows of a full forward, for a padded batch (keys of padding still masked).
+    let config = BertConfig(vocabSize: 50, hiddenSize: 32, numHiddenLayers: 3, numAttentionHeads: 4, intermediateSize: 48)
+    let encoder = BertEncoder(config: config, seed: 11)
+    let (B, T, C) = (3, 17, 32)
+    var rng = SplitMix64(seed: 5)
+    let ids = (0..<(B * T)).map { _ in Int32(rng.next() % 50) }
+    var mask = [Int32](repeating: 1, count: B * T)
+    for t in 12..<T { mask[T + t] = 0 }  // the second sequence is padded
+    var outputs: [[Float]] = []
+    for rows in [nil, R] {
+        let acts = BertActivations(config: config, batchCapacity: B, seqCapacity: T, keepAllLayers: false)
+        try encoder.gatherWordEmbeddings(acts, ids: ids, batch: B, seqLen: T)
+        let out = try encoder.forward(acts, attentionMask: mask, outputRows: rows)
+        outputs.append((0..<B).flatMap { b in Array(UnsafeBufferPointer(start: out + b * T * C, count: R * C)) })
+    }
+    #expect(maxAbsDiff(outputs[0], outputs[1]) <= 1e-6)
+    // Activations kept for a backward pass ignore the pruning: every row is computed.
+    let kept = BertActivations(config: config, batchCapacity: B, seqCapacity: T, keepAllLayers: true)
+    try encoder.gatherWordEmbeddings(kept, ids: ids, batch: B, seqLen: T)
+    let full = try encoder.forward(kept, attentionMask: mask, outputRows: R)
+    let reference = BertActivations(config: config, batchCapacity: B, seqCapacity: T, keepAllLayers: true)
+    try encoder.gatherWordEmbeddings(reference, ids: ids, batch: B, seqLen: T)
+    let expected = try encoder.forward(reference, attentionMask: mask)
+    #expect(Array(UnsafeBufferPointer(start: full, count: B * T * C)) == Array(UnsafeBufferPointer(start: expected, count: B * T * C)))
+}
+
 @Test func forwardRejectsBadInputsWithOneLineErrors() throws {
     let config = BertConfig(vocabSize: 50, hiddenSize: 8, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 16,
                             maxPositionEmbeddings: 8)

@@ -71,7 +71,7 @@ func lossSequence(_ out: URL) throws -> [String] {
     options.evalEvery = 50
     options.evalSamples = 64
     options.batchSize = 8
-    options.learningRate = 3e-3
+    options.learningRate = 1e-3
     options.warmup = 20
     options.targetAccuracy = 0.95
     options.patience = 20
