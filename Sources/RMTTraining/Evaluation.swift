@@ -45,31 +45,66 @@ public struct LengthAccuracy: Codable, Sendable, Equatable {
     }
 }
 
-/// Accuracy of `model` on `samples` documents of `segments` segments from `stream`
-/// (items 0..<samples, so every length sees the same episodes with more noise).
-public func evaluateAccuracy(model: RecurrentMemoryModel, stream: DataStream, segments: Int, samples: Int,
-                             batchSize: Int, progress: ((Int) -> Void)? = nil) throws -> LengthAccuracy {
+/// One evaluated batch: documents `first..<first + count` of a (task, length) point.
+public struct EvaluationBatch: Codable, Sendable, Equatable {
+    public let task: String
+    public let segments: Int
+    public let first: Int
+    public let count: Int
+    public let correct: Int
+    /// Document tokens per sample.
+    public let tokens: Int
+}
+
+/// Reads documents `range` of `segments` segments from `stream` in batches of `batchSize` and
+/// calls `onBatch` after each batch (so a caller can record progress and resume).
+public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, segments: Int, range: Range<Int>,
+                            batchSize: Int, onBatch: (EvaluationBatch) throws -> Void) throws {
     guard model.settings.labels == stream.labels else {
         throw ModelError("eval", "the model's labels \(model.settings.labels) differ from the task's \(stream.labels)")
     }
     let processor = SegmentProcessor(model: model, batchCapacity: batchSize)
     let L = model.settings.labels.count
-    var correct = 0, tokens = 0
-    for start in stride(from: 0, to: samples, by: batchSize) {
-        let plans = try (start..<min(start + batchSize, samples)).map { try stream.plan(index: $0, segments: segments) }
-        tokens = plans[0].documentTokenCount
+    for start in stride(from: range.lowerBound, to: range.upperBound, by: batchSize) {
+        let plans = try (start..<min(start + batchSize, range.upperBound)).map { try stream.plan(index: $0, segments: segments) }
         var streams = plans.map { $0.makeSegmentStream() }
-        var memory = processor.initialMemory(batch: plans.count)
+        var memory = processor.initialMemory(batch: plans.count)  // (B, M, C)
         for _ in 0..<segments {
             let contents = streams.indices.map { streams[$0].nextSegment()! }
             try memory.withUnsafeMutableBufferPointer { try processor.step(contents: contents, memory: $0.baseAddress!) }
         }
-        let logits = processor.classify()
-        for (b, plan) in plans.enumerated() {
-            let row = Array(logits[(b * L)..<((b + 1) * L)])
-            if argmax(row) == plan.label { correct += 1 }
+        let logits = processor.classify()  // (B, L)
+        var correct = 0
+        for (b, plan) in plans.enumerated() where argmax(Array(logits[(b * L)..<((b + 1) * L)])) == plan.label {
+            correct += 1
         }
-        progress?(min(start + batchSize, samples))
+        try onBatch(EvaluationBatch(task: stream.task.name, segments: segments, first: start, count: plans.count,
+                                    correct: correct, tokens: plans[0].documentTokenCount))
+    }
+}
+
+/// Accuracy of `model` on `samples` documents of `segments` segments from `stream`
+/// (items 0..<samples, so every length sees the same episodes with more noise).
+public func evaluateAccuracy(model: RecurrentMemoryModel, stream: DataStream, segments: Int, samples: Int,
+                             batchSize: Int, progress: ((Int) -> Void)? = nil) throws -> LengthAccuracy {
+    var correct = 0, tokens = 0, done = 0
+    try evaluateBatches(model: model, stream: stream, segments: segments, range: 0..<samples, batchSize: batchSize) { b in
+        correct += b.correct
+        tokens = b.tokens
+        done += b.count
+        progress?(done)
     }
     return LengthAccuracy(task: stream.task.name, segments: segments, tokens: tokens, samples: samples, correct: correct)
+}
+
+extension LengthAccuracy {
+    /// The Wilson score interval for the accuracy (95% by default): honest error bars for the
+    /// few samples a 2M-token point can afford.
+    public func wilsonInterval(z: Double = 1.96) -> ClosedRange<Double> {
+        guard samples > 0 else { return 0...1 }
+        let n = Double(samples), p = accuracy, z2 = z * z
+        let centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+        let half = z / (1 + z2 / n) * (p * (1 - p) / n + z2 / (4 * n * n)).squareRoot()
+        return max(0, centre - half)...min(1, centre + half)
+    }
 }

@@ -1,0 +1,47 @@
+// rmt-train eval with a ledger: per-task rows, a rerun evaluates nothing new and prints the
+// same table, raising --samples continues where the ledger stopped, --report needs no model run.
+import Foundation
+import Testing
+import RMTTestSupport
+
+@Test func evalLedgerResumesAndReports() throws {
+    let dir = try scratchFolder("eval")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let model = dir.appendingPathComponent("rooms")
+    let made = try run("rmt-tool", ["create-model", "--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path,
+                                    "--segment-length", "32", "--out", model.path])
+    #expect(made.status == 0, "\(made.stderr)")
+    let ledger = dir.appendingPathComponent("eval.jsonl").path
+    let common = ["eval", "--model", model.path, "--task", "memorize,detect", "--segments", "1,3",
+                  "--batch-size", "2", "--ledger", ledger, "--plot", dir.appendingPathComponent("a.svg").path, "--json"]
+    func rows(_ stdout: String) throws -> [[String: Any]] {
+        try stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    }
+    let first = try run("rmt-train", common + ["--samples", "4"])
+    #expect(first.status == 0, "\(first.stderr)")
+    let firstRows = try rows(first.stdout)
+    #expect(firstRows.count == 4)  // 2 tasks × 2 lengths
+    #expect(Set(firstRows.map { $0["task"] as! String }) == ["memorize", "detect"])
+    #expect(firstRows.allSatisfy { ($0["samples"] as! Int) == 4 })
+
+    let again = try run("rmt-train", common + ["--samples", "4"])
+    #expect(again.status == 0 && !again.stderr.contains("documents"), "\(again.stderr)")  // nothing re-evaluated
+    #expect(again.stdout == first.stdout)
+
+    let more = try run("rmt-train", common + ["--samples", "6"])
+    #expect(more.status == 0 && more.stderr.contains("documents 4..<6") && !more.stderr.contains("documents 0..<2"), "\(more.stderr)")
+    #expect(try rows(more.stdout).allSatisfy { ($0["samples"] as! Int) == 6 })
+
+    let report = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize,detect", "--ledger", ledger,
+                                       "--report", "--paper", "--plot", dir.appendingPathComponent("b.svg").path])
+    #expect(report.status == 0 && report.stdout.contains("95% interval"), "\(report.stderr)")
+    let svg = try String(contentsOf: dir.appendingPathComponent("b.svg"), encoding: .utf8)
+    #expect(svg.contains("paper: memorize") && svg.contains("detect"))
+
+    // Another model's weights: the ledger is refused with one line.
+    let other = dir.appendingPathComponent("other")
+    _ = try run("rmt-tool", ["create-model", "--preset", "tiny", "--seed", "9", "--vocab", fixture("tokenizer/vocab.txt").path,
+                             "--segment-length", "32", "--out", other.path])
+    let refused = try run("rmt-train", ["eval", "--model", other.path, "--task", "memorize", "--ledger", ledger])
+    #expect(refused.status == 1 && refused.stderr.contains("another evaluation") && isOneLine(refused.stderr), "\(refused.stderr)")
+}

@@ -1,0 +1,74 @@
+// The resumable evaluation record behind `rmt-train eval --ledger`: an evaluation stopped
+// part-way and continued counts every document exactly once and gives the same accuracy as
+// one uninterrupted run; torn lines and foreign ledgers are handled.
+import Foundation
+import Testing
+import RMTTestSupport
+import RMTData
+import RMTModel
+import RMTRecurrence
+import RMTTokenizer
+import RMTTraining
+
+private func smallSetup() throws -> (RecurrentMemoryModel, DataStream) {
+    let vocabulary = try Vocabulary(contentsOf: fixture("tokenizer/vocab.txt"))
+    let tokenizer = BertTokenizer(vocabulary: vocabulary, lowercase: true)
+    let task = try TaskCatalog.task(named: "detect")
+    var config = BertConfig.preset(.tiny)
+    config.vocabSize = vocabulary.count
+    let settings = RMTSettings(memoryTokens: 4, segmentLength: 24, labels: task.labels)
+    let model = try RecurrentMemoryModel(config: config, settings: settings, tokenizer: tokenizer, seed: 3)
+    let noise = NoiseCorpus.builtin(tokenizer: tokenizer, seed: 2, sentenceCount: 500)
+    let stream = try DataStream(task: task, noise: noise, tokenizer: tokenizer, seed: 9, segmentLength: 24)
+    return (model, stream)
+}
+
+@Test func interruptedEvaluationResumesToTheSameAccuracy() throws {
+    let (model, stream) = try smallSetup()
+    let whole = try evaluateAccuracy(model: model, stream: stream, segments: 3, samples: 10, batchSize: 3)
+    #expect(whole.samples == 10)
+
+    let dir = tempDir("ledger")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let url = dir.appendingPathComponent("eval.jsonl")
+    let identity = EvaluationLedger.Identity(modelFNV: "0123456789abcdef", seed: 1, noise: ["valid"])
+    do {  // first run: stopped after documents 0..<6
+        let ledger = try EvaluationLedger(url: url, identity: identity)
+        try evaluateBatches(model: model, stream: stream, segments: 3, range: 0..<6, batchSize: 3) { try ledger.record($0) }
+    }
+    // A kill mid-write leaves a torn line: it is dropped, and the file stays appendable.
+    let handle = try FileHandle(forWritingTo: url)
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data("{\"task\":\"detect\",\"segm".utf8))
+    try handle.close()
+
+    let ledger = try EvaluationLedger(url: url, identity: identity)
+    #expect(ledger.done(task: "detect", segments: 3) == 6)
+    #expect(ledger.done(task: "detect", segments: 5) == 0)
+    try evaluateBatches(model: model, stream: stream, segments: 3, range: 6..<10, batchSize: 3) { try ledger.record($0) }
+    let resumed = try #require(ledger.accuracy(task: "detect", segments: 3))
+    #expect(resumed == whole)
+    #expect(try #require(ledger.accuracy(task: "detect", segments: 3, limit: 6)).samples == 6)
+
+    // Reopened once more: the file holds the header and 4 batches, every line valid JSON.
+    let reopened = try EvaluationLedger(url: url, identity: identity)
+    #expect(reopened.batches.count == 4)
+    #expect(reopened.accuracy(task: "detect", segments: 3) == whole)
+
+    // Another model's ledger is refused, and so is a file that is not a ledger.
+    var other = identity
+    other.modelFNV = "fedcba9876543210"
+    #expect(throws: ModelError.self) { _ = try EvaluationLedger(url: url, identity: other) }
+    let notLedger = dir.appendingPathComponent("metrics.jsonl")
+    try Data("{\"step\":1}\n".utf8).write(to: notLedger)
+    #expect(throws: ModelError.self) { _ = try EvaluationLedger(url: notLedger, identity: identity) }
+}
+
+@Test func wilsonIntervalsAreHonestForFewSamples() {
+    let perfect = LengthAccuracy(task: "memorize", segments: 4096, tokens: 2_000_000, samples: 50, correct: 50)
+    let ci = perfect.wilsonInterval()
+    #expect(ci.upperBound == 1)
+    #expect(abs(ci.lowerBound - 0.9287) < 1e-3)  // 50/50 only shows ≥ 92.9% at 95% confidence
+    let half = LengthAccuracy(task: "detect", segments: 1, tokens: 499, samples: 200, correct: 100).wilsonInterval()
+    #expect(abs(half.lowerBound - 0.4314) < 1e-3 && abs(half.upperBound - 0.5686) < 1e-3)
+}
