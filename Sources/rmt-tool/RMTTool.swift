@@ -8,6 +8,6 @@ struct RMTTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rmt-tool",
         abstract: "Utilities for the Recurrent Memory Transformer: tokenize, encode, inspect, benchmark, make haystacks and models, plot runs.",
-        subcommands: [Tokenize.self, Encode.self, Inspect.self, Bench.self, BenchTokenizer.self, Haystack.self, CreateModel.self, PlotMetrics.self, KernelProfile.self]
+        subcommands: [Tokenize.self, Encode.self, Inspect.self, Bench.self, BenchTokenizer.self, Haystack.self, CreateModel.self, Export.self, PlotMetrics.self, KernelProfile.self]
     )
 }

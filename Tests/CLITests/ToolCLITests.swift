@@ -43,3 +43,25 @@ import RMTTestSupport
     let r3 = try run("rmt-train", ["--model", rooms.path, "--noise", short.path, "--out", dir.appendingPathComponent("o").path])
     #expect(r3.status == 1 && r3.stderr.contains("short.txt") && isOneLine(r3.stderr), "\(r3.stderr)")
 }
+
+@Test func exportWritesAFloat16FolderThatAnswersTheSame() throws {
+    let dir = try scratchFolder("export")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("half")
+    let r = try run("rmt-tool", ["export", fixture("tiny-rmt").path, "--out", out.path, "--float16", "--metadata", "run=test"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let inspected = try run("rmt-tool", ["inspect", out.path])
+    #expect(inspected.stdout.contains("F16") && inspected.stdout.contains("run=test"), "\(inspected.stdout)")
+    let text = dir.appendingPathComponent("doc.txt")
+    try Data(String(repeating: "Mary went to the garden. The weather was mild. ", count: 40).utf8).write(to: text)
+    func answer(_ model: String) throws -> [String: Any] {
+        let a = try run("rmt-ask", [text.path, "-q", "Where is Mary?", "--model", model, "--json"])
+        #expect(a.status == 0, "\(a.stderr)")
+        return try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as! [String: Any]
+    }
+    let full = try answer(fixture("tiny-rmt").path), half = try answer(out.path)
+    #expect(full["answer"] as? String == half["answer"] as? String)
+    #expect(abs((full["probability"] as! Double) - (half["probability"] as! Double)) < 0.01)
+    let bad = try run("rmt-tool", ["export", fixture("tiny-rmt").path, "--out", out.path, "--metadata", "novalue"])
+    #expect(bad.status != 0 && bad.stderr.contains("KEY=VALUE"))
+}
