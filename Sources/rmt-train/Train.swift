@@ -100,6 +100,7 @@ struct Train: ParsableCommand {
                 ? try Trainer(resuming: outURL, train: TaskBatchSource(stream: trainStream), valid: TaskValidationSource(stream: validStream))
                 : try Trainer(model: rmt, options: options(), out: outURL, train: TaskBatchSource(stream: trainStream),
                               valid: TaskValidationSource(stream: validStream))
+            try recordCommand(in: outURL, startingAt: trainer.state.step)
             let stop = StopFlag()
             stop.install()
             trainer.shouldStop = { stop.isRaised }
@@ -124,6 +125,21 @@ struct Train: ParsableCommand {
                 throw ExitCode(130)
             }
         }
+    }
+
+    /// Appends this invocation (UTC time, starting step, the exact argv) to OUT/commands.txt,
+    /// so a run's folder says how it was made and resumed.
+    func recordCommand(in out: URL, startingAt step: Int) throws {
+        let url = out.appendingPathComponent("commands.txt")
+        let quoted = CommandLine.arguments.map { a in
+            a.allSatisfy({ $0.isLetter || $0.isNumber || "-_./,=:+@%".contains($0) }) ? a : "'" + a.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+        let line = "\(ISO8601DateFormatter().string(from: Date()))  step \(step)  \(quoted.joined(separator: " "))\n"
+        if !FileManager.default.fileExists(atPath: url.path) { try Data().write(to: url) }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(line.utf8))
     }
 
     func makeModel(labels: [String]) throws -> RecurrentMemoryModel {

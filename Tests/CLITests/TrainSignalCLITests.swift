@@ -39,4 +39,10 @@ import RMTTestSupport
     #expect(resumed.status == 0, "\(resumed.stderr)")
     #expect(resumed.stderr.contains("resumed at step \(step)"))
     #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("model/config.json").path))
+    // commands.txt records both invocations, the second with the step it resumed at.
+    let commands = try String(contentsOf: out.appendingPathComponent("commands.txt"), encoding: .utf8)
+        .split(separator: "\n")
+    #expect(commands.count == 2)
+    #expect(commands.first?.contains("step 0") == true && commands.first?.contains("--eval-every 60") == true)
+    #expect(commands.last?.contains("step \(step)") == true && commands.last?.contains("--resume") == true)
 }
