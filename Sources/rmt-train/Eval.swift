@@ -113,8 +113,9 @@ struct Eval: ParsableCommand {
             print("task        segments      tokens  samples  accuracy   95% interval")
             for r in results {
                 let ci = r.wilsonInterval()
-                print(String(format: "%-10@  %8d  %10d  %7d  %8.4f   %.3f–%.3f", r.task as NSString, r.segments, r.tokens,
-                             r.samples, r.accuracy, ci.lowerBound, ci.upperBound))
+                let name = r.task.count >= 10 ? r.task : r.task + String(repeating: " ", count: 10 - r.task.count)
+                print(name + String(format: "  %8d  %10d  %7d  %8.4f   %.3f–%.3f", r.segments, r.tokens,
+                                    r.samples, r.accuracy, ci.lowerBound, ci.upperBound))
             }
         }
         var series: [SVGPlot.Series] = []

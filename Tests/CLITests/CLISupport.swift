@@ -19,12 +19,15 @@ func productsFolder() -> URL {
     fatalError("built executables not found near \(CommandLine.arguments[0])")
 }
 
-func run(_ tool: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> CommandResult {
+func run(_ tool: String, _ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:],
+         removing removed: [String] = [], directory: URL? = nil) throws -> CommandResult {
     let process = Process()
     process.executableURL = productsFolder().appendingPathComponent(tool)
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
     var env = ProcessInfo.processInfo.environment
     for (k, v) in environment { env[k] = v }
+    for k in removed { env[k] = nil }
     process.environment = env
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out

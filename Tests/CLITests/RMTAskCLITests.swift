@@ -76,3 +76,23 @@ let tinyModel = fixture("tiny-rmt").path
     #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     #expect(r.stdout.contains("same as one call: true"))
 }
+
+@Test func askUsesTheShippedModelFromAnyDirectory() throws {
+    // Models/default is trained (memorize + detect, Docs/results.md): with no --model, from a
+    // folder outside the package, rmt-ask must use it — no "untrained" warning — and answer a
+    // 20,000-token haystack (built-in prose, never seen in training) correctly.
+    let dir = try scratchFolder("default-model")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let vocab = repositoryRoot().appendingPathComponent("Models/default/vocab.txt").path
+    let hay = dir.appendingPathComponent("hay.txt").path
+    for (task, seed) in [("memorize", "3"), ("detect", "4")] {
+        let made = try run("rmt-tool", ["haystack", "--task", task, "--tokens", "20000", "--seed", seed, "--vocab", vocab, "--out", hay])
+        #expect(made.status == 0, "\(made.stderr)")
+        let meta = try JSONSerialization.jsonObject(with: Data(made.stdout.utf8)) as! [String: Any]
+        let asked = try run("rmt-ask", [hay, "-q", meta["question"] as! String, "--json"], removing: ["RMT_MODEL"], directory: dir)
+        #expect(asked.status == 0 && !asked.stderr.contains("untrained"), "\(asked.stderr)")
+        let answer = try JSONSerialization.jsonObject(with: Data(asked.stdout.utf8)) as! [String: Any]
+        #expect(answer["answer"] as? String == meta["answer"] as? String, "\(task): \(asked.stdout) vs \(made.stdout)")
+        #expect((answer["probability"] as? Double ?? 0) > 0.9)
+    }
+}
