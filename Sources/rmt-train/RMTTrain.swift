@@ -24,16 +24,20 @@ func reportingErrors(_ body: () throws -> Void) throws {
 
 func note(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
-/// Task and noise flags shared by training and evaluation.
+/// Task and noise flags shared by training and evaluation. `--task` and `--seed` are optional
+/// underneath so that `rmt-train --resume` can tell a flag given from a default.
 struct DataOptions: ParsableArguments {
-    @Option(help: "Task, or a comma list for multi-task: memorize, detect, reasoning, babi-qa1, babi-qa2, babi-qa3, custom:FILE.jsonl.")
-    var task: String = "memorize"
+    @Option(name: .customLong("task"),
+            help: "Task, or a comma list for multi-task: memorize, detect, reasoning, babi-qa1, babi-qa2, babi-qa3, custom:FILE.jsonl. (default: memorize)")
+    var taskFlag: String?
+    var task: String { taskFlag ?? "memorize" }
 
     @Option(parsing: .upToNextOption, help: "Prose files or folders for haystack noise (default: the built-in generator).")
     var noise: [String] = []
 
-    @Option(help: "Random seed for data (and initialisation).")
-    var seed: UInt64 = 1
+    @Option(name: .customLong("seed"), help: "Random seed for data (and initialisation). (default: 1)")
+    var seedFlag: UInt64?
+    var seed: UInt64 { seedFlag ?? 1 }
 
     func makeTask() throws -> any MemoryTask { try TaskCatalog.task(list: task) }
 

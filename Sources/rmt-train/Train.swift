@@ -74,8 +74,9 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let task = try data.makeTask()
             let outURL = URL(fileURLWithPath: out)
+            let runData = try resolveRunData(outURL)
+            let task = try TaskCatalog.task(list: runData.task)
             let rmt: RecurrentMemoryModel
             if resume {
                 let checkpoint = outURL.appendingPathComponent("checkpoint")
@@ -89,17 +90,19 @@ struct Train: ParsableCommand {
             guard rmt.settings.labels == task.labels else {
                 throw ModelError(model ?? out, "model labels \(rmt.settings.labels) differ from the task's \(task.labels)")
             }
-            let trainNoise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed)
-            let validNoise = evalNoise.isEmpty ? trainNoise : try data.makeNoise(evalNoise, tokenizer: rmt.tokenizer, seed: data.seed)
+            let trainNoise = try data.makeNoise(runData.noise, tokenizer: rmt.tokenizer, seed: runData.seed)
+            let validNoise = runData.evalNoise.isEmpty ? trainNoise
+                : try data.makeNoise(runData.evalNoise, tokenizer: rmt.tokenizer, seed: runData.seed)
             let S = rmt.settings.segmentLength
             let trainStream = try DataStream(task: task, noise: trainNoise, tokenizer: rmt.tokenizer,
-                                             seed: DataStream.seed(data.seed, for: .train), segmentLength: S)
+                                             seed: DataStream.seed(runData.seed, for: .train), segmentLength: S)
             let validStream = try DataStream(task: task, noise: validNoise, tokenizer: rmt.tokenizer,
-                                             seed: DataStream.seed(data.seed, for: .validation), segmentLength: S)
+                                             seed: DataStream.seed(runData.seed, for: .validation), segmentLength: S)
             let trainer = resume
                 ? try Trainer(resuming: outURL, train: TaskBatchSource(stream: trainStream), valid: TaskValidationSource(stream: validStream))
                 : try Trainer(model: rmt, options: options(), out: outURL, train: TaskBatchSource(stream: trainStream),
                               valid: TaskValidationSource(stream: validStream))
+            if !resume { try runData.save(in: outURL) }
             try recordCommand(in: outURL, startingAt: trainer.state.step)
             let stop = StopFlag()
             stop.install()
@@ -121,10 +124,35 @@ struct Train: ParsableCommand {
             case .finished:
                 note("rmt-train: done; best model in \(outURL.appendingPathComponent("model").path)")
             case .interrupted:
-                note("rmt-train: interrupted at step \(trainer.state.step); continue with: rmt-train --resume --out \(out) --task \(data.task)")
+                note("rmt-train: interrupted at step \(trainer.state.step); continue with: rmt-train --resume --out \(out)")
                 throw ExitCode(130)
             }
         }
+    }
+
+    /// The run's data: the flags for a new run; for --resume, what OUT/data.json recorded (a
+    /// conflicting --task, --seed or noise flag is refused rather than silently changing the
+    /// data mid-run). Runs from before data.json take their seed from checkpoint/options.json.
+    func resolveRunData(_ out: URL) throws -> RunData {
+        let absolute = { (paths: [String]) in paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
+        let given = RunData(task: data.task, noise: absolute(data.noise), evalNoise: absolute(evalNoise), seed: data.seed)
+        guard resume else { return given }
+        guard let recorded = try? JSONDecoder().decode(RunData.self, from: Data(contentsOf: out.appendingPathComponent("data.json"))) else {
+            var legacy = given
+            let options = out.appendingPathComponent("checkpoint/options.json")
+            if data.seedFlag == nil, let saved = try? JSONDecoder().decode(TrainingOptions.self, from: Data(contentsOf: options)) {
+                legacy.seed = saved.seed
+            }
+            return legacy
+        }
+        func conflict(_ flag: String, _ recordedValue: String) -> ModelError {
+            ModelError(out.path, "this run was started with \(flag) \(recordedValue); resume without \(flag) (or with the same value)")
+        }
+        if let t = data.taskFlag, t != recorded.task { throw conflict("--task", recorded.task) }
+        if let s = data.seedFlag, s != recorded.seed { throw conflict("--seed", String(recorded.seed)) }
+        if !data.noise.isEmpty && given.noise != recorded.noise { throw conflict("--noise", recorded.noise.joined(separator: " ")) }
+        if !evalNoise.isEmpty && given.evalNoise != recorded.evalNoise { throw conflict("--eval-noise", recorded.evalNoise.joined(separator: " ")) }
+        return recorded
     }
 
     /// Appends this invocation (UTC time, starting step, the exact argv) to OUT/commands.txt,
@@ -158,3 +186,18 @@ struct Train: ParsableCommand {
 
 extension BertConfig.Preset: ExpressibleByArgument {}
 
+/// What a training run reads, recorded in OUT/data.json when it starts and reused by --resume.
+struct RunData: Codable, Equatable {
+    var task: String
+    /// Absolute paths; empty = the built-in prose generator.
+    var noise: [String]
+    var evalNoise: [String]
+    var seed: UInt64
+    enum CodingKeys: String, CodingKey { case task, noise, evalNoise = "eval_noise", seed }
+
+    func save(in out: URL) throws {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try enc.encode(self).write(to: out.appendingPathComponent("data.json"), options: .atomic)
+    }
+}

@@ -35,14 +35,18 @@ import RMTTestSupport
     let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: state)) as? [String: Any]
     let step = saved?["step"] as? Int ?? 0
     #expect(step >= 3 && step < 120)
-    let resumed = try run("rmt-train", ["--resume", "--out", out.path, "--task", "memorize"])
+    // --resume reads the task, noise and seed from OUT/data.json; a conflicting flag is refused.
+    let conflicting = try run("rmt-train", ["--resume", "--out", out.path, "--task", "detect"])
+    #expect(conflicting.status == 1 && conflicting.stderr.contains("started with --task memorize") && isOneLine(conflicting.stderr),
+            "\(conflicting.stderr)")
+    let resumed = try run("rmt-train", ["--resume", "--out", out.path])
     #expect(resumed.status == 0, "\(resumed.stderr)")
     #expect(resumed.stderr.contains("resumed at step \(step)"))
     #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("model/config.json").path))
     // commands.txt records both invocations, the second with the step it resumed at.
     let commands = try String(contentsOf: out.appendingPathComponent("commands.txt"), encoding: .utf8)
         .split(separator: "\n")
-    #expect(commands.count == 2)
+    #expect(commands.count == 2)  // the refused attempt never started
     #expect(commands.first?.contains("step 0") == true && commands.first?.contains("--eval-every 60") == true)
     #expect(commands.last?.contains("step \(step)") == true && commands.last?.contains("--resume") == true)
 }
