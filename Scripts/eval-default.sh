@@ -9,7 +9,8 @@
 #   3. 512 segments × 200 documents
 # Noise: the held-out novel (../shared/corpus/valid, never used in training), or NOISE=PATH.
 # At ~35k tokens/s on 2 cores the whole protocol is ~420M tokens (about 3.5 hours) per two tasks.
-# Then: Scripts/eval-default.sh --report  (table + Docs/plots/default-accuracy.svg)
+# Then: Scripts/eval-default.sh --report        (table + Docs/plots/default-accuracy.svg)
+#       Scripts/eval-default.sh --update-docs   (… and the table into Docs/results.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
@@ -28,9 +29,43 @@ eval_point() {  # eval_point SEGMENTS SAMPLES
         --segments "$1" --samples "$2" --batch-size "$BATCH" --ledger "$LEDGER" --plot "$PLOT" --paper
 }
 
-if [ "${1:-}" = "--report" ]; then
-    exec "$BIN/rmt-train" eval --model "$MODEL" --task "$TASKS" --noise "$NOISE" --seed 1 \
-        --ledger "$LEDGER" --report --paper --plot "$PLOT"
+report() {
+    "$BIN/rmt-train" eval --model "$MODEL" --task "$TASKS" --noise "$NOISE" --seed 1 \
+        --ledger "$LEDGER" --report --paper --plot "$PLOT" "$@"
+}
+if [ "${1:-}" = "--report" ]; then report; exit; fi
+if [ "${1:-}" = "--update-docs" ]; then
+    report --json | python3 -c '
+import json, re, sys
+rows = [json.loads(l) for l in sys.stdin if l.strip()]
+tasks = list(dict.fromkeys(r["task"] for r in rows))
+paper = {"memorize": {2048: "≈90%", 4096: "≈90.5%"}, "detect": {2048: "≈97%", 4096: "≈96%"},
+         "reasoning": {2048: "≈83.5%", 4096: "≈82%"}}
+by = {(r["task"], r["segments"]): r for r in rows}
+lengths = sorted({r["segments"] for r in rows})
+head = "| segments | tokens per document | " + " | ".join(
+    f"{t} (documents, 95% interval) | paper {t}" for t in tasks) + " |"
+lines = [head, "|" + "---:|" * (2 + 2 * len(tasks))]
+for n in lengths:
+    tokens = next(by[(t, n)]["tokens"] for t in tasks if (t, n) in by)
+    cells = [str(n), f"{tokens:,}"]
+    for t in tasks:
+        r = by.get((t, n))
+        if r is None:
+            cells.append("—")
+        else:
+            acc, n_docs, lo, hi = 100 * r["accuracy"], r["samples"], 100 * r["ci95_low"], 100 * r["ci95_high"]
+            cells.append(f"**{acc:.1f}%** ({n_docs}, {lo:.1f}–{hi:.1f}%)")
+        cells.append(paper.get(t, {}).get(n, ""))
+    lines.append("| " + " | ".join(cells) + " |")
+table = "\n".join(lines) + "\n\n![accuracy against length](plots/default-accuracy.svg)\n"
+doc = open("Docs/results.md").read()
+doc = re.sub(r"<!-- eval:begin -->.*<!-- eval:end -->",
+             lambda m: "<!-- eval:begin -->\n" + table + "<!-- eval:end -->", doc, flags=re.S)
+open("Docs/results.md", "w").write(doc)
+print(table)
+'
+    exit
 fi
 eval_point 1,2,4,7,16,64 200
 for n in 8 16 32 50; do eval_point 2048,4096 "$n"; done
