@@ -31,10 +31,13 @@ public struct SegmentBatch: Sendable {
     public var contents: [[[Int32]]]
     /// (B) answer label indices.
     public var labels: [Int32]
+    /// (B) the task of each document (for per-task validation accuracy), or nil.
+    public var tasks: [String]?
 
-    public init(contents: [[[Int32]]], labels: [Int32]) {
+    public init(contents: [[[Int32]]], labels: [Int32], tasks: [String]? = nil) {
         self.contents = contents
         self.labels = labels
+        self.tasks = tasks
     }
 
     public var segmentCount: Int { contents.count }

@@ -1,6 +1,7 @@
 // Metrics: metrics.jsonl, one JSON object per line — a step record
 // {"step", "stage", "segments", "loss", "lr", "grad_norm", "tokens_per_second", "batch_accuracy"}
-// or an evaluation record {"step", "stage", "segments", "eval_accuracy", "eval_loss", "best_accuracy"};
+// or an evaluation record {"step", "stage", "segments", "eval_accuracy", "eval_loss", "best_accuracy",
+// "eval_accuracy_by_task" (multi-task runs only: {"memorize": 1.0, …})};
 // `stage` counts curriculum stages from 1 (the stage of --start-segments).
 // On resume, records past the checkpoint's step are dropped so the file matches the run.
 import Foundation
@@ -19,8 +20,11 @@ struct StepRecord: Encodable {
 struct EvalRecord: Encodable {
     let step: Int, stage: Int, segments: Int
     let evalAccuracy: Float, evalLoss: Float, bestAccuracy: Float
+    /// Multi-task runs: accuracy per task on the same validation documents; nil otherwise.
+    let evalAccuracyByTask: [String: Float]?
     enum CodingKeys: String, CodingKey {
         case step, stage, segments, evalAccuracy = "eval_accuracy", evalLoss = "eval_loss", bestAccuracy = "best_accuracy"
+        case evalAccuracyByTask = "eval_accuracy_by_task"
     }
 }
 

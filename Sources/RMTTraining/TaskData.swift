@@ -31,7 +31,7 @@ public final class TaskValidationSource: ValidationSource {
         try stride(from: 0, to: count, by: batchSize).map { start in
             let samples = try (start..<min(start + batchSize, count)).map { try stream.sample(index: $0, segments: segments) }
             return SegmentBatch(contents: (0..<segments).map { k in samples.map { $0.segments[k] } },
-                                labels: samples.map { Int32($0.label) })
+                                labels: samples.map { Int32($0.label) }, tasks: samples.map(\.task))
         }
     }
 }

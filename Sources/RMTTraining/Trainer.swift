@@ -162,12 +162,20 @@ public final class Trainer: @unchecked Sendable {
 
     /// Validation accuracy and mean loss on `segments`-segment documents.
     public func evaluate(segments: Int) throws -> (accuracy: Float, loss: Float) {
+        let r = try evaluateByTask(segments: segments)
+        return (r.accuracy, r.loss)
+    }
+
+    /// Validation accuracy, mean loss, and accuracy per task when the validation documents
+    /// say their task (empty otherwise).
+    public func evaluateByTask(segments: Int) throws -> (accuracy: Float, loss: Float, byTask: [String: Float]) {
         if validationCache[segments] == nil {
             validationCache[segments] = try valid.batches(segments: segments, count: options.evalSamples,
                                                           batchSize: options.batchSize)
         }
         var correct = 0, total = 0
         var lossSum: Float = 0
+        var taskCounts: [String: (correct: Int, total: Int)] = [:]
         for batch in validationCache[segments]! {
             var memory = evalProcessor.initialMemory(batch: batch.batchSize)
             for k in 0..<batch.segmentCount {
@@ -182,15 +190,21 @@ public final class Trainer: @unchecked Sendable {
                 let m = row.max() ?? 0
                 let logSum = log(row.map { exp(Double($0 - m)) }.reduce(0, +)) + Double(m)
                 lossSum += Float(logSum - Double(row[Int(batch.labels[b])]))
-                if argmax(row) == Int(batch.labels[b]) { correct += 1 }
+                let right = argmax(row) == Int(batch.labels[b])
+                if right { correct += 1 }
                 total += 1
+                if let task = batch.tasks?[b] {
+                    let c = taskCounts[task, default: (0, 0)]
+                    taskCounts[task] = (c.correct + (right ? 1 : 0), c.total + 1)
+                }
             }
         }
-        return (Float(correct) / Float(max(total, 1)), lossSum / Float(max(total, 1)))
+        let byTask = taskCounts.mapValues { Float($0.correct) / Float(max($0.total, 1)) }
+        return (Float(correct) / Float(max(total, 1)), lossSum / Float(max(total, 1)), byTask)
     }
 
     func evaluateAndAdvance() throws {
-        let (accuracy, loss) = try evaluate(segments: state.segments)
+        let (accuracy, loss, byTask) = try evaluateByTask(segments: state.segments)
         if accuracy > state.bestAccuracy {
             state.bestAccuracy = accuracy
             state.evalsWithoutImprovement = 0
@@ -200,9 +214,13 @@ public final class Trainer: @unchecked Sendable {
             state.evalsWithoutImprovement += 1
         }
         try metrics.append(EvalRecord(step: state.step, stage: stage, segments: state.segments, evalAccuracy: accuracy,
-                                      evalLoss: loss, bestAccuracy: state.bestAccuracy))
+                                      evalLoss: loss, bestAccuracy: state.bestAccuracy,
+                                      evalAccuracyByTask: byTask.count > 1 ? byTask : nil))
+        let perTask = byTask.count > 1
+            ? "  [" + byTask.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", ") + "]"
+            : ""
         onProgress?(String(format: "eval step %d  segments %d  accuracy %.3f  (best %.3f)  loss %.4f",
-                           state.step, state.segments, accuracy, state.bestAccuracy, loss))
+                           state.step, state.segments, accuracy, state.bestAccuracy, loss) + perTask)
         let reached = accuracy >= options.targetAccuracy
         let stalled = state.evalsWithoutImprovement >= options.patience
         let spent = state.stepInStage >= options.maxStepsPerStage

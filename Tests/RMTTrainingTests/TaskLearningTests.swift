@@ -44,3 +44,42 @@ import RMTTraining
     print("memorize 1→2 segments: validation accuracy \(accuracy) at 2 segments after \(trainer.state.step) steps, \(Int(Date().timeIntervalSince(started))) s")
     #expect(accuracy >= 0.9)
 }
+
+@Test func multiTaskEvaluationsReportAccuracyPerTask() throws {
+    let vocabulary = try Vocabulary(contentsOf: fixture("tokenizer/vocab.txt"))
+    let tokenizer = BertTokenizer(vocabulary: vocabulary, lowercase: true)
+    let task = try TaskCatalog.task(list: "memorize,detect")
+    var config = BertConfig.preset(.tiny)
+    config.vocabSize = vocabulary.count
+    let model = try RecurrentMemoryModel(config: config, settings: RMTSettings(memoryTokens: 4, segmentLength: 24, labels: task.labels),
+                                         tokenizer: tokenizer, seed: 1)
+    let noise = NoiseCorpus.builtin(tokenizer: tokenizer, seed: 7, sentenceCount: 500)
+    let train = try DataStream(task: task, noise: noise, tokenizer: tokenizer, seed: 1, segmentLength: 24)
+    let valid = try DataStream(task: task, noise: noise, tokenizer: tokenizer, seed: 2, segmentLength: 24)
+    var options = TrainingOptions()
+    options.maxSegments = 1
+    options.maxStepsPerStage = 4
+    options.evalEvery = 2
+    options.evalSamples = 16
+    options.batchSize = 4
+    let out = tempDir("per-task")
+    defer { try? FileManager.default.removeItem(at: out) }
+    let trainer = try Trainer(model: model, options: options, out: out, train: TaskBatchSource(stream: train),
+                              valid: TaskValidationSource(stream: valid))
+    var lines: [String] = []
+    trainer.onProgress = { if $0.hasPrefix("eval") { lines.append($0) } }
+    _ = try trainer.run()
+    let records = try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        .split(separator: "\n").compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        .filter { $0["eval_accuracy"] != nil }
+    #expect(!records.isEmpty)
+    for r in records {
+        let byTask = try #require(r["eval_accuracy_by_task"] as? [String: Double])
+        #expect(Set(byTask.keys) == ["memorize", "detect"])
+        // The overall accuracy is the per-task accuracies weighted by their document counts,
+        // so it lies between them.
+        let overall = try #require(r["eval_accuracy"] as? Double)
+        #expect(overall >= byTask.values.min()! - 1e-6 && overall <= byTask.values.max()! + 1e-6)
+    }
+    #expect(lines.allSatisfy { $0.contains("[detect ") && $0.contains("memorize ") })
+}
