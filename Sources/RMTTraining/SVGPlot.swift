@@ -7,10 +7,13 @@ public struct SVGPlot {
         public var name: String
         public var points: [(x: Double, y: Double)]
         public var dashed: Bool
-        public init(name: String, points: [(x: Double, y: Double)], dashed: Bool = false) {
+        /// A CSS colour; nil = the palette colour of the series' index.
+        public var color: String?
+        public init(name: String, points: [(x: Double, y: Double)], dashed: Bool = false, color: String? = nil) {
             self.name = name
             self.points = points
             self.dashed = dashed
+            self.color = color
         }
     }
 
@@ -31,7 +34,7 @@ public struct SVGPlot {
         self.series = series
     }
 
-    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+    public static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
 
     public func render(width: Double = 720, height: Double = 440) -> String {
         let left = 70.0, right = 170.0, top = 40.0, bottom = 60.0
@@ -67,7 +70,7 @@ public struct SVGPlot {
         s += "<text x=\"\(left + pw / 2)\" y=\"\(height - 18)\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
         s += "<text transform=\"translate(18,\(top + ph / 2)) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
         for (i, line) in series.enumerated() {
-            let color = Self.palette[i % Self.palette.count]
+            let color = series[i].color ?? Self.palette[i % Self.palette.count]
             let pts = line.points.filter { !logX || $0.x > 0 }
             let path = pts.map { "\(px($0.x)),\(py($0.y))" }.joined(separator: " ")
             s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(line.dashed ? " stroke-dasharray=\"6,4\"" : "") points=\"\(path)\"/>\n"

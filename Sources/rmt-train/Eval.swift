@@ -119,12 +119,15 @@ struct Eval: ParsableCommand {
             }
         }
         var series: [SVGPlot.Series] = []
-        for task in Array(NSOrderedSet(array: results.map(\.task))) as! [String] {
+        var tasks: [String] = []
+        for r in results where !tasks.contains(r.task) { tasks.append(r.task) }
+        for (i, task) in tasks.enumerated() {
+            let color = SVGPlot.palette[i % SVGPlot.palette.count]  // a task and the paper's line share it
             let mine = results.filter { $0.task == task }.sorted { $0.segments < $1.segments }
-            series.append(.init(name: task, points: mine.map { (Double(max($0.tokens, 1)), $0.accuracy) }))
+            series.append(.init(name: task, points: mine.map { (Double(max($0.tokens, 1)), $0.accuracy) }, color: color))
             if paper, let reference = PaperResults.accuracy[task] {
                 series.append(.init(name: "paper: \(task)", points: reference.map { (Double($0.segments * 499), $0.accuracy) },
-                                    dashed: true))
+                                    dashed: true, color: color))
             }
         }
         let svg = SVGPlot(title: "Accuracy against document length", xLabel: "document tokens (log scale)",
