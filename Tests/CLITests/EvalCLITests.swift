@@ -37,6 +37,7 @@ import RMTTestSupport
     #expect(report.status == 0 && report.stdout.contains("95% interval"), "\(report.stderr)")
     let svg = try String(contentsOf: dir.appendingPathComponent("b.svg"), encoding: .utf8)
     #expect(svg.contains("paper: memorize") && svg.contains("detect"))
+    #expect(svg.components(separatedBy: ">paper: memorize<").count == 2)  // one legend entry per series
 
     // Another model's weights: the ledger is refused with one line.
     let other = dir.appendingPathComponent("other")
