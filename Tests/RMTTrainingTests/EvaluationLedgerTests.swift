@@ -11,16 +11,9 @@ import RMTTokenizer
 import RMTTraining
 
 private func smallSetup() throws -> (RecurrentMemoryModel, DataStream) {
-    let vocabulary = try Vocabulary(contentsOf: fixture("tokenizer/vocab.txt"))
-    let tokenizer = BertTokenizer(vocabulary: vocabulary, lowercase: true)
-    let task = try TaskCatalog.task(named: "detect")
-    var config = BertConfig.preset(.tiny)
-    config.vocabSize = vocabulary.count
-    let settings = RMTSettings(memoryTokens: 4, segmentLength: 24, labels: task.labels)
-    let model = try RecurrentMemoryModel(config: config, settings: settings, tokenizer: tokenizer, seed: 3)
-    let noise = NoiseCorpus.builtin(tokenizer: tokenizer, seed: 2, sentenceCount: 500)
-    let stream = try DataStream(task: task, noise: noise, tokenizer: tokenizer, seed: 9, segmentLength: 24)
-    return (model, stream)
+    let (model, task, _) = try tinyTaskSetup("detect", memoryTokens: 4, segmentLength: 24, seed: 3, sentences: 500)
+    let noise = NoiseCorpus.builtin(tokenizer: model.tokenizer, seed: 2, sentenceCount: 500)
+    return (model, try DataStream(task: task, noise: noise, tokenizer: model.tokenizer, seed: 9, segmentLength: 24))
 }
 
 @Test func interruptedEvaluationResumesToTheSameAccuracy() throws {

@@ -12,15 +12,22 @@ import RMTRecurrence
 import RMTTokenizer
 import RMTTraining
 
-@Test func tinyModelLearnsMemorizeOneThenTwoSegments() throws {
+/// A random tiny RMT with the fixture vocabulary and the labels of `tasks`, plus built-in noise.
+func tinyTaskSetup(_ tasks: String, memoryTokens: Int, segmentLength: Int, seed: UInt64 = 1,
+                   sentences: Int) throws -> (model: RecurrentMemoryModel, task: any MemoryTask, noise: NoiseCorpus) {
     let vocabulary = try Vocabulary(contentsOf: fixture("tokenizer/vocab.txt"))
     let tokenizer = BertTokenizer(vocabulary: vocabulary, lowercase: true)
-    let task = try TaskCatalog.task(list: "memorize")
+    let task = try TaskCatalog.task(list: tasks)
     var config = BertConfig.preset(.tiny)
     config.vocabSize = vocabulary.count
-    let settings = RMTSettings(memoryTokens: 10, segmentLength: 64, labels: task.labels)
-    let model = try RecurrentMemoryModel(config: config, settings: settings, tokenizer: tokenizer, seed: 1)
-    let noise = NoiseCorpus.builtin(tokenizer: tokenizer, seed: 7, sentenceCount: 4_000)
+    let settings = RMTSettings(memoryTokens: memoryTokens, segmentLength: segmentLength, labels: task.labels)
+    let model = try RecurrentMemoryModel(config: config, settings: settings, tokenizer: tokenizer, seed: seed)
+    return (model, task, NoiseCorpus.builtin(tokenizer: tokenizer, seed: 7, sentenceCount: sentences))
+}
+
+@Test func tinyModelLearnsMemorizeOneThenTwoSegments() throws {
+    let (model, task, noise) = try tinyTaskSetup("memorize", memoryTokens: 10, segmentLength: 64, sentences: 4_000)
+    let tokenizer = model.tokenizer
     let train = try DataStream(task: task, noise: noise, tokenizer: tokenizer, seed: DataStream.seed(1, for: .train), segmentLength: 64)
     let valid = try DataStream(task: task, noise: noise, tokenizer: tokenizer, seed: DataStream.seed(1, for: .validation), segmentLength: 64)
     var options = TrainingOptions()
@@ -46,14 +53,8 @@ import RMTTraining
 }
 
 @Test func multiTaskEvaluationsReportAccuracyPerTask() throws {
-    let vocabulary = try Vocabulary(contentsOf: fixture("tokenizer/vocab.txt"))
-    let tokenizer = BertTokenizer(vocabulary: vocabulary, lowercase: true)
-    let task = try TaskCatalog.task(list: "memorize,detect")
-    var config = BertConfig.preset(.tiny)
-    config.vocabSize = vocabulary.count
-    let model = try RecurrentMemoryModel(config: config, settings: RMTSettings(memoryTokens: 4, segmentLength: 24, labels: task.labels),
-                                         tokenizer: tokenizer, seed: 1)
-    let noise = NoiseCorpus.builtin(tokenizer: tokenizer, seed: 7, sentenceCount: 500)
+    let (model, task, noise) = try tinyTaskSetup("memorize,detect", memoryTokens: 4, segmentLength: 24, sentences: 500)
+    let tokenizer = model.tokenizer
     let train = try DataStream(task: task, noise: noise, tokenizer: tokenizer, seed: 1, segmentLength: 24)
     let valid = try DataStream(task: task, noise: noise, tokenizer: tokenizer, seed: 2, segmentLength: 24)
     var options = TrainingOptions()
