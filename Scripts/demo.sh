@@ -4,8 +4,9 @@
 # prose, so no corpus is needed), ask its question with rmt-ask, and print the answer
 # beside the expected one. Run Scripts/install.sh first.
 #
-# The model is Models/default when the package ships one; until then rmt-ask wraps MiniLM
-# with untrained memory and says so (its answer is then a guess).
+# The model is Models/default, shipped with the package (Docs/results.md). Without it (a
+# checkout that removed it), rmt-ask wraps MiniLM with untrained memory and says so (its
+# answer is then a guess), and the haystack is cut to 100,000 tokens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export -n OPENBLAS_CORETYPE 2>/dev/null || true   # let OpenBLAS pick its own (faster) kernels
@@ -22,8 +23,8 @@ echo "== 1. BERT: all-MiniLM-L6-v2 on one sentence (same numbers as Hugging Face
 "$bin/rmt-tool" encode --model "$minilm" --text "Mary moved to the bathroom." --output "$work/encoded.safetensors"
 "$bin/rmt-tool" inspect "$work/encoded.safetensors" | tail -n 3
 
-# With a trained default model: a million tokens. Without one, rmt-ask wraps MiniLM (6×384,
-# untrained memory), which is slower and answers at random: keep that run short.
+# With the trained default model: a million tokens (~30 s on 2 cores). Without one, rmt-ask
+# wraps MiniLM (6×384, untrained memory), which is slower and answers at random: keep it short.
 tokens=100000
 [ -f Models/default/config.json ] && tokens=1000000
 echo "== 2. A ~$tokens-token haystack with one planted fact"
