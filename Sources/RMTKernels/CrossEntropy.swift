@@ -18,21 +18,14 @@ public func crossEntropyForward(losses: UnsafeMutablePointer<Float>, probs: Unsa
                                 logits: UnsafePointer<Float>, targets: UnsafePointer<Int32>,
                                 rows: Int, classes K: Int) {
     Parallel.forEachRange(rows, costPerItem: 3 * K) { range in
-        let vecEnd = K & ~7
         for r in range {
             let z = logits + r * K, p = probs + r * K
             let target = Int(targets[r])
             precondition(target >= 0 && target < K, "crossEntropyForward: target \(target) out of 0..<\(K)")
-            var mx = Float8(repeating: -.greatestFiniteMagnitude)
-            var j = 0
-            while j < vecEnd { mx = pointwiseMax(mx, load8(z + j)); j += 8 }
-            var m = mx.max()
-            while j < K { m = max(m, z[j]); j += 1 }
-            var acc = Float8()
-            j = 0
-            while j < vecEnd { let e = simdExp(load8(z + j) - m); store8(e, p + j); acc += e; j += 8 }
-            var sum = acc.sum()
-            while j < K { let e = Foundation.exp(z[j] - m); p[j] = e; sum += e; j += 1 }
+            var m = -Float.greatestFiniteMagnitude
+            for j in 0..<K { m = max(m, z[j]) }
+            var sum: Float = 0
+            for j in 0..<K { let e = fastExp(z[j] - m); p[j] = e; sum += e }  // the softmax kernels' exp
             let inv = 1 / sum
             for c in 0..<K { p[c] *= inv }
             losses[r] = Foundation.log(sum) + m - z[target]

@@ -1,9 +1,9 @@
-// VectorMath: fast exp and erf for the softmax, GELU and cross-entropy kernels, and 8-lane
-// load/store helpers.
+// VectorMath: fast exp and erf for the softmax, GELU and cross-entropy kernels (the Swift
+// builds; CRMTVector has the same polynomials for AVX-512/AVX2), and 8-lane load/store helpers.
 //
 // expf and erff from libm are scalar calls (~4 ns each); a 512-token segment of the small
 // config needs millions of them. These are built from +, *, selects and bit casts only —
-// branch-free scalar functions that plain loops auto-vectorise, plus an 8-lane exp:
+// branch-free scalar functions that plain loops auto-vectorise:
 //  - exp: Cody–Waite range reduction and the Cephes degree-6 polynomial (≈1 ulp),
 //    flushing to exactly 0 below −87.3 so masked attention scores get zero weight.
 //  - erf: Abramowitz & Stegun 7.1.26 (max abs error 1.5e-7, the formula PyTorch's
@@ -13,7 +13,7 @@
 public typealias Float8 = SIMD8<Float>
 
 /// e^x for one float, branch-free (selects, + and *, bit casts) so that a plain loop over an
-/// array auto-vectorises; same constants as `simdExp`. Exact 0 below −87.33.
+/// array auto-vectorises. Exact 0 below −87.33.
 @inlinable @inline(__always)
 public func fastExp(_ x: Float) -> Float {
     let lowest: Float = -87.336_544
@@ -55,33 +55,6 @@ public func fastErfMagnitudeAndGauss(_ x: Float) -> (erf: Float, gauss: Float) {
 public func fastErf(_ x: Float) -> Float {
     let y = fastErfMagnitudeAndGauss(x).erf
     return Float(bitPattern: y.bitPattern | (x.bitPattern & 0x8000_0000))
-}
-
-/// e^x for 8 lanes. Exact 0 for x < −87.33; x is clamped above at 88.
-@inlinable @inline(__always)
-public func simdExp(_ x: Float8) -> Float8 {
-    let lowest: Float = -87.336_544
-    var v = x.clamped(lowerBound: Float8(repeating: lowest), upperBound: Float8(repeating: 88.0))
-    // n = round(v / ln 2) via the 1.5·2^23 trick: the integer lands in the low mantissa bits.
-    let magic = Float8(repeating: 12_582_912.0)
-    let shifted = v * 1.442_695_040_888_963_4 + magic
-    let n = shifted - magic
-    v = v - n * 0.693_359_375
-    v = v + n * 2.121_944_400_546_905_8e-4
-    let z = v * v
-    var p = Float8(repeating: 1.987_569_150_0e-4)
-    p = p * v + 1.398_199_950_7e-3
-    p = p * v + 8.333_451_907_3e-3
-    p = p * v + 4.166_579_589_4e-2
-    p = p * v + 1.666_666_545_9e-1
-    p = p * v + 5.000_000_120_1e-1
-    p = p * z + v + 1
-    // 2^n: integer n sits in the low bits of `shifted` (biased by 0x4B400000).
-    let nBits = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
-    let scale = unsafeBitCast((nBits &+ 127) &<< 23, to: Float8.self)
-    var result = p * scale
-    result.replace(with: 0, where: x .< lowest)
-    return result
 }
 
 /// Loads 8 floats starting at `p` (no alignment required).

@@ -73,7 +73,7 @@ public final class BertEncoder: @unchecked Sendable {
     @discardableResult
     public func forward(_ acts: BertActivations, attentionMask: [Int32]? = nil, tokenTypeIDs: [Int32]? = nil,
                         positionIDs: [Int32]? = nil, outputRows: Int? = nil) throws -> UnsafeMutablePointer<Float> {
-        let B = acts.batch, T = acts.seqLen, C = config.hiddenSize, F = config.intermediateSize
+        let B = acts.batch, T = acts.seqLen, C = config.hiddenSize
         let NH = config.numAttentionHeads, BT = B * T
         guard BT > 0 else { throw ModelError("forward", "gatherWordEmbeddings must be called first") }
         for (name, v, limit) in [("attention mask", attentionMask, 2), ("token type ids", tokenTypeIDs, config.typeVocabSize),

@@ -38,8 +38,12 @@ public struct MemoryState: Sendable, Equatable {
     /// Folds the 4 little-endian bytes of `value` into a running FNV-1a 64 hash.
     static func mix(_ value: UInt32, into h: inout UInt64) {
         var v = value
-        for _ in 0..<4 { h = (h ^ UInt64(v & 0xFF)) &* 0x0000_0100_0000_01B3; v >>= 8 }
+        for _ in 0..<4 { mix(byte: UInt8(v & 0xFF), into: &h); v >>= 8 }
     }
+
+    /// One FNV-1a 64 step.
+    @inline(__always)
+    public static func mix(byte: UInt8, into h: inout UInt64) { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
 
     /// Writes the state (and which model it belongs to) atomically.
     public func save(to url: URL, model: RecurrentMemoryModel) throws {

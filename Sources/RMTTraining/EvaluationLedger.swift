@@ -10,6 +10,7 @@
 //   {"task":"memorize","segments":2048,"first":0,"count":8,"correct":8,"tokens":1021942}
 import Foundation
 import RMTModel
+import RMTRecurrence
 
 public final class EvaluationLedger {
     /// What makes two evaluations comparable: same weights, data seed and noise.
@@ -94,11 +95,18 @@ public final class EvaluationLedger {
 
     /// The accuracy of (task, segments) over documents 0..<limit (each document counted once).
     public func accuracy(task: String, segments: Int, limit: Int = .max) -> LengthAccuracy? {
+        Self.accuracy(of: batches, task: task, segments: segments, limit: limit)
+    }
+
+    /// The accuracy of (task, segments) in `batches` over documents 0..<limit, each document
+    /// counted once (a batch counts whole when it lies within the limit; a re-run of documents
+    /// already counted is skipped). nil when no batch matches.
+    public static func accuracy(of batches: [EvaluationBatch], task: String, segments: Int,
+                                limit: Int = .max) -> LengthAccuracy? {
         var seen = Set<Int>(), correct = 0, tokens = 0
-        // Batches cannot be split per document, so a batch counts whole when it lies within the limit.
         for b in batches where b.task == task && b.segments == segments && b.first + b.count <= limit {
             let fresh = (b.first..<(b.first + b.count)).filter { !seen.contains($0) }
-            guard fresh.count == b.count else { continue }  // an overlapping re-run of the same documents
+            guard fresh.count == b.count else { continue }
             seen.formUnion(fresh)
             correct += b.correct
             tokens = b.tokens
@@ -109,9 +117,9 @@ public final class EvaluationLedger {
     /// FNV-1a 64 of a file's bytes, as 16 hex digits (the model fingerprint).
     public static func fingerprint(of file: URL) throws -> String {
         let data = try Data(contentsOf: file, options: .alwaysMapped)
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        var h = MemoryState.fnvOffset
         data.withUnsafeBytes { raw in
-            for byte in raw.bindMemory(to: UInt8.self) { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+            for byte in raw.bindMemory(to: UInt8.self) { MemoryState.mix(byte: byte, into: &h) }
         }
         return String(format: "%016llx", h)
     }

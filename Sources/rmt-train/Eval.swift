@@ -88,16 +88,9 @@ struct Eval: ParsableCommand {
         }
     }
 
-    /// Aggregates in-memory batches per (task, length).
+    /// Aggregates in-memory batches per (task, length), as the ledger does.
     func points(tasks: [String], from batches: [EvaluationBatch], lengths: [Int]) -> [LengthAccuracy] {
-        tasks.flatMap { t in
-            lengths.compactMap { n in
-                let mine = batches.filter { $0.task == t && $0.segments == n }
-                guard let first = mine.first else { return nil }
-                return LengthAccuracy(task: t, segments: n, tokens: first.tokens, samples: mine.map(\.count).reduce(0, +),
-                                      correct: mine.map(\.correct).reduce(0, +))
-            }
-        }
+        tasks.flatMap { t in lengths.compactMap { EvaluationLedger.accuracy(of: batches, task: t, segments: $0) } }
     }
 
     func printAndPlot(_ results: [LengthAccuracy]) throws {

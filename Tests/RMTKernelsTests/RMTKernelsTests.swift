@@ -17,21 +17,6 @@ func randomBuffer(_ n: Int, seed: UInt64, std: Float = 1) -> FloatBuffer {
     return FloatBuffer(rng.normals(n, std: std))
 }
 
-@Test func simdExpMatchesLibm() {
-    var worst: Double = 0
-    var x: Float = -87
-    while x < 88 {
-        let v = simdExp(Float8(repeating: x))[0]
-        let ref = Foundation.exp(Double(x))
-        worst = max(worst, abs(Double(v) - ref) / ref)
-        x += 0.0137
-    }
-    #expect(worst < 3e-7, "relative error \(worst)")
-    #expect(simdExp(Float8(repeating: -1e30))[0] == 0)
-    #expect(simdExp(Float8(repeating: -.greatestFiniteMagnitude))[3] == 0)
-    #expect(simdExp(Float8(repeating: 0))[0] == 1)
-}
-
 @Test(arguments: [(1, 7, 5), (37, 64, 96), (130, 256, 1024)])
 func linearMatchesReference(rows: Int, inDim: Int, outDim: Int) {
     let x = randomBuffer(rows * inDim, seed: 1)
