@@ -23,6 +23,9 @@ struct Train: ParsableCommand {
 
     @Option(help: "Memory tokens for a new model.") var memoryTokens = 10
     @Option(help: "Document tokens per segment for a new model.") var segmentLength = 499
+    @Option(help: ArgumentHelp("Document tokens per training and validation segment (default: the model's segment length).",
+                               discussion: "A shorter length is a cheap warm-up for a task the model cannot learn yet at full length: less noise around the facts and shorter steps. At most the model's segment length."))
+    var dataSegmentLength: Int?
     @Option(help: "Segments per document in the first stage.") var startSegments = 1
     @Option(help: "Segments per document in the last stage.") var maxSegments = 2
     @Option(help: "Advance when validation accuracy reaches this, in (0, 1].") var targetAccuracy: Float = 0.95
@@ -46,6 +49,7 @@ struct Train: ParsableCommand {
     func validate() throws {
         if resume && (model != nil || preset != nil) { throw ValidationError("--resume continues --out; do not combine it with --model or --preset") }
         if !resume && (model == nil) == (preset == nil) { throw ValidationError("give exactly one of --model DIR or --preset tiny|small|base") }
+        if let n = dataSegmentLength, n < 2 { throw ValidationError("--data-segment-length must be at least 2") }
         do { try options().validate() } catch { throw ValidationError(error.description) }
     }
 
@@ -93,7 +97,10 @@ struct Train: ParsableCommand {
             let trainNoise = try data.makeNoise(runData.noise, tokenizer: rmt.tokenizer, seed: runData.seed)
             let validNoise = runData.evalNoise.isEmpty ? trainNoise
                 : try data.makeNoise(runData.evalNoise, tokenizer: rmt.tokenizer, seed: runData.seed)
-            let S = rmt.settings.segmentLength
+            let S = runData.segmentLength ?? rmt.settings.segmentLength
+            guard S <= rmt.settings.segmentLength else {
+                throw ModelError(model ?? out, "--data-segment-length \(S) exceeds the model's segment length \(rmt.settings.segmentLength)")
+            }
             let trainStream = try DataStream(task: task, noise: trainNoise, tokenizer: rmt.tokenizer,
                                              seed: DataStream.seed(runData.seed, for: .train), segmentLength: S)
             let validStream = try DataStream(task: task, noise: validNoise, tokenizer: rmt.tokenizer,
@@ -135,7 +142,8 @@ struct Train: ParsableCommand {
     /// data mid-run). Runs from before data.json take their seed from checkpoint/options.json.
     func resolveRunData(_ out: URL) throws -> RunData {
         let absolute = { (paths: [String]) in paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
-        let given = RunData(task: data.task, noise: absolute(data.noise), evalNoise: absolute(evalNoise), seed: data.seed)
+        let given = RunData(task: data.task, noise: absolute(data.noise), evalNoise: absolute(evalNoise), seed: data.seed,
+                            segmentLength: dataSegmentLength)
         guard resume else { return given }
         guard let recorded = try? JSONDecoder().decode(RunData.self, from: Data(contentsOf: out.appendingPathComponent("data.json"))) else {
             var legacy = given
@@ -152,6 +160,9 @@ struct Train: ParsableCommand {
         if let s = data.seedFlag, s != recorded.seed { throw conflict("--seed", String(recorded.seed)) }
         if !data.noise.isEmpty && given.noise != recorded.noise { throw conflict("--noise", recorded.noise.joined(separator: " ")) }
         if !evalNoise.isEmpty && given.evalNoise != recorded.evalNoise { throw conflict("--eval-noise", recorded.evalNoise.joined(separator: " ")) }
+        if let n = dataSegmentLength, n != recorded.segmentLength {
+            throw conflict("--data-segment-length", recorded.segmentLength.map(String.init) ?? "unset")
+        }
         return recorded
     }
 
@@ -193,7 +204,9 @@ struct RunData: Codable, Equatable {
     var noise: [String]
     var evalNoise: [String]
     var seed: UInt64
-    enum CodingKeys: String, CodingKey { case task, noise, evalNoise = "eval_noise", seed }
+    /// Document tokens per segment of the data (nil = the model's segment length).
+    var segmentLength: Int?
+    enum CodingKeys: String, CodingKey { case task, noise, evalNoise = "eval_noise", seed, segmentLength = "data_segment_length" }
 
     func save(in out: URL) throws {
         let enc = JSONEncoder()
