@@ -1,6 +1,7 @@
 // rmt-tool plot-metrics: turns a training run's metrics.jsonl into an SVG curriculum plot —
 // training loss (running mean) and validation accuracy against step, one series per stage
-// (segment count), so the curriculum's advances are visible.
+// (segment count), so the curriculum's advances are visible. With --by-task, a task mixture's
+// validation accuracy is drawn per task (from "eval_accuracy_by_task") instead.
 import ArgumentParser
 import Foundation
 import RMT
@@ -13,6 +14,8 @@ struct PlotMetrics: ParsableCommand {
     @Option(help: "SVG file to write.") var out = "curriculum.svg"
     @Option(help: "Plot title.") var title = "Curriculum training"
     @Option(help: "Steps in the running mean of the loss.") var smooth = 20
+    @Flag(help: "One validation-accuracy line per task of a mixture (eval_accuracy_by_task), not per stage.")
+    var byTask = false
 
     func run() throws {
         try runReportingErrors {
@@ -20,6 +23,7 @@ struct PlotMetrics: ParsableCommand {
                 throw ModelError(metrics, "cannot read the file")
             }
             var lossBySegments: [Int: [(Double, Double)]] = [:], accBySegments: [Int: [(Double, Double)]] = [:]
+            var accByTask: [String: [(Double, Double)]] = [:]
             var window: [Double] = []
             for (n, line) in text.split(separator: "\n").enumerated() {
                 guard let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
@@ -34,12 +38,22 @@ struct PlotMetrics: ParsableCommand {
                 if let acc = obj["eval_accuracy"] as? Double {
                     accBySegments[segments, default: []].append((Double(step), acc))
                 }
+                for (task, acc) in obj["eval_accuracy_by_task"] as? [String: Double] ?? [:] {
+                    accByTask[task, default: []].append((Double(step), acc))
+                }
             }
             guard !lossBySegments.isEmpty else { throw ModelError(metrics, "no step records") }
             let maxLoss = lossBySegments.values.flatMap { $0.map(\.1) }.max() ?? 1
             var series: [SVGPlot.Series] = []
-            for n in accBySegments.keys.sorted() {
-                series.append(.init(name: "accuracy, \(n) seg", points: accBySegments[n]!.map { (x: $0.0, y: $0.1) }))
+            if byTask {
+                guard !accByTask.isEmpty else { throw ModelError(metrics, "no per-task accuracy (eval_accuracy_by_task): not a task mixture") }
+                for task in accByTask.keys.sorted() {
+                    series.append(.init(name: "accuracy, \(task)", points: accByTask[task]!.map { (x: $0.0, y: $0.1) }))
+                }
+            } else {
+                for n in accBySegments.keys.sorted() {
+                    series.append(.init(name: "accuracy, \(n) seg", points: accBySegments[n]!.map { (x: $0.0, y: $0.1) }))
+                }
             }
             for n in lossBySegments.keys.sorted() {
                 series.append(.init(name: "loss/\(String(format: "%.1f", maxLoss)), \(n) seg",
