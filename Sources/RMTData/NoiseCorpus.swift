@@ -3,7 +3,9 @@
 // one flat UTF-8 buffer, so an ~800k-token corpus costs a few MB and a 2M-token document is a
 // handful of memcpys. A document's noise starts at some sentence and reads on in order,
 // wrapping around from the last sentence to the first ("the noise stream").
+import Foundation
 import RMTKernels
+import RMTRecurrence
 import RMTTokenizer
 
 /// Pre-tokenized noise sentences. Immutable and thread-safe.
@@ -22,6 +24,15 @@ public final class NoiseCorpus: Sendable {
     public var sentenceCount: Int { tokenOffsets.count - 1 }
     /// The total number of tokens of all sentences.
     public var tokenCount: Int { tokens.count }
+
+    /// FNV-1a 64 (16 hex digits) of the token ids and sentence boundaries: what the noise *is*,
+    /// whatever path it was read from (the evaluation ledger identifies its noise by this).
+    public var fingerprint: String {
+        var h = MemoryState.fnvOffset
+        for id in tokens { MemoryState.mix(UInt32(bitPattern: id), into: &h) }
+        for offset in tokenOffsets { MemoryState.mix(UInt32(truncatingIfNeeded: offset), into: &h) }
+        return String(format: "%016llx", h)
+    }
 
     /// Tokenizes `sentences` (each on its own; joined with single spaces they tokenize the same,
     /// since a space always separates BERT words). Sentences with no tokens are dropped.

@@ -36,7 +36,7 @@ public struct MemoryState: Sendable, Equatable {
     }
 
     /// Folds the 4 little-endian bytes of `value` into a running FNV-1a 64 hash.
-    static func mix(_ value: UInt32, into h: inout UInt64) {
+    public static func mix(_ value: UInt32, into h: inout UInt64) {
         var v = value
         for _ in 0..<4 { mix(byte: UInt8(v & 0xFF), into: &h); v >>= 8 }
     }

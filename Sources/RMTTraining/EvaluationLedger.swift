@@ -3,10 +3,13 @@
 // A point at 4096 segments costs 2M tokens per document — hours on a laptop — so evaluation
 // must survive being stopped. `rmt-train eval --ledger FILE` appends a line after every batch
 // (flushed to disk) and, when run again, skips the documents already counted. The first line
-// identifies the run (model fingerprint, seed, noise); a ledger of another run is refused
-// rather than mixed. A torn last line (the process killed mid-write) is ignored.
+// identifies the run (model fingerprint, seed, noise fingerprint); a ledger of another run is
+// refused rather than mixed. The noise is identified by its content (NoiseCorpus.fingerprint),
+// so a clone elsewhere, with the corpus at another path, continues the same ledger; the paths
+// are kept for people. A version-1 header (paths only) is accepted when its paths match and is
+// upgraded in place. A torn last line (the process killed mid-write) is ignored.
 //
-//   {"ledger":"rmt-eval","version":1,"model_fnv":"…","seed":1,"noise":["…/valid"]}
+//   {"ledger":"rmt-eval","version":2,"model_fnv":"…","seed":1,"noise":["…/valid"],"noise_fnv":"…"}
 //   {"task":"memorize","segments":2048,"first":0,"count":8,"correct":8,"tokens":1021942}
 import Foundation
 import RMTModel
@@ -16,16 +19,30 @@ public final class EvaluationLedger {
     /// What makes two evaluations comparable: same weights, data seed and noise.
     public struct Identity: Codable, Equatable, Sendable {
         public var ledger = "rmt-eval"
-        public var version = 1
+        public var version = 2
         /// FNV-1a 64 (hex) of the model's model.safetensors bytes.
         public var modelFNV: String
         public var seed: UInt64
+        /// Where the noise was read from (informational since version 2).
         public var noise: [String]
-        enum CodingKeys: String, CodingKey { case ledger, version, modelFNV = "model_fnv", seed, noise }
-        public init(modelFNV: String, seed: UInt64, noise: [String]) {
+        /// The noise's content fingerprint (`NoiseCorpus.fingerprint`); nil in version-1 headers.
+        public var noiseFNV: String?
+        enum CodingKeys: String, CodingKey { case ledger, version, modelFNV = "model_fnv", seed, noise, noiseFNV = "noise_fnv" }
+        public init(modelFNV: String, seed: UInt64, noise: [String], noiseFNV: String? = nil) {
             self.modelFNV = modelFNV
             self.seed = seed
             self.noise = noise
+            self.noiseFNV = noiseFNV
+            version = noiseFNV == nil ? 1 : 2
+        }
+
+        /// Whether a ledger written under `recorded` may be continued under `self`: the same
+        /// model and seed, and the same noise content — or, for a header without a noise
+        /// fingerprint, the same noise paths.
+        func continues(_ recorded: Identity) -> Bool {
+            guard recorded.ledger == ledger, recorded.modelFNV == modelFNV, recorded.seed == seed else { return false }
+            if let a = recorded.noiseFNV, let b = noiseFNV { return a == b }
+            return recorded.noise == noise
         }
     }
 
@@ -47,33 +64,39 @@ public final class EvaluationLedger {
             guard let head = lines.first, let found = try? JSONDecoder().decode(Identity.self, from: Data(head)) else {
                 throw ModelError(url.path, "is not an rmt-train eval ledger (its first line is not the ledger header)")
             }
-            guard found == identity else {
+            guard identity.continues(found) else {
                 throw ModelError(url.path, "records another evaluation (model, seed or noise differ); use a new --ledger file")
             }
             let complete = data.last == UInt8(ascii: "\n") ? lines.count : lines.count - 1  // drop a torn last line
+            let upgrade = found.noiseFNV == nil && identity.noiseFNV != nil
             for line in lines[1..<max(1, complete)] {
                 guard let batch = try? JSONDecoder().decode(EvaluationBatch.self, from: Data(line)) else {
                     throw ModelError(url.path, "has a line that is not an evaluated batch: \(String(decoding: line.prefix(80), as: UTF8.self))")
                 }
                 batches.append(batch)
             }
-            // Rewrite without the torn tail so appends start on a fresh line.
-            if complete < lines.count {
-                var clean = Data()
-                for line in lines[0..<complete] { clean.append(contentsOf: line); clean.append(UInt8(ascii: "\n")) }
+            // Rewrite without the torn tail so appends start on a fresh line, and a version-1
+            // header as version 2 (same batches, now with the noise fingerprint).
+            if complete < lines.count || upgrade {
+                var clean = upgrade ? try Self.headerLine(identity) : Data(lines[0]) + Data("\n".utf8)
+                for line in lines[1..<max(1, complete)] { clean.append(contentsOf: line); clean.append(UInt8(ascii: "\n")) }
                 try clean.write(to: url, options: .atomic)
             }
         } else {
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys]
-            try (try enc.encode(identity) + Data("\n".utf8)).write(to: url, options: .atomic)
+            try Self.headerLine(identity).write(to: url, options: .atomic)
         }
         handle = try FileHandle(forWritingTo: url)
         try handle.seekToEnd()
     }
 
     deinit { try? handle.close() }
+
+    private static func headerLine(_ identity: Identity) throws -> Data {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys]
+        return try enc.encode(identity) + Data("\n".utf8)
+    }
 
     /// Documents of (task, segments) counted so far: the length of the prefix 0..<n covered.
     public func done(task: String, segments: Int) -> Int {

@@ -50,13 +50,14 @@ struct Eval: ParsableCommand {
             if rmt.isUntrained { note("warning: \(model) has no trained RMT head; accuracy will be chance") }
             let names = data.task.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let tasks = try names.map { try TaskCatalog.task(named: $0) }
+            let noise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed)
             let identity = EvaluationLedger.Identity(
                 modelFNV: try EvaluationLedger.fingerprint(of: modelURL.appendingPathComponent("model.safetensors")),
-                seed: data.seed, noise: data.noise.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+                seed: data.seed, noise: data.noise.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+                noiseFNV: noise.fingerprint)
             let record = try ledger.map { try EvaluationLedger(url: URL(fileURLWithPath: $0), identity: identity) }
 
             if !report {
-                let noise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed)
                 let streams = try tasks.map {
                     try DataStream(task: $0, noise: noise, tokenizer: rmt.tokenizer,
                                    seed: DataStream.seed(data.seed, for: .validation), segmentLength: rmt.settings.segmentLength)

@@ -147,4 +147,23 @@ import RMTTokenizer
             #expect(noise[i].unicodeScalars.count <= ProseNoise.maximumSentenceCharacters)
         }
     }
+
+    @Test func fingerprintIsTheContentNotThePath() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("noise-fnv-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let sentences = BuiltinProse.sentences(count: 400, seed: 5)
+        let a = dir.appendingPathComponent("a.txt"), b = dir.appendingPathComponent("b.txt")
+        try sentences.joined(separator: " ").write(to: a, atomically: true, encoding: .utf8)
+        try sentences.joined(separator: " ").write(to: b, atomically: true, encoding: .utf8)
+        let tok = TestData.tokenizer
+        let fromA = try NoiseCorpus(paths: [a.path], tokenizer: tok), fromB = try NoiseCorpus(paths: [b.path], tokenizer: tok)
+        #expect(fromA.fingerprint == fromB.fingerprint && fromA.fingerprint.count == 16)
+        // One word changed changes it; so does another built-in seed.
+        var edited = sentences
+        edited[200] = "The kettle sang quietly on the stove."
+        try edited.joined(separator: " ").write(to: b, atomically: true, encoding: .utf8)
+        #expect(try NoiseCorpus(paths: [b.path], tokenizer: tok).fingerprint != fromA.fingerprint)
+        #expect(NoiseCorpus.builtin(tokenizer: tok, seed: 1).fingerprint != NoiseCorpus.builtin(tokenizer: tok, seed: 2).fingerprint)
+    }
 }

@@ -65,3 +65,32 @@ private func smallSetup() throws -> (RecurrentMemoryModel, DataStream) {
     let half = LengthAccuracy(task: "detect", segments: 1, tokens: 499, samples: 200, correct: 100).wilsonInterval()
     #expect(abs(half.lowerBound - 0.4314) < 1e-3 && abs(half.upperBound - 0.5686) < 1e-3)
 }
+
+@Test func ledgerNoiseIsIdentifiedByContentAndOldHeadersAreUpgraded() throws {
+    let dir = tempDir("ledger-noise")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let url = dir.appendingPathComponent("eval.jsonl")
+    let batch = try JSONDecoder().decode(EvaluationBatch.self, from: Data(
+        #"{"task":"detect","segments":2,"first":0,"count":4,"correct":3,"tokens":40}"#.utf8))
+    do {  // a version-1 ledger: noise identified by its path only
+        let old = try EvaluationLedger(url: url, identity: .init(modelFNV: "00000000000000aa", seed: 1, noise: ["/old/valid"]))
+        try old.record(batch)
+    }
+    #expect(try String(contentsOf: url, encoding: .utf8).hasPrefix(#"{"ledger":"rmt-eval","model_fnv""#))
+
+    // Another path with a fingerprint cannot vouch for a path-only header: refused.
+    let moved = EvaluationLedger.Identity(modelFNV: "00000000000000aa", seed: 1, noise: ["/new/valid"], noiseFNV: "1234")
+    #expect(throws: ModelError.self) { _ = try EvaluationLedger(url: url, identity: moved) }
+    // The same path with a fingerprint: accepted, and the header becomes version 2.
+    let here = EvaluationLedger.Identity(modelFNV: "00000000000000aa", seed: 1, noise: ["/old/valid"], noiseFNV: "1234")
+    #expect(try EvaluationLedger(url: url, identity: here).batches == [batch])
+    let header = try #require(String(contentsOf: url, encoding: .utf8).split(separator: "\n").first)
+    #expect(header.contains(#""noise_fnv":"1234""#) && header.contains(#""version":2"#))
+    #expect(try String(contentsOf: url, encoding: .utf8).split(separator: "\n").count == 2)
+    // From now on the content decides: the corpus at another path continues the ledger,
+    // other content under the same path does not.
+    #expect(try EvaluationLedger(url: url, identity: moved).batches == [batch])
+    var changed = here
+    changed.noiseFNV = "5678"
+    #expect(throws: ModelError.self) { _ = try EvaluationLedger(url: url, identity: changed) }
+}
