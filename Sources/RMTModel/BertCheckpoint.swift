@@ -127,6 +127,15 @@ public enum DefaultLocations {
         return cache.appendingPathComponent("rmt/all-MiniLM-L6-v2")
     }
 
+    /// The default model shipped in the package, `<package>/Models/default`, found from this
+    /// source file's path: it works for a package checkout and for a SwiftPM dependency (built
+    /// from its checkout), from any working directory. Not copied into the build products.
+    public static var bundledModel: URL {
+        // <package>/Sources/RMTModel/BertCheckpoint.swift → <package>/Models/default
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Models/default")
+    }
+
     /// The uncased BERT vocabulary used by presets: the MiniLM one.
     public static var vocabulary: URL { miniLMDirectory.appendingPathComponent("vocab.txt") }
 }

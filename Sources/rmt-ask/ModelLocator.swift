@@ -1,6 +1,7 @@
 // ModelLocator: finds the model folder when --model is omitted: $RMT_MODEL, then the
-// model bundled with the package (Models/default, located from this source file's
-// path and from the executable's path, so it works from any working directory), then
+// model bundled with the package (Models/default, located from the library's source path
+// — DefaultLocations.bundledModel — and from the executable's path, so it works from any
+// working directory), then
 // the MiniLM download of Scripts/fetch-minilm.sh (wrapped, untrained).
 import Foundation
 import RMT
@@ -10,10 +11,7 @@ enum ModelLocator {
         if let explicit { return URL(fileURLWithPath: explicit) }
         var candidates: [URL] = []
         if let env = ProcessInfo.processInfo.environment["RMT_MODEL"] { candidates.append(URL(fileURLWithPath: env)) }
-        // <package>/Sources/rmt-ask/ModelLocator.swift → <package>/Models/default
-        let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        candidates.append(sourceRoot.appendingPathComponent("Models/default"))
+        candidates.append(DefaultLocations.bundledModel)
         // <package>/.build/<triple>/release/rmt-ask → walk up to the folder with Models/default
         var exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {

@@ -109,3 +109,14 @@ import RMTSafetensors
     #expect(second.state == whole.state)
     #expect(expected.segments == 6 && expected.tokens == document.count)
 }
+
+/// The package's trained model is found from the library itself (no working-directory
+/// assumption) and is the documented one: trained head, 10 memory tokens, 499-token segments.
+@Test func bundledDefaultModelLoadsFromTheLibrary() throws {
+    let url = DefaultLocations.bundledModel
+    #expect(url.path.hasSuffix("Models/default"))
+    let model = try RecurrentMemoryModel.load(directory: url)
+    #expect(!model.isUntrained)
+    #expect(model.settings.memoryTokens == 10 && model.settings.segmentLength == 499)
+    #expect(model.settings.labels.count == 6)
+}
