@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # join.py — joins the reasoning warm-up runs' metrics into one file for one plot:
-#   1-reasoning-64 (reasoning only, 64-token segments), 2-mixture-64, 3-mixture-256
+#   1-reasoning-64 (reasoning only, 64-token segments), 2-mixture-64, 3-mixture-256, 4-mixture-499
 # each shifted to start after the previous one's last step. Run 1 is a single task, so its
 # validation accuracy is written as eval_accuracy_by_task {"reasoning": …} (that is what it is).
 # Then: rmt-tool plot-metrics joined-metrics.jsonl --by-task --out ../../plots/reasoning-warmup.svg
@@ -8,7 +8,7 @@ import json, os
 
 here = os.path.dirname(os.path.abspath(__file__))
 offset, out = 0, []
-for run in ["1-reasoning-64", "2-mixture-64", "3-mixture-256"]:
+for run in ["1-reasoning-64", "2-mixture-64", "3-mixture-256", "4-mixture-499"]:
     path = os.path.join(here, run, "metrics.jsonl")
     if not os.path.exists(path):
         continue
