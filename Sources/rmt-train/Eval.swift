@@ -1,5 +1,5 @@
-// rmt-train eval: accuracy per task and document length — a table (or JSON) and an SVG plot of
-// accuracy against tokens on a log scale, the paper's extrapolation figure.
+// rmt-train eval: accuracy per task and document length — a table (or JSON) and, with --plot, an
+// SVG plot of accuracy against tokens on a log scale, the paper's extrapolation figure.
 // With --ledger FILE the evaluation is resumable: every batch is appended to FILE as it
 // finishes, a rerun skips what is counted, and --report prints the ledger without evaluating.
 import ArgumentParser
@@ -24,7 +24,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Resumable record of evaluated batches (JSON lines); created if missing.") var ledger: String?
     @Flag(help: "Evaluate nothing: print and plot every point the --ledger holds.") var report = false
     @Flag(help: "Add the paper's accuracies (Bulatov et al. 2023) to the plot, dashed.") var paper = false
-    @Option(help: "SVG plot to write.") var plot = "accuracy.svg"
+    @Option(help: "SVG plot to write (none unless given).") var plot: String?
     @Flag(help: "Print JSON lines instead of a table.") var json = false
 
     func lengths() throws -> [Int] {
@@ -41,6 +41,7 @@ struct Eval: ParsableCommand {
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         if report && ledger == nil { throw ValidationError("--report needs --ledger") }
+        if paper && plot == nil { throw ValidationError("--paper draws the paper's accuracies on the plot; give --plot FILE") }
     }
 
     func run() throws {
@@ -112,6 +113,7 @@ struct Eval: ParsableCommand {
                                     r.samples, r.accuracy, ci.lowerBound, ci.upperBound))
             }
         }
+        guard let plot else { return }
         var series: [SVGPlot.Series] = []
         var tasks: [String] = []
         for r in results where !tasks.contains(r.task) { tasks.append(r.task) }

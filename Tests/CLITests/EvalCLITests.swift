@@ -39,6 +39,14 @@ import RMTTestSupport
     #expect(svg.contains("paper: memorize") && svg.contains("detect"))
     #expect(svg.components(separatedBy: ">paper: memorize<").count == 2)  // one legend entry per series
 
+    // Without --plot nothing is written to the working directory; --paper needs a plot.
+    let quiet = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize", "--ledger", ledger, "--report"],
+                        directory: dir)
+    #expect(quiet.status == 0 && !quiet.stderr.contains("wrote"), "\(quiet.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("accuracy.svg").path))
+    let noPlot = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize", "--ledger", ledger, "--report", "--paper"])
+    #expect(noPlot.status != 0 && noPlot.stderr.contains("give --plot FILE"), "\(noPlot.stderr)")
+
     // Another model's weights: the ledger is refused with one line.
     let other = dir.appendingPathComponent("other")
     _ = try run("rmt-tool", ["create-model", "--preset", "tiny", "--seed", "9", "--vocab", fixture("tokenizer/vocab.txt").path,
