@@ -19,7 +19,8 @@ public final class EvaluationLedger {
     /// What makes two evaluations comparable: same weights, data seed and noise.
     public struct Identity: Codable, Equatable, Sendable {
         public var ledger = "rmt-eval"
-        public var version = 2
+        /// 2 with a noise fingerprint, 1 without (older headers).
+        public var version: Int
         /// FNV-1a 64 (hex) of the model's model.safetensors bytes.
         public var modelFNV: String
         public var seed: UInt64

@@ -1,8 +1,7 @@
 // ModelLocator: finds the model folder when --model is omitted: $RMT_MODEL, then the
-// model bundled with the package (Models/default, located from the library's source path
-// — DefaultLocations.bundledModel — and from the executable's path, so it works from any
-// working directory), then
-// the MiniLM download of Scripts/fetch-minilm.sh (wrapped, untrained).
+// model bundled with the package (Models/default, located from the library's source path —
+// DefaultLocations.bundledModel — and from the executable's path, so it works from any
+// working directory), then the MiniLM download of Scripts/fetch-minilm.sh (wrapped, untrained).
 import Foundation
 import RMT
 

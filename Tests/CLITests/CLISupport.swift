@@ -1,6 +1,7 @@
 // Running the built executables from tests: locate them beside the test bundle, run with
 // arguments and optional stdin, capture exit status, stdout and stderr.
 import Foundation
+import RMTTestSupport
 
 struct CommandResult {
     let status: Int32
@@ -47,6 +48,13 @@ func run(_ tool: String, _ arguments: [String], stdin: Data? = nil, environment:
     group.wait()
     return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// `rmt-tool create-model --preset tiny` with the fixture vocabulary: a random RMT folder at
+/// `out` whose labels are the memory tasks' rooms.
+func createTinyModel(at out: URL, segmentLength: Int, seed: Int? = nil) throws -> CommandResult {
+    try run("rmt-tool", ["create-model", "--preset", "tiny"] + (seed.map { ["--seed", String($0)] } ?? [])
+            + ["--vocab", fixture("tokenizer/vocab.txt").path, "--segment-length", String(segmentLength), "--out", out.path])
 }
 
 func scratchFolder(_ tag: String) throws -> URL {

@@ -8,8 +8,7 @@ import RMTTestSupport
     let dir = try scratchFolder("eval")
     defer { try? FileManager.default.removeItem(at: dir) }
     let model = dir.appendingPathComponent("rooms")
-    let made = try run("rmt-tool", ["create-model", "--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path,
-                                    "--segment-length", "32", "--out", model.path])
+    let made = try createTinyModel(at: model, segmentLength: 32)
     #expect(made.status == 0, "\(made.stderr)")
     let ledger = dir.appendingPathComponent("eval.jsonl").path
     let common = ["eval", "--model", model.path, "--task", "memorize,detect", "--segments", "1,3",
@@ -49,8 +48,7 @@ import RMTTestSupport
 
     // Another model's weights: the ledger is refused with one line.
     let other = dir.appendingPathComponent("other")
-    _ = try run("rmt-tool", ["create-model", "--preset", "tiny", "--seed", "9", "--vocab", fixture("tokenizer/vocab.txt").path,
-                             "--segment-length", "32", "--out", other.path])
+    _ = try createTinyModel(at: other, segmentLength: 32, seed: 9)
     let refused = try run("rmt-train", ["eval", "--model", other.path, "--task", "memorize", "--ledger", ledger])
     #expect(refused.status == 1 && refused.stderr.contains("another evaluation") && isOneLine(refused.stderr), "\(refused.stderr)")
 }

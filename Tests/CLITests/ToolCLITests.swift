@@ -33,8 +33,7 @@ import RMTTestSupport
     #expect(r1.status == 1 && r1.stderr.contains("no checkpoint") && isOneLine(r1.stderr), "\(r1.stderr)")
     // A model whose labels are the rooms of the memory tasks.
     let rooms = dir.appendingPathComponent("rooms")
-    let made = try run("rmt-tool", ["create-model", "--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path,
-                                    "--segment-length", "64", "--out", rooms.path])
+    let made = try createTinyModel(at: rooms, segmentLength: 64)
     #expect(made.status == 0, "\(made.stderr)")
     let r2 = try run("rmt-train", ["--model", rooms.path, "--noise", dir.appendingPathComponent("nope.txt").path, "--out", dir.appendingPathComponent("o").path])
     #expect(r2.status == 1 && r2.stderr.contains("nope.txt") && isOneLine(r2.stderr), "\(r2.stderr)")

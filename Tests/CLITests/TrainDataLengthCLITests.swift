@@ -8,8 +8,7 @@ import RMTTestSupport
     let dir = try scratchFolder("data-length")
     defer { try? FileManager.default.removeItem(at: dir) }
     let model = dir.appendingPathComponent("model"), out = dir.appendingPathComponent("run")
-    let made = try run("rmt-tool", ["create-model", "--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path,
-                                    "--segment-length", "48", "--out", model.path])
+    let made = try createTinyModel(at: model, segmentLength: 48)
     #expect(made.status == 0, "\(made.stderr)")
     let common = ["--task", "memorize", "--max-segments", "1", "--eval-every", "10", "--eval-samples", "4",
                   "--batch-size", "2"]

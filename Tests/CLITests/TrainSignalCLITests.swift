@@ -8,8 +8,7 @@ import RMTTestSupport
     let dir = try scratchFolder("sigint")
     defer { try? FileManager.default.removeItem(at: dir) }
     let model = dir.appendingPathComponent("model"), out = dir.appendingPathComponent("run")
-    let made = try run("rmt-tool", ["create-model", "--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path,
-                                    "--segment-length", "48", "--out", model.path])
+    let made = try createTinyModel(at: model, segmentLength: 48)
     #expect(made.status == 0, "\(made.stderr)")
     let args = ["--model", model.path, "--task", "memorize", "--max-segments", "1", "--max-steps-per-stage", "120",
                 "--eval-every", "60", "--eval-samples", "8", "--batch-size", "2", "--out", out.path]
