@@ -60,7 +60,7 @@ let package = Package(
         // Helpers shared by the test targets (fixtures, MiniLM location, comparisons).
         .target(name: "RMTTestSupport", path: "Tests/Support"),
 
-        .testTarget(name: "RMTKernelsTests", dependencies: ["RMTKernels"]),
+        .testTarget(name: "RMTKernelsTests", dependencies: ["RMTKernels", "RMTTestSupport"]),
         .testTarget(name: "RMTSafetensorsTests", dependencies: ["RMTSafetensors", "RMTTestSupport"]),
         .testTarget(name: "RMTTokenizerTests", dependencies: ["RMTTokenizer", "RMTTestSupport"],
                     resources: []),

@@ -5,6 +5,7 @@
 // Linear, sizes large enough to run the threaded paths.
 import Testing
 import RMTKernels
+import RMTTestSupport
 
 @Test(arguments: [(1, 7, 5), (13, 17, 9), (37, 64, 96), (130, 256, 200)])
 func linearBackwardMatchesReference(rows: Int, inDim: Int, outDim: Int) {
@@ -20,9 +21,9 @@ func linearBackwardMatchesReference(rows: Int, inDim: Int, outDim: Int) {
         Reference.linearBackward(dinp: withOptionals ? dx2.pointer : nil, dweight: dw2.pointer,
                                  dbias: withOptionals ? db2.pointer : nil, dout: dout.pointer, inp: x.pointer,
                                  weight: w.pointer, rows: rows, inDim: inDim, outDim: outDim)
-        #expect(relativeError(dx1, dx2) < 2e-6)
-        #expect(relativeError(dw1, dw2) < 2e-6)
-        #expect(relativeError(db1, db2) < 2e-6)
+        expectClose(dx1.array, dx2.array, relative: 2e-6)
+        expectClose(dw1.array, dw2.array, relative: 2e-6)
+        expectClose(db1.array, db2.array, relative: 2e-6)
     }
 }
 
@@ -44,9 +45,9 @@ func layerNormBackwardMatchesReference(rows: Int, channels: Int) {
     Reference.layerNormBackward(dinp: dx2.pointer, dweight: dw2.pointer, dbias: db2.pointer, dout: dout.pointer,
                                 inp: x.pointer, weight: w.pointer, mean: mean.pointer, rstd: rstd.pointer,
                                 rows: rows, channels: channels)
-    #expect(relativeError(dx1, dx2) < 2e-6)
-    #expect(relativeError(dw1, dw2) < 2e-6)
-    #expect(relativeError(db1, db2) < 1e-6)
+    expectClose(dx1.array, dx2.array, relative: 2e-6)
+    expectClose(dw1.array, dw2.array, relative: 2e-6)
+    expectClose(db1.array, db2.array, relative: 1e-6)
 }
 
 @Test(arguments: [1, 7, 8, 1000, 70_001])
@@ -57,7 +58,7 @@ func geluBackwardMatchesReference(count: Int) {
     for level in VectorUnit.available {  // the Swift kernel and every C build this CPU runs
         let dx1 = FloatBuffer(start.array)
         geluBackward(dinp: dx1.pointer, dout: dout.pointer, inp: x.pointer, count: count, level: level)
-        #expect(maxAbsDiff(dx1, dx2) < 2e-6, "level \(level)")
+        expectClose(dx1.array, dx2.array, abs: 2e-6, "level \(level)")
     }
 }
 
@@ -75,8 +76,8 @@ func attentionBackwardMatchesReference(batch B: Int, seqLen T: Int, channels C: 
                       probs: probs.pointer, batch: B, seqLen: T, channels: C, heads: NH)
     Reference.attentionBackward(dqkv: d2.pointer, dprobs: s2.pointer, dout: dout.pointer, qkv: qkv.pointer,
                                 probs: probs.pointer, batch: B, seqLen: T, channels: C, heads: NH)
-    #expect(relativeError(d1, d2) < 2e-6)
-    #expect(relativeError(s1, s2) < 2e-6)
+    expectClose(d1.array, d2.array, relative: 2e-6)
+    expectClose(s1.array, s2.array, relative: 2e-6)
 
     // Padded keys (last two tokens of the last sequence) get exactly zero K and V gradient.
     let fresh = FloatBuffer(count: B * T * 3 * C)
@@ -95,7 +96,7 @@ func softmaxBackwardMatchesReference(rows: Int, cols: Int) {
     let g1 = randomBuffer(rows * cols, seed: 52), g2 = FloatBuffer(g1.array)
     softmaxBackwardInPlace(g1.pointer, probs: p.pointer, rows: rows, cols: cols)
     Reference.softmaxBackwardInPlace(g2.pointer, probs: p.pointer, rows: rows, cols: cols)
-    #expect(maxAbsDiff(g1, g2) < 1e-6)
+    expectClose(g1.array, g2.array, abs: 1e-6)
 }
 
 @Test func embeddingBackwardScatterAddsRepeatedIds() {
@@ -107,7 +108,7 @@ func softmaxBackwardMatchesReference(rows: Int, cols: Int) {
         embeddingBackward(dtable: d1.pointer, dout: dout.pointer, ids: idp.baseAddress!, count: ids.count, channels: C)
         Reference.embeddingBackward(dtable: d2.pointer, dout: dout.pointer, ids: idp.baseAddress!, count: ids.count, channels: C)
     }
-    #expect(maxAbsDiff(d1, d2) == 0)
+    expectClose(d1.array, d2.array, abs: 0)
     for c in 0..<C {  // id 3 occurs at n = 2, 3, 5
         let expected = before[3 * C + c] + dout[2 * C + c] + dout[3 * C + c] + dout[5 * C + c]
         #expect(abs(d1[3 * C + c] - expected) < 1e-6)
@@ -122,7 +123,8 @@ func softmaxBackwardMatchesReference(rows: Int, cols: Int) {
     let da2 = FloatBuffer(da.array), db2 = FloatBuffer(db.array)
     addBackward(da: da.pointer, db: db.pointer, dout: dout.pointer, count: n)
     Reference.addBackward(da: da2.pointer, db: db2.pointer, dout: dout.pointer, count: n)
-    #expect(maxAbsDiff(da, da2) == 0 && maxAbsDiff(db, db2) == 0)
+    expectClose(da.array, da2.array, abs: 0, "da")
+    expectClose(db.array, db2.array, abs: 0, "db")
 }
 
 @Test(arguments: [1, 9, 100])
@@ -132,13 +134,13 @@ func tanhMatchesReference(count: Int) {
     let y1 = FloatBuffer(count: count), y2 = FloatBuffer(count: count)
     tanhForward(out: y1.pointer, inp: x.pointer, count: count)
     Reference.tanhForward(out: y2.pointer, inp: x.pointer, count: count)
-    #expect(maxAbsDiff(y1, y2) < 2e-7)
+    expectClose(y1.array, y2.array, abs: 2e-7)
     #expect(abs(y1[0] - 1e-5) < 1e-11)
     let dout = randomBuffer(count, seed: 82)
     let d1 = randomBuffer(count, seed: 83), d2 = FloatBuffer(d1.array)
     tanhBackward(dinp: d1.pointer, dout: dout.pointer, out: y1.pointer, count: count)
     Reference.tanhBackward(dinp: d2.pointer, dout: dout.pointer, out: y1.pointer, count: count)
-    #expect(maxAbsDiff(d1, d2) < 1e-6)
+    expectClose(d1.array, d2.array, abs: 1e-6)
 }
 
 @Test(arguments: [(1, 2), (5, 3), (17, 10), (33, 1000)])
@@ -157,9 +159,9 @@ func crossEntropyMatchesReference(rows: Int, classes K: Int) {
         crossEntropyBackward(dlogits: d1.pointer, probs: p1.pointer, targets: t, rows: rows, classes: K, scale: scale)
         Reference.crossEntropyBackward(dlogits: d2.pointer, probs: p1.pointer, targets: t, rows: rows, classes: K, scale: scale)
     }
-    #expect(relativeError(l1, l2) < 1e-6)
-    #expect(maxAbsDiff(p1, p2) < 1e-6)
-    #expect(maxAbsDiff(d1, d2) < 1e-6)
+    expectClose(l1.array, l2.array, relative: 1e-6)
+    expectClose(p1.array, p2.array, abs: 1e-6)
+    expectClose(d1.array, d2.array, abs: 1e-6)
     if K > 1 { #expect(l1[0].isFinite && abs(l1[0] - 240) < 1e-3) }  // −log p underflows Float; logsumexp does not
 }
 

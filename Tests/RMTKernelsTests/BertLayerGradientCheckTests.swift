@@ -4,6 +4,7 @@
 // RMT gradient check stacks, so it must be right as a whole, not only op by op.
 import Testing
 import RMTKernels
+import RMTTestSupport
 
 private typealias RD = ReferenceDouble
 
@@ -81,6 +82,5 @@ func clsRows(_ x: [Double], batch B: Int, seqLen T: Int, channels C: Int) -> [Do
 /// true gradient is zero (the key bias) is judged by absolute error (~1e-10 FD noise).
 /// Measured: 3e-10…2.5e-9 on every tensor.
 func expectGradientMatches(_ analytic: [Double], _ numeric: [Double], _ name: String) {
-    let err = relativeError(analytic, numeric, floor: 1e-3)
-    #expect(err < doubleTolerance, "\(name): relative error \(err)")
+    expectClose(analytic, numeric, relative: doubleTolerance, scaleFloor: 1e-3, name)
 }

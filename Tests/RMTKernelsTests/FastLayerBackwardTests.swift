@@ -5,6 +5,7 @@
 // accumulation (the residual's gradient buffer is reused as the next dinp, no add kernel).
 import Testing
 import RMTKernels
+import RMTTestSupport
 
 private typealias RD = ReferenceDouble
 
@@ -70,8 +71,8 @@ private typealias RD = ReferenceDouble
     targets.withUnsafeBufferPointer {
         crossEntropyForward(losses: losses.pointer, probs: cprobs.pointer, logits: logits.pointer, targets: $0.baseAddress!, rows: B, classes: K)
     }
-    expectClose(out.doubles, acts.output, floatTolerance, "fast layer output")
-    expectClose(losses.doubles, headActs.losses, floatTolerance, "fast losses")
+    expectClose(out.doubles, acts.output, relative: floatTolerance, "fast layer output")
+    expectClose(losses.doubles, headActs.losses, relative: floatTolerance, "fast losses")
 
     // Fast backward: head, then the layer in reverse. Residual gradients by accumulation.
     let dlogits = FloatBuffer(count: B * K), dpooled = FloatBuffer(count: B * C), dpre = FloatBuffer(count: B * C)
@@ -107,11 +108,11 @@ private typealias RD = ReferenceDouble
     linearBackward(dinp: dx.pointer, dweight: dp("qkvWeight"), dbias: dp("qkvBias"), dout: dqkv.pointer,
                    inp: x.pointer, weight: p("qkvWeight"), rows: N, inDim: C, outDim: 3 * C)
 
-    expectClose(dx.doubles, dinput, floatTolerance, "fast dinput")
+    expectClose(dx.doubles, dinput, relative: floatTolerance, "fast dinput")
     for (name, path) in RD.BertLayerParameters.tensors {
-        expectClose(g[name]!.doubles, dlayer[keyPath: path], floatTolerance, "fast \(name)")
+        expectClose(g[name]!.doubles, dlayer[keyPath: path], relative: floatTolerance, "fast \(name)")
     }
     for (name, path) in RD.ClassifierHeadParameters.tensors {
-        expectClose(g[name]!.doubles, dhead[keyPath: path], floatTolerance, "fast \(name)")
+        expectClose(g[name]!.doubles, dhead[keyPath: path], relative: floatTolerance, "fast \(name)")
     }
 }

@@ -7,17 +7,13 @@
 // central differences for every weight and the input.
 import Testing
 import RMTKernels
+import RMTTestSupport
 
 /// Finite differences vs the Double backward: measured 1e-10…2e-9 (O(1e-9) noise on O(1) gradients).
 let doubleTolerance = 1e-7
 /// Fast Float kernels vs the Double backward: measured 2e-8…2e-7 — Float rounding (6e-8) summed
 /// over a few dozen terms plus the SIMD exp/erf approximations; 50× headroom.
 let floatTolerance = 1e-5
-
-func expectClose(_ analytic: [Double], _ reference: [Double], _ tolerance: Double, _ what: String) {
-    let err = relativeError(analytic, reference)
-    #expect(err < tolerance, "\(what): relative error \(err)")
-}
 
 @Test func linearGradientCheck() {
     let (rows, inDim, outDim) = (3, 5, 4)
@@ -29,18 +25,18 @@ func expectClose(_ analytic: [Double], _ reference: [Double], _ tolerance: Doubl
     var dx = zeros(x.count), dw = zeros(w.count), db = zeros(b.count)
     ReferenceDouble.linearBackward(dinp: &dx, dweight: &dw, dbias: &db, dout: r, inp: x, weight: w,
                                    rows: rows, inDim: inDim, outDim: outDim)
-    expectClose(dx, numericalGradient(at: x) { loss($0, w, b) }, doubleTolerance, "dinp")
-    expectClose(dw, numericalGradient(at: w) { loss(x, $0, b) }, doubleTolerance, "dweight")
-    expectClose(db, numericalGradient(at: b) { loss(x, w, $0) }, doubleTolerance, "dbias")
+    expectClose(dx, numericalGradient(at: x) { loss($0, w, b) }, relative: doubleTolerance, "dinp")
+    expectClose(dw, numericalGradient(at: w) { loss(x, $0, b) }, relative: doubleTolerance, "dweight")
+    expectClose(db, numericalGradient(at: b) { loss(x, w, $0) }, relative: doubleTolerance, "dbias")
 
     let fx = FloatBuffer(count: x.count), fw = FloatBuffer(count: w.count), fb = FloatBuffer(count: b.count)
     let rF = FloatBuffer(doubles: r), xF = FloatBuffer(doubles: x), wF = FloatBuffer(doubles: w)
     linearBackward(dinp: fx.pointer, dweight: fw.pointer, dbias: fb.pointer, dout: rF.pointer,
                    inp: xF.pointer, weight: wF.pointer,
                    rows: rows, inDim: inDim, outDim: outDim)
-    expectClose(fx.doubles, dx, floatTolerance, "fast dinp")
-    expectClose(fw.doubles, dw, floatTolerance, "fast dweight")
-    expectClose(fb.doubles, db, floatTolerance, "fast dbias")
+    expectClose(fx.doubles, dx, relative: floatTolerance, "fast dinp")
+    expectClose(fw.doubles, dw, relative: floatTolerance, "fast dweight")
+    expectClose(fb.doubles, db, relative: floatTolerance, "fast dbias")
 }
 
 @Test func layerNormGradientCheck() {
@@ -57,9 +53,9 @@ func expectClose(_ analytic: [Double], _ reference: [Double], _ tolerance: Doubl
     var dx = zeros(x.count), dw = zeros(C), db = zeros(C)
     ReferenceDouble.layerNormBackward(dinp: &dx, dweight: &dw, dbias: &db, dout: r, inp: x, weight: w,
                                       mean: fwd.mean, rstd: fwd.rstd, rows: rows, channels: C)
-    expectClose(dx, numericalGradient(at: x) { loss($0, w, b) }, doubleTolerance, "dinp")
-    expectClose(dw, numericalGradient(at: w) { loss(x, $0, b) }, doubleTolerance, "dweight")
-    expectClose(db, numericalGradient(at: b) { loss(x, w, $0) }, doubleTolerance, "dbias")
+    expectClose(dx, numericalGradient(at: x) { loss($0, w, b) }, relative: doubleTolerance, "dinp")
+    expectClose(dw, numericalGradient(at: w) { loss(x, $0, b) }, relative: doubleTolerance, "dweight")
+    expectClose(db, numericalGradient(at: b) { loss(x, w, $0) }, relative: doubleTolerance, "dbias")
 
     let xf = FloatBuffer(doubles: x), wf = FloatBuffer(doubles: w), bf = FloatBuffer(doubles: b)
     let y = FloatBuffer(count: rows * C), mean = FloatBuffer(count: rows), rstd = FloatBuffer(count: rows)
@@ -69,9 +65,9 @@ func expectClose(_ analytic: [Double], _ reference: [Double], _ tolerance: Doubl
     let rF = FloatBuffer(doubles: r)
     layerNormBackward(dinp: fx.pointer, dweight: fw.pointer, dbias: fb.pointer, dout: rF.pointer,
                       inp: xf.pointer, weight: wf.pointer, mean: mean.pointer, rstd: rstd.pointer, rows: rows, channels: C)
-    expectClose(fx.doubles, dx, floatTolerance, "fast dinp")
-    expectClose(fw.doubles, dw, floatTolerance, "fast dweight")
-    expectClose(fb.doubles, db, floatTolerance, "fast dbias")
+    expectClose(fx.doubles, dx, relative: floatTolerance, "fast dinp")
+    expectClose(fw.doubles, dw, relative: floatTolerance, "fast dweight")
+    expectClose(fb.doubles, db, relative: floatTolerance, "fast dbias")
 }
 
 @Test func geluGradientCheck() {
@@ -79,12 +75,12 @@ func expectClose(_ analytic: [Double], _ reference: [Double], _ tolerance: Doubl
     let r = randomDoubles(x.count, seed: 10)
     var dx = zeros(x.count)
     ReferenceDouble.geluBackward(dinp: &dx, dout: r, inp: x)
-    expectClose(dx, numericalGradient(at: x) { dot(r, ReferenceDouble.geluForward(inp: $0)) }, doubleTolerance, "dinp")
+    expectClose(dx, numericalGradient(at: x) { dot(r, ReferenceDouble.geluForward(inp: $0)) }, relative: doubleTolerance, "dinp")
 
     let fx = FloatBuffer(count: x.count)
     let rF = FloatBuffer(doubles: r), xF = FloatBuffer(doubles: x)
     geluBackward(dinp: fx.pointer, dout: rF.pointer, inp: xF.pointer, count: x.count)
-    expectClose(fx.doubles, dx, floatTolerance, "fast dinp")
+    expectClose(fx.doubles, dx, relative: floatTolerance, "fast dinp")
 }
 
 @Test func tanhGradientCheck() {
@@ -92,13 +88,13 @@ func expectClose(_ analytic: [Double], _ reference: [Double], _ tolerance: Doubl
     let r = randomDoubles(x.count, seed: 12)
     var dx = zeros(x.count)
     ReferenceDouble.tanhBackward(dinp: &dx, dout: r, out: ReferenceDouble.tanhForward(inp: x))
-    expectClose(dx, numericalGradient(at: x) { dot(r, ReferenceDouble.tanhForward(inp: $0)) }, doubleTolerance, "dinp")
+    expectClose(dx, numericalGradient(at: x) { dot(r, ReferenceDouble.tanhForward(inp: $0)) }, relative: doubleTolerance, "dinp")
 
     let xf = FloatBuffer(doubles: x), y = FloatBuffer(count: x.count), fx = FloatBuffer(count: x.count)
     tanhForward(out: y.pointer, inp: xf.pointer, count: x.count)
     let rF = FloatBuffer(doubles: r)
     tanhBackward(dinp: fx.pointer, dout: rF.pointer, out: y.pointer, count: x.count)
-    expectClose(fx.doubles, dx, floatTolerance, "fast dinp")
+    expectClose(fx.doubles, dx, relative: floatTolerance, "fast dinp")
 }
 
 @Test func attentionGradientCheck() {
@@ -114,7 +110,7 @@ func expectClose(_ analytic: [Double], _ reference: [Double], _ tolerance: Doubl
     let numeric = numericalGradient(at: qkv) {
         dot(r, ReferenceDouble.attentionForward(qkv: $0, additiveMask: mask, batch: B, seqLen: T, channels: C, heads: NH).out)
     }
-    expectClose(dqkv, numeric, doubleTolerance, "dqkv")
+    expectClose(dqkv, numeric, relative: doubleTolerance, "dqkv")
 
     let qkvF = FloatBuffer(doubles: qkv)
     let out = FloatBuffer(count: B * T * C), probs = FloatBuffer(count: B * NH * T * T)
@@ -124,7 +120,7 @@ func expectClose(_ analytic: [Double], _ reference: [Double], _ tolerance: Doubl
     let rF = FloatBuffer(doubles: r)
     attentionBackward(dqkv: fast.pointer, dprobs: scratch.pointer, dout: rF.pointer,
                       qkv: qkvF.pointer, probs: probs.pointer, batch: B, seqLen: T, channels: C, heads: NH)
-    expectClose(fast.doubles, dqkv, floatTolerance, "fast dqkv")
+    expectClose(fast.doubles, dqkv, relative: floatTolerance, "fast dqkv")
 }
 
 @Test func embeddingAndAddGradientCheck() {
@@ -134,19 +130,19 @@ func expectClose(_ analytic: [Double], _ reference: [Double], _ tolerance: Doubl
     var dtable = zeros(table.count)
     ReferenceDouble.embeddingBackward(dtable: &dtable, dout: r, ids: ids, channels: C)
     let numeric = numericalGradient(at: table) { dot(r, ReferenceDouble.embeddingForward(table: $0, ids: ids, channels: C)) }
-    expectClose(dtable, numeric, doubleTolerance, "dtable")
+    expectClose(dtable, numeric, relative: doubleTolerance, "dtable")
     let fast = FloatBuffer(count: table.count), rF = FloatBuffer(doubles: r)
     ids.withUnsafeBufferPointer {
         embeddingBackward(dtable: fast.pointer, dout: rF.pointer, ids: $0.baseAddress!,
                           count: ids.count, channels: C)
     }
-    expectClose(fast.doubles, dtable, floatTolerance, "fast dtable")
+    expectClose(fast.doubles, dtable, relative: floatTolerance, "fast dtable")
 
     let a = randomDoubles(6, seed: 17), b = randomDoubles(6, seed: 18), s = randomDoubles(6, seed: 19)
     var da = zeros(6), db = zeros(6)
     ReferenceDouble.addBackward(da: &da, db: &db, dout: s)
-    expectClose(da, numericalGradient(at: a) { dot(s, ReferenceDouble.addForward(a: $0, b: b)) }, doubleTolerance, "da")
-    expectClose(db, numericalGradient(at: b) { dot(s, ReferenceDouble.addForward(a: a, b: $0)) }, doubleTolerance, "db")
+    expectClose(da, numericalGradient(at: a) { dot(s, ReferenceDouble.addForward(a: $0, b: b)) }, relative: doubleTolerance, "da")
+    expectClose(db, numericalGradient(at: b) { dot(s, ReferenceDouble.addForward(a: a, b: $0)) }, relative: doubleTolerance, "db")
 }
 
 @Test func crossEntropyGradientCheck() {
@@ -161,7 +157,7 @@ func expectClose(_ analytic: [Double], _ reference: [Double], _ tolerance: Doubl
     let fwd = ReferenceDouble.crossEntropyForward(logits: logits, targets: targets, rows: rows, classes: K)
     var dz = zeros(logits.count)
     ReferenceDouble.crossEntropyBackward(dlogits: &dz, probs: fwd.probs, targets: targets, rows: rows, classes: K, scale: scale)
-    expectClose(dz, numericalGradient(at: logits, meanLoss), doubleTolerance, "dlogits")
+    expectClose(dz, numericalGradient(at: logits, meanLoss), relative: doubleTolerance, "dlogits")
 
     let zf = FloatBuffer(doubles: logits), losses = FloatBuffer(count: rows), probs = FloatBuffer(count: rows * K)
     let fast = FloatBuffer(count: logits.count)
@@ -171,6 +167,6 @@ func expectClose(_ analytic: [Double], _ reference: [Double], _ tolerance: Doubl
         crossEntropyBackward(dlogits: fast.pointer, probs: probs.pointer, targets: $0.baseAddress!, rows: rows,
                              classes: K, scale: Float(scale))
     }
-    expectClose(losses.doubles, fwd.losses, floatTolerance, "fast losses")
-    expectClose(fast.doubles, dz, floatTolerance, "fast dlogits")
+    expectClose(losses.doubles, fwd.losses, relative: floatTolerance, "fast losses")
+    expectClose(fast.doubles, dz, relative: floatTolerance, "fast dlogits")
 }

@@ -27,21 +27,6 @@ extension FloatBuffer {
     convenience init(doubles values: [Double]) { self.init(values.map { Float($0) }) }
 }
 
-/// max_i |a_i − b_i| / max(max_i |b_i|, floor): the worst error relative to the size of
-/// the reference gradient as a whole (element-wise relative error is meaningless for
-/// entries that are zero or cancel).
-func relativeError(_ a: [Double], _ b: [Double], floor: Double = 1e-30) -> Double {
-    precondition(a.count == b.count, "length \(a.count) vs \(b.count)")
-    var diff = 0.0, scale = floor
-    for i in a.indices {
-        diff = max(diff, abs(a[i] - b[i]))
-        scale = max(scale, abs(b[i]))
-    }
-    return diff / scale
-}
-
-func relativeError(_ a: FloatBuffer, _ b: FloatBuffer) -> Double { relativeError(a.doubles, b.doubles) }
-
 /// Central differences (f(x + ε·e_i) − f(x − ε·e_i)) / 2ε for every coordinate i.
 /// Truncation error O(ε²·f‴), rounding error O(δ·|f|/ε) with δ ≈ 1e-16: with ε = 1e-6 and
 /// |f| ≈ 1–10 both stay below ~1e-9.

@@ -3,14 +3,7 @@
 import Foundation
 import Testing
 import RMTKernels
-
-/// Largest |a − b| over two equal-length buffers.
-func maxAbsDiff(_ a: FloatBuffer, _ b: FloatBuffer) -> Float {
-    precondition(a.count == b.count)
-    var m: Float = 0
-    for i in 0..<a.count { m = max(m, abs(a[i] - b[i])) }
-    return m
-}
+import RMTTestSupport
 
 func randomBuffer(_ n: Int, seed: UInt64, std: Float = 1) -> FloatBuffer {
     var rng = SplitMix64(seed: seed)
@@ -25,10 +18,10 @@ func linearMatchesReference(rows: Int, inDim: Int, outDim: Int) {
     let fast = FloatBuffer(count: rows * outDim), ref = FloatBuffer(count: rows * outDim)
     linearForward(out: fast.pointer, inp: x.pointer, weight: w.pointer, bias: b.pointer, rows: rows, inDim: inDim, outDim: outDim)
     Reference.linearForward(out: ref.pointer, inp: x.pointer, weight: w.pointer, bias: b.pointer, rows: rows, inDim: inDim, outDim: outDim)
-    #expect(maxAbsDiff(fast, ref) < 1e-4)
+    expectClose(fast.array, ref.array, abs: 1e-4)
     linearForward(out: fast.pointer, inp: x.pointer, weight: w.pointer, bias: nil, rows: rows, inDim: inDim, outDim: outDim)
     Reference.linearForward(out: ref.pointer, inp: x.pointer, weight: w.pointer, bias: nil, rows: rows, inDim: inDim, outDim: outDim)
-    #expect(maxAbsDiff(fast, ref) < 1e-4)
+    expectClose(fast.array, ref.array, abs: 1e-4)
 }
 
 @Test(arguments: [(3, 5), (64, 32), (512, 384), (600, 1001)])
@@ -41,9 +34,9 @@ func layerNormMatchesReference(rows: Int, channels: Int) {
     let m2 = FloatBuffer(count: rows), r2 = FloatBuffer(count: rows)
     layerNormForward(out: fast.pointer, mean: m1.pointer, rstd: r1.pointer, inp: x.pointer, weight: w.pointer, bias: b.pointer, rows: rows, channels: channels, eps: 1e-12)
     Reference.layerNormForward(out: ref.pointer, mean: m2.pointer, rstd: r2.pointer, inp: x.pointer, weight: w.pointer, bias: b.pointer, rows: rows, channels: channels, eps: 1e-12)
-    #expect(maxAbsDiff(fast, ref) < 2e-5)
-    #expect(maxAbsDiff(m1, m2) < 1e-4)
-    #expect(maxAbsDiff(r1, r2) < 1e-5)
+    expectClose(fast.array, ref.array, abs: 2e-5)
+    expectClose(m1.array, m2.array, abs: 1e-4)
+    expectClose(r1.array, r2.array, abs: 1e-5)
 }
 
 @Test(arguments: [1, 7, 8, 1000, 70_001])
@@ -54,7 +47,7 @@ func geluMatchesReference(count: Int) {
     for level in VectorUnit.available {  // the Swift kernel and every C build this CPU runs
         let fast = FloatBuffer(count: count)
         geluForward(out: fast.pointer, inp: x.pointer, count: count, level: level)
-        #expect(maxAbsDiff(fast, ref) < 2e-6, "level \(level)")
+        expectClose(fast.array, ref.array, abs: 2e-6, "level \(level)")
     }
 }
 
@@ -70,7 +63,7 @@ func softmaxMatchesReference(rows: Int, cols: Int) {
             let fast = FloatBuffer(x.array)
             softmaxForward(fast.pointer, additiveMask: useMask ? UnsafePointer(mask.pointer) : nil, rows: rows, cols: cols,
                            level: level)
-            #expect(maxAbsDiff(fast, ref) < 1e-6, "level \(level)")
+            expectClose(fast.array, ref.array, abs: 1e-6, "level \(level)")
             if useMask && cols > 1 { #expect(fast[1] == 0, "level \(level)") }  // a masked key gets exactly zero weight
         }
     }
@@ -85,8 +78,8 @@ func attentionMatchesReference(batch: Int, seqLen: Int, channels: Int, heads: In
     let p1 = FloatBuffer(count: batch * heads * seqLen * seqLen), p2 = FloatBuffer(count: batch * heads * seqLen * seqLen)
     attentionForward(out: o1.pointer, probs: p1.pointer, qkv: qkv.pointer, additiveMask: mask.pointer, batch: batch, seqLen: seqLen, channels: channels, heads: heads)
     Reference.attentionForward(out: o2.pointer, probs: p2.pointer, qkv: qkv.pointer, additiveMask: mask.pointer, batch: batch, seqLen: seqLen, channels: channels, heads: heads)
-    #expect(maxAbsDiff(o1, o2) < 2e-5)
-    #expect(maxAbsDiff(p1, p2) < 2e-6)
+    expectClose(o1.array, o2.array, abs: 2e-5)
+    expectClose(p1.array, p2.array, abs: 2e-6)
 }
 
 @Test func embeddingMatchesReference() {
@@ -97,7 +90,7 @@ func attentionMatchesReference(batch: Int, seqLen: Int, channels: Int, heads: In
         embeddingForward(out: fast.pointer, table: table.pointer, ids: idp.baseAddress!, count: ids.count, channels: 16)
         Reference.embeddingForward(out: ref.pointer, table: table.pointer, ids: idp.baseAddress!, count: ids.count, channels: 16)
     }
-    #expect(maxAbsDiff(fast, ref) == 0)
+    expectClose(fast.array, ref.array, abs: 0)
 }
 
 @Test func fastExpAndErfMatchLibm() {

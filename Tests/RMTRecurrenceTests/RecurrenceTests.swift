@@ -20,15 +20,14 @@ import RMTSafetensors
         let contents = try (0..<2).map { d in try ref.int64s("doc\(d).segment\(k)").map { Int32($0) } }
         try memory.withUnsafeMutableBufferPointer { try processor.step(contents: contents, memory: $0.baseAddress!) }
         for d in 0..<2 {
-            let diff = maxAbsDiff(Array(memory[(d * n)..<((d + 1) * n)]), try ref.floats("doc\(d).memory\(k)"))
-            #expect(diff <= 1e-5, "document \(d), memory after segment \(k): max |Δ| = \(diff)")
+            expectClose(memory[(d * n)..<((d + 1) * n)], try ref.floats("doc\(d).memory\(k)"), abs: 1e-5,
+                        "document \(d), memory after segment \(k)")
         }
     }
     let logits = processor.classify()
     let L = model.settings.labels.count
     for d in 0..<2 {
-        let diff = maxAbsDiff(Array(logits[(d * L)..<((d + 1) * L)]), try ref.floats("doc\(d).logits"))
-        #expect(diff <= 1e-5, "document \(d) logits: max |Δ| = \(diff)")
+        expectClose(logits[(d * L)..<((d + 1) * L)], try ref.floats("doc\(d).logits"), abs: 1e-5, "document \(d) logits")
     }
 }
 

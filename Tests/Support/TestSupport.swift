@@ -29,16 +29,3 @@ public enum MiniLM {
     /// CI sets RMT_REQUIRE_MINILM=1 so that a missing download fails instead of disabling tests.
     public static var required: Bool { ProcessInfo.processInfo.environment["RMT_REQUIRE_MINILM"] == "1" }
 }
-
-/// Largest |a[i] − b[i]| over b's length.
-public func maxAbsDiff(_ a: UnsafePointer<Float>, _ b: [Float]) -> Float {
-    var m: Float = 0
-    for i in 0..<b.count { m = max(m, abs(a[i] - b[i])) }
-    return m
-}
-
-/// Largest |a[i] − b[i]|; the arrays must have the same length.
-public func maxAbsDiff(_ a: [Float], _ b: [Float]) -> Float {
-    precondition(a.count == b.count, "length \(a.count) vs \(b.count)")
-    return a.withUnsafeBufferPointer { maxAbsDiff($0.baseAddress!, b) }
-}
