@@ -1,13 +1,15 @@
 """bench_torch.py — the PyTorch reference for `rmt-tool bench`: Hugging Face BertModel with
-random weights over 512-token segments, batch 1, fp32, torch.inference_mode, 2 threads.
+random weights over 512-token segments, batch 1, torch.inference_mode, 2 threads; fp32, or
+bf16 through `torch.autocast("cpu", dtype=torch.bfloat16)` with --precision bf16 (oneDNN's
+AVX512-BF16/AMX kernels where the CPU has them).
 Prints one JSON line with the same fields as the Swift bench. --attn picks the attention
 implementation of transformers: sdpa (its default) or eager; Scripts/bench.sh runs both and
 compares Swift with the faster.
 
-    python Scripts/bench_torch.py --config small --segments 20 [--attn eager]
+    python Scripts/bench_torch.py --config small --segments 20 [--attn eager] [--precision bf16]
 Needs a venv with torch + transformers (never needed by CI).
 """
-import argparse, json, resource, statistics, time
+import argparse, contextlib, json, resource, statistics, time
 import torch
 from transformers import BertConfig, BertModel
 
@@ -29,6 +31,7 @@ def main():
     ap.add_argument("--seq-len", type=int, default=512)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--attn", default="sdpa", choices=["sdpa", "eager"])
+    ap.add_argument("--precision", default="fp32", choices=["fp32", "bf16"])
     a = ap.parse_args()
     torch.manual_seed(1)
     torch.set_num_threads(a.threads)
@@ -36,7 +39,8 @@ def main():
     model = BertModel(cfg, add_pooling_layer=False).eval()
     ids = torch.randint(0, cfg.vocab_size, (1, a.seq_len))
     times = []
-    with torch.inference_mode():
+    autocast = (torch.autocast("cpu", dtype=torch.bfloat16) if a.precision == "bf16" else contextlib.nullcontext())
+    with torch.inference_mode(), autocast:
         for i in range(a.warmup + a.segments):
             t0 = time.perf_counter()
             model(input_ids=ids)
@@ -48,7 +52,7 @@ def main():
                       "ms_per_segment": round(med * 1000, 3), "ms_min": round(min(times) * 1000, 3),
                       "tokens_per_second": round(a.seq_len / med, 3),
                       "gflops": round(flops(PRESETS[a.config], a.seq_len) / med / 1e9, 3),
-                      "threads": a.threads, "attn": a.attn,
+                      "threads": a.threads, "attn": a.attn, "precision": a.precision,
                       "cpu_capability": torch.backends.cpu.get_cpu_capability(),
                       "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                       "torch": torch.__version__}))
