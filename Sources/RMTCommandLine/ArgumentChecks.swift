@@ -109,7 +109,7 @@ public enum ArgumentChecks {
     struct ToolInfo: Decodable { let command: CommandInfo }
 
     /// One command of the tree: the fields of ArgumentParserToolInfo's CommandInfoV0 used here.
-    public struct CommandInfo: Decodable {
+    public struct CommandInfo: Decodable, Sendable {
         let commandName: String
         var defaultSubcommand: String?
         var subcommands: [CommandInfo]?
@@ -131,7 +131,7 @@ public enum ArgumentChecks {
     }
 
     /// One argument: the fields of ArgumentInfoV0 used here.
-    public struct ArgumentInfo: Decodable {
+    public struct ArgumentInfo: Decodable, Sendable {
         let kind: String
         let isRepeating: Bool
         let parsingStrategy: String?
@@ -142,7 +142,7 @@ public enum ArgumentChecks {
         var displayName: String { (names ?? []).map(\.spelled).joined(separator: "/") }
     }
 
-    struct NameInfo: Decodable {
+    struct NameInfo: Decodable, Sendable {
         let kind: String
         let name: String
         var spelled: String { kind == "long" ? "--\(name)" : "-\(name)" }
