@@ -3,7 +3,7 @@
 //
 // Layers (imports only point down):
 //   COpenBLAS + CRMTVector → RMTKernels → RMTModel (+ RMTSafetensors) → RMTRecurrence → RMTData (+ RMTTokenizer)
-//   → RMTTraining → RMT (umbrella) → executables.
+//   → RMTTraining → RMT (umbrella) → RMTCommandLine (shared CLI plumbing) → executables.
 import PackageDescription
 
 let package = Package(
@@ -44,14 +44,20 @@ let package = Package(
         // The umbrella library users import.
         .target(name: "RMT", dependencies: ["RMTKernels", "RMTSafetensors", "RMTTokenizer", "RMTModel", "RMTRecurrence", "RMTData", "RMTTraining"]),
 
-        .executableTarget(name: "rmt-tool", dependencies: [
+        // What the three tools share on top of ArgumentParser: --version (version + commit),
+        // repeated-option and negative-number handling, the one-line error reporter.
+        .target(name: "RMTCommandLine", dependencies: [
             "RMT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .executableTarget(name: "rmt-tool", dependencies: [
+            "RMT", "RMTCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rmt-ask", dependencies: [
-            "RMT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "RMT", "RMTCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "rmt-train", dependencies: [
-            "RMT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "RMT", "RMTCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // The library examples of Docs/library.md, runnable.
@@ -69,7 +75,7 @@ let package = Package(
         .testTarget(name: "RMTDataTests", dependencies: ["RMTData"]),
         .testTarget(name: "RMTTrainingTests", dependencies: ["RMTTraining", "RMTTestSupport"]),
         // Runs the built executables on bad and odd inputs.
-        .testTarget(name: "CLITests", dependencies: ["rmt-ask", "rmt-tool", "rmt-train", "rmt-library-tour", "RMTTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["rmt-ask", "rmt-tool", "rmt-train", "rmt-library-tour", "RMTCommandLine", "RMTTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -16,6 +16,9 @@ public struct ReadProgress: Sendable {
     public var tokens: Int
     public var segments: Int
     public var seconds: Double
+    /// The segment count expected for the whole input (SegmentReader.estimatedSegmentCount),
+    /// when its size is known: `segments` against it is the fraction done.
+    public var estimatedSegments: Int? = nil
     public var tokensPerSecond: Double { seconds > 0 ? Double(tokens) / seconds : 0 }
 }
 
@@ -30,6 +33,7 @@ public struct InputStats: Sendable, Equatable {
 extension DocumentSession {
     /// Reads every segment `reader` produces. With a resumed state, the segments already
     /// read are skipped (tokenized, not run) and checked against the saved fingerprint.
+    /// `totalBytes` defaults to the reader's file size (nil for a pipe or stdin from a pipe).
     /// - Returns: input statistics.
     @discardableResult
     public func read(from reader: SegmentReader, totalBytes: Int? = nil,
@@ -51,8 +55,9 @@ extension DocumentSession {
                 continue
             }
             try read(segment)
-            progress?(ReadProgress(bytesRead: reader.bytesRead, totalBytes: totalBytes, tokens: state.tokensRead,
-                                   segments: state.segmentsRead, seconds: Date().timeIntervalSince(start)))
+            progress?(ReadProgress(bytesRead: reader.bytesRead, totalBytes: totalBytes ?? reader.fileSize,
+                                   tokens: state.tokensRead, segments: state.segmentsRead,
+                                   seconds: Date().timeIntervalSince(start), estimatedSegments: reader.estimatedSegmentCount))
         }
         if skipped < toSkip { throw ModelError("memory state", "the document is shorter than the saved state") }
         return InputStats(bytes: reader.bytesRead, invalidUTF8Sequences: reader.invalidSequenceCount,
@@ -74,8 +79,7 @@ extension RecurrentMemoryModel {
                        progress: ((ReadProgress) -> Void)? = nil) throws -> Answer {
         let session = DocumentSession(model: self)
         let reader = try segmentReader(path: path)
-        let size = path == "-" ? nil : (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        try session.read(from: reader, totalBytes: size, progress: progress)
+        try session.read(from: reader, progress: progress)
         return try session.answer(question: question)
     }
 

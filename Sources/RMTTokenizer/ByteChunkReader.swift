@@ -1,6 +1,9 @@
 // ByteChunkReader: reads a file or standard input in fixed-size chunks (POSIX read, one reusable
-// buffer), so callers never hold a whole document. Opening and reading errors are TextSourceError
-// (one line naming the file). It knows nothing of text or tokens.
+// buffer), so callers never hold a whole document. Every path is opened once and read once as a
+// stream — regular files, pipes, FIFOs, /dev/fd/N, stdin alike — so `peek` lets a caller look at
+// the first bytes (e.g. a binary check) without losing them: they are handed out again by
+// `nextChunk`. Opening and reading errors are TextSourceError (one line naming the file).
+// It knows nothing of text or tokens.
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -32,14 +35,22 @@ public final class ByteChunkReader {
     public let name: String
     /// The most bytes one chunk holds.
     public let chunkSize: Int
-    /// Bytes read so far.
+    /// Bytes handed out by `nextChunk` so far (peeked bytes count once handed out).
     public private(set) var bytesRead = 0
-    /// Whether the end of the input was reached.
+    /// Whether the end of the input was reached and every byte was handed out.
     public private(set) var reachedEnd = false
+    /// The size of a regular file (also stdin redirected from one) when opened; nil for a pipe,
+    /// FIFO, terminal or socket, whose length is unknown until read.
+    public let fileSize: Int?
 
     private let descriptor: Int32
     private let ownsDescriptor: Bool
     private var buffer: [UInt8]
+    /// Bytes read by `peek` and not yet handed out: peeked[peekedHead...].
+    private var peeked: [UInt8] = []
+    private var peekedHead = 0
+    /// Whether read(2) returned 0 (possibly during `peek`, with peeked bytes still to hand out).
+    private var sourceEnded = false
 
     /// Opens the file at `path` for reading.
     /// - Throws: `TextSourceError` if it is missing, a directory or unreadable.
@@ -54,6 +65,7 @@ public final class ByteChunkReader {
             close(descriptor)
             throw TextSourceError(file: path, reason: "is a directory")
         }
+        self.fileSize = Self.regularFileSize(descriptor)
         self.name = path
         self.chunkSize = chunkSize
         self.descriptor = descriptor
@@ -67,6 +79,7 @@ public final class ByteChunkReader {
         self.name = name
         self.chunkSize = chunkSize
         self.descriptor = fileHandle.fileDescriptor
+        self.fileSize = Self.regularFileSize(fileHandle.fileDescriptor)
         self.ownsDescriptor = false
         self.buffer = [UInt8](repeating: 0, count: chunkSize)
     }
@@ -75,27 +88,64 @@ public final class ByteChunkReader {
         if ownsDescriptor { close(descriptor) }
     }
 
+    /// Reads ahead until `count` bytes are buffered or the input ends, and returns them (fewer
+    /// only at the end of the input). Nothing is consumed: `nextChunk` hands the same bytes out
+    /// first. Blocks like `read(2)` on a pipe until the bytes arrive or the writer closes.
+    /// - Throws: `TextSourceError` when reading fails.
+    public func peek(upTo count: Int) throws -> ArraySlice<UInt8> {
+        while peeked.count - peekedHead < count, !sourceEnded {
+            guard let chunk = try readChunk() else { break }
+            if peekedHead > 0 { peeked.removeFirst(peekedHead); peekedHead = 0 }
+            peeked.append(contentsOf: chunk)
+        }
+        return peeked[peekedHead..<min(peeked.count, peekedHead + count)]
+    }
+
     /// The next chunk (1 ... chunkSize bytes), or nil at the end of the input.
     /// The slice shares the reader's buffer until the next call (copy-on-write keeps it valid).
     /// - Throws: `TextSourceError` when reading fails.
     public func nextChunk() throws -> ArraySlice<UInt8>? {
         if reachedEnd { return nil }
+        if peekedHead < peeked.count {
+            let end = min(peeked.count, peekedHead + chunkSize)
+            let chunk = peeked[peekedHead..<end]
+            peekedHead = end
+            if peekedHead == peeked.count { peeked = []; peekedHead = 0 }
+            bytesRead += chunk.count
+            return chunk
+        }
+        guard !sourceEnded, let chunk = try readChunk() else {
+            reachedEnd = true
+            return nil
+        }
+        bytesRead += chunk.count
+        return chunk
+    }
+
+    /// One read(2) into the buffer (retried on EINTR); nil at the end of the input.
+    private func readChunk() throws -> ArraySlice<UInt8>? {
         let size = chunkSize
         let descriptor = self.descriptor
         while true {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, size) }
-            if count > 0 {
-                bytesRead += count
-                return buffer[0..<count]
-            }
+            if count > 0 { return buffer[0..<count] }
             if count == 0 {
-                reachedEnd = true
+                sourceEnded = true
                 return nil
             }
             let code = errno
             if code == EINTR { continue }
             throw TextSourceError(file: name, reason: Self.reason(code))
         }
+    }
+
+    /// The bytes left in a regular file (st_size less the current offset, which is not 0 for a
+    /// stdin that a shell has partly read), else nil.
+    private static func regularFileSize(_ descriptor: Int32) -> Int? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let offset = lseek(descriptor, 0, SEEK_CUR)
+        return max(0, Int(info.st_size) - max(0, Int(offset)))
     }
 
     private static func reason(_ code: Int32) -> String {

@@ -33,8 +33,22 @@ public final class SegmentReader {
 
     /// Ids per segment.
     public var segmentLength: Int { segmenter.segmentLength }
-    /// Bytes read from the source so far.
+    /// Bytes read from the source (and fed to the tokenizer) so far.
     public var bytesRead: Int { source.bytesRead }
+    /// The input's size in bytes when it is a regular file (see ByteChunkReader.fileSize).
+    public var fileSize: Int? { source.fileSize }
+    /// The segment count expected for the whole input: the file's size times the ids per byte
+    /// tokenized so far (ids already cut into segments plus those waiting for the next one), in
+    /// segments. Nil when the size is unknown or nothing was read; exact once the input ended.
+    public var estimatedSegmentCount: Int? {
+        if source.reachedEnd && segmenter.isFinished {
+            return segmenter.segmentsEmitted + (segmenter.pendingTokenCount + segmentLength - 1) / segmentLength
+        }
+        guard let size = fileSize, bytesRead > 0 else { return nil }
+        let ids = Double(segmenter.tokensEmitted + segmenter.pendingTokenCount)
+        let estimate = Int((Double(size) * ids / Double(bytesRead) / Double(segmentLength)).rounded(.up))
+        return max(estimate, segmenter.segmentsEmitted)
+    }
     /// Ids handed out in segments so far.
     public var tokensEmitted: Int { segmenter.tokensEmitted }
     /// Segments handed out so far.

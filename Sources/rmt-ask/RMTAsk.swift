@@ -1,9 +1,11 @@
-// rmt-ask: ask a question about a long text file. Streams the file (or stdin) through a
-// recurrent memory transformer segment by segment in constant memory and prints the
-// answer with its probability (or one JSON object with --json).
+// rmt-ask: ask a question about a long text file. Streams the file (or stdin, a pipe, a FIFO,
+// process substitution — opened once, read once) through a recurrent memory transformer segment
+// by segment in constant memory and prints the answer with its probability (or one JSON object
+// with --json).
 import ArgumentParser
 import Foundation
 import RMT
+import RMTCommandLine
 
 @main
 struct RMTAsk: ParsableCommand {
@@ -12,17 +14,23 @@ struct RMTAsk: ParsableCommand {
         abstract: "Ask a question about a long text file with a Recurrent Memory Transformer.",
         discussion: """
             The file is read in chunks and tokenized as it streams, so its size is not limited by memory.
-            Without --model, the model bundled with the package is used (Models/default); if there is none,
-            all-MiniLM-L6-v2 from Scripts/fetch-minilm.sh is wrapped with untrained memory (answers are random).
-            """)
+            FILE may be a regular file, a pipe, a named FIFO, process substitution (<(zcat doc.gz)) or - for
+            standard input: it is opened once and read once. Its first 8 KiB decide whether it is text.
+            Without --model, $RMT_MODEL is used when set (it must name a model folder), else the model bundled
+            with the package (Models/default); if there is none, all-MiniLM-L6-v2 from Scripts/fetch-minilm.sh
+            is wrapped with untrained memory (answers are random).
+            """,
+        version: BuildInfo.versionLine)
 
-    @Argument(help: "Text file to read, or - for standard input.")
+    static func main() { ArgumentChecks.main(Self.self) }
+
+    @Argument(help: "Text file (or pipe, FIFO, /dev/fd/N) to read, or - for standard input.")
     var file: String
 
     @Option(name: .shortAndLong, help: "The question, e.g. \"Where is Mary?\".")
     var question: String
 
-    @Option(help: "Model folder (an RMT model, or any Hugging Face BERT folder, wrapped untrained).")
+    @Option(help: "Model folder (an RMT model, or any Hugging Face BERT folder, wrapped untrained). (default: $RMT_MODEL, else Models/default)")
     var model: String?
 
     @Option(help: "How many labels to show, most probable first.")
@@ -42,36 +50,29 @@ struct RMTAsk: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            try ask()
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            FileHandle.standardError.write(Data("rmt-ask: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        try ErrorReporter.run("rmt-ask") { try ask() }
     }
 
     func ask() throws {
-        let input = try InputCheck.check(file)
+        let source = try InputCheck.open(file)
         let modelURL = try ModelLocator.resolve(model)
         let rmt = try RecurrentMemoryModel.load(directory: modelURL)
         if rmt.isUntrained {
             warn("warning: \(modelURL.path) has no trained RMT head; answers are untrained")
         }
         let session = DocumentSession(model: rmt)
-        let reader = try rmt.segmentReader(path: file)
-        let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) == 1, totalBytes: input.size)
+        let reader = SegmentReader(source: source, tokenizer: rmt.tokenizer, segmentLength: rmt.settings.segmentLength)
+        let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) == 1)
         let start = Date()
-        let stats = try session.read(from: reader, totalBytes: input.size) { bar.update($0) }
+        let stats = try session.read(from: reader) { bar.update($0) }
         bar.finish()
         guard session.state.tokensRead > 0 else {
-            throw ModelError(file, input.size == 0 ? "the file is empty" : "the file contains no text (no tokens)")
+            throw ModelError(source.name, stats.bytes == 0 ? "the input is empty" : "the input contains no text (no tokens)")
         }
         if stats.invalidUTF8Sequences > 0 {
-            warn("warning: \(file): \(stats.invalidUTF8Sequences) invalid UTF-8 sequence(s) replaced with U+FFFD")
+            warn("warning: \(source.name): \(plural(stats.invalidUTF8Sequences, "invalid UTF-8 sequence")) replaced with U+FFFD")
         }
-        if stats.nulBytes > 0 { warn("warning: \(file): \(stats.nulBytes) NUL byte(s) ignored") }
+        if stats.nulBytes > 0 { warn("warning: \(source.name): \(plural(stats.nulBytes, "NUL byte")) ignored") }
         let answer = try session.answer(question: question)
         let seconds = Date().timeIntervalSince(start)
         let top = Array(answer.top.prefix(topK))
@@ -85,8 +86,8 @@ struct RMTAsk: ParsableCommand {
         } else {
             print("\(answer.answer)\t\(String(format: "%.4f", answer.probability))")
             for other in top.dropFirst() { print("\(other.label)\t\(String(format: "%.4f", other.probability))") }
-            warn(String(format: "%d tokens, %d segments, %.1f s, %.0f tokens/s", answer.tokens, answer.segments,
-                        seconds, Double(answer.tokens) / max(seconds, 1e-9)))
+            warn("\(plural(answer.tokens, "token")), \(plural(answer.segments, "segment")), "
+                 + String(format: "%.1f s, %.0f tokens/s", seconds, Double(answer.tokens) / max(seconds, 1e-9)))
         }
     }
 }

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import RMT
+import RMTCommandLine
 
 struct CreateModel: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,11 +27,12 @@ struct CreateModel: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Output folder.")
+    @Option(help: "Output folder (written atomically; an existing model folder is replaced, any other file or non-empty folder is refused).")
     var out: String
 
     func run() throws {
         try runReportingErrors {
+            try OutputFolder.checkReplaceable(out)
             let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? DefaultLocations.vocabulary
             let vocabulary = try Vocabulary(contentsOf: vocabURL)
             var config = BertConfig.preset(preset)

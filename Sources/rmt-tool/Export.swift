@@ -4,13 +4,14 @@
 import ArgumentParser
 import Foundation
 import RMT
+import RMTCommandLine
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rewrite an RMT model folder (float16 weights, metadata), e.g. to ship a trained model.")
 
     @Argument(help: "The model folder to read.") var model: String
-    @Option(help: "Output folder (written atomically; replaced if it exists).") var out: String
+    @Option(help: "Output folder (written atomically; an existing model folder is replaced, any other file or non-empty folder is refused).") var out: String
     @Flag(help: "Store the weights as float16.") var float16 = false
     @Option(help: "Metadata KEY=VALUE for the safetensors header (repeatable).") var metadata: [String] = []
 
@@ -22,6 +23,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         try runReportingErrors {
+            try OutputFolder.checkReplaceable(out)
             let rmt = try RecurrentMemoryModel.load(directory: URL(fileURLWithPath: model))
             var meta: [String: String] = [:]
             for m in metadata {

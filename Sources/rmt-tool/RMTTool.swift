@@ -2,12 +2,16 @@
 // haystack, create-model, plot-metrics.
 // Each subcommand lives in its own file; this file only lists them.
 import ArgumentParser
+import RMTCommandLine
 
 @main
 struct RMTTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rmt-tool",
         abstract: "Utilities for the Recurrent Memory Transformer: tokenize, encode, inspect, benchmark, make haystacks and models, plot runs.",
+        version: BuildInfo.versionLine,
         subcommands: [Tokenize.self, Encode.self, Inspect.self, Bench.self, BenchTokenizer.self, Haystack.self, CreateModel.self, Export.self, PlotMetrics.self, KernelProfile.self]
     )
+
+    static func main() { ArgumentChecks.main(Self.self) }
 }

@@ -4,22 +4,23 @@
 import ArgumentParser
 import Foundation
 import RMT
+import RMTCommandLine
 
 @main
 struct RMTTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rmt-train",
         abstract: "Train a Recurrent Memory Transformer with a segment curriculum, or evaluate one.",
+        version: BuildInfo.versionLine,
         subcommands: [Train.self, Eval.self],
         defaultSubcommand: Train.self)
+
+    static func main() { ArgumentChecks.main(Self.self) }
 }
 
-/// Runs `body`, printing a known error as one line ("rmt-train: …") with exit status 1.
+/// Runs `body`, printing an error as one line ("rmt-train: …") with exit status 1 (ErrorReporter).
 func reportingErrors(_ body: () throws -> Void) throws {
-    do { try body() } catch let e as ExitCode { throw e } catch let e as ValidationError { throw e } catch {
-        FileHandle.standardError.write(Data("rmt-train: \(error)\n".utf8))
-        throw ExitCode(1)
-    }
+    try ErrorReporter.run("rmt-train", body)
 }
 
 func note(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }

@@ -72,6 +72,55 @@ struct SegmentTests {
         checkSegments(segments, length: 128, whole: Self.wholeIDs)
     }
 
+    @Test("peek over a pipe: the peeked bytes are handed out again, none lost, none twice")
+    func peekPipe() throws {
+        for (peekSize, chunk) in [(8192, 777), (8192, 65536), (1, 3), (100_000, 4096), (0, 512)] {
+            let pipe = Pipe()
+            let writer = pipe.fileHandleForWriting
+            let bytes = Self.text
+            let thread = Thread { writer.write(Data(bytes)); try? writer.close() }
+            thread.start()
+            let source = ByteChunkReader(fileHandle: pipe.fileHandleForReading, name: "<pipe>", chunkSize: chunk)
+            #expect(source.fileSize == nil)
+            let head = try source.peek(upTo: peekSize)
+            #expect(Array(head) == Array(bytes.prefix(peekSize)))
+            #expect(source.bytesRead == 0 && !source.reachedEnd)
+            #expect(Array(try source.peek(upTo: peekSize)) == Array(head))  // peeking again reads nothing new
+            let reader = SegmentReader(source: source, tokenizer: Fixtures.uncased, segmentLength: 64)
+            var segments: [[Int32]] = []
+            while let segment = try reader.next() { segments.append(segment) }
+            checkSegments(segments, length: 64, whole: Self.wholeIDs)
+            #expect(reader.bytesRead == bytes.count, "peek \(peekSize), chunk \(chunk)")
+            try? pipe.fileHandleForReading.close()
+        }
+    }
+
+    @Test("file size and the segment estimate: known for a file (exact at the end), unknown for a pipe")
+    func estimate() throws {
+        let path = try temporaryFile(Self.text)
+        let reader = try SegmentReader(path: path, tokenizer: Fixtures.uncased, segmentLength: 50, chunkSize: 4096)
+        #expect(reader.fileSize == Self.text.count)
+        #expect(reader.estimatedSegmentCount == nil)  // nothing read yet
+        let exact = (Self.wholeIDs.count + 49) / 50
+        var estimates: [Int] = []
+        while try reader.next() != nil { estimates.append(try #require(reader.estimatedSegmentCount)) }
+        #expect(estimates.last == exact)
+        // Mid-way estimates are proportional guesses: within 25% of the truth for this text.
+        for e in estimates { #expect(abs(e - exact) * 4 <= exact, "estimate \(e) vs \(exact)") }
+        #expect(reader.estimatedSegmentCount == exact)
+    }
+
+    @Test("the binary check: NUL-heavy or non-text starts are binary; text, UTF-8 and a few NULs are not")
+    func sniff() {
+        #expect(TextSniff.looksBinary([UInt8](repeating: 0, count: 8192)))
+        #expect(TextSniff.looksBinary((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7) }))
+        #expect(!TextSniff.looksBinary(Array("plain text, café 😀\n".utf8)))
+        #expect(!TextSniff.looksBinary(Array("a few\u{0}NULs\u{0} in a line of text".utf8)))
+        #expect(!TextSniff.looksBinary([UInt8]()))
+        // A multi-byte character cut by the sample's end is not evidence of binary.
+        #expect(!TextSniff.looksBinary(Array("ab".utf8) + [0xE2, 0x82]))
+    }
+
     @Test("opening errors: one line naming the file")
     func openErrors() throws {
         #expect(throws: TextSourceError(file: "/nonexistent/text.txt", reason: "no such file")) {
