@@ -11,6 +11,7 @@ symlinks to /dev/zero). Every run is bounded by a timeout. A finding is:
   timeout     the timeout hit before the command printed anything (a hang, or long work: review)
   raw-error   an error message that leaks Foundation's text ("Error Domain=", "The operation
               could not be completed", "You don't have permission" for a file that is readable)
+  data-loss   an input file of the pool (text, model files, vocabulary) changed or vanished
   multi-line  a failing run whose error message (the lines that are not ArgumentParser's usage
               block) is longer than one line
 
@@ -71,11 +72,35 @@ class Pools:
         self.files = [t, b, e, nul, d, u, jl, vocab, "/dev/null", "/dev/zero", "/nonexistent/x",
                       "", "-", os.path.join(model, "model.safetensors"), os.path.join(model, "config.json")]
         self.text, self.vocab = t, vocab
+        self.text_bytes = open(t, "rb").read()
+        # Inputs that no command may change: path -> bytes (restored after a finding).
+        self.guarded = {p: open(p, "rb").read() for p in [t, b, e, nul, u, jl] +
+                        [os.path.join(model, n) for n in os.listdir(model)]}
+
         self.models = [model]
+        self.spare = os.path.join(work, "spare-model")  # an existing model folder to write over
+        shutil.copytree(model, self.spare)
         self.numbers = ["0", "1", "-1", "2", "3", "-0", "1e6", "1e-9", "-1e-3", "nan", "inf", "-inf",
                         "99999999999999999999", "2147483648", "0.5", "0x10", "abc", "", " 7", "1,2"]
         self.strings = ["", "Where is Mary?", "?", "x" * 20000, "Où est Zoë ? 🙂", "-", "--", "\t\n",
                         "[CLS] [SEP] [MASK]"]
+
+    def damaged(self, outputs):
+        """Guarded inputs that changed or vanished, each restored. A file named as an output
+        (--out/--plot/…) may be rewritten as a file; turned into a folder or removed, it is lost."""
+        bad = []
+        for p, data in self.guarded.items():
+            ok = os.path.isfile(p) and not os.path.islink(p) and (open(p, "rb").read() == data or p in outputs)
+            if not ok or (p in outputs and open(p, "rb").read() != data):
+                if not ok:
+                    bad.append(p)
+                if os.path.isdir(p) and not os.path.islink(p):
+                    shutil.rmtree(p)
+                elif os.path.lexists(p):
+                    os.remove(p)
+                with open(p, "wb") as f:
+                    f.write(data)
+        return bad
 
     def fresh(self):
         return os.path.join(tempfile.mkdtemp(dir=self.work), self.rng.choice(["out", "o.svg", "x.json", "run"]))
@@ -85,7 +110,7 @@ class Pools:
         if n in ("model",):
             return r.choice(self.models + self.files)
         if n in ("out", "output", "plot", "ledger"):
-            return r.choice([self.fresh(), self.fresh(), self.text, self.models[0], "/dev/null", "/nonexistent/d/x",
+            return r.choice([self.fresh(), self.fresh(), self.text, self.spare, "/dev/null", "/nonexistent/d/x",
                              os.path.join(self.work, "a folder")])
         if n in ("vocab",):
             return r.choice([self.vocab, self.vocab, self.text, "/dev/zero", "", "/nonexistent"])
@@ -251,7 +276,10 @@ def main():
         rc, out, err, timed_out, silent = res
         counts["runs"] += 1
         counts["timeouts" if timed_out else ("exit0" if rc == 0 else "exit_nonzero")] += 1
-        for kind, detail in judge(cmd, rc, out, err, timed_out, silent):
+        found = judge(cmd, rc, out, err, timed_out, silent)
+        outputs = {cmd[i + 1] for i in range(len(cmd) - 1) if cmd[i] in ("--out", "--output", "--plot", "--ledger")}
+        found += [("data-loss", f"{p} changed into something else or vanished") for p in pools.damaged(outputs)]
+        for kind, detail in found:
             item = {"kind": kind, "detail": detail, "exit": rc, "note": note,
                     "command": " ".join(shlex_quote(c) for c in cmd)}
             findings.append(item)
@@ -282,7 +310,7 @@ def main():
                 cmd += [o, v]
         if rng.random() < 0.03:
             cmd.append(rng.choice(["--bogus", "extra", "-x", "--"]))
-        stdin = pools.text and open(pools.text, "rb").read() if rng.random() < 0.3 else b""
+        stdin = pools.text_bytes if rng.random() < 0.3 else b""
         record(cmd, run(cmd, a.timeout, env, stdin), "args")
 
     for i in range(a.model_runs):
@@ -300,7 +328,7 @@ def main():
         record(cmd, run(cmd, a.timeout, env), "model folder: " + desc)
 
     summary = dict(counts, findings=len(findings), by_kind={k: sum(1 for f in findings if f["kind"] == k)
-                                                             for k in ("crash", "timeout", "raw-error", "multi-line")},
+                                                             for k in ("crash", "timeout", "data-loss", "raw-error", "multi-line")},
                    seed=a.seed, timeout_s=a.timeout, out=out_dir)
     json.dump(summary, open(os.path.join(out_dir, "summary.json"), "w"), indent=1)
     print(json.dumps(summary))
