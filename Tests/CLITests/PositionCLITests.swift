@@ -1,0 +1,39 @@
+// Position schemes through the command lines: `rmt-tool create-model --position`, then
+// `rmt-ask --segment-length` reading with longer segments than the model was made for; an
+// absolute model refuses that in one line; bad scheme names are refused in one line.
+import Foundation
+import Testing
+import RMTTestSupport
+
+@Test func relativeModelFromCreateModelReadsLongerSegments() throws {
+    let dir = try scratchFolder("position")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("alibi")
+    let c = try run("rmt-tool", ["create-model", "--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path,
+                                 "--segment-length", "16", "--position", "alibi", "--position-temperature", "log_n",
+                                 "--out", out.path])
+    #expect(c.status == 0, "\(c.stderr)")
+    let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("config.json"))) as? [String: Any]
+    let position = config?["rmt_position"] as? [String: Any]
+    #expect(position?["scheme"] as? String == "alibi" && position?["temperature"] as? String == "log_n")
+    #expect(position?["log_n_base"] as? Int == 10 + 16 + 3)
+
+    let text = dir.appendingPathComponent("doc.txt")
+    try Data(String(repeating: "mary went to the kitchen. ", count: 40).utf8).write(to: text)
+    let r = try run("rmt-ask", [text.path, "-q", "Where is Mary?", "--model", out.path, "--segment-length", "64", "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let answer = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    let segments = answer?["segments"] as? Int ?? 0
+    // ~240 tokens in segments of 64 (not 16): a handful of segments.
+    #expect(segments >= 3 && segments <= 6, "\(segments) segments")
+
+    // The absolute tiny model refuses a longer segment length, in one line.
+    let a = try run("rmt-ask", [text.path, "-q", "Where is Mary?", "--model", tinyModel, "--segment-length", "64"])
+    #expect(a.status == 1)
+    #expect(a.stderr.contains("absolute position") && isOneLine(a.stderr.split(separator: "\n").filter { !$0.hasPrefix("warning") }.joined(separator: "\n")), "\(a.stderr)")
+
+    let bad = try run("rmt-tool", ["create-model", "--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path,
+                                   "--position", "rope", "--out", dir.appendingPathComponent("bad").path])
+    #expect(bad.status != 0 && bad.stderr.contains("unknown scheme") && isOneLine(bad.stderr), "\(bad.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad").path))
+}
