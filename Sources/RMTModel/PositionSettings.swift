@@ -205,3 +205,20 @@ extension PositionSettings {
         return p
     }
 }
+
+extension ParameterSet {
+    /// Projects the clamped position parameters back into range after an optimizer step, as the
+    /// official Kerple code does (r1, r2, a ≥ 0.01; 0.01 ≤ p ≤ 2), so none sits in the forward's
+    /// clamp where its gradient would be zero. A no-op for other schemes.
+    public func projectPositionParameters(_ config: BertConfig) {
+        guard let p = config.position, p.scheme == .kerpleLog || p.scheme == .kerplePower else { return }
+        let lo = Float(DistanceBias.kerpleMin), hi = Float(DistanceBias.kerplePowerMax)
+        for l in 0..<config.numHiddenLayers {
+            for (name, upper) in [("kerple_r1", Float.infinity), ("kerple_r2", .infinity), ("kerple_a", .infinity), ("kerple_p", hi)] {
+                guard let e = layout.entry(PositionSettings.tensorName(layer: l, name)) else { continue }
+                let v = storage.pointer + e.offset
+                for i in 0..<e.count { v[i] = min(max(v[i], lo), upper) }
+            }
+        }
+    }
+}

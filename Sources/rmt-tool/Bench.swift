@@ -147,6 +147,7 @@ struct Bench: ParsableCommand {
             clipGradients(engine.gradients, maxNorm: 1.0, maxValue: nil)
             let t2 = DispatchTime.now().uptimeNanoseconds
             optimizer.update(parameters: model.parameters, gradients: engine.gradients, learningRate: 1e-4)
+            model.parameters.projectPositionParameters(model.config)
             let t3 = DispatchTime.now().uptimeNanoseconds
             loss = result.loss
             if i >= warmup {

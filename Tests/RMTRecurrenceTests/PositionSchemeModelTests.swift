@@ -137,3 +137,25 @@ func relativeModelsReadLongerSegments(_ scheme: PositionSettings.Scheme) throws 
     }
     expectClose(outputs[1], outputs[0], abs: 1e-5, "text rows after moving the text block")
 }
+
+/// After an optimizer step the Kerple parameters are projected back into their clamps, so none
+/// stays where the forward's clamp would give it zero gradient; other tensors are untouched.
+@Test func kerpleParametersAreProjectedIntoRange() throws {
+    for scheme in [PositionSettings.Scheme.kerpleLog, .kerplePower] {
+        let model = try tinyPositionModel(scheme)
+        let names = scheme == .kerpleLog ? ["kerple_r1", "kerple_r2"] : ["kerple_a", "kerple_p"]
+        for n in names {
+            let p = model.parameters.pointer(PositionSettings.tensorName(layer: 1, n))
+            p[0] = -0.5
+            p[1] = 5
+        }
+        let before = model.parameters.values(PositionSettings.tensorName(layer: 0, "type_bias"))
+        model.parameters.projectPositionParameters(model.config)
+        for n in names {
+            let v = model.parameters.values(PositionSettings.tensorName(layer: 1, n))
+            #expect(v[0] == 0.01, "\(n)")
+            #expect(v[1] == (n == "kerple_p" ? 2 : 5), "\(n)")
+        }
+        #expect(model.parameters.values(PositionSettings.tensorName(layer: 0, "type_bias")) == before)
+    }
+}

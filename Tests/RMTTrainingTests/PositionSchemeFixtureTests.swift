@@ -1,7 +1,8 @@
 // Every position scheme against its PyTorch reference (Fixtures/position/<scheme>, written by
 // Fixtures/gen/gen_position_schemes.py in float64): the tiny RMT over two documents of three
 // segments with padding — memory after every segment and final logits within 1e-5 — and the
-// loss and the gradient of every tensor under full BPTT, position tensors included.
+// loss and the gradient of every tensor under full BPTT (and memory-efficient BPTT, which must
+// give the same), position tensors included.
 import Foundation
 import Testing
 import RMTTestSupport
@@ -27,15 +28,24 @@ func positionSchemeMatchesPyTorch(_ name: String) throws {
     }
     expectClose(processor.classify(), try ref.floats("logits"), abs: 1e-5, "\(name): logits")
 
-    let engine = BPTTEngine(model: model, batchCapacity: 2, mode: .full)
+    for mode in [BPTTMode.full, .memoryEfficient] {
+        try checkGradients(model, ref, contents, mode: mode, name: name)
+    }
+}
+
+/// Loss and every gradient under `mode` (full or memory-efficient BPTT: the same gradients)
+/// against the PyTorch full-BPTT reference.
+func checkGradients(_ model: RecurrentMemoryModel, _ ref: SafetensorsFile, _ contents: [[[Int32]]],
+                    mode: BPTTMode, name: String) throws {
+    let engine = BPTTEngine(model: model, batchCapacity: 2, mode: mode)
     let result = try engine.lossAndGradients(SegmentBatch(contents: contents, labels: [1, 3]))
     let expectedLoss = try ref.floats("loss")[0]
-    #expect(abs(result.loss - expectedLoss) < 1e-5, "\(name): loss \(result.loss) vs \(expectedLoss)")
+    #expect(abs(result.loss - expectedLoss) < 1e-5, "\(name) \(mode): loss \(result.loss) vs \(expectedLoss)")
     var positionTensors = 0
     for entry in model.parameters.layout.entries {
         let c = closeness(engine.gradients.values(entry.name), try ref.floats("grad.\(entry.name)"),
                           relative: 1e-4, scaleFloor: 1e-3)
-        #expect(c.passes, "\(name): gradient of \(entry.name): \(c)")
+        #expect(c.passes, "\(name) \(mode): gradient of \(entry.name): \(c)")
         if entry.name.contains(".position.") {
             positionTensors += 1
             // The RMT reads only [CLS] and the memory rows of the last layer, so the last layer's
