@@ -73,6 +73,7 @@ public struct AttentionPositionTerms: @unchecked Sendable {
         let text = PositionKind.text.rawValue, K = PositionKind.count
         let table = textBias.map { $0 + h * (2 * W - 1) }
         let beta = typeBias.map { $0 + h * K * K }
+        if textBias == nil && typeBias == nil { return }  // a logit scale only
         let run = textRun(kinds, tix, T)
         for i in 0..<R {
             let row = z + i * T, ki = Int(kinds[i])
@@ -106,6 +107,7 @@ public struct AttentionPositionTerms: @unchecked Sendable {
         let text = PositionKind.text.rawValue, K = PositionKind.count
         let dTable = textBias == nil ? nil : g.dTextBias.map { $0 + h * (2 * W - 1) }
         let dBeta = typeBias == nil ? nil : g.dTypeBias.map { $0 + h * K * K }
+        if dTable == nil && dBeta == nil { return }
         let run = textRun(kinds, tix, T)
         for i in 0..<T {
             let row = dz + i * T, ki = Int(kinds[i])
@@ -117,9 +119,9 @@ public struct AttentionPositionTerms: @unchecked Sendable {
                         for t in 0..<run.count { dst[t] += src[t] }
                     }
                     if let dBeta {
-                        for j in 0..<T where j < run.start || j >= run.start + run.count {
-                            dBeta[ki * K + Int(kinds[j])] += row[j]
-                        }
+                        let db = dBeta + ki * K
+                        for j in 0..<run.start { db[Int(kinds[j])] += row[j] }
+                        for j in (run.start + run.count)..<T { db[Int(kinds[j])] += row[j] }
                     }
                 } else {
                     for j in 0..<T {

@@ -53,6 +53,9 @@ struct Bench: ParsableCommand {
     @Option(help: "Logit temperature: none, per_head, log_n or per_head_log_n.")
     var positionTemperature: String?
 
+    @Flag(help: "Time the --position scheme against absolute positions, alternating in one process (--steps pairs); prints the overhead.")
+    var againstAbsolute = false
+
     /// The preset with the chosen position scheme, for segments of S text tokens in T positions.
     func benchConfig(textTokens S: Int, positions T: Int) throws -> BertConfig {
         BertConfig.preset(config).withPosition(try PositionSettings.fromCommandLine(
@@ -63,6 +66,12 @@ struct Bench: ParsableCommand {
         if let s = segments, s < 1 { throw ValidationError("--segments must be at least 1") }
         if let w = warmup, w < 0 { throw ValidationError("--warmup must not be negative") }
         guard (1...512).contains(seqLen) else { throw ValidationError("--seq-len must be in 1...512") }
+        if againstAbsolute {
+            guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
+            guard position != "absolute" || positionTemperature != nil else {
+                throw ValidationError("--against-absolute compares a --position scheme (or --position-temperature) with absolute positions")
+            }
+        }
         if train {
             guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
             guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
@@ -83,6 +92,7 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        if againstAbsolute { try runAgainstAbsolute(); return }
         if train { try runTrain() } else { try runInference() }
     }
 

@@ -37,3 +37,16 @@ import RMTTestSupport
     #expect(bad.status != 0 && bad.stderr.contains("unknown scheme") && isOneLine(bad.stderr), "\(bad.stderr)")
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad").path))
 }
+
+@Test func benchComparesASchemeWithAbsolutePositions() throws {
+    for extra in [[String](), ["--train", "--batch", "1", "--segments", "1"]] {
+        let r = try run("rmt-tool", ["bench", "--against-absolute", "--config", "tiny", "--position", "kerple_log",
+                                     "--steps", "1", "--warmup", "0"] + extra)
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        for key in ["ms_absolute", "ms_scheme", "overhead_percent"] { #expect(obj?[key] is Double, "missing \(key): \(r.stdout)") }
+        #expect(obj?["position"] as? String == "kerple_log")
+    }
+    let same = try run("rmt-tool", ["bench", "--against-absolute", "--config", "tiny"])
+    #expect(same.status != 0 && same.stderr.contains("--against-absolute"), "\(same.stderr)")
+}
