@@ -50,3 +50,20 @@ import RMTTestSupport
     let same = try run("rmt-tool", ["bench", "--against-absolute", "--config", "tiny"])
     #expect(same.status != 0 && same.stderr.contains("--against-absolute"), "\(same.stderr)")
 }
+
+@Test func trainMakesAndTrainsARelativeModel() throws {
+    let dir = try scratchFolder("train-position")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("run")
+    let r = try run("rmt-train", ["--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path, "--position", "kerple_log",
+                                  "--position-temperature", "per_head", "--segment-length", "32", "--task", "memorize",
+                                  "--max-segments", "1", "--max-steps-per-stage", "3", "--eval-every", "3",
+                                  "--eval-samples", "2", "--batch-size", "2", "--out", out.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("model/config.json"))) as? [String: Any]
+    let position = config?["rmt_position"] as? [String: Any]
+    #expect(position?["scheme"] as? String == "kerple_log" && position?["temperature"] as? String == "per_head", "\(config ?? [:])")
+    // A checkpoint keeps its own scheme: --position with --model is refused.
+    let refused = try run("rmt-train", ["--model", tinyModel, "--position", "alibi", "--out", dir.appendingPathComponent("o").path])
+    #expect(refused.status != 0 && refused.stderr.contains("--position"), "\(refused.stderr)")
+}
