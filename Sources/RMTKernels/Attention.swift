@@ -3,6 +3,8 @@
 // Per (sequence b, head h): S = Q·Kᵀ/√d (sgemm), P = softmax(S + mask) (AVX-512/AVX2/SIMD8), O = P·V (sgemm),
 // with Q, K, V read in place from qkv through leading dimensions — no transposes or copies.
 // The probabilities are kept for the backward pass and for inspection.
+// Optional position terms (AttentionPosition.swift) scale the logits per (sequence, head) and add
+// per-head biases before the softmax; without them the kernel is exactly the original one.
 // Plain-loop twin: Reference.attentionForward.
 
 /// - Parameters:
@@ -15,9 +17,11 @@ import Foundation
 ///   - queryRows: compute outputs (and probability rows) only for the first `queryRows`
 ///     positions of each sequence — every key still attends; nil = all T. Rows beyond are
 ///     left untouched (an encoder whose caller reads only those positions prunes its last layer).
+///   - position: position terms (logit scale, text-offset and type-pair biases); nil = none.
 public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
                              qkv: UnsafePointer<Float>, additiveMask: UnsafePointer<Float>?,
-                             batch B: Int, seqLen T: Int, channels C: Int, heads NH: Int, queryRows: Int? = nil) {
+                             batch B: Int, seqLen T: Int, channels C: Int, heads NH: Int, queryRows: Int? = nil,
+                             position: AttentionPositionTerms? = nil) {
     let d = C / NH, R = min(queryRows ?? T, T)
     let scale = 1 / Float(d).squareRoot()
     // One (sequence, head) pair: two sgemms and a softmax over T rows.
@@ -25,9 +29,11 @@ public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMuta
         let b = bh / NH, h = bh % NH
         let base = qkv + b * T * 3 * C
         let p = probs + bh * T * T
-        gemm(transA: false, transB: true, m: R, n: T, k: d, alpha: scale,
+        let alpha = position?.scale.map { scale * $0[bh] } ?? scale
+        gemm(transA: false, transB: true, m: R, n: T, k: d, alpha: alpha,
              a: base + h * d, lda: 3 * C, b: base + C + h * d, ldb: 3 * C, beta: 0, c: p, ldc: T,
              parallel: parallelSoftmax)
+        position?.addBias(p, b: b, h: h, rows: R, seqLen: T)
         let mask = additiveMask.map { $0 + b * T }
         if parallelSoftmax {
             softmaxForward(p, additiveMask: mask, rows: R, cols: T)
@@ -70,12 +76,19 @@ public enum AttentionThreading {
 ///   - dout: (B, T, C) — gradient with respect to the attention output (heads concatenated).
 ///   - qkv: (B, T, 3C) — the forward input.
 ///   - probs: (B, NH, T, T) — the probabilities saved by `attentionForward`.
+///   - position, positionGradients: the forward's position terms, and where their gradients
+///     accumulate: dTextBias and dTypeBias from dS, dScale[b,h] = Σ dS ⊙ QKᵀ/√d (then dQ and dK
+///     take the factor λ[b,h]).
 public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dprobs: UnsafeMutablePointer<Float>,
                               dout: UnsafePointer<Float>, qkv: UnsafePointer<Float>,
                               probs: UnsafePointer<Float>,
-                              batch B: Int, seqLen T: Int, channels C: Int, heads NH: Int) {
+                              batch B: Int, seqLen T: Int, channels C: Int, heads NH: Int,
+                              position: AttentionPositionTerms? = nil,
+                              positionGradients: AttentionPositionGradients? = nil) {
     let d = C / NH
     let scale = 1 / Float(d).squareRoot()
+    // (T, d) scratch for dS·K/√d when the logit scale needs its gradient.
+    let dqScratch = position?.scale != nil && positionGradients?.dScale != nil ? FloatBuffer(count: T * d) : nil
     for b in 0..<B {
         let base = qkv + b * T * 3 * C
         let dbase = dqkv + b * T * 3 * C
@@ -89,9 +102,33 @@ public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dprobs: UnsafeM
             gemm(transA: true, transB: false, m: T, n: d, k: T, alpha: 1,
                  a: p, lda: T, b: dO, ldb: C, beta: 1, c: dv, ldc: 3 * C)
             softmaxBackwardInPlace(dprobs, probs: p, rows: T, cols: T)
-            gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: scale,
-                 a: dprobs, lda: T, b: k, ldb: 3 * C, beta: 1, c: dq, ldc: 3 * C)
-            gemm(transA: true, transB: false, m: T, n: d, k: T, alpha: scale,
+            guard let position else {
+                gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: scale,
+                     a: dprobs, lda: T, b: k, ldb: 3 * C, beta: 1, c: dq, ldc: 3 * C)
+                gemm(transA: true, transB: false, m: T, n: d, k: T, alpha: scale,
+                     a: dprobs, lda: T, b: q, ldb: 3 * C, beta: 1, c: dk, ldc: 3 * C)
+                continue
+            }
+            if let g = positionGradients { position.accumulateBiasGradients(dprobs, b: b, h: h, seqLen: T, into: g) }
+            let lambda = position.scale?[b * NH + h] ?? 1
+            if let tmp = dqScratch?.pointer, let dScale = positionGradients?.dScale {
+                // tmp = dS·K/√d; dλ = Σ_i q_i·tmp_i; dQ += λ·tmp.
+                gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: scale,
+                     a: dprobs, lda: T, b: k, ldb: 3 * C, beta: 0, c: tmp, ldc: d)
+                var acc: Double = 0
+                for t in 0..<T {
+                    for c in 0..<d {
+                        let v = tmp[t * d + c]
+                        acc += Double(q[t * 3 * C + c] * v)
+                        dq[t * 3 * C + c] += lambda * v
+                    }
+                }
+                dScale[b * NH + h] += Float(acc)
+            } else {
+                gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: scale * lambda,
+                     a: dprobs, lda: T, b: k, ldb: 3 * C, beta: 1, c: dq, ldc: 3 * C)
+            }
+            gemm(transA: true, transB: false, m: T, n: d, k: T, alpha: scale * lambda,
                  a: dprobs, lda: T, b: q, ldb: 3 * C, beta: 1, c: dk, ldc: 3 * C)
         }
     }

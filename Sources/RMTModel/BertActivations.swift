@@ -70,6 +70,8 @@ public final class BertActivations: @unchecked Sendable {
     public let additiveMask: FloatBuffer
     /// (B, T) token ids, token-type ids and position ids of the last forward call.
     public var tokenIDs: [Int32], tokenTypeIDs: [Int32], positionIDs: [Int32]
+    /// The position terms of the last forward call (nil when the model has none).
+    public internal(set) var positionState: PositionForwardState?
     /// Per-layer buffers: L of them when keeping all layers, else 2 reused slots.
     public let layerSlots: [BertLayerActivations]
 

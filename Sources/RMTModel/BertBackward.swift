@@ -77,9 +77,12 @@ extension BertEncoder {
                            dout: s.dLNInput.pointer, inp: a.context.pointer, weight: lw.attnOutWeight,
                            rows: BT, inDim: C, outDim: C)
             s.dQKV.zero()
-            attentionBackward(dqkv: s.dQKV.pointer, dprobs: s.dProbs.pointer, dout: s.dContext.pointer,
-                              qkv: a.qkv.pointer, probs: a.probs.pointer,
-                              batch: B, seqLen: T, channels: C, heads: NH)
+            withPositionGradients(acts, layer: l, grads: grads) { terms, termGrads in
+                attentionBackward(dqkv: s.dQKV.pointer, dprobs: s.dProbs.pointer, dout: s.dContext.pointer,
+                                  qkv: a.qkv.pointer, probs: a.probs.pointer,
+                                  batch: B, seqLen: T, channels: C, heads: NH,
+                                  position: terms, positionGradients: termGrads)
+            }
             linearBackward(dinp: dx, dweight: lg.qkvWeight, dbias: lg.qkvBias, dout: s.dQKV.pointer,
                            inp: x, weight: lw.qkvWeight, rows: BT, inDim: C, outDim: 3 * C)
         }
@@ -88,9 +91,11 @@ extension BertEncoder {
         layerNormBackward(dinp: s.dLNInput.pointer, dweight: g.embLNWeight, dbias: g.embLNBias, dout: dx,
                           inp: acts.embeddingSum.pointer, weight: w.embLNWeight, mean: acts.embMean.pointer,
                           rstd: acts.embRstd.pointer, rows: BT, channels: C)
-        acts.positionIDs.withUnsafeBufferPointer { p in
-            embeddingBackward(dtable: g.positionEmbeddings, dout: s.dLNInput.pointer, ids: p.baseAddress!,
-                              count: BT, channels: C)
+        if config.usesAbsolutePositions {
+            acts.positionIDs.withUnsafeBufferPointer { p in
+                embeddingBackward(dtable: g.positionEmbeddings, dout: s.dLNInput.pointer, ids: p.baseAddress!,
+                                  count: BT, channels: C)
+            }
         }
         acts.tokenTypeIDs.withUnsafeBufferPointer { p in
             embeddingBackward(dtable: g.tokenTypeEmbeddings, dout: s.dLNInput.pointer, ids: p.baseAddress!,

@@ -23,10 +23,12 @@ public struct BertConfig: Codable, Sendable, Equatable {
     public var layerNormEps: Float
     /// Activation: only "gelu" (exact erf) is supported.
     public var hiddenAct: String
-    /// Only "absolute" position embeddings are supported.
+    /// "absolute" (BERT), or "rmt_relative" when `position` holds a relative scheme.
     public var positionEmbeddingType: String
     /// Padding token id.
     public var padTokenId: Int
+    /// The in-segment position scheme (`rmt_position`, PositionSettings.swift); nil = absolute.
+    public var position: PositionSettings?
 
     enum CodingKeys: String, CodingKey {
         case vocabSize = "vocab_size", hiddenSize = "hidden_size", numHiddenLayers = "num_hidden_layers"
@@ -34,6 +36,7 @@ public struct BertConfig: Codable, Sendable, Equatable {
         case maxPositionEmbeddings = "max_position_embeddings", typeVocabSize = "type_vocab_size"
         case layerNormEps = "layer_norm_eps", hiddenAct = "hidden_act"
         case positionEmbeddingType = "position_embedding_type", padTokenId = "pad_token_id"
+        case position = "rmt_position"
     }
 
     public init(vocabSize: Int = 30522, hiddenSize: Int, numHiddenLayers: Int, numAttentionHeads: Int,
@@ -66,7 +69,11 @@ public struct BertConfig: Codable, Sendable, Equatable {
         hiddenAct = try c.decodeIfPresent(String.self, forKey: .hiddenAct) ?? "gelu"
         positionEmbeddingType = try c.decodeIfPresent(String.self, forKey: .positionEmbeddingType) ?? "absolute"
         padTokenId = try c.decodeIfPresent(Int.self, forKey: .padTokenId) ?? 0
+        position = try c.decodeIfPresent(PositionSettings.self, forKey: .position)
     }
+
+    /// True unless a relative `rmt_position` scheme replaces the absolute position embeddings.
+    public var usesAbsolutePositions: Bool { position?.usesAbsolutePositions ?? true }
 
     /// Head size d = C / NH.
     public var headSize: Int { hiddenSize / numAttentionHeads }
@@ -91,9 +98,12 @@ public struct BertConfig: Codable, Sendable, Equatable {
         }
         if !(layerNormEps > 0 && layerNormEps < 1) { throw fail("layer_norm_eps must be in (0, 1), got \(layerNormEps)") }
         if hiddenAct != "gelu" { throw fail("hidden_act \"\(hiddenAct)\" is not supported (only \"gelu\")") }
-        if positionEmbeddingType != "absolute" {
-            throw fail("position_embedding_type \"\(positionEmbeddingType)\" is not supported (only \"absolute\")")
+        let relative = !(position?.usesAbsolutePositions ?? true)
+        if positionEmbeddingType != (relative ? "rmt_relative" : "absolute") {
+            throw fail(relative ? "position_embedding_type must be \"rmt_relative\" with rmt_position.scheme \"\(position!.scheme.rawValue)\""
+                                : "position_embedding_type \"\(positionEmbeddingType)\" is not supported (only \"absolute\")")
         }
+        try position?.validate(source: source)
         if padTokenId < 0 || padTokenId >= vocabSize { throw fail("pad_token_id \(padTokenId) is outside the vocabulary") }
     }
 

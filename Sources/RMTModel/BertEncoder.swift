@@ -5,6 +5,9 @@
 //   [caller may overwrite rows of acts.wordEmbeddings, e.g. memory tokens]
 //   forward                + position + token type → LayerNorm → L × layer → (B, T, C)
 //
+// With a relative `rmt_position` scheme no position embedding is added; each layer's attention
+// gets the scheme's terms instead (PositionTerms.swift), from the caller's PositionLayout.
+//
 // One layer: qkv = x·Wqkvᵀ; ctx = attention(qkv, mask); a = LN(x + ctx·Woᵀ);
 //            h = gelu(a·W1ᵀ); y = LN(a + h·W2ᵀ).   Dropout is not applied (eval mode).
 import RMTKernels
@@ -37,7 +40,7 @@ public final class BertEncoder: @unchecked Sendable {
         guard B >= 1, T >= 1, B <= acts.batchCapacity, T <= acts.seqCapacity else {
             throw ModelError("forward", "batch \(B) × length \(T) exceeds the activation capacity \(acts.batchCapacity) × \(acts.seqCapacity)")
         }
-        guard T <= config.maxPositionEmbeddings else {
+        guard T <= config.maxPositionEmbeddings || !config.usesAbsolutePositions else {
             throw ModelError("forward", "sequence length \(T) exceeds max_position_embeddings \(config.maxPositionEmbeddings)")
         }
         guard ids.count == B * T else { throw ModelError("forward", "expected \(B * T) token ids, got \(ids.count)") }
@@ -69,13 +72,19 @@ public final class BertEncoder: @unchecked Sendable {
     ///     and values for every position, then queries, attention, FFN and LayerNorms for those
     ///     rows. The other rows of the returned state are undefined. Ignored when `acts` keeps
     ///     every layer for a backward pass. nil = all rows.
+    ///   - positionLayout: what each position is (RMT segment layout) for a relative position
+    ///     scheme; nil = every position is text at its own index. Ignored by absolute models.
     /// - Returns: pointer to the (B, T, C) last hidden state inside `acts`.
     @discardableResult
     public func forward(_ acts: BertActivations, attentionMask: [Int32]? = nil, tokenTypeIDs: [Int32]? = nil,
-                        positionIDs: [Int32]? = nil, outputRows: Int? = nil) throws -> UnsafeMutablePointer<Float> {
+                        positionIDs: [Int32]? = nil, outputRows: Int? = nil,
+                        positionLayout: PositionLayout? = nil) throws -> UnsafeMutablePointer<Float> {
         let B = acts.batch, T = acts.seqLen, C = config.hiddenSize
         let NH = config.numAttentionHeads, BT = B * T
         guard BT > 0 else { throw ModelError("forward", "gatherWordEmbeddings must be called first") }
+        if positionIDs != nil && !config.usesAbsolutePositions {
+            throw ModelError("forward", "position ids are given, but this model has no absolute positions (rmt_position \(config.position!.scheme.rawValue))")
+        }
         for (name, v, limit) in [("attention mask", attentionMask, 2), ("token type ids", tokenTypeIDs, config.typeVocabSize),
                                  ("position ids", positionIDs, config.maxPositionEmbeddings)] {
             guard let v else { continue }
@@ -84,17 +93,20 @@ public final class BertEncoder: @unchecked Sendable {
                 throw ModelError("forward", "\(name) value \(bad) is out of range 0..<\(limit)")
             }
         }
+        try preparePositionTerms(acts, layout: positionLayout, attentionMask: attentionMask, batch: B, seqLen: T)
         for i in 0..<BT {
             acts.tokenTypeIDs[i] = tokenTypeIDs?[i] ?? 0
-            acts.positionIDs[i] = positionIDs?[i] ?? Int32(i % T)
+            acts.positionIDs[i] = config.usesAbsolutePositions ? positionIDs?[i] ?? Int32(i % T) : 0
             acts.additiveMask[i] = (attentionMask?[i] ?? 1) == 1 ? 0 : -Float.greatestFiniteMagnitude
         }
 
         // Embeddings: word (already gathered) + position + token type, then LayerNorm.
         acts.embeddingSum.pointer.update(from: acts.wordEmbeddings.pointer, count: BT * C)
-        acts.positionIDs.withUnsafeBufferPointer { p in
-            embeddingAccumulate(out: acts.embeddingSum.pointer, table: weights.positionEmbeddings,
-                                ids: p.baseAddress!, count: BT, channels: C)
+        if config.usesAbsolutePositions {
+            acts.positionIDs.withUnsafeBufferPointer { p in
+                embeddingAccumulate(out: acts.embeddingSum.pointer, table: weights.positionEmbeddings,
+                                    ids: p.baseAddress!, count: BT, channels: C)
+            }
         }
         acts.tokenTypeIDs.withUnsafeBufferPointer { p in
             embeddingAccumulate(out: acts.embeddingSum.pointer, table: weights.tokenTypeEmbeddings,
@@ -112,8 +124,10 @@ public final class BertEncoder: @unchecked Sendable {
             let R = last && !acts.keepsAllLayers ? min(outputRows ?? T, T) : T  // query rows per sequence
             linearForward(out: a.qkv.pointer, inp: x, weight: w.qkvWeight, bias: w.qkvBias,
                           rows: BT, inDim: C, outDim: 3 * C)
-            attentionForward(out: a.context.pointer, probs: a.probs.pointer, qkv: a.qkv.pointer, additiveMask: mask,
-                             batch: B, seqLen: T, channels: C, heads: NH, queryRows: R)
+            withPositionTerms(acts, layer: l) { terms in
+                attentionForward(out: a.context.pointer, probs: a.probs.pointer, qkv: a.qkv.pointer, additiveMask: mask,
+                                 batch: B, seqLen: T, channels: C, heads: NH, queryRows: R, position: terms)
+            }
             if R == T {
                 layerTail(w, a, input: x, firstRow: 0, rows: BT)
             } else {

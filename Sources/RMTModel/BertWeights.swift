@@ -29,6 +29,7 @@ extension ParameterLayout {
             append(p + "output.LayerNorm.weight", [C])
             append(p + "output.LayerNorm.bias", [C])
         }
+        appendPositionTensors(config.position, layers: config.numHiddenLayers, heads: config.numAttentionHeads)
         if pooler {
             append("pooler.dense.weight", [C, C])
             append("pooler.dense.bias", [C])
@@ -100,12 +101,15 @@ public struct BertWeights {
 
 extension ParameterSet {
     /// Hugging Face BERT initialisation: weights and embeddings N(0, std), biases 0,
-    /// LayerNorm weight 1; seeded, so one seed always gives the same model.
+    /// LayerNorm weight 1; position-scheme tensors as `positionInitialValues` says;
+    /// seeded, so one seed always gives the same model.
     public func initializeBert(std: Float = 0.02, seed: UInt64) {
         var rng = SplitMix64(seed: seed)
         for e in layout.entries {
             let p = storage.pointer + e.offset
-            if e.name.hasSuffix("LayerNorm.weight") {
+            if let values = positionInitialValues(name: e.name, shape: e.shape, rng: &rng) {
+                p.update(from: values, count: e.count)
+            } else if e.name.hasSuffix("LayerNorm.weight") {
                 p.update(repeating: 1, count: e.count)
             } else if e.shape.count == 1 {
                 p.update(repeating: 0, count: e.count)

@@ -56,7 +56,7 @@ public struct RMTSettings: Codable, Sendable, Equatable {
         }
         guard memoryTokens >= 0 else { throw fail("rmt.memory_tokens must not be negative, got \(memoryTokens)") }
         guard segmentLength >= 1 else { throw fail("rmt.segment_length must be positive, got \(segmentLength)") }
-        guard positionsPerSegment <= config.maxPositionEmbeddings else {
+        guard positionsPerSegment <= config.maxPositionEmbeddings || !config.usesAbsolutePositions else {
             throw fail("memory_tokens \(memoryTokens) + segment_length \(segmentLength) + 3 = \(positionsPerSegment) exceeds max_position_embeddings \(config.maxPositionEmbeddings)")
         }
         guard !labels.isEmpty else { throw fail("rmt.labels is empty") }

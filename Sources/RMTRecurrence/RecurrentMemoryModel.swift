@@ -65,6 +65,22 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
         try self.init(config: config, settings: settings, tokenizer: tokenizer, parameters: params, isUntrained: true)
     }
 
+    /// The same model (sharing its parameters) reading segments of `n` document tokens instead of
+    /// `settings.segmentLength`. A relative position scheme runs at any length; a model with
+    /// absolute position embeddings refuses a longer length than it was set up (trained) for.
+    public func readingSegments(of n: Int) throws -> RecurrentMemoryModel {
+        guard n != settings.segmentLength else { return self }
+        guard n >= 1 else { throw ModelError("segment length", "must be positive, got \(n)") }
+        if config.usesAbsolutePositions && n > settings.segmentLength {
+            throw ModelError("segment length", "\(n) exceeds the model's segment length \(settings.segmentLength): its absolute position embeddings cannot read longer segments (a relative rmt_position scheme can)")
+        }
+        var s = settings
+        s.segmentLength = n
+        try s.validate(against: config)
+        return try RecurrentMemoryModel(config: config, settings: s, tokenizer: tokenizer, parameters: parameters,
+                                        isUntrained: isUntrained)
+    }
+
     /// (M, C) initial memory.
     public var memoryEmbeddings: UnsafeMutablePointer<Float> { parameters.pointer(RMTTensorName.memoryEmbeddings) }
     /// (L, C)

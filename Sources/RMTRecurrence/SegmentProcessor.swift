@@ -8,6 +8,8 @@
 //
 // This is the official RMT encoder recipe (memory injected at the word-embedding stage,
 // position/type embeddings and LayerNorm on top). Buffers are allocated once.
+// For a relative position scheme the step also passes the segment's PositionLayout: [CLS], memory,
+// the two [SEP]s and the text, with text indices 0..<n and span S (Docs/position-encodings.md).
 // Only h[:, 0...M, :] is ever read, so inference computes the last layer for those M + 1 rows
 // alone (keys and values still cover every position): the same numbers, ~1/L less work.
 import Foundation
@@ -20,6 +22,8 @@ public final class SegmentProcessor: @unchecked Sendable {
     public let activations: BertActivations
     /// (B, T) ids, mask and the batch shape of the last step.
     public private(set) var ids: [Int32] = [], mask: [Int32] = []
+    /// (B, T) position kinds and text indices of the last step (relative schemes only).
+    public private(set) var positionLayout: PositionLayout?
     public private(set) var batch = 0, seqLen = 0
 
     public let cls: Int32, sep: Int32, pad: Int32
@@ -68,6 +72,26 @@ public final class SegmentProcessor: @unchecked Sendable {
         }
         batch = contents.count
         seqLen = T
+        positionLayout = model.config.position?.hasAttentionTerms == true ? Self.positionLayout(contents, memoryTokens: M, seqLen: T, span: S) : nil
+    }
+
+    /// [CLS] m1..mM [SEP] t0..t(n−1) [SEP] [PAD]…: kinds cls, memory, separator, text, end (padding
+    /// rows are marked end; their keys are masked); text indices 0..<n; span S.
+    public static func positionLayout(_ contents: [[Int32]], memoryTokens M: Int, seqLen T: Int, span S: Int) -> PositionLayout {
+        var kinds: [UInt8] = [], tix: [Int32] = []
+        kinds.reserveCapacity(contents.count * T)
+        tix.reserveCapacity(contents.count * T)
+        for c in contents {
+            kinds.append(PositionKind.cls.rawValue)
+            kinds.append(contentsOf: repeatElement(PositionKind.memory.rawValue, count: M))
+            kinds.append(PositionKind.separator.rawValue)
+            kinds.append(contentsOf: repeatElement(PositionKind.text.rawValue, count: c.count))
+            kinds.append(contentsOf: repeatElement(PositionKind.end.rawValue, count: T - M - 2 - c.count))
+            tix.append(contentsOf: repeatElement(-1, count: M + 2))
+            tix.append(contentsOf: (0..<c.count).map { Int32($0) })
+            tix.append(contentsOf: repeatElement(-1, count: T - M - 2 - c.count))
+        }
+        return PositionLayout(kinds: kinds, textIndex: tix, span: max(S, 1))
     }
 
     /// Reads one segment per sequence: `memory` (B, M, C) is the input memory and is
@@ -88,7 +112,7 @@ public final class SegmentProcessor: @unchecked Sendable {
         }
         let padded = mask.contains(0)
         let hidden = try model.encoder.forward(activations, attentionMask: padded ? mask : nil,
-                                               outputRows: prunesLastLayer ? M + 1 : nil)
+                                               outputRows: prunesLastLayer ? M + 1 : nil, positionLayout: positionLayout)
         for b in 0..<batch {
             (memory + b * M * C).update(from: hidden + (b * T + 1) * C, count: M * C)
         }

@@ -132,6 +132,7 @@ public final class Trainer: @unchecked Sendable {
                 throw NonFiniteLossError(step: state.step + 1, checkpoint: checkpointURL)
             }
             optimizer.update(parameters: model.parameters, gradients: engine.gradients, learningRate: lr)
+            model.parameters.projectPositionParameters(model.config)  // Kerple's clamps (no-op otherwise)
             state.step += 1
             state.stepInStage += 1
             state.dataPosition = train.position

@@ -36,6 +36,9 @@ struct RMTAsk: ParsableCommand {
     @Option(help: "How many labels to show, most probable first.")
     var topK: Int = 1
 
+    @Option(help: "Read with segments of N document tokens instead of the model's own (a relative position scheme runs at any length; absolute positions refuse a longer one).")
+    var segmentLength: Int?
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -44,6 +47,7 @@ struct RMTAsk: ParsableCommand {
 
     func validate() throws {
         guard topK >= 1 else { throw ValidationError("--top-k must be at least 1") }
+        if let n = segmentLength, n < 2 { throw ValidationError("--segment-length must be at least 2") }
         guard !question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw ValidationError("--question must not be empty")
         }
@@ -56,7 +60,8 @@ struct RMTAsk: ParsableCommand {
     func ask() throws {
         let source = try InputCheck.open(file)
         let modelURL = try ModelLocator.resolve(model)
-        let rmt = try RecurrentMemoryModel.load(directory: modelURL)
+        let loaded = try RecurrentMemoryModel.load(directory: modelURL)
+        let rmt = try segmentLength.map { try loaded.readingSegments(of: $0) } ?? loaded
         if rmt.isUntrained {
             warn("warning: \(modelURL.path) has no trained RMT head; answers are untrained")
         }

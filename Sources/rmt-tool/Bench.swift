@@ -47,10 +47,31 @@ struct Bench: ParsableCommand {
     @Option(help: "Training: gradient flow through the memory: full, memory-efficient or truncated:K.")
     var bptt: String = "full"
 
+    @Option(help: "Position scheme: absolute (default), alibi, kerple_log, kerple_power, t5, fire or none.")
+    var position = "absolute"
+
+    @Option(help: "Logit temperature: none, per_head, log_n or per_head_log_n.")
+    var positionTemperature: String?
+
+    @Flag(help: "Time the --position scheme against absolute positions, alternating in one process (--steps pairs); prints the overhead.")
+    var againstAbsolute = false
+
+    /// The preset with the chosen position scheme, for segments of S text tokens in T positions.
+    func benchConfig(textTokens S: Int, positions T: Int) throws -> BertConfig {
+        BertConfig.preset(config).withPosition(try PositionSettings.fromCommandLine(
+            scheme: position, temperature: positionTemperature, textTokens: S, positions: T))
+    }
+
     func validate() throws {
         if let s = segments, s < 1 { throw ValidationError("--segments must be at least 1") }
         if let w = warmup, w < 0 { throw ValidationError("--warmup must not be negative") }
         guard (1...512).contains(seqLen) else { throw ValidationError("--seq-len must be in 1...512") }
+        if againstAbsolute {
+            guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
+            guard position != "absolute" || positionTemperature != nil else {
+                throw ValidationError("--against-absolute compares a --position scheme (or --position-temperature) with absolute positions")
+            }
+        }
         if train {
             guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
             guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
@@ -71,12 +92,13 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
+        if againstAbsolute { try runAgainstAbsolute(); return }
         if train { try runTrain() } else { try runInference() }
     }
 
     func runInference() throws {
         let segments = self.segments ?? 20, warmup = self.warmup ?? 3
-        let cfg = BertConfig.preset(config)
+        let cfg = try benchConfig(textTokens: seqLen, positions: seqLen)
         let encoder = BertEncoder(config: cfg, seed: 1)
         let acts = BertActivations(config: cfg, batchCapacity: 1, seqCapacity: seqLen, keepAllLayers: false)
         var rng = SplitMix64(seed: 2)
@@ -92,7 +114,8 @@ struct Bench: ParsableCommand {
         let median = times.sorted()[times.count / 2]
         let flops = encoderFLOPs(cfg, seqLen: seqLen)
         let result: [(String, String)] = [
-            ("impl", "\"swift\""), ("config", "\"\(config.rawValue)\""), ("seq_len", "\(seqLen)"),
+            ("impl", "\"swift\""), ("config", "\"\(config.rawValue)\""), ("position", "\"\(position)\""),
+            ("seq_len", "\(seqLen)"),
             ("segments", "\(segments)"), ("ms_per_segment", fmt(median * 1000)),
             ("ms_min", fmt(times.min()! * 1000)),
             ("tokens_per_second", fmt(Double(seqLen) / median)), ("gflops", fmt(flops / median / 1e9)),
@@ -106,7 +129,7 @@ struct Bench: ParsableCommand {
         let N = segments ?? 4, warmup = self.warmup ?? 1, B = batch
         let mode = try bpttMode()
         let labelNames = defaultLabels
-        let cfg = BertConfig.preset(config)
+        let cfg = try benchConfig(textTokens: 499, positions: 512)
         // A synthetic vocabulary of the preset's size: the tokenizer is not used, only the ids.
         let specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
         let vocabulary = try Vocabulary(tokens: specials + (specials.count..<cfg.vocabSize).map { "w\($0)" })
@@ -134,6 +157,7 @@ struct Bench: ParsableCommand {
             clipGradients(engine.gradients, maxNorm: 1.0, maxValue: nil)
             let t2 = DispatchTime.now().uptimeNanoseconds
             optimizer.update(parameters: model.parameters, gradients: engine.gradients, learningRate: 1e-4)
+            model.parameters.projectPositionParameters(model.config)
             let t3 = DispatchTime.now().uptimeNanoseconds
             loss = result.loss
             if i >= warmup {
@@ -148,6 +172,7 @@ struct Bench: ParsableCommand {
         let step = median(total)
         let result: [(String, String)] = [
             ("impl", "\"swift\""), ("bench", "\"train\""), ("config", "\"\(config.rawValue)\""),
+            ("position", "\"\(position)\""),
             ("bptt", "\"\(bpttName(mode))\""), ("segments", "\(N)"), ("batch", "\(B)"), ("seq_len", "\(T)"),
             ("steps", "\(steps)"), ("ms_per_step", fmt(step * 1000)), ("ms_min", fmt(total.min()! * 1000)),
             ("tokens_per_second", fmt(Double(B * N * T) / step)),

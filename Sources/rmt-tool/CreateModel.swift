@@ -27,6 +27,12 @@ struct CreateModel: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
+    @Option(help: "In-segment position scheme: absolute (BERT), alibi, kerple_log, kerple_power, t5, fire or none (Docs/position-encodings.md).")
+    var position = "absolute"
+
+    @Option(help: "Logit temperature: none, per_head (learned), log_n or per_head_log_n.")
+    var positionTemperature: String?
+
     @Option(help: "Output folder (written atomically; an existing model folder is replaced, any other file or non-empty folder is refused).")
     var out: String
 
@@ -39,10 +45,13 @@ struct CreateModel: ParsableCommand {
             config.vocabSize = vocabulary.count
             let settings = RMTSettings(memoryTokens: memoryTokens, segmentLength: segmentLength,
                                        labels: labels.split(separator: ",").map { String($0) })
+            config = config.withPosition(try PositionSettings.fromCommandLine(
+                scheme: position, temperature: positionTemperature, textTokens: segmentLength,
+                positions: settings.positionsPerSegment))
             let model = try RecurrentMemoryModel(config: config, settings: settings,
                                                  tokenizer: BertTokenizer(vocabulary: vocabulary, lowercase: true), seed: seed)
             try model.save(to: URL(fileURLWithPath: out))
-            FileHandle.standardError.write(Data("wrote \(out): \(preset.rawValue), \(model.parameters.layout.count) parameters\n".utf8))
+            FileHandle.standardError.write(Data("wrote \(out): \(preset.rawValue), \(position) positions, \(model.parameters.layout.count) parameters\n".utf8))
         }
     }
 }

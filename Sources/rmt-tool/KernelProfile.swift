@@ -1,6 +1,7 @@
 // rmt-tool profile: times each kernel of one encoder layer at a preset's shapes (batch 1,
 // 512 tokens) and prints milliseconds per call, calls per segment and GFLOP/s — where a
-// segment's time goes. A diagnostic, not a benchmark of record.
+// segment's time goes. A diagnostic, not a benchmark of record. Rows with 0 calls per segment
+// (attention with position terms, attention backward) are shown for comparison, not summed.
 import ArgumentParser
 import Foundation
 import RMT
@@ -29,6 +30,23 @@ struct KernelProfile: ParsableCommand {
             }
             return ts.sorted()[ts.count / 2]
         }
+        /// Times a and b alternately: their medians and the median per-pair difference b − a (ms),
+        /// so a load change on the shared machine hits both alike.
+        func timeAB(_ a: () -> Void, _ b: () -> Void) -> (a: Double, b: Double, delta: Double) {
+            a(); b()
+            var ta: [Double] = [], tb: [Double] = []
+            func ms(_ body: () -> Void) -> Double {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                body()
+                return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+            }
+            for _ in 0..<repeats {
+                ta.append(ms(a))
+                tb.append(ms(b))
+            }
+            func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
+            return (median(ta), median(tb), median(zip(tb, ta).map { $0 - $1 }))
+        }
         var rows: [(String, Double, Int, Double)] = []  // name, ms, calls per segment, flops per call
         func linear(_ name: String, _ inDim: Int, _ outDim: Int) {
             let ms = time { linearForward(out: out.pointer, inp: x.pointer, weight: w.pointer, bias: b.pointer, rows: T, inDim: inDim, outDim: outDim) }
@@ -43,6 +61,44 @@ struct KernelProfile: ParsableCommand {
                 attentionForward(out: out.pointer, probs: probs.pointer, qkv: qkv.pointer, additiveMask: nil,
                                  batch: 1, seqLen: T, channels: C, heads: NH)
             }, L, 4.0 * Double(T * T * C)))
+            // The position seam (Docs/position-encodings.md) on an RMT layout (10 memory slots,
+            // 499 text tokens): a text-offset table + type-pair bias, then also a learned logit scale.
+            let layout = SegmentProcessor.positionLayout([[Int32](repeating: 0, count: T - 13)], memoryTokens: 10,
+                                                         seqLen: T, span: T - 13)
+            let table = buffer(NH * (2 * (T - 13) - 1)), beta = buffer(NH * 25), lambda = FloatBuffer([Float](repeating: 1.1, count: NH))
+            let dTable = buffer(table.count), dBeta = buffer(beta.count), dLambda = buffer(NH)
+            let dqkv = buffer(T * 3 * C), dout = buffer(T * C), scratch = buffer(T * T)
+            layout.kinds.withUnsafeBufferPointer { k in
+                layout.textIndex.withUnsafeBufferPointer { t in
+                    for scaled in [false, true] {
+                        let terms = AttentionPositionTerms(kinds: k.baseAddress!, textIndex: t.baseAddress!, span: T - 13,
+                                                           textBias: table.pointer, typeBias: beta.pointer,
+                                                           scale: scaled ? lambda.pointer : nil)
+                        let grads = AttentionPositionGradients(dTextBias: dTable.pointer, dTypeBias: dBeta.pointer,
+                                                               dScale: scaled ? dLambda.pointer : nil)
+                        let tag = scaled ? "+bias+λ" : "+bias"
+                        let fwd = timeAB({
+                            attentionForward(out: out.pointer, probs: probs.pointer, qkv: qkv.pointer, additiveMask: nil,
+                                             batch: 1, seqLen: T, channels: C, heads: NH)
+                        }, {
+                            attentionForward(out: out.pointer, probs: probs.pointer, qkv: qkv.pointer, additiveMask: nil,
+                                             batch: 1, seqLen: T, channels: C, heads: NH, position: terms)
+                        })
+                        rows.append(("attention \(tag) (Δ \(String(format: "%+.2f", fwd.delta)) ms)", fwd.b, 0, 4.0 * Double(T * T * C)))
+                        let bwd = timeAB({
+                            attentionBackward(dqkv: dqkv.pointer, dprobs: scratch.pointer, dout: dout.pointer, qkv: qkv.pointer,
+                                              probs: probs.pointer, batch: 1, seqLen: T, channels: C, heads: NH)
+                        }, {
+                            attentionBackward(dqkv: dqkv.pointer, dprobs: scratch.pointer, dout: dout.pointer, qkv: qkv.pointer,
+                                              probs: probs.pointer, batch: 1, seqLen: T, channels: C, heads: NH,
+                                              position: terms, positionGradients: grads)
+                        })
+                        if !scaled { rows.append(("attention backward", bwd.a, 0, 8.0 * Double(T * T * C))) }
+                        rows.append(("attn backward \(tag) (Δ \(String(format: "%+.2f", bwd.delta)) ms)", bwd.b, 0, 8.0 * Double(T * T * C)))
+                    }
+                }
+            }
+            withExtendedLifetime([table, beta, lambda, dTable, dBeta, dLambda, dqkv, dout, scratch]) {}
             rows.append(("softmax \(NH)×\(T)×\(T)", time { softmaxForward(probs.pointer, additiveMask: nil, rows: NH * T, cols: T) }, L, 0))
             rows.append(("layernorm \(T)×\(C)", time {
                 layerNormForward(out: out.pointer, mean: mean.pointer, rstd: rstd.pointer, inp: x.pointer, weight: w.pointer,
@@ -51,11 +107,11 @@ struct KernelProfile: ParsableCommand {
             rows.append(("gelu \(T)×\(F)", time { geluForward(out: out.pointer, inp: x.pointer, count: T * F) }, L, 0))
             rows.append(("residual add \(T)×\(C)", time { addForward(out: out.pointer, a: out.pointer, b: x.pointer, count: T * C) }, 2 * L, 0))
         }
-        print("kernel                          ms/call  calls  ms/segment  GFLOP/s   (\(BLAS.coreName), \(BLAS.threadCount) BLAS threads, \(Parallel.threadCount) workers, vector \(VectorUnit.active))")
+        print("kernel                                  ms/call  calls  ms/segment  GFLOP/s   (\(BLAS.coreName), \(BLAS.threadCount) BLAS threads, \(Parallel.threadCount) workers, vector \(VectorUnit.active))")
         var total = 0.0
         for (name, ms, calls, flops) in rows {
             total += ms * Double(calls)
-            print(name.padding(toLength: 30, withPad: " ", startingAt: 0) + String(format: "%9.3f  %5d  %10.2f  %7.1f", ms, calls, ms * Double(calls),
+            print(name.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%9.3f  %5d  %10.2f  %7.1f", ms, calls, ms * Double(calls),
                                                                                   flops > 0 ? flops / ms / 1e6 : 0))
         }
         print(String(format: "sum of kernels: %.2f ms per segment", total))

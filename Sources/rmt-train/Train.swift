@@ -21,6 +21,10 @@ struct Train: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Prose for validation haystacks (default: the training noise, other seed).")
     var evalNoise: [String] = []
 
+    @Option(help: "Position scheme of a new (--preset) model: absolute, alibi, kerple_log, kerple_power, t5, fire or none.")
+    var position: String?
+    @Option(help: "Logit temperature of a new model: none, per_head, log_n or per_head_log_n.")
+    var positionTemperature: String?
     @Option(help: "Memory tokens for a new model.") var memoryTokens = 10
     @Option(help: "Document tokens per segment for a new model.") var segmentLength = 499
     @Option(help: ArgumentHelp("Document tokens per training and validation segment (default: the model's segment length).",
@@ -50,6 +54,9 @@ struct Train: ParsableCommand {
         if resume && (model != nil || preset != nil) { throw ValidationError("--resume continues --out; do not combine it with --model or --preset") }
         if !resume && (model == nil) == (preset == nil) { throw ValidationError("give exactly one of --model DIR or --preset tiny|small|base") }
         if let n = dataSegmentLength, n < 2 { throw ValidationError("--data-segment-length must be at least 2") }
+        if (position != nil || positionTemperature != nil) && preset == nil {
+            throw ValidationError("--position and --position-temperature choose the scheme of a new model: use them with --preset (a checkpoint keeps its own)")
+        }
         do { try options().validate() } catch { throw ValidationError(error.description) }
     }
 
@@ -190,6 +197,9 @@ struct Train: ParsableCommand {
         let vocabulary = try Vocabulary(contentsOf: vocabURL)
         var config = BertConfig.preset(preset!)
         config.vocabSize = vocabulary.count
+        config = config.withPosition(try PositionSettings.fromCommandLine(
+            scheme: position ?? "absolute", temperature: positionTemperature, textTokens: segmentLength,
+            positions: settings.positionsPerSegment))
         return try RecurrentMemoryModel(config: config, settings: settings,
                                         tokenizer: BertTokenizer(vocabulary: vocabulary, lowercase: true), seed: data.seed)
     }

@@ -1,0 +1,69 @@
+// rmt-tool bench --position SCHEME --against-absolute: the cost of a position scheme measured
+// as an A/B in one process — an absolute-position RMT and the same RMT with the scheme, same
+// seed and shapes (10 memory tokens, 499-token segments, T = 512), timed alternately step by
+// step, so a busy machine slows both alike. Prints one JSON line with both medians and the
+// median of the per-pair ratios (the overhead). Inference: one segment step (batch 1);
+// --train: a full training step (forward, BPTT backward, clipping, AdamW).
+import Foundation
+import RMT
+
+extension Bench {
+    func runAgainstAbsolute() throws {
+        let pairs = steps, warmup = self.warmup ?? 1, B = train ? batch : 1, N = train ? (segments ?? 2) : 1
+        let mode = try bpttMode()
+        let specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+        let base = BertConfig.preset(config)
+        let vocabulary = try Vocabulary(tokens: specials + (specials.count..<base.vocabSize).map { "w\($0)" })
+        let settings = RMTSettings(memoryTokens: 10, segmentLength: 499, labels: defaultLabels)
+        let configs = [base, try benchConfig(textTokens: 499, positions: settings.positionsPerSegment)]
+        let models = try configs.map {
+            try RecurrentMemoryModel(config: $0, settings: settings, tokenizer: BertTokenizer(vocabulary: vocabulary), seed: 1)
+        }
+        var rng = SplitMix64(seed: 2)
+        let V = UInt64(base.vocabSize - specials.count)
+        let contents = (0..<N).map { _ in (0..<B).map { _ in (0..<499).map { _ in Int32(specials.count) + Int32(rng.next() % V) } } }
+        let data = SegmentBatch(contents: contents, labels: (0..<B).map { Int32($0 % defaultLabels.count) })
+
+        // One timed unit per model: a training step, or one inference segment step.
+        var units: [() throws -> Void] = []
+        for model in models {
+            if train {
+                let engine = BPTTEngine(model: model, batchCapacity: B, mode: mode)
+                let optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: 0.01))
+                units.append {
+                    engine.gradients.storage.zero()
+                    _ = try engine.lossAndGradients(data)
+                    clipGradients(engine.gradients, maxNorm: 1.0, maxValue: nil)
+                    optimizer.update(parameters: model.parameters, gradients: engine.gradients, learningRate: 1e-6)
+                    model.parameters.projectPositionParameters(model.config)
+                }
+            } else {
+                let processor = SegmentProcessor(model: model, batchCapacity: 1)
+                var memory = processor.initialMemory(batch: 1)
+                units.append {
+                    try memory.withUnsafeMutableBufferPointer { try processor.step(contents: contents[0], memory: $0.baseAddress!) }
+                }
+            }
+        }
+        var times: [[Double]] = [[], []]
+        for i in 0..<(warmup + pairs) {
+            for k in (i % 2 == 0 ? [0, 1] : [1, 0]) {  // alternate which goes first
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                try units[k]()
+                if i >= warmup { times[k].append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6) }
+            }
+        }
+        func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
+        let ratios = zip(times[1], times[0]).map { $0 / $1 }
+        let result: [(String, String)] = [
+            ("impl", "\"swift\""), ("bench", train ? "\"train-ab\"" : "\"inference-ab\""), ("config", "\"\(config.rawValue)\""),
+            ("position", "\"\(position)\""), ("temperature", "\"\(positionTemperature ?? "none")\""),
+            ("seq_len", "\(settings.positionsPerSegment)"), ("batch", "\(B)"), ("segments", "\(N)"), ("pairs", "\(pairs)"),
+            ("ms_absolute", fmt(median(times[0]))), ("ms_scheme", fmt(median(times[1]))),
+            ("overhead_percent", fmt(100 * (median(ratios) - 1))),
+            ("overhead_percent_min_ratio", fmt(100 * (times[1].min()! / times[0].min()! - 1))),
+            ("threads", "\(Parallel.threadCount)"),
+        ]
+        print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+    }
+}
