@@ -37,10 +37,10 @@ extension Train {
         for line in try RunFolder.recover(out) { note("rmt-train: \(line)") }
         let checkpoint = out.appendingPathComponent("checkpoint")
         guard FileManager.default.fileExists(atPath: checkpoint.path) else {
-            let started = FileManager.default.fileExists(atPath: RunData.url(in: out).path)
+            let started = RunFolder.contents(out).contains(where: RunFolder.isRunEntry)
             throw ModelError(out.path, started
                 ? "no checkpoint to resume: the run was stopped before it wrote its first (step 0) checkpoint; start it again with --overwrite"
-                : "holds no training run (no checkpoint/, no data.json); start a run there without --resume")
+                : "holds no training run; start a run there without --resume")
         }
         let saved: (options: TrainingOptions, state: TrainerState)
         let rmt: RecurrentMemoryModel

@@ -94,12 +94,15 @@ struct Train: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let outURL = URL(fileURLWithPath: out)
+            let restart = try restartsUnstarted(outURL)
+            let resume = self.resume && !restart
+            if restart { note("rmt-train: \(outURL.path) was stopped before its first checkpoint; starting it again") }
             let runData: RunData
             let rmt: RecurrentMemoryModel
             if resume {
                 (runData, rmt) = try prepareResume(outURL)
             } else {
-                try checkNewRunFolder(outURL)
+                if !restart { try checkNewRunFolder(outURL) }
                 runData = givenRunData()
                 rmt = try makeModel(labels: try TaskCatalog.task(list: runData.task).labels)
             }
@@ -120,7 +123,7 @@ struct Train: ParsableCommand {
                                              seed: DataStream.seed(runData.seed, for: .validation), segmentLength: S)
             if !resume {
                 // Only now, with the new run's model and data known good, is the old run deleted.
-                if overwrite { try RunFolder.clear(outURL) }
+                if overwrite || restart { try RunFolder.clear(outURL) }
                 try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
                 try runData.save(in: outURL)  // before the step-0 checkpoint: a checkpoint always has its data.json
             }
@@ -159,6 +162,18 @@ struct Train: ParsableCommand {
                 throw ExitCode(130)
             }
         }
+    }
+
+    /// True for the original command with --resume appended on a run killed before its step-0
+    /// checkpoint (data.json equal to this command's, no checkpoint): nothing was trained, so
+    /// the run starts again.
+    func restartsUnstarted(_ out: URL) throws -> Bool {
+        guard resume, model != nil || preset != nil else { return false }
+        let checkpoint = out.appendingPathComponent("checkpoint")
+        guard !FileManager.default.fileExists(atPath: checkpoint.path),
+              !RunFolder.contents(out).contains(where: { $0.hasPrefix(AtomicDirectory.oldPrefix(checkpoint)) }),
+              let recorded = try RunData.load(from: out) else { return false }
+        return recorded == givenRunData()
     }
 
     /// The run's data as the flags give it (a new run records it in data.json).

@@ -40,6 +40,19 @@ private struct TinyRun {
     }
 }
 
+/// "step:loss" of each step record in a metrics.jsonl text.
+private func losses(_ metrics: String) throws -> [String] {
+    try metrics.split(separator: "\n").compactMap { line in
+        let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+        return object["loss"].map { "\(object["step"]!):\($0)" }
+    }
+}
+
+private func fmMakeTemp(_ url: URL) throws {
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    try Data("half".utf8).write(to: url.appendingPathComponent("model.safetensors"))
+}
+
 @Test func newRunOnANonEmptyOutIsRefusedUnlessOverwrite() throws {
     let r = try TinyRun("refuse")
     defer { try? FileManager.default.removeItem(at: r.dir) }
@@ -110,11 +123,18 @@ private struct TinyRun {
     let noOptions = try run("rmt-train", ["--resume", "--out", r.out.path])
     #expect(noOptions.status == 1 && isOneLine(noOptions.stderr) && noOptions.stderr.contains("missing options.json")
             && noOptions.stderr.contains("--overwrite"), "\(noOptions.stderr)")
-    // Killed before the step-0 checkpoint: nothing to resume, and the message says to start again.
+    // Killed before the step-0 checkpoint: nothing to resume, and the message says to start again…
     try FileManager.default.removeItem(at: r.file("checkpoint"))
+    try fmMakeTemp(r.file(".checkpoint.tmp-A"))
     let noCheckpoint = try run("rmt-train", ["--resume", "--out", r.out.path])
     #expect(noCheckpoint.status == 1 && isOneLine(noCheckpoint.stderr) && noCheckpoint.stderr.contains("no checkpoint to resume")
             && noCheckpoint.stderr.contains("--overwrite"), "\(noCheckpoint.stderr)")
+    // …unless it is the original command with --resume appended: then it simply starts again.
+    try fmMakeTemp(r.file(".checkpoint.tmp-A"))
+    let restarted = try run("rmt-train", r.args + ["--resume"])
+    #expect(restarted.status == 0 && restarted.stderr.contains("stopped before its first checkpoint; starting it again"), "\(restarted.stderr)")
+    #expect(try r.contents("commands.txt").split(separator: "\n").count == 1 && r.hidden().isEmpty)
+    #expect(try losses(r.contents("metrics.jsonl")) == losses(metrics))  // the same run as the first
     let empty = try run("rmt-train", ["--resume", "--out", r.dir.appendingPathComponent("nothing").path])
     #expect(empty.status == 1 && isOneLine(empty.stderr) && empty.stderr.contains("no such run folder"), "\(empty.stderr)")
 }
