@@ -7,9 +7,9 @@
 //
 // Everything needed to continue — parameters, AdamW moments, the stage's best parameters,
 // the data stream position, counters — is written atomically to OUT/checkpoint at the start
-// (step 0), at every evaluation and when interrupted; `Trainer(resuming:)` recovers the folder from any state
-// a kill leaves (RunFolder) and continues at the same step with the same data, so the loss
-// sequence equals an uninterrupted run's.
+// (step 0), at every evaluation and when interrupted; `Trainer(resuming:)` recovers the
+// folder from any state a kill leaves (RunFolder) and continues at the same step with the
+// same data, so the loss sequence equals an uninterrupted run's.
 //
 // OUT/metrics.jsonl   one JSON object per step and per evaluation
 // OUT/checkpoint/     resumable state (a model folder plus optimizer and trainer state)
@@ -50,7 +50,7 @@ public struct NonFiniteLossError: Error, CustomStringConvertible {
     }
     public var description: String {
         let saved = checkpoint.map { "the last good checkpoint is \($0.path) (step \(checkpointStep ?? 0))" }
-            ?? "no checkpoint was written yet (one is written at each evaluation)"
+            ?? "no checkpoint was written yet"
         return "non-finite loss or gradient at step \(step); stopped before saving it — \(saved)"
     }
 }
@@ -106,7 +106,7 @@ public final class Trainer: @unchecked Sendable {
         try RunFolder.recover(out)
         let dir = out.appendingPathComponent("checkpoint")
         guard FileManager.default.fileExists(atPath: dir.path) else {
-            throw ModelError(out.path, "no checkpoint to resume (none was written: one is written at each evaluation and on interrupt)")
+            throw ModelError(out.path, "no checkpoint to resume (the run was stopped before its step-0 checkpoint)")
         }
         (options, state) = try Self.readCheckpointState(dir)
         model = try RecurrentMemoryModel.load(directory: dir)

@@ -40,7 +40,7 @@ extension Train {
             let started = RunFolder.contents(out).contains(where: RunFolder.isRunEntry)
             throw ModelError(out.path, started
                 ? "no checkpoint to resume: the run was stopped before it wrote its first (step 0) checkpoint; start it again with --overwrite"
-                : "holds no training run; start a run there without --resume")
+                : "holds no training run (no checkpoint to resume); start a run there without --resume")
         }
         let saved: (options: TrainingOptions, state: TrainerState)
         let rmt: RecurrentMemoryModel

@@ -59,7 +59,7 @@ struct Train: ParsableCommand {
 
     func validate() throws {
         if resume && overwrite { throw ValidationError("--resume continues the run in --out and --overwrite deletes it; give one") }
-        if model != nil && preset != nil { throw ValidationError("give only one of --model DIR or --preset tiny|small|base") }
+        if model != nil && preset != nil { throw ValidationError("give exactly one of --model DIR or --preset tiny|small|base") }
         if !resume && model == nil && preset == nil { throw ValidationError("give exactly one of --model DIR or --preset tiny|small|base") }
         if vocab != nil && model != nil { throw ValidationError("--vocab is for --preset; a --model folder brings its own vocab.txt") }
         if let n = dataSegmentLength, n < 2 { throw ValidationError("--data-segment-length must be at least 2") }
