@@ -189,6 +189,17 @@ struct Train: ParsableCommand {
         guard FileManager.default.fileExists(atPath: out.path, isDirectory: &isDir) else { return }
         guard isDir.boolValue else { throw ModelError(out.path, "is a file, not a folder; give --out a new or empty folder") }
         let names = RunFolder.contents(out)
+        if overwrite {
+            // --overwrite must not delete what the new run reads (e.g. --model OUT/model).
+            let doomed = absolutePaths(names.filter(RunFolder.isRunEntry).map { out.appendingPathComponent($0).path })
+            let reads = [("--model", model.map { [$0] } ?? []), ("--vocab", vocab.map { [$0] } ?? []),
+                         ("--noise", data.noise), ("--eval-noise", evalNoise)]
+            for (flag, paths) in reads {
+                for path in absolutePaths(paths) where doomed.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) {
+                    throw ModelError(out.path, "--overwrite would delete \(path), which \(flag) reads; copy it elsewhere first")
+                }
+            }
+        }
         guard !names.isEmpty, !overwrite else { return }
         let run = names.filter(RunFolder.isRunEntry)
         if run.isEmpty {

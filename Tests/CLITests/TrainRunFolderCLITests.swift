@@ -67,6 +67,12 @@ private func fmMakeTemp(_ url: URL) throws {
     #expect(try r.contents("metrics.jsonl") == metrics)  // nothing overwritten
     #expect(try r.contents("commands.txt").split(separator: "\n").count == 1)
 
+    // --overwrite never deletes what the new run reads.
+    var fromOwnCheckpoint = r.args + ["--overwrite"]
+    fromOwnCheckpoint[fromOwnCheckpoint.firstIndex(of: r.model.path)!] = r.file("checkpoint").path
+    let selfDelete = try run("rmt-train", fromOwnCheckpoint)
+    #expect(selfDelete.status == 1 && isOneLine(selfDelete.stderr) && selfDelete.stderr.contains("which --model reads"), "\(selfDelete.stderr)")
+    #expect(try r.contents("metrics.jsonl") == metrics)
     // --overwrite deletes the run's files (not the user's) and starts again.
     try Data("mine".utf8).write(to: r.file("notes.txt"))
     let over = try run("rmt-train", r.args + ["--overwrite"])
