@@ -72,9 +72,14 @@ public enum RunFolder {
     /// The entries a training run writes in its folder.
     public static let entries = ["metrics.jsonl", "checkpoint", "stages", "model", "data.json", "commands.txt"]
 
-    /// True for one of `entries`, or a hidden temp/old sibling of one (`.checkpoint.tmp-…`).
+    /// The temp file Foundation's atomic write makes beside data.json and metrics.jsonl
+    /// (`.dat.nosyncXXXX.XXXXXX`), left behind by a kill during that write.
+    static let atomicWriteTemporaryPrefix = ".dat.nosync"
+
+    /// True for one of `entries`, a hidden temp/old sibling of one (`.checkpoint.tmp-…`), or
+    /// an atomic-write temp file.
     public static func isRunEntry(_ name: String) -> Bool {
-        entries.contains(name) || entries.contains { name.hasPrefix(".\($0).") }
+        entries.contains(name) || entries.contains { name.hasPrefix(".\($0).") } || name.hasPrefix(atomicWriteTemporaryPrefix)
     }
 
     /// The folder's entries (hidden ones too); empty when it does not exist.
@@ -83,7 +88,8 @@ public enum RunFolder {
     }
 
     /// Recovers every atomically written folder of the run (checkpoint/, model/, stages/N/)
-    /// from whatever state a kill left (AtomicDirectory.recover): temp folders are removed,
+    /// from whatever state a kill left (AtomicDirectory.recover): temp folders (and atomic-write
+    /// temp files of data.json and metrics.jsonl) are removed,
     /// a folder moved aside between the two renames is put back. Returns one line per
     /// folder restored, for the log.
     @discardableResult
@@ -97,6 +103,9 @@ public enum RunFolder {
         }
         targets += stageNames.filter { !$0.hasPrefix(".") }.sorted().map { stages.appendingPathComponent($0) }
         var restored: [String] = []
+        for name in contents(out) where name.hasPrefix(atomicWriteTemporaryPrefix) {
+            try? FileManager.default.removeItem(at: out.appendingPathComponent(name))
+        }
         for target in targets {
             let recovery: AtomicDirectory.Recovery
             do { recovery = try AtomicDirectory.recover(target) } catch {

@@ -46,6 +46,7 @@ private func resumedStep(_ out: URL) throws -> Int {
     let temp = out.appendingPathComponent(".checkpoint.tmp-KILLED")
     try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
     try Data("half a file".utf8).write(to: temp.appendingPathComponent("model.safetensors"))
+    try Data("{\"step\"".utf8).write(to: out.appendingPathComponent(".dat.nosync1A2B.x9Yz3Q"))  // a killed metrics.jsonl write
     #expect(try resumedStep(out) == 3)
     #expect(names(out).filter { $0.hasPrefix(".") }.isEmpty)
 }
