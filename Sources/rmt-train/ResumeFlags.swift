@@ -50,22 +50,27 @@ extension Train {
         } catch let error as ModelError {
             throw ModelError(error.subject, "\(error.problem); the run cannot be resumed: restore \(checkpoint.path), or start again with --overwrite")
         }
-        let runData = try savedRunData(out, options: saved.options)
+        let (runData, rebuilt) = try savedRunData(out, options: saved.options)
         for flag in try savedFlags(runData, saved.options, rmt) {
             if let problem = flag.conflict() { throw ModelError(out.path, problem) }
+        }
+        if rebuilt {  // only once every flag agrees with the checkpoint
+            try runData.save(in: out)
+            note("rmt-train: \(RunData.url(in: out).path) was missing; wrote it from the flags given: task \(runData.task), noise " +
+                 (runData.noise.isEmpty ? "built-in prose" : runData.noise.joined(separator: " ")) + ", seed \(runData.seed)")
         }
         return (runData, rmt)
     }
 
     /// OUT/data.json, validated. A missing one (a run from before data.json, or deleted) is
-    /// written again only from flags the user gives — never from defaults.
-    func savedRunData(_ out: URL, options: TrainingOptions) throws -> RunData {
+    /// rebuilt only from flags the user gives — never from defaults — and `rebuilt` says so.
+    func savedRunData(_ out: URL, options: TrainingOptions) throws -> (data: RunData, rebuilt: Bool) {
         let url = RunData.url(in: out)
         if let recorded = try RunData.load(from: out) {
             guard recorded.seed == options.seed else {
                 throw ModelError(url.path, "seed \(recorded.seed) differs from checkpoint/options.json's seed \(options.seed): it belongs to another run; restore this run's data.json")
             }
-            return recorded
+            return (recorded, false)
         }
         guard data.taskFlag != nil else {
             throw ModelError(url.path, "missing: it records the task, noise and seed the run trains on; resume with the run's --task " +
@@ -87,10 +92,7 @@ extension Train {
             throw ModelError(out.path, "this run was started with --seed \(options.seed), not --seed \(rebuilt.seed); resume without --seed (or with the same value)")
         }
         _ = try TaskCatalog.task(list: rebuilt.task)
-        try rebuilt.save(in: out)
-        note("rmt-train: \(url.path) was missing; wrote it from the flags given: task \(rebuilt.task), noise " +
-             (rebuilt.noise.isEmpty ? "built-in prose" : rebuilt.noise.joined(separator: " ")) + ", seed \(rebuilt.seed)")
-        return rebuilt
+        return (rebuilt, true)
     }
 
     /// Every flag that describes the run, with the value given and the value saved.

@@ -109,6 +109,10 @@ private func fmMakeTemp(_ url: URL) throws {
     // --task alone is not enough: commands.txt shows the run had --noise.
     let partial = try run("rmt-train", ["--resume", "--out", r.out.path, "--task", "detect"])
     #expect(partial.status == 1 && isOneLine(partial.stderr) && partial.stderr.contains("started with --noise"), "\(partial.stderr)")
+    // A flag that conflicts with the checkpoint: refused, and data.json is not written.
+    let conflicting = try run("rmt-train", ["--resume", "--out", r.out.path, "--task", "detect", "--noise", r.noise.path, "--lr", "0.5"])
+    #expect(conflicting.status == 1 && conflicting.stderr.contains("not --lr 0.5"), "\(conflicting.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: r.file("data.json").path))
     // The run's own flags write it again.
     let rebuilt = try run("rmt-train", ["--resume", "--out", r.out.path, "--task", "detect", "--noise", r.noise.path])
     #expect(rebuilt.status == 0 && rebuilt.stderr.contains("was missing; wrote it"), "\(rebuilt.stderr)")
