@@ -23,10 +23,13 @@ BIN=$(swift build -c release --show-bin-path)
 phase() {  # phase DIR INIT INIT_VALUE ARGS...: start from INIT (--preset/--model), or resume
     local dir=$1 init=$2 value=$3; shift 3
     if [ -f "$dir/model/config.json" ]; then return 0; fi
-    if [ -f "$dir/checkpoint/trainer-state.json" ]; then
-        "$BIN/rmt-train" --resume --out "$dir" "$@" --noise "$CORPUS/train" --eval-noise "$CORPUS/valid"
+    # A checkpoint, or one moved aside by a kill between its two renames: resume (the same
+    # command with --resume). Otherwise start, replacing whatever a kill before the first
+    # checkpoint left.
+    if [ -f "$dir/checkpoint/trainer-state.json" ] || compgen -G "$dir/.checkpoint.old-*" > /dev/null; then
+        "$BIN/rmt-train" "$init" "$value" --out "$dir" "$@" --noise "$CORPUS/train" --eval-noise "$CORPUS/valid" --resume
     else
-        "$BIN/rmt-train" "$init" "$value" --out "$dir" "$@" --noise "$CORPUS/train" --eval-noise "$CORPUS/valid"
+        "$BIN/rmt-train" "$init" "$value" --out "$dir" "$@" --noise "$CORPUS/train" --eval-noise "$CORPUS/valid" --overwrite
     fi
 }
 

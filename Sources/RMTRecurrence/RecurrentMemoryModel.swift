@@ -185,38 +185,3 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
         return try encoder.encode(Combined(bert: config, rmt: settings))
     }
 }
-
-/// Writing a whole folder atomically: fill a hidden sibling temp folder, then rename it
-/// over the target, keeping the old target until the new one is in place.
-public enum AtomicDirectory {
-    public static func write(_ target: URL, _ fill: (URL) throws -> Void) throws {
-        let fm = FileManager.default
-        let parent = target.deletingLastPathComponent()
-        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-        let temp = parent.appendingPathComponent(".\(target.lastPathComponent).tmp-\(UUID().uuidString)")
-        try fm.createDirectory(at: temp, withIntermediateDirectories: false)
-        do {
-            try fill(temp)
-            try replace(target, with: temp)
-        } catch {
-            try? fm.removeItem(at: temp)
-            throw error
-        }
-    }
-
-    static func replace(_ target: URL, with temp: URL) throws {
-        let fm = FileManager.default
-        if fm.fileExists(atPath: target.path) {
-            let old = target.deletingLastPathComponent()
-                .appendingPathComponent(".\(target.lastPathComponent).old-\(UUID().uuidString)")
-            try fm.moveItem(at: target, to: old)
-            do { try fm.moveItem(at: temp, to: target) } catch {
-                try? fm.moveItem(at: old, to: target)
-                throw error
-            }
-            try? fm.removeItem(at: old)
-        } else {
-            try fm.moveItem(at: temp, to: target)
-        }
-    }
-}

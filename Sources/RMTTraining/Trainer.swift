@@ -6,8 +6,9 @@
 // schedule (the paper's recipe) unless `keepOptimizer` is set.
 //
 // Everything needed to continue — parameters, AdamW moments, the stage's best parameters,
-// the data stream position, counters — is written atomically to OUT/checkpoint at every
-// evaluation and when interrupted; `Trainer.resume` continues at the same step with the
+// the data stream position, counters — is written atomically to OUT/checkpoint at the start
+// (step 0), at every evaluation and when interrupted; `Trainer(resuming:)` recovers the
+// folder from any state a kill leaves (RunFolder) and continues at the same step with the
 // same data, so the loss sequence equals an uninterrupted run's.
 //
 // OUT/metrics.jsonl   one JSON object per step and per evaluation
@@ -36,12 +37,21 @@ public enum TrainingOutcome: Sendable, Equatable {
     case interrupted
 }
 
-/// Training stopped on a non-finite loss or gradient.
+/// Training stopped on a non-finite training loss, gradient or validation loss.
 public struct NonFiniteLossError: Error, CustomStringConvertible {
     public let step: Int
-    public let checkpoint: URL
+    /// The last good checkpoint on disk and its step; nil when none was written yet.
+    public let checkpoint: URL?
+    public let checkpointStep: Int?
+    public init(step: Int, checkpoint: URL?, checkpointStep: Int?) {
+        self.step = step
+        self.checkpoint = checkpoint
+        self.checkpointStep = checkpointStep
+    }
     public var description: String {
-        "non-finite loss or gradient at step \(step); stopped without updating — the last good checkpoint is \(checkpoint.path)"
+        let saved = checkpoint.map { "the last good checkpoint is \($0.path) (step \(checkpointStep ?? 0))" }
+            ?? "no checkpoint was written yet"
+        return "non-finite loss or gradient at step \(step); stopped before saving it — \(saved)"
     }
 }
 
@@ -69,7 +79,7 @@ public final class Trainer: @unchecked Sendable {
     /// Curriculum stage, counted from 1 at `startSegments`.
     public var stage: Int { state.segments - options.startSegments + 1 }
 
-    /// Starts a new run in `out` (its metrics.jsonl is replaced).
+    /// Starts a new run in `out` (its metrics.jsonl is replaced) and writes its step-0 checkpoint.
     public init(model: RecurrentMemoryModel, options: TrainingOptions, out: URL,
                 train: TrainingBatchSource, valid: ValidationSource) throws {
         try options.validate()
@@ -83,29 +93,29 @@ public final class Trainer: @unchecked Sendable {
         optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: options.weightDecay))
         evalProcessor = SegmentProcessor(model: model, batchCapacity: options.batchSize)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try RunFolder.recover(out)  // temp folders of an earlier, killed run
         metrics = try MetricsLog(url: out.appendingPathComponent("metrics.jsonl"), truncateAfterStep: nil)
         train.position = 0
+        try saveCheckpoint()  // step 0: a run killed before its first evaluation still resumes
     }
 
-    /// Continues the run saved in `out/checkpoint`.
+    /// Continues the run saved in `out/checkpoint`, after recovering the run folder from any
+    /// state a kill can leave (RunFolder.recover). Every file the resume needs is checked:
+    /// a missing or corrupt one is a `ModelError` naming it.
     public init(resuming out: URL, train: TrainingBatchSource, valid: ValidationSource) throws {
+        try RunFolder.recover(out)
         let dir = out.appendingPathComponent("checkpoint")
-        guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("trainer-state.json").path) else {
-            throw ModelError(dir.path, "no checkpoint to resume (missing trainer-state.json)")
+        guard FileManager.default.fileExists(atPath: dir.path) else {
+            throw ModelError(out.path, "no checkpoint to resume (the run was stopped before its step-0 checkpoint)")
         }
-        let decoder = JSONDecoder()
-        do {
-            options = try decoder.decode(TrainingOptions.self, from: Data(contentsOf: dir.appendingPathComponent("options.json")))
-            state = try decoder.decode(TrainerState.self, from: Data(contentsOf: dir.appendingPathComponent("trainer-state.json")))
-        } catch { throw ModelError(dir.path, "corrupt checkpoint: unreadable options.json or trainer-state.json") }
-        try options.validate()
+        (options, state) = try Self.readCheckpointState(dir)
         model = try RecurrentMemoryModel.load(directory: dir)
         self.out = out
         self.train = train
         self.valid = valid
         engine = BPTTEngine(model: model, batchCapacity: options.batchSize, mode: options.bpttMode, sumLoss: options.sumLoss)
         optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: options.weightDecay))
-        try optimizer.load(from: dir.appendingPathComponent("optimizer.safetensors"))
+        try optimizer.load(from: try requireFile(dir, "optimizer.safetensors"))
         let bestURL = dir.appendingPathComponent("stage-best.safetensors")
         if FileManager.default.fileExists(atPath: bestURL.path) {
             let best = ParameterSet(layout: model.parameters.layout)
@@ -119,6 +129,29 @@ public final class Trainer: @unchecked Sendable {
         train.position = state.dataPosition
     }
 
+    /// options.json and trainer-state.json of a checkpoint, decoded and checked against each other.
+    public static func readCheckpointState(_ dir: URL) throws -> (TrainingOptions, TrainerState) {
+        func read<T: Decodable>(_ type: T.Type, _ name: String) throws -> T {
+            let url = try requireFile(dir, name)
+            do { return try JSONDecoder().decode(T.self, from: Data(contentsOf: url)) } catch let error as DecodingError {
+                throw ModelError(url.path, "corrupt checkpoint: \(describeDecodingError(error))")
+            } catch { throw ModelError(url.path, "corrupt checkpoint: unreadable") }
+        }
+        let state = try read(TrainerState.self, "trainer-state.json")
+        let options = try read(TrainingOptions.self, "options.json")
+        let stateURL = dir.appendingPathComponent("trainer-state.json").path
+        do { try options.validate() } catch {
+            throw ModelError(dir.appendingPathComponent("options.json").path, "corrupt checkpoint: \(error.description)")
+        }
+        guard state.step >= 0, state.stepInStage >= 0, state.stepInStage <= state.step,
+              state.stepInStage <= options.maxStepsPerStage, state.evalsWithoutImprovement >= 0,
+              (options.startSegments...options.maxSegments).contains(state.segments),
+              state.bestAccuracy == -1 || (0...1).contains(state.bestAccuracy) else {
+            throw ModelError(stateURL, "corrupt checkpoint: counters out of range for its options.json")
+        }
+        return (options, state)
+    }
+
     /// Trains until the last stage ends or `shouldStop` says so.
     public func run() throws -> TrainingOutcome {
         while !state.finished {
@@ -128,9 +161,7 @@ public final class Trainer: @unchecked Sendable {
             engine.gradients.storage.zero()
             let result = try engine.lossAndGradients(batch)
             let norm = clipGradients(engine.gradients, maxNorm: options.clipNorm, maxValue: options.clipValue)
-            guard result.loss.isFinite, norm.isFinite else {
-                throw NonFiniteLossError(step: state.step + 1, checkpoint: checkpointURL)
-            }
+            guard result.loss.isFinite, norm.isFinite else { throw nonFinite(step: state.step + 1) }
             optimizer.update(parameters: model.parameters, gradients: engine.gradients, learningRate: lr)
             model.parameters.projectPositionParameters(model.config)  // Kerple's clamps (no-op otherwise)
             state.step += 1
@@ -151,7 +182,14 @@ public final class Trainer: @unchecked Sendable {
                 return .interrupted
             }
         }
+        try RunFolder.recover(out)  // nothing half-written stays behind a finished run
         return .finished
+    }
+
+    /// The error for a non-finite loss at `step`, naming the checkpoint on disk (if any).
+    func nonFinite(step: Int) -> NonFiniteLossError {
+        let saved = RunFolder.checkpointStep(out)
+        return NonFiniteLossError(step: step, checkpoint: saved == nil ? nil : checkpointURL, checkpointStep: saved)
     }
 
     func currentLearningRate() -> Float {
@@ -206,6 +244,7 @@ public final class Trainer: @unchecked Sendable {
 
     func evaluateAndAdvance() throws {
         let (accuracy, loss, byTask) = try evaluateByTask(segments: state.segments)
+        guard loss.isFinite else { throw nonFinite(step: state.step) }  // diverged weights: keep the last checkpoint
         if accuracy > state.bestAccuracy {
             state.bestAccuracy = accuracy
             state.evalsWithoutImprovement = 0

@@ -1,11 +1,18 @@
 // rmt-train (train): the curriculum driver's flags → TrainingOptions, model, data streams.
+// A new run refuses a non-empty --out unless --overwrite; --resume continues the run in --out
+// (ResumeFlags.swift checks the flags repeated with it against the saved run).
 import ArgumentParser
 import Foundation
 import RMT
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Curriculum training: start with --start-segments, add one when validation converges.")
+        abstract: "Curriculum training: start with --start-segments, add one when validation converges.",
+        discussion: """
+        A new run needs an empty or new --out (or --overwrite). To continue a run, repeat its command \
+        with --resume (or give just --resume --out DIR): flags that agree with the saved run are \
+        accepted, a conflicting one is refused.
+        """)
 
     @OptionGroup var data: DataOptions
 
@@ -25,55 +32,63 @@ struct Train: ParsableCommand {
     var position: String?
     @Option(help: "Logit temperature of a new model: none, per_head, log_n or per_head_log_n.")
     var positionTemperature: String?
-    @Option(help: "Memory tokens for a new model.") var memoryTokens = 10
-    @Option(help: "Document tokens per segment for a new model.") var segmentLength = 499
+    // Optional underneath (defaults from TrainingOptions / RMTSettings) so that --resume can
+    // tell a flag given from a default.
+    @Option(help: "Memory tokens for a new model. (default: 10)") var memoryTokens: Int?
+    @Option(help: "Document tokens per segment for a new model. (default: 499)") var segmentLength: Int?
     @Option(help: ArgumentHelp("Document tokens per training and validation segment (default: the model's segment length).",
                                discussion: "A shorter length is a cheap warm-up for a task the model cannot learn yet at full length: less noise around the facts and shorter steps. At most the model's segment length."))
     var dataSegmentLength: Int?
-    @Option(help: "Segments per document in the first stage.") var startSegments = 1
-    @Option(help: "Segments per document in the last stage.") var maxSegments = 2
-    @Option(help: "Advance when validation accuracy reaches this, in (0, 1].") var targetAccuracy: Float = 0.95
-    @Option(help: "Step budget of one stage.") var maxStepsPerStage = 1000
-    @Option(help: "Evaluate and checkpoint every N steps.") var evalEvery = 100
-    @Option(help: "Validation documents per evaluation.") var evalSamples = 200
-    @Option(help: "Advance (or stop) after N evaluations without improvement.") var patience = 5
-    @Option(help: "Documents per batch.") var batchSize = 8
-    @Option(help: "Peak learning rate.") var lr: Float = 1e-4
-    @Option(help: "Warm-up steps (linear), then linear decay.") var warmup = 100
-    @Option(help: "AdamW weight decay (not on biases or LayerNorm).") var weightDecay: Float = 0.01
-    @Option(help: "Clip the gradient's global norm (0 = off).") var clip: Float = 1.0
+    @Option(help: "Segments per document in the first stage. (default: 1)") var startSegments: Int?
+    @Option(help: "Segments per document in the last stage. (default: 2)") var maxSegments: Int?
+    @Option(help: "Advance when validation accuracy reaches this, in (0, 1]. (default: 0.95)") var targetAccuracy: Float?
+    @Option(help: "Step budget of one stage. (default: 1000)") var maxStepsPerStage: Int?
+    @Option(help: "Evaluate and checkpoint every N steps. (default: 100)") var evalEvery: Int?
+    @Option(help: "Validation documents per evaluation. (default: 200)") var evalSamples: Int?
+    @Option(help: "Advance (or stop) after N evaluations without improvement. (default: 5)") var patience: Int?
+    @Option(help: "Documents per batch. (default: 8)") var batchSize: Int?
+    @Option(help: "Peak learning rate. (default: 1e-4)") var lr: Float?
+    @Option(help: "Warm-up steps (linear), then linear decay. (default: 100)") var warmup: Int?
+    @Option(help: "AdamW weight decay (not on biases or LayerNorm). (default: 0.01)") var weightDecay: Float?
+    @Option(help: "Clip the gradient's global norm (0 = off). (default: 1)") var clip: Float?
     @Option(help: "Clip each gradient value to ±this (off by default).") var clipValue: Float?
     @Option(help: "Back-propagate through the last N segments only (default: all).") var bpttDepth: Int?
     @Flag(help: "Keep only memory states and recompute segments in the backward pass.") var memoryEfficient = false
     @Flag(help: "Sum the answer loss over every segment, not only the final one.") var sumLoss = false
     @Flag(help: "Keep the optimizer state and schedule across stages.") var keepOptimizer = false
-    @Option(help: "Output folder: metrics.jsonl, checkpoint/, stages/, model/.") var out: String = "rmt-run"
+    @Option(help: "Output folder: metrics.jsonl, checkpoint/, stages/, model/, data.json, commands.txt.") var out: String = "rmt-run"
     @Flag(help: "Continue the run saved in --out.") var resume = false
+    @Flag(help: "Start a new run in an --out that holds one: its run files are deleted first (other files stay).")
+    var overwrite = false
 
     func validate() throws {
-        if resume && (model != nil || preset != nil) { throw ValidationError("--resume continues --out; do not combine it with --model or --preset") }
-        if !resume && (model == nil) == (preset == nil) { throw ValidationError("give exactly one of --model DIR or --preset tiny|small|base") }
+        if resume && overwrite { throw ValidationError("--resume continues the run in --out and --overwrite deletes it; give one") }
+        if model != nil && preset != nil { throw ValidationError("give exactly one of --model DIR or --preset tiny|small|base") }
+        if !resume && model == nil && preset == nil { throw ValidationError("give exactly one of --model DIR or --preset tiny|small|base") }
+        if vocab != nil && model != nil { throw ValidationError("--vocab is for --preset; a --model folder brings its own vocab.txt") }
         if let n = dataSegmentLength, n < 2 { throw ValidationError("--data-segment-length must be at least 2") }
         if (position != nil || positionTemperature != nil) && preset == nil {
             throw ValidationError("--position and --position-temperature choose the scheme of a new model: use them with --preset (a checkpoint keeps its own)")
         }
-        do { try options().validate() } catch { throw ValidationError(error.description) }
+        // A resume takes its options from the checkpoint; the flags given are compared with them later.
+        if !resume { do { try options().validate() } catch { throw ValidationError(error.description) } }
     }
 
+    /// The training options the flags give, with TrainingOptions' defaults for the rest.
     func options() -> TrainingOptions {
         var o = TrainingOptions()
-        o.startSegments = startSegments
-        o.maxSegments = maxSegments
-        o.targetAccuracy = targetAccuracy
-        o.maxStepsPerStage = maxStepsPerStage
-        o.evalEvery = evalEvery
-        o.evalSamples = evalSamples
-        o.patience = patience
-        o.batchSize = batchSize
-        o.learningRate = lr
-        o.warmup = warmup
-        o.weightDecay = weightDecay
-        o.clipNorm = clip > 0 ? clip : nil
+        o.startSegments = startSegments ?? o.startSegments
+        o.maxSegments = maxSegments ?? o.maxSegments
+        o.targetAccuracy = targetAccuracy ?? o.targetAccuracy
+        o.maxStepsPerStage = maxStepsPerStage ?? o.maxStepsPerStage
+        o.evalEvery = evalEvery ?? o.evalEvery
+        o.evalSamples = evalSamples ?? o.evalSamples
+        o.patience = patience ?? o.patience
+        o.batchSize = batchSize ?? o.batchSize
+        o.learningRate = lr ?? o.learningRate
+        o.warmup = warmup ?? o.warmup
+        o.weightDecay = weightDecay ?? o.weightDecay
+        if let clip { o.clipNorm = clip > 0 ? clip : nil }
         o.clipValue = clipValue
         o.bpttDepth = bpttDepth
         o.memoryEfficient = memoryEfficient
@@ -86,18 +101,19 @@ struct Train: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let outURL = URL(fileURLWithPath: out)
-            let runData = try resolveRunData(outURL)
-            let task = try TaskCatalog.task(list: runData.task)
+            let restart = try restartsUnstarted(outURL)
+            let resume = self.resume && !restart
+            if restart { note("rmt-train: \(outURL.path) was stopped before its first checkpoint; starting it again") }
+            let runData: RunData
             let rmt: RecurrentMemoryModel
             if resume {
-                let checkpoint = outURL.appendingPathComponent("checkpoint")
-                guard FileManager.default.fileExists(atPath: checkpoint.appendingPathComponent("trainer-state.json").path) else {
-                    throw ModelError(outURL.path, "no checkpoint to resume (expected \(checkpoint.path)/trainer-state.json)")
-                }
-                rmt = try RecurrentMemoryModel.load(directory: checkpoint)
+                (runData, rmt) = try prepareResume(outURL)
             } else {
-                rmt = try makeModel(labels: task.labels)
+                if !restart { try checkNewRunFolder(outURL) }
+                runData = givenRunData()
+                rmt = try makeModel(labels: try TaskCatalog.task(list: runData.task).labels)
             }
+            let task = try TaskCatalog.task(list: runData.task)
             guard rmt.settings.labels == task.labels else {
                 throw ModelError(model ?? out, "model labels \(rmt.settings.labels) differ from the task's \(task.labels)")
             }
@@ -112,11 +128,16 @@ struct Train: ParsableCommand {
                                              seed: DataStream.seed(runData.seed, for: .train), segmentLength: S)
             let validStream = try DataStream(task: task, noise: validNoise, tokenizer: rmt.tokenizer,
                                              seed: DataStream.seed(runData.seed, for: .validation), segmentLength: S)
+            if !resume {
+                // Only now, with the new run's model and data known good, is the old run deleted.
+                if overwrite || restart { try RunFolder.clear(outURL) }
+                try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
+                try runData.save(in: outURL)  // before the step-0 checkpoint: a checkpoint always has its data.json
+            }
             let trainer = resume
                 ? try Trainer(resuming: outURL, train: TaskBatchSource(stream: trainStream), valid: TaskValidationSource(stream: validStream))
                 : try Trainer(model: rmt, options: options(), out: outURL, train: TaskBatchSource(stream: trainStream),
                               valid: TaskValidationSource(stream: validStream))
-            if !resume { try runData.save(in: outURL) }
             try recordCommand(in: outURL, startingAt: trainer.state.step)
             let stop = StopFlag()
             stop.install()
@@ -134,7 +155,13 @@ struct Train: ParsableCommand {
             }
             note("rmt-train: \(task.name), \(trainer.options.startSegments)→\(trainer.options.maxSegments) segments, " +
                  "\(rmt.parameters.layout.count) parameters, out \(outURL.path)\(resume ? " (resumed at step \(trainer.state.step))" : "")")
-            switch try trainer.run() {
+            let outcome: TrainingOutcome
+            do { outcome = try trainer.run() } catch let error as NonFiniteLossError {
+                let advice = error.checkpoint.map { "lower --lr and start again with --overwrite, or from that checkpoint with --model \($0.path) and a new --out" }
+                    ?? "lower --lr and start again with --overwrite"
+                throw ModelError(outURL.path, "\(error); \(advice)")
+            }
+            switch outcome {
             case .finished:
                 note("rmt-train: done; best model in \(outURL.appendingPathComponent("model").path)")
             case .interrupted:
@@ -144,33 +171,51 @@ struct Train: ParsableCommand {
         }
     }
 
-    /// The run's data: the flags for a new run; for --resume, what OUT/data.json recorded (a
-    /// conflicting --task, --seed or noise flag is refused rather than silently changing the
-    /// data mid-run). Runs from before data.json take their seed from checkpoint/options.json.
-    func resolveRunData(_ out: URL) throws -> RunData {
-        let absolute = { (paths: [String]) in paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
-        let given = RunData(task: data.task, noise: absolute(data.noise), evalNoise: absolute(evalNoise), seed: data.seed,
-                            segmentLength: dataSegmentLength)
-        guard resume else { return given }
-        guard let recorded = try? JSONDecoder().decode(RunData.self, from: Data(contentsOf: out.appendingPathComponent("data.json"))) else {
-            var legacy = given
-            let options = out.appendingPathComponent("checkpoint/options.json")
-            if data.seedFlag == nil, let saved = try? JSONDecoder().decode(TrainingOptions.self, from: Data(contentsOf: options)) {
-                legacy.seed = saved.seed
+    /// True for the original command with --resume appended on a run killed before its step-0
+    /// checkpoint (data.json equal to this command's, no checkpoint): nothing was trained, so
+    /// the run starts again.
+    func restartsUnstarted(_ out: URL) throws -> Bool {
+        guard resume, model != nil || preset != nil else { return false }
+        let checkpoint = out.appendingPathComponent("checkpoint")
+        guard !FileManager.default.fileExists(atPath: checkpoint.path),
+              !RunFolder.contents(out).contains(where: { $0.hasPrefix(AtomicDirectory.oldPrefix(checkpoint)) }),
+              let recorded = try RunData.load(from: out) else { return false }
+        return recorded == givenRunData()
+    }
+
+    /// The run's data as the flags give it (a new run records it in data.json).
+    func givenRunData() -> RunData {
+        RunData(task: data.task, noise: absolutePaths(data.noise), evalNoise: absolutePaths(evalNoise), seed: data.seed,
+                segmentLength: dataSegmentLength, model: model.map { absolutePaths([$0])[0] }, preset: preset?.rawValue)
+    }
+
+    /// A new run writes into an empty or new folder; a folder holding anything needs --overwrite
+    /// (or --resume, to continue the run it holds).
+    func checkNewRunFolder(_ out: URL) throws {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: out.path, isDirectory: &isDir) else { return }
+        guard isDir.boolValue else { throw ModelError(out.path, "is a file, not a folder; give --out a new or empty folder") }
+        let names = RunFolder.contents(out)
+        if overwrite {
+            // --overwrite must not delete what the new run reads (e.g. --model OUT/model).
+            let doomed = absolutePaths(names.filter(RunFolder.isRunEntry).map { out.appendingPathComponent($0).path })
+            let reads = [("--model", model.map { [$0] } ?? []), ("--vocab", vocab.map { [$0] } ?? []),
+                         ("--noise", data.noise), ("--eval-noise", evalNoise)]
+            for (flag, paths) in reads {
+                for path in absolutePaths(paths) where doomed.contains(where: { path == $0 || path.hasPrefix($0 + "/") }) {
+                    throw ModelError(out.path, "--overwrite would delete \(path), which \(flag) reads; copy it elsewhere first")
+                }
             }
-            return legacy
         }
-        func conflict(_ flag: String, _ recordedValue: String) -> ModelError {
-            ModelError(out.path, "this run was started with \(flag) \(recordedValue); resume without \(flag) (or with the same value)")
+        guard !names.isEmpty, !overwrite else { return }
+        let run = names.filter(RunFolder.isRunEntry)
+        if run.isEmpty {
+            throw ModelError(out.path, "is not empty (\(names.prefix(3).joined(separator: ", "))\(names.count > 3 ? ", …" : "")); " +
+                             "give --out a new or empty folder, or add --overwrite to write the run beside these files")
         }
-        if let t = data.taskFlag, t != recorded.task { throw conflict("--task", recorded.task) }
-        if let s = data.seedFlag, s != recorded.seed { throw conflict("--seed", String(recorded.seed)) }
-        if !data.noise.isEmpty && given.noise != recorded.noise { throw conflict("--noise", recorded.noise.joined(separator: " ")) }
-        if !evalNoise.isEmpty && given.evalNoise != recorded.evalNoise { throw conflict("--eval-noise", recorded.evalNoise.joined(separator: " ")) }
-        if let n = dataSegmentLength, n != recorded.segmentLength {
-            throw conflict("--data-segment-length", recorded.segmentLength.map(String.init) ?? "unset")
-        }
-        return recorded
+        let shown = run.contains { !$0.hasPrefix(".") } ? run.filter { !$0.hasPrefix(".") } : run
+        throw ModelError(out.path, "already holds a training run (\(shown.prefix(4).joined(separator: ", "))); " +
+                         "continue it with --resume, or add --overwrite to delete it and start again")
     }
 
     /// Appends this invocation (UTC time, starting step, the exact argv) to OUT/commands.txt,
@@ -189,7 +234,9 @@ struct Train: ParsableCommand {
     }
 
     func makeModel(labels: [String]) throws -> RecurrentMemoryModel {
-        let settings = RMTSettings(memoryTokens: memoryTokens, segmentLength: segmentLength, labels: labels)
+        let defaults = RMTSettings(labels: labels)
+        let settings = RMTSettings(memoryTokens: memoryTokens ?? defaults.memoryTokens,
+                                   segmentLength: segmentLength ?? defaults.segmentLength, labels: labels)
         if let model {
             return try RecurrentMemoryModel.load(directory: URL(fileURLWithPath: model), wrapSettings: settings, seed: data.seed)
         }
@@ -198,29 +245,14 @@ struct Train: ParsableCommand {
         var config = BertConfig.preset(preset!)
         config.vocabSize = vocabulary.count
         config = config.withPosition(try PositionSettings.fromCommandLine(
-            scheme: position ?? "absolute", temperature: positionTemperature, textTokens: segmentLength,
+            scheme: position ?? "absolute", temperature: positionTemperature, textTokens: settings.segmentLength,
             positions: settings.positionsPerSegment))
         return try RecurrentMemoryModel(config: config, settings: settings,
                                         tokenizer: BertTokenizer(vocabulary: vocabulary, lowercase: true), seed: data.seed)
     }
 }
 
+/// Paths made absolute and standard, as data.json records them.
+func absolutePaths(_ paths: [String]) -> [String] { paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
+
 extension BertConfig.Preset: ExpressibleByArgument {}
-
-/// What a training run reads, recorded in OUT/data.json when it starts and reused by --resume.
-struct RunData: Codable, Equatable {
-    var task: String
-    /// Absolute paths; empty = the built-in prose generator.
-    var noise: [String]
-    var evalNoise: [String]
-    var seed: UInt64
-    /// Document tokens per segment of the data (nil = the model's segment length).
-    var segmentLength: Int?
-    enum CodingKeys: String, CodingKey { case task, noise, evalNoise = "eval_noise", seed, segmentLength = "data_segment_length" }
-
-    func save(in out: URL) throws {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try enc.encode(self).write(to: out.appendingPathComponent("data.json"), options: .atomic)
-    }
-}
