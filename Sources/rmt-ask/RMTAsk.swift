@@ -56,6 +56,7 @@ struct RMTAsk: ParsableCommand {
         let input = try InputCheck.check(file)
         let modelURL = try ModelLocator.resolve(model)
         let rmt = try RecurrentMemoryModel.load(directory: modelURL)
+        if let note = SkippedTensors.note(folder: modelURL.path, rmt.skippedTensors) { warn(note) }
         if rmt.isUntrained {
             warn("warning: \(modelURL.path) has no trained RMT head; answers are untrained")
         }

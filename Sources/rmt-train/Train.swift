@@ -15,8 +15,11 @@ struct Train: ParsableCommand {
     @Option(help: "Start from a random model of this size: tiny, small or base.")
     var preset: BertConfig.Preset?
 
-    @Option(help: "vocab.txt for --preset (default: the MiniLM vocabulary).")
+    @Option(help: "vocab.txt or tokenizer.json for --preset (default: the MiniLM vocabulary).")
     var vocab: String?
+
+    @Flag(help: "Cased tokenizer for --preset: no lowercasing, no accent stripping (recorded in the model).")
+    var cased = false
 
     @Option(parsing: .upToNextOption, help: "Prose for validation haystacks (default: the training noise, other seed).")
     var evalNoise: [String] = []
@@ -49,6 +52,7 @@ struct Train: ParsableCommand {
     func validate() throws {
         if resume && (model != nil || preset != nil) { throw ValidationError("--resume continues --out; do not combine it with --model or --preset") }
         if !resume && (model == nil) == (preset == nil) { throw ValidationError("give exactly one of --model DIR or --preset tiny|small|base") }
+        if cased && model != nil { throw ValidationError("--cased is for --preset; a model folder's casing comes from its own tokenizer files") }
         if let n = dataSegmentLength, n < 2 { throw ValidationError("--data-segment-length must be at least 2") }
         do { try options().validate() } catch { throw ValidationError(error.description) }
     }
@@ -88,8 +92,12 @@ struct Train: ParsableCommand {
                     throw ModelError(outURL.path, "no checkpoint to resume (expected \(checkpoint.path)/trainer-state.json)")
                 }
                 rmt = try RecurrentMemoryModel.load(directory: checkpoint)
+                if cased && rmt.settings.lowercase {
+                    throw ModelError(outURL.path, "this run's model is uncased; resume without --cased")
+                }
             } else {
                 rmt = try makeModel(labels: task.labels)
+                if let model, let skipped = SkippedTensors.note(folder: model, rmt.skippedTensors) { note(skipped) }
             }
             guard rmt.settings.labels == task.labels else {
                 throw ModelError(model ?? out, "model labels \(rmt.settings.labels) differ from the task's \(task.labels)")
@@ -187,11 +195,7 @@ struct Train: ParsableCommand {
             return try RecurrentMemoryModel.load(directory: URL(fileURLWithPath: model), wrapSettings: settings, seed: data.seed)
         }
         let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? DefaultLocations.vocabulary
-        let vocabulary = try Vocabulary(contentsOf: vocabURL)
-        var config = BertConfig.preset(preset!)
-        config.vocabSize = vocabulary.count
-        return try RecurrentMemoryModel(config: config, settings: settings,
-                                        tokenizer: BertTokenizer(vocabulary: vocabulary, lowercase: true), seed: data.seed)
+        return try RecurrentMemoryModel.preset(preset!, vocabulary: vocabURL, cased: cased, settings: settings, seed: data.seed)
     }
 }
 
