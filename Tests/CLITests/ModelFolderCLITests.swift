@@ -158,3 +158,20 @@ private func askJSON(_ folder: URL, _ document: URL) throws -> String {
     let inspectFile = try run("rmt-tool", ["inspect", weights.path])
     #expect(inspectFile.status == 1 && isOneLine(inspectFile.stderr) && inspectFile.stderr.contains("is a device"), "\(inspectFile.stderr)")
 }
+
+@Test(.enabled(if: ShippedFolders.available || ShippedFolders.required, "not fetched: run Scripts/fetch-hf-folders.sh"))
+func shippedFolderWorksInTheTools() throws {
+    #expect(ShippedFolders.available, "RMT_REQUIRE_MINILM=1 but \(ShippedFolders.packagedMiniLM.path) is missing")
+    let dir = try scratchFolder("shipped")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let folder = ShippedFolders.packagedMiniLM
+    let document = dir.appendingPathComponent("doc.txt")
+    try Data("Mary went back to the kitchen. John went to the garden.".utf8).write(to: document)
+    let ask = try run("rmt-ask", [document.path, "-q", "Where is Mary?", "--model", folder.path])
+    #expect(ask.status == 0 && ask.stderr.contains("no trained RMT head") && !ask.stderr.contains("note:"), "\(ask.stderr)")
+    let text = Data("Émilie's CAFÉ served Crème Brûlée — 3.14 euros!\n".utf8)
+    let json = try run("rmt-tool", ["tokenize", "--vocab", folder.appendingPathComponent("tokenizer.json").path], stdin: text)
+    // transformers' AutoTokenizer on this folder (Fixtures/hf-folders reference, case 1, without [CLS] [SEP])
+    let expected = "16243 2666 1005 1055 7668 2366 13675 21382 7987 9307 2063 1517 1017 1012 2403 19329 999\n"
+    #expect(json.status == 0 && json.stdout == expected, "\(json.stdout) \(json.stderr)")
+}
