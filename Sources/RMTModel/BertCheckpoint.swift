@@ -77,7 +77,7 @@ public struct BertCheckpoint: Sendable {
         let params = ParameterSet(layout: layout)
         try params.fill(from: file, match)
         let lower = lowercase ?? definition.lowercase ?? true
-        return BertCheckpoint(config: config, encoder: BertEncoder(config: config, parameters: params),
+        return BertCheckpoint(config: config, encoder: try BertEncoder(config: config, parameters: params),
                               tokenizer: BertTokenizer(vocabulary: definition.vocabulary, lowercase: lower),
                               directory: directory, skippedTensors: match.skipped)
     }

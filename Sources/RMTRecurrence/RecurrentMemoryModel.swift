@@ -68,7 +68,7 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
         self.tokenizer = tokenizer
         self.parameters = parameters
         self.isUntrained = isUntrained
-        encoder = BertEncoder(config: config, parameters: parameters)
+        encoder = try BertEncoder(config: config, parameters: parameters)
     }
 
     /// Checks everything `init` needs before a parameter is allocated; returns [CLS] [SEP] [PAD].

@@ -127,3 +127,15 @@ private func folderError(_ folder: URL) -> String? {
     #expect(zero == "\(model.path): is a device, not a regular file", "\(zero)")
     #expect(throws: SafetensorsError.self) { try SafetensorsFile(contentsOf: model) }
 }
+
+@Test func encoderInitialiserThrowsOnAForeignLayout() throws {
+    let config = BertConfig(vocabSize: 20, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2, intermediateSize: 12)
+    let smaller = BertConfig(vocabSize: 20, hiddenSize: 8, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 12)
+    #expect(throws: ModelError("parameters", "layout has no tensor \"encoder.layer.1.attention.self.query.weight\"")) {
+        try BertEncoder(config: config, parameters: ParameterSet(layout: .bert(smaller)))
+    }
+    var swapped = ParameterLayout()
+    for e in ParameterLayout.bert(smaller).entries.reversed() { swapped.append(e.name, e.shape) }
+    #expect(throws: ModelError.self) { try BertEncoder(config: smaller, parameters: ParameterSet(layout: swapped)) }
+    _ = try BertEncoder(config: smaller, parameters: ParameterSet(layout: .bert(smaller, pooler: true)))
+}
