@@ -71,7 +71,7 @@ public enum ModelFolder {
 
     /// A folder's tokenizer: `vocab.txt`, else `tokenizer.json`; casing from
     /// `tokenizer_config.json` (`do_lower_case`, `strip_accents`) when it says, else from
-    /// tokenizer.json's normalizer, else nil (the caller's default).
+    /// tokenizer.json's normalizer (also beside a vocab.txt), else nil (the caller's default).
     public static func tokenizer(_ directory: URL) throws -> (definition: TokenizerDefinition, file: URL) {
         let fm = FileManager.default
         let names = ["vocab.txt", "tokenizer.json"]
@@ -84,7 +84,12 @@ public enum ModelFolder {
         do { loaded = try TokenizerDefinition(contentsOf: url) } catch let error as VocabularyError {
             throw ModelError(error.line.map { "\(error.file):\($0)" } ?? error.file, error.problemText)
         }
-        let lowercase = try configuredLowercase(directory) ?? loaded.lowercase
+        var fromJSON = loaded.lowercase
+        if name == "vocab.txt", fm.fileExists(atPath: directory.appendingPathComponent("tokenizer.json").path) {
+            // vocab.txt beside a tokenizer.json: the casing may only be said there
+            fromJSON = (try? TokenizerDefinition(contentsOf: directory.appendingPathComponent("tokenizer.json")))?.lowercase
+        }
+        let lowercase = try configuredLowercase(directory) ?? fromJSON
         return (TokenizerDefinition(vocabulary: loaded.vocabulary, lowercase: lowercase), url)
     }
 

@@ -55,6 +55,10 @@ private func folderError(_ folder: URL) -> String? {
     let cased = try BertCheckpoint.load(directory: spec.write(to: dir.appendingPathComponent("cased")))
     #expect(!cased.tokenizer.lowercase)
     #expect(cased.tokenizer.encode("HELLO café Café") == [6, 21, 1])
+    // vocab.txt beside a cased tokenizer.json (and no tokenizer_config.json): still cased
+    spec.vocabTxt = true
+    #expect(try !BertCheckpoint.load(directory: spec.write(to: dir.appendingPathComponent("both"))).tokenizer.lowercase)
+    spec.vocabTxt = false
     // tokenizer_config.json's do_lower_case wins over the normalizer, as in transformers
     spec.doLowerCase = true
     #expect(try BertCheckpoint.load(directory: spec.write(to: dir.appendingPathComponent("configured"))).tokenizer.lowercase)
