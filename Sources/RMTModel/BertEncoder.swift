@@ -21,7 +21,15 @@ public final class BertEncoder: @unchecked Sendable {
     public let weights: BertWeights
 
     /// Wraps `parameters`, whose layout must contain the BERT tensors of `config`.
-    public init(config: BertConfig, parameters: ParameterSet) {
+    /// - Throws: `ModelError` when the config is inconsistent or the layout lacks a tensor, has
+    ///   one of another shape, or does not keep query, key and value back to back.
+    public convenience init(config: BertConfig, parameters: ParameterSet) throws {
+        try config.validate()
+        try parameters.layout.checkBert(config)
+        self.init(checked: config, parameters: parameters)
+    }
+
+    init(checked config: BertConfig, parameters: ParameterSet) {
         self.config = config
         self.parameters = parameters
         weights = BertWeights(layout: parameters.layout, base: parameters.storage.pointer,
@@ -32,7 +40,7 @@ public final class BertEncoder: @unchecked Sendable {
     public convenience init(config: BertConfig, seed: UInt64, pooler: Bool = false) {
         let params = ParameterSet(layout: .bert(config, pooler: pooler))
         params.initializeBert(seed: seed)
-        self.init(config: config, parameters: params)
+        self.init(checked: config, parameters: params)
     }
 
     /// Checks shapes and id ranges of a forward call.

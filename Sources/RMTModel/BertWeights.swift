@@ -36,6 +36,28 @@ extension ParameterLayout {
         }
     }
 
+    /// Checks that this layout holds the BERT tensors of `config` with their shapes (and the
+    /// pooler's, if it has one), query, key and value back to back as `BertWeights` reads them.
+    public func checkBert(_ config: BertConfig) throws {
+        let hasPooler = entry("pooler.dense.weight") != nil
+        for e in ParameterLayout.bert(config, pooler: hasPooler).entries {
+            guard let mine = entry(e.name) else { throw ModelError("parameters", "layout has no tensor \"\(e.name)\"") }
+            guard mine.shape == e.shape else {
+                throw ModelError("parameters", "tensor \"\(e.name)\" has shape \(mine.shape), expected \(e.shape) for this config")
+            }
+        }
+        let C = config.hiddenSize
+        for l in 0..<config.numHiddenLayers {
+            for (kind, size) in [("weight", C * C), ("bias", C)] {
+                let q = offset("encoder.layer.\(l).attention.self.query.\(kind)")
+                guard offset("encoder.layer.\(l).attention.self.key.\(kind)") == q + size,
+                      offset("encoder.layer.\(l).attention.self.value.\(kind)") == q + 2 * size else {
+                    throw ModelError("parameters", "layer \(l): query, key and value \(kind)s are not back to back")
+                }
+            }
+        }
+    }
+
     /// The layout of a Hugging Face `BertModel`.
     public static func bert(_ config: BertConfig, pooler: Bool = false) -> ParameterLayout {
         var layout = ParameterLayout()

@@ -61,6 +61,9 @@ public final class DocumentSession: @unchecked Sendable {
     }
 
     func process(_ content: [Int32]) throws {
+        guard state.memory.count == model.memoryCount else {  // a hand-made MemoryState of another size
+            throw ModelError("memory state", "holds \(state.memory.count) floats but this model's memory has \(model.memoryCount)")
+        }
         try state.memory.withUnsafeMutableBufferPointer { m in
             try processor.step(contents: [content], memory: m.baseAddress!)
         }

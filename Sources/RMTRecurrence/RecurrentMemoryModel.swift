@@ -2,8 +2,11 @@
 // the answer head (BERT pooler + linear classifier over the labels) — with its tokenizer
 // and settings; loading and saving the model folder format (Docs/file-formats.md).
 //
-// Any Hugging Face BERT folder can be wrapped: its backbone loads strictly by HF names and
-// the RMT tensors (and the pooler, if absent) start from a seeded N(0, 0.02) draw.
+// Any Hugging Face BERT folder can be wrapped: its backbone loads strictly by HF names (heads
+// it does not need are skipped and listed in `skippedTensors`), its tokenizer casing comes from
+// the folder, and the RMT tensors (and the pooler, if absent) start from a seeded N(0, 0.02) draw.
+// Every size is checked against the tensor file before anything is allocated, and the public
+// initialisers check the tokenizer (special tokens, size, casing), so nothing a user gives traps.
 import Foundation
 import RMTKernels
 import RMTModel
@@ -32,6 +35,14 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
     public let encoder: BertEncoder
     /// True when the RMT tensors were freshly initialised (answers are untrained).
     public let isUntrained: Bool
+    /// Tensors of the loaded file that the model does not use (pretraining or task heads of a
+    /// Hugging Face folder); empty for a model made in memory.
+    public internal(set) var skippedTensors: [String] = []
+    /// The ids of [CLS], [SEP] and [PAD] (checked to exist when the model is made).
+    public let clsID: Int32, sepID: Int32, padID: Int32
+
+    /// Most activation floats one segment may need (16 GiB as Float32), checked before allocating.
+    public static let maximumActivationCount = 1 << 32
 
     /// The parameter layout of an RMT with `config` and `settings`.
     public static func layout(_ config: BertConfig, _ settings: RMTSettings) -> ParameterLayout {
@@ -43,10 +54,12 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
     }
 
     /// Wraps existing parameters (their layout must equal `layout(config, settings)`).
+    /// - Throws: `ModelError` when the config or settings are inconsistent, the tokenizer lacks
+    ///   [CLS], [SEP] or [PAD], has another size than `vocab_size` or another casing than
+    ///   `settings.lowercase`, or one segment's activations would exceed `maximumActivationCount`.
     public init(config: BertConfig, settings: RMTSettings, tokenizer: BertTokenizer, parameters: ParameterSet,
                 isUntrained: Bool = false) throws {
-        try config.validate()
-        try settings.validate(against: config)
+        (clsID, sepID, padID) = try Self.check(config: config, settings: settings, tokenizer: tokenizer)
         guard parameters.layout == Self.layout(config, settings) else {
             throw ModelError("parameters", "layout does not match the RMT configuration")
         }
@@ -55,11 +68,40 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
         self.tokenizer = tokenizer
         self.parameters = parameters
         self.isUntrained = isUntrained
-        encoder = BertEncoder(config: config, parameters: parameters)
+        encoder = try BertEncoder(config: config, parameters: parameters)
+    }
+
+    /// Checks everything `init` needs before a parameter is allocated; returns [CLS] [SEP] [PAD].
+    static func check(config: BertConfig, settings: RMTSettings, tokenizer: BertTokenizer,
+                      source: String = "config") throws -> (Int32, Int32, Int32) {
+        try config.validate(source: source)
+        try settings.validate(against: config, source: source)
+        let vocabulary = tokenizer.vocabulary
+        guard vocabulary.count == config.vocabSize else {
+            throw ModelError("tokenizer", "vocabulary has \(vocabulary.count) tokens but vocab_size is \(config.vocabSize)")
+        }
+        guard let cls = vocabulary.clsID, let sep = vocabulary.sepID, let pad = vocabulary.padID else {
+            let missing = ["[CLS]", "[SEP]", "[PAD]"].filter { vocabulary.id(for: $0) == nil }
+            throw ModelError("tokenizer", "vocabulary has no \(missing.joined(separator: ", ")) token (an RMT segment needs [CLS], [SEP] and [PAD])")
+        }
+        guard tokenizer.lowercase == settings.lowercase else {
+            throw ModelError("tokenizer", "is \(tokenizer.lowercase ? "uncased" : "cased") but rmt.lowercase is \(settings.lowercase)")
+        }
+        let floats = BertActivations.floatCount(config: config, batchCapacity: 1, seqCapacity: settings.positionsPerSegment,
+                                                keepAllLayers: false)
+        guard floats <= maximumActivationCount else {
+            throw ModelError(source, "a segment of \(settings.positionsPerSegment) positions would need \(floats / (1 << 28)) GiB of activations; use a shorter rmt.segment_length")
+        }
+        let total = layout(config, settings).count
+        guard total <= ParameterLayout.maximumCount else {
+            throw ModelError(source, "the model would have \(total) parameters, more than this package loads (\(ParameterLayout.maximumCount))")
+        }
+        return (cls, sep, pad)
     }
 
     /// A randomly initialised model (seeded).
     public convenience init(config: BertConfig, settings: RMTSettings, tokenizer: BertTokenizer, seed: UInt64) throws {
+        _ = try Self.check(config: config, settings: settings, tokenizer: tokenizer)
         let params = ParameterSet(layout: Self.layout(config, settings))
         params.initializeBert(seed: seed)
         try self.init(config: config, settings: settings, tokenizer: tokenizer, parameters: params, isUntrained: true)
@@ -94,49 +136,51 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
     // MARK: Loading
 
     /// Loads an RMT model folder, or wraps a Hugging Face BERT folder (config.json without an
-    /// `rmt` section) with fresh RMT tensors drawn from `seed`.
+    /// `rmt` section) with fresh RMT tensors drawn from `seed`. The tokenizer is `vocab.txt` or
+    /// `tokenizer.json`; a wrapped folder's casing is its own (`tokenizer_config.json`'s
+    /// `do_lower_case`, else tokenizer.json's normalizer, else `wrapSettings.lowercase`).
+    /// Every size in config.json is checked against model.safetensors before anything is allocated.
     /// - Parameter wrapSettings: settings for wrapping a plain BERT (default: 10 memory
     ///   tokens, segment 499 or what fits, the bAbI room labels).
     public static func load(directory: URL, wrapSettings: RMTSettings? = nil, seed: UInt64 = 0) throws -> RecurrentMemoryModel {
         let configURL = try requireFile(directory, "config.json")
         let config = try BertConfig.load(contentsOf: configURL)
         let rmtSection = try readRMTSection(configURL)
-        let modelURL = try requireFile(directory, "model.safetensors")
-        let file: SafetensorsFile
-        do { file = try SafetensorsFile(contentsOf: modelURL) } catch let e as SafetensorsError { throw ModelError(e.path, e.problem) }
-        let vocabURL = try requireFile(directory, "vocab.txt")
-        let vocabulary = try Vocabulary(contentsOf: vocabURL)
-        guard vocabulary.count <= config.vocabSize else {
-            throw ModelError(vocabURL.path, "has \(vocabulary.count) tokens but vocab_size is \(config.vocabSize)")
-        }
+        let file = try ModelFolder.openWeights(directory)
+        let (definition, vocabURL) = try ModelFolder.tokenizer(directory)
+        let vocabulary = definition.vocabulary
+        try ModelFolder.check(vocabulary, file: vocabURL, against: config, configFile: configURL)
         for special in ["[CLS]", "[SEP]", "[PAD]"] where vocabulary.id(for: special) == nil {
             throw ModelError(vocabURL.path, "has no \(special) token")
         }
+        let prefix = ParameterLayout.namePrefix(in: file)
+        try config.checkSizes(against: file, prefix: prefix ?? "", configPath: configURL.path)
 
-        if let settings = rmtSection {
-            try settings.validate(against: config, source: configURL.path)
-            let params = ParameterSet(layout: layout(config, settings))
-            try params.load(from: file, ignoring: ["embeddings.position_ids"])
-            return try RecurrentMemoryModel(config: config, settings: settings,
-                                            tokenizer: BertTokenizer(vocabulary: vocabulary, lowercase: settings.lowercase),
-                                            parameters: params)
+        var settings: RMTSettings
+        let optional: Set<String>
+        if let section = rmtSection {
+            settings = section
+            optional = []
+        } else {  // a plain Hugging Face BERT: wrap it
+            settings = wrapSettings ?? RMTSettings(labels: defaultLabels)
+            if wrapSettings == nil {
+                settings.segmentLength = min(499, config.maxPositionEmbeddings - settings.memoryTokens - 3)
+            }
+            settings.lowercase = definition.lowercase ?? settings.lowercase
+            optional = ["pooler.dense.weight", "pooler.dense.bias", RMTTensorName.memoryEmbeddings,
+                        RMTTensorName.classifierWeight, RMTTensorName.classifierBias]
         }
-        // A plain Hugging Face BERT: wrap it.
-        var settings = wrapSettings ?? RMTSettings(labels: defaultLabels)
-        if wrapSettings == nil {
-            settings.segmentLength = min(499, config.maxPositionEmbeddings - settings.memoryTokens - 3)
-        }
-        try settings.validate(against: config, source: configURL.path)
-        let params = ParameterSet(layout: layout(config, settings))
-        params.initializeBert(seed: seed)  // fresh values for what the file lacks (RMT tensors, maybe the pooler)
-        let optional: Set<String> = ["pooler.dense.weight", "pooler.dense.bias", RMTTensorName.memoryEmbeddings,
-                                     RMTTensorName.classifierWeight, RMTTensorName.classifierBias]
-        let prefixed = file.info("bert.embeddings.word_embeddings.weight") != nil
-        try params.load(from: file, optional: optional, ignoring: ["embeddings.position_ids"],
-                        prefixToStrip: prefixed ? "bert." : nil)
-        return try RecurrentMemoryModel(config: config, settings: settings,
-                                        tokenizer: BertTokenizer(vocabulary: vocabulary, lowercase: settings.lowercase),
-                                        parameters: params, isUntrained: true)
+        let tokenizer = BertTokenizer(vocabulary: vocabulary, lowercase: settings.lowercase)
+        _ = try check(config: config, settings: settings, tokenizer: tokenizer, source: configURL.path)
+        let modelLayout = layout(config, settings)
+        let match = try modelLayout.match(file, optional: optional, prefixToStrip: prefix)
+        let params = ParameterSet(layout: modelLayout)
+        if rmtSection == nil { params.initializeBert(seed: seed) }  // fresh values for what the file lacks
+        try params.fill(from: file, match)
+        let model = try RecurrentMemoryModel(config: config, settings: settings, tokenizer: tokenizer,
+                                             parameters: params, isUntrained: rmtSection == nil)
+        model.skippedTensors = match.skipped
+        return model
     }
 
     static func readRMTSection(_ url: URL) throws -> RMTSettings? {

@@ -40,10 +40,7 @@ public final class SegmentProcessor: @unchecked Sendable {
         activations = BertActivations(config: model.config, batchCapacity: batchCapacity,
                                       seqCapacity: model.settings.positionsPerSegment, keepAllLayers: keepAllLayers)
         lastActivations = activations
-        let v = model.tokenizer.vocabulary
-        cls = v.id(for: "[CLS]")!
-        sep = v.id(for: "[SEP]")!
-        pad = v.id(for: "[PAD]")!
+        (cls, sep, pad) = (model.clsID, model.sepID, model.padID)  // checked when the model was made
     }
 
     /// Builds the (B, T) ids and mask for `contents` (each ≤ S document tokens).

@@ -41,13 +41,31 @@ public final class SafetensorsFile: Sendable {
     /// - Throws: ``SafetensorsError`` if the file cannot be read or is not a valid
     ///   safetensors file.
     public convenience init(contentsOf url: URL) throws {
+        try Self.requireRegularFile(url)
         let bytes: Data
         do {
             bytes = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
-            throw SafetensorsError(path: url.path, problem: "cannot read the file: \(error.localizedDescription)")
+            let readable = FileManager.default.isReadableFile(atPath: url.path)
+            throw SafetensorsError(path: url.path, problem: readable ? "cannot read the file" : "cannot read the file: permission denied")
         }
         try self.init(data: bytes, path: url.path)
+    }
+
+    /// Refuses, in words, what cannot be memory-mapped as a file: a missing path, a folder, or
+    /// a device, pipe or socket (a model.safetensors linked to /dev/zero).
+    static func requireRegularFile(_ url: URL) throws {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path) else {
+            let exists = FileManager.default.fileExists(atPath: url.path)
+            throw SafetensorsError(path: url.path, problem: exists ? "cannot read the file" : "cannot read the file: no such file")
+        }
+        switch attributes[.type] as? FileAttributeType {
+        case .typeRegular?: return
+        case .typeDirectory?: throw SafetensorsError(path: url.path, problem: "is a folder, not a safetensors file")
+        case .typeCharacterSpecial?, .typeBlockSpecial?:
+            throw SafetensorsError(path: url.path, problem: "is a device, not a regular file")
+        default: throw SafetensorsError(path: url.path, problem: "is not a regular file (a pipe or socket cannot be memory-mapped)")
+        }
     }
 
     /// Validates in-memory file contents.

@@ -32,21 +32,12 @@ public struct Vocabulary: Sendable {
     ///   has a blank line, a duplicate token, a token with surrounding whitespace, invalid UTF-8,
     ///   or no `[UNK]` token.
     public init(contentsOf url: URL) throws {
-        let name = url.path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: name, isDirectory: &isDirectory) else {
-            throw VocabularyError(file: name, line: nil, problem: .unreadable("no such file"))
-        }
-        if isDirectory.boolValue {
-            throw VocabularyError(file: name, line: nil, problem: .unreadable("is a directory"))
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw VocabularyError(file: name, line: nil, problem: .unreadable("cannot be read"))
-        }
-        try self.init(lines: Vocabulary.splitLines(data, file: name), file: name)
+        try self.init(data: try VocabularyError.readFile(url), file: url.path)
+    }
+
+    /// Parses vocab.txt bytes read from `file` (named in errors).
+    init(data: Data, file: String) throws {
+        try self.init(lines: Vocabulary.splitLines(data, file: file), file: file)
     }
 
     /// Builds a vocabulary from tokens in id order (token `i` gets id `i`).
@@ -145,6 +136,10 @@ public struct VocabularyError: Error, CustomStringConvertible, Equatable, Sendab
         case missingUnknownToken
         /// More tokens than Int32 ids can number.
         case tooManyTokens
+        /// A tokenizer.json setting this package does not implement (the setting in words).
+        case unsupported(String)
+        /// A tokenizer.json that is not what it should be (what is wrong, in words).
+        case malformed(String)
     }
 
     /// The file path (or `<tokens>` for `Vocabulary(tokens:)`).
@@ -163,22 +158,44 @@ public struct VocabularyError: Error, CustomStringConvertible, Equatable, Sendab
 
     public var description: String {
         let place = line.map { "\(file):\($0)" } ?? file
+        return "\(place): \(problemText)"
+    }
+
+    /// The problem in words, without the place.
+    public var problemText: String {
         switch problem {
-        case .unreadable(let reason): return "\(place): vocabulary \(reason)"
-        case .invalidUTF8: return "\(place): invalid UTF-8"
-        case .blankLine: return "\(place): blank line (an empty token)"
+        case .unreadable(let reason): return "vocabulary \(reason)"
+        case .invalidUTF8: return "invalid UTF-8"
+        case .blankLine: return "blank line (an empty token)"
         case .surroundingWhitespace(let token):
-            return "\(place): token \(Self.quoted(token)) has leading or trailing whitespace"
-        case .lineBreakInToken: return "\(place): token contains a line break"
+            return "token \(Self.quoted(token)) has leading or trailing whitespace"
+        case .lineBreakInToken: return "token contains a line break"
         case .duplicate(let token, let first):
-            return "\(place): duplicate token \(Self.quoted(token)) (first on line \(first))"
-        case .missingUnknownToken: return "\(place): no [UNK] token"
-        case .tooManyTokens: return "\(place): more tokens than Int32 ids"
+            return "duplicate token \(Self.quoted(token)) (first on line \(first))"
+        case .missingUnknownToken: return "no [UNK] token"
+        case .tooManyTokens: return "more tokens than Int32 ids"
+        case .unsupported(let what), .malformed(let what): return what
         }
     }
 
+    /// Reads a whole tokenizer file (a pipe is read to its end): a missing path, a folder, a
+    /// device or socket (`/dev/zero` would never end) or an unreadable file is an error naming it.
+    static func readFile(_ url: URL) throws -> Data {
+        let name = url.path
+        func fail(_ reason: String) -> VocabularyError { VocabularyError(file: name, line: nil, problem: .unreadable(reason)) }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path) else {
+            throw fail(FileManager.default.fileExists(atPath: name) ? "cannot be read" : "no such file")
+        }
+        let type = attributes[.type] as? FileAttributeType
+        if type == .typeDirectory { throw fail("is a directory") }
+        if type == .typeCharacterSpecial || type == .typeBlockSpecial || type == .typeSocket {
+            throw fail("is not a regular file (a device or socket)")
+        }
+        do { return try Data(contentsOf: url) } catch { throw fail("cannot be read") }
+    }
+
     /// The token quoted and escaped so that the message stays on one line.
-    private static func quoted(_ token: String) -> String {
+    static func quoted(_ token: String) -> String {
         var text = "\""
         for scalar in token.unicodeScalars {
             text += scalar.properties.generalCategory == .control || scalar == "\"" || scalar == "\\"

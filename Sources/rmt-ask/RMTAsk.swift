@@ -61,6 +61,7 @@ struct RMTAsk: ParsableCommand {
         let source = try InputCheck.open(file)
         let modelURL = try ModelLocator.resolve(model)
         let loaded = try RecurrentMemoryModel.load(directory: modelURL)
+        if let note = SkippedTensors.note(folder: modelURL.path, loaded.skippedTensors) { warn(note) }
         let rmt = try segmentLength.map { try loaded.readingSegments(of: $0) } ?? loaded
         if rmt.isUntrained {
             warn("warning: \(modelURL.path) has no trained RMT head; answers are untrained")

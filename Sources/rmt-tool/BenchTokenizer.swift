@@ -30,7 +30,8 @@ struct BenchTokenizer: ParsableCommand {
     func run() throws {
         let tokenizer: BertTokenizer
         do {
-            tokenizer = try BertTokenizer(vocabularyFile: URL(fileURLWithPath: vocab), lowercase: !cased)
+            let definition = try TokenizerDefinition(contentsOf: URL(fileURLWithPath: vocab))
+            tokenizer = BertTokenizer(vocabulary: definition.vocabulary, lowercase: cased ? false : definition.lowercase ?? true)
         } catch let error as VocabularyError {
             throw TokenizerCommandExit.message(error.description, code: 1)
         }
@@ -51,7 +52,7 @@ struct BenchTokenizer: ParsableCommand {
             : (seconds[seconds.count / 2 - 1] + seconds[seconds.count / 2]) / 2
         let fields: [(String, String)] = [
             ("tool", "\"rmt-tool\""),
-            ("lowercase", cased ? "false" : "true"),
+            ("lowercase", tokenizer.lowercase ? "true" : "false"),
             ("bytes", "\(bytes.count)"),
             ("tokens", "\(tokens)"),
             ("repeat", "\(`repeat`)"),

@@ -12,8 +12,11 @@ struct CreateModel: ParsableCommand {
     @Option(help: "Backbone size: tiny, small (4×256) or base (12×768).")
     var preset: BertConfig.Preset = .small
 
-    @Option(help: "vocab.txt to use (default: the MiniLM vocabulary from Scripts/fetch-minilm.sh).")
+    @Option(help: "vocab.txt or tokenizer.json to use (default: the MiniLM vocabulary from Scripts/fetch-minilm.sh).")
     var vocab: String?
+
+    @Flag(help: "Cased tokenizer: no lowercasing, no accent stripping (recorded in config.json's rmt.lowercase).")
+    var cased = false
 
     @Option(help: "Memory tokens.")
     var memoryTokens = 10
@@ -40,16 +43,13 @@ struct CreateModel: ParsableCommand {
         try runReportingErrors {
             try OutputFolder.checkReplaceable(out)
             let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? DefaultLocations.vocabulary
-            let vocabulary = try Vocabulary(contentsOf: vocabURL)
-            var config = BertConfig.preset(preset)
-            config.vocabSize = vocabulary.count
             let settings = RMTSettings(memoryTokens: memoryTokens, segmentLength: segmentLength,
                                        labels: labels.split(separator: ",").map { String($0) })
-            config = config.withPosition(try PositionSettings.fromCommandLine(
+            let positions = try PositionSettings.fromCommandLine(
                 scheme: position, temperature: positionTemperature, textTokens: segmentLength,
-                positions: settings.positionsPerSegment))
-            let model = try RecurrentMemoryModel(config: config, settings: settings,
-                                                 tokenizer: BertTokenizer(vocabulary: vocabulary, lowercase: true), seed: seed)
+                positions: settings.positionsPerSegment)
+            let model = try RecurrentMemoryModel.preset(preset, vocabulary: vocabURL, cased: cased, settings: settings,
+                                                        position: positions, seed: seed)
             try model.save(to: URL(fileURLWithPath: out))
             FileHandle.standardError.write(Data("wrote \(out): \(preset.rawValue), \(position) positions, \(model.parameters.layout.count) parameters\n".utf8))
         }

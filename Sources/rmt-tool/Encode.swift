@@ -8,7 +8,7 @@ struct Encode: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Encode one text with a BERT folder and write last_hidden_state [T, H] to safetensors.")
 
-    @Option(help: "Hugging Face BERT folder (config.json, model.safetensors, vocab.txt).")
+    @Option(help: "Hugging Face BERT folder (config.json, model.safetensors, vocab.txt or tokenizer.json).")
     var model: String
 
     @Option(help: "The text to encode.")
@@ -20,9 +20,12 @@ struct Encode: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let checkpoint = try BertCheckpoint.load(directory: URL(fileURLWithPath: model))
+            if let note = SkippedTensors.note(folder: model, checkpoint.skippedTensors) {
+                FileHandle.standardError.write(Data((note + "\n").utf8))
+            }
             let vocab = checkpoint.tokenizer.vocabulary
             guard let cls = vocab.clsID, let sep = vocab.sepID else {
-                throw ModelError(model, "vocab.txt has no [CLS] or [SEP] token")
+                throw ModelError(model, "the vocabulary has no [CLS] or [SEP] token")
             }
             let ids = [cls] + checkpoint.tokenizer.encode(text) + [sep]
             let limit = checkpoint.config.maxPositionEmbeddings

@@ -36,7 +36,7 @@ struct Haystack: ParsableCommand {
     @Option(help: "Output text file.")
     var out: String
 
-    @Option(help: "WordPiece vocab.txt of an uncased BERT (see the discussion for the default).")
+    @Option(help: "WordPiece vocab.txt or tokenizer.json of a BERT (see the discussion for the default).")
     var vocab: String?
 
     @Option(help: "JSON Lines file for --task custom.")
@@ -47,8 +47,8 @@ struct Haystack: ParsableCommand {
             guard tokens > 0 else { throw DataError("--tokens", "must be positive, got \(tokens)") }
             guard segmentLength >= 2 else { throw DataError("--segment-length", "must be at least 2, got \(segmentLength)") }
             let task = try TaskCatalog.task(list: self.task, customFile: custom)
-            let tokenizer = try BertTokenizer(vocabularyFile: URL(fileURLWithPath: try Self.vocabularyPath(vocab)),
-                                              lowercase: true)
+            let definition = try TokenizerDefinition(contentsOf: URL(fileURLWithPath: try Self.vocabularyPath(vocab)))
+            let tokenizer = BertTokenizer(vocabulary: definition.vocabulary, lowercase: definition.lowercase ?? true)
             let corpus: NoiseCorpus
             if noise.isEmpty {
                 // Enough built-in sentences that the noise rarely repeats (capped).

@@ -30,9 +30,8 @@ struct Inspect: ParsableCommand {
                    let rmt = obj["rmt"], let data = try? JSONSerialization.data(withJSONObject: rmt, options: [.sortedKeys]) {
                     print("  rmt: \(String(decoding: data, as: UTF8.self))")
                 }
-                fileURL = fileURL.appendingPathComponent("model.safetensors")
             }
-            let file = try SafetensorsFile(contentsOf: fileURL)
+            let file = isDir.boolValue ? try ModelFolder.openWeights(fileURL) : try SafetensorsFile(contentsOf: fileURL)
             print("file: \(file.path)")
             if !file.metadata.isEmpty {
                 print("metadata: " + file.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))

@@ -11,16 +11,17 @@ struct Tokenize: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Tokenize stdin: one line of space-separated ids per input line.")
 
-    @Option(name: .long, help: "WordPiece vocab.txt (one token per line).")
+    @Option(name: .long, help: "WordPiece vocab.txt (one token per line) or a tokenizer.json.")
     var vocab: String
 
-    @Flag(name: .long, help: "Cased model: no lowercasing, no accent stripping.")
+    @Flag(name: .long, help: "Cased model: no lowercasing, no accent stripping (default: uncased, or what a tokenizer.json says).")
     var cased = false
 
     func run() throws {
         let tokenizer: BertTokenizer
         do {
-            tokenizer = try BertTokenizer(vocabularyFile: URL(fileURLWithPath: vocab), lowercase: !cased)
+            let definition = try TokenizerDefinition(contentsOf: URL(fileURLWithPath: vocab))
+            tokenizer = BertTokenizer(vocabulary: definition.vocabulary, lowercase: cased ? false : definition.lowercase ?? true)
         } catch let error as VocabularyError {
             throw TokenizerCommandExit.message(error.description, code: 1)
         }

@@ -48,6 +48,7 @@ struct Eval: ParsableCommand {
         try reportingErrors {
             let modelURL = URL(fileURLWithPath: model)
             let rmt = try RecurrentMemoryModel.load(directory: modelURL)
+            if let skipped = SkippedTensors.note(folder: modelURL.path, rmt.skippedTensors) { note(skipped) }
             if rmt.isUntrained { note("warning: \(model) has no trained RMT head; accuracy will be chance") }
             let names = data.task.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let tasks = try names.map { try TaskCatalog.task(named: $0) }

@@ -22,8 +22,11 @@ struct Train: ParsableCommand {
     @Option(help: "Start from a random model of this size: tiny, small or base.")
     var preset: BertConfig.Preset?
 
-    @Option(help: "vocab.txt for --preset (default: the MiniLM vocabulary).")
+    @Option(help: "vocab.txt or tokenizer.json for --preset (default: the MiniLM vocabulary).")
     var vocab: String?
+
+    @Flag(help: "Cased tokenizer for --preset: no lowercasing, no accent stripping (recorded in the model).")
+    var cased = false
 
     @Option(parsing: .upToNextOption, help: "Prose for validation haystacks (default: the training noise, other seed).")
     var evalNoise: [String] = []
@@ -66,6 +69,7 @@ struct Train: ParsableCommand {
         if model != nil && preset != nil { throw ValidationError("give exactly one of --model DIR or --preset tiny|small|base") }
         if !resume && model == nil && preset == nil { throw ValidationError("give exactly one of --model DIR or --preset tiny|small|base") }
         if vocab != nil && model != nil { throw ValidationError("--vocab is for --preset; a --model folder brings its own vocab.txt") }
+        if cased && model != nil { throw ValidationError("--cased is for --preset; a model folder's casing comes from its own tokenizer files") }
         if let n = dataSegmentLength, n < 2 { throw ValidationError("--data-segment-length must be at least 2") }
         if (position != nil || positionTemperature != nil) && preset == nil {
             throw ValidationError("--position and --position-temperature choose the scheme of a new model: use them with --preset (a checkpoint keeps its own)")
@@ -108,10 +112,14 @@ struct Train: ParsableCommand {
             let rmt: RecurrentMemoryModel
             if resume {
                 (runData, rmt) = try prepareResume(outURL)
+                if cased && rmt.settings.lowercase {
+                    throw ModelError(outURL.path, "this run's model is uncased; resume without --cased")
+                }
             } else {
                 if !restart { try checkNewRunFolder(outURL) }
                 runData = givenRunData()
                 rmt = try makeModel(labels: try TaskCatalog.task(list: runData.task).labels)
+                if let model, let skipped = SkippedTensors.note(folder: model, rmt.skippedTensors) { note(skipped) }
             }
             let task = try TaskCatalog.task(list: runData.task)
             guard rmt.settings.labels == task.labels else {
@@ -241,14 +249,11 @@ struct Train: ParsableCommand {
             return try RecurrentMemoryModel.load(directory: URL(fileURLWithPath: model), wrapSettings: settings, seed: data.seed)
         }
         let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? DefaultLocations.vocabulary
-        let vocabulary = try Vocabulary(contentsOf: vocabURL)
-        var config = BertConfig.preset(preset!)
-        config.vocabSize = vocabulary.count
-        config = config.withPosition(try PositionSettings.fromCommandLine(
+        let positions = try PositionSettings.fromCommandLine(
             scheme: position ?? "absolute", temperature: positionTemperature, textTokens: settings.segmentLength,
-            positions: settings.positionsPerSegment))
-        return try RecurrentMemoryModel(config: config, settings: settings,
-                                        tokenizer: BertTokenizer(vocabulary: vocabulary, lowercase: true), seed: data.seed)
+            positions: settings.positionsPerSegment)
+        return try RecurrentMemoryModel.preset(preset!, vocabulary: vocabURL, cased: cased, settings: settings,
+                                               position: positions, seed: data.seed)
     }
 }
 

@@ -14,7 +14,7 @@ import RMTTokenizer
     let config = try BertConfig.load(contentsOf: dir.appendingPathComponent("config.json"))
     let params = ParameterSet(layout: .bert(config, pooler: true))
     try params.load(from: SafetensorsFile(contentsOf: dir.appendingPathComponent("model.safetensors")))
-    let encoder = BertEncoder(config: config, parameters: params)
+    let encoder = try BertEncoder(config: config, parameters: params)
     let ref = try SafetensorsFile(contentsOf: dir.appendingPathComponent("reference.safetensors"))
     let shape = try #require(ref.info("input_ids")?.shape)
     let (B, T) = (shape[0], shape[1])

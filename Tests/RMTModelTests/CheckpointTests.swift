@@ -45,8 +45,13 @@ func loadError(_ url: URL) -> String? {
     #expect(missing.contains("missing tensor \"encoder.layer.0.intermediate.dense.bias\""))
     #expect(missing.contains(url.path) && !missing.contains("\n"))
 
+    try writeCheckpoint(url) { $0.append(("adapter.bias", [20])) }
+    #expect(try #require(loadError(url)).contains("unexpected tensor \"adapter.bias\""))
+    // a pretraining head is no error: skipped and reported
     try writeCheckpoint(url) { $0.append(("cls.predictions.bias", [20])) }
-    #expect(try #require(loadError(url)).contains("unexpected tensor \"cls.predictions.bias\""))
+    #expect(loadError(url) == nil)
+    let match = try ParameterLayout.bert(smallConfig).match(SafetensorsFile(contentsOf: url))
+    #expect(match.skipped == ["cls.predictions.bias"])
 
     try writeCheckpoint(url) { e in
         let i = e.firstIndex { $0.0 == "encoder.layer.0.output.dense.weight" }!

