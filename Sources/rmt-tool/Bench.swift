@@ -1,5 +1,6 @@
 // rmt-tool bench: times the BERT encoder over 512-token segments (batch 1) and prints one
-// JSON line — ms/segment (median), tokens/s, GFLOP/s, OpenBLAS core name and threads.
+// JSON line — ms/segment (median), tokens/s, GFLOP/s, the kernel set, CPU model, OpenBLAS core
+// name and threads.
 // Random weights (timing does not depend on values). Scripts/bench_torch.py runs the same
 // shapes in PyTorch; Scripts/bench.sh runs both in one go.
 //
@@ -96,6 +97,7 @@ struct Bench: ParsableCommand {
             ("segments", "\(segments)"), ("ms_per_segment", fmt(median * 1000)),
             ("ms_min", fmt(times.min()! * 1000)),
             ("tokens_per_second", fmt(Double(seqLen) / median)), ("gflops", fmt(flops / median / 1e9)),
+            ("kernels", "\"\(KernelSet.current)\""), ("cpu", jsonQuoted(CPUInfo.model)),
             ("blas_core", "\"\(BLAS.coreName)\""), ("blas_threads", "\(BLAS.threadCount)"),
             ("threads", "\(Parallel.threadCount)"),
         ]
@@ -154,6 +156,7 @@ struct Bench: ParsableCommand {
             ("ms_forward_backward", fmt(median(fb) * 1000)), ("ms_clip", fmt(median(clip) * 1000)),
             ("ms_adamw", fmt(median(adam) * 1000)), ("loss", fmt(Double(loss))),
             ("parameters", "\(model.parameters.layout.count)"), ("max_rss_kib", "\(peakRSSKiB())"),
+            ("kernels", "\"\(KernelSet.current)\""), ("cpu", jsonQuoted(CPUInfo.model)),
             ("blas_core", "\"\(BLAS.coreName)\""), ("blas_threads", "\(BLAS.threadCount)"),
             ("threads", "\(Parallel.threadCount)"),
         ]
@@ -189,5 +192,19 @@ func encoderFLOPs(_ c: BertConfig, seqLen T: Int) -> Double {
 }
 
 func fmt(_ x: Double) -> String { String(format: "%.3f", x) }
+
+/// `text` as a JSON string literal (quotes, backslashes and control characters escaped).
+func jsonQuoted(_ text: String) -> String {
+    var out = "\""
+    for u in text.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+        default: out.unicodeScalars.append(u)
+        }
+    }
+    return out + "\""
+}
 
 extension BertConfig.Preset: ExpressibleByArgument {}
