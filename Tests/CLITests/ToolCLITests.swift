@@ -87,3 +87,14 @@ import RMTTestSupport
     let text = try run("rmt-tool", ["sysinfo"])
     #expect(text.status == 0 && text.stdout.contains("kernels") && text.stdout.contains(plain["cpu"] as? String ?? "?"))
 }
+
+@Test func benchAndProfileNameTheKernelSet() throws {
+    let r = try run("rmt-tool", ["bench", "--config", "tiny", "--segments", "1", "--warmup", "0", "--seq-len", "16"],
+                    environment: ["RMT_GEMM": "openblas"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
+    #expect((json["kernels"] as? String)?.hasPrefix("gemm=openblas,rows=") == true, "\(r.stdout)")
+    #expect((json["cpu"] as? String).map { !$0.isEmpty } == true && json["cpu_ms_per_segment"] is Double, "\(r.stdout)")
+    let p = try run("rmt-tool", ["profile", "--config", "tiny", "--repeats", "1"])
+    #expect(p.status == 0 && p.stdout.hasPrefix("kernels gemm="), "\(p.stdout)")
+}
