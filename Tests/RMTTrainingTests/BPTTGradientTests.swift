@@ -38,6 +38,14 @@ func bpttGradientsMatchPyTorch(name: String, mode: BPTTMode, sumLoss: Bool) thro
     for entry in model.parameters.layout.entries {
         let ours = engine.gradients.values(entry.name)
         let theirs = try expected.floats("\(name).\(entry.name)")
+        if (theirs.map(abs).max() ?? 0) < 1e-12 {
+            // Exactly zero in theory (the key bias): only float32 noise of the summation order
+            // remains, ~1e-7 next to key-weight gradients of ~0.4 (OpenBLAS 4e-8, own GEMM
+            // 1.1e-7 — a relative bound on a floored scale was too tight for a change of order).
+            let noise = ours.map(abs).max() ?? 0
+            #expect(noise < 5e-7, "\(name) \(mode): gradient of \(entry.name) should be ~0, max |g| \(noise)")
+            continue
+        }
         let err = relativeError(ours, theirs)
         if err > worst.0 { worst = (err, entry.name) }
         #expect(err < 1e-4, "\(name) \(mode): gradient of \(entry.name) relative error \(err)")
