@@ -24,10 +24,12 @@ let package = Package(
             path: "Sources/COpenBLAS",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        // AVX-512 / AVX2 row kernels (softmax, GELU) chosen at run time: per-function target
-        // attributes, so the package needs no unsafe flags.
+        // CPU feature detection (CPUID + XGETBV, one place), the own packed GEMM micro-kernels
+        // and the AVX-512 / AVX2 row kernels (softmax, GELU), chosen at run time: per-function
+        // target attributes, so the package needs no unsafe flags.
         .target(name: "CRMTVector"),
-        // Float32 kernels (GEMM, LayerNorm, GELU, softmax, embeddings) with plain-loop twins.
+        // Float32 kernels (GEMM on the own kernels or OpenBLAS, LayerNorm, GELU, softmax,
+        // embeddings) with plain-loop twins; KernelSet says which run.
         .target(name: "RMTKernels", dependencies: ["COpenBLAS", "CRMTVector"]),
         // The safetensors file format: strict, validating reader and atomic writer.
         .target(name: "RMTSafetensors"),

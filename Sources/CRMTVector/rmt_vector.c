@@ -1,6 +1,7 @@
 // rmt_vector.c — run-time dispatch between the AVX-512 and AVX2 builds of the kernels in
 // rmt_vector_body.h, plus the scalar functions their tails use. See rmt_vector.h.
 #include "rmt_vector.h"
+#include "rmt_cpu.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -54,7 +55,6 @@ static inline __attribute__((unused)) float scalar_gelu_derivative(float x) {
 }
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#include <cpuid.h>
 #include <immintrin.h>
 
 // ---- AVX-512F: 16 lanes -------------------------------------------------------------------
@@ -141,21 +141,13 @@ static inline __attribute__((target("avx2,fma"), always_inline)) float hsum_avx2
 }
 #include "rmt_vector_body.h"
 
-// CPUID + XGETBV: the instructions exist and the OS saves their registers.
+// The level follows the one feature detection of rmt_cpu.c: AVX-512 F/BW/VL with the ZMM
+// state saved by the OS, else AVX2 + FMA with the YMM state, else none.
 static int detect_level(void) {
-    unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d)) return RMT_VECTOR_NONE;
-    const int osxsave = (c >> 27) & 1, avx = (c >> 28) & 1, fma = (c >> 12) & 1;
-    if (!osxsave || !avx || !fma) return RMT_VECTOR_NONE;
-    unsigned xlo, xhi;
-    __asm__ volatile("xgetbv" : "=a"(xlo), "=d"(xhi) : "c"(0));
-    if ((xlo & 0x6) != 0x6) return RMT_VECTOR_NONE;  // XMM and YMM state
-    if (__get_cpuid_max(0, 0) < 7) return RMT_VECTOR_NONE;
-    __cpuid_count(7, 0, a, b, c, d);
-    const int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1;
-    if (!avx2) return RMT_VECTOR_NONE;
-    if (avx512f && (xlo & 0xE6) == 0xE6) return RMT_VECTOR_AVX512;  // + opmask, ZMM state
-    return RMT_VECTOR_AVX2;
+    const unsigned f = rmt_cpu_features();
+    if (f & RMT_CPU_AVX512) return RMT_VECTOR_AVX512;
+    if (f & RMT_CPU_AVX2_FMA) return RMT_VECTOR_AVX2;
+    return RMT_VECTOR_NONE;
 }
 
 int rmt_vector_level(void) {

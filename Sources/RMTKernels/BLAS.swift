@@ -1,4 +1,5 @@
-// BLAS: the OpenBLAS entry points the kernels use, plus thread and core queries.
+// BLAS: what OpenBLAS reports about itself (core, build, threads) and its thread setting.
+// OpenBLAS is `gemm`'s fallback backend (GEMM.swift) and the tests' reference.
 import COpenBLAS
 import Foundation
 
@@ -8,6 +9,12 @@ public enum BLAS {
     public static var coreName: String {
         guard let name = openblas_get_corename() else { return "unknown" }
         return String(cString: name)
+    }
+
+    /// OpenBLAS's build configuration (version, DYNAMIC_ARCH, MAX_THREADS, …).
+    public static var config: String {
+        guard let text = openblas_get_config() else { return "unknown" }
+        return String(cString: text)
     }
 
     /// Number of threads OpenBLAS uses for one call.

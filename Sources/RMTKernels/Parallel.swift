@@ -1,7 +1,7 @@
 // Parallel: splits a range of independent rows over the machine's cores.
 //
-// Used by the element-wise kernels (LayerNorm, GELU, softmax, embedding). GEMMs are
-// threaded by OpenBLAS itself, so nothing here wraps a BLAS call.
+// Used by the element-wise kernels (LayerNorm, GELU, softmax, embedding) and by `gemm`
+// (GEMM.swift), which splits a large product into whole micro-tile slices, one per core.
 
 import Dispatch
 import Foundation

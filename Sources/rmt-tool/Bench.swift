@@ -1,5 +1,6 @@
 // rmt-tool bench: times the BERT encoder over 512-token segments (batch 1) and prints one
-// JSON line — ms/segment (median), tokens/s, GFLOP/s, OpenBLAS core name and threads.
+// JSON line — ms/segment (median; also the process's CPU ms per segment, all threads), tokens/s,
+// GFLOP/s, the kernel set, CPU model, OpenBLAS core name and threads.
 // Random weights (timing does not depend on values). Scripts/bench_torch.py runs the same
 // shapes in PyTorch; Scripts/bench.sh runs both in one go.
 //
@@ -103,13 +104,13 @@ struct Bench: ParsableCommand {
         let acts = BertActivations(config: cfg, batchCapacity: 1, seqCapacity: seqLen, keepAllLayers: false)
         var rng = SplitMix64(seed: 2)
         let ids = (0..<seqLen).map { _ in Int32(rng.next() % UInt64(cfg.vocabSize)) }
-        var times: [Double] = []
+        var times: [Double] = [], cpuTimes: [Double] = []
         for i in 0..<(warmup + segments) {
-            let t0 = DispatchTime.now().uptimeNanoseconds
+            let t0 = DispatchTime.now().uptimeNanoseconds, c0 = processCPUSeconds()
             try encoder.gatherWordEmbeddings(acts, ids: ids, batch: 1, seqLen: seqLen)
             try encoder.forward(acts)
             let dt = Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-            if i >= warmup { times.append(dt) }
+            if i >= warmup { times.append(dt); cpuTimes.append(processCPUSeconds() - c0) }
         }
         let median = times.sorted()[times.count / 2]
         let flops = encoderFLOPs(cfg, seqLen: seqLen)
@@ -118,7 +119,9 @@ struct Bench: ParsableCommand {
             ("seq_len", "\(seqLen)"),
             ("segments", "\(segments)"), ("ms_per_segment", fmt(median * 1000)),
             ("ms_min", fmt(times.min()! * 1000)),
+            ("cpu_ms_per_segment", fmt(cpuTimes.sorted()[cpuTimes.count / 2] * 1000)),
             ("tokens_per_second", fmt(Double(seqLen) / median)), ("gflops", fmt(flops / median / 1e9)),
+            ("kernels", "\"\(KernelSet.current)\""), ("cpu", jsonQuoted(CPUInfo.model)),
             ("blas_core", "\"\(BLAS.coreName)\""), ("blas_threads", "\(BLAS.threadCount)"),
             ("threads", "\(Parallel.threadCount)"),
         ]
@@ -179,6 +182,7 @@ struct Bench: ParsableCommand {
             ("ms_forward_backward", fmt(median(fb) * 1000)), ("ms_clip", fmt(median(clip) * 1000)),
             ("ms_adamw", fmt(median(adam) * 1000)), ("loss", fmt(Double(loss))),
             ("parameters", "\(model.parameters.layout.count)"), ("max_rss_kib", "\(peakRSSKiB())"),
+            ("kernels", "\"\(KernelSet.current)\""), ("cpu", jsonQuoted(CPUInfo.model)),
             ("blas_core", "\"\(BLAS.coreName)\""), ("blas_threads", "\(BLAS.threadCount)"),
             ("threads", "\(Parallel.threadCount)"),
         ]
@@ -192,6 +196,14 @@ func bpttName(_ mode: BPTTMode) -> String {
     case .memoryEfficient: "memory-efficient"
     case .truncated(let k): "truncated:\(k)"
     }
+}
+
+/// CPU seconds used by every thread of this process so far (CLOCK_PROCESS_CPUTIME_ID): on a
+/// shared, overloaded machine, work per segment without the time spent waiting for a core.
+func processCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
 
 /// Peak resident set size of this process in KiB (getrusage; Linux reports KiB).
@@ -214,5 +226,19 @@ func encoderFLOPs(_ c: BertConfig, seqLen T: Int) -> Double {
 }
 
 func fmt(_ x: Double) -> String { String(format: "%.3f", x) }
+
+/// `text` as a JSON string literal (quotes, backslashes and control characters escaped).
+func jsonQuoted(_ text: String) -> String {
+    var out = "\""
+    for u in text.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+        default: out.unicodeScalars.append(u)
+        }
+    }
+    return out + "\""
+}
 
 extension BertConfig.Preset: ExpressibleByArgument {}

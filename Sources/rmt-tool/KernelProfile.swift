@@ -107,7 +107,8 @@ struct KernelProfile: ParsableCommand {
             rows.append(("gelu \(T)×\(F)", time { geluForward(out: out.pointer, inp: x.pointer, count: T * F) }, L, 0))
             rows.append(("residual add \(T)×\(C)", time { addForward(out: out.pointer, a: out.pointer, b: x.pointer, count: T * C) }, 2 * L, 0))
         }
-        print("kernel                                  ms/call  calls  ms/segment  GFLOP/s   (\(BLAS.coreName), \(BLAS.threadCount) BLAS threads, \(Parallel.threadCount) workers, vector \(VectorUnit.active))")
+        print("kernels \(KernelSet.current) on \(CPUInfo.model) (OpenBLAS core \(BLAS.coreName), \(Parallel.threadCount) workers)")
+        print("kernel                                  ms/call  calls  ms/segment  GFLOP/s")
         var total = 0.0
         for (name, ms, calls, flops) in rows {
             total += ms * Double(calls)

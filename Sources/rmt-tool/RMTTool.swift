@@ -1,5 +1,5 @@
 // rmt-tool: utilities around the RMT library — tokenize, encode, inspect, bench, profile,
-// haystack, create-model, plot-metrics.
+// sysinfo, haystack, create-model, plot-metrics.
 // Each subcommand lives in its own file; this file only lists them.
 import ArgumentParser
 import RMTCommandLine
@@ -8,9 +8,9 @@ import RMTCommandLine
 struct RMTTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rmt-tool",
-        abstract: "Utilities for the Recurrent Memory Transformer: tokenize, encode, inspect, benchmark, make haystacks and models, plot runs.",
+        abstract: "Utilities for the Recurrent Memory Transformer: tokenize, encode, inspect, benchmark, show the kernels, make haystacks and models, plot runs.",
         version: BuildInfo.versionLine,
-        subcommands: [Tokenize.self, Encode.self, Inspect.self, Bench.self, BenchTokenizer.self, Haystack.self, CreateModel.self, Export.self, PlotMetrics.self, KernelProfile.self]
+        subcommands: [Tokenize.self, Encode.self, Inspect.self, Bench.self, BenchTokenizer.self, Haystack.self, CreateModel.self, Export.self, PlotMetrics.self, KernelProfile.self, SysInfo.self]
     )
 
     static func main() { ArgumentChecks.main(Self.self) }

@@ -64,3 +64,37 @@ import RMTTestSupport
     let bad = try run("rmt-tool", ["export", fixture("tiny-rmt").path, "--out", out.path, "--metadata", "novalue"])
     #expect(bad.status != 0 && bad.stderr.contains("KEY=VALUE"))
 }
+
+@Test func sysinfoNamesTheCPUAndFollowsTheKernelSwitches() throws {
+    func info(_ environment: [String: String]) throws -> [String: Any] {
+        let r = try run("rmt-tool", ["sysinfo", "--json"], environment: environment)
+        #expect(r.status == 0, "\(r.stderr)")
+        return try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
+    }
+    let plain = try info([:])
+    for key in ["cpu", "vendor", "features", "kernels", "gemm_available", "openblas_core", "openblas_config"] {
+        #expect((plain[key] as? String).map { !$0.isEmpty } == true, "\(key): \(plain)")
+    }
+    let features = plain["features"] as? String ?? ""
+    let kernels = plain["kernels"] as? String ?? ""
+    // With AVX2+FMA the default GEMM is the own kernel, whatever OPENBLAS_CORETYPE says.
+    #expect(kernels.hasPrefix(features.contains("avx2+fma") ? "gemm=own-" : "gemm=openblas"), "\(plain)")
+    let forced = try info(["RMT_GEMM": "openblas", "OPENBLAS_CORETYPE": "Prescott"])
+    #expect((forced["kernels"] as? String)?.hasPrefix("gemm=openblas,") == true, "\(forced)")
+    #expect((forced["environment"] as? [String: String])?["RMT_GEMM"] == "openblas")
+    let portable = try info(["RMT_VECTOR": "swift"])
+    #expect(portable["kernels"] as? String == "gemm=openblas,rows=swift", "\(portable)")
+    let text = try run("rmt-tool", ["sysinfo"])
+    #expect(text.status == 0 && text.stdout.contains("kernels") && text.stdout.contains(plain["cpu"] as? String ?? "?"))
+}
+
+@Test func benchAndProfileNameTheKernelSet() throws {
+    let r = try run("rmt-tool", ["bench", "--config", "tiny", "--segments", "1", "--warmup", "0", "--seq-len", "16"],
+                    environment: ["RMT_GEMM": "openblas"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
+    #expect((json["kernels"] as? String)?.hasPrefix("gemm=openblas,rows=") == true, "\(r.stdout)")
+    #expect((json["cpu"] as? String).map { !$0.isEmpty } == true && json["cpu_ms_per_segment"] is Double, "\(r.stdout)")
+    let p = try run("rmt-tool", ["profile", "--config", "tiny", "--repeats", "1"])
+    #expect(p.status == 0 && p.stdout.hasPrefix("kernels gemm="), "\(p.stdout)")
+}

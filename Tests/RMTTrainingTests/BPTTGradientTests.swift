@@ -34,6 +34,13 @@ func bpttGradientsMatchPyTorch(name: String, mode: BPTTMode, sumLoss: Bool) thro
     for entry in model.parameters.layout.entries {
         let ours = engine.gradients.values(entry.name)
         let theirs = try expected.floats("\(name).\(entry.name)")
+        if (theirs.map(abs).max() ?? 0) < 1e-12 {
+            // Exactly zero in theory (the key bias): only float32 noise of the summation order
+            // remains, ~1e-7 next to key-weight gradients of ~0.4 (OpenBLAS 4e-8, own GEMM
+            // 1.1e-7 — a relative bound on a floored scale was too tight for a change of order).
+            expectClose(ours, theirs, abs: 5e-7, "\(name) \(mode): gradient of \(entry.name) should be ~0")
+            continue
+        }
         let c = closeness(ours, theirs, relative: 1e-4, scaleFloor: 1e-3)
         if c.maxRelativeError > worst.0 { worst = (c.maxRelativeError, entry.name) }
         #expect(c.passes, "\(name) \(mode): gradient of \(entry.name): \(c)")

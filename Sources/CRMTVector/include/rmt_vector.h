@@ -20,10 +20,10 @@ extern "C" {
 enum {
     RMT_VECTOR_NONE = 0,    ///< no wide kernels (not x86-64, or no AVX2+FMA): use the Swift ones
     RMT_VECTOR_AVX2 = 1,    ///< 8 lanes, AVX2 + FMA
-    RMT_VECTOR_AVX512 = 2,  ///< 16 lanes, AVX-512F (with OS support for the ZMM state)
+    RMT_VECTOR_AVX512 = 2,  ///< 16 lanes, AVX-512 F/BW/VL (with OS support for the ZMM state)
 };
 
-/// The best level this CPU and OS support (CPUID + XGETBV), computed once.
+/// The best level this CPU and OS support (from rmt_cpu_features()), computed once.
 int rmt_vector_level(void);
 
 /// x[r, :] ← softmax(x[r, :] + mask) for r in 0..<rows, in place.

@@ -1,0 +1,51 @@
+// rmt_gemm.h — the project's own fp32 GEMM: packed, register-blocked micro-kernels for
+// AVX2 + FMA (6×16 tile) and AVX-512 F/BW/VL (12×32 tile), in the BLIS / GotoBLAS scheme.
+//
+//   for each NC-column block of op(B):            (B block: KC × NC, in L3)
+//     for each KC-deep slice of the product:      pack op(B) into NR-wide panels
+//       for each MC-row block of op(A):           pack op(A) into MR-tall panels (in L2)
+//         for each NR panel, each MR panel:       micro-kernel: MR×NR accumulators in registers,
+//                                                 one rank-1 update per k (B panel stays in L1)
+//
+// Packing reads op(A) and op(B) through any leading dimension and either orientation, so
+// transposed operands and strided views cost nothing extra. Pack buffers belong to the
+// calling thread: allocated on its first call, grown at most a few times, freed when the
+// thread exits — nothing is allocated per call once a thread has seen its largest shape.
+// Each call runs on the calling thread only; RMTKernels splits large products over cores.
+// The same kernel body (rmt_gemm_body.h) is compiled per instruction set with per-function
+// target attributes, as rmt_vector.c does, so the package needs no unsafe flags.
+#ifndef RMT_GEMM_H
+#define RMT_GEMM_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Row-major C[m,n] = alpha·op(A)·op(B) + beta·C, with op(X) = Xᵀ when trans_x is non-zero.
+/// op(A) is m×k, stored (trans_a ? k×m : m×k) with leading dimension lda; op(B) is k×n,
+/// stored (trans_b ? n×k : k×n) with leading dimension ldb. beta = 0 does not read C (NaN
+/// there is overwritten), as in BLAS. `level` is an RMT_VECTOR_* level (rmt_vector.h).
+/// Returns 1 when computed; 0 (C untouched) when the level is not one this CPU runs or has
+/// no own kernel (RMT_VECTOR_NONE) — the caller then uses OpenBLAS.
+int rmt_sgemm(int level, int trans_a, int trans_b, long m, long n, long k, float alpha,
+              const float *a, long lda, const float *b, long ldb, float beta, float *c, long ldc);
+
+/// Rows (MR) of the micro-tile at `level`; 0 where the level has no own kernel. Callers that
+/// split C by rows keep slices a multiple of this.
+int rmt_gemm_tile_rows(int level);
+
+/// Columns (NR) of the micro-tile at `level`; 0 where the level has no own kernel.
+int rmt_gemm_tile_cols(int level);
+
+/// The process-wide backend preference RMTKernels' `gemm` reads on every call (an atomic
+/// int): -1 = not set (RMT_GEMM decides), 0 = OpenBLAS, 1 = own kernels where the CPU has them.
+int rmt_gemm_preference(void);
+
+/// Sets the preference (-1, 0 or 1); any thread, any time.
+void rmt_gemm_set_preference(int preference);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,204 @@
+// rmt_gemm_body.h — the GEMM of rmt_gemm.h written once over a vector width, included by
+// rmt_gemm.c with SUFFIX, TARGET, VEC, W (lanes), MR (tile rows), MC / KC / NC (block sizes)
+// and the G_* operations defined per instruction set. The micro-tile is MR × 2W: two vectors
+// per row of C, so each k step is 2 vector loads of B, MR broadcasts of A and 2·MR FMAs.
+
+#define GCAT_(a, b) a##b
+#define GCAT(a, b) GCAT_(a, b)
+#define GFN(name) GCAT(name, SUFFIX)
+#define NR (2 * W)
+
+// op(A)[ic..ic+mc, pc..pc+kc] → MR-row panels: panel r holds rows r·MR..r·MR+MR−1, column by
+// column (MR floats per k), rows past mc zero. dst: (ceil(mc/MR), kc, MR).
+static TARGET void GFN(pack_a)(float *restrict dst, const float *restrict a, long lda, int trans,
+                               long ic, long pc, long mc, long kc) {
+    for (long i0 = 0; i0 < mc; i0 += MR) {
+        const long rows = mc - i0 < MR ? mc - i0 : MR;
+        if (trans) {  // op(A)[i][p] = A[p][i]: each k is MR contiguous floats
+            const float *src = a + pc * lda + ic + i0;
+            for (long p = 0; p < kc; p++) {
+                const float *s = src + p * lda;
+                float *d = dst + p * MR;
+                long i = 0;
+                for (; i < rows; i++) d[i] = s[i];
+                for (; i < MR; i++) d[i] = 0;
+            }
+        } else if (rows == MR) {  // op(A)[i][p] = A[i][p]: 8×8 transposes, last row group first
+            const float *src = a + (ic + i0) * lda + pc;
+            long p = 0;
+            for (; p + 8 <= kc; p += 8)
+                for (long g = (MR - 1) / 8; g >= 0; g--)
+                    transpose8(dst + p * MR + g * 8, MR, src + g * 8 * lda + p, lda, MR - g * 8 < 8 ? MR - g * 8 : 8);
+            for (; p < kc; p++)
+                for (long i = 0; i < MR; i++) dst[p * MR + i] = src[i * lda + p];
+        } else {  // a partial panel: read each row along k, write with stride MR
+            for (long i = 0; i < MR; i++) {
+                float *d = dst + i;
+                if (i < rows) {
+                    const float *s = a + (ic + i0 + i) * lda + pc;
+                    for (long p = 0; p < kc; p++) d[p * MR] = s[p];
+                } else {
+                    for (long p = 0; p < kc; p++) d[p * MR] = 0;
+                }
+            }
+        }
+        dst += kc * MR;
+    }
+}
+
+// op(B)[pc..pc+kc, jc..jc+nc] → NR-column panels: panel s holds columns s·NR..s·NR+NR−1, row
+// by row (NR floats per k), columns past nc zero. dst: (ceil(nc/NR), kc, NR).
+static TARGET void GFN(pack_b)(float *restrict dst, const float *restrict b, long ldb, int trans,
+                               long pc, long jc, long kc, long nc) {
+    for (long j0 = 0; j0 < nc; j0 += NR) {
+        const long cols = nc - j0 < NR ? nc - j0 : NR;
+        if (!trans) {  // op(B)[p][j] = B[p][j]: each k is NR contiguous floats
+            const float *src = b + pc * ldb + jc + j0;
+            if (cols == NR) {
+                for (long p = 0; p < kc; p++) {
+                    const float *s = src + p * ldb;
+                    float *d = dst + p * NR;
+                    G_STORE(d, G_LOADU(s));
+                    G_STORE(d + W, G_LOADU(s + W));
+                }
+            } else {
+                for (long p = 0; p < kc; p++) {
+                    const float *s = src + p * ldb;
+                    float *d = dst + p * NR;
+                    long j = 0;
+                    for (; j < cols; j++) d[j] = s[j];
+                    for (; j < NR; j++) d[j] = 0;
+                }
+            }
+        } else if (cols == NR) {  // op(B)[p][j] = B[j][p]: 8×8 transposes
+            const float *src = b + (jc + j0) * ldb + pc;
+            long p = 0;
+            for (; p + 8 <= kc; p += 8)
+                for (long g = 0; g < NR / 8; g++) transpose8(dst + p * NR + g * 8, NR, src + g * 8 * ldb + p, ldb, 8);
+            for (; p < kc; p++)
+                for (long j = 0; j < NR; j++) dst[p * NR + j] = src[j * ldb + p];
+        } else {  // a partial panel: read each row of B along k, write with stride NR
+            for (long j = 0; j < NR; j++) {
+                float *d = dst + j;
+                if (j < cols) {
+                    const float *s = b + (jc + j0 + j) * ldb + pc;
+                    for (long p = 0; p < kc; p++) d[p * NR] = s[p];
+                } else {
+                    for (long p = 0; p < kc; p++) d[p * NR] = 0;
+                }
+            }
+        }
+        dst += kc * NR;
+    }
+}
+
+// C[0..<mr, 0..<nr] = alpha·(Ap·Bp) + beta·C (beta = 0: C not read). ap: (kc, MR) packed,
+// bp: (kc, NR) packed (64-byte aligned). mr ≤ MR, nr ≤ NR; partial tiles go through a
+// scratch tile so the loop over k is the same for every tile.
+static TARGET void GFN(micro)(long kc, const float *restrict ap, const float *restrict bp,
+                              float *restrict c, long ldc, float alpha, float beta, long mr, long nr) {
+    VEC c0[MR], c1[MR];
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) { c0[i] = G_ZERO(); c1[i] = G_ZERO(); }
+    // C's tile is written after the loop: start fetching it now.
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) {
+        __builtin_prefetch(c + i * ldc, 1, 3);
+        __builtin_prefetch(c + i * ldc + NR - 1, 1, 3);
+    }
+#define GSTEP(q)                                                      \
+    do {                                                              \
+        const VEC b0 = G_LOAD(bp + (q) * NR), b1 = G_LOAD(bp + (q) * NR + W); \
+        _Pragma("GCC unroll 16") for (int i = 0; i < MR; i++) {       \
+            const VEC av = G_SET1(ap[(q) * MR + i]);                  \
+            c0[i] = G_FMADD(av, b0, c0[i]);                           \
+            c1[i] = G_FMADD(av, b1, c1[i]);                           \
+        }                                                             \
+    } while (0)
+    long p = 0;
+    for (; p + 4 <= kc; p += 4) {
+        // A streams from L2: fetch 8 steps ahead (B's panel is in L1).
+        __builtin_prefetch(ap + 8 * MR, 0, 3);
+        __builtin_prefetch(ap + 8 * MR + 16, 0, 3);
+        GSTEP(0);
+        GSTEP(1);
+        GSTEP(2);
+        GSTEP(3);
+        ap += 4 * MR;
+        bp += 4 * NR;
+    }
+    for (; p < kc; p++) {
+        GSTEP(0);
+        ap += MR;
+        bp += NR;
+    }
+#undef GSTEP
+    const VEC va = G_SET1(alpha), vb = G_SET1(beta);
+    if (mr == MR && nr == NR) {
+        if (beta == 0.0f) {
+#pragma GCC unroll 16
+            for (int i = 0; i < MR; i++) {
+                G_STOREU(c + i * ldc, G_MUL(va, c0[i]));
+                G_STOREU(c + i * ldc + W, G_MUL(va, c1[i]));
+            }
+        } else if (beta == 1.0f) {
+#pragma GCC unroll 16
+            for (int i = 0; i < MR; i++) {
+                G_STOREU(c + i * ldc, G_FMADD(va, c0[i], G_LOADU(c + i * ldc)));
+                G_STOREU(c + i * ldc + W, G_FMADD(va, c1[i], G_LOADU(c + i * ldc + W)));
+            }
+        } else {
+#pragma GCC unroll 16
+            for (int i = 0; i < MR; i++) {
+                G_STOREU(c + i * ldc, G_FMADD(va, c0[i], G_MUL(vb, G_LOADU(c + i * ldc))));
+                G_STOREU(c + i * ldc + W, G_FMADD(va, c1[i], G_MUL(vb, G_LOADU(c + i * ldc + W))));
+            }
+        }
+        return;
+    }
+    float tile[MR * NR] __attribute__((aligned(64)));
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) {
+        G_STORE(tile + i * NR, c0[i]);
+        G_STORE(tile + i * NR + W, c1[i]);
+    }
+    for (long i = 0; i < mr; i++) {
+        float *row = c + i * ldc;
+        const float *t = tile + i * NR;
+        if (beta == 0.0f) {
+            for (long j = 0; j < nr; j++) row[j] = alpha * t[j];
+        } else {
+            for (long j = 0; j < nr; j++) row[j] = alpha * t[j] + beta * row[j];
+        }
+    }
+}
+
+// The blocked loops of rmt_gemm.h over scratch buffers pa (≥ MC·KC floats) and pb (≥ KC·nb
+// floats, nb = min(n, NC) rounded up to NR). k > 0 here; rmt_sgemm handles k = 0.
+static TARGET void GFN(sgemm)(int ta, int tb, long m, long n, long k, float alpha,
+                              const float *a, long lda, const float *b, long ldb, float beta,
+                              float *c, long ldc, float *restrict pa, float *restrict pb) {
+    for (long jc = 0; jc < n; jc += NC) {
+        const long nc = n - jc < NC ? n - jc : NC;
+        for (long pc = 0; pc < k; pc += KC) {
+            const long kc = k - pc < KC ? k - pc : KC;
+            const float bk = pc == 0 ? beta : 1.0f;  // later slices accumulate onto the first
+            GFN(pack_b)(pb, b, ldb, tb, pc, jc, kc, nc);
+            for (long ic = 0; ic < m; ic += MC) {
+                const long mc = m - ic < MC ? m - ic : MC;
+                GFN(pack_a)(pa, a, lda, ta, ic, pc, mc, kc);
+                for (long jr = 0; jr < nc; jr += NR) {
+                    const long nr = nc - jr < NR ? nc - jr : NR;
+                    const float *bp = pb + (jr / NR) * kc * NR;
+                    for (long ir = 0; ir < mc; ir += MR) {
+                        const long mr = mc - ir < MR ? mc - ir : MR;
+                        GFN(micro)(kc, pa + (ir / MR) * kc * MR, bp, c + (ic + ir) * ldc + jc + jr, ldc,
+                                   alpha, bk, mr, nr);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#undef NR

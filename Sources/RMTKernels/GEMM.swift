@@ -1,0 +1,67 @@
+// GEMM: every matrix product of the project — C = alpha·op(A)·op(B) + beta·C, row-major,
+// strided — on the backend KernelSet chose: the own packed micro-kernels of CRMTVector
+// (AVX-512 12×32 or AVX2 6×16, rmt_gemm.h) when the CPU has AVX2+FMA, else OpenBLAS.
+// Plain-loop twin: Reference.gemm; the tests hold every backend the CPU runs against both.
+//
+// Threading: a large product is split over the cores with `Parallel` — by rows of C when it
+// is at least as tall as wide, else by columns — in slices that are whole micro-tiles; each
+// slice is one single-threaded kernel call that packs its own panels into per-thread
+// buffers. Workers park between calls (no spinning). OpenBLAS runs single-threaded under
+// the same split; RMT_GEMM_THREADING=openblas leaves an OpenBLAS product to its own threads.
+import COpenBLAS
+import CRMTVector
+
+/// General row-major sgemm: C[m,n] = alpha·op(A)·op(B) + beta·C with explicit leading dimensions.
+/// - Parameters:
+///   - a: op(A) is (m, k); stored (k, m) when transA, else (m, k); row stride lda.
+///   - b: op(B) is (k, n); stored (n, k) when transB, else (k, n); row stride ldb.
+///   - c: (m, n), row stride ldc; beta = 0 overwrites without reading it.
+///   - parallel: false keeps the call on the current thread (callers already running in
+///     parallel, e.g. attention heads).
+///   - backend: where to compute; `GEMMBackend.active` unless a test or benchmark says otherwise.
+@inline(__always)
+public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
+                 alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                 b: UnsafePointer<Float>, ldb: Int,
+                 beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, parallel: Bool = true,
+                 backend: GEMMBackend = .active) {
+    guard m > 0 && n > 0 else { return }
+    var level: Int32 = 0, tileRows = 16, tileCols = 16
+    if case .own(let l) = backend, rmt_gemm_tile_rows(l.rawValue) > 0 {
+        level = l.rawValue
+        tileRows = Int(rmt_gemm_tile_rows(level))
+        tileCols = Int(rmt_gemm_tile_cols(level))
+    }
+    // One single-threaded product over a block of C's rows and columns.
+    func call(_ rows: Range<Int>, _ cols: Range<Int>) {
+        let aStart = transA ? a + rows.lowerBound : a + rows.lowerBound * lda
+        let bStart = transB ? b + cols.lowerBound * ldb : b + cols.lowerBound
+        let cStart = c + rows.lowerBound * ldc + cols.lowerBound
+        if level != 0, rmt_sgemm(level, transA ? 1 : 0, transB ? 1 : 0, rows.count, cols.count, k, alpha,
+                                 aStart, lda, bStart, ldb, beta, cStart, ldc) != 0 { return }
+        // OpenBLAS: the chosen backend, or the fallback if the own kernel could not get its
+        // pack buffers.
+        BLAS.configureOnce()
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(rows.count), Int32(cols.count), Int32(k), alpha, aStart, Int32(lda), bStart, Int32(ldb),
+                    beta, cStart, Int32(ldc))
+    }
+    let workers = level != 0 || BLAS.ownsThreading ? Parallel.threadCount : 1
+    if parallel && workers > 1 && m * n * k >= 1 << 21 {
+        let byRows = m >= n
+        let extent = byRows ? m : n, tile = byRows ? tileRows : tileCols
+        if extent >= 2 * tile * workers {
+            // Slices of whole micro-tiles, as even as that allows.
+            let per = ((extent + workers - 1) / workers + tile - 1) / tile * tile
+            Parallel.forEachRange(workers, costPerItem: .max / workers) { range in
+                for s in range {
+                    let lo = s * per, hi = min(extent, lo + per)
+                    guard lo < hi else { continue }
+                    if byRows { call(lo..<hi, 0..<n) } else { call(0..<m, lo..<hi) }
+                }
+            }
+            return
+        }
+    }
+    call(0..<m, 0..<n)
+}

@@ -1,0 +1,103 @@
+// KernelSet: which kernels this process runs, decided by the project from the CPU — the
+// features CRMTVector's rmt_cpu reads (the one CPUID/XGETBV detection), the GEMM backend
+// (own AVX-512 / AVX2 micro-kernels, or OpenBLAS) and the softmax/GELU row-kernel level.
+//
+// Switches, for A/B timing: RMT_VECTOR=swift|avx2|avx512 caps the level of both the row
+// kernels and the own GEMM (swift = no own kernels: OpenBLAS GEMM); RMT_GEMM=own|openblas
+// picks the GEMM backend; library users set `GEMMBackend.preferOwn` instead of RMT_GEMM.
+import CRMTVector
+import Foundation
+
+/// Instruction-set features the CPU has and the OS has enabled (XCR0).
+public struct CPUFeatures: OptionSet, Sendable, CustomStringConvertible {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static let avx2FMA = CPUFeatures(rawValue: UInt32(RMT_CPU_AVX2_FMA))
+    public static let avx512 = CPUFeatures(rawValue: UInt32(RMT_CPU_AVX512))  // F + BW + VL
+    public static let avx512BF16 = CPUFeatures(rawValue: UInt32(RMT_CPU_AVX512_BF16))
+    public static let amxBF16 = CPUFeatures(rawValue: UInt32(RMT_CPU_AMX_BF16))
+
+    /// Names of the set features, e.g. "avx2+fma avx512f/bw/vl"; "none" when empty.
+    public var description: String {
+        let names = [(CPUFeatures.avx2FMA, "avx2+fma"), (.avx512, "avx512f/bw/vl"),
+                     (.avx512BF16, "avx512-bf16"), (.amxBF16, "amx-bf16")]
+            .filter { contains($0.0) }.map { $0.1 }
+        return names.isEmpty ? "none" : names.joined(separator: " ")
+    }
+}
+
+/// What this machine's CPU is and can run.
+public enum CPUInfo {
+    /// The brand string, e.g. "AMD EPYC" or "Intel(R) Xeon(R) Platinum 8488C".
+    public static let model = String(cString: rmt_cpu_model())
+    /// "GenuineIntel", "AuthenticAMD", … ("unknown" off x86-64).
+    public static let vendor = String(cString: rmt_cpu_vendor())
+    /// Features usable by this process.
+    public static let features = CPUFeatures(rawValue: rmt_cpu_features())
+
+    /// Asks Linux (once) for the AMX tile-data state; true when granted. No AMX kernel exists
+    /// yet; `rmt-tool sysinfo` reports the answer.
+    public static func requestAMX() -> Bool { rmt_cpu_request_amx() != 0 }
+}
+
+/// Where `gemm` computes a product.
+public enum GEMMBackend: Sendable, Equatable, CustomStringConvertible {
+    /// The project's packed micro-kernels at a level (.avx2 or .avx512).
+    case own(VectorUnit.Level)
+    /// OpenBLAS cblas_sgemm (the portable fallback and the tests' reference).
+    case openblas
+
+    /// "own-avx2-6x16", "own-avx512-12x32" or "openblas".
+    public var description: String {
+        switch self {
+        case .own(let level): "own-\(level)-\(rmt_gemm_tile_rows(level.rawValue))x\(rmt_gemm_tile_cols(level.rawValue))"
+        case .openblas: "openblas"
+        }
+    }
+
+    /// True for a backend this CPU can run.
+    public var isAvailable: Bool {
+        switch self {
+        case .own(let level): rmt_gemm_tile_rows(level.rawValue) > 0
+        case .openblas: true
+        }
+    }
+
+    /// Every backend this CPU runs: OpenBLAS, then the own kernels from the lowest level up.
+    public static var available: [GEMMBackend] {
+        [.openblas] + VectorUnit.available.map { GEMMBackend.own($0) }.filter(\.isAvailable)
+    }
+
+    /// RMT_GEMM from the environment: "openblas" → false, anything else → true (own).
+    private static let environmentPrefersOwn: Bool = ProcessInfo.processInfo.environment["RMT_GEMM"]?.lowercased() != "openblas"
+
+    /// Whether `gemm` uses the own kernels where the CPU has them (default: yes, unless
+    /// RMT_GEMM=openblas). Setting it affects every later call, from any thread.
+    public static var preferOwn: Bool {
+        get {
+            let p = rmt_gemm_preference()
+            return p < 0 ? environmentPrefersOwn : p != 0
+        }
+        set { rmt_gemm_set_preference(newValue ? 1 : 0) }
+    }
+
+    /// The backend `gemm` uses now: own kernels at `VectorUnit.active` when preferred and the
+    /// CPU has AVX2+FMA (or AVX-512), else OpenBLAS.
+    public static var active: GEMMBackend {
+        let own = GEMMBackend.own(VectorUnit.active)
+        return preferOwn && own.isAvailable ? own : .openblas
+    }
+}
+
+/// The kernels this process runs: GEMM backend and row-kernel level.
+public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
+    public let gemm: GEMMBackend
+    public let rows: VectorUnit.Level
+
+    /// The set in use now (follows RMT_VECTOR, RMT_GEMM and `GEMMBackend.preferOwn`).
+    public static var current: KernelSet { KernelSet(gemm: .active, rows: VectorUnit.active) }
+
+    /// One token, for logs and JSON: "gemm=own-avx2-6x16,rows=avx2".
+    public var description: String { "gemm=\(gemm),rows=\(rows)" }
+}

@@ -1,0 +1,45 @@
+// rmt-tool sysinfo: what this machine is and which kernels RMT runs on it — the CPU model,
+// the features detected (CPUID + XGETBV, in CRMTVector's rmt_cpu), the chosen kernel set,
+// every GEMM backend available, OpenBLAS's core and build, threads, and the environment
+// switches that change the choice. Text by default, one JSON object with --json.
+import ArgumentParser
+import Foundation
+import RMT
+
+struct SysInfo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sysinfo",
+        abstract: "Show the CPU, its detected features, the kernels RMT chose and OpenBLAS's core and build.")
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    func run() throws {
+        let amx: String = CPUInfo.features.contains(.amxBF16)
+            ? (CPUInfo.requestAMX() ? "granted" : "refused by the OS") : "no AMX-BF16"
+        let environment = ["RMT_VECTOR", "RMT_GEMM", "RMT_THREADS", "RMT_GEMM_THREADING", "OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS"]
+            .compactMap { name in ProcessInfo.processInfo.environment[name].map { (name, $0) } }
+        let fields: [(String, String)] = [
+            ("cpu", CPUInfo.model), ("vendor", CPUInfo.vendor), ("features", CPUInfo.features.description),
+            ("kernels", KernelSet.current.description),
+            ("gemm_available", GEMMBackend.available.map(\.description).joined(separator: " ")),
+            ("rows_available", VectorUnit.available.map(\.description).joined(separator: " ")),
+            ("amx_tile_data", amx),
+            ("openblas_core", BLAS.coreName), ("openblas_config", BLAS.config.trimmingCharacters(in: .whitespaces)),
+            ("threads", "\(Parallel.threadCount)"),
+        ]
+        if json {
+            var object: [String: Any] = Dictionary(uniqueKeysWithValues: fields.map { ($0.0, $0.1 as Any) })
+            object["threads"] = Parallel.threadCount
+            object["environment"] = Dictionary(uniqueKeysWithValues: environment)
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            let width = fields.map(\.0.count).max() ?? 0
+            for (name, value) in fields { print(name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value) }
+            print("environment".padding(toLength: width, withPad: " ", startingAt: 0) + "  " +
+                  (environment.isEmpty ? "(no RMT_* or OPENBLAS_* switch set)"
+                                       : environment.map { "\($0.0)=\($0.1)" }.joined(separator: " ")))
+        }
+    }
+}
