@@ -5,6 +5,7 @@
 // products large enough to cross the pack blocks (KC, MC) and to be split over threads.
 import Testing
 import RMTKernels
+import RMTTestSupport
 
 /// One product on `backend` from fixed inputs; returns C (m, ldc) after the call.
 private func product(_ backend: GEMMBackend, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
@@ -24,10 +25,6 @@ private func product(_ backend: GEMMBackend, transA: Bool, transB: Bool, m: Int,
     return (0..<c.count).map { c[$0] }
 }
 
-private func maxDiff(_ x: [Float], _ y: [Float]) -> Float {
-    zip(x, y).map { abs($0 - $1) }.max() ?? 0
-}
-
 @Test func everyGEMMBackendMatchesThePlainLoopOnOddShapes() {
     let dims = [1, 2, 5, 7, 13, 17, 31, 33]
     var checked = 0
@@ -42,8 +39,8 @@ private func maxDiff(_ x: [Float], _ y: [Float]) -> Float {
                         let want = product(backend, transA: transA, transB: transB, m: m, n: n, k: k,
                                            alpha: alpha, beta: beta, pad: pad, reference: true)
                         // The padding columns of C are compared too: they must be untouched.
-                        #expect(maxDiff(got, want) <= 2e-5 * Float(max(k, 1)).squareRoot(),
-                                "\(backend) tA \(transA) tB \(transB) m \(m) n \(n) k \(k) α \(alpha) β \(beta) pad \(pad)")
+                        expectClose(got, want, abs: 2e-5 * Double(max(k, 1)).squareRoot(),
+                                    "\(backend) tA \(transA) tB \(transB) m \(m) n \(n) k \(k) α \(alpha) β \(beta) pad \(pad)")
                         checked += 1
                     }
                 }
@@ -66,8 +63,8 @@ private func maxDiff(_ x: [Float], _ y: [Float]) -> Float {
                                           alpha: 0.5, beta: 1, pad: 2, parallel: parallel)
                         let blas = product(.openblas, transA: transA, transB: transB, m: m, n: n, k: k,
                                            alpha: 0.5, beta: 1, pad: 2, parallel: parallel)
-                        #expect(maxDiff(got, blas) <= 1e-5 * Float(k).squareRoot() * 4,
-                                "\(backend) tA \(transA) tB \(transB) \(m)×\(n)×\(k) parallel \(parallel)")
+                        expectClose(got, blas, abs: 1e-5 * Double(k).squareRoot() * 4,
+                                    "\(backend) tA \(transA) tB \(transB) \(m)×\(n)×\(k) parallel \(parallel)")
                     }
                 }
             }
