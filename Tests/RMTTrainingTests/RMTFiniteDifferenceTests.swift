@@ -31,6 +31,7 @@ import RMTModel
 import RMTRecurrence
 import RMTTokenizer
 import RMTTraining
+import RMTTestSupport
 
 private typealias RD = ReferenceDouble
 private typealias DoubleTensor = WritableKeyPath<ReferenceDouble.RMTParameters, [Double]>
@@ -130,11 +131,11 @@ private struct FDProblem: Sendable {
 
 private func slice(_ a: [Double], _ range: Range<Int>?) -> [Double] { range.map { Array(a[$0]) } ?? a }
 
-/// max |a − b| / max(max |reference|, floor).
+/// max |a − b| / max(max |reference|, floor), through the strict comparison: NaN, ±Inf or a
+/// length mismatch give +Inf, so every bound below fails on them.
 private func scaledError(_ a: [Double], _ reference: [Double], floor: Double = 1e-3) -> Double {
-    precondition(a.count == reference.count)
-    let scale = max(reference.map(abs).max() ?? 0, floor)
-    return zip(a, reference).map { abs($0 - $1) }.max().map { $0 / scale } ?? 0
+    let c = closeness(a, reference, scaleFloor: floor)
+    return c.passes ? c.maxRelativeError : .infinity
 }
 
 /// A BPTT configuration: the fast engine's mode and the Double reference's truncation depth.
