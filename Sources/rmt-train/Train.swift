@@ -91,20 +91,22 @@ struct Train: ParsableCommand {
             } else {
                 rmt = try makeModel(labels: task.labels)
             }
-            guard rmt.settings.labels == task.labels else {
-                throw ModelError(model ?? out, "model labels \(rmt.settings.labels) differ from the task's \(task.labels)")
-            }
-            let trainNoise = try data.makeNoise(runData.noise, tokenizer: rmt.tokenizer, seed: runData.seed)
+            let rate = runData.adversarialRate ?? 0
+            let trainNoise = try data.makeNoise(runData.noise, tokenizer: rmt.tokenizer, seed: runData.seed, adversarialRate: rate)
             let validNoise = runData.evalNoise.isEmpty ? trainNoise
-                : try data.makeNoise(runData.evalNoise, tokenizer: rmt.tokenizer, seed: runData.seed)
+                : try data.makeNoise(runData.evalNoise, tokenizer: rmt.tokenizer, seed: runData.seed, adversarialRate: rate)
             let S = runData.segmentLength ?? rmt.settings.segmentLength
             guard S <= rmt.settings.segmentLength else {
                 throw ModelError(model ?? out, "--data-segment-length \(S) exceeds the model's segment length \(rmt.settings.segmentLength)")
             }
+            // Samples are numbered by the model's labels; a model lacking an answer of the task
+            // (e.g. `unknown`) is refused here.
             let trainStream = try DataStream(task: task, noise: trainNoise, tokenizer: rmt.tokenizer,
-                                             seed: DataStream.seed(runData.seed, for: .train), segmentLength: S)
+                                             seed: DataStream.seed(runData.seed, for: .train), segmentLength: S,
+                                             labels: rmt.settings.labels)
             let validStream = try DataStream(task: task, noise: validNoise, tokenizer: rmt.tokenizer,
-                                             seed: DataStream.seed(runData.seed, for: .validation), segmentLength: S)
+                                             seed: DataStream.seed(runData.seed, for: .validation), segmentLength: S,
+                                             labels: rmt.settings.labels)
             let trainer = resume
                 ? try Trainer(resuming: outURL, train: TaskBatchSource(stream: trainStream), valid: TaskValidationSource(stream: validStream))
                 : try Trainer(model: rmt, options: options(), out: outURL, train: TaskBatchSource(stream: trainStream),
@@ -143,7 +145,7 @@ struct Train: ParsableCommand {
     func resolveRunData(_ out: URL) throws -> RunData {
         let absolute = { (paths: [String]) in paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
         let given = RunData(task: data.task, noise: absolute(data.noise), evalNoise: absolute(evalNoise), seed: data.seed,
-                            segmentLength: dataSegmentLength)
+                            segmentLength: dataSegmentLength, adversarialRate: data.adversarialRateFlag)
         guard resume else { return given }
         guard let recorded = try? JSONDecoder().decode(RunData.self, from: Data(contentsOf: out.appendingPathComponent("data.json"))) else {
             var legacy = given
@@ -160,6 +162,9 @@ struct Train: ParsableCommand {
         if let s = data.seedFlag, s != recorded.seed { throw conflict("--seed", String(recorded.seed)) }
         if !data.noise.isEmpty && given.noise != recorded.noise { throw conflict("--noise", recorded.noise.joined(separator: " ")) }
         if !evalNoise.isEmpty && given.evalNoise != recorded.evalNoise { throw conflict("--eval-noise", recorded.evalNoise.joined(separator: " ")) }
+        if let r = data.adversarialRateFlag, r != (recorded.adversarialRate ?? 0) {
+            throw conflict("--adversarial-rate", String(recorded.adversarialRate ?? 0))
+        }
         if let n = dataSegmentLength, n != recorded.segmentLength {
             throw conflict("--data-segment-length", recorded.segmentLength.map(String.init) ?? "unset")
         }
@@ -206,7 +211,12 @@ struct RunData: Codable, Equatable {
     var seed: UInt64
     /// Document tokens per segment of the data (nil = the model's segment length).
     var segmentLength: Int?
-    enum CodingKeys: String, CodingKey { case task, noise, evalNoise = "eval_noise", seed, segmentLength = "data_segment_length" }
+    /// The share of adversarial noise sentences (nil = 0, and runs from before the flag).
+    var adversarialRate: Double?
+    enum CodingKeys: String, CodingKey {
+        case task, noise, evalNoise = "eval_noise", seed, segmentLength = "data_segment_length"
+        case adversarialRate = "adversarial_rate"
+    }
 
     func save(in out: URL) throws {
         let enc = JSONEncoder()

@@ -11,7 +11,8 @@ import RMTKernels
     func surfaceFormsAndAnswers(name: String) throws {
         let task = try TaskCatalog.task(named: name)
         #expect(task.name == name)
-        #expect(task.labels == Self.rooms)
+        #expect(task.labels == Self.rooms + ["unknown"])
+        #expect(task.answers == Self.rooms)
         let stream = try TestData.stream(task, seed: 5)
         var answers = Set<String>()
         for index in 0..<300 {
@@ -96,7 +97,7 @@ import RMTKernels
 
     @Test func mixtureIsUniformAndSharesLabels() throws {
         let mixture = try TaskCatalog.task(list: "memorize,detect,reasoning")
-        #expect(mixture.labels == Self.rooms)
+        #expect(mixture.labels == Self.rooms + ["unknown"])
         #expect(mixture.name == "memorize,detect,reasoning")
         var counts: [String: Int] = [:]
         let stream = try TestData.stream(mixture, seed: 2)
