@@ -26,7 +26,7 @@ from tokenizers import BertWordPieceTokenizer  # noqa: E402
 from transformers import BertConfig, BertModel  # noqa: E402
 
 SMALL = dict(hidden_size=256, num_hidden_layers=4, num_attention_heads=4, intermediate_size=1024)
-DEFAULT_LABELS = ["bathroom", "hallway", "garden", "office", "bedroom", "kitchen"]
+DEFAULT_LABELS = ["bathroom", "hallway", "garden", "office", "bedroom", "kitchen", "unknown"]  # = Swift defaultLabels
 
 
 def default_vocab():

@@ -55,7 +55,8 @@ public struct BabiTask: MemoryTask {
     }
 
     public var name: String { kind.rawValue }
-    public var labels: [String] { TaskWords.roomLabels }
+    public var labels: [String] { TaskWords.labels }
+    public var answers: [String] { TaskWords.rooms }
 
     public func makeEpisode(using g: inout SplitMix64) -> Episode {
         while true {
@@ -93,8 +94,11 @@ struct BabiWorld {
     private var knownDroppedRoom: [Int?]      // for objects not held
     private var visited: [Set<Int>]           // rooms the story put each actor in
     private var history: [[Int]]              // qa3: known rooms, repeats merged
+    /// An object no one ever gets, so the story never mentions it (task `unknown`).
+    private let untouchable: Int?
 
-    init(using g: inout SplitMix64) {
+    init(using g: inout SplitMix64, untouchable: Int? = nil) {
+        self.untouchable = untouchable
         actorRoom = (0..<Self.actorCount).map { _ in g.below(Self.roomCount) }
         objectRoom = (0..<Self.objectCount).map { _ in g.below(Self.roomCount) }
         holder = Array(repeating: nil, count: Self.objectCount)
@@ -130,7 +134,7 @@ struct BabiWorld {
                     return "\(name) \(verb) to the \(TaskWords.rooms[room])."
                 case 1:
                     let object = g.below(Self.objectCount)
-                    guard holder[object] == nil, objectRoom[object] == actorRoom[actor] else { continue }
+                    guard holder[object] == nil, objectRoom[object] == actorRoom[actor], object != untouchable else { continue }
                     holder[object] = actor
                     knownDroppedRoom[object] = nil
                     record()

@@ -28,9 +28,12 @@ public struct Sample: Sendable {
     public let segments: [[Int32]]
     /// Document tokens T (the question and its [SEP] not counted).
     public let documentTokenCount: Int
+    /// The distractor facts' answers (distractor tasks; see `Episode.distractorAnswers`).
+    public let distractorAnswers: [String]
 
     public init(task: String, question: String, questionTokens: [Int32], answer: String, label: Int,
-                facts: [PlacedFact], segments: [[Int32]], documentTokenCount: Int) {
+                facts: [PlacedFact], segments: [[Int32]], documentTokenCount: Int, distractorAnswers: [String] = []) {
+        self.distractorAnswers = distractorAnswers
         self.task = task
         self.question = question
         self.questionTokens = questionTokens
@@ -66,16 +69,28 @@ public struct DataStream: Sendable {
     /// The [SEP] id.
     public let separator: Int32
 
-    /// The answer labels (the task's), in classifier order.
-    public var labels: [String] { task.labels }
+    /// The answer labels in classifier order (a sample's `label` indexes them): the task's, or
+    /// the model's given at `init`.
+    public let labels: [String]
 
-    /// - Throws: `DataError` when the vocabulary has no [SEP] or `segmentLength` < 2.
+    /// - Parameter labels: the labels samples are numbered by (a model's `settings.labels`);
+    ///   nil = the task's. They must contain every answer the task can give (`task.answers`),
+    ///   in any order, so a model made before a label existed still reads the tasks it can
+    ///   answer.
+    /// - Throws: `DataError` when the vocabulary has no [SEP], `segmentLength` < 2, or
+    ///   `labels` lacks an answer of the task.
     public init(task: any MemoryTask, noise: NoiseCorpus, tokenizer: BertTokenizer, seed: UInt64,
-                segmentLength: Int = 499, position: Int = 0) throws {
+                segmentLength: Int = 499, position: Int = 0, labels: [String]? = nil) throws {
         guard let separator = tokenizer.vocabulary.sepID else {
             throw DataError("tokenizer", "the vocabulary has no [SEP] token")
         }
         guard segmentLength >= 2 else { throw DataError("segment length", "must be at least 2, got \(segmentLength)") }
+        let labels = labels ?? task.labels
+        let missing = task.answers.filter { !labels.contains($0) }
+        guard missing.isEmpty else {
+            throw DataError("task \(task.name)", "answers \(missing.map { "\"\($0)\"" }.joined(separator: ", ")), which the labels [\(labels.joined(separator: ", "))] lack (a model made before that label cannot read this task)")
+        }
+        self.labels = labels
         self.task = task
         self.noise = noise
         self.tokenizer = tokenizer
@@ -83,6 +98,13 @@ public struct DataStream: Sendable {
         self.segmentLength = segmentLength
         self.position = position
         self.separator = separator
+    }
+
+    /// The same stream with samples numbered by `labels` (see `init`).
+    /// - Throws: `DataError` when `labels` lacks an answer of the task.
+    public func relabelled(to labels: [String]) throws -> DataStream {
+        try DataStream(task: task, noise: noise, tokenizer: tokenizer, seed: seed, segmentLength: segmentLength,
+                       position: position, labels: labels)
     }
 
     /// The seed for `split` derived from one base seed (train = the base itself).
@@ -116,8 +138,9 @@ public struct DataStream: Sendable {
     public func plan(index: Int, segments: Int) throws -> DocumentPlan {
         var generator = SplitMix64.forItem(index, seed: seed)
         let episode = task.makeEpisode(using: &generator)
-        return try DocumentPlan.make(episode: episode, length: .segments(segments), segmentLength: segmentLength,
-                                     tokenizer: tokenizer, separator: separator, noise: noise, using: &generator)
+        return try DocumentPlan.make(episode: episode, label: label(of: episode), length: .segments(segments),
+                                     segmentLength: segmentLength, tokenizer: tokenizer, separator: separator, noise: noise,
+                                     using: &generator)
     }
 
     /// Item `index` as a long text document of at least `tokens` tokens that ends with a whole
@@ -125,8 +148,17 @@ public struct DataStream: Sendable {
     public func haystack(index: Int = 0, tokens: Int) throws -> DocumentPlan {
         var generator = SplitMix64.forItem(index, seed: seed)
         let episode = task.makeEpisode(using: &generator)
-        return try DocumentPlan.make(episode: episode, length: .tokens(tokens), segmentLength: segmentLength,
-                                     tokenizer: tokenizer, separator: separator, noise: noise, using: &generator)
+        return try DocumentPlan.make(episode: episode, label: label(of: episode), length: .tokens(tokens),
+                                     segmentLength: segmentLength, tokenizer: tokenizer, separator: separator, noise: noise,
+                                     using: &generator)
+    }
+
+    /// The index of the episode's answer in `labels` (checked against `task.answers` at init).
+    func label(of episode: Episode) -> Int {
+        guard let index = labels.firstIndex(of: episode.answer) else {
+            preconditionFailure("task \(episode.task) answered \"\(episode.answer)\", which it does not list in answers")
+        }
+        return index
     }
 
     /// The episode (facts, question, answer) of item `index`.

@@ -46,8 +46,10 @@ public struct DocumentPlan: Sendable {
     /// The question's token ids (without [SEP]).
     public let questionTokens: [Int32]
     public let answer: String
-    /// The index of `answer` in the task's labels.
+    /// The index of `answer` in the stream's labels.
     public let label: Int
+    /// The distractor facts' answers (see `Episode.distractorAnswers`).
+    public let distractorAnswers: [String]
     /// The facts in document order, with their token offsets.
     public let facts: [PlacedFact]
     /// Document tokens T (the question and its [SEP] not counted).
@@ -80,8 +82,9 @@ public struct DocumentPlan: Sendable {
         case tokens(Int)
     }
 
-    /// Builds a plan for `episode`; randomness (noise start, fact offsets) from `g`.
-    static func make(episode: Episode, length: Length, segmentLength S: Int, tokenizer: BertTokenizer,
+    /// Builds a plan for `episode` whose answer is label `label`; randomness (noise start, fact
+    /// offsets) from `g`.
+    static func make(episode: Episode, label: Int, length: Length, segmentLength S: Int, tokenizer: BertTokenizer,
                      separator: Int32, noise: NoiseCorpus, using g: inout SplitMix64) throws -> DocumentPlan {
         let context = "task \(episode.task)"
         let question = tokenizer.encode(episode.question)
@@ -161,7 +164,8 @@ public struct DocumentPlan: Sendable {
         }
 
         return DocumentPlan(task: episode.task, question: episode.question, questionTokens: question,
-                            answer: episode.answer, label: episode.label, facts: facts, documentTokenCount: total,
+                            answer: episode.answer, label: label, distractorAnswers: episode.distractorAnswers,
+                            facts: facts, documentTokenCount: total,
                             segmentLength: S, segmentCount: full + finalCount, noise: noise,
                             noiseStartSentence: startSentence, separator: separator, pieces: pieces)
     }
@@ -190,7 +194,8 @@ public struct DocumentPlan: Sendable {
     /// The sample: segments, label, answer, question, facts.
     public func makeSample() -> Sample {
         Sample(task: task, question: question, questionTokens: questionTokens, answer: answer, label: label,
-               facts: facts, segments: segments(), documentTokenCount: documentTokenCount)
+               facts: facts, segments: segments(), documentTokenCount: documentTokenCount,
+               distractorAnswers: distractorAnswers)
     }
 
     /// The document's text in UTF-8 chunks of about `chunkSize` bytes: noise sentences and facts

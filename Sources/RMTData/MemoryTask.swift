@@ -25,14 +25,19 @@ public struct Episode: Sendable, Equatable {
     public var answer: String
     /// The index of `answer` in the task's labels.
     public var label: Int
+    /// The answers of the distractor facts (the other people's rooms, distractor tasks only):
+    /// what a model that ignores the question would answer. Empty for other tasks.
+    public var distractorAnswers: [String]
 
-    public init(task: String, facts: [String], placement: FactPlacement, question: String, answer: String, label: Int) {
+    public init(task: String, facts: [String], placement: FactPlacement, question: String, answer: String, label: Int,
+                distractorAnswers: [String] = []) {
         self.task = task
         self.facts = facts
         self.placement = placement
         self.question = question
         self.answer = answer
         self.label = label
+        self.distractorAnswers = distractorAnswers
     }
 }
 
@@ -43,16 +48,27 @@ public protocol MemoryTask: Sendable {
     var name: String { get }
     /// The answer labels, in classifier order.
     var labels: [String] { get }
+    /// The labels this task can answer (a subset of `labels`; default: all of them). A model
+    /// can read the task when its labels contain these, in any order.
+    var answers: [String] { get }
     /// One episode; everything random comes from `generator`.
     func makeEpisode(using generator: inout SplitMix64) -> Episode
 }
+
+extension MemoryTask {
+    public var answers: [String] { labels }
+}
+
+/// The room tasks answer from `TaskWords.labels` (the rooms, then `unknown`); only the `unknown`
+/// task answers `unknown`.
 
 /// `memorize`: one fact "{name} {verb} to the {room}." at the start of the document;
 /// question "Where is {name}?", answer the room.
 public struct MemorizeTask: MemoryTask {
     public init() {}
     public var name: String { "memorize" }
-    public var labels: [String] { TaskWords.roomLabels }
+    public var labels: [String] { TaskWords.labels }
+    public var answers: [String] { TaskWords.rooms }
     public func makeEpisode(using generator: inout SplitMix64) -> Episode {
         RoomFact.episode(task: name, placement: .start, using: &generator)
     }
@@ -62,7 +78,8 @@ public struct MemorizeTask: MemoryTask {
 public struct DetectTask: MemoryTask {
     public init() {}
     public var name: String { "detect" }
-    public var labels: [String] { TaskWords.roomLabels }
+    public var labels: [String] { TaskWords.labels }
+    public var answers: [String] { TaskWords.rooms }
     public func makeEpisode(using generator: inout SplitMix64) -> Episode {
         RoomFact.episode(task: name, placement: .spread, using: &generator)
     }
@@ -87,14 +104,20 @@ enum RoomFact {
 public struct ReasoningTask: MemoryTask {
     public init() {}
     public var name: String { "reasoning" }
-    public var labels: [String] { TaskWords.roomLabels }
+    public var labels: [String] { TaskWords.labels }
+    public var answers: [String] { TaskWords.rooms }
 
     static func opposite(_ direction: Int) -> Int { direction ^ 1 }  // north↔south, east↔west
 
     public func makeEpisode(using g: inout SplitMix64) -> Episode {
-        let rooms = TaskWords.rooms, directions = TaskWords.directions
-        var order = Array(rooms.indices)
+        var order = Array(TaskWords.rooms.indices)
         g.shuffle(&order)
+        return makeEpisode(using: &g, rooms: Array(order.prefix(3)))
+    }
+
+    /// An episode about three given rooms (indices: the shared room, then the two others).
+    func makeEpisode(using g: inout SplitMix64, rooms order: [Int]) -> Episode {
+        let rooms = TaskWords.rooms, directions = TaskWords.directions
         let center = order[0], first = order[1], second = order[2]
         let d1 = g.below(4)
         var d2 = g.below(3)

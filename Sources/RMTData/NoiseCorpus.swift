@@ -72,21 +72,34 @@ public final class NoiseCorpus: Sendable {
                       name: name ?? (prose.files.isEmpty ? "<text>" : prose.files.joined(separator: ", ")))
     }
 
-    /// Reads, splits and tokenizes prose files or folders (see `ProseNoise.init(paths:)`).
-    public convenience init(paths: [String], tokenizer: BertTokenizer) throws {
+    /// Reads, splits and tokenizes prose files or folders (see `ProseNoise.init(paths:)`), with
+    /// adversarial sentences mixed in at `adversarialRate` (`AdversarialProse.mix`, seeded by
+    /// `seed`; 0 = none).
+    /// - Throws: `DataError` for unusable prose or a rate outside [0, 1).
+    public convenience init(paths: [String], tokenizer: BertTokenizer, adversarialRate: Double = 0, seed: UInt64 = 0) throws {
+        try AdversarialProse.validate(rate: adversarialRate)
         let prose = try ProseNoise(paths: paths)
-        try self.init(prose: prose, tokenizer: tokenizer, name: paths.joined(separator: ", "))
+        try self.init(sentences: AdversarialProse.mix(prose.sentences, rate: adversarialRate, seed: seed), tokenizer: tokenizer,
+                      name: paths.joined(separator: ", ") + Self.adversarialSuffix(adversarialRate, seed: seed))
     }
 
-    /// `sentenceCount` sentences of built-in prose (`BuiltinProse(seed:)`), tokenized.
-    public static func builtin(tokenizer: BertTokenizer, seed: UInt64 = 0, sentenceCount: Int = 20_000) -> NoiseCorpus {
+    /// `sentenceCount` sentences of built-in prose (`BuiltinProse(seed:)`), tokenized, with
+    /// adversarial sentences mixed in at `adversarialRate` (a rate outside [0, 1) is a
+    /// precondition failure: check it with `AdversarialProse.validate(rate:)`).
+    public static func builtin(tokenizer: BertTokenizer, seed: UInt64 = 0, sentenceCount: Int = 20_000,
+                               adversarialRate: Double = 0) -> NoiseCorpus {
         let count = max(sentenceCount, ProseNoise.minimumSentences * 4)
         do {
-            return try NoiseCorpus(sentences: BuiltinProse.sentences(count: count, seed: seed), tokenizer: tokenizer,
-                                   name: "builtin prose (seed \(seed))")
+            let sentences = AdversarialProse.mix(BuiltinProse.sentences(count: count, seed: seed), rate: adversarialRate, seed: seed)
+            return try NoiseCorpus(sentences: sentences, tokenizer: tokenizer,
+                                   name: "builtin prose (seed \(seed))" + adversarialSuffix(adversarialRate, seed: seed))
         } catch {
             preconditionFailure("built-in prose is too short for this vocabulary: \(error)")
         }
+    }
+
+    static func adversarialSuffix(_ rate: Double, seed: UInt64) -> String {
+        rate > 0 ? " + adversarial sentences (rate \(rate), seed \(seed))" : ""
     }
 
     /// The text of sentence `index`.

@@ -15,8 +15,19 @@ public enum TaskWords {
     /// Compass directions of the reasoning task.
     public static let directions = ["north", "south", "east", "west"]
 
-    /// The labels shared by memorize, detect, reasoning and babi-qa1/2/3 (the rooms, in order).
+    /// The six rooms as a label set: what models made before `unknown` existed answer with
+    /// (Models/default). Every room task can still be evaluated on such a model unless it
+    /// answers `unknown` (DataStream maps answers to the model's labels by name).
     public static var roomLabels: [String] { rooms }
+
+    /// The reserved answer for a question about someone or something the document never
+    /// mentions (task `unknown`).
+    public static let unknown = "unknown"
+
+    /// The label set of every room task (memorize, detect, reasoning, babi-qa1/2/3, the
+    /// distractor tasks, unknown): the six rooms in their old order, then `unknown`. Appended
+    /// last, so a room has the same index here as in `roomLabels`.
+    public static var labels: [String] { rooms + [unknown] }
 
     /// Words that noise may not contain as whole words (case-insensitive): the actors, rooms and
     /// objects, each also with a plural/possessive-free `s` ending ("kitchens", "Marys").

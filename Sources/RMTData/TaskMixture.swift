@@ -1,5 +1,6 @@
 // TaskMixture and TaskCatalog: several tasks trained together (uniform over tasks, one shared
-// label set), and tasks by name as the command lines spell them.
+// label set), and tasks by name as the command lines spell them. A task's share of a mixture
+// is raised by naming it more than once ("detect-distract,detect-distract,unknown").
 import Foundation
 import RMTKernels
 
@@ -9,6 +10,11 @@ public struct TaskMixture: MemoryTask {
     public let tasks: [any MemoryTask]
     public let labels: [String]
     public var name: String { tasks.map(\.name).joined(separator: ",") }
+    /// Every answer any of the tasks can give, in label order.
+    public var answers: [String] {
+        let all = Set(tasks.flatMap(\.answers))
+        return labels.filter(all.contains)
+    }
 
     /// - Throws: `DataError` when `tasks` is empty or two tasks have different labels.
     public init(_ tasks: [any MemoryTask]) throws {
@@ -28,16 +34,20 @@ public struct TaskMixture: MemoryTask {
 /// The tasks by name.
 public enum TaskCatalog {
     /// Every task name.
-    public static let names = ["memorize", "detect", "reasoning", "babi-qa1", "babi-qa2", "babi-qa3", "custom"]
+    public static let names = ["memorize", "detect", "reasoning", "babi-qa1", "babi-qa2", "babi-qa3",
+                               "memorize-distract", "detect-distract", "unknown", "custom"]
 
     /// The task called `name`. `custom` needs a JSON Lines file: `customFile`, or the name
-    /// `custom:PATH`.
-    /// - Throws: `DataError` for an unknown name or a custom task without (or with a bad) file.
+    /// `custom:PATH`. The distractor tasks take a count: `detect-distract:2`, `detect-distract:0-3`
+    /// (default 1-3).
+    /// - Throws: `DataError` for an unknown name, a bad distractor count, or a custom task
+    ///   without (or with a bad) file.
     public static func task(named name: String, customFile: String? = nil) throws -> any MemoryTask {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         if trimmed.hasPrefix("custom:") {
             return try CustomTask(file: String(trimmed.dropFirst("custom:".count)))
         }
+        if let distractor = try DistractorTask.parse(trimmed) { return distractor }
         switch trimmed {
         case "memorize": return MemorizeTask()
         case "detect": return DetectTask()
@@ -45,6 +55,7 @@ public enum TaskCatalog {
         case "babi-qa1": return BabiTask(.qa1)
         case "babi-qa2": return BabiTask(.qa2)
         case "babi-qa3": return BabiTask(.qa3)
+        case "unknown": return UnknownTask()
         case "custom":
             guard let customFile else {
                 throw DataError("task custom", "needs a JSON Lines file (custom:FILE or --custom FILE)")

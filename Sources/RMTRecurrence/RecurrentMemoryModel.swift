@@ -22,8 +22,11 @@ public enum RMTTensorName {
     public static let classifierBias = "rmt.classifier.bias"
 }
 
-/// The labels a wrapped, untrained model answers with when none are given: the bAbI rooms.
-public let defaultLabels = ["bathroom", "hallway", "garden", "office", "bedroom", "kitchen"]
+/// The labels a new model answers with when none are given (a wrapped Hugging Face BERT,
+/// `rmt-tool create-model`): the six bAbI rooms, then `unknown` (the answer to a question about
+/// someone the document never mentions). The same list as RMTData's `TaskWords.labels`. Model
+/// folders made before `unknown` existed keep their six labels and load and answer as before.
+public let defaultLabels = ["bathroom", "hallway", "garden", "office", "bedroom", "kitchen", "unknown"]
 
 /// A recurrent memory transformer ready to read documents.
 public final class RecurrentMemoryModel: @unchecked Sendable {

@@ -57,12 +57,14 @@ public struct EvaluationBatch: Codable, Sendable, Equatable {
 }
 
 /// Reads documents `range` of `segments` segments from `stream` in batches of `batchSize` and
-/// calls `onBatch` after each batch (so a caller can record progress and resume).
+/// calls `onBatch` after each batch (so a caller can record progress and resume). Answers are
+/// compared by label name: the stream is renumbered to the model's labels.
+/// - Throws: `DataError` when the model's labels lack an answer of the task.
 public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, segments: Int, range: Range<Int>,
                             batchSize: Int, onBatch: (EvaluationBatch) throws -> Void) throws {
-    guard model.settings.labels == stream.labels else {
-        throw ModelError("eval", "the model's labels \(model.settings.labels) differ from the task's \(stream.labels)")
-    }
+    // Number the answers by the model's labels (a model made before `unknown` still reads the
+    // tasks that never answer it; one that lacks an answer of the task is an error).
+    let stream = stream.labels == model.settings.labels ? stream : try stream.relabelled(to: model.settings.labels)
     let processor = SegmentProcessor(model: model, batchCapacity: batchSize)
     let L = model.settings.labels.count
     for start in stride(from: range.lowerBound, to: range.upperBound, by: batchSize) {

@@ -17,6 +17,8 @@ public struct RunData: Codable, Equatable, Sendable {
     public var seed: UInt64
     /// Document tokens per segment of the data (nil = the model's segment length).
     public var segmentLength: Int?
+    /// The share of adversarial non-fact sentences in the noise (nil = 0, and runs from before the flag).
+    public var adversarialRate: Double?
     /// Where the run started: a model folder (absolute path) or a preset name; nil in runs
     /// from before these were recorded.
     public var model: String?
@@ -24,10 +26,12 @@ public struct RunData: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case task, noise, evalNoise = "eval_noise", seed, segmentLength = "data_segment_length", model, preset
+        case adversarialRate = "adversarial_rate"
     }
 
     public init(task: String, noise: [String], evalNoise: [String], seed: UInt64, segmentLength: Int? = nil,
-                model: String? = nil, preset: String? = nil) {
+                adversarialRate: Double? = nil, model: String? = nil, preset: String? = nil) {
+        self.adversarialRate = adversarialRate
         self.task = task
         self.noise = noise
         self.evalNoise = evalNoise
@@ -55,6 +59,7 @@ public struct RunData: Codable, Equatable, Sendable {
         } catch { throw corrupt("corrupt") }
         do { _ = try TaskCatalog.task(list: data.task) } catch { throw corrupt("names an impossible task (\(error))") }
         if let n = data.segmentLength, n < 2 { throw corrupt("data_segment_length must be at least 2, got \(n)") }
+        if let r = data.adversarialRate, !(r >= 0 && r < 1) { throw corrupt("adversarial_rate must be in [0, 1), got \(r)") }
         if data.model != nil && data.preset != nil { throw corrupt("names both a model and a preset") }
         if let p = data.preset, BertConfig.Preset(rawValue: p) == nil { throw corrupt("unknown preset \"\(p)\"") }
         return data

@@ -131,7 +131,7 @@ struct Bench: ParsableCommand {
     func runTrain() throws {
         let N = segments ?? 4, warmup = self.warmup ?? 1, B = batch
         let mode = try bpttMode()
-        let labelNames = defaultLabels
+        let labelNames = Array(defaultLabels.prefix(6))  // Scripts/bench_train_torch.py: LABELS = 6
         let cfg = try benchConfig(textTokens: 499, positions: 512)
         // A synthetic vocabulary of the preset's size: the tokenizer is not used, only the ids.
         let specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]

@@ -1,6 +1,8 @@
 // rmt-tool haystack: writes a long text document (~N tokens of noise prose with a task's facts
 // planted at sentence boundaries; the question is not in the file) and prints one JSON line
-// describing it: {"task", "question", "answer", "label", "tokens", "segments", "facts", "noise", "file"}.
+// describing it: {"task", "question", "answer", "label", "tokens", "segments", "facts",
+// "distractor_answers", "noise", "file"}. --adversarial-rate mixes non-fact sentences that use the
+// task's names, rooms and verbs into the noise (AdversarialProse).
 // The text is streamed to the file in chunks, so a 2M-token document is never one String.
 // Tokens are counted with an uncased BERT vocab: --vocab, else $RMT_VOCAB, else
 // $RMT_MINILM_DIR/vocab.txt, else ~/.cache/rmt/all-MiniLM-L6-v2/vocab.txt (the MiniLM download;
@@ -18,7 +20,7 @@ struct Haystack: ParsableCommand {
             ~/.cache/rmt/all-MiniLM-L6-v2/vocab.txt. Without --noise, built-in prose is used.
             """)
 
-    @Option(help: "Task name (memorize, detect, reasoning, babi-qa1, babi-qa2, babi-qa3, custom).")
+    @Option(help: "Task name (memorize, detect, reasoning, babi-qa1, babi-qa2, babi-qa3, memorize-distract[:N], detect-distract[:N], unknown, custom).")
     var task: String
 
     @Option(help: "Approximate document length in tokens (the document ends with a whole sentence).")
@@ -26,6 +28,9 @@ struct Haystack: ParsableCommand {
 
     @Option(parsing: .upToNextOption, help: "Noise prose: UTF-8 text files or folders of .txt files.")
     var noise: [String] = []
+
+    @Option(help: "Share of noise sentences that are adversarial non-facts using the task's words, in [0, 1).")
+    var adversarialRate: Double = 0
 
     @Option(help: "Random seed (the same seed gives the same document).")
     var seed: UInt64 = 0
@@ -46,6 +51,7 @@ struct Haystack: ParsableCommand {
         try runReportingErrors {
             guard tokens > 0 else { throw DataError("--tokens", "must be positive, got \(tokens)") }
             guard segmentLength >= 2 else { throw DataError("--segment-length", "must be at least 2, got \(segmentLength)") }
+            try AdversarialProse.validate(rate: adversarialRate)
             let task = try TaskCatalog.task(list: self.task, customFile: custom)
             let definition = try TokenizerDefinition(contentsOf: URL(fileURLWithPath: try Self.vocabularyPath(vocab)))
             let tokenizer = BertTokenizer(vocabulary: definition.vocabulary, lowercase: definition.lowercase ?? true)
@@ -53,9 +59,10 @@ struct Haystack: ParsableCommand {
             if noise.isEmpty {
                 // Enough built-in sentences that the noise rarely repeats (capped).
                 let sentences = min(max(20_000, tokens / 14 + 1_000), 200_000)
-                corpus = NoiseCorpus.builtin(tokenizer: tokenizer, seed: seed, sentenceCount: sentences)
+                corpus = NoiseCorpus.builtin(tokenizer: tokenizer, seed: seed, sentenceCount: sentences,
+                                             adversarialRate: adversarialRate)
             } else {
-                corpus = try NoiseCorpus(paths: noise, tokenizer: tokenizer)
+                corpus = try NoiseCorpus(paths: noise, tokenizer: tokenizer, adversarialRate: adversarialRate, seed: seed)
             }
             let stream = try DataStream(task: task, noise: corpus, tokenizer: tokenizer, seed: seed,
                                         segmentLength: segmentLength)
@@ -96,7 +103,9 @@ struct Haystack: ParsableCommand {
         }
         return "{\"task\":\(quoted(plan.task)),\"question\":\(quoted(plan.question)),\"answer\":\(quoted(plan.answer))"
             + ",\"label\":\(plan.label),\"tokens\":\(plan.documentTokenCount),\"segments\":\(plan.segmentCount)"
-            + ",\"facts\":[\(facts.joined(separator: ","))],\"noise\":\(quoted(plan.noise.name)),\"file\":\(quoted(file))}"
+            + ",\"facts\":[\(facts.joined(separator: ","))]"
+            + ",\"distractor_answers\":[\(plan.distractorAnswers.map(quoted).joined(separator: ","))]"
+            + ",\"noise\":\(quoted(plan.noise.name)),\"file\":\(quoted(file))}"
     }
 
     /// A JSON string literal.

@@ -52,7 +52,7 @@ struct Eval: ParsableCommand {
             if rmt.isUntrained { note("warning: \(model) has no trained RMT head; accuracy will be chance") }
             let names = data.task.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let tasks = try names.map { try TaskCatalog.task(named: $0) }
-            let noise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed)
+            let noise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed, adversarialRate: data.adversarialRate)
             let identity = EvaluationLedger.Identity(
                 modelFNV: try EvaluationLedger.fingerprint(of: modelURL.appendingPathComponent("model.safetensors")),
                 seed: data.seed, noise: data.noise.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
@@ -62,7 +62,8 @@ struct Eval: ParsableCommand {
             if !report {
                 let streams = try tasks.map {
                     try DataStream(task: $0, noise: noise, tokenizer: rmt.tokenizer,
-                                   seed: DataStream.seed(data.seed, for: .validation), segmentLength: rmt.settings.segmentLength)
+                                   seed: DataStream.seed(data.seed, for: .validation), segmentLength: rmt.settings.segmentLength,
+                                   labels: rmt.settings.labels)
                 }
                 var memoryOnly: [EvaluationBatch] = []
                 for n in try lengths() {

@@ -29,7 +29,7 @@ func note(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 /// underneath so that `rmt-train --resume` can tell a flag given from a default.
 struct DataOptions: ParsableArguments {
     @Option(name: .customLong("task"),
-            help: "Task, or a comma list for multi-task: memorize, detect, reasoning, babi-qa1, babi-qa2, babi-qa3, custom:FILE.jsonl. (default: memorize)")
+            help: "Task, or a comma list for multi-task: memorize, detect, reasoning, babi-qa1, babi-qa2, babi-qa3, memorize-distract[:N], detect-distract[:N], unknown, custom:FILE.jsonl. (default: memorize)")
     var taskFlag: String?
     var task: String { taskFlag ?? "memorize" }
 
@@ -40,9 +40,18 @@ struct DataOptions: ParsableArguments {
     var seedFlag: UInt64?
     var seed: UInt64 { seedFlag ?? 1 }
 
+    @Option(name: .customLong("adversarial-rate"),
+            help: "Share of noise sentences that are adversarial non-facts using the task's names, rooms and verbs, in [0, 1). (default: 0)")
+    var adversarialRateFlag: Double?
+    var adversarialRate: Double { adversarialRateFlag ?? 0 }
+
     func makeTask() throws -> any MemoryTask { try TaskCatalog.task(list: task) }
 
-    func makeNoise(_ paths: [String], tokenizer: BertTokenizer, seed: UInt64) throws -> NoiseCorpus {
-        paths.isEmpty ? NoiseCorpus.builtin(tokenizer: tokenizer, seed: seed) : try NoiseCorpus(paths: paths, tokenizer: tokenizer)
+    /// The noise: prose files or the built-in generator, with adversarial sentences at `adversarialRate`.
+    func makeNoise(_ paths: [String], tokenizer: BertTokenizer, seed: UInt64, adversarialRate: Double) throws -> NoiseCorpus {
+        try AdversarialProse.validate(rate: adversarialRate)
+        return paths.isEmpty
+            ? NoiseCorpus.builtin(tokenizer: tokenizer, seed: seed, adversarialRate: adversarialRate)
+            : try NoiseCorpus(paths: paths, tokenizer: tokenizer, adversarialRate: adversarialRate, seed: seed)
     }
 }

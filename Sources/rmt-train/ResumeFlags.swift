@@ -80,7 +80,8 @@ extension Train {
         let commands = (try? String(contentsOf: out.appendingPathComponent("commands.txt"), encoding: .utf8)) ?? ""
         let first = commands.split(separator: "\n").first.map { $0.split(separator: " ").map(String.init) } ?? []
         let given: [(String, Bool)] = [("--noise", !data.noise.isEmpty), ("--eval-noise", !evalNoise.isEmpty),
-                                       ("--data-segment-length", dataSegmentLength != nil)]  // the seed is in options.json
+                                       ("--data-segment-length", dataSegmentLength != nil),
+                                       ("--adversarial-rate", data.adversarialRateFlag != nil)]  // the seed is in options.json
         for (flag, isGiven) in given where !isGiven && first.contains(flag) {
             throw ModelError(url.path, "missing, and commands.txt shows the run was started with \(flag); give it again to write data.json")
         }
@@ -109,6 +110,7 @@ extension Train {
             SavedFlag(flag: "--eval-noise", given: paths(absolutePaths(evalNoise)), saved: paths(run.evalNoise)),
             SavedFlag(flag: "--data-segment-length", given: text(dataSegmentLength),
                       saved: "\(run.segmentLength ?? rmt.settings.segmentLength)"),
+            SavedFlag(flag: "--adversarial-rate", given: text(data.adversarialRateFlag), saved: "\(run.adversarialRate ?? 0)"),
             SavedFlag(flag: "--memory-tokens", given: text(memoryTokens), saved: "\(rmt.settings.memoryTokens)"),
             SavedFlag(flag: "--segment-length", given: text(segmentLength), saved: "\(rmt.settings.segmentLength)"),
             SavedFlag(flag: "--position", given: position.map { $0.replacingOccurrences(of: "-", with: "_") },

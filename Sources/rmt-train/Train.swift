@@ -121,21 +121,22 @@ struct Train: ParsableCommand {
                 rmt = try makeModel(labels: try TaskCatalog.task(list: runData.task).labels)
                 if let model, let skipped = SkippedTensors.note(folder: model, rmt.skippedTensors) { note(skipped) }
             }
-            let task = try TaskCatalog.task(list: runData.task)
-            guard rmt.settings.labels == task.labels else {
-                throw ModelError(model ?? out, "model labels \(rmt.settings.labels) differ from the task's \(task.labels)")
-            }
-            let trainNoise = try data.makeNoise(runData.noise, tokenizer: rmt.tokenizer, seed: runData.seed)
+            let rate = runData.adversarialRate ?? 0
+            let trainNoise = try data.makeNoise(runData.noise, tokenizer: rmt.tokenizer, seed: runData.seed, adversarialRate: rate)
             let validNoise = runData.evalNoise.isEmpty ? trainNoise
-                : try data.makeNoise(runData.evalNoise, tokenizer: rmt.tokenizer, seed: runData.seed)
+                : try data.makeNoise(runData.evalNoise, tokenizer: rmt.tokenizer, seed: runData.seed, adversarialRate: rate)
             let S = runData.segmentLength ?? rmt.settings.segmentLength
             guard S <= rmt.settings.segmentLength else {
                 throw ModelError(model ?? out, "--data-segment-length \(S) exceeds the model's segment length \(rmt.settings.segmentLength)")
             }
+            // Samples are numbered by the model's labels; a model lacking an answer of the task
+            // (e.g. `unknown`) is refused here.
             let trainStream = try DataStream(task: task, noise: trainNoise, tokenizer: rmt.tokenizer,
-                                             seed: DataStream.seed(runData.seed, for: .train), segmentLength: S)
+                                             seed: DataStream.seed(runData.seed, for: .train), segmentLength: S,
+                                             labels: rmt.settings.labels)
             let validStream = try DataStream(task: task, noise: validNoise, tokenizer: rmt.tokenizer,
-                                             seed: DataStream.seed(runData.seed, for: .validation), segmentLength: S)
+                                             seed: DataStream.seed(runData.seed, for: .validation), segmentLength: S,
+                                             labels: rmt.settings.labels)
             if !resume {
                 // Only now, with the new run's model and data known good, is the old run deleted.
                 if overwrite || restart { try RunFolder.clear(outURL) }
@@ -194,7 +195,8 @@ struct Train: ParsableCommand {
     /// The run's data as the flags give it (a new run records it in data.json).
     func givenRunData() -> RunData {
         RunData(task: data.task, noise: absolutePaths(data.noise), evalNoise: absolutePaths(evalNoise), seed: data.seed,
-                segmentLength: dataSegmentLength, model: model.map { absolutePaths([$0])[0] }, preset: preset?.rawValue)
+                segmentLength: dataSegmentLength, adversarialRate: data.adversarialRateFlag,
+                model: model.map { absolutePaths([$0])[0] }, preset: preset?.rawValue)
     }
 
     /// A new run writes into an empty or new folder; a folder holding anything needs --overwrite

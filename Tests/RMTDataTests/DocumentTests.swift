@@ -7,7 +7,7 @@ import RMTKernels
 import RMTRecurrence
 
 @Suite struct DocumentTests {
-    static let allTasks = TestData.roomTaskNames + ["custom"]
+    static let allTasks = TestData.roomTaskNames + TestData.questionTaskNames + ["custom"]
 
     /// Checks everything a sample promises.
     static func check(_ plan: DocumentPlan, episode: Episode, segments n: Int, labels: [String]) {

@@ -29,6 +29,8 @@ enum TestData {
     static let builtin = NoiseCorpus.builtin(tokenizer: tokenizer, seed: 11, sentenceCount: 3_000)
 
     static let roomTaskNames = ["memorize", "detect", "reasoning", "babi-qa1", "babi-qa2", "babi-qa3"]
+    /// The tasks that need the question: distractors and unanswerable questions.
+    static let questionTaskNames = ["memorize-distract", "detect-distract", "memorize-distract:0", "detect-distract:3", "unknown"]
 
     /// Token ids that can end a noise sentence or a fact.
     static let sentenceEnds: Set<Int32> = Set([".", "!", "?", "\"", "'", ")", "]", "_"].compactMap { tokenizer.vocabulary.id(for: $0) })
@@ -106,11 +108,37 @@ func independentAnswer(_ episode: Episode) -> String? {
         return reasoningAnswer(facts: episode.facts, question: episode.question)
     case "babi-qa1", "babi-qa2", "babi-qa3":
         return babiAnswer(facts: episode.facts, question: episode.question)
+    case let name where name.hasPrefix("memorize-distract") || name.hasPrefix("detect-distract"):
+        return distractorAnswer(facts: episode.facts, question: episode.question)
+    case "unknown":
+        return mentionsQuestionSubject(facts: episode.facts, question: episode.question) ? nil : "unknown"
     case "custom":
         return TestData.customTask.records.first { $0.question == episode.question && episode.facts == [$0.context] }?.answer
     default:
         return nil
     }
+}
+
+/// The room of the one fact about the person the question names (nil: no such fact, or several).
+func distractorAnswer(facts: [String], question: String) -> String? {
+    guard let asked = question.wholeMatch(of: Forms.whereActor)?.group(1) else { return nil }
+    let rooms = facts.compactMap { fact -> String? in
+        guard let m = fact.wholeMatch(of: Forms.roomFact), m.group(1) == asked else { return nil }
+        return m.group(3)
+    }
+    return rooms.count == 1 ? rooms[0] : nil
+}
+
+/// Whether a fact names the person, object or room the question is about.
+func mentionsQuestionSubject(facts: [String], question: String) -> Bool {
+    let subject: String
+    if let m = question.wholeMatch(of: Forms.whereActor) { subject = m.group(1) }
+    else if let m = question.wholeMatch(of: Forms.whereObject) { subject = m.group(1) }
+    else if let m = question.wholeMatch(of: Forms.whatIsOf) { subject = m.group(2) }
+    else if let m = question.wholeMatch(of: Forms.whatIsTheOf) { subject = m.group(1) }
+    else { return true }
+    let word = regex("\\b\(subject)\\b")
+    return facts.contains { $0.contains(word) }
 }
 
 /// Answers a direction question from the stated relations; nil unless exactly one room fits.
