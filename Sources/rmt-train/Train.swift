@@ -121,6 +121,7 @@ struct Train: ParsableCommand {
                 rmt = try makeModel(labels: try TaskCatalog.task(list: runData.task).labels)
                 if let model, let skipped = SkippedTensors.note(folder: model, rmt.skippedTensors) { note(skipped) }
             }
+            let task = try TaskCatalog.task(list: runData.task)
             let rate = runData.adversarialRate ?? 0
             let trainNoise = try data.makeNoise(runData.noise, tokenizer: rmt.tokenizer, seed: runData.seed, adversarialRate: rate)
             let validNoise = runData.evalNoise.isEmpty ? trainNoise
