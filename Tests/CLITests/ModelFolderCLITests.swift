@@ -23,8 +23,10 @@ private func rmtSection(_ folder: URL) throws -> [String: Any] {
 private func askJSON(_ folder: URL, _ document: URL) throws -> String {
     let r = try run("rmt-ask", [document.path, "-q", "where is mary ?", "--model", folder.path, "--json", "--top-k", "3"])
     #expect(r.status == 0, "\(r.stderr)")
+    // "label probability" pairs in rank order: a dictionary's description has no fixed key order.
     let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-    return "\(object?["top"] ?? "none")"
+    let top = object?["top"] as? [[String: Any]] ?? []
+    return top.map { "\($0["label"] ?? "?") \($0["probability"] ?? "?")" }.joined(separator: ", ")
 }
 
 @Test func pretrainingCheckpointsLoadWithANote() throws {
