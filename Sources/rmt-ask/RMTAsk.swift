@@ -85,7 +85,8 @@ struct RMTAsk: ParsableCommand {
         if json {
             let object = AskOutput(answer: answer.answer, probability: answer.probability,
                                    top: top, tokens: answer.tokens, segments: answer.segments, seconds: seconds,
-                                   tokensPerSecond: seconds > 0 ? Double(answer.tokens) / seconds : 0)
+                                   tokensPerSecond: seconds > 0 ? Double(answer.tokens) / seconds : 0,
+                                   kernels: KernelSet.current.description)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(object), as: UTF8.self))
@@ -107,8 +108,10 @@ struct AskOutput: Encodable {
     let segments: Int
     let seconds: Double
     let tokensPerSecond: Double
+    /// The kernels that computed it (`rmt-tool sysinfo` explains them), e.g. "gemm=own-avx2-6x16,rows=avx2".
+    let kernels: String
     enum CodingKeys: String, CodingKey {
-        case answer, probability, top, tokens, segments, seconds, tokensPerSecond = "tokens_per_second"
+        case answer, probability, top, tokens, segments, seconds, tokensPerSecond = "tokens_per_second", kernels
     }
 }
 

@@ -38,6 +38,7 @@ let tinyModel = fixture("tiny-rmt").path
     for key in ["answer", "probability", "top", "tokens", "segments", "seconds", "tokens_per_second"] {
         #expect(obj?[key] != nil, "missing \(key)")
     }
+    #expect((obj?["kernels"] as? String)?.hasPrefix("gemm=") == true, "kernels: \(obj?["kernels"] ?? "missing")")
 
     // One 2 MB line with no newline, read from stdin.
     let line = Data(String(repeating: "w20 w21 w22 ", count: 170_000).utf8)
