@@ -11,7 +11,11 @@ struct KernelProfile: ParsableCommand {
                                                     abstract: "Time each encoder kernel at a preset's shapes.")
 
     @Option(help: "Model size: tiny, small or base.") var config: BertConfig.Preset = .small
-    @Option(help: "Repetitions per kernel (median reported).") var repeats = 20
+    @Option(help: "Repetitions per kernel (median reported), 1...1000.") var repeats = 20
+
+    func validate() throws {
+        guard (1...1000).contains(repeats) else { throw ValidationError("--repeats must be in 1...1000") }
+    }
 
     func run() throws {
         let c = BertConfig.preset(config)

@@ -35,6 +35,9 @@ private func refused(_ arguments: [String]) -> String? {
 
 @Test func repeatedSingleValueOptionsAreRefusedArraysAndFlagsRepeat() throws {
     #expect(refused(["-q", "a", "-q", "b"])?.contains("--question/-q was given more than once ('a', then 'b')") == true)
+    // Control characters in a value are escaped: the error stays one line (found by Scripts/fuzz_cli.py).
+    let escaped = refused(["-q", "\t\n", "-q", ""])
+    #expect(escaped?.contains("('\\t\\n', then '')") == true && escaped?.contains("\n") == false, "\(escaped ?? "accepted")")
     #expect(refused(["--question=a", "-q", "b"]) != nil)
     #expect(refused(["--lr", "1", "doc.txt", "--lr", "2"]) != nil)
     #expect(refused(["work", "--lr", "1", "--lr", "2"]) != nil)

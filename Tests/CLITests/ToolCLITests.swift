@@ -97,4 +97,9 @@ import RMTTestSupport
     #expect((json["cpu"] as? String).map { !$0.isEmpty } == true && json["cpu_ms_per_segment"] is Double, "\(r.stdout)")
     let p = try run("rmt-tool", ["profile", "--config", "tiny", "--repeats", "1"])
     #expect(p.status == 0 && p.stdout.hasPrefix("kernels gemm="), "\(p.stdout)")
+    // --repeats 0 trapped (SIGILL) before it was validated; found by Scripts/fuzz_cli.py.
+    for bad in ["0", "1001"] {
+        let refused = try run("rmt-tool", ["profile", "--config", "tiny", "--repeats", bad])
+        #expect(refused.status != 0 && refused.status < 128 && refused.stderr.contains("--repeats must be in 1...1000"), "\(refused.stderr)")
+    }
 }
