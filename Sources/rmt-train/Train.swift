@@ -78,6 +78,8 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            let collective = try Distributed.collective(tool: "rmt-train")  // ranks under mpirun (Docs/distributed.md)
+            let root = collective.isRoot
             let outURL = URL(fileURLWithPath: out)
             let runData = try resolveRunData(outURL)
             let task = try TaskCatalog.task(list: runData.task)
@@ -106,17 +108,18 @@ struct Train: ParsableCommand {
             let validStream = try DataStream(task: task, noise: validNoise, tokenizer: rmt.tokenizer,
                                              seed: DataStream.seed(runData.seed, for: .validation), segmentLength: S)
             let trainer = resume
-                ? try Trainer(resuming: outURL, train: TaskBatchSource(stream: trainStream), valid: TaskValidationSource(stream: validStream))
+                ? try Trainer(resuming: outURL, train: TaskBatchSource(stream: trainStream), valid: TaskValidationSource(stream: validStream),
+                              collective: collective)
                 : try Trainer(model: rmt, options: options(), out: outURL, train: TaskBatchSource(stream: trainStream),
-                              valid: TaskValidationSource(stream: validStream))
-            if !resume { try runData.save(in: outURL) }
-            try recordCommand(in: outURL, startingAt: trainer.state.step)
+                              valid: TaskValidationSource(stream: validStream), collective: collective)
+            if !resume && root { try runData.save(in: outURL) }
+            if root { try recordCommand(in: outURL, startingAt: trainer.state.step) }
             let stop = StopFlag()
             stop.install()
             trainer.shouldStop = { stop.isRaised }
             let terminal = isatty(STDERR_FILENO) == 1
             var lastLine = Date.distantPast
-            trainer.onProgress = { line in
+            if root { trainer.onProgress = { line in
                 if line.hasPrefix("step") {
                     guard terminal || Date().timeIntervalSince(lastLine) > 10 else { return }
                     lastLine = Date()
@@ -124,14 +127,17 @@ struct Train: ParsableCommand {
                 } else {
                     FileHandle.standardError.write(Data(((terminal ? "\r\u{1B}[K" : "") + line + "\n").utf8))
                 }
-            }
-            note("rmt-train: \(task.name), \(trainer.options.startSegments)→\(trainer.options.maxSegments) segments, " +
-                 "\(rmt.parameters.layout.count) parameters, out \(outURL.path)\(resume ? " (resumed at step \(trainer.state.step))" : "")")
-            switch try trainer.run() {
+            } }
+            if root { note("rmt-train: \(task.name), \(trainer.options.startSegments)→\(trainer.options.maxSegments) segments, " +
+                 "\(rmt.parameters.layout.count) parameters, out \(outURL.path)\(resume ? " (resumed at step \(trainer.state.step))" : "")"
+                 + (collective.size > 1 ? ", \(collective.size) ranks × \(Parallel.threadCount) threads" : "")) }
+            let outcome = try trainer.run()
+            Distributed.endNormally()
+            switch outcome {
             case .finished:
-                note("rmt-train: done; best model in \(outURL.appendingPathComponent("model").path)")
+                if root { note("rmt-train: done; best model in \(outURL.appendingPathComponent("model").path)") }
             case .interrupted:
-                note("rmt-train: interrupted at step \(trainer.state.step); continue with: rmt-train --resume --out \(out)")
+                if root { note("rmt-train: interrupted at step \(trainer.state.step); continue with: rmt-train --resume --out \(out)") }
                 throw ExitCode(130)
             }
         }
