@@ -130,7 +130,8 @@ struct Train: ParsableCommand {
             } }
             if root { note("rmt-train: \(task.name), \(trainer.options.startSegments)→\(trainer.options.maxSegments) segments, " +
                  "\(rmt.parameters.layout.count) parameters, out \(outURL.path)\(resume ? " (resumed at step \(trainer.state.step))" : "")"
-                 + (collective.size > 1 ? ", \(collective.size) ranks × \(Parallel.threadCount) threads" : "")) }
+                 + (collective.size > 1 ? ", \(collective.size) ranks × \(Parallel.threadCount) threads; "
+                    + "to stop with a checkpoint: kill -TERM \(getpid())" : "")) }
             let outcome = try trainer.run()
             Distributed.endNormally()
             switch outcome {

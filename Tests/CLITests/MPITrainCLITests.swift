@@ -136,7 +136,7 @@ struct MPITrainCLITests {
     /// batch still 4) within 1e-6.
     @Test func signalledRankStopsAllAndTheRunResumes() throws {
         defer { try? FileManager.default.removeItem(at: dir) }
-        let steps = 300, evalEvery = 100
+        let steps = 30, evalEvery = 10
         let full = dir.appendingPathComponent("full")
         let reference = try MPIBuild.run(ranks: 2, trainArguments(out: full, steps: steps, evalEvery: evalEvery))
         #expect(reference.status == 0, "\(reference.stdout)")
