@@ -101,8 +101,12 @@ private func records(_ out: URL) throws -> [[String: Any]] {
         try Trainer(model: try freshTinyModel(), options: dataParallelOptions(), out: r == 0 ? shared : rank1Out,
                     train: source(1), valid: source(2), collective: ThreadRanks.Rank(group, r))
     }
+    let lock = NSLock()
     nonisolated(unsafe) var outcomes: [Result<TrainingOutcome, Error>?] = [nil, nil]
-    DispatchQueue.concurrentPerform(iterations: 2) { r in outcomes[r] = Result { try trainers[r].run() } }
+    DispatchQueue.concurrentPerform(iterations: 2) { r in
+        let outcome = Result { try trainers[r].run() }
+        lock.lock(); outcomes[r] = outcome; lock.unlock()
+    }
     #expect(try outcomes[0]!.get() == .finished && outcomes[1]!.get() == .finished)
 
     let a = try records(single), b = try records(shared)
