@@ -1,9 +1,13 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // RMT — a Recurrent Memory Transformer in Swift on OpenBLAS.
 //
 // Layers (imports only point down):
 //   COpenBLAS + CRMTVector → RMTKernels → RMTModel (+ RMTSafetensors) → RMTRecurrence → RMTData (+ RMTTokenizer)
 //   → RMTTraining → RMT (umbrella) → RMTCommandLine (shared CLI plumbing) → executables.
+//
+// Trait MPI (off by default): `swift build -c release --traits MPI` links rmt-train against the
+// system Open MPI (CMPI) for data-parallel training and sharded evaluation under mpirun
+// (Docs/distributed.md). Without it nothing needs MPI.
 import PackageDescription
 
 let package = Package(
@@ -14,6 +18,10 @@ let package = Package(
         .executable(name: "rmt-ask", targets: ["rmt-ask"]),
         .executable(name: "rmt-train", targets: ["rmt-train"]),
     ],
+    traits: [
+        .trait(name: "MPI", description: "rmt-train runs data-parallel under mpirun (system Open MPI, libopenmpi-dev)."),
+        .default(enabledTraits: []),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
@@ -23,6 +31,13 @@ let package = Package(
             name: "COpenBLAS",
             path: "Sources/COpenBLAS",
             providers: [.apt(["libopenblas-dev"])]
+        ),
+        // System Open MPI (trait MPI only): C wrappers over MPI_COMM_WORLD calls; paths from pkg-config.
+        .systemLibrary(
+            name: "CMPI",
+            path: "Sources/CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]
         ),
         // CPU feature detection (CPUID + XGETBV, one place), the own packed GEMM micro-kernels
         // and the AVX-512 / AVX2 row kernels (softmax, GELU), chosen at run time: per-function
@@ -60,6 +75,7 @@ let package = Package(
         ]),
         .executableTarget(name: "rmt-train", dependencies: [
             "RMT", "RMTCommandLine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .target(name: "CMPI", condition: .when(traits: ["MPI"])),
         ]),
 
         // The library examples of Docs/library.md, runnable.

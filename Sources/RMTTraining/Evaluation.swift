@@ -1,7 +1,8 @@
 // Evaluation: accuracy against document length — the paper's extrapolation figure.
 // Documents are generated lazily segment by segment (DocumentSegmentStream), a batch of
 // them is read in lockstep, so memory stays flat even at 4096 segments (2M tokens) and
-// the batch makes the GEMMs large enough to keep both cores busy.
+// the batch makes the GEMMs large enough to keep both cores busy. Under MPI the batches are
+// shared out over the ranks (`collective`).
 import Foundation
 import RMTData
 import RMTKernels
@@ -59,15 +60,20 @@ public struct EvaluationBatch: Codable, Sendable, Equatable {
 /// Reads documents `range` of `segments` segments from `stream` in batches of `batchSize` and
 /// calls `onBatch` after each batch (so a caller can record progress and resume). Answers are
 /// compared by label name: the stream is renumbered to the model's labels.
+///
+/// Over several ranks (`collective`), the batches are dealt out in rounds — batch j of a round
+/// to rank j — and each round's results are summed over the ranks, so every rank then sees
+/// every batch, in the same order as one process would (rank 0 records them).
 /// - Throws: `DataError` when the model's labels lack an answer of the task.
 public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, segments: Int, range: Range<Int>,
-                            batchSize: Int, onBatch: (EvaluationBatch) throws -> Void) throws {
+                            batchSize: Int, collective: any Collective = SingleProcess(),
+                            onBatch: (EvaluationBatch) throws -> Void) throws {
     // Number the answers by the model's labels (a model made before `unknown` still reads the
     // tasks that never answer it; one that lacks an answer of the task is an error).
     let stream = stream.labels == model.settings.labels ? stream : try stream.relabelled(to: model.settings.labels)
     let processor = SegmentProcessor(model: model, batchCapacity: batchSize)
     let L = model.settings.labels.count
-    for start in stride(from: range.lowerBound, to: range.upperBound, by: batchSize) {
+    func evaluate(_ start: Int) throws -> EvaluationBatch {
         let plans = try (start..<min(start + batchSize, range.upperBound)).map { try stream.plan(index: $0, segments: segments) }
         var streams = plans.map { $0.makeSegmentStream() }
         var memory = processor.initialMemory(batch: plans.count)  // (B, M, C)
@@ -80,8 +86,29 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
         for (b, plan) in plans.enumerated() where argmax(Array(logits[(b * L)..<((b + 1) * L)])) == plan.label {
             correct += 1
         }
-        try onBatch(EvaluationBatch(task: stream.task.name, segments: segments, first: start, count: plans.count,
-                                    correct: correct, tokens: plans[0].documentTokenCount))
+        return EvaluationBatch(task: stream.task.name, segments: segments, first: start, count: plans.count,
+                               correct: correct, tokens: plans[0].documentTokenCount)
+    }
+    let starts = Array(stride(from: range.lowerBound, to: range.upperBound, by: batchSize))
+    let R = collective.size
+    guard R > 1 else {
+        for start in starts { try onBatch(try evaluate(start)) }
+        return
+    }
+    for roundStart in stride(from: 0, to: starts.count, by: R) {
+        let round = starts[roundStart..<min(roundStart + R, starts.count)]
+        var slots = [Double](repeating: 0, count: 3 * R)  // (count, correct, tokens) per rank
+        if collective.rank < round.count {
+            let mine = try evaluate(round[roundStart + collective.rank])
+            slots[3 * collective.rank] = Double(mine.count)
+            slots[3 * collective.rank + 1] = Double(mine.correct)
+            slots[3 * collective.rank + 2] = Double(mine.tokens)
+        }
+        slots = try collective.sum(slots)
+        for (j, start) in round.enumerated() {
+            try onBatch(EvaluationBatch(task: stream.task.name, segments: segments, first: start, count: Int(slots[3 * j]),
+                                        correct: Int(slots[3 * j + 1]), tokens: Int(slots[3 * j + 2])))
+        }
     }
 }
 

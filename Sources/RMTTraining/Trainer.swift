@@ -14,6 +14,10 @@
 // OUT/metrics.jsonl   one JSON object per step and per evaluation
 // OUT/checkpoint/     resumable state (a model folder plus optimizer and trainer state)
 // OUT/stages/N/       best model of stage N       OUT/model/  best model of the last stage
+//
+// Data-parallel (`collective` of several ranks, DataParallel.swift): each rank trains on its
+// slice of the global batch, gradients are summed over the ranks before clipping, evaluation
+// is split by batches, and only rank 0 writes files. One rank (`SingleProcess`) is the plain run.
 import Foundation
 import RMTKernels
 import RMTModel
@@ -67,7 +71,10 @@ public final class Trainer: @unchecked Sendable {
     let evalProcessor: SegmentProcessor
     var bestParameters: ParameterSet?
     var validationCache: [Int: [SegmentBatch]] = [:]
-    let metrics: MetricsLog
+    /// nil on ranks other than 0, which write nothing.
+    let metrics: MetricsLog?
+    /// The ranks this run is spread over (one process unless run under MPI).
+    public let collective: any Collective
 
     /// Called with a one-line progress message after each step and evaluation.
     public var onProgress: ((String) -> Void)?
@@ -81,39 +88,45 @@ public final class Trainer: @unchecked Sendable {
 
     /// Starts a new run in `out` (its metrics.jsonl is replaced) and writes its step-0 checkpoint.
     public init(model: RecurrentMemoryModel, options: TrainingOptions, out: URL,
-                train: TrainingBatchSource, valid: ValidationSource) throws {
+                train: TrainingBatchSource, valid: ValidationSource, collective: any Collective = SingleProcess()) throws {
         try options.validate()
+        try Self.checkBatchDivides(options.batchSize, over: collective)
+        self.collective = collective
         self.options = options
         self.model = model
         self.out = out
         self.train = train
         self.valid = valid
         state = TrainerState(segments: options.startSegments)
-        engine = BPTTEngine(model: model, batchCapacity: options.batchSize, mode: options.bpttMode, sumLoss: options.sumLoss)
+        engine = BPTTEngine(model: model, batchCapacity: options.batchSize / collective.size, mode: options.bpttMode, sumLoss: options.sumLoss)
         optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: options.weightDecay))
         evalProcessor = SegmentProcessor(model: model, batchCapacity: options.batchSize)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        try RunFolder.recover(out)  // temp folders of an earlier, killed run
-        metrics = try MetricsLog(url: out.appendingPathComponent("metrics.jsonl"), truncateAfterStep: nil)
+        if collective.isRoot { try RunFolder.recover(out) }  // temp folders of an earlier, killed run
+        metrics = collective.isRoot ? try MetricsLog(url: out.appendingPathComponent("metrics.jsonl"), truncateAfterStep: nil) : nil
         train.position = 0
         try saveCheckpoint()  // step 0: a run killed before its first evaluation still resumes
     }
 
     /// Continues the run saved in `out/checkpoint`, after recovering the run folder from any
-    /// state a kill can leave (RunFolder.recover). Every file the resume needs is checked:
-    /// a missing or corrupt one is a `ModelError` naming it.
-    public init(resuming out: URL, train: TrainingBatchSource, valid: ValidationSource) throws {
-        try RunFolder.recover(out)
+    /// state a kill can leave (RunFolder.recover, by rank 0 while the others wait). Every file
+    /// the resume needs is checked: a missing or corrupt one is a `ModelError` naming it.
+    public init(resuming out: URL, train: TrainingBatchSource, valid: ValidationSource,
+                collective: any Collective = SingleProcess()) throws {
+        if collective.isRoot { try RunFolder.recover(out) }
+        try collective.barrier()  // the other ranks read the checkpoint once rank 0 has recovered it
         let dir = out.appendingPathComponent("checkpoint")
         guard FileManager.default.fileExists(atPath: dir.path) else {
             throw ModelError(out.path, "no checkpoint to resume (the run was stopped before its step-0 checkpoint)")
         }
         (options, state) = try Self.readCheckpointState(dir)
+        try Self.checkBatchDivides(options.batchSize, over: collective)
+        self.collective = collective
         model = try RecurrentMemoryModel.load(directory: dir)
         self.out = out
         self.train = train
         self.valid = valid
-        engine = BPTTEngine(model: model, batchCapacity: options.batchSize, mode: options.bpttMode, sumLoss: options.sumLoss)
+        engine = BPTTEngine(model: model, batchCapacity: options.batchSize / collective.size, mode: options.bpttMode, sumLoss: options.sumLoss)
         optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: options.weightDecay))
         try optimizer.load(from: try requireFile(dir, "optimizer.safetensors"))
         let bestURL = dir.appendingPathComponent("stage-best.safetensors")
@@ -125,7 +138,7 @@ public final class Trainer: @unchecked Sendable {
             bestParameters = best
         }
         evalProcessor = SegmentProcessor(model: model, batchCapacity: options.batchSize)
-        metrics = try MetricsLog(url: out.appendingPathComponent("metrics.jsonl"), truncateAfterStep: state.step)
+        metrics = collective.isRoot ? try MetricsLog(url: out.appendingPathComponent("metrics.jsonl"), truncateAfterStep: state.step) : nil
         train.position = state.dataPosition
     }
 
@@ -159,7 +172,8 @@ public final class Trainer: @unchecked Sendable {
             let lr = currentLearningRate()
             let batch = try train.nextBatch(segments: state.segments, batchSize: options.batchSize)
             engine.gradients.storage.zero()
-            let result = try engine.lossAndGradients(batch)
+            var result = try engine.lossAndGradients(localShare(of: batch))
+            try sumOverRanks(&result)
             let norm = clipGradients(engine.gradients, maxNorm: options.clipNorm, maxValue: options.clipValue)
             guard result.loss.isFinite, norm.isFinite else { throw nonFinite(step: state.step + 1) }
             optimizer.update(parameters: model.parameters, gradients: engine.gradients, learningRate: lr)
@@ -169,7 +183,7 @@ public final class Trainer: @unchecked Sendable {
             state.dataPosition = train.position
             let seconds = Date().timeIntervalSince(started)
             let tokens = batch.batchSize * batch.segmentCount * model.settings.positionsPerSegment
-            try metrics.append(StepRecord(step: state.step, stage: stage, segments: state.segments, loss: result.loss, lr: lr,
+            try metrics?.append(StepRecord(step: state.step, stage: stage, segments: state.segments, loss: result.loss, lr: lr,
                                           gradNorm: norm, tokensPerSecond: Double(tokens) / seconds,
                                           batchAccuracy: Float(result.correct) / Float(batch.batchSize)))
             onProgress?(String(format: "step %d  segments %d  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s",
@@ -177,8 +191,9 @@ public final class Trainer: @unchecked Sendable {
             if state.stepInStage % options.evalEvery == 0 || state.stepInStage >= options.maxStepsPerStage {
                 try evaluateAndAdvance()
             }
-            if shouldStop() && !state.finished {
+            if try stopRequestedOnAnyRank() && !state.finished {
                 try saveCheckpoint()
+                try collective.barrier()  // every rank returns once the checkpoint is on disk
                 return .interrupted
             }
         }
@@ -215,7 +230,15 @@ public final class Trainer: @unchecked Sendable {
         var correct = 0, total = 0
         var lossSum: Float = 0
         var taskCounts: [String: (correct: Int, total: Int)] = [:]
-        for batch in validationCache[segments]! {
+        let batches = validationCache[segments]!
+        // Each rank reads its share of the batches; (loss, right) per document, summed over the
+        // ranks (each slot is written by one rank only, so the sum is exact), then counted in
+        // document order — the same numbers as one process.
+        var perDocument = [Double](repeating: 0, count: 2 * batches.reduce(0) { $0 + $1.batchSize })
+        var first = 0
+        for (i, batch) in batches.enumerated() {
+            defer { first += batch.batchSize }
+            guard i % collective.size == collective.rank else { continue }
             var memory = evalProcessor.initialMemory(batch: batch.batchSize)
             for k in 0..<batch.segmentCount {
                 try memory.withUnsafeMutableBufferPointer {
@@ -228,8 +251,17 @@ public final class Trainer: @unchecked Sendable {
                 let row = Array(logits[(b * L)..<((b + 1) * L)])
                 let m = row.max() ?? 0
                 let logSum = log(row.map { exp(Double($0 - m)) }.reduce(0, +)) + Double(m)
-                lossSum += Float(logSum - Double(row[Int(batch.labels[b])]))
-                let right = argmax(row) == Int(batch.labels[b])
+                perDocument[2 * (first + b)] = logSum - Double(row[Int(batch.labels[b])])
+                perDocument[2 * (first + b) + 1] = argmax(row) == Int(batch.labels[b]) ? 1 : 0
+            }
+        }
+        perDocument = try collective.sum(perDocument)
+        first = 0
+        for batch in batches {
+            defer { first += batch.batchSize }
+            for b in 0..<batch.batchSize {
+                lossSum += Float(perDocument[2 * (first + b)])
+                let right = perDocument[2 * (first + b) + 1] > 0
                 if right { correct += 1 }
                 total += 1
                 if let task = batch.tasks?[b] {
@@ -249,11 +281,11 @@ public final class Trainer: @unchecked Sendable {
             state.bestAccuracy = accuracy
             state.evalsWithoutImprovement = 0
             bestParameters = model.parameters.copy()
-            try model.save(to: out.appendingPathComponent("stages/\(state.segments)"))
+            if collective.isRoot { try model.save(to: out.appendingPathComponent("stages/\(state.segments)")) }
         } else {
             state.evalsWithoutImprovement += 1
         }
-        try metrics.append(EvalRecord(step: state.step, stage: stage, segments: state.segments, evalAccuracy: accuracy,
+        try metrics?.append(EvalRecord(step: state.step, stage: stage, segments: state.segments, evalAccuracy: accuracy,
                                       evalLoss: loss, bestAccuracy: state.bestAccuracy,
                                       evalAccuracyByTask: byTask.count > 1 ? byTask : nil))
         let perTask = byTask.count > 1
@@ -270,7 +302,7 @@ public final class Trainer: @unchecked Sendable {
             }
             if state.segments >= options.maxSegments {
                 state.finished = true
-                try model.save(to: out.appendingPathComponent("model"))
+                if collective.isRoot { try model.save(to: out.appendingPathComponent("model")) }
             } else {
                 state.segments += 1
                 state.stepInStage = 0
@@ -286,8 +318,10 @@ public final class Trainer: @unchecked Sendable {
         try saveCheckpoint()
     }
 
-    /// Writes OUT/checkpoint atomically: model folder + optimizer + best-of-stage + state.
+    /// Writes OUT/checkpoint atomically: model folder + optimizer + best-of-stage + state
+    /// (rank 0 only; the other ranks hold the same state).
     public func saveCheckpoint() throws {
+        guard collective.isRoot else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicDirectory.write(checkpointURL) { dir in

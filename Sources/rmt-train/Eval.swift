@@ -2,6 +2,8 @@
 // SVG plot of accuracy against tokens on a log scale, the paper's extrapolation figure.
 // With --ledger FILE the evaluation is resumable: every batch is appended to FILE as it
 // finishes, a rerun skips what is counted, and --report prints the ledger without evaluating.
+// Under mpirun (MPI build) the batches are shared out over the ranks; rank 0 alone opens the
+// ledger, records every batch in order and prints (Docs/distributed.md).
 import ArgumentParser
 import Foundation
 import RMT
@@ -46,10 +48,12 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            let collective = try Distributed.collective(tool: "rmt-train eval")
+            let root = collective.isRoot
             let modelURL = URL(fileURLWithPath: model)
             let rmt = try RecurrentMemoryModel.load(directory: modelURL)
-            if let skipped = SkippedTensors.note(folder: modelURL.path, rmt.skippedTensors) { note(skipped) }
-            if rmt.isUntrained { note("warning: \(model) has no trained RMT head; accuracy will be chance") }
+            if let skipped = SkippedTensors.note(folder: modelURL.path, rmt.skippedTensors), root { note(skipped) }
+            if rmt.isUntrained && root { note("warning: \(model) has no trained RMT head; accuracy will be chance") }
             let names = data.task.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let tasks = try names.map { try TaskCatalog.task(named: $0) }
             let noise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed, adversarialRate: data.adversarialRate)
@@ -57,7 +61,7 @@ struct Eval: ParsableCommand {
                 modelFNV: try EvaluationLedger.fingerprint(of: modelURL.appendingPathComponent("model.safetensors")),
                 seed: data.seed, noise: data.noise.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                 noiseFNV: noise.fingerprint)
-            let record = try ledger.map { try EvaluationLedger(url: URL(fileURLWithPath: $0), identity: identity) }
+            let record = root ? try ledger.map { try EvaluationLedger(url: URL(fileURLWithPath: $0), identity: identity) } : nil
 
             if !report {
                 let streams = try tasks.map {
@@ -68,19 +72,20 @@ struct Eval: ParsableCommand {
                 var memoryOnly: [EvaluationBatch] = []
                 for n in try lengths() {
                     for stream in streams {  // tasks inside lengths: every task advances together
-                        let from = record?.done(task: stream.task.name, segments: n) ?? 0
+                        let from = try collective.broadcast(record?.done(task: stream.task.name, segments: n) ?? 0)
                         guard from < samples else { continue }
                         let started = Date()
                         try evaluateBatches(model: rmt, stream: stream, segments: n, range: from..<samples,
-                                            batchSize: batchSize) { batch in
+                                            batchSize: batchSize, collective: collective) { batch in
                             if let record { try record.record(batch) } else { memoryOnly.append(batch) }
+                            guard root else { return }
                             note(String(format: "%@ %d segments: documents %d..<%d, %d correct (%.0f s)",
                                         batch.task, n, batch.first, batch.first + batch.count, batch.correct,
                                         Date().timeIntervalSince(started)))
                         }
                     }
                 }
-                if record == nil { try printAndPlot(points(tasks: names, from: memoryOnly, lengths: try lengths())) }
+                if ledger == nil && root { try printAndPlot(points(tasks: names, from: memoryOnly, lengths: try lengths())) }
             }
             if let record {
                 let lengthsShown = report ? Array(Set(record.batches.map(\.segments))).sorted() : try lengths()
@@ -89,6 +94,7 @@ struct Eval: ParsableCommand {
                 }
                 try printAndPlot(shown)
             }
+            Distributed.endNormally()
         }
     }
 

@@ -104,6 +104,8 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            let collective = try Distributed.collective(tool: "rmt-train")  // ranks under mpirun (Docs/distributed.md)
+            let root = collective.isRoot
             let outURL = URL(fileURLWithPath: out)
             let restart = try restartsUnstarted(outURL)
             let resume = self.resume && !restart
@@ -111,7 +113,11 @@ struct Train: ParsableCommand {
             let runData: RunData
             let rmt: RecurrentMemoryModel
             if resume {
+                // Rank 0 recovers and validates the run folder first; the other ranks then read it
+                // as recovered (one barrier on each side).
+                if !root { try collective.barrier() }
                 (runData, rmt) = try prepareResume(outURL)
+                if root { try collective.barrier() }
                 if cased && rmt.settings.lowercase {
                     throw ModelError(outURL.path, "this run's model is uncased; resume without --cased")
                 }
@@ -138,23 +144,25 @@ struct Train: ParsableCommand {
             let validStream = try DataStream(task: task, noise: validNoise, tokenizer: rmt.tokenizer,
                                              seed: DataStream.seed(runData.seed, for: .validation), segmentLength: S,
                                              labels: rmt.settings.labels)
-            if !resume {
+            try collective.barrier()  // every rank has checked the folder before rank 0 changes it
+            if !resume && root {
                 // Only now, with the new run's model and data known good, is the old run deleted.
                 if overwrite || restart { try RunFolder.clear(outURL) }
                 try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
                 try runData.save(in: outURL)  // before the step-0 checkpoint: a checkpoint always has its data.json
             }
             let trainer = resume
-                ? try Trainer(resuming: outURL, train: TaskBatchSource(stream: trainStream), valid: TaskValidationSource(stream: validStream))
+                ? try Trainer(resuming: outURL, train: TaskBatchSource(stream: trainStream), valid: TaskValidationSource(stream: validStream),
+                              collective: collective)
                 : try Trainer(model: rmt, options: options(), out: outURL, train: TaskBatchSource(stream: trainStream),
-                              valid: TaskValidationSource(stream: validStream))
-            try recordCommand(in: outURL, startingAt: trainer.state.step)
+                              valid: TaskValidationSource(stream: validStream), collective: collective)
+            if root { try recordCommand(in: outURL, startingAt: trainer.state.step) }
             let stop = StopFlag()
             stop.install()
             trainer.shouldStop = { stop.isRaised }
             let terminal = isatty(STDERR_FILENO) == 1
             var lastLine = Date.distantPast
-            trainer.onProgress = { line in
+            if root { trainer.onProgress = { line in
                 if line.hasPrefix("step") {
                     guard terminal || Date().timeIntervalSince(lastLine) > 10 else { return }
                     lastLine = Date()
@@ -162,20 +170,23 @@ struct Train: ParsableCommand {
                 } else {
                     FileHandle.standardError.write(Data(((terminal ? "\r\u{1B}[K" : "") + line + "\n").utf8))
                 }
-            }
-            note("rmt-train: \(task.name), \(trainer.options.startSegments)→\(trainer.options.maxSegments) segments, " +
-                 "\(rmt.parameters.layout.count) parameters, out \(outURL.path)\(resume ? " (resumed at step \(trainer.state.step))" : "")")
+            } }
+            if root { note("rmt-train: \(task.name), \(trainer.options.startSegments)→\(trainer.options.maxSegments) segments, " +
+                 "\(rmt.parameters.layout.count) parameters, out \(outURL.path)\(resume ? " (resumed at step \(trainer.state.step))" : "")"
+                 + (collective.size > 1 ? ", \(collective.size) ranks × \(Parallel.threadCount) threads; "
+                    + "to stop with a checkpoint: kill -TERM \(getpid())" : "")) }
             let outcome: TrainingOutcome
             do { outcome = try trainer.run() } catch let error as NonFiniteLossError {
                 let advice = error.checkpoint.map { "lower --lr and start again with --overwrite, or from that checkpoint with --model \($0.path) and a new --out" }
                     ?? "lower --lr and start again with --overwrite"
                 throw ModelError(outURL.path, "\(error); \(advice)")
             }
+            Distributed.endNormally()
             switch outcome {
             case .finished:
-                note("rmt-train: done; best model in \(outURL.appendingPathComponent("model").path)")
+                if root { note("rmt-train: done; best model in \(outURL.appendingPathComponent("model").path)") }
             case .interrupted:
-                note("rmt-train: interrupted at step \(trainer.state.step); continue with: rmt-train --resume --out \(out)")
+                if root { note("rmt-train: interrupted at step \(trainer.state.step); continue with: rmt-train --resume --out \(out)") }
                 throw ExitCode(130)
             }
         }

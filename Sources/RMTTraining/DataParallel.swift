@@ -1,0 +1,61 @@
+// DataParallel: the trainer's steps that differ when a run is spread over several ranks
+// (Collective.swift). Every rank draws the same global batch from the same stream and trains
+// on its contiguous slice; the flat gradient buffer is summed over the ranks in one
+// allreduce and scaled by 1/ranks, so the update equals one process's on the whole batch:
+// each rank's gradient is the mean over its B/R documents, and
+//   (1/R) · Σ_r (R/B) · Σ_{b ∈ r} ∇ℓ_b = (1/B) · Σ_b ∇ℓ_b.
+// Clipping and the optimizer then run on identical gradients on every rank. With one rank
+// every function here returns its input unchanged.
+import RMTKernels
+import RMTModel
+
+extension SegmentBatch {
+    /// Sequences `range` of the batch (all segments, labels and tasks of those rows).
+    public func slice(_ range: Range<Int>) -> SegmentBatch {
+        SegmentBatch(contents: contents.map { Array($0[range]) }, labels: Array(labels[range]),
+                     tasks: tasks.map { Array($0[range]) })
+    }
+
+    /// Rank `rank`'s share of the batch split evenly over `ranks` (batchSize divisible by ranks).
+    public func shard(rank: Int, of ranks: Int) -> SegmentBatch {
+        guard ranks > 1 else { return self }
+        let share = batchSize / ranks
+        return slice((rank * share)..<((rank + 1) * share))
+    }
+}
+
+extension Trainer {
+    /// The global batch must split evenly over the ranks.
+    static func checkBatchDivides(_ batchSize: Int, over collective: any Collective) throws {
+        guard batchSize % collective.size == 0 else {
+            throw OptionsError(message: "--batch-size \(batchSize) does not divide over \(collective.size) ranks; "
+                               + "the global batch is split evenly, so use a multiple of \(collective.size)")
+        }
+    }
+
+    /// This rank's slice of the global batch.
+    func localShare(of batch: SegmentBatch) -> SegmentBatch {
+        batch.shard(rank: collective.rank, of: collective.size)
+    }
+
+    /// Sums the gradients over the ranks in place (one allreduce over the flat fp32 buffer) and
+    /// scales them to the global batch's mean; the loss becomes the global batch's mean loss and
+    /// `correct` the global count (one small allreduce). One rank: nothing changes.
+    func sumOverRanks(_ result: inout BatchResult) throws {
+        let R = collective.size
+        guard R > 1 else { return }
+        let g = engine.gradients.storage.pointer, n = engine.gradients.layout.count
+        try collective.allReduceSum(g, count: n)
+        let scale = 1 / Float(R)
+        for i in 0..<n { g[i] *= scale }
+        let totals = try collective.sum([Double(result.loss), Double(result.correct)])
+        result.loss = Float(totals[0] / Double(R))
+        result.correct = Int(totals[1])
+    }
+
+    /// `shouldStop()` of this rank, agreed by all: true everywhere when any rank was signalled
+    /// (one small allreduce per step), so every rank stops after the same step.
+    func stopRequestedOnAnyRank() throws -> Bool {
+        try collective.any(shouldStop())
+    }
+}
