@@ -60,9 +60,13 @@ public enum ArgumentChecks {
                     let key = argument.displayName
                     values[key, default: []].append(value)
                     if values[key]!.count > 1 {
-                        // Control characters escaped, so the error stays one line whatever was typed.
-                        let shown = { (v: String) in v.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F
-                            ? $0.escaped(asASCII: false) : String($0) }.joined() }
+                        // Control characters escaped and long values cut, so the error stays one
+                        // line whatever was typed.
+                        let shown = { (v: String) -> String in
+                            let e = v.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F
+                                ? $0.escaped(asASCII: false) : String($0) }.joined()
+                            return e.count > 40 ? String(e.prefix(40)) + "…" : e
+                        }
                         let given = values[key]!.map { "'\(shown($0))'" }.joined(separator: ", then ")
                         throw ValidationError("\(key) was given more than once (\(given)); give it once")
                     }

@@ -38,6 +38,8 @@ private func refused(_ arguments: [String]) -> String? {
     // Control characters in a value are escaped: the error stays one line (found by Scripts/fuzz_cli.py).
     let escaped = refused(["-q", "\t\n", "-q", ""])
     #expect(escaped?.contains("('\\t\\n', then '')") == true && escaped?.contains("\n") == false, "\(escaped ?? "accepted")")
+    let long = refused(["-q", String(repeating: "x", count: 20_000), "-q", "b"])
+    #expect(long?.contains("('" + String(repeating: "x", count: 40) + "…', then 'b')") == true && (long?.count ?? .max) < 200)
     #expect(refused(["--question=a", "-q", "b"]) != nil)
     #expect(refused(["--lr", "1", "doc.txt", "--lr", "2"]) != nil)
     #expect(refused(["work", "--lr", "1", "--lr", "2"]) != nil)
