@@ -23,7 +23,7 @@ echo "== 1. BERT: all-MiniLM-L6-v2 on one sentence (same numbers as Hugging Face
 "$bin/rmt-tool" encode --model "$minilm" --text "Mary moved to the bathroom." --output "$work/encoded.safetensors"
 "$bin/rmt-tool" inspect "$work/encoded.safetensors" | tail -n 3
 
-# With the trained default model: a million tokens (~30 s on 2 cores). Without one, rmt-ask
+# With the trained default model: a million tokens (about 30 s on a 2-core Zen 5 VM, 53 s on a 2-core Zen 3). Without one, rmt-ask
 # wraps MiniLM (6×384, untrained memory), which is slower and answers at random: keep it short.
 tokens=100000
 [ -f Models/default/config.json ] && tokens=1000000
