@@ -30,6 +30,12 @@ func run(_ tool: String, _ arguments: [String], stdin: Data? = nil, environment:
     for (k, v) in environment { env[k] = v }
     for k in removed { env[k] = nil }
     process.environment = env
+    return try runCollecting(process, stdin: stdin)
+}
+
+/// Runs a configured `process` with `stdin` (empty when nil) on a pipe and collects its exit
+/// status and both outputs.
+func runCollecting(_ process: Process, stdin: Data? = nil) throws -> CommandResult {
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out
     process.standardError = err
