@@ -44,7 +44,7 @@ let package = Package(
         // target attributes, so the package needs no unsafe flags.
         .target(name: "CRMTVector"),
         // Float32 kernels (GEMM on the own kernels or OpenBLAS, LayerNorm, GELU, softmax,
-        // embeddings) with plain-loop twins; KernelSet says which run.
+        // embeddings); KernelSet says which run.
         .target(name: "RMTKernels", dependencies: ["COpenBLAS", "CRMTVector"]),
         // The safetensors file format: strict, validating reader and atomic writer.
         .target(name: "RMTSafetensors"),
@@ -81,19 +81,31 @@ let package = Package(
         // The library examples of Docs/library.md, runnable.
         .executableTarget(name: "rmt-library-tour", dependencies: ["RMT"], path: "Examples/LibraryTour"),
 
+        // Test-only (in no product): the plain-loop Float twins of every kernel and the Double
+        // BERT + RMT that the gradient checks differentiate; the tests hold the fast code against them.
+        .target(name: "RMTReference", dependencies: ["RMTKernels"]),
+
         // Helpers shared by the test targets (fixtures, MiniLM location, comparisons).
         .target(name: "RMTTestSupport", dependencies: ["RMTSafetensors"], path: "Tests/Support"),
 
-        .testTarget(name: "RMTKernelsTests", dependencies: ["RMTKernels", "RMTTestSupport"]),
+        .testTarget(name: "RMTKernelsTests", dependencies: ["RMTKernels", "RMTReference", "RMTTestSupport"]),
         .testTarget(name: "RMTSafetensorsTests", dependencies: ["RMTSafetensors", "RMTTestSupport"]),
         .testTarget(name: "RMTTokenizerTests", dependencies: ["RMTTokenizer", "RMTTestSupport"],
                     resources: []),
-        .testTarget(name: "RMTModelTests", dependencies: ["RMTModel", "RMTTestSupport"]),
-        .testTarget(name: "RMTRecurrenceTests", dependencies: ["RMTRecurrence", "RMTTestSupport"]),
-        .testTarget(name: "RMTDataTests", dependencies: ["RMTData"]),
-        .testTarget(name: "RMTTrainingTests", dependencies: ["RMTTraining", "RMTTestSupport"]),
+        .testTarget(name: "RMTModelTests", dependencies: [
+            "RMTKernels", "RMTModel", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport"]),
+        .testTarget(name: "RMTRecurrenceTests", dependencies: [
+            "RMTKernels", "RMTModel", "RMTRecurrence", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport"]),
+        .testTarget(name: "RMTDataTests", dependencies: ["RMTData", "RMTKernels", "RMTRecurrence", "RMTTokenizer"]),
+        .testTarget(name: "RMTTrainingTests", dependencies: [
+            "RMTKernels", "RMTModel", "RMTRecurrence", "RMTData", "RMTTokenizer", "RMTSafetensors", "RMTTraining",
+            "RMTReference", "RMTTestSupport",
+        ]),
         // Runs the built executables on bad and odd inputs.
-        .testTarget(name: "CLITests", dependencies: ["rmt-ask", "rmt-tool", "rmt-train", "rmt-library-tour", "RMTCommandLine", "RMTTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: [
+            "rmt-ask", "rmt-tool", "rmt-train", "rmt-library-tour", "RMT", "RMTCommandLine", "RMTTestSupport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,9 +3,10 @@
 // also proves the kernels ADD into their outputs rather than overwrite them.
 // Shapes include sizes that are not multiples of 8 (SIMD tails) and, for LayerNorm and
 // Linear, sizes large enough to run the threaded paths.
-import Testing
 import RMTKernels
+import RMTReference
 import RMTTestSupport
+import Testing
 
 @Test(arguments: [(1, 7, 5), (13, 17, 9), (37, 64, 96), (130, 256, 200)])
 func linearBackwardMatchesReference(rows: Int, inDim: Int, outDim: Int) {

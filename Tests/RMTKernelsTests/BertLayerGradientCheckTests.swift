@@ -2,9 +2,10 @@
 // feeding the pooler + classifier + cross-entropy head, against central differences for
 // every weight of both and for the layer input. This is the Double model the end-to-end
 // RMT gradient check stacks, so it must be right as a whole, not only op by op.
-import Testing
 import RMTKernels
+import RMTReference
 import RMTTestSupport
+import Testing
 
 private typealias RD = ReferenceDouble
 

@@ -3,9 +3,10 @@
 // BertLayerGradientCheckTests proves against finite differences. This checks the kernels
 // compose: buffer shapes, leading dimensions, and residual gradients handled purely by
 // accumulation (the residual's gradient buffer is reused as the next dinp, no add kernel).
-import Testing
 import RMTKernels
+import RMTReference
 import RMTTestSupport
+import Testing
 
 private typealias RD = ReferenceDouble
 

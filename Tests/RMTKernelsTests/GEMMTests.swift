@@ -3,9 +3,10 @@
 // shapes where blocking goes wrong: 1×1×1, primes, k = 0, partial micro-tiles, beta 0/1/other,
 // alpha ≠ 1, all four transpose combinations, leading dimensions larger than the rows, and
 // products large enough to cross the pack blocks (KC, MC) and to be split over threads.
-import Testing
 import RMTKernels
+import RMTReference
 import RMTTestSupport
+import Testing
 
 /// One product on `backend` from fixed inputs; returns C (m, ldc) after the call.
 private func product(_ backend: GEMMBackend, transA: Bool, transB: Bool, m: Int, n: Int, k: Int,

@@ -5,9 +5,10 @@
 // Together: finite differences ⇒ Double backward correct ⇒ fast Float backward correct.
 // Then one whole post-LN BERT layer plus the classification head, in Double, against
 // central differences for every weight and the input.
-import Testing
 import RMTKernels
+import RMTReference
 import RMTTestSupport
+import Testing
 
 /// Finite differences vs the Double backward: measured 1e-10…2e-9 (O(1e-9) noise on O(1) gradients).
 let doubleTolerance = 1e-7

@@ -5,9 +5,10 @@
 //     the Double forward, for the scheme parameters, the type-pair bias, the scale and qkv;
 //  2. the fast Float kernel (forward and backward) against the Double twin.
 import Foundation
-import Testing
 import RMTKernels
+import RMTReference
 import RMTTestSupport
+import Testing
 
 /// Two sequences [CLS] m m [SEP] t… [SEP] (+ padding): 5 and 3 text tokens, T = 10, span 6.
 func rmtTestLayout() -> (layout: PositionLayout, mask: [Double], B: Int, T: Int) {

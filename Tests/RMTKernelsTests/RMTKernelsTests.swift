@@ -1,9 +1,10 @@
 // Fast kernels held against their plain-loop twins (Reference.*) on seeded random inputs,
 // and the SIMD exp/erf against libm in double precision.
 import Foundation
-import Testing
 import RMTKernels
+import RMTReference
 import RMTTestSupport
+import Testing
 
 func randomBuffer(_ n: Int, seed: UInt64, std: Float = 1) -> FloatBuffer {
     var rng = SplitMix64(seed: seed)

@@ -1,8 +1,9 @@
 // The AVX-512 / AVX2 C row kernels (CRMTVector) against the Swift kernels on the values where
 // fast math usually goes wrong: NaN must propagate (so a diverging run is caught), huge
 // negative scores must give exactly zero, saturated GELU inputs must stay exact.
-import Testing
 import RMTKernels
+import RMTReference
+import Testing
 
 @Test func vectorLevelsAreConsistent() {
     #expect(VectorUnit.available.first == .swift)

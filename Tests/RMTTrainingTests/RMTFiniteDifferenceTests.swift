@@ -4,7 +4,7 @@
 //    F = 12, M = 2 memory tokens, S = 5, vocabulary 20, 3 classes) reads a batch of two
 //    documents of 3 segments — the middle and the final segment padded for one sequence, the
 //    final segment shorter (T differs between segments). `ReferenceDouble.rmtBackward`
-//    (Sources/RMTKernels/Reference/ReferenceRMT.swift) is compared with central differences
+//    (Sources/RMTReference/ReferenceRMT.swift) is compared with central differences
 //    (ε = 1e-5) of the Double loss for EVERY entry of EVERY parameter tensor (1,467 values per
 //    mode). Truncated BPTT (depth k: the memory entering segment N − k and every earlier one is
 //    detached) is differentiated as `rmtTruncatedLoss`: the forward with each detached memory
@@ -25,13 +25,14 @@
 // constant added to every score of a row; the memory embeddings under truncation) from
 // dividing noise by noise. A last test shows the checks have teeth: the BPTT modes' gradients
 // differ from each other by far more than these bounds. About 5 s in release on 2 cores.
-import Testing
 import RMTKernels
 import RMTModel
 import RMTRecurrence
+import RMTReference
+import RMTTestSupport
 import RMTTokenizer
 import RMTTraining
-import RMTTestSupport
+import Testing
 
 private typealias RD = ReferenceDouble
 private typealias DoubleTensor = WritableKeyPath<ReferenceDouble.RMTParameters, [Double]>

@@ -6,6 +6,7 @@
 // no BLAS, no SIMD, no threads. Not for production use; the Double-precision layer that
 // the finite-difference checks use is ReferenceDouble (ReferenceDouble.swift).
 import Foundation
+import RMTKernels
 
 extension Reference {
     /// dinp += dout·W, dweight += doutᵀ·inp, dbias += Σ_rows dout.

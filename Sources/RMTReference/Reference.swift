@@ -2,8 +2,10 @@
 //
 // They are slow on purpose: each is the textbook formula with no BLAS, no SIMD and no
 // threads, so a test can hold the fast kernel against it. Same argument order and
-// shapes as the fast versions. Not for production use.
+// shapes as the fast versions. Not for production use: the RMTReference module is in no
+// product; only the test targets depend on it.
 import Foundation
+import RMTKernels
 
 public enum Reference {
     /// out[r, o] = Σ_i inp[r, i]·weight[o, i] + bias[o].

@@ -1,5 +1,6 @@
 // Reference.gemm: the plain triple loop behind every GEMM backend (own micro-kernels and
 // OpenBLAS), accumulating in Double, with BLAS semantics (beta = 0 does not read C).
+import RMTKernels
 extension Reference {
     /// Row-major C[m,n] = alpha·op(A)·op(B) + beta·C; op(A): (m, k) stored (trans ? (k, m) : (m, k))
     /// with leading dimension lda; op(B): (k, n) stored (trans ? (n, k) : (k, n)) with ldb.

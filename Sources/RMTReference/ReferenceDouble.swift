@@ -8,6 +8,7 @@
 // into buffers, backwards ADD into `inout` gradient arrays. Slow by design; not for training.
 // The composed BERT layer and head are in ReferenceDoubleBert.swift.
 import Foundation
+import RMTKernels
 
 public enum ReferenceDouble {
     // MARK: Linear

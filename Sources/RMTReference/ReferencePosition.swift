@@ -2,6 +2,7 @@
 // written out as λ·q·k/√d + bias(i, j), and the backward element by element. The gradient checks
 // hold the fast Float kernel against this and this against finite differences.
 import Foundation
+import RMTKernels
 
 extension ReferenceDouble {
     /// Position terms in Double (shapes as in `AttentionPositionTerms`).
