@@ -3,6 +3,7 @@
 // Elements split over cores; each range runs the AVX-512/AVX2 C kernel (VectorUnit.swift) or,
 // without one, the branch-free scalar erf (fastErf, VectorMath.swift) in a plain loop.
 // Plain-loop twin: Reference.geluForward.
+import CRMTVector
 
 /// out[i] = gelu(inp[i]) for i in 0..<count. `out` may alias `inp`.
 public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int,
@@ -29,6 +30,25 @@ public func geluBackward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<
         let hi = min(count, range.upperBound * 1024)
         geluBackwardRange(dinp: dinp + lo, dout: dout + lo, inp: inp + lo, count: hi - lo, level: level)
     }
+}
+
+/// gelu over `count` elements on one thread, at `level`. out (count) may alias inp (count).
+@inline(__always)
+public func geluRange(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int,
+                      level: VectorUnit.Level = VectorUnit.active) {
+    if level != .swift, rmt_gelu_forward(level.rawValue, out, inp, count) != 0 { return }
+    for i in 0..<count {
+        let x = inp[i]
+        out[i] = 0.5 * x * (1 + fastErf(x * 0.707_106_781_186_547_5))
+    }
+}
+
+/// dinp (count) += dout (count) · gelu′(inp (count)) on one thread, at `level`.
+@inline(__always)
+public func geluBackwardRange(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
+                              inp: UnsafePointer<Float>, count: Int, level: VectorUnit.Level = VectorUnit.active) {
+    if level != .swift, rmt_gelu_backward(level.rawValue, dinp, dout, inp, count) != 0 { return }
+    for i in 0..<count { dinp[i] += dout[i] * geluDerivative(inp[i]) }
 }
 
 /// gelu′(x) = Φ(x) + x·φ(x); erf(x/√2) and exp(−x²/2) come from one shared exp.

@@ -4,6 +4,7 @@
 // (Hugging Face uses −3.4e38) for a padded key; masked keys get exactly zero weight.
 // Rows split over cores; each range runs the AVX-512/AVX2 C kernel (VectorUnit.swift) or the
 // SIMD8 Swift row below. Plain-loop twin: Reference.softmaxForward.
+import CRMTVector
 
 /// x[r, :] ← softmax(x[r, :] + mask) for every row, in place.
 /// - Parameters:
@@ -14,6 +15,15 @@ public func softmaxForward(_ x: UnsafeMutablePointer<Float>, additiveMask: Unsaf
     Parallel.forEachRange(rows, costPerItem: 3 * cols) { range in
         softmaxRows(x + range.lowerBound * cols, mask: additiveMask, rows: range.count, cols: cols, level: level)
     }
+}
+
+/// Softmax of `rows` rows of `cols` (with an optional additive mask) on one thread, at `level`.
+/// - Parameters: x: (rows, cols), in place; mask: (cols) or nil.
+@inline(__always)
+public func softmaxRows(_ x: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, rows: Int, cols: Int,
+                        level: VectorUnit.Level = VectorUnit.active) {
+    if level != .swift, rmt_softmax_rows(level.rawValue, x, mask, rows, cols) != 0 { return }
+    for r in 0..<rows { softmaxRow(x + r * cols, mask: mask, cols: cols) }
 }
 
 @inline(__always)

@@ -1,5 +1,6 @@
 // VectorUnit: which build of the exp-heavy row kernels (softmax, GELU) runs — the AVX-512 or
-// AVX2+FMA C kernels of CRMTVector, or the portable Swift ones.
+// AVX2+FMA C kernels of CRMTVector, or the portable Swift ones. The row kernels that dispatch
+// on it are with their ops: softmaxRows (Softmax.swift), geluRange/geluBackwardRange (GELU.swift).
 //
 // The Swift package compiles for baseline x86-64 (SSE2), where the Swift kernels run 4 lanes
 // wide; CRMTVector builds 16- and 8-lane versions with per-function target attributes and
@@ -34,32 +35,4 @@ public enum VectorUnit {
         else { return supported }
         return forced.rawValue <= supported.rawValue ? forced : supported
     }()
-}
-
-/// Softmax of `rows` rows of `cols` (with an optional additive mask) on one thread, at `level`.
-/// - Parameters: x: (rows, cols), in place; mask: (cols) or nil.
-@inline(__always)
-public func softmaxRows(_ x: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, rows: Int, cols: Int,
-                        level: VectorUnit.Level = VectorUnit.active) {
-    if level != .swift, rmt_softmax_rows(level.rawValue, x, mask, rows, cols) != 0 { return }
-    for r in 0..<rows { softmaxRow(x + r * cols, mask: mask, cols: cols) }
-}
-
-/// gelu over `count` elements on one thread, at `level`. out (count) may alias inp (count).
-@inline(__always)
-public func geluRange(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int,
-                      level: VectorUnit.Level = VectorUnit.active) {
-    if level != .swift, rmt_gelu_forward(level.rawValue, out, inp, count) != 0 { return }
-    for i in 0..<count {
-        let x = inp[i]
-        out[i] = 0.5 * x * (1 + fastErf(x * 0.707_106_781_186_547_5))
-    }
-}
-
-/// dinp (count) += dout (count) · gelu′(inp (count)) on one thread, at `level`.
-@inline(__always)
-public func geluBackwardRange(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
-                              inp: UnsafePointer<Float>, count: Int, level: VectorUnit.Level = VectorUnit.active) {
-    if level != .swift, rmt_gelu_backward(level.rawValue, dinp, dout, inp, count) != 0 { return }
-    for i in 0..<count { dinp[i] += dout[i] * geluDerivative(inp[i]) }
 }

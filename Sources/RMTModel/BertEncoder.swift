@@ -178,23 +178,4 @@ public final class BertEncoder: @unchecked Sendable {
         let out = try forward(acts, attentionMask: attentionMask, tokenTypeIDs: tokenTypeIDs)
         return Array(UnsafeBufferPointer(start: out, count: B * T * config.hiddenSize))
     }
-
-    /// Hugging Face pooler: tanh(W·h[CLS] + b) for each sequence. nil without pooler weights.
-    /// - Returns: (B, C).
-    public func pooledOutput(_ acts: BertActivations) -> [Float]? {
-        guard let pw = weights.poolerWeight, let pb = weights.poolerBias else { return nil }
-        let B = acts.batch, T = acts.seqLen, C = config.hiddenSize
-        var cls = [Float](repeating: 0, count: B * C), out = [Float](repeating: 0, count: B * C)
-        for b in 0..<B { for c in 0..<C { cls[b * C + c] = acts.lastHiddenState[b * T * C + c] } }
-        linearForward(out: &out, inp: cls, weight: pw, bias: pb, rows: B, inDim: C, outDim: C)
-        return out.map { Float(_tanh(Double($0))) }
-    }
 }
-
-#if canImport(Glibc)
-import Glibc
-func _tanh(_ x: Double) -> Double { Glibc.tanh(x) }
-#elseif canImport(Darwin)
-import Darwin
-func _tanh(_ x: Double) -> Double { Darwin.tanh(x) }
-#endif

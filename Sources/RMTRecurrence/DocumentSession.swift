@@ -91,10 +91,7 @@ public final class DocumentSession: @unchecked Sendable {
     }
 
     func makeAnswer(logits: [Float], tokens: Int, segments: Int) -> Answer {
-        let m = logits.max() ?? 0
-        let e = logits.map { expf($0 - m) }
-        let s = e.reduce(0, +)
-        let probs = e.map { $0 / s }
+        let probs = AnswerHead.probabilities(logits)
         let ranked = zip(model.settings.labels, probs).map { LabelProbability(label: $0.0, probability: $0.1) }
             .sorted { $0.probability > $1.probability }
         return Answer(answer: ranked[0].label, probability: ranked[0].probability, top: ranked,

@@ -133,6 +133,18 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
     /// (L)
     public var classifierBias: UnsafeMutablePointer<Float> { parameters.pointer(RMTTensorName.classifierBias) }
 
+    /// The answer head's tensors in `set` (the parameters, or a gradient buffer with their layout).
+    public func answerHeadTensors(_ set: ParameterSet) -> AnswerHead.Tensors {
+        AnswerHead.Tensors(poolerWeight: set.pointer("pooler.dense.weight"), poolerBias: set.pointer("pooler.dense.bias"),
+                           classifierWeight: set.pointer(RMTTensorName.classifierWeight),
+                           classifierBias: set.pointer(RMTTensorName.classifierBias))
+    }
+
+    /// The answer head — classifier(tanh(pooler(h_cls))) — on this model's weights.
+    public var answerHead: AnswerHead {
+        AnswerHead(weights: answerHeadTensors(parameters), channels: config.hiddenSize, classes: settings.labels.count)
+    }
+
     /// Floats in one memory state: M × C.
     public var memoryCount: Int { settings.memoryTokens * config.hiddenSize }
 

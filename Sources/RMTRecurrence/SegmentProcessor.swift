@@ -29,6 +29,8 @@ public final class SegmentProcessor: @unchecked Sendable {
     public let cls: Int32, sep: Int32, pad: Int32
     /// The activations of the last step (for `classify`).
     public private(set) var lastActivations: BertActivations
+    /// The answer head on the model's weights.
+    public let answerHead: AnswerHead
 
     /// Compute the last layer only at [CLS] and the memory positions (the rows a step reads)
     /// when the activations are not kept for a backward pass. Default on;
@@ -40,6 +42,7 @@ public final class SegmentProcessor: @unchecked Sendable {
         activations = BertActivations(config: model.config, batchCapacity: batchCapacity,
                                       seqCapacity: model.settings.positionsPerSegment, keepAllLayers: keepAllLayers)
         lastActivations = activations
+        answerHead = model.answerHead
         (cls, sep, pad) = (model.clsID, model.sepID, model.padID)  // checked when the model was made
     }
 
@@ -115,33 +118,11 @@ public final class SegmentProcessor: @unchecked Sendable {
         }
     }
 
-    /// The answer head's values for one recorded segment.
-    public struct HeadOutput {
-        /// (B, C) last hidden state at [CLS].
-        public var cls: [Float]
-        /// (B, C) tanh(pooler(cls)).
-        public var pooled: [Float]
-        /// (B, L) classifier(pooled).
-        public var logits: [Float]
-    }
-
-    /// The answer head — classifier(tanh(pooler(h_cls))) — on the segment recorded in `acts`.
-    public func head(_ acts: BertActivations) -> HeadOutput {
-        let B = acts.batch, T = acts.seqLen, C = model.config.hiddenSize, L = model.settings.labels.count
-        let w = model.encoder.weights
-        var cls = [Float](repeating: 0, count: B * C)
-        for b in 0..<B { for c in 0..<C { cls[b * C + c] = acts.lastHiddenState[b * T * C + c] } }
-        var pooled = [Float](repeating: 0, count: B * C)
-        linearForward(out: &pooled, inp: cls, weight: w.poolerWeight!, bias: w.poolerBias!, rows: B, inDim: C, outDim: C)
-        pooled.withUnsafeMutableBufferPointer { tanhForward(out: $0.baseAddress!, inp: $0.baseAddress!, count: B * C) }
-        var logits = [Float](repeating: 0, count: B * L)
-        linearForward(out: &logits, inp: pooled, weight: model.classifierWeight, bias: model.classifierBias,
-                      rows: B, inDim: C, outDim: L)
-        return HeadOutput(cls: cls, pooled: pooled, logits: logits)
-    }
+    /// The answer head's activations on the last step's [CLS] (AnswerHead.swift).
+    public func answer() -> AnswerHead.Activations { answerHead.forward(lastActivations) }
 
     /// Logits (B, L) from the [CLS] of the last step.
-    public func classify() -> [Float] { head(lastActivations).logits }
+    public func classify() -> [Float] { answer().logits }
 
     /// A fresh (B, M, C) memory: the memory embeddings repeated for each sequence.
     public func initialMemory(batch B: Int) -> [Float] {

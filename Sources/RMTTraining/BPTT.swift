@@ -64,6 +64,8 @@ public final class BPTTEngine: @unchecked Sendable {
     public let gradients: ParameterSet
 
     let processor: SegmentProcessor
+    /// The answer head on the parameters, and its tensors' gradients in `gradients`.
+    let head: AnswerHead, headGradients: AnswerHead.Tensors
     let scratch: BertGradientScratch
     /// Activations that keep every layer, one per segment that needs a backward pass
     /// (grown on demand; a single one in memory-efficient mode).
@@ -80,6 +82,8 @@ public final class BPTTEngine: @unchecked Sendable {
         self.batchCapacity = batchCapacity
         gradients = ParameterSet(layout: model.parameters.layout)
         processor = SegmentProcessor(model: model, batchCapacity: batchCapacity)
+        head = model.answerHead
+        headGradients = model.answerHeadTensors(gradients)
         let T = model.settings.positionsPerSegment
         scratch = BertGradientScratch(config: model.config, batchCapacity: batchCapacity, seqCapacity: T)
         passthrough = processor.activations
@@ -123,6 +127,7 @@ public final class BPTTEngine: @unchecked Sendable {
         var slotOf = [Int](repeating: -1, count: N)
         var loss: Float = 0
         var lastLogits: [Float] = []
+        var heads: [Int: AnswerHead.Activations] = [:]  // the head of each segment with a loss
 
         // Forward over the segments.
         for k in 0..<N {
@@ -140,9 +145,10 @@ public final class BPTTEngine: @unchecked Sendable {
                 try processor.step(contents: batch.contents[k], memory: $0.baseAddress!, activations: acts)
             }
             if sumLoss || k == N - 1 {
-                let head = headForward(acts, labels: batch.labels)
-                loss += head.loss
-                if k == N - 1 { lastLogits = head.logits }
+                var h = head.forward(acts)
+                loss += head.loss(&h, labels: batch.labels)
+                heads[k] = h
+                if k == N - 1 { lastLogits = h.logits }
             }
         }
 
@@ -166,7 +172,14 @@ public final class BPTTEngine: @unchecked Sendable {
             }
             let T = acts.seqLen
             dHidden.pointer.update(repeating: 0, count: B * T * C)
-            if hasLoss { headBackward(acts, labels: batch.labels, dHidden: dHidden.pointer) }
+            if hasLoss {
+                if mode == .memoryEfficient {  // the segment was recomputed: so is its head
+                    var h = head.forward(acts)
+                    head.loss(&h, labels: batch.labels)
+                    heads[k] = h
+                }
+                head.backward(heads[k]!, labels: batch.labels, grads: headGradients, dHidden: dHidden.pointer)
+            }
             if hasMemoryGradient {
                 for b in 0..<B {
                     let row = dHidden.pointer + (b * T + 1) * C
@@ -196,43 +209,5 @@ public final class BPTTEngine: @unchecked Sendable {
             return argmax(row) == Int(batch.labels[b])
         }.count
         return BatchResult(loss: loss, correct: correct, logits: lastLogits)
-    }
-
-    // MARK: The answer head: logits = W_c·tanh(W_p·h_cls + b_p) + b_c, mean cross-entropy.
-
-    /// Saved head values of one segment, keyed by its activations.
-    struct HeadCache { var cls: [Float]; var pooled: [Float]; var probs: [Float] }
-    var headCache: [ObjectIdentifier: HeadCache] = [:]
-
-    func headForward(_ acts: BertActivations, labels: [Int32]) -> (loss: Float, logits: [Float]) {
-        let B = acts.batch, L = model.settings.labels.count
-        let head = processor.head(acts)
-        var losses = [Float](repeating: 0, count: B), probs = [Float](repeating: 0, count: B * L)
-        crossEntropyForward(losses: &losses, probs: &probs, logits: head.logits, targets: labels, rows: B, classes: L)
-        headCache[ObjectIdentifier(acts)] = HeadCache(cls: head.cls, pooled: head.pooled, probs: probs)
-        return (losses.reduce(0, +) / Float(B), head.logits)
-    }
-
-    /// Adds the head's gradient into its parameters and into dHidden[b, 0, :].
-    func headBackward(_ acts: BertActivations, labels: [Int32], dHidden: UnsafeMutablePointer<Float>) {
-        if headCache[ObjectIdentifier(acts)] == nil || mode == .memoryEfficient {
-            _ = headForward(acts, labels: labels)  // recomputed segment: refresh the cache
-        }
-        let cache = headCache[ObjectIdentifier(acts)]!
-        let B = acts.batch, T = acts.seqLen, C = model.config.hiddenSize, L = model.settings.labels.count
-        let w = model.encoder.weights
-        var dLogits = [Float](repeating: 0, count: B * L)
-        crossEntropyBackward(dlogits: &dLogits, probs: cache.probs, targets: labels, rows: B, classes: L, scale: 1 / Float(B))
-        var dPooled = [Float](repeating: 0, count: B * C)
-        linearBackward(dinp: &dPooled, dweight: gradients.pointer(RMTTensorName.classifierWeight),
-                       dbias: gradients.pointer(RMTTensorName.classifierBias), dout: dLogits, inp: cache.pooled,
-                       weight: model.classifierWeight, rows: B, inDim: C, outDim: L)
-        var dPre = [Float](repeating: 0, count: B * C)
-        tanhBackward(dinp: &dPre, dout: dPooled, out: cache.pooled, count: B * C)
-        var dCLS = [Float](repeating: 0, count: B * C)
-        linearBackward(dinp: &dCLS, dweight: gradients.pointer("pooler.dense.weight"),
-                       dbias: gradients.pointer("pooler.dense.bias"), dout: dPre, inp: cache.cls,
-                       weight: w.poolerWeight!, rows: B, inDim: C, outDim: C)
-        for b in 0..<B { for c in 0..<C { dHidden[b * T * C + c] += dCLS[b * C + c] } }
     }
 }

@@ -1,8 +1,10 @@
-// Evaluation: accuracy against document length — the paper's extrapolation figure.
-// Documents are generated lazily segment by segment (DocumentSegmentStream), a batch of
-// them is read in lockstep, so memory stays flat even at 4096 segments (2M tokens) and
-// the batch makes the GEMMs large enough to keep both cores busy. Under MPI the batches are
-// shared out over the ranks (`collective`).
+// Evaluation: the one way the package scores a model on documents — a batch read in lockstep,
+// segment by segment, and its answers scored by the AnswerHead (`readAndScore`), the batches
+// dealt out over the ranks of a run (`dealOut`). The trainer's validation
+// (Trainer.evaluateByTask) and accuracy against document length — the paper's extrapolation
+// figure (`evaluateBatches`) — are both this. For the latter the documents are generated lazily
+// segment by segment (DocumentSegmentStream), so memory stays flat even at 4096 segments (2M
+// tokens) and the batch makes the GEMMs large enough to keep both cores busy.
 import Foundation
 import RMTData
 import RMTKernels
@@ -72,43 +74,53 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
     // tasks that never answer it; one that lacks an answer of the task is an error).
     let stream = stream.labels == model.settings.labels ? stream : try stream.relabelled(to: model.settings.labels)
     let processor = SegmentProcessor(model: model, batchCapacity: batchSize)
-    let L = model.settings.labels.count
-    func evaluate(_ start: Int) throws -> EvaluationBatch {
-        let plans = try (start..<min(start + batchSize, range.upperBound)).map { try stream.plan(index: $0, segments: segments) }
-        var streams = plans.map { $0.makeSegmentStream() }
-        var memory = processor.initialMemory(batch: plans.count)  // (B, M, C)
-        for _ in 0..<segments {
-            let contents = streams.indices.map { streams[$0].nextSegment()! }
-            try memory.withUnsafeMutableBufferPointer { try processor.step(contents: contents, memory: $0.baseAddress!) }
-        }
-        let logits = processor.classify()  // (B, L)
-        var correct = 0
-        for (b, plan) in plans.enumerated() where argmax(Array(logits[(b * L)..<((b + 1) * L)])) == plan.label {
-            correct += 1
-        }
-        return EvaluationBatch(task: stream.task.name, segments: segments, first: start, count: plans.count,
-                               correct: correct, tokens: plans[0].documentTokenCount)
-    }
     let starts = Array(stride(from: range.lowerBound, to: range.upperBound, by: batchSize))
-    let R = collective.size
-    guard R > 1 else {
-        for start in starts { try onBatch(try evaluate(start)) }
-        return
+    // (count, correct, tokens) per batch
+    try dealOut(count: starts.count, width: 3, over: collective, work: { j in
+        let plans = try (starts[j]..<min(starts[j] + batchSize, range.upperBound)).map { try stream.plan(index: $0, segments: segments) }
+        var streams = plans.map { $0.makeSegmentStream() }
+        let scores = try readAndScore(processor, segments: segments, labels: plans.map { Int32($0.label) }) { _ in
+            streams.indices.map { streams[$0].nextSegment()! }
+        }
+        return [Double(plans.count), Double(scores.right.filter { $0 }.count), Double(plans[0].documentTokenCount)]
+    }, each: { j, v in
+        try onBatch(EvaluationBatch(task: stream.task.name, segments: segments, first: starts[j], count: Int(v[0]),
+                                    correct: Int(v[1]), tokens: Int(v[2])))
+    })
+}
+
+/// Reads B documents in lockstep — segment k of each from `segment(k)` (B lists of ≤ S tokens) —
+/// from a fresh memory and scores the final answers against `labels` (B): per document, the
+/// cross-entropy loss and whether the top answer is the label.
+func readAndScore(_ processor: SegmentProcessor, segments: Int, labels: [Int32],
+                  segment: (Int) throws -> [[Int32]]) throws -> (losses: [Float], right: [Bool]) {
+    var memory = processor.initialMemory(batch: labels.count)  // (B, M, C)
+    for k in 0..<segments {
+        let contents = try segment(k)
+        try memory.withUnsafeMutableBufferPointer { try processor.step(contents: contents, memory: $0.baseAddress!) }
     }
-    for roundStart in stride(from: 0, to: starts.count, by: R) {
-        let round = starts[roundStart..<min(roundStart + R, starts.count)]
-        var slots = [Double](repeating: 0, count: 3 * R)  // (count, correct, tokens) per rank
-        if collective.rank < round.count {
-            let mine = try evaluate(round[roundStart + collective.rank])
-            slots[3 * collective.rank] = Double(mine.count)
-            slots[3 * collective.rank + 1] = Double(mine.correct)
-            slots[3 * collective.rank + 2] = Double(mine.tokens)
+    var answer = processor.answer()
+    return processor.answerHead.score(&answer, labels: labels)
+}
+
+/// Shares `count` work items out over the ranks of `collective` in rounds — item i of the run to
+/// rank i mod R — and hands each item's numbers (at most `width`, zero-padded), summed over the
+/// ranks, to `each` in item order on every rank: every rank sees every result, in the order one
+/// process would produce them (each slot is written by one rank, so the sums are exact).
+func dealOut(count: Int, width: Int, over collective: any Collective, work: (Int) throws -> [Double],
+             each: (Int, [Double]) throws -> Void) throws {
+    let R = collective.size
+    for roundStart in stride(from: 0, to: count, by: R) {
+        let round = roundStart..<min(roundStart + R, count)
+        var slots = [Double](repeating: 0, count: width * R)
+        if round.contains(roundStart + collective.rank) {
+            let mine = try work(roundStart + collective.rank)
+            precondition(mine.count <= width, "dealOut: \(mine.count) numbers for a width of \(width)")
+            let at = width * collective.rank
+            slots.replaceSubrange(at..<(at + mine.count), with: mine)
         }
         slots = try collective.sum(slots)
-        for (j, start) in round.enumerated() {
-            try onBatch(EvaluationBatch(task: stream.task.name, segments: segments, first: start, count: Int(slots[3 * j]),
-                                        correct: Int(slots[3 * j + 1]), tokens: Int(slots[3 * j + 2])))
-        }
+        for i in round { try each(i, Array(slots[(width * (i - roundStart))..<(width * (i - roundStart + 1))])) }
     }
 }
 

@@ -231,37 +231,17 @@ public final class Trainer: @unchecked Sendable {
         var lossSum: Float = 0
         var taskCounts: [String: (correct: Int, total: Int)] = [:]
         let batches = validationCache[segments]!
-        // Each rank reads its share of the batches; (loss, right) per document, summed over the
-        // ranks (each slot is written by one rank only, so the sum is exact), then counted in
-        // document order — the same numbers as one process.
-        var perDocument = [Double](repeating: 0, count: 2 * batches.reduce(0) { $0 + $1.batchSize })
-        var first = 0
-        for (i, batch) in batches.enumerated() {
-            defer { first += batch.batchSize }
-            guard i % collective.size == collective.rank else { continue }
-            var memory = evalProcessor.initialMemory(batch: batch.batchSize)
-            for k in 0..<batch.segmentCount {
-                try memory.withUnsafeMutableBufferPointer {
-                    try evalProcessor.step(contents: batch.contents[k], memory: $0.baseAddress!)
-                }
-            }
-            let logits = evalProcessor.classify()
-            let L = model.settings.labels.count
+        // Each rank reads its share of the batches (Evaluation.swift); (loss, right) per document.
+        let width = 2 * (batches.map(\.batchSize).max() ?? 0)
+        try dealOut(count: batches.count, width: width, over: collective, work: { i in
+            let batch = batches[i]
+            let scores = try readAndScore(evalProcessor, segments: batch.segmentCount, labels: batch.labels) { batch.contents[$0] }
+            return (0..<batch.batchSize).flatMap { [Double(scores.losses[$0]), scores.right[$0] ? 1 : 0] }
+        }, each: { i, v in
+            let batch = batches[i]
             for b in 0..<batch.batchSize {
-                let row = Array(logits[(b * L)..<((b + 1) * L)])
-                let m = row.max() ?? 0
-                let logSum = log(row.map { exp(Double($0 - m)) }.reduce(0, +)) + Double(m)
-                perDocument[2 * (first + b)] = logSum - Double(row[Int(batch.labels[b])])
-                perDocument[2 * (first + b) + 1] = argmax(row) == Int(batch.labels[b]) ? 1 : 0
-            }
-        }
-        perDocument = try collective.sum(perDocument)
-        first = 0
-        for batch in batches {
-            defer { first += batch.batchSize }
-            for b in 0..<batch.batchSize {
-                lossSum += Float(perDocument[2 * (first + b)])
-                let right = perDocument[2 * (first + b) + 1] > 0
+                lossSum += Float(v[2 * b])
+                let right = v[2 * b + 1] > 0
                 if right { correct += 1 }
                 total += 1
                 if let task = batch.tasks?[b] {
@@ -269,7 +249,7 @@ public final class Trainer: @unchecked Sendable {
                     taskCounts[task] = (c.correct + (right ? 1 : 0), c.total + 1)
                 }
             }
-        }
+        })
         let byTask = taskCounts.mapValues { Float($0.correct) / Float(max($0.total, 1)) }
         return (Float(correct) / Float(max(total, 1)), lossSum / Float(max(total, 1)), byTask)
     }
