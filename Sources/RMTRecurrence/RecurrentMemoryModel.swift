@@ -126,6 +126,16 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
                                         isUntrained: isUntrained)
     }
 
+    /// The same model (sharing its parameters) with the question placed by `layout`
+    /// (Docs/question-layout.md): the weights are unchanged, only how segments are filled.
+    public func reading(questionLayout layout: QuestionLayout) throws -> RecurrentMemoryModel {
+        guard layout != settings.questionLayout else { return self }
+        var s = settings
+        s.questionLayout = layout
+        return try RecurrentMemoryModel(config: config, settings: s, tokenizer: tokenizer, parameters: parameters,
+                                        isUntrained: isUntrained)
+    }
+
     /// (M, C) initial memory.
     public var memoryEmbeddings: UnsafeMutablePointer<Float> { parameters.pointer(RMTTensorName.memoryEmbeddings) }
     /// (L, C)

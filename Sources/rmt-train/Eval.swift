@@ -67,7 +67,7 @@ struct Eval: ParsableCommand {
                 let streams = try tasks.map {
                     try DataStream(task: $0, noise: noise, tokenizer: rmt.tokenizer,
                                    seed: DataStream.seed(data.seed, for: .validation), segmentLength: rmt.settings.segmentLength,
-                                   labels: rmt.settings.labels)
+                                   questionLayout: rmt.settings.questionLayout, labels: rmt.settings.labels)
                 }
                 var memoryOnly: [EvaluationBatch] = []
                 for n in try lengths() {
