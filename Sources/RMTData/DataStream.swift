@@ -99,7 +99,7 @@ public struct DataStream: Sendable {
         let labels = labels ?? task.labels
         let missing = task.answers.filter { !labels.contains($0) }
         guard missing.isEmpty else {
-            throw DataError("task \(task.name)", "answers \(missing.map { "\"\($0)\"" }.joined(separator: ", ")), which the labels [\(labels.joined(separator: ", "))] lack (a model made before that label cannot read this task)")
+            throw DataError("task \(task.name)", "answers \(missing.map { "\"\($0)\"" }.joined(separator: ", ")), which the labels [\(labels.joined(separator: ", "))] lack (a model made before that label cannot read this task; rmt-train --add-labels gives it the label)")
         }
         self.labels = labels
         self.task = task

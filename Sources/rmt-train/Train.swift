@@ -40,6 +40,8 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Where the question goes in a new run's model: final-segment (after the document, the paper's layout) or every-segment (before every segment). (default: the model's, else final-segment)",
                                discussion: "every-segment: each segment is `Q [SEP] text`, so the memory only carries what the question asks for (Docs/question-layout.md). Given with --model, it re-lays out that model's reading (the weights are kept)."))
     var questionLayout: QuestionLayout?
+    @Flag(help: "With --model: give the model the task's answers it lacks (e.g. unknown) as new classifier rows, instead of refusing the task.")
+    var addLabels = false
     @Option(help: "Memory tokens for a new model. (default: 10)") var memoryTokens: Int?
     @Option(help: "Document tokens per segment for a new model. (default: 499)") var segmentLength: Int?
     @Option(help: ArgumentHelp("Document tokens per training and validation segment (default: the model's segment length).",
@@ -264,7 +266,12 @@ struct Train: ParsableCommand {
                                    segmentLength: segmentLength ?? defaults.segmentLength, labels: labels,
                                    questionLayout: questionLayout ?? defaults.questionLayout)
         if let model {
-            let loaded = try RecurrentMemoryModel.load(directory: URL(fileURLWithPath: model), wrapSettings: settings, seed: data.seed)
+            var loaded = try RecurrentMemoryModel.load(directory: URL(fileURLWithPath: model), wrapSettings: settings, seed: data.seed)
+            let missing = labels.filter { !loaded.settings.labels.contains($0) }
+            if addLabels && !missing.isEmpty {
+                loaded = try loaded.answering(labels: loaded.settings.labels + missing)
+                note("rmt-train: \(model): added the label\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) (new classifier rows)")
+            }
             return try questionLayout.map { try loaded.reading(questionLayout: $0) } ?? loaded
         }
         let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? DefaultLocations.vocabulary

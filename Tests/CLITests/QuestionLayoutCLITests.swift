@@ -50,3 +50,23 @@ import RMTTestSupport
     let freshConfig = try JSONSerialization.jsonObject(with: Data(contentsOf: fresh.appendingPathComponent("model/config.json"))) as? [String: Any]
     #expect((freshConfig?["rmt"] as? [String: Any])?["question_layout"] as? String == "every-segment")
 }
+
+@Test func addLabelsGivesAnOlderModelTheUnknownLabel() throws {
+    let dir = try scratchFolder("add-labels")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let model = dir.appendingPathComponent("model")
+    let made = try run("rmt-tool", ["create-model", "--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path,
+                                    "--segment-length", "128", "--labels", "bathroom,hallway,garden,office,bedroom,kitchen",
+                                    "--out", model.path])
+    #expect(made.status == 0, "\(made.stderr)")
+    let common = ["--model", model.path, "--task", "detect-distract,unknown", "--max-segments", "1", "--eval-every", "2",
+                  "--eval-samples", "2", "--batch-size", "2", "--max-steps-per-stage", "2"]
+    let refused = try run("rmt-train", common + ["--out", dir.appendingPathComponent("refused").path])
+    #expect(refused.status == 1 && refused.stderr.contains("--add-labels") && isOneLine(refused.stderr), "\(refused.stderr)")
+    let out = dir.appendingPathComponent("run")
+    let added = try run("rmt-train", common + ["--add-labels", "--out", out.path])
+    #expect(added.status == 0 && added.stderr.contains("added the label unknown"), "\(added.stderr)")
+    let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("model/config.json"))) as? [String: Any]
+    #expect((config?["rmt"] as? [String: Any])?["labels"] as? [String]
+            == ["bathroom", "hallway", "garden", "office", "bedroom", "kitchen", "unknown"])
+}

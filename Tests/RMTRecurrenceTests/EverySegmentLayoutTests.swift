@@ -145,3 +145,26 @@ private func handRun(_ model: RecurrentMemoryModel, _ segments: [[Int32]]) throw
     let other = try DocumentSession(model: model, question: "\(words[2])", resuming: MemoryState.load(from: stateURL, model: model))
     #expect(throws: ModelError.self) { try other.read(from: try model.segmentReader(path: file.path, textLength: other.textLength)) }
 }
+
+/// `answering(labels:)`: known labels keep their classifier rows (same logits, reordered by
+/// name), a new label starts at zero weight and the mean bias; the original model is untouched.
+@Test func answeringMoreLabelsKeepsTheKnownOnes() throws {
+    let model = try RecurrentMemoryModel.load(directory: fixture("tiny-rmt"))
+    let old = model.settings.labels
+    let labels = Array(old.reversed()) + ["unknown"]
+    let wider = try model.answering(labels: labels)
+    #expect(wider.settings.labels == labels && model.settings.labels == old)
+    let document: [Int32] = [5, 6, 7, 8, 9, 10, 11, 12]
+    func logits(_ m: RecurrentMemoryModel) throws -> [Float] {
+        let session = DocumentSession(model: m)
+        try session.read(document)
+        return try session.answer(questionTokens: [40, 41]).logits
+    }
+    let a = try logits(model), b = try logits(wider)
+    for (row, label) in labels.enumerated() {
+        if let i = old.firstIndex(of: label) { #expect(b[row] == a[i], "\(label)") }
+    }
+    let meanBias = model.parameters.values("rmt.classifier.bias").reduce(0, +) / Float(old.count)
+    #expect(abs(b[labels.count - 1] - meanBias) <= 1e-6 * max(1, abs(meanBias)))
+    #expect(throws: ModelError.self) { try model.answering(labels: ["a", "a"]) }
+}
