@@ -17,9 +17,17 @@ public struct LengthAccuracy: Codable, Sendable, Equatable {
     public let tokens: Int
     public let samples: Int
     public let correct: Int
+    /// Wrong answers that are another person's room (distractor tasks): the confusion matrix's
+    /// middle column (right person / other person's room / other). nil when not recorded.
+    public var otherPerson: Int? = nil
+    /// Answerable questions answered `unknown` (nil when not recorded).
+    public var answeredUnknown: Int? = nil
     public var accuracy: Double { samples > 0 ? Double(correct) / Double(samples) : 0 }
 
-    enum CodingKeys: String, CodingKey { case task, segments, tokens, samples, correct, accuracy }
+    enum CodingKeys: String, CodingKey {
+        case task, segments, tokens, samples, correct, accuracy
+        case otherPerson = "other_person", answeredUnknown = "answered_unknown"
+    }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(task, forKey: .task)
@@ -28,6 +36,8 @@ public struct LengthAccuracy: Codable, Sendable, Equatable {
         try c.encode(samples, forKey: .samples)
         try c.encode(correct, forKey: .correct)
         try c.encode(accuracy, forKey: .accuracy)
+        try c.encodeIfPresent(otherPerson, forKey: .otherPerson)
+        try c.encodeIfPresent(answeredUnknown, forKey: .answeredUnknown)
     }
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -36,15 +46,23 @@ public struct LengthAccuracy: Codable, Sendable, Equatable {
         tokens = try c.decode(Int.self, forKey: .tokens)
         samples = try c.decode(Int.self, forKey: .samples)
         correct = try c.decode(Int.self, forKey: .correct)
+        otherPerson = try c.decodeIfPresent(Int.self, forKey: .otherPerson)
+        answeredUnknown = try c.decodeIfPresent(Int.self, forKey: .answeredUnknown)
     }
-    public init(task: String, segments: Int, tokens: Int, samples: Int, correct: Int) {
+    public init(task: String, segments: Int, tokens: Int, samples: Int, correct: Int,
+                otherPerson: Int? = nil, answeredUnknown: Int? = nil) {
         self.task = task
         self.segments = segments
         self.tokens = tokens
         self.samples = samples
         self.correct = correct
+        self.otherPerson = otherPerson
+        self.answeredUnknown = answeredUnknown
     }
 }
+
+/// The reserved "I don't know" label (TaskWords.unknown).
+let unknownLabel = TaskWords.unknown
 
 /// One evaluated batch: documents `first..<first + count` of a (task, length) point.
 public struct EvaluationBatch: Codable, Sendable, Equatable {
@@ -55,6 +73,28 @@ public struct EvaluationBatch: Codable, Sendable, Equatable {
     public let correct: Int
     /// Document tokens per sample.
     public let tokens: Int
+    /// Wrong answers naming a distractor's room (0 for tasks without distractors); nil in
+    /// ledgers written before it was recorded.
+    public var otherPerson: Int? = nil
+    /// Answerable questions answered `unknown`; nil in older ledgers.
+    public var answeredUnknown: Int? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case task, segments, first, count, correct, tokens
+        case otherPerson = "other_person", answeredUnknown = "answered_unknown"
+    }
+
+    public init(task: String, segments: Int, first: Int, count: Int, correct: Int, tokens: Int,
+                otherPerson: Int? = nil, answeredUnknown: Int? = nil) {
+        self.task = task
+        self.segments = segments
+        self.first = first
+        self.count = count
+        self.correct = correct
+        self.tokens = tokens
+        self.otherPerson = otherPerson
+        self.answeredUnknown = answeredUnknown
+    }
 }
 
 /// Reads documents `range` of `segments` segments from `stream` in batches of `batchSize` and
@@ -82,12 +122,17 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
             try memory.withUnsafeMutableBufferPointer { try processor.step(contents: contents, memory: $0.baseAddress!) }
         }
         let logits = processor.classify()  // (B, L)
-        var correct = 0
-        for (b, plan) in plans.enumerated() where argmax(Array(logits[(b * L)..<((b + 1) * L)])) == plan.label {
-            correct += 1
+        var correct = 0, otherPerson = 0, answeredUnknown = 0
+        for (b, plan) in plans.enumerated() {
+            let predicted = argmax(Array(logits[(b * L)..<((b + 1) * L)]))
+            let name = model.settings.labels[predicted]
+            if predicted == plan.label { correct += 1 }
+            else if plan.distractorAnswers.contains(name) { otherPerson += 1 }
+            if name == unknownLabel && plan.answer != unknownLabel { answeredUnknown += 1 }
         }
         return EvaluationBatch(task: stream.task.name, segments: segments, first: start, count: plans.count,
-                               correct: correct, tokens: plans[0].documentTokenCount)
+                               correct: correct, tokens: plans[0].documentTokenCount,
+                               otherPerson: otherPerson, answeredUnknown: answeredUnknown)
     }
     let starts = Array(stride(from: range.lowerBound, to: range.upperBound, by: batchSize))
     let R = collective.size
@@ -97,17 +142,22 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
     }
     for roundStart in stride(from: 0, to: starts.count, by: R) {
         let round = starts[roundStart..<min(roundStart + R, starts.count)]
-        var slots = [Double](repeating: 0, count: 3 * R)  // (count, correct, tokens) per rank
+        let K = 5  // (count, correct, tokens, other person, answered unknown) per rank
+        var slots = [Double](repeating: 0, count: K * R)
         if collective.rank < round.count {
             let mine = try evaluate(round[roundStart + collective.rank])
-            slots[3 * collective.rank] = Double(mine.count)
-            slots[3 * collective.rank + 1] = Double(mine.correct)
-            slots[3 * collective.rank + 2] = Double(mine.tokens)
+            let r = K * collective.rank
+            slots[r] = Double(mine.count)
+            slots[r + 1] = Double(mine.correct)
+            slots[r + 2] = Double(mine.tokens)
+            slots[r + 3] = Double(mine.otherPerson ?? 0)
+            slots[r + 4] = Double(mine.answeredUnknown ?? 0)
         }
         slots = try collective.sum(slots)
         for (j, start) in round.enumerated() {
-            try onBatch(EvaluationBatch(task: stream.task.name, segments: segments, first: start, count: Int(slots[3 * j]),
-                                        correct: Int(slots[3 * j + 1]), tokens: Int(slots[3 * j + 2])))
+            try onBatch(EvaluationBatch(task: stream.task.name, segments: segments, first: start, count: Int(slots[K * j]),
+                                        correct: Int(slots[K * j + 1]), tokens: Int(slots[K * j + 2]),
+                                        otherPerson: Int(slots[K * j + 3]), answeredUnknown: Int(slots[K * j + 4])))
         }
     }
 }
@@ -116,14 +166,17 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
 /// (items 0..<samples, so every length sees the same episodes with more noise).
 public func evaluateAccuracy(model: RecurrentMemoryModel, stream: DataStream, segments: Int, samples: Int,
                              batchSize: Int, progress: ((Int) -> Void)? = nil) throws -> LengthAccuracy {
-    var correct = 0, tokens = 0, done = 0
+    var correct = 0, tokens = 0, done = 0, otherPerson = 0, answeredUnknown = 0
     try evaluateBatches(model: model, stream: stream, segments: segments, range: 0..<samples, batchSize: batchSize) { b in
         correct += b.correct
         tokens = b.tokens
         done += b.count
+        otherPerson += b.otherPerson ?? 0
+        answeredUnknown += b.answeredUnknown ?? 0
         progress?(done)
     }
-    return LengthAccuracy(task: stream.task.name, segments: segments, tokens: tokens, samples: samples, correct: correct)
+    return LengthAccuracy(task: stream.task.name, segments: segments, tokens: tokens, samples: samples, correct: correct,
+                          otherPerson: otherPerson, answeredUnknown: answeredUnknown)
 }
 
 extension LengthAccuracy {
