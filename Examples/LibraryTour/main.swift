@@ -29,24 +29,24 @@ do {
         for b in bytes { continuation.yield(b) }
         continuation.finish()
     }
-    let session = DocumentSession(model: model)
-    for try await segment in model.tokenizer.segments(of: source, segmentLength: model.settings.segmentLength) {
+    let session = try DocumentSession(model: model, question: question)  // the question first: any layout
+    for try await segment in model.tokenizer.segments(of: source, segmentLength: session.textLength) {
         try session.read(segment)
     }
-    let streamed = try session.answer(question: question)
+    let streamed = try session.answer()
     print("streamed:  \(streamed.answer) (p = \(streamed.probability))")
 
     // 3. Stop half-way, save, resume.
-    let reader = try model.segmentReader(path: textPath)
-    let first = DocumentSession(model: model)
+    let first = try DocumentSession(model: model, question: question)
+    let reader = try model.segmentReader(path: textPath, textLength: first.textLength)
     var read = 0
     while read < 2, let segment = try reader.next() { try first.read(segment); read += 1 }
     let stateURL = FileManager.default.temporaryDirectory.appendingPathComponent("rmt-tour-state.safetensors")
     try first.state.save(to: stateURL, model: model)
     let restored = try MemoryState.load(from: stateURL, model: model)
-    let second = DocumentSession(model: model, resuming: restored)
-    try second.read(from: try model.segmentReader(path: textPath))  // skips what was read, checks it is the same text
-    let resumed = try second.answer(question: question)
+    let second = try DocumentSession(model: model, question: question, resuming: restored)
+    try second.read(from: try model.segmentReader(path: textPath, textLength: second.textLength))  // skips what was read, checks it is the same text
+    let resumed = try second.answer()
     try? FileManager.default.removeItem(at: stateURL)
     print("resumed:   \(resumed.answer) (p = \(resumed.probability)), same as one call: \(resumed == answer)")
     exit(resumed == answer && streamed.answer == answer.answer ? 0 : 1)

@@ -24,16 +24,21 @@ public struct Sample: Sendable {
     /// The facts in document order, with their token offsets in the document.
     public let facts: [PlacedFact]
     /// The segment contents, exactly as many as asked for, each at most S tokens, without
-    /// [CLS]/memory/outer [SEP]. The last is `rest [SEP] question` (QuestionLayout.finalSegment).
+    /// [CLS]/memory/outer [SEP], laid out by `questionLayout`: final-segment — document tokens,
+    /// the last `rest [SEP] question`; every-segment — each `question [SEP] piece`.
     public let segments: [[Int32]]
+    /// Where the question is in `segments`.
+    public let questionLayout: QuestionLayout
     /// Document tokens T (the question and its [SEP] not counted).
     public let documentTokenCount: Int
     /// The distractor facts' answers (distractor tasks; see `Episode.distractorAnswers`).
     public let distractorAnswers: [String]
 
     public init(task: String, question: String, questionTokens: [Int32], answer: String, label: Int,
-                facts: [PlacedFact], segments: [[Int32]], documentTokenCount: Int, distractorAnswers: [String] = []) {
+                facts: [PlacedFact], segments: [[Int32]], documentTokenCount: Int, distractorAnswers: [String] = [],
+                questionLayout: QuestionLayout = .finalSegment) {
         self.distractorAnswers = distractorAnswers
+        self.questionLayout = questionLayout
         self.task = task
         self.question = question
         self.questionTokens = questionTokens
@@ -44,9 +49,12 @@ public struct Sample: Sendable {
         self.documentTokenCount = documentTokenCount
     }
 
-    /// The document's tokens: the segments joined, without the final [SEP] and question.
+    /// The document's tokens: the segments joined, without the question and its [SEP].
     public var documentTokens: [Int32] {
-        Array(segments.joined().prefix(documentTokenCount))
+        switch questionLayout {
+        case .finalSegment: return Array(segments.joined().prefix(documentTokenCount))
+        case .everySegment: return Array(segments.map { $0.dropFirst(questionTokens.count + 1) }.joined())
+        }
     }
 }
 
@@ -61,8 +69,10 @@ public struct DataStream: Sendable {
     public let noise: NoiseCorpus
     public let tokenizer: BertTokenizer
     public let seed: UInt64
-    /// Document tokens per segment S.
+    /// Segment content capacity S (document tokens per segment under the final-segment layout).
     public let segmentLength: Int
+    /// Where the question goes (the model's `settings.questionLayout`).
+    public let questionLayout: QuestionLayout
     /// The index of the next item `next(segments:)` makes. Save it to resume a stream; set it to
     /// jump anywhere.
     public var position: Int
@@ -80,7 +90,8 @@ public struct DataStream: Sendable {
     /// - Throws: `DataError` when the vocabulary has no [SEP], `segmentLength` < 2, or
     ///   `labels` lacks an answer of the task.
     public init(task: any MemoryTask, noise: NoiseCorpus, tokenizer: BertTokenizer, seed: UInt64,
-                segmentLength: Int = 499, position: Int = 0, labels: [String]? = nil) throws {
+                segmentLength: Int = 499, questionLayout: QuestionLayout = .finalSegment, position: Int = 0,
+                labels: [String]? = nil) throws {
         guard let separator = tokenizer.vocabulary.sepID else {
             throw DataError("tokenizer", "the vocabulary has no [SEP] token")
         }
@@ -88,7 +99,7 @@ public struct DataStream: Sendable {
         let labels = labels ?? task.labels
         let missing = task.answers.filter { !labels.contains($0) }
         guard missing.isEmpty else {
-            throw DataError("task \(task.name)", "answers \(missing.map { "\"\($0)\"" }.joined(separator: ", ")), which the labels [\(labels.joined(separator: ", "))] lack (a model made before that label cannot read this task)")
+            throw DataError("task \(task.name)", "answers \(missing.map { "\"\($0)\"" }.joined(separator: ", ")), which the labels [\(labels.joined(separator: ", "))] lack (a model made before that label cannot read this task; rmt-train --add-labels gives it the label)")
         }
         self.labels = labels
         self.task = task
@@ -96,6 +107,7 @@ public struct DataStream: Sendable {
         self.tokenizer = tokenizer
         self.seed = seed
         self.segmentLength = segmentLength
+        self.questionLayout = questionLayout
         self.position = position
         self.separator = separator
     }
@@ -104,7 +116,7 @@ public struct DataStream: Sendable {
     /// - Throws: `DataError` when `labels` lacks an answer of the task.
     public func relabelled(to labels: [String]) throws -> DataStream {
         try DataStream(task: task, noise: noise, tokenizer: tokenizer, seed: seed, segmentLength: segmentLength,
-                       position: position, labels: labels)
+                       questionLayout: questionLayout, position: position, labels: labels)
     }
 
     /// The seed for `split` derived from one base seed (train = the base itself).
@@ -139,7 +151,8 @@ public struct DataStream: Sendable {
         var generator = SplitMix64.forItem(index, seed: seed)
         let episode = task.makeEpisode(using: &generator)
         return try DocumentPlan.make(episode: episode, label: label(of: episode), length: .segments(segments),
-                                     segmentLength: segmentLength, tokenizer: tokenizer, separator: separator, noise: noise,
+                                     segmentLength: segmentLength, questionLayout: questionLayout, tokenizer: tokenizer,
+                                     separator: separator, noise: noise,
                                      using: &generator)
     }
 
@@ -149,7 +162,8 @@ public struct DataStream: Sendable {
         var generator = SplitMix64.forItem(index, seed: seed)
         let episode = task.makeEpisode(using: &generator)
         return try DocumentPlan.make(episode: episode, label: label(of: episode), length: .tokens(tokens),
-                                     segmentLength: segmentLength, tokenizer: tokenizer, separator: separator, noise: noise,
+                                     segmentLength: segmentLength, questionLayout: questionLayout, tokenizer: tokenizer,
+                                     separator: separator, noise: noise,
                                      using: &generator)
     }
 

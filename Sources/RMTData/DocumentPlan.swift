@@ -4,10 +4,12 @@
 // so a 4096-segment (2M-token) evaluation document never has to exist in memory at once.
 //
 // Exact segment count: a document of N segments with a question of |Q| tokens has
-// T = QuestionLayout.finalSegment.documentTokens(forSegments: N, questionTokens: |Q|,
-// segmentLength: S) = N·S − 1 − |Q| tokens. Its first N − 1 segments are full (S tokens) and the
-// remaining S − 1 − |Q| tokens go through QuestionLayout.finalSegment.finalSegments(rest:…),
-// which yields one full final segment `rest [SEP] Q`.
+// T = layout.documentTokens(forSegments: N, questionTokens: |Q|, segmentLength: S) tokens, so
+// that its final segment is full. Final-segment layout: T = N·S − 1 − |Q|; the first N − 1
+// segments are full (S tokens) and the remaining S − 1 − |Q| tokens go through
+// finalSegments(rest:…), which yields one full final segment `rest [SEP] Q`. Every-segment
+// layout: T = N·(S − |Q| − 1); each segment is `Q [SEP] chunk` and the last chunk is the final
+// segment (Docs/question-layout.md).
 //
 // Fact placement: F = the facts' tokens, B = T − F the noise budget. The noise stream starts at a
 // random sentence. `start` facts sit at stream offset 0; `spread` facts get k uniform offsets in
@@ -58,6 +60,8 @@ public struct DocumentPlan: Sendable {
     public let segmentLength: Int
     /// The number of segments the document and question take under the question layout.
     public let segmentCount: Int
+    /// Where the question goes (the model's `settings.questionLayout`).
+    public let questionLayout: QuestionLayout
     /// The noise the document is made of.
     public let noise: NoiseCorpus
     /// The noise sentence the document starts with.
@@ -84,13 +88,14 @@ public struct DocumentPlan: Sendable {
 
     /// Builds a plan for `episode` whose answer is label `label`; randomness (noise start, fact
     /// offsets) from `g`.
-    static func make(episode: Episode, label: Int, length: Length, segmentLength S: Int, tokenizer: BertTokenizer,
+    static func make(episode: Episode, label: Int, length: Length, segmentLength S: Int,
+                     questionLayout layout: QuestionLayout = .finalSegment, tokenizer: BertTokenizer,
                      separator: Int32, noise: NoiseCorpus, using g: inout SplitMix64) throws -> DocumentPlan {
         let context = "task \(episode.task)"
         let question = tokenizer.encode(episode.question)
         guard !question.isEmpty else { throw DataError(context, "the question \"\(episode.question)\" has no tokens") }
-        guard question.count + 1 <= S else {
-            throw DataError(context, "the question has \(question.count) tokens; with [SEP] it does not fit in a segment of \(S)")
+        if let problem = layout.questionProblem(tokens: question.count, segmentLength: S) {
+            throw DataError(context, "the question \"\(episode.question)\": \(problem)")
         }
         let factTokens = episode.facts.map { tokenizer.encode($0) }
         if let empty = factTokens.firstIndex(where: \.isEmpty) {
@@ -102,9 +107,9 @@ public struct DocumentPlan: Sendable {
         switch length {
         case .segments(let n):
             guard n >= 1 else { throw DataError(context, "the segment count must be at least 1, got \(n)") }
-            total = QuestionLayout.finalSegment.documentTokens(forSegments: n, questionTokens: question.count, segmentLength: S)
+            total = layout.documentTokens(forSegments: n, questionTokens: question.count, segmentLength: S)
             guard factTotal <= total else {
-                throw DataError(context, "the facts (\(factTotal) tokens) and the question (\(question.count) tokens + [SEP]) do not fit in \(n) segment\(n == 1 ? "" : "s") of \(S) tokens (\(total) document tokens); use more segments")
+                throw DataError(context, "the facts (\(factTotal) tokens) and the question (\(question.count) tokens + [SEP]) do not fit in \(n) segment\(n == 1 ? "" : "s") of \(S) tokens (\(total) document tokens, \(layout.rawValue) layout); use more segments")
             }
         case .tokens(let n):
             guard n >= 1 else { throw DataError(context, "the token count must be at least 1, got \(n)") }
@@ -155,18 +160,15 @@ public struct DocumentPlan: Sendable {
         if tail > 0 { pieces.append(.noise(start: stream, count: tail)) }
 
         // The segment count under the question layout (for .segments(n) it is n).
-        let full = total / S
-        let rest = total - full * S
-        let finalCount = try QuestionLayout.finalSegment.finalSegments(
-            rest: Array(repeating: 0, count: rest), question: question, segmentLength: S, separator: separator).count
+        let segmentCount = layout.segmentCount(documentTokens: total, questionTokens: question.count, segmentLength: S)
         if case .segments(let n) = length {
-            precondition(full + finalCount == n, "document of \(total) tokens does not make \(n) segments")
+            precondition(segmentCount == n, "document of \(total) tokens does not make \(n) segments")
         }
 
         return DocumentPlan(task: episode.task, question: episode.question, questionTokens: question,
                             answer: episode.answer, label: label, distractorAnswers: episode.distractorAnswers,
                             facts: facts, documentTokenCount: total,
-                            segmentLength: S, segmentCount: full + finalCount, noise: noise,
+                            segmentLength: S, segmentCount: segmentCount, questionLayout: layout, noise: noise,
                             noiseStartSentence: startSentence, separator: separator, pieces: pieces)
     }
 
@@ -195,7 +197,7 @@ public struct DocumentPlan: Sendable {
     public func makeSample() -> Sample {
         Sample(task: task, question: question, questionTokens: questionTokens, answer: answer, label: label,
                facts: facts, segments: segments(), documentTokenCount: documentTokenCount,
-               distractorAnswers: distractorAnswers)
+               distractorAnswers: distractorAnswers, questionLayout: questionLayout)
     }
 
     /// The document's text in UTF-8 chunks of about `chunkSize` bytes: noise sentences and facts
@@ -278,8 +280,9 @@ struct TokenCursor {
     }
 }
 
-/// A document's segments, one at a time: full segments of S document tokens, then the final
-/// segment(s) from `QuestionLayout.finalSegment.finalSegments` (the last holds [SEP] + question).
+/// A document's segments, one at a time: the segments read before the end (S document tokens,
+/// or `Q [SEP]` + S − |Q| − 1 under every-segment), then the final segment(s) from
+/// `QuestionLayout.finalSegments` (the last holds the question).
 public struct DocumentSegmentStream: IteratorProtocol, Sendable {
     private var cursor: TokenCursor
     private var consumed = 0
@@ -299,15 +302,16 @@ public struct DocumentSegmentStream: IteratorProtocol, Sendable {
     /// The next segment's content (no [CLS], memory or outer [SEP]), or nil after the last one.
     public mutating func nextSegment() -> [Int32]? {
         let plan = cursor.plan
-        let S = plan.segmentLength
+        let layout = plan.questionLayout
+        let T = layout.textLength(segmentLength: plan.segmentLength, questionTokens: plan.questionTokens.count)
         let left = plan.documentTokenCount - consumed
-        if left >= S {
-            var segment: [Int32] = []
-            segment.reserveCapacity(S)
-            cursor.read(S, into: &segment)
-            consumed += S
+        if left > T || (left == T && layout.readsAtOnce(chunk: T, textLength: T)) {
+            var chunk: [Int32] = []
+            chunk.reserveCapacity(T)
+            cursor.read(T, into: &chunk)
+            consumed += T
             produced += 1
-            return segment
+            return layout.readingSegment(chunk, question: plan.questionTokens, separator: plan.separator)
         }
         if !finished {
             finished = true
@@ -315,8 +319,8 @@ public struct DocumentSegmentStream: IteratorProtocol, Sendable {
             cursor.read(left, into: &rest)
             consumed += left
             do {
-                pending = try QuestionLayout.finalSegment.finalSegments(
-                    rest: rest, question: plan.questionTokens, segmentLength: S, separator: plan.separator)
+                pending = try layout.finalSegments(
+                    rest: rest, question: plan.questionTokens, segmentLength: plan.segmentLength, separator: plan.separator)
             } catch {
                 preconditionFailure("question checked when the plan was made: \(error)")
             }

@@ -102,13 +102,12 @@ public struct AnswerHead: @unchecked Sendable {
         for b in 0..<B { for c in 0..<C { dHidden[b * T * C + c] += dCLS[b * C + c] } }
     }
 
-    /// For each sequence, −log softmax(logits)[label] and whether the top logit is the label:
-    /// how evaluation scores an answer.
-    public func score(_ head: inout Activations, labels: [Int32]) -> (losses: [Float], right: [Bool]) {
+    /// For each sequence, −log softmax(logits)[label] and the index of the top logit (the
+    /// answer given): how evaluation scores an answer.
+    public func score(_ head: inout Activations, labels: [Int32]) -> (losses: [Float], predicted: [Int]) {
         loss(&head, labels: labels)
         let L = classes
-        let right = (0..<head.batch).map { b in argmax(head.logits[(b * L)..<((b + 1) * L)]) == Int(labels[b]) }
-        return (head.losses, right)
+        return (head.losses, (0..<head.batch).map { b in argmax(head.logits[(b * L)..<((b + 1) * L)]) })
     }
 
     /// softmax(logits) of one answer (L), max-shifted: the probabilities an answer reports.

@@ -39,19 +39,30 @@ extension DocumentSession {
     public func read(from reader: SegmentReader, totalBytes: Int? = nil,
                      progress: ((ReadProgress) -> Void)? = nil) throws -> InputStats {
         let start = Date()
-        var skipped = 0, skipHash = MemoryState.fnvOffset
+        let T = textLength
+        var skipped = 0, skipHash = Self.initialHash(layout: layout, question: questionTokens ?? [])
         let toSkip = state.segmentsRead
-        if !state.pending.isEmpty { throw ModelError("memory state", "the saved document was already read to its end") }
+        // Every-segment: a saved state may hold back a full piece, which the input repeats next.
+        var heldToSkip = layout.needsQuestionFirst && state.pending.count == T
+        if !state.pending.isEmpty && !heldToSkip {
+            throw ModelError("memory state", "the saved document was already read to its end")
+        }
+        let differs = layout.needsQuestionFirst ? "the document (or question) differs from the one the state was saved for"
+            : "the document differs from the one the state was saved for"
+        if toSkip == 0 && state.tokenHash != skipHash { throw ModelError("memory state", differs) }
         while let segment = try reader.next() {
             if skipped < toSkip {
-                guard segment.count == model.settings.segmentLength else {
+                guard segment.count == T else {
                     throw ModelError("memory state", "the document is shorter than the saved state")
                 }
                 skipHash = MemoryState.hash(segment, into: skipHash)
                 skipped += 1
-                if skipped == toSkip, skipHash != state.tokenHash {
-                    throw ModelError("memory state", "the document differs from the one the state was saved for")
-                }
+                if skipped == toSkip, skipHash != state.tokenHash { throw ModelError("memory state", differs) }
+                continue
+            }
+            if heldToSkip {
+                heldToSkip = false
+                guard segment == state.pending else { throw ModelError("memory state", differs) }
                 continue
             }
             try read(segment)
@@ -59,6 +70,7 @@ extension DocumentSession {
                                    tokens: state.tokensRead, segments: state.segmentsRead,
                                    seconds: Date().timeIntervalSince(start), estimatedSegments: reader.estimatedSegmentCount))
         }
+        if heldToSkip { throw ModelError("memory state", "the document is shorter than the saved state") }
         if skipped < toSkip { throw ModelError("memory state", "the document is shorter than the saved state") }
         return InputStats(bytes: reader.bytesRead, invalidUTF8Sequences: reader.invalidSequenceCount,
                           nulBytes: reader.nulByteCount)
@@ -66,30 +78,33 @@ extension DocumentSession {
 }
 
 extension RecurrentMemoryModel {
-    /// Opens a file (or "-" for standard input) as a segment reader for this model.
-    public func segmentReader(path: String, chunkSize: Int = 64 * 1024) throws -> SegmentReader {
+    /// Opens a file (or "-" for standard input) as a segment reader for this model, cutting
+    /// pieces of `textLength` tokens (default: the segment length; a session's `textLength`
+    /// under the every-segment layout).
+    public func segmentReader(path: String, textLength: Int? = nil, chunkSize: Int = 64 * 1024) throws -> SegmentReader {
+        let length = textLength ?? settings.segmentLength
         if path == "-" {
-            return SegmentReader.standardInput(tokenizer: tokenizer, segmentLength: settings.segmentLength, chunkSize: chunkSize)
+            return SegmentReader.standardInput(tokenizer: tokenizer, segmentLength: length, chunkSize: chunkSize)
         }
-        return try SegmentReader(path: path, tokenizer: tokenizer, segmentLength: settings.segmentLength, chunkSize: chunkSize)
+        return try SegmentReader(path: path, tokenizer: tokenizer, segmentLength: length, chunkSize: chunkSize)
     }
 
     /// Reads `path` ("-" = stdin) and answers `question` about it.
     public func answer(question: String, file path: String,
                        progress: ((ReadProgress) -> Void)? = nil) throws -> Answer {
-        let session = DocumentSession(model: self)
-        let reader = try segmentReader(path: path)
+        let session = try DocumentSession(model: self, question: question)
+        let reader = try segmentReader(path: path, textLength: session.textLength)
         try session.read(from: reader, progress: progress)
-        return try session.answer(question: question)
+        return try session.answer()
     }
 
     /// Reads any async sequence of bytes and answers `question` about it.
     public func answer<Bytes: AsyncSequence>(question: String, bytes: Bytes) async throws -> Answer
     where Bytes.Element == UInt8 {
-        let session = DocumentSession(model: self)
-        for try await segment in tokenizer.segments(of: bytes, segmentLength: settings.segmentLength) {
+        let session = try DocumentSession(model: self, question: question)
+        for try await segment in tokenizer.segments(of: bytes, segmentLength: session.textLength) {
             try session.read(segment)
         }
-        return try session.answer(question: question)
+        return try session.answer()
     }
 }

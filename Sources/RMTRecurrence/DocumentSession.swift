@@ -2,9 +2,9 @@
 // answers a question about it with the question layout. Constant memory: a session owns
 // one set of activation buffers, whatever the document's length.
 //
-//   let session = try DocumentSession(model: model)
-//   for segment in segments { try session.read(segment) }   // S tokens each; the last may be shorter
-//   let answer = try session.answer(question: "Where is Mary?")
+//   let session = try DocumentSession(model: model, question: "Where is Mary?")
+//   for piece in pieces { try session.read(piece) }   // session.textLength tokens each; the last may be shorter
+//   let answer = try session.answer()
 import Foundation
 import RMTKernels
 import RMTModel
@@ -34,30 +34,86 @@ public final class DocumentSession: @unchecked Sendable {
     public let model: RecurrentMemoryModel
     public private(set) var state: MemoryState
     let processor: SegmentProcessor
+    /// The question given at the start (required by the every-segment layout), tokenized.
+    public let questionTokens: [Int32]?
+    /// Document tokens per segment: the model's segment length, or what the question leaves of
+    /// it under the every-segment layout. `read` takes chunks of this size.
+    public let textLength: Int
 
-    /// Starts a document, or resumes from a saved state.
+    var layout: QuestionLayout { model.settings.questionLayout }
+
+    /// Starts a document, or resumes from a saved state. A model with the every-segment
+    /// layout needs the question first: use `init(model:question:resuming:)`.
     public init(model: RecurrentMemoryModel, resuming saved: MemoryState? = nil) {
         self.model = model
         processor = SegmentProcessor(model: model, batchCapacity: 1)
+        questionTokens = nil
+        textLength = model.settings.segmentLength
         state = saved ?? MemoryState(memory: processor.initialMemory(batch: 1))
     }
 
-    /// Reads the next piece of the document: a full segment (S tokens) is processed at
-    /// once; a shorter one is the document's end and is held back for the question.
+    /// Starts a document about `question` (tokenized with the model's tokenizer), or resumes
+    /// one. Every layout accepts it (`answer()` then answers it); the every-segment layout
+    /// needs it, reads it with every segment, and answers only it.
+    /// - Throws: `ModelError` when the question does not fit in a segment.
+    public convenience init(model: RecurrentMemoryModel, question: String, resuming saved: MemoryState? = nil) throws {
+        try self.init(model: model, questionTokens: model.tokenizer.encode(question), resuming: saved)
+    }
+
+    /// `init(model:question:resuming:)` with a tokenized question.
+    public init(model: RecurrentMemoryModel, questionTokens: [Int32], resuming saved: MemoryState? = nil) throws {
+        let layout = model.settings.questionLayout
+        try layout.checkQuestion(tokens: questionTokens.count, segmentLength: model.settings.segmentLength)
+        self.model = model
+        processor = SegmentProcessor(model: model, batchCapacity: 1)
+        self.questionTokens = questionTokens
+        textLength = layout.textLength(segmentLength: model.settings.segmentLength, questionTokens: questionTokens.count)
+        state = saved ?? MemoryState(memory: processor.initialMemory(batch: 1),
+                                     tokenHash: Self.initialHash(layout: layout, question: questionTokens))
+    }
+
+    /// The fingerprint a new document starts from: the every-segment layout folds the question
+    /// in (a saved state resumes only for the same question).
+    static func initialHash(layout: QuestionLayout, question: [Int32]) -> UInt64 {
+        layout.needsQuestionFirst ? MemoryState.hash(question, into: MemoryState.fnvOffset) : MemoryState.fnvOffset
+    }
+
+    /// Reads the next piece of the document, `textLength` tokens or fewer (the document's end).
+    /// Final-segment layout: a full piece is processed at once, a shorter one is held back for
+    /// the question. Every-segment layout: each piece is held back until the next one arrives
+    /// (the last one is the final segment), then read as `Q [SEP] piece`.
     public func read(_ tokens: [Int32]) throws {
-        let S = model.settings.segmentLength
+        let T = textLength
+        if layout.needsQuestionFirst {
+            guard let question = questionTokens else {
+                throw ModelError("document", "this model reads the question with every segment (question_layout every-segment): start the session with the question")
+            }
+            if state.pending.count == T {  // the held piece was not the last one: read it now
+                try processHeld(layout.readingSegment(state.pending, question: question, separator: processor.sep))
+            }
+        }
         guard state.pending.isEmpty else {
             throw ModelError("document", "more text after a short (final) segment")
         }
-        guard tokens.count <= S else { throw ModelError("document", "segment of \(tokens.count) tokens exceeds \(S)") }
+        guard tokens.count <= T else { throw ModelError("document", "segment of \(tokens.count) tokens exceeds \(T)") }
         state.tokensRead += tokens.count
-        state.tokenHash = MemoryState.hash(tokens, into: state.tokenHash)
-        if tokens.count == S {
+        if layout.readsAtOnce(chunk: tokens.count, textLength: T) {
+            state.tokenHash = MemoryState.hash(tokens, into: state.tokenHash)
             try process(tokens)
             state.segmentsRead += 1
         } else {
+            if !layout.needsQuestionFirst { state.tokenHash = MemoryState.hash(tokens, into: state.tokenHash) }
             state.pending = tokens
         }
+    }
+
+    /// Processes the held-back piece (every-segment): its tokens join the fingerprint now.
+    private func processHeld(_ content: [Int32]) throws {
+        let held = state.pending
+        try process(content)
+        state.tokenHash = MemoryState.hash(held, into: state.tokenHash)
+        state.segmentsRead += 1
+        state.pending = []
     }
 
     func process(_ content: [Int32]) throws {
@@ -74,12 +130,24 @@ public final class DocumentSession: @unchecked Sendable {
         try answer(questionTokens: model.tokenizer.encode(question))
     }
 
-    /// Answers a tokenized question. The session's state is left untouched, so several
-    /// questions can be asked about one read.
+    /// Answers the question the session was started with.
+    public func answer() throws -> Answer {
+        guard let questionTokens else {
+            throw ModelError("question", "the session was started without a question: ask one with answer(question:)")
+        }
+        return try answer(questionTokens: questionTokens)
+    }
+
+    /// Answers a tokenized question. The session's state is left untouched, so (under the
+    /// final-segment layout) several questions can be asked about one read; the every-segment
+    /// layout answers only the question the session was started with.
     public func answer(questionTokens: [Int32]) throws -> Answer {
+        if layout.needsQuestionFirst, let started = self.questionTokens, started != questionTokens {
+            throw ModelError("question", "this model reads the question with every segment (question_layout every-segment): this session read the document for another question; start a new session to ask this one")
+        }
         let saved = state
         defer { state = saved }
-        let finals = try model.settings.questionLayout.finalSegments(
+        let finals = try layout.finalSegments(
             rest: state.pending, question: questionTokens, segmentLength: model.settings.segmentLength,
             separator: processor.sep)
         for content in finals { try process(content) }

@@ -15,16 +15,17 @@ public struct MemoryState: Sendable, Equatable {
     public var tokensRead: Int
     /// FNV-1a 64 over every document token id read, to detect resuming on another document.
     public var tokenHash: UInt64
-    /// Document tokens held back (a short last part, waiting for the question).
+    /// Document tokens held back: a short last part waiting for the question, or (every-segment
+    /// layout) the latest piece, read when the next one arrives or as the final segment.
     public var pending: [Int32]
 
     public static let fnvOffset: UInt64 = 0xCBF2_9CE4_8422_2325
 
-    public init(memory: [Float]) {
+    public init(memory: [Float], tokenHash: UInt64 = MemoryState.fnvOffset) {
         self.memory = memory
         segmentsRead = 0
         tokensRead = 0
-        tokenHash = Self.fnvOffset
+        self.tokenHash = tokenHash
         pending = []
     }
 
@@ -95,6 +96,7 @@ extension RecurrentMemoryModel {
         for v in [config.hiddenSize, config.numHiddenLayers, config.vocabSize, settings.memoryTokens, settings.segmentLength] {
             mix(UInt32(truncatingIfNeeded: v))
         }
+        if settings.questionLayout == .everySegment { mix(1) }  // (final-segment fingerprints stay as they were)
         for name in [RMTTensorName.memoryEmbeddings, RMTTensorName.classifierWeight, "embeddings.LayerNorm.weight"] {
             let e = parameters.layout.entry(name)!
             for i in 0..<e.count { mix(parameters.storage.pointer[e.offset + i].bitPattern) }

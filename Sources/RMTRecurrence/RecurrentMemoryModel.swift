@@ -126,6 +126,48 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
                                         isUntrained: isUntrained)
     }
 
+    /// The same model (sharing its parameters) with the question placed by `layout`
+    /// (Docs/question-layout.md): the weights are unchanged, only how segments are filled.
+    public func reading(questionLayout layout: QuestionLayout) throws -> RecurrentMemoryModel {
+        guard layout != settings.questionLayout else { return self }
+        var s = settings
+        s.questionLayout = layout
+        return try RecurrentMemoryModel(config: config, settings: s, tokenizer: tokenizer, parameters: parameters,
+                                        isUntrained: isUntrained)
+    }
+
+    /// The same weights answering from `labels` (a new model with its own parameters): the
+    /// classifier rows of labels this model has are copied by name, a new label's row starts at
+    /// zero weight and the mean bias (so it begins as likely as an average label and is learned).
+    /// Everything else is copied unchanged. For fine-tuning a model on a task with more answers
+    /// (e.g. `unknown`).
+    public func answering(labels: [String]) throws -> RecurrentMemoryModel {
+        guard labels != settings.labels else { return self }
+        var s = settings
+        s.labels = labels
+        try s.validate(against: config)
+        let layout = Self.layout(config, s)
+        let params = ParameterSet(layout: layout)
+        for entry in layout.entries where entry.name != RMTTensorName.classifierWeight && entry.name != RMTTensorName.classifierBias {
+            params.pointer(entry.name).update(from: parameters.pointer(entry.name), count: entry.count)
+        }
+        let C = config.hiddenSize
+        let oldBias = parameters.values(RMTTensorName.classifierBias)
+        let meanBias = oldBias.reduce(0, +) / Float(max(oldBias.count, 1))
+        let weight = params.pointer(RMTTensorName.classifierWeight), bias = params.pointer(RMTTensorName.classifierBias)
+        for (row, label) in labels.enumerated() {
+            if let old = settings.labels.firstIndex(of: label) {
+                (weight + row * C).update(from: classifierWeight + old * C, count: C)
+                bias[row] = classifierBias[old]
+            } else {
+                (weight + row * C).update(repeating: 0, count: C)
+                bias[row] = meanBias
+            }
+        }
+        return try RecurrentMemoryModel(config: config, settings: s, tokenizer: tokenizer, parameters: params,
+                                        isUntrained: isUntrained)
+    }
+
     /// (M, C) initial memory.
     public var memoryEmbeddings: UnsafeMutablePointer<Float> { parameters.pointer(RMTTensorName.memoryEmbeddings) }
     /// (L, C)

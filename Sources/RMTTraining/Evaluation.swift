@@ -19,9 +19,17 @@ public struct LengthAccuracy: Codable, Sendable, Equatable {
     public let tokens: Int
     public let samples: Int
     public let correct: Int
+    /// Wrong answers that are another person's room (distractor tasks): the confusion matrix's
+    /// middle column (right person / other person's room / other). nil when not recorded.
+    public var otherPerson: Int? = nil
+    /// Answerable questions answered `unknown` (nil when not recorded).
+    public var answeredUnknown: Int? = nil
     public var accuracy: Double { samples > 0 ? Double(correct) / Double(samples) : 0 }
 
-    enum CodingKeys: String, CodingKey { case task, segments, tokens, samples, correct, accuracy }
+    enum CodingKeys: String, CodingKey {
+        case task, segments, tokens, samples, correct, accuracy
+        case otherPerson = "other_person", answeredUnknown = "answered_unknown"
+    }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(task, forKey: .task)
@@ -30,6 +38,8 @@ public struct LengthAccuracy: Codable, Sendable, Equatable {
         try c.encode(samples, forKey: .samples)
         try c.encode(correct, forKey: .correct)
         try c.encode(accuracy, forKey: .accuracy)
+        try c.encodeIfPresent(otherPerson, forKey: .otherPerson)
+        try c.encodeIfPresent(answeredUnknown, forKey: .answeredUnknown)
     }
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -38,15 +48,23 @@ public struct LengthAccuracy: Codable, Sendable, Equatable {
         tokens = try c.decode(Int.self, forKey: .tokens)
         samples = try c.decode(Int.self, forKey: .samples)
         correct = try c.decode(Int.self, forKey: .correct)
+        otherPerson = try c.decodeIfPresent(Int.self, forKey: .otherPerson)
+        answeredUnknown = try c.decodeIfPresent(Int.self, forKey: .answeredUnknown)
     }
-    public init(task: String, segments: Int, tokens: Int, samples: Int, correct: Int) {
+    public init(task: String, segments: Int, tokens: Int, samples: Int, correct: Int,
+                otherPerson: Int? = nil, answeredUnknown: Int? = nil) {
         self.task = task
         self.segments = segments
         self.tokens = tokens
         self.samples = samples
         self.correct = correct
+        self.otherPerson = otherPerson
+        self.answeredUnknown = answeredUnknown
     }
 }
+
+/// The reserved "I don't know" label (TaskWords.unknown).
+let unknownLabel = TaskWords.unknown
 
 /// One evaluated batch: documents `first..<first + count` of a (task, length) point.
 public struct EvaluationBatch: Codable, Sendable, Equatable {
@@ -57,6 +75,28 @@ public struct EvaluationBatch: Codable, Sendable, Equatable {
     public let correct: Int
     /// Document tokens per sample.
     public let tokens: Int
+    /// Wrong answers naming a distractor's room (0 for tasks without distractors); nil in
+    /// ledgers written before it was recorded.
+    public var otherPerson: Int? = nil
+    /// Answerable questions answered `unknown`; nil in older ledgers.
+    public var answeredUnknown: Int? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case task, segments, first, count, correct, tokens
+        case otherPerson = "other_person", answeredUnknown = "answered_unknown"
+    }
+
+    public init(task: String, segments: Int, first: Int, count: Int, correct: Int, tokens: Int,
+                otherPerson: Int? = nil, answeredUnknown: Int? = nil) {
+        self.task = task
+        self.segments = segments
+        self.first = first
+        self.count = count
+        self.correct = correct
+        self.tokens = tokens
+        self.otherPerson = otherPerson
+        self.answeredUnknown = answeredUnknown
+    }
 }
 
 /// Reads documents `range` of `segments` segments from `stream` in batches of `batchSize` and
@@ -75,25 +115,32 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
     let stream = stream.labels == model.settings.labels ? stream : try stream.relabelled(to: model.settings.labels)
     let processor = SegmentProcessor(model: model, batchCapacity: batchSize)
     let starts = Array(stride(from: range.lowerBound, to: range.upperBound, by: batchSize))
-    // (count, correct, tokens) per batch
-    try dealOut(count: starts.count, width: 3, over: collective, work: { j in
+    // (count, correct, tokens, other person, answered unknown) per batch
+    try dealOut(count: starts.count, width: 5, over: collective, work: { j in
         let plans = try (starts[j]..<min(starts[j] + batchSize, range.upperBound)).map { try stream.plan(index: $0, segments: segments) }
         var streams = plans.map { $0.makeSegmentStream() }
         let scores = try readAndScore(processor, segments: segments, labels: plans.map { Int32($0.label) }) { _ in
             streams.indices.map { streams[$0].nextSegment()! }
         }
-        return [Double(plans.count), Double(scores.right.filter { $0 }.count), Double(plans[0].documentTokenCount)]
+        var correct = 0, otherPerson = 0, answeredUnknown = 0
+        for (b, plan) in plans.enumerated() {
+            let name = model.settings.labels[scores.predicted[b]]
+            if scores.predicted[b] == plan.label { correct += 1 }
+            else if plan.distractorAnswers.contains(name) { otherPerson += 1 }
+            if name == unknownLabel && plan.answer != unknownLabel { answeredUnknown += 1 }
+        }
+        return [Double(plans.count), Double(correct), Double(plans[0].documentTokenCount), Double(otherPerson), Double(answeredUnknown)]
     }, each: { j, v in
         try onBatch(EvaluationBatch(task: stream.task.name, segments: segments, first: starts[j], count: Int(v[0]),
-                                    correct: Int(v[1]), tokens: Int(v[2])))
+                                    correct: Int(v[1]), tokens: Int(v[2]), otherPerson: Int(v[3]), answeredUnknown: Int(v[4])))
     })
 }
 
 /// Reads B documents in lockstep — segment k of each from `segment(k)` (B lists of ≤ S tokens) —
 /// from a fresh memory and scores the final answers against `labels` (B): per document, the
-/// cross-entropy loss and whether the top answer is the label.
+/// cross-entropy loss and the top answer's label index.
 func readAndScore(_ processor: SegmentProcessor, segments: Int, labels: [Int32],
-                  segment: (Int) throws -> [[Int32]]) throws -> (losses: [Float], right: [Bool]) {
+                  segment: (Int) throws -> [[Int32]]) throws -> (losses: [Float], predicted: [Int]) {
     var memory = processor.initialMemory(batch: labels.count)  // (B, M, C)
     for k in 0..<segments {
         let contents = try segment(k)
@@ -128,14 +175,17 @@ func dealOut(count: Int, width: Int, over collective: any Collective, work: (Int
 /// (items 0..<samples, so every length sees the same episodes with more noise).
 public func evaluateAccuracy(model: RecurrentMemoryModel, stream: DataStream, segments: Int, samples: Int,
                              batchSize: Int, progress: ((Int) -> Void)? = nil) throws -> LengthAccuracy {
-    var correct = 0, tokens = 0, done = 0
+    var correct = 0, tokens = 0, done = 0, otherPerson = 0, answeredUnknown = 0
     try evaluateBatches(model: model, stream: stream, segments: segments, range: 0..<samples, batchSize: batchSize) { b in
         correct += b.correct
         tokens = b.tokens
         done += b.count
+        otherPerson += b.otherPerson ?? 0
+        answeredUnknown += b.answeredUnknown ?? 0
         progress?(done)
     }
-    return LengthAccuracy(task: stream.task.name, segments: segments, tokens: tokens, samples: samples, correct: correct)
+    return LengthAccuracy(task: stream.task.name, segments: segments, tokens: tokens, samples: samples, correct: correct,
+                          otherPerson: otherPerson, answeredUnknown: answeredUnknown)
 }
 
 extension LengthAccuracy {

@@ -128,14 +128,18 @@ public final class EvaluationLedger {
     public static func accuracy(of batches: [EvaluationBatch], task: String, segments: Int,
                                 limit: Int = .max) -> LengthAccuracy? {
         var seen = Set<Int>(), correct = 0, tokens = 0
+        var otherPerson: Int? = 0, answeredUnknown: Int? = 0  // nil once any batch lacks them
         for b in batches where b.task == task && b.segments == segments && b.first + b.count <= limit {
             let fresh = (b.first..<(b.first + b.count)).filter { !seen.contains($0) }
             guard fresh.count == b.count else { continue }
             seen.formUnion(fresh)
             correct += b.correct
             tokens = b.tokens
+            otherPerson = otherPerson.flatMap { sum in b.otherPerson.map { sum + $0 } }
+            answeredUnknown = answeredUnknown.flatMap { sum in b.answeredUnknown.map { sum + $0 } }
         }
-        return seen.isEmpty ? nil : LengthAccuracy(task: task, segments: segments, tokens: tokens, samples: seen.count, correct: correct)
+        return seen.isEmpty ? nil : LengthAccuracy(task: task, segments: segments, tokens: tokens, samples: seen.count,
+                                                   correct: correct, otherPerson: otherPerson, answeredUnknown: answeredUnknown)
     }
 
     /// FNV-1a 64 of a file's bytes, as 16 hex digits (the model fingerprint).

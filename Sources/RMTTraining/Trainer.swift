@@ -236,7 +236,7 @@ public final class Trainer: @unchecked Sendable {
         try dealOut(count: batches.count, width: width, over: collective, work: { i in
             let batch = batches[i]
             let scores = try readAndScore(evalProcessor, segments: batch.segmentCount, labels: batch.labels) { batch.contents[$0] }
-            return (0..<batch.batchSize).flatMap { [Double(scores.losses[$0]), scores.right[$0] ? 1 : 0] }
+            return (0..<batch.batchSize).flatMap { [Double(scores.losses[$0]), scores.predicted[$0] == Int(batch.labels[$0]) ? 1 : 0] }
         }, each: { i, v in
             let batch = batches[i]
             for b in 0..<batch.batchSize {

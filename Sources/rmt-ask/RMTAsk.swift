@@ -66,8 +66,8 @@ struct RMTAsk: ParsableCommand {
         if rmt.isUntrained {
             warn("warning: \(modelURL.path) has no trained RMT head; answers are untrained")
         }
-        let session = DocumentSession(model: rmt)
-        let reader = SegmentReader(source: source, tokenizer: rmt.tokenizer, segmentLength: rmt.settings.segmentLength)
+        let session = try DocumentSession(model: rmt, question: question)
+        let reader = SegmentReader(source: source, tokenizer: rmt.tokenizer, segmentLength: session.textLength)
         let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) == 1)
         let start = Date()
         let stats = try session.read(from: reader) { bar.update($0) }
@@ -79,7 +79,7 @@ struct RMTAsk: ParsableCommand {
             warn("warning: \(source.name): \(plural(stats.invalidUTF8Sequences, "invalid UTF-8 sequence")) replaced with U+FFFD")
         }
         if stats.nulBytes > 0 { warn("warning: \(source.name): \(plural(stats.nulBytes, "NUL byte")) ignored") }
-        let answer = try session.answer(question: question)
+        let answer = try session.answer()
         let seconds = Date().timeIntervalSince(start)
         let top = Array(answer.top.prefix(topK))
         if json {

@@ -242,3 +242,4 @@ func jsonQuoted(_ text: String) -> String {
 }
 
 extension BertConfig.Preset: ExpressibleByArgument {}
+extension QuestionLayout: ExpressibleByArgument {}

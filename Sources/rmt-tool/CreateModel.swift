@@ -24,6 +24,9 @@ struct CreateModel: ParsableCommand {
     @Option(help: "Document tokens per segment.")
     var segmentLength = 499
 
+    @Option(help: "Where the question goes: final-segment (after the document) or every-segment (before every segment; Docs/question-layout.md).")
+    var questionLayout: QuestionLayout = .finalSegment
+
     @Option(help: "Comma-separated answer labels.")
     var labels = defaultLabels.joined(separator: ",")
 
@@ -44,7 +47,8 @@ struct CreateModel: ParsableCommand {
             try OutputFolder.checkReplaceable(out)
             let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? DefaultLocations.vocabulary
             let settings = RMTSettings(memoryTokens: memoryTokens, segmentLength: segmentLength,
-                                       labels: labels.split(separator: ",").map { String($0) })
+                                       labels: labels.split(separator: ",").map { String($0) },
+                                       questionLayout: questionLayout)
             let positions = try PositionSettings.fromCommandLine(
                 scheme: position, temperature: positionTemperature, textTokens: segmentLength,
                 positions: settings.positionsPerSegment)

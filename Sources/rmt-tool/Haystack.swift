@@ -38,6 +38,9 @@ struct Haystack: ParsableCommand {
     @Option(help: "Segment length S, used to check the question and report the segment count.")
     var segmentLength: Int = 499
 
+    @Option(help: "Question layout of the model that will read it (final-segment or every-segment), for the segment count.")
+    var questionLayout: QuestionLayout = .finalSegment
+
     @Option(help: "Output text file.")
     var out: String
 
@@ -65,7 +68,7 @@ struct Haystack: ParsableCommand {
                 corpus = try NoiseCorpus(paths: noise, tokenizer: tokenizer, adversarialRate: adversarialRate, seed: seed)
             }
             let stream = try DataStream(task: task, noise: corpus, tokenizer: tokenizer, seed: seed,
-                                        segmentLength: segmentLength)
+                                        segmentLength: segmentLength, questionLayout: questionLayout)
             let plan = try stream.haystack(index: 0, tokens: tokens)
             try Self.write(plan, to: out)
             print(Self.json(plan, file: out))

@@ -67,7 +67,7 @@ struct Eval: ParsableCommand {
                 let streams = try tasks.map {
                     try DataStream(task: $0, noise: noise, tokenizer: rmt.tokenizer,
                                    seed: DataStream.seed(data.seed, for: .validation), segmentLength: rmt.settings.segmentLength,
-                                   labels: rmt.settings.labels)
+                                   questionLayout: rmt.settings.questionLayout, labels: rmt.settings.labels)
                 }
                 var memoryOnly: [EvaluationBatch] = []
                 for n in try lengths() {
@@ -107,18 +107,28 @@ struct Eval: ParsableCommand {
         if json {
             for r in results {
                 let ci = r.wilsonInterval()
-                let line: [String: Any] = ["task": r.task, "segments": r.segments, "tokens": r.tokens, "samples": r.samples,
+                var line: [String: Any] = ["task": r.task, "segments": r.segments, "tokens": r.tokens, "samples": r.samples,
                                            "correct": r.correct, "accuracy": r.accuracy, "ci95_low": ci.lowerBound,
                                            "ci95_high": ci.upperBound]
+                if let other = r.otherPerson {  // the confusion matrix: right / other person's room / other
+                    line["other_person"] = other
+                    line["other"] = r.samples - r.correct - other
+                }
+                if let unknown = r.answeredUnknown { line["answered_unknown"] = unknown }
                 print(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))
             }
         } else {
-            print("task        segments      tokens  samples  accuracy   95% interval")
+            // Right / other person's room / other (the distractor tasks' confusion matrix) and
+            // answerable questions answered `unknown`, when the ledger recorded them.
+            let width = max(10, results.map(\.task.count).max() ?? 0)
+            func pad(_ s: String) -> String { s + String(repeating: " ", count: max(0, width - s.count)) }
+            print(pad("task") + "  segments      tokens  samples  accuracy   95% interval  other-person  other  unknown")
             for r in results {
                 let ci = r.wilsonInterval()
-                let name = r.task.count >= 10 ? r.task : r.task + String(repeating: " ", count: 10 - r.task.count)
-                print(name + String(format: "  %8d  %10d  %7d  %8.4f   %.3f–%.3f", r.segments, r.tokens,
-                                    r.samples, r.accuracy, ci.lowerBound, ci.upperBound))
+                let other = r.otherPerson.map { String(format: "  %12d  %5d", $0, r.samples - r.correct - $0) } ?? "  \(String(repeating: " ", count: 11))-      -"
+                let unknown = r.answeredUnknown.map { String(format: "  %7d", $0) } ?? "        -"
+                print(pad(r.task) + String(format: "  %8d  %10d  %7d  %8.4f   %.3f–%.3f", r.segments, r.tokens,
+                                           r.samples, r.accuracy, ci.lowerBound, ci.upperBound) + other + unknown)
             }
         }
         guard let plot else { return }

@@ -113,6 +113,7 @@ extension Train {
             SavedFlag(flag: "--adversarial-rate", given: text(data.adversarialRateFlag), saved: "\(run.adversarialRate ?? 0)"),
             SavedFlag(flag: "--memory-tokens", given: text(memoryTokens), saved: "\(rmt.settings.memoryTokens)"),
             SavedFlag(flag: "--segment-length", given: text(segmentLength), saved: "\(rmt.settings.segmentLength)"),
+            SavedFlag(flag: "--question-layout", given: questionLayout?.rawValue, saved: rmt.settings.questionLayout.rawValue),
             SavedFlag(flag: "--position", given: position.map { $0.replacingOccurrences(of: "-", with: "_") },
                       saved: (rmt.config.position?.scheme ?? .absolute).rawValue),
             SavedFlag(flag: "--position-temperature", given: positionTemperature.map { $0.replacingOccurrences(of: "-", with: "_") },

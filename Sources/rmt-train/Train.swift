@@ -37,6 +37,11 @@ struct Train: ParsableCommand {
     var positionTemperature: String?
     // Optional underneath (defaults from TrainingOptions / RMTSettings) so that --resume can
     // tell a flag given from a default.
+    @Option(help: ArgumentHelp("Where the question goes in a new run's model: final-segment (after the document, the paper's layout) or every-segment (before every segment). (default: the model's, else final-segment)",
+                               discussion: "every-segment: each segment is `Q [SEP] text`, so the memory only carries what the question asks for (Docs/question-layout.md). Given with --model, it re-lays out that model's reading (the weights are kept)."))
+    var questionLayout: QuestionLayout?
+    @Flag(help: "With --model: give the model the task's answers it lacks (e.g. unknown) as new classifier rows, instead of refusing the task.")
+    var addLabels = false
     @Option(help: "Memory tokens for a new model. (default: 10)") var memoryTokens: Int?
     @Option(help: "Document tokens per segment for a new model. (default: 499)") var segmentLength: Int?
     @Option(help: ArgumentHelp("Document tokens per training and validation segment (default: the model's segment length).",
@@ -140,10 +145,10 @@ struct Train: ParsableCommand {
             // (e.g. `unknown`) is refused here.
             let trainStream = try DataStream(task: task, noise: trainNoise, tokenizer: rmt.tokenizer,
                                              seed: DataStream.seed(runData.seed, for: .train), segmentLength: S,
-                                             labels: rmt.settings.labels)
+                                             questionLayout: rmt.settings.questionLayout, labels: rmt.settings.labels)
             let validStream = try DataStream(task: task, noise: validNoise, tokenizer: rmt.tokenizer,
                                              seed: DataStream.seed(runData.seed, for: .validation), segmentLength: S,
-                                             labels: rmt.settings.labels)
+                                             questionLayout: rmt.settings.questionLayout, labels: rmt.settings.labels)
             try collective.barrier()  // every rank has checked the folder before rank 0 changes it
             if !resume && root {
                 // Only now, with the new run's model and data known good, is the old run deleted.
@@ -258,9 +263,16 @@ struct Train: ParsableCommand {
     func makeModel(labels: [String]) throws -> RecurrentMemoryModel {
         let defaults = RMTSettings(labels: labels)
         let settings = RMTSettings(memoryTokens: memoryTokens ?? defaults.memoryTokens,
-                                   segmentLength: segmentLength ?? defaults.segmentLength, labels: labels)
+                                   segmentLength: segmentLength ?? defaults.segmentLength, labels: labels,
+                                   questionLayout: questionLayout ?? defaults.questionLayout)
         if let model {
-            return try RecurrentMemoryModel.load(directory: URL(fileURLWithPath: model), wrapSettings: settings, seed: data.seed)
+            var loaded = try RecurrentMemoryModel.load(directory: URL(fileURLWithPath: model), wrapSettings: settings, seed: data.seed)
+            let missing = labels.filter { !loaded.settings.labels.contains($0) }
+            if addLabels && !missing.isEmpty {
+                loaded = try loaded.answering(labels: loaded.settings.labels + missing)
+                note("rmt-train: \(model): added the label\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) (new classifier rows)")
+            }
+            return try questionLayout.map { try loaded.reading(questionLayout: $0) } ?? loaded
         }
         let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? DefaultLocations.vocabulary
         let positions = try PositionSettings.fromCommandLine(
@@ -275,3 +287,4 @@ struct Train: ParsableCommand {
 func absolutePaths(_ paths: [String]) -> [String] { paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
 
 extension BertConfig.Preset: ExpressibleByArgument {}
+extension QuestionLayout: ExpressibleByArgument {}

@@ -94,3 +94,39 @@ private func smallSetup() throws -> (RecurrentMemoryModel, DataStream) {
     changed.noiseFNV = "5678"
     #expect(throws: ModelError.self) { _ = try EvaluationLedger(url: url, identity: changed) }
 }
+
+/// The distractor confusion matrix: every document is right, another person's room, or other;
+/// the counts match an independent recount from the logits, survive the ledger, and older
+/// ledger lines (without them) give nil rather than a made-up zero.
+@Test func distractorEvaluationRecordsTheConfusionMatrix() throws {
+    let (model, task, _) = try tinyTaskSetup("detect-distract:2,unknown", memoryTokens: 4, segmentLength: 64, seed: 5, sentences: 500)
+    let noise = NoiseCorpus.builtin(tokenizer: model.tokenizer, seed: 4, sentenceCount: 500)
+    let stream = try DataStream(task: task, noise: noise, tokenizer: model.tokenizer, seed: 12, segmentLength: 64,
+                                labels: model.settings.labels)
+    var batches: [EvaluationBatch] = []
+    try evaluateBatches(model: model, stream: stream, segments: 2, range: 0..<12, batchSize: 4) { batches.append($0) }
+    // Recount with a session per document (the library path), by label name.
+    var right = 0, otherPerson = 0, unknown = 0
+    for index in 0..<12 {
+        let plan = try stream.plan(index: index, segments: 2)
+        let processor = SegmentProcessor(model: model, batchCapacity: 1)
+        var memory = processor.initialMemory(batch: 1)
+        for content in plan.segments() {
+            try memory.withUnsafeMutableBufferPointer { try processor.step(contents: [content], memory: $0.baseAddress!) }
+        }
+        let logits = processor.classify()
+        let predicted = model.settings.labels[logits.indices.max { logits[$0] < logits[$1] }!]
+        if predicted == plan.answer { right += 1 } else if plan.distractorAnswers.contains(predicted) { otherPerson += 1 }
+        if predicted == "unknown" && plan.answer != "unknown" { unknown += 1 }
+    }
+    let point = try #require(EvaluationLedger.accuracy(of: batches, task: task.name, segments: 2))
+    #expect(point.samples == 12 && point.correct == right)
+    #expect(point.otherPerson == otherPerson && point.answeredUnknown == unknown)
+    let encoded = try JSONEncoder().encode(batches[0])
+    #expect(try JSONDecoder().decode(EvaluationBatch.self, from: encoded) == batches[0])
+    let old = try JSONDecoder().decode(EvaluationBatch.self, from: Data(
+        #"{"task":"detect","segments":2,"first":0,"count":4,"correct":3,"tokens":40}"#.utf8))
+    #expect(old.otherPerson == nil)
+    let mixed = try #require(EvaluationLedger.accuracy(of: [old, EvaluationBatch(task: "detect", segments: 2, first: 4, count: 4, correct: 4, tokens: 40, otherPerson: 0, answeredUnknown: 0)], task: "detect", segments: 2))
+    #expect(mixed.samples == 8 && mixed.otherPerson == nil && mixed.answeredUnknown == nil)
+}
