@@ -4,6 +4,8 @@
 // Layers (imports only point down):
 //   COpenBLAS + CRMTVector → RMTKernels → RMTModel (+ RMTSafetensors) → RMTRecurrence → RMTData (+ RMTTokenizer)
 //   → RMTTraining → RMT (umbrella) → RMTCommandLine (shared CLI plumbing) → executables.
+//   RMTBase (seeded random numbers, FNV-1a, default labels) sits below every layer but the kernels;
+//   RMTReference (the plain-loop and Double twins) is test-only, in no product.
 //
 // Trait MPI (off by default): `swift build -c release --traits MPI` links rmt-train against the
 // system Open MPI (CMPI) for data-parallel training and sharded evaluation under mpirun
@@ -43,6 +45,9 @@ let package = Package(
         // and the AVX-512 / AVX2 row kernels (softmax, GELU), chosen at run time: per-function
         // target attributes, so the package needs no unsafe flags.
         .target(name: "CRMTVector"),
+        // Foundation-free small things every layer may use: the seeded random numbers (SplitMix64),
+        // the FNV-1a hash, the default answer labels.
+        .target(name: "RMTBase"),
         // Float32 kernels (GEMM on the own kernels or OpenBLAS, LayerNorm, GELU, softmax,
         // embeddings); KernelSet says which run.
         .target(name: "RMTKernels", dependencies: ["COpenBLAS", "CRMTVector"]),
@@ -51,15 +56,18 @@ let package = Package(
         // BERT WordPiece tokenizer (Hugging Face `tokenizers` compatible), incremental.
         .target(name: "RMTTokenizer"),
         // BERT config, parameters, forward pass, Hugging Face checkpoint loading.
-        .target(name: "RMTModel", dependencies: ["RMTKernels", "RMTSafetensors", "RMTTokenizer"]),
+        .target(name: "RMTModel", dependencies: ["RMTBase", "RMTKernels", "RMTSafetensors", "RMTTokenizer"]),
         // The recurrent memory: segments, memory state, question layout, streaming answers.
-        .target(name: "RMTRecurrence", dependencies: ["RMTModel", "RMTTokenizer", "RMTSafetensors"]),
-        // Training and evaluation data: noise prose, memory tasks, bAbI world simulator.
-        .target(name: "RMTData", dependencies: ["RMTKernels", "RMTTokenizer", "RMTRecurrence"]),
+        .target(name: "RMTRecurrence", dependencies: ["RMTBase", "RMTKernels", "RMTModel", "RMTTokenizer", "RMTSafetensors"]),
+        // Training and evaluation data: noise prose, memory tasks, bAbI world simulator. It needs the
+        // recurrence layer only for the question layout (QuestionLayout, RMTSettings.swift).
+        .target(name: "RMTData", dependencies: ["RMTBase", "RMTTokenizer", "RMTRecurrence"]),
         // Training: BPTT through memory, AdamW, schedules, the curriculum driver.
-        .target(name: "RMTTraining", dependencies: ["RMTKernels", "RMTModel", "RMTRecurrence", "RMTData"]),
+        .target(name: "RMTTraining", dependencies: [
+            "RMTBase", "RMTKernels", "RMTSafetensors", "RMTModel", "RMTRecurrence", "RMTData",
+        ]),
         // The umbrella library users import.
-        .target(name: "RMT", dependencies: ["RMTKernels", "RMTSafetensors", "RMTTokenizer", "RMTModel", "RMTRecurrence", "RMTData", "RMTTraining"]),
+        .target(name: "RMT", dependencies: ["RMTBase", "RMTKernels", "RMTSafetensors", "RMTTokenizer", "RMTModel", "RMTRecurrence", "RMTData", "RMTTraining"]),
 
         // What the three tools share on top of ArgumentParser: --version (version + commit),
         // repeated-option and negative-number handling, the one-line error reporter.
@@ -83,22 +91,22 @@ let package = Package(
 
         // Test-only (in no product): the plain-loop Float twins of every kernel and the Double
         // BERT + RMT that the gradient checks differentiate; the tests hold the fast code against them.
-        .target(name: "RMTReference", dependencies: ["RMTKernels"]),
+        .target(name: "RMTReference", dependencies: ["RMTBase", "RMTKernels"]),
 
         // Helpers shared by the test targets (fixtures, MiniLM location, comparisons).
         .target(name: "RMTTestSupport", dependencies: ["RMTSafetensors"], path: "Tests/Support"),
 
-        .testTarget(name: "RMTKernelsTests", dependencies: ["RMTKernels", "RMTReference", "RMTTestSupport"]),
+        .testTarget(name: "RMTKernelsTests", dependencies: ["RMTBase", "RMTKernels", "RMTReference", "RMTTestSupport"]),
         .testTarget(name: "RMTSafetensorsTests", dependencies: ["RMTSafetensors", "RMTTestSupport"]),
         .testTarget(name: "RMTTokenizerTests", dependencies: ["RMTTokenizer", "RMTTestSupport"],
                     resources: []),
         .testTarget(name: "RMTModelTests", dependencies: [
-            "RMTKernels", "RMTModel", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport"]),
+            "RMTBase", "RMTKernels", "RMTModel", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport"]),
         .testTarget(name: "RMTRecurrenceTests", dependencies: [
-            "RMTKernels", "RMTModel", "RMTRecurrence", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport"]),
-        .testTarget(name: "RMTDataTests", dependencies: ["RMTData", "RMTKernels", "RMTRecurrence", "RMTTokenizer"]),
+            "RMTBase", "RMTKernels", "RMTModel", "RMTRecurrence", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport"]),
+        .testTarget(name: "RMTDataTests", dependencies: ["RMTBase", "RMTData", "RMTKernels", "RMTRecurrence", "RMTTokenizer"]),
         .testTarget(name: "RMTTrainingTests", dependencies: [
-            "RMTKernels", "RMTModel", "RMTRecurrence", "RMTData", "RMTTokenizer", "RMTSafetensors", "RMTTraining",
+            "RMTBase", "RMTKernels", "RMTModel", "RMTRecurrence", "RMTData", "RMTTokenizer", "RMTSafetensors", "RMTTraining",
             "RMTReference", "RMTTestSupport",
         ]),
         // Runs the built executables on bad and odd inputs.

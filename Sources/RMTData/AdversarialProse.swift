@@ -13,7 +13,7 @@
 // Non-actors (the postman, the cat) do go to rooms: a fact about no one the questions name.
 // Every sentence is checked with `FactGrammar.containsFactClause` and redrawn if it has one
 // (the templates never make one; tests hold a large sample to it).
-import RMTKernels
+import RMTBase
 
 /// A deterministic generator of adversarial non-fact sentences.
 public struct AdversarialProse: Sendable {

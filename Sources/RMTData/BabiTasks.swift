@@ -23,7 +23,7 @@
 //         story already had the actor in that room);
 //   get:  "{actor} {got|grabbed|took|picked up} the {object}[ there]."
 //   drop: "{actor} {dropped|put down|let go of|discarded|left} the {object}[ there]."
-import RMTKernels
+import RMTBase
 
 /// `babi-qa1`, `babi-qa2` or `babi-qa3`: a story of facts spread in order over the document.
 public struct BabiTask: MemoryTask {

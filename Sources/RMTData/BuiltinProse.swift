@@ -3,7 +3,7 @@
 // The sentences are grammatical, varied, narrative English (weather, travel, letters, dinners,
 // visits, walks, music, business, conversation …) and never use a task word: no actor names
 // (Mary, John, Daniel, Sandra), no rooms, no task objects.
-import RMTKernels
+import RMTBase
 
 /// A deterministic generator of English-like narrative sentences.
 public struct BuiltinProse: Sendable {

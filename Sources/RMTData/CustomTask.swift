@@ -5,7 +5,7 @@
 // in noise as one block at a random sentence boundary; the labels are the sorted set of answers
 // in the file, or the labels given.
 import Foundation
-import RMTKernels
+import RMTBase
 
 /// `custom`: records from a JSON Lines file.
 public struct CustomTask: MemoryTask {

@@ -7,7 +7,7 @@
 // has the same facts and question. Train and validation streams differ by seed
 // (`DataStream.seed(_:for:)`) and, ideally, by noise (e.g. train/ and valid/ prose folders, or
 // built-in prose with different seeds).
-import RMTKernels
+import RMTBase
 import RMTRecurrence
 import RMTTokenizer
 

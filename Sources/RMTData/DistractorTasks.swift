@@ -7,7 +7,7 @@
 //   detect-distract:   the facts, in random order, at random sentence boundaries.
 // Spelled `memorize-distract` (k in 1…3), `memorize-distract:2` (k = 2) or
 // `memorize-distract:0-3` on the command line (TaskCatalog).
-import RMTKernels
+import RMTBase
 
 /// `memorize-distract` / `detect-distract`: room facts about several people, one asked about.
 public struct DistractorTask: MemoryTask {

@@ -17,7 +17,7 @@
 // before it. Facts are whole sentences inserted between noise sentences and always end inside
 // the document; only the last noise sentence is cut at the token level to fill T exactly.
 // (Haystack documents, by contrast, end with a whole sentence: ~T tokens.)
-import RMTKernels
+import RMTBase
 import RMTRecurrence
 import RMTTokenizer
 

@@ -1,7 +1,7 @@
 // MemoryTask: a task makes episodes — the facts to hide in noise, how to place them, the
 // question and its answer — from a random generator. Tasks know nothing about tokens or
 // segments; DataStream turns an episode into a document (see DocumentPlan).
-import RMTKernels
+import RMTBase
 
 /// Where an episode's facts go in the document.
 public enum FactPlacement: String, Sendable, Equatable {

@@ -4,8 +4,7 @@
 // handful of memcpys. A document's noise starts at some sentence and reads on in order,
 // wrapping around from the last sentence to the first ("the noise stream").
 import Foundation
-import RMTKernels
-import RMTRecurrence
+import RMTBase
 import RMTTokenizer
 
 /// Pre-tokenized noise sentences. Immutable and thread-safe.
@@ -28,9 +27,9 @@ public final class NoiseCorpus: Sendable {
     /// FNV-1a 64 (16 hex digits) of the token ids and sentence boundaries: what the noise *is*,
     /// whatever path it was read from (the evaluation ledger identifies its noise by this).
     public var fingerprint: String {
-        var h = MemoryState.fnvOffset
-        for id in tokens { MemoryState.mix(UInt32(bitPattern: id), into: &h) }
-        for offset in tokenOffsets { MemoryState.mix(UInt32(truncatingIfNeeded: offset), into: &h) }
+        var h = FNV1a.offset
+        for id in tokens { FNV1a.mix(UInt32(bitPattern: id), into: &h) }
+        for offset in tokenOffsets { FNV1a.mix(UInt32(truncatingIfNeeded: offset), into: &h) }
         return String(format: "%016llx", h)
     }
 

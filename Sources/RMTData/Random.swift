@@ -1,7 +1,7 @@
 // Small helpers over SplitMix64 for the data generators. Internal on purpose: the exact
 // arithmetic (multiply-shift ranges, Fisher–Yates) is part of what makes a seed reproduce
 // the same documents, so it does not depend on the standard library's random algorithms.
-import RMTKernels
+import RMTBase
 
 extension SplitMix64 {
     /// Uniform integer in `0 ..< n` (multiply-shift; bias ≤ n / 2^64). Precondition: n > 0.

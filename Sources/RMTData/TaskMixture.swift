@@ -2,7 +2,7 @@
 // label set), and tasks by name as the command lines spell them. A task's share of a mixture
 // is raised by naming it more than once ("detect-distract,detect-distract,unknown").
 import Foundation
-import RMTKernels
+import RMTBase
 
 /// Tasks drawn uniformly per episode. All tasks must have the same labels (the room tasks do;
 /// `custom` has its own and cannot be mixed with them).

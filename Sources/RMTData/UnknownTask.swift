@@ -11,7 +11,7 @@
 //                    or "What is the {room} {dir} of?" about a fourth room they do not name.
 // The document's noise never names an actor, room or object either (ProseNoise), except the
 // adversarial sentences (AdversarialProse), which never say where anyone or anything is.
-import RMTKernels
+import RMTBase
 
 /// `unknown`: a question about someone or something the document never mentions.
 public struct UnknownTask: MemoryTask {

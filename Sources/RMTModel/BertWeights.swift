@@ -3,6 +3,7 @@
 //
 // Per layer, query/key/value weights are laid out back to back, so W_q;W_k;W_v is one
 // contiguous (3C, C) matrix and one sgemm computes Q, K and V; the same for the biases.
+import RMTBase
 import RMTKernels
 
 extension ParameterLayout {

@@ -1,8 +1,10 @@
 // ModelFolder: finding and opening the files of a model folder as Hugging Face ships them —
 // config.json, the weights (model.safetensors; a pickle-only folder gets a message saying how
 // to convert it, and is never unpickled), and the tokenizer (vocab.txt or tokenizer.json, with
-// its casing from tokenizer_config.json or tokenizer.json). Every problem is a ModelError naming
-// the path and the cause in one line. Matching tensors to a layout is in TensorMatching.swift.
+// its casing from tokenizer_config.json or tokenizer.json). `ModelFolder.open` is the one loader
+// of a folder's files: BertCheckpoint.load and RecurrentMemoryModel.load both start from it.
+// Every problem is a ModelError naming the path and the cause in one line. Matching tensors to a
+// layout is in TensorMatching.swift.
 import Foundation
 import RMTSafetensors
 import RMTTokenizer
@@ -21,8 +23,42 @@ public func requireFile(_ directory: URL, _ name: String) throws -> URL {
     return url
 }
 
+/// A model folder's files, opened and checked against each other: config.json decoded,
+/// model.safetensors opened with every size in the config checked against its header (nothing
+/// is allocated before that), the tokenizer read and its size checked against `vocab_size`.
+public struct OpenedModelFolder {
+    public let directory: URL
+    public let configURL: URL
+    public let config: BertConfig
+    public let weights: SafetensorsFile
+    /// The vocabulary with the folder's casing (nil when the folder does not say).
+    public let tokenizer: TokenizerDefinition
+    /// vocab.txt or tokenizer.json.
+    public let tokenizerURL: URL
+    /// "bert." when the file's tensor names carry it (BertFor* files), else nil.
+    public let prefix: String?
+}
+
 /// The files of a model folder.
 public enum ModelFolder {
+    /// Opens `directory`: config.json, model.safetensors, the tokenizer, in that order, each
+    /// checked as it comes. `configRead` runs once config.json is decoded, `tokenizerRead` once the
+    /// vocabulary fits `vocab_size`, so a caller's own checks keep their place in that order.
+    public static func open(_ directory: URL, configRead: (URL) throws -> Void = { _ in },
+                            tokenizerRead: (Vocabulary, URL) throws -> Void = { _, _ in }) throws -> OpenedModelFolder {
+        let configURL = try requireFile(directory, "config.json")
+        let config = try BertConfig.load(contentsOf: configURL)
+        try configRead(configURL)
+        let file = try openWeights(directory)
+        let (definition, vocabURL) = try tokenizer(directory)
+        try check(definition.vocabulary, file: vocabURL, against: config, configFile: configURL)
+        try tokenizerRead(definition.vocabulary, vocabURL)
+        let prefix = ParameterLayout.namePrefix(in: file)
+        try config.checkSizes(against: file, prefix: prefix ?? "", configPath: configURL.path)
+        return OpenedModelFolder(directory: directory, configURL: configURL, config: config, weights: file,
+                                 tokenizer: definition, tokenizerURL: vocabURL, prefix: prefix)
+    }
+
     /// Pickled or framework-specific weight files this package never reads.
     static let otherWeightFiles = ["pytorch_model.bin", "tf_model.h5", "flax_model.msgpack", "model.safetensors.index.json"]
 

@@ -3,6 +3,7 @@
 // the attention logits), its hyper-parameters and the temperature — plus the names, shapes and
 // initial values of its per-layer tensors. See Docs/position-encodings.md.
 import Foundation
+import RMTBase
 import RMTKernels
 
 /// How an encoder knows where its tokens are.

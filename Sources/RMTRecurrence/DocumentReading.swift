@@ -5,6 +5,7 @@
 //   let answer = try model.answer(question: "Where is Mary?", file: "book.txt")
 //   let answer = try await model.answer(question: q, bytes: someAsyncByteSequence)
 import Foundation
+import RMTBase
 import RMTModel
 import RMTTokenizer
 
@@ -55,7 +56,7 @@ extension DocumentSession {
                 guard segment.count == T else {
                     throw ModelError("memory state", "the document is shorter than the saved state")
                 }
-                skipHash = MemoryState.hash(segment, into: skipHash)
+                skipHash = FNV1a.hash(segment, into: skipHash)
                 skipped += 1
                 if skipped == toSkip, skipHash != state.tokenHash { throw ModelError("memory state", differs) }
                 continue

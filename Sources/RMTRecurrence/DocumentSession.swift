@@ -6,6 +6,7 @@
 //   for piece in pieces { try session.read(piece) }   // session.textLength tokens each; the last may be shorter
 //   let answer = try session.answer()
 import Foundation
+import RMTBase
 import RMTKernels
 import RMTModel
 
@@ -75,7 +76,7 @@ public final class DocumentSession: @unchecked Sendable {
     /// The fingerprint a new document starts from: the every-segment layout folds the question
     /// in (a saved state resumes only for the same question).
     static func initialHash(layout: QuestionLayout, question: [Int32]) -> UInt64 {
-        layout.needsQuestionFirst ? MemoryState.hash(question, into: MemoryState.fnvOffset) : MemoryState.fnvOffset
+        layout.needsQuestionFirst ? FNV1a.hash(question, into: FNV1a.offset) : FNV1a.offset
     }
 
     /// Reads the next piece of the document, `textLength` tokens or fewer (the document's end).
@@ -98,11 +99,11 @@ public final class DocumentSession: @unchecked Sendable {
         guard tokens.count <= T else { throw ModelError("document", "segment of \(tokens.count) tokens exceeds \(T)") }
         state.tokensRead += tokens.count
         if layout.readsAtOnce(chunk: tokens.count, textLength: T) {
-            state.tokenHash = MemoryState.hash(tokens, into: state.tokenHash)
+            state.tokenHash = FNV1a.hash(tokens, into: state.tokenHash)
             try process(tokens)
             state.segmentsRead += 1
         } else {
-            if !layout.needsQuestionFirst { state.tokenHash = MemoryState.hash(tokens, into: state.tokenHash) }
+            if !layout.needsQuestionFirst { state.tokenHash = FNV1a.hash(tokens, into: state.tokenHash) }
             state.pending = tokens
         }
     }
@@ -111,7 +112,7 @@ public final class DocumentSession: @unchecked Sendable {
     private func processHeld(_ content: [Int32]) throws {
         let held = state.pending
         try process(content)
-        state.tokenHash = MemoryState.hash(held, into: state.tokenHash)
+        state.tokenHash = FNV1a.hash(held, into: state.tokenHash)
         state.segmentsRead += 1
         state.pending = []
     }

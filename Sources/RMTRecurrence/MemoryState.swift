@@ -3,6 +3,7 @@
 // tokens held back for the final segment. Saved as a small safetensors file, so a
 // 10M-token read can stop half-way and resume with the same answer.
 import Foundation
+import RMTBase
 import RMTModel
 import RMTSafetensors
 
@@ -19,32 +20,13 @@ public struct MemoryState: Sendable, Equatable {
     /// layout) the latest piece, read when the next one arrives or as the final segment.
     public var pending: [Int32]
 
-    public static let fnvOffset: UInt64 = 0xCBF2_9CE4_8422_2325
-
-    public init(memory: [Float], tokenHash: UInt64 = MemoryState.fnvOffset) {
+    public init(memory: [Float], tokenHash: UInt64 = FNV1a.offset) {
         self.memory = memory
         segmentsRead = 0
         tokensRead = 0
         self.tokenHash = tokenHash
         pending = []
     }
-
-    /// Folds `tokens` into a running FNV-1a 64 hash.
-    public static func hash(_ tokens: [Int32], into h: UInt64) -> UInt64 {
-        var h = h
-        for t in tokens { mix(UInt32(bitPattern: t), into: &h) }
-        return h
-    }
-
-    /// Folds the 4 little-endian bytes of `value` into a running FNV-1a 64 hash.
-    public static func mix(_ value: UInt32, into h: inout UInt64) {
-        var v = value
-        for _ in 0..<4 { mix(byte: UInt8(v & 0xFF), into: &h); v >>= 8 }
-    }
-
-    /// One FNV-1a 64 step.
-    @inline(__always)
-    public static func mix(byte: UInt8, into h: inout UInt64) { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
 
     /// Writes the state (and which model it belongs to) atomically.
     public func save(to url: URL, model: RecurrentMemoryModel) throws {
@@ -91,8 +73,8 @@ extension RecurrentMemoryModel {
     /// Identifies the model a memory state belongs to: sizes, settings and a hash of the
     /// memory embeddings and classifier (cheap, and changes whenever training does).
     public var fingerprint: String {
-        var h = MemoryState.fnvOffset
-        func mix(_ x: UInt32) { MemoryState.mix(x, into: &h) }
+        var h = FNV1a.offset
+        func mix(_ x: UInt32) { FNV1a.mix(x, into: &h) }
         for v in [config.hiddenSize, config.numHiddenLayers, config.vocabSize, settings.memoryTokens, settings.segmentLength] {
             mix(UInt32(truncatingIfNeeded: v))
         }

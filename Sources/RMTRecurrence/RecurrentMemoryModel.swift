@@ -8,6 +8,7 @@
 // Every size is checked against the tensor file before anything is allocated, and the public
 // initialisers check the tokenizer (special tokens, size, casing), so nothing a user gives traps.
 import Foundation
+import RMTBase
 import RMTKernels
 import RMTModel
 import RMTSafetensors
@@ -21,12 +22,6 @@ public enum RMTTensorName {
     public static let classifierWeight = "rmt.classifier.weight"
     public static let classifierBias = "rmt.classifier.bias"
 }
-
-/// The labels a new model answers with when none are given (a wrapped Hugging Face BERT,
-/// `rmt-tool create-model`): the six bAbI rooms, then `unknown` (the answer to a question about
-/// someone the document never mentions). The same list as RMTData's `TaskWords.labels`. Model
-/// folders made before `unknown` existed keep their six labels and load and answer as before.
-public let defaultLabels = ["bathroom", "hallway", "garden", "office", "bedroom", "kitchen", "unknown"]
 
 /// A recurrent memory transformer ready to read documents.
 public final class RecurrentMemoryModel: @unchecked Sendable {
@@ -200,18 +195,15 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
     /// - Parameter wrapSettings: settings for wrapping a plain BERT (default: 10 memory
     ///   tokens, segment 499 or what fits, the bAbI room labels).
     public static func load(directory: URL, wrapSettings: RMTSettings? = nil, seed: UInt64 = 0) throws -> RecurrentMemoryModel {
-        let configURL = try requireFile(directory, "config.json")
-        let config = try BertConfig.load(contentsOf: configURL)
-        let rmtSection = try readRMTSection(configURL)
-        let file = try ModelFolder.openWeights(directory)
-        let (definition, vocabURL) = try ModelFolder.tokenizer(directory)
+        var rmtSection: RMTSettings?
+        let folder = try ModelFolder.open(directory, configRead: { rmtSection = try readRMTSection($0) },
+                                          tokenizerRead: { vocabulary, url in
+            for special in ["[CLS]", "[SEP]", "[PAD]"] where vocabulary.id(for: special) == nil {
+                throw ModelError(url.path, "has no \(special) token")
+            }
+        })
+        let (config, configURL, file, definition, prefix) = (folder.config, folder.configURL, folder.weights, folder.tokenizer, folder.prefix)
         let vocabulary = definition.vocabulary
-        try ModelFolder.check(vocabulary, file: vocabURL, against: config, configFile: configURL)
-        for special in ["[CLS]", "[SEP]", "[PAD]"] where vocabulary.id(for: special) == nil {
-            throw ModelError(vocabURL.path, "has no \(special) token")
-        }
-        let prefix = ParameterLayout.namePrefix(in: file)
-        try config.checkSizes(against: file, prefix: prefix ?? "", configPath: configURL.path)
 
         var settings: RMTSettings
         let optional: Set<String>

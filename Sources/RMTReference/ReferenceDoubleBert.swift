@@ -8,6 +8,7 @@
 //   → h2 = LN2(h1 + gelu(h1·Wiᵀ + b)·Wfᵀ + b)
 // Head, per sequence feature f (C), usually the [CLS] row of the last layer:
 //   logits = tanh(f·Wpᵀ + b)·Wcᵀ + b, loss = mean_b cross-entropy(logits_b, target_b).
+import RMTBase
 import RMTKernels
 extension ReferenceDouble {
     /// Sizes of one encoder layer: B, T, C, NH, F (the feed-forward width), LayerNorm eps.

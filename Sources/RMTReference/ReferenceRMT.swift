@@ -12,6 +12,7 @@
 //            + position_embeddings[0..<T] + token_type_embeddings[0] → LayerNorm → L layers
 //   memory ← h[:, 1...M];  logits = classifier(tanh(pooler(h[:, 0])))
 // The memory entering segment 0 is `memoryEmbeddings` repeated per sequence. Slow by design.
+import RMTBase
 import RMTKernels
 extension ReferenceDouble {
     /// Sizes of a Double RMT.

@@ -12,6 +12,7 @@
 //   {"ledger":"rmt-eval","version":2,"model_fnv":"…","seed":1,"noise":["…/valid"],"noise_fnv":"…"}
 //   {"task":"memorize","segments":2048,"first":0,"count":8,"correct":8,"tokens":1021942}
 import Foundation
+import RMTBase
 import RMTModel
 import RMTRecurrence
 
@@ -145,9 +146,9 @@ public final class EvaluationLedger {
     /// FNV-1a 64 of a file's bytes, as 16 hex digits (the model fingerprint).
     public static func fingerprint(of file: URL) throws -> String {
         let data = try Data(contentsOf: file, options: .alwaysMapped)
-        var h = MemoryState.fnvOffset
+        var h = FNV1a.offset
         data.withUnsafeBytes { raw in
-            for byte in raw.bindMemory(to: UInt8.self) { MemoryState.mix(byte: byte, into: &h) }
+            for byte in raw.bindMemory(to: UInt8.self) { FNV1a.mix(byte: byte, into: &h) }
         }
         return String(format: "%016llx", h)
     }

@@ -2,9 +2,10 @@
 // adversarial sentence contains a fact clause (alone, or inside a document next to the facts);
 // the mixing rate, order and seeding; the genre sample of Fixtures/noise loads as noise.
 import Foundation
-import Testing
+import RMTBase
 import RMTData
 import RMTKernels
+import Testing
 
 @Suite struct AdversarialNoiseTests {
     static let allTaskNames = TestData.roomTaskNames + TestData.questionTaskNames

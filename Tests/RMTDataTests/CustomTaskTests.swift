@@ -1,8 +1,9 @@
 // Custom JSON Lines tasks: good files, context files, labels, and errors naming file and line.
 import Foundation
-import Testing
+import RMTBase
 import RMTData
 import RMTKernels
+import Testing
 
 @Suite struct CustomTaskTests {
     @Test func parsesContextsAndContextFiles() throws {

@@ -3,9 +3,10 @@
 // mentions). Answers are checked by the independent checkers of TestSupport; labels against
 // models made before `unknown` existed.
 import Foundation
-import Testing
+import RMTBase
 import RMTData
 import RMTKernels
+import Testing
 
 @Suite struct QuestionTaskTests {
     static let rooms = TaskWords.rooms

@@ -1,8 +1,9 @@
 // Tasks: exact surface forms, answers by independent checkers, labels, mixtures, the catalog.
 import Foundation
-import Testing
+import RMTBase
 import RMTData
 import RMTKernels
+import Testing
 
 @Suite struct TaskTests {
     static let rooms = ["bathroom", "hallway", "garden", "office", "bedroom", "kitchen"]

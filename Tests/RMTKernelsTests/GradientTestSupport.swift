@@ -1,5 +1,6 @@
 // Helpers shared by the backward tests: seeded inputs, Float⇄Double conversion,
 // relative error measures and the central-difference numerical gradient.
+import RMTBase
 import RMTKernels
 
 /// `n` seeded normal Floats (exactly representable in Double, so the Float and Double

@@ -1,6 +1,7 @@
 // Fast kernels held against their plain-loop twins (Reference.*) on seeded random inputs,
 // and the SIMD exp/erf against libm in double precision.
 import Foundation
+import RMTBase
 import RMTKernels
 import RMTReference
 import RMTTestSupport

@@ -2,12 +2,13 @@
 // its layer-0 intermediates (Fixtures/tiny-bert, ≤ 1e-5) and the pretrained
 // all-MiniLM-L6-v2 (Fixtures/minilm, ≤ 2e-4), tokenizer included.
 import Foundation
-import Testing
-import RMTTestSupport
+import RMTBase
 import RMTKernels
 import RMTModel
 import RMTSafetensors
+import RMTTestSupport
 import RMTTokenizer
+import Testing
 
 @Test func tinyBertMatchesTransformersLayerByLayer() throws {
     let dir = fixture("tiny-bert")

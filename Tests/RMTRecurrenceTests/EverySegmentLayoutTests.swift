@@ -4,12 +4,13 @@
 // inside a piece, on a piece boundary, or are empty; a saved state that holds back a full piece
 // resumes to the same answer, also from a file; the question is fixed for the session.
 import Foundation
-import Testing
-import RMTTestSupport
+import RMTBase
 import RMTKernels
 import RMTModel
 import RMTRecurrence
+import RMTTestSupport
 import RMTTokenizer
+import Testing
 
 private func everySegmentModel() throws -> RecurrentMemoryModel {
     try RecurrentMemoryModel.load(directory: fixture("tiny-rmt")).reading(questionLayout: .everySegment)

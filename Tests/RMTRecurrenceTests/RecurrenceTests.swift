@@ -2,12 +2,13 @@
 // three segments, memory after each segment and final logits, ≤ 1e-5), the question
 // layout, the model folder format and memory-state save/restore.
 import Foundation
-import Testing
-import RMTTestSupport
+import RMTBase
 import RMTKernels
 import RMTModel
 import RMTRecurrence
 import RMTSafetensors
+import RMTTestSupport
+import Testing
 
 @Test func recurrenceMatchesPyTorchOverThreeSegments() throws {
     let model = try RecurrentMemoryModel.load(directory: fixture("tiny-rmt"))

@@ -2,6 +2,7 @@
 // (one of L tokens), everything else random noise, and the answer is the key — so at
 // N ≥ 2 segments the model can only answer through its memory. Deterministic per
 // sample index, so stream positions can be saved and restored.
+import RMTBase
 import RMTKernels
 import RMTRecurrence
 import RMTTraining

@@ -1,7 +1,7 @@
-// TrainingData: what the trainer needs from the data layer — batches of documents with
+// BatchSources: what the trainer needs from the data layer — batches of documents with
 // an exact number of segments, from a stream whose position can be saved and restored,
 // and a fixed validation set. RMTData's task streams are adapted to these protocols in
-// TaskData.swift; tests can plug in anything.
+// TaskBatchSources.swift; tests can plug in anything.
 
 /// A resumable stream of training batches.
 public protocol TrainingBatchSource: AnyObject {

@@ -1,6 +1,7 @@
 // SeededRandom: a small, fast, reproducible random number generator (SplitMix64) with
 // uniform and normal helpers. Used for weight initialisation, data generation and tests,
-// so that one seed gives the same numbers on every machine and every run.
+// so that one seed gives the same numbers on every machine and every run. In RMTBase (no
+// dependencies) so that the data layer needs neither the kernels nor BLAS for it.
 
 /// SplitMix64 (Steele, Lea, Flood 2014): 64-bit state, passes BigCrush, trivially seedable.
 public struct SplitMix64: RandomNumberGenerator, Sendable {

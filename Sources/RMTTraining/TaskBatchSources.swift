@@ -1,4 +1,4 @@
-// TaskData: RMTData's task streams seen as the trainer's batch sources — a resumable
+// TaskBatchSources: RMTData's task streams seen as the trainer's batch sources — a resumable
 // training stream and a fixed validation set, both of documents with exactly N segments.
 import RMTData
 import RMTRecurrence

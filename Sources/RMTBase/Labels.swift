@@ -1,0 +1,7 @@
+// Labels: the answer labels a new model answers with when none are given (a wrapped Hugging Face
+// BERT, `rmt-tool create-model`).
+
+/// The six bAbI rooms, then `unknown` (the answer to a question about someone the document never
+/// mentions): the same list as RMTData's `TaskWords.labels`. Model folders made before `unknown`
+/// existed keep their six labels and load and answer as before.
+public let defaultLabels = ["bathroom", "hallway", "garden", "office", "bedroom", "kitchen", "unknown"]
