@@ -70,7 +70,8 @@ let package = Package(
         .target(name: "RMT", dependencies: ["RMTBase", "RMTKernels", "RMTSafetensors", "RMTTokenizer", "RMTModel", "RMTRecurrence", "RMTData", "RMTTraining"]),
 
         // What the three tools share on top of ArgumentParser: --version (version + commit),
-        // repeated-option and negative-number handling, the one-line error reporter.
+        // repeated-option and negative-number handling, the one-line error reporter, the option
+        // values they share (--preset/--config, --bptt) and the bench commands' JSON line.
         .target(name: "RMTCommandLine", dependencies: [
             "RMT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

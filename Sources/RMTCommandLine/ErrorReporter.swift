@@ -1,5 +1,6 @@
 // ErrorReporter: the one place where the three tools turn an error into what the user sees —
-// one line on stderr, "<tool>: <path>: <cause>", and exit status 1. Usage errors
+// one line on stderr, "<tool>: <path>: <cause>", and exit status 1 (`run` for a thrown error,
+// `exit` for a command that stops itself). Usage errors
 // (ValidationError, ExitCode, help and version requests) pass through to ArgumentParser.
 // Foundation's file errors (NSError/CocoaError, e.g. writing --out over an existing file) are
 // reduced to their path and POSIX cause instead of their multi-line Objective-C description.
@@ -18,9 +19,15 @@ public enum ErrorReporter {
         } catch let error as CleanExit {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("\(tool): \(describe(error))\n".utf8))
-            throw ExitCode(1)
+            throw exit(tool, describe(error))
         }
+    }
+
+    /// Writes "<tool>: <message>" as one line on stderr and returns the exit status to throw,
+    /// for a command that must stop without ArgumentParser's usage text.
+    public static func exit(_ tool: String, _ message: String, code: Int32 = 1) -> ExitCode {
+        FileHandle.standardError.write(Data("\(tool): \(message)\n".utf8))
+        return ExitCode(code)
     }
 
     /// One line: the error's own description for the project's error types (which name the path),

@@ -136,7 +136,7 @@ public enum RunFolder {
     /// The step of the complete checkpoint in OUT/checkpoint, nil when there is none.
     public static func checkpointStep(_ out: URL) -> Int? {
         let url = out.appendingPathComponent("checkpoint/trainer-state.json")
-        guard let data = try? Data(contentsOf: url), let state = try? JSONDecoder().decode(TrainerState.self, from: data) else {
+        guard let data = try? Data(contentsOf: url), let state = try? Trainer.checkpointDecoder.decode(TrainerState.self, from: data) else {
             return nil
         }
         return state.step

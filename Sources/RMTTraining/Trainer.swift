@@ -143,10 +143,12 @@ public final class Trainer: @unchecked Sendable {
     }
 
     /// options.json and trainer-state.json of a checkpoint, decoded and checked against each other.
+    /// Both are snake_case; a run folder written before (camelCase keys) reads the same.
     public static func readCheckpointState(_ dir: URL) throws -> (TrainingOptions, TrainerState) {
+        let decoder = checkpointDecoder
         func read<T: Decodable>(_ type: T.Type, _ name: String) throws -> T {
             let url = try requireFile(dir, name)
-            do { return try JSONDecoder().decode(T.self, from: Data(contentsOf: url)) } catch let error as DecodingError {
+            do { return try decoder.decode(T.self, from: Data(contentsOf: url)) } catch let error as DecodingError {
                 throw ModelError(url.path, "corrupt checkpoint: \(describeDecodingError(error))")
             } catch { throw ModelError(url.path, "corrupt checkpoint: unreadable") }
         }
@@ -163,6 +165,14 @@ public final class Trainer: @unchecked Sendable {
             throw ModelError(stateURL, "corrupt checkpoint: counters out of range for its options.json")
         }
         return (options, state)
+    }
+
+    /// Reads a checkpoint's options.json and trainer-state.json: snake_case keys, and the camelCase
+    /// keys of run folders written before (converting from snake case leaves those as they are).
+    static var checkpointDecoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
     }
 
     /// Trains until the last stage ends or `shouldStop` says so.
@@ -304,6 +314,7 @@ public final class Trainer: @unchecked Sendable {
         guard collective.isRoot else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase  // like every other file of the run
         try AtomicDirectory.write(checkpointURL) { dir in
             try model.writeFiles(into: dir)
             try optimizer.save(to: dir.appendingPathComponent("optimizer.safetensors"))

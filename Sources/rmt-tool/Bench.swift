@@ -13,6 +13,7 @@
 import ArgumentParser
 import Foundation
 import RMT
+import RMTCommandLine
 
 #if canImport(Glibc)
 import Glibc
@@ -46,7 +47,7 @@ struct Bench: ParsableCommand {
     var steps: Int = 5
 
     @Option(help: "Training: gradient flow through the memory: full, memory-efficient or truncated:K.")
-    var bptt: String = "full"
+    var bptt = BPTTModeArgument(.full)
 
     @Option(help: "Position scheme: absolute (default), alibi, kerple_log, kerple_power, t5, fire or none.")
     var position = "absolute"
@@ -80,17 +81,7 @@ struct Bench: ParsableCommand {
         }
     }
 
-    func bpttMode() throws -> BPTTMode {
-        switch bptt {
-        case "full": return .full
-        case "memory-efficient", "memory_efficient", "me": return .memoryEfficient
-        default:
-            if bptt.hasPrefix("truncated:"), let k = Int(bptt.dropFirst("truncated:".count)), k >= 1 {
-                return .truncated(depth: k)
-            }
-            throw ValidationError("--bptt must be full, memory-efficient or truncated:K (K ≥ 1), got \(bptt)")
-        }
-    }
+    func bpttMode() throws -> BPTTMode { bptt.mode }
 
     func run() throws {
         if againstAbsolute { try runAgainstAbsolute(); return }
@@ -114,18 +105,18 @@ struct Bench: ParsableCommand {
         }
         let median = times.sorted()[times.count / 2]
         let flops = encoderFLOPs(cfg, seqLen: seqLen)
-        let result: [(String, String)] = [
-            ("impl", "\"swift\""), ("config", "\"\(config.rawValue)\""), ("position", "\"\(position)\""),
-            ("seq_len", "\(seqLen)"),
-            ("segments", "\(segments)"), ("ms_per_segment", fmt(median * 1000)),
-            ("ms_min", fmt(times.min()! * 1000)),
-            ("cpu_ms_per_segment", fmt(cpuTimes.sorted()[cpuTimes.count / 2] * 1000)),
-            ("tokens_per_second", fmt(Double(seqLen) / median)), ("gflops", fmt(flops / median / 1e9)),
-            ("kernels", "\"\(KernelSet.current)\""), ("cpu", jsonQuoted(CPUInfo.model)),
-            ("blas_core", "\"\(BLAS.coreName)\""), ("blas_threads", "\(BLAS.threadCount)"),
-            ("threads", "\(Parallel.threadCount)"),
+        let result: [(String, JSONLine.Value)] = [
+            ("impl", .string("swift")), ("config", .string(config.rawValue)), ("position", .string(position)),
+            ("seq_len", .int(seqLen)),
+            ("segments", .int(segments)), ("ms_per_segment", .fixed(median * 1000)),
+            ("ms_min", .fixed(times.min()! * 1000)),
+            ("cpu_ms_per_segment", .fixed(cpuTimes.sorted()[cpuTimes.count / 2] * 1000)),
+            ("tokens_per_second", .fixed(Double(seqLen) / median)), ("gflops", .fixed(flops / median / 1e9)),
+            ("kernels", .string("\(KernelSet.current)")), ("cpu", .string(CPUInfo.model)),
+            ("blas_core", .string(BLAS.coreName)), ("blas_threads", .int(BLAS.threadCount)),
+            ("threads", .int(Parallel.threadCount)),
         ]
-        print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+        try JSONLine(result).print()
     }
 
     func runTrain() throws {
@@ -173,28 +164,20 @@ struct Bench: ParsableCommand {
         func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
         let T = settings.positionsPerSegment
         let step = median(total)
-        let result: [(String, String)] = [
-            ("impl", "\"swift\""), ("bench", "\"train\""), ("config", "\"\(config.rawValue)\""),
-            ("position", "\"\(position)\""),
-            ("bptt", "\"\(bpttName(mode))\""), ("segments", "\(N)"), ("batch", "\(B)"), ("seq_len", "\(T)"),
-            ("steps", "\(steps)"), ("ms_per_step", fmt(step * 1000)), ("ms_min", fmt(total.min()! * 1000)),
-            ("tokens_per_second", fmt(Double(B * N * T) / step)),
-            ("ms_forward_backward", fmt(median(fb) * 1000)), ("ms_clip", fmt(median(clip) * 1000)),
-            ("ms_adamw", fmt(median(adam) * 1000)), ("loss", fmt(Double(loss))),
-            ("parameters", "\(model.parameters.layout.count)"), ("max_rss_kib", "\(peakRSSKiB())"),
-            ("kernels", "\"\(KernelSet.current)\""), ("cpu", jsonQuoted(CPUInfo.model)),
-            ("blas_core", "\"\(BLAS.coreName)\""), ("blas_threads", "\(BLAS.threadCount)"),
-            ("threads", "\(Parallel.threadCount)"),
+        let result: [(String, JSONLine.Value)] = [
+            ("impl", .string("swift")), ("bench", .string("train")), ("config", .string(config.rawValue)),
+            ("position", .string(position)),
+            ("bptt", .string("\(BPTTModeArgument(mode))")), ("segments", .int(N)), ("batch", .int(B)), ("seq_len", .int(T)),
+            ("steps", .int(steps)), ("ms_per_step", .fixed(step * 1000)), ("ms_min", .fixed(total.min()! * 1000)),
+            ("tokens_per_second", .fixed(Double(B * N * T) / step)),
+            ("ms_forward_backward", .fixed(median(fb) * 1000)), ("ms_clip", .fixed(median(clip) * 1000)),
+            ("ms_adamw", .fixed(median(adam) * 1000)), ("loss", .fixed(Double(loss))),
+            ("parameters", .int(model.parameters.layout.count)), ("max_rss_kib", .int(peakRSSKiB())),
+            ("kernels", .string("\(KernelSet.current)")), ("cpu", .string(CPUInfo.model)),
+            ("blas_core", .string(BLAS.coreName)), ("blas_threads", .int(BLAS.threadCount)),
+            ("threads", .int(Parallel.threadCount)),
         ]
-        print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
-    }
-}
-
-func bpttName(_ mode: BPTTMode) -> String {
-    switch mode {
-    case .full: "full"
-    case .memoryEfficient: "memory-efficient"
-    case .truncated(let k): "truncated:\(k)"
+        try JSONLine(result).print()
     }
 }
 
@@ -224,22 +207,4 @@ func encoderFLOPs(_ c: BertConfig, seqLen T: Int) -> Double {
     let perLayer = 2 * t * C * 3 * C + 2 * 2 * t * t * C + 2 * t * C * C + 2 * 2 * t * C * F
     return perLayer * Double(c.numHiddenLayers)
 }
-
-func fmt(_ x: Double) -> String { String(format: "%.3f", x) }
-
-/// `text` as a JSON string literal (quotes, backslashes and control characters escaped).
-func jsonQuoted(_ text: String) -> String {
-    var out = "\""
-    for u in text.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
-        default: out.unicodeScalars.append(u)
-        }
-    }
-    return out + "\""
-}
-
-extension BertConfig.Preset: ExpressibleByArgument {}
 extension QuestionLayout: ExpressibleByArgument {}

@@ -6,6 +6,7 @@
 // --train: a full training step (forward, BPTT backward, clipping, AdamW).
 import Foundation
 import RMT
+import RMTCommandLine
 
 extension Bench {
     func runAgainstAbsolute() throws {
@@ -55,15 +56,15 @@ extension Bench {
         }
         func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
         let ratios = zip(times[1], times[0]).map { $0 / $1 }
-        let result: [(String, String)] = [
-            ("impl", "\"swift\""), ("bench", train ? "\"train-ab\"" : "\"inference-ab\""), ("config", "\"\(config.rawValue)\""),
-            ("position", "\"\(position)\""), ("temperature", "\"\(positionTemperature ?? "none")\""),
-            ("seq_len", "\(settings.positionsPerSegment)"), ("batch", "\(B)"), ("segments", "\(N)"), ("pairs", "\(pairs)"),
-            ("ms_absolute", fmt(median(times[0]))), ("ms_scheme", fmt(median(times[1]))),
-            ("overhead_percent", fmt(100 * (median(ratios) - 1))),
-            ("overhead_percent_min_ratio", fmt(100 * (times[1].min()! / times[0].min()! - 1))),
-            ("threads", "\(Parallel.threadCount)"),
+        let result: [(String, JSONLine.Value)] = [
+            ("impl", .string("swift")), ("bench", .string(train ? "train-ab" : "inference-ab")), ("config", .string(config.rawValue)),
+            ("position", .string(position)), ("temperature", .string(positionTemperature ?? "none")),
+            ("seq_len", .int(settings.positionsPerSegment)), ("batch", .int(B)), ("segments", .int(N)), ("pairs", .int(pairs)),
+            ("ms_absolute", .fixed(median(times[0]))), ("ms_scheme", .fixed(median(times[1]))),
+            ("overhead_percent", .fixed(100 * (median(ratios) - 1))),
+            ("overhead_percent_min_ratio", .fixed(100 * (times[1].min()! / times[0].min()! - 1))),
+            ("threads", .int(Parallel.threadCount)),
         ]
-        print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+        try JSONLine(result).print()
     }
 }

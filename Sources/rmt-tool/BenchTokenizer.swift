@@ -5,6 +5,7 @@
 import ArgumentParser
 import Foundation
 import RMT
+import RMTCommandLine
 
 struct BenchTokenizer: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,15 +29,9 @@ struct BenchTokenizer: ParsableCommand {
     }
 
     func run() throws {
-        let tokenizer: BertTokenizer
-        do {
-            let definition = try TokenizerDefinition(contentsOf: URL(fileURLWithPath: vocab))
-            tokenizer = BertTokenizer(vocabulary: definition.vocabulary, lowercase: cased ? false : definition.lowercase ?? true)
-        } catch let error as VocabularyError {
-            throw TokenizerCommandExit.message(error.description, code: 1)
-        }
+        let tokenizer = try commandLineTokenizer(vocab: vocab, cased: cased)
         guard let data = FileManager.default.contents(atPath: text) else {
-            throw TokenizerCommandExit.message("\(text): cannot read the text file", code: 1)
+            throw ErrorReporter.exit("rmt-tool", "\(text): cannot read the text file")
         }
         let bytes = [UInt8](data)
         var tokens = tokenizer.encode(utf8: bytes).count  // warm-up
@@ -50,24 +45,16 @@ struct BenchTokenizer: ParsableCommand {
         let median = seconds.count % 2 == 1
             ? seconds[seconds.count / 2]
             : (seconds[seconds.count / 2 - 1] + seconds[seconds.count / 2]) / 2
-        let fields: [(String, String)] = [
-            ("tool", "\"rmt-tool\""),
-            ("lowercase", tokenizer.lowercase ? "true" : "false"),
-            ("bytes", "\(bytes.count)"),
-            ("tokens", "\(tokens)"),
-            ("repeat", "\(`repeat`)"),
-            ("seconds", String(format: "%.6f", median)),
-            ("tokens_per_second", String(format: "%.0f", Double(tokens) / median)),
-            ("mb_per_second", String(format: "%.3f", Double(bytes.count) / 1e6 / median)),
+        let fields: [(String, JSONLine.Value)] = [
+            ("tool", .string("rmt-tool")),
+            ("lowercase", .bool(tokenizer.lowercase)),
+            ("bytes", .int(bytes.count)),
+            ("tokens", .int(tokens)),
+            ("repeat", .int(`repeat`)),
+            ("seconds", .fixed(median, decimals: 6)),
+            ("tokens_per_second", .fixed(Double(tokens) / median, decimals: 0)),
+            ("mb_per_second", .fixed(Double(bytes.count) / 1e6 / median, decimals: 3)),
         ]
-        print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
-    }
-}
-
-/// Exits with a one-line message on stderr and a status code, without ArgumentParser's usage text.
-enum TokenizerCommandExit {
-    static func message(_ text: String, code: Int32) -> ExitCode {
-        FileHandle.standardError.write(Data(("rmt-tool: " + text + "\n").utf8))
-        return ExitCode(code)
+        try JSONLine(fields).print()
     }
 }

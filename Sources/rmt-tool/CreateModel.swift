@@ -43,7 +43,7 @@ struct CreateModel: ParsableCommand {
     var out: String
 
     func run() throws {
-        try runReportingErrors {
+        try ErrorReporter.run("rmt-tool") {
             try OutputFolder.checkReplaceable(out)
             let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? DefaultLocations.vocabulary
             let settings = RMTSettings(memoryTokens: memoryTokens, segmentLength: segmentLength,

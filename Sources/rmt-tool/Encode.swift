@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import RMT
+import RMTCommandLine
 
 struct Encode: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +19,7 @@ struct Encode: ParsableCommand {
     var output: String
 
     func run() throws {
-        try runReportingErrors {
+        try ErrorReporter.run("rmt-tool") {
             let checkpoint = try BertCheckpoint.load(directory: URL(fileURLWithPath: model))
             if let note = SkippedTensors.note(folder: model, checkpoint.skippedTensors) {
                 FileHandle.standardError.write(Data((note + "\n").utf8))

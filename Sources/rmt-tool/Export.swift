@@ -22,7 +22,7 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        try runReportingErrors {
+        try ErrorReporter.run("rmt-tool") {
             try OutputFolder.checkReplaceable(out)
             let rmt = try RecurrentMemoryModel.load(directory: URL(fileURLWithPath: model))
             var meta: [String: String] = [:]

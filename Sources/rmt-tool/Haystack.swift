@@ -10,6 +10,7 @@
 import ArgumentParser
 import Foundation
 import RMT
+import RMTCommandLine
 
 struct Haystack: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,7 +52,7 @@ struct Haystack: ParsableCommand {
     var custom: String?
 
     func run() throws {
-        try runReportingErrors {
+        try ErrorReporter.run("rmt-tool") {
             guard tokens > 0 else { throw DataError("--tokens", "must be positive, got \(tokens)") }
             guard segmentLength >= 2 else { throw DataError("--segment-length", "must be at least 2, got \(segmentLength)") }
             try AdversarialProse.validate(rate: adversarialRate)

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import RMT
+import RMTCommandLine
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +13,7 @@ struct Inspect: ParsableCommand {
     var path: String
 
     func run() throws {
-        try runReportingErrors {
+        try ErrorReporter.run("rmt-tool") {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
                 throw ModelError(path, "no such file or folder")

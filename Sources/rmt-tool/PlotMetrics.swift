@@ -5,6 +5,7 @@
 import ArgumentParser
 import Foundation
 import RMT
+import RMTCommandLine
 
 struct PlotMetrics: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +19,7 @@ struct PlotMetrics: ParsableCommand {
     var byTask = false
 
     func run() throws {
-        try runReportingErrors {
+        try ErrorReporter.run("rmt-tool") {
             guard let text = try? String(contentsOfFile: metrics, encoding: .utf8) else {
                 throw ModelError(metrics, "cannot read the file")
             }

@@ -6,6 +6,7 @@
 import ArgumentParser
 import Foundation
 import RMT
+import RMTCommandLine
 
 struct Tokenize: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,13 +19,7 @@ struct Tokenize: ParsableCommand {
     var cased = false
 
     func run() throws {
-        let tokenizer: BertTokenizer
-        do {
-            let definition = try TokenizerDefinition(contentsOf: URL(fileURLWithPath: vocab))
-            tokenizer = BertTokenizer(vocabulary: definition.vocabulary, lowercase: cased ? false : definition.lowercase ?? true)
-        } catch let error as VocabularyError {
-            throw TokenizerCommandExit.message(error.description, code: 1)
-        }
+        let tokenizer = try commandLineTokenizer(vocab: vocab, cased: cased)
         let input = ByteChunkReader(fileHandle: .standardInput, name: "<stdin>")
         let output = IDLineWriter()
         let stream = tokenizer.makeIncrementalTokenizer()
@@ -52,7 +47,7 @@ struct Tokenize: ParsableCommand {
             }
         } catch let error as TextSourceError {
             output.flush()
-            throw TokenizerCommandExit.message(error.description, code: 1)
+            throw ErrorReporter.exit("rmt-tool", error.description)
         }
         if lineOpen {
             stream.finish(into: &ids)
@@ -105,5 +100,16 @@ final class IDLineWriter {
             } while value > 0
             for index in stride(from: count - 1, through: 0, by: -1) { buffer.append(raw[index]) }
         }
+    }
+}
+
+/// The tokenizer of --vocab (vocab.txt or tokenizer.json), cased with --cased, else as the file
+/// says, else uncased; a bad file is one line "rmt-tool: …" and exit status 1.
+func commandLineTokenizer(vocab: String, cased: Bool) throws -> BertTokenizer {
+    do {
+        let definition = try TokenizerDefinition(contentsOf: URL(fileURLWithPath: vocab))
+        return BertTokenizer(vocabulary: definition.vocabulary, lowercase: cased ? false : definition.lowercase ?? true)
+    } catch let error as VocabularyError {
+        throw ErrorReporter.exit("rmt-tool", error.description)
     }
 }

@@ -7,6 +7,7 @@
 import ArgumentParser
 import Foundation
 import RMT
+import RMTCommandLine
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,7 +48,7 @@ struct Eval: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
+        try ErrorReporter.run("rmt-train") {
             let collective = try Distributed.collective(tool: "rmt-train eval")
             let root = collective.isRoot
             let modelURL = URL(fileURLWithPath: model)

@@ -18,11 +18,6 @@ struct RMTTrain: ParsableCommand {
     static func main() { ArgumentChecks.main(Self.self) }
 }
 
-/// Runs `body`, printing an error as one line ("rmt-train: …") with exit status 1 (ErrorReporter).
-func reportingErrors(_ body: () throws -> Void) throws {
-    try ErrorReporter.run("rmt-train", body)
-}
-
 func note(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 
 /// Task and noise flags shared by training and evaluation. `--task` and `--seed` are optional
@@ -44,8 +39,6 @@ struct DataOptions: ParsableArguments {
             help: "Share of noise sentences that are adversarial non-facts using the task's names, rooms and verbs, in [0, 1). (default: 0)")
     var adversarialRateFlag: Double?
     var adversarialRate: Double { adversarialRateFlag ?? 0 }
-
-    func makeTask() throws -> any MemoryTask { try TaskCatalog.task(list: task) }
 
     /// The noise: prose files or the built-in generator, with adversarial sentences at `adversarialRate`.
     func makeNoise(_ paths: [String], tokenizer: BertTokenizer, seed: UInt64, adversarialRate: Double) throws -> NoiseCorpus {

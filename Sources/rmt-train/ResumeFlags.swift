@@ -102,7 +102,6 @@ extension Train {
             s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: ",")
         }
         func paths(_ p: [String]) -> String? { p.isEmpty ? nil : p.joined(separator: " ") }
-        func text<T>(_ v: T?) -> String? { v.map { "\($0)" } }
         var flags: [SavedFlag] = [
             SavedFlag(flag: "--task", given: data.taskFlag.map(list), saved: list(run.task)),
             SavedFlag(flag: "--seed", given: text(data.seedFlag), saved: "\(run.seed)"),
@@ -118,24 +117,8 @@ extension Train {
                       saved: (rmt.config.position?.scheme ?? .absolute).rawValue),
             SavedFlag(flag: "--position-temperature", given: positionTemperature.map { $0.replacingOccurrences(of: "-", with: "_") },
                       saved: (rmt.config.position?.temperature ?? .none).rawValue),
-            SavedFlag(flag: "--start-segments", given: text(startSegments), saved: "\(saved.startSegments)"),
-            SavedFlag(flag: "--max-segments", given: text(maxSegments), saved: "\(saved.maxSegments)"),
-            SavedFlag(flag: "--target-accuracy", given: text(targetAccuracy), saved: "\(saved.targetAccuracy)"),
-            SavedFlag(flag: "--max-steps-per-stage", given: text(maxStepsPerStage), saved: "\(saved.maxStepsPerStage)"),
-            SavedFlag(flag: "--eval-every", given: text(evalEvery), saved: "\(saved.evalEvery)"),
-            SavedFlag(flag: "--eval-samples", given: text(evalSamples), saved: "\(saved.evalSamples)"),
-            SavedFlag(flag: "--patience", given: text(patience), saved: "\(saved.patience)"),
-            SavedFlag(flag: "--batch-size", given: text(batchSize), saved: "\(saved.batchSize)"),
-            SavedFlag(flag: "--lr", given: text(lr), saved: "\(saved.learningRate)"),
-            SavedFlag(flag: "--warmup", given: text(warmup), saved: "\(saved.warmup)"),
-            SavedFlag(flag: "--weight-decay", given: text(weightDecay), saved: "\(saved.weightDecay)"),
-            SavedFlag(flag: "--clip", given: text(clip.map { $0 > 0 ? $0 : 0 }), saved: "\(saved.clipNorm ?? 0)"),
-            SavedFlag(flag: "--clip-value", given: text(clipValue), saved: text(saved.clipValue)),
-            SavedFlag(flag: "--bptt-depth", given: text(bpttDepth), saved: text(saved.bpttDepth)),
-            SavedFlag(flag: "--memory-efficient", given: memoryEfficient ? "on" : nil, saved: saved.memoryEfficient ? "on" : nil, isSwitch: true),
-            SavedFlag(flag: "--sum-loss", given: sumLoss ? "on" : nil, saved: saved.sumLoss ? "on" : nil, isSwitch: true),
-            SavedFlag(flag: "--keep-optimizer", given: keepOptimizer ? "on" : nil, saved: saved.keepOptimizer ? "on" : nil, isSwitch: true),
         ]
+        flags += curriculum.savedFlags(saved) + optimizer.savedFlags(saved) + backprop.savedFlags(saved)
         flags += try startFlags(run, rmt)
         return flags
     }

@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import RMT
+import RMTCommandLine
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,23 +48,9 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Document tokens per training and validation segment (default: the model's segment length).",
                                discussion: "A shorter length is a cheap warm-up for a task the model cannot learn yet at full length: less noise around the facts and shorter steps. At most the model's segment length."))
     var dataSegmentLength: Int?
-    @Option(help: "Segments per document in the first stage. (default: 1)") var startSegments: Int?
-    @Option(help: "Segments per document in the last stage. (default: 2)") var maxSegments: Int?
-    @Option(help: "Advance when validation accuracy reaches this, in (0, 1]. (default: 0.95)") var targetAccuracy: Float?
-    @Option(help: "Step budget of one stage. (default: 1000)") var maxStepsPerStage: Int?
-    @Option(help: "Evaluate and checkpoint every N steps. (default: 100)") var evalEvery: Int?
-    @Option(help: "Validation documents per evaluation. (default: 200)") var evalSamples: Int?
-    @Option(help: "Advance (or stop) after N evaluations without improvement. (default: 5)") var patience: Int?
-    @Option(help: "Documents per batch. (default: 8)") var batchSize: Int?
-    @Option(help: "Peak learning rate. (default: 1e-4)") var lr: Float?
-    @Option(help: "Warm-up steps (linear), then linear decay. (default: 100)") var warmup: Int?
-    @Option(help: "AdamW weight decay (not on biases or LayerNorm). (default: 0.01)") var weightDecay: Float?
-    @Option(help: "Clip the gradient's global norm (0 = off). (default: 1)") var clip: Float?
-    @Option(help: "Clip each gradient value to ±this (off by default).") var clipValue: Float?
-    @Option(help: "Back-propagate through the last N segments only (default: all).") var bpttDepth: Int?
-    @Flag(help: "Keep only memory states and recompute segments in the backward pass.") var memoryEfficient = false
-    @Flag(help: "Sum the answer loss over every segment, not only the final one.") var sumLoss = false
-    @Flag(help: "Keep the optimizer state and schedule across stages.") var keepOptimizer = false
+    @OptionGroup(title: "Curriculum") var curriculum: CurriculumFlags
+    @OptionGroup(title: "Optimizer") var optimizer: OptimizerFlags
+    @OptionGroup(title: "Back-propagation through the memory") var backprop: BackpropFlags
     @Option(help: "Output folder: metrics.jsonl, checkpoint/, stages/, model/, data.json, commands.txt.") var out: String = "rmt-run"
     @Flag(help: "Continue the run saved in --out.") var resume = false
     @Flag(help: "Start a new run in an --out that holds one: its run files are deleted first (other files stay).")
@@ -86,29 +73,15 @@ struct Train: ParsableCommand {
     /// The training options the flags give, with TrainingOptions' defaults for the rest.
     func options() -> TrainingOptions {
         var o = TrainingOptions()
-        o.startSegments = startSegments ?? o.startSegments
-        o.maxSegments = maxSegments ?? o.maxSegments
-        o.targetAccuracy = targetAccuracy ?? o.targetAccuracy
-        o.maxStepsPerStage = maxStepsPerStage ?? o.maxStepsPerStage
-        o.evalEvery = evalEvery ?? o.evalEvery
-        o.evalSamples = evalSamples ?? o.evalSamples
-        o.patience = patience ?? o.patience
-        o.batchSize = batchSize ?? o.batchSize
-        o.learningRate = lr ?? o.learningRate
-        o.warmup = warmup ?? o.warmup
-        o.weightDecay = weightDecay ?? o.weightDecay
-        if let clip { o.clipNorm = clip > 0 ? clip : nil }
-        o.clipValue = clipValue
-        o.bpttDepth = bpttDepth
-        o.memoryEfficient = memoryEfficient
-        o.sumLoss = sumLoss
-        o.keepOptimizer = keepOptimizer
+        curriculum.apply(to: &o)
+        optimizer.apply(to: &o)
+        backprop.apply(to: &o)
         o.seed = data.seed
         return o
     }
 
     func run() throws {
-        try reportingErrors {
+        try ErrorReporter.run("rmt-train") {
             let collective = try Distributed.collective(tool: "rmt-train")  // ranks under mpirun (Docs/distributed.md)
             let root = collective.isRoot
             let outURL = URL(fileURLWithPath: out)
@@ -285,6 +258,4 @@ struct Train: ParsableCommand {
 
 /// Paths made absolute and standard, as data.json records them.
 func absolutePaths(_ paths: [String]) -> [String] { paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
-
-extension BertConfig.Preset: ExpressibleByArgument {}
 extension QuestionLayout: ExpressibleByArgument {}

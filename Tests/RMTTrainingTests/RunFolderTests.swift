@@ -208,3 +208,33 @@ private func resumedStep(_ out: URL) throws -> Int {
         #expect(FileManager.default.fileExists(atPath: trainer.checkpointURL.appendingPathComponent("trainer-state.json").path))
     }
 }
+
+@Test func checkpointJSONIsSnakeCaseAndOldCamelCaseFoldersStillResume() throws {
+    let out = try interruptedRun(after: 3)
+    defer { try? FileManager.default.removeItem(at: out) }
+    let checkpoint = out.appendingPathComponent("checkpoint")
+    func object(_ name: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: checkpoint.appendingPathComponent(name))) as? [String: Any])
+    }
+    // Written snake_case, like every other file of the run.
+    let options = try object("options.json"), state = try object("trainer-state.json")
+    #expect(options["max_steps_per_stage"] as? Int == 6 && options["batch_size"] as? Int == 2 && options["maxStepsPerStage"] == nil)
+    #expect(state["step_in_stage"] as? Int == 3 && state["data_position"] != nil && state["stepInStage"] == nil)
+    let (savedOptions, savedState) = try Trainer.readCheckpointState(checkpoint)
+
+    // A run folder written before the change: the same files with camelCase keys.
+    func camel(_ key: String) -> String {
+        let parts = key.split(separator: "_")
+        return String(parts[0]) + parts.dropFirst().map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+    for (name, values) in [("options.json", options), ("trainer-state.json", state)] {
+        let old = Dictionary(uniqueKeysWithValues: values.map { (camel($0.key), $0.value) })
+        #expect(old.keys.contains { $0.contains(where: \.isUppercase) })
+        try JSONSerialization.data(withJSONObject: old).write(to: checkpoint.appendingPathComponent(name))
+    }
+    let (oldOptions, oldState) = try Trainer.readCheckpointState(checkpoint)
+    #expect(oldOptions == savedOptions && oldState == savedState)
+    let resumed = try Trainer(resuming: out, train: source(1), valid: source(2))
+    #expect(resumed.state.step == 3 && resumed.options == smallOptions())
+    #expect(try resumed.run() == .finished)
+}

@@ -1,0 +1,97 @@
+// TrainingFlags: rmt-train's training flags in three groups, each mapping onto its part of
+// TrainingOptions (`apply`) and listing its flags against a saved run (`savedFlags`, for
+// --resume). The flags are optional underneath (defaults from TrainingOptions) so that --resume
+// can tell a flag given from a default. Flag names are those of the flat list they replace.
+import ArgumentParser
+import RMT
+
+/// The curriculum: stages from --start-segments to --max-segments and when a stage ends.
+struct CurriculumFlags: ParsableArguments {
+    @Option(help: "Segments per document in the first stage. (default: 1)") var startSegments: Int?
+    @Option(help: "Segments per document in the last stage. (default: 2)") var maxSegments: Int?
+    @Option(help: "Advance when validation accuracy reaches this, in (0, 1]. (default: 0.95)") var targetAccuracy: Float?
+    @Option(help: "Step budget of one stage. (default: 1000)") var maxStepsPerStage: Int?
+    @Option(help: "Evaluate and checkpoint every N steps. (default: 100)") var evalEvery: Int?
+    @Option(help: "Validation documents per evaluation. (default: 200)") var evalSamples: Int?
+    @Option(help: "Advance (or stop) after N evaluations without improvement. (default: 5)") var patience: Int?
+
+    func apply(to o: inout TrainingOptions) {
+        o.startSegments = startSegments ?? o.startSegments
+        o.maxSegments = maxSegments ?? o.maxSegments
+        o.targetAccuracy = targetAccuracy ?? o.targetAccuracy
+        o.maxStepsPerStage = maxStepsPerStage ?? o.maxStepsPerStage
+        o.evalEvery = evalEvery ?? o.evalEvery
+        o.evalSamples = evalSamples ?? o.evalSamples
+        o.patience = patience ?? o.patience
+    }
+
+    func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] {
+        [
+            SavedFlag(flag: "--start-segments", given: text(startSegments), saved: "\(saved.startSegments)"),
+            SavedFlag(flag: "--max-segments", given: text(maxSegments), saved: "\(saved.maxSegments)"),
+            SavedFlag(flag: "--target-accuracy", given: text(targetAccuracy), saved: "\(saved.targetAccuracy)"),
+            SavedFlag(flag: "--max-steps-per-stage", given: text(maxStepsPerStage), saved: "\(saved.maxStepsPerStage)"),
+            SavedFlag(flag: "--eval-every", given: text(evalEvery), saved: "\(saved.evalEvery)"),
+            SavedFlag(flag: "--eval-samples", given: text(evalSamples), saved: "\(saved.evalSamples)"),
+            SavedFlag(flag: "--patience", given: text(patience), saved: "\(saved.patience)"),
+        ]
+    }
+}
+
+/// The optimizer: batch, AdamW, schedule and clipping.
+struct OptimizerFlags: ParsableArguments {
+    @Option(help: "Documents per batch. (default: 8)") var batchSize: Int?
+    @Option(help: "Peak learning rate. (default: 1e-4)") var lr: Float?
+    @Option(help: "Warm-up steps (linear), then linear decay. (default: 100)") var warmup: Int?
+    @Option(help: "AdamW weight decay (not on biases or LayerNorm). (default: 0.01)") var weightDecay: Float?
+    @Option(help: "Clip the gradient's global norm (0 = off). (default: 1)") var clip: Float?
+    @Option(help: "Clip each gradient value to ±this (off by default).") var clipValue: Float?
+
+    func apply(to o: inout TrainingOptions) {
+        o.batchSize = batchSize ?? o.batchSize
+        o.learningRate = lr ?? o.learningRate
+        o.warmup = warmup ?? o.warmup
+        o.weightDecay = weightDecay ?? o.weightDecay
+        if let clip { o.clipNorm = clip > 0 ? clip : nil }
+        o.clipValue = clipValue
+    }
+
+    func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] {
+        [
+            SavedFlag(flag: "--batch-size", given: text(batchSize), saved: "\(saved.batchSize)"),
+            SavedFlag(flag: "--lr", given: text(lr), saved: "\(saved.learningRate)"),
+            SavedFlag(flag: "--warmup", given: text(warmup), saved: "\(saved.warmup)"),
+            SavedFlag(flag: "--weight-decay", given: text(weightDecay), saved: "\(saved.weightDecay)"),
+            SavedFlag(flag: "--clip", given: text(clip.map { $0 > 0 ? $0 : 0 }), saved: "\(saved.clipNorm ?? 0)"),
+            SavedFlag(flag: "--clip-value", given: text(clipValue), saved: text(saved.clipValue)),
+        ]
+    }
+}
+
+/// How the loss reaches back through the memory, and the optimizer across stages.
+struct BackpropFlags: ParsableArguments {
+    @Option(help: "Back-propagate through the last N segments only (default: all).") var bpttDepth: Int?
+    @Flag(help: "Keep only memory states and recompute segments in the backward pass.") var memoryEfficient = false
+    @Flag(help: "Sum the answer loss over every segment, not only the final one.") var sumLoss = false
+    @Flag(help: "Keep the optimizer state and schedule across stages.") var keepOptimizer = false
+
+    func apply(to o: inout TrainingOptions) {
+        o.bpttDepth = bpttDepth
+        o.memoryEfficient = memoryEfficient
+        o.sumLoss = sumLoss
+        o.keepOptimizer = keepOptimizer
+    }
+
+    func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] {
+        func on(_ flag: Bool) -> String? { flag ? "on" : nil }
+        return [
+            SavedFlag(flag: "--bptt-depth", given: text(bpttDepth), saved: text(saved.bpttDepth)),
+            SavedFlag(flag: "--memory-efficient", given: on(memoryEfficient), saved: on(saved.memoryEfficient), isSwitch: true),
+            SavedFlag(flag: "--sum-loss", given: on(sumLoss), saved: on(saved.sumLoss), isSwitch: true),
+            SavedFlag(flag: "--keep-optimizer", given: on(keepOptimizer), saved: on(saved.keepOptimizer), isSwitch: true),
+        ]
+    }
+}
+
+/// A flag's value as SavedFlag compares it; nil when not given.
+func text<T>(_ value: T?) -> String? { value.map { "\($0)" } }
