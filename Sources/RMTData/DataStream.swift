@@ -135,12 +135,6 @@ public struct DataStream: Sendable {
         return try plan(index: position, segments: segments).makeSample()
     }
 
-    /// The next document as a plan (for streaming its segments); advances `position`.
-    public mutating func nextPlan(segments: Int) throws -> DocumentPlan {
-        defer { position += 1 }
-        return try plan(index: position, segments: segments)
-    }
-
     /// Item `index` with exactly `segments` segments.
     public func sample(index: Int, segments: Int) throws -> Sample {
         try plan(index: index, segments: segments).makeSample()

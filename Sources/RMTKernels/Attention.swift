@@ -6,14 +6,13 @@
 // Optional position terms (AttentionPosition.swift) scale the logits per (sequence, head) and add
 // per-head biases before the softmax; without them the kernel is exactly the original one.
 // Plain-loop twin: Reference.attentionForward.
+import Foundation
 
 /// - Parameters:
 ///   - out: (B, T, C) — heads concatenated along C (head h owns columns h·d..<(h+1)·d).
 ///   - probs: (B, NH, T, T) — attention probabilities, overwritten.
 ///   - qkv: (B, T, 3C) — each row is [q | k | v], each of width C.
 ///   - additiveMask: (B, T) — 0 for visible keys, very negative for padding; or nil.
-import Foundation
-
 ///   - queryRows: compute outputs (and probability rows) only for the first `queryRows`
 ///     positions of each sequence — every key still attends; nil = all T. Rows beyond are
 ///     left untouched (an encoder whose caller reads only those positions prunes its last layer).

@@ -17,7 +17,8 @@ public final class BertGradientScratch: @unchecked Sendable {
     public let dFFNAct, dFFNPre: FloatBuffer
     /// (B, T, 3C) gradient of the packed q, k, v.
     public let dQKV: FloatBuffer
-    /// (B, NH, T, T) gradient of the attention probabilities (scratch).
+    /// (T, T) gradient of the attention probabilities of one (sequence, head): attentionBackward's
+    /// scratch, overwritten for each (b, h).
     public let dProbs: FloatBuffer
 
     public init(config: BertConfig, batchCapacity B: Int, seqCapacity T: Int) {
@@ -29,7 +30,7 @@ public final class BertGradientScratch: @unchecked Sendable {
         dFFNAct = FloatBuffer(count: bt * F)
         dFFNPre = FloatBuffer(count: bt * F)
         dQKV = FloatBuffer(count: bt * 3 * C)
-        dProbs = FloatBuffer(count: B * config.numAttentionHeads * T * T)
+        dProbs = FloatBuffer(count: T * T)
     }
 }
 

@@ -25,8 +25,6 @@ public final class TokenSegmenter {
         self.stream = tokenizer.makeIncrementalTokenizer()
     }
 
-    /// Bytes fed so far.
-    public var bytesFed: Int { stream.byteCount }
     /// Ill-formed UTF-8 sequences seen (each read as U+FFFD, then dropped).
     public var invalidSequenceCount: Int { stream.invalidSequenceCount }
     /// NUL bytes seen (dropped).

@@ -133,3 +133,11 @@ func miniLMMatchesTransformers() throws {
     expectClose(real.flatMap { hidden[($0 * 384)..<($0 * 384 + 384)] },
                 real.flatMap { expected[($0 * 384)..<($0 * 384 + 384)] }, abs: 2e-4, "padded batch")
 }
+
+@Test func backwardScratchHoldsOneAttentionMatrix() {
+    // attentionBackward overwrites one (T, T) scratch per (sequence, head); the scratch is that
+    // size, not (B, NH, T, T). The backward itself is held against PyTorch by the BPTT tests.
+    let config = BertConfig(vocabSize: 50, hiddenSize: 24, numHiddenLayers: 2, numAttentionHeads: 3, intermediateSize: 40)
+    let scratch = BertGradientScratch(config: config, batchCapacity: 4, seqCapacity: 16)
+    #expect(scratch.dProbs.count == 16 * 16)
+}
