@@ -7,7 +7,6 @@
 // tokens) and the batch makes the GEMMs large enough to keep both cores busy.
 import Foundation
 import RMTData
-import RMTKernels
 import RMTModel
 import RMTRecurrence
 
