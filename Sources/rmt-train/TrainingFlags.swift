@@ -4,6 +4,7 @@
 // can tell a flag given from a default. Flag names are those of the flat list they replace.
 import ArgumentParser
 import RMT
+import RMTCommandLine
 
 /// The curriculum: stages from --start-segments to --max-segments and when a stage ends.
 struct CurriculumFlags: ParsableArguments {
@@ -68,16 +69,33 @@ struct OptimizerFlags: ParsableArguments {
     }
 }
 
-/// How the loss reaches back through the memory, and the optimizer across stages.
+/// How the loss reaches back through the memory, and the optimizer across stages. --bptt spells the
+/// mode as rmt-tool bench does; --bptt-depth N (= truncated:N) and --memory-efficient stay accepted.
 struct BackpropFlags: ParsableArguments {
-    @Option(help: "Back-propagate through the last N segments only (default: all).") var bpttDepth: Int?
-    @Flag(help: "Keep only memory states and recompute segments in the backward pass.") var memoryEfficient = false
+    @Option(help: "Gradient flow through the memory: full, memory-efficient or truncated:K (the last K segments). (default: full)")
+    var bptt: BPTTModeArgument?
+    @Option(help: "Back-propagate through the last N segments only (the same as --bptt truncated:N).") var bpttDepth: Int?
+    @Flag(help: "Keep only memory states and recompute segments in the backward pass (the same as --bptt memory-efficient).")
+    var memoryEfficient = false
     @Flag(help: "Sum the answer loss over every segment, not only the final one.") var sumLoss = false
     @Flag(help: "Keep the optimizer state and schedule across stages.") var keepOptimizer = false
+
+    func validate() throws {
+        if let bptt, bpttDepth != nil || memoryEfficient {
+            let old = bpttDepth.map { "--bptt-depth \($0)" } ?? "--memory-efficient"
+            throw ValidationError("--bptt \(bptt) and \(old) say the same thing twice; give one")
+        }
+    }
 
     func apply(to o: inout TrainingOptions) {
         o.bpttDepth = bpttDepth
         o.memoryEfficient = memoryEfficient
+        switch bptt?.mode {
+        case .full?: (o.bpttDepth, o.memoryEfficient) = (nil, false)
+        case .truncated(let k)?: (o.bpttDepth, o.memoryEfficient) = (k, false)
+        case .memoryEfficient?: (o.bpttDepth, o.memoryEfficient) = (nil, true)
+        case nil: break
+        }
         o.sumLoss = sumLoss
         o.keepOptimizer = keepOptimizer
     }
@@ -85,6 +103,7 @@ struct BackpropFlags: ParsableArguments {
     func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] {
         func on(_ flag: Bool) -> String? { flag ? "on" : nil }
         return [
+            SavedFlag(flag: "--bptt", given: bptt?.description, saved: BPTTModeArgument(saved.bpttMode).description),
             SavedFlag(flag: "--bptt-depth", given: text(bpttDepth), saved: text(saved.bpttDepth)),
             SavedFlag(flag: "--memory-efficient", given: on(memoryEfficient), saved: on(saved.memoryEfficient), isSwitch: true),
             SavedFlag(flag: "--sum-loss", given: on(sumLoss), saved: on(saved.sumLoss), isSwitch: true),
