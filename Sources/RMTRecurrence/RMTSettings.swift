@@ -103,7 +103,7 @@ public enum QuestionLayout: String, Codable, Sendable, CaseIterable {
     public func questionProblem(tokens q: Int, segmentLength S: Int) -> String? {
         switch self {
         case .finalSegment:
-            return q + 1 <= S ? nil : "\(q) tokens do not fit in a segment of \(S) (with [SEP])"
+            return q + 1 <= S ? nil : "it has \(q) tokens; with [SEP] it does not fit in a segment of \(S)"
         case .everySegment:
             return q + 2 <= S ? nil
                 : "\(q) tokens leave no room for the document in a segment of \(S) (the every-segment layout puts the question and [SEP] in each segment)"
