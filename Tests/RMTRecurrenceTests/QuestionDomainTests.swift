@@ -92,6 +92,12 @@ private let rooms = QuestionDomain(
     }
 }
 
+@Test func formListIsShortForManyForms() {
+    #expect(rooms.formList() == "\"Where is {actor}?\", \"Where was the {object} before the {room}?\"")
+    let many = QuestionDomain(tasks: ["custom"], questionForms: (1...20).map { "Question \($0)?" })
+    #expect(many.formList(limit: 3) == "\"Question 1?\", \"Question 2?\", \"Question 3?\" and 17 more")
+}
+
 @Test func unionKeepsEveryFormAndValueOnce() {
     let other = QuestionDomain(tasks: ["memorize", "babi-qa2"], questionForms: ["Where is {actor}?", "Where is the {object}?"],
                                slots: ["actor": ["Mary"], "object": ["milk", "football"]])
