@@ -129,7 +129,7 @@ struct Train: ParsableCommand {
             } else {
                 if !restart { try checkNewRunFolder(outURL) }
                 runData = givenRunData()
-                rmt = try makeModel(labels: try TaskCatalog.task(list: runData.task).labels)
+                rmt = try makeModel(task: try TaskCatalog.task(list: runData.task))
                 if let model, let skipped = SkippedTensors.note(folder: model, rmt.skippedTensors) { note(skipped) }
             }
             let task = try TaskCatalog.task(list: runData.task)
@@ -258,6 +258,25 @@ struct Train: ParsableCommand {
         defer { try? handle.close() }
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(line.utf8))
+    }
+
+    /// The run's starting model, recording the task's question domain (`recordingDomain`).
+    func makeModel(task: any MemoryTask) throws -> RecurrentMemoryModel {
+        try recordingDomain(of: task, in: try makeModel(labels: task.labels))
+    }
+
+    /// `model` recording what it is trained on: the task's question domain, joined to the
+    /// domain the model already records (a fine-tune keeps its earlier forms). A model without
+    /// one (untrained, or older) records the task's alone; a task whose questions cannot be
+    /// listed (`questionDomain` nil) leaves the model with none.
+    func recordingDomain(of task: any MemoryTask, in model: RecurrentMemoryModel) throws -> RecurrentMemoryModel {
+        guard let domain = task.questionDomain else {
+            if model.questionDomain != nil {
+                note("rmt-train: \(task.name) has too many distinct questions to list; the trained model records no question domain")
+            }
+            return try model.recording(domain: nil)
+        }
+        return try model.recording(domain: model.questionDomain.map { $0.union(domain) } ?? domain)
     }
 
     func makeModel(labels: [String]) throws -> RecurrentMemoryModel {
