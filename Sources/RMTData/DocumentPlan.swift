@@ -173,6 +173,23 @@ public struct DocumentPlan: Sendable {
     /// A stream of this document's segments, produced one at a time.
     public func makeSegmentStream() -> DocumentSegmentStream { DocumentSegmentStream(plan: self) }
 
+    /// The same document (same tokens, facts and question) split into segments of N document
+    /// tokens instead — for reading with another segment length than the one it was made for.
+    /// Throws when the question and its [SEP] do not fit in N.
+    public func resplit(segmentLength N: Int) throws -> DocumentPlan {
+        guard N != segmentLength else { return self }
+        guard questionTokens.count + 1 <= N else {
+            throw DataError("segment length \(N)", "the question has \(questionTokens.count) tokens; with [SEP] it does not fit")
+        }
+        let full = documentTokenCount / N, rest = documentTokenCount - full * N
+        let finalCount = try QuestionLayout.finalSegment.finalSegments(
+            rest: Array(repeating: 0, count: rest), question: questionTokens, segmentLength: N, separator: separator).count
+        return DocumentPlan(task: task, question: question, questionTokens: questionTokens, answer: answer, label: label,
+                            distractorAnswers: distractorAnswers, facts: facts, documentTokenCount: documentTokenCount,
+                            segmentLength: N, segmentCount: full + finalCount, noise: noise,
+                            noiseStartSentence: noiseStartSentence, separator: separator, pieces: pieces)
+    }
+
     /// All segments (see `DocumentSegmentStream`).
     public func segments() -> [[Int32]] {
         var stream = makeSegmentStream()
