@@ -42,16 +42,6 @@ struct TextOrder {
     }
 }
 
-/// The interpolation of a (clamped) count p over npos rows: floor f, ceiling c, weight w, and
-/// whether the clamp is active.
-@inline(__always)
-func copeInterpolation(_ p: Float, npos: Int) -> (f: Int, c: Int, w: Float, clamped: Bool) {
-    let top = Float(npos - 1)
-    if p >= top { return (npos - 1, npos - 1, 0, true) }
-    let f = Int(p)
-    return (f, min(f + 1, npos - 1), p - Float(f), false)
-}
-
 extension AttentionPositionTerms {
     /// Z = λ·S + CoPE terms on rows 0..<R of the (R, T) logits `z` of sequence b, which hold
     /// S = QKᵀ/√d on entry (λ not applied). q: the head's query rows (leading dimension ldq).
@@ -62,25 +52,32 @@ extension AttentionPositionTerms {
         let E = FloatBuffer(count: R * n2)  // (R, 2npos): q_i·e[s, k]/√d
         gemm(transA: false, transB: true, m: R, n: n2, k: d, alpha: rs, a: q, lda: ldq,
              b: cope.embeddings, ldb: d, beta: 0, c: E.pointer, ldc: n2, parallel: false)
-        var g = [Float](repeating: 0, count: text.order.count)
-        for i in 0..<R {
-            let row = z + i * T, ri = text.rank[i]
-            if ri >= 0 { for (t, j) in text.order.enumerated() { g[t] = 1 / (1 + _expf(-row[j])) } }
-            if lambda != 1 { for j in 0..<T { row[j] *= lambda } }
-            guard ri >= 0 else { continue }
-            let e = E.pointer + i * n2
-            var cum: Float = 0
-            for t in stride(from: ri, through: 0, by: -1) {
-                cum += g[t]
-                let (f, c, w, _) = copeInterpolation(cum, npos: cope.npos)
-                row[text.order[t]] += e[f] + w * (e[c] - e[f])
-            }
-            cum = g[ri]
-            let eR = e + cope.npos
-            for t in (ri + 1)..<max(ri + 1, text.order.count) {
-                cum += g[t]
-                let (f, c, w, _) = copeInterpolation(cum, npos: cope.npos)
-                row[text.order[t]] += eR[f] + w * (eR[c] - eR[f])
+        let n = text.order.count, npos = cope.npos, top = Float(npos - 1)
+        let gates = FloatBuffer(count: max(n, 1)), g = gates.pointer
+        text.order.withUnsafeBufferPointer { orderBuffer in
+            let order = orderBuffer.baseAddress
+            for i in 0..<R {
+                let row = z + i * T, ri = text.rank[i]
+                if ri >= 0, let order { for t in 0..<n { g[t] = 1 / (1 + _expf(-row[order[t]])) } }
+                if lambda != 1 { for j in 0..<T { row[j] *= lambda } }
+                guard ri >= 0, let order else { continue }
+                // Each side counts outwards from the query; once a count reaches the clamp, every
+                // key further out is clamped too (the gates are positive).
+                for side in 0..<2 {
+                    let e = E.pointer + i * n2 + side * npos
+                    var cum: Float = side == 0 ? 0 : g[ri]
+                    var t = side == 0 ? ri : ri + 1
+                    let step = side == 0 ? -1 : 1
+                    while t >= 0 && t < n {
+                        cum += g[t]
+                        if cum >= top { break }
+                        let f = Int(cum), w = cum - Float(f)
+                        row[order[t]] += e[f] + w * (e[f + 1] - e[f])
+                        t += step
+                    }
+                    let last = e[npos - 1]
+                    while t >= 0 && t < n { row[order[t]] += last; t += step }
+                }
             }
         }
     }
@@ -103,38 +100,46 @@ extension AttentionPositionTerms {
             for i in 0..<(T * T) { acc += Double(dz[i] * S.pointer[i]) }
             dScale.pointee += Float(acc)
         }
-        let n = text.order.count
-        var g = [Float](repeating: 0, count: n), dp = g, dg = g
-        for i in 0..<T {
-            let row = dz + i * T, ri = text.rank[i]
-            guard ri >= 0 else {
-                if lambda != 1 { for j in 0..<T { row[j] *= lambda } }
-                continue
-            }
-            let s = S.pointer + i * T, e = E.pointer + i * n2, de = dE.pointer + i * n2
-            for (t, j) in text.order.enumerated() { g[t] = 1 / (1 + _expf(-s[j])) }
-            // Per key: the embedding rows' gradient and dp.
-            for side in 0..<2 {
-                let eS = e + side * cope.npos, deS = de + side * cope.npos
-                var cum: Float = side == 0 ? 0 : g[ri]
-                let keys = side == 0 ? Array(stride(from: ri, through: 0, by: -1)) : Array((ri + 1)..<max(ri + 1, n))
-                for t in keys {
-                    cum += g[t]
-                    let (f, c, w, clamped) = copeInterpolation(cum, npos: cope.npos)
-                    let dzv = row[text.order[t]]
-                    deS[f] += dzv * (1 - w)
-                    deS[c] += dzv * w
-                    dp[t] = clamped ? 0 : dzv * (eS[c] - eS[f])
+        let n = text.order.count, npos = cope.npos, top = Float(npos - 1)
+        let work = FloatBuffer(count: 3 * max(n, 1))  // gates, dp, dg
+        let g = work.pointer, dp = g + max(n, 1), dg = dp + max(n, 1)
+        text.order.withUnsafeBufferPointer { orderBuffer in
+            let order = orderBuffer.baseAddress
+            for i in 0..<T {
+                let row = dz + i * T, ri = text.rank[i]
+                guard ri >= 0, let order else {
+                    if lambda != 1 { for j in 0..<T { row[j] *= lambda } }
+                    continue
                 }
+                let s = S.pointer + i * T
+                for t in 0..<n { g[t] = 1 / (1 + _expf(-s[order[t]])) }
+                // Per key: the embedding rows' gradient and dp (0 from the clamp on).
+                for side in 0..<2 {
+                    let e = E.pointer + i * n2 + side * npos, de = dE.pointer + i * n2 + side * npos
+                    var cum: Float = side == 0 ? 0 : g[ri]
+                    var t = side == 0 ? ri : ri + 1
+                    let step = side == 0 ? -1 : 1
+                    while t >= 0 && t < n {
+                        cum += g[t]
+                        if cum >= top { break }
+                        let f = Int(cum), w = cum - Float(f), dzv = row[order[t]]
+                        de[f] += dzv * (1 - w)
+                        de[f + 1] += dzv * w
+                        dp[t] = dzv * (e[f + 1] - e[f])
+                        t += step
+                    }
+                    while t >= 0 && t < n { de[npos - 1] += row[order[t]]; dp[t] = 0; t += step }
+                }
+                // Gates: left keys t ≤ ri count gates t…ri, right keys t > ri count gates ri…t.
+                var acc: Float = 0
+                for t in 0...ri { acc += dp[t]; dg[t] = acc }
+                acc = 0
+                var t = n - 1
+                while t > ri { acc += dp[t]; dg[t] = acc; t -= 1 }
+                dg[ri] += acc
+                if lambda != 1 { for j in 0..<T { row[j] *= lambda } }
+                for t in 0..<n { row[order[t]] += dg[t] * g[t] * (1 - g[t]) }
             }
-            // Gates: left keys t ≤ ri count gates t…ri, right keys t > ri count gates ri…t.
-            var acc: Float = 0
-            for t in 0...ri { acc += dp[t]; dg[t] = acc }
-            acc = 0
-            for t in stride(from: n - 1, to: ri, by: -1) { acc += dp[t]; dg[t] = acc }
-            dg[ri] += acc
-            if lambda != 1 { for j in 0..<T { row[j] *= lambda } }
-            for (t, j) in text.order.enumerated() { row[j] += dg[t] * g[t] * (1 - g[t]) }
         }
         gemm(transA: false, transB: false, m: T, n: d, k: n2, alpha: rs, a: dE.pointer, lda: n2,
              b: cope.embeddings, ldb: d, beta: 1, c: dq, ldc: ld)
