@@ -105,8 +105,12 @@ public struct EvaluationBatch: Codable, Sendable, Equatable {
 /// to rank j — and each round's results are summed over the ranks, so every rank then sees
 /// every batch, in the same order as one process would (rank 0 records them).
 /// - Throws: `DataError` when the model's labels lack an answer of the task.
+///
+/// `readingLength`: read the same documents re-split into segments of this many document tokens
+/// (`model` must read that length: `RecurrentMemoryModel.readingSegments(of:)`); documents of a
+/// batch that then need different numbers of segments are read in groups. nil = as made.
 public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, segments: Int, range: Range<Int>,
-                            batchSize: Int, collective: any Collective = SingleProcess(),
+                            batchSize: Int, collective: any Collective = SingleProcess(), readingLength: Int? = nil,
                             onBatch: (EvaluationBatch) throws -> Void) throws {
     // Number the answers by the model's labels (a model made before `unknown` still reads the
     // tasks that never answer it; one that lacks an answer of the task is an error).
@@ -114,21 +118,25 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
     let processor = SegmentProcessor(model: model, batchCapacity: batchSize)
     let L = model.settings.labels.count
     func evaluate(_ start: Int) throws -> EvaluationBatch {
-        let plans = try (start..<min(start + batchSize, range.upperBound)).map { try stream.plan(index: $0, segments: segments) }
-        var streams = plans.map { $0.makeSegmentStream() }
-        var memory = processor.initialMemory(batch: plans.count)  // (B, M, C)
-        for _ in 0..<segments {
-            let contents = streams.indices.map { streams[$0].nextSegment()! }
-            try memory.withUnsafeMutableBufferPointer { try processor.step(contents: contents, memory: $0.baseAddress!) }
-        }
-        let logits = processor.classify()  // (B, L)
+        let made = try (start..<min(start + batchSize, range.upperBound)).map { try stream.plan(index: $0, segments: segments) }
+        let plans = try made.map { plan in try readingLength.map { try plan.resplit(segmentLength: $0) } ?? plan }
         var correct = 0, otherPerson = 0, answeredUnknown = 0
-        for (b, plan) in plans.enumerated() {
-            let predicted = argmax(Array(logits[(b * L)..<((b + 1) * L)]))
-            let name = model.settings.labels[predicted]
-            if predicted == plan.label { correct += 1 }
-            else if plan.distractorAnswers.contains(name) { otherPerson += 1 }
-            if name == unknownLabel && plan.answer != unknownLabel { answeredUnknown += 1 }
+        for count in Set(plans.map(\.segmentCount)).sorted() {  // one group unless re-split
+            let group = plans.filter { $0.segmentCount == count }
+            var streams = group.map { $0.makeSegmentStream() }
+            var memory = processor.initialMemory(batch: group.count)  // (B, M, C)
+            for _ in 0..<count {
+                let contents = streams.indices.map { streams[$0].nextSegment()! }
+                try memory.withUnsafeMutableBufferPointer { try processor.step(contents: contents, memory: $0.baseAddress!) }
+            }
+            let logits = processor.classify()  // (B, L)
+            for (b, plan) in group.enumerated() {
+                let predicted = argmax(Array(logits[(b * L)..<((b + 1) * L)]))
+                let name = model.settings.labels[predicted]
+                if predicted == plan.label { correct += 1 }
+                else if plan.distractorAnswers.contains(name) { otherPerson += 1 }
+                if name == unknownLabel && plan.answer != unknownLabel { answeredUnknown += 1 }
+            }
         }
         return EvaluationBatch(task: stream.task.name, segments: segments, first: start, count: plans.count,
                                correct: correct, tokens: plans[0].documentTokenCount,

@@ -31,7 +31,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Prose for validation haystacks (default: the training noise, other seed).")
     var evalNoise: [String] = []
 
-    @Option(help: "Position scheme of a new (--preset) model: absolute, alibi, kerple_log, kerple_power, t5, fire or none.")
+    @Option(help: "Position scheme of a new (--preset) model: absolute, alibi, kerple_log, kerple_power, t5, fire, none, cope or dape[:BASE] (BASE an additive scheme, default kerple_log).")
     var position: String?
     @Option(help: "Logit temperature of a new model: none, per_head, log_n or per_head_log_n.")
     var positionTemperature: String?
