@@ -17,10 +17,6 @@ static void scale_c(long m, long n, float beta, float *c, long ldc) {
     }
 }
 
-static int preference = -1;
-int rmt_gemm_preference(void) { return __atomic_load_n(&preference, __ATOMIC_RELAXED); }
-void rmt_gemm_set_preference(int p) { __atomic_store_n(&preference, p < 0 ? -1 : p > 0, __ATOMIC_RELAXED); }
-
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 #include <pthread.h>

@@ -7,21 +7,21 @@
 // per-head biases before the softmax; without them the kernel is exactly the original one.
 // Plain-loop twin: Reference.attentionForward.
 
+
 /// - Parameters:
 ///   - out: (B, T, C) — heads concatenated along C (head h owns columns h·d..<(h+1)·d).
 ///   - probs: (B, NH, T, T) — attention probabilities, overwritten.
 ///   - qkv: (B, T, 3C) — each row is [q | k | v], each of width C.
 ///   - additiveMask: (B, T) — 0 for visible keys, very negative for padding; or nil.
-import Foundation
-
 ///   - queryRows: compute outputs (and probability rows) only for the first `queryRows`
 ///     positions of each sequence — every key still attends; nil = all T. Rows beyond are
 ///     left untouched (an encoder whose caller reads only those positions prunes its last layer).
 ///   - position: position terms (logit scale, text-offset and type-pair biases); nil = none.
+///   - compute: kernels and threads; `parallelHeads` gives each core whole heads.
 public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
                              qkv: UnsafePointer<Float>, additiveMask: UnsafePointer<Float>?,
                              batch B: Int, seqLen T: Int, channels C: Int, heads NH: Int, queryRows: Int? = nil,
-                             position: AttentionPositionTerms? = nil) {
+                             position: AttentionPositionTerms? = nil, compute: ComputeOptions = .default) {
     let d = C / NH, R = min(queryRows ?? T, T)
     let scale = 1 / Float(d).squareRoot()
     // One (sequence, head) pair: two sgemms and a softmax over T rows.
@@ -32,34 +32,29 @@ public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMuta
         let alpha = position?.scale.map { scale * $0[bh] } ?? scale
         gemm(transA: false, transB: true, m: R, n: T, k: d, alpha: alpha,
              a: base + h * d, lda: 3 * C, b: base + C + h * d, ldb: 3 * C, beta: 0, c: p, ldc: T,
-             parallel: parallelSoftmax)
+             parallel: parallelSoftmax, compute: compute)
         position?.addBias(p, b: b, h: h, rows: R, seqLen: T)
         let mask = additiveMask.map { $0 + b * T }
         if parallelSoftmax {
-            softmaxForward(p, additiveMask: mask, rows: R, cols: T)
+            softmaxForward(p, additiveMask: mask, rows: R, cols: T, compute: compute)
         } else {
-            softmaxRows(p, mask: mask, rows: R, cols: T)
+            softmaxRows(p, mask: mask, rows: R, cols: T, level: compute.rows)
         }
         gemm(transA: false, transB: false, m: R, n: d, k: T, alpha: 1,
              a: p, lda: T, b: base + 2 * C + h * d, ldb: 3 * C, beta: 0, c: out + b * T * C + h * d, ldc: C,
-             parallel: parallelSoftmax)
+             parallel: parallelSoftmax, compute: compute)
     }
-    if Parallel.threadCount > 1 && B * NH > 1 && AttentionThreading.parallelHeads {
+    if compute.threads > 1 && B * NH > 1 && compute.parallelHeads {
         // Heads are independent: give each core whole heads with single-threaded BLAS inside,
         // instead of threading every small per-head GEMM (and racing OpenBLAS's spinning workers).
         BLAS.withThreadCount(1) {
-            Parallel.forEachRange(B * NH, costPerItem: .max / (B * NH)) { range in
+            Parallel.forEachRange(B * NH, costPerItem: .max / (B * NH), threads: compute.threads) { range in
                 for bh in range { head(bh, parallelSoftmax: false) }
             }
         }
     } else {
         for bh in 0..<(B * NH) { head(bh, parallelSoftmax: true) }
     }
-}
-
-/// How attention uses the cores (RMT_PARALLEL_HEADS=0 restores OpenBLAS-threaded heads, for A/B timing).
-public enum AttentionThreading {
-    public static let parallelHeads: Bool = ProcessInfo.processInfo.environment["RMT_PARALLEL_HEADS"] != "0"
 }
 
 /// Backward of `attentionForward`, from its saved probabilities. Per (b, h), with
@@ -84,7 +79,7 @@ public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dprobs: UnsafeM
                               probs: UnsafePointer<Float>,
                               batch B: Int, seqLen T: Int, channels C: Int, heads NH: Int,
                               position: AttentionPositionTerms? = nil,
-                              positionGradients: AttentionPositionGradients? = nil) {
+                              positionGradients: AttentionPositionGradients? = nil, compute: ComputeOptions = .default) {
     let d = C / NH
     let scale = 1 / Float(d).squareRoot()
     // (T, d) scratch for dS·K/√d when the logit scale needs its gradient.
@@ -98,15 +93,15 @@ public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dprobs: UnsafeM
             let p = probs + (b * NH + h) * T * T
             let dO = dout + b * T * C + h * d
             gemm(transA: false, transB: true, m: T, n: T, k: d, alpha: 1,
-                 a: dO, lda: C, b: v, ldb: 3 * C, beta: 0, c: dprobs, ldc: T)
+                 a: dO, lda: C, b: v, ldb: 3 * C, beta: 0, c: dprobs, ldc: T, compute: compute)
             gemm(transA: true, transB: false, m: T, n: d, k: T, alpha: 1,
-                 a: p, lda: T, b: dO, ldb: C, beta: 1, c: dv, ldc: 3 * C)
-            softmaxBackwardInPlace(dprobs, probs: p, rows: T, cols: T)
+                 a: p, lda: T, b: dO, ldb: C, beta: 1, c: dv, ldc: 3 * C, compute: compute)
+            softmaxBackwardInPlace(dprobs, probs: p, rows: T, cols: T, compute: compute)
             guard let position else {
                 gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: scale,
-                     a: dprobs, lda: T, b: k, ldb: 3 * C, beta: 1, c: dq, ldc: 3 * C)
+                     a: dprobs, lda: T, b: k, ldb: 3 * C, beta: 1, c: dq, ldc: 3 * C, compute: compute)
                 gemm(transA: true, transB: false, m: T, n: d, k: T, alpha: scale,
-                     a: dprobs, lda: T, b: q, ldb: 3 * C, beta: 1, c: dk, ldc: 3 * C)
+                     a: dprobs, lda: T, b: q, ldb: 3 * C, beta: 1, c: dk, ldc: 3 * C, compute: compute)
                 continue
             }
             if let g = positionGradients { position.accumulateBiasGradients(dprobs, b: b, h: h, seqLen: T, into: g) }
@@ -114,7 +109,7 @@ public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dprobs: UnsafeM
             if let tmp = dqScratch?.pointer, let dScale = positionGradients?.dScale {
                 // tmp = dS·K/√d; dλ = Σ_i q_i·tmp_i; dQ += λ·tmp.
                 gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: scale,
-                     a: dprobs, lda: T, b: k, ldb: 3 * C, beta: 0, c: tmp, ldc: d)
+                     a: dprobs, lda: T, b: k, ldb: 3 * C, beta: 0, c: tmp, ldc: d, compute: compute)
                 var acc: Double = 0
                 for t in 0..<T {
                     for c in 0..<d {
@@ -126,10 +121,10 @@ public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dprobs: UnsafeM
                 dScale[b * NH + h] += Float(acc)
             } else {
                 gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: scale * lambda,
-                     a: dprobs, lda: T, b: k, ldb: 3 * C, beta: 1, c: dq, ldc: 3 * C)
+                     a: dprobs, lda: T, b: k, ldb: 3 * C, beta: 1, c: dq, ldc: 3 * C, compute: compute)
             }
             gemm(transA: true, transB: false, m: T, n: d, k: T, alpha: scale * lambda,
-                 a: dprobs, lda: T, b: q, ldb: 3 * C, beta: 1, c: dk, ldc: 3 * C)
+                 a: dprobs, lda: T, b: q, ldb: 3 * C, beta: 1, c: dk, ldc: 3 * C, compute: compute)
         }
     }
 }

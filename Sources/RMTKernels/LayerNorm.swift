@@ -13,8 +13,8 @@
 public func layerNormForward(out: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>?,
                              rstd: UnsafeMutablePointer<Float>?, inp: UnsafePointer<Float>,
                              weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-                             rows: Int, channels C: Int, eps: Float) {
-    Parallel.forEachRange(rows, costPerItem: 3 * C) { range in
+                             rows: Int, channels C: Int, eps: Float, compute: ComputeOptions = .default) {
+    Parallel.forEachRange(rows, costPerItem: 3 * C, threads: compute.threads) { range in
         let vecEnd = C & ~7
         for r in range {
             let x = inp + r * C
@@ -62,8 +62,8 @@ public func layerNormBackward(dinp: UnsafeMutablePointer<Float>, dweight: Unsafe
                               dbias: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
                               inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                               mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
-                              rows: Int, channels C: Int) {
-    sumOverRowChunks(rows: rows, width: 2 * C, costPerRow: 6 * C) { rowRange, partial in
+                              rows: Int, channels C: Int, compute: ComputeOptions = .default) {
+    sumOverRowChunks(rows: rows, width: 2 * C, costPerRow: 6 * C, threads: compute.threads) { rowRange, partial in
         for r in rowRange {
             layerNormBackwardRow(dx: dinp + r * C, dweight: partial, dbias: partial + C, dy: dout + r * C,
                                  x: inp + r * C, weight: weight, mean: mean[r], rstd: rstd[r], channels: C)

@@ -4,24 +4,18 @@
 // (GEMM.swift), which splits a large product into whole micro-tile slices, one per core.
 
 import Dispatch
-import Foundation
 
 /// Row-parallel loops over the available cores.
 public enum Parallel {
-    /// Worker count: `RMT_THREADS` if set, else the number of active processors.
-    public static let threadCount: Int = {
-        if let s = ProcessInfo.processInfo.environment["RMT_THREADS"], let n = Int(s), n > 0 { return n }
-        return max(1, ProcessInfo.processInfo.activeProcessorCount)
-    }()
-
     /// Calls `body` on disjoint sub-ranges covering `0..<count`, in parallel when the work
     /// is large enough (`count * costPerItem` above a threshold) and more than one core exists.
     /// - Parameters:
     ///   - count: number of independent items (rows).
     ///   - costPerItem: rough number of floats touched per item, to skip threading tiny jobs.
+    ///   - threads: at most this many workers (`ComputeOptions.threads`).
     @inlinable
-    public static func forEachRange(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
-        let workers = min(threadCount, count)
+    public static func forEachRange(_ count: Int, costPerItem: Int = 1, threads: Int, _ body: (Range<Int>) -> Void) {
+        let workers = min(threads, count)
         if workers <= 1 || count * costPerItem < 32_768 {
             if count > 0 { body(0..<count) }
             return

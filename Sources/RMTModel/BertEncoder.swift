@@ -19,6 +19,9 @@ public final class BertEncoder: @unchecked Sendable {
     public let parameters: ParameterSet
     /// Typed views into `parameters`.
     public let weights: BertWeights
+    /// The kernels, threads and switches every forward and backward call runs with
+    /// (`ComputeOptions.default` unless the caller sets them; the CLIs take them from RMT_*).
+    public var compute: ComputeOptions = .default
 
     /// Wraps `parameters`, whose layout must contain the BERT tensors of `config`.
     /// - Throws: `ModelError` when the config is inconsistent or the layout lacks a tensor, has
@@ -122,7 +125,7 @@ public final class BertEncoder: @unchecked Sendable {
         }
         layerNormForward(out: acts.embeddingOut.pointer, mean: acts.embMean.pointer, rstd: acts.embRstd.pointer,
                          inp: acts.embeddingSum.pointer, weight: weights.embLNWeight, bias: weights.embLNBias,
-                         rows: BT, channels: C, eps: config.layerNormEps)
+                         rows: BT, channels: C, eps: config.layerNormEps, compute: compute)
 
         var x = UnsafePointer(acts.embeddingOut.pointer)
         let mask = attentionMask == nil ? nil : UnsafePointer(acts.additiveMask.pointer)
@@ -131,10 +134,10 @@ public final class BertEncoder: @unchecked Sendable {
             let last = l == config.numHiddenLayers - 1
             let R = last && !acts.keepsAllLayers ? min(outputRows ?? T, T) : T  // query rows per sequence
             linearForward(out: a.qkv.pointer, inp: x, weight: w.qkvWeight, bias: w.qkvBias,
-                          rows: BT, inDim: C, outDim: 3 * C)
+                          rows: BT, inDim: C, outDim: 3 * C, compute: compute)
             withPositionTerms(acts, layer: l) { terms in
                 attentionForward(out: a.context.pointer, probs: a.probs.pointer, qkv: a.qkv.pointer, additiveMask: mask,
-                                 batch: B, seqLen: T, channels: C, heads: NH, queryRows: R, position: terms)
+                                 batch: B, seqLen: T, channels: C, heads: NH, queryRows: R, position: terms, compute: compute)
             }
             if R == T {
                 layerTail(w, a, input: x, firstRow: 0, rows: BT)
@@ -153,20 +156,20 @@ public final class BertEncoder: @unchecked Sendable {
         let C = config.hiddenSize, F = config.intermediateSize, eps = config.layerNormEps
         let o = firstRow * C, of = firstRow * F, n = rows * C  // element offsets into (·, C) and (·, F) buffers
         linearForward(out: a.attnResidual.pointer + o, inp: a.context.pointer + o, weight: w.attnOutWeight,
-                      bias: w.attnOutBias, rows: rows, inDim: C, outDim: C)
+                      bias: w.attnOutBias, rows: rows, inDim: C, outDim: C, compute: compute)
         addForward(out: a.attnResidual.pointer + o, a: a.attnResidual.pointer + o, b: x + o, count: n)
         layerNormForward(out: a.attnOut.pointer + o, mean: a.ln1Mean.pointer + firstRow, rstd: a.ln1Rstd.pointer + firstRow,
                          inp: a.attnResidual.pointer + o, weight: w.ln1Weight, bias: w.ln1Bias,
-                         rows: rows, channels: C, eps: eps)
+                         rows: rows, channels: C, eps: eps, compute: compute)
         linearForward(out: a.ffnPre.pointer + of, inp: a.attnOut.pointer + o, weight: w.ffnInWeight, bias: w.ffnInBias,
-                      rows: rows, inDim: C, outDim: F)
-        geluForward(out: a.ffnAct.pointer + of, inp: a.ffnPre.pointer + of, count: rows * F)
+                      rows: rows, inDim: C, outDim: F, compute: compute)
+        geluForward(out: a.ffnAct.pointer + of, inp: a.ffnPre.pointer + of, count: rows * F, compute: compute)
         linearForward(out: a.ffnResidual.pointer + o, inp: a.ffnAct.pointer + of, weight: w.ffnOutWeight,
-                      bias: w.ffnOutBias, rows: rows, inDim: F, outDim: C)
+                      bias: w.ffnOutBias, rows: rows, inDim: F, outDim: C, compute: compute)
         addForward(out: a.ffnResidual.pointer + o, a: a.ffnResidual.pointer + o, b: a.attnOut.pointer + o, count: n)
         layerNormForward(out: a.out.pointer + o, mean: a.ln2Mean.pointer + firstRow, rstd: a.ln2Rstd.pointer + firstRow,
                          inp: a.ffnResidual.pointer + o, weight: w.ln2Weight, bias: w.ln2Bias,
-                         rows: rows, channels: C, eps: eps)
+                         rows: rows, channels: C, eps: eps, compute: compute)
     }
 
     /// Convenience: ids → last hidden state (B, T, C) as an array, with fresh activations.
@@ -186,7 +189,7 @@ public final class BertEncoder: @unchecked Sendable {
         let B = acts.batch, T = acts.seqLen, C = config.hiddenSize
         var cls = [Float](repeating: 0, count: B * C), out = [Float](repeating: 0, count: B * C)
         for b in 0..<B { for c in 0..<C { cls[b * C + c] = acts.lastHiddenState[b * T * C + c] } }
-        linearForward(out: &out, inp: cls, weight: pw, bias: pb, rows: B, inDim: C, outDim: C)
+        linearForward(out: &out, inp: cls, weight: pw, bias: pb, rows: B, inDim: C, outDim: C, compute: compute)
         return out.map { Float(_tanh(Double($0))) }
     }
 }

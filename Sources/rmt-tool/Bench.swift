@@ -100,7 +100,9 @@ struct Bench: ParsableCommand {
     func runInference() throws {
         let segments = self.segments ?? 20, warmup = self.warmup ?? 3
         let cfg = try benchConfig(textTokens: seqLen, positions: seqLen)
+        let compute = try computeFromEnvironment()
         let encoder = BertEncoder(config: cfg, seed: 1)
+        encoder.compute = compute
         let acts = BertActivations(config: cfg, batchCapacity: 1, seqCapacity: seqLen, keepAllLayers: false)
         var rng = SplitMix64(seed: 2)
         let ids = (0..<seqLen).map { _ in Int32(rng.next() % UInt64(cfg.vocabSize)) }
@@ -121,9 +123,9 @@ struct Bench: ParsableCommand {
             ("ms_min", fmt(times.min()! * 1000)),
             ("cpu_ms_per_segment", fmt(cpuTimes.sorted()[cpuTimes.count / 2] * 1000)),
             ("tokens_per_second", fmt(Double(seqLen) / median)), ("gflops", fmt(flops / median / 1e9)),
-            ("kernels", "\"\(KernelSet.current)\""), ("cpu", jsonQuoted(CPUInfo.model)),
+            ("kernels", "\"\(compute.kernels)\""), ("cpu", jsonQuoted(CPUInfo.model)),
             ("blas_core", "\"\(BLAS.coreName)\""), ("blas_threads", "\(BLAS.threadCount)"),
-            ("threads", "\(Parallel.threadCount)"),
+            ("threads", "\(compute.threads)"),
         ]
         print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
     }
@@ -137,8 +139,10 @@ struct Bench: ParsableCommand {
         let specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
         let vocabulary = try Vocabulary(tokens: specials + (specials.count..<cfg.vocabSize).map { "w\($0)" })
         let settings = RMTSettings(memoryTokens: 10, segmentLength: 499, labels: labelNames)
+        let compute = try computeFromEnvironment()
         let model = try RecurrentMemoryModel(config: cfg, settings: settings,
                                              tokenizer: BertTokenizer(vocabulary: vocabulary), seed: 1)
+        model.compute = compute
         let engine = BPTTEngine(model: model, batchCapacity: B, mode: mode)
         let optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: 0.01))
         var rng = SplitMix64(seed: 2)
@@ -182,9 +186,9 @@ struct Bench: ParsableCommand {
             ("ms_forward_backward", fmt(median(fb) * 1000)), ("ms_clip", fmt(median(clip) * 1000)),
             ("ms_adamw", fmt(median(adam) * 1000)), ("loss", fmt(Double(loss))),
             ("parameters", "\(model.parameters.layout.count)"), ("max_rss_kib", "\(peakRSSKiB())"),
-            ("kernels", "\"\(KernelSet.current)\""), ("cpu", jsonQuoted(CPUInfo.model)),
+            ("kernels", "\"\(compute.kernels)\""), ("cpu", jsonQuoted(CPUInfo.model)),
             ("blas_core", "\"\(BLAS.coreName)\""), ("blas_threads", "\(BLAS.threadCount)"),
-            ("threads", "\(Parallel.threadCount)"),
+            ("threads", "\(compute.threads)"),
         ]
         print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
     }

@@ -18,6 +18,7 @@ struct KernelProfile: ParsableCommand {
     }
 
     func run() throws {
+        let compute = try computeFromEnvironment()
         let c = BertConfig.preset(config)
         let T = 512, C = c.hiddenSize, F = c.intermediateSize, NH = c.numAttentionHeads, L = c.numHiddenLayers
         var rng = SplitMix64(seed: 1)
@@ -53,7 +54,7 @@ struct KernelProfile: ParsableCommand {
         }
         var rows: [(String, Double, Int, Double)] = []  // name, ms, calls per segment, flops per call
         func linear(_ name: String, _ inDim: Int, _ outDim: Int) {
-            let ms = time { linearForward(out: out.pointer, inp: x.pointer, weight: w.pointer, bias: b.pointer, rows: T, inDim: inDim, outDim: outDim) }
+            let ms = time { linearForward(out: out.pointer, inp: x.pointer, weight: w.pointer, bias: b.pointer, rows: T, inDim: inDim, outDim: outDim, compute: compute) }
             rows.append((name, ms, L, 2.0 * Double(T * inDim * outDim)))
         }
         withExtendedLifetime([x, w, b, out, qkv, probs, mean, rstd]) {
@@ -63,7 +64,7 @@ struct KernelProfile: ParsableCommand {
             linear("linear ffn-out \(F)→\(C)", F, C)
             rows.append(("attention (\(NH) heads)", time {
                 attentionForward(out: out.pointer, probs: probs.pointer, qkv: qkv.pointer, additiveMask: nil,
-                                 batch: 1, seqLen: T, channels: C, heads: NH)
+                                 batch: 1, seqLen: T, channels: C, heads: NH, compute: compute)
             }, L, 4.0 * Double(T * T * C)))
             // The position seam (Docs/position-encodings.md) on an RMT layout (10 memory slots,
             // 499 text tokens): a text-offset table + type-pair bias, then also a learned logit scale.
@@ -83,19 +84,19 @@ struct KernelProfile: ParsableCommand {
                         let tag = scaled ? "+bias+λ" : "+bias"
                         let fwd = timeAB({
                             attentionForward(out: out.pointer, probs: probs.pointer, qkv: qkv.pointer, additiveMask: nil,
-                                             batch: 1, seqLen: T, channels: C, heads: NH)
+                                             batch: 1, seqLen: T, channels: C, heads: NH, compute: compute)
                         }, {
                             attentionForward(out: out.pointer, probs: probs.pointer, qkv: qkv.pointer, additiveMask: nil,
-                                             batch: 1, seqLen: T, channels: C, heads: NH, position: terms)
+                                             batch: 1, seqLen: T, channels: C, heads: NH, position: terms, compute: compute)
                         })
                         rows.append(("attention \(tag) (Δ \(String(format: "%+.2f", fwd.delta)) ms)", fwd.b, 0, 4.0 * Double(T * T * C)))
                         let bwd = timeAB({
                             attentionBackward(dqkv: dqkv.pointer, dprobs: scratch.pointer, dout: dout.pointer, qkv: qkv.pointer,
-                                              probs: probs.pointer, batch: 1, seqLen: T, channels: C, heads: NH)
+                                              probs: probs.pointer, batch: 1, seqLen: T, channels: C, heads: NH, compute: compute)
                         }, {
                             attentionBackward(dqkv: dqkv.pointer, dprobs: scratch.pointer, dout: dout.pointer, qkv: qkv.pointer,
                                               probs: probs.pointer, batch: 1, seqLen: T, channels: C, heads: NH,
-                                              position: terms, positionGradients: grads)
+                                              position: terms, positionGradients: grads, compute: compute)
                         })
                         if !scaled { rows.append(("attention backward", bwd.a, 0, 8.0 * Double(T * T * C))) }
                         rows.append(("attn backward \(tag) (Δ \(String(format: "%+.2f", bwd.delta)) ms)", bwd.b, 0, 8.0 * Double(T * T * C)))
@@ -103,15 +104,15 @@ struct KernelProfile: ParsableCommand {
                 }
             }
             withExtendedLifetime([table, beta, lambda, dTable, dBeta, dLambda, dqkv, dout, scratch]) {}
-            rows.append(("softmax \(NH)×\(T)×\(T)", time { softmaxForward(probs.pointer, additiveMask: nil, rows: NH * T, cols: T) }, L, 0))
+            rows.append(("softmax \(NH)×\(T)×\(T)", time { softmaxForward(probs.pointer, additiveMask: nil, rows: NH * T, cols: T, compute: compute) }, L, 0))
             rows.append(("layernorm \(T)×\(C)", time {
                 layerNormForward(out: out.pointer, mean: mean.pointer, rstd: rstd.pointer, inp: x.pointer, weight: w.pointer,
-                                 bias: b.pointer, rows: T, channels: C, eps: 1e-12)
+                                 bias: b.pointer, rows: T, channels: C, eps: 1e-12, compute: compute)
             }, 2 * L + 1, 0))
-            rows.append(("gelu \(T)×\(F)", time { geluForward(out: out.pointer, inp: x.pointer, count: T * F) }, L, 0))
+            rows.append(("gelu \(T)×\(F)", time { geluForward(out: out.pointer, inp: x.pointer, count: T * F, compute: compute) }, L, 0))
             rows.append(("residual add \(T)×\(C)", time { addForward(out: out.pointer, a: out.pointer, b: x.pointer, count: T * C) }, 2 * L, 0))
         }
-        print("kernels \(KernelSet.current) on \(CPUInfo.model) (OpenBLAS core \(BLAS.coreName), \(Parallel.threadCount) workers)")
+        print("kernels \(compute.kernels) on \(CPUInfo.model) (OpenBLAS core \(BLAS.coreName), \(compute.threads) workers)")
         print("kernel                                  ms/call  calls  ms/segment  GFLOP/s")
         var total = 0.0
         for (name, ms, calls, flops) in rows {

@@ -37,13 +37,6 @@ int rmt_gemm_tile_rows(int level);
 /// Columns (NR) of the micro-tile at `level`; 0 where the level has no own kernel.
 int rmt_gemm_tile_cols(int level);
 
-/// The process-wide backend preference RMTKernels' `gemm` reads on every call (an atomic
-/// int): -1 = not set (RMT_GEMM decides), 0 = OpenBLAS, 1 = own kernels where the CPU has them.
-int rmt_gemm_preference(void);
-
-/// Sets the preference (-1, 0 or 1); any thread, any time.
-void rmt_gemm_set_preference(int preference);
-
 #ifdef __cplusplus
 }
 #endif
