@@ -8,6 +8,7 @@
 //   RMT_GEMM_THREADING  own | openblas          who threads an OpenBLAS product
 //   RMT_PARALLEL_HEADS  1 | 0                   attention: whole heads per core, or threaded heads
 //   RMT_FULL_LAST_LAYER 0 | 1                   compute the last layer at every position
+//   RMT_FUSED           1 | 0                   fused attention / bias+GELU / residual+LayerNorm
 import Foundation
 import RMT
 
@@ -19,7 +20,7 @@ public struct ComputeEnvironmentError: Error, CustomStringConvertible {
 extension ComputeOptions {
     /// The RMT_* variables this reads, in the order `rmt-tool sysinfo` lists them.
     public static let environmentVariables = ["RMT_VECTOR", "RMT_GEMM", "RMT_THREADS", "RMT_GEMM_THREADING",
-                                              "RMT_PARALLEL_HEADS", "RMT_FULL_LAST_LAYER"]
+                                              "RMT_PARALLEL_HEADS", "RMT_FULL_LAST_LAYER", "RMT_FUSED"]
 
     /// `.default` with every RMT_* variable set in `environment` applied.
     /// - Throws: `ComputeEnvironmentError` for a value that is not one of those listed above.
@@ -42,6 +43,7 @@ extension ComputeOptions {
         if let t = try choice("RMT_GEMM_THREADING", Threading.allCases.map { ($0.rawValue, $0) }) { gemmThreading = t }
         if let p = try choice("RMT_PARALLEL_HEADS", [("1", true), ("0", false)]) { parallelHeads = p }
         if let f = try choice("RMT_FULL_LAST_LAYER", [("0", false), ("1", true)]) { fullLastLayer = f }
+        if let f = try choice("RMT_FUSED", [("1", true), ("0", false)]) { fused = f }
         if let v = value("RMT_THREADS") {
             guard let n = Int(v), n >= 1, n <= 4096 else {
                 throw ComputeEnvironmentError(description: "RMT_THREADS=\(v): expected a whole number from 1 to 4096")

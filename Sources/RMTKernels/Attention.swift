@@ -2,12 +2,16 @@
 //
 // Per (sequence b, head h): S = Q·Kᵀ/√d (sgemm), P = softmax(S + mask) (AVX-512/AVX2/SIMD8), O = P·V (sgemm),
 // with Q, K, V read in place from qkv through leading dimensions — no transposes or copies.
+// Fused (ComputeOptions.fused, own GEMM backend, no position terms, whole heads per core):
+// CRMTVector's rmt_attention_head packs K and V once per head and runs the three steps over
+// blocks of query rows whose scores stay in L2; the unfused sequence is its twin.
 // The probabilities are kept for the backward pass and for inspection.
 // Optional position terms (AttentionPosition.swift) scale the logits per (sequence, head) and add
 // per-head biases before the softmax; without them the kernel is exactly the original one.
 // Plain-loop twin: Reference.attentionForward.
+import CRMTVector
 
-
+/// Multi-head self-attention, forward.
 /// - Parameters:
 ///   - out: (B, T, C) — heads concatenated along C (head h owns columns h·d..<(h+1)·d).
 ///   - probs: (B, NH, T, T) — attention probabilities, overwritten.
@@ -24,11 +28,16 @@ public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMuta
                              position: AttentionPositionTerms? = nil, compute: ComputeOptions = .default) {
     let d = C / NH, R = min(queryRows ?? T, T)
     let scale = 1 / Float(d).squareRoot()
+    var fusedLevel: Int32 = 0  // the own kernels' level when the fused head runs
+    if compute.fused && position == nil, case .own(let level) = compute.gemmBackend { fusedLevel = level.rawValue }
     // One (sequence, head) pair: two sgemms and a softmax over T rows.
     func head(_ bh: Int, parallelSoftmax: Bool) {
         let b = bh / NH, h = bh % NH
         let base = qkv + b * T * 3 * C
         let p = probs + bh * T * T
+        if fusedLevel != 0 && (!parallelSoftmax || compute.threads == 1),
+           rmt_attention_head(fusedLevel, R, T, d, scale, base + h * d, base + C + h * d, base + 2 * C + h * d, 3 * C,
+                              additiveMask.map { $0 + b * T }, p, out + b * T * C + h * d, C) != 0 { return }
         let alpha = position?.scale.map { scale * $0[bh] } ?? scale
         gemm(transA: false, transB: true, m: R, n: T, k: d, alpha: alpha,
              a: base + h * d, lda: 3 * C, b: base + C + h * d, ldb: 3 * C, beta: 0, c: p, ldc: T,

@@ -1,11 +1,12 @@
 // ComputeOptions: the run-time settings of the kernels as one value — row-kernel level, GEMM
-// backend, worker threads, GEMM threading, attention over heads, the last-layer pruning.
+// backend, worker threads, GEMM threading, attention over heads, the last-layer pruning, the
+// fused forward kernels.
 //
 // Library code reads no environment variable: a model, session or trainer carries a
 // ComputeOptions (`BertEncoder.compute`, `RecurrentMemoryModel.compute`) and passes it to
 // every kernel it calls, so a test can run each path in one process and a library user can set
 // them per model. The CLIs build theirs from RMT_VECTOR, RMT_GEMM, RMT_THREADS,
-// RMT_GEMM_THREADING, RMT_PARALLEL_HEADS and RMT_FULL_LAST_LAYER (RMTCommandLine's
+// RMT_GEMM_THREADING, RMT_PARALLEL_HEADS, RMT_FULL_LAST_LAYER and RMT_FUSED (RMTCommandLine's
 // `ComputeOptions.init(environment:)`); `.default` is what they get with none of them set.
 import Foundation
 
@@ -41,16 +42,23 @@ public struct ComputeOptions: Sendable, Equatable, CustomStringConvertible {
     /// Compute the last layer at every position even where the caller reads only a few rows
     /// (`SegmentProcessor.prunesLastLayer` off), for A/B timing.
     public var fullLastLayer: Bool
+    /// The encoder's forward runs the fused kernels — attention per head over row blocks
+    /// (rmt_attention_head, own GEMM backend, no position terms), bias + GELU and residual +
+    /// LayerNorm in one pass (FusedEpilogues.swift) — or, false, the unfused sequence of
+    /// GEMM, softmax, GEMM, bias copies, adds and LayerNorms (for A/B timing and as their twin).
+    public var fused: Bool
 
     public init(vector: VectorUnit.Level = VectorUnit.supported, gemm: GEMM = .own,
                 threads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount),
-                gemmThreading: Threading = .own, parallelHeads: Bool = true, fullLastLayer: Bool = false) {
+                gemmThreading: Threading = .own, parallelHeads: Bool = true, fullLastLayer: Bool = false,
+                fused: Bool = true) {
         self.vector = vector
         self.gemm = gemm
         self.threads = max(1, threads)
         self.gemmThreading = gemmThreading
         self.parallelHeads = parallelHeads
         self.fullLastLayer = fullLastLayer
+        self.fused = fused
     }
 
     /// The best kernels this CPU runs, every core, own threading — what the CLIs use with no
@@ -88,6 +96,7 @@ public struct ComputeOptions: Sendable, Equatable, CustomStringConvertible {
         if gemmThreading == .openblas { parts.append("gemm_threading=openblas") }
         if !parallelHeads { parts.append("parallel_heads=0") }
         if fullLastLayer { parts.append("full_last_layer=1") }
+        if !fused { parts.append("fused=0") }
         return parts.joined(separator: " ")
     }
 }

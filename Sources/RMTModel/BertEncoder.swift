@@ -150,11 +150,32 @@ public final class BertEncoder: @unchecked Sendable {
     }
 
     /// A layer after attention, on `rows` consecutive rows from `firstRow` (of B·T):
-    /// a = LN(x + ctx·Woᵀ); y = LN(a + gelu(a·W1ᵀ)·W2ᵀ).
+    /// a = LN(x + ctx·Woᵀ); y = LN(a + gelu(a·W1ᵀ)·W2ᵀ) — fused (three GEMMs, each followed by one
+    /// epilogue pass) or, with `compute.fused` off, as separate kernels (the fused path's twin).
     private func layerTail(_ w: BertLayerWeights, _ a: BertLayerActivations, input x: UnsafePointer<Float>,
                            firstRow: Int, rows: Int) {
         let C = config.hiddenSize, F = config.intermediateSize, eps = config.layerNormEps
         let o = firstRow * C, of = firstRow * F, n = rows * C  // element offsets into (·, C) and (·, F) buffers
+        if compute.fused {
+            // Projections without bias; each epilogue adds it in its one pass (FusedEpilogues.swift).
+            linearForward(out: a.attnResidual.pointer + o, inp: a.context.pointer + o, weight: w.attnOutWeight,
+                          bias: nil, rows: rows, inDim: C, outDim: C, compute: compute)
+            residualLayerNormForward(out: a.attnOut.pointer + o, mean: a.ln1Mean.pointer + firstRow,
+                                     rstd: a.ln1Rstd.pointer + firstRow, res: a.attnResidual.pointer + o,
+                                     bias: w.attnOutBias, skip: x + o, weight: w.ln1Weight, lnBias: w.ln1Bias,
+                                     rows: rows, channels: C, eps: eps, compute: compute)
+            linearForward(out: a.ffnPre.pointer + of, inp: a.attnOut.pointer + o, weight: w.ffnInWeight, bias: nil,
+                          rows: rows, inDim: C, outDim: F, compute: compute)
+            biasGELUForward(act: a.ffnAct.pointer + of, pre: a.ffnPre.pointer + of, bias: w.ffnInBias,
+                            rows: rows, cols: F, compute: compute)
+            linearForward(out: a.ffnResidual.pointer + o, inp: a.ffnAct.pointer + of, weight: w.ffnOutWeight,
+                          bias: nil, rows: rows, inDim: F, outDim: C, compute: compute)
+            residualLayerNormForward(out: a.out.pointer + o, mean: a.ln2Mean.pointer + firstRow,
+                                     rstd: a.ln2Rstd.pointer + firstRow, res: a.ffnResidual.pointer + o,
+                                     bias: w.ffnOutBias, skip: a.attnOut.pointer + o, weight: w.ln2Weight,
+                                     lnBias: w.ln2Bias, rows: rows, channels: C, eps: eps, compute: compute)
+            return
+        }
         linearForward(out: a.attnResidual.pointer + o, inp: a.context.pointer + o, weight: w.attnOutWeight,
                       bias: w.attnOutBias, rows: rows, inDim: C, outDim: C, compute: compute)
         addForward(out: a.attnResidual.pointer + o, a: a.attnResidual.pointer + o, b: x + o, count: n)

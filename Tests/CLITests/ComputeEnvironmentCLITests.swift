@@ -12,12 +12,12 @@ import RMTTestSupport
     #expect(try ComputeOptions(environment: ["RMT_VECTOR": "", "RMT_THREADS": " "]) == .default)
     let all = try ComputeOptions(environment: ["RMT_VECTOR": "SWIFT", "RMT_GEMM": "openblas", "RMT_THREADS": "3",
                                                "RMT_GEMM_THREADING": "openblas", "RMT_PARALLEL_HEADS": "0",
-                                               "RMT_FULL_LAST_LAYER": "1"])
+                                               "RMT_FULL_LAST_LAYER": "1", "RMT_FUSED": "0"])
     #expect(all == ComputeOptions(vector: .swift, gemm: .openblas, threads: 3, gemmThreading: .openblas,
-                                  parallelHeads: false, fullLastLayer: true))
+                                  parallelHeads: false, fullLastLayer: true, fused: false))
     let on = try ComputeOptions(environment: ["RMT_GEMM": "own", "RMT_GEMM_THREADING": "own", "RMT_PARALLEL_HEADS": "1",
                                               "RMT_FULL_LAST_LAYER": "0", "RMT_VECTOR": "avx512"])
-    #expect(on.gemm == .own && on.gemmThreading == .own && on.parallelHeads && !on.fullLastLayer)
+    #expect(on.gemm == .own && on.gemmThreading == .own && on.parallelHeads && !on.fullLastLayer && on.fused)
     #expect(on.rows == VectorUnit.supported)  // avx512 is capped at what this CPU runs
 }
 
@@ -26,6 +26,7 @@ import RMTTestSupport
                   ("RMT_GEMM_THREADING", "yes", "expected own or openblas"),
                   ("RMT_PARALLEL_HEADS", "true", "expected 1 or 0"),
                   ("RMT_FULL_LAST_LAYER", "on", "expected 0 or 1"),
+                  ("RMT_FUSED", "no", "expected 1 or 0"),
                   ("RMT_THREADS", "0", "expected a whole number from 1 to 4096"),
                   ("RMT_THREADS", "two", "expected a whole number from 1 to 4096")])
 func computeEnvironmentRejectsUnknownValues(name: String, value: String, phrase: String) throws {

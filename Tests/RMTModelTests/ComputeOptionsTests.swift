@@ -1,6 +1,6 @@
 // ComputeOptions as a value: every kernel path in one process — the encoder at each row-kernel
 // level this CPU runs, on each GEMM backend, with 1 and 2 threads, heads in parallel or
-// threaded, OpenBLAS threading its own products — against the Hugging Face fixtures
+// threaded, OpenBLAS threading its own products, fused kernels on and off — against the Hugging Face fixtures
 // (tiny-bert ≤ 1e-5; MiniLM ≤ 2e-4 where downloaded) and against each other.
 import Foundation
 import Testing
@@ -17,8 +17,10 @@ func everyComputePath() -> [ComputeOptions] {
             for threads in [1, 2] {
                 for parallelHeads in [true, false] {
                     for threading in ComputeOptions.Threading.allCases {
-                        all.append(ComputeOptions(vector: level, gemm: gemm, threads: threads, gemmThreading: threading,
-                                                  parallelHeads: parallelHeads))
+                        for fused in [true, false] {
+                            all.append(ComputeOptions(vector: level, gemm: gemm, threads: threads, gemmThreading: threading,
+                                                      parallelHeads: parallelHeads, fused: fused))
+                        }
                     }
                 }
             }
@@ -58,7 +60,7 @@ func everyComputePath() -> [ComputeOptions] {
 }
 
 @Test(.enabled(if: MiniLM.available, "MiniLM not downloaded: run Scripts/fetch-minilm.sh"))
-func miniLMMatchesTransformersOnEveryLevelAndBackend() throws {
+func miniLMMatchesTransformersOnEveryLevelBackendAndFusion() throws {
     let checkpoint = try BertCheckpoint.load(directory: MiniLM.directory)
     let ref = try SafetensorsFile(contentsOf: fixture("minilm/reference.safetensors"))
     let ids = try ref.int64s("input_ids.0").map { Int32($0) }
@@ -66,10 +68,12 @@ func miniLMMatchesTransformersOnEveryLevelAndBackend() throws {
     var outputs: [[Float]] = []
     for level in VectorUnit.available {
         for gemm in ComputeOptions.GEMM.allCases {
-            checkpoint.encoder.compute = ComputeOptions(vector: level, gemm: gemm)
-            let hidden = try checkpoint.encoder.encode(ids: ids)
-            expectClose(hidden, expected, abs: 2e-4, "\(checkpoint.encoder.compute)")
-            outputs.append(hidden)
+            for fused in [true, false] {
+                checkpoint.encoder.compute = ComputeOptions(vector: level, gemm: gemm, fused: fused)
+                let hidden = try checkpoint.encoder.encode(ids: ids)
+                expectClose(hidden, expected, abs: 2e-4, "\(checkpoint.encoder.compute)")
+                outputs.append(hidden)
+            }
         }
     }
     for other in outputs.dropFirst() { expectClose(other, outputs[0], abs: 5e-5, "paths agree") }
@@ -84,4 +88,6 @@ func miniLMMatchesTransformersOnEveryLevelAndBackend() throws {
     var o = ComputeOptions(parallelHeads: false, fullLastLayer: true)
     o.gemmThreading = .openblas
     #expect(o.description.hasSuffix("gemm_threading=openblas parallel_heads=0 full_last_layer=1"))
+    o.fused = false
+    #expect(o.description.hasSuffix("full_last_layer=1 fused=0"))
 }

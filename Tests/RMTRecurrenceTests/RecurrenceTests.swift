@@ -14,12 +14,15 @@ import RMTSafetensors
 }
 
 /// The same check on every kernel path in one process: each row-kernel level and GEMM backend,
-/// with the last layer pruned to the rows a step reads and computed in full.
+/// with the last layer pruned to the rows a step reads and computed in full, fused kernels on and off.
 @Test func recurrenceMatchesPyTorchOnEveryComputePath() throws {
     for level in VectorUnit.available {
         for gemm in ComputeOptions.GEMM.allCases {
             for full in [false, true] {
-                try checkRecurrenceAgainstPyTorch(compute: ComputeOptions(vector: level, gemm: gemm, fullLastLayer: full))
+                for fused in [true, false] {
+                    try checkRecurrenceAgainstPyTorch(compute: ComputeOptions(vector: level, gemm: gemm, fullLastLayer: full,
+                                                                              fused: fused))
+                }
             }
         }
     }
