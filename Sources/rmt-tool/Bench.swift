@@ -57,6 +57,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Time the --position scheme against absolute positions, alternating in one process (--steps pairs); prints the overhead.")
     var againstAbsolute = false
 
+    @Flag(help: "Time the fused forward kernels against the unfused ones (RMT_FUSED=0), alternating segment by segment in one process; prints both medians and the speedup.")
+    var againstUnfused = false
+
     /// The preset with the chosen position scheme, for segments of S text tokens in T positions.
     func benchConfig(textTokens S: Int, positions T: Int) throws -> BertConfig {
         BertConfig.preset(config).withPosition(try PositionSettings.fromCommandLine(
@@ -67,6 +70,9 @@ struct Bench: ParsableCommand {
         if let s = segments, s < 1 { throw ValidationError("--segments must be at least 1") }
         if let w = warmup, w < 0 { throw ValidationError("--warmup must not be negative") }
         guard (1...512).contains(seqLen) else { throw ValidationError("--seq-len must be in 1...512") }
+        if againstUnfused && (train || againstAbsolute) {
+            throw ValidationError("--against-unfused times inference only; drop --train and --against-absolute")
+        }
         if againstAbsolute {
             guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
             guard position != "absolute" || positionTemperature != nil else {
@@ -94,6 +100,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if againstAbsolute { try runAgainstAbsolute(); return }
+        if againstUnfused { try runAgainstUnfused(); return }
         if train { try runTrain() } else { try runInference() }
     }
 
