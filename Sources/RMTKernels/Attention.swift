@@ -28,8 +28,10 @@ public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMuta
                              position: AttentionPositionTerms? = nil, compute: ComputeOptions = .default) {
     let d = C / NH, R = min(queryRows ?? T, T)
     let scale = 1 / Float(d).squareRoot()
-    var fusedLevel: Int32 = 0  // the own kernels' level when the fused head runs
-    if compute.fused && position == nil, case .own(let level) = compute.gemmBackend { fusedLevel = level.rawValue }
+    let fusedLevel: Int32 = {  // the own kernels' level when the fused head runs, else 0
+        if compute.fused && position == nil, case .own(let level) = compute.gemmBackend { return level.rawValue }
+        return 0
+    }()
     // One (sequence, head) pair: two sgemms and a softmax over T rows.
     func head(_ bh: Int, parallelSoftmax: Bool) {
         let b = bh / NH, h = bh % NH

@@ -6,7 +6,7 @@
 // Threading: a large product is split over the cores with `Parallel` — by rows of C when it
 // is at least as tall as wide, else by columns — in slices that are whole micro-tiles; each
 // slice is one single-threaded kernel call that packs its own panels into per-thread
-// buffers. Workers park between calls (no spinning). OpenBLAS runs single-threaded under
+// buffers. Workers (the Parallel pool) park between calls (no spinning). OpenBLAS runs single-threaded under
 // the same split; ComputeOptions.gemmThreading = .openblas leaves an OpenBLAS product to its
 // own threads.
 import COpenBLAS
@@ -29,12 +29,14 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
     guard m > 0 && n > 0 else { return }
     let backend = compute.gemmBackend
     let openblasThreads = compute.gemmThreading == .openblas && parallel ? BLAS.initialThreadCount : 1
-    var level: Int32 = 0, tileRows = 16, tileCols = 16
-    if case .own(let l) = backend, rmt_gemm_tile_rows(l.rawValue) > 0 {
-        level = l.rawValue
-        tileRows = Int(rmt_gemm_tile_rows(level))
-        tileCols = Int(rmt_gemm_tile_cols(level))
-    }
+    // The own kernels' level and micro-tile, or 0 and 16 × 16 for OpenBLAS (constants, so the
+    // closures below capture them by value: nothing is boxed on the heap per call).
+    let (level, tileRows, tileCols): (Int32, Int, Int) = {
+        if case .own(let l) = backend, rmt_gemm_tile_rows(l.rawValue) > 0 {
+            return (l.rawValue, Int(rmt_gemm_tile_rows(l.rawValue)), Int(rmt_gemm_tile_cols(l.rawValue)))
+        }
+        return (0, 16, 16)
+    }()
     // One single-threaded product over a block of C's rows and columns.
     func call(_ rows: Range<Int>, _ cols: Range<Int>) {
         let aStart = transA ? a + rows.lowerBound : a + rows.lowerBound * lda

@@ -96,14 +96,16 @@ public final class BertEncoder: @unchecked Sendable {
         if positionIDs != nil && !config.usesAbsolutePositions {
             throw ModelError("forward", "position ids are given, but this model has no absolute positions (rmt_position \(config.position!.scheme.rawValue))")
         }
-        for (name, v, limit) in [("attention mask", attentionMask, 2), ("token type ids", tokenTypeIDs, config.typeVocabSize),
-                                 ("position ids", positionIDs, config.maxPositionEmbeddings)] {
-            guard let v else { continue }
+        func check(_ name: String, _ v: [Int32]?, _ limit: Int) throws {  // three calls, not an array: no allocation
+            guard let v else { return }
             guard v.count == BT else { throw ModelError("forward", "expected \(BT) \(name), got \(v.count)") }
             if let bad = v.first(where: { $0 < 0 || Int($0) >= limit }) {
                 throw ModelError("forward", "\(name) value \(bad) is out of range 0..<\(limit)")
             }
         }
+        try check("attention mask", attentionMask, 2)
+        try check("token type ids", tokenTypeIDs, config.typeVocabSize)
+        try check("position ids", positionIDs, config.maxPositionEmbeddings)
         try preparePositionTerms(acts, layout: positionLayout, attentionMask: attentionMask, batch: B, seqLen: T)
         for i in 0..<BT {
             acts.tokenTypeIDs[i] = tokenTypeIDs?[i] ?? 0
