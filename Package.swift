@@ -39,9 +39,10 @@ let package = Package(
             pkgConfig: "ompi-c",
             providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]
         ),
-        // CPU feature detection (CPUID + XGETBV, one place), the own packed GEMM micro-kernels
-        // and the AVX-512 / AVX2 row kernels (softmax, GELU), chosen at run time: per-function
-        // target attributes, so the package needs no unsafe flags.
+        // CPU feature detection (CPUID + XGETBV, one place), the own packed GEMM micro-kernels,
+        // the fused attention head and the AVX-512 / AVX2 row kernels (softmax, GELU, bias + GELU,
+        // residual + LayerNorm), chosen at run time: per-function target attributes, so the
+        // package needs no unsafe flags.
         .target(name: "CRMTVector"),
         // Float32 kernels (GEMM on the own kernels or OpenBLAS, LayerNorm, GELU, softmax,
         // embeddings) with plain-loop twins; KernelSet says which run.

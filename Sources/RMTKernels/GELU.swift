@@ -6,9 +6,9 @@
 
 /// out[i] = gelu(inp[i]) for i in 0..<count. `out` may alias `inp`.
 public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int,
-                        level: VectorUnit.Level = VectorUnit.active) {
-    let blocks = (count + 1023) / 1024
-    Parallel.forEachRange(blocks, costPerItem: 1024 * 8) { range in
+                        compute: ComputeOptions = .default) {
+    let blocks = (count + 1023) / 1024, level = compute.rows
+    Parallel.forEachRange(blocks, costPerItem: 1024 * 8, threads: compute.threads) { range in
         let lo = range.lowerBound * 1024
         let hi = min(count, range.upperBound * 1024)
         geluRange(out: out + lo, inp: inp + lo, count: hi - lo, level: level)
@@ -22,9 +22,9 @@ public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Flo
 ///   - dout: (count) — gradient with respect to the forward output.
 ///   - inp: (count) — the forward input (pre-activation).
 public func geluBackward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
-                         inp: UnsafePointer<Float>, count: Int, level: VectorUnit.Level = VectorUnit.active) {
-    let blocks = (count + 1023) / 1024
-    Parallel.forEachRange(blocks, costPerItem: 1024 * 12) { range in
+                         inp: UnsafePointer<Float>, count: Int, compute: ComputeOptions = .default) {
+    let blocks = (count + 1023) / 1024, level = compute.rows
+    Parallel.forEachRange(blocks, costPerItem: 1024 * 12, threads: compute.threads) { range in
         let lo = range.lowerBound * 1024
         let hi = min(count, range.upperBound * 1024)
         geluBackwardRange(dinp: dinp + lo, dout: dout + lo, inp: inp + lo, count: hi - lo, level: level)

@@ -10,8 +10,9 @@
 ///   - x: (rows, cols).
 ///   - additiveMask: (cols) or nil.
 public func softmaxForward(_ x: UnsafeMutablePointer<Float>, additiveMask: UnsafePointer<Float>?,
-                           rows: Int, cols: Int, level: VectorUnit.Level = VectorUnit.active) {
-    Parallel.forEachRange(rows, costPerItem: 3 * cols) { range in
+                           rows: Int, cols: Int, compute: ComputeOptions = .default) {
+    let level = compute.rows
+    Parallel.forEachRange(rows, costPerItem: 3 * cols, threads: compute.threads) { range in
         softmaxRows(x + range.lowerBound * cols, mask: additiveMask, rows: range.count, cols: cols, level: level)
     }
 }
@@ -53,8 +54,8 @@ func softmaxRow(_ x: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, c
 ///   - g: (rows, cols) — dL/dP in, dL/dS out.
 ///   - probs: (rows, cols) — the softmax output P.
 public func softmaxBackwardInPlace(_ g: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>,
-                                   rows: Int, cols: Int) {
-    Parallel.forEachRange(rows, costPerItem: 3 * cols) { range in
+                                   rows: Int, cols: Int, compute: ComputeOptions = .default) {
+    Parallel.forEachRange(rows, costPerItem: 3 * cols, threads: compute.threads) { range in
         let vecEnd = cols & ~7
         for r in range {
             let gr = g + r * cols, p = probs + r * cols

@@ -3,10 +3,9 @@
 //
 // The Swift package compiles for baseline x86-64 (SSE2), where the Swift kernels run 4 lanes
 // wide; CRMTVector builds 16- and 8-lane versions with per-function target attributes and
-// picks one from CPUID. RMT_VECTOR=swift|avx2|avx512 forces a level (capped at what the CPU
-// has), for A/B timing; the tests call every available level against the plain-loop twins.
+// picks one from CPUID. ComputeOptions.vector chooses a level (capped at what the CPU has);
+// the tests call every available level against the plain-loop twins.
 import CRMTVector
-import Foundation
 
 public enum VectorUnit {
     /// A build of the row kernels.
@@ -26,21 +25,13 @@ public enum VectorUnit {
 
     /// Every level this CPU can run, lowest first.
     public static var available: [Level] { Level.allCases.filter { $0.rawValue <= supported.rawValue } }
-
-    /// The level the kernels use: `supported`, or RMT_VECTOR capped at it.
-    public static let active: Level = {
-        guard let name = ProcessInfo.processInfo.environment["RMT_VECTOR"],
-              let forced = Level.allCases.first(where: { $0.description == name.lowercased() })
-        else { return supported }
-        return forced.rawValue <= supported.rawValue ? forced : supported
-    }()
 }
 
 /// Softmax of `rows` rows of `cols` (with an optional additive mask) on one thread, at `level`.
 /// - Parameters: x: (rows, cols), in place; mask: (cols) or nil.
 @inline(__always)
 public func softmaxRows(_ x: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, rows: Int, cols: Int,
-                        level: VectorUnit.Level = VectorUnit.active) {
+                        level: VectorUnit.Level) {
     if level != .swift, rmt_softmax_rows(level.rawValue, x, mask, rows, cols) != 0 { return }
     for r in 0..<rows { softmaxRow(x + r * cols, mask: mask, cols: cols) }
 }
@@ -48,7 +39,7 @@ public func softmaxRows(_ x: UnsafeMutablePointer<Float>, mask: UnsafePointer<Fl
 /// gelu over `count` elements on one thread, at `level`. out (count) may alias inp (count).
 @inline(__always)
 public func geluRange(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int,
-                      level: VectorUnit.Level = VectorUnit.active) {
+                      level: VectorUnit.Level) {
     if level != .swift, rmt_gelu_forward(level.rawValue, out, inp, count) != 0 { return }
     for i in 0..<count {
         let x = inp[i]
@@ -59,7 +50,7 @@ public func geluRange(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float
 /// dinp (count) += dout (count) · gelu′(inp (count)) on one thread, at `level`.
 @inline(__always)
 public func geluBackwardRange(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
-                              inp: UnsafePointer<Float>, count: Int, level: VectorUnit.Level = VectorUnit.active) {
+                              inp: UnsafePointer<Float>, count: Int, level: VectorUnit.Level) {
     if level != .swift, rmt_gelu_backward(level.rawValue, dinp, dout, inp, count) != 0 { return }
     for i in 0..<count { dinp[i] += dout[i] * geluDerivative(inp[i]) }
 }

@@ -36,6 +36,12 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
     /// BERT (with pooler) + RMT tensors in one flat buffer.
     public let parameters: ParameterSet
     public let encoder: BertEncoder
+    /// The kernels, threads and switches this model runs with — its encoder's (set it before
+    /// making sessions or processors: they read `fullLastLayer` when made).
+    public var compute: ComputeOptions {
+        get { encoder.compute }
+        set { encoder.compute = newValue }
+    }
     /// True when the RMT tensors were freshly initialised (answers are untrained).
     public let isUntrained: Bool
     /// Tensors of the loaded file that the model does not use (pretraining or task heads of a

@@ -31,15 +31,16 @@ public final class SegmentProcessor: @unchecked Sendable {
     public private(set) var lastActivations: BertActivations
 
     /// Compute the last layer only at [CLS] and the memory positions (the rows a step reads)
-    /// when the activations are not kept for a backward pass. Default on;
-    /// RMT_FULL_LAST_LAYER=1 turns it off (for A/B timing against a full forward).
-    public var prunesLastLayer = ProcessInfo.processInfo.environment["RMT_FULL_LAST_LAYER"] != "1"
+    /// when the activations are not kept for a backward pass. Default: on unless the model's
+    /// `compute.fullLastLayer` (RMT_FULL_LAST_LAYER=1 in the CLIs, for A/B timing) is set.
+    public var prunesLastLayer: Bool
 
     public init(model: RecurrentMemoryModel, batchCapacity: Int = 1, keepAllLayers: Bool = false) {
         self.model = model
         activations = BertActivations(config: model.config, batchCapacity: batchCapacity,
                                       seqCapacity: model.settings.positionsPerSegment, keepAllLayers: keepAllLayers)
         lastActivations = activations
+        prunesLastLayer = !model.compute.fullLastLayer
         (cls, sep, pad) = (model.clsID, model.sepID, model.padID)  // checked when the model was made
     }
 
@@ -132,11 +133,12 @@ public final class SegmentProcessor: @unchecked Sendable {
         var cls = [Float](repeating: 0, count: B * C)
         for b in 0..<B { for c in 0..<C { cls[b * C + c] = acts.lastHiddenState[b * T * C + c] } }
         var pooled = [Float](repeating: 0, count: B * C)
-        linearForward(out: &pooled, inp: cls, weight: w.poolerWeight!, bias: w.poolerBias!, rows: B, inDim: C, outDim: C)
+        linearForward(out: &pooled, inp: cls, weight: w.poolerWeight!, bias: w.poolerBias!, rows: B, inDim: C, outDim: C,
+                      compute: model.compute)
         pooled.withUnsafeMutableBufferPointer { tanhForward(out: $0.baseAddress!, inp: $0.baseAddress!, count: B * C) }
         var logits = [Float](repeating: 0, count: B * L)
         linearForward(out: &logits, inp: pooled, weight: model.classifierWeight, bias: model.classifierBias,
-                      rows: B, inDim: C, outDim: L)
+                      rows: B, inDim: C, outDim: L, compute: model.compute)
         return HeadOutput(cls: cls, pooled: pooled, logits: logits)
     }
 

@@ -208,7 +208,8 @@ public final class BPTTEngine: @unchecked Sendable {
         let B = acts.batch, L = model.settings.labels.count
         let head = processor.head(acts)
         var losses = [Float](repeating: 0, count: B), probs = [Float](repeating: 0, count: B * L)
-        crossEntropyForward(losses: &losses, probs: &probs, logits: head.logits, targets: labels, rows: B, classes: L)
+        crossEntropyForward(losses: &losses, probs: &probs, logits: head.logits, targets: labels, rows: B, classes: L,
+                            compute: model.compute)
         headCache[ObjectIdentifier(acts)] = HeadCache(cls: head.cls, pooled: head.pooled, probs: probs)
         return (losses.reduce(0, +) / Float(B), head.logits)
     }
@@ -222,17 +223,18 @@ public final class BPTTEngine: @unchecked Sendable {
         let B = acts.batch, T = acts.seqLen, C = model.config.hiddenSize, L = model.settings.labels.count
         let w = model.encoder.weights
         var dLogits = [Float](repeating: 0, count: B * L)
-        crossEntropyBackward(dlogits: &dLogits, probs: cache.probs, targets: labels, rows: B, classes: L, scale: 1 / Float(B))
+        crossEntropyBackward(dlogits: &dLogits, probs: cache.probs, targets: labels, rows: B, classes: L, scale: 1 / Float(B),
+                             compute: model.compute)
         var dPooled = [Float](repeating: 0, count: B * C)
         linearBackward(dinp: &dPooled, dweight: gradients.pointer(RMTTensorName.classifierWeight),
                        dbias: gradients.pointer(RMTTensorName.classifierBias), dout: dLogits, inp: cache.pooled,
-                       weight: model.classifierWeight, rows: B, inDim: C, outDim: L)
+                       weight: model.classifierWeight, rows: B, inDim: C, outDim: L, compute: model.compute)
         var dPre = [Float](repeating: 0, count: B * C)
         tanhBackward(dinp: &dPre, dout: dPooled, out: cache.pooled, count: B * C)
         var dCLS = [Float](repeating: 0, count: B * C)
         linearBackward(dinp: &dCLS, dweight: gradients.pointer("pooler.dense.weight"),
                        dbias: gradients.pointer("pooler.dense.bias"), dout: dPre, inp: cache.cls,
-                       weight: w.poolerWeight!, rows: B, inDim: C, outDim: C)
+                       weight: w.poolerWeight!, rows: B, inDim: C, outDim: C, compute: model.compute)
         for b in 0..<B { for c in 0..<C { dHidden[b * T * C + c] += dCLS[b * C + c] } }
     }
 }

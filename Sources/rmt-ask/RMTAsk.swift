@@ -62,11 +62,13 @@ struct RMTAsk: ParsableCommand {
     }
 
     func ask() throws {
+        let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment)
         let source = try InputCheck.open(file)
         let modelURL = try ModelLocator.resolve(model)
         let loaded = try RecurrentMemoryModel.load(directory: modelURL)
         if let note = SkippedTensors.note(folder: modelURL.path, loaded.skippedTensors) { warn(note) }
         let rmt = try segmentLength.map { try loaded.readingSegments(of: $0) } ?? loaded
+        rmt.compute = compute
         if rmt.isUntrained {
             warn("warning: \(modelURL.path) has no trained RMT head; answers are untrained")
         }
@@ -95,7 +97,7 @@ struct RMTAsk: ParsableCommand {
             let object = AskOutput(answer: answer.answer, probability: answer.probability,
                                    top: top, tokens: answer.tokens, segments: answer.segments, seconds: seconds,
                                    tokensPerSecond: seconds > 0 ? Double(answer.tokens) / seconds : 0,
-                                   kernels: KernelSet.current.description, labels: rmt.settings.labels, inDomain: inDomain)
+                                   kernels: compute.kernels.description, labels: rmt.settings.labels, inDomain: inDomain)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(object), as: UTF8.self))

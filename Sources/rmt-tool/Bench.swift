@@ -57,6 +57,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Time the --position scheme against absolute positions, alternating in one process (--steps pairs); prints the overhead.")
     var againstAbsolute = false
 
+    @Flag(help: "Time the fused forward kernels against the unfused ones (RMT_FUSED=0), alternating segment by segment in one process; prints both medians and the speedup.")
+    var againstUnfused = false
+
     /// The preset with the chosen position scheme, for segments of S text tokens in T positions.
     func benchConfig(textTokens S: Int, positions T: Int) throws -> BertConfig {
         BertConfig.preset(config).withPosition(try PositionSettings.fromCommandLine(
@@ -67,6 +70,9 @@ struct Bench: ParsableCommand {
         if let s = segments, s < 1 { throw ValidationError("--segments must be at least 1") }
         if let w = warmup, w < 0 { throw ValidationError("--warmup must not be negative") }
         guard (1...512).contains(seqLen) else { throw ValidationError("--seq-len must be in 1...512") }
+        if againstUnfused && (train || againstAbsolute) {
+            throw ValidationError("--against-unfused times inference only; drop --train and --against-absolute")
+        }
         if againstAbsolute {
             guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
             guard position != "absolute" || positionTemperature != nil else {
@@ -94,13 +100,16 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if againstAbsolute { try runAgainstAbsolute(); return }
+        if againstUnfused { try runAgainstUnfused(); return }
         if train { try runTrain() } else { try runInference() }
     }
 
     func runInference() throws {
         let segments = self.segments ?? 20, warmup = self.warmup ?? 3
         let cfg = try benchConfig(textTokens: seqLen, positions: seqLen)
+        let compute = try computeFromEnvironment()
         let encoder = BertEncoder(config: cfg, seed: 1)
+        encoder.compute = compute
         let acts = BertActivations(config: cfg, batchCapacity: 1, seqCapacity: seqLen, keepAllLayers: false)
         var rng = SplitMix64(seed: 2)
         let ids = (0..<seqLen).map { _ in Int32(rng.next() % UInt64(cfg.vocabSize)) }
@@ -121,9 +130,9 @@ struct Bench: ParsableCommand {
             ("ms_min", fmt(times.min()! * 1000)),
             ("cpu_ms_per_segment", fmt(cpuTimes.sorted()[cpuTimes.count / 2] * 1000)),
             ("tokens_per_second", fmt(Double(seqLen) / median)), ("gflops", fmt(flops / median / 1e9)),
-            ("kernels", "\"\(KernelSet.current)\""), ("cpu", jsonQuoted(CPUInfo.model)),
+            ("kernels", "\"\(compute.kernels)\""), ("cpu", jsonQuoted(CPUInfo.model)),
             ("blas_core", "\"\(BLAS.coreName)\""), ("blas_threads", "\(BLAS.threadCount)"),
-            ("threads", "\(Parallel.threadCount)"),
+            ("threads", "\(compute.threads)"),
         ]
         print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
     }
@@ -137,8 +146,10 @@ struct Bench: ParsableCommand {
         let specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
         let vocabulary = try Vocabulary(tokens: specials + (specials.count..<cfg.vocabSize).map { "w\($0)" })
         let settings = RMTSettings(memoryTokens: 10, segmentLength: 499, labels: labelNames)
+        let compute = try computeFromEnvironment()
         let model = try RecurrentMemoryModel(config: cfg, settings: settings,
                                              tokenizer: BertTokenizer(vocabulary: vocabulary), seed: 1)
+        model.compute = compute
         let engine = BPTTEngine(model: model, batchCapacity: B, mode: mode)
         let optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: 0.01))
         var rng = SplitMix64(seed: 2)
@@ -182,9 +193,9 @@ struct Bench: ParsableCommand {
             ("ms_forward_backward", fmt(median(fb) * 1000)), ("ms_clip", fmt(median(clip) * 1000)),
             ("ms_adamw", fmt(median(adam) * 1000)), ("loss", fmt(Double(loss))),
             ("parameters", "\(model.parameters.layout.count)"), ("max_rss_kib", "\(peakRSSKiB())"),
-            ("kernels", "\"\(KernelSet.current)\""), ("cpu", jsonQuoted(CPUInfo.model)),
+            ("kernels", "\"\(compute.kernels)\""), ("cpu", jsonQuoted(CPUInfo.model)),
             ("blas_core", "\"\(BLAS.coreName)\""), ("blas_threads", "\(BLAS.threadCount)"),
-            ("threads", "\(Parallel.threadCount)"),
+            ("threads", "\(compute.threads)"),
         ]
         print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
     }

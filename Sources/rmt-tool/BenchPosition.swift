@@ -16,9 +16,11 @@ extension Bench {
         let vocabulary = try Vocabulary(tokens: specials + (specials.count..<base.vocabSize).map { "w\($0)" })
         let settings = RMTSettings(memoryTokens: 10, segmentLength: 499, labels: defaultLabels)
         let configs = [base, try benchConfig(textTokens: 499, positions: settings.positionsPerSegment)]
+        let compute = try computeFromEnvironment()
         let models = try configs.map {
             try RecurrentMemoryModel(config: $0, settings: settings, tokenizer: BertTokenizer(vocabulary: vocabulary), seed: 1)
         }
+        for model in models { model.compute = compute }
         var rng = SplitMix64(seed: 2)
         let V = UInt64(base.vocabSize - specials.count)
         let contents = (0..<N).map { _ in (0..<B).map { _ in (0..<499).map { _ in Int32(specials.count) + Int32(rng.next() % V) } } }
@@ -62,7 +64,7 @@ extension Bench {
             ("ms_absolute", fmt(median(times[0]))), ("ms_scheme", fmt(median(times[1]))),
             ("overhead_percent", fmt(100 * (median(ratios) - 1))),
             ("overhead_percent_min_ratio", fmt(100 * (times[1].min()! / times[0].min()! - 1))),
-            ("threads", "\(Parallel.threadCount)"),
+            ("kernels", "\"\(compute.kernels)\""), ("threads", "\(compute.threads)"),
         ]
         print("{" + result.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
     }

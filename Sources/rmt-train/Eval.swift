@@ -10,6 +10,7 @@
 import ArgumentParser
 import Foundation
 import RMT
+import RMTCommandLine
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -69,7 +70,9 @@ struct Eval: ParsableCommand {
             let collective = try Distributed.collective(tool: "rmt-train eval")
             let root = collective.isRoot
             let modelURL = URL(fileURLWithPath: model)
+            let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment)  // after `collective`: it may set RMT_THREADS
             let rmt = try RecurrentMemoryModel.load(directory: modelURL)
+            rmt.compute = compute
             if let skipped = SkippedTensors.note(folder: modelURL.path, rmt.skippedTensors), root { note(skipped) }
             if rmt.isUntrained && root { note("warning: \(model) has no trained RMT head; accuracy will be chance") }
             let names = data.task.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import RMT
+import RMTCommandLine
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -111,6 +112,7 @@ struct Train: ParsableCommand {
         try reportingErrors {
             let collective = try Distributed.collective(tool: "rmt-train")  // ranks under mpirun (Docs/distributed.md)
             let root = collective.isRoot
+            let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment)  // after `collective`: it may set RMT_THREADS
             let outURL = URL(fileURLWithPath: out)
             let restart = try restartsUnstarted(outURL)
             let resume = self.resume && !restart
@@ -132,6 +134,7 @@ struct Train: ParsableCommand {
                 rmt = try makeModel(task: try TaskCatalog.task(list: runData.task))
                 if let model, let skipped = SkippedTensors.note(folder: model, rmt.skippedTensors) { note(skipped) }
             }
+            rmt.compute = compute
             let task = try TaskCatalog.task(list: runData.task)
             let rate = runData.adversarialRate ?? 0
             let trainNoise = try data.makeNoise(runData.noise, tokenizer: rmt.tokenizer, seed: runData.seed, adversarialRate: rate)
@@ -158,7 +161,7 @@ struct Train: ParsableCommand {
             }
             let trainer = resume
                 ? try Trainer(resuming: outURL, train: TaskBatchSource(stream: trainStream), valid: TaskValidationSource(stream: validStream),
-                              collective: collective)
+                              collective: collective, compute: compute)
                 : try Trainer(model: rmt, options: options(), out: outURL, train: TaskBatchSource(stream: trainStream),
                               valid: TaskValidationSource(stream: validStream), collective: collective)
             if root { try recordCommand(in: outURL, startingAt: trainer.state.step) }
@@ -178,7 +181,7 @@ struct Train: ParsableCommand {
             } }
             if root { note("rmt-train: \(task.name), \(trainer.options.startSegments)→\(trainer.options.maxSegments) segments, " +
                  "\(rmt.parameters.layout.count) parameters, out \(outURL.path)\(resume ? " (resumed at step \(trainer.state.step))" : "")"
-                 + (collective.size > 1 ? ", \(collective.size) ranks × \(Parallel.threadCount) threads; "
+                 + (collective.size > 1 ? ", \(collective.size) ranks × \(compute.threads) threads; "
                     + "to stop with a checkpoint: kill -TERM \(getpid())" : "")) }
             let outcome: TrainingOutcome
             do { outcome = try trainer.run() } catch let error as NonFiniteLossError {
