@@ -41,9 +41,10 @@ let package = Package(
             pkgConfig: "ompi-c",
             providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]
         ),
-        // CPU feature detection (CPUID + XGETBV, one place), the own packed GEMM micro-kernels
-        // and the AVX-512 / AVX2 row kernels (softmax, GELU), chosen at run time: per-function
-        // target attributes, so the package needs no unsafe flags.
+        // CPU feature detection (CPUID + XGETBV, one place), the own packed GEMM micro-kernels,
+        // the fused attention head and the AVX-512 / AVX2 row kernels (softmax, GELU, bias + GELU,
+        // residual + LayerNorm), chosen at run time: per-function target attributes, so the
+        // package needs no unsafe flags.
         .target(name: "CRMTVector"),
         // Foundation-free small things every layer may use: the seeded random numbers (SplitMix64),
         // the FNV-1a hash, the default answer labels.
@@ -60,7 +61,8 @@ let package = Package(
         // The recurrent memory: segments, memory state, question layout, streaming answers.
         .target(name: "RMTRecurrence", dependencies: ["RMTBase", "RMTKernels", "RMTModel", "RMTTokenizer", "RMTSafetensors"]),
         // Training and evaluation data: noise prose, memory tasks, bAbI world simulator. It needs the
-        // recurrence layer only for the question layout (QuestionLayout, RMTSettings.swift).
+        // recurrence layer only for the question layout (QuestionLayout, RMTSettings.swift) and the
+        // question domain each task declares (QuestionDomain.swift).
         .target(name: "RMTData", dependencies: ["RMTBase", "RMTTokenizer", "RMTRecurrence"]),
         // Training: BPTT through memory, AdamW, schedules, the curriculum driver.
         .target(name: "RMTTraining", dependencies: [

@@ -3,6 +3,7 @@
 //   1. one call: answer a question about a file;
 //   2. streaming: feed segments yourself (from a file, stdin or any async byte source);
 //   3. stop half-way, save the memory state, resume later — same answer.
+// It also asks whether the question is one of the forms the model was trained on.
 import Foundation
 import RMT
 
@@ -21,6 +22,9 @@ do {
     // 1. One call.
     let answer = try model.answer(question: question, file: textPath)
     print("one call:  \(answer.answer) (p = \(answer.probability)), \(answer.tokens) tokens, \(answer.segments) segments")
+    // Outside the forms the model was trained on, the answer means little (nil: none recorded).
+    let inDomain = model.isInDomain(question).map { $0 ? "yes" : "no" } ?? "not recorded"
+    print("in domain: \(inDomain); answers from: \(model.settings.labels.joined(separator: ", "))")
 
     // 2. Streaming from an async byte source: here the file's bytes, but any
     //    AsyncSequence of UInt8 works (a network body, a pipe, a decompressor…).

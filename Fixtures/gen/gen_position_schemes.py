@@ -16,11 +16,17 @@ absolute position for a relative scheme —, then per layer and head
   bias[i,j] = table_h[t_j − t_i + W − 1] for two text positions, type_bias[h, kind_i, kind_j]
   otherwise (kinds: 0 [CLS], 1 memory, 2 first [SEP], 3 text, 4 final [SEP] and padding;
   the `none` scheme has no table: text–text pairs get 0),
-with the distance tables of Docs/position-encodings.md. A check at the start runs the same code
-with absolute positions and compares it with tiny-rmt's Hugging Face logits.
-Run once:  /path/to/venv/bin/python Fixtures/gen/gen_position_schemes.py
+with the distance tables of Docs/position-encodings.md. Two content-dependent schemes on top:
+  cope  gates g = σ(QKᵀ/√d) on text keys, two-sided counts p (key at or left of the query:
+        Σ_{t_j ≤ t_k ≤ t_i} g; right: Σ_{t_i ≤ t_k ≤ t_j} g, by cumulative sums), clamped at npos − 1,
+        Z += interp(q·e_side[⌊p⌋], q·e_side[⌊p⌋+1]; p − ⌊p⌋)/√d on text–text pairs;
+  dape  Z = X + B + Linear(32→H)(LeakyReLU(Linear(2H→w)([X; B]))) per pair, X = λ·QKᵀ/√d,
+        B the base scheme's bias (table + type-pair bias).
+A check at the start runs the same code with absolute positions and compares it with tiny-rmt's
+Hugging Face logits.
+Run:  /path/to/venv/bin/python Fixtures/gen/gen_position_schemes.py [FOLDER…]   (default: every folder)
 """
-import json, math, os, shutil
+import json, math, os, shutil, sys
 import torch
 from safetensors.torch import load_file, save_file
 
@@ -67,7 +73,7 @@ def table(pos, P):
     r = torch.arange(-(W - 1), W)
     ad = r.abs().double()
     left = r < 0
-    s = pos["scheme"]
+    s = pos["dape_base"] if pos["scheme"] == "dape" else pos["scheme"]
     def side(x):  # x: (2, H) → (H, 2W−1), row 0 for keys left of the query
         return torch.where(left[None, :], x[0][:, None], x[1][:, None])
     if s == "alibi":
@@ -91,6 +97,25 @@ def table(pos, P):
         y = h @ P["fire_w2"].T + P["fire_b2"]  # (2W−1, 2H)
         return torch.where(left[None, :], y[:, :H].T, y[:, H:].T)
     raise ValueError(s)
+
+
+def cope_term(S, q, e, npos, text):
+    """CoPE's logit term for every pair (used on text–text pairs only); text keys form one run."""
+    g = torch.sigmoid(S) * text[:, None, None, :].double()         # gates on text keys only
+    cum = g.cumsum(-1)                                              # inclusive prefix sums over keys
+    cum_ii = cum.diagonal(dim1=-2, dim2=-1)[..., :, None]          # (B, H, T, 1)
+    g_ii = g.diagonal(dim1=-2, dim2=-1)[..., :, None]
+    T = S.shape[-1]
+    left = (torch.arange(T)[None, :] <= torch.arange(T)[:, None])   # key j at or left of query i
+    p = torch.where(left, cum_ii - cum + g, cum - cum_ii + g_ii).clamp(max=npos - 1)
+    f = p.floor().long()
+    c = (f + 1).clamp(max=npos - 1)
+    w = p - f
+    out = []
+    for side in range(2):
+        E = q @ e[side].T                                           # (B, H, T, npos)
+        out.append(E.gather(-1, f) * (1 - w) + E.gather(-1, c) * w)
+    return torch.where(left, out[0], out[1]) / math.sqrt(d_head)
 
 
 def layout(contents, T):
@@ -121,7 +146,8 @@ def encoder(P, pos, ids, mask, kinds, tix, absolute):
         def lin(v, n):
             return v @ P[p + n + ".weight"].T + P[p + n + ".bias"]
         q, k, v = (lin(x, f"attention.self.{m}").view(B, T, H, d_head).transpose(1, 2) for m in ("query", "key", "value"))
-        z = q @ k.transpose(-1, -2) / math.sqrt(d_head)               # (B, H, T, T)
+        S = q @ k.transpose(-1, -2) / math.sqrt(d_head)               # (B, H, T, T)
+        z = S
         scale = torch.ones(B, H)
         if pos and pos["temperature"] in ("per_head", "per_head_log_n"):
             scale = scale * P[p + "attention.self.position.temperature"][None]
@@ -132,12 +158,19 @@ def encoder(P, pos, ids, mask, kinds, tix, absolute):
             pp = {n.split("position.")[1]: t for n, t in P.items() if n.startswith(p + "attention.self.position.")}
             beta = pp["type_bias"]                                    # (H, 5, 5)
             tb = beta[:, kinds[:, :, None], kinds[:, None, :]].permute(1, 0, 2, 3)  # (B, H, T, T)
-            if pos["scheme"] != "none":
+            if pos["scheme"] == "cope":
+                z = z + torch.where(both[:, None], cope_term(S, q, pp["cope_embeddings"], pos["cope_npos"], text),
+                                    torch.zeros_like(z))
+            if pos["scheme"] not in ("none", "cope") and not (pos["scheme"] == "dape" and pos["dape_base"] == "none"):
                 tab = table(pos, pp)                                  # (H, 2W−1)
                 db = tab[:, off].permute(1, 0, 2, 3)
             else:
                 db = torch.zeros_like(tb)                             # no text positions at all
             tb = torch.where(both[:, None], db, tb)
+            if pos["scheme"] == "dape":
+                inp = torch.cat([z, tb], dim=1).permute(0, 2, 3, 1)   # (B, T, T, 2H): [X; B] per pair
+                hid = torch.nn.functional.leaky_relu(inp @ pp["dape_w1"].T + pp["dape_b1"], 0.01)
+                z = z + (hid @ pp["dape_w2"].T + pp["dape_b2"]).permute(0, 3, 1, 2)
             z = z + tb
         a = torch.softmax(z + add_mask, dim=-1)
         ctx = (a @ v).transpose(1, 2).reshape(B, T, C)
@@ -184,6 +217,9 @@ SCHEMES = {
            "log_n_base": M + S + 3},
     "fire": {"scheme": "fire", "temperature": "none", "fire_width": 6, "fire_init_l": 6.0},
     "none": {"scheme": "none", "temperature": "per_head"},
+    "cope": {"scheme": "cope", "temperature": "per_head", "cope_npos": 5},
+    "dape_kerple_log": {"scheme": "dape", "temperature": "log_n", "log_n_base": M + S + 3, "dape_base": "kerple_log",
+                        "dape_width": 6},
 }
 
 
@@ -191,7 +227,12 @@ def shapes(pos):
     out = {"type_bias": (H, 5, 5)}
     if pos["temperature"] in ("per_head", "per_head_log_n"):
         out["temperature"] = (H,)
-    s = pos["scheme"]
+    s = pos["dape_base"] if pos["scheme"] == "dape" else pos["scheme"]
+    if pos["scheme"] == "cope":
+        out["cope_embeddings"] = (2, pos["cope_npos"], d_head)
+    if pos["scheme"] == "dape":
+        w = pos["dape_width"]
+        out.update(dape_w1=(w, 2 * H), dape_b1=(w,), dape_w2=(H, w), dape_b2=(H,))
     if s == "kerple_log":
         out.update(kerple_r1=(2, H), kerple_r2=(2, H))
     if s == "kerple_power":
@@ -221,7 +262,10 @@ def init(name, shape, g):
 
 
 out_root = os.path.join(here, "..", "position")
+only = set(sys.argv[1:])
 for i, (name, pos) in enumerate(SCHEMES.items()):
+    if only and name not in only:
+        continue
     g = torch.Generator().manual_seed(100 + i)
     P = {k: v.clone() for k, v in base.items()}
     for l in range(L):

@@ -17,10 +17,6 @@ static void scale_c(long m, long n, float beta, float *c, long ldc) {
     }
 }
 
-static int preference = -1;
-int rmt_gemm_preference(void) { return __atomic_load_n(&preference, __ATOMIC_RELAXED); }
-void rmt_gemm_set_preference(int p) { __atomic_store_n(&preference, p < 0 ? -1 : p > 0, __ATOMIC_RELAXED); }
-
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 #include <pthread.h>
@@ -195,6 +191,32 @@ int rmt_sgemm(int level, int trans_a, int trans_b, long m, long n, long k, float
     return 1;
 }
 
+// Query rows per block of the fused attention: the block's scores (rows × T) stay in L2
+// (96 × 512 × 4 = 192 KiB) between the score GEMM, the softmax and P·V; a multiple of both MRs.
+#define ATTENTION_BLOCK 96
+
+int rmt_attention_head(int level, long R, long T, long d, float scale, const float *q, const float *k,
+                       const float *v, long ld, const float *mask, float *probs, float *out, long ldo) {
+    if (level <= RMT_VECTOR_NONE || level > rmt_vector_level()) return 0;
+    if (R <= 0) return 1;
+    if (T <= 0 || d <= 0) return 0;
+    const long nr = level == RMT_VECTOR_AVX512 ? NR_AVX512 : NR_AVX2;
+    const long mr = level == RMT_VECTOR_AVX512 ? MR_AVX512 : MR_AVX2;
+    const long block = R < ATTENTION_BLOCK ? R : ATTENTION_BLOCK;
+    // One aligned buffer in three slices: packed Kᵀ, packed V, the packed A block.
+    const size_t kn = (size_t)d * round_up(T, nr) + PACK_SLACK, vn = (size_t)T * round_up(d, nr) + PACK_SLACK;
+    const size_t an = (size_t)round_up(block, mr) * (size_t)(d > T ? d : T);
+    const size_t k16 = (kn + 15) / 16 * 16, v16 = (vn + 15) / 16 * 16;
+    scratch_t *s = scratch_get(k16 + v16 + an, 0);
+    if (!s) return 0;
+    float *pk = s->a, *pv = s->a + k16, *pa = s->a + k16 + v16;
+    if (level == RMT_VECTOR_AVX512)
+        attention_head_avx512(R, T, d, scale, q, k, v, ld, mask, probs, out, ldo, block, level, pk, pv, pa);
+    else
+        attention_head_avx2(R, T, d, scale, q, k, v, ld, mask, probs, out, ldo, block, level, pk, pv, pa);
+    return 1;
+}
+
 #else  // not x86-64: no own kernels; RMTKernels calls OpenBLAS.
 int rmt_gemm_tile_rows(int level) { (void)level; return 0; }
 int rmt_gemm_tile_cols(int level) { (void)level; return 0; }
@@ -203,6 +225,12 @@ int rmt_sgemm(int level, int trans_a, int trans_b, long m, long n, long k, float
     (void)level; (void)trans_a; (void)trans_b; (void)m; (void)n; (void)k; (void)alpha;
     (void)a; (void)lda; (void)b; (void)ldb; (void)beta; (void)c; (void)ldc;
     (void)scale_c;
+    return 0;
+}
+int rmt_attention_head(int level, long R, long T, long d, float scale, const float *q, const float *k,
+                       const float *v, long ld, const float *mask, float *probs, float *out, long ldo) {
+    (void)level; (void)R; (void)T; (void)d; (void)scale; (void)q; (void)k; (void)v; (void)ld; (void)mask;
+    (void)probs; (void)out; (void)ldo;
     return 0;
 }
 #endif

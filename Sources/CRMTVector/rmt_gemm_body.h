@@ -201,4 +201,39 @@ static TARGET void GFN(sgemm)(int ta, int tb, long m, long n, long k, float alph
     }
 }
 
+// One attention head, fused over row blocks (rmt_attention_head in rmt_gemm.h): Kᵀ and V are
+// packed once; then for each block of `block` query rows the scores S = scale·Q·Kᵀ go into
+// that block of `probs` with the micro-kernel, the masked softmax runs on those rows while
+// they are in L2, and out = P·V is computed from the same rows. pk, pv: ≥ T·round_up(d, NR)
+// and ≥ round_up(T, NR)·d floats; pa: ≥ round_up(block, MR)·max(d, T) floats (64-byte aligned).
+static TARGET void GFN(attention_head)(long R, long T, long d, float scale, const float *q, const float *k,
+                                       const float *v, long ld, const float *mask, float *probs, float *out,
+                                       long ldo, long block, int level, float *restrict pk,
+                                       float *restrict pv, float *restrict pa) {
+    GFN(pack_b)(pk, k, ld, 1, 0, 0, d, T);  // op(B) = Kᵀ (d × T)
+    GFN(pack_b)(pv, v, ld, 0, 0, 0, T, d);  // op(B) = V (T × d)
+    for (long r0 = 0; r0 < R; r0 += block) {
+        const long rows = R - r0 < block ? R - r0 : block;
+        float *p = probs + r0 * T;
+        GFN(pack_a)(pa, q, ld, 0, r0, 0, rows, d);
+        for (long jr = 0; jr < T; jr += NR) {
+            const long nr = T - jr < NR ? T - jr : NR;
+            for (long ir = 0; ir < rows; ir += MR) {
+                const long mr = rows - ir < MR ? rows - ir : MR;
+                GFN(micro)(d, pa + (ir / MR) * d * MR, pk + (jr / NR) * d * NR, p + ir * T + jr, T, scale, 0.0f, mr, nr);
+            }
+        }
+        rmt_softmax_rows(level, p, mask, rows, T);
+        GFN(pack_a)(pa, p, T, 0, 0, 0, rows, T);
+        for (long jr = 0; jr < d; jr += NR) {
+            const long nr = d - jr < NR ? d - jr : NR;
+            for (long ir = 0; ir < rows; ir += MR) {
+                const long mr = rows - ir < MR ? rows - ir : MR;
+                GFN(micro)(T, pa + (ir / MR) * T * MR, pv + (jr / NR) * T * NR, out + (r0 + ir) * ldo + jr, ldo,
+                           1.0f, 0.0f, mr, nr);
+            }
+        }
+    }
+}
+
 #undef NR

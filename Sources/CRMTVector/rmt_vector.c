@@ -171,6 +171,13 @@ int rmt_gelu_forward(int level, float *out, const float *inp, long count) {
 int rmt_gelu_backward(int level, float *dinp, const float *dout, const float *inp, long count) {
     DISPATCH(gelu_backward, dinp, dout, inp, count)
 }
+int rmt_bias_gelu(int level, float *act, float *pre, const float *bias, long rows, long cols) {
+    DISPATCH(bias_gelu, act, pre, bias, rows, cols)
+}
+int rmt_residual_layernorm(int level, float *out, float *mean, float *rstd, float *res, const float *bias,
+                           const float *skip, const float *weight, const float *ln_bias, long rows, long cols, float eps) {
+    DISPATCH(residual_layernorm, out, mean, rstd, res, bias, skip, weight, ln_bias, rows, cols, eps)
+}
 
 #else  // not x86-64: no wide kernels; RMTKernels uses its Swift ones.
 int rmt_vector_level(void) { return RMT_VECTOR_NONE; }
@@ -182,5 +189,13 @@ int rmt_gelu_forward(int level, float *out, const float *inp, long count) {
 }
 int rmt_gelu_backward(int level, float *dinp, const float *dout, const float *inp, long count) {
     (void)level; (void)dinp; (void)dout; (void)inp; (void)count; return 0;
+}
+int rmt_bias_gelu(int level, float *act, float *pre, const float *bias, long rows, long cols) {
+    (void)level; (void)act; (void)pre; (void)bias; (void)rows; (void)cols; return 0;
+}
+int rmt_residual_layernorm(int level, float *out, float *mean, float *rstd, float *res, const float *bias,
+                           const float *skip, const float *weight, const float *ln_bias, long rows, long cols, float eps) {
+    (void)level; (void)out; (void)mean; (void)rstd; (void)res; (void)bias; (void)skip; (void)weight; (void)ln_bias;
+    (void)rows; (void)cols; (void)eps; return 0;
 }
 #endif

@@ -99,6 +99,60 @@ static TARGET void FN(gelu_backward)(float *dinp, const float *dout, const float
     for (; i < count; i++) dinp[i] += dout[i] * scalar_gelu_derivative(inp[i]);
 }
 
+// pre[r, :] += bias; act[r, :] = gelu(pre[r, :]) — the FFN's bias and activation in one pass
+// over the GEMM output (pre keeps the biased input, which the backward pass reads).
+static TARGET void FN(bias_gelu)(float *act, float *pre, const float *bias, long rows, long cols) {
+    const long vec_end = cols - cols % W;
+    for (long r = 0; r < rows; r++) {
+        float *p = pre + r * cols, *a = act + r * cols;
+        long i = 0;
+        for (; i < vec_end; i += W) {
+            VEC x = V_ADD(V_LOAD(p + i), V_LOAD(bias + i)), gauss;
+            V_STORE(p + i, x);
+            VEC erf = V_COPYSIGN(FN(verf_magnitude)(V_MUL(x, V_SET1(0.70710678118654752f)), &gauss), x);
+            V_STORE(a + i, V_MUL(V_MUL(V_SET1(0.5f), x), V_ADD(V_SET1(1.0f), erf)));
+        }
+        for (; i < cols; i++) { p[i] += bias[i]; a[i] = scalar_gelu(p[i]); }
+    }
+}
+
+// res[r, :] += bias + skip[r, :]; out[r, :] = LayerNorm(res[r, :]) · weight + ln_bias, saving
+// the row's mean and 1/std — the residual add and LayerNorm after a projection, in one pass
+// that sums while it adds, then one that sums squares and one that writes. mean, rstd: NULL = not kept.
+static TARGET void FN(residual_layernorm)(float *out, float *mean, float *rstd, float *res, const float *bias,
+                                          const float *skip, const float *weight, const float *ln_bias,
+                                          long rows, long cols, float eps) {
+    const long vec_end = cols - cols % W;
+    for (long r = 0; r < rows; r++) {
+        float *x = res + r * cols, *y = out + r * cols;
+        const float *s = skip + r * cols;
+        VEC vs = V_SET1(0.0f);
+        long i = 0;
+        for (; i < vec_end; i += W) {
+            VEC v = V_ADD(V_ADD(V_LOAD(x + i), V_LOAD(bias + i)), V_LOAD(s + i));
+            V_STORE(x + i, v);
+            vs = V_ADD(vs, v);
+        }
+        float sum = V_HSUM(vs);
+        for (; i < cols; i++) { x[i] = x[i] + bias[i] + s[i]; sum += x[i]; }
+        const float m = sum / (float)cols;
+        const VEC vm = V_SET1(m);
+        VEC vv = V_SET1(0.0f);
+        for (i = 0; i < vec_end; i += W) { VEC d = V_SUB(V_LOAD(x + i), vm); vv = V_FMADD(d, d, vv); }
+        float var = V_HSUM(vv);
+        for (; i < cols; i++) { float d = x[i] - m; var += d * d; }
+        const float rs = 1.0f / __builtin_sqrtf(var / (float)cols + eps);
+        const VEC vr = V_SET1(rs);
+        for (i = 0; i < vec_end; i += W) {
+            VEC n = V_MUL(V_SUB(V_LOAD(x + i), vm), vr);
+            V_STORE(y + i, V_FMADD(n, V_LOAD(weight + i), V_LOAD(ln_bias + i)));
+        }
+        for (; i < cols; i++) y[i] = (x[i] - m) * rs * weight[i] + ln_bias[i];
+        if (mean) mean[r] = m;
+        if (rstd) rstd[r] = rs;
+    }
+}
+
 #undef FN
 #undef CAT
 #undef CAT_

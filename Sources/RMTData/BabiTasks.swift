@@ -24,6 +24,7 @@
 //   get:  "{actor} {got|grabbed|took|picked up} the {object}[ there]."
 //   drop: "{actor} {dropped|put down|let go of|discarded|left} the {object}[ there]."
 import RMTBase
+import RMTRecurrence
 
 /// `babi-qa1`, `babi-qa2` or `babi-qa3`: a story of facts spread in order over the document.
 public struct BabiTask: MemoryTask {
@@ -37,6 +38,15 @@ public struct BabiTask: MemoryTask {
             case .qa1: return 2...10
             case .qa2: return 4...16
             case .qa3: return 6...24
+            }
+        }
+
+        /// The form of the task's questions.
+        public var questionForm: String {
+            switch self {
+            case .qa1: return QuestionForms.whereIsActor
+            case .qa2: return QuestionForms.whereIsObject
+            case .qa3: return QuestionForms.whereWasObjectBefore
             }
         }
     }
@@ -57,6 +67,7 @@ public struct BabiTask: MemoryTask {
     public var name: String { kind.rawValue }
     public var labels: [String] { TaskWords.labels }
     public var answers: [String] { TaskWords.rooms }
+    public var questionDomain: QuestionDomain? { QuestionForms.domain(task: name, forms: [kind.questionForm]) }
 
     public func makeEpisode(using g: inout SplitMix64) -> Episode {
         while true {
@@ -170,18 +181,19 @@ struct BabiWorld {
             let known = (0..<Self.actorCount).filter { knownActorRoom[$0] != nil }
             guard !known.isEmpty else { return nil }
             let actor = g.pick(known)
-            return ("Where is \(TaskWords.actors[actor])?", knownActorRoom[actor]!)
+            return (QuestionForms.ask(kind.questionForm, ["actor": TaskWords.actors[actor]]), knownActorRoom[actor]!)
         case .qa2:
             let known = (0..<Self.objectCount).filter { knownRoom(ofObject: $0) != nil }
             guard !known.isEmpty else { return nil }
             let object = g.pick(known)
-            return ("Where is the \(TaskWords.objects[object])?", knownRoom(ofObject: object)!)
+            return (QuestionForms.ask(kind.questionForm, ["object": TaskWords.objects[object]]), knownRoom(ofObject: object)!)
         case .qa3:
             let known = (0..<Self.objectCount).filter { history[$0].count >= 2 }
             guard !known.isEmpty else { return nil }
             let object = g.pick(known)
             let rooms = history[object]
-            return ("Where was the \(TaskWords.objects[object]) before the \(TaskWords.rooms[rooms[rooms.count - 1]])?",
+            return (QuestionForms.ask(kind.questionForm, ["object": TaskWords.objects[object],
+                                                          "room": TaskWords.rooms[rooms[rooms.count - 1]]]),
                     rooms[rooms.count - 2])
         }
     }

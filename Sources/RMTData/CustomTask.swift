@@ -3,9 +3,11 @@
 //   {"context_file": "path", "question": "...", "answer": "..."}
 // (a relative context_file is resolved against the .jsonl file's folder). The context is hidden
 // in noise as one block at a random sentence boundary; the labels are the sorted set of answers
-// in the file, or the labels given.
+// in the file, or the labels given. Its question forms are its distinct questions, literally (at
+// most `maximumQuestionForms`; a file with more records no domain).
 import Foundation
 import RMTBase
+import RMTRecurrence
 
 /// `custom`: records from a JSON Lines file.
 public struct CustomTask: MemoryTask {
@@ -74,6 +76,19 @@ public struct CustomTask: MemoryTask {
         self.file = file
         self.records = records
         self.labels = labelSet
+    }
+
+    /// The most distinct questions a custom task lists as its question forms (a model's
+    /// config.json stays small and matching fast); a file with more records no domain.
+    public static let maximumQuestionForms = 1000
+
+    /// The distinct questions, in file order, each a form without slots; nil when there are
+    /// more than `maximumQuestionForms`.
+    public var questionDomain: QuestionDomain? {
+        var seen = Set<String>()
+        let questions = records.map(\.question).filter { seen.insert($0).inserted }
+        guard questions.count <= Self.maximumQuestionForms else { return nil }
+        return QuestionDomain(tasks: [name], questionForms: questions.map(QuestionDomain.literal))
     }
 
     public func makeEpisode(using g: inout SplitMix64) -> Episode {

@@ -8,6 +8,7 @@
 // Spelled `memorize-distract` (k in 1…3), `memorize-distract:2` (k = 2) or
 // `memorize-distract:0-3` on the command line (TaskCatalog).
 import RMTBase
+import RMTRecurrence
 
 /// `memorize-distract` / `detect-distract`: room facts about several people, one asked about.
 public struct DistractorTask: MemoryTask {
@@ -46,6 +47,7 @@ public struct DistractorTask: MemoryTask {
 
     public var labels: [String] { TaskWords.labels }
     public var answers: [String] { TaskWords.rooms }
+    public var questionDomain: QuestionDomain? { QuestionForms.domain(task: name, forms: [RoomFact.questionForm]) }
 
     public func makeEpisode(using g: inout SplitMix64) -> Episode {
         let count = 1 + g.between(distractors)
@@ -58,7 +60,7 @@ public struct DistractorTask: MemoryTask {
         }
         g.shuffle(&facts)
         return Episode(task: name, facts: facts, placement: kind.placement,
-                       question: "Where is \(TaskWords.actors[people[0]])?", answer: TaskWords.rooms[rooms[0]],
+                       question: QuestionForms.ask(RoomFact.questionForm, ["actor": TaskWords.actors[people[0]]]), answer: TaskWords.rooms[rooms[0]],
                        label: rooms[0], distractorAnswers: (1..<count).map { TaskWords.rooms[rooms[$0]] })
     }
 

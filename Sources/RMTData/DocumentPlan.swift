@@ -175,6 +175,22 @@ public struct DocumentPlan: Sendable {
     /// A stream of this document's segments, produced one at a time.
     public func makeSegmentStream() -> DocumentSegmentStream { DocumentSegmentStream(plan: self) }
 
+    /// The same document (same tokens, facts and question) split into segments of N document
+    /// tokens instead — for reading with another segment length than the one it was made for.
+    /// Throws when the question and its [SEP] do not fit in N.
+    public func resplit(segmentLength N: Int) throws -> DocumentPlan {
+        guard N != segmentLength else { return self }
+        if let problem = questionLayout.questionProblem(tokens: questionTokens.count, segmentLength: N) {
+            throw DataError("segment length \(N)", "the question: \(problem)")
+        }
+        let count = questionLayout.segmentCount(documentTokens: documentTokenCount, questionTokens: questionTokens.count,
+                                                segmentLength: N)
+        return DocumentPlan(task: task, question: question, questionTokens: questionTokens, answer: answer, label: label,
+                            distractorAnswers: distractorAnswers, facts: facts, documentTokenCount: documentTokenCount,
+                            segmentLength: N, segmentCount: count, questionLayout: questionLayout, noise: noise,
+                            noiseStartSentence: noiseStartSentence, separator: separator, pieces: pieces)
+    }
+
     /// All segments (see `DocumentSegmentStream`).
     public func segments() -> [[Int32]] {
         var stream = makeSegmentStream()

@@ -1,7 +1,10 @@
 // MemoryTask: a task makes episodes — the facts to hide in noise, how to place them, the
 // question and its answer — from a random generator. Tasks know nothing about tokens or
-// segments; DataStream turns an episode into a document (see DocumentPlan).
+// segments; DataStream turns an episode into a document (see DocumentPlan). Each task declares
+// the forms of the questions it asks (its QuestionDomain, from QuestionForms), which a trained
+// model records.
 import RMTBase
+import RMTRecurrence
 
 /// Where an episode's facts go in the document.
 public enum FactPlacement: String, Sendable, Equatable {
@@ -53,6 +56,10 @@ public protocol MemoryTask: Sendable {
     var answers: [String] { get }
     /// One episode; everything random comes from `generator`.
     func makeEpisode(using generator: inout SplitMix64) -> Episode
+    /// The task's name and the forms of every question it asks (QuestionForms); nil when they
+    /// cannot be listed (a custom task with more than `CustomTask.maximumQuestionForms`
+    /// distinct questions).
+    var questionDomain: QuestionDomain? { get }
 }
 
 extension MemoryTask {
@@ -69,6 +76,7 @@ public struct MemorizeTask: MemoryTask {
     public var name: String { "memorize" }
     public var labels: [String] { TaskWords.labels }
     public var answers: [String] { TaskWords.rooms }
+    public var questionDomain: QuestionDomain? { QuestionForms.domain(task: name, forms: [RoomFact.questionForm]) }
     public func makeEpisode(using generator: inout SplitMix64) -> Episode {
         RoomFact.episode(task: name, placement: .start, using: &generator)
     }
@@ -80,18 +88,21 @@ public struct DetectTask: MemoryTask {
     public var name: String { "detect" }
     public var labels: [String] { TaskWords.labels }
     public var answers: [String] { TaskWords.rooms }
+    public var questionDomain: QuestionDomain? { QuestionForms.domain(task: name, forms: [RoomFact.questionForm]) }
     public func makeEpisode(using generator: inout SplitMix64) -> Episode {
         RoomFact.episode(task: name, placement: .spread, using: &generator)
     }
 }
 
 enum RoomFact {
+    static let questionForm = QuestionForms.whereIsActor
+
     static func episode(task: String, placement: FactPlacement, using g: inout SplitMix64) -> Episode {
         let actor = g.pick(TaskWords.actors)
         let verb = g.pick(TaskWords.moveVerbs)
         let room = g.below(TaskWords.rooms.count)
         return Episode(task: task, facts: ["\(actor) \(verb) to the \(TaskWords.rooms[room])."], placement: placement,
-                       question: "Where is \(actor)?", answer: TaskWords.rooms[room], label: room)
+                       question: QuestionForms.ask(questionForm, ["actor": actor]), answer: TaskWords.rooms[room], label: room)
     }
 }
 
@@ -106,6 +117,9 @@ public struct ReasoningTask: MemoryTask {
     public var name: String { "reasoning" }
     public var labels: [String] { TaskWords.labels }
     public var answers: [String] { TaskWords.rooms }
+    public var questionDomain: QuestionDomain? {
+        QuestionForms.domain(task: name, forms: [QuestionForms.whatIsDirectionOf, QuestionForms.whatIsRoomDirectionOf])
+    }
 
     static func opposite(_ direction: Int) -> Int { direction ^ 1 }  // north↔south, east↔west
 
@@ -131,13 +145,14 @@ public struct ReasoningTask: MemoryTask {
         }
         g.shuffle(&facts)
         let (x, d, y) = relations[g.below(2)]
-        let question: String, answer: Int
+        let (form, direction, room, answer): (String, Int, Int, Int)
         switch g.below(4) {
-        case 0: (question, answer) = ("What is \(directions[d]) of the \(rooms[y])?", x)
-        case 1: (question, answer) = ("What is the \(rooms[y]) \(directions[Self.opposite(d)]) of?", x)
-        case 2: (question, answer) = ("What is \(directions[Self.opposite(d)]) of the \(rooms[x])?", y)
-        default: (question, answer) = ("What is the \(rooms[x]) \(directions[d]) of?", y)
+        case 0: (form, direction, room, answer) = (QuestionForms.whatIsDirectionOf, d, y, x)
+        case 1: (form, direction, room, answer) = (QuestionForms.whatIsRoomDirectionOf, Self.opposite(d), y, x)
+        case 2: (form, direction, room, answer) = (QuestionForms.whatIsDirectionOf, Self.opposite(d), x, y)
+        default: (form, direction, room, answer) = (QuestionForms.whatIsRoomDirectionOf, d, x, y)
         }
+        let question = QuestionForms.ask(form, ["direction": directions[direction], "room": rooms[room]])
         return Episode(task: name, facts: facts, placement: .spread, question: question,
                        answer: rooms[answer], label: answer)
     }

@@ -3,6 +3,7 @@
 // is raised by naming it more than once ("detect-distract,detect-distract,unknown").
 import Foundation
 import RMTBase
+import RMTRecurrence
 
 /// Tasks drawn uniformly per episode. All tasks must have the same labels (the room tasks do;
 /// `custom` has its own and cannot be mixed with them).
@@ -28,6 +29,17 @@ public struct TaskMixture: MemoryTask {
 
     public func makeEpisode(using g: inout SplitMix64) -> Episode {
         tasks[g.below(tasks.count)].makeEpisode(using: &g)
+    }
+
+    /// The union of the tasks' domains; nil when one task's questions cannot be listed.
+    public var questionDomain: QuestionDomain? {
+        var domains = tasks.map(\.questionDomain)
+        guard var union = domains.removeFirst() else { return nil }
+        for domain in domains {
+            guard let domain else { return nil }
+            union = union.union(domain)
+        }
+        return union
     }
 }
 

@@ -12,6 +12,7 @@
 // The document's noise never names an actor, room or object either (ProseNoise), except the
 // adversarial sentences (AdversarialProse), which never say where anyone or anything is.
 import RMTBase
+import RMTRecurrence
 
 /// `unknown`: a question about someone or something the document never mentions.
 public struct UnknownTask: MemoryTask {
@@ -24,6 +25,11 @@ public struct UnknownTask: MemoryTask {
     public var name: String { "unknown" }
     public var labels: [String] { TaskWords.labels }
     public var answers: [String] { [TaskWords.unknown] }
+    /// The forms of the answerable tasks it imitates.
+    public var questionDomain: QuestionDomain? {
+        QuestionForms.domain(task: name, forms: [QuestionForms.whereIsActor, QuestionForms.whereIsObject,
+                                                 QuestionForms.whatIsDirectionOf, QuestionForms.whatIsRoomDirectionOf])
+    }
 
     public func makeEpisode(using g: inout SplitMix64) -> Episode {
         let draw = g.below(4)
@@ -45,14 +51,14 @@ public struct UnknownTask: MemoryTask {
                 "\(TaskWords.actors[people[i]]) \(g.pick(TaskWords.moveVerbs)) to the \(TaskWords.rooms[rooms[i]])."
             }
             placement = g.chance(1, in: 2) && count > 0 ? .start : .spread
-            question = "Where is \(TaskWords.actors[people[0]])?"
+            question = QuestionForms.ask(QuestionForms.whereIsActor, ["actor": TaskWords.actors[people[0]]])
         case .object:
             let object = g.below(TaskWords.objects.count)
             var world = BabiWorld(using: &g, untouchable: object)
             let length = g.between(BabiTask.Kind.qa2.defaultStoryLength)
             facts = (0..<length).map { _ in world.step(moveOnly: false, using: &g) }
             placement = .spread
-            question = "Where is the \(TaskWords.objects[object])?"
+            question = QuestionForms.ask(QuestionForms.whereIsObject, ["object": TaskWords.objects[object]])
         case .direction:
             var rooms = Array(TaskWords.rooms.indices)
             g.shuffle(&rooms)
@@ -60,7 +66,8 @@ public struct UnknownTask: MemoryTask {
             facts = stated.facts
             placement = .spread
             let absent = TaskWords.rooms[rooms[3]], direction = g.pick(TaskWords.directions)
-            question = g.chance(1, in: 2) ? "What is \(direction) of the \(absent)?" : "What is the \(absent) \(direction) of?"
+            question = QuestionForms.ask(g.chance(1, in: 2) ? QuestionForms.whatIsDirectionOf : QuestionForms.whatIsRoomDirectionOf,
+                                         ["direction": direction, "room": absent])
         }
         return Episode(task: name, facts: facts, placement: placement, question: question,
                        answer: TaskWords.unknown, label: TaskWords.labels.firstIndex(of: TaskWords.unknown)!)

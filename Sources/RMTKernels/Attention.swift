@@ -2,12 +2,17 @@
 //
 // Per (sequence b, head h): S = Q·Kᵀ/√d (sgemm), P = softmax(S + mask) (AVX-512/AVX2/SIMD8), O = P·V (sgemm),
 // with Q, K, V read in place from qkv through leading dimensions — no transposes or copies.
+// Fused (ComputeOptions.fused, own GEMM backend, no position terms, whole heads per core):
+// CRMTVector's rmt_attention_head packs K and V once per head and runs the three steps over
+// blocks of query rows whose scores stay in L2; the unfused sequence is its twin.
 // The probabilities are kept for the backward pass and for inspection.
 // Optional position terms (AttentionPosition.swift) scale the logits per (sequence, head) and add
-// per-head biases before the softmax; without them the kernel is exactly the original one.
+// per-head biases before the softmax; CoPE adds its gated-count terms per head, DAPE runs its MLP
+// over all heads of a sequence before any softmax. Without terms the kernel is exactly the original one.
 // Plain-loop twin: Reference.attentionForward.
-import Foundation
+import CRMTVector
 
+/// Multi-head self-attention, forward.
 /// - Parameters:
 ///   - out: (B, T, C) — heads concatenated along C (head h owns columns h·d..<(h+1)·d).
 ///   - probs: (B, NH, T, T) — attention probabilities, overwritten.
@@ -17,48 +22,65 @@ import Foundation
 ///     positions of each sequence — every key still attends; nil = all T. Rows beyond are
 ///     left untouched (an encoder whose caller reads only those positions prunes its last layer).
 ///   - position: position terms (logit scale, text-offset and type-pair biases); nil = none.
+///   - compute: kernels and threads; `parallelHeads` gives each core whole heads.
 public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
                              qkv: UnsafePointer<Float>, additiveMask: UnsafePointer<Float>?,
                              batch B: Int, seqLen T: Int, channels C: Int, heads NH: Int, queryRows: Int? = nil,
-                             position: AttentionPositionTerms? = nil) {
+                             position: AttentionPositionTerms? = nil, compute: ComputeOptions = .default) {
     let d = C / NH, R = min(queryRows ?? T, T)
     let scale = 1 / Float(d).squareRoot()
+    let fusedLevel: Int32 = {  // the own kernels' level when the fused head runs, else 0
+        if compute.fused && position == nil, case .own(let level) = compute.gemmBackend { return level.rawValue }
+        return 0
+    }()
     // One (sequence, head) pair: two sgemms and a softmax over T rows.
     func head(_ bh: Int, parallelSoftmax: Bool) {
         let b = bh / NH, h = bh % NH
         let base = qkv + b * T * 3 * C
         let p = probs + bh * T * T
-        let alpha = position?.scale.map { scale * $0[bh] } ?? scale
-        gemm(transA: false, transB: true, m: R, n: T, k: d, alpha: alpha,
-             a: base + h * d, lda: 3 * C, b: base + C + h * d, ldb: 3 * C, beta: 0, c: p, ldc: T,
-             parallel: parallelSoftmax)
-        position?.addBias(p, b: b, h: h, rows: R, seqLen: T)
+        if position?.dape == nil {  // DAPE's logits are made for all heads at once, below
+            if fusedLevel != 0 && (!parallelSoftmax || compute.threads == 1),
+               rmt_attention_head(fusedLevel, R, T, d, scale, base + h * d, base + C + h * d, base + 2 * C + h * d, 3 * C,
+                                  additiveMask.map { $0 + b * T }, p, out + b * T * C + h * d, C) != 0 { return }
+            let lambda = position?.scale?[bh] ?? 1
+            let cope = position?.cope
+            // CoPE's gates need S = QKᵀ/√d before λ: it applies λ itself.
+            gemm(transA: false, transB: true, m: R, n: T, k: d, alpha: cope == nil ? scale * lambda : scale,
+                 a: base + h * d, lda: 3 * C, b: base + C + h * d, ldb: 3 * C, beta: 0, c: p, ldc: T,
+                 parallel: parallelSoftmax, compute: compute)
+            if let cope {
+                position?.applyCoPE(p, cope: cope, q: base + h * d, ldq: 3 * C, d: d, b: b, rows: R, seqLen: T,
+                                    lambda: lambda)
+            }
+            position?.addBias(p, b: b, h: h, rows: R, seqLen: T)
+        }
         let mask = additiveMask.map { $0 + b * T }
         if parallelSoftmax {
-            softmaxForward(p, additiveMask: mask, rows: R, cols: T)
+            softmaxForward(p, additiveMask: mask, rows: R, cols: T, compute: compute)
         } else {
-            softmaxRows(p, mask: mask, rows: R, cols: T)
+            softmaxRows(p, mask: mask, rows: R, cols: T, level: compute.rows)
         }
         gemm(transA: false, transB: false, m: R, n: d, k: T, alpha: 1,
              a: p, lda: T, b: base + 2 * C + h * d, ldb: 3 * C, beta: 0, c: out + b * T * C + h * d, ldc: C,
-             parallel: parallelSoftmax)
+             parallel: parallelSoftmax, compute: compute)
     }
-    if Parallel.threadCount > 1 && B * NH > 1 && AttentionThreading.parallelHeads {
+    if let position, let dape = position.dape {
+        // DAPE mixes the heads: every head's logits of a sequence first, then softmax and PV per head.
+        for b in 0..<B {
+            position.dapeLogits(probs, dape: dape, qkv: qkv, b: b, rows: R, seqLen: T, channels: C, heads: NH)
+            for h in 0..<NH { head(b * NH + h, parallelSoftmax: true) }
+        }
+    } else if compute.threads > 1 && B * NH > 1 && compute.parallelHeads {
         // Heads are independent: give each core whole heads with single-threaded BLAS inside,
         // instead of threading every small per-head GEMM (and racing OpenBLAS's spinning workers).
         BLAS.withThreadCount(1) {
-            Parallel.forEachRange(B * NH, costPerItem: .max / (B * NH)) { range in
+            Parallel.forEachRange(B * NH, costPerItem: .max / (B * NH), threads: compute.threads) { range in
                 for bh in range { head(bh, parallelSoftmax: false) }
             }
         }
     } else {
         for bh in 0..<(B * NH) { head(bh, parallelSoftmax: true) }
     }
-}
-
-/// How attention uses the cores (RMT_PARALLEL_HEADS=0 restores OpenBLAS-threaded heads, for A/B timing).
-public enum AttentionThreading {
-    public static let parallelHeads: Bool = ProcessInfo.processInfo.environment["RMT_PARALLEL_HEADS"] != "0"
 }
 
 /// Backward of `attentionForward`, from its saved probabilities. Per (b, h), with
@@ -83,37 +105,36 @@ public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dprobs: UnsafeM
                               probs: UnsafePointer<Float>,
                               batch B: Int, seqLen T: Int, channels C: Int, heads NH: Int,
                               position: AttentionPositionTerms? = nil,
-                              positionGradients: AttentionPositionGradients? = nil) {
+                              positionGradients: AttentionPositionGradients? = nil, compute: ComputeOptions = .default) {
     let d = C / NH
     let scale = 1 / Float(d).squareRoot()
     // (T, d) scratch for dS·K/√d when the logit scale needs its gradient.
     let dqScratch = position?.scale != nil && positionGradients?.dScale != nil ? FloatBuffer(count: T * d) : nil
+    // DAPE: dZ of every head of a sequence, then dB (NH, T, T) each.
+    let dapeBuffers = position?.dape == nil ? nil : (dz: FloatBuffer(count: NH * T * T), dBias: FloatBuffer(count: NH * T * T))
     for b in 0..<B {
         let base = qkv + b * T * 3 * C
         let dbase = dqkv + b * T * 3 * C
-        for h in 0..<NH {
-            let q = base + h * d, k = base + C + h * d, v = base + 2 * C + h * d
-            let dq = dbase + h * d, dk = dbase + C + h * d, dv = dbase + 2 * C + h * d
+        // dS of one head: P ⊙ (dP − rowsum(dP ⊙ P)) from dO, V and P; dV += Pᵀ·dO.
+        func softmaxGradient(_ h: Int, into ds: UnsafeMutablePointer<Float>) {
+            let v = base + 2 * C + h * d, dv = dbase + 2 * C + h * d
             let p = probs + (b * NH + h) * T * T
             let dO = dout + b * T * C + h * d
             gemm(transA: false, transB: true, m: T, n: T, k: d, alpha: 1,
-                 a: dO, lda: C, b: v, ldb: 3 * C, beta: 0, c: dprobs, ldc: T)
+                 a: dO, lda: C, b: v, ldb: 3 * C, beta: 0, c: ds, ldc: T)
             gemm(transA: true, transB: false, m: T, n: d, k: T, alpha: 1,
-                 a: p, lda: T, b: dO, ldb: C, beta: 1, c: dv, ldc: 3 * C)
-            softmaxBackwardInPlace(dprobs, probs: p, rows: T, cols: T)
-            guard let position else {
-                gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: scale,
-                     a: dprobs, lda: T, b: k, ldb: 3 * C, beta: 1, c: dq, ldc: 3 * C)
-                gemm(transA: true, transB: false, m: T, n: d, k: T, alpha: scale,
-                     a: dprobs, lda: T, b: q, ldb: 3 * C, beta: 1, c: dk, ldc: 3 * C)
-                continue
-            }
-            if let g = positionGradients { position.accumulateBiasGradients(dprobs, b: b, h: h, seqLen: T, into: g) }
-            let lambda = position.scale?[b * NH + h] ?? 1
+                 a: p, lda: T, b: dO, ldb: C, beta: 1, c: dv, ldc: 3 * C, compute: compute)
+            softmaxBackwardInPlace(ds, probs: p, rows: T, cols: T, compute: compute)
+        }
+        // From dL/dZ of head h (Z = λ·QKᵀ/√d + terms): dλ and dQ, dK.
+        func contentGradients(dS: UnsafeMutablePointer<Float>, h: Int) {
+            let q = base + h * d, k = base + C + h * d
+            let dq = dbase + h * d, dk = dbase + C + h * d
+            let lambda = position?.scale?[b * NH + h] ?? 1
             if let tmp = dqScratch?.pointer, let dScale = positionGradients?.dScale {
                 // tmp = dS·K/√d; dλ = Σ_i q_i·tmp_i; dQ += λ·tmp.
                 gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: scale,
-                     a: dprobs, lda: T, b: k, ldb: 3 * C, beta: 0, c: tmp, ldc: d)
+                     a: dS, lda: T, b: k, ldb: 3 * C, beta: 0, c: tmp, ldc: d, compute: compute)
                 var acc: Double = 0
                 for t in 0..<T {
                     for c in 0..<d {
@@ -125,10 +146,43 @@ public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dprobs: UnsafeM
                 dScale[b * NH + h] += Float(acc)
             } else {
                 gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: scale * lambda,
-                     a: dprobs, lda: T, b: k, ldb: 3 * C, beta: 1, c: dq, ldc: 3 * C)
+                     a: dS, lda: T, b: k, ldb: 3 * C, beta: 1, c: dq, ldc: 3 * C)
             }
             gemm(transA: true, transB: false, m: T, n: d, k: T, alpha: scale * lambda,
-                 a: dprobs, lda: T, b: q, ldb: 3 * C, beta: 1, c: dk, ldc: 3 * C)
+                 a: dS, lda: T, b: q, ldb: 3 * C, beta: 1, c: dk, ldc: 3 * C, compute: compute)
+        }
+        if let position, let dape = position.dape, let buffers = dapeBuffers {
+            for h in 0..<NH { softmaxGradient(h, into: buffers.dz.pointer + h * T * T) }
+            position.dapeBackward(buffers.dz.pointer, dBias: buffers.dBias.pointer, dape: dape,
+                                  grads: positionGradients?.dDAPE, qkv: qkv, b: b, seqLen: T, channels: C, heads: NH)
+            for h in 0..<NH {
+                if let g = positionGradients {
+                    position.accumulateBiasGradients(buffers.dBias.pointer + h * T * T, b: b, h: h, seqLen: T, into: g)
+                }
+                contentGradients(dS: buffers.dz.pointer + h * T * T, h: h)
+            }
+            continue
+        }
+        for h in 0..<NH {
+            softmaxGradient(h, into: dprobs)
+            guard let position else {
+                contentGradients(dS: dprobs, h: h)
+                continue
+            }
+            if let g = positionGradients { position.accumulateBiasGradients(dprobs, b: b, h: h, seqLen: T, into: g) }
+            if let cope = position.cope {
+                // dprobs becomes dL/d(QKᵀ/√d), λ and the gates included; dλ is taken there.
+                position.copeBackward(dprobs, cope: cope, q: base + h * d, k: base + C + h * d, dq: dbase + h * d,
+                                      ld: 3 * C, d: d, b: b, seqLen: T, lambda: position.scale?[b * NH + h] ?? 1,
+                                      dScale: position.scale == nil ? nil : positionGradients?.dScale.map { $0 + b * NH + h },
+                                      dEmbeddings: positionGradients?.dCoPE)
+                gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: scale,
+                     a: dprobs, lda: T, b: base + C + h * d, ldb: 3 * C, beta: 1, c: dbase + h * d, ldc: 3 * C, compute: compute)
+                gemm(transA: true, transB: false, m: T, n: d, k: T, alpha: scale,
+                     a: dprobs, lda: T, b: base + h * d, ldb: 3 * C, beta: 1, c: dbase + C + h * d, ldc: 3 * C, compute: compute)
+                continue
+            }
+            contentGradients(dS: dprobs, h: h)
         }
     }
 }

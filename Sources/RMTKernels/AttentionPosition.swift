@@ -11,7 +11,9 @@
 // parameters); temperature and log-n scaling are the multiplier λ. The gradients all come from
 // dZ, which the softmax backward already produces: dTextBias is a diagonal histogram of dZ,
 // dTypeBias a block sum, dλ = Σ dZ ⊙ QKᵀ/√d. Absolute-position models pass no terms and run the
-// original kernel unchanged. Plain-loop twins: Reference(Double).attentionForward(…position…).
+// original kernel unchanged. Content-dependent terms — CoPE's gated counts (AttentionCoPE.swift) and
+// DAPE's MLP over every head's logits and biases (AttentionDAPE.swift) — ride on the same struct.
+// Plain-loop twins: Reference(Double).attentionForward(…position…).
 
 /// What a position of a segment is, for the type-pair bias.
 public enum PositionKind: UInt8, Sendable, CaseIterable {
@@ -56,15 +58,22 @@ public struct AttentionPositionTerms: @unchecked Sendable {
     public var typeBias: UnsafePointer<Float>?
     /// (B, NH): multiplier of the content logits QKᵀ/√d; nil = 1.
     public var scale: UnsafePointer<Float>?
+    /// CoPE: gated two-sided counts and interpolated position embeddings on text–text pairs.
+    public var cope: CoPETerms?
+    /// DAPE: an MLP over every head's logits and biases, added to the logits.
+    public var dape: DAPETerms?
 
     public init(kinds: UnsafePointer<UInt8>, textIndex: UnsafePointer<Int32>, span: Int,
-                textBias: UnsafePointer<Float>?, typeBias: UnsafePointer<Float>?, scale: UnsafePointer<Float>?) {
+                textBias: UnsafePointer<Float>?, typeBias: UnsafePointer<Float>?, scale: UnsafePointer<Float>?,
+                cope: CoPETerms? = nil, dape: DAPETerms? = nil) {
         self.kinds = kinds
         self.textIndex = textIndex
         self.span = span
         self.textBias = textBias
         self.typeBias = typeBias
         self.scale = scale
+        self.cope = cope
+        self.dape = dape
     }
 
     /// Adds the bias of sequence b, head h to rows 0..<R of the (R, T) logits z.
@@ -147,18 +156,25 @@ public struct AttentionPositionGradients: @unchecked Sendable {
     public var dTypeBias: UnsafeMutablePointer<Float>?
     /// (B, NH)
     public var dScale: UnsafeMutablePointer<Float>?
+    /// (2, npos, d): CoPE's position embeddings.
+    public var dCoPE: UnsafeMutablePointer<Float>?
+    /// DAPE's MLP: w1 (w, 2NH), b1 (w), w2 (NH, w), b2 (NH).
+    public var dDAPE: DAPEGradients?
 
     public init(dTextBias: UnsafeMutablePointer<Float>?, dTypeBias: UnsafeMutablePointer<Float>?,
-                dScale: UnsafeMutablePointer<Float>?) {
+                dScale: UnsafeMutablePointer<Float>?, dCoPE: UnsafeMutablePointer<Float>? = nil,
+                dDAPE: DAPEGradients? = nil) {
         self.dTextBias = dTextBias
         self.dTypeBias = dTypeBias
         self.dScale = dScale
+        self.dCoPE = dCoPE
+        self.dDAPE = dDAPE
     }
 }
 
 /// The text positions of one sequence when they form one run j = start + t, t = 0..<count
 /// (the RMT segment layout always does); nil otherwise (the caller takes the general path).
-private func textRun(_ kinds: UnsafePointer<UInt8>, _ tix: UnsafePointer<Int32>, _ T: Int) -> (start: Int, count: Int)? {
+func textRun(_ kinds: UnsafePointer<UInt8>, _ tix: UnsafePointer<Int32>, _ T: Int) -> (start: Int, count: Int)? {
     let text = PositionKind.text.rawValue
     var start = -1, count = 0
     for j in 0..<T where kinds[j] == text {

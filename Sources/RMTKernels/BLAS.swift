@@ -23,16 +23,18 @@ public enum BLAS {
     /// Sets the number of threads OpenBLAS uses for one call.
     public static func setThreadCount(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
 
-    /// True (default) when the project threads GEMMs itself and OpenBLAS runs single-threaded;
-    /// RMT_GEMM_THREADING=openblas leaves threading to OpenBLAS.
-    public static let ownsThreading: Bool = ProcessInfo.processInfo.environment["RMT_GEMM_THREADING"] != "openblas"
+    /// OpenBLAS's own thread count before the project first touched it (OPENBLAS_NUM_THREADS or
+    /// the cores), restored for calls whose options leave threading to OpenBLAS.
+    public static let initialThreadCount: Int = Int(openblas_get_num_threads())
 
     private static let configured: Bool = {
-        if ownsThreading { openblas_set_num_threads(1) }
+        _ = initialThreadCount
+        openblas_set_num_threads(1)
         return true
     }()
 
-    /// Applies the threading choice once, before the first GEMM.
+    /// Records OpenBLAS's own count and makes it single-threaded (the project threads GEMMs
+    /// itself unless ComputeOptions.gemmThreading says otherwise), once, before the first GEMM.
     @inline(__always) public static func configureOnce() { _ = configured }
 
     /// Runs `body` with OpenBLAS limited to `n` threads per call, then restores the count —

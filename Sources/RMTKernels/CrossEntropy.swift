@@ -16,8 +16,8 @@ import Foundation
 ///   - targets: (rows) — class indices, each in 0..<classes.
 public func crossEntropyForward(losses: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
                                 logits: UnsafePointer<Float>, targets: UnsafePointer<Int32>,
-                                rows: Int, classes K: Int) {
-    Parallel.forEachRange(rows, costPerItem: 3 * K) { range in
+                                rows: Int, classes K: Int, compute: ComputeOptions = .default) {
+    Parallel.forEachRange(rows, costPerItem: 3 * K, threads: compute.threads) { range in
         for r in range {
             let z = logits + r * K, p = probs + r * K
             let target = Int(targets[r])
@@ -41,8 +41,9 @@ public func crossEntropyForward(losses: UnsafeMutablePointer<Float>, probs: Unsa
 ///   - targets: (rows) — class indices.
 ///   - scale: dL/dlosses[r], the same for every row; 1/rows for a mean loss.
 public func crossEntropyBackward(dlogits: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>,
-                                 targets: UnsafePointer<Int32>, rows: Int, classes K: Int, scale: Float) {
-    Parallel.forEachRange(rows, costPerItem: 2 * K) { range in
+                                 targets: UnsafePointer<Int32>, rows: Int, classes K: Int, scale: Float,
+                                 compute: ComputeOptions = .default) {
+    Parallel.forEachRange(rows, costPerItem: 2 * K, threads: compute.threads) { range in
         let vecEnd = K & ~7
         for r in range {
             let p = probs + r * K, dz = dlogits + r * K

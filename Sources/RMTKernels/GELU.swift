@@ -7,9 +7,9 @@ import CRMTVector
 
 /// out[i] = gelu(inp[i]) for i in 0..<count. `out` may alias `inp`.
 public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int,
-                        level: VectorUnit.Level = VectorUnit.active) {
-    let blocks = (count + 1023) / 1024
-    Parallel.forEachRange(blocks, costPerItem: 1024 * 8) { range in
+                        compute: ComputeOptions = .default) {
+    let blocks = (count + 1023) / 1024, level = compute.rows
+    Parallel.forEachRange(blocks, costPerItem: 1024 * 8, threads: compute.threads) { range in
         let lo = range.lowerBound * 1024
         let hi = min(count, range.upperBound * 1024)
         geluRange(out: out + lo, inp: inp + lo, count: hi - lo, level: level)
@@ -23,9 +23,9 @@ public func geluForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Flo
 ///   - dout: (count) — gradient with respect to the forward output.
 ///   - inp: (count) — the forward input (pre-activation).
 public func geluBackward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
-                         inp: UnsafePointer<Float>, count: Int, level: VectorUnit.Level = VectorUnit.active) {
-    let blocks = (count + 1023) / 1024
-    Parallel.forEachRange(blocks, costPerItem: 1024 * 12) { range in
+                         inp: UnsafePointer<Float>, count: Int, compute: ComputeOptions = .default) {
+    let blocks = (count + 1023) / 1024, level = compute.rows
+    Parallel.forEachRange(blocks, costPerItem: 1024 * 12, threads: compute.threads) { range in
         let lo = range.lowerBound * 1024
         let hi = min(count, range.upperBound * 1024)
         geluBackwardRange(dinp: dinp + lo, dout: dout + lo, inp: inp + lo, count: hi - lo, level: level)
@@ -35,7 +35,7 @@ public func geluBackward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<
 /// gelu over `count` elements on one thread, at `level`. out (count) may alias inp (count).
 @inline(__always)
 public func geluRange(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, count: Int,
-                      level: VectorUnit.Level = VectorUnit.active) {
+                      level: VectorUnit.Level) {
     if level != .swift, rmt_gelu_forward(level.rawValue, out, inp, count) != 0 { return }
     for i in 0..<count {
         let x = inp[i]
@@ -46,7 +46,7 @@ public func geluRange(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float
 /// dinp (count) += dout (count) · gelu′(inp (count)) on one thread, at `level`.
 @inline(__always)
 public func geluBackwardRange(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
-                              inp: UnsafePointer<Float>, count: Int, level: VectorUnit.Level = VectorUnit.active) {
+                              inp: UnsafePointer<Float>, count: Int, level: VectorUnit.Level) {
     if level != .swift, rmt_gelu_backward(level.rawValue, dinp, dout, inp, count) != 0 { return }
     for i in 0..<count { dinp[i] += dout[i] * geluDerivative(inp[i]) }
 }

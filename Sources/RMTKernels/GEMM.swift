@@ -6,8 +6,9 @@
 // Threading: a large product is split over the cores with `Parallel` — by rows of C when it
 // is at least as tall as wide, else by columns — in slices that are whole micro-tiles; each
 // slice is one single-threaded kernel call that packs its own panels into per-thread
-// buffers. Workers park between calls (no spinning). OpenBLAS runs single-threaded under
-// the same split; RMT_GEMM_THREADING=openblas leaves an OpenBLAS product to its own threads.
+// buffers. Workers (the Parallel pool) park between calls (no spinning). OpenBLAS runs single-threaded under
+// the same split; ComputeOptions.gemmThreading = .openblas leaves an OpenBLAS product to its
+// own threads.
 import COpenBLAS
 import CRMTVector
 
@@ -18,20 +19,24 @@ import CRMTVector
 ///   - c: (m, n), row stride ldc; beta = 0 overwrites without reading it.
 ///   - parallel: false keeps the call on the current thread (callers already running in
 ///     parallel, e.g. attention heads).
-///   - backend: where to compute; `GEMMBackend.active` unless a test or benchmark says otherwise.
+///   - compute: the backend (`compute.gemmBackend`), the worker count and who threads OpenBLAS.
 @inline(__always)
 public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
                  alpha: Float, a: UnsafePointer<Float>, lda: Int,
                  b: UnsafePointer<Float>, ldb: Int,
                  beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, parallel: Bool = true,
-                 backend: GEMMBackend = .active) {
+                 compute: ComputeOptions = .default) {
     guard m > 0 && n > 0 else { return }
-    var level: Int32 = 0, tileRows = 16, tileCols = 16
-    if case .own(let l) = backend, rmt_gemm_tile_rows(l.rawValue) > 0 {
-        level = l.rawValue
-        tileRows = Int(rmt_gemm_tile_rows(level))
-        tileCols = Int(rmt_gemm_tile_cols(level))
-    }
+    let backend = compute.gemmBackend
+    let openblasThreads = compute.gemmThreading == .openblas && parallel ? BLAS.initialThreadCount : 1
+    // The own kernels' level and micro-tile, or 0 and 16 × 16 for OpenBLAS (constants, so the
+    // closures below capture them by value: nothing is boxed on the heap per call).
+    let (level, tileRows, tileCols): (Int32, Int, Int) = {
+        if case .own(let l) = backend, rmt_gemm_tile_rows(l.rawValue) > 0 {
+            return (l.rawValue, Int(rmt_gemm_tile_rows(l.rawValue)), Int(rmt_gemm_tile_cols(l.rawValue)))
+        }
+        return (0, 16, 16)
+    }()
     // One single-threaded product over a block of C's rows and columns.
     func call(_ rows: Range<Int>, _ cols: Range<Int>) {
         let aStart = transA ? a + rows.lowerBound : a + rows.lowerBound * lda
@@ -42,18 +47,20 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         // OpenBLAS: the chosen backend, or the fallback if the own kernel could not get its
         // pack buffers.
         BLAS.configureOnce()
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(rows.count), Int32(cols.count), Int32(k), alpha, aStart, Int32(lda), bStart, Int32(ldb),
-                    beta, cStart, Int32(ldc))
+        BLAS.withThreadCount(openblasThreads) {
+            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                        Int32(rows.count), Int32(cols.count), Int32(k), alpha, aStart, Int32(lda), bStart, Int32(ldb),
+                        beta, cStart, Int32(ldc))
+        }
     }
-    let workers = level != 0 || BLAS.ownsThreading ? Parallel.threadCount : 1
+    let workers = level != 0 || compute.gemmThreading == .own ? compute.threads : 1
     if parallel && workers > 1 && m * n * k >= 1 << 21 {
         let byRows = m >= n
         let extent = byRows ? m : n, tile = byRows ? tileRows : tileCols
         if extent >= 2 * tile * workers {
             // Slices of whole micro-tiles, as even as that allows.
             let per = ((extent + workers - 1) / workers + tile - 1) / tile * tile
-            Parallel.forEachRange(workers, costPerItem: .max / workers) { range in
+            Parallel.forEachRange(workers, costPerItem: .max / workers, threads: workers) { range in
                 for s in range {
                     let lo = s * per, hi = min(extent, lo + per)
                     guard lo < hi else { continue }

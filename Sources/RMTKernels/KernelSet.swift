@@ -2,9 +2,8 @@
 // features CRMTVector's rmt_cpu reads (the one CPUID/XGETBV detection), the GEMM backend
 // (own AVX-512 / AVX2 micro-kernels, or OpenBLAS) and the softmax/GELU row-kernel level.
 //
-// Switches, for A/B timing: RMT_VECTOR=swift|avx2|avx512 caps the level of both the row
-// kernels and the own GEMM (swift = no own kernels: OpenBLAS GEMM); RMT_GEMM=own|openblas
-// picks the GEMM backend; library users set `GEMMBackend.preferOwn` instead of RMT_GEMM.
+// Which set runs is a value, not a global: ComputeOptions (its `vector` level caps both the row
+// kernels and the own GEMM; its `gemm` picks the backend) — `options.kernels`.
 import CRMTVector
 import Foundation
 
@@ -68,35 +67,17 @@ public enum GEMMBackend: Sendable, Equatable, CustomStringConvertible {
     public static var available: [GEMMBackend] {
         [.openblas] + VectorUnit.available.map { GEMMBackend.own($0) }.filter(\.isAvailable)
     }
-
-    /// RMT_GEMM from the environment: "openblas" → false, anything else → true (own).
-    private static let environmentPrefersOwn: Bool = ProcessInfo.processInfo.environment["RMT_GEMM"]?.lowercased() != "openblas"
-
-    /// Whether `gemm` uses the own kernels where the CPU has them (default: yes, unless
-    /// RMT_GEMM=openblas). Setting it affects every later call, from any thread.
-    public static var preferOwn: Bool {
-        get {
-            let p = rmt_gemm_preference()
-            return p < 0 ? environmentPrefersOwn : p != 0
-        }
-        set { rmt_gemm_set_preference(newValue ? 1 : 0) }
-    }
-
-    /// The backend `gemm` uses now: own kernels at `VectorUnit.active` when preferred and the
-    /// CPU has AVX2+FMA (or AVX-512), else OpenBLAS.
-    public static var active: GEMMBackend {
-        let own = GEMMBackend.own(VectorUnit.active)
-        return preferOwn && own.isAvailable ? own : .openblas
-    }
 }
 
-/// The kernels this process runs: GEMM backend and row-kernel level.
+/// The kernels a ComputeOptions runs: GEMM backend and row-kernel level.
 public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
     public let gemm: GEMMBackend
     public let rows: VectorUnit.Level
 
-    /// The set in use now (follows RMT_VECTOR, RMT_GEMM and `GEMMBackend.preferOwn`).
-    public static var current: KernelSet { KernelSet(gemm: .active, rows: VectorUnit.active) }
+    public init(gemm: GEMMBackend, rows: VectorUnit.Level) {
+        self.gemm = gemm
+        self.rows = rows
+    }
 
     /// One token, for logs and JSON: "gemm=own-avx2-6x16,rows=avx2".
     public var description: String { "gemm=\(gemm),rows=\(rows)" }

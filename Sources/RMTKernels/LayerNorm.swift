@@ -13,34 +13,40 @@
 public func layerNormForward(out: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>?,
                              rstd: UnsafeMutablePointer<Float>?, inp: UnsafePointer<Float>,
                              weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-                             rows: Int, channels C: Int, eps: Float) {
-    Parallel.forEachRange(rows, costPerItem: 3 * C) { range in
-        let vecEnd = C & ~7
+                             rows: Int, channels C: Int, eps: Float, compute: ComputeOptions = .default) {
+    Parallel.forEachRange(rows, costPerItem: 3 * C, threads: compute.threads) { range in
         for r in range {
-            let x = inp + r * C
-            let y = out + r * C
-            var acc = Float8()
-            var i = 0
-            while i < vecEnd { acc += load8(x + i); i += 8 }
-            var sum = acc.sum()
-            while i < C { sum += x[i]; i += 1 }
-            let m = sum / Float(C)
-            var vacc = Float8()
-            i = 0
-            while i < vecEnd { let d = load8(x + i) - m; vacc += d * d; i += 8 }
-            var v = vacc.sum()
-            while i < C { let d = x[i] - m; v += d * d; i += 1 }
-            let s = 1 / (v / Float(C) + eps).squareRoot()
-            i = 0
-            while i < vecEnd {
-                store8((load8(x + i) - m) * s * load8(weight + i) + load8(bias + i), y + i)
-                i += 8
-            }
-            while i < C { y[i] = (x[i] - m) * s * weight[i] + bias[i]; i += 1 }
+            let (m, s) = layerNormRow(out: out + r * C, inp: inp + r * C, weight: weight, bias: bias, channels: C, eps: eps)
             mean?[r] = m
             rstd?[r] = s
         }
     }
+}
+
+/// One row of `layerNormForward`: y (C) = LN(x (C)); returns the row's mean and 1/std.
+@inline(__always)
+func layerNormRow(out y: UnsafeMutablePointer<Float>, inp x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                  bias: UnsafePointer<Float>, channels C: Int, eps: Float) -> (mean: Float, rstd: Float) {
+    let vecEnd = C & ~7
+    var acc = Float8()
+    var i = 0
+    while i < vecEnd { acc += load8(x + i); i += 8 }
+    var sum = acc.sum()
+    while i < C { sum += x[i]; i += 1 }
+    let m = sum / Float(C)
+    var vacc = Float8()
+    i = 0
+    while i < vecEnd { let d = load8(x + i) - m; vacc += d * d; i += 8 }
+    var v = vacc.sum()
+    while i < C { let d = x[i] - m; v += d * d; i += 1 }
+    let s = 1 / (v / Float(C) + eps).squareRoot()
+    i = 0
+    while i < vecEnd {
+        store8((load8(x + i) - m) * s * load8(weight + i) + load8(bias + i), y + i)
+        i += 8
+    }
+    while i < C { y[i] = (x[i] - m) * s * weight[i] + bias[i]; i += 1 }
+    return (m, s)
 }
 
 /// Backward of `layerNormForward`, from the saved per-row mean and rstd.
@@ -62,8 +68,8 @@ public func layerNormBackward(dinp: UnsafeMutablePointer<Float>, dweight: Unsafe
                               dbias: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>,
                               inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                               mean: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
-                              rows: Int, channels C: Int) {
-    sumOverRowChunks(rows: rows, width: 2 * C, costPerRow: 6 * C) { rowRange, partial in
+                              rows: Int, channels C: Int, compute: ComputeOptions = .default) {
+    sumOverRowChunks(rows: rows, width: 2 * C, costPerRow: 6 * C, threads: compute.threads) { rowRange, partial in
         for r in rowRange {
             layerNormBackwardRow(dx: dinp + r * C, dweight: partial, dbias: partial + C, dy: dout + r * C,
                                  x: inp + r * C, weight: weight, mean: mean[r], rstd: rstd[r], channels: C)

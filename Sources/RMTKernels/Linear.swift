@@ -11,14 +11,14 @@
 ///   - bias: (outDim), or nil for none.
 public func linearForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
                           weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                          rows: Int, inDim: Int, outDim: Int) {
+                          rows: Int, inDim: Int, outDim: Int, compute: ComputeOptions = .default) {
     var beta: Float = 0
     if let bias {
         for r in 0..<rows { (out + r * outDim).update(from: bias, count: outDim) }
         beta = 1
     }
     gemm(transA: false, transB: true, m: rows, n: outDim, k: inDim, alpha: 1, a: inp, lda: inDim,
-         b: weight, ldb: inDim, beta: beta, c: out, ldc: outDim)
+         b: weight, ldb: inDim, beta: beta, c: out, ldc: outDim, compute: compute)
 }
 
 /// Backward of `linearForward`: accumulates the gradients of y = x·Wᵀ + b.
@@ -36,13 +36,13 @@ public func linearForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<F
 public func linearBackward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>,
                            dbias: UnsafeMutablePointer<Float>?, dout: UnsafePointer<Float>,
                            inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                           rows: Int, inDim: Int, outDim: Int) {
+                           rows: Int, inDim: Int, outDim: Int, compute: ComputeOptions = .default) {
     guard rows > 0 else { return }
     if let dinp {
         gemm(transA: false, transB: false, m: rows, n: inDim, k: outDim,
-             alpha: 1, a: dout, lda: outDim, b: weight, ldb: inDim, beta: 1, c: dinp, ldc: inDim)
+             alpha: 1, a: dout, lda: outDim, b: weight, ldb: inDim, beta: 1, c: dinp, ldc: inDim, compute: compute)
     }
     gemm(transA: true, transB: false, m: outDim, n: inDim, k: rows,
-         alpha: 1, a: dout, lda: outDim, b: inp, ldb: inDim, beta: 1, c: dweight, ldc: inDim)
-    if let dbias { addColumnSums(into: dbias, of: dout, rows: rows, cols: outDim) }
+         alpha: 1, a: dout, lda: outDim, b: inp, ldb: inDim, beta: 1, c: dweight, ldc: inDim, compute: compute)
+    if let dbias { addColumnSums(into: dbias, of: dout, rows: rows, cols: outDim, threads: compute.threads) }
 }

@@ -17,14 +17,15 @@ let reductionRowChunk = 128
 /// then calls `total(sum)` with the Σ over chunks (width), summed in chunk order.
 /// - Parameters:
 ///   - costPerRow: rough floats touched per row, to skip threading tiny jobs.
-func sumOverRowChunks(rows: Int, width: Int, costPerRow: Int,
+///   - threads: at most this many workers.
+func sumOverRowChunks(rows: Int, width: Int, costPerRow: Int, threads: Int,
                       _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void,
                       total: (UnsafePointer<Float>) -> Void) {
     let chunks = max(1, (rows + reductionRowChunk - 1) / reductionRowChunk)
     withUnsafeTemporaryAllocation(of: Float.self, capacity: chunks * width) { partials in
         let base = partials.baseAddress!
         base.initialize(repeating: 0, count: chunks * width)
-        Parallel.forEachRange(chunks, costPerItem: reductionRowChunk * costPerRow) { range in
+        Parallel.forEachRange(chunks, costPerItem: reductionRowChunk * costPerRow, threads: threads) { range in
             for chunk in range {
                 let lo = chunk * reductionRowChunk
                 body(lo..<min(rows, lo + reductionRowChunk), base + chunk * width)
@@ -41,8 +42,9 @@ func sumOverRowChunks(rows: Int, width: Int, costPerRow: Int,
 /// - Parameters:
 ///   - sums: (cols), accumulated.
 ///   - x: (rows, cols).
-func addColumnSums(into sums: UnsafeMutablePointer<Float>, of x: UnsafePointer<Float>, rows: Int, cols: Int) {
-    sumOverRowChunks(rows: rows, width: cols, costPerRow: cols) { rowRange, partial in
+func addColumnSums(into sums: UnsafeMutablePointer<Float>, of x: UnsafePointer<Float>, rows: Int, cols: Int,
+                   threads: Int) {
+    sumOverRowChunks(rows: rows, width: cols, costPerRow: cols, threads: threads) { rowRange, partial in
         for r in rowRange { addForward(out: partial, a: partial, b: x + r * cols, count: cols) }
     } total: { sum in
         addForward(out: sums, a: sums, b: sum, count: cols)

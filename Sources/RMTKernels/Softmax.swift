@@ -11,8 +11,9 @@ import CRMTVector
 ///   - x: (rows, cols).
 ///   - additiveMask: (cols) or nil.
 public func softmaxForward(_ x: UnsafeMutablePointer<Float>, additiveMask: UnsafePointer<Float>?,
-                           rows: Int, cols: Int, level: VectorUnit.Level = VectorUnit.active) {
-    Parallel.forEachRange(rows, costPerItem: 3 * cols) { range in
+                           rows: Int, cols: Int, compute: ComputeOptions = .default) {
+    let level = compute.rows
+    Parallel.forEachRange(rows, costPerItem: 3 * cols, threads: compute.threads) { range in
         softmaxRows(x + range.lowerBound * cols, mask: additiveMask, rows: range.count, cols: cols, level: level)
     }
 }
@@ -21,7 +22,7 @@ public func softmaxForward(_ x: UnsafeMutablePointer<Float>, additiveMask: Unsaf
 /// - Parameters: x: (rows, cols), in place; mask: (cols) or nil.
 @inline(__always)
 public func softmaxRows(_ x: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, rows: Int, cols: Int,
-                        level: VectorUnit.Level = VectorUnit.active) {
+                        level: VectorUnit.Level) {
     if level != .swift, rmt_softmax_rows(level.rawValue, x, mask, rows, cols) != 0 { return }
     for r in 0..<rows { softmaxRow(x + r * cols, mask: mask, cols: cols) }
 }
@@ -63,8 +64,8 @@ func softmaxRow(_ x: UnsafeMutablePointer<Float>, mask: UnsafePointer<Float>?, c
 ///   - g: (rows, cols) — dL/dP in, dL/dS out.
 ///   - probs: (rows, cols) — the softmax output P.
 public func softmaxBackwardInPlace(_ g: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>,
-                                   rows: Int, cols: Int) {
-    Parallel.forEachRange(rows, costPerItem: 3 * cols) { range in
+                                   rows: Int, cols: Int, compute: ComputeOptions = .default) {
+    Parallel.forEachRange(rows, costPerItem: 3 * cols, threads: compute.threads) { range in
         let vecEnd = cols & ~7
         for r in range {
             let gr = g + r * cols, p = probs + r * cols

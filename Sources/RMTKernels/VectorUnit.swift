@@ -4,10 +4,9 @@
 //
 // The Swift package compiles for baseline x86-64 (SSE2), where the Swift kernels run 4 lanes
 // wide; CRMTVector builds 16- and 8-lane versions with per-function target attributes and
-// picks one from CPUID. RMT_VECTOR=swift|avx2|avx512 forces a level (capped at what the CPU
-// has), for A/B timing; the tests call every available level against the plain-loop twins.
+// picks one from CPUID. ComputeOptions.vector chooses a level (capped at what the CPU has);
+// the tests call every available level against the plain-loop twins.
 import CRMTVector
-import Foundation
 
 public enum VectorUnit {
     /// A build of the row kernels.
@@ -27,12 +26,4 @@ public enum VectorUnit {
 
     /// Every level this CPU can run, lowest first.
     public static var available: [Level] { Level.allCases.filter { $0.rawValue <= supported.rawValue } }
-
-    /// The level the kernels use: `supported`, or RMT_VECTOR capped at it.
-    public static let active: Level = {
-        guard let name = ProcessInfo.processInfo.environment["RMT_VECTOR"],
-              let forced = Level.allCases.first(where: { $0.description == name.lowercased() })
-        else { return supported }
-        return forced.rawValue <= supported.rawValue ? forced : supported
-    }()
 }

@@ -42,18 +42,21 @@ public struct AnswerHead: @unchecked Sendable {
     public let weights: Tensors
     /// C hidden channels; L answer classes (0 without a classifier).
     public let channels: Int, classes: Int
+    /// The kernel settings every call of the head runs with (its model's).
+    public var compute: ComputeOptions
 
-    public init(weights: Tensors, channels: Int, classes: Int) {
+    public init(weights: Tensors, channels: Int, classes: Int, compute: ComputeOptions = .default) {
         self.weights = weights
         self.channels = channels
         self.classes = weights.classifierWeight == nil ? 0 : classes
+        self.compute = compute
     }
 
     /// The Hugging Face pooler of `encoder` alone (no classifier); nil when it has no pooler weights.
     public init?(pooler encoder: BertEncoder) {
         guard let pw = encoder.weights.poolerWeight, let pb = encoder.weights.poolerBias else { return nil }
         self.init(weights: Tensors(poolerWeight: pw, poolerBias: pb, classifierWeight: nil, classifierBias: nil),
-                  channels: encoder.config.hiddenSize, classes: 0)
+                  channels: encoder.config.hiddenSize, classes: 0, compute: encoder.compute)
     }
 
     /// cls → pooled → logits for the segment recorded in `acts`.
@@ -62,12 +65,13 @@ public struct AnswerHead: @unchecked Sendable {
         var cls = [Float](repeating: 0, count: B * C)
         for b in 0..<B { for c in 0..<C { cls[b * C + c] = acts.lastHiddenState[b * T * C + c] } }
         var pooled = [Float](repeating: 0, count: B * C)
-        linearForward(out: &pooled, inp: cls, weight: weights.poolerWeight, bias: weights.poolerBias, rows: B, inDim: C, outDim: C)
+        linearForward(out: &pooled, inp: cls, weight: weights.poolerWeight, bias: weights.poolerBias, rows: B, inDim: C, outDim: C,
+                      compute: compute)
         pooled.withUnsafeMutableBufferPointer { tanhForward(out: $0.baseAddress!, inp: $0.baseAddress!, count: B * C) }
         var logits = [Float]()
         if let cw = weights.classifierWeight, let cb = weights.classifierBias {
             logits = [Float](repeating: 0, count: B * L)
-            linearForward(out: &logits, inp: pooled, weight: cw, bias: cb, rows: B, inDim: C, outDim: L)
+            linearForward(out: &logits, inp: pooled, weight: cw, bias: cb, rows: B, inDim: C, outDim: L, compute: compute)
         }
         return Activations(batch: B, seqLen: T, cls: cls, pooled: pooled, logits: logits)
     }
@@ -80,7 +84,8 @@ public struct AnswerHead: @unchecked Sendable {
         precondition(L > 0 && labels.count == B, "AnswerHead.loss: needs a classifier and one label per sequence")
         head.losses = [Float](repeating: 0, count: B)
         head.probs = [Float](repeating: 0, count: B * L)
-        crossEntropyForward(losses: &head.losses, probs: &head.probs, logits: head.logits, targets: labels, rows: B, classes: L)
+        crossEntropyForward(losses: &head.losses, probs: &head.probs, logits: head.logits, targets: labels, rows: B, classes: L,
+                            compute: compute)
         return head.losses.reduce(0, +) / Float(B)
     }
 
@@ -90,15 +95,16 @@ public struct AnswerHead: @unchecked Sendable {
         let B = head.batch, T = head.seqLen, C = channels, L = classes
         precondition(head.probs.count == B * L, "AnswerHead.backward: run loss first")
         var dLogits = [Float](repeating: 0, count: B * L)
-        crossEntropyBackward(dlogits: &dLogits, probs: head.probs, targets: labels, rows: B, classes: L, scale: 1 / Float(B))
+        crossEntropyBackward(dlogits: &dLogits, probs: head.probs, targets: labels, rows: B, classes: L, scale: 1 / Float(B),
+                             compute: compute)
         var dPooled = [Float](repeating: 0, count: B * C)
         linearBackward(dinp: &dPooled, dweight: grads.classifierWeight!, dbias: grads.classifierBias, dout: dLogits,
-                       inp: head.pooled, weight: weights.classifierWeight!, rows: B, inDim: C, outDim: L)
+                       inp: head.pooled, weight: weights.classifierWeight!, rows: B, inDim: C, outDim: L, compute: compute)
         var dPre = [Float](repeating: 0, count: B * C)
         tanhBackward(dinp: &dPre, dout: dPooled, out: head.pooled, count: B * C)
         var dCLS = [Float](repeating: 0, count: B * C)
         linearBackward(dinp: &dCLS, dweight: grads.poolerWeight, dbias: grads.poolerBias, dout: dPre, inp: head.cls,
-                       weight: weights.poolerWeight, rows: B, inDim: C, outDim: C)
+                       weight: weights.poolerWeight, rows: B, inDim: C, outDim: C, compute: compute)
         for b in 0..<B { for c in 0..<C { dHidden[b * T * C + c] += dCLS[b * C + c] } }
     }
 

@@ -56,42 +56,42 @@ extension BertEncoder {
             s.dLNInput.zero()
             layerNormBackward(dinp: s.dLNInput.pointer, dweight: lg.ln2Weight, dbias: lg.ln2Bias, dout: dx,
                               inp: a.ffnResidual.pointer, weight: lw.ln2Weight, mean: a.ln2Mean.pointer,
-                              rstd: a.ln2Rstd.pointer, rows: BT, channels: C)
+                              rstd: a.ln2Rstd.pointer, rows: BT, channels: C, compute: compute)
             s.dAttnOut.pointer.update(from: s.dLNInput.pointer, count: BT * C)  // residual branch
             s.dFFNAct.zero()
             linearBackward(dinp: s.dFFNAct.pointer, dweight: lg.ffnOutWeight, dbias: lg.ffnOutBias,
                            dout: s.dLNInput.pointer, inp: a.ffnAct.pointer, weight: lw.ffnOutWeight,
-                           rows: BT, inDim: F, outDim: C)
+                           rows: BT, inDim: F, outDim: C, compute: compute)
             s.dFFNPre.zero()
-            geluBackward(dinp: s.dFFNPre.pointer, dout: s.dFFNAct.pointer, inp: a.ffnPre.pointer, count: BT * F)
+            geluBackward(dinp: s.dFFNPre.pointer, dout: s.dFFNAct.pointer, inp: a.ffnPre.pointer, count: BT * F, compute: compute)
             linearBackward(dinp: s.dAttnOut.pointer, dweight: lg.ffnInWeight, dbias: lg.ffnInBias,
                            dout: s.dFFNPre.pointer, inp: a.attnOut.pointer, weight: lw.ffnInWeight,
-                           rows: BT, inDim: C, outDim: F)
+                           rows: BT, inDim: C, outDim: F, compute: compute)
             // attnOut = LN1(attnResidual); attnResidual = x + context·Woᵀ
             s.dLNInput.zero()
             layerNormBackward(dinp: s.dLNInput.pointer, dweight: lg.ln1Weight, dbias: lg.ln1Bias,
                               dout: s.dAttnOut.pointer, inp: a.attnResidual.pointer, weight: lw.ln1Weight,
-                              mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer, rows: BT, channels: C)
+                              mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer, rows: BT, channels: C, compute: compute)
             dx.update(from: s.dLNInput.pointer, count: BT * C)  // residual branch into x
             s.dContext.zero()
             linearBackward(dinp: s.dContext.pointer, dweight: lg.attnOutWeight, dbias: lg.attnOutBias,
                            dout: s.dLNInput.pointer, inp: a.context.pointer, weight: lw.attnOutWeight,
-                           rows: BT, inDim: C, outDim: C)
+                           rows: BT, inDim: C, outDim: C, compute: compute)
             s.dQKV.zero()
             withPositionGradients(acts, layer: l, grads: grads) { terms, termGrads in
                 attentionBackward(dqkv: s.dQKV.pointer, dprobs: s.dProbs.pointer, dout: s.dContext.pointer,
                                   qkv: a.qkv.pointer, probs: a.probs.pointer,
                                   batch: B, seqLen: T, channels: C, heads: NH,
-                                  position: terms, positionGradients: termGrads)
+                                  position: terms, positionGradients: termGrads, compute: compute)
             }
             linearBackward(dinp: dx, dweight: lg.qkvWeight, dbias: lg.qkvBias, dout: s.dQKV.pointer,
-                           inp: x, weight: lw.qkvWeight, rows: BT, inDim: C, outDim: 3 * C)
+                           inp: x, weight: lw.qkvWeight, rows: BT, inDim: C, outDim: 3 * C, compute: compute)
         }
         // embeddingOut = LN(word + position + type)
         s.dLNInput.zero()
         layerNormBackward(dinp: s.dLNInput.pointer, dweight: g.embLNWeight, dbias: g.embLNBias, dout: dx,
                           inp: acts.embeddingSum.pointer, weight: w.embLNWeight, mean: acts.embMean.pointer,
-                          rstd: acts.embRstd.pointer, rows: BT, channels: C)
+                          rstd: acts.embRstd.pointer, rows: BT, channels: C, compute: compute)
         if config.usesAbsolutePositions {
             acts.positionIDs.withUnsafeBufferPointer { p in
                 embeddingBackward(dtable: g.positionEmbeddings, dout: s.dLNInput.pointer, ids: p.baseAddress!,

@@ -19,6 +19,9 @@ public final class BertEncoder: @unchecked Sendable {
     public let parameters: ParameterSet
     /// Typed views into `parameters`.
     public let weights: BertWeights
+    /// The kernels, threads and switches every forward and backward call runs with
+    /// (`ComputeOptions.default` unless the caller sets them; the CLIs take them from RMT_*).
+    public var compute: ComputeOptions = .default
 
     /// Wraps `parameters`, whose layout must contain the BERT tensors of `config`.
     /// - Throws: `ModelError` when the config is inconsistent or the layout lacks a tensor, has
@@ -93,14 +96,16 @@ public final class BertEncoder: @unchecked Sendable {
         if positionIDs != nil && !config.usesAbsolutePositions {
             throw ModelError("forward", "position ids are given, but this model has no absolute positions (rmt_position \(config.position!.scheme.rawValue))")
         }
-        for (name, v, limit) in [("attention mask", attentionMask, 2), ("token type ids", tokenTypeIDs, config.typeVocabSize),
-                                 ("position ids", positionIDs, config.maxPositionEmbeddings)] {
-            guard let v else { continue }
+        func check(_ name: String, _ v: [Int32]?, _ limit: Int) throws {  // three calls, not an array: no allocation
+            guard let v else { return }
             guard v.count == BT else { throw ModelError("forward", "expected \(BT) \(name), got \(v.count)") }
             if let bad = v.first(where: { $0 < 0 || Int($0) >= limit }) {
                 throw ModelError("forward", "\(name) value \(bad) is out of range 0..<\(limit)")
             }
         }
+        try check("attention mask", attentionMask, 2)
+        try check("token type ids", tokenTypeIDs, config.typeVocabSize)
+        try check("position ids", positionIDs, config.maxPositionEmbeddings)
         try preparePositionTerms(acts, layout: positionLayout, attentionMask: attentionMask, batch: B, seqLen: T)
         for i in 0..<BT {
             acts.tokenTypeIDs[i] = tokenTypeIDs?[i] ?? 0
@@ -122,7 +127,7 @@ public final class BertEncoder: @unchecked Sendable {
         }
         layerNormForward(out: acts.embeddingOut.pointer, mean: acts.embMean.pointer, rstd: acts.embRstd.pointer,
                          inp: acts.embeddingSum.pointer, weight: weights.embLNWeight, bias: weights.embLNBias,
-                         rows: BT, channels: C, eps: config.layerNormEps)
+                         rows: BT, channels: C, eps: config.layerNormEps, compute: compute)
 
         var x = UnsafePointer(acts.embeddingOut.pointer)
         let mask = attentionMask == nil ? nil : UnsafePointer(acts.additiveMask.pointer)
@@ -131,10 +136,10 @@ public final class BertEncoder: @unchecked Sendable {
             let last = l == config.numHiddenLayers - 1
             let R = last && !acts.keepsAllLayers ? min(outputRows ?? T, T) : T  // query rows per sequence
             linearForward(out: a.qkv.pointer, inp: x, weight: w.qkvWeight, bias: w.qkvBias,
-                          rows: BT, inDim: C, outDim: 3 * C)
+                          rows: BT, inDim: C, outDim: 3 * C, compute: compute)
             withPositionTerms(acts, layer: l) { terms in
                 attentionForward(out: a.context.pointer, probs: a.probs.pointer, qkv: a.qkv.pointer, additiveMask: mask,
-                                 batch: B, seqLen: T, channels: C, heads: NH, queryRows: R, position: terms)
+                                 batch: B, seqLen: T, channels: C, heads: NH, queryRows: R, position: terms, compute: compute)
             }
             if R == T {
                 layerTail(w, a, input: x, firstRow: 0, rows: BT)
@@ -147,26 +152,47 @@ public final class BertEncoder: @unchecked Sendable {
     }
 
     /// A layer after attention, on `rows` consecutive rows from `firstRow` (of B·T):
-    /// a = LN(x + ctx·Woᵀ); y = LN(a + gelu(a·W1ᵀ)·W2ᵀ).
+    /// a = LN(x + ctx·Woᵀ); y = LN(a + gelu(a·W1ᵀ)·W2ᵀ) — fused (three GEMMs, each followed by one
+    /// epilogue pass) or, with `compute.fused` off, as separate kernels (the fused path's twin).
     private func layerTail(_ w: BertLayerWeights, _ a: BertLayerActivations, input x: UnsafePointer<Float>,
                            firstRow: Int, rows: Int) {
         let C = config.hiddenSize, F = config.intermediateSize, eps = config.layerNormEps
         let o = firstRow * C, of = firstRow * F, n = rows * C  // element offsets into (·, C) and (·, F) buffers
+        if compute.fused {
+            // Projections without bias; each epilogue adds it in its one pass (FusedEpilogues.swift).
+            linearForward(out: a.attnResidual.pointer + o, inp: a.context.pointer + o, weight: w.attnOutWeight,
+                          bias: nil, rows: rows, inDim: C, outDim: C, compute: compute)
+            residualLayerNormForward(out: a.attnOut.pointer + o, mean: a.ln1Mean.pointer + firstRow,
+                                     rstd: a.ln1Rstd.pointer + firstRow, res: a.attnResidual.pointer + o,
+                                     bias: w.attnOutBias, skip: x + o, weight: w.ln1Weight, lnBias: w.ln1Bias,
+                                     rows: rows, channels: C, eps: eps, compute: compute)
+            linearForward(out: a.ffnPre.pointer + of, inp: a.attnOut.pointer + o, weight: w.ffnInWeight, bias: nil,
+                          rows: rows, inDim: C, outDim: F, compute: compute)
+            biasGELUForward(act: a.ffnAct.pointer + of, pre: a.ffnPre.pointer + of, bias: w.ffnInBias,
+                            rows: rows, cols: F, compute: compute)
+            linearForward(out: a.ffnResidual.pointer + o, inp: a.ffnAct.pointer + of, weight: w.ffnOutWeight,
+                          bias: nil, rows: rows, inDim: F, outDim: C, compute: compute)
+            residualLayerNormForward(out: a.out.pointer + o, mean: a.ln2Mean.pointer + firstRow,
+                                     rstd: a.ln2Rstd.pointer + firstRow, res: a.ffnResidual.pointer + o,
+                                     bias: w.ffnOutBias, skip: a.attnOut.pointer + o, weight: w.ln2Weight,
+                                     lnBias: w.ln2Bias, rows: rows, channels: C, eps: eps, compute: compute)
+            return
+        }
         linearForward(out: a.attnResidual.pointer + o, inp: a.context.pointer + o, weight: w.attnOutWeight,
-                      bias: w.attnOutBias, rows: rows, inDim: C, outDim: C)
+                      bias: w.attnOutBias, rows: rows, inDim: C, outDim: C, compute: compute)
         addForward(out: a.attnResidual.pointer + o, a: a.attnResidual.pointer + o, b: x + o, count: n)
         layerNormForward(out: a.attnOut.pointer + o, mean: a.ln1Mean.pointer + firstRow, rstd: a.ln1Rstd.pointer + firstRow,
                          inp: a.attnResidual.pointer + o, weight: w.ln1Weight, bias: w.ln1Bias,
-                         rows: rows, channels: C, eps: eps)
+                         rows: rows, channels: C, eps: eps, compute: compute)
         linearForward(out: a.ffnPre.pointer + of, inp: a.attnOut.pointer + o, weight: w.ffnInWeight, bias: w.ffnInBias,
-                      rows: rows, inDim: C, outDim: F)
-        geluForward(out: a.ffnAct.pointer + of, inp: a.ffnPre.pointer + of, count: rows * F)
+                      rows: rows, inDim: C, outDim: F, compute: compute)
+        geluForward(out: a.ffnAct.pointer + of, inp: a.ffnPre.pointer + of, count: rows * F, compute: compute)
         linearForward(out: a.ffnResidual.pointer + o, inp: a.ffnAct.pointer + of, weight: w.ffnOutWeight,
-                      bias: w.ffnOutBias, rows: rows, inDim: F, outDim: C)
+                      bias: w.ffnOutBias, rows: rows, inDim: F, outDim: C, compute: compute)
         addForward(out: a.ffnResidual.pointer + o, a: a.ffnResidual.pointer + o, b: a.attnOut.pointer + o, count: n)
         layerNormForward(out: a.out.pointer + o, mean: a.ln2Mean.pointer + firstRow, rstd: a.ln2Rstd.pointer + firstRow,
                          inp: a.ffnResidual.pointer + o, weight: w.ln2Weight, bias: w.ln2Bias,
-                         rows: rows, channels: C, eps: eps)
+                         rows: rows, channels: C, eps: eps, compute: compute)
     }
 
     /// Convenience: ids → last hidden state (B, T, C) as an array, with fresh activations.

@@ -30,7 +30,8 @@ extension ParameterLayout {
             append(p + "output.LayerNorm.weight", [C])
             append(p + "output.LayerNorm.bias", [C])
         }
-        appendPositionTensors(config.position, layers: config.numHiddenLayers, heads: config.numAttentionHeads)
+        appendPositionTensors(config.position, layers: config.numHiddenLayers, heads: config.numAttentionHeads,
+                              headDim: config.hiddenSize / config.numAttentionHeads)
         if pooler {
             append("pooler.dense.weight", [C, C])
             append("pooler.dense.bias", [C])
@@ -130,7 +131,9 @@ extension ParameterSet {
         var rng = SplitMix64(seed: seed)
         for e in layout.entries {
             let p = storage.pointer + e.offset
-            if let values = positionInitialValues(name: e.name, shape: e.shape, rng: &rng) {
+            let weight = e.name.hasSuffix("_b1") ? "_w1" : "_w2"
+            let fanIn = layout.entry(String(e.name.dropLast(3)) + weight).map { $0.shape.last! }
+            if let values = positionInitialValues(name: e.name, shape: e.shape, biasFanIn: fanIn, rng: &rng) {
                 p.update(from: values, count: e.count)
             } else if e.name.hasSuffix("LayerNorm.weight") {
                 p.update(repeating: 1, count: e.count)

@@ -18,6 +18,10 @@ public struct PositionSettings: Codable, Sendable, Equatable {
         case kerplePower = "kerple_power"
         case t5
         case fire
+        /// Contextual Position Encoding: gated two-sided counts with interpolated position embeddings.
+        case cope
+        /// Data-adaptive PE: an MLP over every head's logits and the base scheme's biases.
+        case dape
     }
 
     /// Multiplier of the content logits QKᵀ/√d.
@@ -43,16 +47,21 @@ public struct PositionSettings: Codable, Sendable, Equatable {
     public var fireInitL: Double?
     /// log-n: n₀, the number of positions at which the multiplier is 1 (the training segment's).
     public var logNBase: Int?
+    /// CoPE: rows of each side's position-embedding table (counts are clamped at npos − 1).
+    public var copeNpos: Int
+    /// DAPE: the additive scheme under the MLP (absolute, cope and dape are not allowed) and the MLP width.
+    public var dapeBase: Scheme
+    public var dapeWidth: Int
 
     enum CodingKeys: String, CodingKey {
         case scheme, temperature, alibiLeftOffset = "alibi_left_offset", t5Buckets = "t5_buckets"
         case t5MaxDistance = "t5_max_distance", fireWidth = "fire_width", fireInitL = "fire_init_l"
-        case logNBase = "log_n_base"
+        case logNBase = "log_n_base", copeNpos = "cope_npos", dapeBase = "dape_base", dapeWidth = "dape_width"
     }
 
     public init(scheme: Scheme, temperature: Temperature = .none, alibiLeftOffset: Double = 0.5,
                 t5Buckets: Int = 32, t5MaxDistance: Int = 128, fireWidth: Int = 32, fireInitL: Double? = nil,
-                logNBase: Int? = nil) {
+                logNBase: Int? = nil, copeNpos: Int = 64, dapeBase: Scheme = .kerpleLog, dapeWidth: Int = 32) {
         self.scheme = scheme
         self.temperature = temperature
         self.alibiLeftOffset = alibiLeftOffset
@@ -61,6 +70,9 @@ public struct PositionSettings: Codable, Sendable, Equatable {
         self.fireWidth = fireWidth
         self.fireInitL = fireInitL
         self.logNBase = logNBase
+        self.copeNpos = copeNpos
+        self.dapeBase = dapeBase
+        self.dapeWidth = dapeWidth
     }
 
     public init(from decoder: any Decoder) throws {
@@ -74,14 +86,41 @@ public struct PositionSettings: Codable, Sendable, Equatable {
         fireWidth = try c.decodeIfPresent(Int.self, forKey: .fireWidth) ?? d.fireWidth
         fireInitL = try c.decodeIfPresent(Double.self, forKey: .fireInitL)
         logNBase = try c.decodeIfPresent(Int.self, forKey: .logNBase)
+        copeNpos = try c.decodeIfPresent(Int.self, forKey: .copeNpos) ?? d.copeNpos
+        dapeBase = try c.decodeIfPresent(Scheme.self, forKey: .dapeBase) ?? d.dapeBase
+        dapeWidth = try c.decodeIfPresent(Int.self, forKey: .dapeWidth) ?? d.dapeWidth
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(scheme, forKey: .scheme)
+        try c.encode(temperature, forKey: .temperature)
+        try c.encode(alibiLeftOffset, forKey: .alibiLeftOffset)
+        try c.encode(t5Buckets, forKey: .t5Buckets)
+        try c.encode(t5MaxDistance, forKey: .t5MaxDistance)
+        try c.encode(fireWidth, forKey: .fireWidth)
+        try c.encodeIfPresent(fireInitL, forKey: .fireInitL)
+        try c.encodeIfPresent(logNBase, forKey: .logNBase)
+        if scheme == .cope { try c.encode(copeNpos, forKey: .copeNpos) }
+        if scheme == .dape {
+            try c.encode(dapeBase, forKey: .dapeBase)
+            try c.encode(dapeWidth, forKey: .dapeWidth)
+        }
+    }
+
+    /// The additive scheme whose table and parameters the model uses: DAPE's base, or the scheme itself.
+    public var additiveScheme: Scheme { scheme == .dape ? dapeBase : scheme }
+
+    /// The name on a command line: the scheme, or `dape:<base>`.
+    public var commandLineName: String { scheme == .dape ? "dape:\(dapeBase.rawValue)" : scheme.rawValue }
 
     /// A scheme with the defaults that depend on the training segment filled in: FIRE's L₀ = S
     /// text tokens, log-n's n₀ = the segment's positions.
     public static func forTraining(_ scheme: Scheme, temperature: Temperature = .none, textTokens S: Int,
-                                   positions: Int) -> PositionSettings {
+                                   positions: Int, dapeBase: Scheme? = nil) -> PositionSettings {
         var p = PositionSettings(scheme: scheme, temperature: temperature)
-        if scheme == .fire { p.fireInitL = Double(S) }
+        if scheme == .fire || dapeBase == .fire { p.fireInitL = Double(S) }
+        if let dapeBase { p.dapeBase = dapeBase }
         if temperature == .logN || temperature == .perHeadLogN { p.logNBase = positions }
         return p
     }
@@ -97,8 +136,8 @@ public struct PositionSettings: Codable, Sendable, Equatable {
 
     /// The distance-bias math of the scheme; nil for absolute and none.
     public var distanceBias: DistanceBias? {
-        switch scheme {
-        case .absolute, .none: nil
+        switch additiveScheme {
+        case .absolute, .none, .cope, .dape: nil
         case .alibi: .alibi(leftOffset: alibiLeftOffset)
         case .kerpleLog: .kerpleLog
         case .kerplePower: .kerplePower
@@ -107,12 +146,17 @@ public struct PositionSettings: Codable, Sendable, Equatable {
         }
     }
 
-    /// The per-layer tensors, as name suffixes under `encoder.layer.{l}.attention.self.position.`.
-    public func tensorShapes(heads H: Int) -> [(name: String, shape: [Int])] {
+    /// The per-layer tensors, as name suffixes under `encoder.layer.{l}.attention.self.position.`;
+    /// d is the head width (CoPE's embeddings are (2, npos, d)).
+    public func tensorShapes(heads H: Int, headDim d: Int) -> [(name: String, shape: [Int])] {
         var out: [(String, [Int])] = []
         if hasTypeBias { out.append(("type_bias", [H, PositionKind.count, PositionKind.count])) }
         if learnsTemperature { out.append(("temperature", [H])) }
         if let bias = distanceBias { out += bias.parameterShapes(heads: H) }
+        if scheme == .cope { out.append(("cope_embeddings", [2, copeNpos, d])) }
+        if scheme == .dape {
+            out += [("dape_w1", [dapeWidth, 2 * H]), ("dape_b1", [dapeWidth]), ("dape_w2", [H, dapeWidth]), ("dape_b2", [H])]
+        }
         return out
     }
 
@@ -133,7 +177,21 @@ public struct PositionSettings: Codable, Sendable, Equatable {
                 throw fail("t5_max_distance must exceed t5_buckets/4 = \(t5Buckets / 4), got \(t5MaxDistance)")
             }
         }
-        if scheme == .fire {
+        if scheme == .cope {
+            guard (2...65_536).contains(copeNpos) else { throw fail("cope_npos must be in 2…65536, got \(copeNpos)") }
+        }
+        if scheme == .dape {
+            guard ![.absolute, .cope, .dape].contains(dapeBase) else {
+                throw fail("dape_base must be an additive scheme (none, alibi, kerple_log, kerple_power, t5, fire), got \(dapeBase.rawValue)")
+            }
+            guard (1...4096).contains(dapeWidth) else { throw fail("dape_width must be in 1…4096, got \(dapeWidth)") }
+        }
+        if additiveScheme == .t5 && scheme != .t5 {
+            guard t5Buckets >= 4, t5Buckets % 4 == 0, t5Buckets <= 4096, t5MaxDistance > t5Buckets / 4, t5MaxDistance <= 1_048_576 else {
+                throw fail("t5_buckets must be a multiple of 4 in 4…4096 and t5_max_distance above t5_buckets/4")
+            }
+        }
+        if additiveScheme == .fire {
             guard (1...4096).contains(fireWidth) else { throw fail("fire_width must be in 1…4096, got \(fireWidth)") }
             guard let l = fireInitL, l.isFinite, l >= 1 else { throw fail("fire_init_l must be a number ≥ 1 for the fire scheme") }
         }
@@ -157,10 +215,10 @@ extension BertConfig {
 
 extension ParameterLayout {
     /// Appends the per-layer position tensors of `position` (none for absolute positions without temperature).
-    public mutating func appendPositionTensors(_ position: PositionSettings?, layers L: Int, heads H: Int) {
+    public mutating func appendPositionTensors(_ position: PositionSettings?, layers L: Int, heads H: Int, headDim d: Int) {
         guard let position else { return }
         for l in 0..<L {
-            for (name, shape) in position.tensorShapes(heads: H) {
+            for (name, shape) in position.tensorShapes(heads: H, headDim: d) {
                 append(PositionSettings.tensorName(layer: l, name), shape, decays: false)
             }
         }
@@ -170,8 +228,10 @@ extension ParameterLayout {
 /// Initial values of a position tensor (by its name suffix); nil for a tensor that is not one.
 /// Kerple starts as ALiBi (power: a = m_h, p = 1; log: r1 = 1, r2 = m_h, so −log(1 + m_h·δ) ≈ −m_h·δ
 /// near the query); biases and T5 start at 0, temperatures at 1; FIRE as PyTorch's Linear (uniform
-/// ±1/√fan_in; output bias 0), c = 0.1, L_mult = 1 as in the official code.
-func positionInitialValues(name: String, shape: [Int], rng: inout SplitMix64) -> [Float]? {
+/// ±1/√fan_in; output bias 0), c = 0.1, L_mult = 1 as in the official code; CoPE's embeddings at 0
+/// (official `zeros`); DAPE's MLP as PyTorch's Linear, weights and biases uniform ±1/√fan_in
+/// (`biasFanIn`: the fan-in of the bias's weight).
+func positionInitialValues(name: String, shape: [Int], biasFanIn: Int?, rng: inout SplitMix64) -> [Float]? {
     guard let range = name.range(of: ".attention.self.position.") else { return nil }
     let suffix = name[range.upperBound...], n = shape.reduce(1, *)
     func uniform(_ bound: Float) -> [Float] { (0..<n).map { _ in (rng.nextUniform() * 2 - 1) * bound } }
@@ -183,6 +243,8 @@ func positionInitialValues(name: String, shape: [Int], rng: inout SplitMix64) ->
     case "fire_w1", "fire_b1": return uniform(1)
     case "fire_w2": return uniform(1 / Float(shape[1]).squareRoot())
     case "fire_c": return [0.1]
+    case "dape_w1", "dape_w2": return uniform(1 / Float(shape[1]).squareRoot())
+    case "dape_b1", "dape_b2": return uniform(1 / Float(max(biasFanIn ?? 1, 1)).squareRoot())
     default: return [Float](repeating: 0, count: n)
     }
 }
@@ -193,15 +255,24 @@ extension PositionSettings {
     /// Errors name the option and list the accepted values.
     public static func fromCommandLine(scheme: String, temperature: String?, textTokens S: Int,
                                        positions: Int) throws -> PositionSettings? {
-        guard let s = Scheme(rawValue: scheme.replacingOccurrences(of: "-", with: "_")) else {
-            throw ModelError("--position", "unknown scheme \"\(scheme)\" (one of \(Scheme.allCases.map(\.rawValue).joined(separator: ", ")))")
+        let parts = scheme.replacingOccurrences(of: "-", with: "_").split(separator: ":", maxSplits: 1).map(String.init)
+        let names = Scheme.allCases.map { $0 == .dape ? "dape[:BASE]" : $0.rawValue }.joined(separator: ", ")
+        guard let s = parts.first.flatMap(Scheme.init(rawValue:)), parts.count == 1 || s == .dape else {
+            throw ModelError("--position", "unknown scheme \"\(scheme)\" (one of \(names))")
+        }
+        var base: Scheme? = nil
+        if parts.count == 2 {
+            guard let b = Scheme(rawValue: parts[1]), ![.absolute, .cope, .dape].contains(b) else {
+                throw ModelError("--position", "unknown DAPE base \"\(parts[1])\" (one of none, alibi, kerple_log, kerple_power, t5, fire)")
+            }
+            base = b
         }
         let tName = (temperature ?? "none").replacingOccurrences(of: "-", with: "_")
         guard let t = Temperature(rawValue: tName) else {
             throw ModelError("--position-temperature", "unknown temperature \"\(tName)\" (one of \(Temperature.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         if s == .absolute && t == .none { return nil }
-        let p = forTraining(s, temperature: t, textTokens: S, positions: positions)
+        let p = forTraining(s, temperature: t, textTokens: S, positions: positions, dapeBase: base)
         try p.validate(source: "--position")
         return p
     }
@@ -212,7 +283,7 @@ extension ParameterSet {
     /// official Kerple code does (r1, r2, a ≥ 0.01; 0.01 ≤ p ≤ 2), so none sits in the forward's
     /// clamp where its gradient would be zero. A no-op for other schemes.
     public func projectPositionParameters(_ config: BertConfig) {
-        guard let p = config.position, p.scheme == .kerpleLog || p.scheme == .kerplePower else { return }
+        guard let p = config.position, p.additiveScheme == .kerpleLog || p.additiveScheme == .kerplePower else { return }
         let lo = Float(DistanceBias.kerpleMin), hi = Float(DistanceBias.kerplePowerMax)
         for l in 0..<config.numHiddenLayers {
             for (name, upper) in [("kerple_r1", Float.infinity), ("kerple_r2", .infinity), ("kerple_a", .infinity), ("kerple_p", hi)] {

@@ -1,7 +1,8 @@
 // PositionTerms: the encoder's side of the attention position seam. Before the layers run it
 // turns each layer's scheme tensors into the kernel's terms — the (NH, 2W − 1) text-offset table,
 // the type-pair bias and the (B, NH) logit scale λ_h·log(n_b)/log(n₀) — and keeps them in the
-// activations; in backward it chains the kernel's table and scale gradients to the tensors.
+// activations, and hands CoPE's embeddings and DAPE's MLP to the kernel as they are; in backward it
+// chains the kernel's table and scale gradients to the tensors (CoPE and DAPE accumulate directly).
 import Foundation
 import RMTKernels
 
@@ -10,6 +11,8 @@ struct PositionLayerTensors {
     /// (NH, K, K), (NH), and the scheme's tensors in `DistanceBias.parameterShapes` order.
     var typeBias, temperature: UnsafeMutablePointer<Float>?
     var scheme: [(pointer: UnsafeMutablePointer<Float>, count: Int)]
+    /// CoPE (2, npos, d); DAPE w1 (w, 2NH), b1 (w), w2 (NH, w), b2 (NH).
+    var cope, dapeW1, dapeB1, dapeW2, dapeB2: UnsafeMutablePointer<Float>?
 
     init(_ set: ParameterSet, layer l: Int, position p: PositionSettings, heads H: Int) {
         func ptr(_ s: String) -> UnsafeMutablePointer<Float>? {
@@ -18,6 +21,21 @@ struct PositionLayerTensors {
         typeBias = ptr("type_bias")
         temperature = ptr("temperature")
         scheme = (p.distanceBias?.parameterShapes(heads: H) ?? []).map { (ptr($0.name)!, $0.shape.reduce(1, *)) }
+        cope = ptr("cope_embeddings")
+        (dapeW1, dapeB1, dapeW2, dapeB2) = (ptr("dape_w1"), ptr("dape_b1"), ptr("dape_w2"), ptr("dape_b2"))
+    }
+
+    /// The kernel's CoPE and DAPE terms (nil when the scheme has none).
+    func contentTerms(_ p: PositionSettings) -> (cope: CoPETerms?, dape: DAPETerms?) {
+        let cope = self.cope.map { CoPETerms(embeddings: $0, npos: p.copeNpos) }
+        guard let w1 = dapeW1, let b1 = dapeB1, let w2 = dapeW2, let b2 = dapeB2 else { return (cope, nil) }
+        return (cope, DAPETerms(w1: w1, b1: b1, w2: w2, b2: b2, width: p.dapeWidth))
+    }
+
+    /// Gradient pointers of DAPE's MLP (nil without DAPE).
+    var dapeGradients: DAPEGradients? {
+        guard let w1 = dapeW1, let b1 = dapeB1, let w2 = dapeW2, let b2 = dapeB2 else { return nil }
+        return DAPEGradients(w1: w1, b1: b1, w2: w2, b2: b2)
     }
 
     /// The scheme's tensors in Double.
@@ -88,6 +106,7 @@ extension BertEncoder {
     func withPositionTerms<R>(_ acts: BertActivations, layer l: Int, _ body: (AttentionPositionTerms?) -> R) -> R {
         guard let s = acts.positionState, let p = config.position else { return body(nil) }
         let t = PositionLayerTensors(parameters, layer: l, position: p, heads: config.numAttentionHeads)
+        let content = t.contentTerms(p)
         return s.layout.kinds.withUnsafeBufferPointer { kinds in
             s.layout.textIndex.withUnsafeBufferPointer { tix in
                 s.tables[l].withUnsafeBufferPointer { table in
@@ -96,7 +115,8 @@ extension BertEncoder {
                                                     span: s.layout.span,
                                                     textBias: table.isEmpty ? nil : table.baseAddress,
                                                     typeBias: t.typeBias.map { UnsafePointer($0) },
-                                                    scale: scale.isEmpty ? nil : scale.baseAddress))
+                                                    scale: scale.isEmpty ? nil : scale.baseAddress,
+                                                    cope: content.cope, dape: content.dape))
                     }
                 }
             }
@@ -117,7 +137,8 @@ extension BertEncoder {
                 dScale.withUnsafeMutableBufferPointer { ds in
                     body(terms, AttentionPositionGradients(dTextBias: dt.isEmpty ? nil : dt.baseAddress,
                                                            dTypeBias: g.typeBias,
-                                                           dScale: ds.isEmpty ? nil : ds.baseAddress))
+                                                           dScale: ds.isEmpty ? nil : ds.baseAddress,
+                                                           dCoPE: g.cope, dDAPE: g.dapeGradients))
                 }
             }
         }

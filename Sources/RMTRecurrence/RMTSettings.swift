@@ -1,5 +1,6 @@
 // RMTSettings: the `rmt` section of a model's config.json — memory size, segment
-// length, answer labels, question layout and tokenizer casing — and its validation.
+// length, answer labels, question layout, tokenizer casing and the question domain the model
+// was trained on — and its validation.
 // See Docs/file-formats.md.
 import RMTModel
 
@@ -17,22 +18,28 @@ public struct RMTSettings: Codable, Sendable, Equatable {
     public var lowercase: Bool
     /// Version of this format.
     public var formatVersion: Int
+    /// The tasks and question forms the model was trained on (QuestionDomain); nil for a model
+    /// that records none (untrained, or made before domains were recorded).
+    public var domain: QuestionDomain?
 
     enum CodingKeys: String, CodingKey {
         case memoryTokens = "memory_tokens", segmentLength = "segment_length", labels
         case questionLayout = "question_layout", lowercase, formatVersion = "format_version"
+        case domain
     }
 
     public static let currentFormatVersion = 1
 
     public init(memoryTokens: Int = 10, segmentLength: Int = 499, labels: [String],
-                questionLayout: QuestionLayout = .finalSegment, lowercase: Bool = true) {
+                questionLayout: QuestionLayout = .finalSegment, lowercase: Bool = true,
+                domain: QuestionDomain? = nil) {
         self.memoryTokens = memoryTokens
         self.segmentLength = segmentLength
         self.labels = labels
         self.questionLayout = questionLayout
         self.lowercase = lowercase
         formatVersion = Self.currentFormatVersion
+        self.domain = domain
     }
 
     public init(from decoder: any Decoder) throws {
@@ -43,6 +50,7 @@ public struct RMTSettings: Codable, Sendable, Equatable {
         questionLayout = try c.decodeIfPresent(QuestionLayout.self, forKey: .questionLayout) ?? .finalSegment
         lowercase = try c.decodeIfPresent(Bool.self, forKey: .lowercase) ?? true
         formatVersion = try c.decodeIfPresent(Int.self, forKey: .formatVersion) ?? 1
+        domain = try c.decodeIfPresent(QuestionDomain.self, forKey: .domain)
     }
 
     /// Positions one segment occupies: [CLS] m1..mM [SEP] t1..tS [SEP].
@@ -62,6 +70,7 @@ public struct RMTSettings: Codable, Sendable, Equatable {
         guard !labels.isEmpty else { throw fail("rmt.labels is empty") }
         guard Set(labels).count == labels.count else { throw fail("rmt.labels has duplicates") }
         if let blank = labels.firstIndex(where: { $0.isEmpty }) { throw fail("rmt.labels[\(blank)] is empty") }
+        if let problem = domain?.problem() { throw fail("rmt.domain \(problem)") }
     }
 }
 
@@ -103,7 +112,7 @@ public enum QuestionLayout: String, Codable, Sendable, CaseIterable {
     public func questionProblem(tokens q: Int, segmentLength S: Int) -> String? {
         switch self {
         case .finalSegment:
-            return q + 1 <= S ? nil : "\(q) tokens do not fit in a segment of \(S) (with [SEP])"
+            return q + 1 <= S ? nil : "it has \(q) tokens; with [SEP] it does not fit in a segment of \(S)"
         case .everySegment:
             return q + 2 <= S ? nil
                 : "\(q) tokens leave no room for the document in a segment of \(S) (the every-segment layout puts the question and [SEP] in each segment)"

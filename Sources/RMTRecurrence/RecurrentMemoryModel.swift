@@ -31,6 +31,12 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
     /// BERT (with pooler) + RMT tensors in one flat buffer.
     public let parameters: ParameterSet
     public let encoder: BertEncoder
+    /// The kernels, threads and switches this model runs with — its encoder's (set it before
+    /// making sessions or processors: they read `fullLastLayer` when made).
+    public var compute: ComputeOptions {
+        get { encoder.compute }
+        set { encoder.compute = newValue }
+    }
     /// True when the RMT tensors were freshly initialised (answers are untrained).
     public let isUntrained: Bool
     /// Tensors of the loaded file that the model does not use (pretraining or task heads of a
@@ -177,9 +183,10 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
                            classifierBias: set.pointer(RMTTensorName.classifierBias))
     }
 
-    /// The answer head — classifier(tanh(pooler(h_cls))) — on this model's weights.
+    /// The answer head — classifier(tanh(pooler(h_cls))) — on this model's weights, with its compute options.
     public var answerHead: AnswerHead {
-        AnswerHead(weights: answerHeadTensors(parameters), channels: config.hiddenSize, classes: settings.labels.count)
+        AnswerHead(weights: answerHeadTensors(parameters), channels: config.hiddenSize, classes: settings.labels.count,
+                   compute: compute)
     }
 
     /// Floats in one memory state: M × C.

@@ -29,20 +29,20 @@ public final class SegmentProcessor: @unchecked Sendable {
     public let cls: Int32, sep: Int32, pad: Int32
     /// The activations of the last step (for `classify`).
     public private(set) var lastActivations: BertActivations
-    /// The answer head on the model's weights.
-    public let answerHead: AnswerHead
+    /// The answer head on the model's weights, with the model's compute options as they are now.
+    public var answerHead: AnswerHead { model.answerHead }
 
     /// Compute the last layer only at [CLS] and the memory positions (the rows a step reads)
-    /// when the activations are not kept for a backward pass. Default on;
-    /// RMT_FULL_LAST_LAYER=1 turns it off (for A/B timing against a full forward).
-    public var prunesLastLayer = ProcessInfo.processInfo.environment["RMT_FULL_LAST_LAYER"] != "1"
+    /// when the activations are not kept for a backward pass. Default: on unless the model's
+    /// `compute.fullLastLayer` (RMT_FULL_LAST_LAYER=1 in the CLIs, for A/B timing) is set.
+    public var prunesLastLayer: Bool
 
     public init(model: RecurrentMemoryModel, batchCapacity: Int = 1, keepAllLayers: Bool = false) {
         self.model = model
         activations = BertActivations(config: model.config, batchCapacity: batchCapacity,
                                       seqCapacity: model.settings.positionsPerSegment, keepAllLayers: keepAllLayers)
         lastActivations = activations
-        answerHead = model.answerHead
+        prunesLastLayer = !model.compute.fullLastLayer
         (cls, sep, pad) = (model.clsID, model.sepID, model.padID)  // checked when the model was made
     }
 

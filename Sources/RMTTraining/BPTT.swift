@@ -64,8 +64,10 @@ public final class BPTTEngine: @unchecked Sendable {
     public let gradients: ParameterSet
 
     let processor: SegmentProcessor
-    /// The answer head on the parameters, and its tensors' gradients in `gradients`.
-    let head: AnswerHead, headGradients: AnswerHead.Tensors
+    /// The answer head on the parameters (with the model's compute options as they are now),
+    /// and its tensors' gradients in `gradients`.
+    var head: AnswerHead { model.answerHead }
+    let headGradients: AnswerHead.Tensors
     let scratch: BertGradientScratch
     /// Activations that keep every layer, one per segment that needs a backward pass
     /// (grown on demand; a single one in memory-efficient mode).
@@ -82,7 +84,6 @@ public final class BPTTEngine: @unchecked Sendable {
         self.batchCapacity = batchCapacity
         gradients = ParameterSet(layout: model.parameters.layout)
         processor = SegmentProcessor(model: model, batchCapacity: batchCapacity)
-        head = model.answerHead
         headGradients = model.answerHeadTensors(gradients)
         let T = model.settings.positionsPerSegment
         scratch = BertGradientScratch(config: model.config, batchCapacity: batchCapacity, seqCapacity: T)

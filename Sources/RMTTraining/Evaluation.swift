@@ -106,8 +106,12 @@ public struct EvaluationBatch: Codable, Sendable, Equatable {
 /// to rank j — and each round's results are summed over the ranks, so every rank then sees
 /// every batch, in the same order as one process would (rank 0 records them).
 /// - Throws: `DataError` when the model's labels lack an answer of the task.
+///
+/// `readingLength`: read the same documents re-split into segments of this many document tokens
+/// (`model` must read that length: `RecurrentMemoryModel.readingSegments(of:)`); documents of a
+/// batch that then need different numbers of segments are read in groups. nil = as made.
 public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, segments: Int, range: Range<Int>,
-                            batchSize: Int, collective: any Collective = SingleProcess(),
+                            batchSize: Int, collective: any Collective = SingleProcess(), readingLength: Int? = nil,
                             onBatch: (EvaluationBatch) throws -> Void) throws {
     // Number the answers by the model's labels (a model made before `unknown` still reads the
     // tasks that never answer it; one that lacks an answer of the task is an error).
@@ -116,17 +120,23 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
     let starts = Array(stride(from: range.lowerBound, to: range.upperBound, by: batchSize))
     // (count, correct, tokens, other person, answered unknown) per batch
     try dealOut(count: starts.count, width: 5, over: collective, work: { j in
-        let plans = try (starts[j]..<min(starts[j] + batchSize, range.upperBound)).map { try stream.plan(index: $0, segments: segments) }
-        var streams = plans.map { $0.makeSegmentStream() }
-        let scores = try readAndScore(processor, segments: segments, labels: plans.map { Int32($0.label) }) { _ in
-            streams.indices.map { streams[$0].nextSegment()! }
+        let made = try (starts[j]..<min(starts[j] + batchSize, range.upperBound)).map {
+            try stream.plan(index: $0, segments: segments)
         }
+        let plans = try made.map { plan in try readingLength.map { try plan.resplit(segmentLength: $0) } ?? plan }
         var correct = 0, otherPerson = 0, answeredUnknown = 0
-        for (b, plan) in plans.enumerated() {
-            let name = model.settings.labels[scores.predicted[b]]
-            if scores.predicted[b] == plan.label { correct += 1 }
-            else if plan.distractorAnswers.contains(name) { otherPerson += 1 }
-            if name == unknownLabel && plan.answer != unknownLabel { answeredUnknown += 1 }
+        for count in Set(plans.map(\.segmentCount)).sorted() {  // one group unless re-split
+            let group = plans.filter { $0.segmentCount == count }
+            var streams = group.map { $0.makeSegmentStream() }
+            let scores = try readAndScore(processor, segments: count, labels: group.map { Int32($0.label) }) { _ in
+                streams.indices.map { streams[$0].nextSegment()! }
+            }
+            for (b, plan) in group.enumerated() {
+                let name = model.settings.labels[scores.predicted[b]]
+                if scores.predicted[b] == plan.label { correct += 1 }
+                else if plan.distractorAnswers.contains(name) { otherPerson += 1 }
+                if name == unknownLabel && plan.answer != unknownLabel { answeredUnknown += 1 }
+            }
         }
         return [Double(plans.count), Double(correct), Double(plans[0].documentTokenCount), Double(otherPerson), Double(answeredUnknown)]
     }, each: { j, v in

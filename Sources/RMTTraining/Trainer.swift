@@ -111,8 +111,9 @@ public final class Trainer: @unchecked Sendable {
     /// Continues the run saved in `out/checkpoint`, after recovering the run folder from any
     /// state a kill can leave (RunFolder.recover, by rank 0 while the others wait). Every file
     /// the resume needs is checked: a missing or corrupt one is a `ModelError` naming it.
+    /// The reloaded model runs with `compute` (a new run's model brings its own).
     public init(resuming out: URL, train: TrainingBatchSource, valid: ValidationSource,
-                collective: any Collective = SingleProcess()) throws {
+                collective: any Collective = SingleProcess(), compute: ComputeOptions = .default) throws {
         if collective.isRoot { try RunFolder.recover(out) }
         try collective.barrier()  // the other ranks read the checkpoint once rank 0 has recovered it
         let dir = out.appendingPathComponent("checkpoint")
@@ -123,6 +124,7 @@ public final class Trainer: @unchecked Sendable {
         try Self.checkBatchDivides(options.batchSize, over: collective)
         self.collective = collective
         model = try RecurrentMemoryModel.load(directory: dir)
+        model.compute = compute
         self.out = out
         self.train = train
         self.valid = valid

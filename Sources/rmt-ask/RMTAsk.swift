@@ -1,7 +1,8 @@
 // rmt-ask: ask a question about a long text file. Streams the file (or stdin, a pipe, a FIFO,
 // process substitution — opened once, read once) through a recurrent memory transformer segment
 // by segment in constant memory and prints the answer with its probability (or one JSON object
-// with --json).
+// with --json). A question of none of the forms the model was trained on (its recorded question
+// domain) gets a warning that names those forms and the labels the model answers from.
 import ArgumentParser
 import Foundation
 import RMT
@@ -19,6 +20,9 @@ struct RMTAsk: ParsableCommand {
             Without --model, $RMT_MODEL is used when set (it must name a model folder), else the model bundled
             with the package (Models/default); if there is none, all-MiniLM-L6-v2 from Scripts/fetch-minilm.sh
             is wrapped with untrained memory (answers are random).
+            A trained model records the question forms it was trained on (e.g. "Where is {actor}?"); a question of
+            none of them is still answered, from the model's labels only, with a warning on stderr (--json:
+            "in_domain": false; null when the model records no forms; "labels": the label set).
             """,
         version: BuildInfo.versionLine)
 
@@ -58,15 +62,22 @@ struct RMTAsk: ParsableCommand {
     }
 
     func ask() throws {
+        let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment)
         let source = try InputCheck.open(file)
         let modelURL = try ModelLocator.resolve(model)
         let loaded = try RecurrentMemoryModel.load(directory: modelURL)
         if let note = SkippedTensors.note(folder: modelURL.path, loaded.skippedTensors) { warn(note) }
         let rmt = try segmentLength.map { try loaded.readingSegments(of: $0) } ?? loaded
+        rmt.compute = compute
         if rmt.isUntrained {
             warn("warning: \(modelURL.path) has no trained RMT head; answers are untrained")
         }
         let session = try DocumentSession(model: rmt, question: question)
+        let inDomain = session.questionIsInDomain
+        if inDomain == false, let domain = rmt.questionDomain {
+            warn("warning: \"\(question)\" matches none of the question forms \(modelURL.path) was trained on ("
+                 + domain.formList() + "); it answers only from: " + rmt.settings.labels.joined(separator: ", "))
+        }
         let reader = SegmentReader(source: source, tokenizer: rmt.tokenizer, segmentLength: session.textLength)
         let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) == 1)
         let start = Date()
@@ -86,7 +97,7 @@ struct RMTAsk: ParsableCommand {
             let object = AskOutput(answer: answer.answer, probability: answer.probability,
                                    top: top, tokens: answer.tokens, segments: answer.segments, seconds: seconds,
                                    tokensPerSecond: seconds > 0 ? Double(answer.tokens) / seconds : 0,
-                                   kernels: KernelSet.current.description)
+                                   kernels: compute.kernels.description, labels: rmt.settings.labels, inDomain: inDomain)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(object), as: UTF8.self))
@@ -110,8 +121,28 @@ struct AskOutput: Encodable {
     let tokensPerSecond: Double
     /// The kernels that computed it (`rmt-tool sysinfo` explains them), e.g. "gemm=own-avx2-6x16,rows=avx2".
     let kernels: String
+    /// The label set the answer comes from, in classifier order.
+    let labels: [String]
+    /// Whether the question has one of the forms the model was trained on; nil (JSON null) when
+    /// the model records none.
+    let inDomain: Bool?
     enum CodingKeys: String, CodingKey {
         case answer, probability, top, tokens, segments, seconds, tokensPerSecond = "tokens_per_second", kernels
+        case labels, inDomain = "in_domain"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(answer, forKey: .answer)
+        try c.encode(probability, forKey: .probability)
+        try c.encode(top, forKey: .top)
+        try c.encode(tokens, forKey: .tokens)
+        try c.encode(segments, forKey: .segments)
+        try c.encode(seconds, forKey: .seconds)
+        try c.encode(tokensPerSecond, forKey: .tokensPerSecond)
+        try c.encode(kernels, forKey: .kernels)
+        try c.encode(labels, forKey: .labels)
+        try c.encode(inDomain, forKey: .inDomain)  // null, not absent, when the model records no domain
     }
 }
 

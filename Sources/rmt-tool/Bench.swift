@@ -58,6 +58,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Time the --position scheme against absolute positions, alternating in one process (--steps pairs); prints the overhead.")
     var againstAbsolute = false
 
+    @Flag(help: "Time the fused forward kernels against the unfused ones (RMT_FUSED=0), alternating segment by segment in one process; prints both medians and the speedup.")
+    var againstUnfused = false
+
     /// The preset with the chosen position scheme, for segments of S text tokens in T positions.
     func benchConfig(textTokens S: Int, positions T: Int) throws -> BertConfig {
         BertConfig.preset(config).withPosition(try PositionSettings.fromCommandLine(
@@ -68,6 +71,9 @@ struct Bench: ParsableCommand {
         if let s = segments, s < 1 { throw ValidationError("--segments must be at least 1") }
         if let w = warmup, w < 0 { throw ValidationError("--warmup must not be negative") }
         guard (1...512).contains(seqLen) else { throw ValidationError("--seq-len must be in 1...512") }
+        if againstUnfused && (train || againstAbsolute) {
+            throw ValidationError("--against-unfused times inference only; drop --train and --against-absolute")
+        }
         if againstAbsolute {
             guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
             guard position != "absolute" || positionTemperature != nil else {
@@ -85,13 +91,16 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if againstAbsolute { try runAgainstAbsolute(); return }
+        if againstUnfused { try runAgainstUnfused(); return }
         if train { try runTrain() } else { try runInference() }
     }
 
     func runInference() throws {
         let segments = self.segments ?? 20, warmup = self.warmup ?? 3
         let cfg = try benchConfig(textTokens: seqLen, positions: seqLen)
+        let compute = try ComputeOptions.fromEnvironment(tool: "rmt-tool")
         let encoder = BertEncoder(config: cfg, seed: 1)
+        encoder.compute = compute
         let acts = BertActivations(config: cfg, batchCapacity: 1, seqCapacity: seqLen, keepAllLayers: false)
         var rng = SplitMix64(seed: 2)
         let ids = (0..<seqLen).map { _ in Int32(rng.next() % UInt64(cfg.vocabSize)) }
@@ -112,9 +121,9 @@ struct Bench: ParsableCommand {
             ("ms_min", .fixed(times.min()! * 1000)),
             ("cpu_ms_per_segment", .fixed(cpuTimes.sorted()[cpuTimes.count / 2] * 1000)),
             ("tokens_per_second", .fixed(Double(seqLen) / median)), ("gflops", .fixed(flops / median / 1e9)),
-            ("kernels", .string("\(KernelSet.current)")), ("cpu", .string(CPUInfo.model)),
+            ("kernels", .string("\(compute.kernels)")), ("cpu", .string(CPUInfo.model)),
             ("blas_core", .string(BLAS.coreName)), ("blas_threads", .int(BLAS.threadCount)),
-            ("threads", .int(Parallel.threadCount)),
+            ("threads", .int(compute.threads)),
         ]
         try JSONLine(result).print()
     }
@@ -128,8 +137,10 @@ struct Bench: ParsableCommand {
         let specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
         let vocabulary = try Vocabulary(tokens: specials + (specials.count..<cfg.vocabSize).map { "w\($0)" })
         let settings = RMTSettings(memoryTokens: 10, segmentLength: 499, labels: labelNames)
+        let compute = try ComputeOptions.fromEnvironment(tool: "rmt-tool")
         let model = try RecurrentMemoryModel(config: cfg, settings: settings,
                                              tokenizer: BertTokenizer(vocabulary: vocabulary), seed: 1)
+        model.compute = compute
         let engine = BPTTEngine(model: model, batchCapacity: B, mode: mode)
         let optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: 0.01))
         var rng = SplitMix64(seed: 2)
@@ -173,9 +184,9 @@ struct Bench: ParsableCommand {
             ("ms_forward_backward", .fixed(median(fb) * 1000)), ("ms_clip", .fixed(median(clip) * 1000)),
             ("ms_adamw", .fixed(median(adam) * 1000)), ("loss", .fixed(Double(loss))),
             ("parameters", .int(model.parameters.layout.count)), ("max_rss_kib", .int(peakRSSKiB())),
-            ("kernels", .string("\(KernelSet.current)")), ("cpu", .string(CPUInfo.model)),
+            ("kernels", .string("\(compute.kernels)")), ("cpu", .string(CPUInfo.model)),
             ("blas_core", .string(BLAS.coreName)), ("blas_threads", .int(BLAS.threadCount)),
-            ("threads", .int(Parallel.threadCount)),
+            ("threads", .int(compute.threads)),
         ]
         try JSONLine(result).print()
     }

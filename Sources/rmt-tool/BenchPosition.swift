@@ -17,9 +17,11 @@ extension Bench {
         let vocabulary = try Vocabulary(tokens: specials + (specials.count..<base.vocabSize).map { "w\($0)" })
         let settings = RMTSettings(memoryTokens: 10, segmentLength: 499, labels: defaultLabels)
         let configs = [base, try benchConfig(textTokens: 499, positions: settings.positionsPerSegment)]
+        let compute = try ComputeOptions.fromEnvironment(tool: "rmt-tool")
         let models = try configs.map {
             try RecurrentMemoryModel(config: $0, settings: settings, tokenizer: BertTokenizer(vocabulary: vocabulary), seed: 1)
         }
+        for model in models { model.compute = compute }
         var rng = SplitMix64(seed: 2)
         let V = UInt64(base.vocabSize - specials.count)
         let contents = (0..<N).map { _ in (0..<B).map { _ in (0..<499).map { _ in Int32(specials.count) + Int32(rng.next() % V) } } }
@@ -63,7 +65,7 @@ extension Bench {
             ("ms_absolute", .fixed(median(times[0]))), ("ms_scheme", .fixed(median(times[1]))),
             ("overhead_percent", .fixed(100 * (median(ratios) - 1))),
             ("overhead_percent_min_ratio", .fixed(100 * (times[1].min()! / times[0].min()! - 1))),
-            ("threads", .int(Parallel.threadCount)),
+            ("kernels", .string("\(compute.kernels)")), ("threads", .int(compute.threads)),
         ]
         try JSONLine(result).print()
     }

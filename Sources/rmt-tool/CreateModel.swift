@@ -33,7 +33,7 @@ struct CreateModel: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "In-segment position scheme: absolute (BERT), alibi, kerple_log, kerple_power, t5, fire or none (Docs/position-encodings.md).")
+    @Option(help: "In-segment position scheme: absolute (BERT), alibi, kerple_log, kerple_power, t5, fire, none, cope or dape[:BASE] (BASE an additive scheme, default kerple_log) (Docs/position-encodings.md).")
     var position = "absolute"
 
     @Option(help: "Logit temperature: none, per_head (learned), log_n or per_head_log_n.")

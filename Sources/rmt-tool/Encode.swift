@@ -19,8 +19,10 @@ struct Encode: ParsableCommand {
     var output: String
 
     func run() throws {
+        let compute = try ComputeOptions.fromEnvironment(tool: "rmt-tool")
         try ErrorReporter.run("rmt-tool") {
             let checkpoint = try BertCheckpoint.load(directory: URL(fileURLWithPath: model))
+            checkpoint.encoder.compute = compute
             if let note = SkippedTensors.note(folder: model, checkpoint.skippedTensors) {
                 FileHandle.standardError.write(Data((note + "\n").utf8))
             }

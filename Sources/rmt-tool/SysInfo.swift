@@ -5,6 +5,7 @@
 import ArgumentParser
 import Foundation
 import RMT
+import RMTCommandLine
 
 struct SysInfo: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,22 +16,23 @@ struct SysInfo: ParsableCommand {
     var json = false
 
     func run() throws {
+        let compute = try ComputeOptions.fromEnvironment(tool: "rmt-tool")
         let amx: String = CPUInfo.features.contains(.amxBF16)
             ? (CPUInfo.requestAMX() ? "granted" : "refused by the OS") : "no AMX-BF16"
-        let environment = ["RMT_VECTOR", "RMT_GEMM", "RMT_THREADS", "RMT_GEMM_THREADING", "OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS"]
+        let environment = (ComputeOptions.environmentVariables + ["OPENBLAS_CORETYPE", "OPENBLAS_NUM_THREADS"])
             .compactMap { name in ProcessInfo.processInfo.environment[name].map { (name, $0) } }
         let fields: [(String, String)] = [
             ("cpu", CPUInfo.model), ("vendor", CPUInfo.vendor), ("features", CPUInfo.features.description),
-            ("kernels", KernelSet.current.description),
+            ("kernels", compute.kernels.description),
             ("gemm_available", GEMMBackend.available.map(\.description).joined(separator: " ")),
             ("rows_available", VectorUnit.available.map(\.description).joined(separator: " ")),
             ("amx_tile_data", amx),
             ("openblas_core", BLAS.coreName), ("openblas_config", BLAS.config.trimmingCharacters(in: .whitespaces)),
-            ("threads", "\(Parallel.threadCount)"),
+            ("threads", "\(compute.threads)"),
         ]
         if json {
             var object: [String: Any] = Dictionary(uniqueKeysWithValues: fields.map { ($0.0, $0.1 as Any) })
-            object["threads"] = Parallel.threadCount
+            object["threads"] = compute.threads
             object["environment"] = Dictionary(uniqueKeysWithValues: environment)
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))

@@ -4,6 +4,9 @@
 // finishes, a rerun skips what is counted, and --report prints the ledger without evaluating.
 // Under mpirun (MPI build) the batches are shared out over the ranks; rank 0 alone opens the
 // ledger, records every batch in order and prints (Docs/distributed.md).
+// With --segment-length N[,N…] the same documents (made for the model's own segment length) are
+// re-split and read in segments of N tokens: a relative-position model at any N, an absolute one
+// only at N ≤ its own (segment-length extrapolation, Docs/position-encodings.md).
 import ArgumentParser
 import Foundation
 import RMT
@@ -29,6 +32,18 @@ struct Eval: ParsableCommand {
     @Flag(help: "Add the paper's accuracies (Bulatov et al. 2023) to the plot, dashed.") var paper = false
     @Option(help: "SVG plot to write (none unless given).") var plot: String?
     @Flag(help: "Print JSON lines instead of a table.") var json = false
+    @Option(help: "Comma-separated reading segment lengths: re-split the same documents into segments of N tokens (relative-position models; absolute ones only up to their own length).")
+    var segmentLength: String?
+
+    func readingLengths() throws -> [Int]? {
+        guard let segmentLength else { return nil }
+        let parts = segmentLength.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let values = parts.compactMap { Int($0) }
+        guard values.count == parts.count, !values.isEmpty, values.allSatisfy({ $0 >= 2 && $0 <= 1_000_000 }) else {
+            throw ValidationError("--segment-length must be a comma list of integers in 2…1000000, got \"\(segmentLength.prefix(40))\"")
+        }
+        return values
+    }
 
     func lengths() throws -> [Int] {
         let parts = segments.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -41,6 +56,9 @@ struct Eval: ParsableCommand {
 
     func validate() throws {
         _ = try lengths()
+        if try readingLengths() != nil && (ledger != nil || plot != nil || report) {
+            throw ValidationError("--segment-length prints a table or --json only (no --ledger, --report or --plot yet)")
+        }
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         if report && ledger == nil { throw ValidationError("--report needs --ledger") }
@@ -52,7 +70,9 @@ struct Eval: ParsableCommand {
             let collective = try Distributed.collective(tool: "rmt-train eval")
             let root = collective.isRoot
             let modelURL = URL(fileURLWithPath: model)
+            let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment)  // after `collective`: it may set RMT_THREADS
             let rmt = try RecurrentMemoryModel.load(directory: modelURL)
+            rmt.compute = compute
             if let skipped = SkippedTensors.note(folder: modelURL.path, rmt.skippedTensors), root { note(skipped) }
             if rmt.isUntrained && root { note("warning: \(model) has no trained RMT head; accuracy will be chance") }
             let names = data.task.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -64,6 +84,11 @@ struct Eval: ParsableCommand {
                 noiseFNV: noise.fingerprint)
             let record = root ? try ledger.map { try EvaluationLedger(url: URL(fileURLWithPath: $0), identity: identity) } : nil
 
+            if let readingLengths = try readingLengths() {
+                try evaluateResplit(rmt, tasks: tasks, noise: noise, readingLengths: readingLengths, collective: collective)
+                Distributed.endNormally()
+                return
+            }
             if !report {
                 let streams = try tasks.map {
                     try DataStream(task: $0, noise: noise, tokenizer: rmt.tokenizer,
@@ -96,6 +121,43 @@ struct Eval: ParsableCommand {
                 try printAndPlot(shown)
             }
             Distributed.endNormally()
+        }
+    }
+
+    /// The same documents re-split at every reading length: one row per (length, task, segments).
+    func evaluateResplit(_ rmt: RecurrentMemoryModel, tasks: [any MemoryTask], noise: NoiseCorpus,
+                         readingLengths: [Int], collective: any Collective) throws {
+        let models = try readingLengths.map { try rmt.readingSegments(of: $0) }  // refuses before any work
+        let streams = try tasks.map {
+            try DataStream(task: $0, noise: noise, tokenizer: rmt.tokenizer,
+                           seed: DataStream.seed(data.seed, for: .validation), segmentLength: rmt.settings.segmentLength,
+                           labels: rmt.settings.labels)
+        }
+        var rows: [(length: Int, result: LengthAccuracy)] = []
+        for (N, model) in zip(readingLengths, models) {
+            for n in try lengths() {
+                for stream in streams {
+                    var batches: [EvaluationBatch] = []
+                    try evaluateBatches(model: model, stream: stream, segments: n, range: 0..<samples, batchSize: batchSize,
+                                        collective: collective, readingLength: N) { batches.append($0) }
+                    if let r = EvaluationLedger.accuracy(of: batches, task: stream.task.name, segments: n) { rows.append((N, r)) }
+                }
+            }
+        }
+        guard collective.isRoot else { return }
+        if !json { print("task        seg_len  segments      tokens  samples  accuracy   95% interval") }
+        for (N, r) in rows {
+            let ci = r.wilsonInterval()
+            if json {
+                let line: [String: Any] = ["task": r.task, "segment_length": N, "trained_segment_length": rmt.settings.segmentLength,
+                                           "segments": r.segments, "tokens": r.tokens, "samples": r.samples, "correct": r.correct,
+                                           "accuracy": r.accuracy, "ci95_low": ci.lowerBound, "ci95_high": ci.upperBound]
+                print(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))
+            } else {
+                let name = r.task.count >= 10 ? r.task : r.task + String(repeating: " ", count: 10 - r.task.count)
+                print(name + String(format: "  %7d  %8d  %10d  %7d  %8.4f   %.3f–%.3f", N, r.segments, r.tokens, r.samples,
+                                    r.accuracy, ci.lowerBound, ci.upperBound))
+            }
         }
     }
 

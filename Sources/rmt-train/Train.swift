@@ -32,7 +32,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Prose for validation haystacks (default: the training noise, other seed).")
     var evalNoise: [String] = []
 
-    @Option(help: "Position scheme of a new (--preset) model: absolute, alibi, kerple_log, kerple_power, t5, fire or none.")
+    @Option(help: "Position scheme of a new (--preset) model: absolute, alibi, kerple_log, kerple_power, t5, fire, none, cope or dape[:BASE] (BASE an additive scheme, default kerple_log).")
     var position: String?
     @Option(help: "Logit temperature of a new model: none, per_head, log_n or per_head_log_n.")
     var positionTemperature: String?
@@ -84,6 +84,7 @@ struct Train: ParsableCommand {
         try ErrorReporter.run("rmt-train") {
             let collective = try Distributed.collective(tool: "rmt-train")  // ranks under mpirun (Docs/distributed.md)
             let root = collective.isRoot
+            let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment)  // after `collective`: it may set RMT_THREADS
             let outURL = URL(fileURLWithPath: out)
             let restart = try restartsUnstarted(outURL)
             let resume = self.resume && !restart
@@ -102,9 +103,10 @@ struct Train: ParsableCommand {
             } else {
                 if !restart { try checkNewRunFolder(outURL) }
                 runData = givenRunData()
-                rmt = try makeModel(labels: try TaskCatalog.task(list: runData.task).labels)
+                rmt = try makeModel(task: try TaskCatalog.task(list: runData.task))
                 if let model, let skipped = SkippedTensors.note(folder: model, rmt.skippedTensors) { note(skipped) }
             }
+            rmt.compute = compute
             let task = try TaskCatalog.task(list: runData.task)
             let rate = runData.adversarialRate ?? 0
             let trainNoise = try data.makeNoise(runData.noise, tokenizer: rmt.tokenizer, seed: runData.seed, adversarialRate: rate)
@@ -131,7 +133,7 @@ struct Train: ParsableCommand {
             }
             let trainer = resume
                 ? try Trainer(resuming: outURL, train: TaskBatchSource(stream: trainStream), valid: TaskValidationSource(stream: validStream),
-                              collective: collective)
+                              collective: collective, compute: compute)
                 : try Trainer(model: rmt, options: options(), out: outURL, train: TaskBatchSource(stream: trainStream),
                               valid: TaskValidationSource(stream: validStream), collective: collective)
             if root { try recordCommand(in: outURL, startingAt: trainer.state.step) }
@@ -151,7 +153,7 @@ struct Train: ParsableCommand {
             } }
             if root { note("rmt-train: \(task.name), \(trainer.options.startSegments)→\(trainer.options.maxSegments) segments, " +
                  "\(rmt.parameters.layout.count) parameters, out \(outURL.path)\(resume ? " (resumed at step \(trainer.state.step))" : "")"
-                 + (collective.size > 1 ? ", \(collective.size) ranks × \(Parallel.threadCount) threads; "
+                 + (collective.size > 1 ? ", \(collective.size) ranks × \(compute.threads) threads; "
                     + "to stop with a checkpoint: kill -TERM \(getpid())" : "")) }
             let outcome: TrainingOutcome
             do { outcome = try trainer.run() } catch let error as NonFiniteLossError {
@@ -231,6 +233,25 @@ struct Train: ParsableCommand {
         defer { try? handle.close() }
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(line.utf8))
+    }
+
+    /// The run's starting model, recording the task's question domain (`recordingDomain`).
+    func makeModel(task: any MemoryTask) throws -> RecurrentMemoryModel {
+        try recordingDomain(of: task, in: try makeModel(labels: task.labels))
+    }
+
+    /// `model` recording what it is trained on: the task's question domain, joined to the
+    /// domain the model already records (a fine-tune keeps its earlier forms). A model without
+    /// one (untrained, or older) records the task's alone; a task whose questions cannot be
+    /// listed (`questionDomain` nil) leaves the model with none.
+    func recordingDomain(of task: any MemoryTask, in model: RecurrentMemoryModel) throws -> RecurrentMemoryModel {
+        guard let domain = task.questionDomain else {
+            if model.questionDomain != nil {
+                note("rmt-train: \(task.name) has too many distinct questions to list; the trained model records no question domain")
+            }
+            return try model.recording(domain: nil)
+        }
+        return try model.recording(domain: model.questionDomain.map { $0.union(domain) } ?? domain)
     }
 
     func makeModel(labels: [String]) throws -> RecurrentMemoryModel {

@@ -67,3 +67,79 @@ import RMTTestSupport
     let refused = try run("rmt-train", ["--model", tinyModel, "--position", "alibi", "--out", dir.appendingPathComponent("o").path])
     #expect(refused.status != 0 && refused.stderr.contains("--position"), "\(refused.stderr)")
 }
+
+/// CoPE and DAPE (over Kerple-log) through the tools: rmt-train makes and trains a model with
+/// each, its config.json keeps the scheme, and rmt-ask reads with segments 3× longer than the
+/// training ones; a bad DAPE base is refused in one line.
+@Test(arguments: [("cope", "cope", nil), ("dape:kerple_log", "dape", "kerple_log"), ("dape:alibi", "dape", "alibi")])
+func contentSchemesTrainAndReadLongerSegments(_ flag: String, _ scheme: String, _ base: String?) throws {
+    let dir = try scratchFolder("train-content-position")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("run")
+    let r = try run("rmt-train", ["--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path, "--position", flag,
+                                  "--segment-length", "24", "--task", "memorize", "--max-segments", "1",
+                                  "--max-steps-per-stage", "3", "--eval-every", "3", "--eval-samples", "2",
+                                  "--batch-size", "2", "--out", out.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    let model = out.appendingPathComponent("model")
+    let config = try JSONSerialization.jsonObject(with: Data(contentsOf: model.appendingPathComponent("config.json"))) as? [String: Any]
+    let position = config?["rmt_position"] as? [String: Any]
+    #expect(position?["scheme"] as? String == scheme, "\(config ?? [:])")
+    #expect(position?["dape_base"] as? String == base)
+    #expect((position?["cope_npos"] as? Int == 64) == (scheme == "cope"))
+
+    let text = dir.appendingPathComponent("doc.txt")
+    try Data(String(repeating: "mary went to the kitchen. ", count: 30).utf8).write(to: text)
+    let a = try run("rmt-ask", [text.path, "-q", "Where is Mary?", "--model", model.path, "--segment-length", "72", "--json"])
+    #expect(a.status == 0, "\(a.stderr)")
+    let answer = try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as? [String: Any]
+    let segments = answer?["segments"] as? Int ?? 0
+    #expect(segments >= 2 && segments <= 4, "\(segments) segments of 72 for ~180 tokens")
+}
+
+@Test func badDAPEBaseIsRefusedInOneLine() throws {
+    let dir = try scratchFolder("bad-dape")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for flag in ["dape:cope", "dape:rope", "cope:alibi"] {
+        let bad = try run("rmt-tool", ["create-model", "--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path,
+                                       "--position", flag, "--out", dir.appendingPathComponent("bad").path])
+        #expect(bad.status != 0 && bad.stderr.contains("--position") && isOneLine(bad.stderr), "\(flag): \(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad").path))
+    }
+}
+
+/// rmt-train eval --segment-length: the same documents re-split at other reading lengths — a
+/// relative model reads 2× and ½× its training length (same documents: same token counts),
+/// an absolute model refuses the longer length in one line before evaluating anything.
+@Test func evalResplitsDocumentsAtOtherSegmentLengths() throws {
+    let dir = try scratchFolder("eval-resplit")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let relative = dir.appendingPathComponent("relative")
+    let made = try run("rmt-tool", ["create-model", "--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path,
+                                    "--segment-length", "32", "--position", "cope", "--out", relative.path])
+    #expect(made.status == 0, "\(made.stderr)")
+    let r = try run("rmt-train", ["eval", "--model", relative.path, "--task", "memorize", "--segments", "2,3",
+                                  "--samples", "3", "--batch-size", "2", "--segment-length", "16,32,64", "--json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let rows = try r.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    #expect(rows.count == 6, "\(r.stdout)")  // 3 lengths × 2 document sizes
+    #expect(Set(rows.map { $0["segment_length"] as! Int }) == [16, 32, 64])
+    #expect(rows.allSatisfy { ($0["samples"] as! Int) == 3 && ($0["trained_segment_length"] as! Int) == 32 })
+    for n in [2, 3] {  // the same documents at every length: the same token count
+        let tokens = Set(rows.filter { $0["segments"] as! Int == n }.map { $0["tokens"] as! Int })
+        #expect(tokens.count == 1, "documents of \(n) segments: tokens \(tokens)")
+    }
+
+    let absolute = dir.appendingPathComponent("absolute")
+    _ = try createTinyModel(at: absolute, segmentLength: 32)
+    let shorter = try run("rmt-train", ["eval", "--model", absolute.path, "--task", "memorize", "--segments", "2",
+                                        "--samples", "2", "--segment-length", "16"])
+    #expect(shorter.status == 0 && shorter.stdout.contains("memorize"), "\(shorter.stderr)")
+    let refused = try run("rmt-train", ["eval", "--model", absolute.path, "--task", "memorize", "--segments", "2",
+                                        "--samples", "2", "--segment-length", "32,64"])
+    #expect(refused.status == 1 && refused.stderr.contains("absolute position") && isOneLine(refused.stderr), "\(refused.stderr)")
+    #expect(refused.stdout.isEmpty)
+    let bad = try run("rmt-train", ["eval", "--model", absolute.path, "--task", "memorize", "--segment-length", "16,x"])
+    // A validation error: one error line (ArgumentParser adds its usage lines, as for --segments).
+    #expect(bad.status != 0 && bad.stderr.split(separator: "\n").first?.contains("--segment-length") == true, "\(bad.stderr)")
+}

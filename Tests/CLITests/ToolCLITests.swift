@@ -103,3 +103,23 @@ import RMTTestSupport
         #expect(refused.status != 0 && refused.status < 128 && refused.stderr.contains("--repeats must be in 1...1000"), "\(refused.stderr)")
     }
 }
+
+@Test func benchTimesFusedAgainstUnfusedAndProfileSplitsOffTheGEMMs() throws {
+    let r = try run("rmt-tool", ["bench", "--config", "tiny", "--against-unfused", "--segments", "2", "--warmup", "0", "--seq-len", "16"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
+    for key in ["ms_fused", "ms_unfused", "cpu_ms_fused", "cpu_ms_unfused", "speedup"] {
+        #expect((json[key] as? Double).map { $0 > 0 } == true, "\(key): \(r.stdout)")
+    }
+    #expect(json["bench"] as? String == "fused-ab")
+    let refused = try run("rmt-tool", ["bench", "--config", "tiny", "--against-unfused", "--train"])
+    #expect(refused.status != 0 && refused.stderr.contains("--against-unfused times inference only"), "\(refused.stderr)")
+    for fused in ["1", "0"] {
+        let p = try run("rmt-tool", ["profile", "--config", "tiny", "--repeats", "1"], environment: ["RMT_FUSED": fused])
+        #expect(p.status == 0 && p.stdout.contains("of which GEMMs (projections + attention products)"), "\(p.stdout)")
+        // The summed rows are the path the options pick: fused epilogues or the separate kernels.
+        let summed = p.stdout.split(separator: "\n").filter { $0.hasPrefix("bias+gelu") }.first ?? ""
+        let calls = summed.split(separator: " ").filter { !$0.isEmpty }.dropFirst(4).first  // name, shape, "(+copy)", ms, calls
+        #expect(calls == (fused == "1" ? "2" : "0"), "\(summed)")
+    }
+}

@@ -58,7 +58,7 @@ func geluBackwardMatchesReference(count: Int) {
     Reference.geluBackward(dinp: dx2.pointer, dout: dout.pointer, inp: x.pointer, count: count)
     for level in VectorUnit.available {  // the Swift kernel and every C build this CPU runs
         let dx1 = FloatBuffer(start.array)
-        geluBackward(dinp: dx1.pointer, dout: dout.pointer, inp: x.pointer, count: count, level: level)
+        geluBackward(dinp: dx1.pointer, dout: dout.pointer, inp: x.pointer, count: count, compute: ComputeOptions(vector: level))
         expectClose(dx1.array, dx2.array, abs: 2e-6, "level \(level)")
     }
 }

@@ -21,7 +21,7 @@ private func product(_ backend: GEMMBackend, transA: Bool, transB: Bool, m: Int,
                        b: b.pointer, ldb: ldb, beta: beta, c: c.pointer, ldc: ldc)
     } else {
         gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a.pointer, lda: lda,
-             b: b.pointer, ldb: ldb, beta: beta, c: c.pointer, ldc: ldc, parallel: parallel, backend: backend)
+             b: b.pointer, ldb: ldb, beta: beta, c: c.pointer, ldc: ldc, parallel: parallel, compute: ComputeOptions.default.with(backend: backend))
     }
     return (0..<c.count).map { c[$0] }
 }
@@ -80,14 +80,14 @@ private func product(_ backend: GEMMBackend, transA: Bool, transB: Bool, m: Int,
         for depth in [k, 0] {
             let c = FloatBuffer(Array(repeating: Float.nan, count: m * n))
             gemm(transA: false, transB: false, m: m, n: n, k: depth, alpha: 1, a: a.pointer, lda: k,
-                 b: b.pointer, ldb: n, beta: 0, c: c.pointer, ldc: n, backend: backend)
+                 b: b.pointer, ldb: n, beta: 0, c: c.pointer, ldc: n, compute: ComputeOptions.default.with(backend: backend))
             #expect((0..<c.count).allSatisfy { c[$0].isFinite }, "\(backend) k \(depth)")
             if depth == 0 { #expect((0..<c.count).allSatisfy { c[$0] == 0 }, "\(backend)") }
         }
     }
 }
 
-@Test func kernelChoiceFollowsTheCPUAndTheSwitch() {
+@Test func kernelChoiceFollowsTheCPUAndTheOptions() {
     let f = CPUInfo.features
     #expect(f.contains(.avx512) == (VectorUnit.supported == .avx512))
     #expect(f.contains(.avx2FMA) == (VectorUnit.supported != .swift))
@@ -96,16 +96,21 @@ private func product(_ backend: GEMMBackend, transA: Bool, transB: Bool, m: Int,
     #expect(GEMMBackend.available.contains(.own(.avx512)) == f.contains(.avx512))
     #expect(!GEMMBackend.own(.swift).isAvailable)
     #expect(!CPUInfo.model.isEmpty && !CPUInfo.vendor.isEmpty)
-    let before = GEMMBackend.preferOwn
-    defer { GEMMBackend.preferOwn = before }
-    GEMMBackend.preferOwn = false
-    #expect(GEMMBackend.active == .openblas)
-    #expect(KernelSet.current.description.hasPrefix("gemm=openblas,rows="))
-    GEMMBackend.preferOwn = true
-    if f.contains(.avx2FMA) && VectorUnit.active != .swift {  // RMT_VECTOR=swift: no own kernels
-        #expect(GEMMBackend.active == .own(VectorUnit.active))
-        #expect(KernelSet.current.description == "gemm=\(GEMMBackend.own(VectorUnit.active)),rows=\(VectorUnit.active)")
+    var options = ComputeOptions.default
+    options.gemm = .openblas
+    #expect(options.gemmBackend == .openblas)
+    #expect(options.kernels.description.hasPrefix("gemm=openblas,rows="))
+    options.gemm = .own
+    #expect(options.rows == VectorUnit.supported)  // the default: the best level this CPU runs
+    if f.contains(.avx2FMA) {
+        #expect(options.gemmBackend == .own(options.rows))
+        #expect(options.kernels.description == "gemm=\(GEMMBackend.own(options.rows)),rows=\(options.rows)")
     } else {
-        #expect(GEMMBackend.active == .openblas)
+        #expect(options.gemmBackend == .openblas)
+    }
+    options.vector = .swift  // the portable level: no own kernels
+    #expect(options.gemmBackend == .openblas && options.rows == .swift)
+    for backend in GEMMBackend.available {  // a backend chosen by value is the one that runs
+        #expect(ComputeOptions.default.with(backend: backend).gemmBackend == backend)
     }
 }

@@ -48,7 +48,7 @@ func geluMatchesReference(count: Int) {
     Reference.geluForward(out: ref.pointer, inp: x.pointer, count: count)
     for level in VectorUnit.available {  // the Swift kernel and every C build this CPU runs
         let fast = FloatBuffer(count: count)
-        geluForward(out: fast.pointer, inp: x.pointer, count: count, level: level)
+        geluForward(out: fast.pointer, inp: x.pointer, count: count, compute: ComputeOptions(vector: level))
         expectClose(fast.array, ref.array, abs: 2e-6, "level \(level)")
     }
 }
@@ -64,7 +64,7 @@ func softmaxMatchesReference(rows: Int, cols: Int) {
         for level in VectorUnit.available {
             let fast = FloatBuffer(x.array)
             softmaxForward(fast.pointer, additiveMask: useMask ? UnsafePointer(mask.pointer) : nil, rows: rows, cols: cols,
-                           level: level)
+                           compute: ComputeOptions(vector: level))
             expectClose(fast.array, ref.array, abs: 1e-6, "level \(level)")
             if useMask && cols > 1 { #expect(fast[1] == 0, "level \(level)") }  // a masked key gets exactly zero weight
         }

@@ -68,7 +68,10 @@ func positionSchemeRoundTripsThroughTheModelFolder(_ scheme: PositionSettings.Sc
     try config.validate()
     for bad in [PositionSettings(scheme: .t5, t5Buckets: 6), PositionSettings(scheme: .t5, t5Buckets: 32, t5MaxDistance: 4),
                 PositionSettings(scheme: .fire), PositionSettings(scheme: .fire, fireWidth: 0, fireInitL: 8),
-                PositionSettings(scheme: .alibi, temperature: .logN), PositionSettings(scheme: .alibi, alibiLeftOffset: .nan)] {
+                PositionSettings(scheme: .alibi, temperature: .logN), PositionSettings(scheme: .alibi, alibiLeftOffset: .nan),
+                PositionSettings(scheme: .cope, copeNpos: 1), PositionSettings(scheme: .dape, dapeBase: .cope),
+                PositionSettings(scheme: .dape, dapeBase: .absolute), PositionSettings(scheme: .dape, dapeWidth: 0),
+                PositionSettings(scheme: .dape, dapeBase: .fire)] {
         config.position = bad
         #expect(throws: ModelError.self, "\(bad)") { try config.validate() }
     }
@@ -85,7 +88,7 @@ func positionSchemeRoundTripsThroughTheModelFolder(_ scheme: PositionSettings.Sc
             == PositionSettings(scheme: .kerpleLog, temperature: .logN, logNBase: 14))
 }
 
-@Test(arguments: [PositionSettings.Scheme.alibi, .kerpleLog, .kerplePower, .t5, .fire, .none])
+@Test(arguments: [PositionSettings.Scheme.alibi, .kerpleLog, .kerplePower, .t5, .fire, .none, .cope, .dape])
 func relativeModelsReadLongerSegments(_ scheme: PositionSettings.Scheme) throws {
     let model = try tinyPositionModel(scheme, temperature: .perHeadLogN)
     // The tiny config has 16 absolute positions: 3 + 3 + 32 would not fit them.

@@ -11,10 +11,31 @@ import RMTTestSupport
 import Testing
 
 @Test func recurrenceMatchesPyTorchOverThreeSegments() throws {
+    try checkRecurrenceAgainstPyTorch(compute: .default)
+}
+
+/// The same check on every kernel path in one process: each row-kernel level and GEMM backend,
+/// with the last layer pruned to the rows a step reads and computed in full, fused kernels on and off.
+@Test func recurrenceMatchesPyTorchOnEveryComputePath() throws {
+    for level in VectorUnit.available {
+        for gemm in ComputeOptions.GEMM.allCases {
+            for full in [false, true] {
+                for fused in [true, false] {
+                    try checkRecurrenceAgainstPyTorch(compute: ComputeOptions(vector: level, gemm: gemm, fullLastLayer: full,
+                                                                              fused: fused))
+                }
+            }
+        }
+    }
+}
+
+func checkRecurrenceAgainstPyTorch(compute: ComputeOptions) throws {
     let model = try RecurrentMemoryModel.load(directory: fixture("tiny-rmt"))
+    model.compute = compute
     #expect(!model.isUntrained)
     let ref = try SafetensorsFile(contentsOf: fixture("tiny-rmt/reference.safetensors"))
     let processor = SegmentProcessor(model: model, batchCapacity: 2)
+    #expect(processor.prunesLastLayer == !compute.fullLastLayer)
     var memory = processor.initialMemory(batch: 2)
     let n = model.memoryCount
     for k in 0..<3 {
@@ -22,13 +43,13 @@ import Testing
         try memory.withUnsafeMutableBufferPointer { try processor.step(contents: contents, memory: $0.baseAddress!) }
         for d in 0..<2 {
             expectClose(memory[(d * n)..<((d + 1) * n)], try ref.floats("doc\(d).memory\(k)"), abs: 1e-5,
-                        "document \(d), memory after segment \(k)")
+                        "document \(d), memory after segment \(k), \(compute)")
         }
     }
     let logits = processor.classify()
     let L = model.settings.labels.count
     for d in 0..<2 {
-        expectClose(logits[(d * L)..<((d + 1) * L)], try ref.floats("doc\(d).logits"), abs: 1e-5, "document \(d) logits")
+        expectClose(logits[(d * L)..<((d + 1) * L)], try ref.floats("doc\(d).logits"), abs: 1e-5, "document \(d) logits, \(compute)")
     }
 }
 

@@ -37,12 +37,16 @@ int rmt_gemm_tile_rows(int level);
 /// Columns (NR) of the micro-tile at `level`; 0 where the level has no own kernel.
 int rmt_gemm_tile_cols(int level);
 
-/// The process-wide backend preference RMTKernels' `gemm` reads on every call (an atomic
-/// int): -1 = not set (RMT_GEMM decides), 0 = OpenBLAS, 1 = own kernels where the CPU has them.
-int rmt_gemm_preference(void);
-
-/// Sets the preference (-1, 0 or 1); any thread, any time.
-void rmt_gemm_set_preference(int preference);
+/// One attention head, fused (forward): for the first R query rows,
+///   probs[i, :] = softmax(scale · q_i · Kᵀ + mask),   out[i, :] = probs[i, :] · V,
+/// over blocks of query rows whose scores stay in cache between the score product, the
+/// softmax (rmt_softmax_rows) and P·V; Kᵀ and V are packed once per call.
+/// q, k, v: (T, d) each, row stride ld (views into a packed [q | k | v] buffer); mask: (T) additive,
+/// or NULL; probs: (R, T), stride T, overwritten; out: (R, d), row stride ldo, overwritten.
+/// Returns 1 when computed, 0 (nothing written) when `level` has no own kernel on this CPU or
+/// the pack buffer could not be had — the caller then runs GEMM + softmax + GEMM.
+int rmt_attention_head(int level, long R, long T, long d, float scale, const float *q, const float *k,
+                       const float *v, long ld, const float *mask, float *probs, float *out, long ldo);
 
 #ifdef __cplusplus
 }

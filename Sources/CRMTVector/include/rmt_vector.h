@@ -1,5 +1,6 @@
 // rmt_vector.h — wide-vector (AVX-512 / AVX2+FMA) row kernels for the exp-heavy steps of the
-// encoder: softmax rows, GELU forward and backward.
+// encoder: softmax rows, GELU forward and backward, and the fused epilogues of the projections
+// (bias + GELU, residual + LayerNorm).
 //
 // The Swift package builds for baseline x86-64 (SSE2), and unsafe compiler flags would stop it
 // being used as a dependency, so this C target compiles each kernel with a per-function
@@ -35,6 +36,17 @@ int rmt_gelu_forward(int level, float *out, const float *inp, long count);
 
 /// dinp[i] += dout[i] · gelu′(inp[i]) for i in 0..<count; dinp must not alias dout.
 int rmt_gelu_backward(int level, float *dinp, const float *dout, const float *inp, long count);
+
+/// Bias + GELU fused: pre[r, c] += bias[c]; act[r, c] = gelu(pre[r, c]).
+/// act, pre: (rows, cols); bias: (cols). act must not alias pre.
+int rmt_bias_gelu(int level, float *act, float *pre, const float *bias, long rows, long cols);
+
+/// Residual + LayerNorm fused: res[r, c] += bias[c] + skip[r, c]; out[r, :] = (res[r, :] − mean)·rstd
+/// · weight + ln_bias, with mean[r] and rstd[r] = 1/sqrt(var + eps) saved (either may be NULL).
+/// out, res, skip: (rows, cols); bias, weight, ln_bias: (cols); mean, rstd: (rows). out must not
+/// alias res or skip.
+int rmt_residual_layernorm(int level, float *out, float *mean, float *rstd, float *res, const float *bias,
+                           const float *skip, const float *weight, const float *ln_bias, long rows, long cols, float eps);
 
 #ifdef __cplusplus
 }

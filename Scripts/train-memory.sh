@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# train-memory.sh — the question-aware memory model (issue 12), resumable: MiniLM + every-segment.
+#
+# Backbone: all-MiniLM-L6-v2 (pretrained, 6 layers × 384; Scripts/fetch-minilm.sh), wrapped with
+# 10 memory tokens and the seven labels (six rooms + unknown). Question layout every-segment
+# (Docs/question-layout.md): the question opens every segment, so the memory only carries what
+# it asks for. Why this backbone and layout: Docs/results.md, "Memory that answers the question".
+#
+# Phase 1: memorize, detect, the distractor tasks, unknown and qa1 on 128-token data segments
+#          (a cheap warm-up), curriculum 1 → 4 segments.
+# Phase 2: from phase 1, the full 499-token segments, adding qa2, qa3 and reasoning, 1 → 7.
+# Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
+# genres for validation; technical writing is held out for evaluation (Scripts/eval-default.sh
+# with NOISE=…/technical/eval). Each phase resumes if its folder has a checkpoint (Ctrl-C safe).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+unset OPENBLAS_CORETYPE
+OUT=${OUT:-runs/memory}
+N=${NOISE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rmt/noise}
+MINILM=${MINILM:-$(Scripts/fetch-minilm.sh)}
+[ -d "$N/reference/train" ] || Scripts/fetch-noise.sh >&2
+swift build -c release --product rmt-train >&2
+BIN=$(swift build -c release --show-bin-path)
+TRAIN_NOISE=(--noise "$N/fiction/train" "$N/reference/train" --eval-noise "$N/fiction/valid" "$N/reference/valid")
+
+phase() {  # phase DIR ARGS...: run, or resume when DIR has a checkpoint; skip when DIR/model exists
+    local dir=$1; shift
+    if [ -f "$dir/model/config.json" ]; then return 0; fi
+    if [ -f "$dir/checkpoint/trainer-state.json" ] || compgen -G "$dir/.checkpoint.old-*" > /dev/null; then
+        "$BIN/rmt-train" "$@" "${TRAIN_NOISE[@]}" --out "$dir" --resume
+    else
+        "$BIN/rmt-train" "$@" "${TRAIN_NOISE[@]}" --out "$dir" --overwrite
+    fi
+}
+
+phase "$OUT/phase1" --model "$MINILM" --question-layout every-segment \
+    --task memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 --seed 41 --adversarial-rate 0.1 \
+    --data-segment-length 128 --start-segments 1 --max-segments 4 --lr 1e-4 --warmup 50 --eval-every 100 \
+    --eval-samples 120 --patience 12 --max-steps-per-stage 4000 --target-accuracy 0.95 --batch-size 8

@@ -1,0 +1,102 @@
+// ComputeOptions: the run-time settings of the kernels as one value — row-kernel level, GEMM
+// backend, worker threads, GEMM threading, attention over heads, the last-layer pruning, the
+// fused forward kernels.
+//
+// Library code reads no environment variable: a model, session or trainer carries a
+// ComputeOptions (`BertEncoder.compute`, `RecurrentMemoryModel.compute`) and passes it to
+// every kernel it calls, so a test can run each path in one process and a library user can set
+// them per model. The CLIs build theirs from RMT_VECTOR, RMT_GEMM, RMT_THREADS,
+// RMT_GEMM_THREADING, RMT_PARALLEL_HEADS, RMT_FULL_LAST_LAYER and RMT_FUSED (RMTCommandLine's
+// `ComputeOptions.init(environment:)`); `.default` is what they get with none of them set.
+import Foundation
+
+public struct ComputeOptions: Sendable, Equatable, CustomStringConvertible {
+    /// Where `gemm` computes a product.
+    public enum GEMM: String, Sendable, CaseIterable {
+        /// The own packed micro-kernels at the row-kernel level, where the CPU has AVX2+FMA.
+        case own
+        /// OpenBLAS cblas_sgemm (the portable fallback and the tests' reference).
+        case openblas
+    }
+
+    /// Who splits a large OpenBLAS product over the cores.
+    public enum Threading: String, Sendable, CaseIterable {
+        /// `gemm` splits it into single-threaded calls on `threads` workers.
+        case own
+        /// OpenBLAS's own threads (its default count, OPENBLAS_NUM_THREADS).
+        case openblas
+    }
+
+    /// The row kernels' (softmax, GELU) level asked for; capped at what the CPU runs
+    /// (`rows`). It also caps the own GEMM: `.swift` means OpenBLAS GEMMs.
+    public var vector: VectorUnit.Level
+    /// GEMM backend preference.
+    public var gemm: GEMM
+    /// Worker threads of the row loops and of the GEMM split (≥ 1).
+    public var threads: Int
+    /// Who threads OpenBLAS products.
+    public var gemmThreading: Threading
+    /// Attention gives each core whole heads with single-threaded GEMMs inside (true), or
+    /// threads every per-head GEMM and softmax (false, for A/B timing).
+    public var parallelHeads: Bool
+    /// Compute the last layer at every position even where the caller reads only a few rows
+    /// (`SegmentProcessor.prunesLastLayer` off), for A/B timing.
+    public var fullLastLayer: Bool
+    /// The encoder's forward runs the fused kernels — attention per head over row blocks
+    /// (rmt_attention_head, own GEMM backend, no position terms), bias + GELU and residual +
+    /// LayerNorm in one pass (FusedEpilogues.swift) — or, false, the unfused sequence of
+    /// GEMM, softmax, GEMM, bias copies, adds and LayerNorms (for A/B timing and as their twin).
+    public var fused: Bool
+
+    public init(vector: VectorUnit.Level = VectorUnit.supported, gemm: GEMM = .own,
+                threads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount),
+                gemmThreading: Threading = .own, parallelHeads: Bool = true, fullLastLayer: Bool = false,
+                fused: Bool = true) {
+        self.vector = vector
+        self.gemm = gemm
+        self.threads = max(1, threads)
+        self.gemmThreading = gemmThreading
+        self.parallelHeads = parallelHeads
+        self.fullLastLayer = fullLastLayer
+        self.fused = fused
+    }
+
+    /// The best kernels this CPU runs, every core, own threading — what the CLIs use with no
+    /// RMT_* variable set.
+    public static let `default` = ComputeOptions()
+
+    /// The row-kernel level that runs: `vector` capped at `VectorUnit.supported`.
+    public var rows: VectorUnit.Level {
+        vector.rawValue <= VectorUnit.supported.rawValue ? vector : VectorUnit.supported
+    }
+
+    /// The backend `gemm` uses: own kernels at `rows` when preferred and available, else OpenBLAS.
+    public var gemmBackend: GEMMBackend {
+        let own = GEMMBackend.own(rows)
+        return gemm == .own && own.isAvailable ? own : .openblas
+    }
+
+    /// The kernels these options run.
+    public var kernels: KernelSet { KernelSet(gemm: gemmBackend, rows: rows) }
+
+    /// These options with another GEMM backend: `.openblas`, or `.own(level)` (which also sets
+    /// the row level) — for tests and benchmarks that compare backends.
+    public func with(backend: GEMMBackend) -> ComputeOptions {
+        var o = self
+        switch backend {
+        case .openblas: o.gemm = .openblas
+        case .own(let level): o.gemm = .own; o.vector = level
+        }
+        return o
+    }
+
+    /// "gemm=own-avx2-6x16,rows=avx2 threads=2" plus any non-default switch.
+    public var description: String {
+        var parts = ["\(kernels)", "threads=\(threads)"]
+        if gemmThreading == .openblas { parts.append("gemm_threading=openblas") }
+        if !parallelHeads { parts.append("parallel_heads=0") }
+        if fullLastLayer { parts.append("full_last_layer=1") }
+        if !fused { parts.append("fused=0") }
+        return parts.joined(separator: " ")
+    }
+}

@@ -1,0 +1,93 @@
+// ComputeOptions as a value: every kernel path in one process — the encoder at each row-kernel
+// level this CPU runs, on each GEMM backend, with 1 and 2 threads, heads in parallel or
+// threaded, OpenBLAS threading its own products, fused kernels on and off — against the Hugging Face fixtures
+// (tiny-bert ≤ 1e-5; MiniLM ≤ 2e-4 where downloaded) and against each other.
+import Foundation
+import Testing
+import RMTTestSupport
+import RMTKernels
+import RMTModel
+import RMTSafetensors
+
+/// Every combination of the switches a ComputeOptions holds, on the kernels this CPU has.
+func everyComputePath() -> [ComputeOptions] {
+    var all: [ComputeOptions] = []
+    for level in VectorUnit.available {
+        for gemm in ComputeOptions.GEMM.allCases {
+            for threads in [1, 2] {
+                for parallelHeads in [true, false] {
+                    for threading in ComputeOptions.Threading.allCases {
+                        for fused in [true, false] {
+                            all.append(ComputeOptions(vector: level, gemm: gemm, threads: threads, gemmThreading: threading,
+                                                      parallelHeads: parallelHeads, fused: fused))
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return all
+}
+
+@Test func everyComputePathMatchesTransformersOnTinyBert() throws {
+    let dir = fixture("tiny-bert")
+    let config = try BertConfig.load(contentsOf: dir.appendingPathComponent("config.json"))
+    let params = ParameterSet(layout: .bert(config, pooler: true))
+    try params.load(from: SafetensorsFile(contentsOf: dir.appendingPathComponent("model.safetensors")))
+    let encoder = try BertEncoder(config: config, parameters: params)
+    let ref = try SafetensorsFile(contentsOf: dir.appendingPathComponent("reference.safetensors"))
+    let shape = try #require(ref.info("input_ids")?.shape)
+    let (B, T) = (shape[0], shape[1])
+    let ids = try ref.int64s("input_ids").map { Int32($0) }
+    let mask = try ref.int64s("attention_mask").map { Int32($0) }
+    let types = try ref.int64s("token_type_ids").map { Int32($0) }
+    let expected = try ref.floats("last_hidden_state")
+    let paths = everyComputePath()
+    var backends = Set<String>()
+    for options in paths {
+        encoder.compute = options
+        backends.insert(options.kernels.description)
+        for keep in [true, false] {
+            let acts = BertActivations(config: config, batchCapacity: B, seqCapacity: T, keepAllLayers: keep)
+            try encoder.gatherWordEmbeddings(acts, ids: ids, batch: B, seqLen: T)
+            try encoder.forward(acts, attentionMask: mask, tokenTypeIDs: types)
+            expectClose(UnsafeBufferPointer(start: acts.lastHiddenState, count: expected.count), expected, abs: 1e-5,
+                        "\(options) keep \(keep)")
+        }
+    }
+    // Each level runs its own row kernels, and the own GEMM wherever the CPU has it.
+    #expect(backends.count == VectorUnit.available.count + GEMMBackend.available.count - 1, "\(backends)")
+}
+
+@Test(.enabled(if: MiniLM.available, "MiniLM not downloaded: run Scripts/fetch-minilm.sh"))
+func miniLMMatchesTransformersOnEveryLevelBackendAndFusion() throws {
+    let checkpoint = try BertCheckpoint.load(directory: MiniLM.directory)
+    let ref = try SafetensorsFile(contentsOf: fixture("minilm/reference.safetensors"))
+    let ids = try ref.int64s("input_ids.0").map { Int32($0) }
+    let expected = try ref.floats("last_hidden_state.0")
+    var outputs: [[Float]] = []
+    for level in VectorUnit.available {
+        for gemm in ComputeOptions.GEMM.allCases {
+            for fused in [true, false] {
+                checkpoint.encoder.compute = ComputeOptions(vector: level, gemm: gemm, fused: fused)
+                let hidden = try checkpoint.encoder.encode(ids: ids)
+                expectClose(hidden, expected, abs: 2e-4, "\(checkpoint.encoder.compute)")
+                outputs.append(hidden)
+            }
+        }
+    }
+    for other in outputs.dropFirst() { expectClose(other, outputs[0], abs: 5e-5, "paths agree") }
+}
+
+@Test func computeOptionsCapTheLevelAndNameTheKernels() {
+    let best = ComputeOptions.default
+    #expect(best.rows == VectorUnit.supported && best.threads >= 1)
+    #expect(ComputeOptions(vector: .swift).gemmBackend == .openblas)
+    #expect(ComputeOptions(gemm: .openblas).description.hasPrefix("gemm=openblas,rows=\(VectorUnit.supported) threads="))
+    #expect(ComputeOptions(threads: 0).threads == 1)
+    var o = ComputeOptions(parallelHeads: false, fullLastLayer: true)
+    o.gemmThreading = .openblas
+    #expect(o.description.hasSuffix("gemm_threading=openblas parallel_heads=0 full_last_layer=1"))
+    o.fused = false
+    #expect(o.description.hasSuffix("full_last_layer=1 fused=0"))
+}
