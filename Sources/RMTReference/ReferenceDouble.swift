@@ -133,6 +133,22 @@ public enum ReferenceDouble {
 extension ReferenceDouble {
     // MARK: Attention
 
+    /// One query row of head h: P[row] = softmax(logits) into probs (B, NH, T, T), then
+    /// O[row] = P[row]·V into out (B, T, C), V read from qkv (B, T, 3C).
+    static func softmaxThenValues(_ logits: [Double], row t: Int, b: Int, h: Int, qkv: [Double],
+                                  probs: inout [Double], out: inout [Double], seqLen T: Int, channels C: Int, heads NH: Int) {
+        let d = C / NH, pBase = (b * NH + h) * T * T
+        let m = logits.max()!
+        let e = logits.map { exp($0 - m) }
+        let sum = e.reduce(0, +)
+        for s in 0..<T { probs[pBase + t * T + s] = e[s] / sum }
+        for i in 0..<d {
+            var acc = 0.0
+            for s in 0..<T { acc += probs[pBase + t * T + s] * qkv[(b * T + s) * 3 * C + 2 * C + h * d + i] }
+            out[(b * T + t) * C + h * d + i] = acc
+        }
+    }
+
     /// Multi-head self-attention from packed qkv (B, T, 3C); returns the context (B, T, C)
     /// and the probabilities (B, NH, T, T). additiveMask: (B, T), 0 or very negative, or nil.
     public static func attentionForward(qkv: [Double], additiveMask: [Double]?,
@@ -144,22 +160,14 @@ extension ReferenceDouble {
         var probs = [Double](repeating: 0, count: B * NH * T * T)
         for b in 0..<B {
             for h in 0..<NH {
-                let pBase = (b * NH + h) * T * T
                 for t in 0..<T {
-                    var scores = (0..<T).map { s in
+                    let scores = (0..<T).map { s in
                         var dot = 0.0
                         for i in 0..<d { dot += qkv[(b * T + t) * 3 * C + h * d + i] * qkv[(b * T + s) * 3 * C + C + h * d + i] }
                         return dot * scale + (additiveMask?[b * T + s] ?? 0)
                     }
-                    let m = scores.max()!
-                    scores = scores.map { exp($0 - m) }
-                    let sum = scores.reduce(0, +)
-                    for s in 0..<T { probs[pBase + t * T + s] = scores[s] / sum }
-                    for i in 0..<d {
-                        var acc = 0.0
-                        for s in 0..<T { acc += probs[pBase + t * T + s] * qkv[(b * T + s) * 3 * C + 2 * C + h * d + i] }
-                        out[(b * T + t) * C + h * d + i] = acc
-                    }
+                    softmaxThenValues(scores, row: t, b: b, h: h, qkv: qkv, probs: &probs, out: &out,
+                                      seqLen: T, channels: C, heads: NH)
                 }
             }
         }

@@ -133,24 +133,15 @@ extension ReferenceDouble {
     public static func attentionForward(qkv: [Double], additiveMask: [Double]?, position pt: PositionTerms,
                                         batch B: Int, seqLen T: Int, channels C: Int, heads NH: Int)
         -> (out: [Double], probs: [Double]) {
-        let d = C / NH
         var out = [Double](repeating: 0, count: B * T * C)
         var probs = [Double](repeating: 0, count: B * NH * T * T)
         for b in 0..<B {
             for i in 0..<T {
                 let r = rowTerms(qkv: qkv, pt: pt, b: b, i: i, seqLen: T, channels: C, heads: NH)
                 for h in 0..<NH {
-                    let pBase = (b * NH + h) * T * T
-                    var z = (0..<T).map { r.Z[h][$0] + (additiveMask?[b * T + $0] ?? 0) }
-                    let m = z.max()!
-                    z = z.map { exp($0 - m) }
-                    let sum = z.reduce(0, +)
-                    for j in 0..<T { probs[pBase + i * T + j] = z[j] / sum }
-                    for c in 0..<d {
-                        var acc = 0.0
-                        for j in 0..<T { acc += probs[pBase + i * T + j] * qkv[(b * T + j) * 3 * C + 2 * C + h * d + c] }
-                        out[(b * T + i) * C + h * d + c] = acc
-                    }
+                    let z = (0..<T).map { r.Z[h][$0] + (additiveMask?[b * T + $0] ?? 0) }
+                    softmaxThenValues(z, row: i, b: b, h: h, qkv: qkv, probs: &probs, out: &out,
+                                      seqLen: T, channels: C, heads: NH)
                 }
             }
         }

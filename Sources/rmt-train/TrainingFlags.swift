@@ -16,27 +16,22 @@ struct CurriculumFlags: ParsableArguments {
     @Option(help: "Validation documents per evaluation. (default: 200)") var evalSamples: Int?
     @Option(help: "Advance (or stop) after N evaluations without improvement. (default: 5)") var patience: Int?
 
-    func apply(to o: inout TrainingOptions) {
-        o.startSegments = startSegments ?? o.startSegments
-        o.maxSegments = maxSegments ?? o.maxSegments
-        o.targetAccuracy = targetAccuracy ?? o.targetAccuracy
-        o.maxStepsPerStage = maxStepsPerStage ?? o.maxStepsPerStage
-        o.evalEvery = evalEvery ?? o.evalEvery
-        o.evalSamples = evalSamples ?? o.evalSamples
-        o.patience = patience ?? o.patience
-    }
-
-    func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] {
+    /// Each flag once: its name, the value given, and the TrainingOptions field it sets.
+    private var bindings: [FlagBinding] {
         [
-            SavedFlag(flag: "--start-segments", given: text(startSegments), saved: "\(saved.startSegments)"),
-            SavedFlag(flag: "--max-segments", given: text(maxSegments), saved: "\(saved.maxSegments)"),
-            SavedFlag(flag: "--target-accuracy", given: text(targetAccuracy), saved: "\(saved.targetAccuracy)"),
-            SavedFlag(flag: "--max-steps-per-stage", given: text(maxStepsPerStage), saved: "\(saved.maxStepsPerStage)"),
-            SavedFlag(flag: "--eval-every", given: text(evalEvery), saved: "\(saved.evalEvery)"),
-            SavedFlag(flag: "--eval-samples", given: text(evalSamples), saved: "\(saved.evalSamples)"),
-            SavedFlag(flag: "--patience", given: text(patience), saved: "\(saved.patience)"),
+            FlagBinding("--start-segments", startSegments, \.startSegments),
+            FlagBinding("--max-segments", maxSegments, \.maxSegments),
+            FlagBinding("--target-accuracy", targetAccuracy, \.targetAccuracy),
+            FlagBinding("--max-steps-per-stage", maxStepsPerStage, \.maxStepsPerStage),
+            FlagBinding("--eval-every", evalEvery, \.evalEvery),
+            FlagBinding("--eval-samples", evalSamples, \.evalSamples),
+            FlagBinding("--patience", patience, \.patience),
         ]
     }
+
+    func apply(to o: inout TrainingOptions) { for binding in bindings { binding.apply(&o) } }
+
+    func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] { bindings.map { $0.savedFlag(saved) } }
 }
 
 /// The optimizer: batch, AdamW, schedule and clipping.
@@ -48,21 +43,24 @@ struct OptimizerFlags: ParsableArguments {
     @Option(help: "Clip the gradient's global norm (0 = off). (default: 1)") var clip: Float?
     @Option(help: "Clip each gradient value to ±this (off by default).") var clipValue: Float?
 
+    /// The flags that set one TrainingOptions field each (--clip maps 0 to "off", below).
+    private var bindings: [FlagBinding] {
+        [
+            FlagBinding("--batch-size", batchSize, \.batchSize),
+            FlagBinding("--lr", lr, \.learningRate),
+            FlagBinding("--warmup", warmup, \.warmup),
+            FlagBinding("--weight-decay", weightDecay, \.weightDecay),
+        ]
+    }
+
     func apply(to o: inout TrainingOptions) {
-        o.batchSize = batchSize ?? o.batchSize
-        o.learningRate = lr ?? o.learningRate
-        o.warmup = warmup ?? o.warmup
-        o.weightDecay = weightDecay ?? o.weightDecay
+        for binding in bindings { binding.apply(&o) }
         if let clip { o.clipNorm = clip > 0 ? clip : nil }
         o.clipValue = clipValue
     }
 
     func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] {
-        [
-            SavedFlag(flag: "--batch-size", given: text(batchSize), saved: "\(saved.batchSize)"),
-            SavedFlag(flag: "--lr", given: text(lr), saved: "\(saved.learningRate)"),
-            SavedFlag(flag: "--warmup", given: text(warmup), saved: "\(saved.warmup)"),
-            SavedFlag(flag: "--weight-decay", given: text(weightDecay), saved: "\(saved.weightDecay)"),
+        bindings.map { $0.savedFlag(saved) } + [
             SavedFlag(flag: "--clip", given: text(clip.map { $0 > 0 ? $0 : 0 }), saved: "\(saved.clipNorm ?? 0)"),
             SavedFlag(flag: "--clip-value", given: text(clipValue), saved: text(saved.clipValue)),
         ]
@@ -109,6 +107,18 @@ struct BackpropFlags: ParsableArguments {
             SavedFlag(flag: "--sum-loss", given: on(sumLoss), saved: on(saved.sumLoss), isSwitch: true),
             SavedFlag(flag: "--keep-optimizer", given: on(keepOptimizer), saved: on(saved.keepOptimizer), isSwitch: true),
         ]
+    }
+}
+
+/// One optional flag bound to the TrainingOptions field it overrides: `apply` sets the field when
+/// the flag was given, `savedFlag` compares it with a saved run's value (for --resume).
+struct FlagBinding {
+    let apply: (inout TrainingOptions) -> Void
+    let savedFlag: (TrainingOptions) -> SavedFlag
+
+    init<Value>(_ flag: String, _ given: Value?, _ field: WritableKeyPath<TrainingOptions, Value>) {
+        apply = { options in if let given { options[keyPath: field] = given } }
+        savedFlag = { saved in SavedFlag(flag: flag, given: text(given), saved: "\(saved[keyPath: field])") }
     }
 }
 
