@@ -145,7 +145,9 @@ struct Eval: ParsableCommand {
             }
         }
         guard collective.isRoot else { return }
-        if !json { print("task        seg_len  segments      tokens  samples  accuracy   95% interval") }
+        let width = max(10, rows.map(\.1.task.count).max() ?? 0)
+        func pad(_ s: String) -> String { s + String(repeating: " ", count: max(0, width - s.count)) }
+        if !json { print(pad("task") + "  seg_len  segments      tokens  samples  accuracy   95% interval") }
         for (N, r) in rows {
             let ci = r.wilsonInterval()
             if json {
@@ -154,8 +156,7 @@ struct Eval: ParsableCommand {
                                            "accuracy": r.accuracy, "ci95_low": ci.lowerBound, "ci95_high": ci.upperBound]
                 print(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))
             } else {
-                let name = r.task.count >= 10 ? r.task : r.task + String(repeating: " ", count: 10 - r.task.count)
-                print(name + String(format: "  %7d  %8d  %10d  %7d  %8.4f   %.3f–%.3f", N, r.segments, r.tokens, r.samples,
+                print(pad(r.task) + String(format: "  %7d  %8d  %10d  %7d  %8.4f   %.3f–%.3f", N, r.segments, r.tokens, r.samples,
                                     r.accuracy, ci.lowerBound, ci.upperBound))
             }
         }
