@@ -1,9 +1,30 @@
 // ArgumentValues: the option values the three tools share, parsed one way everywhere —
-// the model size (--preset / --config) and how gradients flow back through the memory (--bptt).
+// the model size (--preset / --config), how gradients flow back through the memory (--bptt) and
+// the in-segment position scheme (--position).
 import ArgumentParser
 import RMT
 
 extension BertConfig.Preset: ExpressibleByArgument {}
+
+/// --position: an in-segment position scheme, `absolute` (BERT's), `alibi`, `kerple_log`,
+/// `kerple_power`, `t5`, `fire`, `none`, `cope` or `dape[:BASE]`. One declaration for rmt-train,
+/// rmt-tool create-model and rmt-tool bench; the value is checked, with one error message for
+/// every tool, by `PositionSettings.fromCommandLine` when the model is made.
+public struct PositionSchemeArgument: ExpressibleByArgument, Sendable, Equatable, CustomStringConvertible {
+    public let name: String
+
+    public init(_ name: String) { self.name = name }
+    public init?(argument: String) { name = argument }
+
+    public static let absolute = PositionSchemeArgument("absolute")
+    /// The flag's help, shared by the tools.
+    public static let help = "In-segment position scheme: absolute (BERT's), alibi, kerple_log, kerple_power, t5, fire, none, cope or dape[:BASE] (BASE an additive scheme, default kerple_log); Docs/position-encodings.md."
+    /// For help and shell completion.
+    public static var allValueStrings: [String] {
+        PositionSettings.Scheme.allCases.map(\.rawValue) + ["dape:BASE"]
+    }
+    public var description: String { name }
+}
 
 /// --bptt: `full`, `memory-efficient` or `truncated:K` (K ≥ 1 segments, 1 = the final segment
 /// alone). The older spellings `memory_efficient` and `me` are still accepted.

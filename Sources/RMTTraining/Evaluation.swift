@@ -23,32 +23,12 @@ public struct LengthAccuracy: Codable, Sendable, Equatable {
     public var otherPerson: Int? = nil
     /// Answerable questions answered `unknown` (nil when not recorded).
     public var answeredUnknown: Int? = nil
-    public var accuracy: Double { samples > 0 ? Double(correct) / Double(samples) : 0 }
+    /// correct / samples (0 for no samples); stored so that it is written with the rest.
+    public let accuracy: Double
 
     enum CodingKeys: String, CodingKey {
         case task, segments, tokens, samples, correct, accuracy
         case otherPerson = "other_person", answeredUnknown = "answered_unknown"
-    }
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(task, forKey: .task)
-        try c.encode(segments, forKey: .segments)
-        try c.encode(tokens, forKey: .tokens)
-        try c.encode(samples, forKey: .samples)
-        try c.encode(correct, forKey: .correct)
-        try c.encode(accuracy, forKey: .accuracy)
-        try c.encodeIfPresent(otherPerson, forKey: .otherPerson)
-        try c.encodeIfPresent(answeredUnknown, forKey: .answeredUnknown)
-    }
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        task = try c.decode(String.self, forKey: .task)
-        segments = try c.decode(Int.self, forKey: .segments)
-        tokens = try c.decode(Int.self, forKey: .tokens)
-        samples = try c.decode(Int.self, forKey: .samples)
-        correct = try c.decode(Int.self, forKey: .correct)
-        otherPerson = try c.decodeIfPresent(Int.self, forKey: .otherPerson)
-        answeredUnknown = try c.decodeIfPresent(Int.self, forKey: .answeredUnknown)
     }
     public init(task: String, segments: Int, tokens: Int, samples: Int, correct: Int,
                 otherPerson: Int? = nil, answeredUnknown: Int? = nil) {
@@ -57,6 +37,7 @@ public struct LengthAccuracy: Codable, Sendable, Equatable {
         self.tokens = tokens
         self.samples = samples
         self.correct = correct
+        accuracy = samples > 0 ? Double(correct) / Double(samples) : 0
         self.otherPerson = otherPerson
         self.answeredUnknown = answeredUnknown
     }

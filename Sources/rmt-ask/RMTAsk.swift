@@ -97,7 +97,7 @@ struct RMTAsk: ParsableCommand {
             let object = AskOutput(answer: answer.answer, probability: answer.probability,
                                    top: top, tokens: answer.tokens, segments: answer.segments, seconds: seconds,
                                    tokensPerSecond: seconds > 0 ? Double(answer.tokens) / seconds : 0,
-                                   kernels: compute.kernels.description, labels: rmt.settings.labels, inDomain: inDomain)
+                                   kernels: compute.kernels.description, labels: rmt.settings.labels, inDomain: JSONNullable(value: inDomain))
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(object), as: UTF8.self))
@@ -125,24 +125,19 @@ struct AskOutput: Encodable {
     let labels: [String]
     /// Whether the question has one of the forms the model was trained on; nil (JSON null) when
     /// the model records none.
-    let inDomain: Bool?
+    let inDomain: JSONNullable<Bool>
     enum CodingKeys: String, CodingKey {
         case answer, probability, top, tokens, segments, seconds, tokensPerSecond = "tokens_per_second", kernels
         case labels, inDomain = "in_domain"
     }
+}
 
+/// An optional written as JSON null when absent (a synthesized Encodable would leave the key out).
+struct JSONNullable<Value: Encodable>: Encodable {
+    let value: Value?
     func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(answer, forKey: .answer)
-        try c.encode(probability, forKey: .probability)
-        try c.encode(top, forKey: .top)
-        try c.encode(tokens, forKey: .tokens)
-        try c.encode(segments, forKey: .segments)
-        try c.encode(seconds, forKey: .seconds)
-        try c.encode(tokensPerSecond, forKey: .tokensPerSecond)
-        try c.encode(kernels, forKey: .kernels)
-        try c.encode(labels, forKey: .labels)
-        try c.encode(inDomain, forKey: .inDomain)  // null, not absent, when the model records no domain
+        var c = encoder.singleValueContainer()
+        if let value { try c.encode(value) } else { try c.encodeNil() }
     }
 }
 

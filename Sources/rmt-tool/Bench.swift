@@ -49,8 +49,8 @@ struct Bench: ParsableCommand {
     @Option(help: "Training: gradient flow through the memory: full, memory-efficient or truncated:K.")
     var bptt = BPTTModeArgument(.full)
 
-    @Option(help: "Position scheme: absolute (default), alibi, kerple_log, kerple_power, t5, fire or none.")
-    var position = "absolute"
+    @Option(help: ArgumentHelp(PositionSchemeArgument.help))
+    var position = PositionSchemeArgument.absolute
 
     @Option(help: "Logit temperature: none, per_head, log_n or per_head_log_n.")
     var positionTemperature: String?
@@ -64,7 +64,7 @@ struct Bench: ParsableCommand {
     /// The preset with the chosen position scheme, for segments of S text tokens in T positions.
     func benchConfig(textTokens S: Int, positions T: Int) throws -> BertConfig {
         BertConfig.preset(config).withPosition(try PositionSettings.fromCommandLine(
-            scheme: position, temperature: positionTemperature, textTokens: S, positions: T))
+            scheme: position.name, temperature: positionTemperature, textTokens: S, positions: T))
     }
 
     func validate() throws {
@@ -76,7 +76,7 @@ struct Bench: ParsableCommand {
         }
         if againstAbsolute {
             guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
-            guard position != "absolute" || positionTemperature != nil else {
+            guard position != .absolute || positionTemperature != nil else {
                 throw ValidationError("--against-absolute compares a --position scheme (or --position-temperature) with absolute positions")
             }
         }
@@ -115,7 +115,7 @@ struct Bench: ParsableCommand {
         let median = times.sorted()[times.count / 2]
         let flops = encoderFLOPs(cfg, seqLen: seqLen)
         let result: [(String, JSONLine.Value)] = [
-            ("impl", .string("swift")), ("config", .string(config.rawValue)), ("position", .string(position)),
+            ("impl", .string("swift")), ("config", .string(config.rawValue)), ("position", .string(position.name)),
             ("seq_len", .int(seqLen)),
             ("segments", .int(segments)), ("ms_per_segment", .fixed(median * 1000)),
             ("ms_min", .fixed(times.min()! * 1000)),
@@ -177,7 +177,7 @@ struct Bench: ParsableCommand {
         let step = median(total)
         let result: [(String, JSONLine.Value)] = [
             ("impl", .string("swift")), ("bench", .string("train")), ("config", .string(config.rawValue)),
-            ("position", .string(position)),
+            ("position", .string(position.name)),
             ("bptt", .string("\(BPTTModeArgument(mode))")), ("segments", .int(N)), ("batch", .int(B)), ("seq_len", .int(T)),
             ("steps", .int(steps)), ("ms_per_step", .fixed(step * 1000)), ("ms_min", .fixed(total.min()! * 1000)),
             ("tokens_per_second", .fixed(Double(B * N * T) / step)),

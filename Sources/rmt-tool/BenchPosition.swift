@@ -60,7 +60,7 @@ extension Bench {
         let ratios = zip(times[1], times[0]).map { $0 / $1 }
         let result: [(String, JSONLine.Value)] = [
             ("impl", .string("swift")), ("bench", .string(train ? "train-ab" : "inference-ab")), ("config", .string(config.rawValue)),
-            ("position", .string(position)), ("temperature", .string(positionTemperature ?? "none")),
+            ("position", .string(position.name)), ("temperature", .string(positionTemperature ?? "none")),
             ("seq_len", .int(settings.positionsPerSegment)), ("batch", .int(B)), ("segments", .int(N)), ("pairs", .int(pairs)),
             ("ms_absolute", .fixed(median(times[0]))), ("ms_scheme", .fixed(median(times[1]))),
             ("overhead_percent", .fixed(100 * (median(ratios) - 1))),

@@ -33,8 +33,8 @@ struct CreateModel: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "In-segment position scheme: absolute (BERT), alibi, kerple_log, kerple_power, t5, fire, none, cope or dape[:BASE] (BASE an additive scheme, default kerple_log) (Docs/position-encodings.md).")
-    var position = "absolute"
+    @Option(help: ArgumentHelp(PositionSchemeArgument.help))
+    var position = PositionSchemeArgument.absolute
 
     @Option(help: "Logit temperature: none, per_head (learned), log_n or per_head_log_n.")
     var positionTemperature: String?
@@ -50,7 +50,7 @@ struct CreateModel: ParsableCommand {
                                        labels: labels.split(separator: ",").map { String($0) },
                                        questionLayout: questionLayout)
             let positions = try PositionSettings.fromCommandLine(
-                scheme: position, temperature: positionTemperature, textTokens: segmentLength,
+                scheme: position.name, temperature: positionTemperature, textTokens: segmentLength,
                 positions: settings.positionsPerSegment)
             let model = try RecurrentMemoryModel.preset(preset, vocabulary: vocabURL, cased: cased, settings: settings,
                                                         position: positions, seed: seed)

@@ -113,7 +113,7 @@ extension Train {
             SavedFlag(flag: "--memory-tokens", given: text(memoryTokens), saved: "\(rmt.settings.memoryTokens)"),
             SavedFlag(flag: "--segment-length", given: text(segmentLength), saved: "\(rmt.settings.segmentLength)"),
             SavedFlag(flag: "--question-layout", given: questionLayout?.rawValue, saved: rmt.settings.questionLayout.rawValue),
-            SavedFlag(flag: "--position", given: position.map { $0.replacingOccurrences(of: "-", with: "_") }
+            SavedFlag(flag: "--position", given: position.map { $0.name.replacingOccurrences(of: "-", with: "_") }
                           .map { $0 == "dape" ? "dape:\(PositionSettings(scheme: .dape).dapeBase.rawValue)" : $0 },
                       saved: rmt.config.position?.commandLineName ?? "absolute"),
             SavedFlag(flag: "--position-temperature", given: positionTemperature.map { $0.replacingOccurrences(of: "-", with: "_") },

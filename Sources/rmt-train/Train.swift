@@ -32,8 +32,8 @@ struct Train: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Prose for validation haystacks (default: the training noise, other seed).")
     var evalNoise: [String] = []
 
-    @Option(help: "Position scheme of a new (--preset) model: absolute, alibi, kerple_log, kerple_power, t5, fire, none, cope or dape[:BASE] (BASE an additive scheme, default kerple_log).")
-    var position: String?
+    @Option(help: ArgumentHelp("\(PositionSchemeArgument.help) For a new (--preset) model."))
+    var position: PositionSchemeArgument?
     @Option(help: "Logit temperature of a new model: none, per_head, log_n or per_head_log_n.")
     var positionTemperature: String?
     // Optional underneath (defaults from TrainingOptions / RMTSettings) so that --resume can
@@ -270,7 +270,7 @@ struct Train: ParsableCommand {
         }
         let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? DefaultLocations.vocabulary
         let positions = try PositionSettings.fromCommandLine(
-            scheme: position ?? "absolute", temperature: positionTemperature, textTokens: settings.segmentLength,
+            scheme: position?.name ?? "absolute", temperature: positionTemperature, textTokens: settings.segmentLength,
             positions: settings.positionsPerSegment)
         return try RecurrentMemoryModel.preset(preset!, vocabulary: vocabURL, cased: cased, settings: settings,
                                                position: positions, seed: data.seed)
