@@ -73,3 +73,34 @@ func scratchFolder(_ tag: String) throws -> URL {
 func isOneLine(_ text: String) -> Bool {
     text.split(separator: "\n", omittingEmptySubsequences: true).count == 1
 }
+
+/// What `startAndSignal` saw: whether the signal was sent (the run was still going) and the
+/// run's exit status.
+struct SignalledRun {
+    let sent: Bool
+    let status: Int32
+}
+
+/// Starts rmt-train with `args`, waits (at most `timeout` seconds) until its metrics.jsonl has
+/// `lines` lines, then `delay` seconds more, sends `signal` if it is still running, and waits
+/// for it to exit.
+@discardableResult
+func startAndSignal(_ args: [String], metrics: URL, lines: Int, delay: Double = 0, signal: Int32 = SIGINT,
+                    timeout: Double = 60) throws -> SignalledRun {
+    let process = Process()
+    process.executableURL = productsFolder().appendingPathComponent("rmt-train")
+    process.arguments = args
+    process.standardError = FileHandle.nullDevice
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline,
+          ((try? String(contentsOf: metrics, encoding: .utf8))?.split(separator: "\n").count ?? 0) < lines {
+        Thread.sleep(forTimeInterval: 0.002)
+    }
+    Thread.sleep(forTimeInterval: delay)
+    var sent = false
+    if process.isRunning { kill(process.processIdentifier, signal); sent = true }
+    process.waitUntilExit()
+    return SignalledRun(sent: sent, status: process.terminationStatus)
+}

@@ -78,20 +78,8 @@ private func domain(_ folder: URL) throws -> [String: Any]? {
     // model the resumed run finishes with keeps it.
     let args = ["--model", start.path, "--task", "detect-distract,reasoning", "--max-segments", "1", "--max-steps-per-stage", "400",
                 "--eval-every", "100", "--eval-samples", "4", "--batch-size", "2", "--out", out.path]
-    let process = Process()
-    process.executableURL = productsFolder().appendingPathComponent("rmt-train")
-    process.arguments = args
-    process.standardError = FileHandle.nullDevice
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    let metrics = out.appendingPathComponent("metrics.jsonl")
-    let deadline = Date().addingTimeInterval(120)
-    while Date() < deadline, ((try? String(contentsOf: metrics, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 3 {
-        Thread.sleep(forTimeInterval: 0.05)
-    }
-    process.interrupt()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 130)
+    let interrupted = try startAndSignal(args, metrics: out.appendingPathComponent("metrics.jsonl"), lines: 3, timeout: 120)
+    #expect(interrupted.status == 130)
     let expected: [String: Any] = [
         "tasks": ["detect-distract", "reasoning"],
         "question_forms": ["Where is {actor}?", "What is {direction} of the {room}?", "What is the {room} {direction} of?"],

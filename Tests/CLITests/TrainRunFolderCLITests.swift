@@ -201,27 +201,6 @@ private func fmMakeTemp(_ url: URL) throws {
     #expect(other.status == 1 && isOneLine(other.stderr) && other.stderr.contains("from a model of 2 layers × 128"), "\(other.stderr)")
 }
 
-/// Starts rmt-train with `args`, waits until its metrics.jsonl has `lines` lines plus `delay`
-/// seconds, and sends `signal` if it is still running. Returns true when the signal was sent.
-private func startAndSignal(_ args: [String], metrics: URL, lines: Int, delay: Double, signal: Int32) throws -> Bool {
-    let process = Process()
-    process.executableURL = productsFolder().appendingPathComponent("rmt-train")
-    process.arguments = args
-    process.standardError = FileHandle.nullDevice
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    let deadline = Date().addingTimeInterval(60)
-    while process.isRunning && Date() < deadline,
-          ((try? String(contentsOf: metrics, encoding: .utf8))?.split(separator: "\n").count ?? 0) < lines {
-        Thread.sleep(forTimeInterval: 0.002)
-    }
-    Thread.sleep(forTimeInterval: delay)
-    var sent = false
-    if process.isRunning { kill(process.processIdentifier, signal); sent = true }
-    process.waitUntilExit()
-    return sent
-}
-
 /// The finished model of an uninterrupted run of `args` (`r`'s command), in a sibling folder.
 private func referenceModel(_ r: TinyRun, _ args: [String]) throws -> Data {
     let whole = r.dir.appendingPathComponent("whole")
@@ -236,7 +215,7 @@ private func referenceModel(_ r: TinyRun, _ args: [String]) throws -> Data {
     let r = try TinyRun("renames", steps: 40)
     defer { try? FileManager.default.removeItem(at: r.dir) }
     let expected = try referenceModel(r, r.args)
-    #expect(try startAndSignal(r.args, metrics: r.file("metrics.jsonl"), lines: 4, delay: 0, signal: SIGINT))
+    #expect(try startAndSignal(r.args, metrics: r.file("metrics.jsonl"), lines: 4, delay: 0, signal: SIGINT).sent)
     let fm = FileManager.default
     let state = try JSONSerialization.jsonObject(with: Data(contentsOf: r.file("checkpoint/trainer-state.json"))) as! [String: Any]
     #expect(state["finished"] as? Bool == false && (state["step"] as? Int ?? 0) > 0)
@@ -260,7 +239,7 @@ private func referenceModel(_ r: TinyRun, _ args: [String]) throws -> Data {
     var kills = 0
     for attempt in 0..<6 {
         if try startAndSignal(command, metrics: r.file("metrics.jsonl"), lines: 3 + 8 * attempt, delay: 0.003 * Double(attempt),
-                              signal: SIGKILL) { kills += 1 }
+                              signal: SIGKILL).sent { kills += 1 }
         if !command.contains("--resume") { command.append("--resume") }
     }
     let final = try run("rmt-train", command)

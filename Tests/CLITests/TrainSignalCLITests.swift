@@ -12,23 +12,9 @@ import RMTTestSupport
     #expect(made.status == 0, "\(made.stderr)")
     let args = ["--model", model.path, "--task", "memorize", "--max-segments", "1", "--max-steps-per-stage", "120",
                 "--eval-every", "60", "--eval-samples", "8", "--batch-size", "2", "--out", out.path]
-    let process = Process()
-    process.executableURL = productsFolder().appendingPathComponent("rmt-train")
-    process.arguments = args
-    process.standardError = FileHandle.nullDevice
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    // Wait until a few steps are logged, then interrupt.
-    let metrics = out.appendingPathComponent("metrics.jsonl")
-    let deadline = Date().addingTimeInterval(60)
-    while Date() < deadline {
-        let lines = (try? String(contentsOf: metrics, encoding: .utf8))?.split(separator: "\n").count ?? 0
-        if lines >= 3 { break }
-        Thread.sleep(forTimeInterval: 0.05)
-    }
-    process.interrupt()  // SIGINT
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 130)
+    // Wait until a few steps are logged, then interrupt (SIGINT).
+    let interrupted = try startAndSignal(args, metrics: out.appendingPathComponent("metrics.jsonl"), lines: 3)
+    #expect(interrupted.status == 130)
     let state = out.appendingPathComponent("checkpoint/trainer-state.json")
     #expect(FileManager.default.fileExists(atPath: state.path))
     let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: state)) as? [String: Any]

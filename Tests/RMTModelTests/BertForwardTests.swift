@@ -11,17 +11,9 @@ import RMTTokenizer
 import Testing
 
 @Test func tinyBertMatchesTransformersLayerByLayer() throws {
-    let dir = fixture("tiny-bert")
-    let config = try BertConfig.load(contentsOf: dir.appendingPathComponent("config.json"))
-    let params = ParameterSet(layout: .bert(config, pooler: true))
-    try params.load(from: SafetensorsFile(contentsOf: dir.appendingPathComponent("model.safetensors")))
-    let encoder = try BertEncoder(config: config, parameters: params)
-    let ref = try SafetensorsFile(contentsOf: dir.appendingPathComponent("reference.safetensors"))
-    let shape = try #require(ref.info("input_ids")?.shape)
-    let (B, T) = (shape[0], shape[1])
-    let ids = try ref.int64s("input_ids").map { Int32($0) }
-    let mask = try ref.int64s("attention_mask").map { Int32($0) }
-    let types = try ref.int64s("token_type_ids").map { Int32($0) }
+    let f = try TinyBertFixture()
+    let (config, encoder, ref, B, T) = (f.config, f.encoder, f.reference, f.batch, f.seqLen)
+    let (ids, mask, types) = (f.ids, f.mask, f.types)
 
     let acts = BertActivations(config: config, batchCapacity: B, seqCapacity: T, keepAllLayers: true)
     try encoder.gatherWordEmbeddings(acts, ids: ids, batch: B, seqLen: T)
