@@ -167,9 +167,3 @@ public final class DocumentSession: @unchecked Sendable {
                       tokens: tokens, segments: segments, logits: logits)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
