@@ -71,6 +71,13 @@ import Testing
                 "\(digests)")
     }
 
+    /// The room tasks' labels are RMTBase's defaultLabels (what a new model answers with): the
+    /// rooms in their old order, then `unknown`.
+    @Test func roomTaskLabelsAreTheRoomsThenUnknown() {
+        #expect(TaskWords.labels == TaskWords.rooms + [TaskWords.unknown])
+        #expect(TaskWords.labels == defaultLabels)
+    }
+
     @Test func memorizeUsesEveryNameVerbAndRoom() throws {
         var facts = Set<String>()
         var g = SplitMix64(seed: 3)
