@@ -2,9 +2,10 @@
 // RMT — a Recurrent Memory Transformer in Swift on OpenBLAS.
 //
 // Layers (imports only point down):
-//   COpenBLAS + CRMTVector → RMTKernels → RMTModel (+ RMTSafetensors) → RMTRecurrence → RMTData (+ RMTTokenizer)
-//   → RMTTraining → RMT (umbrella) → RMTCommandLine (shared CLI plumbing) → executables.
-//   RMTBase (seeded random numbers, FNV-1a, default labels) sits below every layer but the kernels;
+//   COpenBLAS + CRMTVector → RMTKernels → RMTModel (+ RMTSafetensors, RMTTokenizer) → RMTRecurrence
+//   → RMTTraining (+ RMTData) → RMT (umbrella) → RMTCommandLine (shared CLI plumbing) → executables.
+//   RMTBase (seeded random numbers, FNV-1a, default labels, question layout and domain) sits below
+//   every layer but the kernels; RMTData (tasks, noise, documents) needs only RMTBase and RMTTokenizer;
 //   RMTReference (the plain-loop and Double twins) is test-only, in no product.
 //
 // Trait MPI (off by default): `swift build -c release --traits MPI` links rmt-train against the
@@ -47,7 +48,7 @@ let package = Package(
         // package needs no unsafe flags.
         .target(name: "CRMTVector"),
         // Foundation-free small things every layer may use: the seeded random numbers (SplitMix64),
-        // the FNV-1a hash, the default answer labels.
+        // the FNV-1a hash, the default answer labels, the question layout and question domain.
         .target(name: "RMTBase"),
         // Float32 kernels (GEMM on the own kernels or OpenBLAS, LayerNorm, GELU, softmax,
         // embeddings); KernelSet says which run.
@@ -58,12 +59,13 @@ let package = Package(
         .target(name: "RMTTokenizer"),
         // BERT config, parameters, forward pass, Hugging Face checkpoint loading.
         .target(name: "RMTModel", dependencies: ["RMTBase", "RMTKernels", "RMTSafetensors", "RMTTokenizer"]),
-        // The recurrent memory: segments, memory state, question layout, streaming answers.
+        // The recurrent memory: segments, memory state, streaming answers; the question layout's checks as
+        // ModelError and the question matcher (a domain's forms as the model's tokens).
         .target(name: "RMTRecurrence", dependencies: ["RMTBase", "RMTKernels", "RMTModel", "RMTTokenizer", "RMTSafetensors"]),
-        // Training and evaluation data: noise prose, memory tasks, bAbI world simulator. It needs the
-        // recurrence layer only for the question layout (QuestionLayout, RMTSettings.swift) and the
-        // question domain each task declares (QuestionDomain.swift).
-        .target(name: "RMTData", dependencies: ["RMTBase", "RMTTokenizer", "RMTRecurrence"]),
+        // Training and evaluation data: noise prose, memory tasks, bAbI world simulator. The question
+        // layout and the question domain each task declares are RMTBase's, so data needs neither
+        // the recurrence layer nor the kernels.
+        .target(name: "RMTData", dependencies: ["RMTBase", "RMTTokenizer"]),
         // Training: BPTT through memory, AdamW, schedules, the curriculum driver.
         .target(name: "RMTTraining", dependencies: [
             "RMTBase", "RMTKernels", "RMTSafetensors", "RMTModel", "RMTRecurrence", "RMTData",
@@ -107,7 +109,8 @@ let package = Package(
             "RMTBase", "RMTKernels", "RMTModel", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport"]),
         .testTarget(name: "RMTRecurrenceTests", dependencies: [
             "RMTBase", "RMTKernels", "RMTModel", "RMTRecurrence", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport"]),
-        .testTarget(name: "RMTDataTests", dependencies: ["RMTBase", "RMTData", "RMTKernels", "RMTRecurrence", "RMTTokenizer"]),
+        // RMTRecurrence for QuestionMatcher only: each task's questions must have its declared forms.
+        .testTarget(name: "RMTDataTests", dependencies: ["RMTBase", "RMTData", "RMTRecurrence", "RMTTokenizer"]),
         .testTarget(name: "RMTTrainingTests", dependencies: [
             "RMTBase", "RMTKernels", "RMTModel", "RMTRecurrence", "RMTData", "RMTTokenizer", "RMTSafetensors", "RMTTraining",
             "RMTReference", "RMTTestSupport",

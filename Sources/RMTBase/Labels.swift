@@ -2,6 +2,6 @@
 // BERT, `rmt-tool create-model`).
 
 /// The six bAbI rooms, then `unknown` (the answer to a question about someone the document never
-/// mentions): the same list as RMTData's `TaskWords.labels`. Model folders made before `unknown`
-/// existed keep their six labels and load and answer as before.
+/// mentions); RMTData's `TaskWords.labels`, the room tasks' labels, is this list. Model folders
+/// made before `unknown` existed keep their six labels and load and answer as before.
 public let defaultLabels = ["bathroom", "hallway", "garden", "office", "bedroom", "kitchen", "unknown"]

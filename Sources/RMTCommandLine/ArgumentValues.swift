@@ -1,10 +1,14 @@
 // ArgumentValues: the option values the three tools share, parsed one way everywhere —
-// the model size (--preset / --config), how gradients flow back through the memory (--bptt) and
-// the in-segment position scheme (--position).
+// the model size (--preset / --config), how gradients flow back through the memory (--bptt),
+// the in-segment position scheme (--position) and the question layout (--question-layout).
 import ArgumentParser
 import RMT
 
 extension BertConfig.Preset: ExpressibleByArgument {}
+
+/// --question-layout: `final-segment` or `every-segment` (rmt-train, rmt-tool create-model,
+/// haystack and bench).
+extension QuestionLayout: ExpressibleByArgument {}
 
 /// --position: an in-segment position scheme, `absolute` (BERT's), `alibi`, `kerple_log`,
 /// `kerple_power`, `t5`, `fire`, `none`, `cope` or `dape[:BASE]`. One declaration for rmt-train,

@@ -24,7 +24,6 @@
 //   get:  "{actor} {got|grabbed|took|picked up} the {object}[ there]."
 //   drop: "{actor} {dropped|put down|let go of|discarded|left} the {object}[ there]."
 import RMTBase
-import RMTRecurrence
 
 /// `babi-qa1`, `babi-qa2` or `babi-qa3`: a story of facts spread in order over the document.
 public struct BabiTask: MemoryTask {

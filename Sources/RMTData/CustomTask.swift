@@ -7,7 +7,6 @@
 // most `maximumQuestionForms`; a file with more records no domain).
 import Foundation
 import RMTBase
-import RMTRecurrence
 
 /// `custom`: records from a JSON Lines file.
 public struct CustomTask: MemoryTask {

@@ -8,7 +8,6 @@
 // (`DataStream.seed(_:for:)`) and, ideally, by noise (e.g. train/ and valid/ prose folders, or
 // built-in prose with different seeds).
 import RMTBase
-import RMTRecurrence
 import RMTTokenizer
 
 /// One training or evaluation example: the segment contents and the answer.
@@ -142,23 +141,22 @@ public struct DataStream: Sendable {
 
     /// Item `index` as a plan with exactly `segments` segments.
     public func plan(index: Int, segments: Int) throws -> DocumentPlan {
-        var generator = SplitMix64.forItem(index, seed: seed)
-        let episode = task.makeEpisode(using: &generator)
-        return try DocumentPlan.make(episode: episode, label: label(of: episode), length: .segments(segments),
-                                     segmentLength: segmentLength, questionLayout: questionLayout, tokenizer: tokenizer,
-                                     separator: separator, noise: noise,
-                                     using: &generator)
+        try plan(index: index, length: .segments(segments))
     }
 
     /// Item `index` as a long text document of at least `tokens` tokens that ends with a whole
     /// sentence (rmt-tool haystack). Its segment count follows from the question layout.
     public func haystack(index: Int = 0, tokens: Int) throws -> DocumentPlan {
+        try plan(index: index, length: .tokens(tokens))
+    }
+
+    /// Item `index`'s episode (from its own generator) as a plan of `length`.
+    func plan(index: Int, length: DocumentPlan.Length) throws -> DocumentPlan {
         var generator = SplitMix64.forItem(index, seed: seed)
         let episode = task.makeEpisode(using: &generator)
-        return try DocumentPlan.make(episode: episode, label: label(of: episode), length: .tokens(tokens),
+        return try DocumentPlan.make(episode: episode, label: label(of: episode), length: length,
                                      segmentLength: segmentLength, questionLayout: questionLayout, tokenizer: tokenizer,
-                                     separator: separator, noise: noise,
-                                     using: &generator)
+                                     separator: separator, noise: noise, using: &generator)
     }
 
     /// The index of the episode's answer in `labels` (checked against `task.answers` at init).

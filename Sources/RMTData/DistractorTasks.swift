@@ -8,7 +8,6 @@
 // Spelled `memorize-distract` (k in 1…3), `memorize-distract:2` (k = 2) or
 // `memorize-distract:0-3` on the command line (TaskCatalog).
 import RMTBase
-import RMTRecurrence
 
 /// `memorize-distract` / `detect-distract`: room facts about several people, one asked about.
 public struct DistractorTask: MemoryTask {

@@ -7,7 +7,7 @@
 // T = layout.documentTokens(forSegments: N, questionTokens: |Q|, segmentLength: S) tokens, so
 // that its final segment is full. Final-segment layout: T = N·S − 1 − |Q|; the first N − 1
 // segments are full (S tokens) and the remaining S − 1 − |Q| tokens go through
-// finalSegments(rest:…), which yields one full final segment `rest [SEP] Q`. Every-segment
+// endingSegments(rest:…), which yields one full final segment `rest [SEP] Q`. Every-segment
 // layout: T = N·(S − |Q| − 1); each segment is `Q [SEP] chunk` and the last chunk is the final
 // segment (Docs/question-layout.md).
 //
@@ -18,7 +18,6 @@
 // the document; only the last noise sentence is cut at the token level to fill T exactly.
 // (Haystack documents, by contrast, end with a whole sentence: ~T tokens.)
 import RMTBase
-import RMTRecurrence
 import RMTTokenizer
 
 /// A fact as placed in a document.
@@ -298,7 +297,7 @@ struct TokenCursor {
 
 /// A document's segments, one at a time: the segments read before the end (S document tokens,
 /// or `Q [SEP]` + S − |Q| − 1 under every-segment), then the final segment(s) from
-/// `QuestionLayout.finalSegments` (the last holds the question).
+/// `QuestionLayout.endingSegments` (the last holds the question).
 public struct DocumentSegmentStream: IteratorProtocol, Sendable {
     private var cursor: TokenCursor
     private var consumed = 0
@@ -335,7 +334,7 @@ public struct DocumentSegmentStream: IteratorProtocol, Sendable {
             cursor.read(left, into: &rest)
             consumed += left
             do {
-                pending = try layout.finalSegments(
+                pending = try layout.endingSegments(
                     rest: rest, question: plan.questionTokens, segmentLength: plan.segmentLength, separator: plan.separator)
             } catch {
                 preconditionFailure("question checked when the plan was made: \(error)")

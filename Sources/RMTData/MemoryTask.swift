@@ -4,7 +4,6 @@
 // the forms of the questions it asks (its QuestionDomain, from QuestionForms), which a trained
 // model records.
 import RMTBase
-import RMTRecurrence
 
 /// Where an episode's facts go in the document.
 public enum FactPlacement: String, Sendable, Equatable {

@@ -2,7 +2,7 @@
 // TaskWords). The tasks make their questions by filling these templates, and declare them as
 // their QuestionDomain, so a model records exactly the forms it was trained on (rmt-train) and
 // rmt-ask can warn about a question of another form. Docs/tasks.md lists them per task.
-import RMTRecurrence
+import RMTBase
 
 /// The question forms of the room tasks.
 public enum QuestionForms {

@@ -1,6 +1,7 @@
 // ReservedWords: the words of the task world (actors, rooms, objects) and the whole-word check
 // that keeps them out of noise prose, so that background text never mentions, and so never
 // contradicts, a planted fact.
+import RMTBase
 
 /// The vocabulary of the memory tasks.
 public enum TaskWords {
@@ -25,9 +26,10 @@ public enum TaskWords {
     public static let unknown = "unknown"
 
     /// The label set of every room task (memorize, detect, reasoning, babi-qa1/2/3, the
-    /// distractor tasks, unknown): the six rooms in their old order, then `unknown`. Appended
-    /// last, so a room has the same index here as in `roomLabels`.
-    public static var labels: [String] { rooms + [unknown] }
+    /// distractor tasks, unknown): the six rooms in their old order, then `unknown`, appended
+    /// last so a room has the same index here as in `roomLabels`. It is RMTBase's
+    /// `defaultLabels`, the labels a new model answers with.
+    public static var labels: [String] { defaultLabels }
 
     /// Words that noise may not contain as whole words (case-insensitive): the actors, rooms and
     /// objects, each also with a plural/possessive-free `s` ending ("kitchens", "Marys").

@@ -3,7 +3,6 @@
 // is raised by naming it more than once ("detect-distract,detect-distract,unknown").
 import Foundation
 import RMTBase
-import RMTRecurrence
 
 /// Tasks drawn uniformly per episode. All tasks must have the same labels (the room tasks do;
 /// `custom` has its own and cannot be mixed with them).

@@ -12,7 +12,6 @@
 // The document's noise never names an actor, room or object either (ProseNoise), except the
 // adversarial sentences (AdversarialProse), which never say where anyone or anything is.
 import RMTBase
-import RMTRecurrence
 
 /// `unknown`: a question about someone or something the document never mentions.
 public struct UnknownTask: MemoryTask {

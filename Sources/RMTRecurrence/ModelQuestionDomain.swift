@@ -1,6 +1,7 @@
 // ModelQuestionDomain: asking a model (or a document session) whether a question has one of the
 // forms it was trained on (its `rmt.domain`, QuestionDomain), and giving a model a domain.
 // A model answers every question from its labels; outside its domain that answer means little.
+import RMTBase
 import RMTModel
 
 extension RecurrentMemoryModel {

@@ -4,17 +4,8 @@
 // It does not decide the layout; SafetensorsWriter does.
 
 enum HeaderEncoder {
-    /// One tensor as it will appear in the header.
-    struct Entry {
-        var name: String
-        var dtype: SafetensorsDType
-        var shape: [Int]
-        var begin: Int
-        var end: Int
-    }
-
     /// The padded header bytes. Metadata keys are written in UTF-8 byte order.
-    static func encode(metadata: [String: String], entries: [Entry]) -> [UInt8] {
+    static func encode(metadata: [String: String], entries: [HeaderTensorEntry]) -> [UInt8] {
         var json: [UInt8] = [UInt8(ascii: "{")]
         var needsComma = false
         func separate() {

@@ -3,15 +3,6 @@
 // integer dimensions and offsets); it does not check how entries fit the data
 // section — that is TensorLayoutValidation.swift.
 
-/// One tensor entry as written in the header, types checked, layout not yet checked.
-struct HeaderTensorEntry {
-    var name: String
-    var dtype: SafetensorsDType
-    var shape: [Int]
-    var begin: Int
-    var end: Int
-}
-
 /// The decoded header: `__metadata__` and the tensor entries in header order.
 struct ParsedHeader {
     var metadata: [String: String] = [:]

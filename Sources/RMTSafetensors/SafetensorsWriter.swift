@@ -178,15 +178,15 @@ public struct SafetensorsWriter: Sendable {
             return a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
         }
         var offset = 0
-        var entries: [HeaderEncoder.Entry] = []
+        var entries: [HeaderTensorEntry] = []
         entries.reserveCapacity(ordered.count)
         for tensor in ordered {
             let (end, overflow) = offset.addingReportingOverflow(tensor.bytes.count)
             guard !overflow else {
                 throw SafetensorsError(path: Self.errorPath, problem: "total data size overflows")
             }
-            entries.append(HeaderEncoder.Entry(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape,
-                                               begin: offset, end: end))
+            entries.append(HeaderTensorEntry(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape,
+                                             begin: offset, end: end))
             offset = end
         }
         let header = HeaderEncoder.encode(metadata: metadata, entries: entries)

@@ -218,4 +218,3 @@ func encoderFLOPs(_ c: BertConfig, seqLen T: Int) -> Double {
     let perLayer = 2 * t * C * 3 * C + 2 * 2 * t * t * C + 2 * t * C * C + 2 * 2 * t * C * F
     return perLayer * Double(c.numHiddenLayers)
 }
-extension QuestionLayout: ExpressibleByArgument {}

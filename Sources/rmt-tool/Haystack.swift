@@ -72,7 +72,7 @@ struct Haystack: ParsableCommand {
                                         segmentLength: segmentLength, questionLayout: questionLayout)
             let plan = try stream.haystack(index: 0, tokens: tokens)
             try Self.write(plan, to: out)
-            print(Self.json(plan, file: out))
+            print(try Self.json(plan, file: out))
         }
     }
 
@@ -101,35 +101,17 @@ struct Haystack: ParsableCommand {
         }
     }
 
-    static func json(_ plan: DocumentPlan, file: String) -> String {
-        let facts = plan.facts.map {
-            "{\"text\":\(quoted($0.text)),\"offset\":\($0.offset),\"tokens\":\($0.tokens.count)}"
+    /// The JSON line describing `plan` written to `file` (JSONLine: keys in this order).
+    static func json(_ plan: DocumentPlan, file: String) throws -> String {
+        let facts = plan.facts.map { fact in
+            JSONLine.Value.object(JSONLine([("text", .string(fact.text)), ("offset", .int(fact.offset)),
+                                            ("tokens", .int(fact.tokens.count))]))
         }
-        return "{\"task\":\(quoted(plan.task)),\"question\":\(quoted(plan.question)),\"answer\":\(quoted(plan.answer))"
-            + ",\"label\":\(plan.label),\"tokens\":\(plan.documentTokenCount),\"segments\":\(plan.segmentCount)"
-            + ",\"facts\":[\(facts.joined(separator: ","))]"
-            + ",\"distractor_answers\":[\(plan.distractorAnswers.map(quoted).joined(separator: ","))]"
-            + ",\"noise\":\(quoted(plan.noise.name)),\"file\":\(quoted(file))}"
-    }
-
-    /// A JSON string literal.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        return try JSONLine([
+            ("task", .string(plan.task)), ("question", .string(plan.question)), ("answer", .string(plan.answer)),
+            ("label", .int(plan.label)), ("tokens", .int(plan.documentTokenCount)), ("segments", .int(plan.segmentCount)),
+            ("facts", .array(facts)), ("distractor_answers", .array(plan.distractorAnswers.map { .string($0) })),
+            ("noise", .string(plan.noise.name)), ("file", .string(file)),
+        ]).text()
     }
 }

@@ -18,7 +18,7 @@ struct Inspect: ParsableCommand {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
                 throw ModelError(path, "no such file or folder")
             }
-            var fileURL = URL(fileURLWithPath: path)
+            let fileURL = URL(fileURLWithPath: path)
             if isDir.boolValue {
                 let configURL = fileURL.appendingPathComponent("config.json")
                 let config = try BertConfig.load(contentsOf: configURL)

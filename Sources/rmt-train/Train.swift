@@ -279,4 +279,3 @@ struct Train: ParsableCommand {
 
 /// Paths made absolute and standard, as data.json records them.
 func absolutePaths(_ paths: [String]) -> [String] { paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
-extension QuestionLayout: ExpressibleByArgument {}

@@ -205,7 +205,7 @@ private func askOnTerminal(_ arguments: [String], interruptAfterBar: Bool) throw
     #expect(master >= 0 && c_grantpt(master) == 0 && c_unlockpt(master) == 0)
     var name = [CChar](repeating: 0, count: 256)
     #expect(c_ptsname_r(master, &name, name.count) == 0)
-    let slave = open(String(cString: name), O_RDWR | O_NOCTTY)
+    let slave = open(String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), O_RDWR | O_NOCTTY)
     #expect(slave >= 0)
     let process = Process()
     process.executableURL = productsFolder().appendingPathComponent("rmt-ask")

@@ -47,6 +47,28 @@ import RMTTestSupport
     }
 }
 
+/// The haystack's description (JSONLine: values encoded by JSONEncoder): one JSON line, snake_case
+/// keys in a fixed order (the same on every run), the output path with its slashes as given.
+@Test func haystackPrintsOneJSONLineWithItsKeysInOrder() throws {
+    let dir = try scratchFolder("haystack-json")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let folder = dir.appendingPathComponent("a b")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let hay = folder.appendingPathComponent("hay.txt").path
+    let r = try run("rmt-tool", ["haystack", "--task", "memorize-distract", "--tokens", "400", "--seed", "2",
+                                 "--vocab", fixture("tokenizer/vocab.txt").path, "--out", hay])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(isOneLine(r.stdout) && r.stdout.hasPrefix("{\"task\":\"memorize-distract\",\"question\":\""), "\(r.stdout)")
+    let keys = ["task", "question", "answer", "label", "tokens", "segments", "facts", "distractor_answers", "noise", "file"]
+    let starts = keys.compactMap { r.stdout.range(of: "\"\($0)\":")?.lowerBound }
+    #expect(starts.count == keys.count && zip(starts, starts.dropFirst()).allSatisfy { $0 < $1 }, "\(r.stdout)")
+    #expect(r.stdout.hasSuffix(",\"file\":\"\(hay)\"}\n"), "\(r.stdout)")
+    let meta = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    #expect(meta["file"] as? String == hay)
+    let facts = try #require(meta["facts"] as? [[String: Any]])
+    #expect(!facts.isEmpty && facts.allSatisfy { Set($0.keys) == ["text", "offset", "tokens"] })
+}
+
 @Test func newModelsAnswerUnknownAndTheShippedModelStillReadsRoomTasks() throws {
     let dir = try scratchFolder("unknown-label")
     defer { try? FileManager.default.removeItem(at: dir) }

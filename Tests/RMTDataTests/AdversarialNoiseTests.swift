@@ -4,7 +4,6 @@
 import Foundation
 import RMTBase
 import RMTData
-import RMTKernels
 import Testing
 
 @Suite struct AdversarialNoiseTests {

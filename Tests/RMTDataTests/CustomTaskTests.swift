@@ -2,7 +2,6 @@
 import Foundation
 import RMTBase
 import RMTData
-import RMTKernels
 import Testing
 
 @Suite struct CustomTaskTests {

@@ -3,8 +3,7 @@
 import Foundation
 import Testing
 import RMTData
-import RMTKernels
-import RMTRecurrence
+import RMTBase
 
 @Suite struct DocumentTests {
     static let allTasks = TestData.roomTaskNames + TestData.questionTaskNames + ["custom"]

@@ -5,8 +5,7 @@
 import Foundation
 import Testing
 import RMTData
-import RMTKernels
-import RMTRecurrence
+import RMTBase
 
 @Suite struct EverySegmentDocumentTests {
     static func stream(_ name: String, seed: UInt64 = 7, segmentLength: Int = 499) throws -> DataStream {

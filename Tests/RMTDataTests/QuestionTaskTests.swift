@@ -5,7 +5,6 @@
 import Foundation
 import RMTBase
 import RMTData
-import RMTKernels
 import Testing
 
 @Suite struct QuestionTaskTests {

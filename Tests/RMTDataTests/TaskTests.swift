@@ -2,7 +2,6 @@
 import Foundation
 import RMTBase
 import RMTData
-import RMTKernels
 import Testing
 
 @Suite struct TaskTests {
@@ -70,6 +69,13 @@ import Testing
         #expect(digests == ["memorize": "edeac2418a3ebb8f", "detect": "a4a327520880fe2f", "reasoning": "371cbc79495f11e5",
                             "babi-qa1": "81ec86ced46cf9b4", "babi-qa2": "2ea7515e2c8aacde", "babi-qa3": "f9741e961cb3e6ba"],
                 "\(digests)")
+    }
+
+    /// The room tasks' labels are RMTBase's defaultLabels (what a new model answers with): the
+    /// rooms in their old order, then `unknown`.
+    @Test func roomTaskLabelsAreTheRoomsThenUnknown() {
+        #expect(TaskWords.labels == TaskWords.rooms + [TaskWords.unknown])
+        #expect(TaskWords.labels == defaultLabels)
     }
 
     @Test func memorizeUsesEveryNameVerbAndRoom() throws {

@@ -3,7 +3,6 @@
 import Foundation
 import Testing
 import RMTData
-import RMTKernels
 import RMTTokenizer
 
 enum TestData {

@@ -5,6 +5,7 @@
 import Foundation
 import Testing
 import RMTTestSupport
+import RMTBase
 import RMTModel
 import RMTRecurrence
 import RMTTokenizer

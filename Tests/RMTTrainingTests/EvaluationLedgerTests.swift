@@ -130,3 +130,24 @@ private func smallSetup() throws -> (RecurrentMemoryModel, DataStream) {
     let mixed = try #require(EvaluationLedger.accuracy(of: [old, EvaluationBatch(task: "detect", segments: 2, first: 4, count: 4, correct: 4, tokens: 40, otherPerson: 0, answeredUnknown: 0)], task: "detect", segments: 2))
     #expect(mixed.samples == 8 && mixed.otherPerson == nil && mixed.answeredUnknown == nil)
 }
+
+/// The shipped ledger (Docs/runs/default/eval-ledger.jsonl: the default model's evaluation,
+/// Docs/results.md) still opens under its own header, continues (no line dropped) and gives its
+/// accuracies; its model fingerprint is that of the shipped Models/default.
+@Test func theShippedLedgerStillOpensForTheShippedModel() throws {
+    let shipped = repositoryRoot().appendingPathComponent("Docs/runs/default/eval-ledger.jsonl")
+    let dir = tempDir("shipped-ledger")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let url = dir.appendingPathComponent("eval-ledger.jsonl")
+    try FileManager.default.copyItem(at: shipped, to: url)
+    let lines = try String(contentsOf: shipped, encoding: .utf8).split(separator: "\n").count
+    let identity = EvaluationLedger.Identity(modelFNV: "e65c7be4792e1b24", seed: 1, noise: ["/work/shared/corpus/valid"],
+                                             noiseFNV: "e2b761e362590c25")
+    let ledger = try EvaluationLedger(url: url, identity: identity)
+    #expect(ledger.batches.count == lines - 1)
+    let memorize = try #require(ledger.accuracy(task: "memorize", segments: 1))
+    #expect(memorize.samples > 0 && memorize.correct <= memorize.samples)
+    let model = repositoryRoot().appendingPathComponent("Models/default/model.safetensors")
+    #expect(try EvaluationLedger.fingerprint(of: model) == identity.modelFNV)
+}

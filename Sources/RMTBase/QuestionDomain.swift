@@ -1,14 +1,11 @@
 // QuestionDomain: the questions a model was trained on — its tasks, their question forms
 // (templates such as "Where is {actor}?") and each slot's values — stored as `rmt.domain` in
-// the model's config.json (Docs/file-formats.md). QuestionMatcher tells whether a question has
-// one of those forms, token by token with the model's own tokenizer, so case and punctuation
-// spacing count exactly as the model sees them ("where is MARY ?" is "Where is Mary?" to an
-// uncased model; "Where is Mary" without "?" is not).
+// the model's config.json (Docs/file-formats.md). The data layer's tasks declare theirs with it
+// and the recurrence layer records and checks it, so it sits in RMTBase. Matching a question
+// against it needs a tokenizer: QuestionMatcher, in the recurrence layer (QuestionMatcher.swift).
 //
 // Form syntax: `{name}` is a slot (a whole word or words; `name` must be a key of `slots`),
 // `{{` and `}}` are a literal `{` and `}`; everything else is literal text.
-import RMTModel
-import RMTTokenizer
 
 /// The tasks and question forms a model was trained on.
 public struct QuestionDomain: Codable, Sendable, Equatable {
@@ -75,7 +72,13 @@ public struct QuestionDomain: Codable, Sendable, Equatable {
 
     /// `literal` as a form without slots: its braces doubled.
     public static func literal(_ literal: String) -> String {
-        literal.replacingOccurrences(of: "{", with: "{{").replacingOccurrences(of: "}", with: "}}")
+        // Character by character, as `parts(of:)` reads a form.
+        var doubled = ""
+        for c in literal {
+            if c == "{" || c == "}" { doubled.append(c) }
+            doubled.append(c)
+        }
+        return doubled
     }
 
     /// The question `form` asks with `values` in its slots ("Where is {actor}?" with
@@ -127,77 +130,10 @@ public struct QuestionDomain: Codable, Sendable, Equatable {
         return nil
     }
 
-    /// The matcher for questions read by `tokenizer`.
-    /// - Throws: `ModelError` when `problem()` finds one.
-    public func matcher(tokenizer: BertTokenizer) throws -> QuestionMatcher {
-        if let problem = problem() { throw ModelError("question domain", problem) }
-        return QuestionMatcher(domain: self, tokenizer: tokenizer)
-    }
-
     /// The forms written out for a message: `"Where is {actor}?", "Where is the {object}?"`,
     /// at most `limit` of them, then "and N more".
     public func formList(limit: Int = 8) -> String {
         let shown = questionForms.prefix(limit).map { "\"\($0)\"" }.joined(separator: ", ")
         return questionForms.count > limit ? "\(shown) and \(questionForms.count - limit) more" : shown
-    }
-}
-
-/// Whether questions have one of a domain's forms, as token sequences of one tokenizer.
-/// A question matches a form when its tokens are, in order and with nothing left over, the
-/// tokens of the form's literal parts and, for each slot, the tokens of one of its values.
-public struct QuestionMatcher: Sendable {
-    enum Element: Sendable {
-        case tokens([Int32])
-        /// A slot: any one of these token sequences.
-        case choice([[Int32]])
-    }
-
-    public let domain: QuestionDomain
-    public let tokenizer: BertTokenizer
-    let forms: [[Element]]
-
-    init(domain: QuestionDomain, tokenizer: BertTokenizer) {
-        self.domain = domain
-        self.tokenizer = tokenizer
-        let slotTokens = domain.slots.mapValues { $0.map(tokenizer.encode) }
-        forms = domain.questionForms.map { form in
-            guard case .success(let parts) = QuestionDomain.parts(of: form) else { return [] }
-            return parts.map { part in
-                switch part {
-                case .text(let text): return .tokens(tokenizer.encode(text))
-                case .slot(let name): return .choice(slotTokens[name] ?? [])
-                }
-            }
-        }
-    }
-
-    /// Whether `question` has one of the domain's forms.
-    public func matches(_ question: String) -> Bool { matches(tokens: tokenizer.encode(question)) }
-
-    /// Whether the token sequence `question` has one of the domain's forms.
-    public func matches(tokens question: [Int32]) -> Bool {
-        forms.contains { form in
-            guard !form.isEmpty else { return false }
-            // Every position the form's elements so far can end at (slot values may differ in length).
-            var ends: Set<Int> = [0]
-            for element in form {
-                var next = Set<Int>()
-                for start in ends {
-                    switch element {
-                    case .tokens(let tokens):
-                        if Self.has(tokens, in: question, at: start) { next.insert(start + tokens.count) }
-                    case .choice(let values):
-                        for value in values where Self.has(value, in: question, at: start) { next.insert(start + value.count) }
-                    }
-                }
-                ends = next
-                if ends.isEmpty { return false }
-            }
-            return ends.contains(question.count)
-        }
-    }
-
-    static func has(_ tokens: [Int32], in question: [Int32], at start: Int) -> Bool {
-        start + tokens.count <= question.count && question[start..<(start + tokens.count)].elementsEqual(tokens)
     }
 }
