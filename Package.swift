@@ -96,6 +96,10 @@ let package = Package(
         // BERT + RMT that the gradient checks differentiate; the tests hold the fast code against them.
         .target(name: "RMTReference", dependencies: ["RMTBase", "RMTKernels"]),
 
+        // Test-only: counts every heap allocation of the test process (malloc & co. interposed,
+        // forwarding to glibc's); Scripts/count-allocations.sh preloads the same file into the CLIs.
+        .target(name: "RMTAllocationCounter", path: "Tests/AllocationCounter"),
+
         // Helpers shared by the test targets (fixtures, MiniLM location, comparisons).
         .target(name: "RMTTestSupport", dependencies: ["RMTSafetensors"], path: "Tests/Support"),
 
@@ -106,7 +110,8 @@ let package = Package(
         .testTarget(name: "RMTModelTests", dependencies: [
             "RMTBase", "RMTKernels", "RMTModel", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport"]),
         .testTarget(name: "RMTRecurrenceTests", dependencies: [
-            "RMTBase", "RMTKernels", "RMTModel", "RMTRecurrence", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport"]),
+            "RMTBase", "RMTKernels", "RMTModel", "RMTRecurrence", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport",
+            "RMTAllocationCounter"]),
         .testTarget(name: "RMTDataTests", dependencies: ["RMTBase", "RMTData", "RMTKernels", "RMTRecurrence", "RMTTokenizer"]),
         .testTarget(name: "RMTTrainingTests", dependencies: [
             "RMTBase", "RMTKernels", "RMTModel", "RMTRecurrence", "RMTData", "RMTTokenizer", "RMTSafetensors", "RMTTraining",
