@@ -205,7 +205,7 @@ int rmt_attention_head(int level, long R, long T, long d, float scale, const flo
     const long block = R < ATTENTION_BLOCK ? R : ATTENTION_BLOCK;
     // One aligned buffer in three slices: packed Kᵀ, packed V, the packed A block.
     const size_t kn = (size_t)d * round_up(T, nr) + PACK_SLACK, vn = (size_t)T * round_up(d, nr) + PACK_SLACK;
-    const size_t an = (size_t)round_up(block, mr) * (size_t)(d > T ? d : T);
+    const size_t an = (size_t)round_up(block, mr) * (size_t)d;
     const size_t k16 = (kn + 15) / 16 * 16, v16 = (vn + 15) / 16 * 16;
     scratch_t *s = scratch_get(k16 + v16 + an, 0);
     if (!s) return 0;
