@@ -148,6 +148,10 @@ static int grow(float **buf, size_t *have, size_t need) {
 }
 
 // Buffers of at least a_need and b_need floats for this thread, or NULL when out of memory.
+// rmt_sgemm asks for its full block sizes whatever the product, so a thread's buffers reach
+// their size on its first product and first attention head, and never grow again while the
+// shapes stay (which thread runs which slice is decided at run time: sizing by the slice
+// would let a buffer grow — allocate — in the middle of a steady stream of segments).
 static scratch_t *scratch_get(size_t a_need, size_t b_need) {
     pthread_once(&scratch_once, scratch_init);
     if (!scratch_key_ok) return NULL;
@@ -178,13 +182,11 @@ int rmt_sgemm(int level, int trans_a, int trans_b, long m, long n, long k, float
     if (m <= 0 || n <= 0) return 1;
     if (k <= 0 || alpha == 0.0f) { scale_c(m, n, beta, c, ldc); return 1; }
     if (level == RMT_VECTOR_AVX512) {
-        scratch_t *s = scratch_get((size_t)MC_AVX512 * KC_AVX512,
-                                   (size_t)KC_AVX512 * round_up(n < NC_AVX512 ? n : NC_AVX512, NR_AVX512));
+        scratch_t *s = scratch_get((size_t)MC_AVX512 * KC_AVX512, (size_t)KC_AVX512 * round_up(NC_AVX512, NR_AVX512));
         if (!s) return 0;
         sgemm_avx512(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, s->a, s->b);
     } else {
-        scratch_t *s = scratch_get((size_t)MC_AVX2 * KC_AVX2,
-                                   (size_t)KC_AVX2 * round_up(n < NC_AVX2 ? n : NC_AVX2, NR_AVX2));
+        scratch_t *s = scratch_get((size_t)MC_AVX2 * KC_AVX2, (size_t)KC_AVX2 * round_up(NC_AVX2, NR_AVX2));
         if (!s) return 0;
         sgemm_avx2(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, s->a, s->b);
     }
