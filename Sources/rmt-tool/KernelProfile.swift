@@ -169,9 +169,9 @@ struct KernelProfile: ParsableCommand {
             }, fused ? 2 * L : 0, 0))
             withExtendedLifetime([pre, act, res, skip]) {}
         }
+        print("kernels \(compute.kernels) on \(CPUInfo.model) (OpenBLAS core \(BLAS.coreName), \(compute.threads) workers)")
         print("\(model ?? config.rawValue): \(L)×\(C), \(NH) heads of \(C / NH), FFN \(F), \(T) positions; "
-              + "kernels \(compute.kernels) on \(CPUInfo.model) (OpenBLAS core \(BLAS.coreName), \(compute.threads) workers)")
-        print(cpuTime ? "CPU time of all threads (GFLOP/s per CPU-second)" : "wall time")
+              + (cpuTime ? "CPU time of all threads (GFLOP/s per CPU-second)" : "wall time"))
         print("kernel                                  ms/call  calls  ms/segment  GFLOP/s")
         var total = 0.0
         for (name, ms, calls, flops) in rows {
