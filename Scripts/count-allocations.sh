@@ -38,7 +38,7 @@ count() {
     echo "$n"
 }
 
-echo "kernels: $("$tool" sysinfo | grep -m1 -i kernel || true)"
+"$tool" sysinfo | grep -m1 "^kernels" || true
 for p in $positions; do
     a=$(count bench --config "$config" --position "$p" --warmup 3 --segments 5)
     b=$(count bench --config "$config" --position "$p" --warmup 3 --segments 25)
