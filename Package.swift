@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "RMTTokenizerTests", dependencies: ["RMTTokenizer", "RMTTestSupport"],
                     resources: []),
         .testTarget(name: "RMTModelTests", dependencies: [
-            "RMTBase", "RMTKernels", "RMTModel", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport"]),
+            "RMTBase", "RMTKernels", "RMTModel", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport", "RMTAllocationCounter"]),
         .testTarget(name: "RMTRecurrenceTests", dependencies: [
             "RMTBase", "RMTKernels", "RMTModel", "RMTRecurrence", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport",
             "RMTAllocationCounter"]),

@@ -117,10 +117,11 @@ enum { MR_AVX2 = MR, NR_AVX2 = 2 * W, MC_AVX2 = MC, KC_AVX2 = KC, NC_AVX2 = NC }
 
 // ---- Per-thread pack buffers --------------------------------------------------------------
 // One pair per thread, sized for the largest call the thread has made (never more than
-// MC·KC and KC·NC floats), 64-byte aligned, freed by the key's destructor at thread exit.
+// MC·KC and KC·NC floats), 64-byte aligned, freed by the key's destructor at thread exit;
+// plus `r`, the thread's reduction buffer (rmt_thread_reduction_buffer).
 typedef struct {
-    float *a, *b;
-    size_t a_count, b_count;
+    float *a, *b, *r;
+    size_t a_count, b_count, r_count;
 } scratch_t;
 
 static pthread_key_t scratch_key;
@@ -131,6 +132,7 @@ static void scratch_free(void *p) {
     scratch_t *s = p;
     free(s->a);
     free(s->b);
+    free(s->r);
     free(s);
 }
 
@@ -162,6 +164,11 @@ static scratch_t *scratch_get(size_t a_need, size_t b_need) {
     }
     if (!grow(&s->a, &s->a_count, a_need + PACK_SLACK) || !grow(&s->b, &s->b_count, b_need + PACK_SLACK)) return NULL;
     return s;
+}
+
+float *rmt_thread_reduction_buffer(size_t count) {
+    scratch_t *s = scratch_get(0, 0);
+    return s && grow(&s->r, &s->r_count, count) ? s->r : NULL;
 }
 
 static long round_up(long x, long to) { return (x + to - 1) / to * to; }
@@ -220,6 +227,7 @@ int rmt_attention_head(int level, long R, long T, long d, float scale, const flo
 }
 
 #else  // not x86-64: no own kernels; RMTKernels calls OpenBLAS.
+float *rmt_thread_reduction_buffer(size_t count) { (void)count; return 0; }
 int rmt_gemm_tile_rows(int level) { (void)level; return 0; }
 int rmt_gemm_tile_cols(int level) { (void)level; return 0; }
 int rmt_sgemm(int level, int trans_a, int trans_b, long m, long n, long k, float alpha,
