@@ -98,6 +98,10 @@ let package = Package(
         // BERT + RMT that the gradient checks differentiate; the tests hold the fast code against them.
         .target(name: "RMTReference", dependencies: ["RMTBase", "RMTKernels"]),
 
+        // Test-only: counts every heap allocation of the test process (malloc & co. interposed,
+        // forwarding to glibc's); Scripts/count-allocations.sh preloads the same file into the CLIs.
+        .target(name: "RMTAllocationCounter", path: "Tests/AllocationCounter"),
+
         // Helpers shared by the test targets (fixtures, MiniLM location, comparisons).
         .target(name: "RMTTestSupport", dependencies: ["RMTSafetensors"], path: "Tests/Support"),
 
@@ -106,9 +110,10 @@ let package = Package(
         .testTarget(name: "RMTTokenizerTests", dependencies: ["RMTTokenizer", "RMTTestSupport"],
                     resources: []),
         .testTarget(name: "RMTModelTests", dependencies: [
-            "RMTBase", "RMTKernels", "RMTModel", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport"]),
+            "RMTBase", "RMTKernels", "RMTModel", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport", "RMTAllocationCounter"]),
         .testTarget(name: "RMTRecurrenceTests", dependencies: [
-            "RMTBase", "RMTKernels", "RMTModel", "RMTRecurrence", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport"]),
+            "RMTBase", "RMTKernels", "RMTModel", "RMTRecurrence", "RMTSafetensors", "RMTTokenizer", "RMTTestSupport",
+            "RMTAllocationCounter"]),
         // RMTRecurrence for QuestionMatcher only: each task's questions must have its declared forms.
         .testTarget(name: "RMTDataTests", dependencies: ["RMTBase", "RMTData", "RMTRecurrence", "RMTTokenizer"]),
         .testTarget(name: "RMTTrainingTests", dependencies: [

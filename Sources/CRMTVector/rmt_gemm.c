@@ -117,10 +117,11 @@ enum { MR_AVX2 = MR, NR_AVX2 = 2 * W, MC_AVX2 = MC, KC_AVX2 = KC, NC_AVX2 = NC }
 
 // ---- Per-thread pack buffers --------------------------------------------------------------
 // One pair per thread, sized for the largest call the thread has made (never more than
-// MC·KC and KC·NC floats), 64-byte aligned, freed by the key's destructor at thread exit.
+// MC·KC and KC·NC floats), 64-byte aligned, freed by the key's destructor at thread exit;
+// plus `r`, the thread's reduction buffer (rmt_thread_reduction_buffer).
 typedef struct {
-    float *a, *b;
-    size_t a_count, b_count;
+    float *a, *b, *r;
+    size_t a_count, b_count, r_count;
 } scratch_t;
 
 static pthread_key_t scratch_key;
@@ -131,6 +132,7 @@ static void scratch_free(void *p) {
     scratch_t *s = p;
     free(s->a);
     free(s->b);
+    free(s->r);
     free(s);
 }
 
@@ -148,6 +150,10 @@ static int grow(float **buf, size_t *have, size_t need) {
 }
 
 // Buffers of at least a_need and b_need floats for this thread, or NULL when out of memory.
+// rmt_sgemm asks for its full block sizes whatever the product, so a thread's buffers reach
+// their size on its first product and first attention head, and never grow again while the
+// shapes stay (which thread runs which slice is decided at run time: sizing by the slice
+// would let a buffer grow — allocate — in the middle of a steady stream of segments).
 static scratch_t *scratch_get(size_t a_need, size_t b_need) {
     pthread_once(&scratch_once, scratch_init);
     if (!scratch_key_ok) return NULL;
@@ -158,6 +164,11 @@ static scratch_t *scratch_get(size_t a_need, size_t b_need) {
     }
     if (!grow(&s->a, &s->a_count, a_need + PACK_SLACK) || !grow(&s->b, &s->b_count, b_need + PACK_SLACK)) return NULL;
     return s;
+}
+
+float *rmt_thread_reduction_buffer(size_t count) {
+    scratch_t *s = scratch_get(0, 0);
+    return s && grow(&s->r, &s->r_count, count) ? s->r : NULL;
 }
 
 static long round_up(long x, long to) { return (x + to - 1) / to * to; }
@@ -178,13 +189,11 @@ int rmt_sgemm(int level, int trans_a, int trans_b, long m, long n, long k, float
     if (m <= 0 || n <= 0) return 1;
     if (k <= 0 || alpha == 0.0f) { scale_c(m, n, beta, c, ldc); return 1; }
     if (level == RMT_VECTOR_AVX512) {
-        scratch_t *s = scratch_get((size_t)MC_AVX512 * KC_AVX512,
-                                   (size_t)KC_AVX512 * round_up(n < NC_AVX512 ? n : NC_AVX512, NR_AVX512));
+        scratch_t *s = scratch_get((size_t)MC_AVX512 * KC_AVX512, (size_t)KC_AVX512 * round_up(NC_AVX512, NR_AVX512));
         if (!s) return 0;
         sgemm_avx512(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, s->a, s->b);
     } else {
-        scratch_t *s = scratch_get((size_t)MC_AVX2 * KC_AVX2,
-                                   (size_t)KC_AVX2 * round_up(n < NC_AVX2 ? n : NC_AVX2, NR_AVX2));
+        scratch_t *s = scratch_get((size_t)MC_AVX2 * KC_AVX2, (size_t)KC_AVX2 * round_up(NC_AVX2, NR_AVX2));
         if (!s) return 0;
         sgemm_avx2(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, s->a, s->b);
     }
@@ -205,7 +214,7 @@ int rmt_attention_head(int level, long R, long T, long d, float scale, const flo
     const long block = R < ATTENTION_BLOCK ? R : ATTENTION_BLOCK;
     // One aligned buffer in three slices: packed Kᵀ, packed V, the packed A block.
     const size_t kn = (size_t)d * round_up(T, nr) + PACK_SLACK, vn = (size_t)T * round_up(d, nr) + PACK_SLACK;
-    const size_t an = (size_t)round_up(block, mr) * (size_t)(d > T ? d : T);
+    const size_t an = (size_t)round_up(block, mr) * (size_t)d;
     const size_t k16 = (kn + 15) / 16 * 16, v16 = (vn + 15) / 16 * 16;
     scratch_t *s = scratch_get(k16 + v16 + an, 0);
     if (!s) return 0;
@@ -218,6 +227,7 @@ int rmt_attention_head(int level, long R, long T, long d, float scale, const flo
 }
 
 #else  // not x86-64: no own kernels; RMTKernels calls OpenBLAS.
+float *rmt_thread_reduction_buffer(size_t count) { (void)count; return 0; }
 int rmt_gemm_tile_rows(int level) { (void)level; return 0; }
 int rmt_gemm_tile_cols(int level) { (void)level; return 0; }
 int rmt_sgemm(int level, int trans_a, int trans_b, long m, long n, long k, float alpha,

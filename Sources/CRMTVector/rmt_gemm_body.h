@@ -173,6 +173,59 @@ static TARGET void GFN(micro)(long kc, const float *restrict ap, const float *re
     }
 }
 
+// C[0..<mr, 0..<nr] = Σ_p A[i][p]·Bp[p][j] with A read where it lies (row i at a + i·lda, along
+// k) instead of from a packed panel: fused attention's P·V, whose A (a block of probability rows,
+// just written by the softmax and still in L2) would otherwise be transposed into MR-row panels
+// first. The broadcasts read MR row streams instead of one panel, the same cache lines. bp: (kc,
+// NR) packed; rows past mr read row mr − 1 (their sums are dropped); beta = 0.
+static TARGET void GFN(micro_rows)(long kc, const float *restrict a, long lda, const float *restrict bp,
+                                   float *restrict c, long ldc, long mr, long nr) {
+    const float *row[MR];
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) row[i] = a + (i < mr ? i : mr - 1) * lda;
+    VEC c0[MR], c1[MR];
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) { c0[i] = G_ZERO(); c1[i] = G_ZERO(); }
+#define GSTEP(q)                                                      \
+    do {                                                              \
+        const VEC b0 = G_LOAD(bp + (q) * NR), b1 = G_LOAD(bp + (q) * NR + W); \
+        _Pragma("GCC unroll 16") for (int i = 0; i < MR; i++) {       \
+            const VEC av = G_SET1(row[i][p + (q)]);                   \
+            c0[i] = G_FMADD(av, b0, c0[i]);                           \
+            c1[i] = G_FMADD(av, b1, c1[i]);                           \
+        }                                                             \
+    } while (0)
+    long p = 0;
+    for (; p + 4 <= kc; p += 4) {
+        GSTEP(0);
+        GSTEP(1);
+        GSTEP(2);
+        GSTEP(3);
+        bp += 4 * NR;
+    }
+    for (; p < kc; p++) {
+        GSTEP(0);
+        bp += NR;
+    }
+#undef GSTEP
+    if (mr == MR && nr == NR) {
+#pragma GCC unroll 16
+        for (int i = 0; i < MR; i++) {
+            G_STOREU(c + i * ldc, c0[i]);
+            G_STOREU(c + i * ldc + W, c1[i]);
+        }
+        return;
+    }
+    float tile[MR * NR] __attribute__((aligned(64)));
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) {
+        G_STORE(tile + i * NR, c0[i]);
+        G_STORE(tile + i * NR + W, c1[i]);
+    }
+    for (long i = 0; i < mr; i++)
+        for (long j = 0; j < nr; j++) c[i * ldc + j] = tile[i * NR + j];
+}
+
 // The blocked loops of rmt_gemm.h over scratch buffers pa (≥ MC·KC floats) and pb (≥ KC·nb
 // floats, nb = min(n, NC) rounded up to NR). k > 0 here; rmt_sgemm handles k = 0.
 static TARGET void GFN(sgemm)(int ta, int tb, long m, long n, long k, float alpha,
@@ -204,8 +257,8 @@ static TARGET void GFN(sgemm)(int ta, int tb, long m, long n, long k, float alph
 // One attention head, fused over row blocks (rmt_attention_head in rmt_gemm.h): Kᵀ and V are
 // packed once; then for each block of `block` query rows the scores S = scale·Q·Kᵀ go into
 // that block of `probs` with the micro-kernel, the masked softmax runs on those rows while
-// they are in L2, and out = P·V is computed from the same rows. pk, pv: ≥ T·round_up(d, NR)
-// and ≥ round_up(T, NR)·d floats; pa: ≥ round_up(block, MR)·max(d, T) floats (64-byte aligned).
+// they are in L2, and out = P·V is computed from the same rows, read in place (micro_rows). pk, pv: ≥ T·round_up(d, NR)
+// and ≥ round_up(T, NR)·d floats; pa: ≥ round_up(block, MR)·d floats (64-byte aligned).
 static TARGET void GFN(attention_head)(long R, long T, long d, float scale, const float *q, const float *k,
                                        const float *v, long ld, const float *mask, float *probs, float *out,
                                        long ldo, long block, int level, float *restrict pk,
@@ -224,13 +277,11 @@ static TARGET void GFN(attention_head)(long R, long T, long d, float scale, cons
             }
         }
         rmt_softmax_rows(level, p, mask, rows, T);
-        GFN(pack_a)(pa, p, T, 0, 0, 0, rows, T);
-        for (long jr = 0; jr < d; jr += NR) {
+        for (long jr = 0; jr < d; jr += NR) {  // P·V from the probability rows in place (no packing)
             const long nr = d - jr < NR ? d - jr : NR;
             for (long ir = 0; ir < rows; ir += MR) {
                 const long mr = rows - ir < MR ? rows - ir : MR;
-                GFN(micro)(T, pa + (ir / MR) * T * MR, pv + (jr / NR) * T * NR, out + (r0 + ir) * ldo + jr, ldo,
-                           1.0f, 0.0f, mr, nr);
+                GFN(micro_rows)(T, p + ir * T, T, pv + (jr / NR) * T * NR, out + (r0 + ir) * ldo + jr, ldo, mr, nr);
             }
         }
     }

@@ -2,6 +2,7 @@
 // it under `lock`, bumps `generation` and wakes the workers; each helper takes items from
 // `next_item` until none are left and reports back; the caller runs items too, then waits
 // for its helpers. Workers never exit (the pool lives as long as the process).
+// rmt_parallel_ranges at the end is the entry Parallel.forEachRange calls with a Swift closure.
 #include "rmt_parallel.h"
 
 #include <pthread.h>
@@ -75,4 +76,38 @@ void rmt_parallel_for(long count, long workers, rmt_parallel_fn fn, void *contex
     while (job_pending > 0) pthread_cond_wait(&done, &lock);
     pthread_mutex_unlock(&lock);
     pthread_mutex_unlock(&busy);
+}
+
+// ---- Swift closures without a heap context ----------------------------------------------------
+// Parallel.forEachRange hands its non-escaping Swift closure `(Int, Int) -> Void` straight to
+// rmt_parallel_ranges, declared on the Swift side with @_silgen_name, so Swift passes it in its
+// own calling convention: the closure as two words, function and context (the context lives on
+// the caller's stack). Calling it back needs the same convention: swiftcall, the context in the
+// swift_context (self) register. Converting the closure to an escaping one in Swift instead
+// (withoutActuallyEscaping) heap-allocates a thunk context on every call — one malloc per
+// parallel loop, ~33 per small segment. The closure stays valid until rmt_parallel_ranges
+// returns, which is after every call of it has returned.
+
+typedef void rmt_range_body(long lo, long hi, void *__attribute__((swift_context)) context) __attribute__((swiftcall));
+
+struct range_job {
+    rmt_range_body *body;
+    void *body_context;
+    long count, chunk;
+};
+
+static void run_range(void *context, long w) {
+    const struct range_job *job = context;
+    const long lo = w * job->chunk, hi = lo + job->chunk < job->count ? lo + job->chunk : job->count;
+    if (lo < hi) job->body(lo, hi, job->body_context);
+}
+
+/// Calls body(lo, hi) on the slices [w·chunk, min(count, (w+1)·chunk)) for w in 0..<workers, in
+/// parallel as rmt_parallel_for does. Swift-only (swiftcall); not in the header.
+__attribute__((swiftcall)) void rmt_parallel_ranges(long count, long workers, long chunk,
+                                                    rmt_range_body *body, void *body_context);
+__attribute__((swiftcall)) void rmt_parallel_ranges(long count, long workers, long chunk,
+                                                    rmt_range_body *body, void *body_context) {
+    struct range_job job = {body, body_context, count, chunk};
+    rmt_parallel_for(workers, workers, run_range, &job);
 }

@@ -5,6 +5,9 @@
 // into whole micro-tile slices, one per core. The threads are CRMTVector's worker pool
 // (rmt_parallel.h): persistent, parked between jobs, so a loop allocates nothing per call and
 // each worker keeps its GEMM pack buffers. A loop started from inside another runs inline.
+// The body closure reaches the pool without being copied to the heap (rmt_parallel_ranges), so
+// a parallel loop allocates nothing — the steady-state forward of a segment allocates nothing
+// (Tests/RMTRecurrenceTests/AllocationTests.swift).
 import CRMTVector
 
 /// Row-parallel loops over the available cores.
@@ -22,26 +25,19 @@ public enum Parallel {
             return
         }
         let chunk = (count + workers - 1) / workers
-        withoutActuallyEscaping(body) { body in
-            // The ranges are disjoint, so running `body` on several threads is safe even though
-            // it captures raw pointers. The job lives on this stack frame until the pool returns.
-            var job = Job(body: body, count: count, chunk: chunk)
-            withUnsafeMutablePointer(to: &job) { pointer in
-                rmt_parallel_for(workers, workers, { context, w in
-                    let job = context!.assumingMemoryBound(to: Job.self)
-                    let lo = w * job.pointee.chunk, hi = min(job.pointee.count, lo + job.pointee.chunk)
-                    if lo < hi { job.pointee.body(lo..<hi) }
-                }, pointer)
-            }
-        }
-    }
-
-    /// One `forEachRange` call as the pool's callback reads it.
-    private struct Job {
-        let body: (Range<Int>) -> Void
-        let count: Int, chunk: Int
+        // The closure goes to the C pool as it is (no escaping copy, so no heap context); the
+        // ranges are disjoint, so running `body` on several threads is safe even though it
+        // captures raw pointers.
+        parallelRanges(count, workers, chunk) { lo, hi in body(lo..<hi) }
     }
 }
+
+/// rmt_parallel_ranges (rmt_parallel.c): calls body(lo, hi) for each of `workers` slices of
+/// `chunk` items of 0..<count on the worker pool, and returns when all have returned. Declared
+/// here in Swift's calling convention, so the non-escaping closure crosses as its function and
+/// stack context; the C side is `swiftcall` to match.
+@_silgen_name("rmt_parallel_ranges")
+private func parallelRanges(_ count: Int, _ workers: Int, _ chunk: Int, _ body: (Int, Int) -> Void)
 
 /// Wraps a value the caller promises is only used in a data-race-free way.
 public struct UncheckedSendableBox<T>: @unchecked Sendable {

@@ -8,6 +8,8 @@
 // memory order, in the same pass that may also compute per-row outputs (LayerNorm's dinp).
 // Not a general reduction library.
 
+import CRMTVector
+
 /// Rows per partial sum. Large enough that the partials are few and the final sum is
 /// negligible, small enough that 2 cores get balanced work at the usual 512·B rows.
 let reductionRowChunk = 128
@@ -22,8 +24,9 @@ func sumOverRowChunks(rows: Int, width: Int, costPerRow: Int, threads: Int,
                       _ body: (Range<Int>, UnsafeMutablePointer<Float>) -> Void,
                       total: (UnsafePointer<Float>) -> Void) {
     let chunks = max(1, (rows + reductionRowChunk - 1) / reductionRowChunk)
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: chunks * width) { partials in
-        let base = partials.baseAddress!
+    // The partials (chunks, width): the thread's reduction buffer, reused from call to call (a
+    // fresh one per call was a heap allocation per layer and segment), else a temporary one.
+    func run(_ base: UnsafeMutablePointer<Float>) {
         base.initialize(repeating: 0, count: chunks * width)
         Parallel.forEachRange(chunks, costPerItem: reductionRowChunk * costPerRow, threads: threads) { range in
             for chunk in range {
@@ -35,6 +38,11 @@ func sumOverRowChunks(rows: Int, width: Int, costPerRow: Int, threads: Int,
             addForward(out: base, a: base, b: base + chunk * width, count: width)
         }
         total(base)
+    }
+    if let buffer = rmt_thread_reduction_buffer(chunks * width) {
+        run(buffer)
+    } else {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: chunks * width) { run($0.baseAddress!) }
     }
 }
 

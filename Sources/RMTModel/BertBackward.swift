@@ -45,12 +45,17 @@ extension BertEncoder {
         let B = acts.batch, T = acts.seqLen, C = config.hiddenSize, F = config.intermediateSize
         let NH = config.numAttentionHeads, BT = B * T, L = config.numHiddenLayers
         let w = weights
-        let g = BertWeights(layout: grads.layout, base: grads.storage.pointer, layers: L)
+        // The gradient tensors: the weights' pointers moved into `grads` when it has the model's
+        // layout (a training step's gradient set: no name lookups, nothing allocated per
+        // segment), else looked up by name.
+        let named = grads.layout == parameters.layout ? nil : BertWeights(layout: grads.layout, base: grads.storage.pointer, layers: L)
+        let from = parameters.storage.pointer, to = grads.storage.pointer
+        func gradient(_ weight: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> { to + (weight - from) }
         let dx = s.dResidual.pointer
         dx.update(from: dHidden, count: BT * C)
 
         for l in stride(from: L - 1, through: 0, by: -1) {
-            let a = acts.layer(l), lw = w.layers[l], lg = g.layers[l]
+            let a = acts.layer(l), lw = w.layers[l], lg = named?.layers[l] ?? lw.moved(from: from, to: to)
             let x = l == 0 ? acts.embeddingOut.pointer : acts.layer(l - 1).out.pointer
             // y = LN2(ffnResidual); ffnResidual = attnOut + ffnOut
             s.dLNInput.zero()
@@ -89,17 +94,20 @@ extension BertEncoder {
         }
         // embeddingOut = LN(word + position + type)
         s.dLNInput.zero()
-        layerNormBackward(dinp: s.dLNInput.pointer, dweight: g.embLNWeight, dbias: g.embLNBias, dout: dx,
+        layerNormBackward(dinp: s.dLNInput.pointer, dweight: named?.embLNWeight ?? gradient(w.embLNWeight),
+                          dbias: named?.embLNBias ?? gradient(w.embLNBias), dout: dx,
                           inp: acts.embeddingSum.pointer, weight: w.embLNWeight, mean: acts.embMean.pointer,
                           rstd: acts.embRstd.pointer, rows: BT, channels: C, compute: compute)
         if config.usesAbsolutePositions {
             acts.positionIDs.withUnsafeBufferPointer { p in
-                embeddingBackward(dtable: g.positionEmbeddings, dout: s.dLNInput.pointer, ids: p.baseAddress!,
+                embeddingBackward(dtable: named?.positionEmbeddings ?? gradient(w.positionEmbeddings),
+                                  dout: s.dLNInput.pointer, ids: p.baseAddress!,
                                   count: BT, channels: C)
             }
         }
         acts.tokenTypeIDs.withUnsafeBufferPointer { p in
-            embeddingBackward(dtable: g.tokenTypeEmbeddings, dout: s.dLNInput.pointer, ids: p.baseAddress!,
+            embeddingBackward(dtable: named?.tokenTypeEmbeddings ?? gradient(w.tokenTypeEmbeddings),
+                              dout: s.dLNInput.pointer, ids: p.baseAddress!,
                               count: BT, channels: C)
         }
         dWordEmbeddings.update(from: s.dLNInput.pointer, count: BT * C)

@@ -86,6 +86,18 @@ public struct BertLayerWeights {
     public let ln2Weight, ln2Bias: UnsafeMutablePointer<Float>
 }
 
+extension BertLayerWeights {
+    /// The same tensors in another buffer laid out alike (a gradient set with the model's
+    /// layout): each pointer moved from `base` to `other` — no name lookups, nothing allocated.
+    func moved(from base: UnsafeMutablePointer<Float>, to other: UnsafeMutablePointer<Float>) -> BertLayerWeights {
+        func m(_ p: UnsafeMutablePointer<Float>) -> UnsafeMutablePointer<Float> { other + (p - base) }
+        return BertLayerWeights(
+            qkvWeight: m(qkvWeight), qkvBias: m(qkvBias), attnOutWeight: m(attnOutWeight), attnOutBias: m(attnOutBias),
+            ln1Weight: m(ln1Weight), ln1Bias: m(ln1Bias), ffnInWeight: m(ffnInWeight), ffnInBias: m(ffnInBias),
+            ffnOutWeight: m(ffnOutWeight), ffnOutBias: m(ffnOutBias), ln2Weight: m(ln2Weight), ln2Bias: m(ln2Bias))
+    }
+}
+
 /// Typed pointers to every BERT tensor inside a flat buffer laid out by `ParameterLayout.bert`.
 public struct BertWeights {
     /// (V, C)

@@ -122,7 +122,7 @@ public final class DocumentSession: @unchecked Sendable {
             throw ModelError("memory state", "holds \(state.memory.count) floats but this model's memory has \(model.memoryCount)")
         }
         try state.memory.withUnsafeMutableBufferPointer { m in
-            try processor.step(contents: [content], memory: m.baseAddress!)
+            try processor.step(single: content, memory: m.baseAddress!)
         }
     }
 

@@ -46,8 +46,9 @@ public final class SegmentProcessor: @unchecked Sendable {
         (cls, sep, pad) = (model.clsID, model.sepID, model.padID)  // checked when the model was made
     }
 
-    /// Builds the (B, T) ids and mask for `contents` (each ≤ S document tokens).
-    func layout(_ contents: [[Int32]]) throws {
+    /// Builds the (B, T) ids and mask for `contents` (each ≤ S document tokens), in the arrays
+    /// of the last step (no allocation once they have grown).
+    func layout(_ contents: some Collection<[Int32]>) throws {
         let M = model.settings.memoryTokens, S = model.settings.segmentLength
         guard !contents.isEmpty, contents.count <= activations.batchCapacity else {
             throw ModelError("segment", "batch of \(contents.count) exceeds capacity \(activations.batchCapacity)")
@@ -55,7 +56,7 @@ public final class SegmentProcessor: @unchecked Sendable {
         if let long = contents.first(where: { $0.count > S }) {
             throw ModelError("segment", "\(long.count) tokens exceed the segment length \(S)")
         }
-        let T = M + 3 + contents.map(\.count).max()!
+        let T = M + 3 + contents.reduce(0) { max($0, $1.count) }
         ids.removeAll(keepingCapacity: true)  // reused: no allocation per segment
         mask.removeAll(keepingCapacity: true)
         ids.reserveCapacity(contents.count * T)
@@ -72,7 +73,7 @@ public final class SegmentProcessor: @unchecked Sendable {
         }
         batch = contents.count
         seqLen = T
-        positionLayout = model.config.position?.hasAttentionTerms == true ? Self.positionLayout(contents, memoryTokens: M, seqLen: T, span: S) : nil
+        positionLayout = model.config.position?.hasAttentionTerms == true ? Self.positionLayout(Array(contents), memoryTokens: M, seqLen: T, span: S) : nil
     }
 
     /// [CLS] m1..mM [SEP] t0..t(n−1) [SEP] [PAD]…: kinds cls, memory, separator, text, end (padding
@@ -103,6 +104,17 @@ public final class SegmentProcessor: @unchecked Sendable {
     /// The same step recorded in caller-owned `activations` (training keeps one set per
     /// segment for the backward pass). `classify` then reads from the last activations used.
     public func step(contents: [[Int32]], memory: UnsafeMutablePointer<Float>, activations: BertActivations) throws {
+        try step(segments: contents, memory: memory, activations: activations)
+    }
+
+    /// One sequence's step (batch 1) without wrapping its tokens in an array: DocumentSession's
+    /// step, which allocates nothing once the buffers have grown (AllocationTests).
+    func step(single content: [Int32], memory: UnsafeMutablePointer<Float>) throws {
+        try step(segments: CollectionOfOne(content), memory: memory, activations: activations)
+    }
+
+    func step(segments contents: some Collection<[Int32]>, memory: UnsafeMutablePointer<Float>,
+              activations: BertActivations) throws {
         try layout(contents)
         lastActivations = activations
         let M = model.settings.memoryTokens, C = model.config.hiddenSize, T = seqLen

@@ -33,7 +33,7 @@ extension Bench {
         var fusedOptions = compute
         fusedOptions.fused = true
         let result: [(String, JSONLine.Value)] = [
-            ("impl", .string("swift")), ("bench", .string("fused-ab")), ("config", .string(config.rawValue)),
+            ("impl", .string("swift")), ("bench", .string("fused-ab")), ("config", .string(configName)),
             ("seq_len", .int(seqLen)), ("pairs", .int(pairs)),
             ("ms_fused", .fixed(median(wall[0]))), ("ms_unfused", .fixed(median(wall[1]))),
             ("cpu_ms_fused", .fixed(median(cpu[0]))), ("cpu_ms_unfused", .fixed(median(cpu[1]))),

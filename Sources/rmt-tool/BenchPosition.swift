@@ -13,7 +13,7 @@ extension Bench {
         let pairs = steps, warmup = self.warmup ?? 1, B = train ? batch : 1, N = train ? (segments ?? 2) : 1
         let mode = try bpttMode()
         let specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
-        let base = BertConfig.preset(config)
+        let base = try baseConfig()
         let vocabulary = try Vocabulary(tokens: specials + (specials.count..<base.vocabSize).map { "w\($0)" })
         let settings = RMTSettings(memoryTokens: 10, segmentLength: 499, labels: defaultLabels)
         let configs = [base, try benchConfig(textTokens: 499, positions: settings.positionsPerSegment)]
@@ -59,7 +59,7 @@ extension Bench {
         func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
         let ratios = zip(times[1], times[0]).map { $0 / $1 }
         let result: [(String, JSONLine.Value)] = [
-            ("impl", .string("swift")), ("bench", .string(train ? "train-ab" : "inference-ab")), ("config", .string(config.rawValue)),
+            ("impl", .string("swift")), ("bench", .string(train ? "train-ab" : "inference-ab")), ("config", .string(configName)),
             ("position", .string(position.name)), ("temperature", .string(positionTemperature ?? "none")),
             ("seq_len", .int(settings.positionsPerSegment)), ("batch", .int(B)), ("segments", .int(N)), ("pairs", .int(pairs)),
             ("ms_absolute", .fixed(median(times[0]))), ("ms_scheme", .fixed(median(times[1]))),

@@ -4,6 +4,8 @@
 // (attention with position terms, attention backward, the path ComputeOptions.fused did not
 // pick) are shown for comparison, not summed. The last line splits the sum into GEMM time (the
 // projections and attention's two products per head) and the rest (issue 10's 1.25× goal).
+// --model profiles a model folder's shapes (e.g. all-MiniLM-L6-v2: 12 heads of 32); --cpu-time
+// times with the process's CPU clock (all threads), the work on a loaded machine.
 import ArgumentParser
 import Foundation
 import RMT
@@ -13,7 +15,11 @@ struct KernelProfile: ParsableCommand {
                                                     abstract: "Time each encoder kernel at a preset's shapes.")
 
     @Option(help: "Model size: tiny, small or base.") var config: BertConfig.Preset = .small
+    @Option(help: "A model folder (Hugging Face BERT or RMT): profile at the shapes of its config.json instead of --config.")
+    var model: String?
     @Option(help: "Repetitions per kernel (median reported), 1...1000.") var repeats = 20
+    @Flag(help: "Time with the process's CPU clock (all threads) instead of the wall clock: the work, on a loaded machine.")
+    var cpuTime = false
 
     func validate() throws {
         guard (1...1000).contains(repeats) else { throw ValidationError("--repeats must be in 1...1000") }
@@ -21,7 +27,11 @@ struct KernelProfile: ParsableCommand {
 
     func run() throws {
         let compute = try ComputeOptions.fromEnvironment(tool: "rmt-tool")
-        let c = BertConfig.preset(config)
+        let c = try model.map { try BertConfig.load(contentsOf: requireFile(URL(fileURLWithPath: $0), "config.json")) }
+            ?? BertConfig.preset(config)
+        // Milliseconds on the chosen clock.
+        let cpuTime = self.cpuTime
+        func now() -> Double { cpuTime ? processCPUSeconds() * 1e3 : Double(DispatchTime.now().uptimeNanoseconds) / 1e6 }
         let T = 512, C = c.hiddenSize, F = c.intermediateSize, NH = c.numAttentionHeads, L = c.numHiddenLayers
         var rng = SplitMix64(seed: 1)
         func buffer(_ n: Int) -> FloatBuffer { FloatBuffer(rng.normals(n, std: 0.5)) }
@@ -31,9 +41,9 @@ struct KernelProfile: ParsableCommand {
             body()
             var ts: [Double] = []
             for _ in 0..<repeats {
-                let t0 = DispatchTime.now().uptimeNanoseconds
+                let t0 = now()
                 body()
-                ts.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                ts.append(now() - t0)
             }
             return ts.sorted()[ts.count / 2]
         }
@@ -43,9 +53,9 @@ struct KernelProfile: ParsableCommand {
             a(); b()
             var ta: [Double] = [], tb: [Double] = []
             func ms(_ body: () -> Void) -> Double {
-                let t0 = DispatchTime.now().uptimeNanoseconds
+                let t0 = now()
                 body()
-                return Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6
+                return now() - t0
             }
             for _ in 0..<repeats {
                 ta.append(ms(a))
@@ -160,6 +170,8 @@ struct KernelProfile: ParsableCommand {
             withExtendedLifetime([pre, act, res, skip]) {}
         }
         print("kernels \(compute.kernels) on \(CPUInfo.model) (OpenBLAS core \(BLAS.coreName), \(compute.threads) workers)")
+        print("\(model ?? config.rawValue): \(L)×\(C), \(NH) heads of \(C / NH), FFN \(F), \(T) positions; "
+              + (cpuTime ? "CPU time of all threads (GFLOP/s per CPU-second)" : "wall time"))
         print("kernel                                  ms/call  calls  ms/segment  GFLOP/s")
         var total = 0.0
         for (name, ms, calls, flops) in rows {

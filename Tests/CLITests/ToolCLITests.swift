@@ -123,3 +123,24 @@ import RMTTestSupport
         #expect(calls == (fused == "1" ? "2" : "0"), "\(summed)")
     }
 }
+
+/// --model: bench and profile take a model folder's shapes (config.json) instead of a preset;
+/// --cpu-time times the profile on the process's CPU clock; a folder without config.json is a
+/// one-line error.
+@Test func benchAndProfileTakeAModelFoldersShapes() throws {
+    let folder = fixture("tiny-bert").path
+    let p = try run("rmt-tool", ["profile", "--model", folder, "--cpu-time", "--repeats", "1"])
+    #expect(p.status == 0, "\(p.stderr)")
+    #expect(p.stdout.contains("\(folder): 2×32, 4 heads of 8, FFN 37, 512 positions"), "\(p.stdout)")
+    #expect(p.stdout.contains("CPU time of all threads") && p.stdout.contains("linear ffn-in 32→37"), "\(p.stdout)")
+    let b = try run("rmt-tool", ["bench", "--model", folder, "--segments", "1", "--warmup", "0", "--seq-len", "16"])
+    #expect(b.status == 0, "\(b.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(b.stdout.utf8)) as? [String: Any] ?? [:]
+    #expect(json["config"] as? String == folder, "\(b.stdout)")
+    #expect((json["gflops"] as? Double).map { $0 > 0 } == true, "\(b.stdout)")
+    let missing = FileManager.default.temporaryDirectory.appendingPathComponent("rmt-no-model-\(UUID().uuidString)").path
+    for command in [["profile", "--model", missing], ["bench", "--model", missing]] {
+        let r = try run("rmt-tool", command)
+        #expect(r.status != 0 && r.stderr.contains(missing) && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+    }
+}

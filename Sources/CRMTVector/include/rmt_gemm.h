@@ -17,6 +17,8 @@
 #ifndef RMT_GEMM_H
 #define RMT_GEMM_H
 
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -36,6 +38,12 @@ int rmt_gemm_tile_rows(int level);
 
 /// Columns (NR) of the micro-tile at `level`; 0 where the level has no own kernel.
 int rmt_gemm_tile_cols(int level);
+
+/// A buffer of at least `count` floats owned by the calling thread (64-byte aligned, grown when
+/// asked for more, kept until the thread exits; contents undefined), valid until the thread's
+/// next call: RMTKernels' row-chunk reductions (sumOverRowChunks), which run once per layer and
+/// segment in training. NULL when out of memory or without the own kernels (not x86-64).
+float *rmt_thread_reduction_buffer(size_t count);
 
 /// One attention head, fused (forward): for the first R query rows,
 ///   probs[i, :] = softmax(scale · q_i · Kᵀ + mask),   out[i, :] = probs[i, :] · V,

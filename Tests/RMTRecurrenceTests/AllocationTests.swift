@@ -1,0 +1,93 @@
+// No heap allocation per segment: once a DocumentSession has read a few segments, reading the
+// next one — embeddings, every layer's GEMMs, attention, epilogues, the memory update, on the
+// worker pool — allocates nothing, for every position scheme. Counted by RMTAllocationCounter
+// (malloc & co. interposed in the test binary only), on the calling thread: other tests run
+// concurrently. A parallel loop's set-up runs on the calling thread (the heap context that
+// withoutActuallyEscaping used to allocate there, once per loop, is what this guards against),
+// and so do its items whenever the pool is busy with another test's loop.
+import RMTAllocationCounter
+import RMTKernels
+import RMTModel
+import RMTRecurrence
+import RMTTestSupport
+import Testing
+
+/// A model big enough that every parallel path runs (GEMM splits, heads over 2 workers, row
+/// loops): 128 hidden, 2 layers, 4 heads of 32 (MiniLM's head size), FFN 512, 128-token segments.
+func allocationTestModel(_ scheme: PositionSettings.Scheme, fused: Bool = true) throws -> RecurrentMemoryModel {
+    let tiny = try RecurrentMemoryModel.load(directory: fixture("tiny-rmt"))
+    var settings = tiny.settings
+    settings.segmentLength = 128
+    let position = PositionSettings.forTraining(scheme, temperature: scheme == .absolute ? .none : .perHeadLogN,
+                                                textTokens: settings.segmentLength,
+                                                positions: settings.positionsPerSegment)
+    let config = BertConfig(vocabSize: tiny.config.vocabSize, hiddenSize: 128, numHiddenLayers: 2, numAttentionHeads: 4,
+                            intermediateSize: 512, maxPositionEmbeddings: settings.positionsPerSegment)
+    let model = try RecurrentMemoryModel(config: config.withPosition(position), settings: settings,
+                                         tokenizer: tiny.tokenizer, seed: 3)
+    model.compute = ComputeOptions(threads: 2, fused: fused)
+    return model
+}
+
+/// Allocations on this thread while `body` runs.
+func allocations(_ body: () throws -> Void) rethrows -> UInt {
+    let before = rmt_allocation_count_this_thread()
+    try body()
+    return rmt_allocation_count_this_thread() - before
+}
+
+/// Reads the first piece on this thread alone (every kernel runs here, so this thread's pack
+/// buffers reach their sizes whichever slices the pool hands it later), the rest on 2 workers
+/// (the pool's thread starts).
+func warmUp(_ session: DocumentSession, model: RecurrentMemoryModel, _ pieces: some Collection<[Int32]>) throws {
+    for (i, piece) in pieces.enumerated() {
+        model.compute.threads = i == 0 ? 1 : 2
+        try session.read(piece)
+    }
+    model.compute.threads = 2
+}
+
+@Test func allocationCounterSeesThisThreadsAllocations() {
+    #if os(Linux)
+    let n = allocations {
+        let a = [Int](unsafeUninitializedCapacity: 1000) { buffer, count in
+            for i in 0..<1000 { buffer[i] = i }
+            count = 1000
+        }
+        #expect(a.reduce(0, +) == 499_500)
+    }
+    #expect(n >= 1, "the malloc interposition of RMTAllocationCounter is not in effect: the allocation tests below would pass vacuously")
+    #endif
+}
+
+/// The position schemes whose segments allocate nothing (the relative schemes still rebuild
+/// their per-forward tables in fresh arrays; Docs/benchmarks.md).
+let allocationFreeSchemes: [PositionSettings.Scheme] = [.absolute]
+
+@Test(arguments: allocationFreeSchemes)
+func readingASegmentAllocatesNothing(_ scheme: PositionSettings.Scheme) throws {
+    let model = try allocationTestModel(scheme)
+    let session = DocumentSession(model: model)
+    let S = session.textLength
+    // Full pieces of random-ish ids (past the 5 special tokens), made before counting.
+    let pieces: [[Int32]] = (0..<6).map { k in (0..<S).map { Int32(5 + ($0 * 7 + k * 13) % (model.config.vocabSize - 5)) } }
+    try warmUp(session, model: model, pieces.prefix(2))
+    var perSegment: [UInt] = []
+    perSegment.reserveCapacity(pieces.count)
+    for piece in pieces.dropFirst(2) {
+        perSegment.append(try allocations { try session.read(piece) })
+    }
+    #expect(perSegment.allSatisfy { $0 == 0 }, "\(scheme): allocations per segment \(perSegment)")
+    #expect(session.state.segmentsRead == pieces.count)
+    #expect(session.state.memory.allSatisfy { $0.isFinite })
+}
+
+/// The unfused kernels (RMT_FUSED=0, their twin) allocate nothing per segment either.
+@Test func readingASegmentWithUnfusedKernelsAllocatesNothing() throws {
+    let model = try allocationTestModel(.absolute, fused: false)
+    let session = DocumentSession(model: model)
+    let piece = (0..<session.textLength).map { Int32(5 + $0 % (model.config.vocabSize - 5)) }
+    try warmUp(session, model: model, [piece, piece])
+    let n = try allocations { for _ in 0..<3 { try session.read(piece) } }
+    #expect(n == 0, "allocations over 3 segments: \(n)")
+}
