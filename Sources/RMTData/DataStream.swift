@@ -143,7 +143,7 @@ public struct DataStream: Sendable {
     /// Item `index` as a plan with exactly `segments` segments.
     public func plan(index: Int, segments: Int) throws -> DocumentPlan {
         var generator = SplitMix64.forItem(index, seed: seed)
-        let episode = task.makeEpisode(using: &generator)
+        let episode = try makeEpisode(length: .segments(segments), using: &generator)
         return try DocumentPlan.make(episode: episode, label: label(of: episode), length: .segments(segments),
                                      segmentLength: segmentLength, questionLayout: questionLayout, tokenizer: tokenizer,
                                      separator: separator, noise: noise,
@@ -154,11 +154,32 @@ public struct DataStream: Sendable {
     /// sentence (rmt-tool haystack). Its segment count follows from the question layout.
     public func haystack(index: Int = 0, tokens: Int) throws -> DocumentPlan {
         var generator = SplitMix64.forItem(index, seed: seed)
-        let episode = task.makeEpisode(using: &generator)
+        let episode = try makeEpisode(length: .tokens(tokens), using: &generator)
         return try DocumentPlan.make(episode: episode, label: label(of: episode), length: .tokens(tokens),
                                      segmentLength: segmentLength, questionLayout: questionLayout, tokenizer: tokenizer,
                                      separator: separator, noise: noise,
                                      using: &generator)
+    }
+
+    /// The episode of a document of `length`: the task's facts, or for a task that writes the whole
+    /// document (the position tasks) a document of exactly the layout's document tokens for its
+    /// question (`length` tokens for a haystack).
+    func makeEpisode(length: DocumentPlan.Length, using generator: inout SplitMix64) throws -> Episode {
+        guard task.writesWholeDocument else { return task.makeEpisode(using: &generator) }
+        let episode = try task.makeWholeDocumentEpisode(documentTokens: { question in
+            let tokens = tokenizer.encode(question).count
+            switch length {
+            case .tokens(let n): return n
+            case .segments(let n):
+                guard n >= 1 else { throw DataError("task \(task.name)", "the segment count must be at least 1, got \(n)") }
+                if let problem = questionLayout.questionProblem(tokens: tokens, segmentLength: segmentLength) {
+                    throw DataError("task \(task.name)", "the question \"\(question)\": \(problem)")
+                }
+                return questionLayout.documentTokens(forSegments: n, questionTokens: tokens, segmentLength: segmentLength)
+            }
+        }, using: &generator)
+        guard let episode else { preconditionFailure("task \(task.name) writes whole documents but made none") }
+        return episode
     }
 
     /// The index of the episode's answer in `labels` (checked against `task.answers` at init).
@@ -169,7 +190,8 @@ public struct DataStream: Sendable {
         return index
     }
 
-    /// The episode (facts, question, answer) of item `index`.
+    /// The episode (facts, question, answer) of item `index` (for a position task: its document at
+    /// 64 tokens; the document of a sample depends on its length).
     public func episode(index: Int) -> Episode {
         var generator = SplitMix64.forItem(index, seed: seed)
         return task.makeEpisode(using: &generator)

@@ -21,10 +21,10 @@ struct Haystack: ParsableCommand {
             ~/.cache/rmt/all-MiniLM-L6-v2/vocab.txt. Without --noise, built-in prose is used.
             """)
 
-    @Option(help: "Task name (memorize, detect, reasoning, babi-qa1, babi-qa2, babi-qa3, memorize-distract[:N], detect-distract[:N], unknown, custom).")
+    @Option(help: "Task name (memorize, detect, reasoning, babi-qa1, babi-qa2, babi-qa3, memorize-distract[:N], detect-distract[:N], unknown, custom; position tasks: counting, flip-flop, passkey, recall, parity, cycle).")
     var task: String
 
-    @Option(help: "Approximate document length in tokens (the document ends with a whole sentence).")
+    @Option(help: "Approximate document length in tokens (the document ends with a whole sentence; exact for the position tasks).")
     var tokens: Int
 
     @Option(parsing: .upToNextOption, help: "Noise prose: UTF-8 text files or folders of .txt files.")
@@ -102,14 +102,16 @@ struct Haystack: ParsableCommand {
     }
 
     static func json(_ plan: DocumentPlan, file: String) -> String {
-        let facts = plan.facts.map {
+        // A position task's one fact is the whole document (in the file): not repeated here.
+        let facts = plan.wholeDocument ? [] : plan.facts.map {
             "{\"text\":\(quoted($0.text)),\"offset\":\($0.offset),\"tokens\":\($0.tokens.count)}"
         }
         return "{\"task\":\(quoted(plan.task)),\"question\":\(quoted(plan.question)),\"answer\":\(quoted(plan.answer))"
             + ",\"label\":\(plan.label),\"tokens\":\(plan.documentTokenCount),\"segments\":\(plan.segmentCount)"
             + ",\"facts\":[\(facts.joined(separator: ","))]"
             + ",\"distractor_answers\":[\(plan.distractorAnswers.map(quoted).joined(separator: ","))]"
-            + ",\"noise\":\(quoted(plan.noise.name)),\"file\":\(quoted(file))}"
+            + ",\"noise\":\(quoted(plan.wholeDocument ? "none (the task writes the whole document)" : plan.noise.name))"
+            + ",\"file\":\(quoted(file))}"
     }
 
     /// A JSON string literal.
