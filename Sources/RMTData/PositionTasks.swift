@@ -10,6 +10,7 @@
 //   passkey    "key is d1 … d5" hidden in filler; one digit, named by its ordinal
 //   recall     2–6 key–value pairs (letter digit) in filler; the value of the key asked
 //   parity     a bit string; is the number of ones odd (1) or even (0) — regular (Chomsky) class
+//   even-pairs a string of a and b; are "a b" and "b a" equally frequent (1) or not (0) — regular
 //   cycle      left/stay/right moves on a cycle of 5 from 0; where the walk ends — regular class
 // Answers are chosen uniformly first and the document built around them, so labels are
 // balanced by construction. All tasks answer from PositionWords.labels (the digits, then
@@ -36,6 +37,8 @@ public enum PositionWords {
     public static let ordinals = ["first", "second", "third", "fourth", "fifth"]
     /// flip-flop's instructions.
     public static let instructions = ["write", "ignore", "read"]
+    /// even-pairs' letters.
+    public static let pairLetters = ["a", "b"]
     /// cycle's moves (−1, 0, +1).
     public static let moves = ["left", "stay", "right"]
 }
@@ -244,6 +247,27 @@ public struct ParityTask: PositionTask {
         var bits = (0..<(tokens - 1)).map { _ in g.below(2) }
         bits.insert(answer ^ (bits.reduce(0, +) & 1), at: g.between(0...bits.count))
         return (bits.map { PositionWords.digits[$0] }, answer)
+    }
+}
+
+/// `even-pairs` (regular class of Delétang et al. 2023): a string of `a` and `b`; the answer is 1
+/// when the pairs "a b" and "b a" occur equally often — which holds exactly when the first and
+/// last letters are equal — else 0. It needs the two ends of the document, not its middle.
+public struct EvenPairsTask: PositionTask {
+    public init() {}
+    public var name: String { "even-pairs" }
+    public var answers: [String] { ["0", "1"] }
+    public var minimumTokens: Int { 2 }
+    public static let questionForm = "Are the pairs even?"
+    public var questionDomain: QuestionDomain? { domain([Self.questionForm]) }
+
+    public func makeQuestion(using g: inout SplitMix64) -> (question: String, choice: Int) { (Self.questionForm, 0) }
+
+    public func makeDocument(tokens: Int, choice: Int, using g: inout SplitMix64) -> (words: [String], label: Int) {
+        let answer = g.below(2)
+        var letters = (0..<tokens).map { _ in g.below(2) }
+        letters[tokens - 1] = answer == 1 ? letters[0] : 1 - letters[0]
+        return (letters.map { PositionWords.pairLetters[$0] }, answer)
     }
 }
 

@@ -59,7 +59,7 @@ public enum TaskCatalog {
     /// Every task name.
     public static let names = ["memorize", "detect", "reasoning", "babi-qa1", "babi-qa2", "babi-qa3",
                                "memorize-distract", "detect-distract", "unknown", "custom",
-                               "counting", "flip-flop", "passkey", "recall", "parity", "cycle"]
+                               "counting", "flip-flop", "passkey", "recall", "parity", "even-pairs", "cycle"]
 
     /// The task called `name`. `custom` needs a JSON Lines file: `customFile`, or the name
     /// `custom:PATH`. The distractor tasks take a count: `detect-distract:2`, `detect-distract:0-3`
@@ -85,6 +85,7 @@ public enum TaskCatalog {
         case "passkey": return PasskeyTask()
         case "recall": return RecallTask()
         case "parity": return ParityTask()
+        case "even-pairs": return EvenPairsTask()
         case "cycle": return CycleTask()
         case "custom":
             guard let customFile else {

@@ -9,7 +9,7 @@ import RMTRecurrence
 import Testing
 
 @Suite struct PositionTaskTests {
-    static let names = ["counting", "flip-flop", "passkey", "recall", "parity", "cycle"]
+    static let names = ["counting", "flip-flop", "passkey", "recall", "parity", "even-pairs", "cycle"]
 
     /// The document's words, read back from its token ids.
     static func words(_ tokens: [Int32]) -> [String] {
@@ -40,6 +40,11 @@ import Testing
             return words[key + 1]
         case "parity":
             return String(words.filter { $0 == "1" }.count % 2)
+        case "even-pairs":  // count the pairs themselves (not the first = last shortcut)
+            let ab = zip(words, words.dropFirst()).filter { $0 == "a" && $1 == "b" }.count
+            let ba = zip(words, words.dropFirst()).filter { $0 == "b" && $1 == "a" }.count
+            guard words.allSatisfy({ $0 == "a" || $0 == "b" }) else { return nil }
+            return ab == ba ? "1" : "0"
         case "cycle":
             let total = words.reduce(0) { $0 + ["left": -1, "stay": 0, "right": 1][$1]! }
             return String(((total % 5) + 5) % 5)
@@ -112,7 +117,7 @@ import Testing
 
     @Test func everyPositionWordIsOneToken() {
         let all = PositionWords.digits + PositionWords.filler + PositionWords.markers + PositionWords.keys
-            + PositionWords.ordinals + PositionWords.instructions + PositionWords.moves + ["start", "key", "is"]
+            + PositionWords.ordinals + PositionWords.instructions + PositionWords.moves + PositionWords.pairLetters + ["start", "key", "is"]
         for word in all { #expect(TestData.tokenizer.encode(word).count == 1, "\(word)") }
         #expect(Set(PositionWords.filler).isDisjoint(with: PositionWords.markers + PositionWords.keys + PositionWords.digits
             + PositionWords.instructions + PositionWords.moves + ["key", "start"]))
