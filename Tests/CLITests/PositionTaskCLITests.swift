@@ -75,3 +75,33 @@ import RMTTestSupport
     let alone = try run("rmt-train", ["eval", "--model", absolute.path, "--task", "memorize", "--interpolate-positions"])
     #expect(alone.status != 0 && alone.stderr.split(separator: "\n").first?.contains("--interpolate-positions") == true, "\(alone.stderr)")
 }
+
+/// rmt-tool plot-eval: LABEL=FILE series of rmt-train eval --json rows, averaged per label and
+/// reading length, one task; a malformed series or file is one line.
+@Test func plotEvalDrawsAccuracyAgainstReadingLength() throws {
+    let dir = try scratchFolder("plot-eval")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func rows(_ values: [(Int, Double)], task: String = "counting") -> String {
+        values.map { "{\"task\":\"\(task)\",\"segment_length\":\($0.0),\"accuracy\":\($0.1)}" }.joined(separator: "\n") + "\n"
+    }
+    let a1 = dir.appendingPathComponent("a1.jsonl"), a2 = dir.appendingPathComponent("a2.jsonl"), b = dir.appendingPathComponent("b.jsonl")
+    try rows([(64, 0.9), (128, 0.5)]).write(to: a1, atomically: true, encoding: .utf8)
+    try (rows([(64, 0.7), (128, 0.3)]) + rows([(64, 0.1)], task: "passkey")).write(to: a2, atomically: true, encoding: .utf8)
+    try rows([(64, 0.4), (128, 0.4)]).write(to: b, atomically: true, encoding: .utf8)
+    let svg = dir.appendingPathComponent("plot.svg")
+    let r = try run("rmt-tool", ["plot-eval", "alpha=\(a1.path)", "alpha=\(a2.path)", "beta=\(b.path)", "--task", "counting",
+                                 "--dashed", "beta", "--out", svg.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    let text = try String(contentsOf: svg, encoding: .utf8)
+    #expect(text.contains(">alpha<") && text.contains(">beta<") && text.contains("stroke-dasharray"))
+    // alpha is the mean of its two files: 0.8 at 64 and 0.4 at 128, the same y as beta's 0.4.
+    let polylines = text.components(separatedBy: "<polyline").dropFirst().map { $0.components(separatedBy: "points=\"")[1].components(separatedBy: "\"")[0] }
+    #expect(polylines.count == 2)
+    let alphaY = polylines[0].split(separator: " ").map { $0.split(separator: ",")[1] }
+    let betaY = polylines[1].split(separator: " ").map { $0.split(separator: ",")[1] }
+    #expect(alphaY.count == 2 && alphaY[1] == betaY[1] && alphaY[0] != betaY[0], "\(polylines)")
+    let bad = try run("rmt-tool", ["plot-eval", "nolabel", "--task", "counting", "--out", svg.path])
+    #expect(bad.status == 1 && isOneLine(bad.stderr) && bad.stderr.contains("LABEL=FILE"), "\(bad.stderr)")
+    let none = try run("rmt-tool", ["plot-eval", "x=\(b.path)", "--task", "parity", "--out", dir.appendingPathComponent("n.svg").path])
+    #expect(none.status == 1 && isOneLine(none.stderr) && none.stderr.contains("parity"), "\(none.stderr)")
+}
