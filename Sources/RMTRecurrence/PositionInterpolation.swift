@@ -34,8 +34,10 @@ extension RecurrentMemoryModel {
         }
         let table = Self.interpolatedPositionTable(parameters.values(name), width: C, memoryTokens: M, trainedLength: S, length: n)
         table.withUnsafeBufferPointer { params.pointer(name).update(from: $0.baseAddress!, count: table.count) }
-        return try RecurrentMemoryModel(config: newConfig, settings: s, tokenizer: tokenizer, parameters: params,
-                                        isUntrained: isUntrained)
+        let stretched = try RecurrentMemoryModel(config: newConfig, settings: s, tokenizer: tokenizer, parameters: params,
+                                                 isUntrained: isUntrained)
+        stretched.compute = compute
+        return stretched
     }
 
     /// The BERT position table's tensor name.

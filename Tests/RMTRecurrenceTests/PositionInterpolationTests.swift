@@ -35,8 +35,10 @@ import RMTRecurrence
 
 @Test func absoluteModelsReadLongerSegmentsWhenInterpolating() throws {
     let model = try RecurrentMemoryModel.load(directory: fixture("tiny-rmt"))
+    model.compute.fullLastLayer.toggle()  // a non-default run-time setting travels with it
     let before = model.parameters.values(RecurrentMemoryModel.positionTableName)
     let longer = try model.readingSegments(of: 15, interpolatingPositions: true)
+    #expect(longer.compute == model.compute)
     #expect(longer.settings.segmentLength == 15)
     #expect(longer.config.maxPositionEmbeddings == model.settings.memoryTokens + 15 + 3)
     for entry in model.parameters.layout.entries where entry.name != RecurrentMemoryModel.positionTableName {
