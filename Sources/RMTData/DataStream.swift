@@ -4,7 +4,9 @@
 // the episode (task, facts, question) first, then the noise start and the fact offsets. So
 // `sample(index:segments:)` regenerates any item, the stream's whole state is one integer
 // (`position`, the index of the next item), and the same index at a different segment count
-// has the same facts and question. Train and validation streams differ by seed
+// has the same facts and question (not for the position tasks, whose document is written at its
+// length: their question comes first, then a document of exactly the layout's T tokens). Train
+// and validation streams differ by seed
 // (`DataStream.seed(_:for:)`) and, ideally, by noise (e.g. train/ and valid/ prose folders, or
 // built-in prose with different seeds).
 import RMTBase
