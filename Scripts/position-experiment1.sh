@@ -52,7 +52,8 @@ for seed in $SEEDS; do
     elif [ ! -d "$run/model" ]; then
       echo "== $name: training"; $NICE "$BIN/rmt-train" "${train[@]}" --overwrite
     fi
-    cp "$run/metrics.jsonl" "$result/metrics.jsonl"
+    # Every validation line and every 20th step (the full file is in the run folder).
+    grep -E '"eval_accuracy"|"step":[0-9]*[02468]0[,}]' "$run/metrics.jsonl" > "$result/metrics.jsonl"
     trained=$(date +%s)
     interpolate=()
     if [ "$scheme" = absolute ]; then interpolate=(--interpolate-positions); fi
