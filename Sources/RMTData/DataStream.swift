@@ -4,7 +4,9 @@
 // the episode (task, facts, question) first, then the noise start and the fact offsets. So
 // `sample(index:segments:)` regenerates any item, the stream's whole state is one integer
 // (`position`, the index of the next item), and the same index at a different segment count
-// has the same facts and question. Train and validation streams differ by seed
+// has the same facts and question (not for the position tasks, whose document is written at its
+// length: their question comes first, then a document of exactly the layout's T tokens). Train
+// and validation streams differ by seed
 // (`DataStream.seed(_:for:)`) and, ideally, by noise (e.g. train/ and valid/ prose folders, or
 // built-in prose with different seeds).
 import RMTBase
@@ -153,10 +155,31 @@ public struct DataStream: Sendable {
     /// Item `index`'s episode (from its own generator) as a plan of `length`.
     func plan(index: Int, length: DocumentPlan.Length) throws -> DocumentPlan {
         var generator = SplitMix64.forItem(index, seed: seed)
-        let episode = task.makeEpisode(using: &generator)
+        let episode = try makeEpisode(length: length, using: &generator)
         return try DocumentPlan.make(episode: episode, label: label(of: episode), length: length,
                                      segmentLength: segmentLength, questionLayout: questionLayout, tokenizer: tokenizer,
                                      separator: separator, noise: noise, using: &generator)
+    }
+
+    /// The episode of a document of `length`: the task's facts, or for a task that writes the whole
+    /// document (the position tasks) a document of exactly the layout's document tokens for its
+    /// question (`length` tokens for a haystack).
+    func makeEpisode(length: DocumentPlan.Length, using generator: inout SplitMix64) throws -> Episode {
+        guard task.writesWholeDocument else { return task.makeEpisode(using: &generator) }
+        let episode = try task.makeWholeDocumentEpisode(documentTokens: { question in
+            let tokens = tokenizer.encode(question).count
+            switch length {
+            case .tokens(let n): return n
+            case .segments(let n):
+                guard n >= 1 else { throw DataError("task \(task.name)", "the segment count must be at least 1, got \(n)") }
+                if let problem = questionLayout.questionProblem(tokens: tokens, segmentLength: segmentLength) {
+                    throw DataError("task \(task.name)", "the question \"\(question)\": \(problem)")
+                }
+                return questionLayout.documentTokens(forSegments: n, questionTokens: tokens, segmentLength: segmentLength)
+            }
+        }, using: &generator)
+        guard let episode else { preconditionFailure("task \(task.name) writes whole documents but made none") }
+        return episode
     }
 
     /// The index of the episode's answer in `labels` (checked against `task.answers` at init).
@@ -167,7 +190,8 @@ public struct DataStream: Sendable {
         return index
     }
 
-    /// The episode (facts, question, answer) of item `index`.
+    /// The episode (facts, question, answer) of item `index` (for a position task: its document at
+    /// 64 tokens; the document of a sample depends on its length).
     public func episode(index: Int) -> Episode {
         var generator = SplitMix64.forItem(index, seed: seed)
         return task.makeEpisode(using: &generator)

@@ -16,7 +16,8 @@
 // 0…B, sorted (so the facts keep their order), each moved back to the sentence boundary at or
 // before it. Facts are whole sentences inserted between noise sentences and always end inside
 // the document; only the last noise sentence is cut at the token level to fill T exactly.
-// (Haystack documents, by contrast, end with a whole sentence: ~T tokens.)
+// (Haystack documents, by contrast, end with a whole sentence: ~T tokens.) `whole` placement
+// (the position tasks): the one fact is the entire document, exactly T tokens, no noise.
 import RMTBase
 import RMTTokenizer
 
@@ -76,6 +77,9 @@ public struct DocumentPlan: Sendable {
     }
 
     let pieces: [Piece]
+    /// Whether the task wrote the whole document (a position task; no noise): its one fact is
+    /// the document.
+    public internal(set) var wholeDocument = false
 
     /// How long a document is.
     enum Length {
@@ -117,13 +121,16 @@ public struct DocumentPlan: Sendable {
             }
             total = n
         }
+        if episode.placement == .whole, factTotal != total {
+            throw DataError(context, "the task wrote a document of \(factTotal) tokens for \(total) (a word of it is not one token in this vocabulary)")
+        }
         let budget = total - factTotal
 
         let startSentence = g.below(noise.sentenceCount)
         let base = noise.tokenOffsets[startSentence]
         var offsets: [Int]
         switch episode.placement {
-        case .start:
+        case .start, .whole:
             offsets = Array(repeating: 0, count: factTokens.count)
         case .spread:
             offsets = (0..<factTokens.count).map { _ in g.between(0...budget) }.sorted()
@@ -168,7 +175,8 @@ public struct DocumentPlan: Sendable {
                             answer: episode.answer, label: label, distractorAnswers: episode.distractorAnswers,
                             facts: facts, documentTokenCount: total,
                             segmentLength: S, segmentCount: segmentCount, questionLayout: layout, noise: noise,
-                            noiseStartSentence: startSentence, separator: separator, pieces: pieces)
+                            noiseStartSentence: startSentence, separator: separator, pieces: pieces,
+                            wholeDocument: episode.placement == .whole)
     }
 
     /// A stream of this document's segments, produced one at a time.
@@ -187,7 +195,8 @@ public struct DocumentPlan: Sendable {
         return DocumentPlan(task: task, question: question, questionTokens: questionTokens, answer: answer, label: label,
                             distractorAnswers: distractorAnswers, facts: facts, documentTokenCount: documentTokenCount,
                             segmentLength: N, segmentCount: count, questionLayout: questionLayout, noise: noise,
-                            noiseStartSentence: noiseStartSentence, separator: separator, pieces: pieces)
+                            noiseStartSentence: noiseStartSentence, separator: separator, pieces: pieces,
+                            wholeDocument: wholeDocument)
     }
 
     /// All segments (see `DocumentSegmentStream`).

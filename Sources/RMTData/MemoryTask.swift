@@ -11,6 +11,9 @@ public enum FactPlacement: String, Sendable, Equatable {
     case start
     /// Facts in the given order at random sentence boundaries (detect, reasoning, bAbI, custom).
     case spread
+    /// The one fact is the whole document, exactly as long as the document; no noise (the
+    /// position tasks, PositionTasks.swift).
+    case whole
 }
 
 /// The task-level content of one sample: facts, question, answer.
@@ -59,10 +62,22 @@ public protocol MemoryTask: Sendable {
     /// cannot be listed (a custom task with more than `CustomTask.maximumQuestionForms`
     /// distinct questions).
     var questionDomain: QuestionDomain? { get }
+    /// Whether the task writes the whole document itself (the position tasks) instead of
+    /// planting facts in noise; default false.
+    var writesWholeDocument: Bool { get }
+    /// For a task that writes the whole document: the episode whose one fact (placed `.whole`)
+    /// is a document of exactly `documentTokens(question)` tokens — the question is drawn
+    /// first, since its tokens decide the document's length. nil for the other tasks (default).
+    /// - Throws: `DataError` when the length is below what the task needs.
+    func makeWholeDocumentEpisode(documentTokens: (String) throws -> Int, using generator: inout SplitMix64) throws -> Episode?
 }
 
 extension MemoryTask {
     public var answers: [String] { labels }
+    public var writesWholeDocument: Bool { false }
+    public func makeWholeDocumentEpisode(documentTokens: (String) throws -> Int, using generator: inout SplitMix64) throws -> Episode? {
+        nil
+    }
 }
 
 /// The room tasks answer from `TaskWords.labels` (the rooms, then `unknown`); only the `unknown`

@@ -22,12 +22,23 @@ public struct TaskMixture: MemoryTask {
         for task in tasks.dropFirst() where task.labels != first.labels {
             throw DataError("task mixture", "\(first.name) and \(task.name) have different labels and cannot be mixed")
         }
+        for task in tasks.dropFirst() where task.writesWholeDocument != first.writesWholeDocument {
+            throw DataError("task mixture", "\(first.name) and \(task.name) cannot be mixed (position tasks write the whole document, the others plant facts in noise)")
+        }
         self.tasks = tasks
         self.labels = first.labels
     }
 
     public func makeEpisode(using g: inout SplitMix64) -> Episode {
         tasks[g.below(tasks.count)].makeEpisode(using: &g)
+    }
+
+    /// Position tasks only (all or none of a mixture write the whole document).
+    public var writesWholeDocument: Bool { tasks[0].writesWholeDocument }
+
+    public func makeWholeDocumentEpisode(documentTokens: (String) throws -> Int, using g: inout SplitMix64) throws -> Episode? {
+        guard writesWholeDocument else { return nil }
+        return try tasks[g.below(tasks.count)].makeWholeDocumentEpisode(documentTokens: documentTokens, using: &g)
     }
 
     /// The union of the tasks' domains; nil when one task's questions cannot be listed.
@@ -46,7 +57,8 @@ public struct TaskMixture: MemoryTask {
 public enum TaskCatalog {
     /// Every task name.
     public static let names = ["memorize", "detect", "reasoning", "babi-qa1", "babi-qa2", "babi-qa3",
-                               "memorize-distract", "detect-distract", "unknown", "custom"]
+                               "memorize-distract", "detect-distract", "unknown", "custom",
+                               "counting", "flip-flop", "passkey", "recall", "parity", "even-pairs", "cycle"]
 
     /// The task called `name`. `custom` needs a JSON Lines file: `customFile`, or the name
     /// `custom:PATH`. The distractor tasks take a count: `detect-distract:2`, `detect-distract:0-3`
@@ -67,6 +79,13 @@ public enum TaskCatalog {
         case "babi-qa2": return BabiTask(.qa2)
         case "babi-qa3": return BabiTask(.qa3)
         case "unknown": return UnknownTask()
+        case "counting": return CountingTask()
+        case "flip-flop": return FlipFlopTask()
+        case "passkey": return PasskeyTask()
+        case "recall": return RecallTask()
+        case "parity": return ParityTask()
+        case "even-pairs": return EvenPairsTask()
+        case "cycle": return CycleTask()
         case "custom":
             guard let customFile else {
                 throw DataError("task custom", "needs a JSON Lines file (custom:FILE or --custom FILE)")

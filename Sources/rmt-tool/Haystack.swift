@@ -21,10 +21,10 @@ struct Haystack: ParsableCommand {
             ~/.cache/rmt/all-MiniLM-L6-v2/vocab.txt. Without --noise, built-in prose is used.
             """)
 
-    @Option(help: "Task name (memorize, detect, reasoning, babi-qa1, babi-qa2, babi-qa3, memorize-distract[:N], detect-distract[:N], unknown, custom).")
+    @Option(help: "Task name (memorize, detect, reasoning, babi-qa1, babi-qa2, babi-qa3, memorize-distract[:N], detect-distract[:N], unknown, custom; position tasks: counting, flip-flop, passkey, recall, parity, even-pairs, cycle).")
     var task: String
 
-    @Option(help: "Approximate document length in tokens (the document ends with a whole sentence).")
+    @Option(help: "Approximate document length in tokens (the document ends with a whole sentence; exact for the position tasks).")
     var tokens: Int
 
     @Option(parsing: .upToNextOption, help: "Noise prose: UTF-8 text files or folders of .txt files.")
@@ -103,7 +103,8 @@ struct Haystack: ParsableCommand {
 
     /// The JSON line describing `plan` written to `file` (JSONLine: keys in this order).
     static func json(_ plan: DocumentPlan, file: String) throws -> String {
-        let facts = plan.facts.map { fact in
+        // A position task's one fact is the whole document (in the file): not repeated here.
+        let facts = plan.wholeDocument ? [] : plan.facts.map { fact in
             JSONLine.Value.object(JSONLine([("text", .string(fact.text)), ("offset", .int(fact.offset)),
                                             ("tokens", .int(fact.tokens.count))]))
         }
@@ -111,7 +112,7 @@ struct Haystack: ParsableCommand {
             ("task", .string(plan.task)), ("question", .string(plan.question)), ("answer", .string(plan.answer)),
             ("label", .int(plan.label)), ("tokens", .int(plan.documentTokenCount)), ("segments", .int(plan.segmentCount)),
             ("facts", .array(facts)), ("distractor_answers", .array(plan.distractorAnswers.map { .string($0) })),
-            ("noise", .string(plan.noise.name)), ("file", .string(file)),
+            ("noise", .string(plan.wholeDocument ? "none (the task writes the whole document)" : plan.noise.name)), ("file", .string(file)),
         ]).text()
     }
 }

@@ -6,7 +6,8 @@
 // ledger, records every batch in order and prints (Docs/distributed.md).
 // With --segment-length N[,N…] the same documents (made for the model's own segment length) are
 // re-split and read in segments of N tokens: a relative-position model at any N, an absolute one
-// only at N ≤ its own (segment-length extrapolation, Docs/position-encodings.md).
+// only at N ≤ its own, or beyond with --interpolate-positions (its trained text positions
+// stretched; segment-length extrapolation, Docs/position-encodings.md).
 import ArgumentParser
 import Foundation
 import RMT
@@ -34,6 +35,8 @@ struct Eval: ParsableCommand {
     @Flag(help: "Print JSON lines instead of a table.") var json = false
     @Option(help: "Comma-separated reading segment lengths: re-split the same documents into segments of N tokens (relative-position models; absolute ones only up to their own length).")
     var segmentLength: String?
+    @Flag(help: "With --segment-length: an absolute-position model reads longer segments with its trained text positions linearly interpolated (Docs/position-encodings.md).")
+    var interpolatePositions = false
 
     func readingLengths() throws -> [Int]? {
         guard let segmentLength else { return nil }
@@ -58,6 +61,9 @@ struct Eval: ParsableCommand {
         _ = try lengths()
         if try readingLengths() != nil && (ledger != nil || plot != nil || report) {
             throw ValidationError("--segment-length prints a table or --json only (no --ledger, --report or --plot yet)")
+        }
+        if interpolatePositions && segmentLength == nil {
+            throw ValidationError("--interpolate-positions needs --segment-length (the lengths to read with)")
         }
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
@@ -127,7 +133,8 @@ struct Eval: ParsableCommand {
     /// The same documents re-split at every reading length: one row per (length, task, segments).
     func evaluateResplit(_ rmt: RecurrentMemoryModel, tasks: [any MemoryTask], noise: NoiseCorpus,
                          readingLengths: [Int], collective: any Collective) throws {
-        let models = try readingLengths.map { try rmt.readingSegments(of: $0) }  // refuses before any work
+        // Refuses before any work (an absolute model past its length, unless interpolating).
+        let models = try readingLengths.map { try rmt.readingSegments(of: $0, interpolatingPositions: interpolatePositions) }
         let streams = try tasks.map {
             try DataStream(task: $0, noise: noise, tokenizer: rmt.tokenizer,
                            seed: DataStream.seed(data.seed, for: .validation), segmentLength: rmt.settings.segmentLength,
@@ -152,6 +159,8 @@ struct Eval: ParsableCommand {
             let ci = r.wilsonInterval()
             if json {
                 let line: [String: Any] = ["task": r.task, "segment_length": N, "trained_segment_length": rmt.settings.segmentLength,
+                                           "interpolated_positions": interpolatePositions && rmt.config.usesAbsolutePositions
+                                               && N > rmt.settings.segmentLength,
                                            "segments": r.segments, "tokens": r.tokens, "samples": r.samples, "correct": r.correct,
                                            "accuracy": r.accuracy, "ci95_low": ci.lowerBound, "ci95_high": ci.upperBound]
                 print(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))

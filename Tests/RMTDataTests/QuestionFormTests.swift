@@ -9,7 +9,7 @@ import RMTBase
 import RMTRecurrence
 
 @Test func everyTaskQuestionMatchesTheTasksOwnForms() throws {
-    let names = TestData.roomTaskNames + TestData.questionTaskNames + ["custom"]
+    let names = TestData.roomTaskNames + TestData.questionTaskNames + ["custom"] + PositionTaskTests.names
     for name in names {
         let task = try TestData.task(name)
         let domain = try #require(task.questionDomain, "\(name) declares no domain")
