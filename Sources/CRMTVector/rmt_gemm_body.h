@@ -8,6 +8,22 @@
 #define GFN(name) GCAT(name, SUFFIX)
 #define NR (2 * W)
 
+// A partial panel of either operand: `count` strips (rows of op(A) or columns of op(B)) of which
+// the first `valid` start at src + t·ld and run along k; strip t is written with stride `stride`
+// (MR or NR) at dst + t, the rest are zero. dst: (kc, stride).
+static TARGET void GFN(pack_strips)(float *restrict dst, const float *restrict src, long ld, long stride,
+                                    long valid, long kc) {
+    for (long t = 0; t < stride; t++) {
+        float *d = dst + t;
+        if (t < valid) {
+            const float *s = src + t * ld;
+            for (long p = 0; p < kc; p++) d[p * stride] = s[p];
+        } else {
+            for (long p = 0; p < kc; p++) d[p * stride] = 0;
+        }
+    }
+}
+
 // op(A)[ic..ic+mc, pc..pc+kc] → MR-row panels: panel r holds rows r·MR..r·MR+MR−1, column by
 // column (MR floats per k), rows past mc zero. dst: (ceil(mc/MR), kc, MR).
 static TARGET void GFN(pack_a)(float *restrict dst, const float *restrict a, long lda, int trans,
@@ -32,15 +48,7 @@ static TARGET void GFN(pack_a)(float *restrict dst, const float *restrict a, lon
             for (; p < kc; p++)
                 for (long i = 0; i < MR; i++) dst[p * MR + i] = src[i * lda + p];
         } else {  // a partial panel: read each row along k, write with stride MR
-            for (long i = 0; i < MR; i++) {
-                float *d = dst + i;
-                if (i < rows) {
-                    const float *s = a + (ic + i0 + i) * lda + pc;
-                    for (long p = 0; p < kc; p++) d[p * MR] = s[p];
-                } else {
-                    for (long p = 0; p < kc; p++) d[p * MR] = 0;
-                }
-            }
+            GFN(pack_strips)(dst, a + (ic + i0) * lda + pc, lda, MR, rows, kc);
         }
         dst += kc * MR;
     }
@@ -78,61 +86,28 @@ static TARGET void GFN(pack_b)(float *restrict dst, const float *restrict b, lon
             for (; p < kc; p++)
                 for (long j = 0; j < NR; j++) dst[p * NR + j] = src[j * ldb + p];
         } else {  // a partial panel: read each row of B along k, write with stride NR
-            for (long j = 0; j < NR; j++) {
-                float *d = dst + j;
-                if (j < cols) {
-                    const float *s = b + (jc + j0 + j) * ldb + pc;
-                    for (long p = 0; p < kc; p++) d[p * NR] = s[p];
-                } else {
-                    for (long p = 0; p < kc; p++) d[p * NR] = 0;
-                }
-            }
+            GFN(pack_strips)(dst, b + (jc + j0) * ldb + pc, ldb, NR, cols, kc);
         }
         dst += kc * NR;
     }
 }
 
-// C[0..<mr, 0..<nr] = alpha·(Ap·Bp) + beta·C (beta = 0: C not read). ap: (kc, MR) packed,
-// bp: (kc, NR) packed (64-byte aligned). mr ≤ MR, nr ≤ NR; partial tiles go through a
-// scratch tile so the loop over k is the same for every tile.
-static TARGET void GFN(micro)(long kc, const float *restrict ap, const float *restrict bp,
-                              float *restrict c, long ldc, float alpha, float beta, long mr, long nr) {
-    VEC c0[MR], c1[MR];
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; i++) { c0[i] = G_ZERO(); c1[i] = G_ZERO(); }
-    // C's tile is written after the loop: start fetching it now.
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; i++) {
-        __builtin_prefetch(c + i * ldc, 1, 3);
-        __builtin_prefetch(c + i * ldc + NR - 1, 1, 3);
-    }
-#define GSTEP(q)                                                      \
+// One k step of the MR × NR tile: 2 vector loads of B (at bp + q·NR), MR broadcasts of A's
+// element AV (an expression in i and q), 2·MR FMAs into c0/c1. Shared by micro and micro_rows.
+#define G_TILE_STEP(q, AV)                                            \
     do {                                                              \
         const VEC b0 = G_LOAD(bp + (q) * NR), b1 = G_LOAD(bp + (q) * NR + W); \
         _Pragma("GCC unroll 16") for (int i = 0; i < MR; i++) {       \
-            const VEC av = G_SET1(ap[(q) * MR + i]);                  \
+            const VEC av = G_SET1(AV);                                \
             c0[i] = G_FMADD(av, b0, c0[i]);                           \
             c1[i] = G_FMADD(av, b1, c1[i]);                           \
         }                                                             \
     } while (0)
-    long p = 0;
-    for (; p + 4 <= kc; p += 4) {
-        // A streams from L2: fetch 8 steps ahead (B's panel is in L1).
-        __builtin_prefetch(ap + 8 * MR, 0, 3);
-        __builtin_prefetch(ap + 8 * MR + 16, 0, 3);
-        GSTEP(0);
-        GSTEP(1);
-        GSTEP(2);
-        GSTEP(3);
-        ap += 4 * MR;
-        bp += 4 * NR;
-    }
-    for (; p < kc; p++) {
-        GSTEP(0);
-        ap += MR;
-        bp += NR;
-    }
-#undef GSTEP
+
+// C[0..<mr, 0..<nr] = alpha·(c0|c1) + beta·C (beta = 0: C not read): the tile's epilogue for
+// both micro-kernels; a partial tile goes through a scratch tile.
+static inline __attribute__((always_inline)) TARGET void GFN(store_tile)(const VEC *c0, const VEC *c1, float *restrict c,
+                                                                         long ldc, float alpha, float beta, long mr, long nr) {
     const VEC va = G_SET1(alpha), vb = G_SET1(beta);
     if (mr == MR && nr == NR) {
         if (beta == 0.0f) {
@@ -173,6 +148,42 @@ static TARGET void GFN(micro)(long kc, const float *restrict ap, const float *re
     }
 }
 
+// C[0..<mr, 0..<nr] = alpha·(Ap·Bp) + beta·C (beta = 0: C not read). ap: (kc, MR) packed,
+// bp: (kc, NR) packed (64-byte aligned). mr ≤ MR, nr ≤ NR; partial tiles go through a
+// scratch tile so the loop over k is the same for every tile.
+static TARGET void GFN(micro)(long kc, const float *restrict ap, const float *restrict bp,
+                              float *restrict c, long ldc, float alpha, float beta, long mr, long nr) {
+    VEC c0[MR], c1[MR];
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) { c0[i] = G_ZERO(); c1[i] = G_ZERO(); }
+    // C's tile is written after the loop: start fetching it now.
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) {
+        __builtin_prefetch(c + i * ldc, 1, 3);
+        __builtin_prefetch(c + i * ldc + NR - 1, 1, 3);
+    }
+#define GSTEP(q) G_TILE_STEP(q, ap[(q) * MR + i])
+    long p = 0;
+    for (; p + 4 <= kc; p += 4) {
+        // A streams from L2: fetch 8 steps ahead (B's panel is in L1).
+        __builtin_prefetch(ap + 8 * MR, 0, 3);
+        __builtin_prefetch(ap + 8 * MR + 16, 0, 3);
+        GSTEP(0);
+        GSTEP(1);
+        GSTEP(2);
+        GSTEP(3);
+        ap += 4 * MR;
+        bp += 4 * NR;
+    }
+    for (; p < kc; p++) {
+        GSTEP(0);
+        ap += MR;
+        bp += NR;
+    }
+#undef GSTEP
+    GFN(store_tile)(c0, c1, c, ldc, alpha, beta, mr, nr);
+}
+
 // C[0..<mr, 0..<nr] = Σ_p A[i][p]·Bp[p][j] with A read where it lies (row i at a + i·lda, along
 // k) instead of from a packed panel: fused attention's P·V, whose A (a block of probability rows,
 // just written by the softmax and still in L2) would otherwise be transposed into MR-row panels
@@ -186,15 +197,7 @@ static TARGET void GFN(micro_rows)(long kc, const float *restrict a, long lda, c
     VEC c0[MR], c1[MR];
 #pragma GCC unroll 16
     for (int i = 0; i < MR; i++) { c0[i] = G_ZERO(); c1[i] = G_ZERO(); }
-#define GSTEP(q)                                                      \
-    do {                                                              \
-        const VEC b0 = G_LOAD(bp + (q) * NR), b1 = G_LOAD(bp + (q) * NR + W); \
-        _Pragma("GCC unroll 16") for (int i = 0; i < MR; i++) {       \
-            const VEC av = G_SET1(row[i][p + (q)]);                   \
-            c0[i] = G_FMADD(av, b0, c0[i]);                           \
-            c1[i] = G_FMADD(av, b1, c1[i]);                           \
-        }                                                             \
-    } while (0)
+#define GSTEP(q) G_TILE_STEP(q, row[i][p + (q)])
     long p = 0;
     for (; p + 4 <= kc; p += 4) {
         GSTEP(0);
@@ -208,22 +211,7 @@ static TARGET void GFN(micro_rows)(long kc, const float *restrict a, long lda, c
         bp += NR;
     }
 #undef GSTEP
-    if (mr == MR && nr == NR) {
-#pragma GCC unroll 16
-        for (int i = 0; i < MR; i++) {
-            G_STOREU(c + i * ldc, c0[i]);
-            G_STOREU(c + i * ldc + W, c1[i]);
-        }
-        return;
-    }
-    float tile[MR * NR] __attribute__((aligned(64)));
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; i++) {
-        G_STORE(tile + i * NR, c0[i]);
-        G_STORE(tile + i * NR + W, c1[i]);
-    }
-    for (long i = 0; i < mr; i++)
-        for (long j = 0; j < nr; j++) c[i * ldc + j] = tile[i * NR + j];
+    GFN(store_tile)(c0, c1, c, ldc, 1.0f, 0.0f, mr, nr);  // ×1 is exact: the same sums as before
 }
 
 // The blocked loops of rmt_gemm.h over scratch buffers pa (≥ MC·KC floats) and pb (≥ KC·nb
@@ -288,3 +276,4 @@ static TARGET void GFN(attention_head)(long R, long T, long d, float scale, cons
 }
 
 #undef NR
+#undef G_TILE_STEP
