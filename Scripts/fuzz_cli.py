@@ -119,7 +119,18 @@ class Pools:
         if n in ("task",):
             return r.choice(["memorize", "detect", "reasoning", "babi-qa1", "babi-qa2", "babi-qa3",
                              "memorize,detect", "custom:" + self.files[6], "custom:/nonexistent", "custom", "",
-                             "memorize,memorize", "nope", ","])
+                             "memorize,memorize", "nope", ",", "memorize-distract", "detect-distract:3",
+                             "detect-distract:0", "unknown", "counting", "flip-flop", "passkey", "recall", "parity",
+                             "even-pairs", "cycle", "counting,memorize", "flip-flop,parity"])
+        if n in ("position",):
+            return r.choice(["absolute", "alibi", "kerple_log", "t5", "fire", "none", "cope", "dape", "dape:fire",
+                             "dape:cope", "dape:", "x", ""])
+        if n in ("position-temperature",):
+            return r.choice(["none", "per_head", "log_n", "per_head_log_n", "x", ""])
+        if n in ("question-layout",):
+            return r.choice(["final-segment", "every-segment", "x", ""])
+        if n in ("segment-length", "data-segment-length"):
+            return r.choice(["499", "128", "32", "1", "0", "-1", "512", "100000", "128,256", "a", ""])
         if n in ("preset", "config"):
             return r.choice(["tiny", "tiny", "small", "base", "huge", "", "TINY"])
         if n in ("bptt",):
@@ -263,7 +274,7 @@ def main():
 
     commands = [("rmt-ask", None), ("rmt-train", "train"), ("rmt-train", "eval")]
     commands += [("rmt-tool", s) for s in ["tokenize", "encode", "inspect", "bench", "bench-tokenizer", "haystack",
-                                           "create-model", "export", "plot-metrics", "profile"]]
+                                           "create-model", "export", "plot-metrics", "plot-eval", "profile", "sysinfo"]]
     grammar = {}
     for t, sub in commands:
         h = subprocess.run([tool(t)] + ([sub] if sub else []) + ["--help"], capture_output=True, text=True).stdout
