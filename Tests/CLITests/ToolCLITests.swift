@@ -144,3 +144,13 @@ import RMTTestSupport
         #expect(r.status != 0 && r.stderr.contains(missing) && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
     }
 }
+
+@Test func benchTokenizerBoundsItsRepeatCount() throws {
+    let vocab = fixture("tiny-rmt").appendingPathComponent("vocab.txt").path
+    let ok = try run("rmt-tool", ["bench-tokenizer", "--vocab", vocab, "--text", vocab, "--repeat", "1"])
+    #expect(ok.status == 0 && ok.stdout.contains("\"repeat\":1"), "\(ok.stderr)")
+    for bad in ["0", "1001", "2147483648"] {  // the last ran for days in the fuzz pass
+        let refused = try run("rmt-tool", ["bench-tokenizer", "--vocab", vocab, "--text", vocab, "--repeat", bad])
+        #expect(refused.status != 0 && refused.status < 128 && refused.stderr.contains("--repeat must be in 1...1000"), "\(refused.stderr)")
+    }
+}
