@@ -77,8 +77,22 @@ public enum QuestionLayout: String, Codable, Sendable, CaseIterable {
     public func readingSegment(_ chunk: [Int32], question: [Int32], separator: Int32) -> [Int32] {
         switch self {
         case .finalSegment: return chunk
-        case .everySegment: return question + [separator] + chunk
+        case .everySegment:
+            var content: [Int32] = []
+            writeReadingSegment(chunk, question: question, separator: separator, into: &content)
+            return content
         }
+    }
+
+    /// `readingSegment` written into `content` (its old contents replaced, its capacity kept), so
+    /// a reader that reuses one buffer allocates nothing per segment once it has grown.
+    public func writeReadingSegment(_ chunk: [Int32], question: [Int32], separator: Int32, into content: inout [Int32]) {
+        content.removeAll(keepingCapacity: true)
+        if self == .everySegment {
+            content.append(contentsOf: question)
+            content.append(separator)
+        }
+        content.append(contentsOf: chunk)
     }
 
     /// Whether a chunk of `count` document tokens, with nothing after it yet, can be read now

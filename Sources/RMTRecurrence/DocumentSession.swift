@@ -40,6 +40,9 @@ public final class DocumentSession: @unchecked Sendable {
     /// Document tokens per segment: the model's segment length, or what the question leaves of
     /// it under the every-segment layout. `read` takes chunks of this size.
     public let textLength: Int
+    /// Every-segment layout: `Q [SEP] piece` of the segment being read, one buffer reused
+    /// (capacity: the model's segment length) so that reading allocates nothing per segment.
+    private var segmentContent: [Int32] = []
 
     var layout: QuestionLayout { model.settings.questionLayout }
 
@@ -69,6 +72,7 @@ public final class DocumentSession: @unchecked Sendable {
         processor = SegmentProcessor(model: model, batchCapacity: 1)
         self.questionTokens = questionTokens
         textLength = layout.textLength(segmentLength: model.settings.segmentLength, questionTokens: questionTokens.count)
+        segmentContent.reserveCapacity(model.settings.segmentLength)
         state = saved ?? MemoryState(memory: processor.initialMemory(batch: 1),
                                      tokenHash: Self.initialHash(layout: layout, question: questionTokens))
     }
@@ -90,7 +94,8 @@ public final class DocumentSession: @unchecked Sendable {
                 throw ModelError("document", "this model reads the question with every segment (question_layout every-segment): start the session with the question")
             }
             if state.pending.count == T {  // the held piece was not the last one: read it now
-                try processHeld(layout.readingSegment(state.pending, question: question, separator: processor.sep))
+                layout.writeReadingSegment(state.pending, question: question, separator: processor.sep, into: &segmentContent)
+                try processHeld(segmentContent)
             }
         }
         guard state.pending.isEmpty else {

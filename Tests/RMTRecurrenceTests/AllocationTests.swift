@@ -6,6 +6,7 @@
 // withoutActuallyEscaping used to allocate there, once per loop, is what this guards against),
 // and so do its items whenever the pool is busy with another test's loop.
 import RMTAllocationCounter
+import RMTBase
 import RMTKernels
 import RMTModel
 import RMTRecurrence
@@ -14,10 +15,12 @@ import Testing
 
 /// A model big enough that every parallel path runs (GEMM splits, heads over 2 workers, row
 /// loops): 128 hidden, 2 layers, 4 heads of 32 (MiniLM's head size), FFN 512, 128-token segments.
-func allocationTestModel(_ scheme: PositionSettings.Scheme, fused: Bool = true) throws -> RecurrentMemoryModel {
+func allocationTestModel(_ scheme: PositionSettings.Scheme, fused: Bool = true,
+                         questionLayout: QuestionLayout = .finalSegment) throws -> RecurrentMemoryModel {
     let tiny = try RecurrentMemoryModel.load(directory: fixture("tiny-rmt"))
     var settings = tiny.settings
     settings.segmentLength = 128
+    settings.questionLayout = questionLayout
     let position = PositionSettings.forTraining(scheme, temperature: scheme == .absolute ? .none : .perHeadLogN,
                                                 textTokens: settings.segmentLength,
                                                 positions: settings.positionsPerSegment)
@@ -90,4 +93,26 @@ func readingASegmentAllocatesNothing(_ scheme: PositionSettings.Scheme) throws {
     try warmUp(session, model: model, [piece, piece])
     let n = try allocations { for _ in 0..<3 { try session.read(piece) } }
     #expect(n == 0, "allocations over 3 segments: \(n)")
+}
+
+/// The every-segment layout (`Q [SEP] piece` in each segment, each piece held back until the
+/// next arrives) allocates nothing per segment either: the segment is built in one reused buffer.
+@Test func readingAnEverySegmentDocumentAllocatesNothing() throws {
+    let model = try allocationTestModel(.absolute, questionLayout: .everySegment)
+    let question = model.tokenizer.encode("Where is Mary?")
+    let session = try DocumentSession(model: model, questionTokens: question)
+    let S = session.textLength
+    #expect(S == model.settings.segmentLength - question.count - 1)
+    let pieces: [[Int32]] = (0..<6).map { k in (0..<S).map { Int32(5 + ($0 * 5 + k * 11) % (model.config.vocabSize - 5)) } }
+    try warmUp(session, model: model, pieces.prefix(3))
+    var perSegment: [UInt] = []
+    perSegment.reserveCapacity(pieces.count)
+    for piece in pieces.dropFirst(3) {
+        perSegment.append(try allocations { try session.read(piece) })
+    }
+    #expect(perSegment.allSatisfy { $0 == 0 }, "every-segment: allocations per segment \(perSegment)")
+    #expect(session.state.segmentsRead == pieces.count - 1)  // the last piece is held for the answer
+    #expect(session.state.pending == pieces.last!)
+    let answer = try session.answer()
+    #expect(answer.segments == pieces.count && answer.logits.allSatisfy { $0.isFinite })
 }
