@@ -50,6 +50,19 @@ func warmUp(_ session: DocumentSession, model: RecurrentMemoryModel, _ pieces: s
     model.compute.threads = 2
 }
 
+/// Allocations on this thread for each of the last pieces: the first `warm` pieces warm the
+/// session up (`warmUp`), the rest are read one by one, counted.
+func allocationsPerSegment(_ session: DocumentSession, model: RecurrentMemoryModel, _ pieces: [[Int32]],
+                           warm: Int) throws -> [UInt] {
+    try warmUp(session, model: model, pieces.prefix(warm))
+    var perSegment: [UInt] = []
+    perSegment.reserveCapacity(pieces.count)
+    for piece in pieces.dropFirst(warm) {
+        perSegment.append(try allocations { try session.read(piece) })
+    }
+    return perSegment
+}
+
 @Test func allocationCounterSeesThisThreadsAllocations() {
     #if os(Linux)
     let n = allocations {
@@ -74,12 +87,7 @@ func readingASegmentAllocatesNothing(_ scheme: PositionSettings.Scheme) throws {
     let S = session.textLength
     // Full pieces of random-ish ids (past the 5 special tokens), made before counting.
     let pieces: [[Int32]] = (0..<6).map { k in (0..<S).map { Int32(5 + ($0 * 7 + k * 13) % (model.config.vocabSize - 5)) } }
-    try warmUp(session, model: model, pieces.prefix(2))
-    var perSegment: [UInt] = []
-    perSegment.reserveCapacity(pieces.count)
-    for piece in pieces.dropFirst(2) {
-        perSegment.append(try allocations { try session.read(piece) })
-    }
+    let perSegment = try allocationsPerSegment(session, model: model, pieces, warm: 2)
     #expect(perSegment.allSatisfy { $0 == 0 }, "\(scheme): allocations per segment \(perSegment)")
     #expect(session.state.segmentsRead == pieces.count)
     #expect(session.state.memory.allSatisfy { $0.isFinite })
@@ -104,12 +112,7 @@ func readingASegmentAllocatesNothing(_ scheme: PositionSettings.Scheme) throws {
     let S = session.textLength
     #expect(S == model.settings.segmentLength - question.count - 1)
     let pieces: [[Int32]] = (0..<6).map { k in (0..<S).map { Int32(5 + ($0 * 5 + k * 11) % (model.config.vocabSize - 5)) } }
-    try warmUp(session, model: model, pieces.prefix(3))
-    var perSegment: [UInt] = []
-    perSegment.reserveCapacity(pieces.count)
-    for piece in pieces.dropFirst(3) {
-        perSegment.append(try allocations { try session.read(piece) })
-    }
+    let perSegment = try allocationsPerSegment(session, model: model, pieces, warm: 3)
     #expect(perSegment.allSatisfy { $0 == 0 }, "every-segment: allocations per segment \(perSegment)")
     #expect(session.state.segmentsRead == pieces.count - 1)  // the last piece is held for the answer
     #expect(session.state.pending == pieces.last!)
