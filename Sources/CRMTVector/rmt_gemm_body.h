@@ -148,20 +148,25 @@ static inline __attribute__((always_inline)) TARGET void GFN(store_tile)(const V
     }
 }
 
+// The tile's prologue for micro and the bf16 micro-kernel (rmt_gemm_bf16_body.h): zero the
+// accumulators and, since C's tile is written after the loop over k, start fetching it now.
+static inline __attribute__((always_inline)) TARGET void GFN(start_tile)(VEC *c0, VEC *c1, const float *c, long ldc) {
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) { c0[i] = G_ZERO(); c1[i] = G_ZERO(); }
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) {
+        __builtin_prefetch(c + i * ldc, 1, 3);
+        __builtin_prefetch(c + i * ldc + NR - 1, 1, 3);
+    }
+}
+
 // C[0..<mr, 0..<nr] = alpha·(Ap·Bp) + beta·C (beta = 0: C not read). ap: (kc, MR) packed,
 // bp: (kc, NR) packed (64-byte aligned). mr ≤ MR, nr ≤ NR; partial tiles go through a
 // scratch tile so the loop over k is the same for every tile.
 static TARGET void GFN(micro)(long kc, const float *restrict ap, const float *restrict bp,
                               float *restrict c, long ldc, float alpha, float beta, long mr, long nr) {
     VEC c0[MR], c1[MR];
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; i++) { c0[i] = G_ZERO(); c1[i] = G_ZERO(); }
-    // C's tile is written after the loop: start fetching it now.
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; i++) {
-        __builtin_prefetch(c + i * ldc, 1, 3);
-        __builtin_prefetch(c + i * ldc + NR - 1, 1, 3);
-    }
+    GFN(start_tile)(c0, c1, c, ldc);
 #define GSTEP(q) G_TILE_STEP(q, ap[(q) * MR + i])
     long p = 0;
     for (; p + 4 <= kc; p += 4) {
