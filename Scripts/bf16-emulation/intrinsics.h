@@ -36,3 +36,47 @@ static inline __m512i _mm512_slli_epi32(__m512i a, int n) { uint32_t r[16]; memc
 static inline __m512i _mm512_set1_epi32(int x) { uint32_t r[16]; for (int i = 0; i < 16; i++) r[i] = (uint32_t)x; __m512i v; memcpy(&v, r, 64); return v; }
 static inline float emu_daz(uint16_t h) { return rmt_bf16_to_float((h & 0x7f80u) == 0 ? (uint16_t)(h & 0x8000u) : h); }
 static inline __m512 _mm512_dpbf16_ps(__m512 src, __m512bh a, __m512bh b) { for (int j = 0; j < 16; j++) { src[j] = __builtin_fmaf(emu_daz((uint16_t)a[2*j+1]), emu_daz((uint16_t)b[2*j+1]), src[j]); src[j] = __builtin_fmaf(emu_daz((uint16_t)a[2*j]), emu_daz((uint16_t)b[2*j]), src[j]); } return src; }
+
+// AMX: eight tiles of 16 rows × 64 bytes; the kernel's configuration (palette 1, every tile 16 × 64)
+// is checked when loaded, and a tile instruction before it (or after _tile_release) aborts.
+static uint8_t emu_tiles[8][16][64];
+static int emu_tiles_configured;
+static inline void emu_tile_check(int t) { if (!emu_tiles_configured || t < 0 || t > 7) __builtin_trap(); }
+static inline void _tile_loadconfig(const void *config) {
+    const uint8_t *c = config;
+    if (c[0] != 1) __builtin_trap();
+    for (int t = 0; t < 8; t++) {
+        uint16_t colsb;
+        memcpy(&colsb, c + 16 + 2 * t, 2);
+        if (colsb != 64 || c[48 + t] != 16) __builtin_trap();
+    }
+    emu_tiles_configured = 1;
+}
+static inline void _tile_release(void) { emu_tiles_configured = 0; }
+static inline void _tile_zero(int t) { emu_tile_check(t); memset(emu_tiles[t], 0, sizeof emu_tiles[t]); }
+static inline void _tile_loadd(int t, const void *base, long stride) {
+    emu_tile_check(t);
+    for (int r = 0; r < 16; r++) memcpy(emu_tiles[t][r], (const char *)base + r * stride, 64);
+}
+static inline void _tile_stored(int t, void *base, long stride) {
+    emu_tile_check(t);
+    for (int r = 0; r < 16; r++) memcpy((char *)base + r * stride, emu_tiles[t][r], 64);
+}
+// TDPBF16PS as Intel's pseudocode: per row m, per k-pair, per column n: += even product, += odd.
+static inline void _tile_dpbf16ps(int c, int a, int b) {
+    emu_tile_check(c); emu_tile_check(a); emu_tile_check(b);
+    for (int m = 0; m < 16; m++) {
+        float acc[16];
+        memcpy(acc, emu_tiles[c][m], 64);
+        for (int k = 0; k < 16; k++) {
+            uint16_t av[2], bv[32];
+            memcpy(av, emu_tiles[a][m] + 4 * k, 4);
+            memcpy(bv, emu_tiles[b][k], 64);
+            for (int n = 0; n < 16; n++) {
+                acc[n] = __builtin_fmaf(emu_daz(av[0]), emu_daz(bv[2 * n]), acc[n]);
+                acc[n] = __builtin_fmaf(emu_daz(av[1]), emu_daz(bv[2 * n + 1]), acc[n]);
+            }
+        }
+        memcpy(emu_tiles[c][m], acc, 64);
+    }
+}

@@ -1,10 +1,11 @@
-// kernel_check.c — runs the AVX512-BF16 kernel's C source (rmt_gemm_bf16_body.h, with the AVX-512
-// build of rmt_gemm_body.h for its tile prologue/epilogue and rmt_gemm.c's transpose8) on the
-// scalar intrinsics of intrinsics.h, against the plain-loop twin rmt_gemm_bf16_twin, over 432
-// cases: shapes off the 12 × 32 tile and the 512 / 192 / 768 blocks, odd k, k = 1 and 2, the four
+// kernel_check.c — runs the AVX512-BF16 and AMX-BF16 kernels' C source (rmt_gemm_bf16_body.h, with
+// the AVX-512 build of rmt_gemm_body.h for the tile prologue/epilogues and rmt_gemm.c's transpose8)
+// on the scalar intrinsics of intrinsics.h, against the plain-loop twin rmt_gemm_bf16_twin, over
+// 432 cases each: shapes off the 12 × 32 tile and the 512 / 192 / 768 blocks, odd k, k = 1 and 2, the four
 // transpositions, strided views, B as fp32 or bf16 bits, three alpha/beta pairs; pack buffers
 // filled with garbage first. Built and run by Scripts/emulate-bf16-kernel.sh; exit 1 on a mismatch.
 // The AVX-512 block below repeats rmt_gemm.c's parameters for that build (MR 12, W 16).
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <math.h>
@@ -43,8 +44,9 @@ int main(void) {
     int nshapes = sizeof shapes / sizeof shapes[0], fails = 0, cases = 0; double worst = 0;
     size_t pa_n = (size_t)BF_MC * BF_KW + PACK_SLACK + (size_t)BF_NR * BF_KW + PACK_SLACK;
     size_t pb_n = (size_t)BF_KW * ((BF_NC + BF_NR - 1) / BF_NR * BF_NR) + PACK_SLACK;
-    uint32_t *pa = aligned_alloc(64, pa_n * 4), *pb = aligned_alloc(64, pb_n * 4);
+    uint32_t *pa = aligned_alloc(64, (pa_n * 4 + 63) / 64 * 64), *pb = aligned_alloc(64, (pb_n * 4 + 63) / 64 * 64);
     uint32_t *tmp = pa + (size_t)BF_MC * BF_KW + PACK_SLACK;
+    for (int amx = 0; amx < 2; amx++)
     for (int s = 0; s < nshapes; s++) for (int t = 0; t < 4; t++) for (int bf = 0; bf < 2; bf++) for (int ab = 0; ab < 3; ab++) {
         long m = shapes[s][0], n = shapes[s][1], k = shapes[s][2]; int ta = t & 1, tb = t >> 1;
         float alpha = ab == 0 ? 1 : ab == 1 ? 0.5f : -2, beta = ab == 0 ? 0 : ab == 1 ? -0.75f : 1;
@@ -58,7 +60,7 @@ int main(void) {
         for (long i = 0; i < m * ldc; i++) c0[i] = c1[i] = beta == 0 ? NAN : rnd();
         memset(pa, 0xAB, pa_n * 4); memset(pb, 0xCD, pb_n * 4);  // garbage: packing must write what is read
         rmt_gemm_bf16_twin(ta, tb, m, n, k, alpha, a, lda, bf ? NULL : b, bf ? b16 : NULL, ldb, beta, c0, ldc);
-        gemm_bf16_avx512(ta, tb, m, n, k, alpha, a, lda, bf ? NULL : b, bf ? b16 : NULL, ldb, beta, c1, ldc, pa, pb, tmp);
+        gemm_bf16_avx512(amx, ta, tb, m, n, k, alpha, a, lda, bf ? NULL : b, bf ? b16 : NULL, ldb, beta, c1, ldc, pa, pb, tmp);
         int bad = 0;
         for (long i = 0; i < m; i++) for (long j = 0; j < ldc; j++) {
             float x = c0[i * ldc + j], y = c1[i * ldc + j];
@@ -70,9 +72,9 @@ int main(void) {
             if (mag > 0 && e / mag > worst) worst = e / mag;
         }
         cases++;
-        if (bad) { fails++; printf("FAIL m%ld n%ld k%ld ta%d tb%d bf16B%d alpha%g beta%g pad%ld: %d bad\n", m, n, k, ta, tb, bf, alpha, beta, pad, bad); }
+        if (bad) { fails++; printf("FAIL %s m%ld n%ld k%ld ta%d tb%d bf16B%d alpha%g beta%g pad%ld: %d bad\n", amx ? "amx" : "avx512", m, n, k, ta, tb, bf, alpha, beta, pad, bad); }
         free(a); free(b); free(c0); free(c1); free(b16);
     }
-    printf("%d cases, %d failed, worst error / magnitude %.3g\n", cases, fails, worst);
+    printf("%d cases (avx512 and amx), %d failed, worst error / magnitude %.3g\n", cases, fails, worst);
     return fails != 0;
 }

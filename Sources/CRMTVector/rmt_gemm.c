@@ -1,5 +1,5 @@
-// rmt_gemm.c — the AVX2 + FMA and AVX-512 builds of rmt_gemm_body.h, the AVX512-BF16 kernel
-// (rmt_gemm_bf16_body.h), the per-thread pack buffers, and the dispatch of rmt_sgemm and
+// rmt_gemm.c — the AVX2 + FMA and AVX-512 builds of rmt_gemm_body.h, the AVX512-BF16 and AMX-BF16
+// kernels (rmt_gemm_bf16_body.h), the per-thread pack buffers, and the dispatch of rmt_sgemm and
 // rmt_gemm_bf16. See rmt_gemm.h and rmt_bf16.h.
 #include "rmt_gemm.h"
 #include "rmt_bf16.h"
@@ -7,6 +7,7 @@
 #include "rmt_vector.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 // C = beta·C over m×n (k = 0, or alpha = 0): beta = 0 writes zeros without reading C.
 static void scale_c(long m, long n, float beta, float *c, long ldc) {
@@ -79,7 +80,7 @@ static inline __attribute__((target("avx2,fma"), always_inline)) void transpose8
 #include "rmt_gemm_body.h"
 enum { MR_AVX512 = MR, NR_AVX512 = 2 * W, MC_AVX512 = MC, KC_AVX512 = KC, NC_AVX512 = NC };
 #include "rmt_gemm_bf16_body.h"  // the bf16 kernel: this build's tile epilogue, 12 × 32 tile
-enum { MR_BF16 = MR, NR_BF16 = BF_NR, MC_BF16 = BF_MC, KW_BF16 = BF_KW, NC_BF16 = BF_NC };
+enum { MR_BF16 = MR, NR_BF16 = BF_NR, MC_BF16 = BF_MC, KW_BF16 = BF_KW, NC_BF16 = BF_NC, MR_AMX = AMX_MR };
 #undef SUFFIX
 #undef TARGET
 #undef VEC
@@ -206,15 +207,21 @@ int rmt_sgemm(int level, int trans_a, int trans_b, long m, long n, long k, float
 }
 
 int rmt_bf16_kernel_available(int kernel) {
-    return kernel == RMT_BF16_TWIN || (kernel == RMT_BF16_AVX512 && (rmt_cpu_features() & RMT_CPU_AVX512_BF16));
+    const unsigned f = rmt_cpu_features();
+    if (kernel == RMT_BF16_TWIN) return 1;
+    if (!(f & RMT_CPU_AVX512_BF16)) return 0;  // both SIMD kernels pack with vcvtne2ps2bf16
+    if (kernel == RMT_BF16_AVX512) return 1;
+    return kernel == RMT_BF16_AMX && (f & RMT_CPU_AMX_BF16) && rmt_cpu_request_amx();
 }
 
 int rmt_bf16_tile_rows(int kernel) {
-    return !rmt_bf16_kernel_available(kernel) ? 0 : kernel == RMT_BF16_AVX512 ? MR_BF16 : 1;
+    if (!rmt_bf16_kernel_available(kernel)) return 0;
+    return kernel == RMT_BF16_AVX512 ? MR_BF16 : kernel == RMT_BF16_AMX ? MR_AMX : 1;
 }
 
 int rmt_bf16_tile_cols(int kernel) {
-    return !rmt_bf16_kernel_available(kernel) ? 0 : kernel == RMT_BF16_AVX512 ? NR_BF16 : 1;
+    if (!rmt_bf16_kernel_available(kernel)) return 0;
+    return kernel == RMT_BF16_TWIN ? 1 : NR_BF16;
 }
 
 int rmt_gemm_bf16(int kernel, int trans_a, int trans_b, long m, long n, long k, float alpha,
@@ -232,7 +239,8 @@ int rmt_gemm_bf16(int kernel, int trans_a, int trans_b, long m, long n, long k, 
                                (size_t)KW_BF16 * round_up(NC_BF16, NR_BF16));
     if (!s) return 0;
     uint32_t *pa = (uint32_t *)s->a, *tmp = pa + (size_t)MC_BF16 * KW_BF16 + PACK_SLACK;
-    gemm_bf16_avx512(trans_a, trans_b, m, n, k, alpha, a, lda, b, b16, ldb, beta, c, ldc, pa, (uint32_t *)s->b, tmp);
+    gemm_bf16_avx512(kernel == RMT_BF16_AMX, trans_a, trans_b, m, n, k, alpha, a, lda, b, b16, ldb, beta, c, ldc, pa,
+                     (uint32_t *)s->b, tmp);
     return 1;
 }
 

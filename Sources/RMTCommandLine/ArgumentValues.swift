@@ -78,13 +78,15 @@ public struct PrecisionError: Error, CustomStringConvertible {
 extension ComputeOptions {
     /// These options with `precision`.
     /// - Throws: `PrecisionError` ("--precision bf16: this CPU (…) lacks AVX512-BF16 (it has: …)")
-    ///   for bf16 where no bf16 kernel runs.
+    ///   for bf16 where no bf16 kernel runs, or where the one RMT_BF16_KERNEL names does not.
     public func with(precision: Precision) throws -> ComputeOptions {
-        if precision == .bf16, let why = BF16Kernel.unavailableReason {
-            throw PrecisionError(description: "--precision bf16: \(why)")
-        }
         var options = self
         options.precision = precision
+        if precision == .bf16 && options.linearBF16 == nil {
+            let why = BF16Kernel.unavailableReason
+                ?? "RMT_BF16_KERNEL=\(options.bf16Kernel == .amx ? "amx" : "avx512") does not run on this CPU (\(CPUInfo.model), it has: \(CPUInfo.features))"
+            throw PrecisionError(description: "--precision bf16: \(why)")
+        }
         return options
     }
 }

@@ -1,5 +1,6 @@
 // BF16: bf16 inference for the encoder's linear layers — the precision setting, the bf16 GEMM
-// kernels of CRMTVector (rmt_bf16.h: the AVX512-BF16 micro-kernel and its plain-loop twin), a
+// kernels of CRMTVector (rmt_bf16.h: AMX-BF16 tiles, the AVX512-BF16 micro-kernel, and their
+// plain-loop twin), a
 // weight matrix converted to bf16 once, and `gemmBF16`, which splits a product over the cores as
 // `gemm` does. Inputs are rounded to bf16 (round to nearest even), products summed in fp32.
 //
@@ -29,20 +30,24 @@ public enum BF16Kernel: Int32, Sendable, CaseIterable, CustomStringConvertible {
     case twin = 0
     /// AVX512-BF16 (vdpbf16ps), 12 × 32 tile.
     case avx512 = 1
+    /// AMX-BF16 tiles (tdpbf16ps), 32 × 32 micro-tile; needs AVX512-BF16 too and the OS's
+    /// permission for the tile data (asked once, on first use).
+    case amx = 2
 
     /// True when this CPU runs it.
     public var isAvailable: Bool { rmt_bf16_kernel_available(rawValue) != 0 }
 
-    /// "bf16-avx512-12x32" or "bf16-twin".
+    /// "bf16-amx-32x32", "bf16-avx512-12x32" or "bf16-twin".
     public var description: String {
         switch self {
         case .twin: "bf16-twin"
-        case .avx512: "bf16-avx512-\(rmt_bf16_tile_rows(rawValue))x\(rmt_bf16_tile_cols(rawValue))"
+        case .avx512: "bf16-avx512-12x32"
+        case .amx: "bf16-amx-32x32"
         }
     }
 
-    /// The fastest SIMD kernel this CPU runs; nil where it has none (no AVX512-BF16).
-    public static var best: BF16Kernel? { BF16Kernel.avx512.isAvailable ? .avx512 : nil }
+    /// The fastest SIMD kernel this CPU runs — AMX, else AVX512-BF16; nil where it has neither.
+    public static var best: BF16Kernel? { BF16Kernel.amx.isAvailable ? .amx : BF16Kernel.avx512.isAvailable ? .avx512 : nil }
 
     /// Why bf16 cannot run here ("Intel … lacks AVX512-BF16 (has avx2+fma)"), or nil when it can.
     public static var unavailableReason: String? {

@@ -35,8 +35,8 @@ public enum CPUInfo {
     /// Features usable by this process.
     public static let features = CPUFeatures(rawValue: rmt_cpu_features())
 
-    /// Asks Linux (once) for the AMX tile-data state; true when granted. No AMX kernel exists
-    /// yet (bf16 runs on AVX512-BF16, BF16.swift); `rmt-tool sysinfo` reports the answer.
+    /// Asks Linux (once) for the AMX tile-data state; true when granted — what the AMX-BF16
+    /// kernel (BF16Kernel.amx) needs; `rmt-tool sysinfo` reports the answer.
     public static func requestAMX() -> Bool { rmt_cpu_request_amx() != 0 }
 }
 

@@ -29,7 +29,7 @@ private func json(_ text: String) -> [String: Any] {
     #expect((json(ask.stdout)["kernels"] as? String)?.hasSuffix(",precision=fp32") == true, "\(ask.stdout)")
     let info = try run("rmt-tool", ["sysinfo", "--json"])
     let available = json(info.stdout)["bf16_available"] as? String ?? ""
-    #expect(hasBF16 ? available.hasPrefix("bf16-avx512") : available.contains("lacks AVX512-BF16"), "\(info.stdout)")
+    #expect(hasBF16 ? available == BF16Kernel.best?.description : available.contains("lacks AVX512-BF16"), "\(info.stdout)")
     let bad = try run("rmt-tool", ["bench", "--config", "tiny", "--precision", "fp16"])
     #expect(bad.status != 0 && bad.status < 128 && bad.stderr.contains("fp16"), "\(bad.stderr)")
     let train = try run("rmt-tool", ["bench", "--config", "tiny", "--train", "--precision", "bf16"])
@@ -57,7 +57,9 @@ private func json(_ text: String) -> [String: Any] {
         if hasBF16 {
             #expect(r.status == 0, "\(what): \(r.stderr)")
             let line = json(String(r.stdout.split(separator: "\n").last ?? ""))
-            if let kernels = line["kernels"] as? String { #expect(kernels.hasSuffix(",precision=bf16-avx512-12x32"), "\(what)") }
+            if let kernels = line["kernels"] as? String {
+                #expect(kernels.hasSuffix(",precision=\(BF16Kernel.best?.description ?? "?")"), "\(what)")
+            }
             if args.first == "precision-check" {
                 for key in ["hidden_max_abs_error", "hidden_mean_abs_error", "memory_max_abs_error", "memory_mean_abs_error"] {
                     #expect(line[key] is Double, "\(what): \(key) in \(r.stdout)")
@@ -70,4 +72,21 @@ private func json(_ text: String) -> [String: Any] {
             #expect(r.stdout.isEmpty, "\(what): \(r.stdout)")
         }
     }
+}
+
+@Test func bf16KernelIsChosenByRMT_BF16_KERNEL() throws {
+    let bench = ["bench", "--config", "tiny", "--segments", "1", "--warmup", "0", "--seq-len", "16", "--precision", "bf16"]
+    let hasAMX = hasBF16 && CPUInfo.features.contains(.amxBF16) && CPUInfo.requestAMX()
+    for (value, runs, name) in [("avx512", hasBF16, "bf16-avx512-12x32"), ("amx", hasAMX, "bf16-amx-32x32")] {
+        let r = try run("rmt-tool", bench, environment: ["RMT_BF16_KERNEL": value])
+        if runs {
+            #expect(r.status == 0, "\(value): \(r.stderr)")
+            #expect((json(r.stdout)["kernels"] as? String)?.hasSuffix(",precision=\(name)") == true, "\(value): \(r.stdout)")
+        } else {
+            #expect(r.status == 1 && isOneLine(r.stderr) && r.stderr.contains("--precision bf16: "), "\(value): \(r.stderr)")
+            #expect(r.stderr.contains(hasBF16 ? "RMT_BF16_KERNEL=\(value) does not run on this CPU" : "lacks AVX512-BF16"), "\(r.stderr)")
+        }
+    }
+    let bad = try run("rmt-tool", ["sysinfo"], environment: ["RMT_BF16_KERNEL": "sse"])
+    #expect(bad.status == 1 && bad.stderr.contains("RMT_BF16_KERNEL=sse: expected amx or avx512"), "\(bad.stderr)")
 }

@@ -206,27 +206,25 @@ private func bf16Dot(_ a: [Float], _ b: [Float], _ kernel: BF16Kernel = .twin) -
     }
 }
 
-// Runs only on a CPU with AVX512-BF16 (and the OS enabling its state); skipped — reported as
-// skipped, not passed — elsewhere, e.g. on an AVX2-only machine.
-@Test(.enabled(if: CPUInfo.features.contains(.avx512BF16), "needs AVX512-BF16"))
-func bf16AVX512KernelMatchesTheTwin() {
-    #expect(BF16Kernel.avx512.isAvailable && BF16Kernel.best == .avx512)
+/// A SIMD kernel against the twin on every case, one call and split over threads.
+private func expectKernelMatchesTheTwin(_ kernel: BF16Kernel) {
+    #expect(kernel.isAvailable)
     var compared = 0
     for t in bf16Cases {
         let inputs = BF16Inputs(t)
         let twin = inputs.run(t, .twin)
         let (_, magnitude) = inputs.reference(t)
         for threaded in [false, true] {
-            let got = inputs.run(t, .avx512, threaded: threaded)
+            let got = inputs.run(t, kernel, threaded: threaded)
             if t.k <= 2 && t.beta == 0 {
                 // One rounding of an exact sum (k ≤ 2, exact bf16 products), then × alpha: bit for bit.
-                compared += expectBF16Close(got, inputs, t, "avx512 vs twin (exact)", want: { Double(twin[$0 * inputs.ldc + $1]) },
+                compared += expectBF16Close(got, inputs, t, "\(kernel) vs twin (exact)", want: { Double(twin[$0 * inputs.ldc + $1]) },
                                             tolerance: { _, _ in 0 })
             } else {
                 // Another summation order (k slices, the tile epilogue's FMA): each of the two lies within
                 // (k + 3) roundings of the exact sum. An operand rounded otherwise would be off by ~2⁻⁹ of
                 // its products: caught by the small-k shapes (and bit for bit by k ≤ 2).
-                compared += expectBF16Close(got, inputs, t, "avx512 vs twin", want: { Double(twin[$0 * inputs.ldc + $1]) },
+                compared += expectBF16Close(got, inputs, t, "\(kernel) vs twin", want: { Double(twin[$0 * inputs.ldc + $1]) },
                                             tolerance: { 2 * Double(t.k + 3) * 0x1p-24 * magnitude[$0 * t.n + $1] + 1e-30 })
             }
         }
@@ -234,12 +232,29 @@ func bf16AVX512KernelMatchesTheTwin() {
     #expect(compared > 400_000)
 }
 
+// Runs only on a CPU with AVX512-BF16 (and the OS enabling its state); skipped — reported as
+// skipped, not passed — elsewhere, e.g. on an AVX2-only machine.
+@Test(.enabled(if: CPUInfo.features.contains(.avx512BF16), "needs AVX512-BF16"))
+func bf16AVX512KernelMatchesTheTwin() {
+    expectKernelMatchesTheTwin(.avx512)
+}
+
+// Runs only on a CPU with AMX-BF16 (and AVX512-BF16, which its packing uses); skipped elsewhere.
+// A refusal of the OS to grant the tile data (arch_prctl) fails it: the kernel would not run.
+@Test(.enabled(if: CPUInfo.features.contains(.amxBF16) && CPUInfo.features.contains(.avx512BF16), "needs AMX-BF16"))
+func bf16AMXKernelMatchesTheTwin() {
+    #expect(CPUInfo.requestAMX(), "Linux refused the AMX tile data (arch_prctl ARCH_REQ_XCOMP_PERM)")
+    #expect(BF16Kernel.best == .amx)
+    expectKernelMatchesTheTwin(.amx)
+}
+
 @Test func bf16KernelReportsAndAvailability() {
     #expect(BF16Kernel.twin.isAvailable && BF16Kernel.twin.description == "bf16-twin")
     let has = CPUInfo.features.contains(.avx512BF16)
     #expect(BF16Kernel.avx512.isAvailable == has)
+    #expect(BF16Kernel.amx.isAvailable == (has && CPUInfo.features.contains(.amxBF16) && CPUInfo.requestAMX()))
     #expect((BF16Kernel.best == nil) == !has && (BF16Kernel.unavailableReason == nil) == has)
-    if has { #expect(BF16Kernel.avx512.description == "bf16-avx512-12x32") }
+    #expect(BF16Kernel.best != .twin)
     // The precision setting: bf16 runs a kernel only where one is available; auto is fp32 for now.
     var options = ComputeOptions(precision: .bf16, bf16Kernel: .twin)
     #expect(options.linearBF16 == .twin && options.kernels.description.hasSuffix(",precision=bf16-twin"))

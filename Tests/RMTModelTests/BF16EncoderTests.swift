@@ -1,8 +1,8 @@
 // bf16 inference in the encoder (ComputeOptions.precision = .bf16): the four linear layers of
 // each layer run on bf16 weights converted once, the rest stays fp32, and a forward that keeps
 // its activations for training stays fp32 entirely. Run with the plain-loop bf16 twin (every
-// CPU) against transformers' fp32 output, and — where the CPU has AVX512-BF16 — the SIMD kernel
-// against the twin.
+// CPU) against transformers' fp32 output, and — where the CPU has AVX512-BF16 (AMX-BF16) — the SIMD
+// kernels against the twin.
 import Foundation
 import Testing
 import RMTTestSupport
@@ -70,16 +70,21 @@ private func maxAbsDifference(_ x: [Float], _ y: [Float]) -> Float {
     #expect(try #require(f.encoder.bf16Weights)[1].ffnOut.pointer[0] == bf16Bits(w[0]))
 }
 
-// Runs only on a CPU with AVX512-BF16; reported as skipped (not passed) elsewhere.
+// Runs only on a CPU with AVX512-BF16 (both SIMD kernels where it has AMX-BF16 too); reported as
+// skipped (not passed) elsewhere.
 @Test(.enabled(if: CPUInfo.features.contains(.avx512BF16), "needs AVX512-BF16"))
-func bf16AVX512EncoderMatchesTheTwinEncoder() throws {
+func bf16SIMDEncoderMatchesTheTwinEncoder() throws {
     let f = try TinyBertFixture()
-    for fused in [true, false] {
-        let twin = try hidden(f, ComputeOptions(fused: fused, precision: .bf16, bf16Kernel: .twin))
-        let simd = try hidden(f, ComputeOptions(fused: fused, precision: .bf16, bf16Kernel: .avx512))
-        #expect(f.encoder.compute.kernels.description.hasSuffix("precision=bf16-avx512-12x32"))
-        // The same bf16 inputs; only the fp32 summation order differs.
-        let scale = twin.map(abs).max() ?? 1
-        #expect(maxAbsDifference(simd, twin) <= 1e-4 * scale, "fused \(fused)")
+    let kernels = [BF16Kernel.avx512, .amx].filter(\.isAvailable)
+    #expect(kernels.contains(.avx512))
+    for kernel in kernels {
+        for fused in [true, false] {
+            let twin = try hidden(f, ComputeOptions(fused: fused, precision: .bf16, bf16Kernel: .twin))
+            let simd = try hidden(f, ComputeOptions(fused: fused, precision: .bf16, bf16Kernel: kernel))
+            #expect(f.encoder.compute.kernels.description.hasSuffix("precision=\(kernel)"))
+            // The same bf16 inputs; only the fp32 summation order differs.
+            let scale = twin.map(abs).max() ?? 1
+            #expect(maxAbsDifference(simd, twin) <= 1e-4 * scale, "\(kernel) fused \(fused)")
+        }
     }
 }

@@ -5,7 +5,10 @@
 //                    SIMD kernels, itself held against a Double sum of the same bf16 values;
 //   RMT_BF16_AVX512  AVX512-BF16 micro-kernel (rmt_gemm_bf16_body.h, 12×32 tile of vdpbf16ps),
 //                    operands packed as k-pairs of bf16 (odd k padded with zero), converted
-//                    while packing (vcvtne2ps2bf16).
+//                    while packing (vcvtne2ps2bf16);
+//   RMT_BF16_AMX     AMX-BF16 tiles (tdpbf16ps, 32×32 micro-tile of four 16×16 tiles), the same
+//                    packing and blocking; needs AVX512-BF16 too, and Linux's permission for the
+//                    tile data (rmt_cpu_request_amx, asked on first use).
 // B may be fp32 (rounded while packing, every call) or already bf16 (a weight converted once with
 // rmt_bf16_convert: packing only copies it), in either orientation. Same operand, transposition
 // and stride conventions as rmt_sgemm (rmt_gemm.h).
@@ -23,6 +26,7 @@ extern "C" {
 enum {
     RMT_BF16_TWIN = 0,    ///< plain loops, every CPU (reference; slow)
     RMT_BF16_AVX512 = 1,  ///< AVX512-BF16 (vdpbf16ps), where rmt_cpu_features() has RMT_CPU_AVX512_BF16
+    RMT_BF16_AMX = 2,     ///< AMX-BF16 (tdpbf16ps), with RMT_CPU_AMX_BF16 + RMT_CPU_AVX512_BF16 and the OS's permission
 };
 
 /// fp32 → bf16 bits, as VCVTNE2PS2BF16 does: round to nearest, ties to even; NaN stays NaN
