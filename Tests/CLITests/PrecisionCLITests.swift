@@ -50,6 +50,7 @@ private func json(_ text: String) -> [String: Any] {
                        "--batch-size", "2", "--json", "--precision", "bf16"]),
         ("rmt-tool", ["bench", "--config", "tiny", "--segments", "1", "--warmup", "0", "--seq-len", "16", "--precision", "bf16"]),
         ("rmt-tool", ["precision-check", "--model", model.path, "--text", text.path, "--segments", "2"]),
+        ("rmt-tool", ["profile", "--config", "tiny", "--repeats", "1", "--precision", "bf16"]),
     ]
     for (tool, args) in commands {
         let r = try run(tool, args)
@@ -57,6 +58,9 @@ private func json(_ text: String) -> [String: Any] {
         if hasBF16 {
             #expect(r.status == 0, "\(what): \(r.stderr)")
             let line = json(String(r.stdout.split(separator: "\n").last ?? ""))
+            if args.first == "profile" {
+                #expect(r.stdout.hasPrefix("kernels ") && r.stdout.contains("precision=\(BF16Kernel.best?.description ?? "?")"), "\(what)")
+            }
             if let kernels = line["kernels"] as? String {
                 #expect(kernels.hasSuffix(",precision=\(BF16Kernel.best?.description ?? "?")"), "\(what)")
             }
