@@ -1,9 +1,13 @@
-// rmt_gemm.c — the AVX2 + FMA and AVX-512 builds of rmt_gemm_body.h, the per-thread pack
-// buffers, and the dispatch of rmt_sgemm. See rmt_gemm.h.
+// rmt_gemm.c — the AVX2 + FMA and AVX-512 builds of rmt_gemm_body.h, the AVX512-BF16 and AMX-BF16
+// kernels (rmt_gemm_bf16_body.h), the per-thread pack buffers, and the dispatch of rmt_sgemm and
+// rmt_gemm_bf16. See rmt_gemm.h and rmt_bf16.h.
 #include "rmt_gemm.h"
+#include "rmt_bf16.h"
+#include "rmt_cpu.h"
 #include "rmt_vector.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 // C = beta·C over m×n (k = 0, or alpha = 0): beta = 0 writes zeros without reading C.
 static void scale_c(long m, long n, float beta, float *c, long ldc) {
@@ -75,6 +79,8 @@ static inline __attribute__((target("avx2,fma"), always_inline)) void transpose8
 #define G_FMADD(a, b, c) _mm512_fmadd_ps(a, b, c)
 #include "rmt_gemm_body.h"
 enum { MR_AVX512 = MR, NR_AVX512 = 2 * W, MC_AVX512 = MC, KC_AVX512 = KC, NC_AVX512 = NC };
+#include "rmt_gemm_bf16_body.h"  // the bf16 kernel: this build's tile epilogue, 12 × 32 tile
+enum { MR_BF16 = MR, NR_BF16 = BF_NR, MC_BF16 = BF_MC, KW_BF16 = BF_KW, NC_BF16 = BF_NC, MR_AMX = AMX_MR };
 #undef SUFFIX
 #undef TARGET
 #undef VEC
@@ -200,6 +206,44 @@ int rmt_sgemm(int level, int trans_a, int trans_b, long m, long n, long k, float
     return 1;
 }
 
+int rmt_bf16_kernel_available(int kernel) {
+    const unsigned f = rmt_cpu_features();
+    if (kernel == RMT_BF16_TWIN) return 1;
+    if (!(f & RMT_CPU_AVX512_BF16)) return 0;  // both SIMD kernels pack with vcvtne2ps2bf16
+    if (kernel == RMT_BF16_AVX512) return 1;
+    return kernel == RMT_BF16_AMX && (f & RMT_CPU_AMX_BF16) && rmt_cpu_request_amx();
+}
+
+int rmt_bf16_tile_rows(int kernel) {
+    if (!rmt_bf16_kernel_available(kernel)) return 0;
+    return kernel == RMT_BF16_AVX512 ? MR_BF16 : kernel == RMT_BF16_AMX ? MR_AMX : 1;
+}
+
+int rmt_bf16_tile_cols(int kernel) {
+    if (!rmt_bf16_kernel_available(kernel)) return 0;
+    return kernel == RMT_BF16_TWIN ? 1 : NR_BF16;
+}
+
+int rmt_gemm_bf16(int kernel, int trans_a, int trans_b, long m, long n, long k, float alpha,
+                  const float *a, long lda, const float *b, const uint16_t *b16, long ldb,
+                  float beta, float *c, long ldc) {
+    if (!rmt_bf16_kernel_available(kernel) || (b == NULL) == (b16 == NULL)) return 0;
+    if (m <= 0 || n <= 0) return 1;
+    if (k <= 0 || alpha == 0.0f) { scale_c(m, n, beta, c, ldc); return 1; }
+    if (kernel == RMT_BF16_TWIN) {
+        rmt_gemm_bf16_twin(trans_a, trans_b, m, n, k, alpha, a, lda, b, b16, ldb, beta, c, ldc);
+        return 1;
+    }
+    // Words (fp32-sized): A block and the strip buffer in `a`, B block in `b`.
+    scratch_t *s = scratch_get((size_t)MC_BF16 * KW_BF16 + (size_t)NR_BF16 * KW_BF16,
+                               (size_t)KW_BF16 * round_up(NC_BF16, NR_BF16));
+    if (!s) return 0;
+    uint32_t *pa = (uint32_t *)s->a, *tmp = pa + (size_t)MC_BF16 * KW_BF16 + PACK_SLACK;
+    gemm_bf16_avx512(kernel == RMT_BF16_AMX, trans_a, trans_b, m, n, k, alpha, a, lda, b, b16, ldb, beta, c, ldc, pa,
+                     (uint32_t *)s->b, tmp);
+    return 1;
+}
+
 // Query rows per block of the fused attention: the block's scores (rows × T) stay in L2
 // (96 × 512 × 4 = 192 KiB) between the score GEMM, the softmax and P·V; a multiple of both MRs.
 #define ATTENTION_BLOCK 96
@@ -226,7 +270,19 @@ int rmt_attention_head(int level, long R, long T, long d, float scale, const flo
     return 1;
 }
 
-#else  // not x86-64: no own kernels; RMTKernels calls OpenBLAS.
+#else  // not x86-64: no own kernels; RMTKernels calls OpenBLAS (and the bf16 twin alone runs).
+int rmt_bf16_kernel_available(int kernel) { return kernel == RMT_BF16_TWIN; }
+int rmt_bf16_tile_rows(int kernel) { return kernel == RMT_BF16_TWIN; }
+int rmt_bf16_tile_cols(int kernel) { return kernel == RMT_BF16_TWIN; }
+int rmt_gemm_bf16(int kernel, int trans_a, int trans_b, long m, long n, long k, float alpha,
+                  const float *a, long lda, const float *b, const uint16_t *b16, long ldb,
+                  float beta, float *c, long ldc) {
+    if (kernel != RMT_BF16_TWIN || (b == NULL) == (b16 == NULL)) return 0;
+    if (m <= 0 || n <= 0) return 1;
+    if (k <= 0 || alpha == 0.0f) { scale_c(m, n, beta, c, ldc); return 1; }
+    rmt_gemm_bf16_twin(trans_a, trans_b, m, n, k, alpha, a, lda, b, b16, ldb, beta, c, ldc);
+    return 1;
+}
 float *rmt_thread_reduction_buffer(size_t count) { (void)count; return 0; }
 int rmt_gemm_tile_rows(int level) { (void)level; return 0; }
 int rmt_gemm_tile_cols(int level) { (void)level; return 0; }

@@ -104,6 +104,21 @@ static TARGET void GFN(pack_b)(float *restrict dst, const float *restrict b, lon
         }                                                             \
     } while (0)
 
+// C[0..<mr, 0..<nr] = alpha·T + beta·C (beta = 0: C not read) from a tile T in memory (row stride
+// ldt): store_tile's partial tiles, and every tile of the AMX kernel (rmt_gemm_bf16_body.h).
+static TARGET void GFN(store_scratch)(const float *restrict t, long ldt, float *restrict c, long ldc, float alpha,
+                                      float beta, long mr, long nr) {
+    for (long i = 0; i < mr; i++) {
+        float *row = c + i * ldc;
+        const float *ti = t + i * ldt;
+        if (beta == 0.0f) {
+            for (long j = 0; j < nr; j++) row[j] = alpha * ti[j];
+        } else {
+            for (long j = 0; j < nr; j++) row[j] = alpha * ti[j] + beta * row[j];
+        }
+    }
+}
+
 // C[0..<mr, 0..<nr] = alpha·(c0|c1) + beta·C (beta = 0: C not read): the tile's epilogue for
 // both micro-kernels; a partial tile goes through a scratch tile.
 static inline __attribute__((always_inline)) TARGET void GFN(store_tile)(const VEC *c0, const VEC *c1, float *restrict c,
@@ -137,14 +152,18 @@ static inline __attribute__((always_inline)) TARGET void GFN(store_tile)(const V
         G_STORE(tile + i * NR, c0[i]);
         G_STORE(tile + i * NR + W, c1[i]);
     }
-    for (long i = 0; i < mr; i++) {
-        float *row = c + i * ldc;
-        const float *t = tile + i * NR;
-        if (beta == 0.0f) {
-            for (long j = 0; j < nr; j++) row[j] = alpha * t[j];
-        } else {
-            for (long j = 0; j < nr; j++) row[j] = alpha * t[j] + beta * row[j];
-        }
+    GFN(store_scratch)(tile, NR, c, ldc, alpha, beta, mr, nr);
+}
+
+// The tile's prologue for micro and the bf16 micro-kernel (rmt_gemm_bf16_body.h): zero the
+// accumulators and, since C's tile is written after the loop over k, start fetching it now.
+static inline __attribute__((always_inline)) TARGET void GFN(start_tile)(VEC *c0, VEC *c1, const float *c, long ldc) {
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) { c0[i] = G_ZERO(); c1[i] = G_ZERO(); }
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) {
+        __builtin_prefetch(c + i * ldc, 1, 3);
+        __builtin_prefetch(c + i * ldc + NR - 1, 1, 3);
     }
 }
 
@@ -154,14 +173,7 @@ static inline __attribute__((always_inline)) TARGET void GFN(store_tile)(const V
 static TARGET void GFN(micro)(long kc, const float *restrict ap, const float *restrict bp,
                               float *restrict c, long ldc, float alpha, float beta, long mr, long nr) {
     VEC c0[MR], c1[MR];
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; i++) { c0[i] = G_ZERO(); c1[i] = G_ZERO(); }
-    // C's tile is written after the loop: start fetching it now.
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; i++) {
-        __builtin_prefetch(c + i * ldc, 1, 3);
-        __builtin_prefetch(c + i * ldc + NR - 1, 1, 3);
-    }
+    GFN(start_tile)(c0, c1, c, ldc);
 #define GSTEP(q) G_TILE_STEP(q, ap[(q) * MR + i])
     long p = 0;
     for (; p + 4 <= kc; p += 4) {

@@ -1,6 +1,7 @@
 // ArgumentValues: the option values the three tools share, parsed one way everywhere —
 // the model size (--preset / --config), how gradients flow back through the memory (--bptt),
-// the in-segment position scheme (--position) and the question layout (--question-layout).
+// the in-segment position scheme (--position), the question layout (--question-layout) and the
+// linear layers' precision (--precision).
 import ArgumentParser
 import RMT
 
@@ -58,4 +59,34 @@ public struct BPTTModeArgument: ExpressibleByArgument, Sendable, CustomStringCon
 
     public var defaultValueDescription: String { description }
     public static var allValueStrings: [String] { ["full", "memory-efficient", "truncated:K"] }
+}
+
+/// --precision: `fp32`, `bf16` or `auto` (rmt-ask, rmt-train eval, rmt-tool bench). bf16 on a CPU
+/// without AVX512-BF16 is refused with one line by `ComputeOptions.with(precision:)`.
+extension Precision: ExpressibleByArgument {}
+
+public enum PrecisionArgument {
+    /// The flag's help, shared by the tools.
+    public static let help = "Arithmetic of the encoder's linear layers in inference: fp32, bf16 (bf16 inputs, fp32 sums; needs a CPU with AVX512-BF16) or auto (fp32 for now: bf16's accuracy is not yet proven; Docs/Architecture.md, \"bf16 inference\")."
+}
+
+/// --precision bf16 on a CPU that cannot run it.
+public struct PrecisionError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+extension ComputeOptions {
+    /// These options with `precision`.
+    /// - Throws: `PrecisionError` ("--precision bf16: this CPU (…) lacks AVX512-BF16 (it has: …)")
+    ///   for bf16 where no bf16 kernel runs, or where the one RMT_BF16_KERNEL names does not.
+    public func with(precision: Precision) throws -> ComputeOptions {
+        var options = self
+        options.precision = precision
+        if precision == .bf16 && options.linearBF16 == nil {
+            let why = BF16Kernel.unavailableReason
+                ?? "RMT_BF16_KERNEL=\(options.bf16Kernel == .amx ? "amx" : "avx512") does not run on this CPU (\(CPUInfo.model), it has: \(CPUInfo.features))"
+            throw PrecisionError(description: "--precision bf16: \(why)")
+        }
+        return options
+    }
 }

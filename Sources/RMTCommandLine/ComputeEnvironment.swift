@@ -9,6 +9,7 @@
 //   RMT_PARALLEL_HEADS  1 | 0                   attention: whole heads per core, or threaded heads
 //   RMT_FULL_LAST_LAYER 0 | 1                   compute the last layer at every position
 //   RMT_FUSED           1 | 0                   fused attention / bias+GELU / residual+LayerNorm
+//   RMT_BF16_KERNEL     amx | avx512            the bf16 kernel of --precision bf16 (default: the best the CPU runs)
 import Foundation
 import RMT
 
@@ -20,7 +21,8 @@ public struct ComputeEnvironmentError: Error, CustomStringConvertible {
 extension ComputeOptions {
     /// The RMT_* variables this reads, in the order `rmt-tool sysinfo` lists them.
     public static let environmentVariables = ["RMT_VECTOR", "RMT_GEMM", "RMT_THREADS", "RMT_GEMM_THREADING",
-                                              "RMT_PARALLEL_HEADS", "RMT_FULL_LAST_LAYER", "RMT_FUSED"]
+                                              "RMT_PARALLEL_HEADS", "RMT_FULL_LAST_LAYER", "RMT_FUSED",
+                                              "RMT_BF16_KERNEL"]
 
     /// `.default` with every RMT_* variable set in `environment` applied.
     /// - Throws: `ComputeEnvironmentError` for a value that is not one of those listed above.
@@ -44,6 +46,7 @@ extension ComputeOptions {
         if let p = try choice("RMT_PARALLEL_HEADS", [("1", true), ("0", false)]) { parallelHeads = p }
         if let f = try choice("RMT_FULL_LAST_LAYER", [("0", false), ("1", true)]) { fullLastLayer = f }
         if let f = try choice("RMT_FUSED", [("1", true), ("0", false)]) { fused = f }
+        if let k = try choice("RMT_BF16_KERNEL", [("amx", BF16Kernel.amx), ("avx512", .avx512)]) { bf16Kernel = k }
         if let v = value("RMT_THREADS") {
             guard let n = Int(v), n >= 1, n <= 4096 else {
                 throw ComputeEnvironmentError(description: "RMT_THREADS=\(v): expected a whole number from 1 to 4096")

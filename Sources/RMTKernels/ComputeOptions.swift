@@ -1,11 +1,12 @@
 // ComputeOptions: the run-time settings of the kernels as one value — row-kernel level, GEMM
 // backend, worker threads, GEMM threading, attention over heads, the last-layer pruning, the
-// fused forward kernels.
+// fused forward kernels, and the precision of the encoder's linear layers in inference.
 //
 // Library code reads no environment variable: a model, session or trainer carries a
 // ComputeOptions (`BertEncoder.compute`, `RecurrentMemoryModel.compute`) and passes it to
 // every kernel it calls, so a test can run each path in one process and a library user can set
-// them per model. The CLIs build theirs from RMT_VECTOR, RMT_GEMM, RMT_THREADS,
+// them per model. `precision` comes from the CLIs' --precision flag (PrecisionArgument); the
+// others: the CLIs build theirs from RMT_VECTOR, RMT_GEMM, RMT_THREADS,
 // RMT_GEMM_THREADING, RMT_PARALLEL_HEADS, RMT_FULL_LAST_LAYER and RMT_FUSED (RMTCommandLine's
 // `ComputeOptions.init(environment:)`); `.default` is what they get with none of them set.
 import Foundation
@@ -47,11 +48,18 @@ public struct ComputeOptions: Sendable, Equatable, CustomStringConvertible {
     /// LayerNorm in one pass (FusedEpilogues.swift) — or, false, the unfused sequence of
     /// GEMM, softmax, GEMM, bias copies, adds and LayerNorms (for A/B timing and as their twin).
     public var fused: Bool
+    /// The encoder's linear layers (Q/K/V, attention output, FFN in and out) in inference:
+    /// `.bf16` runs them on `bf16Kernel` with weights converted once (BertEncoder); `.auto` is
+    /// fp32 until bf16's accuracy is proven; training is always fp32 (BF16.swift).
+    public var precision: Precision
+    /// The bf16 kernel `.bf16` runs: `BF16Kernel.best` (nil where the CPU lacks AVX512-BF16:
+    /// then `.bf16` computes in fp32 and `kernels` says so); tests set `.twin`.
+    public var bf16Kernel: BF16Kernel?
 
     public init(vector: VectorUnit.Level = VectorUnit.supported, gemm: GEMM = .own,
                 threads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount),
                 gemmThreading: Threading = .own, parallelHeads: Bool = true, fullLastLayer: Bool = false,
-                fused: Bool = true) {
+                fused: Bool = true, precision: Precision = .auto, bf16Kernel: BF16Kernel? = BF16Kernel.best) {
         self.vector = vector
         self.gemm = gemm
         self.threads = max(1, threads)
@@ -59,6 +67,8 @@ public struct ComputeOptions: Sendable, Equatable, CustomStringConvertible {
         self.parallelHeads = parallelHeads
         self.fullLastLayer = fullLastLayer
         self.fused = fused
+        self.precision = precision
+        self.bf16Kernel = bf16Kernel
     }
 
     /// The best kernels this CPU runs, every core, own threading — what the CLIs use with no
@@ -76,8 +86,15 @@ public struct ComputeOptions: Sendable, Equatable, CustomStringConvertible {
         return gemm == .own && own.isAvailable ? own : .openblas
     }
 
+    /// The bf16 kernel the encoder's linear layers run in inference, or nil for fp32: `bf16Kernel`
+    /// when `precision` is `.bf16` and the kernel runs here (`.auto` is fp32 for now).
+    public var linearBF16: BF16Kernel? {
+        guard precision == .bf16, let kernel = bf16Kernel, kernel.isAvailable else { return nil }
+        return kernel
+    }
+
     /// The kernels these options run.
-    public var kernels: KernelSet { KernelSet(gemm: gemmBackend, rows: rows) }
+    public var kernels: KernelSet { KernelSet(gemm: gemmBackend, rows: rows, linearBF16: linearBF16) }
 
     /// These options with another GEMM backend: `.openblas`, or `.own(level)` (which also sets
     /// the row level) — for tests and benchmarks that compare backends.
@@ -90,7 +107,7 @@ public struct ComputeOptions: Sendable, Equatable, CustomStringConvertible {
         return o
     }
 
-    /// "gemm=own-avx2-6x16,rows=avx2 threads=2" plus any non-default switch.
+    /// "gemm=own-avx2-6x16,rows=avx2,precision=fp32 threads=2" plus any non-default switch.
     public var description: String {
         var parts = ["\(kernels)", "threads=\(threads)"]
         if gemmThreading == .openblas { parts.append("gemm_threading=openblas") }

@@ -54,7 +54,17 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         }
     }
     let workers = level != 0 || compute.gemmThreading == .own ? compute.threads : 1
-    if parallel && workers > 1 && m * n * k >= 1 << 21 {
+    splitProduct(m: m, n: n, k: k, tileRows: tileRows, tileCols: tileCols, workers: parallel ? workers : 1, call)
+}
+
+/// Runs `call` over C (m × n, depth k): one call for all of C, or — when `workers` > 1 and the
+/// product is large — disjoint slices of whole micro-tiles (tileRows × tileCols), by rows of C
+/// when it is at least as tall as wide, else by columns, one slice per worker on `Parallel`.
+/// Shared by `gemm` and `gemmBF16` (BF16.swift).
+@inline(__always)
+func splitProduct(m: Int, n: Int, k: Int, tileRows: Int, tileCols: Int, workers: Int,
+                  _ call: (Range<Int>, Range<Int>) -> Void) {
+    if workers > 1 && m * n * k >= 1 << 21 {
         let byRows = m >= n
         let extent = byRows ? m : n, tile = byRows ? tileRows : tileCols
         if extent >= 2 * tile * workers {

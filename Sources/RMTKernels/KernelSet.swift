@@ -35,8 +35,8 @@ public enum CPUInfo {
     /// Features usable by this process.
     public static let features = CPUFeatures(rawValue: rmt_cpu_features())
 
-    /// Asks Linux (once) for the AMX tile-data state; true when granted. No AMX kernel exists
-    /// yet; `rmt-tool sysinfo` reports the answer.
+    /// Asks Linux (once) for the AMX tile-data state; true when granted — what the AMX-BF16
+    /// kernel (BF16Kernel.amx) needs; `rmt-tool sysinfo` reports the answer.
     public static func requestAMX() -> Bool { rmt_cpu_request_amx() != 0 }
 }
 
@@ -69,16 +69,22 @@ public enum GEMMBackend: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The kernels a ComputeOptions runs: GEMM backend and row-kernel level.
+/// The kernels a ComputeOptions runs: GEMM backend, row-kernel level, and the bf16 kernel of the
+/// encoder's linear layers in inference (nil: fp32).
 public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
     public let gemm: GEMMBackend
     public let rows: VectorUnit.Level
+    public let linearBF16: BF16Kernel?
 
-    public init(gemm: GEMMBackend, rows: VectorUnit.Level) {
+    public init(gemm: GEMMBackend, rows: VectorUnit.Level, linearBF16: BF16Kernel? = nil) {
         self.gemm = gemm
         self.rows = rows
+        self.linearBF16 = linearBF16
     }
 
-    /// One token, for logs and JSON: "gemm=own-avx2-6x16,rows=avx2".
-    public var description: String { "gemm=\(gemm),rows=\(rows)" }
+    /// "fp32", or the bf16 kernel, e.g. "bf16-avx512-12x32".
+    public var precision: String { linearBF16.map(\.description) ?? "fp32" }
+
+    /// One token, for logs and JSON: "gemm=own-avx2-6x16,rows=avx2,precision=fp32".
+    public var description: String { "gemm=\(gemm),rows=\(rows),precision=\(precision)" }
 }

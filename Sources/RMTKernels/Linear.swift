@@ -1,7 +1,8 @@
 // Linear: the fully connected layer y = x·Wᵀ + b and its backward, through `gemm` (GEMM.swift).
 //
 // Weights use the PyTorch/Hugging Face layout W[outDim, inDim], so checkpoints load as-is.
-// Plain-loop twin: Reference.linearForward.
+// Plain-loop twin: Reference.linearForward. In inference with `compute.linearBF16` set, a
+// forward given the weight's bf16 copy runs the bf16 GEMM on it (BF16.swift).
 
 /// out[rows, outDim] = inp[rows, inDim] · weight[outDim, inDim]ᵀ + bias[outDim].
 /// - Parameters:
@@ -9,14 +10,21 @@
 ///   - inp: (rows, inDim).
 ///   - weight: (outDim, inDim).
 ///   - bias: (outDim), or nil for none.
+///   - weightBF16: `weight` converted to bf16 (BF16Matrix, (outDim, inDim)): used, with the
+///     input rounded to bf16, when `compute.linearBF16` names a kernel; nil = fp32.
 public func linearForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
                           weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                          rows: Int, inDim: Int, outDim: Int, compute: ComputeOptions = .default) {
+                          rows: Int, inDim: Int, outDim: Int, weightBF16: BF16Matrix? = nil,
+                          compute: ComputeOptions = .default) {
     var beta: Float = 0
     if let bias {
         for r in 0..<rows { (out + r * outDim).update(from: bias, count: outDim) }
         beta = 1
     }
+    if let weightBF16, let kernel = compute.linearBF16,
+       gemmBF16(transA: false, transB: true, m: rows, n: outDim, k: inDim, alpha: 1, a: inp, lda: inDim,
+                b: .bf16(UnsafePointer(weightBF16.pointer)), ldb: inDim, beta: beta, c: out, ldc: outDim,
+                kernel: kernel, compute: compute) { return }
     gemm(transA: false, transB: true, m: rows, n: outDim, k: inDim, alpha: 1, a: inp, lda: inDim,
          b: weight, ldb: inDim, beta: beta, c: out, ldc: outDim, compute: compute)
 }

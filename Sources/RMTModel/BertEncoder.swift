@@ -10,6 +10,11 @@
 //
 // One layer: qkv = x·Wqkvᵀ; ctx = attention(qkv, mask); a = LN(x + ctx·Woᵀ);
 //            h = gelu(a·W1ᵀ); y = LN(a + h·W2ᵀ).   Dropout is not applied (eval mode).
+//
+// bf16 (compute.precision = .bf16 on a CPU with a bf16 kernel): the four weight matrices of
+// each layer are converted to bf16 once, when those options are set (`bf16Weights`), and the
+// inference forward runs those four products on them; a forward that keeps every layer for a
+// backward pass (training) stays fp32, as does everything else.
 import RMTKernels
 
 /// A BERT encoder: configuration plus parameters (Hugging Face layout).
@@ -21,7 +26,36 @@ public final class BertEncoder: @unchecked Sendable {
     public let weights: BertWeights
     /// The kernels, threads and switches every forward and backward call runs with
     /// (`ComputeOptions.default` unless the caller sets them; the CLIs take them from RMT_*).
-    public var compute: ComputeOptions = .default
+    /// Setting options whose `linearBF16` names a kernel converts the linear weights to bf16
+    /// (once; `bf16Weights`); setting fp32 ones drops the copies.
+    public var compute: ComputeOptions = .default {
+        didSet { syncBF16Weights() }
+    }
+
+    /// The bf16 copies of each layer's linear weights, made when `compute` chose bf16; nil in fp32.
+    /// They are a snapshot: after changing `parameters`, call `refreshBF16Weights()`.
+    public private(set) var bf16Weights: [BertLayerBF16Weights]?
+
+    /// Converts (again) the linear weights to bf16 when `compute` runs bf16 — after `parameters`
+    /// changed under a bf16 encoder.
+    public func refreshBF16Weights() {
+        bf16Weights = nil
+        syncBF16Weights()
+    }
+
+    private func syncBF16Weights() {
+        if compute.linearBF16 == nil {
+            bf16Weights = nil
+        } else if bf16Weights == nil {
+            let C = config.hiddenSize, F = config.intermediateSize
+            bf16Weights = weights.layers.map { w in
+                BertLayerBF16Weights(qkv: BF16Matrix(converting: w.qkvWeight, rows: 3 * C, cols: C),
+                                     attnOut: BF16Matrix(converting: w.attnOutWeight, rows: C, cols: C),
+                                     ffnIn: BF16Matrix(converting: w.ffnInWeight, rows: F, cols: C),
+                                     ffnOut: BF16Matrix(converting: w.ffnOutWeight, rows: C, cols: F))
+            }
+        }
+    }
 
     /// Wraps `parameters`, whose layout must contain the BERT tensors of `config`.
     /// - Throws: `ModelError` when the config is inconsistent or the layout lacks a tensor, has
@@ -135,16 +169,17 @@ public final class BertEncoder: @unchecked Sendable {
             let w = weights.layers[l], a = acts.layer(l)
             let last = l == config.numHiddenLayers - 1
             let R = last && !acts.keepsAllLayers ? min(outputRows ?? T, T) : T  // query rows per sequence
+            let w16 = acts.keepsAllLayers ? nil : bf16Weights?[l]  // bf16 in inference only
             linearForward(out: a.qkv.pointer, inp: x, weight: w.qkvWeight, bias: w.qkvBias,
-                          rows: BT, inDim: C, outDim: 3 * C, compute: compute)
+                          rows: BT, inDim: C, outDim: 3 * C, weightBF16: w16?.qkv, compute: compute)
             withPositionTerms(acts, layer: l) { terms in
                 attentionForward(out: a.context.pointer, probs: a.probs.pointer, qkv: a.qkv.pointer, additiveMask: mask,
                                  batch: B, seqLen: T, channels: C, heads: NH, queryRows: R, position: terms, compute: compute)
             }
             if R == T {
-                layerTail(w, a, input: x, firstRow: 0, rows: BT)
+                layerTail(w, w16, a, input: x, firstRow: 0, rows: BT)
             } else {
-                for b in 0..<B { layerTail(w, a, input: x, firstRow: b * T, rows: R) }
+                for b in 0..<B { layerTail(w, w16, a, input: x, firstRow: b * T, rows: R) }
             }
             x = UnsafePointer(a.out.pointer)
         }
@@ -154,24 +189,25 @@ public final class BertEncoder: @unchecked Sendable {
     /// A layer after attention, on `rows` consecutive rows from `firstRow` (of B·T):
     /// a = LN(x + ctx·Woᵀ); y = LN(a + gelu(a·W1ᵀ)·W2ᵀ) — fused (three GEMMs, each followed by one
     /// epilogue pass) or, with `compute.fused` off, as separate kernels (the fused path's twin).
-    private func layerTail(_ w: BertLayerWeights, _ a: BertLayerActivations, input x: UnsafePointer<Float>,
-                           firstRow: Int, rows: Int) {
+    /// `w16`: the layer's bf16 weights, or nil for fp32 products.
+    private func layerTail(_ w: BertLayerWeights, _ w16: BertLayerBF16Weights?, _ a: BertLayerActivations,
+                           input x: UnsafePointer<Float>, firstRow: Int, rows: Int) {
         let C = config.hiddenSize, F = config.intermediateSize, eps = config.layerNormEps
         let o = firstRow * C, of = firstRow * F, n = rows * C  // element offsets into (·, C) and (·, F) buffers
         if compute.fused {
             // Projections without bias; each epilogue adds it in its one pass (FusedEpilogues.swift).
             linearForward(out: a.attnResidual.pointer + o, inp: a.context.pointer + o, weight: w.attnOutWeight,
-                          bias: nil, rows: rows, inDim: C, outDim: C, compute: compute)
+                          bias: nil, rows: rows, inDim: C, outDim: C, weightBF16: w16?.attnOut, compute: compute)
             residualLayerNormForward(out: a.attnOut.pointer + o, mean: a.ln1Mean.pointer + firstRow,
                                      rstd: a.ln1Rstd.pointer + firstRow, res: a.attnResidual.pointer + o,
                                      bias: w.attnOutBias, skip: x + o, weight: w.ln1Weight, lnBias: w.ln1Bias,
                                      rows: rows, channels: C, eps: eps, compute: compute)
             linearForward(out: a.ffnPre.pointer + of, inp: a.attnOut.pointer + o, weight: w.ffnInWeight, bias: nil,
-                          rows: rows, inDim: C, outDim: F, compute: compute)
+                          rows: rows, inDim: C, outDim: F, weightBF16: w16?.ffnIn, compute: compute)
             biasGELUForward(act: a.ffnAct.pointer + of, pre: a.ffnPre.pointer + of, bias: w.ffnInBias,
                             rows: rows, cols: F, compute: compute)
             linearForward(out: a.ffnResidual.pointer + o, inp: a.ffnAct.pointer + of, weight: w.ffnOutWeight,
-                          bias: nil, rows: rows, inDim: F, outDim: C, compute: compute)
+                          bias: nil, rows: rows, inDim: F, outDim: C, weightBF16: w16?.ffnOut, compute: compute)
             residualLayerNormForward(out: a.out.pointer + o, mean: a.ln2Mean.pointer + firstRow,
                                      rstd: a.ln2Rstd.pointer + firstRow, res: a.ffnResidual.pointer + o,
                                      bias: w.ffnOutBias, skip: a.attnOut.pointer + o, weight: w.ln2Weight,
@@ -179,16 +215,16 @@ public final class BertEncoder: @unchecked Sendable {
             return
         }
         linearForward(out: a.attnResidual.pointer + o, inp: a.context.pointer + o, weight: w.attnOutWeight,
-                      bias: w.attnOutBias, rows: rows, inDim: C, outDim: C, compute: compute)
+                      bias: w.attnOutBias, rows: rows, inDim: C, outDim: C, weightBF16: w16?.attnOut, compute: compute)
         addForward(out: a.attnResidual.pointer + o, a: a.attnResidual.pointer + o, b: x + o, count: n)
         layerNormForward(out: a.attnOut.pointer + o, mean: a.ln1Mean.pointer + firstRow, rstd: a.ln1Rstd.pointer + firstRow,
                          inp: a.attnResidual.pointer + o, weight: w.ln1Weight, bias: w.ln1Bias,
                          rows: rows, channels: C, eps: eps, compute: compute)
         linearForward(out: a.ffnPre.pointer + of, inp: a.attnOut.pointer + o, weight: w.ffnInWeight, bias: w.ffnInBias,
-                      rows: rows, inDim: C, outDim: F, compute: compute)
+                      rows: rows, inDim: C, outDim: F, weightBF16: w16?.ffnIn, compute: compute)
         geluForward(out: a.ffnAct.pointer + of, inp: a.ffnPre.pointer + of, count: rows * F, compute: compute)
         linearForward(out: a.ffnResidual.pointer + o, inp: a.ffnAct.pointer + of, weight: w.ffnOutWeight,
-                      bias: w.ffnOutBias, rows: rows, inDim: F, outDim: C, compute: compute)
+                      bias: w.ffnOutBias, rows: rows, inDim: F, outDim: C, weightBF16: w16?.ffnOut, compute: compute)
         addForward(out: a.ffnResidual.pointer + o, a: a.ffnResidual.pointer + o, b: a.attnOut.pointer + o, count: n)
         layerNormForward(out: a.out.pointer + o, mean: a.ln2Mean.pointer + firstRow, rstd: a.ln2Rstd.pointer + firstRow,
                          inp: a.ffnResidual.pointer + o, weight: w.ln2Weight, bias: w.ln2Bias,

@@ -69,6 +69,13 @@ extension ParameterLayout {
 }
 
 /// Pointers to one encoder layer's tensors.
+/// One layer's linear weights converted to bf16 once (BertEncoder.bf16Weights), same layouts
+/// as their fp32 originals in BertLayerWeights.
+public struct BertLayerBF16Weights: @unchecked Sendable {
+    /// (3C, C), (C, C), (F, C), (C, F)
+    public let qkv, attnOut, ffnIn, ffnOut: BF16Matrix
+}
+
 public struct BertLayerWeights {
     /// (3C, C): query, key, value weights stacked.
     public let qkvWeight: UnsafeMutablePointer<Float>

@@ -29,20 +29,27 @@ public final class EvaluationLedger {
         public var noise: [String]
         /// The noise's content fingerprint (`NoiseCorpus.fingerprint`); nil in version-1 headers.
         public var noiseFNV: String?
-        enum CodingKeys: String, CodingKey { case ledger, version, modelFNV = "model_fnv", seed, noise, noiseFNV = "noise_fnv" }
-        public init(modelFNV: String, seed: UInt64, noise: [String], noiseFNV: String? = nil) {
+        /// "bf16" when the linear layers ran in bf16 (--precision bf16); absent (nil) for fp32,
+        /// so fp32 headers are those written before precision existed.
+        public var precision: String?
+        enum CodingKeys: String, CodingKey {
+            case ledger, version, modelFNV = "model_fnv", seed, noise, noiseFNV = "noise_fnv", precision
+        }
+        public init(modelFNV: String, seed: UInt64, noise: [String], noiseFNV: String? = nil, precision: String? = nil) {
             self.modelFNV = modelFNV
             self.seed = seed
             self.noise = noise
             self.noiseFNV = noiseFNV
+            self.precision = precision
             version = noiseFNV == nil ? 1 : 2
         }
 
         /// Whether a ledger written under `recorded` may be continued under `self`: the same
-        /// model and seed, and the same noise content — or, for a header without a noise
-        /// fingerprint, the same noise paths.
+        /// model, seed and precision, and the same noise content — or, for a header without a
+        /// noise fingerprint, the same noise paths.
         func continues(_ recorded: Identity) -> Bool {
-            guard recorded.ledger == ledger, recorded.modelFNV == modelFNV, recorded.seed == seed else { return false }
+            guard recorded.ledger == ledger, recorded.modelFNV == modelFNV, recorded.seed == seed,
+                  recorded.precision == precision else { return false }
             if let a = recorded.noiseFNV, let b = noiseFNV { return a == b }
             return recorded.noise == noise
         }
@@ -67,7 +74,7 @@ public final class EvaluationLedger {
                 throw ModelError(url.path, "is not an rmt-train eval ledger (its first line is not the ledger header)")
             }
             guard identity.continues(found) else {
-                throw ModelError(url.path, "records another evaluation (model, seed or noise differ); use a new --ledger file")
+                throw ModelError(url.path, "records another evaluation (model, seed, noise or precision differ); use a new --ledger file")
             }
             let complete = data.last == UInt8(ascii: "\n") ? lines.count : lines.count - 1  // drop a torn last line
             let upgrade = found.noiseFNV == nil && identity.noiseFNV != nil

@@ -87,6 +87,7 @@ public final class Trainer: @unchecked Sendable {
     public var stage: Int { state.segments - options.startSegments + 1 }
 
     /// Starts a new run in `out` (its metrics.jsonl is replaced) and writes its step-0 checkpoint.
+    /// The model runs fp32 from here on (its `compute.precision` is set to `.fp32`).
     public init(model: RecurrentMemoryModel, options: TrainingOptions, out: URL,
                 train: TrainingBatchSource, valid: ValidationSource, collective: any Collective = SingleProcess()) throws {
         try options.validate()
@@ -94,6 +95,7 @@ public final class Trainer: @unchecked Sendable {
         self.collective = collective
         self.options = options
         self.model = model
+        model.compute.precision = .fp32  // training is fp32; evaluations read weights that change every step
         self.out = out
         self.train = train
         self.valid = valid
@@ -125,6 +127,7 @@ public final class Trainer: @unchecked Sendable {
         self.collective = collective
         model = try RecurrentMemoryModel.load(directory: dir)
         model.compute = compute
+        model.compute.precision = .fp32  // training is fp32; evaluations read weights that change every step
         self.out = out
         self.train = train
         self.valid = valid

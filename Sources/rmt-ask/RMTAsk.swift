@@ -43,6 +43,9 @@ struct RMTAsk: ParsableCommand {
     @Option(help: "Read with segments of N document tokens instead of the model's own (a relative position scheme runs at any length; absolute positions refuse a longer one).")
     var segmentLength: Int?
 
+    @Option(help: ArgumentHelp(PrecisionArgument.help))
+    var precision: Precision = .auto
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -62,7 +65,7 @@ struct RMTAsk: ParsableCommand {
     }
 
     func ask() throws {
-        let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment)
+        let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment).with(precision: precision)
         let source = try InputCheck.open(file)
         let modelURL = try ModelLocator.resolve(model)
         let loaded = try RecurrentMemoryModel.load(directory: modelURL)
@@ -119,7 +122,7 @@ struct AskOutput: Encodable {
     let segments: Int
     let seconds: Double
     let tokensPerSecond: Double
-    /// The kernels that computed it (`rmt-tool sysinfo` explains them), e.g. "gemm=own-avx2-6x16,rows=avx2".
+    /// The kernels that computed it (`rmt-tool sysinfo` explains them), e.g. "gemm=own-avx2-6x16,rows=avx2,precision=fp32".
     let kernels: String
     /// The label set the answer comes from, in classifier order.
     let labels: [String]

@@ -61,6 +61,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Time the --position scheme against absolute positions, alternating in one process (--steps pairs); prints the overhead.")
     var againstAbsolute = false
 
+    @Option(help: ArgumentHelp(PrecisionArgument.help + " Inference only: --train runs fp32."))
+    var precision: Precision = .auto
+
     @Flag(help: "Time the fused forward kernels against the unfused ones (RMT_FUSED=0), alternating segment by segment in one process; prints both medians and the speedup.")
     var againstUnfused = false
 
@@ -86,6 +89,9 @@ struct Bench: ParsableCommand {
         if againstUnfused && (train || againstAbsolute) {
             throw ValidationError("--against-unfused times inference only; drop --train and --against-absolute")
         }
+        if train && precision == .bf16 {
+            throw ValidationError("--precision bf16 times inference; training runs fp32 (drop --train or --precision)")
+        }
         if againstAbsolute {
             guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
             guard position != .absolute || positionTemperature != nil else {
@@ -110,7 +116,8 @@ struct Bench: ParsableCommand {
     func runInference() throws {
         let segments = self.segments ?? 20, warmup = self.warmup ?? 3
         let cfg = try benchConfig(textTokens: seqLen, positions: seqLen)
-        let compute = try ComputeOptions.fromEnvironment(tool: "rmt-tool")
+        var compute = try ComputeOptions.fromEnvironment(tool: "rmt-tool")
+        try ErrorReporter.run("rmt-tool") { compute = try compute.with(precision: precision) }
         let encoder = BertEncoder(config: cfg, seed: 1)
         encoder.compute = compute
         let acts = BertActivations(config: cfg, batchCapacity: 1, seqCapacity: seqLen, keepAllLayers: false)

@@ -5,10 +5,12 @@
 // pick) are shown for comparison, not summed. The last line splits the sum into GEMM time (the
 // projections and attention's two products per head) and the rest (issue 10's 1.25× goal).
 // --model profiles a model folder's shapes (e.g. all-MiniLM-L6-v2: 12 heads of 32); --cpu-time
-// times with the process's CPU clock (all threads), the work on a loaded machine.
+// times with the process's CPU clock (all threads), the work on a loaded machine; --precision bf16
+// times the projections in bf16 (weights converted once; the kernels line names the bf16 kernel).
 import ArgumentParser
 import Foundation
 import RMT
+import RMTCommandLine
 
 struct KernelProfile: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "profile",
@@ -20,13 +22,16 @@ struct KernelProfile: ParsableCommand {
     @Option(help: "Repetitions per kernel (median reported), 1...1000.") var repeats = 20
     @Flag(help: "Time with the process's CPU clock (all threads) instead of the wall clock: the work, on a loaded machine.")
     var cpuTime = false
+    @Option(help: ArgumentHelp(PrecisionArgument.help + " Here: the precision the projections are timed in."))
+    var precision: Precision = .auto
 
     func validate() throws {
         guard (1...1000).contains(repeats) else { throw ValidationError("--repeats must be in 1...1000") }
     }
 
     func run() throws {
-        let compute = try ComputeOptions.fromEnvironment(tool: "rmt-tool")
+        var compute = try ComputeOptions.fromEnvironment(tool: "rmt-tool")
+        try ErrorReporter.run("rmt-tool") { compute = try compute.with(precision: precision) }
         let c = try model.map { try BertConfig.load(contentsOf: requireFile(URL(fileURLWithPath: $0), "config.json")) }
             ?? BertConfig.preset(config)
         // Milliseconds on the chosen clock.
@@ -37,6 +42,8 @@ struct KernelProfile: ParsableCommand {
         func buffer(_ n: Int) -> FloatBuffer { FloatBuffer(rng.normals(n, std: 0.5)) }
         let x = buffer(T * F), w = buffer(3 * C * F), b = buffer(3 * C + F), out = buffer(T * 3 * C + T * F)
         let qkv = buffer(T * 3 * C), probs = buffer(NH * T * T), mean = buffer(T), rstd = buffer(T)
+        // bf16: the weights converted once, as BertEncoder holds them (every projection reads a prefix).
+        let w16 = compute.linearBF16 == nil ? nil : BF16Matrix(converting: w.pointer, rows: 3 * C, cols: F)
         func time(_ body: () -> Void) -> Double {
             body()
             var ts: [Double] = []
@@ -69,7 +76,7 @@ struct KernelProfile: ParsableCommand {
         // A projection as the encoder runs it: bias copied in first (qkv, and all when unfused),
         // or left to the fused epilogue that follows.
         func linear(_ name: String, _ inDim: Int, _ outDim: Int, bias: Bool) {
-            let ms = time { linearForward(out: out.pointer, inp: x.pointer, weight: w.pointer, bias: bias ? b.pointer : nil, rows: T, inDim: inDim, outDim: outDim, compute: compute) }
+            let ms = time { linearForward(out: out.pointer, inp: x.pointer, weight: w.pointer, bias: bias ? b.pointer : nil, rows: T, inDim: inDim, outDim: outDim, weightBF16: w16, compute: compute) }
             rows.append((name, ms, L, 2.0 * Double(T * inDim * outDim)))
             gemmMS += ms * Double(L)
         }

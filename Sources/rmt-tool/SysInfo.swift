@@ -1,6 +1,6 @@
 // rmt-tool sysinfo: what this machine is and which kernels RMT runs on it — the CPU model,
 // the features detected (CPUID + XGETBV, in CRMTVector's rmt_cpu), the chosen kernel set,
-// every GEMM backend available, OpenBLAS's core and build, threads, and the environment
+// every GEMM backend available, the bf16 kernel (if any), OpenBLAS's core and build, threads, and the environment
 // switches that change the choice. Text by default, one JSON object with --json.
 import ArgumentParser
 import Foundation
@@ -26,6 +26,7 @@ struct SysInfo: ParsableCommand {
             ("kernels", compute.kernels.description),
             ("gemm_available", GEMMBackend.available.map(\.description).joined(separator: " ")),
             ("rows_available", VectorUnit.available.map(\.description).joined(separator: " ")),
+            ("bf16_available", BF16Kernel.best?.description ?? "none (\(BF16Kernel.unavailableReason ?? "no kernel"))"),
             ("amx_tile_data", amx),
             ("openblas_core", BLAS.coreName), ("openblas_config", BLAS.config.trimmingCharacters(in: .whitespaces)),
             ("threads", "\(compute.threads)"),

@@ -25,6 +25,7 @@ struct Eval: ParsableCommand {
     @OptionGroup var data: DataOptions
 
     @Option(help: "Model folder.") var model: String
+    @Option(help: ArgumentHelp(PrecisionArgument.help)) var precision: Precision = .auto
     @Option(help: "Comma-separated segment counts.") var segments = "1,2,4,8"
     @Option(help: "Documents per length (the first N of the seeded stream).") var samples = 100
     @Option(help: "Documents read together (bigger GEMMs; memory grows with it).") var batchSize = 8
@@ -77,6 +78,7 @@ struct Eval: ParsableCommand {
             let root = collective.isRoot
             let modelURL = URL(fileURLWithPath: model)
             let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment)  // after `collective`: it may set RMT_THREADS
+                .with(precision: precision)
             let rmt = try RecurrentMemoryModel.load(directory: modelURL)
             rmt.compute = compute
             if let skipped = SkippedTensors.note(folder: modelURL.path, rmt.skippedTensors), root { note(skipped) }
@@ -87,7 +89,7 @@ struct Eval: ParsableCommand {
             let identity = EvaluationLedger.Identity(
                 modelFNV: try EvaluationLedger.fingerprint(of: modelURL.appendingPathComponent("model.safetensors")),
                 seed: data.seed, noise: data.noise.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
-                noiseFNV: noise.fingerprint)
+                noiseFNV: noise.fingerprint, precision: compute.linearBF16 == nil ? nil : "bf16")
             let record = root ? try ledger.map { try EvaluationLedger(url: URL(fileURLWithPath: $0), identity: identity) } : nil
 
             if let readingLengths = try readingLengths() {

@@ -83,7 +83,7 @@ import RMTTestSupport
     #expect((forced["kernels"] as? String)?.hasPrefix("gemm=openblas,") == true, "\(forced)")
     #expect((forced["environment"] as? [String: String])?["RMT_GEMM"] == "openblas")
     let portable = try info(["RMT_VECTOR": "swift"])
-    #expect(portable["kernels"] as? String == "gemm=openblas,rows=swift", "\(portable)")
+    #expect(portable["kernels"] as? String == "gemm=openblas,rows=swift,precision=fp32", "\(portable)")
     let text = try run("rmt-tool", ["sysinfo"])
     #expect(text.status == 0 && text.stdout.contains("kernels") && text.stdout.contains(plain["cpu"] as? String ?? "?"))
 }

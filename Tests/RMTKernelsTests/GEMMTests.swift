@@ -104,7 +104,7 @@ private func product(_ backend: GEMMBackend, transA: Bool, transB: Bool, m: Int,
     #expect(options.rows == VectorUnit.supported)  // the default: the best level this CPU runs
     if f.contains(.avx2FMA) {
         #expect(options.gemmBackend == .own(options.rows))
-        #expect(options.kernels.description == "gemm=\(GEMMBackend.own(options.rows)),rows=\(options.rows)")
+        #expect(options.kernels.description == "gemm=\(GEMMBackend.own(options.rows)),rows=\(options.rows),precision=fp32")
     } else {
         #expect(options.gemmBackend == .openblas)
     }

@@ -75,7 +75,7 @@ func miniLMMatchesTransformersOnEveryLevelBackendAndFusion() throws {
     let best = ComputeOptions.default
     #expect(best.rows == VectorUnit.supported && best.threads >= 1)
     #expect(ComputeOptions(vector: .swift).gemmBackend == .openblas)
-    #expect(ComputeOptions(gemm: .openblas).description.hasPrefix("gemm=openblas,rows=\(VectorUnit.supported) threads="))
+    #expect(ComputeOptions(gemm: .openblas).description.hasPrefix("gemm=openblas,rows=\(VectorUnit.supported),precision=fp32 threads="))
     #expect(ComputeOptions(threads: 0).threads == 1)
     var o = ComputeOptions(parallelHeads: false, fullLastLayer: true)
     o.gemmThreading = .openblas

@@ -103,6 +103,20 @@ func readingASegmentAllocatesNothing(_ scheme: PositionSettings.Scheme) throws {
     #expect(n == 0, "allocations over 3 segments: \(n)")
 }
 
+/// bf16 inference (the linear layers on weights converted once; the AVX512-BF16 kernel where the
+/// CPU has it, else the plain-loop twin) allocates nothing per segment either.
+@Test func readingASegmentInBF16AllocatesNothing() throws {
+    let model = try allocationTestModel(.absolute)
+    model.compute.bf16Kernel = BF16Kernel.best ?? .twin
+    model.compute.precision = .bf16
+    #expect(model.encoder.bf16Weights != nil && model.compute.linearBF16 != nil)
+    let session = DocumentSession(model: model)
+    let piece = (0..<session.textLength).map { Int32(5 + ($0 * 3) % (model.config.vocabSize - 5)) }
+    let perSegment = try allocationsPerSegment(session, model: model, [piece, piece, piece, piece], warm: 2)
+    #expect(perSegment.allSatisfy { $0 == 0 }, "bf16: allocations per segment \(perSegment)")
+    #expect(session.state.memory.allSatisfy { $0.isFinite })
+}
+
 /// The every-segment layout (`Q [SEP] piece` in each segment, each piece held back until the
 /// next arrives) allocates nothing per segment either: the segment is built in one reused buffer.
 @Test func readingAnEverySegmentDocumentAllocatesNothing() throws {

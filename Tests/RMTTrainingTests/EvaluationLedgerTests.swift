@@ -151,3 +151,21 @@ private func smallSetup() throws -> (RecurrentMemoryModel, DataStream) {
     let model = repositoryRoot().appendingPathComponent("Models/default/model.safetensors")
     #expect(try EvaluationLedger.fingerprint(of: model) == identity.modelFNV)
 }
+
+@Test func aLedgerIsContinuedOnlyAtItsOwnPrecision() throws {
+    let dir = tempDir("ledger-precision")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let fp32 = EvaluationLedger.Identity(modelFNV: "0123456789abcdef", seed: 1, noise: ["valid"], noiseFNV: "00ff")
+    var bf16 = fp32
+    bf16.precision = "bf16"
+    let fp32URL = dir.appendingPathComponent("fp32.jsonl"), bf16URL = dir.appendingPathComponent("bf16.jsonl")
+    _ = try EvaluationLedger(url: fp32URL, identity: fp32)
+    _ = try EvaluationLedger(url: bf16URL, identity: bf16)
+    // fp32 headers carry no precision (as before it existed); bf16 ones say so.
+    let fp32Header = try String(contentsOf: fp32URL, encoding: .utf8), bf16Header = try String(contentsOf: bf16URL, encoding: .utf8)
+    #expect(!fp32Header.contains("precision") && bf16Header.contains("\"precision\":\"bf16\""), "\(fp32Header) \(bf16Header)")
+    #expect(throws: ModelError.self) { _ = try EvaluationLedger(url: fp32URL, identity: bf16) }
+    #expect(throws: ModelError.self) { _ = try EvaluationLedger(url: bf16URL, identity: fp32) }
+    _ = try EvaluationLedger(url: fp32URL, identity: fp32)  // each continues itself
+    _ = try EvaluationLedger(url: bf16URL, identity: bf16)
+}

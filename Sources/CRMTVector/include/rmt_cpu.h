@@ -29,8 +29,8 @@ const char *rmt_cpu_vendor(void);
 
 /// Asks Linux for permission to use the AMX tile-data state (arch_prctl ARCH_REQ_XCOMP_PERM,
 /// XFEATURE_XTILEDATA = 18), once per process. 1 when granted (AMX may be used by every
-/// thread), 0 when the CPU lacks AMX-BF16 or the kernel refused. No AMX kernel exists yet;
-/// this is here so that the one that comes needs no second detection path.
+/// thread), 0 when the CPU lacks AMX-BF16 or the kernel refused. The AMX-BF16 GEMM kernel
+/// (rmt_bf16.h, RMT_BF16_AMX) asks before its first use.
 int rmt_cpu_request_amx(void);
 
 #ifdef __cplusplus

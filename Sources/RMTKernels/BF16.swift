@@ -1,0 +1,117 @@
+// BF16: bf16 inference for the encoder's linear layers — the precision setting, the bf16 GEMM
+// kernels of CRMTVector (rmt_bf16.h: AMX-BF16 tiles, the AVX512-BF16 micro-kernel, and their
+// plain-loop twin), a
+// weight matrix converted to bf16 once, and `gemmBF16`, which splits a product over the cores as
+// `gemm` does. Inputs are rounded to bf16 (round to nearest even), products summed in fp32.
+//
+// Design: the weight of a linear layer is converted once (BF16Matrix, made by BertEncoder when
+// its ComputeOptions choose bf16) and given to the kernel as bf16 in its stored [out, in] layout;
+// packing copies it, so it is never re-rounded. The activations are rounded while packed. Only
+// inference uses it: training, softmax, LayerNorm, attention's score and P·V products, the memory
+// and the answer head stay fp32 (Docs/Architecture.md, "bf16 inference").
+import CRMTVector
+
+/// The arithmetic of the encoder's linear layers in inference (`--precision`).
+public enum Precision: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// fp32 everywhere.
+    case fp32
+    /// bf16 inputs and fp32 sums for Q/K/V, attention output and the FFN (needs AVX512-BF16).
+    case bf16
+    /// fp32 for now: bf16 where the CPU has it once its accuracy is proven on the default model
+    /// (Docs/Architecture.md, "bf16 inference").
+    case auto
+
+    public var description: String { rawValue }
+}
+
+/// A bf16 GEMM kernel (rmt_bf16.h).
+public enum BF16Kernel: Int32, Sendable, CaseIterable, CustomStringConvertible {
+    /// The plain-loop twin: every CPU, slow; the tests' reference.
+    case twin = 0
+    /// AVX512-BF16 (vdpbf16ps), 12 × 32 tile.
+    case avx512 = 1
+    /// AMX-BF16 tiles (tdpbf16ps), 32 × 32 micro-tile; needs AVX512-BF16 too and the OS's
+    /// permission for the tile data (asked once, on first use).
+    case amx = 2
+
+    /// True when this CPU runs it.
+    public var isAvailable: Bool { rmt_bf16_kernel_available(rawValue) != 0 }
+
+    /// "bf16-amx-32x32", "bf16-avx512-12x32" or "bf16-twin".
+    public var description: String {
+        switch self {
+        case .twin: "bf16-twin"
+        case .avx512: "bf16-avx512-12x32"
+        case .amx: "bf16-amx-32x32"
+        }
+    }
+
+    /// The fastest SIMD kernel this CPU runs — AMX, else AVX512-BF16; nil where it has neither.
+    public static var best: BF16Kernel? { BF16Kernel.amx.isAvailable ? .amx : BF16Kernel.avx512.isAvailable ? .avx512 : nil }
+
+    /// Why bf16 cannot run here ("Intel … lacks AVX512-BF16 (has avx2+fma)"), or nil when it can.
+    public static var unavailableReason: String? {
+        best != nil ? nil : "this CPU (\(CPUInfo.model)) lacks AVX512-BF16 (it has: \(CPUInfo.features))"
+    }
+}
+
+/// A row-major matrix held as bf16 bits, converted once from fp32 (a linear layer's weight).
+public final class BF16Matrix: @unchecked Sendable {
+    public let rows: Int
+    public let cols: Int
+    /// (rows, cols) bf16 bits, row stride cols.
+    public let pointer: UnsafeMutablePointer<UInt16>
+
+    /// Rounds `source` (rows, cols; row stride cols) to bf16.
+    public init(converting source: UnsafePointer<Float>, rows: Int, cols: Int) {
+        self.rows = rows
+        self.cols = cols
+        pointer = .allocate(capacity: max(1, rows * cols))
+        rmt_bf16_convert(pointer, source, rows * cols)
+    }
+
+    deinit { pointer.deallocate() }
+}
+
+/// fp32 → bf16 bits: round to nearest even, NaN stays NaN, denormals to ±0 (rmt_bf16_from_float).
+@inline(__always) public func bf16Bits(_ x: Float) -> UInt16 { rmt_bf16_from_float(x) }
+
+/// bf16 bits → fp32 (exact).
+@inline(__always) public func floatFromBF16(_ h: UInt16) -> Float { rmt_bf16_to_float(h) }
+
+/// op(B) of a bf16 GEMM: fp32 (rounded while packed, every call) or bf16 bits (used as they are).
+public enum BF16Operand {
+    case float(UnsafePointer<Float>)
+    case bf16(UnsafePointer<UInt16>)
+}
+
+/// C[m,n] = alpha·op(A)·op(B) + beta·C with A and B rounded to bf16 and fp32 sums, on `kernel`,
+/// split over `compute.threads` cores as `gemm` splits an fp32 product (GEMM.swift). Same
+/// operand conventions as `gemm`. Returns false (C untouched) when the kernel does not run on
+/// this CPU. A slice whose kernel cannot get its pack buffers (out of memory) runs on the twin.
+@discardableResult
+public func gemmBF16(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                     a: UnsafePointer<Float>, lda: Int, b: BF16Operand, ldb: Int,
+                     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, kernel: BF16Kernel,
+                     parallel: Bool = true, compute: ComputeOptions = .default) -> Bool {
+    guard kernel.isAvailable else { return false }
+    guard m > 0 && n > 0 else { return true }
+    let id = kernel.rawValue
+    func call(_ rows: Range<Int>, _ cols: Range<Int>) {
+        let aStart = transA ? a + rows.lowerBound : a + rows.lowerBound * lda
+        let bOffset = transB ? cols.lowerBound * ldb : cols.lowerBound
+        let cStart = c + rows.lowerBound * ldc + cols.lowerBound
+        let (bf, bh): (UnsafePointer<Float>?, UnsafePointer<UInt16>?) = switch b {
+        case .float(let p): (p + bOffset, nil)
+        case .bf16(let p): (nil, p + bOffset)
+        }
+        func run(_ kernel: Int32) -> Bool {
+            rmt_gemm_bf16(kernel, transA ? 1 : 0, transB ? 1 : 0, rows.count, cols.count, k, alpha, aStart, lda,
+                          bf, bh, ldb, beta, cStart, ldc) != 0
+        }
+        if !run(id) { _ = run(BF16Kernel.twin.rawValue) }  // the twin needs no buffers: it always computes
+    }
+    splitProduct(m: m, n: n, k: k, tileRows: Int(rmt_bf16_tile_rows(id)), tileCols: Int(rmt_bf16_tile_cols(id)),
+                 workers: parallel ? compute.threads : 1, call)
+    return true
+}
