@@ -7,6 +7,7 @@
 #   1. 1, 2, 4, 7, 16, 64 segments × 200 documents per task
 #   2. 2048 and 4096 segments (~1M and ~2M tokens) × 8, then 16, 32, 50 documents
 #   3. 512 segments × 200 documents
+# SCHEDULE="SEGMENTS:DOCUMENTS …" replaces these phases (e.g. a cheap first pass on an expensive model).
 # Noise: the held-out novel (../shared/corpus/valid, never used in training), or NOISE=PATH.
 # At ~35k tokens/s on 2 cores the whole protocol is ~420M tokens (about 3.5 hours) per two tasks.
 # Then: Scripts/eval-default.sh --report        (table + Docs/plots/default-accuracy.svg)
@@ -65,6 +66,12 @@ doc = re.sub(r"<!-- eval:begin -->.*<!-- eval:end -->",
 open("Docs/results.md", "w").write(doc)
 print(table)
 '
+    exit
+fi
+if [ -n "${SCHEDULE:-}" ]; then
+    # SCHEDULE="16,64:40 2048:4 …": points in the order given, each SEGMENTS:DOCUMENTS (totals;
+    # a point the ledger already holds is skipped or topped up).
+    for point in $SCHEDULE; do eval_point "${point%%:*}" "${point##*:}"; done
     exit
 fi
 eval_point 1,2,4,7,16,64 200

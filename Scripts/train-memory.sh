@@ -17,6 +17,13 @@
 # Phase 3: from phase 2's one-segment model, the six tasks phase 1 learned, full segments,
 #          curriculum 2 → 7, keeping the optimizer state, lr 3e-5 (phase 1's stage 4 diverged at
 #          lr 1e-4 with the optimizer reset).
+# Phase 4: from phase 3's 7-segment model, qa2, qa3 and reasoning as their own warm-up on
+#          320-token data segments, one segment (cheaper steps, less noise around the facts;
+#          128 is too short: a qa3 story reaches ~250 tokens, and the trainer refuses facts that
+#          do not fit), each named twice so they are half of the episodes, with phase 3's six tasks
+#          mixed in so that they are not forgotten; thousands of steps (the session-3 runs
+#          needed ~3,000 steps for reasoning to reach 0.79 at 64 tokens). Then back into the
+#          curriculum on full segments (phase 5, once this converges).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
 # genres for validation; technical writing is held out for evaluation (Scripts/eval-default.sh
 # with NOISE=…/technical/eval). Each phase resumes if its folder has a checkpoint (Ctrl-C safe).
@@ -53,3 +60,8 @@ phase "$OUT/phase3" --model "$OUT/phase2/model" \
     --task memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 --seed 52 --adversarial-rate 0.1 \
     --start-segments 2 --max-segments 7 --lr 3e-5 --warmup 50 --keep-optimizer --eval-every 50 \
     --eval-samples 120 --patience 4 --max-steps-per-stage 400 --target-accuracy 0.96 --batch-size 8
+phase "$OUT/phase4" --model "$OUT/phase3/model" \
+    --task babi-qa2,babi-qa2,babi-qa3,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
+    --seed 61 --adversarial-rate 0.1 --data-segment-length 320 --start-segments 1 --max-segments 1 --lr 5e-5 \
+    --warmup 100 --keep-optimizer --eval-every 250 --eval-samples 240 --patience 8 --max-steps-per-stage 4000 \
+    --target-accuracy 0.95 --batch-size 8
