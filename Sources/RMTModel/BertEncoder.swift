@@ -22,6 +22,9 @@ public final class BertEncoder: @unchecked Sendable {
     /// The kernels, threads and switches every forward and backward call runs with
     /// (`ComputeOptions.default` unless the caller sets them; the CLIs take them from RMT_*).
     public var compute: ComputeOptions = .default
+    /// Each layer's position tensors' offsets in the parameter layout (empty without a position
+    /// scheme), looked up once here so that no forward or backward looks a name up.
+    let positionOffsets: [PositionLayerOffsets]
 
     /// Wraps `parameters`, whose layout must contain the BERT tensors of `config`.
     /// - Throws: `ModelError` when the config is inconsistent or the layout lacks a tensor, has
@@ -37,6 +40,7 @@ public final class BertEncoder: @unchecked Sendable {
         self.parameters = parameters
         weights = BertWeights(layout: parameters.layout, base: parameters.storage.pointer,
                               layers: config.numHiddenLayers)
+        positionOffsets = PositionLayerOffsets.all(parameters.layout, config: config)
     }
 
     /// A randomly initialised encoder (seeded).
