@@ -5,7 +5,8 @@
 # AdamW, 4 pairs — batch 1 rather than the earlier 2 to fit the rounds into the time there was).
 # Rounds: ROUNDS, default "1 2 3" (results.txt has rounds 1–3, results-rounds4-5.txt 4 and 5).
 # In each round every scheme runs on the binary from before the change and on the one after,
-# back to back, their order swapped from round to round, so load changes hit both. BEFORE: a copy of .build/release/rmt-tool built at 6810768; AFTER: this branch's build.
+# back to back, their order swapped from round to round, so load changes hit both.
+# BEFORE: a copy of .build/release/rmt-tool built at 6810768; AFTER: this branch's build (dc63ee5).
 # Usage: [ROUNDS="4 5"] run.sh BEFORE AFTER [SCHEMES] > results.txt
 before=$1 after=$2
 schemes=${3:-"none alibi kerple_log kerple_power t5 fire cope dape alibi@log_n"}
