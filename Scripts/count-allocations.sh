@@ -11,18 +11,22 @@
 # guard is Tests/RMTRecurrenceTests/AllocationTests.swift. glibc (Linux) only.
 #
 # Usage: Scripts/count-allocations.sh [--config small|base|tiny] [--positions "absolute alibi …"] [--no-train]
+#                                     [--tool PATH]
+# A position may carry a logit temperature after "@": "alibi@log_n", "absolute@per_head".
+# --tool: another rmt-tool binary (e.g. a copy built before a change), instead of .build/release's.
 set -euo pipefail
-config=small positions="absolute" train=1
+config=small positions="absolute" train=1 tool=
 while [ $# -gt 0 ]; do
     case "$1" in
         --config) config=$2; shift 2 ;;
         --positions) positions=$2; shift 2 ;;
         --no-train) train=0; shift ;;
+        --tool) tool=$2; shift 2 ;;
         *) echo "count-allocations.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
 root=$(cd "$(dirname "$0")/.." && pwd)
-tool=$root/.build/release/rmt-tool
+tool=${tool:-$root/.build/release/rmt-tool}
 [ -x "$tool" ] || { echo "count-allocations.sh: $tool not built (swift build -c release)" >&2; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -40,12 +44,14 @@ count() {
 
 "$tool" sysinfo | grep -m1 "^kernels" || true
 for p in $positions; do
-    a=$(count bench --config "$config" --position "$p" --warmup 3 --segments 5)
-    b=$(count bench --config "$config" --position "$p" --warmup 3 --segments 25)
+    scheme=${p%@*} temp=()
+    [ "$scheme" = "$p" ] || temp=(--position-temperature "${p#*@}")
+    a=$(count bench --config "$config" --position "$scheme" "${temp[@]}" --warmup 3 --segments 5)
+    b=$(count bench --config "$config" --position "$scheme" "${temp[@]}" --warmup 3 --segments 25)
     echo "inference $config $p: $(( (b - a) / 20 )) allocations per segment (runs: $a, $b; exact: $(( b - a ))/20)"
     if [ "$train" = 1 ]; then
-        a=$(count bench --train --config "$config" --position "$p" --warmup 1 --steps 2)
-        b=$(count bench --train --config "$config" --position "$p" --warmup 1 --steps 4)
+        a=$(count bench --train --config "$config" --position "$scheme" "${temp[@]}" --warmup 1 --steps 2)
+        b=$(count bench --train --config "$config" --position "$scheme" "${temp[@]}" --warmup 1 --steps 4)
         echo "training $config $p (4 segments × batch 4): $(( (b - a) / 2 )) allocations per step (runs: $a, $b)"
     fi
 done

@@ -9,6 +9,7 @@
 // Optional position terms (AttentionPosition.swift) scale the logits per (sequence, head) and add
 // per-head biases before the softmax; CoPE adds its gated-count terms per head, DAPE runs its MLP
 // over all heads of a sequence before any softmax. Without terms the kernel is exactly the original one.
+// Their scratch comes from the terms' PositionWorkspace, so a call with one allocates nothing.
 // Plain-loop twin: Reference.attentionForward.
 import CRMTVector
 
@@ -33,6 +34,18 @@ public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMuta
         if compute.fused && position == nil, case .own(let level) = compute.gemmBackend { return level.rawValue }
         return 0
     }()
+    // The content terms' scratch: the caller's workspace (no allocation), or a temporary one.
+    let workspace = position.flatMap { $0.cope == nil && $0.dape == nil ? nil : $0.workspace ?? PositionWorkspace() }
+    // CoPE: every sequence's text order, and per (sequence, head) E (R, 2npos) and gates (T)
+    // slots — the heads run in parallel.
+    let cope: (orders: TextOrders, e: UnsafeMutablePointer<Float>, eStride: Int,
+               gates: UnsafeMutablePointer<Float>, gateStride: Int)? = {
+        guard let position, let terms = position.cope, let workspace else { return nil }
+        let eStride = PositionWorkspace.copeSlotStride(rows: R, n2: 2 * terms.npos)
+        let gateStride = PositionWorkspace.copeGateStride(seqLen: T)
+        return (workspace.prepareTextOrder(kinds: position.kinds, textIndex: position.textIndex, batch: B, seqLen: T),
+                workspace.floats(.copeE, B * NH * eStride), eStride, workspace.floats(.copeGates, B * NH * gateStride), gateStride)
+    }()
     // One (sequence, head) pair: two sgemms and a softmax over T rows.
     func head(_ bh: Int, parallelSoftmax: Bool) {
         let b = bh / NH, h = bh % NH
@@ -43,14 +56,14 @@ public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMuta
                rmt_attention_head(fusedLevel, R, T, d, scale, base + h * d, base + C + h * d, base + 2 * C + h * d, 3 * C,
                                   additiveMask.map { $0 + b * T }, p, out + b * T * C + h * d, C) != 0 { return }
             let lambda = position?.scale?[bh] ?? 1
-            let cope = position?.cope
             // CoPE's gates need S = QKᵀ/√d before λ: it applies λ itself.
             gemm(transA: false, transB: true, m: R, n: T, k: d, alpha: cope == nil ? scale * lambda : scale,
                  a: base + h * d, lda: 3 * C, b: base + C + h * d, ldb: 3 * C, beta: 0, c: p, ldc: T,
                  parallel: parallelSoftmax, compute: compute)
-            if let cope {
-                position?.applyCoPE(p, cope: cope, q: base + h * d, ldq: 3 * C, d: d, b: b, rows: R, seqLen: T,
-                                    lambda: lambda)
+            if let terms = position?.cope, let cope {
+                position?.applyCoPE(p, cope: terms, q: base + h * d, ldq: 3 * C, d: d, rows: R, seqLen: T,
+                                    lambda: lambda, text: cope.orders.sequence(b),
+                                    E: cope.e + bh * cope.eStride, gates: cope.gates + bh * cope.gateStride)
             }
             position?.addBias(p, b: b, h: h, rows: R, seqLen: T)
         }
@@ -64,10 +77,11 @@ public func attentionForward(out: UnsafeMutablePointer<Float>, probs: UnsafeMuta
              a: p, lda: T, b: base + 2 * C + h * d, ldb: 3 * C, beta: 0, c: out + b * T * C + h * d, ldc: C,
              parallel: parallelSoftmax, compute: compute)
     }
-    if let position, let dape = position.dape {
+    if let position, let dape = position.dape, let workspace {
         // DAPE mixes the heads: every head's logits of a sequence first, then softmax and PV per head.
         for b in 0..<B {
-            position.dapeLogits(probs, dape: dape, qkv: qkv, b: b, rows: R, seqLen: T, channels: C, heads: NH)
+            position.dapeLogits(probs, dape: dape, qkv: qkv, b: b, rows: R, seqLen: T, channels: C, heads: NH,
+                                workspace: workspace)
             for h in 0..<NH { head(b * NH + h, parallelSoftmax: true) }
         }
     } else if compute.threads > 1 && B * NH > 1 && compute.parallelHeads {
@@ -108,10 +122,20 @@ public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dprobs: UnsafeM
                               positionGradients: AttentionPositionGradients? = nil, compute: ComputeOptions = .default) {
     let d = C / NH
     let scale = 1 / Float(d).squareRoot()
+    let scalesNeedGradient = position?.scale != nil && positionGradients?.dScale != nil
+    // The scratch: the caller's workspace (no allocation), or a temporary one.
+    let workspace = position.flatMap {
+        $0.cope == nil && $0.dape == nil && !scalesNeedGradient ? nil : $0.workspace ?? PositionWorkspace()
+    }
     // (T, d) scratch for dS·K/√d when the logit scale needs its gradient.
-    let dqScratch = position?.scale != nil && positionGradients?.dScale != nil ? FloatBuffer(count: T * d) : nil
+    let dqScratch = scalesNeedGradient ? workspace?.floats(.scaleProduct, T * d) : nil
     // DAPE: dZ of every head of a sequence, then dB (NH, T, T) each.
-    let dapeBuffers = position?.dape == nil ? nil : (dz: FloatBuffer(count: NH * T * T), dBias: FloatBuffer(count: NH * T * T))
+    let dapeBuffers = position?.dape == nil ? nil
+        : workspace.map { (dz: $0.floats(.dapeDZ, NH * T * T), dBias: $0.floats(.dapeDBias, NH * T * T)) }
+    // CoPE: every sequence's text order.
+    let copeOrders = position?.cope == nil ? nil : position.flatMap { p in
+        workspace?.prepareTextOrder(kinds: p.kinds, textIndex: p.textIndex, batch: B, seqLen: T)
+    }
     for b in 0..<B {
         let base = qkv + b * T * 3 * C
         let dbase = dqkv + b * T * 3 * C
@@ -131,7 +155,7 @@ public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dprobs: UnsafeM
             let q = base + h * d, k = base + C + h * d
             let dq = dbase + h * d, dk = dbase + C + h * d
             let lambda = position?.scale?[b * NH + h] ?? 1
-            if let tmp = dqScratch?.pointer, let dScale = positionGradients?.dScale {
+            if let tmp = dqScratch, let dScale = positionGradients?.dScale {
                 // tmp = dS·K/√d; dλ = Σ_i q_i·tmp_i; dQ += λ·tmp.
                 gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: scale,
                      a: dS, lda: T, b: k, ldb: 3 * C, beta: 0, c: tmp, ldc: d, compute: compute)
@@ -151,15 +175,15 @@ public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dprobs: UnsafeM
             gemm(transA: true, transB: false, m: T, n: d, k: T, alpha: scale * lambda,
                  a: dS, lda: T, b: q, ldb: 3 * C, beta: 1, c: dk, ldc: 3 * C, compute: compute)
         }
-        if let position, let dape = position.dape, let buffers = dapeBuffers {
-            for h in 0..<NH { softmaxGradient(h, into: buffers.dz.pointer + h * T * T) }
-            position.dapeBackward(buffers.dz.pointer, dBias: buffers.dBias.pointer, dape: dape,
-                                  grads: positionGradients?.dDAPE, qkv: qkv, b: b, seqLen: T, channels: C, heads: NH)
+        if let position, let dape = position.dape, let buffers = dapeBuffers, let workspace {
+            for h in 0..<NH { softmaxGradient(h, into: buffers.dz + h * T * T) }
+            position.dapeBackward(buffers.dz, dBias: buffers.dBias, dape: dape, grads: positionGradients?.dDAPE,
+                                  qkv: qkv, b: b, seqLen: T, channels: C, heads: NH, workspace: workspace)
             for h in 0..<NH {
                 if let g = positionGradients {
-                    position.accumulateBiasGradients(buffers.dBias.pointer + h * T * T, b: b, h: h, seqLen: T, into: g)
+                    position.accumulateBiasGradients(buffers.dBias + h * T * T, b: b, h: h, seqLen: T, into: g)
                 }
-                contentGradients(dS: buffers.dz.pointer + h * T * T, h: h)
+                contentGradients(dS: buffers.dz + h * T * T, h: h)
             }
             continue
         }
@@ -170,12 +194,13 @@ public func attentionBackward(dqkv: UnsafeMutablePointer<Float>, dprobs: UnsafeM
                 continue
             }
             if let g = positionGradients { position.accumulateBiasGradients(dprobs, b: b, h: h, seqLen: T, into: g) }
-            if let cope = position.cope {
+            if let cope = position.cope, let copeOrders, let workspace {
                 // dprobs becomes dL/d(QKᵀ/√d), λ and the gates included; dλ is taken there.
                 position.copeBackward(dprobs, cope: cope, q: base + h * d, k: base + C + h * d, dq: dbase + h * d,
-                                      ld: 3 * C, d: d, b: b, seqLen: T, lambda: position.scale?[b * NH + h] ?? 1,
+                                      ld: 3 * C, d: d, seqLen: T, lambda: position.scale?[b * NH + h] ?? 1,
                                       dScale: position.scale == nil ? nil : positionGradients?.dScale.map { $0 + b * NH + h },
-                                      dEmbeddings: positionGradients?.dCoPE)
+                                      dEmbeddings: positionGradients?.dCoPE, text: copeOrders.sequence(b),
+                                      workspace: workspace)
                 gemm(transA: false, transB: false, m: T, n: d, k: T, alpha: scale,
                      a: dprobs, lda: T, b: base + C + h * d, ldb: 3 * C, beta: 1, c: dbase + h * d, ldc: 3 * C, compute: compute)
                 gemm(transA: true, transB: false, m: T, n: d, k: T, alpha: scale,

@@ -14,7 +14,8 @@
 // gradient of every gate is a prefix sum (left side) or suffix sum (right side) of dp over the
 // keys whose span covers it; dS_gate = dg·g(1 − g) joins λ·dZ on the way into the dQ/dK GEMMs;
 // dq += dE·e/√d and de += dEᵀ·q/√d are two GEMMs of T × 2npos × d. The gates are recomputed from
-// one extra QKᵀ GEMM, so the forward keeps no tape beyond the probabilities.
+// one extra QKᵀ GEMM, so the forward keeps no tape beyond the probabilities. Scratch (E, the
+// gates, the text order) lives in a PositionWorkspace: nothing is allocated per call.
 
 /// CoPE's parameters for one layer.
 public struct CoPETerms: @unchecked Sendable {
@@ -29,42 +30,29 @@ public struct CoPETerms: @unchecked Sendable {
     }
 }
 
-/// Text positions of one sequence in text order, and each position's rank (−1 for non-text).
-struct TextOrder {
-    var order: [Int]
-    var rank: [Int]
-
-    init(kinds: UnsafePointer<UInt8>, textIndex: UnsafePointer<Int32>, seqLen T: Int) {
-        let text = PositionKind.text.rawValue
-        order = (0..<T).filter { kinds[$0] == text }.sorted { textIndex[$0] < textIndex[$1] }
-        rank = [Int](repeating: -1, count: T)
-        for (r, j) in order.enumerated() { rank[j] = r }
-    }
-}
-
 extension AttentionPositionTerms {
     /// Z = λ·S + CoPE terms on rows 0..<R of the (R, T) logits `z` of sequence b, which hold
     /// S = QKᵀ/√d on entry (λ not applied). q: the head's query rows (leading dimension ldq).
+    /// text: sequence b's text order; E: (R, 2npos) and gates: (≥ max(n, 1)) scratch of this
+    /// (sequence, head) alone (heads run in parallel).
     func applyCoPE(_ z: UnsafeMutablePointer<Float>, cope: CoPETerms, q: UnsafePointer<Float>, ldq: Int, d: Int,
-                   b: Int, rows R: Int, seqLen T: Int, lambda: Float) {
+                   rows R: Int, seqLen T: Int, lambda: Float, text: TextOrder,
+                   E: UnsafeMutablePointer<Float>, gates g: UnsafeMutablePointer<Float>) {
         let n2 = 2 * cope.npos, rs = 1 / Float(d).squareRoot()
-        let text = TextOrder(kinds: kinds + b * T, textIndex: textIndex + b * T, seqLen: T)
-        let E = FloatBuffer(count: R * n2)  // (R, 2npos): q_i·e[s, k]/√d
+        // E (R, 2npos): q_i·e[s, k]/√d
         gemm(transA: false, transB: true, m: R, n: n2, k: d, alpha: rs, a: q, lda: ldq,
-             b: cope.embeddings, ldb: d, beta: 0, c: E.pointer, ldc: n2, parallel: false)
-        let n = text.order.count, npos = cope.npos, top = Float(npos - 1)
-        let gates = FloatBuffer(count: max(n, 1)), g = gates.pointer
-        text.order.withUnsafeBufferPointer { orderBuffer in
-            let order = orderBuffer.baseAddress
+             b: cope.embeddings, ldb: d, beta: 0, c: E, ldc: n2, parallel: false)
+        let n = text.count, npos = cope.npos, top = Float(npos - 1), order = text.order
+        do {
             for i in 0..<R {
-                let row = z + i * T, ri = text.rank[i]
-                if ri >= 0, let order { for t in 0..<n { g[t] = 1 / (1 + _expf(-row[order[t]])) } }
+                let row = z + i * T, ri = Int(text.rank[i])
+                if ri >= 0 { for t in 0..<n { g[t] = 1 / (1 + _expf(-row[Int(order[t])])) } }
                 if lambda != 1 { for j in 0..<T { row[j] *= lambda } }
-                guard ri >= 0, let order else { continue }
+                guard ri >= 0 else { continue }
                 // Each side counts outwards from the query; once a count reaches the clamp, every
                 // key further out is clamped too (the gates are positive).
                 for side in 0..<2 {
-                    let e = E.pointer + i * n2 + side * npos
+                    let e = E + i * n2 + side * npos
                     var cum: Float = side == 0 ? 0 : g[ri]
                     var t = side == 0 ? ri : ri + 1
                     let step = side == 0 ? -1 : 1
@@ -72,11 +60,11 @@ extension AttentionPositionTerms {
                         cum += g[t]
                         if cum >= top { break }
                         let f = Int(cum), w = cum - Float(f)
-                        row[order[t]] += e[f] + w * (e[f + 1] - e[f])
+                        row[Int(order[t])] += e[f] + w * (e[f + 1] - e[f])
                         t += step
                     }
                     let last = e[npos - 1]
-                    while t >= 0 && t < n { row[order[t]] += last; t += step }
+                    while t >= 0 && t < n { row[Int(order[t])] += last; t += step }
                 }
             }
         }
@@ -84,51 +72,52 @@ extension AttentionPositionTerms {
 
     /// CoPE's backward for sequence b, one head: on entry `dz` (T, T) holds dL/dZ; on return it
     /// holds dL/dS (S = QKᵀ/√d: λ·dZ plus the gates' gradient). Adds the embedding path into dq
-    /// (leading dimension ld) and dE, and dλ = Σ dZ ⊙ S into `dScale` when given.
+    /// (leading dimension ld) and dE, and dλ = Σ dZ ⊙ S into `dScale` when given. text: sequence
+    /// b's text order; workspace: the scratch (S, E, dE and the row work, reused).
     func copeBackward(_ dz: UnsafeMutablePointer<Float>, cope: CoPETerms, q: UnsafePointer<Float>,
-                      k: UnsafePointer<Float>, dq: UnsafeMutablePointer<Float>, ld: Int, d: Int, b: Int, seqLen T: Int,
-                      lambda: Float, dScale: UnsafeMutablePointer<Float>?, dEmbeddings: UnsafeMutablePointer<Float>?) {
+                      k: UnsafePointer<Float>, dq: UnsafeMutablePointer<Float>, ld: Int, d: Int, seqLen T: Int,
+                      lambda: Float, dScale: UnsafeMutablePointer<Float>?, dEmbeddings: UnsafeMutablePointer<Float>?,
+                      text: TextOrder, workspace ws: PositionWorkspace) {
         let n2 = 2 * cope.npos, rs = 1 / Float(d).squareRoot()
-        let text = TextOrder(kinds: kinds + b * T, textIndex: textIndex + b * T, seqLen: T)
-        let S = FloatBuffer(count: T * T), E = FloatBuffer(count: T * n2), dE = FloatBuffer(count: T * n2)
+        // S (T, T), E (T, 2npos), dE (T, 2npos) accumulated from zero.
+        let S = ws.floats(.copeScores, T * T), E = ws.floats(.copeBackE, T * n2), dE = ws.zeroed(.copeBackDE, T * n2)
         gemm(transA: false, transB: true, m: T, n: T, k: d, alpha: rs, a: q, lda: ld, b: k, ldb: ld,
-             beta: 0, c: S.pointer, ldc: T)
+             beta: 0, c: S, ldc: T)
         gemm(transA: false, transB: true, m: T, n: n2, k: d, alpha: rs, a: q, lda: ld,
-             b: cope.embeddings, ldb: d, beta: 0, c: E.pointer, ldc: n2)
+             b: cope.embeddings, ldb: d, beta: 0, c: E, ldc: n2)
         if let dScale {
             var acc: Double = 0
-            for i in 0..<(T * T) { acc += Double(dz[i] * S.pointer[i]) }
+            for i in 0..<(T * T) { acc += Double(dz[i] * S[i]) }
             dScale.pointee += Float(acc)
         }
-        let n = text.order.count, npos = cope.npos, top = Float(npos - 1)
-        let work = FloatBuffer(count: 3 * max(n, 1))  // gates, dp, dg
-        let g = work.pointer, dp = g + max(n, 1), dg = dp + max(n, 1)
-        text.order.withUnsafeBufferPointer { orderBuffer in
-            let order = orderBuffer.baseAddress
+        let n = text.count, npos = cope.npos, top = Float(npos - 1), order = text.order
+        let g = ws.floats(.copeRowWork, 3 * max(n, 1))  // gates, dp, dg: (max(n, 1)) each
+        let dp = g + max(n, 1), dg = dp + max(n, 1)
+        do {
             for i in 0..<T {
-                let row = dz + i * T, ri = text.rank[i]
-                guard ri >= 0, let order else {
+                let row = dz + i * T, ri = Int(text.rank[i])
+                guard ri >= 0 else {
                     if lambda != 1 { for j in 0..<T { row[j] *= lambda } }
                     continue
                 }
-                let s = S.pointer + i * T
-                for t in 0..<n { g[t] = 1 / (1 + _expf(-s[order[t]])) }
+                let s = S + i * T
+                for t in 0..<n { g[t] = 1 / (1 + _expf(-s[Int(order[t])])) }
                 // Per key: the embedding rows' gradient and dp (0 from the clamp on).
                 for side in 0..<2 {
-                    let e = E.pointer + i * n2 + side * npos, de = dE.pointer + i * n2 + side * npos
+                    let e = E + i * n2 + side * npos, de = dE + i * n2 + side * npos
                     var cum: Float = side == 0 ? 0 : g[ri]
                     var t = side == 0 ? ri : ri + 1
                     let step = side == 0 ? -1 : 1
                     while t >= 0 && t < n {
                         cum += g[t]
                         if cum >= top { break }
-                        let f = Int(cum), w = cum - Float(f), dzv = row[order[t]]
+                        let f = Int(cum), w = cum - Float(f), dzv = row[Int(order[t])]
                         de[f] += dzv * (1 - w)
                         de[f + 1] += dzv * w
                         dp[t] = dzv * (e[f + 1] - e[f])
                         t += step
                     }
-                    while t >= 0 && t < n { de[npos - 1] += row[order[t]]; dp[t] = 0; t += step }
+                    while t >= 0 && t < n { de[npos - 1] += row[Int(order[t])]; dp[t] = 0; t += step }
                 }
                 // Gates: left keys t ≤ ri count gates t…ri, right keys t > ri count gates ri…t.
                 var acc: Float = 0
@@ -138,13 +127,13 @@ extension AttentionPositionTerms {
                 while t > ri { acc += dp[t]; dg[t] = acc; t -= 1 }
                 dg[ri] += acc
                 if lambda != 1 { for j in 0..<T { row[j] *= lambda } }
-                for t in 0..<n { row[order[t]] += dg[t] * g[t] * (1 - g[t]) }
+                for t in 0..<n { row[Int(order[t])] += dg[t] * g[t] * (1 - g[t]) }
             }
         }
-        gemm(transA: false, transB: false, m: T, n: d, k: n2, alpha: rs, a: dE.pointer, lda: n2,
+        gemm(transA: false, transB: false, m: T, n: d, k: n2, alpha: rs, a: dE, lda: n2,
              b: cope.embeddings, ldb: d, beta: 1, c: dq, ldc: ld)
         if let dEmbeddings {
-            gemm(transA: true, transB: false, m: n2, n: d, k: T, alpha: rs, a: dE.pointer, lda: n2,
+            gemm(transA: true, transB: false, m: n2, n: d, k: T, alpha: rs, a: dE, lda: n2,
                  b: q, ldb: ld, beta: 1, c: dEmbeddings, ldc: d)
         }
     }

@@ -11,7 +11,7 @@
 // Backward, for one sequence with dZ of every head (NH, T, T): dW2 += dZ·actᵀ, db2 += Σ dZ,
 // dh = W2ᵀ·dZ ⊙ leaky′(pre), dW1 += dh·[X; B]ᵀ, db1 += Σ dh, [dX; dB] = dZ + W1ᵀ·dh; the hidden
 // layer (w·T² floats) is recomputed chunk by chunk instead of stored, and X and B are recomputed
-// from Q, K and the base terms (one QKᵀ GEMM per head).
+// from Q, K and the base terms (one QKᵀ GEMM per head). Every buffer is a PositionWorkspace slot.
 
 /// DAPE's MLP for one layer (row-major PyTorch `Linear` weights).
 public struct DAPETerms: @unchecked Sendable {
@@ -57,74 +57,76 @@ extension AttentionPositionTerms {
     }
 
     /// Z for sequence b, all heads: probs[b, h, 0..<R, :] = X + B + MLP(X, B).
+    /// Scratch from `workspace`: the inputs (2NH, R, T) and one chunk's hidden layer (w, P).
     func dapeLogits(_ probs: UnsafeMutablePointer<Float>, dape: DAPETerms, qkv: UnsafePointer<Float>, b: Int,
-                    rows R: Int, seqLen T: Int, channels C: Int, heads NH: Int) {
+                    rows R: Int, seqLen T: Int, channels C: Int, heads NH: Int, workspace ws: PositionWorkspace) {
         let plane = R * T, w = dape.width
-        let xb = FloatBuffer(count: 2 * NH * plane)
-        dapeInputs(xb.pointer, qkv: qkv, b: b, rows: R, seqLen: T, channels: C, heads: NH)
+        let xb = ws.floats(.dapeInputs, 2 * NH * plane)
+        dapeInputs(xb, qkv: qkv, b: b, rows: R, seqLen: T, channels: C, heads: NH)
         for h in 0..<NH {
-            let z = probs + (b * NH + h) * T * T, x = xb.pointer + h * plane, bias = xb.pointer + (NH + h) * plane
+            let z = probs + (b * NH + h) * T * T, x = xb + h * plane, bias = xb + (NH + h) * plane
             let b2 = dape.b2[h]
             for i in 0..<plane { z[i] = x[i] + bias[i] + b2 }
         }
         let rowsPerChunk = max(1, dapePairsPerChunk / T)
-        let hidden = FloatBuffer(count: w * rowsPerChunk * T)
+        let hidden = ws.floats(.dapeHidden, w * rowsPerChunk * T)
         for i0 in stride(from: 0, to: R, by: rowsPerChunk) {
             let n = min(rowsPerChunk, R - i0) * T
             gemm(transA: false, transB: false, m: w, n: n, k: 2 * NH, alpha: 1, a: dape.w1, lda: 2 * NH,
-                 b: xb.pointer + i0 * T, ldb: plane, beta: 0, c: hidden.pointer, ldc: n)
+                 b: xb + i0 * T, ldb: plane, beta: 0, c: hidden, ldc: n)
             for k in 0..<w {
-                let row = hidden.pointer + k * n, bk = dape.b1[k]
+                let row = hidden + k * n, bk = dape.b1[k]
                 for t in 0..<n { let v = row[t] + bk; row[t] = v > 0 ? v : dapeSlope * v }
             }
             gemm(transA: false, transB: false, m: NH, n: n, k: w, alpha: 1, a: dape.w2, lda: w,
-                 b: hidden.pointer, ldb: n, beta: 1, c: probs + b * NH * T * T + i0 * T, ldc: T * T)
+                 b: hidden, ldb: n, beta: 1, c: probs + b * NH * T * T + i0 * T, ldc: T * T)
         }
     }
 
     /// DAPE's backward for sequence b: `dz` (NH, T, T) holds dL/dZ of every head. Writes dL/dX
-    /// into dz and dL/dB into dBias (NH, T, T), and accumulates the MLP's gradients.
+    /// into dz and dL/dB into dBias (NH, T, T), and accumulates the MLP's gradients. Scratch from
+    /// `workspace`: the inputs (2NH, T, T), one chunk's pre, act, dh (w, P) and [dX; dB] (2NH, P).
     func dapeBackward(_ dz: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>, dape: DAPETerms,
                       grads: DAPEGradients?, qkv: UnsafePointer<Float>, b: Int, seqLen T: Int, channels C: Int,
-                      heads NH: Int) {
+                      heads NH: Int, workspace ws: PositionWorkspace) {
         let plane = T * T, w = dape.width
-        let xb = FloatBuffer(count: 2 * NH * plane)
-        dapeInputs(xb.pointer, qkv: qkv, b: b, rows: T, seqLen: T, channels: C, heads: NH)
+        let xb = ws.floats(.dapeInputs, 2 * NH * plane)
+        dapeInputs(xb, qkv: qkv, b: b, rows: T, seqLen: T, channels: C, heads: NH)
         dBias.update(from: dz, count: NH * plane)
         if let grads { for h in 0..<NH { grads.b2[h] += rowSum(dz + h * plane, plane) } }
         let rowsPerChunk = max(1, dapePairsPerChunk / T)
-        let pre = FloatBuffer(count: w * rowsPerChunk * T), act = FloatBuffer(count: w * rowsPerChunk * T)
-        let dh = FloatBuffer(count: w * rowsPerChunk * T), dIn = FloatBuffer(count: 2 * NH * rowsPerChunk * T)
+        let pre = ws.floats(.dapePre, w * rowsPerChunk * T), act = ws.floats(.dapeAct, w * rowsPerChunk * T)
+        let dh = ws.floats(.dapeDH, w * rowsPerChunk * T), dIn = ws.floats(.dapeDIn, 2 * NH * rowsPerChunk * T)
         for i0 in stride(from: 0, to: T, by: rowsPerChunk) {
             let n = min(rowsPerChunk, T - i0) * T
-            let input = xb.pointer + i0 * T, dOut = dz + i0 * T
+            let input = xb + i0 * T, dOut = dz + i0 * T
             gemm(transA: false, transB: false, m: w, n: n, k: 2 * NH, alpha: 1, a: dape.w1, lda: 2 * NH,
-                 b: input, ldb: plane, beta: 0, c: pre.pointer, ldc: n)
+                 b: input, ldb: plane, beta: 0, c: pre, ldc: n)
             for k in 0..<w {
-                let p = pre.pointer + k * n, a = act.pointer + k * n, bk = dape.b1[k]
+                let p = pre + k * n, a = act + k * n, bk = dape.b1[k]
                 for t in 0..<n { p[t] += bk; a[t] = p[t] > 0 ? p[t] : dapeSlope * p[t] }
             }
             if let grads {
                 gemm(transA: false, transB: true, m: NH, n: w, k: n, alpha: 1, a: dOut, lda: plane,
-                     b: act.pointer, ldb: n, beta: 1, c: grads.w2, ldc: w)
+                     b: act, ldb: n, beta: 1, c: grads.w2, ldc: w)
             }
             gemm(transA: true, transB: false, m: w, n: n, k: NH, alpha: 1, a: dape.w2, lda: w,
-                 b: dOut, ldb: plane, beta: 0, c: dh.pointer, ldc: n)
+                 b: dOut, ldb: plane, beta: 0, c: dh, ldc: n)
             for k in 0..<w {
-                let g = dh.pointer + k * n, p = pre.pointer + k * n
+                let g = dh + k * n, p = pre + k * n
                 for t in 0..<n where p[t] <= 0 { g[t] *= dapeSlope }
                 if let grads { grads.b1[k] += rowSum(g, n) }
             }
             if let grads {
-                gemm(transA: false, transB: true, m: w, n: 2 * NH, k: n, alpha: 1, a: dh.pointer, lda: n,
+                gemm(transA: false, transB: true, m: w, n: 2 * NH, k: n, alpha: 1, a: dh, lda: n,
                      b: input, ldb: plane, beta: 1, c: grads.w1, ldc: 2 * NH)
             }
             // [dX; dB] for the chunk: dZ + W1ᵀ·dh (into dIn, then added plane by plane).
             gemm(transA: true, transB: false, m: 2 * NH, n: n, k: w, alpha: 1, a: dape.w1, lda: 2 * NH,
-                 b: dh.pointer, ldb: n, beta: 0, c: dIn.pointer, ldc: n)
+                 b: dh, ldb: n, beta: 0, c: dIn, ldc: n)
             for h in 0..<NH {
                 let dx = dz + h * plane + i0 * T, db = dBias + h * plane + i0 * T
-                let sx = dIn.pointer + h * n, sb = dIn.pointer + (NH + h) * n
+                let sx = dIn + h * n, sb = dIn + (NH + h) * n
                 for t in 0..<n { dx[t] += sx[t]; db[t] += sb[t] }
             }
         }

@@ -62,10 +62,13 @@ public struct AttentionPositionTerms: @unchecked Sendable {
     public var cope: CoPETerms?
     /// DAPE: an MLP over every head's logits and biases, added to the logits.
     public var dape: DAPETerms?
+    /// Scratch for CoPE, DAPE and the logit-scale gradient, reused from call to call; nil = the
+    /// kernel makes a temporary one (allocating).
+    public var workspace: PositionWorkspace?
 
     public init(kinds: UnsafePointer<UInt8>, textIndex: UnsafePointer<Int32>, span: Int,
                 textBias: UnsafePointer<Float>?, typeBias: UnsafePointer<Float>?, scale: UnsafePointer<Float>?,
-                cope: CoPETerms? = nil, dape: DAPETerms? = nil) {
+                cope: CoPETerms? = nil, dape: DAPETerms? = nil, workspace: PositionWorkspace? = nil) {
         self.kinds = kinds
         self.textIndex = textIndex
         self.span = span
@@ -74,6 +77,7 @@ public struct AttentionPositionTerms: @unchecked Sendable {
         self.scale = scale
         self.cope = cope
         self.dape = dape
+        self.workspace = workspace
     }
 
     /// Adds the bias of sequence b, head h to rows 0..<R of the (R, T) logits z.

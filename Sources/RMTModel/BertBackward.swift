@@ -20,6 +20,9 @@ public final class BertGradientScratch: @unchecked Sendable {
     /// (T, T) gradient of the attention probabilities of one (sequence, head): attentionBackward's
     /// scratch, overwritten for each (b, h).
     public let dProbs: FloatBuffer
+    /// The position kernels' backward scratch and the position gradients' buffers (grown on the
+    /// first backward of a relative-position model, then reused).
+    public let positionWorkspace = PositionWorkspace()
 
     public init(config: BertConfig, batchCapacity B: Int, seqCapacity T: Int) {
         let bt = B * T, C = config.hiddenSize, F = config.intermediateSize
@@ -83,7 +86,7 @@ extension BertEncoder {
                            dout: s.dLNInput.pointer, inp: a.context.pointer, weight: lw.attnOutWeight,
                            rows: BT, inDim: C, outDim: C, compute: compute)
             s.dQKV.zero()
-            withPositionGradients(acts, layer: l, grads: grads) { terms, termGrads in
+            withPositionGradients(acts, layer: l, grads: grads, workspace: s.positionWorkspace) { terms, termGrads in
                 attentionBackward(dqkv: s.dQKV.pointer, dprobs: s.dProbs.pointer, dout: s.dContext.pointer,
                                   qkv: a.qkv.pointer, probs: a.probs.pointer,
                                   batch: B, seqLen: T, channels: C, heads: NH,

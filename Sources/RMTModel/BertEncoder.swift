@@ -56,6 +56,9 @@ public final class BertEncoder: @unchecked Sendable {
             }
         }
     }
+    /// Each layer's position tensors' offsets in the parameter layout (empty without a position
+    /// scheme), looked up once here so that no forward or backward looks a name up.
+    let positionOffsets: [PositionLayerOffsets]
 
     /// Wraps `parameters`, whose layout must contain the BERT tensors of `config`.
     /// - Throws: `ModelError` when the config is inconsistent or the layout lacks a tensor, has
@@ -71,6 +74,7 @@ public final class BertEncoder: @unchecked Sendable {
         self.parameters = parameters
         weights = BertWeights(layout: parameters.layout, base: parameters.storage.pointer,
                               layers: config.numHiddenLayers)
+        positionOffsets = PositionLayerOffsets.all(parameters.layout, config: config)
     }
 
     /// A randomly initialised encoder (seeded).

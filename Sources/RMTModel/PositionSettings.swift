@@ -162,8 +162,11 @@ public struct PositionSettings: Codable, Sendable, Equatable {
 
     /// The full name of a per-layer tensor.
     public static func tensorName(layer l: Int, _ suffix: String) -> String {
-        "encoder.layer.\(l).attention.self.position.\(suffix)"
+        "encoder.layer.\(l)\(tensorInfix)\(suffix)"
     }
+
+    /// What comes between a position tensor's layer and its suffix in `tensorName`.
+    static let tensorInfix = ".attention.self.position."
 
     /// Checks the values; errors name `source`.
     public func validate(source: String) throws {
@@ -281,16 +284,21 @@ extension PositionSettings {
 extension ParameterSet {
     /// Projects the clamped position parameters back into range after an optimizer step, as the
     /// official Kerple code does (r1, r2, a ≥ 0.01; 0.01 ≤ p ≤ 2), so none sits in the forward's
-    /// clamp where its gradient would be zero. A no-op for other schemes.
+    /// clamp where its gradient would be zero. A no-op for other schemes. Finds the tensors by
+    /// their names' fixed endings, so a training step's call builds no name and allocates nothing.
     public func projectPositionParameters(_ config: BertConfig) {
         guard let p = config.position, p.additiveScheme == .kerpleLog || p.additiveScheme == .kerplePower else { return }
-        let lo = Float(DistanceBias.kerpleMin), hi = Float(DistanceBias.kerplePowerMax)
-        for l in 0..<config.numHiddenLayers {
-            for (name, upper) in [("kerple_r1", Float.infinity), ("kerple_r2", .infinity), ("kerple_a", .infinity), ("kerple_p", hi)] {
-                guard let e = layout.entry(PositionSettings.tensorName(layer: l, name)) else { continue }
+        let lo = Float(DistanceBias.kerpleMin)
+        for e in layout.entries where e.name.hasPrefix("encoder.layer.") {
+            for bound in Self.kerpleBounds where e.name.hasSuffix(bound.suffix) {
                 let v = storage.pointer + e.offset
-                for i in 0..<e.count { v[i] = min(max(v[i], lo), upper) }
+                for i in 0..<e.count { v[i] = min(max(v[i], lo), bound.upper) }
             }
         }
     }
+
+    /// The Kerple tensors' name endings (`PositionSettings.tensorName` after the layer) and upper clamps.
+    private static let kerpleBounds: [(suffix: String, upper: Float)] =
+        [("kerple_r1", Float.infinity), ("kerple_r2", .infinity), ("kerple_a", .infinity), ("kerple_p", Float(DistanceBias.kerplePowerMax))]
+            .map { (PositionSettings.tensorInfix + $0.0, $0.1) }
 }

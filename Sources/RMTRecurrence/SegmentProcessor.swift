@@ -73,26 +73,41 @@ public final class SegmentProcessor: @unchecked Sendable {
         }
         batch = contents.count
         seqLen = T
-        positionLayout = model.config.position?.hasAttentionTerms == true ? Self.positionLayout(Array(contents), memoryTokens: M, seqLen: T, span: S) : nil
+        if model.config.position?.hasAttentionTerms == true {
+            if positionLayout == nil { positionLayout = PositionLayout(kinds: [], textIndex: [], span: 1) }
+            Self.writePositionLayout(contents, memoryTokens: M, seqLen: T, span: S, into: &positionLayout!)
+        } else {
+            positionLayout = nil
+        }
     }
 
     /// [CLS] m1..mM [SEP] t0..t(n−1) [SEP] [PAD]…: kinds cls, memory, separator, text, end (padding
     /// rows are marked end; their keys are masked); text indices 0..<n; span S.
     public static func positionLayout(_ contents: [[Int32]], memoryTokens M: Int, seqLen T: Int, span S: Int) -> PositionLayout {
-        var kinds: [UInt8] = [], tix: [Int32] = []
-        kinds.reserveCapacity(contents.count * T)
-        tix.reserveCapacity(contents.count * T)
+        var layout = PositionLayout(kinds: [], textIndex: [], span: 1)
+        writePositionLayout(contents, memoryTokens: M, seqLen: T, span: S, into: &layout)
+        return layout
+    }
+
+    /// `positionLayout` written into `layout`'s arrays (no allocation once they have grown: the
+    /// step's layout is rebuilt in place every segment).
+    static func writePositionLayout(_ contents: some Collection<[Int32]>, memoryTokens M: Int, seqLen T: Int, span S: Int,
+                                    into layout: inout PositionLayout) {
+        layout.kinds.removeAll(keepingCapacity: true)
+        layout.textIndex.removeAll(keepingCapacity: true)
+        layout.kinds.reserveCapacity(contents.count * T)
+        layout.textIndex.reserveCapacity(contents.count * T)
         for c in contents {
-            kinds.append(PositionKind.cls.rawValue)
-            kinds.append(contentsOf: repeatElement(PositionKind.memory.rawValue, count: M))
-            kinds.append(PositionKind.separator.rawValue)
-            kinds.append(contentsOf: repeatElement(PositionKind.text.rawValue, count: c.count))
-            kinds.append(contentsOf: repeatElement(PositionKind.end.rawValue, count: T - M - 2 - c.count))
-            tix.append(contentsOf: repeatElement(-1, count: M + 2))
-            tix.append(contentsOf: (0..<c.count).map { Int32($0) })
-            tix.append(contentsOf: repeatElement(-1, count: T - M - 2 - c.count))
+            layout.kinds.append(PositionKind.cls.rawValue)
+            layout.kinds.append(contentsOf: repeatElement(PositionKind.memory.rawValue, count: M))
+            layout.kinds.append(PositionKind.separator.rawValue)
+            layout.kinds.append(contentsOf: repeatElement(PositionKind.text.rawValue, count: c.count))
+            layout.kinds.append(contentsOf: repeatElement(PositionKind.end.rawValue, count: T - M - 2 - c.count))
+            layout.textIndex.append(contentsOf: repeatElement(-1, count: M + 2))
+            for t in 0..<c.count { layout.textIndex.append(Int32(t)) }
+            layout.textIndex.append(contentsOf: repeatElement(-1, count: T - M - 2 - c.count))
         }
-        return PositionLayout(kinds: kinds, textIndex: tix, span: max(S, 1))
+        layout.span = max(S, 1)
     }
 
     /// Reads one segment per sequence: `memory` (B, M, C) is the input memory and is

@@ -51,11 +51,16 @@ import RMTModel
     #expect(nonzero >= compared - 1, "gradients written: \(nonzero) of \(compared)")  // word embeddings: by the caller
 }
 
-/// Forward (keeping every layer) and backward of one batch of segments — absolute positions, the
-/// gradient set of the model's layout, 2 workers — allocate nothing once the buffers have grown.
-@Test func aTrainingSegmentsForwardAndBackwardAllocateNothing() throws {
+/// Forward (keeping every layer) and backward of one batch of segments — every position scheme
+/// (the relative ones with a learned per-head log-n temperature, DAPE over Kerple-log), the
+/// gradient set of the model's layout, 2 workers — allocate nothing once the buffers have grown:
+/// the position gradients' buffers and the kernels' scratch are reused (PositionWorkspace).
+@Test(arguments: PositionSettings.Scheme.allCases)
+func aTrainingSegmentsForwardAndBackwardAllocateNothing(_ scheme: PositionSettings.Scheme) throws {
+    let position = PositionSettings.forTraining(scheme, temperature: scheme == .absolute ? .none : .perHeadLogN,
+                                                textTokens: 128, positions: 128)
     let config = BertConfig(vocabSize: 50, hiddenSize: 128, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 512,
-                            maxPositionEmbeddings: 128)
+                            maxPositionEmbeddings: 128).withPosition(position)
     let encoder = BertEncoder(config: config, seed: 8)
     let B = 2, T = 128, C = config.hiddenSize
     let acts = BertActivations(config: config, batchCapacity: B, seqCapacity: T, keepAllLayers: true)
@@ -81,6 +86,6 @@ import RMTModel
         try step()
         counts.append(rmt_allocation_count_this_thread() - before)
     }
-    #expect(counts.allSatisfy { $0 == 0 }, "allocations per forward + backward: \(counts)")
+    #expect(counts.allSatisfy { $0 == 0 }, "\(scheme): allocations per forward + backward: \(counts)")
     #expect((0..<(B * T * C)).contains { dWord[$0] != 0 })
 }

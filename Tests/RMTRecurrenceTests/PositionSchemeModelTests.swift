@@ -142,7 +142,8 @@ func relativeModelsReadLongerSegments(_ scheme: PositionSettings.Scheme) throws 
 }
 
 /// After an optimizer step the Kerple parameters are projected back into their clamps, so none
-/// stays where the forward's clamp would give it zero gradient; other tensors are untouched.
+/// stays where the forward's clamp would give it zero gradient; other tensors are untouched; and
+/// a step's projection allocates nothing.
 @Test func kerpleParametersAreProjectedIntoRange() throws {
     for scheme in [PositionSettings.Scheme.kerpleLog, .kerplePower] {
         let model = try tinyPositionModel(scheme)
@@ -154,6 +155,11 @@ func relativeModelsReadLongerSegments(_ scheme: PositionSettings.Scheme) throws 
         }
         let before = model.parameters.values(PositionSettings.tensorName(layer: 0, "type_bias"))
         model.parameters.projectPositionParameters(model.config)
+        // The next step's projection (idempotent) builds no tensor name: no allocation.
+        let n = allocations { model.parameters.projectPositionParameters(model.config) }
+        #if os(Linux)
+        #expect(n == 0, "\(scheme): projecting allocated \(n) times")
+        #endif
         for n in names {
             let v = model.parameters.values(PositionSettings.tensorName(layer: 1, n))
             #expect(v[0] == 0.01, "\(n)")
