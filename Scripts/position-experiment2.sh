@@ -15,6 +15,11 @@
 #   Scripts/position-experiment2.sh                       # every scheme, seed 1
 #   SCHEMES="alibi fire" SEEDS=2 Scripts/position-experiment2.sh
 # Two processes may share the work: give each its own SCHEMES (RMT_THREADS=1 each on 2 cores).
+# More steps for models already trained (the lever when a task is not learned): MODEL_FROM=RUNS of
+# the first pass; each scheme's MODEL_FROM/NAME/model continues (fresh optimizer and warm-up) for
+# STEPS steps per stage from START_SEGMENTS, with its own RUNS and RESULTS, e.g.
+#   MODEL_FROM=runs/position-exp2 RUNS=runs/position-exp2-longer RESULTS=Docs/runs/position/exp2-longer \
+#     START_SEGMENTS=4 STEPS=800 SCHEMES=alibi Scripts/position-experiment2.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release}
@@ -33,6 +38,7 @@ EVAL_SEGMENTS=${EVAL_SEGMENTS:-4,8}      # evaluation documents: this many train
 EVAL_SAMPLES=${EVAL_SAMPLES:-200}        # per task, document size and reading length
 EVAL_SEED=${EVAL_SEED:-1000}             # the same evaluation documents for every scheme and seed
 VOCAB=${VOCAB:-Fixtures/tokenizer/vocab.txt}
+MODEL_FROM=${MODEL_FROM:-}
 NICE=${NICE:-nice -n 5}
 export RMT_THREADS=${RMT_THREADS:-1}
 mkdir -p "$RUNS" "$RESULTS"
@@ -48,7 +54,12 @@ for seed in $SEEDS; do
     position=(--position "${scheme%%+*}")
     if [[ "$scheme" == *+* ]]; then position+=(--position-temperature "${scheme#*+}"); fi
     run="$RUNS/$name"
-    train=(--preset tiny --vocab "$VOCAB" "${position[@]}" --segment-length "$S"
+    if [ -n "$MODEL_FROM" ]; then
+      model=(--model "$MODEL_FROM/$name/model")
+    else
+      model=(--preset tiny --vocab "$VOCAB" "${position[@]}" --segment-length "$S")
+    fi
+    train=("${model[@]}"
            --task "$TASK" --seed "$seed" --start-segments "$START_SEGMENTS" --max-segments "$MAX_SEGMENTS"
            --max-steps-per-stage "$STEPS" --eval-every 100 --eval-samples 150 --patience 3 --target-accuracy 0.95
            --batch-size "$BATCH" --lr "$LR" --warmup 50 --out "$run")
