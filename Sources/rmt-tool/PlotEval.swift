@@ -2,7 +2,8 @@
 // line per series, for side-by-side comparisons (the position-encoding experiments,
 // Docs/position-encodings.md). Each argument is LABEL=FILE; rows of one --task are read from the
 // file, x = "segment_length" (or "tokens" when the row has none), y = "accuracy"; several files
-// under one label are averaged per x (seeds), and the mean is drawn.
+// under one label are averaged per x (seeds), and the mean is drawn. --segments N keeps only the
+// rows of documents of N segments (experiment 2 evaluates several document sizes per file).
 import ArgumentParser
 import Foundation
 import RMT
@@ -15,6 +16,7 @@ struct PlotEval: ParsableCommand {
     @Argument(help: "LABEL=FILE: a series label and a JSON lines file written by rmt-train eval --json (repeat a label to average files).")
     var series: [String]
     @Option(help: "The task whose rows are plotted.") var task: String
+    @Option(help: "Only rows of documents of this many segments (the row's \"segments\"; default: every row).") var segments: Int?
     @Option(help: "SVG file to write.") var out: String
     @Option(help: "Plot title (default: the task).") var title: String?
     @Option(help: "Draw this label's line dashed (repeatable), e.g. a baseline.") var dashed: [String] = []
@@ -40,6 +42,7 @@ struct PlotEval: ParsableCommand {
                         throw ModelError(file, "line \(n + 1) is not an rmt-train eval --json row")
                     }
                     guard rowTask == task else { continue }
+                    if let segments, (row["segments"] as? Int) != segments { continue }
                     let old = sums[label, default: [:]][Double(x)] ?? (0, 0)
                     sums[label, default: [:]][Double(x)] = (old.sum + accuracy, old.count + 1)
                 }
@@ -49,7 +52,9 @@ struct PlotEval: ParsableCommand {
                 return SVGPlot.Series(name: label, points: points.keys.sorted().map { (x: $0, y: points[$0]!.sum / Double(points[$0]!.count)) },
                                       dashed: dashed.contains(label), color: Self.colors[i % Self.colors.count])
             }
-            guard !lines.isEmpty else { throw ModelError(out, "no rows of task \(task) in the given files") }
+            guard !lines.isEmpty else {
+                throw ModelError(out, "no rows of task \(task)\(segments.map { " with \($0) segments" } ?? "") in the given files")
+            }
             let plot = SVGPlot(title: title ?? task, xLabel: "reading length (tokens, log scale)", yLabel: "accuracy",
                                logX: true, yRange: 0...1, series: lines)
             try Data(plot.render(width: 760, height: 40 + max(400, 18.0 * Double(lines.count) + 80)).utf8)

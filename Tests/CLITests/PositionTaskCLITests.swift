@@ -105,3 +105,29 @@ import RMTTestSupport
     let none = try run("rmt-tool", ["plot-eval", "x=\(b.path)", "--task", "parity", "--out", dir.appendingPathComponent("n.svg").path])
     #expect(none.status == 1 && isOneLine(none.stderr) && none.stderr.contains("parity"), "\(none.stderr)")
 }
+
+/// plot-eval --segments N draws only the rows of documents of N segments (experiment 2 writes
+/// rows of several document sizes into one file); no such row is one line.
+@Test func plotEvalKeepsTheRowsOfOneDocumentSize() throws {
+    let dir = try scratchFolder("plot-eval-segments")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("e.jsonl")
+    try ["{\"task\":\"memorize\",\"segments\":4,\"segment_length\":62,\"accuracy\":0.9}",
+         "{\"task\":\"memorize\",\"segments\":4,\"segment_length\":124,\"accuracy\":0.8}",
+         "{\"task\":\"memorize\",\"segments\":8,\"segment_length\":62,\"accuracy\":0.1}"]
+        .joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+    func yValues(_ svg: URL) throws -> [Substring] {
+        let text = try String(contentsOf: svg, encoding: .utf8)
+        let points = text.components(separatedBy: "<polyline").dropFirst().map { $0.components(separatedBy: "points=\"")[1].components(separatedBy: "\"")[0] }
+        return points.first.map { $0.split(separator: " ").map { $0.split(separator: ",")[1] } } ?? []
+    }
+    let four = dir.appendingPathComponent("four.svg"), all = dir.appendingPathComponent("all.svg")
+    let r4 = try run("rmt-tool", ["plot-eval", "m=\(file.path)", "--task", "memorize", "--segments", "4", "--out", four.path])
+    let rAll = try run("rmt-tool", ["plot-eval", "m=\(file.path)", "--task", "memorize", "--out", all.path])
+    #expect(r4.status == 0 && rAll.status == 0, "\(r4.stderr) \(rAll.stderr)")
+    // Without the filter the 8-segment row is averaged into x = 62 (0.5); with it, 0.9 stays.
+    let y4 = try yValues(four), yAll = try yValues(all)
+    #expect(y4.count == 2 && yAll.count == 2 && y4[0] != yAll[0] && y4[1] == yAll[1], "\(y4) \(yAll)")
+    let none = try run("rmt-tool", ["plot-eval", "m=\(file.path)", "--task", "memorize", "--segments", "2", "--out", four.path])
+    #expect(none.status == 1 && isOneLine(none.stderr) && none.stderr.contains("2 segments"), "\(none.stderr)")
+}
