@@ -18,6 +18,7 @@ sed -n '/^static inline __attribute__((target("avx2,fma"), always_inline)) void 
 [ -s "$work/transpose8.inc" ] || { echo "emulate-bf16-kernel.sh: transpose8 not found in $src/rmt_gemm.c" >&2; exit 1; }
 sed -e 's/^#define BF_TARGET .*/#define BF_TARGET/' -e 's/^#define AMX_TARGET .*/#define AMX_TARGET/' "$src/rmt_gemm_bf16_body.h" > "$work/bf16_body.h"
 cp "$src/rmt_gemm_body.h" "$work/gemm_body.h"
+cp "$src/rmt_gemm_avx512_blocks.h" "$work/"
 cc="$(command -v clang || command -v cc)"
 sanitize=-fsanitize=address
 echo 'int main(void){return 0;}' > "$work/probe.c"

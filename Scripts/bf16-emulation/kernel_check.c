@@ -4,7 +4,7 @@
 // 432 cases each: shapes off the 12 × 32 tile and the 512 / 192 / 768 blocks, odd k, k = 1 and 2, the four
 // transpositions, strided views, B as fp32 or bf16 bits, three alpha/beta pairs; pack buffers
 // filled with garbage first. Built and run by Scripts/emulate-bf16-kernel.sh; exit 1 on a mismatch.
-// The AVX-512 block below repeats rmt_gemm.c's parameters for that build (MR 12, W 16).
+// The AVX-512 tile and blocks come from rmt_gemm_avx512_blocks.h, the header the real build includes.
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +17,7 @@ static void rmt_softmax_rows(int level, float *p, const float *mask, long rows, 
 #define TARGET
 #define VEC __m512
 #define W 16
-#define MR 12
-#define MC 192
-#define KC 256
-#define NC 768
+#include "rmt_gemm_avx512_blocks.h"  // the real build's tile and blocks
 #define G_ZERO() ((__m512){0})
 static inline __m512 ld(const float *p) { __m512 v; memcpy(&v, p, 64); return v; }
 static inline void st(float *p, __m512 v) { memcpy(p, &v, 64); }

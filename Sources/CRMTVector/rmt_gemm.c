@@ -56,19 +56,12 @@ static inline __attribute__((target("avx2,fma"), always_inline)) void transpose8
 // Floats of slack after each pack buffer, for transpose8's last store.
 #define PACK_SLACK 8
 
-// ---- AVX-512 F/BW/VL: 12 × 32 tile (24 of the 32 ZMM registers accumulate) ---------------
-// Block sizes for a 1–2 MiB L2 and 48 KiB L1 (Skylake-SP … Sapphire Rapids, Zen 4/5): the B
-// panel (KC·32·4 = 32 KiB) stays in L1, the A block (MC·KC·4 = 192 KiB) in L2, the B block
-// (KC·NC·4 = 768 KiB) in L2/L3. Chosen by analogy with the AVX2 measurements: this build has
-// not been run on AVX-512 hardware (see Docs/benchmarks.md, "Kernels").
+// ---- AVX-512 F/BW/VL: 12 × 32 tile; MR/MC/KC/NC in rmt_gemm_avx512_blocks.h ------------------
 #define SUFFIX _avx512
 #define TARGET __attribute__((target("avx512f,avx512bw,avx512vl,fma")))
 #define VEC __m512
 #define W 16
-#define MR 12
-#define MC 192
-#define KC 256
-#define NC 768
+#include "rmt_gemm_avx512_blocks.h"
 #define G_ZERO() _mm512_setzero_ps()
 #define G_LOAD(p) _mm512_load_ps(p)
 #define G_LOADU(p) _mm512_loadu_ps(p)

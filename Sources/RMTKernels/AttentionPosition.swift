@@ -92,10 +92,12 @@ public struct AttentionPositionTerms: @unchecked Sendable {
             let row = z + i * T, ki = Int(kinds[i])
             if kinds[i] == text {
                 let ti = Int(tix[i])
-                if let run, let table {
-                    // Text keys j = a + t: contiguous table slice at offset W − 1 − ti.
-                    let src = table + (W - 1 - ti), dst = row + run.start
-                    for t in 0..<run.count { dst[t] += src[t] }
+                if let run {
+                    if let table {
+                        // Text keys j = a + t: contiguous table slice at offset W − 1 − ti.
+                        let src = table + (W - 1 - ti), dst = row + run.start
+                        for t in 0..<run.count { dst[t] += src[t] }
+                    }
                     if let beta { addTypeBias(row, beta + ki * K, kinds, T, skipping: run) }
                 } else {
                     for j in 0..<T {

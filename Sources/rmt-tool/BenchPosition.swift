@@ -2,7 +2,9 @@
 // as an A/B in one process — an absolute-position RMT and the same RMT with the scheme, same
 // seed and shapes (10 memory tokens, 499-token segments, T = 512), timed alternately step by
 // step, so a busy machine slows both alike. Prints one JSON line with both medians and the
-// median of the per-pair ratios (the overhead). Inference: one segment step (batch 1);
+// median of the per-pair ratios (the overhead), in wall time and in the process's CPU time (all
+// threads; the workers park rather than spin, so CPU time is work done, and a loaded machine
+// inflates it far less than wall time). Inference: one segment step (batch 1);
 // --train: a full training step (forward, BPTT backward, clipping, AdamW).
 import Foundation
 import RMT
@@ -48,16 +50,19 @@ extension Bench {
                 }
             }
         }
-        var times: [[Double]] = [[], []]
+        var times: [[Double]] = [[], []], cpuTimes: [[Double]] = [[], []]  // (2, pairs) ms: absolute, scheme
         for i in 0..<(warmup + pairs) {
             for k in (i % 2 == 0 ? [0, 1] : [1, 0]) {  // alternate which goes first
-                let t0 = DispatchTime.now().uptimeNanoseconds
+                let t0 = DispatchTime.now().uptimeNanoseconds, c0 = processCPUSeconds()
                 try units[k]()
-                if i >= warmup { times[k].append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6) }
+                if i >= warmup {
+                    times[k].append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                    cpuTimes[k].append((processCPUSeconds() - c0) * 1e3)
+                }
             }
         }
         func median(_ x: [Double]) -> Double { x.sorted()[x.count / 2] }
-        let ratios = zip(times[1], times[0]).map { $0 / $1 }
+        let ratios = zip(times[1], times[0]).map { $0 / $1 }, cpuRatios = zip(cpuTimes[1], cpuTimes[0]).map { $0 / $1 }
         let result: [(String, JSONLine.Value)] = [
             ("impl", .string("swift")), ("bench", .string(train ? "train-ab" : "inference-ab")), ("config", .string(configName)),
             ("position", .string(position.name)), ("temperature", .string(positionTemperature ?? "none")),
@@ -65,6 +70,8 @@ extension Bench {
             ("ms_absolute", .fixed(median(times[0]))), ("ms_scheme", .fixed(median(times[1]))),
             ("overhead_percent", .fixed(100 * (median(ratios) - 1))),
             ("overhead_percent_min_ratio", .fixed(100 * (times[1].min()! / times[0].min()! - 1))),
+            ("cpu_ms_absolute", .fixed(median(cpuTimes[0]))), ("cpu_ms_scheme", .fixed(median(cpuTimes[1]))),
+            ("cpu_overhead_percent", .fixed(100 * (median(cpuRatios) - 1))),
             ("kernels", .string("\(compute.kernels)")), ("threads", .int(compute.threads)),
         ]
         try JSONLine(result).print()

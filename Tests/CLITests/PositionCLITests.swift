@@ -44,7 +44,7 @@ import RMTTestSupport
                                      "--steps", "1", "--warmup", "0"] + extra)
         #expect(r.status == 0, "\(r.stderr)")
         let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-        for key in ["ms_absolute", "ms_scheme", "overhead_percent"] { #expect(obj?[key] is Double, "missing \(key): \(r.stdout)") }
+        for key in ["ms_absolute", "ms_scheme", "overhead_percent", "cpu_ms_absolute", "cpu_ms_scheme", "cpu_overhead_percent"] { #expect(obj?[key] is Double, "missing \(key): \(r.stdout)") }
         #expect(obj?["position"] as? String == "kerple_log")
     }
     let same = try run("rmt-tool", ["bench", "--against-absolute", "--config", "tiny"])

@@ -151,6 +151,40 @@ func positionSchemeGradientCheck(_ scheme: DistanceBias) {
     }
 }
 
+/// The `none` scheme (type-pair bias, no distance table) on an RMT layout, whose text is one run,
+/// matches the Double twin: the run path adds the type-pair bias to the special keys only.
+@Test func typeBiasWithoutDistanceTableOnTheRunLayout() {
+    let (layout, mask, B, T) = rmtTestLayout()
+    let (C, NH) = (8, 2), K = PositionKind.count
+    let qkv = randomDoubles(B * T * 3 * C, seed: 41, std: 0.7), r = randomDoubles(B * T * C, seed: 42)
+    let beta = randomDoubles(NH * K * K, seed: 43, std: 0.5)
+    let pt = ReferenceDouble.PositionTerms(layout: layout, textBias: nil, typeBias: beta, scale: nil)
+    let fwd = ReferenceDouble.attentionForward(qkv: qkv, additiveMask: mask, position: pt, batch: B, seqLen: T,
+                                               channels: C, heads: NH)
+    var dqkv = zeros(qkv.count), dTable = zeros(0), dBeta = zeros(beta.count), dScale = zeros(B * NH)
+    ReferenceDouble.attentionBackward(dqkv: &dqkv, dTextBias: &dTable, dTypeBias: &dBeta, dScale: &dScale, dout: r,
+                                      qkv: qkv, probs: fwd.probs, position: pt, batch: B, seqLen: T, channels: C, heads: NH)
+    let qkvF = FloatBuffer(doubles: qkv), betaF = FloatBuffer(doubles: beta), maskF = FloatBuffer(doubles: mask)
+    let out = FloatBuffer(count: B * T * C), probs = FloatBuffer(count: B * NH * T * T)
+    layout.kinds.withUnsafeBufferPointer { k in
+        layout.textIndex.withUnsafeBufferPointer { t in
+            let terms = AttentionPositionTerms(kinds: k.baseAddress!, textIndex: t.baseAddress!, span: layout.span,
+                                               textBias: nil, typeBias: betaF.pointer, scale: nil)
+            attentionForward(out: out.pointer, probs: probs.pointer, qkv: qkvF.pointer, additiveMask: maskF.pointer,
+                             batch: B, seqLen: T, channels: C, heads: NH, position: terms)
+            expectClose(out.doubles, fwd.out, relative: floatTolerance, "forward")
+            let dq = FloatBuffer(count: qkv.count), scratch = FloatBuffer(count: T * T), rF = FloatBuffer(doubles: r)
+            let dB = FloatBuffer(count: beta.count)
+            attentionBackward(dqkv: dq.pointer, dprobs: scratch.pointer, dout: rF.pointer, qkv: qkvF.pointer,
+                              probs: probs.pointer, batch: B, seqLen: T, channels: C, heads: NH, position: terms,
+                              positionGradients: AttentionPositionGradients(dTextBias: nil, dTypeBias: dB.pointer,
+                                                                            dScale: nil))
+            expectClose(dq.doubles, dqkv, relative: floatTolerance, "dqkv")
+            expectClose(dB.doubles, dBeta, relative: floatTolerance, "dTypeBias")
+        }
+    }
+}
+
 /// Text–text logits depend on text offsets only: moving the text block (more memory slots) leaves
 /// a text query's weights over the text keys unchanged when the special keys are masked out.
 @Test func textBiasIgnoresWhereTheTextStarts() {
