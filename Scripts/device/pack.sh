@@ -14,7 +14,7 @@ grep -qx '/.devcarry/' .git/info/exclude 2>/dev/null || echo '/.devcarry/' >> "$
 mkdir -p "$carry" "$work/bin" "$work/lib"
 cp "$bin"/rmt-tool "$bin"/rmt-ask "$bin"/rmt-train "$bin"/RMTPackageTests.xctest "$work/bin/"
 ${CC:-clang} -O2 -std=gnu11 -ISources/CRMTVector/include -I/usr/include/x86_64-linux-gnu -o "$work/bin/gemm-bench" \
-    Scripts/gemm-bench/gemm_bench.c Sources/CRMTVector/rmt_gemm.c Sources/CRMTVector/rmt_cpu.c Sources/CRMTVector/rmt_vector.c \
+    Scripts/gemm-bench/gemm_bench.c Sources/CRMTVector/*.c \
     -lopenblas -lpthread -lm
 strip "$work"/bin/*
 # Libraries: what ldd resolves outside the C runtime every Linux has.

@@ -157,6 +157,8 @@ int main(int argc, char **argv) {
         {"M512 N256 K1024 (small ffn-out, NT)", 0, 1, 512, 256, 1024},
         {"M512 N512 K64 (QK^T head, NT)", 0, 1, 512, 512, 64},
         {"M512 N64 K512 (PV head, NN)", 0, 0, 512, 64, 512},
+        {"M512 N64 K512 (dK head, TN)", 1, 0, 512, 64, 512},
+        {"M1024 N256 K512 (TN, small dW ffn-in)", 1, 0, 1024, 256, 512},
         {"M256 N768 K768 (half of base, NT)", 0, 1, 256, 768, 768},
     };
     int ns = quick ? 4 : (int)(sizeof shapes / sizeof shapes[0]);

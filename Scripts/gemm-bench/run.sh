@@ -8,5 +8,5 @@ here=$(cd "$(dirname "$0")" && pwd)
 src="$here/../../Sources/CRMTVector"
 out=${TMPDIR:-/tmp}/rmt-gemm-bench
 ${CC:-clang} ${CFLAGS:--O2} -std=gnu11 -I"$src/include" -I/usr/include/x86_64-linux-gnu -o "$out" \
-    "$here/gemm_bench.c" "$src/rmt_gemm.c" "$src/rmt_cpu.c" "$src/rmt_vector.c" -lopenblas -lpthread -lm
+    "$here/gemm_bench.c" "$src"/*.c -lopenblas -lpthread -lm  # every C source: the kernels call each other
 "$out" "$@"
