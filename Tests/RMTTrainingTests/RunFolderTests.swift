@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 import RMTTestSupport
+import RMTData
 import RMTModel
 import RMTRecurrence
 import RMTTraining
@@ -160,7 +161,7 @@ private func resumedStep(_ out: URL) throws -> Int {
     defer { try? FileManager.default.removeItem(at: out) }
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     #expect(try RunData.load(from: out) == nil)
-    let data = RunData(task: "detect", noise: ["/n"], evalNoise: [], seed: 4, segmentLength: 24, preset: "tiny")
+    let data = RunData(task: "detect", noise: ["/n"], evalNoise: [], seed: 4, segmentLengths: try SegmentLengthRange(24), preset: "tiny")
     try data.save(in: out)
     #expect(try RunData.load(from: out) == data)
     for (text, phrase) in [("{", "corrupt"), ("{\"task\": \"detect\"}", "corrupt"),
