@@ -38,7 +38,8 @@ struct Eval: ParsableCommand {
     var segmentLength: String?
     @Flag(help: "With --segment-length: an absolute-position model reads longer segments with its trained text positions linearly interpolated (Docs/position-encodings.md).")
     var interpolatePositions = false
-    @Option(help: "With --segment-length: make the documents for segments of N tokens instead of the model's own (a model trained on a range of lengths, evaluated at multiples of N).")
+    @Option(help: ArgumentHelp("With --segment-length: make the documents for segments of N tokens instead of the model's own (a model trained on a range of lengths, evaluated at multiples of N).",
+                               valueName: "N"))
     var dataSegmentLength: Int?
 
     func readingLengths() throws -> [Int]? {
