@@ -4,7 +4,12 @@
 # position task, scheme and seed is trained on that task (Docs/tasks.md) with segments of
 # TRAIN_LENGTH tokens, then evaluated with one segment of 1×, 2×, 4×, 8× and 16× that length
 # (documents of k training segments re-split into one: rmt-train eval --segments k
-# --segment-length k·TRAIN_LENGTH). The absolute model is read beyond its length with
+# --segment-length k·TRAIN_LENGTH). TRAIN_LENGTH may be a range LO-HI (the plan's 16-64): the
+# model's segment length is then HI, every batch draws its length from LO…HI (rmt-train
+# --data-segment-length LO-HI), and EVAL_BASE (required then) sets the evaluation lengths
+# EVAL_BASE·k, k = 1 2 4 8 16 (documents made for k segments of EVAL_BASE tokens, read as one:
+# rmt-train eval --data-segment-length EVAL_BASE); run folders and results of a range go to
+# …-trainLO-HI folders. The absolute model is read beyond its length with
 # --interpolate-positions (the "absolute + interpolation" baseline). One model per task, not a
 # mixture: measured, a 5-task mixture stayed at chance for 800 steps where flip-flop alone
 # reached 0.70 in 200 (Docs/position-encodings.md).
@@ -14,15 +19,32 @@
 # with --resume. Run folders (models, checkpoints) go to RUNS and are not committed.
 #   Scripts/position-experiment1.sh                 # everything, seed 1 of every scheme first
 #   TASKS="counting" SCHEMES="cope alibi" SEEDS=1 STEPS=300 Scripts/position-experiment1.sh
+#   TRAIN_LENGTH=16-64 EVAL_BASE=32 Scripts/position-experiment1.sh   # train on 16–64, test at 32…512
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release}
-RUNS=${RUNS:-runs/position-exp1}
-RESULTS=${RESULTS:-Docs/runs/position/exp1}
+TRAIN_LENGTH=${TRAIN_LENGTH:-32}
+if [[ "$TRAIN_LENGTH" =~ ^([0-9]+)-([0-9]+)$ ]]; then       # a range LO-HI
+  MODEL_LENGTH=${BASH_REMATCH[2]}
+  DATA_LENGTH=(--data-segment-length "$TRAIN_LENGTH")
+  SUFFIX="-train$TRAIN_LENGTH"
+  if [ -z "${EVAL_BASE:-}" ]; then echo "position-experiment1.sh: TRAIN_LENGTH=$TRAIN_LENGTH is a range; give EVAL_BASE (e.g. 32)" >&2; exit 2; fi
+elif [[ "$TRAIN_LENGTH" =~ ^[0-9]+$ ]]; then
+  MODEL_LENGTH=$TRAIN_LENGTH
+  DATA_LENGTH=()
+  SUFFIX=""
+else
+  echo "position-experiment1.sh: TRAIN_LENGTH must be N or LO-HI, got \"$TRAIN_LENGTH\"" >&2; exit 2
+fi
+EVAL_BASE=${EVAL_BASE:-$TRAIN_LENGTH}
+[[ "$EVAL_BASE" =~ ^[0-9]+$ ]] || { echo "position-experiment1.sh: EVAL_BASE must be a number, got \"$EVAL_BASE\"" >&2; exit 2; }
+EVAL_DATA=()   # evaluation documents made for EVAL_BASE-token segments when that is not the model's length
+if [ "$EVAL_BASE" != "$MODEL_LENGTH" ]; then EVAL_DATA=(--data-segment-length "$EVAL_BASE"); fi
+RUNS=${RUNS:-runs/position-exp1$SUFFIX}
+RESULTS=${RESULTS:-Docs/runs/position/exp1$SUFFIX}
 SCHEMES=${SCHEMES:-"alibi absolute cope none kerple_log fire t5 dape kerple_power alibi+log_n"}
 SEEDS=${SEEDS:-"1 2"}
 TASKS=${TASKS:-"counting flip-flop passkey even-pairs"}   # one model per task (as run: two tasks per process, in parallel)
-TRAIN_LENGTH=${TRAIN_LENGTH:-32}
 STEPS=${STEPS:-600}
 BATCH=${BATCH:-16}
 LR=${LR:-1e-3}
@@ -42,7 +64,7 @@ for seed in $SEEDS; do
     position=(--position "${scheme%%+*}")
     if [[ "$scheme" == *+* ]]; then position+=(--position-temperature "${scheme#*+}"); fi
     run="$RUNS/$name"
-    train=(--preset tiny --vocab "$VOCAB" "${position[@]}" --segment-length "$TRAIN_LENGTH" --memory-tokens 2
+    train=(--preset tiny --vocab "$VOCAB" "${position[@]}" --segment-length "$MODEL_LENGTH" "${DATA_LENGTH[@]}" --memory-tokens 2
            --task "$task" --seed "$seed" --start-segments 1 --max-segments 1 --max-steps-per-stage "$STEPS"
            --eval-every 100 --eval-samples 300 --patience 1000 --target-accuracy 1 --batch-size "$BATCH"
            --lr "$LR" --warmup 50 --out "$run")
@@ -60,7 +82,7 @@ for seed in $SEEDS; do
     : > "$result/eval.jsonl.tmp"
     for k in 1 2 4 8 16; do
       $NICE "$BIN/rmt-train" eval --model "$run/model" --task "$task" --seed "$EVAL_SEED" \
-        --segments "$k" --segment-length $((k * TRAIN_LENGTH)) --samples "$EVAL_SAMPLES" --batch-size 16 \
+        --segments "$k" --segment-length $((k * EVAL_BASE)) "${EVAL_DATA[@]}" --samples "$EVAL_SAMPLES" --batch-size 16 \
         "${interpolate[@]}" --json >> "$result/eval.jsonl.tmp"
     done
     mv "$result/eval.jsonl.tmp" "$result/eval.jsonl"

@@ -5,8 +5,9 @@
 // `sample(index:segments:)` regenerates any item, the stream's whole state is one integer
 // (`position`, the index of the next item), and the same index at a different segment count
 // has the same facts and question (not for the position tasks, whose document is written at its
-// length: their question comes first, then a document of exactly the layout's T tokens). Train
-// and validation streams differ by seed
+// length: their question comes first, then a document of exactly the layout's T tokens); the
+// same holds at another segment length (`sample(index:segments:segmentLength:)`, what a batch of a
+// SegmentLengthRange reads). Train and validation streams differ by seed
 // (`DataStream.seed(_:for:)`) and, ideally, by noise (e.g. train/ and valid/ prose folders, or
 // built-in prose with different seeds).
 import RMTBase
@@ -132,13 +133,29 @@ public struct DataStream: Sendable {
     /// it throws, so a retry moves on).
     /// - Throws: `DataError` when the facts and question do not fit in `segments` segments.
     public mutating func next(segments: Int) throws -> Sample {
+        try next(segments: segments, segmentLength: segmentLength)
+    }
+
+    /// The next sample, with exactly `segments` segments of `segmentLength` document tokens
+    /// instead of the stream's own length (a batch of a `SegmentLengthRange`); advances
+    /// `position` by one, also when it throws. The item's facts and question are those it has
+    /// at any length; its noise and fact offsets follow from the length.
+    /// - Throws: `DataError` when `segmentLength` < 2 or the facts and question do not fit.
+    public mutating func next(segments: Int, segmentLength: Int) throws -> Sample {
         defer { position += 1 }
-        return try plan(index: position, segments: segments).makeSample()
+        return try plan(index: position, length: .segments(segments), segmentLength: segmentLength).makeSample()
     }
 
     /// Item `index` with exactly `segments` segments.
     public func sample(index: Int, segments: Int) throws -> Sample {
         try plan(index: index, segments: segments).makeSample()
+    }
+
+    /// Item `index` with exactly `segments` segments of `segmentLength` document tokens
+    /// (see `next(segments:segmentLength:)`).
+    /// - Throws: `DataError` when `segmentLength` < 2 or the facts and question do not fit.
+    public func sample(index: Int, segments: Int, segmentLength: Int) throws -> Sample {
+        try plan(index: index, length: .segments(segments), segmentLength: segmentLength).makeSample()
     }
 
     /// Item `index` as a plan with exactly `segments` segments.
@@ -152,19 +169,22 @@ public struct DataStream: Sendable {
         try plan(index: index, length: .tokens(tokens))
     }
 
-    /// Item `index`'s episode (from its own generator) as a plan of `length`.
-    func plan(index: Int, length: DocumentPlan.Length) throws -> DocumentPlan {
+    /// Item `index`'s episode (from its own generator) as a plan of `length`, in segments of
+    /// `segmentLength` document tokens (nil = the stream's).
+    func plan(index: Int, length: DocumentPlan.Length, segmentLength: Int? = nil) throws -> DocumentPlan {
+        let segmentLength = segmentLength ?? self.segmentLength
+        guard segmentLength >= 2 else { throw DataError("segment length", "must be at least 2, got \(segmentLength)") }
         var generator = SplitMix64.forItem(index, seed: seed)
-        let episode = try makeEpisode(length: length, using: &generator)
+        let episode = try makeEpisode(length: length, segmentLength: segmentLength, using: &generator)
         return try DocumentPlan.make(episode: episode, label: label(of: episode), length: length,
                                      segmentLength: segmentLength, questionLayout: questionLayout, tokenizer: tokenizer,
                                      separator: separator, noise: noise, using: &generator)
     }
 
-    /// The episode of a document of `length`: the task's facts, or for a task that writes the whole
-    /// document (the position tasks) a document of exactly the layout's document tokens for its
-    /// question (`length` tokens for a haystack).
-    func makeEpisode(length: DocumentPlan.Length, using generator: inout SplitMix64) throws -> Episode {
+    /// The episode of a document of `length` in segments of `segmentLength`: the task's facts, or
+    /// for a task that writes the whole document (the position tasks) a document of exactly the
+    /// layout's document tokens for its question (`length` tokens for a haystack).
+    func makeEpisode(length: DocumentPlan.Length, segmentLength: Int, using generator: inout SplitMix64) throws -> Episode {
         guard task.writesWholeDocument else { return task.makeEpisode(using: &generator) }
         let episode = try task.makeWholeDocumentEpisode(documentTokens: { question in
             let tokens = tokenizer.encode(question).count

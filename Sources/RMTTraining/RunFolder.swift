@@ -15,8 +15,10 @@ public struct RunData: Codable, Equatable, Sendable {
     public var noise: [String]
     public var evalNoise: [String]
     public var seed: UInt64
-    /// Document tokens per segment of the data (nil = the model's segment length).
-    public var segmentLength: Int?
+    /// Document tokens per segment of the data: one length, or a range each batch draws its
+    /// length from (`SegmentLengthRange`); nil = the model's segment length. data.json holds an
+    /// integer for one length (as before ranges) and "LO-HI" for a range.
+    public var segmentLengths: SegmentLengthRange?
     /// The share of adversarial non-fact sentences in the noise (nil = 0, and runs from before the flag).
     public var adversarialRate: Double?
     /// Where the run started: a model folder (absolute path) or a preset name; nil in runs
@@ -25,18 +27,18 @@ public struct RunData: Codable, Equatable, Sendable {
     public var preset: String?
 
     enum CodingKeys: String, CodingKey {
-        case task, noise, evalNoise = "eval_noise", seed, segmentLength = "data_segment_length", model, preset
+        case task, noise, evalNoise = "eval_noise", seed, segmentLengths = "data_segment_length", model, preset
         case adversarialRate = "adversarial_rate"
     }
 
-    public init(task: String, noise: [String], evalNoise: [String], seed: UInt64, segmentLength: Int? = nil,
+    public init(task: String, noise: [String], evalNoise: [String], seed: UInt64, segmentLengths: SegmentLengthRange? = nil,
                 adversarialRate: Double? = nil, model: String? = nil, preset: String? = nil) {
         self.adversarialRate = adversarialRate
         self.task = task
         self.noise = noise
         self.evalNoise = evalNoise
         self.seed = seed
-        self.segmentLength = segmentLength
+        self.segmentLengths = segmentLengths
         self.model = model
         self.preset = preset
     }
@@ -55,10 +57,13 @@ public struct RunData: Codable, Equatable, Sendable {
         do { bytes = try Data(contentsOf: url) } catch { throw corrupt("unreadable") }
         let data: RunData
         do { data = try JSONDecoder().decode(RunData.self, from: bytes) } catch let error as DecodingError {
+            // SegmentLengthRange says what is wrong with a length it refuses.
+            if case .dataCorrupted(let context) = error, context.codingPath.last?.stringValue == CodingKeys.segmentLengths.stringValue {
+                throw corrupt("data_segment_length \(context.debugDescription)")
+            }
             throw corrupt("corrupt (\(describeDecodingError(error)))")
         } catch { throw corrupt("corrupt") }
         do { _ = try TaskCatalog.task(list: data.task) } catch { throw corrupt("names an impossible task (\(error))") }
-        if let n = data.segmentLength, n < 2 { throw corrupt("data_segment_length must be at least 2, got \(n)") }
         if let r = data.adversarialRate, !(r >= 0 && r < 1) { throw corrupt("adversarial_rate must be in [0, 1), got \(r)") }
         if data.model != nil && data.preset != nil { throw corrupt("names both a model and a preset") }
         if let p = data.preset, BertConfig.Preset(rawValue: p) == nil { throw corrupt("unknown preset \"\(p)\"") }

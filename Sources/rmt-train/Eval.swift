@@ -4,8 +4,8 @@
 // finishes, a rerun skips what is counted, and --report prints the ledger without evaluating.
 // Under mpirun (MPI build) the batches are shared out over the ranks; rank 0 alone opens the
 // ledger, records every batch in order and prints (Docs/distributed.md).
-// With --segment-length N[,N…] the same documents (made for the model's own segment length) are
-// re-split and read in segments of N tokens: a relative-position model at any N, an absolute one
+// With --segment-length N[,N…] the same documents (made for the model's own segment length, or
+// for --data-segment-length's) are re-split and read in segments of N tokens: a relative-position model at any N, an absolute one
 // only at N ≤ its own, or beyond with --interpolate-positions (its trained text positions
 // stretched; segment-length extrapolation, Docs/position-encodings.md).
 import ArgumentParser
@@ -38,6 +38,9 @@ struct Eval: ParsableCommand {
     var segmentLength: String?
     @Flag(help: "With --segment-length: an absolute-position model reads longer segments with its trained text positions linearly interpolated (Docs/position-encodings.md).")
     var interpolatePositions = false
+    @Option(help: ArgumentHelp("With --segment-length: make the documents for segments of N tokens instead of the model's own (a model trained on a range of lengths, evaluated at multiples of N).",
+                               valueName: "N"))
+    var dataSegmentLength: Int?
 
     func readingLengths() throws -> [Int]? {
         guard let segmentLength else { return nil }
@@ -65,6 +68,10 @@ struct Eval: ParsableCommand {
         }
         if interpolatePositions && segmentLength == nil {
             throw ValidationError("--interpolate-positions needs --segment-length (the lengths to read with)")
+        }
+        if let n = dataSegmentLength {
+            if segmentLength == nil { throw ValidationError("--data-segment-length needs --segment-length (the lengths to read the documents with)") }
+            if n < 2 { throw ValidationError("--data-segment-length must be at least 2, got \(n)") }
         }
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
@@ -139,8 +146,8 @@ struct Eval: ParsableCommand {
         let models = try readingLengths.map { try rmt.readingSegments(of: $0, interpolatingPositions: interpolatePositions) }
         let streams = try tasks.map {
             try DataStream(task: $0, noise: noise, tokenizer: rmt.tokenizer,
-                           seed: DataStream.seed(data.seed, for: .validation), segmentLength: rmt.settings.segmentLength,
-                           labels: rmt.settings.labels)
+                           seed: DataStream.seed(data.seed, for: .validation),
+                           segmentLength: dataSegmentLength ?? rmt.settings.segmentLength, labels: rmt.settings.labels)
         }
         var rows: [(length: Int, result: LengthAccuracy)] = []
         for (N, model) in zip(readingLengths, models) {
@@ -160,11 +167,12 @@ struct Eval: ParsableCommand {
         for (N, r) in rows {
             let ci = r.wilsonInterval()
             if json {
-                let line: [String: Any] = ["task": r.task, "segment_length": N, "trained_segment_length": rmt.settings.segmentLength,
+                var line: [String: Any] = ["task": r.task, "segment_length": N, "trained_segment_length": rmt.settings.segmentLength,
                                            "interpolated_positions": interpolatePositions && rmt.config.usesAbsolutePositions
                                                && N > rmt.settings.segmentLength,
                                            "segments": r.segments, "tokens": r.tokens, "samples": r.samples, "correct": r.correct,
                                            "accuracy": r.accuracy, "ci95_low": ci.lowerBound, "ci95_high": ci.upperBound]
+                if let dataSegmentLength { line["data_segment_length"] = dataSegmentLength }
                 print(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))
             } else {
                 print(pad(r.task) + String(format: "  %7d  %8d  %10d  %7d  %8.4f   %.3f–%.3f", N, r.segments, r.tokens, r.samples,

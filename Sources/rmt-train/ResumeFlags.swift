@@ -28,8 +28,8 @@ struct SavedFlag {
 
 extension Train {
     /// Recovers and validates the run in `out`, checks the flags given against it, and
-    /// returns its data and the checkpoint's model.
-    func prepareResume(_ out: URL) throws -> (RunData, RecurrentMemoryModel) {
+    /// returns its data, the checkpoint's model and the segment count it trains on next.
+    func prepareResume(_ out: URL) throws -> (RunData, RecurrentMemoryModel, segments: Int) {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: out.path, isDirectory: &isDir), isDir.boolValue else {
             throw ModelError(out.path, "no such run folder to resume; start a run there without --resume")
@@ -59,7 +59,7 @@ extension Train {
             note("rmt-train: \(RunData.url(in: out).path) was missing; wrote it from the flags given: task \(runData.task), noise " +
                  (runData.noise.isEmpty ? "built-in prose" : runData.noise.joined(separator: " ")) + ", seed \(runData.seed)")
         }
-        return (runData, rmt)
+        return (runData, rmt, saved.state.segments)
     }
 
     /// OUT/data.json, validated. A missing one (a run from before data.json, or deleted) is
@@ -107,8 +107,8 @@ extension Train {
             SavedFlag(flag: "--seed", given: text(data.seedFlag), saved: "\(run.seed)"),
             SavedFlag(flag: "--noise", given: paths(absolutePaths(data.noise)), saved: paths(run.noise)),
             SavedFlag(flag: "--eval-noise", given: paths(absolutePaths(evalNoise)), saved: paths(run.evalNoise)),
-            SavedFlag(flag: "--data-segment-length", given: text(dataSegmentLength),
-                      saved: "\(run.segmentLength ?? rmt.settings.segmentLength)"),
+            SavedFlag(flag: "--data-segment-length", given: dataSegmentLengths?.description,
+                      saved: run.segmentLengths?.description ?? "\(rmt.settings.segmentLength)"),
             SavedFlag(flag: "--adversarial-rate", given: text(data.adversarialRateFlag), saved: "\(run.adversarialRate ?? 0)"),
             SavedFlag(flag: "--memory-tokens", given: text(memoryTokens), saved: "\(rmt.settings.memoryTokens)"),
             SavedFlag(flag: "--segment-length", given: text(segmentLength), saved: "\(rmt.settings.segmentLength)"),

@@ -45,9 +45,10 @@ struct Train: ParsableCommand {
     var addLabels = false
     @Option(help: "Memory tokens for a new model. (default: 10)") var memoryTokens: Int?
     @Option(help: "Document tokens per segment for a new model. (default: 499)") var segmentLength: Int?
-    @Option(help: ArgumentHelp("Document tokens per training and validation segment (default: the model's segment length).",
-                               discussion: "A shorter length is a cheap warm-up for a task the model cannot learn yet at full length: less noise around the facts and shorter steps. At most the model's segment length."))
-    var dataSegmentLength: Int?
+    @Option(help: ArgumentHelp("Document tokens per training and validation segment: N, or a range LO-HI from which each batch draws its length (default: the model's segment length).",
+                               discussion: "A shorter length is a cheap warm-up for a task the model cannot learn yet at full length: less noise around the facts and shorter steps. A range (e.g. 16-64) reads each batch at one length drawn uniformly from LO…HI by the data seed and the batch's first document, the same on --resume; validation batches too, each by its first document (Docs/training.md). At most the model's segment length; LO at least 2.",
+                               valueName: "N|LO-HI"))
+    var dataSegmentLength: String?
     @OptionGroup(title: "Curriculum") var curriculum: CurriculumFlags
     @OptionGroup(title: "Optimizer") var optimizer: OptimizerFlags
     @OptionGroup(title: "Back-propagation through the memory") var backprop: BackpropFlags
@@ -62,7 +63,11 @@ struct Train: ParsableCommand {
         if !resume && model == nil && preset == nil { throw ValidationError("give exactly one of --model DIR or --preset tiny|small|base") }
         if vocab != nil && model != nil { throw ValidationError("--vocab is for --preset; a --model folder brings its own vocab.txt") }
         if cased && model != nil { throw ValidationError("--cased is for --preset; a model folder's casing comes from its own tokenizer files") }
-        if let n = dataSegmentLength, n < 2 { throw ValidationError("--data-segment-length must be at least 2") }
+        if let text = dataSegmentLength {
+            do { _ = try SegmentLengthRange(parsing: text) } catch let error as DataError {
+                throw ValidationError("--data-segment-length \(error.problem)")
+            }
+        }
         if (position != nil || positionTemperature != nil) && preset == nil {
             throw ValidationError("--position and --position-temperature choose the scheme of a new model: use them with --preset (a checkpoint keeps its own)")
         }
@@ -91,11 +96,12 @@ struct Train: ParsableCommand {
             if restart { note("rmt-train: \(outURL.path) was stopped before its first checkpoint; starting it again") }
             let runData: RunData
             let rmt: RecurrentMemoryModel
+            let firstSegments: Int  // the segment count of the first batch this process trains on
             if resume {
                 // Rank 0 recovers and validates the run folder first; the other ranks then read it
                 // as recovered (one barrier on each side).
                 if !root { try collective.barrier() }
-                (runData, rmt) = try prepareResume(outURL)
+                (runData, rmt, firstSegments) = try prepareResume(outURL)
                 if root { try collective.barrier() }
                 if cased && rmt.settings.lowercase {
                     throw ModelError(outURL.path, "this run's model is uncased; resume without --cased")
@@ -103,6 +109,7 @@ struct Train: ParsableCommand {
             } else {
                 if !restart { try checkNewRunFolder(outURL) }
                 runData = givenRunData()
+                firstSegments = options().startSegments
                 rmt = try makeModel(task: try TaskCatalog.task(list: runData.task))
                 if let model, let skipped = SkippedTensors.note(folder: model, rmt.skippedTensors) { note(skipped) }
             }
@@ -112,18 +119,24 @@ struct Train: ParsableCommand {
             let trainNoise = try data.makeNoise(runData.noise, tokenizer: rmt.tokenizer, seed: runData.seed, adversarialRate: rate)
             let validNoise = runData.evalNoise.isEmpty ? trainNoise
                 : try data.makeNoise(runData.evalNoise, tokenizer: rmt.tokenizer, seed: runData.seed, adversarialRate: rate)
-            let S = runData.segmentLength ?? rmt.settings.segmentLength
-            guard S <= rmt.settings.segmentLength else {
-                throw ModelError(model ?? out, "--data-segment-length \(S) exceeds the model's segment length \(rmt.settings.segmentLength)")
+            let lengths = try runData.segmentLengths ?? SegmentLengthRange(rmt.settings.segmentLength)
+            // The model's segment length bounds its position table (absolute positions) and buffers.
+            guard lengths.upperBound <= rmt.settings.segmentLength else {
+                throw ModelError(model ?? out, "--data-segment-length \(lengths) exceeds the model's segment length \(rmt.settings.segmentLength)")
             }
             // Samples are numbered by the model's labels; a model lacking an answer of the task
-            // (e.g. `unknown`) is refused here.
+            // (e.g. `unknown`) is refused here. Each batch is read at the length `lengths` gives it.
             let trainStream = try DataStream(task: task, noise: trainNoise, tokenizer: rmt.tokenizer,
-                                             seed: DataStream.seed(runData.seed, for: .train), segmentLength: S,
+                                             seed: DataStream.seed(runData.seed, for: .train), segmentLength: lengths.upperBound,
                                              questionLayout: rmt.settings.questionLayout, labels: rmt.settings.labels)
             let validStream = try DataStream(task: task, noise: validNoise, tokenizer: rmt.tokenizer,
-                                             seed: DataStream.seed(runData.seed, for: .validation), segmentLength: S,
+                                             seed: DataStream.seed(runData.seed, for: .validation), segmentLength: lengths.upperBound,
                                              questionLayout: rmt.settings.questionLayout, labels: rmt.settings.labels)
+            let trainSource = TaskBatchSource(stream: trainStream, lengths: lengths)
+            let validSource = TaskValidationSource(stream: validStream, lengths: lengths)
+            // A length the task cannot use (facts or question that do not fit in LO tokens) is
+            // refused before the run folder changes, whichever length the first batch draws.
+            try trainSource.checkShortestLength(segments: firstSegments)
             try collective.barrier()  // every rank has checked the folder before rank 0 changes it
             if !resume && root {
                 // Only now, with the new run's model and data known good, is the old run deleted.
@@ -132,10 +145,9 @@ struct Train: ParsableCommand {
                 try runData.save(in: outURL)  // before the step-0 checkpoint: a checkpoint always has its data.json
             }
             let trainer = resume
-                ? try Trainer(resuming: outURL, train: TaskBatchSource(stream: trainStream), valid: TaskValidationSource(stream: validStream),
-                              collective: collective, compute: compute)
-                : try Trainer(model: rmt, options: options(), out: outURL, train: TaskBatchSource(stream: trainStream),
-                              valid: TaskValidationSource(stream: validStream), collective: collective)
+                ? try Trainer(resuming: outURL, train: trainSource, valid: validSource, collective: collective, compute: compute)
+                : try Trainer(model: rmt, options: options(), out: outURL, train: trainSource, valid: validSource,
+                              collective: collective)
             if root { try recordCommand(in: outURL, startingAt: trainer.state.step) }
             let stop = StopFlag()
             stop.install()
@@ -184,10 +196,13 @@ struct Train: ParsableCommand {
         return recorded == givenRunData()
     }
 
+    /// --data-segment-length as a range (checked by `validate`); nil when not given.
+    var dataSegmentLengths: SegmentLengthRange? { dataSegmentLength.flatMap { try? SegmentLengthRange(parsing: $0) } }
+
     /// The run's data as the flags give it (a new run records it in data.json).
     func givenRunData() -> RunData {
         RunData(task: data.task, noise: absolutePaths(data.noise), evalNoise: absolutePaths(evalNoise), seed: data.seed,
-                segmentLength: dataSegmentLength, adversarialRate: data.adversarialRateFlag,
+                segmentLengths: dataSegmentLengths, adversarialRate: data.adversarialRateFlag,
                 model: model.map { absolutePaths([$0])[0] }, preset: preset?.rawValue)
     }
 

@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 import RMTTestSupport
+import RMTData
 import RMTModel
 import RMTRecurrence
 import RMTTraining
@@ -160,12 +161,19 @@ private func resumedStep(_ out: URL) throws -> Int {
     defer { try? FileManager.default.removeItem(at: out) }
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
     #expect(try RunData.load(from: out) == nil)
-    let data = RunData(task: "detect", noise: ["/n"], evalNoise: [], seed: 4, segmentLength: 24, preset: "tiny")
+    let data = RunData(task: "detect", noise: ["/n"], evalNoise: [], seed: 4, segmentLengths: try SegmentLengthRange(24), preset: "tiny")
     try data.save(in: out)
     #expect(try RunData.load(from: out) == data)
+    var ranged = data
+    ranged.segmentLengths = try SegmentLengthRange(16, 64)
+    try ranged.save(in: out)
+    #expect(try String(contentsOf: RunData.url(in: out), encoding: .utf8).contains(#""data_segment_length" : "16-64""#))
+    #expect(try RunData.load(from: out) == ranged)
     for (text, phrase) in [("{", "corrupt"), ("{\"task\": \"detect\"}", "corrupt"),
                            ("{\"task\": \"nonsense\", \"noise\": [], \"eval_noise\": [], \"seed\": 1}", "impossible task"),
                            ("{\"task\": \"detect\", \"noise\": [], \"eval_noise\": [], \"seed\": 1, \"data_segment_length\": 1}", "at least 2"),
+                           ("{\"task\": \"detect\", \"noise\": [], \"eval_noise\": [], \"seed\": 1, \"data_segment_length\": \"64-16\"}", "data_segment_length must run from low to high"),
+                           ("{\"task\": \"detect\", \"noise\": [], \"eval_noise\": [], \"seed\": 1, \"data_segment_length\": \"16-\"}", "data_segment_length must be a length N or a range LO-HI"),
                            ("{\"task\": \"detect\", \"noise\": [], \"eval_noise\": [], \"seed\": 1, \"preset\": \"huge\"}", "unknown preset")] {
         try Data(text.utf8).write(to: RunData.url(in: out))
         do { _ = try RunData.load(from: out); Issue.record("accepted \(text)") } catch {
