@@ -24,11 +24,17 @@
 #          mixed in so that they are not forgotten; thousands of steps (the session-3 runs
 #          needed ~3,000 steps for reasoning to reach 0.79 at 64 tokens). Then back into the
 #          curriculum on full segments (phase 5, once this converges).
-# Phase 5: from phase 4's best model, all nine tasks (qa2, qa3 and reasoning still named twice)
-#          on full 499-token segments, curriculum 1 → 7, keeping the optimizer state, lr 3e-5.
-#          The stage target is 0.85 — about phase 4's one-segment level with qa2/qa3 still near
-#          0.6 — so a stage advances once the longer documents read as well as one segment did;
-#          otherwise after 4 evaluations without improvement or 800 steps.
+#          (As run: stopped by hand at step 2,425 after five evaluations without improvement
+#          on its best, 0.875 at step 1,250; on held-out technical writing the step-1,250 and
+#          step-2,250 models score the same, qa2 0.60/0.62 and qa3 0.30/0.27. Rerun, the script
+#          stops by patience at step 3,250 with the same stage-best model.)
+# Phase 5: from phase 4's best model, the curriculum 1 → 7 on full 499-token segments with eight
+#          tasks: qa2 once, reasoning twice, phase 3's six. qa3 is left out: after phase 4 it
+#          answers 0.27–0.30 on held-out prose (chance-plus), so in the mixture it would spend a
+#          sixth of every batch on noise; it gets its own effort later. Stage target 0.9 (phase
+#          4's one-segment level with qa2 at ~0.6 and everything else near 1.0), so a stage
+#          advances once the longer documents read as well as one segment did; otherwise after 4
+#          evaluations without improvement or 600 steps. Optimizer state kept, lr 3e-5.
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
 # genres for validation; technical writing is held out for evaluation (Scripts/eval-default.sh
 # with NOISE=…/technical/eval). Each phase resumes if its folder has a checkpoint (Ctrl-C safe).
@@ -71,6 +77,6 @@ phase "$OUT/phase4" --model "$OUT/phase3/model" \
     --warmup 100 --keep-optimizer --eval-every 250 --eval-samples 240 --patience 8 --max-steps-per-stage 4000 \
     --target-accuracy 0.95 --batch-size 8
 phase "$OUT/phase5" --model "$OUT/phase4/model" \
-    --task babi-qa2,babi-qa2,babi-qa3,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
+    --task babi-qa2,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
     --seed 71 --adversarial-rate 0.1 --start-segments 1 --max-segments 7 --lr 3e-5 --warmup 50 --keep-optimizer \
-    --eval-every 100 --eval-samples 240 --patience 4 --max-steps-per-stage 800 --target-accuracy 0.85 --batch-size 8
+    --eval-every 100 --eval-samples 240 --patience 4 --max-steps-per-stage 600 --target-accuracy 0.9 --batch-size 8
