@@ -63,10 +63,37 @@ public struct BabiTask: MemoryTask {
         self.storyLength = length
     }
 
-    public var name: String { kind.rawValue }
+    /// The longest story a command-line name may ask for (`babi-qa3:6-200`).
+    public static let maximumStoryLength = 200
+
+    /// `babi-qa3`, or with the story length when it is not the default (`babi-qa3:8`,
+    /// `babi-qa3:6-10`).
+    public var name: String {
+        if storyLength == kind.defaultStoryLength { return kind.rawValue }
+        if storyLength.lowerBound == storyLength.upperBound { return "\(kind.rawValue):\(storyLength.lowerBound)" }
+        return "\(kind.rawValue):\(storyLength.lowerBound)-\(storyLength.upperBound)"
+    }
     public var labels: [String] { TaskWords.labels }
     public var answers: [String] { TaskWords.rooms }
     public var questionDomain: QuestionDomain? { QuestionForms.domain(task: name, forms: [kind.questionForm]) }
+
+    /// The task a command-line name spells (`babi-qa2`, `babi-qa3:8`, `babi-qa3:6-10`: the number
+    /// of story sentences drawn), or nil when `name` is not a bAbI task.
+    /// - Throws: `DataError` for a bad story length.
+    static func parse(_ name: String) throws -> BabiTask? {
+        for kind in Kind.allCases {
+            if name == kind.rawValue { return BabiTask(kind) }
+            guard name.hasPrefix(kind.rawValue + ":") else { continue }
+            let spec = name.dropFirst(kind.rawValue.count + 1)
+            let bounds = spec.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+            guard (1...2).contains(bounds.count), let low = bounds.first!, let high = bounds.last!,
+                  1 <= low, low <= high, high <= maximumStoryLength else {
+                throw DataError("task \(name)", "the story length must be N or N-M sentences (1 ≤ N ≤ M ≤ \(maximumStoryLength)), got \"\(spec)\"")
+            }
+            return BabiTask(kind, storyLength: low...high)
+        }
+        return nil
+    }
 
     public func makeEpisode(using g: inout SplitMix64) -> Episode {
         while true {

@@ -62,8 +62,9 @@ public enum TaskCatalog {
 
     /// The task called `name`. `custom` needs a JSON Lines file: `customFile`, or the name
     /// `custom:PATH`. The distractor tasks take a count: `detect-distract:2`, `detect-distract:0-3`
-    /// (default 1-3).
-    /// - Throws: `DataError` for an unknown name, a bad distractor count, or a custom task
+    /// (default 1-3); the bAbI tasks a story length in sentences: `babi-qa3:8`, `babi-qa3:6-10`
+    /// (defaults 2-10, 4-16, 6-24 for qa1, qa2, qa3).
+    /// - Throws: `DataError` for an unknown name, a bad distractor count or story length, or a custom task
     ///   without (or with a bad) file.
     public static func task(named name: String, customFile: String? = nil) throws -> any MemoryTask {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
@@ -71,13 +72,11 @@ public enum TaskCatalog {
             return try CustomTask(file: String(trimmed.dropFirst("custom:".count)))
         }
         if let distractor = try DistractorTask.parse(trimmed) { return distractor }
+        if let babi = try BabiTask.parse(trimmed) { return babi }
         switch trimmed {
         case "memorize": return MemorizeTask()
         case "detect": return DetectTask()
         case "reasoning": return ReasoningTask()
-        case "babi-qa1": return BabiTask(.qa1)
-        case "babi-qa2": return BabiTask(.qa2)
-        case "babi-qa3": return BabiTask(.qa3)
         case "unknown": return UnknownTask()
         case "counting": return CountingTask()
         case "flip-flop": return FlipFlopTask()

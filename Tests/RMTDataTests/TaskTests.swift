@@ -125,6 +125,39 @@ import Testing
         }
     }
 
+    /// `babi-qa3:6-10` and `babi-qa2:5` name a story length; the name round-trips; bad lengths
+    /// are one-line errors naming the task.
+    @Test func babiStoryLengthFromTheCatalog() throws {
+        let short = try TaskCatalog.task(named: "babi-qa3:6-10")
+        #expect(short.name == "babi-qa3:6-10")
+        #expect((short as? BabiTask)?.storyLength == 6...10)
+        #expect(try TaskCatalog.task(named: "babi-qa2:5").name == "babi-qa2:5")
+        #expect(try TaskCatalog.task(named: "babi-qa1:2-10").name == "babi-qa1", "the default range is the plain name")
+        var g = SplitMix64(seed: 9)
+        let fixed = try TaskCatalog.task(named: "babi-qa1:4")
+        for _ in 0..<50 { #expect(fixed.makeEpisode(using: &g).facts.count == 4) }
+        var lengths = Set<Int>()
+        for _ in 0..<200 {
+            let e = short.makeEpisode(using: &g)
+            #expect(e.task == "babi-qa3:6-10")
+            lengths.insert(e.facts.count)
+        }
+        // Drawn 6…10; a story is extended (by at most max(4, length / 2)) only while no qa3
+        // question can be asked yet.
+        #expect(lengths.isSubset(of: Set(6...15)) && lengths.contains(6) && lengths.contains(10), "\(lengths)")
+        let mixture = try TaskCatalog.task(list: "babi-qa3:6-10,memorize")
+        #expect(mixture.labels == Self.rooms + ["unknown"])
+        for bad in ["babi-qa3:0", "babi-qa3:10-6", "babi-qa3:", "babi-qa3:a", "babi-qa3:1-2-3", "babi-qa2:300"] {
+            do {
+                _ = try TaskCatalog.task(named: bad)
+                Issue.record("expected an error for \(bad)")
+            } catch let error as DataError {
+                #expect(error.description.contains(bad) && error.description.contains("story length"), "\(error)")
+                #expect(!error.description.contains("\n"))
+            }
+        }
+    }
+
     @Test func mixtureIsUniformAndSharesLabels() throws {
         let mixture = try TaskCatalog.task(list: "memorize,detect,reasoning")
         #expect(mixture.labels == Self.rooms + ["unknown"])

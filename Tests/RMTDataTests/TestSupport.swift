@@ -105,7 +105,7 @@ func independentAnswer(_ episode: Episode) -> String? {
         return fact.group(3)
     case "reasoning":
         return reasoningAnswer(facts: episode.facts, question: episode.question)
-    case "babi-qa1", "babi-qa2", "babi-qa3":
+    case let name where name.hasPrefix("babi-qa"):  // babi-qa3, babi-qa3:6-10, …
         return babiAnswer(facts: episode.facts, question: episode.question)
     case let name where name.hasPrefix("memorize-distract") || name.hasPrefix("detect-distract"):
         return distractorAnswer(facts: episode.facts, question: episode.question)
