@@ -132,15 +132,7 @@ private func fingerprint(_ batch: SegmentBatch) -> [String] {
 }
 
 @Test func aRunOnARangeResumesToTheSameLossesAndModel() throws {
-    var options = TrainingOptions()
-    options.startSegments = 1
-    options.maxSegments = 2
-    options.maxStepsPerStage = 6
-    options.evalEvery = 3
-    options.evalSamples = 8
-    options.batchSize = 4
-    options.learningRate = 1e-3
-    options.warmup = 2
+    let options = shortTwoStageOptions()
     let range = try SegmentLengthRange(16, 48)
     func sources() throws -> (TaskBatchSource, TaskValidationSource) {
         (TaskBatchSource(stream: try memorizeStream(seed: DataStream.seed(6, for: .train), segmentLength: 48), lengths: range),

@@ -27,7 +27,9 @@ func lossSequence(_ out: URL) throws -> [String] {
         }
 }
 
-@Test func resumingGivesTheSameLossSequence() throws {
+/// A two-stage run of 6 steps per stage, validation every 3 steps on 8 documents, batch 4:
+/// short enough to interrupt and resume in a test.
+func shortTwoStageOptions() -> TrainingOptions {
     var options = TrainingOptions()
     options.startSegments = 1
     options.maxSegments = 2
@@ -37,6 +39,11 @@ func lossSequence(_ out: URL) throws -> [String] {
     options.batchSize = 4
     options.learningRate = 1e-3
     options.warmup = 2
+    return options
+}
+
+@Test func resumingGivesTheSameLossSequence() throws {
+    let options = shortTwoStageOptions()
     let a = tempDir("train-a"), b = tempDir("train-b")
     defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
 
