@@ -42,6 +42,13 @@ public struct SegmentBatch: Sendable {
 
     public var segmentCount: Int { contents.count }
     public var batchSize: Int { labels.count }
+
+    /// The positions the encoder computes for this batch: per segment, B rows as long as its
+    /// longest sequence ([CLS], M memory slots, [SEP], the tokens, [SEP]), as SegmentProcessor
+    /// pads them — fewer than B·N·(M + S + 3) when the segments are shorter than the model's.
+    public func positions(memoryTokens M: Int) -> Int {
+        contents.reduce(0) { $0 + batchSize * (M + 3 + $1.reduce(0) { max($0, $1.count) }) }
+    }
 }
 
 /// Result of one forward/backward pass.

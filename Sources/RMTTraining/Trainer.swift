@@ -197,7 +197,7 @@ public final class Trainer: @unchecked Sendable {
             state.stepInStage += 1
             state.dataPosition = train.position
             let seconds = Date().timeIntervalSince(started)
-            let tokens = batch.batchSize * batch.segmentCount * model.settings.positionsPerSegment
+            let tokens = batch.positions(memoryTokens: model.settings.memoryTokens)  // as computed: short segments count short
             try metrics?.append(StepRecord(step: state.step, stage: stage, segments: state.segments, loss: result.loss, lr: lr,
                                           gradNorm: norm, tokensPerSecond: Double(tokens) / seconds,
                                           batchAccuracy: Float(result.correct) / Float(batch.batchSize)))

@@ -161,3 +161,12 @@ private func fingerprint(_ batch: SegmentBatch) -> [String] {
     let finalB = try RecurrentMemoryModel.load(directory: b.appendingPathComponent("model"))
     #expect(finalA.parameters.storage.array == finalB.parameters.storage.array)
 }
+
+/// The trainer's tokens per second counts the positions computed: per segment, B rows padded to
+/// its longest sequence, plus [CLS], the memory and two [SEP] — not the model's full length.
+@Test func batchPositionsCountEachSegmentAtItsLongestSequence() {
+    let batch = SegmentBatch(contents: [[[1, 2, 3], [4]], [[5, 6], [7, 8, 9, 10, 11]]], labels: [0, 1])
+    // Segment 0: longest 3 → 2 × (2 + 3 + 3) = 16; segment 1: longest 5 → 2 × (2 + 3 + 5) = 20.
+    #expect(batch.positions(memoryTokens: 2) == 36)
+    #expect(SegmentBatch(contents: [[[], []]], labels: [0, 1]).positions(memoryTokens: 10) == 26)
+}
