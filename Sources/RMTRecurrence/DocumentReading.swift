@@ -82,12 +82,11 @@ extension RecurrentMemoryModel {
     /// Opens a file (or "-" for standard input) as a segment reader for this model, cutting
     /// pieces of `textLength` tokens (default: the segment length; a session's `textLength`
     /// under the every-segment layout).
+    /// - Throws: `TextSourceError` (one line naming the input) if it is missing, a directory,
+    ///   unreadable or starts like a binary file (`ByteChunkReader.openText`), as rmt-ask does.
     public func segmentReader(path: String, textLength: Int? = nil, chunkSize: Int = 64 * 1024) throws -> SegmentReader {
-        let length = textLength ?? settings.segmentLength
-        if path == "-" {
-            return SegmentReader.standardInput(tokenizer: tokenizer, segmentLength: length, chunkSize: chunkSize)
-        }
-        return try SegmentReader(path: path, tokenizer: tokenizer, segmentLength: length, chunkSize: chunkSize)
+        SegmentReader(source: try ByteChunkReader.openText(path, chunkSize: chunkSize), tokenizer: tokenizer,
+                      segmentLength: textLength ?? settings.segmentLength)
     }
 
     /// Reads `path` ("-" = stdin) and answers `question` about it.

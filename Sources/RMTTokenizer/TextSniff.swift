@@ -2,6 +2,8 @@
 // stream (`sampleSize`, or all of it when shorter) — the same bytes whatever the input is (a
 // regular file, a pipe, a FIFO, /dev/fd/N or stdin), so one input gets one verdict. Callers peek
 // the sample with ByteChunkReader.peek and then read on from the same stream: nothing is re-read.
+// `ByteChunkReader.openText` is that rule at the door, for rmt-ask and the library alike.
+import Foundation
 
 /// Decides whether the start of an input looks like binary data rather than text.
 public enum TextSniff {
@@ -32,5 +34,24 @@ public enum TextSniff {
             if (1...need).allSatisfy({ bytes[i + $0] & 0xC0 == 0x80 }) { i += need + 1 } else { bad += 1; i += 1 }
         }
         return bad * 10 > bytes.count * 3
+    }
+}
+
+extension ByteChunkReader {
+    /// Opens `path` ("-" = standard input) once, as a stream — a regular file, a pipe, a named
+    /// FIFO or /dev/fd/N alike — and refuses a binary start (`TextSniff` on the first bytes,
+    /// peeked from that same stream and handed out again by the reader, so nothing is re-opened
+    /// or lost). Odd but valid text (a few NULs, invalid UTF-8, one enormous line) is accepted.
+    /// - Throws: `TextSourceError` (one line naming the input) if it is missing, a directory,
+    ///   unreadable or looks binary.
+    public static func openText(_ path: String, chunkSize: Int = ByteChunkReader.defaultChunkSize) throws -> ByteChunkReader {
+        let source = path == "-"
+            ? ByteChunkReader(fileHandle: .standardInput, name: "<stdin>", chunkSize: chunkSize)
+            : try ByteChunkReader(path: path, chunkSize: chunkSize)
+        let head = try source.peek(upTo: TextSniff.sampleSize)
+        if TextSniff.looksBinary(head) {
+            throw TextSourceError(file: source.name, reason: "looks like a binary file, not text (checked: its first \(head.count) bytes)")
+        }
+        return source
     }
 }

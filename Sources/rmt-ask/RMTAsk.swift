@@ -66,7 +66,7 @@ struct RMTAsk: ParsableCommand {
 
     func ask() throws {
         let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment).with(precision: precision)
-        let source = try InputCheck.open(file)
+        let source = try ByteChunkReader.openText(file)  // refuses missing, directory, binary: before any model work
         let modelURL = try ModelLocator.resolve(model)
         let loaded = try RecurrentMemoryModel.load(directory: modelURL)
         if let note = SkippedTensors.note(folder: modelURL.path, loaded.skippedTensors) { warn(note) }

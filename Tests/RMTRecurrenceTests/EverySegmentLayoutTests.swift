@@ -143,6 +143,11 @@ private func handRun(_ model: RecurrentMemoryModel, _ segments: [[Int32]]) throw
     try resumed.read(from: try model.segmentReader(path: file.path, textLength: resumed.textLength))
     #expect(try resumed.answer() == expected)
 
+    // The library refuses a binary file as rmt-ask does (one line naming it), before any model work.
+    let binary = folder.appendingPathComponent("weights.bin")
+    try Data((0..<20_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }).write(to: binary)
+    #expect(throws: TextSourceError.self) { try model.answer(question: question, file: binary.path) }
+
     let other = try DocumentSession(model: model, question: "\(words[2])", resuming: MemoryState.load(from: stateURL, model: model))
     #expect(throws: ModelError.self) { try other.read(from: try model.segmentReader(path: file.path, textLength: other.textLength)) }
 }

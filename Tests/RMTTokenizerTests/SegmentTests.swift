@@ -121,6 +121,29 @@ struct SegmentTests {
         #expect(!TextSniff.looksBinary(Array("ab".utf8) + [0xE2, 0x82]))
     }
 
+    @Test("openText refuses a binary start in one line and hands a text's peeked bytes out again")
+    func openTextChecksTheStart() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rmt-opentext-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let binary = folder.appendingPathComponent("model.bin"), text = folder.appendingPathComponent("doc.txt")
+        try Data(repeating: 0, count: 20_000).write(to: binary)
+        let words = (0..<3000).map { "word\($0 % 97)" }.joined(separator: " ")
+        try Data(words.utf8).write(to: text)
+        do {
+            _ = try ByteChunkReader.openText(binary.path)
+            Issue.record("a binary file opened as text")
+        } catch let error as TextSourceError {
+            #expect(error.description.hasPrefix("\(binary.path): looks like a binary file"), "\(error)")
+            #expect(!error.description.contains("\n"))
+        }
+        #expect(throws: TextSourceError.self) { try ByteChunkReader.openText(folder.path) }
+        let reader = try ByteChunkReader.openText(text.path, chunkSize: 1000)
+        var bytes: [UInt8] = []
+        while let chunk = try reader.nextChunk() { bytes += chunk }
+        #expect(bytes == Array(words.utf8), "the sniffed bytes are read again, nothing lost")
+    }
+
     @Test("opening errors: one line naming the file")
     func openErrors() throws {
         #expect(throws: TextSourceError(file: "/nonexistent/text.txt", reason: "no such file")) {
