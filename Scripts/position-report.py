@@ -12,7 +12,9 @@ length) and, for an absolute model whose refused.txt holds its refusal of the lo
 row "absolute, no interpolation" marked "refused". With --plots DIR it draws one SVG per table
 with `rmt-tool plot-eval` (the project's SVG writer), one line per scheme (seeds averaged),
 absolute + interpolation dashed.
-Usage: Scripts/position-report.py [RESULTS] [--plots DIR] [--prefix exp1] [--bin .build/release]
+--trained TEXT names the training length in the text and plot titles where the models' own
+length does not say it (a range: `--trained 16-64` for models of length 64 trained on 16…64).
+Usage: Scripts/position-report.py [RESULTS] [--plots DIR] [--prefix exp1] [--bin .build/release] [--trained 16-64]
 """
 import json, os, subprocess, sys
 from collections import defaultdict
@@ -24,6 +26,7 @@ def option(name, default):
     return default
 plots = option("--plots", None)
 binary = option("--bin", ".build/release")
+trained_text = option("--trained", None)
 results = args[0] if args else "Docs/runs/position/exp1"
 prefix = option("--prefix", os.path.basename(os.path.normpath(results)))
 
@@ -58,7 +61,7 @@ for table in sorted({k[:2] for k in acc}, key=lambda t: (t[0], t[1] or 0)):
     lengths = sorted({n for seeds in rows.values() for s in seeds.values() for n in s})
     S = trained.get(table) or lengths[0]
     size = f", documents of {segments} segments of {S}" if segments else ""
-    print(f"\n**{task}**{size} (accuracy; mean of the seeds, each seed in parentheses; trained at {S})\n")
+    print(f"\n**{task}**{size} (accuracy; mean of the seeds, each seed in parentheses; trained at {trained_text or S})\n")
     ratio = segments is not None and S in lengths and lengths[-1] > S
     print("| scheme | " + " | ".join(str(n) for n in lengths) + (f" | {lengths[-1]} / {S} |" if ratio else " |"))
     print("|---|" + "---|" * (len(lengths) + ratio))
@@ -88,7 +91,7 @@ for table in sorted({k[:2] for k in acc}, key=lambda t: (t[0], t[1] or 0)):
         def label(s):
             return f"absolute (+ interpolation beyond {S})" if s == "absolute" else s.replace("-log_n", " + log_n")
         series = [f"{label(s)}={f}" for s in rows for f in files[(task, segments, s)]]
-        title = f"{task}, trained at {S} tokens" + (f", documents of {segments}×{S} tokens" if segments else "")
+        title = f"{task}, trained at {trained_text or S} tokens" + (f", documents of {segments}×{S} tokens" if segments else "")
         out = f"{prefix}-{task}" + (f"-{segments}seg" if segments else "") + ".svg"
         subprocess.run([os.path.join(binary, "rmt-tool"), "plot-eval", *series, "--task", task,
                         *(["--segments", str(segments)] if segments else []),
