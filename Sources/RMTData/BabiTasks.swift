@@ -68,11 +68,7 @@ public struct BabiTask: MemoryTask {
 
     /// `babi-qa3`, or with the story length when it is not the default (`babi-qa3:8`,
     /// `babi-qa3:6-10`).
-    public var name: String {
-        if storyLength == kind.defaultStoryLength { return kind.rawValue }
-        if storyLength.lowerBound == storyLength.upperBound { return "\(kind.rawValue):\(storyLength.lowerBound)" }
-        return "\(kind.rawValue):\(storyLength.lowerBound)-\(storyLength.upperBound)"
-    }
+    public var name: String { CountedTaskName.spell(kind.rawValue, storyLength, default: kind.defaultStoryLength) }
     public var labels: [String] { TaskWords.labels }
     public var answers: [String] { TaskWords.rooms }
     public var questionDomain: QuestionDomain? { QuestionForms.domain(task: name, forms: [kind.questionForm]) }
@@ -82,15 +78,12 @@ public struct BabiTask: MemoryTask {
     /// - Throws: `DataError` for a bad story length.
     static func parse(_ name: String) throws -> BabiTask? {
         for kind in Kind.allCases {
-            if name == kind.rawValue { return BabiTask(kind) }
-            guard name.hasPrefix(kind.rawValue + ":") else { continue }
-            let spec = name.dropFirst(kind.rawValue.count + 1)
-            let bounds = spec.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
-            guard (1...2).contains(bounds.count), let low = bounds.first!, let high = bounds.last!,
-                  1 <= low, low <= high, high <= maximumStoryLength else {
+            guard let (spec, range) = CountedTaskName.read(name, base: kind.rawValue) else { continue }
+            guard let spec else { return BabiTask(kind) }
+            guard let range, range.lowerBound >= 1, range.upperBound <= maximumStoryLength else {
                 throw DataError("task \(name)", "the story length must be N or N-M sentences (1 ≤ N ≤ M ≤ \(maximumStoryLength)), got \"\(spec)\"")
             }
-            return BabiTask(kind, storyLength: low...high)
+            return BabiTask(kind, storyLength: range)
         }
         return nil
     }

@@ -38,11 +38,7 @@ public struct DistractorTask: MemoryTask {
 
     /// `memorize-distract`, or with the range when it is not the default
     /// (`memorize-distract:2`, `detect-distract:0-3`).
-    public var name: String {
-        if distractors == Self.defaultDistractors { return kind.rawValue }
-        if distractors.lowerBound == distractors.upperBound { return "\(kind.rawValue):\(distractors.lowerBound)" }
-        return "\(kind.rawValue):\(distractors.lowerBound)-\(distractors.upperBound)"
-    }
+    public var name: String { CountedTaskName.spell(kind.rawValue, distractors, default: Self.defaultDistractors) }
 
     public var labels: [String] { TaskWords.labels }
     public var answers: [String] { TaskWords.rooms }
@@ -68,14 +64,12 @@ public struct DistractorTask: MemoryTask {
     /// - Throws: `DataError` for a bad count.
     static func parse(_ name: String) throws -> DistractorTask? {
         for kind in Kind.allCases {
-            if name == kind.rawValue { return try DistractorTask(kind) }
-            guard name.hasPrefix(kind.rawValue + ":") else { continue }
-            let spec = name.dropFirst(kind.rawValue.count + 1)
-            let bounds = spec.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
-            guard (1...2).contains(bounds.count), let low = bounds.first!, let high = bounds.last!, low <= high else {
+            guard let (spec, range) = CountedTaskName.read(name, base: kind.rawValue) else { continue }
+            guard let spec else { return try DistractorTask(kind) }
+            guard let range else {
                 throw DataError("task \(name)", "the distractor count must be N or N-M (0 ≤ N ≤ M ≤ \(maximumDistractors)), got \"\(spec)\"")
             }
-            return try DistractorTask(kind, distractors: low...high)
+            return try DistractorTask(kind, distractors: range)
         }
         return nil
     }
