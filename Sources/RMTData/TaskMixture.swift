@@ -95,6 +95,21 @@ public enum TaskCatalog {
         }
     }
 
+    /// `list` with the file of every `custom:FILE` made absolute and standard (against `directory`,
+    /// default the current directory): `custom:data/facts.jsonl` → `custom:/home/me/data/facts.jsonl`,
+    /// a spelling that names the same file from any directory (what a run folder records, so that
+    /// `--resume` elsewhere reads the same file). Every other name is left as it is.
+    public static func absoluteFiles(in list: String, relativeTo directory: URL? = nil) -> String {
+        list.split(separator: ",", omittingEmptySubsequences: false).map { part in
+            let name = part.trimmingCharacters(in: .whitespaces)
+            guard name.hasPrefix("custom:") else { return String(part) }
+            let file = String(name.dropFirst("custom:".count))
+            guard !file.isEmpty else { return String(part) }
+            let base = directory.map { URL(fileURLWithPath: $0.path, isDirectory: true) }
+            return "custom:" + URL(fileURLWithPath: file, relativeTo: base).standardizedFileURL.path
+        }.joined(separator: ",")
+    }
+
     /// The task or mixture a comma-separated list names (`memorize,detect,reasoning`).
     public static func task(list: String, customFile: String? = nil) throws -> any MemoryTask {
         let parts = list.split(separator: ",").map { String($0) }.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }

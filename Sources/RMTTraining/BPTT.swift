@@ -33,11 +33,15 @@ public struct SegmentBatch: Sendable {
     public var labels: [Int32]
     /// (B) the task of each document (for per-task validation accuracy), or nil.
     public var tasks: [String]?
+    /// The document tokens per segment the batch was made for (`--data-segment-length`, drawn
+    /// per batch from a range); nil = the model's segment length.
+    public var segmentLength: Int?
 
-    public init(contents: [[[Int32]]], labels: [Int32], tasks: [String]? = nil) {
+    public init(contents: [[[Int32]]], labels: [Int32], tasks: [String]? = nil, segmentLength: Int? = nil) {
         self.contents = contents
         self.labels = labels
         self.tasks = tasks
+        self.segmentLength = segmentLength
     }
 
     public var segmentCount: Int { contents.count }

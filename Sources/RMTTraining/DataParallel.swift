@@ -10,10 +10,10 @@ import RMTKernels
 import RMTModel
 
 extension SegmentBatch {
-    /// Sequences `range` of the batch (all segments, labels and tasks of those rows).
+    /// Sequences `range` of the batch (all segments, labels and tasks of those rows; its segment length).
     public func slice(_ range: Range<Int>) -> SegmentBatch {
         SegmentBatch(contents: contents.map { Array($0[range]) }, labels: Array(labels[range]),
-                     tasks: tasks.map { Array($0[range]) })
+                     tasks: tasks.map { Array($0[range]) }, segmentLength: segmentLength)
     }
 
     /// Rank `rank`'s share of the batch split evenly over `ranks` (batchSize divisible by ranks).

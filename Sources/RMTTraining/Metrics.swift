@@ -1,5 +1,6 @@
 // Metrics: metrics.jsonl, one JSON object per line — a step record
-// {"step", "stage", "segments", "loss", "lr", "grad_norm", "tokens_per_second", "batch_accuracy"}
+// {"step", "stage", "segments", "data_segment_length", "loss", "lr", "grad_norm", "tokens_per_second",
+// "batch_accuracy"} (data_segment_length: the document tokens per segment of the step's batch)
 // or an evaluation record {"step", "stage", "segments", "eval_accuracy", "eval_loss", "best_accuracy",
 // "eval_accuracy_by_task" (multi-task runs only: {"memorize": 1.0, …})};
 // `stage` counts curriculum stages from 1 (the stage of --start-segments).
@@ -8,12 +9,14 @@ import Foundation
 
 struct StepRecord: Encodable {
     let step: Int, stage: Int, segments: Int
+    /// The document tokens per segment of the step's batch (its own length under a range).
+    let dataSegmentLength: Int
     let loss: Float, lr: Float, gradNorm: Float
     let tokensPerSecond: Double
     let batchAccuracy: Float
     enum CodingKeys: String, CodingKey {
-        case step, stage, segments, loss, lr, gradNorm = "grad_norm", tokensPerSecond = "tokens_per_second"
-        case batchAccuracy = "batch_accuracy"
+        case step, stage, segments, dataSegmentLength = "data_segment_length", loss, lr, gradNorm = "grad_norm"
+        case tokensPerSecond = "tokens_per_second", batchAccuracy = "batch_accuracy"
     }
 }
 

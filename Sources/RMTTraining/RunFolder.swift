@@ -9,7 +9,9 @@ import RMTRecurrence
 
 /// What a training run reads, recorded in OUT/data.json when it starts and reused by a resume.
 public struct RunData: Codable, Equatable, Sendable {
-    /// Task name or comma list (`memorize,detect`).
+    /// Task name or comma list (`memorize,detect`); a custom task's file is recorded absolute
+    /// (`custom:/…/facts.jsonl`, TaskCatalog.absoluteFiles). Runs from before that may hold a
+    /// relative one, read against the current directory as before.
     public var task: String
     /// Absolute paths; empty = the built-in prose generator.
     public var noise: [String]

@@ -31,7 +31,7 @@ public final class TaskBatchSource: TrainingBatchSource {
         let length = nextLength
         let samples = try (0..<batchSize).map { _ in try stream.next(segments: segments, segmentLength: length) }
         return SegmentBatch(contents: (0..<segments).map { k in samples.map { $0.segments[k] } },
-                            labels: samples.map { Int32($0.label) })
+                            labels: samples.map { Int32($0.label) }, segmentLength: length)
     }
 
     /// Throws what a batch at the shortest length would throw for the next item (e.g. facts or a
@@ -62,7 +62,7 @@ public final class TaskValidationSource: ValidationSource {
                 try stream.sample(index: $0, segments: segments, segmentLength: length)
             }
             return SegmentBatch(contents: (0..<segments).map { k in samples.map { $0.segments[k] } },
-                                labels: samples.map { Int32($0.label) }, tasks: samples.map(\.task))
+                                labels: samples.map { Int32($0.label) }, tasks: samples.map(\.task), segmentLength: length)
         }
     }
 }

@@ -198,7 +198,8 @@ public final class Trainer: @unchecked Sendable {
             state.dataPosition = train.position
             let seconds = Date().timeIntervalSince(started)
             let tokens = batch.positions(memoryTokens: model.settings.memoryTokens)  // as computed: short segments count short
-            try metrics?.append(StepRecord(step: state.step, stage: stage, segments: state.segments, loss: result.loss, lr: lr,
+            try metrics?.append(StepRecord(step: state.step, stage: stage, segments: state.segments,
+                                          dataSegmentLength: batch.segmentLength ?? model.settings.segmentLength, loss: result.loss, lr: lr,
                                           gradNorm: norm, tokensPerSecond: Double(tokens) / seconds,
                                           batchAccuracy: Float(result.correct) / Float(batch.batchSize)))
             onProgress?(String(format: "step %d  segments %d  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s",

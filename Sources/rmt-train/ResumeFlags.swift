@@ -103,7 +103,10 @@ extension Train {
         }
         func paths(_ p: [String]) -> String? { p.isEmpty ? nil : p.joined(separator: " ") }
         var flags: [SavedFlag] = [
-            SavedFlag(flag: "--task", given: data.taskFlag.map(list), saved: list(run.task)),
+            // A custom task's file compared as an absolute path (an older data.json's relative one
+            // read against the current directory, as loading it does).
+            SavedFlag(flag: "--task", given: data.taskFlag.map { list(TaskCatalog.absoluteFiles(in: $0)) },
+                      saved: list(TaskCatalog.absoluteFiles(in: run.task))),
             SavedFlag(flag: "--seed", given: text(data.seedFlag), saved: "\(run.seed)"),
             SavedFlag(flag: "--noise", given: paths(absolutePaths(data.noise)), saved: paths(run.noise)),
             SavedFlag(flag: "--eval-noise", given: paths(absolutePaths(evalNoise)), saved: paths(run.evalNoise)),

@@ -1,6 +1,7 @@
 // rmt-train (train): the curriculum driver's flags → TrainingOptions, model, data streams.
 // A new run refuses a non-empty --out unless --overwrite; --resume continues the run in --out
-// (ResumeFlags.swift checks the flags repeated with it against the saved run).
+// (ResumeFlags.swift checks the flags repeated with it against the saved run). One process
+// at a time trains in an --out: it holds the folder's RunLock while it runs.
 import ArgumentParser
 import Foundation
 import RMT
@@ -12,7 +13,7 @@ struct Train: ParsableCommand {
         discussion: """
         A new run needs an empty or new --out (or --overwrite). To continue a run, repeat its command \
         with --resume (or give just --resume --out DIR): flags that agree with the saved run are \
-        accepted, a conflicting one is refused.
+        accepted, a conflicting one is refused. One process at a time may train in an --out         (a second is refused while the first runs).
         """)
 
     @OptionGroup var data: DataOptions
@@ -91,6 +92,11 @@ struct Train: ParsableCommand {
             let root = collective.isRoot
             let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment)  // after `collective`: it may set RMT_THREADS
             let outURL = URL(fileURLWithPath: out)
+            // One process per run folder: rank 0 holds OUT/.lock from before it writes anything
+            // there (recovery, data.json) until it exits. A folder that does not exist yet is
+            // locked when it is made, below.
+            var lock = root && isFolder(outURL) ? try RunLock(acquiring: outURL) : nil
+            defer { lock?.release() }
             let restart = try restartsUnstarted(outURL)
             let resume = self.resume && !restart
             if restart { note("rmt-train: \(outURL.path) was stopped before its first checkpoint; starting it again") }
@@ -142,6 +148,13 @@ struct Train: ParsableCommand {
                 // Only now, with the new run's model and data known good, is the old run deleted.
                 if overwrite || restart { try RunFolder.clear(outURL) }
                 try FileManager.default.createDirectory(at: outURL, withIntermediateDirectories: true)
+                if lock == nil {
+                    lock = try RunLock(acquiring: outURL)
+                    // The folder was new when this run started: a run found in it now was made meanwhile.
+                    if RunFolder.contents(outURL).contains(where: RunFolder.isRunEntry) {
+                        throw ModelError(outURL.path, "another training run started in it while this one was loading; give --out a new or empty folder")
+                    }
+                }
                 try runData.save(in: outURL)  // before the step-0 checkpoint: a checkpoint always has its data.json
             }
             let trainer = resume
@@ -199,9 +212,10 @@ struct Train: ParsableCommand {
     /// --data-segment-length as a range (checked by `validate`); nil when not given.
     var dataSegmentLengths: SegmentLengthRange? { dataSegmentLength.flatMap { try? SegmentLengthRange(parsing: $0) } }
 
-    /// The run's data as the flags give it (a new run records it in data.json).
+    /// The run's data as the flags give it (a new run records it in data.json), every path in it
+    /// absolute (a custom task's file too), so that the run resumes from any directory.
     func givenRunData() -> RunData {
-        RunData(task: data.task, noise: absolutePaths(data.noise), evalNoise: absolutePaths(evalNoise), seed: data.seed,
+        RunData(task: TaskCatalog.absoluteFiles(in: data.task), noise: absolutePaths(data.noise), evalNoise: absolutePaths(evalNoise), seed: data.seed,
                 segmentLengths: dataSegmentLengths, adversarialRate: data.adversarialRateFlag,
                 model: model.map { absolutePaths([$0])[0] }, preset: preset?.rawValue)
     }
@@ -212,7 +226,7 @@ struct Train: ParsableCommand {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: out.path, isDirectory: &isDir) else { return }
         guard isDir.boolValue else { throw ModelError(out.path, "is a file, not a folder; give --out a new or empty folder") }
-        let names = RunFolder.contents(out)
+        let names = RunFolder.contents(out).filter { $0 != RunLock.fileName }  // left by every run; not the run's
         if overwrite {
             // --overwrite must not delete what the new run reads (e.g. --model OUT/model).
             let doomed = absolutePaths(names.filter(RunFolder.isRunEntry).map { out.appendingPathComponent($0).path })
@@ -290,6 +304,12 @@ struct Train: ParsableCommand {
         return try RecurrentMemoryModel.preset(preset!, vocabulary: vocabURL, cased: cased, settings: settings,
                                                position: positions, seed: data.seed)
     }
+}
+
+/// True when `url` is an existing folder.
+func isFolder(_ url: URL) -> Bool {
+    var isDir: ObjCBool = false
+    return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue
 }
 
 /// Paths made absolute and standard, as data.json records them.

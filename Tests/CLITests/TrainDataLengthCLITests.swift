@@ -3,8 +3,10 @@
 // LO-HI (each batch at its own length): malformed ranges, a HI beyond the model and a LO the task
 // cannot use are refused in one line; a run on a range completes, records it and resumes with it;
 // `rmt-train eval --data-segment-length` makes evaluation documents for another segment length.
+// Every step row of metrics.jsonl says its batch's length (`data_segment_length`).
 import Foundation
 import Testing
+import RMT
 import RMTTestSupport
 
 @Test func dataSegmentLengthIsCheckedRecordedAndKeptOnResume() throws {
@@ -27,6 +29,9 @@ import RMTTestSupport
     #expect(first.status == 0, "\(first.stderr)")
     let data = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("data.json"))) as? [String: Any]
     #expect(data?["data_segment_length"] as? Int == 24)
+    let rows = try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+        .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }.filter { $0["loss"] != nil }
+    #expect(rows.count == 10 && rows.allSatisfy { $0["data_segment_length"] as? Int == 24 }, "\(rows)")
     // The data stream uses the flag: 4 tokens cannot hold a memorize question and its [SEP]
     // (48, the model's length, can).
     let short = try run("rmt-train", ["--model", model.path, "--data-segment-length", "4", "--max-steps-per-stage", "10",
@@ -104,6 +109,16 @@ private func errorLines(_ stderr: String) -> [Substring] {
     let steps = try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
         .split(separator: "\n").filter { $0.contains("\"loss\"") }
     #expect(steps.count == 6)
+    // Every step row says its batch's length: in 16…64, and the one the rule draws for the batch's
+    // first document (stream position (step − 1) × batch size, the run's seed 1; Docs/training.md).
+    let range = try SegmentLengthRange(parsing: "16-64")
+    let drawn = try steps.map { line -> Int? in
+        let row = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+        let expected = range.length(forBatchAt: ((row["step"] as! Int) - 1) * 4, seed: DataStream.seed(1, for: .train))
+        #expect(row["data_segment_length"] as? Int == expected, "\(line)")
+        return row["data_segment_length"] as? Int
+    }
+    #expect(drawn.allSatisfy { $0.map { (16...64).contains($0) } ?? false } && Set(drawn).count > 1, "\(drawn)")
 
     // data.json round-trips through --resume: read back, the flags checked against it, left as it was.
     let before = try Data(contentsOf: dataURL)

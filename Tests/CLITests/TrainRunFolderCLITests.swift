@@ -35,8 +35,9 @@ private struct TinyRun {
 
     func file(_ name: String) -> URL { out.appendingPathComponent(name) }
     func contents(_ name: String) throws -> String { try String(contentsOf: file(name), encoding: .utf8) }
+    /// Hidden leftovers of interrupted writes (the run's lock file is not one: every run leaves it).
     func hidden() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter { $0.hasPrefix(".") }
+        ((try? FileManager.default.contentsOfDirectory(atPath: out.path)) ?? []).filter { $0.hasPrefix(".") && $0 != ".lock" }
     }
 }
 

@@ -78,4 +78,28 @@ import Testing
         #expect(try TaskCatalog.task(named: "custom:\(file.path)").labels == ["A"])
         #expect(try TaskCatalog.task(named: "custom", customFile: file.path).name == "custom")
     }
+
+    /// What a run folder records: a custom task's file absolute and standard, other names as given.
+    @Test func customFilesRecordedAbsolute() throws {
+        let base = URL(fileURLWithPath: "/work/runs", isDirectory: true)
+        #expect(TaskCatalog.absoluteFiles(in: "custom:data/facts.jsonl", relativeTo: base) == "custom:/work/runs/data/facts.jsonl")
+        #expect(TaskCatalog.absoluteFiles(in: "custom:../facts.jsonl", relativeTo: base) == "custom:/work/facts.jsonl")
+        #expect(TaskCatalog.absoluteFiles(in: "custom:/a/./b/../c.jsonl", relativeTo: base) == "custom:/a/c.jsonl")
+        #expect(TaskCatalog.absoluteFiles(in: "memorize, custom:f.jsonl,detect-distract:2", relativeTo: base)
+                == "memorize,custom:/work/runs/f.jsonl,detect-distract:2")
+        #expect(TaskCatalog.absoluteFiles(in: "memorize,detect", relativeTo: base) == "memorize,detect")
+        #expect(TaskCatalog.absoluteFiles(in: "custom:", relativeTo: base) == "custom:")  // still refused as before
+        // Absolute already: unchanged, and a second pass changes nothing.
+        let once = TaskCatalog.absoluteFiles(in: "custom:data/facts.jsonl")
+        #expect(once == "custom:" + FileManager.default.currentDirectoryPath + "/data/facts.jsonl")
+        #expect(TaskCatalog.absoluteFiles(in: once, relativeTo: base) == once)
+
+        // The recorded spelling reads the same file from another directory.
+        let folder = try TestData.temporaryFolder()
+        let file = folder.appendingPathComponent("c.jsonl")
+        try #"{"context": "Fine.", "question": "Q?", "answer": "A"}"#.write(to: file, atomically: true, encoding: .utf8)
+        let recorded = TaskCatalog.absoluteFiles(in: "custom:c.jsonl", relativeTo: folder)
+        #expect(recorded == "custom:" + file.standardizedFileURL.path)
+        #expect(try TaskCatalog.task(list: recorded).labels == ["A"])
+    }
 }
