@@ -49,10 +49,14 @@
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
 # genres for validation; technical writing is held out for evaluation (Scripts/eval-default.sh
 # with NOISE=…/technical/eval). Each phase resumes if its folder has a checkpoint (Ctrl-C safe).
+# UNTIL=N stops after phase N: UNTIL=3 is how Scripts/train-default.sh makes Models/default
+# (phase 3's 7-segment model).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
+UNTIL=${UNTIL:-5}
+case "$UNTIL" in 1|2|3|4|5) ;; *) echo "train-memory.sh: UNTIL must be 1 to 5, got \"$UNTIL\"" >&2; exit 1 ;; esac
 N=${NOISE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rmt/noise}
 MINILM=${MINILM:-$(Scripts/fetch-minilm.sh)}
 [ -d "$N/reference/train" ] || Scripts/fetch-noise.sh >&2
@@ -74,19 +78,23 @@ phase "$OUT/phase1" --model "$MINILM" --question-layout every-segment \
     --task memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 --seed 41 --adversarial-rate 0.1 \
     --data-segment-length 128 --start-segments 1 --max-segments 3 --lr 1e-4 --warmup 50 --eval-every 100 \
     --eval-samples 120 --patience 12 --max-steps-per-stage 4000 --target-accuracy 0.95 --batch-size 8
+[ "$UNTIL" -ge 2 ] || exit 0
 phase "$OUT/phase2" --model "$OUT/phase1/model" \
     --task memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1,babi-qa2,babi-qa3,reasoning --seed 51 \
     --adversarial-rate 0.1 --start-segments 1 --max-segments 1 --lr 5e-5 --warmup 100 --keep-optimizer \
     --eval-every 100 --eval-samples 180 --patience 8 --max-steps-per-stage 500 --target-accuracy 0.95 --batch-size 8
+[ "$UNTIL" -ge 3 ] || exit 0
 phase "$OUT/phase3" --model "$OUT/phase2/model" \
     --task memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 --seed 52 --adversarial-rate 0.1 \
     --start-segments 2 --max-segments 7 --lr 3e-5 --warmup 50 --keep-optimizer --eval-every 50 \
     --eval-samples 120 --patience 4 --max-steps-per-stage 400 --target-accuracy 0.96 --batch-size 8
+[ "$UNTIL" -ge 4 ] || exit 0
 phase "$OUT/phase4" --model "$OUT/phase3/model" \
     --task babi-qa2,babi-qa2,babi-qa3,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
     --seed 61 --adversarial-rate 0.1 --data-segment-length 320 --start-segments 1 --max-segments 1 --lr 5e-5 \
     --warmup 100 --keep-optimizer --eval-every 250 --eval-samples 240 --patience 8 --max-steps-per-stage 4000 \
     --target-accuracy 0.95 --batch-size 8
+[ "$UNTIL" -ge 5 ] || exit 0
 phase "$OUT/phase5" --model "$OUT/phase4/model" \
     --task babi-qa2,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
     --seed 71 --adversarial-rate 0.1 --start-segments 1 --max-segments 5 --lr 3e-5 --warmup 50 --keep-optimizer \

@@ -17,7 +17,7 @@ public enum TaskWords {
     public static let directions = ["north", "south", "east", "west"]
 
     /// The six rooms as a label set: what models made before `unknown` existed answer with
-    /// (Models/default). Every room task can still be evaluated on such a model unless it
+    /// (Models/small-memorize). Every room task can still be evaluated on such a model unless it
     /// answers `unknown` (DataStream maps answers to the model's labels by name).
     public static var roomLabels: [String] { rooms }
 

@@ -1,7 +1,8 @@
 // The tasks that need the question, from the command line: rmt-tool haystack writes each of
 // them (with adversarial noise) and prints question, answer and distractor answers; bad counts
 // and rates are one-line errors; new models get the `unknown` label; the shipped six-label
-// model still loads, evaluates the room tasks (distractors too) and refuses `unknown` clearly.
+// model (Models/small-memorize) still loads, evaluates the room tasks (distractors too) and
+// refuses `unknown` clearly.
 import Foundation
 import Testing
 import RMTTestSupport
@@ -83,8 +84,9 @@ import RMTTestSupport
                                           "--samples", "2", "--json"])
     #expect(freshEval.status == 0, "\(freshEval.stderr)")
 
-    // Models/default has six labels: it still evaluates memorize and the distractor tasks …
-    let shipped = repositoryRoot().appendingPathComponent("Models/default")
+    // Models/small-memorize (the former default) has six labels: it still evaluates memorize and
+    // the distractor tasks …
+    let shipped = repositoryRoot().appendingPathComponent("Models/small-memorize")
     let shippedConfig = try JSONSerialization.jsonObject(with: Data(contentsOf: shipped.appendingPathComponent("config.json"))) as! [String: Any]
     #expect((shippedConfig["rmt"] as! [String: Any])["labels"] as? [String]
             == ["bathroom", "hallway", "garden", "office", "bedroom", "kitchen"])

@@ -132,12 +132,28 @@ func checkRecurrenceAgainstPyTorch(compute: ComputeOptions) throws {
 }
 
 /// The package's trained model is found from the library itself (no working-directory
-/// assumption) and is the documented one: trained head, 10 memory tokens, 499-token segments.
+/// assumption) and is the documented one (Docs/results.md, "The default model"): MiniLM's
+/// shape (6 layers × 384), trained head, 10 memory tokens, 499-token segments read with the
+/// question in every segment, seven labels ending with `unknown`.
 @Test func bundledDefaultModelLoadsFromTheLibrary() throws {
     let url = DefaultLocations.bundledModel
     #expect(url.path.hasSuffix("Models/default"))
     let model = try RecurrentMemoryModel.load(directory: url)
     #expect(!model.isUntrained)
+    #expect(model.config.numHiddenLayers == 6 && model.config.hiddenSize == 384)
     #expect(model.settings.memoryTokens == 10 && model.settings.segmentLength == 499)
-    #expect(model.settings.labels.count == 6)
+    #expect(model.settings.questionLayout == .everySegment)
+    #expect(model.settings.labels == ["bathroom", "hallway", "garden", "office", "bedroom", "kitchen", "unknown"])
+}
+
+/// The former default, kept as the fast alternative (`rmt-ask --model Models/small-memorize`):
+/// the `small` preset (4 layers × 256), six room labels, the question in the final segment.
+@Test func smallMemorizeModelIsTheFormerDefault() throws {
+    let url = DefaultLocations.bundledModel.deletingLastPathComponent().appendingPathComponent("small-memorize")
+    let model = try RecurrentMemoryModel.load(directory: url)
+    #expect(!model.isUntrained)
+    #expect(model.config.numHiddenLayers == 4 && model.config.hiddenSize == 256)
+    #expect(model.settings.memoryTokens == 10 && model.settings.segmentLength == 499)
+    #expect(model.settings.questionLayout == .finalSegment)
+    #expect(model.settings.labels == ["bathroom", "hallway", "garden", "office", "bedroom", "kitchen"])
 }

@@ -131,9 +131,9 @@ private func smallSetup() throws -> (RecurrentMemoryModel, DataStream) {
     #expect(mixed.samples == 8 && mixed.otherPerson == nil && mixed.answeredUnknown == nil)
 }
 
-/// The shipped ledger (Docs/runs/default/eval-ledger.jsonl: the default model's evaluation,
-/// Docs/results.md) still opens under its own header, continues (no line dropped) and gives its
-/// accuracies; its model fingerprint is that of the shipped Models/default.
+/// The shipped ledger (Docs/runs/default/eval-ledger.jsonl: the evaluation of the former default
+/// model, now Models/small-memorize, Docs/results.md) still opens under its own header, continues
+/// (no line dropped) and gives its accuracies; its model fingerprint is that of Models/small-memorize.
 @Test func theShippedLedgerStillOpensForTheShippedModel() throws {
     let shipped = repositoryRoot().appendingPathComponent("Docs/runs/default/eval-ledger.jsonl")
     let dir = tempDir("shipped-ledger")
@@ -148,7 +148,7 @@ private func smallSetup() throws -> (RecurrentMemoryModel, DataStream) {
     #expect(ledger.batches.count == lines - 1)
     let memorize = try #require(ledger.accuracy(task: "memorize", segments: 1))
     #expect(memorize.samples > 0 && memorize.correct <= memorize.samples)
-    let model = repositoryRoot().appendingPathComponent("Models/default/model.safetensors")
+    let model = repositoryRoot().appendingPathComponent("Models/small-memorize/model.safetensors")
     #expect(try EvaluationLedger.fingerprint(of: model) == identity.modelFNV)
 }
 
