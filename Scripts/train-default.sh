@@ -22,7 +22,11 @@ OUT=${OUT:-runs/memory}
 OUT="$OUT" UNTIL=3 Scripts/train-memory.sh
 swift build -c release --product rmt-tool >&2
 BIN=$(swift build -c release --show-bin-path)
+# --domain-tasks: the model records every task it was ever trained on (phase 2 added qa2, qa3
+# and reasoning at one segment, unlearned); the shipped domain — what rmt-ask's warning checks
+# questions against — is the six it learned.
 "$BIN/rmt-tool" export "$OUT/phase3/model" --out "${EXPORT:-Models/default}" --float16 \
+    --domain-tasks memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
     --metadata "trained_by=rmt-train, phases 1-3 of Scripts/train-memory.sh (Docs/results.md)" \
     --metadata "backbone=all-MiniLM-L6-v2" \
     --metadata "tasks=memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1" \

@@ -110,6 +110,13 @@ public struct QuestionDomain: Codable, Sendable, Equatable {
                               slots: slots)
     }
 
+    /// The tasks of `part` this domain does not record (empty when `part` is a sub-domain by
+    /// task name) — what narrowing a model's recorded domain to `part` must refuse.
+    public func unrecordedTasks(of part: QuestionDomain) -> [String] {
+        let recorded = Set(tasks)
+        return part.tasks.filter { !recorded.contains($0) }
+    }
+
     /// Why the domain is unusable (no forms, a malformed form, a slot without values), or nil.
     public func problem() -> String? {
         if questionForms.isEmpty { return "has no question_forms" }

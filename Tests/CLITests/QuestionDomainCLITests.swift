@@ -10,6 +10,7 @@ import RMTTestSupport
 // Models/small-memorize (the former default, fast to read): one question form, six room labels.
 private let smallModel = repositoryRoot().appendingPathComponent("Models/small-memorize").path
 private let smallLabels = ["bathroom", "hallway", "garden", "office", "bedroom", "kitchen"]
+private let defaultModel = repositoryRoot().appendingPathComponent("Models/default").path
 
 private func json(_ text: String) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "not a JSON object: \(text)")
@@ -125,4 +126,34 @@ private func domain(_ folder: URL) throws -> [String: Any]? {
     #expect(union["question_forms"] as? [String] == ["Where is {actor}?", "What is {direction} of the {room}?",
                                                      "What is the {room} {direction} of?", "Where does the cat sleep?"])
     #expect((union["slots"] as? [String: [String]])?["direction"] == ["north", "south", "east", "west"])
+}
+
+@Test func exportNarrowsTheRecordedDomainToTheTasksGiven() throws {
+    let dir = try scratchFolder("domain-narrow")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let narrowed = dir.appendingPathComponent("narrowed")
+    let r = try run("rmt-tool", ["export", defaultModel, "--out", narrowed.path, "--float16", "--domain-tasks", "memorize,detect-distract"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let recorded = try #require(try domain(narrowed))
+    #expect(recorded["tasks"] as? [String] == ["memorize", "detect-distract"])
+    #expect(recorded["question_forms"] as? [String] == ["Where is {actor}?"])
+    // rmt-ask checks questions against the narrowed domain.
+    let doc = dir.appendingPathComponent("doc.txt")
+    try Data("Mary went to the garden. The milk was cold.".utf8).write(to: doc)
+    let inside = try run("rmt-ask", [doc.path, "-q", "Where is Mary?", "--model", narrowed.path, "--json"])
+    #expect(try json(inside.stdout)["in_domain"] as? Bool == true, "\(inside.stdout)\(inside.stderr)")
+    let outside = try run("rmt-ask", [doc.path, "-q", "Where is the milk?", "--model", narrowed.path, "--json"])
+    #expect(try json(outside.stdout)["in_domain"] as? Bool == false && outside.stderr.contains("matches none"), "\(outside.stderr)")
+
+    // A task the model does not record, an unknown task name, a model without a domain: one
+    // line, non-zero, nothing written.
+    let refused = dir.appendingPathComponent("refused")
+    let wider = try run("rmt-tool", ["export", defaultModel, "--out", refused.path, "--domain-tasks", "memorize,babi-qa3"])
+    #expect(wider.status != 0 && wider.stderr.split(separator: "\n").count == 1, "\(wider.stderr)")
+    #expect(wider.stderr.contains("--domain-tasks: babi-qa3 is not among the tasks the model records (memorize, "), "\(wider.stderr)")
+    let unknown = try run("rmt-tool", ["export", defaultModel, "--out", refused.path, "--domain-tasks", "memorise"])
+    #expect(unknown.status != 0 && unknown.stderr.split(separator: "\n").count == 1 && unknown.stderr.contains("unknown task"), "\(unknown.stderr)")
+    let none = try run("rmt-tool", ["export", fixture("tiny-rmt").path, "--out", refused.path, "--domain-tasks", "memorize"])
+    #expect(none.status != 0 && none.stderr.contains("records no question domain"), "\(none.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: refused.path))
 }
