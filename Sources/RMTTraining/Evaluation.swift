@@ -86,7 +86,9 @@ public struct EvaluationBatch: Codable, Sendable, Equatable {
 /// Over several ranks (`collective`), the batches are dealt out in rounds — batch j of a round
 /// to rank j — and each round's results are summed over the ranks, so every rank then sees
 /// every batch, in the same order as one process would (rank 0 records them).
-/// - Throws: `DataError` when the model's labels lack an answer of the task.
+/// - Throws: `DataError` when the model's labels lack an answer of the task, or when the stream
+///   lays its documents out otherwise than the model reads them (`questionLayout`: an
+///   every-segment model given `doc [SEP] Q` documents scores near chance, silently).
 ///
 /// `readingLength`: read the same documents re-split into segments of this many document tokens
 /// (`model` must read that length: `RecurrentMemoryModel.readingSegments(of:)`); documents of a
@@ -97,6 +99,9 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
     // Number the answers by the model's labels (a model made before `unknown` still reads the
     // tasks that never answer it; one that lacks an answer of the task is an error).
     let stream = stream.labels == model.settings.labels ? stream : try stream.relabelled(to: model.settings.labels)
+    guard stream.questionLayout == model.settings.questionLayout else {
+        throw DataError("task \(stream.task.name)", "the documents are laid out \(stream.questionLayout.rawValue) but the model reads \(model.settings.questionLayout.rawValue); make the stream with the model's question layout")
+    }
     let processor = SegmentProcessor(model: model, batchCapacity: batchSize)
     let starts = Array(stride(from: range.lowerBound, to: range.upperBound, by: batchSize))
     // (count, correct, tokens, other person, answered unknown) per batch

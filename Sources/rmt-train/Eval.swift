@@ -147,7 +147,8 @@ struct Eval: ParsableCommand {
         let streams = try tasks.map {
             try DataStream(task: $0, noise: noise, tokenizer: rmt.tokenizer,
                            seed: DataStream.seed(data.seed, for: .validation),
-                           segmentLength: dataSegmentLength ?? rmt.settings.segmentLength, labels: rmt.settings.labels)
+                           segmentLength: dataSegmentLength ?? rmt.settings.segmentLength,
+                           questionLayout: rmt.settings.questionLayout, labels: rmt.settings.labels)
         }
         var rows: [(length: Int, result: LengthAccuracy)] = []
         for (N, model) in zip(readingLengths, models) {

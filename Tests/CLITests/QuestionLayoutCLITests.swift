@@ -70,3 +70,34 @@ import RMTTestSupport
     #expect((config?["rmt"] as? [String: Any])?["labels"] as? [String]
             == ["bathroom", "hallway", "garden", "office", "bedroom", "kitchen", "unknown"])
 }
+
+/// rmt-train eval --segment-length (and --data-segment-length) makes its documents in the model's
+/// question layout, as the plain eval and the trainer's validation do: for an every-segment model
+/// the re-split path reads the very documents the plain path reads (same tokens, same answers),
+/// and documents made for 16-token segments hold 2 × (16 − |Q| − 1) tokens. (It used to make
+/// final-segment documents, `doc [SEP] Q`, which such a model scores near chance.)
+@Test func evalAtAnotherSegmentLengthKeepsTheModelsQuestionLayout() throws {
+    let dir = try scratchFolder("layout-resplit")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let model = dir.appendingPathComponent("model")
+    let made = try run("rmt-tool", ["create-model", "--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path,
+                                    "--segment-length", "24", "--question-layout", "every-segment", "--out", model.path])
+    #expect(made.status == 0, "\(made.stderr)")
+    let common = ["eval", "--model", model.path, "--task", "memorize", "--segments", "2", "--samples", "4",
+                  "--batch-size", "4", "--json"]
+    func row(_ extra: [String]) throws -> [String: Any] {
+        let r = try run("rmt-train", common + extra)
+        #expect(r.status == 0, "\(r.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)")
+    }
+    let plain = try row([])
+    let resplit = try row(["--segment-length", "24"])
+    let tokens = try #require(plain["tokens"] as? Int)
+    // Every-segment: 2 segments of `Q [SEP] 24 − |Q| − 1 tokens`.
+    #expect(tokens % 2 == 0, "\(plain)")
+    let question = 24 - 1 - tokens / 2
+    #expect(resplit["tokens"] as? Int == tokens, "plain \(plain), re-split \(resplit)")
+    #expect(resplit["correct"] as? Int == plain["correct"] as? Int, "plain \(plain), re-split \(resplit)")
+    let short = try row(["--data-segment-length", "16", "--segment-length", "16"])
+    #expect(short["tokens"] as? Int == 2 * (16 - question - 1), "\(short)")
+}
