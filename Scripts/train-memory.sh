@@ -30,8 +30,10 @@
 #          stops by patience at step 3,250 with the same stage-best model.)
 # Phase 5: from phase 4's best model, the curriculum 1 → 7 on full 499-token segments with eight
 #          tasks: qa2 once, reasoning twice, phase 3's six. qa3 is left out: after phase 4 it
-#          answers 0.27–0.30 on held-out prose (chance-plus), so in the mixture it would spend a
-#          sixth of every batch on noise; it gets its own effort later. Stage target 0.9 (phase
+#          measured 0.27–0.30 on held-out prose, so in the mixture it would have spent a sixth
+#          of every batch on noise. (That measurement had a bug — eval put the question at the end
+#          of documents made with --data-segment-length; corrected, phase 4's model answers qa3
+#          0.65 — found in session 9, after this phase had started.) Stage target 0.9 (phase
 #          4's one-segment level with qa2 at ~0.6 and everything else near 1.0), so a stage
 #          advances once the longer documents read as well as one segment did; otherwise after 4
 #          evaluations without improvement or 600 steps. Optimizer state kept, lr 3e-5.
