@@ -105,11 +105,7 @@ struct Eval: ParsableCommand {
                 return
             }
             if !report {
-                let streams = try tasks.map {
-                    try DataStream(task: $0, noise: noise, tokenizer: rmt.tokenizer,
-                                   seed: DataStream.seed(data.seed, for: .validation), segmentLength: rmt.settings.segmentLength,
-                                   questionLayout: rmt.settings.questionLayout, labels: rmt.settings.labels)
-                }
+                let streams = try evaluationStreams(rmt, tasks: tasks, noise: noise, segmentLength: rmt.settings.segmentLength)
                 var memoryOnly: [EvaluationBatch] = []
                 for n in try lengths() {
                     for stream in streams {  // tasks inside lengths: every task advances together
@@ -139,17 +135,24 @@ struct Eval: ParsableCommand {
         }
     }
 
+    /// One validation-seeded document stream per task, made for `segmentLength`-token segments
+    /// and laid out as `rmt` reads them (its question layout and labels) — the one place both
+    /// evaluation paths make their documents.
+    func evaluationStreams(_ rmt: RecurrentMemoryModel, tasks: [any MemoryTask], noise: NoiseCorpus,
+                           segmentLength: Int) throws -> [DataStream] {
+        try tasks.map {
+            try DataStream(task: $0, noise: noise, tokenizer: rmt.tokenizer, seed: DataStream.seed(data.seed, for: .validation),
+                           segmentLength: segmentLength, questionLayout: rmt.settings.questionLayout, labels: rmt.settings.labels)
+        }
+    }
+
     /// The same documents re-split at every reading length: one row per (length, task, segments).
     func evaluateResplit(_ rmt: RecurrentMemoryModel, tasks: [any MemoryTask], noise: NoiseCorpus,
                          readingLengths: [Int], collective: any Collective) throws {
         // Refuses before any work (an absolute model past its length, unless interpolating).
         let models = try readingLengths.map { try rmt.readingSegments(of: $0, interpolatingPositions: interpolatePositions) }
-        let streams = try tasks.map {
-            try DataStream(task: $0, noise: noise, tokenizer: rmt.tokenizer,
-                           seed: DataStream.seed(data.seed, for: .validation),
-                           segmentLength: dataSegmentLength ?? rmt.settings.segmentLength,
-                           questionLayout: rmt.settings.questionLayout, labels: rmt.settings.labels)
-        }
+        let streams = try evaluationStreams(rmt, tasks: tasks, noise: noise,
+                                            segmentLength: dataSegmentLength ?? rmt.settings.segmentLength)
         var rows: [(length: Int, result: LengthAccuracy)] = []
         for (N, model) in zip(readingLengths, models) {
             for n in try lengths() {

@@ -13,7 +13,8 @@ struct Train: ParsableCommand {
         discussion: """
         A new run needs an empty or new --out (or --overwrite). To continue a run, repeat its command \
         with --resume (or give just --resume --out DIR): flags that agree with the saved run are \
-        accepted, a conflicting one is refused. One process at a time may train in an --out         (a second is refused while the first runs).
+        accepted, a conflicting one is refused. One process at a time may train in an --out \
+        (a second is refused while the first runs).
         """)
 
     @OptionGroup var data: DataOptions
