@@ -25,9 +25,12 @@ struct EvalRecord: Encodable {
     let evalAccuracy: Float, evalLoss: Float, bestAccuracy: Float
     /// Multi-task runs: accuracy per task on the same validation documents; nil otherwise.
     let evalAccuracyByTask: [String: Float]?
+    /// With `advanceTasks`: the accuracy over those tasks' documents, which judges the stage
+    /// (`bestAccuracy` is then its best); nil otherwise.
+    var advanceAccuracy: Float? = nil
     enum CodingKeys: String, CodingKey {
         case step, stage, segments, evalAccuracy = "eval_accuracy", evalLoss = "eval_loss", bestAccuracy = "best_accuracy"
-        case evalAccuracyByTask = "eval_accuracy_by_task"
+        case evalAccuracyByTask = "eval_accuracy_by_task", advanceAccuracy = "advance_accuracy"
     }
 }
 

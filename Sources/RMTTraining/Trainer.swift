@@ -239,6 +239,12 @@ public final class Trainer: @unchecked Sendable {
     /// Validation accuracy, mean loss, and accuracy per task when the validation documents
     /// say their task (empty otherwise).
     public func evaluateByTask(segments: Int) throws -> (accuracy: Float, loss: Float, byTask: [String: Float]) {
+        let v = try validate(segments: segments)
+        return (v.accuracy, v.loss, v.byTask)
+    }
+
+    /// One pass over the validation documents of `segments` segments.
+    func validate(segments: Int) throws -> ValidationCounts {
         if validationCache[segments] == nil {
             validationCache[segments] = try valid.batches(segments: segments, count: options.evalSamples,
                                                           batchSize: options.batchSize)
@@ -266,30 +272,47 @@ public final class Trainer: @unchecked Sendable {
                 }
             }
         })
-        let byTask = taskCounts.mapValues { Float($0.correct) / Float(max($0.total, 1)) }
-        return (Float(correct) / Float(max(total, 1)), lossSum / Float(max(total, 1)), byTask)
+        return ValidationCounts(correct: correct, total: total, lossSum: lossSum, byTaskCounts: taskCounts)
+    }
+
+    /// The accuracy a stage is judged by (target, patience, best model): over every validation
+    /// document, or over the documents of `options.advanceTasks`.
+    func stageAccuracy(_ v: ValidationCounts) throws -> Float {
+        guard let tasks = options.advanceTasks else { return v.accuracy }
+        let counts = tasks.compactMap { v.byTaskCounts[$0] }
+        let total = counts.reduce(0) { $0 + $1.total }
+        guard total > 0 else {
+            let seen = v.byTaskCounts.keys.sorted().joined(separator: ",")
+            throw ModelError(out.path, "--advance-on \(tasks.joined(separator: ",")): no validation document is of "
+                             + (seen.isEmpty ? "a named task (the documents do not say their task)" : "these tasks (they are \(seen))"))
+        }
+        return Float(counts.reduce(0) { $0 + $1.correct }) / Float(total)
     }
 
     func evaluateAndAdvance() throws {
-        let (accuracy, loss, byTask) = try evaluateByTask(segments: state.segments)
+        let v = try validate(segments: state.segments)
+        let (accuracy, loss, byTask) = (v.accuracy, v.loss, v.byTask)
         guard loss.isFinite else { throw nonFinite(step: state.step) }  // diverged weights: keep the last checkpoint
-        if accuracy > state.bestAccuracy {
-            state.bestAccuracy = accuracy
+        let judged = try stageAccuracy(v)
+        if judged > state.bestAccuracy {
+            state.bestAccuracy = judged
             state.evalsWithoutImprovement = 0
             bestParameters = model.parameters.copy()
             if collective.isRoot { try model.save(to: out.appendingPathComponent("stages/\(state.segments)")) }
         } else {
             state.evalsWithoutImprovement += 1
         }
+        let advanceOn = options.advanceTasks == nil ? nil : judged
         try metrics?.append(EvalRecord(step: state.step, stage: stage, segments: state.segments, evalAccuracy: accuracy,
                                       evalLoss: loss, bestAccuracy: state.bestAccuracy,
-                                      evalAccuracyByTask: byTask.count > 1 ? byTask : nil))
+                                      evalAccuracyByTask: byTask.count > 1 ? byTask : nil, advanceAccuracy: advanceOn))
         let perTask = byTask.count > 1
             ? "  [" + byTask.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", ") + "]"
             : ""
-        onProgress?(String(format: "eval step %d  segments %d  accuracy %.3f  (best %.3f)  loss %.4f",
-                           state.step, state.segments, accuracy, state.bestAccuracy, loss) + perTask)
-        let reached = accuracy >= options.targetAccuracy
+        let judgedText = advanceOn.map { String(format: "  advance-on %.3f", $0) } ?? ""
+        onProgress?(String(format: "eval step %d  segments %d  accuracy %.3f", state.step, state.segments, accuracy) + judgedText
+                    + String(format: "  (best %.3f)  loss %.4f", state.bestAccuracy, loss) + perTask)
+        let reached = judged >= options.targetAccuracy
         let stalled = state.evalsWithoutImprovement >= options.patience
         let spent = state.stepInStage >= options.maxStepsPerStage
         if reached || stalled || spent {
@@ -329,4 +352,13 @@ public final class Trainer: @unchecked Sendable {
             try encoder.encode(state).write(to: dir.appendingPathComponent("trainer-state.json"))
         }
     }
+}
+
+/// What one validation pass counted: documents right, documents, summed loss, and per task.
+struct ValidationCounts {
+    var correct: Int, total: Int, lossSum: Float
+    var byTaskCounts: [String: (correct: Int, total: Int)]
+    var accuracy: Float { Float(correct) / Float(max(total, 1)) }
+    var loss: Float { lossSum / Float(max(total, 1)) }
+    var byTask: [String: Float] { byTaskCounts.mapValues { Float($0.correct) / Float(max($0.total, 1)) } }
 }

@@ -7,6 +7,11 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var maxSegments = 2
     /// Advance when validation accuracy reaches this, in (0, 1].
     public var targetAccuracy: Float = 0.95
+    /// The tasks whose validation documents judge a stage — its target, its patience and the best
+    /// model it keeps (accuracy over those documents only); nil = every validation document. The
+    /// other tasks are still trained and reported. For a mixture where one hard task (qa2) would
+    /// hold back the memory tasks' curriculum.
+    public var advanceTasks: [String]? = nil
     /// Advance (or stop, at the last stage) after this many steps in a stage.
     public var maxStepsPerStage = 1000
     /// Evaluate (and checkpoint) every this many steps.
@@ -46,6 +51,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if maxSegments < 1 { throw fail("--max-segments must be at least 1, got \(maxSegments)") }
         if startSegments > maxSegments { throw fail("--start-segments \(startSegments) is greater than --max-segments \(maxSegments)") }
         if !(targetAccuracy > 0 && targetAccuracy <= 1) { throw fail("--target-accuracy must be in (0, 1], got \(targetAccuracy)") }
+        if let tasks = advanceTasks {
+            if tasks.isEmpty || tasks.contains(where: { $0.isEmpty }) { throw fail("--advance-on needs task names, e.g. memorize,detect") }
+            if Set(tasks).count != tasks.count { throw fail("--advance-on names a task twice: \(tasks.joined(separator: ","))") }
+        }
         if maxStepsPerStage < 1 { throw fail("--max-steps-per-stage must be at least 1") }
         if evalEvery < 1 { throw fail("--eval-every must be at least 1") }
         if evalSamples < 1 { throw fail("--eval-samples must be at least 1") }

@@ -122,6 +122,7 @@ struct Train: ParsableCommand {
             }
             rmt.compute = compute
             let task = try TaskCatalog.task(list: runData.task)
+            if !resume, let names = options().advanceTasks { try checkAdvanceTasks(names, of: task) }
             let rate = runData.adversarialRate ?? 0
             let trainNoise = try data.makeNoise(runData.noise, tokenizer: rmt.tokenizer, seed: runData.seed, adversarialRate: rate)
             let validNoise = runData.evalNoise.isEmpty ? trainNoise
@@ -201,6 +202,15 @@ struct Train: ParsableCommand {
     /// True for the original command with --resume appended on a run killed before its step-0
     /// checkpoint (data.json equal to this command's, no checkpoint): nothing was trained, so
     /// the run starts again.
+    /// --advance-on must name tasks of the run's --task (as spelled there, e.g. detect-distract:0-3).
+    func checkAdvanceTasks(_ names: [String], of task: any MemoryTask) throws {
+        let trained = (task as? TaskMixture)?.tasks.map(\.name) ?? [task.name]
+        let unknown = names.filter { !trained.contains($0) }
+        guard unknown.isEmpty else {
+            throw ValidationError("--advance-on \(unknown.joined(separator: ",")): not a task of this run (--task \(task.name))")
+        }
+    }
+
     func restartsUnstarted(_ out: URL) throws -> Bool {
         guard resume, model != nil || preset != nil else { return false }
         let checkpoint = out.appendingPathComponent("checkpoint")

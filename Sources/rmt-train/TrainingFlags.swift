@@ -15,6 +15,15 @@ struct CurriculumFlags: ParsableArguments {
     @Option(help: "Evaluate and checkpoint every N steps. (default: 100)") var evalEvery: Int?
     @Option(help: "Validation documents per evaluation. (default: 200)") var evalSamples: Int?
     @Option(help: "Advance (or stop) after N evaluations without improvement. (default: 5)") var patience: Int?
+    @Option(help: ArgumentHelp("Judge each stage (target, patience, the best model kept) by these tasks' validation documents only.",
+                               discussion: "Comma-separated task names as in --task, e.g. memorize,detect,babi-qa1; the other tasks are still trained and reported. (default: every task)",
+                               valueName: "tasks"))
+    var advanceOn: String?
+
+    /// --advance-on's task names (nil = not given; empty names are dropped, and an empty list is refused by TrainingOptions).
+    var advanceTasks: [String]? {
+        advanceOn.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+    }
 
     /// Each flag once: its name, the value given, and the TrainingOptions field it sets.
     private var bindings: [FlagBinding] {
@@ -29,9 +38,16 @@ struct CurriculumFlags: ParsableArguments {
         ]
     }
 
-    func apply(to o: inout TrainingOptions) { for binding in bindings { binding.apply(&o) } }
+    func apply(to o: inout TrainingOptions) {
+        for binding in bindings { binding.apply(&o) }
+        if let advanceTasks { o.advanceTasks = advanceTasks }
+    }
 
-    func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] { bindings.map { $0.savedFlag(saved) } }
+    func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] {
+        bindings.map { $0.savedFlag(saved) }
+            + [SavedFlag(flag: "--advance-on", given: advanceTasks?.joined(separator: ","),
+                         saved: saved.advanceTasks?.joined(separator: ","))]
+    }
 }
 
 /// The optimizer: batch, AdamW, schedule and clipping.

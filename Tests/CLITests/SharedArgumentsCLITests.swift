@@ -25,7 +25,7 @@ import Testing
     let r = try run("rmt-train", ["train", "--help"])
     #expect(r.status == 0, "\(r.stderr)")
     for flag in ["--start-segments", "--max-segments", "--target-accuracy", "--max-steps-per-stage", "--eval-every",
-                 "--eval-samples", "--patience", "--batch-size", "--lr", "--warmup", "--weight-decay", "--clip",
+                 "--eval-samples", "--patience", "--advance-on", "--batch-size", "--lr", "--warmup", "--weight-decay", "--clip",
                  "--clip-value", "--bptt-depth", "--memory-efficient", "--sum-loss", "--keep-optimizer", "--out", "--resume"] {
         #expect(r.stdout.contains(flag + " ") || r.stdout.contains(flag + "\n"), "missing \(flag)")
     }

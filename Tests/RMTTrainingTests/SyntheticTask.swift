@@ -53,3 +53,32 @@ final class SyntheticRecall: TrainingBatchSource, ValidationSource {
         }
     }
 }
+
+/// Validation documents that say their task, for stage criteria (`TrainingOptions.advanceTasks`):
+/// the first half are "coin" documents, each one four times with the labels 0…3, so exactly a
+/// quarter of them are right whatever the model predicts; the second half are "same" documents,
+/// one document and label repeated, so all or none of them are right — the mixture's accuracy
+/// is 0.125 or 0.625, never the coin documents' 0.25.
+final class TaggedValidation: ValidationSource {
+    let recall: SyntheticRecall
+
+    init(recall: SyntheticRecall) { self.recall = recall }
+
+    func batches(segments: Int, count: Int, batchSize: Int) throws -> [SegmentBatch] {
+        precondition(count % 8 == 0, "coin documents come in fours, half of count")
+        let coins = count / 2
+        let documents: [(contents: [[Int32]], label: Int32, task: String)] = (0..<count).map { i in
+            if i < coins {
+                let (segments, _) = recall.sample(UInt64(2_000_000 + i / 4), segments: segments)
+                return (segments, Int32(i % 4), "coin")
+            }
+            let (segments, label) = recall.sample(3_000_000, segments: segments)
+            return (segments, label, "same")
+        }
+        return stride(from: 0, to: count, by: batchSize).map { start in
+            let part = documents[start..<min(start + batchSize, count)]
+            return SegmentBatch(contents: (0..<segments).map { k in part.map { $0.contents[k] } },
+                                labels: part.map(\.label), tasks: part.map(\.task))
+        }
+    }
+}

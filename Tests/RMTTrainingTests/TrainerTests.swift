@@ -102,6 +102,9 @@ func shortTwoStageOptions() -> TrainingOptions {
         ({ $0.bpttDepth = 0 }, "--bptt-depth"),
         ({ $0.learningRate = .nan }, "--lr"),
         ({ $0.memoryEfficient = true; $0.bpttDepth = 2 }, "cannot be combined"),
+        ({ $0.advanceTasks = [] }, "--advance-on needs task names"),
+        ({ $0.advanceTasks = ["memorize", ""] }, "--advance-on needs task names"),
+        ({ $0.advanceTasks = ["memorize", "detect", "memorize"] }, "--advance-on names a task twice"),
     ]
     for (edit, phrase) in cases {
         var o = TrainingOptions()
@@ -179,4 +182,65 @@ func shortTwoStageOptions() -> TrainingOptions {
     }
     for key in ["step", "stage", "segments", "eval_accuracy"] { #expect(evals[0][key] != nil, "eval record lacks \(key)") }
     #expect(steps[0]["stage"] as? Int == 1)
+}
+
+/// Records of metrics.jsonl that have `key`.
+func metricsRecords(_ out: URL, with key: String) throws -> [[String: Any]] {
+    try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+        .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        .filter { $0[key] != nil }
+}
+
+@Test func advanceTasksJudgeTheStageByTheirDocumentsOnly() throws {
+    // The "coin" documents score exactly 0.25 whatever the model does (TaggedValidation), so a
+    // stage judged by them reaches a target of 0.25 at its first evaluation and never 0.26.
+    func run(target: Float, patience: Int) throws -> [[String: Any]] {
+        var options = shortTwoStageOptions()
+        options.evalSamples = 16
+        options.maxStepsPerStage = 9
+        options.targetAccuracy = target
+        options.patience = patience
+        options.advanceTasks = ["coin"]
+        let out = tempDir("advance")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let recall = SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 2)
+        let trainer = try Trainer(model: try freshTinyModel(), options: options, out: out,
+                                  train: SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 1),
+                                  valid: TaggedValidation(recall: recall))
+        #expect(try trainer.run() == .finished)
+        let evals = try metricsRecords(out, with: "eval_accuracy")
+        for e in evals {
+            let byTask = try #require(e["eval_accuracy_by_task"] as? [String: Double])
+            #expect(byTask["coin"] == 0.25)
+            #expect(e["eval_accuracy"] as? Double != 0.25, "the mixture's accuracy differs (TaggedValidation)")
+            #expect(e["advance_accuracy"] as? Double == 0.25, "the stage's accuracy is the coin documents'")
+            #expect(e["best_accuracy"] as? Double == 0.25, "best of the stage's own accuracy, not of the mixture's")
+        }
+        return evals
+    }
+    // Reached at each stage's first evaluation: 3 steps a stage.
+    let reached = try run(target: 0.25, patience: 5)
+    #expect(reached.map { $0["step"] as? Int } == [3, 6])
+    #expect(reached.map { $0["segments"] as? Int } == [1, 2])
+    // Never reached: each stage ends when its second evaluation does not improve (patience 1).
+    let stalled = try run(target: 0.26, patience: 1)
+    #expect(stalled.map { $0["step"] as? Int } == [3, 6, 9, 12])
+    #expect(stalled.map { $0["segments"] as? Int } == [1, 1, 2, 2])
+}
+
+@Test func advanceTasksWithoutDocumentsAreRefusedAtTheFirstEvaluation() throws {
+    var options = shortTwoStageOptions()
+    options.evalSamples = 16
+    options.advanceTasks = ["qa2"]
+    let out = tempDir("advance-absent")
+    defer { try? FileManager.default.removeItem(at: out) }
+    let trainer = try Trainer(model: try freshTinyModel(), options: options, out: out,
+                              train: SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 1),
+                              valid: TaggedValidation(recall: SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 2)))
+    do {
+        _ = try trainer.run()
+        Issue.record("a stage judged by a task with no validation documents ran")
+    } catch {
+        #expect("\(error)".contains("--advance-on qa2: no validation document is of these tasks (they are coin,same)"))
+    }
 }
