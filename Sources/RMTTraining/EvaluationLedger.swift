@@ -7,7 +7,9 @@
 // refused rather than mixed. The noise is identified by its content (NoiseCorpus.fingerprint),
 // so a clone elsewhere, with the corpus at another path, continues the same ledger; the paths
 // are kept for people. A version-1 header (paths only) is accepted when its paths match and is
-// upgraded in place. A torn last line (the process killed mid-write) is ignored.
+// upgraded. A torn last line (the process killed mid-write) is ignored and cut off. One process
+// writes a ledger at a time: the writer holds an exclusive flock on the file, and a second
+// `rmt-train eval` on the same ledger is refused in one line; `--report` only reads it.
 //
 //   {"ledger":"rmt-eval","version":2,"model_fnv":"…","seed":1,"noise":["…/valid"],"noise_fnv":"…"}
 //   {"task":"memorize","segments":2048,"first":0,"count":8,"correct":8,"tokens":1021942}
@@ -15,6 +17,13 @@ import Foundation
 import RMTBase
 import RMTModel
 import RMTRecurrence
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 public final class EvaluationLedger {
     /// What makes two evaluations comparable: same weights, data seed and noise.
@@ -59,47 +68,95 @@ public final class EvaluationLedger {
     public let identity: Identity
     /// Every batch recorded so far, in file order.
     public private(set) var batches: [EvaluationBatch] = []
-    private let handle: FileHandle
+    /// The locked file appended to; nil when opened for reading only.
+    private let handle: FileHandle?
 
-    /// Opens (or creates) the ledger at `url` for `identity`.
-    /// - Throws: `ModelError` when the file belongs to another evaluation or is not a ledger.
-    public init(url: URL, identity: Identity) throws {
+    /// Opens (or creates) the ledger at `url` for `identity`: to continue it (`writing`, the
+    /// default), or only to read what it holds (`writing: false`, for a report while a run goes on).
+    /// A writer holds an exclusive lock on the file (flock, released when the process ends
+    /// however it ends) so that two evaluations never append to one ledger at once.
+    /// - Throws: `ModelError` when the file belongs to another evaluation, is not a ledger, is
+    ///   being written by another process (`writing`), or does not exist (`writing: false`).
+    public init(url: URL, identity: Identity, writing: Bool = true) throws {
         self.url = url
         self.identity = identity
         let fm = FileManager.default
-        if fm.fileExists(atPath: url.path) {
-            let data = try Data(contentsOf: url)
-            let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)
-            guard let head = lines.first, let found = try? JSONDecoder().decode(Identity.self, from: Data(head)) else {
-                throw ModelError(url.path, "is not an rmt-train eval ledger (its first line is not the ledger header)")
-            }
-            guard identity.continues(found) else {
-                throw ModelError(url.path, "records another evaluation (model, seed, noise or precision differ); use a new --ledger file")
-            }
-            let complete = data.last == UInt8(ascii: "\n") ? lines.count : lines.count - 1  // drop a torn last line
-            let upgrade = found.noiseFNV == nil && identity.noiseFNV != nil
-            for line in lines[1..<max(1, complete)] {
-                guard let batch = try? JSONDecoder().decode(EvaluationBatch.self, from: Data(line)) else {
-                    throw ModelError(url.path, "has a line that is not an evaluated batch: \(String(decoding: line.prefix(80), as: UTF8.self))")
-                }
-                batches.append(batch)
-            }
-            // Rewrite without the torn tail so appends start on a fresh line, and a version-1
-            // header as version 2 (same batches, now with the noise fingerprint).
-            if complete < lines.count || upgrade {
-                var clean = upgrade ? try Self.headerLine(identity) : Data(lines[0]) + Data("\n".utf8)
-                for line in lines[1..<max(1, complete)] { clean.append(contentsOf: line); clean.append(UInt8(ascii: "\n")) }
-                try clean.write(to: url, options: .atomic)
-            }
-        } else {
+        guard writing else {
+            guard fm.fileExists(atPath: url.path) else { throw ModelError(url.path, "no such ledger; run the evaluation with --ledger first") }
+            let contents = try Self.read(url, for: identity)
+            batches = contents.batches
+            handle = nil
+            return
+        }
+        if !fm.fileExists(atPath: url.path) {
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Self.headerLine(identity).write(to: url, options: .atomic)
         }
-        handle = try FileHandle(forWritingTo: url)
-        try handle.seekToEnd()
+        var locked = try Self.lock(url)
+        let contents = try Self.read(url, for: identity)
+        batches = contents.batches
+        if contents.rewrite {
+            // A version-1 header is rewritten as version 2 (same batches, now with the noise
+            // fingerprint) to a new file, atomically; the lock moves to it.
+            var clean = try Self.headerLine(identity)
+            for line in contents.lines { clean.append(contentsOf: line); clean.append(UInt8(ascii: "\n")) }
+            try clean.write(to: url, options: .atomic)
+            let old = locked
+            locked = try Self.lock(url)
+            try? old.close()
+        } else if contents.completeBytes < contents.fileBytes {
+            // A torn last line (a kill mid-write) is cut off in place, under the lock, so that
+            // appends start on a fresh line.
+            try locked.truncate(atOffset: UInt64(contents.completeBytes))
+        }
+        handle = locked
+        try locked.seekToEnd()
     }
 
-    deinit { try? handle.close() }
+    /// What a ledger file holds: its batches (complete lines after the header), those lines, the
+    /// bytes up to the last complete line, and whether the file must be rewritten whole (a
+    /// version-1 header to upgrade, or a header line without its newline).
+    private static func read(_ url: URL, for identity: Identity) throws
+        -> (batches: [EvaluationBatch], lines: [Data], completeBytes: Int, fileBytes: Int, rewrite: Bool) {
+        let data = try Data(contentsOf: url)
+        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).map { Data($0) }
+        guard let head = lines.first, let found = try? JSONDecoder().decode(Identity.self, from: head) else {
+            throw ModelError(url.path, "is not an rmt-train eval ledger (its first line is not the ledger header)")
+        }
+        guard identity.continues(found) else {
+            throw ModelError(url.path, "records another evaluation (model, seed, noise or precision differ); use a new --ledger file")
+        }
+        var completeBytes = data.count
+        let newline = data.lastIndex(of: UInt8(ascii: "\n"))
+        if data.last != UInt8(ascii: "\n"), let newline {  // drop a torn last line (not the header)
+            completeBytes = newline - data.startIndex + 1
+            lines.removeLast()
+        }
+        lines.removeFirst()
+        let batches = try lines.map { line in
+            guard let batch = try? JSONDecoder().decode(EvaluationBatch.self, from: line) else {
+                throw ModelError(url.path, "has a line that is not an evaluated batch: \(String(decoding: line.prefix(80), as: UTF8.self))")
+            }
+            return batch
+        }
+        // Rewritten whole: a version-1 header, or a header whose line was never ended.
+        let rewrite = (found.noiseFNV == nil && identity.noiseFNV != nil) || newline == nil
+        return (batches, lines, completeBytes, data.count, rewrite)
+    }
+
+    /// Opens the ledger for appending with an exclusive lock (ExclusiveFileLock, RunLock.swift),
+    /// or throws when another process holds it.
+    private static func lock(_ url: URL) throws -> FileHandle {
+        switch try ExclusiveFileLock.take(url.path, openFlags: O_WRONLY, naming: "the ledger") {
+        case .held(let fd):
+            close(fd)
+            throw ModelError(url.path, "is being written by another rmt-train eval; wait for it to end, or give another --ledger")
+        case .locked(let fd):
+            return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        }
+    }
+
+    deinit { try? handle?.close() }
 
     private static func headerLine(_ identity: Identity) throws -> Data {
         let enc = JSONEncoder()
@@ -118,6 +175,7 @@ public final class EvaluationLedger {
 
     /// Appends one batch and flushes it to disk.
     public func record(_ batch: EvaluationBatch) throws {
+        guard let handle else { throw ModelError(url.path, "was opened for reading only") }
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys]
         try handle.write(contentsOf: try enc.encode(batch) + Data("\n".utf8))

@@ -5,6 +5,7 @@
 // belong to the open file description: two open()s of the file conflict even in one process.
 // The holder writes its pid into the file, for the refusal message. The file itself stays
 // (removing a lock file others may have open is a race); it is not one of the run's entries.
+// ExclusiveFileLock, at the end, is the flock itself, shared with the evaluation ledger.
 import Foundation
 import RMTModel
 #if canImport(Glibc)
@@ -30,36 +31,17 @@ public final class RunLock {
     public init(acquiring out: URL) throws {
         folder = out
         let path = out.appendingPathComponent(Self.fileName).path
-        func failure(_ what: String, _ code: Int32 = errno) -> ModelError {
-            ModelError(path, "\(what): \(String(cString: strerror(code)).lowercased())")
-        }
-        // The file locked must still be the one at `path` (not one removed or replaced meanwhile):
-        // retry the few times a replacement could race with us.
-        for _ in 0..<8 {
-            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw failure("cannot open the run's lock file") }
-            var result: Int32
-            repeat { result = flock(fd, LOCK_EX | LOCK_NB) } while result != 0 && errno == EINTR
-            if result != 0 {
-                let code = errno
-                let holder = Self.recordedPID(fd)
-                close(fd)
-                guard code == EWOULDBLOCK else { throw failure("cannot lock the run's lock file", code) }
-                throw ModelError(out.path, "is in use by another training run" + (holder.map { " (pid \($0))" } ?? "")
-                                 + "; wait for it to end or stop it, or give another --out")
-            }
-            var opened = stat(), named = stat()
-            guard fstat(fd, &opened) == 0, stat(path, &named) == 0,
-                  opened.st_dev == named.st_dev, opened.st_ino == named.st_ino else {
-                close(fd)
-                continue
-            }
+        switch try ExclusiveFileLock.take(path, openFlags: O_RDWR | O_CREAT, naming: "the run's lock file") {
+        case .held(let fd):
+            let holder = Self.recordedPID(fd)
+            close(fd)
+            throw ModelError(out.path, "is in use by another training run" + (holder.map { " (pid \($0))" } ?? "")
+                             + "; wait for it to end or stop it, or give another --out")
+        case .locked(let fd):
             descriptor = fd
             let pid = Array("\(getpid())\n".utf8)
             if ftruncate(fd, 0) == 0 { _ = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) } }
-            return
         }
-        throw ModelError(path, "the run's lock file keeps being replaced; is something deleting it?")
     }
 
     /// The pid the holder wrote in the lock file, nil when there is none (yet).
@@ -81,4 +63,44 @@ public final class RunLock {
     }
 
     deinit { release() }
+}
+
+/// An exclusive, non-blocking flock(2) on a file — the one still at its path once locked (a file
+/// removed or replaced meanwhile is let go and the path tried again, a few times). The lock
+/// belongs to the open file description: the kernel drops it when the descriptor is closed or
+/// the process ends, however it ends. Used by RunLock and EvaluationLedger.
+enum ExclusiveFileLock {
+    enum Outcome {
+        /// Locked: the caller owns the descriptor (closing it releases the lock).
+        case locked(Int32)
+        /// Another open file description holds it: the caller reads what it needs and closes it.
+        case held(Int32)
+    }
+
+    /// - Parameter naming: how errors name the file ("the run's lock file", "the ledger").
+    /// - Throws: `ModelError(path, cause)` when the file cannot be opened or locked.
+    static func take(_ path: String, openFlags: Int32, naming: String) throws -> Outcome {
+        func failure(_ what: String, _ code: Int32 = errno) -> ModelError {
+            ModelError(path, "\(what): \(String(cString: strerror(code)).lowercased())")
+        }
+        for _ in 0..<8 {
+            let fd = open(path, openFlags | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw failure("cannot open \(naming)") }
+            var result: Int32
+            repeat { result = flock(fd, LOCK_EX | LOCK_NB) } while result != 0 && errno == EINTR
+            if result != 0 {
+                let code = errno
+                guard code == EWOULDBLOCK else { close(fd); throw failure("cannot lock \(naming)", code) }
+                return .held(fd)
+            }
+            var opened = stat(), named = stat()
+            guard fstat(fd, &opened) == 0, stat(path, &named) == 0,
+                  opened.st_dev == named.st_dev, opened.st_ino == named.st_ino else {
+                close(fd)
+                continue
+            }
+            return .locked(fd)
+        }
+        throw ModelError(path, "\(naming) keeps being replaced while it is locked; is something else rewriting it?")
+    }
 }

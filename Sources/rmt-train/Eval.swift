@@ -97,7 +97,7 @@ struct Eval: ParsableCommand {
                 modelFNV: try EvaluationLedger.fingerprint(of: modelURL.appendingPathComponent("model.safetensors")),
                 seed: data.seed, noise: data.noise.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                 noiseFNV: noise.fingerprint, precision: compute.linearBF16 == nil ? nil : "bf16")
-            let record = root ? try ledger.map { try EvaluationLedger(url: URL(fileURLWithPath: $0), identity: identity) } : nil
+            let record = root ? try ledger.map { try EvaluationLedger(url: URL(fileURLWithPath: $0), identity: identity, writing: !report) } : nil
 
             if let readingLengths = try readingLengths() {
                 try evaluateResplit(rmt, tasks: tasks, noise: noise, readingLengths: readingLengths, collective: collective)

@@ -81,23 +81,34 @@ struct SignalledRun {
     let status: Int32
 }
 
-/// Starts rmt-train with `args`, waits (at most `timeout` seconds) until its metrics.jsonl has
-/// `lines` lines, then `delay` seconds more, sends `signal` if it is still running, and waits
-/// for it to exit.
-@discardableResult
-func startAndSignal(_ args: [String], metrics: URL, lines: Int, delay: Double = 0, signal: Int32 = SIGINT,
-                    timeout: Double = 60) throws -> SignalledRun {
+/// Starts rmt-train with `args` in the background, its output discarded; the caller stops it.
+func startRMTTrain(_ args: [String]) throws -> Process {
     let process = Process()
     process.executableURL = productsFolder().appendingPathComponent("rmt-train")
     process.arguments = args
     process.standardError = FileHandle.nullDevice
     process.standardOutput = FileHandle.nullDevice
     try process.run()
+    return process
+}
+
+/// Waits while `process` runs, at most `timeout` seconds, until `file` has `lines` lines.
+func waitForLines(_ file: URL, _ lines: Int, of process: Process, timeout: Double, poll: Double = 0.002) {
     let deadline = Date().addingTimeInterval(timeout)
     while process.isRunning && Date() < deadline,
-          ((try? String(contentsOf: metrics, encoding: .utf8))?.split(separator: "\n").count ?? 0) < lines {
-        Thread.sleep(forTimeInterval: 0.002)
+          ((try? String(contentsOf: file, encoding: .utf8))?.split(separator: "\n").count ?? 0) < lines {
+        Thread.sleep(forTimeInterval: poll)
     }
+}
+
+/// Starts rmt-train with `args`, waits (at most `timeout` seconds) until its metrics.jsonl has
+/// `lines` lines, then `delay` seconds more, sends `signal` if it is still running, and waits
+/// for it to exit.
+@discardableResult
+func startAndSignal(_ args: [String], metrics: URL, lines: Int, delay: Double = 0, signal: Int32 = SIGINT,
+                    timeout: Double = 60) throws -> SignalledRun {
+    let process = try startRMTTrain(args)
+    waitForLines(metrics, lines, of: process, timeout: timeout)
     Thread.sleep(forTimeInterval: delay)
     var sent = false
     if process.isRunning { kill(process.processIdentifier, signal); sent = true }

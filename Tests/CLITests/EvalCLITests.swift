@@ -1,5 +1,6 @@
 // rmt-train eval with a ledger: per-task rows, a rerun evaluates nothing new and prints the
-// same table, raising --samples continues where the ledger stopped, --report needs no model run.
+// same table, raising --samples continues where the ledger stopped, --report needs no model run;
+// one writer per ledger (a second is refused while --report still reads it).
 import Foundation
 import Testing
 import RMTTestSupport
@@ -51,4 +52,38 @@ import RMTTestSupport
     _ = try createTinyModel(at: other, segmentLength: 32, seed: 9)
     let refused = try run("rmt-train", ["eval", "--model", other.path, "--task", "memorize", "--ledger", ledger])
     #expect(refused.status == 1 && refused.stderr.contains("another evaluation") && isOneLine(refused.stderr), "\(refused.stderr)")
+}
+
+@Test func aLedgerIsWrittenByOneEvaluationAtATime() throws {
+    let dir = try scratchFolder("eval-lock")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let model = dir.appendingPathComponent("rooms")
+    let made = try createTinyModel(at: model, segmentLength: 32)
+    #expect(made.status == 0, "\(made.stderr)")
+    let ledger = dir.appendingPathComponent("eval.jsonl")
+    func evaluation(samples: Int) -> [String] {
+        ["eval", "--model", model.path, "--task", "memorize", "--segments", "1", "--samples", String(samples),
+         "--batch-size", "2", "--ledger", ledger.path]
+    }
+    // A long evaluation, stopped by the test (it cannot finish 200,000 documents meanwhile).
+    let first = try startRMTTrain(evaluation(samples: 200_000))
+    defer { if first.isRunning { kill(first.processIdentifier, SIGKILL); first.waitUntilExit() } }
+    waitForLines(ledger, 3, of: first, timeout: 120, poll: 0.01)  // the header and two batches
+    #expect(first.isRunning)
+
+    let second = try run("rmt-train", evaluation(samples: 4))
+    #expect(second.status == 1 && isOneLine(second.stderr)
+            && second.stderr.contains("\(ledger.path): is being written by another rmt-train eval"), "\(second.stderr)")
+    let report = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize", "--ledger", ledger.path, "--report", "--json"])
+    #expect(report.status == 0 && report.stdout.contains("\"task\":\"memorize\""), "\(report.stderr)")
+
+    // kill -9 drops the lock with the process: the ledger is continued, nothing counted twice.
+    kill(first.processIdentifier, SIGKILL)
+    first.waitUntilExit()
+    let after = try run("rmt-train", evaluation(samples: 4) + ["--json"])
+    #expect(after.status == 0 && !after.stderr.contains("documents 0..<2"), "\(after.stderr)")
+    #expect(after.stdout.contains("\"samples\":4"), "\(after.stdout)")
+    let missing = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize",
+                                        "--ledger", dir.appendingPathComponent("none.jsonl").path, "--report"])
+    #expect(missing.status == 1 && isOneLine(missing.stderr) && missing.stderr.contains("no such ledger"), "\(missing.stderr)")
 }

@@ -72,18 +72,9 @@ private func snapshot(_ folder: URL) throws -> [String: Data] {
     let out = dir.appendingPathComponent("run")
     let args = tinyRun(out, steps: 2000, learning: false)
     let metrics = out.appendingPathComponent("metrics.jsonl")
-    let process = Process()
-    process.executableURL = productsFolder().appendingPathComponent("rmt-train")
-    process.arguments = args
-    process.standardError = FileHandle.nullDevice
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
+    let process = try startRMTTrain(args)
     defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
-    let deadline = Date().addingTimeInterval(120)
-    while process.isRunning && Date() < deadline,
-          ((try? String(contentsOf: metrics, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 3 {
-        Thread.sleep(forTimeInterval: 0.01)
-    }
+    waitForLines(metrics, 3, of: process, timeout: 120, poll: 0.01)
     #expect(process.isRunning)
     // A second rmt-train on the folder while the first trains: refused, naming the first's pid.
     let second = try run("rmt-train", args + ["--resume"])
@@ -102,16 +93,9 @@ private func snapshot(_ folder: URL) throws -> [String: Data] {
     // trains, and stops with a checkpoint on SIGINT.
     let commands = out.appendingPathComponent("commands.txt")
     func invocations() -> [Substring] { ((try? String(contentsOf: commands, encoding: .utf8)) ?? "").split(separator: "\n") }
-    let resume = Process()
-    resume.executableURL = productsFolder().appendingPathComponent("rmt-train")
-    resume.arguments = args + ["--resume"]
-    resume.standardError = FileHandle.nullDevice
-    resume.standardOutput = FileHandle.nullDevice
-    try resume.run()
+    let resume = try startRMTTrain(args + ["--resume"])
     defer { if resume.isRunning { kill(resume.processIdentifier, SIGKILL); resume.waitUntilExit() } }
-    while resume.isRunning && Date() < deadline.addingTimeInterval(60) && invocations().count < 2 {
-        Thread.sleep(forTimeInterval: 0.01)
-    }
+    waitForLines(commands, 2, of: resume, timeout: 120, poll: 0.01)
     Thread.sleep(forTimeInterval: 0.5)  // its SIGINT handler is installed right after the command is recorded
     #expect(resume.isRunning)
     kill(resume.processIdentifier, SIGINT)

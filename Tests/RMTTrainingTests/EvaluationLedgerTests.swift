@@ -35,13 +35,28 @@ private func smallSetup() throws -> (RecurrentMemoryModel, DataStream) {
     try handle.write(contentsOf: Data("{\"task\":\"detect\",\"segm".utf8))
     try handle.close()
 
-    let ledger = try EvaluationLedger(url: url, identity: identity)
-    #expect(ledger.done(task: "detect", segments: 3) == 6)
-    #expect(ledger.done(task: "detect", segments: 5) == 0)
-    try evaluateBatches(model: model, stream: stream, segments: 3, range: 6..<10, batchSize: 3) { try ledger.record($0) }
-    let resumed = try #require(ledger.accuracy(task: "detect", segments: 3))
-    #expect(resumed == whole)
-    #expect(try #require(ledger.accuracy(task: "detect", segments: 3, limit: 6)).samples == 6)
+    do {
+        let ledger = try EvaluationLedger(url: url, identity: identity)
+        #expect(ledger.done(task: "detect", segments: 3) == 6)
+        #expect(ledger.done(task: "detect", segments: 5) == 0)
+        try evaluateBatches(model: model, stream: stream, segments: 3, range: 6..<10, batchSize: 3) { try ledger.record($0) }
+        let resumed = try #require(ledger.accuracy(task: "detect", segments: 3))
+        #expect(resumed == whole)
+        #expect(try #require(ledger.accuracy(task: "detect", segments: 3, limit: 6)).samples == 6)
+
+        // While it is open for writing, a second writer is refused (the flock is per open file,
+        // so this holds between processes too); a reader sees every batch and cannot append.
+        do {
+            _ = try EvaluationLedger(url: url, identity: identity)
+            Issue.record("a second writer opened a ledger that is being written")
+        } catch {
+            #expect("\(error)".contains("is being written by another rmt-train eval"))
+        }
+        let reader = try EvaluationLedger(url: url, identity: identity, writing: false)
+        #expect(reader.accuracy(task: "detect", segments: 3) == whole)
+        #expect(throws: ModelError.self) { try reader.record(reader.batches[0]) }
+    }
+    #expect(throws: ModelError.self) { _ = try EvaluationLedger(url: dir.appendingPathComponent("none.jsonl"), identity: identity, writing: false) }
 
     // Reopened once more: the file holds the header and 4 batches, every line valid JSON.
     let reopened = try EvaluationLedger(url: url, identity: identity)
