@@ -90,7 +90,10 @@ struct Eval: ParsableCommand {
             rmt.compute = compute
             if let skipped = SkippedTensors.note(folder: modelURL.path, rmt.skippedTensors), root { note(skipped) }
             if rmt.isUntrained && root { note("warning: \(model) has no trained RMT head; accuracy will be chance") }
-            let names = data.task.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            // Each task once: a task named twice (as a training mixture weights it) is one evaluation.
+            var seen = Set<String>()
+            let names = data.task.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && seen.insert($0).inserted }
             let tasks = try names.map { try TaskCatalog.task(named: $0) }
             let noise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed, adversarialRate: data.adversarialRate)
             let identity = EvaluationLedger.Identity(

@@ -24,6 +24,13 @@ import RMTTestSupport
     #expect(Set(firstRows.map { $0["task"] as! String }) == ["memorize", "detect"])
     #expect(firstRows.allSatisfy { ($0["samples"] as! Int) == 4 })
 
+    // A task named twice, as a training mixture weights it, is evaluated once.
+    let twice = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize,detect,memorize", "--segments", "1",
+                                      "--samples", "2", "--batch-size", "2", "--json"])
+    #expect(twice.status == 0, "\(twice.stderr)")
+    let twiceTasks = try rows(twice.stdout).map { $0["task"] as! String }
+    #expect(twiceTasks == ["memorize", "detect"], "\(twice.stdout)")
+
     let again = try run("rmt-train", common + ["--samples", "4"])
     #expect(again.status == 0 && !again.stderr.contains("documents"), "\(again.stderr)")  // nothing re-evaluated
     #expect(again.stdout == first.stdout)
