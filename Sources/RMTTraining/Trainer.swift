@@ -75,6 +75,12 @@ public final class Trainer: @unchecked Sendable {
     let metrics: MetricsLog?
     /// The ranks this run is spread over (one process unless run under MPI).
     public let collective: any Collective
+    /// Rank 0's hold on the run folder (RunLock): one training process per folder, from before
+    /// the first write. Taken by the initializer unless the caller passes its own (the CLI
+    /// locks before it writes data.json), and then let go when `run` returns.
+    private var runLock: RunLock?
+    /// Whether this trainer took `runLock` itself (and so releases it when `run` returns).
+    private let ownsLock: Bool
 
     /// Called with a one-line progress message after each step and evaluation.
     public var onProgress: ((String) -> Void)?
@@ -88,10 +94,14 @@ public final class Trainer: @unchecked Sendable {
 
     /// Starts a new run in `out` (its metrics.jsonl is replaced) and writes its step-0 checkpoint.
     /// The model runs fp32 from here on (its `compute.precision` is set to `.fp32`).
+    /// - Parameter lock: the caller's lock on `out`, held until the caller releases it; nil = the
+    ///   trainer locks `out` itself (refused with a `ModelError` while another process trains in it).
     public init(model: RecurrentMemoryModel, options: TrainingOptions, out: URL,
-                train: TrainingBatchSource, valid: ValidationSource, collective: any Collective = SingleProcess()) throws {
+                train: TrainingBatchSource, valid: ValidationSource, collective: any Collective = SingleProcess(),
+                lock: RunLock? = nil) throws {
         try options.validate()
         try Self.checkBatchDivides(options.batchSize, over: collective)
+        ownsLock = lock == nil
         self.collective = collective
         self.options = options
         self.model = model
@@ -104,6 +114,7 @@ public final class Trainer: @unchecked Sendable {
         optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: options.weightDecay))
         evalProcessor = SegmentProcessor(model: model, batchCapacity: options.batchSize)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        if collective.isRoot { runLock = try Self.lock(out, given: lock) }
         if collective.isRoot { try RunFolder.recover(out) }  // temp folders of an earlier, killed run
         metrics = collective.isRoot ? try MetricsLog(url: out.appendingPathComponent("metrics.jsonl"), truncateAfterStep: nil) : nil
         train.position = 0
@@ -114,9 +125,19 @@ public final class Trainer: @unchecked Sendable {
     /// state a kill can leave (RunFolder.recover, by rank 0 while the others wait). Every file
     /// the resume needs is checked: a missing or corrupt one is a `ModelError` naming it.
     /// The reloaded model runs with `compute` (a new run's model brings its own).
+    /// `lock` as for a new run.
     public init(resuming out: URL, train: TrainingBatchSource, valid: ValidationSource,
-                collective: any Collective = SingleProcess(), compute: ComputeOptions = .default) throws {
-        if collective.isRoot { try RunFolder.recover(out) }
+                collective: any Collective = SingleProcess(), compute: ComputeOptions = .default,
+                lock: RunLock? = nil) throws {
+        ownsLock = lock == nil
+        if collective.isRoot {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: out.path, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ModelError(out.path, "no checkpoint to resume (no such run folder)")
+            }
+            runLock = try Self.lock(out, given: lock)
+            try RunFolder.recover(out)
+        }
         try collective.barrier()  // the other ranks read the checkpoint once rank 0 has recovered it
         let dir = out.appendingPathComponent("checkpoint")
         guard FileManager.default.fileExists(atPath: dir.path) else {
@@ -145,6 +166,15 @@ public final class Trainer: @unchecked Sendable {
         evalProcessor = SegmentProcessor(model: model, batchCapacity: options.batchSize)
         metrics = collective.isRoot ? try MetricsLog(url: out.appendingPathComponent("metrics.jsonl"), truncateAfterStep: state.step) : nil
         train.position = state.dataPosition
+    }
+
+    /// The caller's lock when it is for `out`, else a new one on `out`.
+    private static func lock(_ out: URL, given: RunLock?) throws -> RunLock {
+        guard let given else { return try RunLock(acquiring: out) }
+        guard given.isHeld, given.folder.standardizedFileURL.path == out.standardizedFileURL.path else {
+            throw ModelError(out.path, "the run lock given is \(given.isHeld ? "for \(given.folder.path)" : "released"), not held for this folder")
+        }
+        return given
     }
 
     /// options.json and trainer-state.json of a checkpoint, decoded and checked against each other.
@@ -180,8 +210,11 @@ public final class Trainer: @unchecked Sendable {
         return decoder
     }
 
-    /// Trains until the last stage ends or `shouldStop` says so.
+    /// Trains until the last stage ends or `shouldStop` says so. A lock the trainer took itself
+    /// is let go when this returns (taken again by another call).
     public func run() throws -> TrainingOutcome {
+        if ownsLock && collective.isRoot && runLock == nil { runLock = try RunLock(acquiring: out) }
+        defer { if ownsLock { runLock?.release(); runLock = nil } }
         while !state.finished {
             let started = Date()
             let lr = currentLearningRate()

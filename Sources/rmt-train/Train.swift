@@ -160,9 +160,10 @@ struct Train: ParsableCommand {
                 try runData.save(in: outURL)  // before the step-0 checkpoint: a checkpoint always has its data.json
             }
             let trainer = resume
-                ? try Trainer(resuming: outURL, train: trainSource, valid: validSource, collective: collective, compute: compute)
+                ? try Trainer(resuming: outURL, train: trainSource, valid: validSource, collective: collective, compute: compute,
+                              lock: lock)
                 : try Trainer(model: rmt, options: options(), out: outURL, train: trainSource, valid: validSource,
-                              collective: collective)
+                              collective: collective, lock: lock)
             if root { try recordCommand(in: outURL, startingAt: trainer.state.step) }
             let stop = StopFlag()
             stop.install()

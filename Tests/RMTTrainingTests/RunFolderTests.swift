@@ -33,8 +33,9 @@ private func interruptedRun(after steps: Int) throws -> URL {
     return out
 }
 
+/// The folder's entries but the run lock's file (the trainer locks its folder; not a run entry).
 private func names(_ folder: URL) -> [String] {
-    ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+    ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0 != RunLock.fileName }.sorted()
 }
 
 private func resumedStep(_ out: URL) throws -> Int {

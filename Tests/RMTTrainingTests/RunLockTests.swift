@@ -61,3 +61,43 @@ private func lockFolder(_ tag: String) throws -> URL {
         #expect(error.problem == "cannot open the run's lock file: no such file or directory", "\(error)")
     }
 }
+
+@Test func aLibraryTrainerHoldsItsRunFolderWhileItTrains() throws {
+    let out = tempDir("trainer-lock")
+    defer { try? FileManager.default.removeItem(at: out) }
+    func sources() -> (SyntheticRecall, SyntheticRecall) {
+        (SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 1), SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 2))
+    }
+    let (train, valid) = sources()
+    let first = try Trainer(model: try freshTinyModel(), options: shortTwoStageOptions(), out: out, train: train, valid: valid)
+    let metrics = try Data(contentsOf: out.appendingPathComponent("metrics.jsonl"))
+    // While it exists and has not run: a new run or a resume of the folder is refused, and the
+    // new run does not touch the first one's files (its metrics.jsonl is not replaced).
+    let (t2, v2) = sources()
+    for attempt in ["new", "resume"] {
+        do {
+            _ = attempt == "new"
+                ? try Trainer(model: try freshTinyModel(), options: shortTwoStageOptions(), out: out, train: t2, valid: v2)
+                : try Trainer(resuming: out, train: t2, valid: v2)
+            Issue.record("a second trainer (\(attempt)) was made for a folder a trainer holds")
+        } catch let error as ModelError {
+            #expect(error.problem.hasPrefix("is in use by another training run (pid \(getpid()))"), "\(error)")
+        }
+    }
+    #expect(try Data(contentsOf: out.appendingPathComponent("metrics.jsonl")) == metrics)
+    // Interrupted, run returns and lets go: the folder resumes in the same process.
+    var steps = 0
+    first.shouldStop = { steps += 1; return steps == 2 }
+    #expect(try first.run() == .interrupted)
+    let resumed = try Trainer(resuming: out, train: t2, valid: v2)
+    #expect(resumed.state.step == 2)
+    resumed.shouldStop = { true }
+    #expect(try resumed.run() == .interrupted)  // one more step; its lock goes with run's return
+    // A lock the caller holds is used as it is, and stays the caller's after run.
+    let held = try RunLock(acquiring: out)
+    #expect(throws: ModelError.self) { _ = try Trainer(resuming: out, train: t2, valid: v2) }
+    let mine = try Trainer(resuming: out, train: t2, valid: v2, lock: held)
+    #expect(try mine.run() == .finished)
+    #expect(held.isHeld)
+    held.release()
+}
