@@ -131,8 +131,7 @@ public final class Trainer: @unchecked Sendable {
                 lock: RunLock? = nil) throws {
         ownsLock = lock == nil
         if collective.isRoot {
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: out.path, isDirectory: &isFolder), isFolder.boolValue else {
+            guard isFolder(out) else {
                 throw ModelError(out.path, "no checkpoint to resume (no such run folder)")
             }
             runLock = try Self.lock(out, given: lock)

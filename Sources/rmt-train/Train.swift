@@ -318,11 +318,5 @@ struct Train: ParsableCommand {
     }
 }
 
-/// True when `url` is an existing folder.
-func isFolder(_ url: URL) -> Bool {
-    var isDir: ObjCBool = false
-    return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue
-}
-
 /// Paths made absolute and standard, as data.json records them.
 func absolutePaths(_ paths: [String]) -> [String] { paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
