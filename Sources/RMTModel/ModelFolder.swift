@@ -100,6 +100,13 @@ public enum ModelFolder {
         do { return try SafetensorsFile(contentsOf: checked) } catch let e as SafetensorsError { throw ModelError(e.path, e.problem) }
     }
 
+    /// True when `url` is an existing folder (a link to one counts); the library's and
+    /// rmt-train's yes/no check (places that tell "missing" from "a file" check themselves).
+    public static func isFolder(_ url: URL) -> Bool {
+        var isDir: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue
+    }
+
     /// A folder's tokenizer: `vocab.txt`, else `tokenizer.json`; casing from
     /// `tokenizer_config.json` (`do_lower_case`, `strip_accents`) when it says, else from
     /// tokenizer.json's normalizer (also beside a vocab.txt), else nil (the caller's default).
@@ -150,11 +157,4 @@ public enum ModelFolder {
             throw ModelError(file.path, "has \(vocabulary.count) tokens but \(configFile.lastPathComponent) says vocab_size \(config.vocabSize)")
         }
     }
-}
-
-/// True when `url` is an existing folder (a link to one counts) — for every "is this a folder"
-/// check of the library and the tools.
-public func isFolder(_ url: URL) -> Bool {
-    var isDir: ObjCBool = false
-    return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue
 }

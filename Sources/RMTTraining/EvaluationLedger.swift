@@ -88,22 +88,35 @@ public final class EvaluationLedger {
             handle = nil
             return
         }
-        if !fm.fileExists(atPath: url.path) {
-            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Self.headerLine(identity).write(to: url, options: .atomic)
+        // Created and locked through one descriptor, and the header written under the lock (an
+        // empty file is a ledger created by a process that stopped before its header): two
+        // evaluations starting a new ledger at once get one file, and one of them the lock.
+        try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        var locked = try Self.lock(url, create: true)
+        if try locked.seekToEnd() == 0 {
+            try locked.write(contentsOf: try Self.headerLine(identity))
+            try locked.synchronize()
         }
-        var locked = try Self.lock(url)
         let contents = try Self.read(url, for: identity)
         batches = contents.batches
         if contents.rewrite {
             // A version-1 header is rewritten as version 2 (same batches, now with the noise
-            // fingerprint) to a new file, atomically; the lock moves to it.
+            // fingerprint), or a header line gets its newline: written whole to a new file that
+            // is locked before it takes the ledger's name, so the lock never leaves this process.
             var clean = try Self.headerLine(identity)
             for line in contents.lines { clean.append(contentsOf: line); clean.append(UInt8(ascii: "\n")) }
-            try clean.write(to: url, options: .atomic)
-            let old = locked
-            locked = try Self.lock(url)
-            try? old.close()
+            let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+            try? fm.removeItem(at: temporary)
+            let replacement = try Self.lock(temporary, create: true)
+            try replacement.write(contentsOf: clean)
+            try replacement.synchronize()
+            guard rename(temporary.path, url.path) == 0 else {
+                let cause = String(cString: strerror(errno)).lowercased()
+                try? fm.removeItem(at: temporary)
+                throw ModelError(url.path, "cannot rewrite the ledger: \(cause)")
+            }
+            try? locked.close()
+            locked = replacement
         } else if contents.completeBytes < contents.fileBytes {
             // A torn last line (a kill mid-write) is cut off in place, under the lock, so that
             // appends start on a fresh line.
@@ -144,10 +157,10 @@ public final class EvaluationLedger {
         return (batches, lines, completeBytes, data.count, rewrite)
     }
 
-    /// Opens the ledger for appending with an exclusive lock (ExclusiveFileLock, RunLock.swift),
-    /// or throws when another process holds it.
-    private static func lock(_ url: URL) throws -> FileHandle {
-        switch try ExclusiveFileLock.take(url.path, openFlags: O_WRONLY, naming: "the ledger") {
+    /// Opens the ledger (made when `create` and missing) for writing with an exclusive lock
+    /// (ExclusiveFileLock, RunLock.swift), or throws when another process holds it.
+    private static func lock(_ url: URL, create: Bool = false) throws -> FileHandle {
+        switch try ExclusiveFileLock.take(url.path, openFlags: O_WRONLY | (create ? O_CREAT : 0), naming: "the ledger") {
         case .held(let fd):
             close(fd)
             throw ModelError(url.path, "is being written by another rmt-train eval; wait for it to end, or give another --ledger")

@@ -118,6 +118,7 @@ public final class Trainer: @unchecked Sendable {
         if collective.isRoot { try RunFolder.recover(out) }  // temp folders of an earlier, killed run
         metrics = collective.isRoot ? try MetricsLog(url: out.appendingPathComponent("metrics.jsonl"), truncateAfterStep: nil) : nil
         train.position = 0
+        try checkAdvanceTasksValidate()
         try saveCheckpoint()  // step 0: a run killed before its first evaluation still resumes
     }
 
@@ -131,7 +132,7 @@ public final class Trainer: @unchecked Sendable {
                 lock: RunLock? = nil) throws {
         ownsLock = lock == nil
         if collective.isRoot {
-            guard isFolder(out) else {
+            guard ModelFolder.isFolder(out) else {
                 throw ModelError(out.path, "no checkpoint to resume (no such run folder)")
             }
             runLock = try Self.lock(out, given: lock)
@@ -165,6 +166,32 @@ public final class Trainer: @unchecked Sendable {
         evalProcessor = SegmentProcessor(model: model, batchCapacity: options.batchSize)
         metrics = collective.isRoot ? try MetricsLog(url: out.appendingPathComponent("metrics.jsonl"), truncateAfterStep: state.step) : nil
         train.position = state.dataPosition
+        try checkAdvanceTasksValidate()
+    }
+
+    /// With `advanceTasks`: the validation documents of the current stage (made now, kept for its
+    /// evaluations) must include some of those tasks' — checked before training, not at the first
+    /// evaluation. Documents are drawn per task, so a small --eval-samples can miss a task.
+    private func checkAdvanceTasksValidate() throws {
+        guard let tasks = options.advanceTasks else { return }
+        var seen = Set<String>()
+        for batch in try validationBatches(segments: state.segments) { seen.formUnion(batch.tasks ?? []) }
+        if seen.isDisjoint(with: tasks) { throw noAdvanceDocuments(seen: seen) }
+    }
+
+    /// `--advance-on` names tasks none of the validation documents (of tasks `seen`) is of.
+    private func noAdvanceDocuments(seen: Set<String>) -> ModelError {
+        ModelError(out.path, "--advance-on \((options.advanceTasks ?? []).joined(separator: ",")): no validation document is of "
+                   + (seen.isEmpty ? "a named task (the documents do not say their task)"
+                      : "these tasks (they are \(seen.sorted().joined(separator: ","))); raise --eval-samples"))
+    }
+
+    /// The validation documents of `segments` segments, made once per segment count.
+    private func validationBatches(segments: Int) throws -> [SegmentBatch] {
+        if let cached = validationCache[segments] { return cached }
+        let batches = try valid.batches(segments: segments, count: options.evalSamples, batchSize: options.batchSize)
+        validationCache[segments] = batches
+        return batches
     }
 
     /// The caller's lock when it is for `out`, else a new one on `out`.
@@ -277,14 +304,10 @@ public final class Trainer: @unchecked Sendable {
 
     /// One pass over the validation documents of `segments` segments.
     func validate(segments: Int) throws -> ValidationCounts {
-        if validationCache[segments] == nil {
-            validationCache[segments] = try valid.batches(segments: segments, count: options.evalSamples,
-                                                          batchSize: options.batchSize)
-        }
         var correct = 0, total = 0
         var lossSum: Float = 0
         var taskCounts: [String: (correct: Int, total: Int)] = [:]
-        let batches = validationCache[segments]!
+        let batches = try validationBatches(segments: segments)
         // Each rank reads its share of the batches (Evaluation.swift); (loss, right) per document.
         let width = 2 * (batches.map(\.batchSize).max() ?? 0)
         try dealOut(count: batches.count, width: width, over: collective, work: { i in
@@ -313,11 +336,7 @@ public final class Trainer: @unchecked Sendable {
         guard let tasks = options.advanceTasks else { return v.accuracy }
         let counts = tasks.compactMap { v.byTaskCounts[$0] }
         let total = counts.reduce(0) { $0 + $1.total }
-        guard total > 0 else {
-            let seen = v.byTaskCounts.keys.sorted().joined(separator: ",")
-            throw ModelError(out.path, "--advance-on \(tasks.joined(separator: ",")): no validation document is of "
-                             + (seen.isEmpty ? "a named task (the documents do not say their task)" : "these tasks (they are \(seen))"))
-        }
+        guard total > 0 else { throw noAdvanceDocuments(seen: Set(v.byTaskCounts.keys)) }
         return Float(counts.reduce(0) { $0 + $1.correct }) / Float(total)
     }
 
@@ -373,6 +392,13 @@ public final class Trainer: @unchecked Sendable {
     /// (rank 0 only; the other ranks hold the same state).
     public func saveCheckpoint() throws {
         guard collective.isRoot else { return }
+        // Only while the folder is this trainer's: a lock it let go (run returned) is taken again
+        // for the write, so a trainer resumed meanwhile elsewhere is not overwritten.
+        let again = ownsLock && runLock == nil ? try RunLock(acquiring: out) : nil
+        defer { again?.release() }
+        if !ownsLock, runLock?.isHeld != true {
+            throw ModelError(out.path, "the run lock given to this trainer has been released; it no longer writes the folder")
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase  // like every other file of the run

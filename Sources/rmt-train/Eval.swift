@@ -90,11 +90,12 @@ struct Eval: ParsableCommand {
             rmt.compute = compute
             if let skipped = SkippedTensors.note(folder: modelURL.path, rmt.skippedTensors), root { note(skipped) }
             if rmt.isUntrained && root { note("warning: \(model) has no trained RMT head; accuracy will be chance") }
-            // Each task once: a task named twice (as a training mixture weights it) is one evaluation.
+            // Each task once, by the name it records in the ledger: a task named twice (as a
+            // training mixture weights it), or once with its default count spelled out, is one evaluation.
             var seen = Set<String>()
-            let names = data.task.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                .filter { !$0.isEmpty && seen.insert($0).inserted }
-            let tasks = try names.map { try TaskCatalog.task(named: $0) }
+            let tasks = try data.task.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                .map { try TaskCatalog.task(named: $0) }.filter { seen.insert($0.name).inserted }
+            let names = tasks.map(\.name)
             let noise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed, adversarialRate: data.adversarialRate)
             let identity = EvaluationLedger.Identity(
                 modelFNV: try EvaluationLedger.fingerprint(of: modelURL.appendingPathComponent("model.safetensors")),

@@ -30,7 +30,7 @@ extension Train {
     /// Recovers and validates the run in `out`, checks the flags given against it, and
     /// returns its data, the checkpoint's model and the segment count it trains on next.
     func prepareResume(_ out: URL) throws -> (RunData, RecurrentMemoryModel, segments: Int) {
-        guard isFolder(out) else {
+        guard ModelFolder.isFolder(out) else {
             throw ModelError(out.path, "no such run folder to resume; start a run there without --resume")
         }
         for line in try RunFolder.recover(out) { note("rmt-train: \(line)") }

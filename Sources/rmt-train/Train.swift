@@ -96,7 +96,7 @@ struct Train: ParsableCommand {
             // One process per run folder: rank 0 holds OUT/.lock from before it writes anything
             // there (recovery, data.json) until it exits. A folder that does not exist yet is
             // locked when it is made, below.
-            var lock = root && isFolder(outURL) ? try RunLock(acquiring: outURL) : nil
+            var lock = root && ModelFolder.isFolder(outURL) ? try RunLock(acquiring: outURL) : nil
             defer { lock?.release() }
             let restart = try restartsUnstarted(outURL)
             let resume = self.resume && !restart
@@ -200,10 +200,8 @@ struct Train: ParsableCommand {
         }
     }
 
-    /// True for the original command with --resume appended on a run killed before its step-0
-    /// checkpoint (data.json equal to this command's, no checkpoint): nothing was trained, so
-    /// the run starts again.
-    /// --advance-on must name tasks of the run's --task (as spelled there, e.g. detect-distract:0-3).
+    /// --advance-on must name tasks of the run's --task, as the tasks name themselves (a count
+    /// other than the default stays in the name: detect-distract:0-3).
     func checkAdvanceTasks(_ names: [String], of task: any MemoryTask) throws {
         let trained = (task as? TaskMixture)?.tasks.map(\.name) ?? [task.name]
         let unknown = names.filter { !trained.contains($0) }
@@ -212,6 +210,9 @@ struct Train: ParsableCommand {
         }
     }
 
+    /// True for the original command with --resume appended on a run killed before its step-0
+    /// checkpoint (data.json equal to this command's, no checkpoint): nothing was trained, so
+    /// the run starts again.
     func restartsUnstarted(_ out: URL) throws -> Bool {
         guard resume, model != nil || preset != nil else { return false }
         let checkpoint = out.appendingPathComponent("checkpoint")

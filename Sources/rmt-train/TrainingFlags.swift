@@ -20,9 +20,15 @@ struct CurriculumFlags: ParsableArguments {
                                valueName: "tasks"))
     var advanceOn: String?
 
-    /// --advance-on's task names (nil = not given; empty names are dropped, and an empty list is refused by TrainingOptions).
+    /// --advance-on's task names as the tasks name themselves (`memorize-distract:1-3`, the
+    /// default count, is `memorize-distract`), since the validation documents carry those; a
+    /// name that is no task stays as given and is refused against --task later. nil = not
+    /// given; empty names are dropped, and an empty list is refused by TrainingOptions.
     var advanceTasks: [String]? {
-        advanceOn.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        advanceOn.map { list in
+            list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                .map { $0.hasPrefix("custom:") ? $0 : (try? TaskCatalog.task(named: $0).name) ?? $0 }
+        }
     }
 
     /// Each flag once: its name, the value given, and the TrainingOptions field it sets.
@@ -45,8 +51,8 @@ struct CurriculumFlags: ParsableArguments {
 
     func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] {
         bindings.map { $0.savedFlag(saved) }
-            + [SavedFlag(flag: "--advance-on", given: advanceTasks?.joined(separator: ","),
-                         saved: saved.advanceTasks?.joined(separator: ","))]
+            + [SavedFlag(flag: "--advance-on", given: advanceTasks?.sorted().joined(separator: ","),  // a set: order is not a change
+                         saved: saved.advanceTasks?.sorted().joined(separator: ","))]
     }
 }
 

@@ -29,13 +29,16 @@ import RMTTestSupport
         .filter { $0["eval_accuracy"] != nil }
     let last = try #require(evals.last)
     let byTask = try #require(last["eval_accuracy_by_task"] as? [String: Double])
-    #expect(last["advance_accuracy"] as? Double == byTask["detect-distract"])
+    let judged = try #require(last["advance_accuracy"] as? Double)
+    #expect(judged == (try #require(byTask["detect-distract"])))
+    #expect(last["best_accuracy"] as? Double == judged, "one evaluation: the stage's best is its judged accuracy")
     let options = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("checkpoint/options.json"))) as! [String: Any]
     #expect(options["advance_tasks"] as? [String] == ["detect-distract"])
 
     let conflicting = try run("rmt-train", ["--resume", "--out", out.path, "--advance-on", "memorize"])
     #expect(conflicting.status == 1 && isOneLine(conflicting.stderr)
             && conflicting.stderr.contains("started with --advance-on detect-distract, not --advance-on memorize"), "\(conflicting.stderr)")
-    let same = try run("rmt-train", ["--resume", "--out", out.path, "--advance-on", "detect-distract"])
+    // The same task with its default count spelled out is the same choice.
+    let same = try run("rmt-train", ["--resume", "--out", out.path, "--advance-on", "detect-distract:1-3"])
     #expect(same.status == 0, "\(same.stderr)")
 }

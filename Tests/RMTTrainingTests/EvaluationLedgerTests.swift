@@ -72,6 +72,28 @@ private func smallSetup() throws -> (RecurrentMemoryModel, DataStream) {
     #expect(throws: ModelError.self) { _ = try EvaluationLedger(url: notLedger, identity: identity) }
 }
 
+@Test func anEmptyOrUnendedLedgerFileGetsItsHeader() throws {
+    let dir = tempDir("ledger-empty")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let identity = EvaluationLedger.Identity(modelFNV: "00000000000000bb", seed: 2, noise: ["/n"], noiseFNV: "99")
+    // A process stopped right after creating the file (zero bytes): the next writer writes the header.
+    let empty = dir.appendingPathComponent("empty.jsonl")
+    try Data().write(to: empty)
+    do { _ = try EvaluationLedger(url: empty, identity: identity) }
+    let header = try String(contentsOf: empty, encoding: .utf8)
+    #expect(header.hasPrefix(#"{"ledger":"rmt-eval""#) && header.hasSuffix("}\n") && header.split(separator: "\n").count == 1)
+    // A header without its newline is rewritten with it, and appends start on their own line.
+    let unended = dir.appendingPathComponent("unended.jsonl")
+    try Data(header.dropLast().utf8).write(to: unended)
+    let batch = try JSONDecoder().decode(EvaluationBatch.self, from: Data(
+        #"{"task":"detect","segments":2,"first":0,"count":4,"correct":3,"tokens":40}"#.utf8))
+    do { try EvaluationLedger(url: unended, identity: identity).record(batch) }
+    #expect(try EvaluationLedger(url: unended, identity: identity, writing: false).batches == [batch])
+    let left = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+    #expect(!left.contains { $0.contains(".tmp-") }, "\(left)")
+}
+
 @Test func wilsonIntervalsAreHonestForFewSamples() {
     let perfect = LengthAccuracy(task: "memorize", segments: 4096, tokens: 2_000_000, samples: 50, correct: 50)
     let ci = perfect.wilsonInterval()
@@ -98,7 +120,17 @@ private func smallSetup() throws -> (RecurrentMemoryModel, DataStream) {
     #expect(throws: ModelError.self) { _ = try EvaluationLedger(url: url, identity: moved) }
     // The same path with a fingerprint: accepted, and the header becomes version 2.
     let here = EvaluationLedger.Identity(modelFNV: "00000000000000aa", seed: 1, noise: ["/old/valid"], noiseFNV: "1234")
-    #expect(try EvaluationLedger(url: url, identity: here).batches == [batch])
+    do {
+        let upgraded = try EvaluationLedger(url: url, identity: here)
+        #expect(upgraded.batches == [batch])
+        // The rewritten file is the locked one: a second writer is still refused.
+        #expect(throws: ModelError.self) { _ = try EvaluationLedger(url: url, identity: here) }
+        try upgraded.record(batch)  // appends to the file now at url
+    }
+    #expect(try EvaluationLedger(url: url, identity: here, writing: false).batches == [batch, batch])
+    // Put back to one batch for the checks below.
+    let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+    try Data((lines.dropLast().joined(separator: "\n") + "\n").utf8).write(to: url)
     let header = try #require(String(contentsOf: url, encoding: .utf8).split(separator: "\n").first)
     #expect(header.contains(#""noise_fnv":"1234""#) && header.contains(#""version":2"#))
     #expect(try String(contentsOf: url, encoding: .utf8).split(separator: "\n").count == 2)

@@ -91,6 +91,10 @@ private func lockFolder(_ tag: String) throws -> URL {
     #expect(try first.run() == .interrupted)
     let resumed = try Trainer(resuming: out, train: t2, valid: v2)
     #expect(resumed.state.step == 2)
+    // The first trainer, stopped, no longer writes the folder the second one now holds.
+    let checkpointState = try Data(contentsOf: out.appendingPathComponent("checkpoint/trainer-state.json"))
+    #expect(throws: ModelError.self) { try first.saveCheckpoint() }
+    #expect(try Data(contentsOf: out.appendingPathComponent("checkpoint/trainer-state.json")) == checkpointState)
     resumed.shouldStop = { true }
     #expect(try resumed.run() == .interrupted)  // one more step; its lock goes with run's return
     // A lock the caller holds is used as it is, and stays the caller's after run.

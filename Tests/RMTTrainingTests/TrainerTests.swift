@@ -228,19 +228,20 @@ func metricsRecords(_ out: URL, with key: String) throws -> [[String: Any]] {
     #expect(stalled.map { $0["segments"] as? Int } == [1, 1, 2, 2])
 }
 
-@Test func advanceTasksWithoutDocumentsAreRefusedAtTheFirstEvaluation() throws {
+@Test func advanceTasksWithoutValidationDocumentsAreRefusedBeforeTraining() throws {
     var options = shortTwoStageOptions()
     options.evalSamples = 16
     options.advanceTasks = ["qa2"]
     let out = tempDir("advance-absent")
     defer { try? FileManager.default.removeItem(at: out) }
-    let trainer = try Trainer(model: try freshTinyModel(), options: options, out: out,
-                              train: SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 1),
-                              valid: TaggedValidation(recall: SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 2)))
     do {
-        _ = try trainer.run()
-        Issue.record("a stage judged by a task with no validation documents ran")
+        _ = try Trainer(model: try freshTinyModel(), options: options, out: out,
+                        train: SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 1),
+                        valid: TaggedValidation(recall: SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 2)))
+        Issue.record("a stage judged by a task with no validation documents was accepted")
     } catch {
-        #expect("\(error)".contains("--advance-on qa2: no validation document is of these tasks (they are coin,same)"))
+        #expect("\(error)".contains("--advance-on qa2: no validation document is of these tasks (they are coin,same); raise --eval-samples"),
+                "\(error)")
     }
+    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("checkpoint").path), "a refused run wrote a checkpoint")
 }
