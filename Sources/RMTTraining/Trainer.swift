@@ -169,31 +169,6 @@ public final class Trainer: @unchecked Sendable {
         try checkAdvanceTasksValidate()
     }
 
-    /// With `advanceTasks`: the validation documents of the current stage (made now, kept for its
-    /// evaluations) must include some of those tasks' — checked before training, not at the first
-    /// evaluation. Documents are drawn per task, so a small --eval-samples can miss a task.
-    private func checkAdvanceTasksValidate() throws {
-        guard let tasks = options.advanceTasks else { return }
-        var seen = Set<String>()
-        for batch in try validationBatches(segments: state.segments) { seen.formUnion(batch.tasks ?? []) }
-        if seen.isDisjoint(with: tasks) { throw noAdvanceDocuments(seen: seen) }
-    }
-
-    /// `--advance-on` names tasks none of the validation documents (of tasks `seen`) is of.
-    private func noAdvanceDocuments(seen: Set<String>) -> ModelError {
-        ModelError(out.path, "--advance-on \((options.advanceTasks ?? []).joined(separator: ",")): no validation document is of "
-                   + (seen.isEmpty ? "a named task (the documents do not say their task)"
-                      : "these tasks (they are \(seen.sorted().joined(separator: ","))); raise --eval-samples"))
-    }
-
-    /// The validation documents of `segments` segments, made once per segment count.
-    private func validationBatches(segments: Int) throws -> [SegmentBatch] {
-        if let cached = validationCache[segments] { return cached }
-        let batches = try valid.batches(segments: segments, count: options.evalSamples, batchSize: options.batchSize)
-        validationCache[segments] = batches
-        return batches
-    }
-
     /// The caller's lock when it is for `out`, else a new one on `out`.
     private static func lock(_ out: URL, given: RunLock?) throws -> RunLock {
         guard let given else { return try RunLock(acquiring: out) }
@@ -289,57 +264,6 @@ public final class Trainer: @unchecked Sendable {
         return learningRate(step: step, peak: options.learningRate, warmup: options.warmup, total: total)
     }
 
-    /// Validation accuracy and mean loss on `segments`-segment documents.
-    public func evaluate(segments: Int) throws -> (accuracy: Float, loss: Float) {
-        let r = try evaluateByTask(segments: segments)
-        return (r.accuracy, r.loss)
-    }
-
-    /// Validation accuracy, mean loss, and accuracy per task when the validation documents
-    /// say their task (empty otherwise).
-    public func evaluateByTask(segments: Int) throws -> (accuracy: Float, loss: Float, byTask: [String: Float]) {
-        let v = try validate(segments: segments)
-        return (v.accuracy, v.loss, v.byTask)
-    }
-
-    /// One pass over the validation documents of `segments` segments.
-    func validate(segments: Int) throws -> ValidationCounts {
-        var correct = 0, total = 0
-        var lossSum: Float = 0
-        var taskCounts: [String: (correct: Int, total: Int)] = [:]
-        let batches = try validationBatches(segments: segments)
-        // Each rank reads its share of the batches (Evaluation.swift); (loss, right) per document.
-        let width = 2 * (batches.map(\.batchSize).max() ?? 0)
-        try dealOut(count: batches.count, width: width, over: collective, work: { i in
-            let batch = batches[i]
-            let scores = try readAndScore(evalProcessor, segments: batch.segmentCount, labels: batch.labels) { batch.contents[$0] }
-            return (0..<batch.batchSize).flatMap { [Double(scores.losses[$0]), scores.predicted[$0] == Int(batch.labels[$0]) ? 1 : 0] }
-        }, each: { i, v in
-            let batch = batches[i]
-            for b in 0..<batch.batchSize {
-                lossSum += Float(v[2 * b])
-                let right = v[2 * b + 1] > 0
-                if right { correct += 1 }
-                total += 1
-                if let task = batch.tasks?[b] {
-                    let c = taskCounts[task, default: (0, 0)]
-                    taskCounts[task] = (c.correct + (right ? 1 : 0), c.total + 1)
-                }
-            }
-        })
-        return ValidationCounts(correct: correct, total: total, lossSum: lossSum, byTaskCounts: taskCounts)
-    }
-
-    /// The accuracy a stage is judged by (target, patience, best model): over every validation
-    /// document, or over the documents of `options.advanceTasks`.
-    func stageAccuracy(_ v: ValidationCounts) throws -> Float {
-        guard let tasks = options.advanceTasks else { return v.accuracy }
-        let counts = tasks.compactMap { v.byTaskCounts[$0] }
-        let total = counts.reduce(0) { $0 + $1.total }
-        guard total > 0 else { throw noAdvanceDocuments(seen: Set(v.byTaskCounts.keys)) }
-        return Float(counts.reduce(0) { $0 + $1.correct }) / Float(total)
-    }
-
     func evaluateAndAdvance() throws {
         let v = try validate(segments: state.segments)
         let (accuracy, loss, byTask) = (v.accuracy, v.loss, v.byTask)
@@ -410,13 +334,4 @@ public final class Trainer: @unchecked Sendable {
             try encoder.encode(state).write(to: dir.appendingPathComponent("trainer-state.json"))
         }
     }
-}
-
-/// What one validation pass counted: documents right, documents, summed loss, and per task.
-struct ValidationCounts {
-    var correct: Int, total: Int, lossSum: Float
-    var byTaskCounts: [String: (correct: Int, total: Int)]
-    var accuracy: Float { Float(correct) / Float(max(total, 1)) }
-    var loss: Float { lossSum / Float(max(total, 1)) }
-    var byTask: [String: Float] { byTaskCounts.mapValues { Float($0.correct) / Float(max($0.total, 1)) } }
 }
