@@ -83,11 +83,6 @@ private func dataParallelOptions() -> TrainingOptions {
     return options
 }
 
-private func records(_ out: URL) throws -> [[String: Any]] {
-    try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
-        .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
-}
-
 @Test func twoThreadRanksTrainLikeOneProcess() throws {
     let single = tempDir("dp-one"), shared = tempDir("dp-two"), rank1Out = tempDir("dp-rank1")
     defer { for u in [single, shared, rank1Out] { try? FileManager.default.removeItem(at: u) } }
@@ -109,7 +104,7 @@ private func records(_ out: URL) throws -> [[String: Any]] {
     }
     #expect(try outcomes[0]!.get() == .finished && outcomes[1]!.get() == .finished)
 
-    let a = try records(single), b = try records(shared)
+    let a = try metricsRecords(single), b = try metricsRecords(shared)
     #expect(a.count == b.count && a.count == 16)  // 12 steps + 4 evaluations
     for (x, y) in zip(a, b) {
         if let lx = x["loss"] as? Double, let ly = y["loss"] as? Double {

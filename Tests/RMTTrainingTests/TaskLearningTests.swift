@@ -70,9 +70,7 @@ func tinyTaskSetup(_ tasks: String, memoryTokens: Int, segmentLength: Int, seed:
     var lines: [String] = []
     trainer.onProgress = { if $0.hasPrefix("eval") { lines.append($0) } }
     _ = try trainer.run()
-    let records = try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
-        .split(separator: "\n").compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-        .filter { $0["eval_accuracy"] != nil }
+    let records = try metricsRecords(out, with: "eval_accuracy")
     #expect(!records.isEmpty)
     for r in records {
         let byTask = try #require(r["eval_accuracy_by_task"] as? [String: Double])

@@ -19,12 +19,7 @@ func tempDir(_ tag: String) -> URL {
 }
 
 func lossSequence(_ out: URL) throws -> [String] {
-    try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
-        .split(separator: "\n").compactMap { line -> String? in
-            guard line.contains("\"loss\"") else { return nil }
-            let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-            return "\(obj["step"]!):\(obj["loss"]!)"
-        }
+    try metricsRecords(out, with: "loss").map { "\($0["step"]!):\($0["loss"]!)" }
 }
 
 /// A two-stage run of 6 steps per stage, validation every 3 steps on 8 documents, batch 4:
@@ -173,8 +168,7 @@ func shortTwoStageOptions() -> TrainingOptions {
                               train: SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 1),
                               valid: SyntheticRecall(segmentLength: 8, labels: 4, vocab: 99, seed: 2))
     _ = try trainer.run()
-    let lines = try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
-    let records = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    let records = try metricsRecords(out)
     let steps = records.filter { $0["loss"] != nil }, evals = records.filter { $0["eval_accuracy"] != nil }
     #expect(steps.count == 2 && evals.count == 1)
     for key in ["step", "stage", "segments", "loss", "lr", "grad_norm", "tokens_per_second"] {
@@ -184,11 +178,11 @@ func shortTwoStageOptions() -> TrainingOptions {
     #expect(steps[0]["stage"] as? Int == 1)
 }
 
-/// Records of metrics.jsonl that have `key`.
-func metricsRecords(_ out: URL, with key: String) throws -> [[String: Any]] {
+/// The records of a run folder's metrics.jsonl, in order; with `key`, only those that carry it.
+func metricsRecords(_ out: URL, with key: String? = nil) throws -> [[String: Any]] {
     try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
         .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
-        .filter { $0[key] != nil }
+        .filter { key == nil || $0[key!] != nil }
 }
 
 @Test func advanceTasksJudgeTheStageByTheirDocumentsOnly() throws {
