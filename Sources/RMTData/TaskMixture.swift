@@ -110,9 +110,15 @@ public enum TaskCatalog {
         }.joined(separator: ",")
     }
 
+    /// The names of a comma-separated task list (`memorize, detect,,reasoning` → memorize,
+    /// detect, reasoning): trimmed, empty ones dropped, repeats kept (a mixture's weights).
+    public static func names(inList list: String) -> [String] {
+        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     /// The task or mixture a comma-separated list names (`memorize,detect,reasoning`).
     public static func task(list: String, customFile: String? = nil) throws -> any MemoryTask {
-        let parts = list.split(separator: ",").map { String($0) }.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let parts = names(inList: list)
         guard !parts.isEmpty else { throw DataError("task", "no task named") }
         let tasks = try parts.map { try task(named: $0, customFile: customFile) }
         return tasks.count == 1 ? tasks[0] : try TaskMixture(tasks)

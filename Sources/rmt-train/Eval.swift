@@ -93,8 +93,7 @@ struct Eval: ParsableCommand {
             // Each task once, by the name it records in the ledger: a task named twice (as a
             // training mixture weights it), or once with its default count spelled out, is one evaluation.
             var seen = Set<String>()
-            let tasks = try data.task.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                .map { try TaskCatalog.task(named: $0) }.filter { seen.insert($0.name).inserted }
+            let tasks = try TaskCatalog.names(inList: data.task).map { try TaskCatalog.task(named: $0) }.filter { seen.insert($0.name).inserted }
             let names = tasks.map(\.name)
             let noise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed, adversarialRate: data.adversarialRate)
             let identity = EvaluationLedger.Identity(

@@ -98,7 +98,7 @@ extension Train {
     /// Every flag that describes the run, with the value given and the value saved.
     func savedFlags(_ run: RunData, _ saved: TrainingOptions, _ rmt: RecurrentMemoryModel) throws -> [SavedFlag] {
         func list(_ s: String) -> String {
-            s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: ",")
+            TaskCatalog.names(inList: s).joined(separator: ",")
         }
         func paths(_ p: [String]) -> String? { p.isEmpty ? nil : p.joined(separator: " ") }
         var flags: [SavedFlag] = [

@@ -26,8 +26,7 @@ struct CurriculumFlags: ParsableArguments {
     /// given; empty names are dropped, and an empty list is refused by TrainingOptions.
     var advanceTasks: [String]? {
         advanceOn.map { list in
-            list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-                .map { $0.hasPrefix("custom:") ? $0 : (try? TaskCatalog.task(named: $0).name) ?? $0 }
+            TaskCatalog.names(inList: list).map { $0.hasPrefix("custom:") ? $0 : (try? TaskCatalog.task(named: $0).name) ?? $0 }
         }
     }
 

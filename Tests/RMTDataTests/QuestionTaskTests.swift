@@ -188,3 +188,12 @@ import Testing
         }
     }
 }
+
+@Test func aTaskListIsSplitOnCommasTrimmedAndKeepsRepeats() throws {
+    #expect(TaskCatalog.names(inList: " memorize, detect,,babi-qa2 ,babi-qa2,") == ["memorize", "detect", "babi-qa2", "babi-qa2"])
+    #expect(TaskCatalog.names(inList: " , ").isEmpty)
+    // The mixture a list makes weights a repeated task by its repeats.
+    let mixture = try #require(try TaskCatalog.task(list: "memorize, memorize,detect") as? TaskMixture)
+    #expect(mixture.tasks.map(\.name) == ["memorize", "memorize", "detect"])
+    #expect(throws: DataError.self) { try TaskCatalog.task(list: " ,, ") }
+}
