@@ -64,7 +64,8 @@
 #          the memory must keep "the milk is with John" and update it when John moves in a later
 #          segment — and phase 4 saw only ~1,700 qa2 stories (bAbI trains on 10k). Short segments
 #          make every story cross boundaries at ~1/3 of a full segment's cost per step.
-#          (Session 11: started; 81.7% best at 2 segments, stage 3 under way at the session's end.)
+#          (Session 11: best 81.7% at 2 segments, 80.4% at 3, 80.0% at 4 (step 1,500), stage 4
+#          under way at the session's end; resumes from its checkpoint.)
 # Phase 7: from phase 6's model, the curriculum 1 → 7 on full 499-token segments with all nine
 #          tasks (qa2 and reasoning twice), stages judged by the six memory tasks only
 #          (`--advance-on`), so that the hard tasks keep training at every length without holding
