@@ -18,6 +18,10 @@
 //       object's known room after every sentence, with unknowns left out and repeats merged,
 //       gives a sequence of rooms; the question names the last one and the answer is the one
 //       before it.
+// Prefix answers (Episode.prefixAnswers): the same question answered from the first i sentences
+// — qa1/qa2 the known room then, or `unknown`; qa3 the room before the asked one when it is the
+// latest of the prefix's history, `unknown` while the object was never known to be there, and
+// none (not scored) in between (it was there, but is known elsewhere since, or nothing before).
 // Sentences:
 //   move: "{actor} {went|journeyed|travelled|moved} to the {room}." ("went back" too when the
 //         story already had the actor in that room);
@@ -98,9 +102,9 @@ public struct BabiTask: MemoryTask {
             for step in 0..<(target + max(4, target / 2)) {
                 facts.append(world.step(moveOnly: kind == .qa1, using: &g))
                 guard step + 1 >= target else { continue }
-                if let (question, answer) = world.question(kind, using: &g) {
+                if let (question, answer, prefixAnswers) = world.question(kind, using: &g) {
                     return Episode(task: name, facts: facts, placement: .spread, question: question,
-                                   answer: TaskWords.rooms[answer], label: answer)
+                                   answer: TaskWords.rooms[answer], label: answer, prefixAnswers: prefixAnswers)
                 }
             }
         }
@@ -124,6 +128,9 @@ struct BabiWorld {
     private var knownDroppedRoom: [Int?]      // for objects not held
     private var visited: [Set<Int>]           // rooms the story put each actor in
     private var history: [[Int]]              // qa3: known rooms, repeats merged
+    /// What the reader knew before the first sentence and after each one: actors' and objects'
+    /// known rooms (for the prefix answers).
+    private var knownAfter: [(actors: [Int?], objects: [Int?])] = []
     /// An object no one ever gets, so the story never mentions it (task `unknown`).
     private let untouchable: Int?
 
@@ -136,6 +143,7 @@ struct BabiWorld {
         knownDroppedRoom = Array(repeating: nil, count: Self.objectCount)
         visited = Array(repeating: [], count: Self.actorCount)
         history = Array(repeating: [], count: Self.objectCount)
+        knownAfter = [(knownActorRoom, Array(repeating: nil, count: Self.objectCount))]
     }
 
     /// The room the reader knows `object` is in, if any.
@@ -184,28 +192,46 @@ struct BabiWorld {
 
     private func there(_ g: inout SplitMix64) -> String { g.chance(1, in: 4) ? " there" : "" }
 
-    /// Appends each object's known room to its history (after every sentence).
+    /// Appends each object's known room to its history, and what the reader knows to
+    /// `knownAfter` (after every sentence).
     private mutating func record() {
         for object in 0..<Self.objectCount {
             if let room = knownRoom(ofObject: object), history[object].last != room {
                 history[object].append(room)
             }
         }
+        knownAfter.append((knownActorRoom, (0..<Self.objectCount).map { knownRoom(ofObject: $0) }))
     }
 
-    /// A question of `kind` the story answers, and the answer's room, or nil when none exists yet.
-    func question(_ kind: BabiTask.Kind, using g: inout SplitMix64) -> (String, Int)? {
+    /// A room as an answer, or `unknown`.
+    private static func answer(_ room: Int?) -> String { room.map { TaskWords.rooms[$0] } ?? TaskWords.unknown }
+
+    /// qa3's prefix answers for "Where was `object` before the `room`?" (see the file's header).
+    private func historyPrefixAnswers(object: Int, room: Int) -> [String?] {
+        var rooms: [Int] = []
+        return knownAfter.map { known in
+            if let now = known.objects[object], rooms.last != now { rooms.append(now) }
+            guard rooms.contains(room) else { return TaskWords.unknown }
+            return rooms.last == room && rooms.count >= 2 ? TaskWords.rooms[rooms[rooms.count - 2]] : nil
+        }
+    }
+
+    /// A question of `kind` the story answers, the answer's room and the prefix answers (after
+    /// 0 … all sentences so far), or nil when none exists yet.
+    func question(_ kind: BabiTask.Kind, using g: inout SplitMix64) -> (String, Int, [String?])? {
         switch kind {
         case .qa1:
             let known = (0..<Self.actorCount).filter { knownActorRoom[$0] != nil }
             guard !known.isEmpty else { return nil }
             let actor = g.pick(known)
-            return (QuestionForms.ask(kind.questionForm, ["actor": TaskWords.actors[actor]]), knownActorRoom[actor]!)
+            return (QuestionForms.ask(kind.questionForm, ["actor": TaskWords.actors[actor]]), knownActorRoom[actor]!,
+                    knownAfter.map { Self.answer($0.actors[actor]) })
         case .qa2:
             let known = (0..<Self.objectCount).filter { knownRoom(ofObject: $0) != nil }
             guard !known.isEmpty else { return nil }
             let object = g.pick(known)
-            return (QuestionForms.ask(kind.questionForm, ["object": TaskWords.objects[object]]), knownRoom(ofObject: object)!)
+            return (QuestionForms.ask(kind.questionForm, ["object": TaskWords.objects[object]]), knownRoom(ofObject: object)!,
+                    knownAfter.map { Self.answer($0.objects[object]) })
         case .qa3:
             let known = (0..<Self.objectCount).filter { history[$0].count >= 2 }
             guard !known.isEmpty else { return nil }
@@ -213,7 +239,7 @@ struct BabiWorld {
             let rooms = history[object]
             return (QuestionForms.ask(kind.questionForm, ["object": TaskWords.objects[object],
                                                           "room": TaskWords.rooms[rooms[rooms.count - 1]]]),
-                    rooms[rooms.count - 2])
+                    rooms[rooms.count - 2], historyPrefixAnswers(object: object, room: rooms[rooms.count - 1]))
         }
     }
 }

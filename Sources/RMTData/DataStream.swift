@@ -35,11 +35,17 @@ public struct Sample: Sendable {
     public let documentTokenCount: Int
     /// The distractor facts' answers (distractor tasks; see `Episode.distractorAnswers`).
     public let distractorAnswers: [String]
+    /// (N) The label each segment is scored against under `--prefix-loss`: the answer the
+    /// facts read by the end of that segment give (`unknown` before the fact), −1 where they give
+    /// none; the last is `label`. nil under the final-segment layout (earlier segments hold no
+    /// question) and for tasks without prefix answers (custom, the position tasks).
+    public let segmentLabels: [Int32]?
 
     public init(task: String, question: String, questionTokens: [Int32], answer: String, label: Int,
                 facts: [PlacedFact], segments: [[Int32]], documentTokenCount: Int, distractorAnswers: [String] = [],
-                questionLayout: QuestionLayout = .finalSegment) {
+                questionLayout: QuestionLayout = .finalSegment, segmentLabels: [Int32]? = nil) {
         self.distractorAnswers = distractorAnswers
+        self.segmentLabels = segmentLabels
         self.questionLayout = questionLayout
         self.task = task
         self.question = question
@@ -176,7 +182,8 @@ public struct DataStream: Sendable {
         guard segmentLength >= 2 else { throw DataError("segment length", "must be at least 2, got \(segmentLength)") }
         var generator = SplitMix64.forItem(index, seed: seed)
         let episode = try makeEpisode(length: length, segmentLength: segmentLength, using: &generator)
-        return try DocumentPlan.make(episode: episode, label: label(of: episode), length: length,
+        return try DocumentPlan.make(episode: episode, label: label(of: episode), prefixLabels: prefixLabels(of: episode),
+                                     length: length,
                                      segmentLength: segmentLength, questionLayout: questionLayout, tokenizer: tokenizer,
                                      separator: separator, noise: noise, using: &generator)
     }
@@ -208,6 +215,12 @@ public struct DataStream: Sendable {
             preconditionFailure("task \(episode.task) answered \"\(episode.answer)\", which it does not list in answers")
         }
         return index
+    }
+
+    /// The episode's prefix answers as indices in `labels` (−1: none, or a label the model lacks,
+    /// such as `unknown` for a model made before it); nil when the task defines none.
+    func prefixLabels(of episode: Episode) -> [Int32]? {
+        episode.prefixAnswers?.map { answer in answer.flatMap { labels.firstIndex(of: $0) }.map(Int32.init) ?? -1 }
     }
 
     /// The episode (facts, question, answer) of item `index` (for a position task: its document at

@@ -50,13 +50,16 @@ public struct DistractorTask: MemoryTask {
         g.shuffle(&people)
         g.shuffle(&rooms)
         // people[i] went to rooms[i]; people[0] is asked about.
-        var facts = (0..<count).map { i in
+        let stated = (0..<count).map { i in
             "\(TaskWords.actors[people[i]]) \(g.pick(TaskWords.moveVerbs)) to the \(TaskWords.rooms[rooms[i]])."
         }
+        var facts = stated
         g.shuffle(&facts)
+        let answer = TaskWords.rooms[rooms[0]]
         return Episode(task: name, facts: facts, placement: kind.placement,
-                       question: QuestionForms.ask(RoomFact.questionForm, ["actor": TaskWords.actors[people[0]]]), answer: TaskWords.rooms[rooms[0]],
-                       label: rooms[0], distractorAnswers: (1..<count).map { TaskWords.rooms[rooms[$0]] })
+                       question: QuestionForms.ask(RoomFact.questionForm, ["actor": TaskWords.actors[people[0]]]), answer: answer,
+                       label: rooms[0], distractorAnswers: (1..<count).map { TaskWords.rooms[rooms[$0]] },
+                       prefixAnswers: Episode.answeredBy(fact: facts.firstIndex(of: stated[0])!, of: count, answer: answer))
     }
 
     /// The task a command-line name spells (`detect-distract`, `detect-distract:2`,

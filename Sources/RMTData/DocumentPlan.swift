@@ -52,6 +52,9 @@ public struct DocumentPlan: Sendable {
     public let label: Int
     /// The distractor facts' answers (see `Episode.distractorAnswers`).
     public let distractorAnswers: [String]
+    /// prefixLabels[i]: the label of the answer after the first i facts, −1 where there is none
+    /// or the labels lack it (Episode.prefixAnswers); nil when the task does not define them.
+    public let prefixLabels: [Int32]?
     /// The facts in document order, with their token offsets.
     public let facts: [PlacedFact]
     /// Document tokens T (the question and its [SEP] not counted).
@@ -91,7 +94,7 @@ public struct DocumentPlan: Sendable {
 
     /// Builds a plan for `episode` whose answer is label `label`; randomness (noise start, fact
     /// offsets) from `g`.
-    static func make(episode: Episode, label: Int, length: Length, segmentLength S: Int,
+    static func make(episode: Episode, label: Int, prefixLabels: [Int32]? = nil, length: Length, segmentLength S: Int,
                      questionLayout layout: QuestionLayout = .finalSegment, tokenizer: BertTokenizer,
                      separator: Int32, noise: NoiseCorpus, using g: inout SplitMix64) throws -> DocumentPlan {
         let context = "task \(episode.task)"
@@ -173,7 +176,7 @@ public struct DocumentPlan: Sendable {
 
         return DocumentPlan(task: episode.task, question: episode.question, questionTokens: question,
                             answer: episode.answer, label: label, distractorAnswers: episode.distractorAnswers,
-                            facts: facts, documentTokenCount: total,
+                            prefixLabels: prefixLabels, facts: facts, documentTokenCount: total,
                             segmentLength: S, segmentCount: segmentCount, questionLayout: layout, noise: noise,
                             noiseStartSentence: startSentence, separator: separator, pieces: pieces,
                             wholeDocument: episode.placement == .whole)
@@ -193,7 +196,7 @@ public struct DocumentPlan: Sendable {
         let count = questionLayout.segmentCount(documentTokens: documentTokenCount, questionTokens: questionTokens.count,
                                                 segmentLength: N)
         return DocumentPlan(task: task, question: question, questionTokens: questionTokens, answer: answer, label: label,
-                            distractorAnswers: distractorAnswers, facts: facts, documentTokenCount: documentTokenCount,
+                            distractorAnswers: distractorAnswers, prefixLabels: prefixLabels, facts: facts, documentTokenCount: documentTokenCount,
                             segmentLength: N, segmentCount: count, questionLayout: questionLayout, noise: noise,
                             noiseStartSentence: noiseStartSentence, separator: separator, pieces: pieces,
                             wholeDocument: wholeDocument)
@@ -219,9 +222,28 @@ public struct DocumentPlan: Sendable {
 
     /// The sample: segments, label, answer, question, facts.
     public func makeSample() -> Sample {
-        Sample(task: task, question: question, questionTokens: questionTokens, answer: answer, label: label,
-               facts: facts, segments: segments(), documentTokenCount: documentTokenCount,
-               distractorAnswers: distractorAnswers, questionLayout: questionLayout)
+        let segments = segments()
+        return Sample(task: task, question: question, questionTokens: questionTokens, answer: answer, label: label,
+                      facts: facts, segments: segments, documentTokenCount: documentTokenCount,
+                      distractorAnswers: distractorAnswers, questionLayout: questionLayout,
+                      segmentLabels: segmentLabels(segments))
+    }
+
+    /// The label each segment is scored against under `--prefix-loss`: the prefix label of the
+    /// facts that end within the segments read so far (a fact cut by a segment boundary counts
+    /// from the segment that ends it). Every-segment layout only — under final-segment the
+    /// earlier segments hold no question — and only for a task with prefix answers; else nil.
+    func segmentLabels(_ segments: [[Int32]]) -> [Int32]? {
+        guard let prefixLabels, questionLayout == .everySegment, !wholeDocument else { return nil }
+        var read = 0, known = 0
+        let labels = segments.map { content -> Int32 in
+            read += content.count - questionTokens.count - 1  // `Q [SEP] chunk`
+            while known < facts.count && facts[known].range.upperBound <= read { known += 1 }
+            return prefixLabels[known]
+        }
+        precondition(read == documentTokenCount && known == facts.count && labels.last == Int32(label),
+                     "segment labels: \(read) of \(documentTokenCount) tokens, \(known) of \(facts.count) facts read")
+        return labels
     }
 
     /// The document's text in UTF-8 chunks of about `chunkSize` bytes: noise sentences and facts

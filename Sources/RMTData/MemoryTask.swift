@@ -33,9 +33,16 @@ public struct Episode: Sendable, Equatable {
     /// The answers of the distractor facts (the other people's rooms, distractor tasks only):
     /// what a model that ignores the question would answer. Empty for other tasks.
     public var distractorAnswers: [String]
+    /// The answer once part of the document is read: `prefixAnswers[i]` answers the question
+    /// from the first i facts (i = 0 … facts.count; `TaskWords.unknown` while they do not answer
+    /// it; the last entry is `answer`). An entry is nil where a prefix has no single answer (qa3
+    /// before the room it asks about is the object's latest); the whole array is nil for a task
+    /// that does not define them (custom, the position tasks). What `--prefix-loss` scores each
+    /// segment against (Sample.segmentLabels). Computing them draws nothing from the generator.
+    public var prefixAnswers: [String?]?
 
     public init(task: String, facts: [String], placement: FactPlacement, question: String, answer: String, label: Int,
-                distractorAnswers: [String] = []) {
+                distractorAnswers: [String] = [], prefixAnswers: [String?]? = nil) {
         self.task = task
         self.facts = facts
         self.placement = placement
@@ -43,6 +50,15 @@ public struct Episode: Sendable, Equatable {
         self.answer = answer
         self.label = label
         self.distractorAnswers = distractorAnswers
+        self.prefixAnswers = prefixAnswers
+        precondition(prefixAnswers.map { $0.count == facts.count + 1 && $0.last == answer } ?? true,
+                     "task \(task): prefix answers need one entry per prefix (\(facts.count + 1)), the last the answer")
+    }
+
+    /// The prefix answers of a question that one fact, `facts[index]`, answers: unknown before
+    /// it, `answer` from it on.
+    static func answeredBy(fact index: Int, of count: Int, answer: String) -> [String?] {
+        (0...count).map { $0 > index ? answer : TaskWords.unknown }
     }
 }
 
@@ -116,7 +132,8 @@ enum RoomFact {
         let verb = g.pick(TaskWords.moveVerbs)
         let room = g.below(TaskWords.rooms.count)
         return Episode(task: task, facts: ["\(actor) \(verb) to the \(TaskWords.rooms[room])."], placement: placement,
-                       question: QuestionForms.ask(questionForm, ["actor": actor]), answer: TaskWords.rooms[room], label: room)
+                       question: QuestionForms.ask(questionForm, ["actor": actor]), answer: TaskWords.rooms[room], label: room,
+                       prefixAnswers: Episode.answeredBy(fact: 0, of: 1, answer: TaskWords.rooms[room]))
     }
 }
 
@@ -152,13 +169,15 @@ public struct ReasoningTask: MemoryTask {
         if d2 >= d1 { d2 += 1 }
         // Relation (x, d, y): room x is direction d of room y.
         let relations = [(first, d1, center), (second, d2, center)]
-        var facts = relations.map { x, d, y in
+        let stated = relations.map { x, d, y in
             g.chance(1, in: 2)
                 ? "The \(rooms[x]) is \(directions[d]) of the \(rooms[y])."
                 : "The \(rooms[y]) is \(directions[Self.opposite(d)]) of the \(rooms[x])."
         }
+        var facts = stated
         g.shuffle(&facts)
-        let (x, d, y) = relations[g.below(2)]
+        let asked = g.below(2)
+        let (x, d, y) = relations[asked]
         let (form, direction, room, answer): (String, Int, Int, Int)
         switch g.below(4) {
         case 0: (form, direction, room, answer) = (QuestionForms.whatIsDirectionOf, d, y, x)
@@ -167,7 +186,7 @@ public struct ReasoningTask: MemoryTask {
         default: (form, direction, room, answer) = (QuestionForms.whatIsRoomDirectionOf, d, x, y)
         }
         let question = QuestionForms.ask(form, ["direction": directions[direction], "room": rooms[room]])
-        return Episode(task: name, facts: facts, placement: .spread, question: question,
-                       answer: rooms[answer], label: answer)
+        return Episode(task: name, facts: facts, placement: .spread, question: question, answer: rooms[answer], label: answer,
+                       prefixAnswers: Episode.answeredBy(fact: facts.firstIndex(of: stated[asked])!, of: 2, answer: rooms[answer]))
     }
 }

@@ -69,6 +69,7 @@ public struct UnknownTask: MemoryTask {
                                          ["direction": direction, "room": absent])
         }
         return Episode(task: name, facts: facts, placement: placement, question: question,
-                       answer: TaskWords.unknown, label: TaskWords.labels.firstIndex(of: TaskWords.unknown)!)
+                       answer: TaskWords.unknown, label: TaskWords.labels.firstIndex(of: TaskWords.unknown)!,
+                       prefixAnswers: Array(repeating: TaskWords.unknown, count: facts.count + 1))
     }
 }

@@ -162,7 +162,8 @@ extension Reference {
         }
     }
 
-    /// Softmax cross-entropy per row via a max-shifted log-sum-exp in double.
+    /// Softmax cross-entropy per row via a max-shifted log-sum-exp in double (a negative target:
+    /// loss 0, no gradient).
     public static func crossEntropyForward(losses: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
                                            logits: UnsafePointer<Float>, targets: UnsafePointer<Int32>,
                                            rows: Int, classes K: Int) {
@@ -171,14 +172,14 @@ extension Reference {
             let m = z.max() ?? 0
             let lse = m + log(z.reduce(0) { $0 + exp($1 - m) })
             for c in 0..<K { probs[r * K + c] = Float(exp(z[c] - lse)) }
-            losses[r] = Float(lse - z[Int(targets[r])])
+            losses[r] = targets[r] < 0 ? 0 : Float(lse - z[Int(targets[r])])  // negative: no loss
         }
     }
 
     /// dlogits += scale·(probs − onehot(targets)).
     public static func crossEntropyBackward(dlogits: UnsafeMutablePointer<Float>, probs: UnsafePointer<Float>,
                                             targets: UnsafePointer<Int32>, rows: Int, classes K: Int, scale: Float) {
-        for r in 0..<rows {
+        for r in 0..<rows where targets[r] >= 0 {
             for c in 0..<K {
                 let indicator: Double = c == Int(targets[r]) ? 1 : 0
                 let i = r * K + c

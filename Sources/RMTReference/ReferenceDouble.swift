@@ -209,7 +209,8 @@ extension ReferenceDouble {
 
     // MARK: Cross-entropy
 
-    /// Per-row softmax cross-entropy: losses (rows) = logsumexp(z) − z[target], probs (rows, K).
+    /// Per-row softmax cross-entropy: losses (rows) = logsumexp(z) − z[target] (0 for a negative
+    /// target: no loss), probs (rows, K).
     public static func crossEntropyForward(logits: [Double], targets: [Int32], rows: Int, classes K: Int)
         -> (losses: [Double], probs: [Double]) {
         var losses = [Double](repeating: 0, count: rows), probs = [Double](repeating: 0, count: rows * K)
@@ -218,7 +219,7 @@ extension ReferenceDouble {
             let m = z.max()!
             let lse = m + log(z.reduce(0) { $0 + exp($1 - m) })
             for c in 0..<K { probs[r * K + c] = exp(logits[r * K + c] - lse) }
-            losses[r] = lse - logits[r * K + Int(targets[r])]
+            losses[r] = targets[r] < 0 ? 0 : lse - logits[r * K + Int(targets[r])]  // negative: no loss
         }
         return (losses, probs)
     }
@@ -226,7 +227,7 @@ extension ReferenceDouble {
     /// Gradient of scale·Σ_r losses[r]: dlogits (rows, K) += scale·(probs − onehot(targets)).
     public static func crossEntropyBackward(dlogits: inout [Double], probs: [Double], targets: [Int32],
                                             rows: Int, classes K: Int, scale: Double) {
-        for r in 0..<rows {
+        for r in 0..<rows where targets[r] >= 0 {
             for c in 0..<K { dlogits[r * K + c] += scale * (probs[r * K + c] - (c == Int(targets[r]) ? 1 : 0)) }
         }
     }

@@ -143,7 +143,8 @@ extension ReferenceDouble {
     /// The whole forward pass.
     public struct RMTForwardResult: Sendable {
         public var segments: [RMTSegmentActivations]
-        /// Final segment's mean cross-entropy, or the sum of every segment's with sumLoss.
+        /// Final segment's mean cross-entropy, or the sum of every segment's with sumLoss (a
+        /// sequence's loss counted 0 where its per-segment label is −1; the mean is still over B).
         public var loss: Double
         /// (B, K) logits of the final segment.
         public var finalLogits: [Double]
@@ -156,10 +157,20 @@ extension ReferenceDouble {
         depth < N && k <= N - depth
     }
 
+    /// The labels segment k of N is scored against, or nil when it has no loss: with `sumLoss`
+    /// every segment, against `segmentLabels[k]` when given (−1: that sequence not scored — the
+    /// prefix loss) or else `labels`; without, the final segment against `labels`.
+    static func rmtTargets(_ k: Int, of N: Int, labels: [Int32], segmentLabels: [[Int32]]?, sumLoss: Bool) -> [Int32]? {
+        guard sumLoss || k == N - 1 else { return nil }
+        return sumLoss ? segmentLabels?[k] ?? labels : labels
+    }
+
     /// Forward over N segments. `contents[k][b]`: the document tokens of segment k of sequence b;
-    /// `labels` (B). `memoryOverrides[k]` (B, M, C), if given, replaces the memory entering
+    /// `labels` (B); `segmentLabels` (N, B), with `sumLoss`, per-segment labels (rmtTargets).
+    /// `memoryOverrides[k]` (B, M, C), if given, replaces the memory entering
     /// segment k (a constant: how a detached memory is evaluated by finite differences).
     public static func rmtForward(parameters p: RMTParameters, contents: [[[Int32]]], labels: [Int32],
+                                  segmentLabels: [[Int32]]? = nil,
                                   tokens: RMTSpecialTokens, shape s: RMTShape, sumLoss: Bool,
                                   memoryOverrides: [Int: [Double]] = [:]) -> RMTForwardResult {
         let N = contents.count, B = labels.count, C = s.channels, M = s.memoryTokens
@@ -200,10 +211,10 @@ extension ReferenceDouble {
             }
             memory = memoryOut
             var head: ClassifierHeadActivations?
-            if sumLoss || k == N - 1 {
+            if let targets = rmtTargets(k, of: N, labels: labels, segmentLabels: segmentLabels, sumLoss: sumLoss) {
                 var features = [Double](repeating: 0, count: B * C)
                 for b in 0..<B { for c in 0..<C { features[b * C + c] = h[b * T * C + c] } }
-                let a = classifierHeadForward(features: features, targets: labels, parameters: p.head,
+                let a = classifierHeadForward(features: features, targets: targets, parameters: p.head,
                                               batch: B, channels: C, classes: s.classes)
                 loss += a.loss
                 if k == N - 1 { finalLogits = a.logits }
@@ -220,6 +231,7 @@ extension ReferenceDouble {
     /// the gradient of the loss with every memory that `rmtDetachesMemory` names treated as a
     /// constant. Returns the gradients of every tensor.
     public static func rmtBackward(forward f: RMTForwardResult, parameters p: RMTParameters, labels: [Int32],
+                                   segmentLabels: [[Int32]]? = nil,
                                    shape s: RMTShape, sumLoss: Bool, depth: Int) -> RMTParameters {
         precondition(depth >= 1, "depth must be at least 1")
         let N = f.segments.count, B = labels.count, C = s.channels, M = s.memoryTokens
@@ -232,8 +244,9 @@ extension ReferenceDouble {
             var dh = [Double](repeating: 0, count: B * T * C)
             if let head = seg.head {
                 var dfeatures = [Double](repeating: 0, count: B * C)
+                let targets = rmtTargets(k, of: N, labels: labels, segmentLabels: segmentLabels, sumLoss: sumLoss)!
                 classifierHeadBackward(dfeatures: &dfeatures, dparameters: &g.head, activations: head,
-                                       targets: labels, parameters: p.head, batch: B, channels: C, classes: s.classes)
+                                       targets: targets, parameters: p.head, batch: B, channels: C, classes: s.classes)
                 for b in 0..<B { for c in 0..<C { dh[b * T * C + c] += dfeatures[b * C + c] } }
             }
             if let dm = dMemoryOut {
@@ -281,14 +294,14 @@ extension ReferenceDouble {
     /// in `baseline` (a forward without overrides). Differentiate this numerically to check
     /// `rmtBackward(…, depth:)`.
     public static func rmtTruncatedLoss(parameters p: RMTParameters, baseline: RMTForwardResult,
-                                        contents: [[[Int32]]], labels: [Int32], tokens: RMTSpecialTokens,
-                                        shape s: RMTShape, sumLoss: Bool, depth: Int) -> Double {
+                                        contents: [[[Int32]]], labels: [Int32], segmentLabels: [[Int32]]? = nil,
+                                        tokens: RMTSpecialTokens, shape s: RMTShape, sumLoss: Bool, depth: Int) -> Double {
         let N = contents.count
         var overrides: [Int: [Double]] = [:]
         for k in 0..<N where rmtDetachesMemory(enteringSegment: k, segmentCount: N, depth: depth) {
             overrides[k] = baseline.segments[k].memoryIn
         }
-        return rmtForward(parameters: p, contents: contents, labels: labels, tokens: tokens, shape: s,
-                          sumLoss: sumLoss, memoryOverrides: overrides).loss
+        return rmtForward(parameters: p, contents: contents, labels: labels, segmentLabels: segmentLabels, tokens: tokens,
+                          shape: s, sumLoss: sumLoss, memoryOverrides: overrides).loss
     }
 }

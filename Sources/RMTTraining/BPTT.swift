@@ -10,9 +10,11 @@
 //   memoryEfficient  full gradient, but only the memory entering each segment (M×C per
 //                    sequence) is kept; each segment is recomputed during the backward pass,
 //                    so activation memory does not grow with the number of segments.
-// Loss: cross-entropy of the final segment's answer (mean over the batch), or with
-// `sumLoss` the sum over segments of each segment's answer loss (as the official code's
-// `sum_loss`).
+// Loss (SegmentLoss): cross-entropy of the final segment's answer (mean over the batch); or the
+// sum over segments of each segment's loss against the final answer (`everySegment`, the
+// official code's `sum_loss`); or the sum over segments of each segment's loss against the
+// answer the document gives up to that segment's end (`prefix`: the batch's `segmentLabels`,
+// `unknown` before the fact; a label −1 scores nothing for that sequence and segment).
 import RMTKernels
 import RMTModel
 import RMTRecurrence
@@ -24,6 +26,20 @@ public enum BPTTMode: Sendable, Equatable {
     case memoryEfficient
 }
 
+/// Which segments the loss scores, and against which labels.
+public enum SegmentLoss: String, Codable, Sendable, CaseIterable {
+    /// The final segment, against the answer.
+    case finalSegment = "final"
+    /// Every segment, each against the final answer (`--sum-loss`).
+    case everySegment = "sum"
+    /// Every segment, each against the answer of the document read so far (`--prefix-loss`:
+    /// `SegmentBatch.segmentLabels`, from `Sample.segmentLabels`).
+    case prefix
+
+    /// Whether segment k of N has a loss.
+    func scores(_ k: Int, of N: Int) -> Bool { self != .finalSegment || k == N - 1 }
+}
+
 /// One training batch: B documents of N segments with one answer label each.
 public struct SegmentBatch: Sendable {
     /// contents[k][b]: the document tokens of segment k of sequence b (≤ S tokens each;
@@ -31,15 +47,21 @@ public struct SegmentBatch: Sendable {
     public var contents: [[[Int32]]]
     /// (B) answer label indices.
     public var labels: [Int32]
+    /// segmentLabels[k][b]: the label segment k of sequence b is scored against under
+    /// `SegmentLoss.prefix` (−1: not scored); the last row equals `labels`. nil when the data
+    /// does not define them (Sample.segmentLabels).
+    public var segmentLabels: [[Int32]]?
     /// (B) the task of each document (for per-task validation accuracy), or nil.
     public var tasks: [String]?
     /// The document tokens per segment the batch was made for (`--data-segment-length`, drawn
     /// per batch from a range); nil = the model's segment length.
     public var segmentLength: Int?
 
-    public init(contents: [[[Int32]]], labels: [Int32], tasks: [String]? = nil, segmentLength: Int? = nil) {
+    public init(contents: [[[Int32]]], labels: [Int32], segmentLabels: [[Int32]]? = nil, tasks: [String]? = nil,
+                segmentLength: Int? = nil) {
         self.contents = contents
         self.labels = labels
+        self.segmentLabels = segmentLabels
         self.tasks = tasks
         self.segmentLength = segmentLength
     }
@@ -57,7 +79,7 @@ public struct SegmentBatch: Sendable {
 
 /// Result of one forward/backward pass.
 public struct BatchResult: Sendable {
-    /// Mean cross-entropy (summed over segments with `sumLoss`).
+    /// Mean cross-entropy (summed over the scored segments, SegmentLoss).
     public var loss: Float
     /// Sequences whose final-segment prediction equals the label.
     public var correct: Int
@@ -69,7 +91,7 @@ public struct BatchResult: Sendable {
 public final class BPTTEngine: @unchecked Sendable {
     public let model: RecurrentMemoryModel
     public let mode: BPTTMode
-    public let sumLoss: Bool
+    public let segmentLoss: SegmentLoss
     public let batchCapacity: Int
     /// Gradients, same layout as `model.parameters`; `lossAndGradients` adds into them.
     public let gradients: ParameterSet
@@ -88,10 +110,10 @@ public final class BPTTEngine: @unchecked Sendable {
     /// (B, T, C) gradient of the last hidden state and of the word-embedding rows of one segment.
     let dHidden: FloatBuffer, dWords: FloatBuffer
 
-    public init(model: RecurrentMemoryModel, batchCapacity: Int, mode: BPTTMode, sumLoss: Bool = false) {
+    public init(model: RecurrentMemoryModel, batchCapacity: Int, mode: BPTTMode, segmentLoss: SegmentLoss = .finalSegment) {
         self.model = model
         self.mode = mode
-        self.sumLoss = sumLoss
+        self.segmentLoss = segmentLoss
         self.batchCapacity = batchCapacity
         gradients = ParameterSet(layout: model.parameters.layout)
         processor = SegmentProcessor(model: model, batchCapacity: batchCapacity)
@@ -130,8 +152,10 @@ public final class BPTTEngine: @unchecked Sendable {
         if let bad = batch.labels.first(where: { $0 < 0 || Int($0) >= L }) {
             throw ModelError("batch", "label \(bad) outside 0..<\(L)")
         }
+        let targets = try segmentTargets(batch, classes: L)
+        let scored = { (k: Int) in self.segmentLoss.scores(k, of: N) }
         let d = depth(N)
-        let firstWithGradient = sumLoss ? 0 : N - d  // segments before this need no backward
+        let firstWithGradient = segmentLoss == .finalSegment ? N - d : 0  // segments before this need no backward
         let needsBackward = { (k: Int) in k >= firstWithGradient }
         let memCount = model.memoryCount
         var memory = processor.initialMemory(batch: B)
@@ -156,9 +180,9 @@ public final class BPTTEngine: @unchecked Sendable {
             try memory.withUnsafeMutableBufferPointer {
                 try processor.step(contents: batch.contents[k], memory: $0.baseAddress!, activations: acts)
             }
-            if sumLoss || k == N - 1 {
+            if scored(k) {
                 var h = head.forward(acts)
-                loss += head.loss(&h, labels: batch.labels)
+                loss += head.loss(&h, labels: targets(k))
                 heads[k] = h
                 if k == N - 1 { lastLogits = h.logits }
             }
@@ -169,7 +193,7 @@ public final class BPTTEngine: @unchecked Sendable {
         var dMemory = [Float](repeating: 0, count: B * memCount)  // gradient of the memory leaving segment k
         var hasMemoryGradient = false
         for k in stride(from: N - 1, through: 0, by: -1) {
-            let hasLoss = sumLoss || k == N - 1
+            let hasLoss = scored(k)
             guard hasLoss || hasMemoryGradient else { continue }
             let acts: BertActivations
             if mode == .memoryEfficient {
@@ -187,10 +211,10 @@ public final class BPTTEngine: @unchecked Sendable {
             if hasLoss {
                 if mode == .memoryEfficient {  // the segment was recomputed: so is its head
                     var h = head.forward(acts)
-                    head.loss(&h, labels: batch.labels)
+                    head.loss(&h, labels: targets(k))
                     heads[k] = h
                 }
-                head.backward(heads[k]!, labels: batch.labels, grads: headGradients, dHidden: dHidden.pointer)
+                head.backward(heads[k]!, labels: targets(k), grads: headGradients, dHidden: dHidden.pointer)
             }
             if hasMemoryGradient {
                 for b in 0..<B {
@@ -221,5 +245,25 @@ public final class BPTTEngine: @unchecked Sendable {
             return argmax(row) == Int(batch.labels[b])
         }.count
         return BatchResult(loss: loss, correct: correct, logits: lastLogits)
+    }
+
+    /// The labels segment k is scored against: the batch's `segmentLabels[k]` under `.prefix`
+    /// (checked: N rows of B, each −1 or a label, the last equal to `labels`), else `labels`.
+    func segmentTargets(_ batch: SegmentBatch, classes L: Int) throws -> (Int) -> [Int32] {
+        guard segmentLoss == .prefix else { return { _ in batch.labels } }
+        let N = batch.segmentCount, B = batch.batchSize
+        guard let rows = batch.segmentLabels else {
+            throw ModelError("batch", "the prefix loss needs per-segment labels, and this batch has none (its data does not define the answer of a document read in part)")
+        }
+        guard rows.count == N, rows.allSatisfy({ $0.count == B }) else {
+            throw ModelError("batch", "expected \(N) rows of \(B) per-segment labels, got \(rows.map(\.count))")
+        }
+        if let bad = rows.joined().first(where: { $0 < -1 || Int($0) >= L }) {
+            throw ModelError("batch", "per-segment label \(bad) outside -1..<\(L)")
+        }
+        guard rows[N - 1] == batch.labels else {
+            throw ModelError("batch", "the final segment's per-segment labels differ from the answers")
+        }
+        return { rows[$0] }
     }
 }

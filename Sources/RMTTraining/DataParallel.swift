@@ -10,9 +10,11 @@ import RMTKernels
 import RMTModel
 
 extension SegmentBatch {
-    /// Sequences `range` of the batch (all segments, labels and tasks of those rows; its segment length).
+    /// Sequences `range` of the batch (all segments, labels, per-segment labels and tasks of those
+    /// rows; its segment length).
     public func slice(_ range: Range<Int>) -> SegmentBatch {
         SegmentBatch(contents: contents.map { Array($0[range]) }, labels: Array(labels[range]),
+                     segmentLabels: segmentLabels.map { $0.map { Array($0[range]) } },
                      tasks: tasks.map { Array($0[range]) }, segmentLength: segmentLength)
     }
 

@@ -31,7 +31,8 @@ public final class TaskBatchSource: TrainingBatchSource {
         let length = nextLength
         let samples = try (0..<batchSize).map { _ in try stream.next(segments: segments, segmentLength: length) }
         return SegmentBatch(contents: (0..<segments).map { k in samples.map { $0.segments[k] } },
-                            labels: samples.map { Int32($0.label) }, segmentLength: length)
+                            labels: samples.map { Int32($0.label) }, segmentLabels: segmentLabels(samples, segments: segments),
+                            segmentLength: length)
     }
 
     /// Throws what a batch at the shortest length would throw for the next item (e.g. facts or a
@@ -62,7 +63,18 @@ public final class TaskValidationSource: ValidationSource {
                 try stream.sample(index: $0, segments: segments, segmentLength: length)
             }
             return SegmentBatch(contents: (0..<segments).map { k in samples.map { $0.segments[k] } },
-                                labels: samples.map { Int32($0.label) }, tasks: samples.map(\.task), segmentLength: length)
+                                labels: samples.map { Int32($0.label) }, segmentLabels: segmentLabels(samples, segments: segments),
+                                tasks: samples.map(\.task), segmentLength: length)
         }
+    }
+}
+
+/// segmentLabels[k][b] of a batch (SegmentBatch.segmentLabels) from its samples: each sample's
+/// own, or for a sample without them −1 before its final segment and its label there; nil when
+/// no sample has them.
+func segmentLabels(_ samples: [Sample], segments N: Int) -> [[Int32]]? {
+    guard samples.contains(where: { $0.segmentLabels != nil }) else { return nil }
+    return (0..<N).map { k in
+        samples.map { $0.segmentLabels?[k] ?? (k == N - 1 ? Int32($0.label) : -1) }
     }
 }

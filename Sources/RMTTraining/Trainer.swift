@@ -100,6 +100,9 @@ public final class Trainer: @unchecked Sendable {
                 train: TrainingBatchSource, valid: ValidationSource, collective: any Collective = SingleProcess(),
                 lock: RunLock? = nil) throws {
         try options.validate()
+        if options.segmentLoss == .prefix && model.settings.questionLayout != .everySegment {
+            throw OptionsError(message: "--prefix-loss needs a model whose question is in every segment (question layout every-segment; this one is \(model.settings.questionLayout.rawValue)): an earlier segment cannot answer a question it has not read")
+        }
         try Self.checkBatchDivides(options.batchSize, over: collective)
         ownsLock = lock == nil
         self.collective = collective
@@ -110,7 +113,7 @@ public final class Trainer: @unchecked Sendable {
         self.train = train
         self.valid = valid
         state = TrainerState(segments: options.startSegments)
-        engine = BPTTEngine(model: model, batchCapacity: options.batchSize / collective.size, mode: options.bpttMode, sumLoss: options.sumLoss)
+        engine = BPTTEngine(model: model, batchCapacity: options.batchSize / collective.size, mode: options.bpttMode, segmentLoss: options.segmentLoss)
         optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: options.weightDecay))
         evalProcessor = SegmentProcessor(model: model, batchCapacity: options.batchSize)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
@@ -152,7 +155,7 @@ public final class Trainer: @unchecked Sendable {
         self.out = out
         self.train = train
         self.valid = valid
-        engine = BPTTEngine(model: model, batchCapacity: options.batchSize / collective.size, mode: options.bpttMode, sumLoss: options.sumLoss)
+        engine = BPTTEngine(model: model, batchCapacity: options.batchSize / collective.size, mode: options.bpttMode, segmentLoss: options.segmentLoss)
         optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: options.weightDecay))
         try optimizer.load(from: try requireFile(dir, "optimizer.safetensors"))
         let bestURL = dir.appendingPathComponent("stage-best.safetensors")

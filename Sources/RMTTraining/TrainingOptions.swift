@@ -30,13 +30,22 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// BPTT depth in segments (nil = full); `memoryEfficient` recomputes segments instead.
     public var bpttDepth: Int? = nil
     public var memoryEfficient = false
-    /// Loss summed over every segment instead of the final one.
+    /// Loss summed over every segment instead of the final one, each against the final answer.
     public var sumLoss = false
+    /// Loss summed over every segment, each against the answer of the document read so far
+    /// (`--prefix-loss`; every-segment question layout). Optional so that the options of runs
+    /// made before it decode (nil = off).
+    public var prefixLoss: Bool? = nil
     /// Keep the optimizer state and schedule across stages (default: fresh, as the paper).
     public var keepOptimizer = false
     public var seed: UInt64 = 1
 
     public init() {}
+
+    /// Which segments the loss scores, and against which labels.
+    public var segmentLoss: SegmentLoss {
+        prefixLoss == true ? .prefix : sumLoss ? .everySegment : .finalSegment
+    }
 
     public var bpttMode: BPTTMode {
         if memoryEfficient { return .memoryEfficient }
@@ -67,6 +76,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if let c = clipValue, !(c > 0 && c.isFinite) { throw fail("--clip-value must be positive") }
         if let d = bpttDepth, d < 1 { throw fail("--bptt-depth must be at least 1 (1 = the final segment only)") }
         if memoryEfficient && bpttDepth != nil { throw fail("--memory-efficient and --bptt-depth cannot be combined") }
+        if sumLoss && prefixLoss == true {
+            throw fail("--sum-loss and --prefix-loss cannot be combined (both score every segment: against the final answer, or against the answer so far)")
+        }
     }
 }
 

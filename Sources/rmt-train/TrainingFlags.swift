@@ -97,6 +97,8 @@ struct BackpropFlags: ParsableArguments {
     @Flag(help: "Keep only memory states and recompute segments in the backward pass (the same as --bptt memory-efficient).")
     var memoryEfficient = false
     @Flag(help: "Sum the answer loss over every segment, not only the final one.") var sumLoss = false
+    @Flag(help: "Sum the loss over every segment, each against the answer of the document read so far (unknown before the fact; models with the question in every segment).")
+    var prefixLoss = false
     @Flag(help: "Keep the optimizer state and schedule across stages.") var keepOptimizer = false
 
     func validate() throws {
@@ -116,6 +118,7 @@ struct BackpropFlags: ParsableArguments {
         case nil: break
         }
         o.sumLoss = sumLoss
+        o.prefixLoss = prefixLoss ? true : nil
         o.keepOptimizer = keepOptimizer
     }
 
@@ -126,6 +129,7 @@ struct BackpropFlags: ParsableArguments {
             SavedFlag(flag: "--bptt-depth", given: text(bpttDepth), saved: text(saved.bpttDepth)),
             SavedFlag(flag: "--memory-efficient", given: on(memoryEfficient), saved: on(saved.memoryEfficient), isSwitch: true),
             SavedFlag(flag: "--sum-loss", given: on(sumLoss), saved: on(saved.sumLoss), isSwitch: true),
+            SavedFlag(flag: "--prefix-loss", given: on(prefixLoss), saved: on(saved.prefixLoss == true), isSwitch: true),
             SavedFlag(flag: "--keep-optimizer", given: on(keepOptimizer), saved: on(saved.keepOptimizer), isSwitch: true),
         ]
     }

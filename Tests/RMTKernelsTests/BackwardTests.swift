@@ -166,6 +166,43 @@ func crossEntropyMatchesReference(rows: Int, classes K: Int) {
     if K > 1 { #expect(l1[0].isFinite && abs(l1[0] - 240) < 1e-3) }  // −log p underflows Float; logsumexp does not
 }
 
+/// A negative target marks a row without a loss (the per-segment labels of `--prefix-loss`):
+/// loss 0 and dlogits untouched for that row, in the kernel and its plain-loop twin; the other
+/// rows as with every target given.
+@Test func crossEntropyIgnoresNegativeTargets() {
+    let (rows, K) = (9, 7)
+    let logits = randomBuffer(rows * K, seed: 93, std: 2)
+    let targets: [Int32] = [3, -1, 0, 6, -1, -1, 2, 5, -1]
+    let full = targets.map { max($0, 0) }
+    let l1 = FloatBuffer(count: rows), l2 = FloatBuffer(count: rows), lFull = FloatBuffer(count: rows)
+    let p1 = FloatBuffer(count: rows * K), p2 = FloatBuffer(count: rows * K)
+    let start = randomBuffer(rows * K, seed: 94)
+    let d1 = FloatBuffer(start.array), d2 = FloatBuffer(start.array), dFull = FloatBuffer(start.array)
+    targets.withUnsafeBufferPointer { tp in
+        let t = tp.baseAddress!
+        crossEntropyForward(losses: l1.pointer, probs: p1.pointer, logits: logits.pointer, targets: t, rows: rows, classes: K)
+        Reference.crossEntropyForward(losses: l2.pointer, probs: p2.pointer, logits: logits.pointer, targets: t, rows: rows, classes: K)
+        crossEntropyBackward(dlogits: d1.pointer, probs: p1.pointer, targets: t, rows: rows, classes: K, scale: 0.25)
+        Reference.crossEntropyBackward(dlogits: d2.pointer, probs: p1.pointer, targets: t, rows: rows, classes: K, scale: 0.25)
+    }
+    full.withUnsafeBufferPointer { tp in
+        crossEntropyForward(losses: lFull.pointer, probs: p2.pointer, logits: logits.pointer, targets: tp.baseAddress!, rows: rows, classes: K)
+        crossEntropyBackward(dlogits: dFull.pointer, probs: p2.pointer, targets: tp.baseAddress!, rows: rows, classes: K, scale: 0.25)
+    }
+    expectClose(l1.array, l2.array, relative: 1e-6)
+    expectClose(d1.array, d2.array, abs: 1e-6)
+    for r in 0..<rows {
+        let row = (r * K)..<((r + 1) * K)
+        if targets[r] < 0 {
+            #expect(l1[r] == 0)
+            #expect(Array(d1.array[row]) == Array(start.array[row]), "row \(r) got a gradient")
+        } else {
+            #expect(l1[r] == lFull[r] && l1[r] > 0)
+            #expect(Array(d1.array[row]) == Array(dFull.array[row]))
+        }
+    }
+}
+
 /// Backward kernels give bit-identical results when run twice on the same inputs,
 /// including the threaded column-block reductions and the sgemm-based kernels.
 @Test func backwardKernelsAreDeterministic() {

@@ -23,7 +23,7 @@ func bpttGradientsMatchPyTorch(name: String, mode: BPTTMode, sumLoss: Bool) thro
     let model = try RecurrentMemoryModel.load(directory: fixture("tiny-rmt"))
     let ref = try SafetensorsFile(contentsOf: fixture("tiny-rmt/reference.safetensors"))
     let expected = try SafetensorsFile(contentsOf: fixture("tiny-rmt/gradients.safetensors"))
-    let engine = BPTTEngine(model: model, batchCapacity: 2, mode: mode, sumLoss: sumLoss)
+    let engine = BPTTEngine(model: model, batchCapacity: 2, mode: mode, segmentLoss: sumLoss ? .everySegment : .finalSegment)
     let result = try engine.lossAndGradients(try tinyBatch(ref))
     let expectedLoss = try expected.floats("\(name).loss")[0]
     #expect(abs(result.loss - expectedLoss) < 1e-5, "loss \(result.loss) vs \(expectedLoss)")

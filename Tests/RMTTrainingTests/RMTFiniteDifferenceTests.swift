@@ -10,14 +10,16 @@
 //    detached) is differentiated as `rmtTruncatedLoss`: the forward with each detached memory
 //    held at its baseline value, whose ordinary gradient is the truncated gradient. Modes: full
 //    BPTT, depth 2, depth 1, summed loss, summed loss with depth 2 (each earlier segment's loss
-//    then reaches only its own segment). Error per tensor: max |analytic − numeric| /
+//    then reaches only its own segment), and the prefix loss (summed, each segment against its
+//    own labels, −1 = not scored: `segmentLabels` below) in full BPTT and with depth 2. Error per tensor: max |analytic − numeric| /
 //    max(max |numeric|, 1e-3); bound 1e-6, measured ≤ 8e-9 (worst: the memory embeddings,
 //    whose gradient crosses all three segments).
 // 2. Fast Float BPTT vs the Double reference. The same weights (rounded to Float first, so
 //    both models hold identical values) become a `RecurrentMemoryModel` (Hugging Face layout:
 //    the stacked qkv split into query, key, value); every entry of every gradient tensor of
 //    `BPTTEngine` is compared with the Double analytic gradient: full, truncated 2 and 1,
-//    summed loss (also with depth 2), and memory-efficient BPTT (final and summed loss)
+//    summed loss (also with depth 2), the prefix loss (also with depth 2), and memory-efficient
+//    BPTT (final, summed and prefix loss)
 //    against the Double full gradient. Error per tensor: max |Δ| / max(max |Double|, 1e-3);
 //    bound 1e-4, measured ≤ 2.2e-5 (the key bias, true gradient 0) and ≤ 2e-6 on every tensor
 //    whose gradient exceeds 0.01. The loss and the final logits must agree too.
@@ -53,6 +55,9 @@ private struct FDProblem: Sendable {
         [[7, 8, 3, 4], [3, 10]],
     ]
     let labels: [Int32] = [2, 0]
+    /// segmentLabels[k][b] for the prefix loss: each segment its own labels, some not scored
+    /// (−1), the last row the answers.
+    let segmentLabels: [[Int32]] = [[-1, 1], [0, -1], [2, 0]]
     let shape: RD.RMTShape
     let parameters: RD.RMTParameters
 
@@ -70,9 +75,13 @@ private struct FDProblem: Sendable {
         parameters = p
     }
 
-    func forward(_ p: RD.RMTParameters, sumLoss: Bool) -> RD.RMTForwardResult {
-        RD.rmtForward(parameters: p, contents: contents, labels: labels, tokens: tokens, shape: shape, sumLoss: sumLoss)
+    func forward(_ p: RD.RMTParameters, _ c: FDCase) -> RD.RMTForwardResult {
+        RD.rmtForward(parameters: p, contents: contents, labels: labels, segmentLabels: segmentLabels(c), tokens: tokens,
+                      shape: shape, sumLoss: c.sumLoss)
     }
+
+    /// The per-segment labels a case scores against (the prefix loss), or nil.
+    func segmentLabels(_ c: FDCase) -> [[Int32]]? { c.loss == .prefix ? segmentLabels : nil }
 
     /// Where each Hugging Face tensor of the Float model lives in the Double parameters
     /// (a range for query, key and value inside the stacked qkv tensors).
@@ -143,29 +152,35 @@ private func scaledError(_ a: [Double], _ reference: [Double], floor: Double = 1
 struct FDCase: Sendable, CustomTestStringConvertible {
     let name: String
     let mode: BPTTMode
-    let sumLoss: Bool
+    let loss: SegmentLoss
     let depth: Int  // for the Double reference: ≥ 3 (the segment count) is full BPTT
     var testDescription: String { name }
+    /// The Double reference's switch: every segment scored (summed or prefix loss).
+    var sumLoss: Bool { loss != .finalSegment }
 
-    static let full = FDCase(name: "full", mode: .full, sumLoss: false, depth: 3)
-    static let truncated2 = FDCase(name: "truncated depth 2", mode: .truncated(depth: 2), sumLoss: false, depth: 2)
-    static let truncated1 = FDCase(name: "truncated depth 1", mode: .truncated(depth: 1), sumLoss: false, depth: 1)
-    static let sumLoss = FDCase(name: "summed loss", mode: .full, sumLoss: true, depth: 3)
-    static let sumLossTruncated2 = FDCase(name: "summed loss, depth 2", mode: .truncated(depth: 2), sumLoss: true, depth: 2)
-    static let memoryEfficient = FDCase(name: "memory-efficient", mode: .memoryEfficient, sumLoss: false, depth: 3)
-    static let memoryEfficientSum = FDCase(name: "memory-efficient, summed loss", mode: .memoryEfficient, sumLoss: true, depth: 3)
+    static let full = FDCase(name: "full", mode: .full, loss: .finalSegment, depth: 3)
+    static let truncated2 = FDCase(name: "truncated depth 2", mode: .truncated(depth: 2), loss: .finalSegment, depth: 2)
+    static let truncated1 = FDCase(name: "truncated depth 1", mode: .truncated(depth: 1), loss: .finalSegment, depth: 1)
+    static let sumLoss = FDCase(name: "summed loss", mode: .full, loss: .everySegment, depth: 3)
+    static let sumLossTruncated2 = FDCase(name: "summed loss, depth 2", mode: .truncated(depth: 2), loss: .everySegment, depth: 2)
+    static let prefix = FDCase(name: "prefix loss", mode: .full, loss: .prefix, depth: 3)
+    static let prefixTruncated2 = FDCase(name: "prefix loss, depth 2", mode: .truncated(depth: 2), loss: .prefix, depth: 2)
+    static let memoryEfficient = FDCase(name: "memory-efficient", mode: .memoryEfficient, loss: .finalSegment, depth: 3)
+    static let memoryEfficientSum = FDCase(name: "memory-efficient, summed loss", mode: .memoryEfficient, loss: .everySegment, depth: 3)
+    static let memoryEfficientPrefix = FDCase(name: "memory-efficient, prefix loss", mode: .memoryEfficient, loss: .prefix, depth: 3)
 }
 
-@Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .sumLossTruncated2])
+@Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .sumLossTruncated2, .prefix, .prefixTruncated2])
 func doubleRMTGradientMatchesFiniteDifferences(_ c: FDCase) {
     let problem = FDProblem.shared
     let p = problem.parameters
-    let baseline = problem.forward(p, sumLoss: c.sumLoss)
-    let analytic = RD.rmtBackward(forward: baseline, parameters: p, labels: problem.labels, shape: problem.shape,
-                                  sumLoss: c.sumLoss, depth: c.depth)
+    let baseline = problem.forward(p, c)
+    let analytic = RD.rmtBackward(forward: baseline, parameters: p, labels: problem.labels,
+                                  segmentLabels: problem.segmentLabels(c), shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth)
     func loss(_ q: RD.RMTParameters) -> Double {
         RD.rmtTruncatedLoss(parameters: q, baseline: baseline, contents: problem.contents, labels: problem.labels,
-                            tokens: problem.tokens, shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth)
+                            segmentLabels: problem.segmentLabels(c), tokens: problem.tokens, shape: problem.shape,
+                            sumLoss: c.sumLoss, depth: c.depth)
     }
     #expect(loss(p) == baseline.loss)
     let eps = 1e-5
@@ -196,15 +211,17 @@ func doubleRMTGradientMatchesFiniteDifferences(_ c: FDCase) {
     print("RMT finite differences, \(c.name): \(checked) entries, worst relative error \(worst.error) at \(worst.tensor)")
 }
 
-@Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .sumLossTruncated2, .memoryEfficient, .memoryEfficientSum])
+@Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .sumLossTruncated2, .prefix, .prefixTruncated2,
+                  .memoryEfficient, .memoryEfficientSum, .memoryEfficientPrefix])
 func fastBPTTMatchesDoubleRMT(_ c: FDCase) throws {
     let problem = FDProblem.shared
-    let forward = problem.forward(problem.parameters, sumLoss: c.sumLoss)
+    let forward = problem.forward(problem.parameters, c)
     let expected = RD.rmtBackward(forward: forward, parameters: problem.parameters, labels: problem.labels,
-                                  shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth)
+                                  segmentLabels: problem.segmentLabels(c), shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth)
     let model = try problem.floatModel()
-    let engine = BPTTEngine(model: model, batchCapacity: 2, mode: c.mode, sumLoss: c.sumLoss)
-    let result = try engine.lossAndGradients(SegmentBatch(contents: problem.contents, labels: problem.labels))
+    let engine = BPTTEngine(model: model, batchCapacity: 2, mode: c.mode, segmentLoss: c.loss)
+    let result = try engine.lossAndGradients(SegmentBatch(contents: problem.contents, labels: problem.labels,
+                                                          segmentLabels: problem.segmentLabels))
     #expect(abs(Double(result.loss) - forward.loss) < 1e-5 * max(1, abs(forward.loss)),
             "\(c.name): loss \(result.loss) vs \(forward.loss)")
     #expect(scaledError(result.logits.map(Double.init), forward.finalLogits, floor: 1) < 1e-5,
@@ -225,13 +242,14 @@ func fastBPTTMatchesDoubleRMT(_ c: FDCase) throws {
 @Test func bpttModesGiveDifferentGradients() {
     let problem = FDProblem.shared
     func gradient(_ c: FDCase) -> RD.RMTParameters {
-        RD.rmtBackward(forward: problem.forward(problem.parameters, sumLoss: c.sumLoss), parameters: problem.parameters,
-                       labels: problem.labels, shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth)
+        RD.rmtBackward(forward: problem.forward(problem.parameters, c), parameters: problem.parameters,
+                       labels: problem.labels, segmentLabels: problem.segmentLabels(c), shape: problem.shape,
+                       sumLoss: c.sumLoss, depth: c.depth)
     }
     // Leaving out the memory embeddings, whose gradient truncation simply zeroes.
     let tensors = RD.RMTParameters.tensors(layers: problem.shape.layers).filter { $0.name != "memoryEmbeddings" }
     for (a, b) in [(FDCase.full, FDCase.truncated2), (.truncated2, .truncated1), (.full, .sumLoss),
-                   (.sumLoss, .sumLossTruncated2)] {
+                   (.sumLoss, .sumLossTruncated2), (.sumLoss, .prefix), (.prefix, .prefixTruncated2)] {
         let (ga, gb) = (gradient(a), gradient(b))
         let difference = tensors.map { scaledError(ga[keyPath: $0.path], gb[keyPath: $0.path]) }.max()!
         #expect(difference > 1e-2, "\(a.name) vs \(b.name): gradients differ by only \(difference)")
