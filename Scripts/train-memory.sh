@@ -71,10 +71,15 @@
 #          (`--advance-on`), so that the hard tasks keep training at every length without holding
 #          stages back, as qa2 did in phases 5 and 5b (the branch 6–7 replaces; PHASES="… 5"
 #          still runs it).
+# Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
+#          same seed, data and flags, but every segment is scored against the answer of the
+#          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
+#          against phase 6's metrics — the same documents, only the loss differs. Not in the
+#          default PHASES; PHASE7_FROM=DIR points phase 7 at its model if it wins.
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
 # genres for validation; technical writing is held out for evaluation (Scripts/eval-default.sh
 # with NOISE=…/technical/eval). Each phase resumes if its folder has a checkpoint (Ctrl-C safe).
-# UNTIL=N stops after phase N: UNTIL=3 is how Scripts/train-default.sh makes Models/default
+# UNTIL=N stops after phase N (phase 8 runs before 7 when both are asked for): UNTIL=3 is how Scripts/train-default.sh makes Models/default
 # (phase 3's 7-segment model). PHASES picks the phases (default "1 2 3 4 6 7"; the earlier
 # branch is "1 2 3 4 5"). Phase 4 starts from phase 3's run folder when it exists, otherwise from
 # Models/default — phase 3's 7-segment model as shipped, rounded to float16 (how it was rerun
@@ -83,11 +88,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-UNTIL=${UNTIL:-7}
-case "$UNTIL" in 1|2|3|4|5|6|7) ;; *) echo "train-memory.sh: UNTIL must be 1 to 7, got \"$UNTIL\"" >&2; exit 1 ;; esac
+UNTIL=${UNTIL:-8}
+case "$UNTIL" in 1|2|3|4|5|6|7|8) ;; *) echo "train-memory.sh: UNTIL must be 1 to 8, got \"$UNTIL\"" >&2; exit 1 ;; esac
 PHASES=${PHASES:-1 2 3 4 6 7}
 for p in $PHASES; do
-    case "$p" in 1|2|3|4|5|6|7) ;; *) echo "train-memory.sh: PHASES holds 1 to 7, got \"$p\"" >&2; exit 1 ;; esac
+    case "$p" in 1|2|3|4|5|6|7|8) ;; *) echo "train-memory.sh: PHASES holds 1 to 8, got \"$p\"" >&2; exit 1 ;; esac
 done
 runs() { [ "$1" -le "$UNTIL" ] && [[ " $PHASES " == *" $1 "* ]]; }  # runs N: phase N is asked for
 N=${NOISE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rmt/noise}
@@ -136,12 +141,14 @@ phase "$OUT/phase5b" --model "$OUT/phase5/stages/5" \
     --task babi-qa2,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
     --seed 72 --adversarial-rate 0.1 --start-segments 6 --max-segments 7 --lr 3e-5 --warmup 20 \
     --eval-every 100 --eval-samples 240 --patience 3 --max-steps-per-stage 400 --target-accuracy 0.88 --batch-size 8; fi
-if runs 6; then phase "$OUT/phase6" --model "$OUT/phase4/model" \
-    --task babi-qa2,babi-qa2,babi-qa2,babi-qa3,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
-    --seed 81 --adversarial-rate 0.1 --data-segment-length 128 --start-segments 2 --max-segments 6 --lr 3e-5 \
-    --warmup 50 --keep-optimizer --eval-every 150 --eval-samples 240 --patience 3 --max-steps-per-stage 600 \
-    --target-accuracy 0.9 --batch-size 8; fi
-if runs 7; then phase "$OUT/phase7" --model "$OUT/phase6/model" \
+PHASE6=(--model "$OUT/phase4/model"
+    --task babi-qa2,babi-qa2,babi-qa2,babi-qa3,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1
+    --seed 81 --adversarial-rate 0.1 --data-segment-length 128 --start-segments 2 --max-segments 6 --lr 3e-5
+    --warmup 50 --keep-optimizer --eval-every 150 --eval-samples 240 --patience 3 --max-steps-per-stage 600
+    --target-accuracy 0.9 --batch-size 8)
+if runs 6; then phase "$OUT/phase6" "${PHASE6[@]}"; fi
+if runs 8; then phase "$OUT/phase8" "${PHASE6[@]}" --prefix-loss; fi
+if runs 7; then phase "$OUT/phase7" --model "${PHASE7_FROM:-$OUT/phase6/model}" \
     --task babi-qa2,babi-qa2,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
     --advance-on memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
     --seed 91 --adversarial-rate 0.1 --start-segments 1 --max-segments 7 --lr 3e-5 --warmup 50 --keep-optimizer \
