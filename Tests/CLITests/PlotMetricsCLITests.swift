@@ -1,5 +1,5 @@
-// rmt-tool plot-metrics: a curriculum plot per stage, a per-task plot for a task mixture, and a
-// one-line error for a file that is not metrics.
+// rmt-tool plot-metrics: a curriculum plot per stage, a per-task plot for a task mixture, two runs
+// compared (--compare), and a one-line error for a file that is not metrics.
 import Foundation
 import Testing
 import RMTTestSupport
@@ -27,6 +27,24 @@ import RMTTestSupport
     #expect(byTask.status == 0, "\(byTask.stderr)")
     let taskSVG = try String(contentsOf: tasks, encoding: .utf8)
     #expect(taskSVG.contains("accuracy, memorize") && taskSVG.contains("accuracy, reasoning") && !taskSVG.contains("accuracy, 1 seg"))
+
+    // Two runs compared: overall and the tasks asked for, each run named, no loss curves.
+    let other = dir.appendingPathComponent("other.jsonl")
+    try Data(lines.map { $0.replacingOccurrences(of: "0.6}", with: "0.9}") }.joined(separator: "\n").utf8).write(to: other)
+    let compared = dir.appendingPathComponent("compare.svg")
+    let ab = try run("rmt-tool", ["plot-metrics", metrics.path, "--compare", other.path, "--names", "final,prefix",
+                                  "--tasks", "reasoning", "--out", compared.path])
+    #expect(ab.status == 0, "\(ab.stderr)")
+    let abSVG = try String(contentsOf: compared, encoding: .utf8)
+    for name in ["overall, final", "overall, prefix", "reasoning, final", "reasoning, prefix"] {
+        #expect(abSVG.contains(name), "\(name) missing")
+    }
+    #expect(!abSVG.contains("loss") && !abSVG.contains("memorize"))
+    let missing = try run("rmt-tool", ["plot-metrics", metrics.path, "--compare", other.path, "--tasks", "qa9", "--out", compared.path])
+    #expect(missing.status == 1 && missing.stderr.contains("no validation accuracy for task qa9") && isOneLine(missing.stderr),
+            "\(missing.stderr)")
+    let unpaired = try run("rmt-tool", ["plot-metrics", metrics.path, "--names", "a,b", "--out", compared.path])
+    #expect(unpaired.status == 64 && unpaired.stderr.contains("--compare"), "\(unpaired.stderr)")
 
     // A single-task run has no per-task accuracy; a file that is not metrics is refused.
     try Data(lines[0].utf8).write(to: metrics)
