@@ -27,7 +27,7 @@ public enum BPTTMode: Sendable, Equatable {
 }
 
 /// Which segments the loss scores, and against which labels.
-public enum SegmentLoss: String, Codable, Sendable, CaseIterable {
+public enum SegmentLoss: String, Sendable, CaseIterable {
     /// The final segment, against the answer.
     case finalSegment = "final"
     /// Every segment, each against the final answer (`--sum-loss`).
