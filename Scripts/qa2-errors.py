@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""qa2-errors.py — what kind of qa2 errors a model makes, on held-out prose.
+
+Usage: Scripts/qa2-errors.py MODEL N OUT.json [--segment-length 128] [--tokens 450] [--bin DIR]
+  Makes N qa2 haystacks (rmt-tool haystack, technical writing never used in training, 10%
+  adversarial sentences, seeds 1000…), asks each through rmt-ask (--json --top-k 3, reading
+  segments of --segment-length tokens as the model was trained), writes every story, question,
+  answer and reply to OUT.json, then replays each story as a reader would (the object's holder,
+  the rooms everyone was said to be in) and sorts the wrong answers: `unknown`, the room where the
+  object was last picked up although its holder moved since, an earlier room of the object, the
+  last room the story mentions (recency), another room the last holder was in, another person's
+  room, other; and the accuracy by whether the object is held at the end and how often its holder
+  moved since picking it up. With OUT.json already there it only re-reads and re-sorts it.
+  Slow part: rmt-tool tokenizes the noise folder for every haystack (~3 s each here).
+"""
+import argparse, collections, json, os, re, subprocess
+
+def make(args):
+    noise = os.path.expanduser(args.noise)
+    rows = []
+    for seed in range(1000, 1000 + args.n):
+        hs = f"/tmp/qa2-errors-{os.getpid()}.txt"
+        meta = json.loads(subprocess.run([f"{args.bin}/rmt-tool", "haystack", "--task", "babi-qa2", "--tokens", str(args.tokens),
+            "--noise", noise, "--adversarial-rate", "0.1", "--seed", str(seed), "--out", hs],
+            capture_output=True, text=True, check=True).stdout)
+        ask = json.loads(subprocess.run([f"{args.bin}/rmt-ask", hs, "-q", meta["question"], "--model", args.model,
+            "--segment-length", str(args.segment_length), "--json", "--top-k", "3", "--quiet"],
+            capture_output=True, text=True, check=True, env={**os.environ, "RMT_THREADS": "1"}).stdout)
+        rows.append({"seed": seed, "question": meta["question"], "answer": meta["answer"],
+                     "facts": [f["text"] for f in meta["facts"]],
+                     "ask": {k: ask[k] for k in ("answer", "probability", "top", "segments", "tokens")}})
+        os.remove(hs)
+    tmp = args.out + ".tmp"
+    json.dump(rows, open(tmp, "w"), indent=1)
+    os.replace(tmp, args.out)
+    return rows
+
+def sort(rows):
+    move = re.compile(r"^(\w+) (?:moved|went|went back|journeyed|travelled) to the (\w+)\.$")
+    get = re.compile(r"^(\w+) (?:got|grabbed|took|picked up) the (\w+)(?: there)?\.$")
+    drop = re.compile(r"^(\w+) (?:dropped|put down|let go of|discarded|left) the (\w+)(?: there)?\.$")
+    stats = collections.Counter(); by = collections.defaultdict(lambda: [0, 0])
+    for r in rows:
+        obj = re.match(r"Where is the (\w+)\?", r["question"]).group(1)
+        visited = collections.defaultdict(list); last_holder = None
+        room = {}; holder = {}; dropped = {}; last_room_said = None; event_room = None; moves_after = 0; history = []
+        for f in r["facts"]:
+            if m := move.match(f):
+                room[m[1]] = m[2]; last_room_said = m[2]; visited[m[1]].append(m[2])
+                if holder.get(obj) == m[1]: moves_after += 1
+            elif m := get.match(f):
+                holder[m[2]] = m[1]; dropped.pop(m[2], None)
+                if m[2] == obj: event_room = room.get(m[1]); moves_after = 0; last_holder = m[1]
+            elif m := drop.match(f):
+                holder.pop(m[2], None); dropped[m[2]] = room.get(m[1])
+                if m[2] == obj: event_room = room.get(m[1]); moves_after = 0
+            now = room.get(holder[obj]) if obj in holder else dropped.get(obj)
+            if now and (not history or history[-1] != now): history.append(now)
+        held = obj in holder
+        p = r["ask"]["answer"]; ok = p == r["answer"]
+        key = ("held" if held else "dropped") + (f", holder moved {min(moves_after,2)}{'+' if moves_after>=2 else ''}x since" if held else "")
+        by[key][0] += ok; by[key][1] += 1
+        stats["correct" if ok else "wrong"] += 1
+        if not ok:
+            if p == "unknown": cat = "unknown"
+            elif p == event_room and held and moves_after > 0: cat = "room where it was picked up (holder moved since)"
+            elif p in history[:-1]: cat = "an earlier room of the object"
+            elif p == last_room_said: cat = "the last room the story mentions"
+            elif last_holder and p in visited[last_holder]: cat = "another room the last holder was in"
+            elif p in room.values(): cat = "another person's room"
+            else: cat = "other"
+            stats["wrong: " + cat] += 1
+    n = len(rows)
+    print(f"{n} documents: {stats['correct']} correct ({stats['correct']/n:.2f})")
+    for k, v in sorted(stats.items()):
+        if k.startswith("wrong: "): print(f"  {k}: {v}")
+    for k, (c, t) in sorted(by.items()): print(f"  {k}: {c}/{t} = {c/t:.2f}")
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(description="Sort a model's qa2 errors on held-out prose.")
+    p.add_argument("model"); p.add_argument("n", type=int); p.add_argument("out")
+    p.add_argument("--segment-length", type=int, default=128); p.add_argument("--tokens", type=int, default=450)
+    p.add_argument("--noise", default="~/.cache/rmt/noise/technical/eval")
+    p.add_argument("--bin", default=".build/release")
+    args = p.parse_args()
+    rows = json.load(open(args.out)) if os.path.exists(args.out) else make(args)
+    sort(rows)
