@@ -64,8 +64,9 @@
 #          the memory must keep "the milk is with John" and update it when John moves in a later
 #          segment — and phase 4 saw only ~1,700 qa2 stories (bAbI trains on 10k). Short segments
 #          make every story cross boundaries at ~1/3 of a full segment's cost per step.
-#          (Session 11: best 81.7% at 2 segments, 80.4% at 3, 80.0% at 4 (step 1,500), stage 4
-#          under way at the session's end; resumes from its checkpoint.)
+#          (Sessions 11–12: best 81.7% at 2 segments, 80.4% at 3, 80.4% at 4 (step 1,800); held
+#          out, its stage-4 model reads qa2/qa3/reasoning 0.68/0.62/0.89 at 4 segments where phase
+#          4's reads 0.18/0.16/0.23. Stopped at step 1,805, entering stage 5; resumes from there.)
 # Phase 7: from phase 6's model, the curriculum 1 → 7 on full 499-token segments with all nine
 #          tasks (qa2 and reasoning twice), stages judged by the six memory tasks only
 #          (`--advance-on`), so that the hard tasks keep training at every length without holding
@@ -76,6 +77,10 @@
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
 #          against phase 6's metrics — the same documents, only the loss differs. Not in the
 #          default PHASES; PHASE7_FROM=DIR points phase 7 at its model if it wins.
+#          (As run, session 12: stopped at step 1,200, the end of stage 3 — best 80.0% at 2 and at 3
+#          segments against phase 6's 81.7% / 80.4%; held out, qa2 0.60 / 0.64 against 0.64 / 0.65:
+#          no measurable gain, Docs/results.md. Phase 6 was stopped at step 1,805, entering stage 5,
+#          to make room; both resume from their checkpoints.)
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
 # genres for validation; technical writing is held out for evaluation (Scripts/eval-default.sh
 # with NOISE=…/technical/eval). Each phase resumes if its folder has a checkpoint (Ctrl-C safe).
