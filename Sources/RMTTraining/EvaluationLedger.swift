@@ -12,6 +12,7 @@
 // `rmt-train eval` on the same ledger is refused in one line; `--report` only reads it.
 //
 //   {"ledger":"rmt-eval","version":2,"model_fnv":"…","seed":1,"noise":["…/valid"],"noise_fnv":"…"}
+//   (+ "segment_length", "data_segment_length", "interpolated_positions" for a re-split reading)
 //   {"task":"memorize","segments":2048,"first":0,"count":8,"correct":8,"tokens":1021942}
 import Foundation
 import RMTBase
@@ -41,24 +42,39 @@ public final class EvaluationLedger {
         /// "bf16" when the linear layers ran in bf16 (--precision bf16); absent (nil) for fp32,
         /// so fp32 headers are those written before precision existed.
         public var precision: String?
+        /// `rmt-train eval --segment-length N`: the documents were read in segments of N tokens
+        /// (made for `dataSegmentLength`'s, nil = the model's own), with the trained text positions
+        /// stretched when `interpolatedPositions`. All nil: read as the model was made, as every
+        /// ledger written before these existed.
+        public var segmentLength: Int?
+        public var dataSegmentLength: Int?
+        public var interpolatedPositions: Bool?
         enum CodingKeys: String, CodingKey {
             case ledger, version, modelFNV = "model_fnv", seed, noise, noiseFNV = "noise_fnv", precision
+            case segmentLength = "segment_length", dataSegmentLength = "data_segment_length"
+            case interpolatedPositions = "interpolated_positions"
         }
-        public init(modelFNV: String, seed: UInt64, noise: [String], noiseFNV: String? = nil, precision: String? = nil) {
+        public init(modelFNV: String, seed: UInt64, noise: [String], noiseFNV: String? = nil, precision: String? = nil,
+                    segmentLength: Int? = nil, dataSegmentLength: Int? = nil, interpolatedPositions: Bool? = nil) {
             self.modelFNV = modelFNV
             self.seed = seed
             self.noise = noise
             self.noiseFNV = noiseFNV
             self.precision = precision
+            self.segmentLength = segmentLength
+            self.dataSegmentLength = dataSegmentLength
+            self.interpolatedPositions = interpolatedPositions
             version = noiseFNV == nil ? 1 : 2
         }
 
         /// Whether a ledger written under `recorded` may be continued under `self`: the same
-        /// model, seed and precision, and the same noise content — or, for a header without a
-        /// noise fingerprint, the same noise paths.
+        /// model, seed, precision and reading (segment lengths, interpolation), and the same noise
+        /// content — or, for a header without a noise fingerprint, the same noise paths.
         func continues(_ recorded: Identity) -> Bool {
             guard recorded.ledger == ledger, recorded.modelFNV == modelFNV, recorded.seed == seed,
-                  recorded.precision == precision else { return false }
+                  recorded.precision == precision, recorded.segmentLength == segmentLength,
+                  recorded.dataSegmentLength == dataSegmentLength,
+                  recorded.interpolatedPositions == interpolatedPositions else { return false }
             if let a = recorded.noiseFNV, let b = noiseFNV { return a == b }
             return recorded.noise == noise
         }
@@ -137,7 +153,7 @@ public final class EvaluationLedger {
             throw ModelError(url.path, "is not an rmt-train eval ledger (its first line is not the ledger header)")
         }
         guard identity.continues(found) else {
-            throw ModelError(url.path, "records another evaluation (model, seed, noise or precision differ); use a new --ledger file")
+            throw ModelError(url.path, "records another evaluation (model, seed, noise, precision or segment lengths differ); use a new --ledger file")
         }
         var completeBytes = data.count
         let newline = data.lastIndex(of: UInt8(ascii: "\n"))

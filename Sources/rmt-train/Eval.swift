@@ -7,7 +7,8 @@
 // With --segment-length N[,N…] the same documents (made for the model's own segment length, or
 // for --data-segment-length's) are re-split and read in segments of N tokens: a relative-position model at any N, an absolute one
 // only at N ≤ its own, or beyond with --interpolate-positions (its trained text positions
-// stretched; segment-length extrapolation, Docs/position-encodings.md).
+// stretched; segment-length extrapolation, Docs/position-encodings.md). One reading length also
+// goes with --ledger (its header records the lengths), --report and --plot; several print one table.
 import ArgumentParser
 import Foundation
 import RMT
@@ -63,8 +64,8 @@ struct Eval: ParsableCommand {
 
     func validate() throws {
         _ = try lengths()
-        if try readingLengths() != nil && (ledger != nil || plot != nil || report) {
-            throw ValidationError("--segment-length prints a table or --json only (no --ledger, --report or --plot yet)")
+        if let reading = try readingLengths(), reading.count > 1, ledger != nil || plot != nil || report {
+            throw ValidationError("--ledger, --report and --plot take one --segment-length (several print one table)")
         }
         if interpolatePositions && segmentLength == nil {
             throw ValidationError("--interpolate-positions needs --segment-length (the lengths to read with)")
@@ -96,27 +97,35 @@ struct Eval: ParsableCommand {
             let tasks = try TaskCatalog.names(inList: data.task).map { try TaskCatalog.task(named: $0) }.filter { seen.insert($0.name).inserted }
             let names = tasks.map(\.name)
             let noise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed, adversarialRate: data.adversarialRate)
-            let identity = EvaluationLedger.Identity(
-                modelFNV: try EvaluationLedger.fingerprint(of: modelURL.appendingPathComponent("model.safetensors")),
-                seed: data.seed, noise: data.noise.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
-                noiseFNV: noise.fingerprint, precision: compute.linearBF16 == nil ? nil : "bf16")
-            let record = root ? try ledger.map { try EvaluationLedger(url: URL(fileURLWithPath: $0), identity: identity, writing: !report) } : nil
-
-            if let readingLengths = try readingLengths() {
+            let readingLengths = try readingLengths()
+            if let readingLengths, ledger == nil && plot == nil {
                 try evaluateResplit(rmt, tasks: tasks, noise: noise, readingLengths: readingLengths, collective: collective)
                 Distributed.endNormally()
                 return
             }
+            // From here on, one reading: the model's own segments, or one --segment-length N.
+            let reading = readingLengths?.first
+            let identity = EvaluationLedger.Identity(
+                modelFNV: try EvaluationLedger.fingerprint(of: modelURL.appendingPathComponent("model.safetensors")),
+                seed: data.seed, noise: data.noise.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+                noiseFNV: noise.fingerprint, precision: compute.linearBF16 == nil ? nil : "bf16",
+                segmentLength: reading, dataSegmentLength: reading == nil ? nil : dataSegmentLength,
+                interpolatedPositions: reading != nil && interpolatePositions ? true : nil)
+            let record = root ? try ledger.map { try EvaluationLedger(url: URL(fileURLWithPath: $0), identity: identity, writing: !report) } : nil
+
             if !report {
-                let streams = try evaluationStreams(rmt, tasks: tasks, noise: noise, segmentLength: rmt.settings.segmentLength)
+                let reader = try reading.map { try rmt.readingSegments(of: $0, interpolatingPositions: interpolatePositions) } ?? rmt
+                let streams = try evaluationStreams(rmt, tasks: tasks, noise: noise,
+                                                    segmentLength: reading == nil ? rmt.settings.segmentLength
+                                                        : dataSegmentLength ?? rmt.settings.segmentLength)
                 var memoryOnly: [EvaluationBatch] = []
                 for n in try lengths() {
                     for stream in streams {  // tasks inside lengths: every task advances together
                         let from = try collective.broadcast(record?.done(task: stream.task.name, segments: n) ?? 0)
                         guard from < samples else { continue }
                         let started = Date()
-                        try evaluateBatches(model: rmt, stream: stream, segments: n, range: from..<samples,
-                                            batchSize: batchSize, collective: collective) { batch in
+                        try evaluateBatches(model: reader, stream: stream, segments: n, range: from..<samples,
+                                            batchSize: batchSize, collective: collective, readingLength: reading) { batch in
                             if let record { try record.record(batch) } else { memoryOnly.append(batch) }
                             guard root else { return }
                             note(String(format: "%@ %d segments: documents %d..<%d, %d correct (%.0f s)",
