@@ -127,9 +127,8 @@ struct BabiWorld {
     private var knownActorRoom: [Int?]
     private var knownDroppedRoom: [Int?]      // for objects not held
     private var visited: [Set<Int>]           // rooms the story put each actor in
-    private var history: [[Int]]              // qa3: known rooms, repeats merged
     /// What the reader knew before the first sentence and after each one: actors' and objects'
-    /// known rooms (for the prefix answers).
+    /// known rooms (qa3's history and the prefix answers come from it).
     private var knownAfter: [(actors: [Int?], objects: [Int?])] = []
     /// An object no one ever gets, so the story never mentions it (task `unknown`).
     private let untouchable: Int?
@@ -142,7 +141,6 @@ struct BabiWorld {
         knownActorRoom = Array(repeating: nil, count: Self.actorCount)
         knownDroppedRoom = Array(repeating: nil, count: Self.objectCount)
         visited = Array(repeating: [], count: Self.actorCount)
-        history = Array(repeating: [], count: Self.objectCount)
         knownAfter = [(knownActorRoom, Array(repeating: nil, count: Self.objectCount))]
     }
 
@@ -192,25 +190,28 @@ struct BabiWorld {
 
     private func there(_ g: inout SplitMix64) -> String { g.chance(1, in: 4) ? " there" : "" }
 
-    /// Appends each object's known room to its history, and what the reader knows to
-    /// `knownAfter` (after every sentence).
+    /// Appends what the reader knows to `knownAfter` (after every sentence).
     private mutating func record() {
-        for object in 0..<Self.objectCount {
-            if let room = knownRoom(ofObject: object), history[object].last != room {
-                history[object].append(room)
-            }
-        }
         knownAfter.append((knownActorRoom, (0..<Self.objectCount).map { knownRoom(ofObject: $0) }))
     }
 
     /// A room as an answer, or `unknown`.
     private static func answer(_ room: Int?) -> String { room.map { TaskWords.rooms[$0] } ?? TaskWords.unknown }
 
+    /// qa3's history of `object` after the first `sentences` sentences (all by default): its
+    /// known room after each of them, unknowns left out and repeats merged.
+    private func history(of object: Int, sentences: Int? = nil) -> [Int] {
+        var rooms: [Int] = []
+        for known in knownAfter.prefix((sentences ?? knownAfter.count - 1) + 1) {
+            if let room = known.objects[object], rooms.last != room { rooms.append(room) }
+        }
+        return rooms
+    }
+
     /// qa3's prefix answers for "Where was `object` before the `room`?" (see the file's header).
     private func historyPrefixAnswers(object: Int, room: Int) -> [String?] {
-        var rooms: [Int] = []
-        return knownAfter.map { known in
-            if let now = known.objects[object], rooms.last != now { rooms.append(now) }
+        knownAfter.indices.map { i in
+            let rooms = history(of: object, sentences: i)
             guard rooms.contains(room) else { return TaskWords.unknown }
             return rooms.last == room && rooms.count >= 2 ? TaskWords.rooms[rooms[rooms.count - 2]] : nil
         }
@@ -233,10 +234,10 @@ struct BabiWorld {
             return (QuestionForms.ask(kind.questionForm, ["object": TaskWords.objects[object]]), knownRoom(ofObject: object)!,
                     knownAfter.map { Self.answer($0.objects[object]) })
         case .qa3:
-            let known = (0..<Self.objectCount).filter { history[$0].count >= 2 }
+            let known = (0..<Self.objectCount).filter { history(of: $0).count >= 2 }
             guard !known.isEmpty else { return nil }
             let object = g.pick(known)
-            let rooms = history[object]
+            let rooms = history(of: object)
             return (QuestionForms.ask(kind.questionForm, ["object": TaskWords.objects[object],
                                                           "room": TaskWords.rooms[rooms[rooms.count - 1]]]),
                     rooms[rooms.count - 2], historyPrefixAnswers(object: object, room: rooms[rooms.count - 1]))

@@ -30,9 +30,7 @@ public final class TaskBatchSource: TrainingBatchSource {
     public func nextBatch(segments: Int, batchSize: Int) throws -> SegmentBatch {
         let length = nextLength
         let samples = try (0..<batchSize).map { _ in try stream.next(segments: segments, segmentLength: length) }
-        return SegmentBatch(contents: (0..<segments).map { k in samples.map { $0.segments[k] } },
-                            labels: samples.map { Int32($0.label) }, segmentLabels: segmentLabels(samples, segments: segments),
-                            segmentLength: length)
+        return SegmentBatch(samples: samples, segments: segments, segmentLength: length)
     }
 
     /// Throws what a batch at the shortest length would throw for the next item (e.g. facts or a
@@ -62,19 +60,20 @@ public final class TaskValidationSource: ValidationSource {
             let samples = try (start..<min(start + batchSize, count)).map {
                 try stream.sample(index: $0, segments: segments, segmentLength: length)
             }
-            return SegmentBatch(contents: (0..<segments).map { k in samples.map { $0.segments[k] } },
-                                labels: samples.map { Int32($0.label) }, segmentLabels: segmentLabels(samples, segments: segments),
-                                tasks: samples.map(\.task), segmentLength: length)
+            return SegmentBatch(samples: samples, segments: segments, tasks: samples.map(\.task), segmentLength: length)
         }
     }
 }
 
-/// segmentLabels[k][b] of a batch (SegmentBatch.segmentLabels) from its samples: each sample's
-/// own, or for a sample without them −1 before its final segment and its label there; nil when
-/// no sample has them.
-func segmentLabels(_ samples: [Sample], segments N: Int) -> [[Int32]]? {
-    guard samples.contains(where: { $0.segmentLabels != nil }) else { return nil }
-    return (0..<N).map { k in
-        samples.map { $0.segmentLabels?[k] ?? (k == N - 1 ? Int32($0.label) : -1) }
+extension SegmentBatch {
+    /// A batch of `samples`, each of N = `segments` segments: their contents, labels and
+    /// per-segment labels — each sample's own, or for a sample without them −1 before its final
+    /// segment and its label there; nil when no sample has them.
+    init(samples: [Sample], segments N: Int, tasks: [String]? = nil, segmentLength: Int) {
+        let segmentLabels = samples.contains { $0.segmentLabels != nil }
+            ? (0..<N).map { k in samples.map { $0.segmentLabels?[k] ?? (k == N - 1 ? Int32($0.label) : -1) } }
+            : nil
+        self.init(contents: (0..<N).map { k in samples.map { $0.segments[k] } }, labels: samples.map { Int32($0.label) },
+                  segmentLabels: segmentLabels, tasks: tasks, segmentLength: segmentLength)
     }
 }

@@ -109,15 +109,14 @@ struct Eval: ParsableCommand {
                 modelFNV: try EvaluationLedger.fingerprint(of: modelURL.appendingPathComponent("model.safetensors")),
                 seed: data.seed, noise: data.noise.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                 noiseFNV: noise.fingerprint, precision: compute.linearBF16 == nil ? nil : "bf16",
-                segmentLength: reading, dataSegmentLength: reading == nil ? nil : dataSegmentLength,
+                segmentLength: reading, dataSegmentLength: dataSegmentLength,  // validate(): only with --segment-length
                 interpolatedPositions: reading != nil && interpolatePositions ? true : nil)
             let record = root ? try ledger.map { try EvaluationLedger(url: URL(fileURLWithPath: $0), identity: identity, writing: !report) } : nil
 
             if !report {
                 let reader = try reading.map { try rmt.readingSegments(of: $0, interpolatingPositions: interpolatePositions) } ?? rmt
                 let streams = try evaluationStreams(rmt, tasks: tasks, noise: noise,
-                                                    segmentLength: reading == nil ? rmt.settings.segmentLength
-                                                        : dataSegmentLength ?? rmt.settings.segmentLength)
+                                                    segmentLength: dataSegmentLength ?? rmt.settings.segmentLength)
                 var memoryOnly: [EvaluationBatch] = []
                 for n in try lengths() {
                     for stream in streams {  // tasks inside lengths: every task advances together
