@@ -60,14 +60,19 @@ public struct EvaluationBatch: Codable, Sendable, Equatable {
     public var otherPerson: Int? = nil
     /// Answerable questions answered `unknown`; nil in older ledgers.
     public var answeredUnknown: Int? = nil
+    /// The documents answered wrongly (their indices, ascending; `count - correct` of them), so
+    /// that two models read on the same documents can be compared document by document (paired,
+    /// Scripts/ledger-compare.py) and a failure can be rebuilt (`rmt-tool haystack`); nil in
+    /// ledgers written before it was recorded.
+    public var wrong: [Int]? = nil
 
     enum CodingKeys: String, CodingKey {
-        case task, segments, first, count, correct, tokens
+        case task, segments, first, count, correct, tokens, wrong
         case otherPerson = "other_person", answeredUnknown = "answered_unknown"
     }
 
     public init(task: String, segments: Int, first: Int, count: Int, correct: Int, tokens: Int,
-                otherPerson: Int? = nil, answeredUnknown: Int? = nil) {
+                otherPerson: Int? = nil, answeredUnknown: Int? = nil, wrong: [Int]? = nil) {
         self.task = task
         self.segments = segments
         self.first = first
@@ -76,6 +81,7 @@ public struct EvaluationBatch: Codable, Sendable, Equatable {
         self.tokens = tokens
         self.otherPerson = otherPerson
         self.answeredUnknown = answeredUnknown
+        self.wrong = wrong
     }
 }
 
@@ -104,30 +110,39 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
     }
     let processor = SegmentProcessor(model: model, batchCapacity: batchSize)
     let starts = Array(stride(from: range.lowerBound, to: range.upperBound, by: batchSize))
-    // (count, correct, tokens, other person, answered unknown) per batch
-    try dealOut(count: starts.count, width: 5, over: collective, work: { j in
+    // Per batch: count, correct, tokens, other person, answered unknown, then one 0/1 per
+    // document (1 = answered wrongly).
+    let head = 5
+    try dealOut(count: starts.count, width: head + batchSize, over: collective, work: { j in
         let made = try (starts[j]..<min(starts[j] + batchSize, range.upperBound)).map {
             try stream.plan(index: $0, segments: segments)
         }
         let plans = try made.map { plan in try readingLength.map { try plan.resplit(segmentLength: $0) } ?? plan }
         var correct = 0, otherPerson = 0, answeredUnknown = 0
+        var wrong = [Double](repeating: 0, count: plans.count)
         for count in Set(plans.map(\.segmentCount)).sorted() {  // one group unless re-split
-            let group = plans.filter { $0.segmentCount == count }
-            var streams = group.map { $0.makeSegmentStream() }
-            let scores = try readAndScore(processor, segments: count, labels: group.map { Int32($0.label) }) { _ in
+            let group = plans.indices.filter { plans[$0].segmentCount == count }
+            var streams = group.map { plans[$0].makeSegmentStream() }
+            let scores = try readAndScore(processor, segments: count, labels: group.map { Int32(plans[$0].label) }) { _ in
                 streams.indices.map { streams[$0].nextSegment()! }
             }
-            for (b, plan) in group.enumerated() {
-                let name = model.settings.labels[scores.predicted[b]]
-                if scores.predicted[b] == plan.label { correct += 1 }
-                else if plan.distractorAnswers.contains(name) { otherPerson += 1 }
+            for (b, i) in group.enumerated() {
+                let plan = plans[i], name = model.settings.labels[scores.predicted[b]]
+                if scores.predicted[b] == plan.label { correct += 1 } else {
+                    wrong[i] = 1
+                    if plan.distractorAnswers.contains(name) { otherPerson += 1 }
+                }
                 if name == unknownLabel && plan.answer != unknownLabel { answeredUnknown += 1 }
             }
         }
-        return [Double(plans.count), Double(correct), Double(plans[0].documentTokenCount), Double(otherPerson), Double(answeredUnknown)]
+        return [Double(plans.count), Double(correct), Double(plans[0].documentTokenCount), Double(otherPerson),
+                Double(answeredUnknown)] + wrong
     }, each: { j, v in
-        try onBatch(EvaluationBatch(task: stream.task.name, segments: segments, first: starts[j], count: Int(v[0]),
-                                    correct: Int(v[1]), tokens: Int(v[2]), otherPerson: Int(v[3]), answeredUnknown: Int(v[4])))
+        let count = Int(v[0])
+        let wrong = (0..<count).filter { v[head + $0] != 0 }.map { starts[j] + $0 }
+        try onBatch(EvaluationBatch(task: stream.task.name, segments: segments, first: starts[j], count: count,
+                                    correct: Int(v[1]), tokens: Int(v[2]), otherPerson: Int(v[3]),
+                                    answeredUnknown: Int(v[4]), wrong: wrong))
     })
 }
 

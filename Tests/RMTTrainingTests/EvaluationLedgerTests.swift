@@ -143,8 +143,8 @@ private func smallSetup() throws -> (RecurrentMemoryModel, DataStream) {
 }
 
 /// The distractor confusion matrix: every document is right, another person's room, or other;
-/// the counts match an independent recount from the logits, survive the ledger, and older
-/// ledger lines (without them) give nil rather than a made-up zero.
+/// the counts and the documents answered wrongly match an independent recount from the logits,
+/// survive the ledger, and older ledger lines (without them) give nil rather than a made-up zero.
 @Test func distractorEvaluationRecordsTheConfusionMatrix() throws {
     let (model, task, _) = try tinyTaskSetup("detect-distract:2,unknown", memoryTokens: 4, segmentLength: 64, seed: 5, sentences: 500)
     let noise = NoiseCorpus.builtin(tokenizer: model.tokenizer, seed: 4, sentenceCount: 500)
@@ -153,7 +153,7 @@ private func smallSetup() throws -> (RecurrentMemoryModel, DataStream) {
     var batches: [EvaluationBatch] = []
     try evaluateBatches(model: model, stream: stream, segments: 2, range: 0..<12, batchSize: 4) { batches.append($0) }
     // Recount with a session per document (the library path), by label name.
-    var right = 0, otherPerson = 0, unknown = 0
+    var right = 0, otherPerson = 0, unknown = 0, wrong: [Int] = []
     for index in 0..<12 {
         let plan = try stream.plan(index: index, segments: 2)
         let processor = SegmentProcessor(model: model, batchCapacity: 1)
@@ -163,17 +163,22 @@ private func smallSetup() throws -> (RecurrentMemoryModel, DataStream) {
         }
         let logits = processor.classify()
         let predicted = model.settings.labels[logits.indices.max { logits[$0] < logits[$1] }!]
-        if predicted == plan.answer { right += 1 } else if plan.distractorAnswers.contains(predicted) { otherPerson += 1 }
+        if predicted == plan.answer { right += 1 } else {
+            wrong.append(index)
+            if plan.distractorAnswers.contains(predicted) { otherPerson += 1 }
+        }
         if predicted == "unknown" && plan.answer != "unknown" { unknown += 1 }
     }
     let point = try #require(EvaluationLedger.accuracy(of: batches, task: task.name, segments: 2))
     #expect(point.samples == 12 && point.correct == right)
     #expect(point.otherPerson == otherPerson && point.answeredUnknown == unknown)
+    #expect(batches.flatMap { $0.wrong ?? [-1] } == wrong)
+    #expect(batches.allSatisfy { $0.wrong?.count == $0.count - $0.correct })
     let encoded = try JSONEncoder().encode(batches[0])
     #expect(try JSONDecoder().decode(EvaluationBatch.self, from: encoded) == batches[0])
     let old = try JSONDecoder().decode(EvaluationBatch.self, from: Data(
         #"{"task":"detect","segments":2,"first":0,"count":4,"correct":3,"tokens":40}"#.utf8))
-    #expect(old.otherPerson == nil)
+    #expect(old.otherPerson == nil && old.wrong == nil)
     let mixed = try #require(EvaluationLedger.accuracy(of: [old, EvaluationBatch(task: "detect", segments: 2, first: 4, count: 4, correct: 4, tokens: 40, otherPerson: 0, answeredUnknown: 0)], task: "detect", segments: 2))
     #expect(mixed.samples == 8 && mixed.otherPerson == nil && mixed.answeredUnknown == nil)
 }
