@@ -85,6 +85,13 @@ public struct EvaluationBatch: Codable, Sendable, Equatable {
     }
 }
 
+/// Where a batch of `evaluateBatches` is: `segment` segments of `segments` read so far by the
+/// documents `first..<first + count`, of `tokens` document tokens each (for a status line while
+/// 1M-token documents are read).
+public struct EvaluationProgress: Sendable {
+    public let first: Int, count: Int, segment: Int, segments: Int, tokens: Int
+}
+
 /// Reads documents `range` of `segments` segments from `stream` in batches of `batchSize` and
 /// calls `onBatch` after each batch (so a caller can record progress and resume). Answers are
 /// compared by label name: the stream is renumbered to the model's labels.
@@ -99,8 +106,10 @@ public struct EvaluationBatch: Codable, Sendable, Equatable {
 /// `readingLength`: read the same documents re-split into segments of this many document tokens
 /// (`model` must read that length: `RecurrentMemoryModel.readingSegments(of:)`); documents of a
 /// batch that then need different numbers of segments are read in groups. nil = as made.
+/// `onSegment` is called before each segment a batch (or group) reads, on the rank reading it.
 public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, segments: Int, range: Range<Int>,
                             batchSize: Int, collective: any Collective = SingleProcess(), readingLength: Int? = nil,
+                            onSegment: ((EvaluationProgress) -> Void)? = nil,
                             onBatch: (EvaluationBatch) throws -> Void) throws {
     // Number the answers by the model's labels (a model made before `unknown` still reads the
     // tasks that never answer it; one that lacks an answer of the task is an error).
@@ -123,8 +132,10 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
         for count in Set(plans.map(\.segmentCount)).sorted() {  // one group unless re-split
             let group = plans.indices.filter { plans[$0].segmentCount == count }
             var streams = group.map { plans[$0].makeSegmentStream() }
-            let scores = try readAndScore(processor, segments: count, labels: group.map { Int32(plans[$0].label) }) { _ in
-                streams.indices.map { streams[$0].nextSegment()! }
+            let scores = try readAndScore(processor, segments: count, labels: group.map { Int32(plans[$0].label) }) { k in
+                onSegment?(EvaluationProgress(first: starts[j], count: plans.count, segment: k, segments: count,
+                                              tokens: plans[0].documentTokenCount))
+                return streams.indices.map { streams[$0].nextSegment()! }
             }
             for (b, i) in group.enumerated() {
                 let plan = plans[i], name = model.settings.labels[scores.predicted[b]]

@@ -118,15 +118,25 @@ struct Eval: ParsableCommand {
                 let streams = try evaluationStreams(rmt, tasks: tasks, noise: noise,
                                                     segmentLength: dataSegmentLength ?? rmt.settings.segmentLength)
                 var memoryOnly: [EvaluationBatch] = []
+                // Inside a batch (minutes for 1M-token documents): where it is, on a terminal.
+                let status = StatusLine(enabled: root && StatusLine.stderrIsTerminal)
+                defer { status.clear() }
                 for n in try lengths() {
                     for stream in streams {  // tasks inside lengths: every task advances together
                         let from = try collective.broadcast(record?.done(task: stream.task.name, segments: n) ?? 0)
                         guard from < samples else { continue }
                         let started = Date()
+                        var batchStarted = (first: -1, at: Date())
                         try evaluateBatches(model: reader, stream: stream, segments: n, range: from..<samples,
-                                            batchSize: batchSize, collective: collective, readingLength: reading) { batch in
+                                            batchSize: batchSize, collective: collective, readingLength: reading,
+                                            onSegment: { p in
+                            if p.first != batchStarted.first { batchStarted = (p.first, Date()) }
+                            status.show { Self.progressLine(task: stream.task.name, segments: n, p,
+                                                            seconds: Date().timeIntervalSince(batchStarted.at)) }
+                        }) { batch in
                             if let record { try record.record(batch) } else { memoryOnly.append(batch) }
                             guard root else { return }
+                            status.clear()
                             note(String(format: "%@ %d segments: documents %d..<%d, %d correct (%.0f s)",
                                         batch.task, n, batch.first, batch.first + batch.count, batch.correct,
                                         Date().timeIntervalSince(started)))
@@ -144,6 +154,15 @@ struct Eval: ParsableCommand {
             }
             Distributed.endNormally()
         }
+    }
+
+    /// The status line inside a batch: task, length, documents, segments read, tokens/s, ETA.
+    static func progressLine(task: String, segments: Int, _ p: EvaluationProgress, seconds: Double) -> String {
+        let head = "\(task) \(segments) segments: documents \(p.first)..<\(p.first + p.count), segment \(p.segment)/\(p.segments)"
+        guard p.segment > 0, seconds > 0 else { return head }
+        let read = Double(p.count * p.tokens) * Double(p.segment) / Double(max(1, p.segments))  // document tokens so far
+        let eta = seconds * Double(p.segments - p.segment) / Double(p.segment)
+        return head + String(format: ", %.0f tokens/s, ETA %d:%02d", read / seconds, Int(eta) / 60, Int(eta) % 60)
     }
 
     /// One validation-seeded document stream per task, made for `segmentLength`-token segments
