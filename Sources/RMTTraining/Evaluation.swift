@@ -62,8 +62,8 @@ public struct EvaluationBatch: Codable, Sendable, Equatable {
     public var answeredUnknown: Int? = nil
     /// The documents answered wrongly (their indices, ascending; `count - correct` of them), so
     /// that two models read on the same documents can be compared document by document (paired,
-    /// Scripts/ledger-compare.py) and a failure can be rebuilt (`rmt-tool haystack`); nil in
-    /// ledgers written before it was recorded.
+    /// Scripts/ledger-compare.py) and a failure found again by its index in the evaluation stream;
+    /// nil in ledgers written before it was recorded.
     public var wrong: [Int]? = nil
 
     enum CodingKeys: String, CodingKey {
@@ -119,15 +119,15 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
     }
     let processor = SegmentProcessor(model: model, batchCapacity: batchSize)
     let starts = Array(stride(from: range.lowerBound, to: range.upperBound, by: batchSize))
-    // Per batch: count, correct, tokens, other person, answered unknown, then one 0/1 per
-    // document (1 = answered wrongly).
-    let head = 5
+    // Per batch: count, tokens, other person, answered unknown, then one 0/1 per document
+    // (1 = answered wrongly; the correct count is the rest).
+    let head = 4
     try dealOut(count: starts.count, width: head + batchSize, over: collective, work: { j in
         let made = try (starts[j]..<min(starts[j] + batchSize, range.upperBound)).map {
             try stream.plan(index: $0, segments: segments)
         }
         let plans = try made.map { plan in try readingLength.map { try plan.resplit(segmentLength: $0) } ?? plan }
-        var correct = 0, otherPerson = 0, answeredUnknown = 0
+        var otherPerson = 0, answeredUnknown = 0
         var wrong = [Double](repeating: 0, count: plans.count)
         for count in Set(plans.map(\.segmentCount)).sorted() {  // one group unless re-split
             let group = plans.indices.filter { plans[$0].segmentCount == count }
@@ -139,21 +139,20 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
             }
             for (b, i) in group.enumerated() {
                 let plan = plans[i], name = model.settings.labels[scores.predicted[b]]
-                if scores.predicted[b] == plan.label { correct += 1 } else {
+                if scores.predicted[b] != plan.label {
                     wrong[i] = 1
                     if plan.distractorAnswers.contains(name) { otherPerson += 1 }
                 }
                 if name == unknownLabel && plan.answer != unknownLabel { answeredUnknown += 1 }
             }
         }
-        return [Double(plans.count), Double(correct), Double(plans[0].documentTokenCount), Double(otherPerson),
-                Double(answeredUnknown)] + wrong
+        return [Double(plans.count), Double(plans[0].documentTokenCount), Double(otherPerson), Double(answeredUnknown)] + wrong
     }, each: { j, v in
         let count = Int(v[0])
         let wrong = (0..<count).filter { v[head + $0] != 0 }.map { starts[j] + $0 }
         try onBatch(EvaluationBatch(task: stream.task.name, segments: segments, first: starts[j], count: count,
-                                    correct: Int(v[1]), tokens: Int(v[2]), otherPerson: Int(v[3]),
-                                    answeredUnknown: Int(v[4]), wrong: wrong))
+                                    correct: count - wrong.count, tokens: Int(v[1]), otherPerson: Int(v[2]),
+                                    answeredUnknown: Int(v[3]), wrong: wrong))
     })
 }
 

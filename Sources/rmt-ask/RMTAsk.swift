@@ -82,7 +82,7 @@ struct RMTAsk: ParsableCommand {
                  + domain.formList() + "); it answers only from: " + rmt.settings.labels.joined(separator: ", "))
         }
         let reader = SegmentReader(source: source, tokenizer: rmt.tokenizer, segmentLength: session.textLength)
-        let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) == 1)
+        let bar = ProgressBar(enabled: !quiet && StatusLine.stderrIsTerminal)
         let start = Date()
         let stats = try session.read(from: reader) { bar.update($0) }
         bar.finish()
