@@ -6,7 +6,8 @@
 # not-ignored files, so this mirrors RUN (an `rmt-train --out` folder) into KEPT (e.g.
 # kept-runs/phase7-run) every time its checkpoint or final model changes: `checkpoint/` whole
 # (weights, optimizer, the stage's best — what --resume needs), metrics.jsonl, data.json,
-# commands.txt, and float16 copies of `stages/N/` and `model/` (rmt-tool export). Each copy is
+# commands.txt, and float16 copies of `stages/N/` and `model/` (rmt-tool export; a finished stage
+# already kept is carried over, not exported again). A failed copy keeps the last state. Each copy is
 # built beside KEPT and swapped in, so KEPT is always one whole state. Polls every 120 s; run it in
 # the background beside the training (nice -n 19) and kill it when the run ends.
 # To resume on a new machine: cp -a KEPT RUN (the float16 stage copies stand in for the fp32
@@ -23,15 +24,27 @@ while true; do
   if [ "$stamp" != "-" ] && [ "$stamp" != "$last" ]; then
     sleep 20   # a checkpoint is written file by file, then renamed into place: let it finish
     rm -rf "$KEPT.tmp"; mkdir -p "$KEPT.tmp"
-    cp -a "$RUN/checkpoint" "$RUN/metrics.jsonl" "$RUN/data.json" "$RUN/commands.txt" "$KEPT.tmp/" 2>/dev/null
-    for d in "$RUN"/stages/* "$RUN"/model; do
-      [ -f "$d/config.json" ] || continue
-      rel=${d#"$RUN"/}; mkdir -p "$KEPT.tmp/$(dirname "$rel")"
-      "$BIN/rmt-tool" export "$d" --out "$KEPT.tmp/$rel" --float16 > /dev/null 2>&1 || cp -a "$d" "$KEPT.tmp/$rel"
+    ok=1
+    for f in checkpoint metrics.jsonl data.json commands.txt; do
+      [ -e "$RUN/$f" ] || continue
+      cp -a "$RUN/$f" "$KEPT.tmp/" || ok=0
     done
-    rm -rf "$KEPT.old"; [ -d "$KEPT" ] && mv "$KEPT" "$KEPT.old"; mv "$KEPT.tmp" "$KEPT"; rm -rf "$KEPT.old"
-    last=$stamp
-    echo "$(date -u +%FT%TZ) kept $RUN ($(grep -o '"step" : [0-9]*' "$RUN/checkpoint/trainer-state.json" 2>/dev/null || echo final))"
+    for d in "$RUN"/stages/* "$RUN"/model; do
+      [ -f "$d/config.json" ] && [ "$ok" = 1 ] || continue
+      rel=${d#"$RUN"/}; mkdir -p "$KEPT.tmp/$(dirname "$rel")"
+      if [ -f "$KEPT/$rel/model.safetensors" ] && [ "$d/model.safetensors" -ot "$KEPT/$rel/model.safetensors" ]; then
+        cp -a "$KEPT/$rel" "$KEPT.tmp/$rel" || ok=0   # a finished stage: its float16 copy is already kept
+      else
+        "$BIN/rmt-tool" export "$d" --out "$KEPT.tmp/$rel" --float16 > /dev/null || ok=0
+      fi
+    done
+    if [ "$ok" = 1 ]; then  # swap in only a whole state; otherwise keep the last one and try again
+      rm -rf "$KEPT.old"; [ -d "$KEPT" ] && mv "$KEPT" "$KEPT.old"; mv "$KEPT.tmp" "$KEPT"; rm -rf "$KEPT.old"
+      last=$stamp
+      echo "$(date -u +%FT%TZ) kept $RUN ($(grep -o '"step" : [0-9]*' "$RUN/checkpoint/trainer-state.json" 2>/dev/null || echo final))"
+    else
+      rm -rf "$KEPT.tmp"; echo "keep-run.sh: copying $RUN failed; $KEPT still holds the last whole state" >&2
+    fi
   fi
   sleep 120
 done
