@@ -182,6 +182,13 @@ public struct DocumentPlan: Sendable {
                             wholeDocument: episode.placement == .whole)
     }
 
+    /// The reading segment (0-based) that holds document token `offset`: every segment but the
+    /// final one holds the question layout's text length of document tokens (S, or S − |Q| − 1).
+    public func segment(ofDocumentOffset offset: Int) -> Int {
+        let T = questionLayout.textLength(segmentLength: segmentLength, questionTokens: questionTokens.count)
+        return min(max(offset, 0) / max(T, 1), segmentCount - 1)
+    }
+
     /// A stream of this document's segments, produced one at a time.
     public func makeSegmentStream() -> DocumentSegmentStream { DocumentSegmentStream(plan: self) }
 

@@ -110,6 +110,7 @@ public struct EvaluationProgress: Sendable {
 public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, segments: Int, range: Range<Int>,
                             batchSize: Int, collective: any Collective = SingleProcess(), readingLength: Int? = nil,
                             onSegment: ((EvaluationProgress) -> Void)? = nil,
+                            onDocument: ((DocumentPrediction) throws -> Void)? = nil,
                             onBatch: (EvaluationBatch) throws -> Void) throws {
     // Number the answers by the model's labels (a model made before `unknown` still reads the
     // tasks that never answer it; one that lacks an answer of the task is an error).
@@ -120,15 +121,17 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
     let processor = SegmentProcessor(model: model, batchCapacity: batchSize)
     let starts = Array(stride(from: range.lowerBound, to: range.upperBound, by: batchSize))
     // Per batch: count, tokens, other person, answered unknown, then one 0/1 per document
-    // (1 = answered wrongly; the correct count is the rest).
+    // (1 = answered wrongly; the correct count is the rest), then per document the predicted
+    // label's index and its probability (for `onDocument`).
     let head = 4
-    try dealOut(count: starts.count, width: head + batchSize, over: collective, work: { j in
+    try dealOut(count: starts.count, width: head + 3 * batchSize, over: collective, work: { j in
         let made = try (starts[j]..<min(starts[j] + batchSize, range.upperBound)).map {
             try stream.plan(index: $0, segments: segments)
         }
         let plans = try made.map { plan in try readingLength.map { try plan.resplit(segmentLength: $0) } ?? plan }
         var otherPerson = 0, answeredUnknown = 0
         var wrong = [Double](repeating: 0, count: plans.count)
+        var predicted = [Double](repeating: 0, count: plans.count), probability = predicted
         for count in Set(plans.map(\.segmentCount)).sorted() {  // one group unless re-split
             let group = plans.indices.filter { plans[$0].segmentCount == count }
             var streams = group.map { plans[$0].makeSegmentStream() }
@@ -139,6 +142,8 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
             }
             for (b, i) in group.enumerated() {
                 let plan = plans[i], name = model.settings.labels[scores.predicted[b]]
+                predicted[i] = Double(scores.predicted[b])
+                probability[i] = Double(scores.probability[b])
                 if scores.predicted[b] != plan.label {
                     wrong[i] = 1
                     if plan.distractorAnswers.contains(name) { otherPerson += 1 }
@@ -146,13 +151,23 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
                 if name == unknownLabel && plan.answer != unknownLabel { answeredUnknown += 1 }
             }
         }
-        return [Double(plans.count), Double(plans[0].documentTokenCount), Double(otherPerson), Double(answeredUnknown)] + wrong
+        return [Double(plans.count), Double(plans[0].documentTokenCount), Double(otherPerson), Double(answeredUnknown)]
+            + wrong + predicted + probability
     }, each: { j, v in
         let count = Int(v[0])
         let wrong = (0..<count).filter { v[head + $0] != 0 }.map { starts[j] + $0 }
         try onBatch(EvaluationBatch(task: stream.task.name, segments: segments, first: starts[j], count: count,
                                     correct: count - wrong.count, tokens: Int(v[1]), otherPerson: Int(v[2]),
                                     answeredUnknown: Int(v[3]), wrong: wrong))
+        guard let onDocument else { return }
+        for d in 0..<count {  // the plans again (cheap recipes), on the rank that reports
+            let index = starts[j] + d
+            let made = try stream.plan(index: index, segments: segments)
+            let plan = try readingLength.map { try made.resplit(segmentLength: $0) } ?? made
+            try onDocument(DocumentPrediction(plan: plan, index: index,
+                                              predicted: model.settings.labels[Int(v[head + count + d])],
+                                              probability: v[head + 2 * count + d]))
+        }
     })
 }
 
@@ -160,14 +175,19 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
 /// from a fresh memory and scores the final answers against `labels` (B): per document, the
 /// cross-entropy loss and the top answer's label index.
 func readAndScore(_ processor: SegmentProcessor, segments: Int, labels: [Int32],
-                  segment: (Int) throws -> [[Int32]]) throws -> (losses: [Float], predicted: [Int]) {
+                  segment: (Int) throws -> [[Int32]]) throws -> (losses: [Float], predicted: [Int], probability: [Float]) {
     var memory = processor.initialMemory(batch: labels.count)  // (B, M, C)
     for k in 0..<segments {
         let contents = try segment(k)
         try memory.withUnsafeMutableBufferPointer { try processor.step(contents: contents, memory: $0.baseAddress!) }
     }
     var answer = processor.answer()
-    return processor.answerHead.score(&answer, labels: labels)
+    let (losses, predicted) = processor.answerHead.score(&answer, labels: labels)
+    let L = answer.logits.count / max(labels.count, 1)
+    let probability = predicted.enumerated().map { b, p in
+        AnswerHead.probabilities(Array(answer.logits[(b * L)..<((b + 1) * L)]))[p]
+    }
+    return (losses, predicted, probability)
 }
 
 /// Shares `count` work items out over the ranks of `collective` in rounds — item i of the run to

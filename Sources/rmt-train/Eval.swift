@@ -35,6 +35,9 @@ struct Eval: ParsableCommand {
     @Flag(help: "Add the paper's accuracies (Bulatov et al. 2023) to the plot, dashed.") var paper = false
     @Option(help: "SVG plot to write (none unless given).") var plot: String?
     @Flag(help: "Print JSON lines instead of a table.") var json = false
+    @Option(help: ArgumentHelp("Write one JSON line per document evaluated by this run: task, index, segments, question, answer, predicted, its probability, and each fact's text, token offset and reading segment (error analysis; written when the run ends).",
+                               valueName: "FILE"))
+    var predictions: String?
     @Option(help: "Comma-separated reading segment lengths: re-split the same documents into segments of N tokens (relative-position models; absolute ones only up to their own length).")
     var segmentLength: String?
     @Flag(help: "With --segment-length: an absolute-position model reads longer segments with its trained text positions linearly interpolated (Docs/position-encodings.md).")
@@ -78,10 +81,28 @@ struct Eval: ParsableCommand {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         if report && ledger == nil { throw ValidationError("--report needs --ledger") }
         if paper && plot == nil { throw ValidationError("--paper draws the paper's accuracies on the plot; give --plot FILE") }
+        if predictions != nil && report { throw ValidationError("--predictions records what this run evaluates, and --report evaluates nothing") }
+    }
+
+    /// Output files are written when the run ends, possibly hours later: a path that cannot be
+    /// written is refused now (one line, exit 1) rather than then.
+    func checkOutputPaths() throws {
+        for (flag, path) in [("--plot", plot), ("--predictions", predictions)] {
+            guard let path else { continue }
+            var isFolder: ObjCBool = false
+            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            guard FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ErrorReporter.exit("rmt-train", "\(flag): the folder \(parent) does not exist")
+            }
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+                throw ErrorReporter.exit("rmt-train", "\(flag): \(path) is a folder; give a file name")
+            }
+        }
     }
 
     func run() throws {
         try ErrorReporter.run("rmt-train") {
+            try checkOutputPaths()
             let collective = try Distributed.collective(tool: "rmt-train eval")
             let root = collective.isRoot
             let modelURL = URL(fileURLWithPath: model)
@@ -112,6 +133,7 @@ struct Eval: ParsableCommand {
                 segmentLength: reading, dataSegmentLength: dataSegmentLength,  // validate(): only with --segment-length
                 interpolatedPositions: reading != nil && interpolatePositions ? true : nil)
             let record = root ? try ledger.map { try EvaluationLedger(url: URL(fileURLWithPath: $0), identity: identity, writing: !report) } : nil
+            let predicted = PredictionLog(path: root && !report ? predictions : nil)
 
             if !report {
                 let reader = try reading.map { try rmt.readingSegments(of: $0, interpolatingPositions: interpolatePositions) } ?? rmt
@@ -133,7 +155,7 @@ struct Eval: ParsableCommand {
                             if p.first != batchStarted.first { batchStarted = (p.first, Date()) }
                             status.show { Self.progressLine(task: stream.task.name, segments: n, p,
                                                             seconds: Date().timeIntervalSince(batchStarted.at)) }
-                        }) { batch in
+                        }, onDocument: predicted.collector) { batch in
                             if let record { try record.record(batch) } else { memoryOnly.append(batch) }
                             guard root else { return }
                             status.clear()
@@ -144,6 +166,7 @@ struct Eval: ParsableCommand {
                     }
                 }
                 if ledger == nil && root { try printAndPlot(points(tasks: names, from: memoryOnly, lengths: try lengths())) }
+                try predicted.write()
             }
             if let record {
                 let lengthsShown = report ? Array(Set(record.batches.map(\.segments))).sorted() : try lengths()
@@ -184,16 +207,18 @@ struct Eval: ParsableCommand {
         let streams = try evaluationStreams(rmt, tasks: tasks, noise: noise,
                                             segmentLength: dataSegmentLength ?? rmt.settings.segmentLength)
         var rows: [(length: Int, result: LengthAccuracy)] = []
+        let predicted = PredictionLog(path: collective.isRoot ? predictions : nil)
         for (N, model) in zip(readingLengths, models) {
             for n in try lengths() {
                 for stream in streams {
                     var batches: [EvaluationBatch] = []
                     try evaluateBatches(model: model, stream: stream, segments: n, range: 0..<samples, batchSize: batchSize,
-                                        collective: collective, readingLength: N) { batches.append($0) }
+                                        collective: collective, readingLength: N, onDocument: predicted.collector) { batches.append($0) }
                     if let r = EvaluationLedger.accuracy(of: batches, task: stream.task.name, segments: n) { rows.append((N, r)) }
                 }
             }
         }
+        try predicted.write()
         guard collective.isRoot else { return }
         let width = max(10, rows.map(\.1.task.count).max() ?? 0)
         func pad(_ s: String) -> String { s + String(repeating: " ", count: max(0, width - s.count)) }
@@ -276,4 +301,36 @@ enum PaperResults {
         "detect": [(2048, 0.97), (4096, 0.96)],
         "reasoning": [(2048, 0.835), (4096, 0.82)],
     ]
+}
+
+/// `--predictions FILE`: the documents of this run, collected as they are scored and written as
+/// JSON lines in one atomic write when the run ends (an interrupted run leaves the file as it was).
+final class PredictionLog {
+    let path: String?
+    private(set) var lines: [DocumentPrediction] = []
+
+    init(path: String?) { self.path = path }
+
+    /// The `onDocument` callback of `evaluateBatches`, or nil when nothing is written.
+    var collector: ((DocumentPrediction) throws -> Void)? {
+        guard path != nil else { return nil }
+        return { [unowned self] in self.lines.append($0) }
+    }
+
+    func write() throws {
+        guard let path else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var data = Data()
+        for line in lines {
+            data.append(try encoder.encode(line))
+            data.append(0x0A)
+        }
+        do {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ValidationError("--predictions: cannot write \(path): \(error.localizedDescription)")
+        }
+        note("wrote \(lines.count) predictions to \(path)")
+    }
 }

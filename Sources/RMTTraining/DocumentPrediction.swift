@@ -1,0 +1,51 @@
+// DocumentPrediction: one evaluated document's answer beside its recipe — the question, the
+// answer, what the model predicted and how sure it was, and where each planted fact sits (token
+// offset and reading segment). `rmt-train eval --predictions FILE` writes one per line (JSON), the
+// raw material of an error analysis ("are qa2's errors the stories whose facts straddle
+// segments?") that accuracy counts cannot answer.
+import RMTData
+
+public struct DocumentPrediction: Codable, Sendable, Equatable {
+    /// A planted fact: its text, first document token and the reading segment holding that token.
+    public struct Fact: Codable, Sendable, Equatable {
+        public var text: String
+        public var offset: Int
+        public var segment: Int
+    }
+
+    public var task: String
+    /// The document's index in the task's seeded stream (`--seed`), and the segments it was read in.
+    public var index: Int
+    public var segments: Int
+    public var documentTokens: Int
+    public var question: String
+    public var answer: String
+    public var predicted: String
+    /// softmax probability of `predicted`.
+    public var probability: Double
+    public var correct: Bool
+    /// The prediction is another person's answer (a distractor fact's room).
+    public var otherPerson: Bool
+    public var facts: [Fact]
+
+    enum CodingKeys: String, CodingKey {
+        case task, index, segments, question, answer, predicted, probability, correct, facts
+        case documentTokens = "document_tokens", otherPerson = "other_person"
+    }
+
+    /// The record of `plan` (as read: re-split plans give their own segments) answered `predicted`
+    /// with probability `probability`.
+    public init(plan: DocumentPlan, index: Int, predicted: String, probability: Double) {
+        task = plan.task
+        self.index = index
+        segments = plan.segmentCount
+        documentTokens = plan.documentTokenCount
+        question = plan.question
+        answer = plan.answer
+        self.predicted = predicted
+        self.probability = probability
+        correct = predicted == plan.answer
+        otherPerson = !correct && plan.distractorAnswers.contains(predicted)
+        facts = plan.facts.map { Fact(text: $0.text, offset: $0.offset, segment: plan.segment(ofDocumentOffset: $0.offset)) }
+    }
+}
