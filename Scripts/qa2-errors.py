@@ -2,6 +2,7 @@
 """qa2-errors.py — what kind of qa2 errors a model makes, on held-out prose.
 
 Usage: Scripts/qa2-errors.py MODEL N OUT.json [--segment-length 128] [--tokens 450] [--bin DIR]
+       Scripts/qa2-errors.py --predictions FILE.jsonl      (`rmt-train eval --predictions`)
   Makes N qa2 haystacks (rmt-tool haystack, technical writing never used in training, 10%
   adversarial sentences, seeds 1000…), asks each through rmt-ask (--json --top-k 3, reading
   segments of --segment-length tokens as the model was trained), writes every story, question,
@@ -12,6 +13,11 @@ Usage: Scripts/qa2-errors.py MODEL N OUT.json [--segment-length 128] [--tokens 4
   room, other; and the accuracy by whether the object is held at the end and how often its holder
   moved since picking it up. With OUT.json already there it only re-reads and re-sorts it.
   Slow part: rmt-tool tokenizes the noise folder for every haystack (~3 s each here).
+  --predictions reads the documents `rmt-train eval --task babi-qa2 --predictions FILE` scored
+  instead (any length, batched, no haystack files), and since those record each fact's reading
+  segment it also sorts the documents by what the answer needs — the holder's last move after
+  the "get" (carried), before it (taken there: the room was said before anyone knew it would
+  matter), or before a drop (dropped) — and whether that move and the get/drop share a segment.
 """
 import argparse, collections, json, os, re, subprocess
 
@@ -35,11 +41,24 @@ def make(args):
     os.replace(tmp, args.out)
     return rows
 
+def load_predictions(path):
+    """The babi-qa2 lines of an `rmt-train eval --predictions` file, as rows `sort` reads."""
+    rows = []
+    for line in open(path, encoding="utf-8"):
+        if not line.strip(): continue
+        r = json.loads(line)
+        if r["task"] != "babi-qa2": continue
+        rows.append({"index": r["index"], "question": r["question"], "answer": r["answer"],
+                     "facts": [f["text"].strip() for f in r["facts"]], "fact_segments": [f["segment"] for f in r["facts"]],
+                     "segments": r["segments"], "ask": {"answer": r["predicted"], "probability": r["probability"]}})
+    return rows
+
 def sort(rows):
     move = re.compile(r"^(\w+) (?:moved|went|went back|journeyed|travelled) to the (\w+)\.$")
     get = re.compile(r"^(\w+) (?:got|grabbed|took|picked up) the (\w+)(?: there)?\.$")
     drop = re.compile(r"^(\w+) (?:dropped|put down|let go of|discarded|left) the (\w+)(?: there)?\.$")
     stats = collections.Counter(); by = collections.defaultdict(lambda: [0, 0])
+    needs = collections.defaultdict(lambda: {True: [0, 0], False: [0, 0]})
     for r in rows:
         obj = re.match(r"Where is the (\w+)\?", r["question"]).group(1)
         visited = collections.defaultdict(list); last_holder = None
@@ -58,6 +77,18 @@ def sort(rows):
             if now and (not history or history[-1] != now): history.append(now)
         held = obj in holder
         p = r["ask"]["answer"]; ok = p == r["answer"]
+        if "fact_segments" in r:  # what the answer needs, and whether it crosses a segment boundary
+            seg = r["fact_segments"]; facts = r["facts"]
+            def last(pattern, actor, before):
+                return max(i for i in range(before) if (m := pattern.match(facts[i])) and m[1] == actor and (pattern is move or m[2] == obj))
+            if held:
+                g = last(get, holder[obj], len(facts)); mv = last(move, holder[obj], len(facts))
+                need = ("carried" if mv > g else "taken there", seg[mv] == seg[g])
+            else:
+                d = last(drop, next(m[1] for f in reversed(facts) if (m := drop.match(f)) and m[2] == obj), len(facts))
+                mv = last(move, drop.match(facts[d])[1], d)
+                need = ("dropped", seg[mv] == seg[d])
+            cell = needs[need[0]][need[1]]; cell[0] += ok; cell[1] += 1
         key = ("held" if held else "dropped") + (f", holder moved {min(moves_after,2)}{'+' if moves_after>=2 else ''}x since" if held else "")
         by[key][0] += ok; by[key][1] += 1
         stats["correct" if ok else "wrong"] += 1
@@ -75,13 +106,23 @@ def sort(rows):
     for k, v in sorted(stats.items()):
         if k.startswith("wrong: "): print(f"  {k}: {v}")
     for k, (c, t) in sorted(by.items()): print(f"  {k}: {c}/{t} = {c/t:.2f}")
+    if needs:
+        print("  what the answer needs (the holder's last move and the get/drop): same segment | other segments")
+        for k in ("carried", "taken there", "dropped"):
+            if k not in needs: continue
+            cells = [f"{c}/{t} = {c/t:.2f}" if t else "-" for c, t in (needs[k][True], needs[k][False])]
+            print(f"    {k}: {cells[0]} | {cells[1]}")
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description="Sort a model's qa2 errors on held-out prose.")
-    p.add_argument("model"); p.add_argument("n", type=int); p.add_argument("out")
+    p.add_argument("model", nargs="?"); p.add_argument("n", type=int, nargs="?"); p.add_argument("out", nargs="?")
+    p.add_argument("--predictions", help="an `rmt-train eval --predictions` file to sort instead of making haystacks")
     p.add_argument("--segment-length", type=int, default=128); p.add_argument("--tokens", type=int, default=450)
     p.add_argument("--noise", default="~/.cache/rmt/noise/technical/eval")
     p.add_argument("--bin", default=".build/release")
     args = p.parse_args()
+    if args.predictions:
+        sort(load_predictions(args.predictions)); raise SystemExit
+    if args.out is None: p.error("give MODEL N OUT.json, or --predictions FILE")
     rows = json.load(open(args.out)) if os.path.exists(args.out) else make(args)
     sort(rows)
