@@ -114,7 +114,7 @@ int main(int argc, char **argv) {
     printf("cpu: %s; features 0x%x; vector level %d; OpenBLAS core %s; tile %dx%d\n", rmt_cpu_model(),
            rmt_cpu_features(), level, openblas_get_corename(), rmt_gemm_tile_rows(level), rmt_gemm_tile_cols(level));
     int fails = 0, checks = 0;
-    const int quick = getenv("RMT_BENCH_QUICK") != NULL;  // skip the checks, time 4 shapes
+    const int quick = getenv("RMT_BENCH_QUICK") != NULL;  // skip the checks, time 4 shapes (or RMT_BENCH_ONLY's)
     long dims[] = {1, 2, 5, 6, 7, 13, 16, 17, 31, 33, 97};
     for (int lv = 1; lv <= (quick ? 0 : level); lv++)
         for (int ta = 0; ta < 2; ta++)
@@ -160,11 +160,15 @@ int main(int argc, char **argv) {
         {"M512 N64 K512 (dK head, TN)", 1, 0, 512, 64, 512},
         {"M1024 N256 K512 (TN, small dW ffn-in)", 1, 0, 1024, 256, 512},
         {"M256 N768 K768 (half of base, NT)", 0, 1, 256, 768, 768},
+        {"M1152 N384 K4096 (TN, MiniLM dW qkv, b8)", 1, 0, 1152, 384, 4096},
+        {"M512 N32 K512 (TN, MiniLM dK head)", 1, 0, 512, 32, 512},
     };
-    int ns = quick ? 4 : (int)(sizeof shapes / sizeof shapes[0]);
+    int ns = quick && !getenv("RMT_BENCH_ONLY") ? 4 : (int)(sizeof shapes / sizeof shapes[0]);
     printf("%-38s %9s %9s %9s   (GFLOP/s, one thread, median of %d interleaved rounds)\n", "shape", "own", "openblas", "own/peak", rounds);
+    const char *only = getenv("RMT_BENCH_ONLY");  // time only the shapes whose name contains this
     for (int s = 0; s < ns; s++) {
         shape_t sh = shapes[s];
+        if (only && !strstr(sh.name, only)) continue;
         long lda = sh.ta ? sh.m : sh.k, ldb = sh.tb ? sh.k : sh.n;
         float *a = malloc(sizeof(float) * sh.m * sh.k), *b = malloc(sizeof(float) * sh.k * sh.n), *c = malloc(sizeof(float) * sh.m * sh.n);
         fill(a, sh.m * sh.k, 1); fill(b, sh.k * sh.n, 2); fill(c, sh.m * sh.n, 3);
