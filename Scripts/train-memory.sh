@@ -80,6 +80,10 @@
 #          alone at one 192-token segment reached 0.93 held out there but gained nothing on full
 #          segments, while one trained at full length climbed 0.72 → 0.81 in 200 steps; phase 7
 #          judges its stages by the memory tasks and so gives qa2 only ~150 stories per stage.
+#          (Session 15: started from phase 7's stage-4 model, PHASE9_FROM=kept-runs/phase7-stage4,
+#          while phase 7 ran stages 5–7; stage 1 spent its 600 steps, best qa2 0.807 at one
+#          segment; held out its model gained inside one segment and lost across segments,
+#          Docs/results.md "Session 15". Resumes from its checkpoint in stage 2.)
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
