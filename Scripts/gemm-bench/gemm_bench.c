@@ -163,9 +163,9 @@ int main(int argc, char **argv) {
         {"M1152 N384 K4096 (TN, MiniLM dW qkv, b8)", 1, 0, 1152, 384, 4096},
         {"M512 N32 K512 (TN, MiniLM dK head)", 1, 0, 512, 32, 512},
     };
-    int ns = quick && !getenv("RMT_BENCH_ONLY") ? 4 : (int)(sizeof shapes / sizeof shapes[0]);
-    printf("%-38s %9s %9s %9s   (GFLOP/s, one thread, median of %d interleaved rounds)\n", "shape", "own", "openblas", "own/peak", rounds);
     const char *only = getenv("RMT_BENCH_ONLY");  // time only the shapes whose name contains this
+    int ns = quick && !only ? 4 : (int)(sizeof shapes / sizeof shapes[0]);
+    printf("%-38s %9s %9s %9s   (GFLOP/s, one thread, median of %d interleaved rounds)\n", "shape", "own", "openblas", "own/peak", rounds);
     for (int s = 0; s < ns; s++) {
         shape_t sh = shapes[s];
         if (only && !strstr(sh.name, only)) continue;

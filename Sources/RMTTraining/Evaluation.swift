@@ -160,7 +160,8 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
                                     correct: count - wrong.count, tokens: Int(v[1]), otherPerson: Int(v[2]),
                                     answeredUnknown: Int(v[3]), wrong: wrong))
         guard let onDocument else { return }
-        for d in 0..<count {  // the plans again (cheap recipes), on the rank that reports
+        // The plans again (cheap recipes): under MPI the rank that read them may be another.
+        for d in 0..<count {
             let index = starts[j] + d
             let made = try stream.plan(index: index, segments: segments)
             let plan = try readingLength.map { try made.resplit(segmentLength: $0) } ?? made
@@ -182,12 +183,9 @@ func readAndScore(_ processor: SegmentProcessor, segments: Int, labels: [Int32],
         try memory.withUnsafeMutableBufferPointer { try processor.step(contents: contents, memory: $0.baseAddress!) }
     }
     var answer = processor.answer()
-    let (losses, predicted) = processor.answerHead.score(&answer, labels: labels)
-    let L = answer.logits.count / max(labels.count, 1)
-    let probability = predicted.enumerated().map { b, p in
-        AnswerHead.probabilities(Array(answer.logits[(b * L)..<((b + 1) * L)]))[p]
-    }
-    return (losses, predicted, probability)
+    let (losses, predicted) = processor.answerHead.score(&answer, labels: labels)  // fills answer.probs (B, L)
+    let L = answer.probs.count / max(labels.count, 1)
+    return (losses, predicted, predicted.enumerated().map { b, p in answer.probs[b * L + p] })
 }
 
 /// Shares `count` work items out over the ranks of `collective` in rounds — item i of the run to
