@@ -72,6 +72,11 @@
 #          (`--advance-on`), so that the hard tasks keep training at every length without holding
 #          stages back, as qa2 did in phases 5 and 5b (the branch 6–7 replaces; PHASES="… 5"
 #          still runs it).
+#          (As run, sessions 13–16: from phase 6's stage-4 model rounded to float16,
+#          PHASE7_FROM=kept-runs/phase6-stage4-f16; every stage advanced at its first or second
+#          evaluation, done at step 1,000 (stages ended at steps 300, 400, 600, 700, 800, 900,
+#          1,000). At 7 segments the memory tasks and unknown 1.00, reasoning 0.95, qa3 0.58,
+#          qa2 0.33 — qa2 fell from 0.83 at 1 segment as segments were added.)
 # Phase 9: qa2 practice at full sparsity. From phase 7's model (PHASE9_FROM=DIR: another), full
 #          499-token segments, curriculum 1 → 4, qa2 seven times in 17 episodes (qa3 and reasoning
 #          twice, the six memory tasks once each so they are not forgotten), stages judged by qa2
