@@ -18,6 +18,8 @@
 //       object's known room after every sentence, with unknowns left out and repeats merged,
 //       gives a sequence of rooms; the question names the last one and the answer is the one
 //       before it.
+// Memory probes (Episode.probes): "Where is {actor}?" for every actor whose room the story states,
+// answered with the last stated room, whatever the story's own question.
 // Prefix answers (Episode.prefixAnswers): the same question answered from the first i sentences
 // — qa1/qa2 the known room then, or `unknown`; qa3 the room before the asked one when it is the
 // latest of the prefix's history, `unknown` while the object was never known to be there, and
@@ -104,7 +106,8 @@ public struct BabiTask: MemoryTask {
                 guard step + 1 >= target else { continue }
                 if let (question, answer, prefixAnswers) = world.question(kind, using: &g) {
                     return Episode(task: name, facts: facts, placement: .spread, question: question,
-                                   answer: TaskWords.rooms[answer], label: answer, prefixAnswers: prefixAnswers)
+                                   answer: TaskWords.rooms[answer], label: answer, prefixAnswers: prefixAnswers,
+                                   probes: world.actorProbes())
                 }
             }
         }
@@ -214,6 +217,17 @@ struct BabiWorld {
             let rooms = history(of: object, sentences: i)
             guard rooms.contains(room) else { return TaskWords.unknown }
             return rooms.last == room && rooms.count >= 2 ? TaskWords.rooms[rooms[rooms.count - 2]] : nil
+        }
+    }
+
+    /// "Where is {actor}?" for every actor whose room the story states, answered with the last
+    /// stated room (qa1's question about each of them): the memory probes of a story.
+    func actorProbes() -> [Probe] {
+        (0..<Self.actorCount).compactMap { actor in
+            knownActorRoom[actor].map {
+                Probe(question: QuestionForms.ask(QuestionForms.whereIsActor, ["actor": TaskWords.actors[actor]]),
+                      answer: TaskWords.rooms[$0])
+            }
         }
     }
 

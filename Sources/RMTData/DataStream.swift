@@ -40,10 +40,17 @@ public struct Sample: Sendable {
     /// none; the last is `label`. nil under the final-segment layout (earlier segments hold no
     /// question) and for tasks without prefix answers (custom, the position tasks).
     public let segmentLabels: [Int32]?
+    /// The question the final segment asks and `answer` answers: `question`, or a memory probe's
+    /// (`askingAtTheEnd`), whose tokens replace the question's at the start of the final segment.
+    public let finalQuestion: String
+    public let finalQuestionTokens: [Int32]
 
     public init(task: String, question: String, questionTokens: [Int32], answer: String, label: Int,
                 facts: [PlacedFact], segments: [[Int32]], documentTokenCount: Int, distractorAnswers: [String] = [],
-                questionLayout: QuestionLayout = .finalSegment, segmentLabels: [Int32]? = nil) {
+                questionLayout: QuestionLayout = .finalSegment, segmentLabels: [Int32]? = nil,
+                finalQuestion: String? = nil, finalQuestionTokens: [Int32]? = nil) {
+        self.finalQuestion = finalQuestion ?? question
+        self.finalQuestionTokens = finalQuestionTokens ?? questionTokens
         self.distractorAnswers = distractorAnswers
         self.segmentLabels = segmentLabels
         self.questionLayout = questionLayout
@@ -61,8 +68,29 @@ public struct Sample: Sendable {
     public var documentTokens: [Int32] {
         switch questionLayout {
         case .finalSegment: return Array(segments.joined().prefix(documentTokenCount))
-        case .everySegment: return Array(segments.map { $0.dropFirst(questionTokens.count + 1) }.joined())
+        case .everySegment:
+            return Array(segments.indices.map { k in
+                segments[k].dropFirst((k == segments.count - 1 ? finalQuestionTokens.count : questionTokens.count) + 1)
+            }.joined())
         }
+    }
+
+    /// The same document with its final segment asking `question` (tokens `tokens`, no longer than
+    /// the question the segments read with) instead, answered by `answer` (label `label`): a
+    /// memory probe. Every segment before the last still reads with the document's own question,
+    /// so what the answer needs must already be in the memory. Every-segment layout only; the
+    /// per-segment labels and distractor answers, which belong to the document's own question,
+    /// are dropped.
+    public func askingAtTheEnd(_ question: String, tokens: [Int32], answer: String, label: Int) -> Sample {
+        precondition(questionLayout == .everySegment && finalQuestionTokens == questionTokens,
+                     "a memory probe needs the every-segment layout and a document not probed yet")
+        precondition(!tokens.isEmpty && tokens.count <= questionTokens.count, "a memory probe is no longer than the question")
+        var segments = self.segments
+        let last = segments.count - 1
+        segments[last] = tokens + segments[last].dropFirst(questionTokens.count)  // `P [SEP] rest`
+        return Sample(task: task, question: self.question, questionTokens: questionTokens, answer: answer, label: label,
+                      facts: facts, segments: segments, documentTokenCount: documentTokenCount,
+                      questionLayout: questionLayout, finalQuestion: question, finalQuestionTokens: tokens)
     }
 }
 
@@ -86,6 +114,16 @@ public struct DataStream: Sendable {
     public var position: Int
     /// The [SEP] id.
     public let separator: Int32
+    /// The share of documents `next(segments:…)` turns into memory probes (`Sample.askingAtTheEnd`):
+    /// a document whose episode has probes (`Episode.probes`) asks one of them, drawn uniformly
+    /// among those that differ from its own question and are no longer in tokens, in its final
+    /// segment. Every-segment layout only (`DataStream.init` leaves it 0; `rmt-train --probe-rate`
+    /// sets it on the training stream). The draws come from a generator of their own per item, so a
+    /// stream at rate 0 makes the same documents as before the probes existed, and `sample(index:…)`
+    /// (validation, evaluation) never probes.
+    public var probeRate: Double = 0 {
+        didSet { precondition(probeRate >= 0 && probeRate <= 1, "probe rate \(probeRate) is outside [0, 1]") }
+    }
 
     /// The answer labels in classifier order (a sample's `label` indexes them): the task's, or
     /// the model's given at `init`.
@@ -123,8 +161,10 @@ public struct DataStream: Sendable {
     /// The same stream with samples numbered by `labels` (see `init`).
     /// - Throws: `DataError` when `labels` lacks an answer of the task.
     public func relabelled(to labels: [String]) throws -> DataStream {
-        try DataStream(task: task, noise: noise, tokenizer: tokenizer, seed: seed, segmentLength: segmentLength,
-                       questionLayout: questionLayout, position: position, labels: labels)
+        var stream = try DataStream(task: task, noise: noise, tokenizer: tokenizer, seed: seed, segmentLength: segmentLength,
+                                    questionLayout: questionLayout, position: position, labels: labels)
+        stream.probeRate = probeRate
+        return stream
     }
 
     /// The seed for `split` derived from one base seed (train = the base itself).
@@ -149,8 +189,28 @@ public struct DataStream: Sendable {
     /// - Throws: `DataError` when `segmentLength` < 2 or the facts and question do not fit.
     public mutating func next(segments: Int, segmentLength: Int) throws -> Sample {
         defer { position += 1 }
-        return try plan(index: position, length: .segments(segments), segmentLength: segmentLength).makeSample()
+        return probed(try plan(index: position, length: .segments(segments), segmentLength: segmentLength).makeSample(),
+                      index: position)
     }
+
+    /// `sample`, item `index`, as a memory probe with probability `probeRate` (see there).
+    func probed(_ sample: Sample, index: Int) -> Sample {
+        guard probeRate > 0, questionLayout == .everySegment else { return sample }
+        var draw = SplitMix64.forItem(index, seed: seed ^ Self.probeSalt)
+        guard Double(draw.next() >> 11) * 0x1p-53 < probeRate else { return sample }
+        let candidates = episode(index: index).probes.compactMap { probe -> (Probe, [Int32], Int)? in
+            let tokens = tokenizer.encode(probe.question)
+            guard probe.question != sample.question, !tokens.isEmpty, tokens.count <= sample.questionTokens.count,
+                  let label = labels.firstIndex(of: probe.answer) else { return nil }
+            return (probe, tokens, label)
+        }
+        guard !candidates.isEmpty else { return sample }
+        let (probe, tokens, label) = draw.pick(candidates)
+        return sample.askingAtTheEnd(probe.question, tokens: tokens, answer: probe.answer, label: label)
+    }
+
+    /// Separates the probe draws' generators from the documents' (ASCII "probe").
+    static let probeSalt: UInt64 = 0x70_726F_6265
 
     /// Item `index` with exactly `segments` segments.
     public func sample(index: Int, segments: Int) throws -> Sample {

@@ -59,7 +59,11 @@ public struct DistractorTask: MemoryTask {
         return Episode(task: name, facts: facts, placement: kind.placement,
                        question: QuestionForms.ask(RoomFact.questionForm, ["actor": TaskWords.actors[people[0]]]), answer: answer,
                        label: rooms[0], distractorAnswers: (1..<count).map { TaskWords.rooms[rooms[$0]] },
-                       prefixAnswers: Episode.answeredBy(fact: facts.firstIndex(of: stated[0])!, of: count, answer: answer))
+                       prefixAnswers: Episode.answeredBy(fact: facts.firstIndex(of: stated[0])!, of: count, answer: answer),
+                       probes: (1..<count).map { i in  // the other people, each where their fact puts them
+                           Probe(question: QuestionForms.ask(RoomFact.questionForm, ["actor": TaskWords.actors[people[i]]]),
+                                 answer: TaskWords.rooms[rooms[i]])
+                       })
     }
 
     /// The task a command-line name spells (`detect-distract`, `detect-distract:2`,

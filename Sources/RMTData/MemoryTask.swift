@@ -16,6 +16,18 @@ public enum FactPlacement: String, Sendable, Equatable {
     case whole
 }
 
+/// A question about an episode's story other than the one it asks, with the story's answer: what
+/// a memory probe asks at the end of a training document (`DataStream.probeRate`).
+public struct Probe: Sendable, Equatable {
+    public var question: String
+    public var answer: String
+
+    public init(question: String, answer: String) {
+        self.question = question
+        self.answer = answer
+    }
+}
+
 /// The task-level content of one sample: facts, question, answer.
 public struct Episode: Sendable, Equatable {
     /// The name of the task that made it (`memorize`, `babi-qa2`, …).
@@ -40,9 +52,15 @@ public struct Episode: Sendable, Equatable {
     /// that does not define them (custom, the position tasks). What `--prefix-loss` scores each
     /// segment against (Sample.segmentLabels). Computing them draws nothing from the generator.
     public var prefixAnswers: [String?]?
+    /// Other questions the whole story answers (bAbI: "Where is {actor}?" for every person whose
+    /// room it states, with that room), which a training document may ask at its end instead of
+    /// `question` (`DataStream.probeRate`); empty for tasks that define none. Computing them
+    /// draws nothing from the generator.
+    public var probes: [Probe]
 
     public init(task: String, facts: [String], placement: FactPlacement, question: String, answer: String, label: Int,
-                distractorAnswers: [String] = [], prefixAnswers: [String?]? = nil) {
+                distractorAnswers: [String] = [], prefixAnswers: [String?]? = nil, probes: [Probe] = []) {
+        self.probes = probes
         self.task = task
         self.facts = facts
         self.placement = placement

@@ -80,7 +80,8 @@ extension Train {
         let first = commands.split(separator: "\n").first.map { $0.split(separator: " ").map(String.init) } ?? []
         let given: [(String, Bool)] = [("--noise", !data.noise.isEmpty), ("--eval-noise", !evalNoise.isEmpty),
                                        ("--data-segment-length", dataSegmentLength != nil),
-                                       ("--adversarial-rate", data.adversarialRateFlag != nil)]  // the seed is in options.json
+                                       ("--adversarial-rate", data.adversarialRateFlag != nil),
+                                       ("--probe-rate", probeRate != nil)]  // the seed is in options.json
         for (flag, isGiven) in given where !isGiven && first.contains(flag) {
             throw ModelError(url.path, "missing, and commands.txt shows the run was started with \(flag); give it again to write data.json")
         }
@@ -112,6 +113,7 @@ extension Train {
             SavedFlag(flag: "--data-segment-length", given: dataSegmentLengths?.description,
                       saved: run.segmentLengths?.description ?? "\(rmt.settings.segmentLength)"),
             SavedFlag(flag: "--adversarial-rate", given: text(data.adversarialRateFlag), saved: "\(run.adversarialRate ?? 0)"),
+            SavedFlag(flag: "--probe-rate", given: text(probeRate), saved: "\(run.probeRate ?? 0)"),
             SavedFlag(flag: "--memory-tokens", given: text(memoryTokens), saved: "\(rmt.settings.memoryTokens)"),
             SavedFlag(flag: "--segment-length", given: text(segmentLength), saved: "\(rmt.settings.segmentLength)"),
             SavedFlag(flag: "--question-layout", given: questionLayout?.rawValue, saved: rmt.settings.questionLayout.rawValue),

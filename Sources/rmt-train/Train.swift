@@ -51,6 +51,10 @@ struct Train: ParsableCommand {
                                discussion: "A shorter length is a cheap warm-up for a task the model cannot learn yet at full length: less noise around the facts and shorter steps. A range (e.g. 16-64) reads each batch at one length drawn uniformly from LO…HI by the data seed and the batch's first document, the same on --resume; validation batches too, each by its first document (Docs/training.md). At most the model's segment length; LO at least 2.",
                                valueName: "N|LO-HI"))
     var dataSegmentLength: String?
+    @Option(help: ArgumentHelp("Share of training documents whose final segment asks about another person of the story instead (a memory probe), in [0, 1]. (default: 0)",
+                               discussion: "For models with the question in every segment: the segments before the last read with the document's own question, the last asks e.g. \"Where is John?\" about a person the story placed (bAbI tasks, the distractor tasks), and the loss is against that person's room — so the memory must keep every person's room, not only what the question names. Validation never probes (Docs/training.md).",
+                               valueName: "R"))
+    var probeRate: Double?
     @OptionGroup(title: "Curriculum") var curriculum: CurriculumFlags
     @OptionGroup(title: "Optimizer") var optimizer: OptimizerFlags
     @OptionGroup(title: "Back-propagation through the memory") var backprop: BackpropFlags
@@ -68,6 +72,12 @@ struct Train: ParsableCommand {
         if let text = dataSegmentLength {
             do { _ = try SegmentLengthRange(parsing: text) } catch let error as DataError {
                 throw ValidationError("--data-segment-length \(error.problem)")
+            }
+        }
+        if let r = probeRate {
+            guard r >= 0 && r <= 1 else { throw ValidationError("--probe-rate must be in [0, 1], got \(r)") }
+            if r > 0 && (backprop.sumLoss || backprop.prefixLoss) {
+                throw ValidationError("--probe-rate scores the final segment against another question; it cannot be combined with --\(backprop.prefixLoss ? "prefix" : "sum")-loss, which scores every segment against the document's own")
             }
         }
         if (position != nil || positionTemperature != nil) && preset == nil {
@@ -134,12 +144,18 @@ struct Train: ParsableCommand {
             }
             // Samples are numbered by the model's labels; a model lacking an answer of the task
             // (e.g. `unknown`) is refused here. Each batch is read at the length `lengths` gives it.
-            let trainStream = try DataStream(task: task, noise: trainNoise, tokenizer: rmt.tokenizer,
+            var trainStream = try DataStream(task: task, noise: trainNoise, tokenizer: rmt.tokenizer,
                                              seed: DataStream.seed(runData.seed, for: .train), segmentLength: lengths.upperBound,
                                              questionLayout: rmt.settings.questionLayout, labels: rmt.settings.labels)
             let validStream = try DataStream(task: task, noise: validNoise, tokenizer: rmt.tokenizer,
                                              seed: DataStream.seed(runData.seed, for: .validation), segmentLength: lengths.upperBound,
                                              questionLayout: rmt.settings.questionLayout, labels: rmt.settings.labels)
+            if let rate = runData.probeRate, rate > 0 {
+                guard rmt.settings.questionLayout == .everySegment else {
+                    throw ModelError(model ?? out, "--probe-rate needs a model that reads the question in every segment (--question-layout every-segment); this one reads it after the document")
+                }
+                trainStream.probeRate = rate
+            }
             let trainSource = TaskBatchSource(stream: trainStream, lengths: lengths)
             let validSource = TaskValidationSource(stream: validStream, lengths: lengths)
             // A length the task cannot use (facts or question that do not fit in LO tokens) is
@@ -229,7 +245,7 @@ struct Train: ParsableCommand {
     /// absolute (a custom task's file too), so that the run resumes from any directory.
     func givenRunData() -> RunData {
         RunData(task: TaskCatalog.absoluteFiles(in: data.task), noise: absolutePaths(data.noise), evalNoise: absolutePaths(evalNoise), seed: data.seed,
-                segmentLengths: dataSegmentLengths, adversarialRate: data.adversarialRateFlag,
+                segmentLengths: dataSegmentLengths, adversarialRate: data.adversarialRateFlag, probeRate: probeRate,
                 model: model.map { absolutePaths([$0])[0] }, preset: preset?.rawValue)
     }
 

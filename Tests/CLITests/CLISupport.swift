@@ -57,10 +57,22 @@ func runCollecting(_ process: Process, stdin: Data? = nil) throws -> CommandResu
 }
 
 /// `rmt-tool create-model --preset tiny` with the fixture vocabulary: a random RMT folder at
-/// `out` whose labels are the memory tasks' rooms.
-func createTinyModel(at out: URL, segmentLength: Int, seed: Int? = nil) throws -> CommandResult {
+/// `out` whose labels are the memory tasks' rooms (`layout`: its --question-layout, if given).
+func createTinyModel(at out: URL, segmentLength: Int, seed: Int? = nil, layout: String? = nil) throws -> CommandResult {
     try run("rmt-tool", ["create-model", "--preset", "tiny"] + (seed.map { ["--seed", String($0)] } ?? [])
+            + (layout.map { ["--question-layout", $0] } ?? [])
             + ["--vocab", fixture("tokenizer/vocab.txt").path, "--segment-length", String(segmentLength), "--out", out.path])
+}
+
+/// Two tiny models of 64-token segments in `dir`, `every/` (the question in every segment) and
+/// `final/` (after the document), for the flags that need the one and refuse the other.
+func createTinyModelPerLayout(in dir: URL) throws -> (every: URL, final: URL) {
+    let every = dir.appendingPathComponent("every"), final = dir.appendingPathComponent("final")
+    for (model, layout) in [(every, "every-segment"), (final, "final-segment")] {
+        let made = try createTinyModel(at: model, segmentLength: 64, layout: layout)
+        guard made.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: made.stderr]) }
+    }
+    return (every, final)
 }
 
 func scratchFolder(_ tag: String) throws -> URL {

@@ -9,14 +9,7 @@ import RMTTestSupport
 @Test func prefixLossThroughRmtTrain() throws {
     let dir = try scratchFolder("prefix-loss")
     defer { try? FileManager.default.removeItem(at: dir) }
-    func create(_ name: String, layout: String) throws -> URL {
-        let model = dir.appendingPathComponent(name)
-        let made = try run("rmt-tool", ["create-model", "--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path,
-                                        "--segment-length", "64", "--question-layout", layout, "--out", model.path])
-        #expect(made.status == 0, "\(made.stderr)")
-        return model
-    }
-    let every = try create("every", layout: "every-segment"), final = try create("final", layout: "final-segment")
+    let (every, final) = try createTinyModelPerLayout(in: dir)
     let common = ["--task", "detect-distract,babi-qa2:4", "--start-segments", "3", "--max-segments", "3", "--eval-every", "2",
                   "--eval-samples", "4", "--batch-size", "2", "--max-steps-per-stage", "2"]
 

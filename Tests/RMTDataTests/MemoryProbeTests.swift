@@ -1,0 +1,87 @@
+// Memory probes (DataStream.probeRate, rmt-train --probe-rate): a probed training document reads
+// every segment but the last with its own question and asks, in the last, where another person of
+// its story is — answered with the room the story last put that person in, recomputed here from
+// the facts' text. The document itself is unchanged, a stream at rate 0 makes exactly the
+// documents it made before, and validation (`sample(index:)`) never probes.
+import Testing
+import RMTData
+import RMTBase
+
+@Suite struct MemoryProbeTests {
+    static func stream(_ name: String, rate: Double, seed: UInt64 = 5) throws -> DataStream {
+        var stream = try DataStream(task: TaskCatalog.task(list: name), noise: TestData.builtin, tokenizer: TestData.tokenizer, seed: seed,
+                                    segmentLength: 120, questionLayout: .everySegment, labels: TaskWords.labels)
+        stream.probeRate = rate
+        return stream
+    }
+
+    /// The room `person` is in by the facts read in order (bAbI moves and the distractor tasks'
+    /// facts: "{person} {verb} to the {room}."), or nil when no fact places them.
+    static func lastRoom(of person: String, in facts: [PlacedFact]) -> String? {
+        var room: String?
+        for fact in facts where fact.text.hasPrefix(person + " ") && fact.text.contains(" to the ") {
+            room = String(fact.text.split(separator: " ").last!.dropLast())  // "kitchen." → "kitchen"
+        }
+        return room
+    }
+
+    @Test(arguments: ["babi-qa1", "babi-qa2", "babi-qa3", "memorize-distract:1-3", "detect-distract:1-3"])
+    func aProbeAsksWhereAnotherPersonIsInTheFinalSegmentOnly(name: String) throws {
+        var probing = try Self.stream(name, rate: 1)
+        let plain = try Self.stream(name, rate: 0)
+        var probed = 0
+        for index in 0..<40 {
+            let sample = try probing.next(segments: 3)
+            let original = try plain.sample(index: index, segments: 3)
+            #expect(sample.documentTokens == original.documentTokens, "the document is the same")
+            #expect(Array(sample.segments.dropLast()) == Array(original.segments.dropLast()))
+            guard sample.finalQuestion != sample.question else {
+                // Not probed: only when the story places no other person.
+                #expect(sample.segments == original.segments && sample.label == original.label)
+                continue
+            }
+            probed += 1
+            let q = sample.questionTokens, p = sample.finalQuestionTokens
+            #expect(p == TestData.tokenizer.encode(sample.finalQuestion) && p.count <= q.count)
+            #expect(Array(sample.segments.last!.prefix(p.count + 1)) == p + [TestData.sep])
+            #expect(sample.segments.last!.dropFirst(p.count) == original.segments.last!.dropFirst(q.count))
+            #expect(sample.finalQuestion.hasPrefix("Where is ") && sample.finalQuestion.hasSuffix("?"))
+            let person = String(sample.finalQuestion.dropFirst("Where is ".count).dropLast())
+            #expect(TaskWords.actors.contains(person), "\(sample.finalQuestion)")
+            #expect(sample.answer == Self.lastRoom(of: person, in: sample.facts), "\(sample.finalQuestion) \(sample.facts.map(\.text))")
+            #expect(sample.label == TaskWords.labels.firstIndex(of: sample.answer))
+            #expect(sample.segmentLabels == nil && sample.distractorAnswers.isEmpty)
+        }
+        // Every qa2/qa3 story and most others place someone besides the one asked about.
+        #expect(probed >= 30, "\(name): \(probed) of 40 probed")
+    }
+
+    @Test func rateZeroMakesTheSameDocumentsAndValidationNeverProbes() throws {
+        var before = try Self.stream("babi-qa2,memorize-distract", rate: 0)
+        var half = try Self.stream("babi-qa2,memorize-distract", rate: 0.5)
+        let probingStream = half
+        var probed = 0
+        for index in 0..<60 {
+            let a = try before.next(segments: 2), b = try half.next(segments: 2)
+            #expect(a.documentTokens == b.documentTokens && a.question == b.question)
+            if b.finalQuestion != b.question { probed += 1 } else { #expect(a.segments == b.segments && a.label == b.label) }
+            let validation = try probingStream.sample(index: index, segments: 2)
+            #expect(validation.finalQuestion == validation.question && validation.segments == a.segments)
+        }
+        #expect(probed > 10 && probed < 50, "about half of 60 probed, got \(probed)")
+        // The same draws again: probes are reproducible from (seed, index).
+        var again = try Self.stream("babi-qa2,memorize-distract", rate: 0.5)
+        half.position = 0
+        for _ in 0..<20 { #expect(try again.next(segments: 2).segments == half.next(segments: 2).segments) }
+    }
+
+    @Test func finalSegmentLayoutNeverProbes() throws {
+        var stream = try DataStream(task: TestData.task("babi-qa2"), noise: TestData.builtin, tokenizer: TestData.tokenizer,
+                                    seed: 3, segmentLength: 120, labels: TaskWords.labels)
+        stream.probeRate = 1
+        for _ in 0..<10 {
+            let sample = try stream.next(segments: 2)
+            #expect(sample.finalQuestion == sample.question)
+        }
+    }
+}
