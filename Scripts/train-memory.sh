@@ -97,6 +97,9 @@
 #          probes differ. Why: held out, phase 9's qa2 is right about half the time when the
 #          holder's room was said in an earlier segment than the pickup (Docs/results.md,
 #          "Session 15"), a room the memory had to keep before the question named its person.
+#          (Session 16: started from /work/runs/memory/phase9/stages/1, kept as the float16 copy
+#          kept-runs/phase9-run/stages/1; stopped at step 306 in stage 1 (2 segments), validation
+#          qa2 0.736 / 0.679 / 0.771 at steps 100–300, phase 9 0.764 / 0.779 / 0.771; resumes.)
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
