@@ -189,16 +189,17 @@ public struct DataStream: Sendable {
     /// - Throws: `DataError` when `segmentLength` < 2 or the facts and question do not fit.
     public mutating func next(segments: Int, segmentLength: Int) throws -> Sample {
         defer { position += 1 }
-        return probed(try plan(index: position, length: .segments(segments), segmentLength: segmentLength).makeSample(),
-                      index: position)
+        let (episode, plan) = try episodeAndPlan(index: position, length: .segments(segments), segmentLength: segmentLength)
+        return probed(plan.makeSample(), of: episode, index: position)
     }
 
-    /// `sample`, item `index`, as a memory probe with probability `probeRate` (see there).
-    func probed(_ sample: Sample, index: Int) -> Sample {
+    /// `sample`, item `index` made from `episode`, as a memory probe with probability `probeRate`
+    /// (see there).
+    func probed(_ sample: Sample, of episode: Episode, index: Int) -> Sample {
         guard probeRate > 0, questionLayout == .everySegment else { return sample }
         var draw = SplitMix64.forItem(index, seed: seed ^ Self.probeSalt)
-        guard Double(draw.next() >> 11) * 0x1p-53 < probeRate else { return sample }
-        let candidates = episode(index: index).probes.compactMap { probe -> (Probe, [Int32], Int)? in
+        guard Double(draw.nextUniform()) < probeRate else { return sample }
+        let candidates = episode.probes.compactMap { probe -> (Probe, [Int32], Int)? in
             let tokens = tokenizer.encode(probe.question)
             guard probe.question != sample.question, !tokens.isEmpty, tokens.count <= sample.questionTokens.count,
                   let label = labels.firstIndex(of: probe.answer) else { return nil }
@@ -238,14 +239,20 @@ public struct DataStream: Sendable {
     /// Item `index`'s episode (from its own generator) as a plan of `length`, in segments of
     /// `segmentLength` document tokens (nil = the stream's).
     func plan(index: Int, length: DocumentPlan.Length, segmentLength: Int? = nil) throws -> DocumentPlan {
+        try episodeAndPlan(index: index, length: length, segmentLength: segmentLength).plan
+    }
+
+    /// `plan(index:length:segmentLength:)` with the episode it was made from (its probes).
+    func episodeAndPlan(index: Int, length: DocumentPlan.Length,
+                        segmentLength: Int? = nil) throws -> (episode: Episode, plan: DocumentPlan) {
         let segmentLength = segmentLength ?? self.segmentLength
         guard segmentLength >= 2 else { throw DataError("segment length", "must be at least 2, got \(segmentLength)") }
         var generator = SplitMix64.forItem(index, seed: seed)
         let episode = try makeEpisode(length: length, segmentLength: segmentLength, using: &generator)
-        return try DocumentPlan.make(episode: episode, label: label(of: episode), prefixLabels: prefixLabels(of: episode),
-                                     length: length,
-                                     segmentLength: segmentLength, questionLayout: questionLayout, tokenizer: tokenizer,
-                                     separator: separator, noise: noise, using: &generator)
+        return (episode, try DocumentPlan.make(episode: episode, label: label(of: episode), prefixLabels: prefixLabels(of: episode),
+                                               length: length,
+                                               segmentLength: segmentLength, questionLayout: questionLayout, tokenizer: tokenizer,
+                                               separator: separator, noise: noise, using: &generator))
     }
 
     /// The episode of a document of `length` in segments of `segmentLength`: the task's facts, or
