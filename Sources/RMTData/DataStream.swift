@@ -41,7 +41,7 @@ public struct Sample: Sendable {
     /// question) and for tasks without prefix answers (custom, the position tasks).
     public let segmentLabels: [Int32]?
     /// The question the final segment asks and `answer` answers: `question`, or a memory probe's
-    /// (`askingAtTheEnd`), whose tokens replace the question's at the start of the final segment.
+    /// (`DocumentPlan.askingAtTheEnd`), whose tokens replace the question's at the start of the final segment.
     public let finalQuestion: String
     public let finalQuestionTokens: [Int32]
 
@@ -74,24 +74,6 @@ public struct Sample: Sendable {
             }.joined())
         }
     }
-
-    /// The same document with its final segment asking `question` (tokens `tokens`, no longer than
-    /// the question the segments read with) instead, answered by `answer` (label `label`): a
-    /// memory probe. Every segment before the last still reads with the document's own question,
-    /// so what the answer needs must already be in the memory. Every-segment layout only; the
-    /// per-segment labels and distractor answers, which belong to the document's own question,
-    /// are dropped.
-    public func askingAtTheEnd(_ question: String, tokens: [Int32], answer: String, label: Int) -> Sample {
-        precondition(questionLayout == .everySegment && finalQuestionTokens == questionTokens,
-                     "a memory probe needs the every-segment layout and a document not probed yet")
-        precondition(!tokens.isEmpty && tokens.count <= questionTokens.count, "a memory probe is no longer than the question")
-        var segments = self.segments
-        let last = segments.count - 1
-        segments[last] = tokens + segments[last].dropFirst(questionTokens.count)  // `P [SEP] rest`
-        return Sample(task: task, question: self.question, questionTokens: questionTokens, answer: answer, label: label,
-                      facts: facts, segments: segments, documentTokenCount: documentTokenCount,
-                      questionLayout: questionLayout, finalQuestion: question, finalQuestionTokens: tokens)
-    }
 }
 
 /// Which data a seed is for.
@@ -114,7 +96,7 @@ public struct DataStream: Sendable {
     public var position: Int
     /// The [SEP] id.
     public let separator: Int32
-    /// The share of documents `next(segments:…)` turns into memory probes (`Sample.askingAtTheEnd`):
+    /// The share of documents `next(segments:…)` turns into memory probes (`DocumentPlan.askingAtTheEnd`):
     /// a document whose episode has probes (`Episode.probes`) asks one of them, drawn uniformly
     /// among those that differ from its own question and are no longer in tokens, in its final
     /// segment. Every-segment layout only (`DataStream.init` leaves it 0; `rmt-train --probe-rate`
@@ -190,24 +172,39 @@ public struct DataStream: Sendable {
     public mutating func next(segments: Int, segmentLength: Int) throws -> Sample {
         defer { position += 1 }
         let (episode, plan) = try episodeAndPlan(index: position, length: .segments(segments), segmentLength: segmentLength)
-        return probed(plan.makeSample(), of: episode, index: position)
+        guard probeRate > 0, questionLayout == .everySegment else { return plan.makeSample() }
+        var draw = SplitMix64.forItem(position, seed: seed ^ Self.probeSalt)
+        guard Double(draw.nextUniform()) < probeRate else { return plan.makeSample() }
+        return (probing(plan, of: episode, draw: &draw) ?? plan).makeSample()
     }
 
-    /// `sample`, item `index` made from `episode`, as a memory probe with probability `probeRate`
-    /// (see there).
-    func probed(_ sample: Sample, of episode: Episode, index: Int) -> Sample {
-        guard probeRate > 0, questionLayout == .everySegment else { return sample }
+    /// Item `index` with exactly `segments` segments, its final segment asking the memory probe
+    /// a training stream at probe rate 1 would ask (`probeRate`), or nil when its episode has no
+    /// probe that fits: what `rmt-train eval --probe` reads. Every-segment layout only.
+    /// - Throws: `DataError` under the final-segment layout, or when the facts do not fit.
+    public func probePlan(index: Int, segments: Int) throws -> DocumentPlan? {
+        guard questionLayout == .everySegment else {
+            throw DataError("task \(task.name)", "memory probes need the every-segment question layout (the question in every segment)")
+        }
+        let (episode, plan) = try episodeAndPlan(index: index, length: .segments(segments))
         var draw = SplitMix64.forItem(index, seed: seed ^ Self.probeSalt)
-        guard Double(draw.nextUniform()) < probeRate else { return sample }
+        _ = draw.nextUniform()  // the rate's draw, as in `next`: the same probe as training would ask
+        return probing(plan, of: episode, draw: &draw)
+    }
+
+    /// `plan` (made from `episode`) asking, in its final segment, one of the episode's probes
+    /// drawn by `draw` — among those whose question differs from the document's, is no longer in
+    /// tokens, and whose answer is a label — or nil when none qualifies.
+    func probing(_ plan: DocumentPlan, of episode: Episode, draw: inout SplitMix64) -> DocumentPlan? {
         let candidates = episode.probes.compactMap { probe -> (Probe, [Int32], Int)? in
             let tokens = tokenizer.encode(probe.question)
-            guard probe.question != sample.question, !tokens.isEmpty, tokens.count <= sample.questionTokens.count,
+            guard probe.question != plan.question, !tokens.isEmpty, tokens.count <= plan.questionTokens.count,
                   let label = labels.firstIndex(of: probe.answer) else { return nil }
             return (probe, tokens, label)
         }
-        guard !candidates.isEmpty else { return sample }
+        guard !candidates.isEmpty else { return nil }
         let (probe, tokens, label) = draw.pick(candidates)
-        return sample.askingAtTheEnd(probe.question, tokens: tokens, answer: probe.answer, label: label)
+        return plan.askingAtTheEnd(probe.question, tokens: tokens, answer: probe.answer, label: label)
     }
 
     /// Separates the probe draws' generators from the documents' (ASCII "probe").

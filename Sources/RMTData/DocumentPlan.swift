@@ -83,6 +83,13 @@ public struct DocumentPlan: Sendable {
     /// Whether the task wrote the whole document (a position task; no noise): its one fact is
     /// the document.
     public internal(set) var wholeDocument = false
+    /// A memory probe (`askingAtTheEnd`): the question the final segment asks instead of
+    /// `question`, and its tokens (no longer than `questionTokens`); nil = `question`.
+    public internal(set) var finalQuestion: String? = nil
+    public internal(set) var finalQuestionTokens: [Int32]? = nil
+
+    /// The question the final segment asks, which `answer` answers.
+    public var askedQuestion: String { finalQuestion ?? question }
 
     /// How long a document is.
     enum Length {
@@ -206,7 +213,23 @@ public struct DocumentPlan: Sendable {
                             distractorAnswers: distractorAnswers, prefixLabels: prefixLabels, facts: facts, documentTokenCount: documentTokenCount,
                             segmentLength: N, segmentCount: count, questionLayout: questionLayout, noise: noise,
                             noiseStartSentence: noiseStartSentence, separator: separator, pieces: pieces,
-                            wholeDocument: wholeDocument)
+                            wholeDocument: wholeDocument, finalQuestion: finalQuestion, finalQuestionTokens: finalQuestionTokens)
+    }
+
+    /// The same document with its final segment asking `question` (tokens `tokens`, no longer than
+    /// the document's question) instead, answered by `answer` (label `label`): a memory probe
+    /// (`DataStream.probeRate` in training, `DataStream.probePlan` in evaluation). Every segment before the last still reads with
+    /// the document's own question. Every-segment layout only; the distractor answers and prefix
+    /// labels, which belong to the document's own question, are dropped.
+    public func askingAtTheEnd(_ question: String, tokens: [Int32], answer: String, label: Int) -> DocumentPlan {
+        precondition(questionLayout == .everySegment && finalQuestion == nil,
+                     "a memory probe needs the every-segment layout and a document not probed yet")
+        precondition(!tokens.isEmpty && tokens.count <= questionTokens.count, "a memory probe is no longer than the question")
+        return DocumentPlan(task: task, question: self.question, questionTokens: questionTokens, answer: answer, label: label,
+                            distractorAnswers: [], prefixLabels: nil, facts: facts, documentTokenCount: documentTokenCount,
+                            segmentLength: segmentLength, segmentCount: segmentCount, questionLayout: questionLayout, noise: noise,
+                            noiseStartSentence: noiseStartSentence, separator: separator, pieces: pieces,
+                            wholeDocument: wholeDocument, finalQuestion: question, finalQuestionTokens: tokens)
     }
 
     /// All segments (see `DocumentSegmentStream`).
@@ -233,7 +256,7 @@ public struct DocumentPlan: Sendable {
         return Sample(task: task, question: question, questionTokens: questionTokens, answer: answer, label: label,
                       facts: facts, segments: segments, documentTokenCount: documentTokenCount,
                       distractorAnswers: distractorAnswers, questionLayout: questionLayout,
-                      segmentLabels: segmentLabels(segments))
+                      segmentLabels: segmentLabels(segments), finalQuestion: finalQuestion, finalQuestionTokens: finalQuestionTokens)
     }
 
     /// The label each segment is scored against under `--prefix-loss`: the prefix label of the
@@ -379,8 +402,11 @@ public struct DocumentSegmentStream: IteratorProtocol, Sendable {
             }
             pending.reverse()
         }
-        guard let segment = pending.popLast() else { return nil }
+        guard var segment = pending.popLast() else { return nil }
         produced += 1
+        if pending.isEmpty, let probe = plan.finalQuestionTokens {  // `P [SEP] rest` (every-segment)
+            segment = probe + segment.dropFirst(plan.questionTokens.count)
+        }
         return segment
     }
 

@@ -18,7 +18,11 @@ public struct DocumentPrediction: Codable, Sendable, Equatable {
     public var index: Int
     public var segments: Int
     public var documentTokens: Int
+    /// The question the final segment asked, which `answer` answers.
     public var question: String
+    /// A memory probe's document (`rmt-train eval --probe`): the question its other segments read
+    /// with; nil otherwise.
+    public var documentQuestion: String?
     public var answer: String
     public var predicted: String
     /// softmax probability of `predicted`.
@@ -30,7 +34,7 @@ public struct DocumentPrediction: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case task, index, segments, question, answer, predicted, probability, correct, facts
-        case documentTokens = "document_tokens", otherPerson = "other_person"
+        case documentTokens = "document_tokens", otherPerson = "other_person", documentQuestion = "document_question"
     }
 
     /// The record of `plan` (as read: re-split plans give their own segments) answered `predicted`
@@ -40,7 +44,8 @@ public struct DocumentPrediction: Codable, Sendable, Equatable {
         self.index = index
         segments = plan.segmentCount
         documentTokens = plan.documentTokenCount
-        question = plan.question
+        question = plan.askedQuestion
+        documentQuestion = plan.finalQuestion == nil ? nil : plan.question
         answer = plan.answer
         self.predicted = predicted
         self.probability = probability

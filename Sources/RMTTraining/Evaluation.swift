@@ -107,8 +107,14 @@ public struct EvaluationProgress: Sendable {
 /// (`model` must read that length: `RecurrentMemoryModel.readingSegments(of:)`); documents of a
 /// batch that then need different numbers of segments are read in groups. nil = as made.
 /// `onSegment` is called before each segment a batch (or group) reads, on the rank reading it.
+///
+/// `probe`: each document's final segment asks its memory probe instead of its question
+/// (`DataStream.probePlan`: where another person of the story is), and documents without one are
+/// left out — a batch counts the probed documents of its range (none: no batch is reported), and
+/// its task is named `TASK+probe`.
 public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, segments: Int, range: Range<Int>,
                             batchSize: Int, collective: any Collective = SingleProcess(), readingLength: Int? = nil,
+                            probe: Bool = false,
                             onSegment: ((EvaluationProgress) -> Void)? = nil,
                             onDocument: ((DocumentPrediction) throws -> Void)? = nil,
                             onBatch: (EvaluationBatch) throws -> Void) throws {
@@ -124,11 +130,18 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
     // (1 = answered wrongly; the correct count is the rest), then per document the predicted
     // label's index and its probability (for `onDocument`).
     let head = 4
-    try dealOut(count: starts.count, width: head + 3 * batchSize, over: collective, work: { j in
-        let made = try (starts[j]..<min(starts[j] + batchSize, range.upperBound)).map {
-            try stream.plan(index: $0, segments: segments)
+    // Batch j's documents as read: (index in the stream, plan), re-split when asked; cheap recipes,
+    // made again where the results are reported (under MPI the rank that read them may be another).
+    func documents(_ j: Int) throws -> [(index: Int, plan: DocumentPlan)] {
+        try (starts[j]..<min(starts[j] + batchSize, range.upperBound)).compactMap { index in
+            guard let made = probe ? try stream.probePlan(index: index, segments: segments)
+                                   : try stream.plan(index: index, segments: segments) else { return nil }
+            return (index, try readingLength.map { try made.resplit(segmentLength: $0) } ?? made)
         }
-        let plans = try made.map { plan in try readingLength.map { try plan.resplit(segmentLength: $0) } ?? plan }
+    }
+    try dealOut(count: starts.count, width: head + 3 * batchSize, over: collective, work: { j in
+        let plans = try documents(j).map(\.plan)
+        guard !plans.isEmpty else { return [0] }
         var otherPerson = 0, answeredUnknown = 0
         var wrong = [Double](repeating: 0, count: plans.count)
         var predicted = [Double](repeating: 0, count: plans.count), probability = predicted
@@ -155,17 +168,16 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
             + wrong + predicted + probability
     }, each: { j, v in
         let count = Int(v[0])
-        let wrong = (0..<count).filter { v[head + $0] != 0 }.map { starts[j] + $0 }
-        try onBatch(EvaluationBatch(task: stream.task.name, segments: segments, first: starts[j], count: count,
-                                    correct: count - wrong.count, tokens: Int(v[1]), otherPerson: Int(v[2]),
-                                    answeredUnknown: Int(v[3]), wrong: wrong))
+        guard count > 0 else { return }
+        let read = probe || onDocument != nil ? try documents(j) : []
+        let index = { (d: Int) in probe ? read[d].index : starts[j] + d }
+        let wrong = (0..<count).filter { v[head + $0] != 0 }.map(index)
+        try onBatch(EvaluationBatch(task: probe ? stream.task.name + "+probe" : stream.task.name, segments: segments,
+                                    first: starts[j], count: count, correct: count - wrong.count, tokens: Int(v[1]),
+                                    otherPerson: Int(v[2]), answeredUnknown: Int(v[3]), wrong: wrong))
         guard let onDocument else { return }
-        // The plans again (cheap recipes): under MPI the rank that read them may be another.
-        for d in 0..<count {
-            let index = starts[j] + d
-            let made = try stream.plan(index: index, segments: segments)
-            let plan = try readingLength.map { try made.resplit(segmentLength: $0) } ?? made
-            try onDocument(DocumentPrediction(plan: plan, index: index,
+        for (d, document) in read.enumerated() {
+            try onDocument(DocumentPrediction(plan: document.plan, index: document.index,
                                               predicted: model.settings.labels[Int(v[head + count + d])],
                                               probability: v[head + 2 * count + d]))
         }

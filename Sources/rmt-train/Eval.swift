@@ -9,6 +9,8 @@
 // only at N ≤ its own, or beyond with --interpolate-positions (its trained text positions
 // stretched; segment-length extrapolation, Docs/position-encodings.md). One reading length also
 // goes with --ledger (its header records the lengths), --report and --plot; several print one table.
+// With --probe each document's final segment asks its memory probe (where another person of the
+// story is) instead of its question: what the memory kept beyond the question it read with.
 import ArgumentParser
 import Foundation
 import RMT
@@ -42,6 +44,8 @@ struct Eval: ParsableCommand {
     var segmentLength: String?
     @Flag(help: "With --segment-length: an absolute-position model reads longer segments with its trained text positions linearly interpolated (Docs/position-encodings.md).")
     var interpolatePositions = false
+    @Flag(help: "Memory probes: each document's final segment asks where another person of its story is (the probe rmt-train --probe-rate asks) instead of its question; documents without one are left out; rows are named TASK+probe (every-segment models; not with --ledger).")
+    var probe = false
     @Option(help: ArgumentHelp("With --segment-length: make the documents for segments of N tokens instead of the model's own (a model trained on a range of lengths, evaluated at multiples of N).",
                                valueName: "N"))
     var dataSegmentLength: Int?
@@ -82,6 +86,7 @@ struct Eval: ParsableCommand {
         if report && ledger == nil { throw ValidationError("--report needs --ledger") }
         if paper && plot == nil { throw ValidationError("--paper draws the paper's accuracies on the plot; give --plot FILE") }
         if predictions != nil && report { throw ValidationError("--predictions records what this run evaluates, and --report evaluates nothing") }
+        if probe && (ledger != nil || report) { throw ValidationError("--probe does not go with --ledger or --report (a ledger records the documents' own questions)") }
     }
 
     /// Output files are written when the run ends, possibly hours later: a path that cannot be
@@ -112,11 +117,14 @@ struct Eval: ParsableCommand {
             rmt.compute = compute
             if let skipped = SkippedTensors.note(folder: modelURL.path, rmt.skippedTensors), root { note(skipped) }
             if rmt.isUntrained && root { note("warning: \(model) has no trained RMT head; accuracy will be chance") }
+            if probe && rmt.settings.questionLayout != .everySegment {
+                throw ErrorReporter.exit("rmt-train", "--probe: \(model) reads the question after the document (final-segment layout); memory probes need a model that reads it with every segment")
+            }
             // Each task once, by the name it records in the ledger: a task named twice (as a
             // training mixture weights it), or once with its default count spelled out, is one evaluation.
             var seen = Set<String>()
             let tasks = try TaskCatalog.names(inList: data.task).map { try TaskCatalog.task(named: $0) }.filter { seen.insert($0.name).inserted }
-            let names = tasks.map(\.name)
+            let names = tasks.map { probe ? $0.name + "+probe" : $0.name }
             let noise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed, adversarialRate: data.adversarialRate)
             let readingLengths = try readingLengths()
             if let readingLengths, ledger == nil && plot == nil {
@@ -150,7 +158,7 @@ struct Eval: ParsableCommand {
                         let started = Date()
                         var batchStarted = (first: -1, at: Date())
                         try evaluateBatches(model: reader, stream: stream, segments: n, range: from..<samples,
-                                            batchSize: batchSize, collective: collective, readingLength: reading,
+                                            batchSize: batchSize, collective: collective, readingLength: reading, probe: probe,
                                             onSegment: { p in
                             if p.first != batchStarted.first { batchStarted = (p.first, Date()) }
                             status.show { Self.progressLine(task: stream.task.name, segments: n, p,
@@ -165,6 +173,7 @@ struct Eval: ParsableCommand {
                         }
                     }
                 }
+                if probe && root { noteUnprobed(names, memoryOnly) }
                 if ledger == nil && root { try printAndPlot(points(tasks: names, from: memoryOnly, lengths: try lengths())) }
                 try predicted.write()
             }
@@ -213,8 +222,11 @@ struct Eval: ParsableCommand {
                 for stream in streams {
                     var batches: [EvaluationBatch] = []
                     try evaluateBatches(model: model, stream: stream, segments: n, range: 0..<samples, batchSize: batchSize,
-                                        collective: collective, readingLength: N, onDocument: predicted.collector) { batches.append($0) }
-                    if let r = EvaluationLedger.accuracy(of: batches, task: stream.task.name, segments: n) { rows.append((N, r)) }
+                                        collective: collective, readingLength: N, probe: probe,
+                                        onDocument: predicted.collector) { batches.append($0) }
+                    let name = probe ? stream.task.name + "+probe" : stream.task.name
+                    if probe && collective.isRoot { noteUnprobed([name], batches) }
+                    if let r = EvaluationLedger.accuracy(of: batches, task: name, segments: n) { rows.append((N, r)) }
                 }
             }
         }
@@ -237,6 +249,14 @@ struct Eval: ParsableCommand {
                 print(pad(r.task) + String(format: "  %7d  %8d  %10d  %7d  %8.4f   %.3f–%.3f", N, r.segments, r.tokens, r.samples,
                                     r.accuracy, ci.lowerBound, ci.upperBound))
             }
+        }
+    }
+
+    /// `--probe`: a note for each task none of whose documents asked a probe (only bAbI qa1–qa3
+    /// and the distractor tasks define them), which would otherwise be a missing row.
+    func noteUnprobed(_ names: [String], _ batches: [EvaluationBatch]) {
+        for name in names where !batches.contains(where: { $0.task == name }) {
+            note("warning: \(name.dropLast("+probe".count)): none of the \(samples) documents has a memory probe (bAbI qa1–qa3 and the distractor tasks define them)")
         }
     }
 

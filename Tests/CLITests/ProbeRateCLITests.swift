@@ -2,7 +2,9 @@
 // asking about another person in their final segment (memory probes, Docs/training.md), records
 // the rate in OUT/data.json and keeps it on --resume (another rate is refused in one line);
 // refuses a final-segment model (one line, exit 1), a rate outside [0, 1] and --prefix-loss or
-// --sum-loss beside it (usage errors, exit 64).
+// --sum-loss beside it (usage errors, exit 64). rmt-train eval --probe asks the same probes of
+// held-out documents: rows named TASK+probe, predictions with the document's own question beside
+// the probe, a note for a task without probes; refused for final-segment models and with --ledger.
 import Foundation
 import Testing
 import RMTTestSupport
@@ -40,4 +42,31 @@ import RMTTestSupport
         let refused = try run("rmt-train", ["--model", every.path, "--out", dir.appendingPathComponent("x").path] + extra + common)
         #expect(refused.status == 64 && refused.stderr.contains(phrase), "\(extra): \(refused.stderr)")
     }
+}
+
+@Test func probeThroughRmtTrainEval() throws {
+    let dir = try scratchFolder("eval-probe")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let (every, final) = try createTinyModelPerLayout(in: dir)
+    let predictions = dir.appendingPathComponent("predictions.jsonl")
+    let common = ["--task", "babi-qa2:4,memorize", "--segments", "3", "--samples", "6", "--batch-size", "4", "--json", "--probe"]
+    let r = try run("rmt-train", ["eval", "--model", every.path, "--predictions", predictions.path] + common)
+    #expect(r.status == 0, "\(r.stderr)")
+    let rows = try r.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    #expect(rows.count == 1 && rows.first??["task"] as? String == "babi-qa2:4+probe", "\(r.stdout)")
+    let samples = try #require(rows.first??["samples"] as? Int)
+    #expect(samples >= 1 && samples <= 6)
+    #expect(r.stderr.contains("warning: memorize: none of the 6 documents has a memory probe"), "\(r.stderr)")
+    let lines = try String(contentsOf: predictions, encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == samples)
+    for line in lines {
+        let p = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let question = try #require(p["question"] as? String), own = try #require(p["document_question"] as? String)
+        #expect(question.hasPrefix("Where is ") && own.hasPrefix("Where is the ") && question != own, "\(p)")
+    }
+
+    let finalModel = try run("rmt-train", ["eval", "--model", final.path] + common)
+    #expect(finalModel.status == 1 && finalModel.stderr.contains("--probe") && isOneLine(finalModel.stderr), "\(finalModel.stderr)")
+    let ledger = try run("rmt-train", ["eval", "--model", every.path, "--ledger", dir.appendingPathComponent("l.jsonl").path] + common)
+    #expect(ledger.status == 64 && ledger.stderr.contains("--probe does not go with --ledger"), "\(ledger.stderr)")
 }

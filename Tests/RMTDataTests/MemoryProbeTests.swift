@@ -2,7 +2,9 @@
 // every segment but the last with its own question and asks, in the last, where another person of
 // its story is — answered with the room the story last put that person in, recomputed here from
 // the facts' text. The document itself is unchanged, a stream at rate 0 makes exactly the
-// documents it made before, and validation (`sample(index:)`) never probes.
+// documents it made before, and validation (`sample(index:)`) never probes. Evaluation asks the
+// same probes on request (`DataStream.probePlan`, rmt-train eval --probe): plan by plan, streamed
+// segment by segment and re-split, they are the documents a training stream at rate 1 makes.
 import Testing
 import RMTData
 import RMTBase
@@ -83,5 +85,46 @@ import RMTBase
             let sample = try stream.next(segments: 2)
             #expect(sample.finalQuestion == sample.question)
         }
+    }
+
+    @Test(arguments: ["babi-qa2", "memorize-distract:0-3"])
+    func evaluationProbesAreTheTrainingProbesAtRateOne(name: String) throws {
+        var training = try Self.stream(name, rate: 1)
+        let evaluation = try Self.stream(name, rate: 0)  // probePlan does not depend on the rate
+        var probed = 0, unprobed = 0
+        for index in 0..<40 {
+            let trained = try training.next(segments: 3)
+            guard let plan = try evaluation.probePlan(index: index, segments: 3) else {
+                // No probe: the training stream asked the document's own question.
+                #expect(trained.finalQuestion == trained.question)
+                unprobed += 1
+                continue
+            }
+            probed += 1
+            #expect(plan.askedQuestion == trained.finalQuestion && plan.askedQuestion != plan.question)
+            #expect(plan.answer == trained.answer && plan.label == trained.label)
+            #expect(plan.distractorAnswers.isEmpty && plan.prefixLabels == nil)
+            // Streamed one segment at a time (how evaluation reads) = the training sample's segments.
+            var stream = plan.makeSegmentStream(), streamed: [[Int32]] = []
+            while let segment = stream.nextSegment() { streamed.append(segment) }
+            #expect(streamed == trained.segments)
+            #expect(plan.makeSample().segments == trained.segments && plan.makeSample().finalQuestion == plan.askedQuestion)
+            // Re-split into other segment lengths, the final segment still asks the probe.
+            let resplit = try plan.resplit(segmentLength: 80).segments()
+            let p = try #require(plan.finalQuestionTokens)
+            #expect(Array(resplit.last!.prefix(p.count + 1)) == p + [TestData.sep])
+            #expect(resplit.dropLast().allSatisfy { Array($0.prefix(plan.questionTokens.count)) == plan.questionTokens })
+        }
+        #expect(probed >= 25, "\(name): \(probed) of 40 probed")
+        if name.hasPrefix("memorize") { #expect(unprobed > 0, "a document with no distractor has no probe") }
+    }
+
+    @Test func evaluationProbesNeedTheEverySegmentLayout() throws {
+        let stream = try DataStream(task: TestData.task("babi-qa2"), noise: TestData.builtin, tokenizer: TestData.tokenizer,
+                                    seed: 3, segmentLength: 120, labels: TaskWords.labels)
+        #expect(throws: DataError.self) { try stream.probePlan(index: 0, segments: 2) }
+        // A task without probes: none.
+        let memorize = try Self.stream("memorize", rate: 0)
+        #expect(try memorize.probePlan(index: 0, segments: 2) == nil)
     }
 }
