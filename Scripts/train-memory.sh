@@ -116,6 +116,8 @@
 #          segments against phase 6's 81.7% / 80.4%; held out, qa2 0.60 / 0.64 against 0.64 / 0.65:
 #          no measurable gain, Docs/results.md. Phase 6 was stopped at step 1,805, entering stage 5,
 #          to make room; both resume from their checkpoints.)
+# PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
+# phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
 # genres for validation; technical writing is held out for evaluation (Scripts/eval-default.sh
 # with NOISE=…/technical/eval). Each phase resumes if its folder has a checkpoint (Ctrl-C safe).
@@ -183,7 +185,7 @@ phase "$OUT/phase5b" --model "$OUT/phase5/stages/5" \
     --eval-every 100 --eval-samples 240 --patience 3 --max-steps-per-stage 400 --target-accuracy 0.88 --batch-size 8; fi
 PHASE6=(--model "$OUT/phase4/model"
     --task babi-qa2,babi-qa2,babi-qa2,babi-qa3,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1
-    --seed 81 --adversarial-rate 0.1 --data-segment-length 128 --start-segments 2 --max-segments 6 --lr 3e-5
+    --seed 81 --adversarial-rate 0.1 --data-segment-length 128 --start-segments 2 --max-segments "${PHASE6_MAX_SEGMENTS:-6}" --lr 3e-5
     --warmup 50 --keep-optimizer --eval-every 150 --eval-samples 240 --patience 3 --max-steps-per-stage 600
     --target-accuracy 0.9 --batch-size 8)
 if runs 6; then phase "$OUT/phase6" "${PHASE6[@]}"; fi
