@@ -99,7 +99,10 @@
 #          "Session 15"), a room the memory had to keep before the question named its person.
 #          (Session 16: started from /work/runs/memory/phase9/stages/1, kept as the float16 copy
 #          kept-runs/phase9-run/stages/1; stopped at step 306 in stage 1 (2 segments), validation
-#          qa2 0.736 / 0.679 / 0.771 at steps 100–300, phase 9 0.764 / 0.779 / 0.771; resumes.)
+#          qa2 0.736 / 0.679 / 0.771 at steps 100–300, phase 9 0.764 / 0.779 / 0.771. Session 17: the
+#          stage ended on its 600-step budget, best qa2 0.771 (step 300; phase 9's stage 2: 0.821);
+#          held out at step 400 the memory kept more (probes) but qa2 did not gain, Docs/results.md
+#          "Session 17"; stopped at step 603, in stage 2; resumes.)
 # Phase 11: phase 7's model polished for `unknown`, the one shared task where it trailed the
 #          default held out (196 of 200 against 200 of 200, Docs/results.md: three questions about
 #          an object the story never moves, one about a person it never names). From phase 7's
