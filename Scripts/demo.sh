@@ -5,7 +5,7 @@
 # beside the expected one. Run Scripts/install.sh first.
 #
 # The model is Models/default, shipped with the package (Docs/results.md): MiniLM with memory,
-# trained to answer the question asked (distractor facts, `unknown`), reading the question with
+# trained to answer the question asked (distractor facts, `unknown`, bAbI qa1–qa3, reasoning), reading the question with
 # every segment. Without it (a checkout that removed it), rmt-ask wraps MiniLM with untrained
 # memory and says so (its answer is then a guess), and the haystack is cut to 100,000 tokens.
 # For a ~3× faster read of single-fact documents: rmt-ask --model Models/small-memorize.

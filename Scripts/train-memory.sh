@@ -110,6 +110,9 @@
 #          times in 13 episodes (9% → 23%), a new data seed, lr 1e-5 with 10 warm-up steps, judged
 #          by the six memory tasks at target 1.0 on 390 validation documents: at most 200 steps,
 #          stopping at the first evaluation (every 100) that is perfect.
+#          (As run, session 17: from kept-runs/phase7-stage7, phase 7's model in fp32; step 100 was
+#          perfect — the memory tasks, unknown and qa1 1.00 at 7 segments; qa2 0.52, qa3 0.74,
+#          reasoning 0.91 — so it stopped there. Its float16 export is Models/default.)
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
@@ -124,11 +127,12 @@
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
 # genres for validation; technical writing is held out for evaluation (Scripts/eval-default.sh
 # with NOISE=…/technical/eval). Each phase resumes if its folder has a checkpoint (Ctrl-C safe).
-# UNTIL=N stops after phase N (phase 8 runs before 7 when both are asked for): UNTIL=3 is how Scripts/train-default.sh makes Models/default
-# (phase 3's 7-segment model). PHASES picks the phases (default "1 2 3 4 6 7"; the earlier
-# branch is "1 2 3 4 5"). Phase 4 starts from phase 3's run folder when it exists, otherwise from
-# Models/default — phase 3's 7-segment model as shipped, rounded to float16 (how it was rerun
-# in session 11, after phase 3's folder was lost with the machine).
+# UNTIL=N stops after phase N (phase 8 runs before 7 when both are asked for); UNTIL=3 ends with
+# phase 3's 7-segment model, the default until session 17 (Scripts/train-default.sh now runs phases
+# 1–4, 6, 7 and 11). PHASES picks the phases (default "1 2 3 4 6 7"; the earlier branch is
+# "1 2 3 4 5"). Phase 4 starts from phase 3's model
+# (PHASE4_FROM=DIR: another; session 11 reran it from phase 3's model as then shipped in
+# Models/default, rounded to float16, after phase 3's folder was lost with the machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
@@ -171,9 +175,7 @@ if runs 3; then phase "$OUT/phase3" --model "$OUT/phase2/model" \
     --task memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 --seed 52 --adversarial-rate 0.1 \
     --start-segments 2 --max-segments 7 --lr 3e-5 --warmup 50 --keep-optimizer --eval-every 50 \
     --eval-samples 120 --patience 4 --max-steps-per-stage 400 --target-accuracy 0.96 --batch-size 8; fi
-PHASE3_MODEL=$OUT/phase3/model
-[ -f "$PHASE3_MODEL/config.json" ] || PHASE3_MODEL=Models/default
-if runs 4; then phase "$OUT/phase4" --model "$PHASE3_MODEL" \
+if runs 4; then phase "$OUT/phase4" --model "${PHASE4_FROM:-$OUT/phase3/model}" \
     --task babi-qa2,babi-qa2,babi-qa3,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
     --seed 61 --adversarial-rate 0.1 --data-segment-length 320 --start-segments 1 --max-segments 1 --lr 5e-5 \
     --warmup 100 --keep-optimizer --eval-every 250 --eval-samples 240 --patience 8 --max-steps-per-stage 2000 \

@@ -148,9 +148,9 @@ private func domain(_ folder: URL) throws -> [String: Any]? {
     // A task the model does not record, an unknown task name, a model without a domain: one
     // line, non-zero, nothing written.
     let refused = dir.appendingPathComponent("refused")
-    let wider = try run("rmt-tool", ["export", defaultModel, "--out", refused.path, "--domain-tasks", "memorize,babi-qa3"])
+    let wider = try run("rmt-tool", ["export", defaultModel, "--out", refused.path, "--domain-tasks", "memorize,memorize-distract:2"])
     #expect(wider.status != 0 && wider.stderr.split(separator: "\n").count == 1, "\(wider.stderr)")
-    #expect(wider.stderr.contains("--domain-tasks: babi-qa3 is not among the tasks the model records (memorize, "), "\(wider.stderr)")
+    #expect(wider.stderr.contains("--domain-tasks: memorize-distract:2 is not among the tasks the model records (memorize, "), "\(wider.stderr)")
     let unknown = try run("rmt-tool", ["export", defaultModel, "--out", refused.path, "--domain-tasks", "memorise"])
     #expect(unknown.status != 0 && unknown.stderr.split(separator: "\n").count == 1 && unknown.stderr.contains("unknown task"), "\(unknown.stderr)")
     let none = try run("rmt-tool", ["export", fixture("tiny-rmt").path, "--out", refused.path, "--domain-tasks", "memorize"])
