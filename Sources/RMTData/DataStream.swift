@@ -173,8 +173,9 @@ public struct DataStream: Sendable {
         defer { position += 1 }
         let (episode, plan) = try episodeAndPlan(index: position, length: .segments(segments), segmentLength: segmentLength)
         guard probeRate > 0, questionLayout == .everySegment else { return plan.makeSample() }
-        var draw = SplitMix64.forItem(position, seed: seed ^ Self.probeSalt)
-        guard Double(draw.nextUniform()) < probeRate else { return plan.makeSample() }
+        let (uniform, generator) = probeDraws(index: position)
+        guard uniform < probeRate else { return plan.makeSample() }
+        var draw = generator
         return (probing(plan, of: episode, draw: &draw) ?? plan).makeSample()
     }
 
@@ -187,9 +188,15 @@ public struct DataStream: Sendable {
             throw DataError("task \(task.name)", "memory probes need the every-segment question layout (the question in every segment)")
         }
         let (episode, plan) = try episodeAndPlan(index: index, length: .segments(segments))
-        var draw = SplitMix64.forItem(index, seed: seed ^ Self.probeSalt)
-        _ = draw.nextUniform()  // the rate's draw, as in `next`: the same probe as training would ask
+        var (_, draw) = probeDraws(index: index)  // the rate's draw skipped: the probe training would ask
         return probing(plan, of: episode, draw: &draw)
+    }
+
+    /// Item `index`'s probe generator (its own, salted): the uniform draw compared with
+    /// `probeRate`, and the generator after it, which picks the probe.
+    func probeDraws(index: Int) -> (uniform: Double, draw: SplitMix64) {
+        var draw = SplitMix64.forItem(index, seed: seed ^ Self.probeSalt)
+        return (Double(draw.nextUniform()), draw)
     }
 
     /// `plan` (made from `episode`) asking, in its final segment, one of the episode's probes

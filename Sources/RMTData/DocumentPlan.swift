@@ -47,14 +47,14 @@ public struct DocumentPlan: Sendable {
     public let question: String
     /// The question's token ids (without [SEP]).
     public let questionTokens: [Int32]
-    public let answer: String
+    public internal(set) var answer: String
     /// The index of `answer` in the stream's labels.
-    public let label: Int
+    public internal(set) var label: Int
     /// The distractor facts' answers (see `Episode.distractorAnswers`).
-    public let distractorAnswers: [String]
+    public internal(set) var distractorAnswers: [String]
     /// prefixLabels[i]: the label of the answer after the first i facts, −1 where there is none
     /// or the labels lack it (Episode.prefixAnswers); nil when the task does not define them.
-    public let prefixLabels: [Int32]?
+    public internal(set) var prefixLabels: [Int32]?
     /// The facts in document order, with their token offsets.
     public let facts: [PlacedFact]
     /// Document tokens T (the question and its [SEP] not counted).
@@ -225,11 +225,10 @@ public struct DocumentPlan: Sendable {
         precondition(questionLayout == .everySegment && finalQuestion == nil,
                      "a memory probe needs the every-segment layout and a document not probed yet")
         precondition(!tokens.isEmpty && tokens.count <= questionTokens.count, "a memory probe is no longer than the question")
-        return DocumentPlan(task: task, question: self.question, questionTokens: questionTokens, answer: answer, label: label,
-                            distractorAnswers: [], prefixLabels: nil, facts: facts, documentTokenCount: documentTokenCount,
-                            segmentLength: segmentLength, segmentCount: segmentCount, questionLayout: questionLayout, noise: noise,
-                            noiseStartSentence: noiseStartSentence, separator: separator, pieces: pieces,
-                            wholeDocument: wholeDocument, finalQuestion: question, finalQuestionTokens: tokens)
+        var probed = self
+        (probed.answer, probed.label, probed.distractorAnswers, probed.prefixLabels) = (answer, label, [], nil)
+        (probed.finalQuestion, probed.finalQuestionTokens) = (question, tokens)
+        return probed
     }
 
     /// All segments (see `DocumentSegmentStream`).

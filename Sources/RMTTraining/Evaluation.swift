@@ -172,7 +172,7 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
         let read = probe || onDocument != nil ? try documents(j) : []
         let index = { (d: Int) in probe ? read[d].index : starts[j] + d }
         let wrong = (0..<count).filter { v[head + $0] != 0 }.map(index)
-        try onBatch(EvaluationBatch(task: probe ? stream.task.name + "+probe" : stream.task.name, segments: segments,
+        try onBatch(EvaluationBatch(task: evaluatedTaskName(stream.task.name, probe: probe), segments: segments,
                                     first: starts[j], count: count, correct: count - wrong.count, tokens: Int(v[1]),
                                     otherPerson: Int(v[2]), answeredUnknown: Int(v[3]), wrong: wrong))
         guard let onDocument else { return }
@@ -183,6 +183,9 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
         }
     })
 }
+
+/// The name `evaluateBatches` gives a task's rows: `TASK+probe` when its documents ask memory probes.
+public func evaluatedTaskName(_ task: String, probe: Bool) -> String { probe ? task + "+probe" : task }
 
 /// Reads B documents in lockstep — segment k of each from `segment(k)` (B lists of ≤ S tokens) —
 /// from a fresh memory and scores the final answers against `labels` (B): per document, the

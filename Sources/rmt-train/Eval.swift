@@ -124,7 +124,7 @@ struct Eval: ParsableCommand {
             // training mixture weights it), or once with its default count spelled out, is one evaluation.
             var seen = Set<String>()
             let tasks = try TaskCatalog.names(inList: data.task).map { try TaskCatalog.task(named: $0) }.filter { seen.insert($0.name).inserted }
-            let names = tasks.map { probe ? $0.name + "+probe" : $0.name }
+            let names = tasks.map { evaluatedTaskName($0.name, probe: probe) }
             let noise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed, adversarialRate: data.adversarialRate)
             let readingLengths = try readingLengths()
             if let readingLengths, ledger == nil && plot == nil {
@@ -173,7 +173,7 @@ struct Eval: ParsableCommand {
                         }
                     }
                 }
-                if probe && root { noteUnprobed(names, memoryOnly) }
+                if probe && root { noteUnprobed(tasks.map(\.name), memoryOnly) }
                 if ledger == nil && root { try printAndPlot(points(tasks: names, from: memoryOnly, lengths: try lengths())) }
                 try predicted.write()
             }
@@ -216,6 +216,7 @@ struct Eval: ParsableCommand {
         let streams = try evaluationStreams(rmt, tasks: tasks, noise: noise,
                                             segmentLength: dataSegmentLength ?? rmt.settings.segmentLength)
         var rows: [(length: Int, result: LengthAccuracy)] = []
+        var all: [EvaluationBatch] = []  // for --probe's note on tasks without probes
         let predicted = PredictionLog(path: collective.isRoot ? predictions : nil)
         for (N, model) in zip(readingLengths, models) {
             for n in try lengths() {
@@ -224,12 +225,13 @@ struct Eval: ParsableCommand {
                     try evaluateBatches(model: model, stream: stream, segments: n, range: 0..<samples, batchSize: batchSize,
                                         collective: collective, readingLength: N, probe: probe,
                                         onDocument: predicted.collector) { batches.append($0) }
-                    let name = probe ? stream.task.name + "+probe" : stream.task.name
-                    if probe && collective.isRoot { noteUnprobed([name], batches) }
+                    all += batches
+                    let name = evaluatedTaskName(stream.task.name, probe: probe)
                     if let r = EvaluationLedger.accuracy(of: batches, task: name, segments: n) { rows.append((N, r)) }
                 }
             }
         }
+        if probe && collective.isRoot { noteUnprobed(tasks.map(\.name), all) }
         try predicted.write()
         guard collective.isRoot else { return }
         let width = max(10, rows.map(\.1.task.count).max() ?? 0)
@@ -254,9 +256,9 @@ struct Eval: ParsableCommand {
 
     /// `--probe`: a note for each task none of whose documents asked a probe (only bAbI qa1–qa3
     /// and the distractor tasks define them), which would otherwise be a missing row.
-    func noteUnprobed(_ names: [String], _ batches: [EvaluationBatch]) {
-        for name in names where !batches.contains(where: { $0.task == name }) {
-            note("warning: \(name.dropLast("+probe".count)): none of the \(samples) documents has a memory probe (bAbI qa1–qa3 and the distractor tasks define them)")
+    func noteUnprobed(_ tasks: [String], _ batches: [EvaluationBatch]) {
+        for task in tasks where !batches.contains(where: { $0.task == evaluatedTaskName(task, probe: true) }) {
+            note("warning: \(task): none of the \(samples) documents has a memory probe (bAbI qa1–qa3 and the distractor tasks define them)")
         }
     }
 
