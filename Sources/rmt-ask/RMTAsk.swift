@@ -14,15 +14,19 @@ struct RMTAsk: ParsableCommand {
         commandName: "rmt-ask",
         abstract: "Ask a question about a long text file with a Recurrent Memory Transformer.",
         discussion: """
-            The file is read in chunks and tokenized as it streams, so its size is not limited by memory.
-            FILE may be a regular file, a pipe, a named FIFO, process substitution (<(zcat doc.gz)) or - for
-            standard input: it is opened once and read once. Its first 8 KiB decide whether it is text.
-            Without --model, $RMT_MODEL is used when set (it must name a model folder), else the model bundled
-            with the package (Models/default); if there is none, all-MiniLM-L6-v2 from Scripts/fetch-minilm.sh
-            is wrapped with untrained memory (answers are random).
-            A trained model records the question forms it was trained on (e.g. "Where is {actor}?"); a question of
-            none of them is still answered, from the model's labels only, with a warning on stderr (--json:
-            "in_domain": false; null when the model records no forms; "labels": the label set).
+            The file is read in chunks and tokenized as it streams, so its size is not limited by \
+            memory. FILE may be a regular file, a pipe, a named FIFO, process substitution \
+            (<(zcat doc.gz)) or - for standard input: it is opened once and read once. Its first \
+            8 KiB decide whether it is text.
+
+            Without --model, $RMT_MODEL is used when set (it must name a model folder), else the \
+            model bundled with the package (Models/default); if there is none, all-MiniLM-L6-v2 \
+            from Scripts/fetch-minilm.sh is wrapped with untrained memory (answers are random).
+
+            A trained model records the question forms it was trained on (e.g. "Where is \
+            {actor}?"); a question of none of them is still answered, from the model's labels \
+            only, with a warning on stderr (--json: "in_domain": false; null when the model \
+            records no forms; "labels": the label set).
             """,
         version: BuildInfo.versionLine)
 

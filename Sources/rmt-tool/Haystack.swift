@@ -17,6 +17,7 @@ struct Haystack: ParsableCommand {
         abstract: "Write a long document with planted facts and print its question and answer as JSON.",
         discussion: """
             Tasks: \(TaskCatalog.names.joined(separator: ", ")) (custom needs --custom FILE.jsonl or custom:FILE).
+
             Vocab: --vocab, else $RMT_VOCAB, else $RMT_MINILM_DIR/vocab.txt, else \
             ~/.cache/rmt/all-MiniLM-L6-v2/vocab.txt. Without --noise, built-in prose is used.
             """)

@@ -13,10 +13,11 @@ struct PrecisionCheck: ParsableCommand {
         commandName: "precision-check",
         abstract: "Compare bf16 with fp32 inference on one text: max/mean error of the last hidden state and of the memory (one JSON line).",
         discussion: """
-            The model folder may be an RMT model or a Hugging Face BERT folder (wrapped with untrained
-            memory, e.g. all-MiniLM-L6-v2 from Scripts/fetch-minilm.sh). The text (--text FILE, else the
-            built-in prose) is tokenized and cut into segments of the model's segment length, repeated
-            from its start when it is shorter than --segments segments. Needs a CPU with AVX512-BF16.
+            The model folder may be an RMT model or a Hugging Face BERT folder (wrapped with \
+            untrained memory, e.g. all-MiniLM-L6-v2 from Scripts/fetch-minilm.sh). The text \
+            (--text FILE, else the built-in prose) is tokenized and cut into segments of the \
+            model's segment length, repeated from its start when it is shorter than --segments \
+            segments. Needs a CPU with AVX512-BF16.
             """)
 
     @Option(help: "Model folder (RMT model or Hugging Face BERT folder).")
