@@ -31,6 +31,8 @@ public final class BertLayerActivations: @unchecked Sendable {
     public let out: FloatBuffer
     /// (B, T) second LayerNorm mean and 1/std.
     public let ln2Mean, ln2Rstd: FloatBuffer
+    /// The associative memory's read and write (nil without `rmt_associative`).
+    public let associative: AssociativeLayerActivations?
 
     init(bt: Int, seqLen T: Int, batch B: Int, config: BertConfig) {
         let C = config.hiddenSize, F = config.intermediateSize
@@ -47,6 +49,39 @@ public final class BertLayerActivations: @unchecked Sendable {
         out = FloatBuffer(count: bt * C)
         ln2Mean = FloatBuffer(count: bt)
         ln2Rstd = FloatBuffer(count: bt)
+        associative = config.associative.map { AssociativeLayerActivations(bt: bt, channels: C, settings: $0) }
+    }
+}
+
+/// Buffers of one layer's associative read (every row) and write (the memory rows of each
+/// sequence, at that sequence's first rows: row b·T + j for its j-th memory row).
+public final class AssociativeLayerActivations: @unchecked Sendable {
+    /// (B, T, D) queries q = x·W_qᵀ and (B, T, K) their features φ(q).
+    public let query, phiQ: FloatBuffer
+    /// (B, T, C) what the read returns, and (B, T) its denominators φq·z + ε.
+    public let read, readDen: FloatBuffer
+    /// (B, T, C) the layer's input after the read: x' = x + read.
+    public let input: FloatBuffer
+    /// (B, T, D) keys, (B, T, K) their features, (B, T, C) values, (B, T) write strengths β,
+    /// write denominators and novelty γ, (B, T, C) what A returned for each key before the write.
+    public let key, phiK, value, beta, writeDen, gamma, prev: FloatBuffer
+    /// M·(K + C) floats for associativeWriteForward (M ≤ T).
+    public let writeScratch: FloatBuffer
+
+    init(bt: Int, channels C: Int, settings s: AssociativeSettings) {
+        let D = s.keySize, K = s.features
+        query = FloatBuffer(count: bt * D); phiQ = FloatBuffer(count: bt * K)
+        read = FloatBuffer(count: bt * C); readDen = FloatBuffer(count: bt); input = FloatBuffer(count: bt * C)
+        key = FloatBuffer(count: bt * D); phiK = FloatBuffer(count: bt * K); value = FloatBuffer(count: bt * C)
+        beta = FloatBuffer(count: bt); writeDen = FloatBuffer(count: bt); gamma = FloatBuffer(count: bt)
+        prev = FloatBuffer(count: bt * C)
+        writeScratch = FloatBuffer(count: bt * (K + C))
+    }
+
+    /// Floats per row (of B·T) that `init` allocates.
+    static func floatsPerRow(channels C: Int, settings s: AssociativeSettings) -> Int {
+        let D = s.keySize, K = s.features
+        return 2 * D + 2 * K + 4 * C + 4 + (K + C)
     }
 }
 
@@ -72,6 +107,9 @@ public final class BertActivations: @unchecked Sendable {
     public var tokenIDs: [Int32], tokenTypeIDs: [Int32], positionIDs: [Int32]
     /// The position terms of the last forward call (nil when the model has none).
     public internal(set) var positionState: PositionForwardState?
+    /// The rows of each sequence that wrote into the associative memory in the last forward call
+    /// (nil: the call had no associative memory).
+    public internal(set) var associativeRows: Range<Int>?
     /// Per-layer buffers: L of them when keeping all layers, else 2 reused slots.
     public let layerSlots: [BertLayerActivations]
 
@@ -113,7 +151,9 @@ public final class BertActivations: @unchecked Sendable {
         }
         guard !bt.overflow else { return .max }
         let n = bt.partialValue
-        let perLayer = add(mul(n, 3 * C), mul(batchCapacity, NH, seqCapacity, seqCapacity), mul(n, 5 * C), mul(n, 2 * F), 4 * n)
+        let associative = config.associative.map { mul(n, AssociativeLayerActivations.floatsPerRow(channels: C, settings: $0)) } ?? 0
+        let perLayer = add(mul(n, 3 * C), mul(batchCapacity, NH, seqCapacity, seqCapacity), mul(n, 5 * C), mul(n, 2 * F), 4 * n,
+                           associative)
         return add(mul(n, 3 * C), 6 * n, mul(slots, perLayer))
     }
 

@@ -23,6 +23,8 @@ public final class BertGradientScratch: @unchecked Sendable {
     /// The position kernels' backward scratch and the position gradients' buffers (grown on the
     /// first backward of a relative-position model, then reused).
     public let positionWorkspace = PositionWorkspace()
+    /// The associative memory's backward scratch (nil without `rmt_associative`).
+    public let associative: AssociativeGradientScratch?
 
     public init(config: BertConfig, batchCapacity B: Int, seqCapacity T: Int) {
         let bt = B * T, C = config.hiddenSize, F = config.intermediateSize
@@ -34,6 +36,9 @@ public final class BertGradientScratch: @unchecked Sendable {
         dFFNPre = FloatBuffer(count: bt * F)
         dQKV = FloatBuffer(count: bt * 3 * C)
         dProbs = FloatBuffer(count: T * T)
+        associative = config.associative.map {
+            AssociativeGradientScratch(batchCapacity: B, seqCapacity: T, channels: C, settings: $0)
+        }
     }
 }
 
@@ -41,10 +46,16 @@ extension BertEncoder {
     /// Back-propagates `dHidden` (B, T, C) — the gradient of the loss with respect to the
     /// last hidden state of the forward call recorded in `acts` — into `grads` and
     /// `dWordEmbeddings` (B, T, C, overwritten).
-    /// - Precondition: `acts` keeps all layers and holds that forward call.
+    /// - Parameter associative: for a forward call with an associative memory, the state it
+    ///   started from and the state's gradient (in: after the call; out: before it).
+    /// - Precondition: `acts` keeps all layers and holds that forward call; `associative` is given
+    ///   exactly when that call had an associative memory.
     public func backward(_ acts: BertActivations, dHidden: UnsafePointer<Float>, grads: ParameterSet,
-                         scratch s: BertGradientScratch, dWordEmbeddings: UnsafeMutablePointer<Float>) {
+                         scratch s: BertGradientScratch, dWordEmbeddings: UnsafeMutablePointer<Float>,
+                         associative: AssociativeGradientStep? = nil) {
         precondition(acts.keepsAllLayers, "backward needs activations that keep every layer")
+        precondition((acts.associativeRows == nil) == (associative == nil),
+                     "the associative memory's backward needs its state exactly when the forward had one")
         let B = acts.batch, T = acts.seqLen, C = config.hiddenSize, F = config.intermediateSize
         let NH = config.numAttentionHeads, BT = B * T, L = config.numHiddenLayers
         let w = weights
@@ -59,41 +70,53 @@ extension BertEncoder {
 
         for l in stride(from: L - 1, through: 0, by: -1) {
             let a = acts.layer(l), lw = w.layers[l], lg = named?.layers[l] ?? lw.moved(from: from, to: to)
-            let x = l == 0 ? acts.embeddingOut.pointer : acts.layer(l - 1).out.pointer
-            // y = LN2(ffnResidual); ffnResidual = attnOut + ffnOut
-            s.dLNInput.zero()
-            layerNormBackward(dinp: s.dLNInput.pointer, dweight: lg.ln2Weight, dbias: lg.ln2Bias, dout: dx,
-                              inp: a.ffnResidual.pointer, weight: lw.ln2Weight, mean: a.ln2Mean.pointer,
-                              rstd: a.ln2Rstd.pointer, rows: BT, channels: C, compute: compute)
-            s.dAttnOut.pointer.update(from: s.dLNInput.pointer, count: BT * C)  // residual branch
-            s.dFFNAct.zero()
-            linearBackward(dinp: s.dFFNAct.pointer, dweight: lg.ffnOutWeight, dbias: lg.ffnOutBias,
-                           dout: s.dLNInput.pointer, inp: a.ffnAct.pointer, weight: lw.ffnOutWeight,
-                           rows: BT, inDim: F, outDim: C, compute: compute)
-            s.dFFNPre.zero()
-            geluBackward(dinp: s.dFFNPre.pointer, dout: s.dFFNAct.pointer, inp: a.ffnPre.pointer, count: BT * F, compute: compute)
-            linearBackward(dinp: s.dAttnOut.pointer, dweight: lg.ffnInWeight, dbias: lg.ffnInBias,
-                           dout: s.dFFNPre.pointer, inp: a.attnOut.pointer, weight: lw.ffnInWeight,
-                           rows: BT, inDim: C, outDim: F, compute: compute)
-            // attnOut = LN1(attnResidual); attnResidual = x + context·Woᵀ
-            s.dLNInput.zero()
-            layerNormBackward(dinp: s.dLNInput.pointer, dweight: lg.ln1Weight, dbias: lg.ln1Bias,
-                              dout: s.dAttnOut.pointer, inp: a.attnResidual.pointer, weight: lw.ln1Weight,
-                              mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer, rows: BT, channels: C, compute: compute)
-            dx.update(from: s.dLNInput.pointer, count: BT * C)  // residual branch into x
-            s.dContext.zero()
-            linearBackward(dinp: s.dContext.pointer, dweight: lg.attnOutWeight, dbias: lg.attnOutBias,
-                           dout: s.dLNInput.pointer, inp: a.context.pointer, weight: lw.attnOutWeight,
-                           rows: BT, inDim: C, outDim: C, compute: compute)
-            s.dQKV.zero()
-            withPositionGradients(acts, layer: l, grads: grads, workspace: s.positionWorkspace) { terms, termGrads in
-                attentionBackward(dqkv: s.dQKV.pointer, dprobs: s.dProbs.pointer, dout: s.dContext.pointer,
-                                  qkv: a.qkv.pointer, probs: a.probs.pointer,
-                                  batch: B, seqLen: T, channels: C, heads: NH,
-                                  position: terms, positionGradients: termGrads, compute: compute)
+            let layerInput = l == 0 ? acts.embeddingOut.pointer : acts.layer(l - 1).out.pointer
+            // What the layer read: its input, or that input plus the associative read.
+            let x = associative == nil ? layerInput : a.associative!.input.pointer
+            func layerBackward() {
+                // y = LN2(ffnResidual); ffnResidual = attnOut + ffnOut
+                s.dLNInput.zero()
+                layerNormBackward(dinp: s.dLNInput.pointer, dweight: lg.ln2Weight, dbias: lg.ln2Bias, dout: dx,
+                                  inp: a.ffnResidual.pointer, weight: lw.ln2Weight, mean: a.ln2Mean.pointer,
+                                  rstd: a.ln2Rstd.pointer, rows: BT, channels: C, compute: compute)
+                s.dAttnOut.pointer.update(from: s.dLNInput.pointer, count: BT * C)  // residual branch
+                s.dFFNAct.zero()
+                linearBackward(dinp: s.dFFNAct.pointer, dweight: lg.ffnOutWeight, dbias: lg.ffnOutBias,
+                               dout: s.dLNInput.pointer, inp: a.ffnAct.pointer, weight: lw.ffnOutWeight,
+                               rows: BT, inDim: F, outDim: C, compute: compute)
+                s.dFFNPre.zero()
+                geluBackward(dinp: s.dFFNPre.pointer, dout: s.dFFNAct.pointer, inp: a.ffnPre.pointer, count: BT * F, compute: compute)
+                linearBackward(dinp: s.dAttnOut.pointer, dweight: lg.ffnInWeight, dbias: lg.ffnInBias,
+                               dout: s.dFFNPre.pointer, inp: a.attnOut.pointer, weight: lw.ffnInWeight,
+                               rows: BT, inDim: C, outDim: F, compute: compute)
+                // attnOut = LN1(attnResidual); attnResidual = x + context·Woᵀ
+                s.dLNInput.zero()
+                layerNormBackward(dinp: s.dLNInput.pointer, dweight: lg.ln1Weight, dbias: lg.ln1Bias,
+                                  dout: s.dAttnOut.pointer, inp: a.attnResidual.pointer, weight: lw.ln1Weight,
+                                  mean: a.ln1Mean.pointer, rstd: a.ln1Rstd.pointer, rows: BT, channels: C, compute: compute)
+                dx.update(from: s.dLNInput.pointer, count: BT * C)  // residual branch into x
+                s.dContext.zero()
+                linearBackward(dinp: s.dContext.pointer, dweight: lg.attnOutWeight, dbias: lg.attnOutBias,
+                               dout: s.dLNInput.pointer, inp: a.context.pointer, weight: lw.attnOutWeight,
+                               rows: BT, inDim: C, outDim: C, compute: compute)
+                s.dQKV.zero()
+                withPositionGradients(acts, layer: l, grads: grads, workspace: s.positionWorkspace) { terms, termGrads in
+                    attentionBackward(dqkv: s.dQKV.pointer, dprobs: s.dProbs.pointer, dout: s.dContext.pointer,
+                                      qkv: a.qkv.pointer, probs: a.probs.pointer,
+                                      batch: B, seqLen: T, channels: C, heads: NH,
+                                      position: terms, positionGradients: termGrads, compute: compute)
+                }
+                linearBackward(dinp: dx, dweight: lg.qkvWeight, dbias: lg.qkvBias, dout: s.dQKV.pointer,
+                               inp: x, weight: lw.qkvWeight, rows: BT, inDim: C, outDim: 3 * C, compute: compute)
             }
-            linearBackward(dinp: dx, dweight: lg.qkvWeight, dbias: lg.qkvBias, dout: s.dQKV.pointer,
-                           inp: x, weight: lw.qkvWeight, rows: BT, inDim: C, outDim: 3 * C, compute: compute)
+            if let associative {
+                let gw = named == nil ? associativeWeights[l].moved(from: from, to: to)
+                    : AssociativeLayerWeights(layout: grads.layout, base: to, layer: l)
+                associativeLayerBackward(associative, layer: l, acts: acts, gradientWeights: gw, scratch: s.associative!,
+                                         dOut: dx, layerBackward: layerBackward, dInput: dx, input: layerInput)
+            } else {
+                layerBackward()
+            }
         }
         // embeddingOut = LN(word + position + type)
         s.dLNInput.zero()

@@ -29,6 +29,8 @@ public struct BertConfig: Codable, Sendable, Equatable {
     public var padTokenId: Int
     /// The in-segment position scheme (`rmt_position`, PositionSettings.swift); nil = absolute.
     public var position: PositionSettings?
+    /// The associative memory beside the memory tokens (`rmt_associative`, AssociativeSettings.swift); nil = none.
+    public var associative: AssociativeSettings?
 
     enum CodingKeys: String, CodingKey {
         case vocabSize = "vocab_size", hiddenSize = "hidden_size", numHiddenLayers = "num_hidden_layers"
@@ -36,7 +38,7 @@ public struct BertConfig: Codable, Sendable, Equatable {
         case maxPositionEmbeddings = "max_position_embeddings", typeVocabSize = "type_vocab_size"
         case layerNormEps = "layer_norm_eps", hiddenAct = "hidden_act"
         case positionEmbeddingType = "position_embedding_type", padTokenId = "pad_token_id"
-        case position = "rmt_position"
+        case position = "rmt_position", associative = "rmt_associative"
     }
 
     public init(vocabSize: Int = 30522, hiddenSize: Int, numHiddenLayers: Int, numAttentionHeads: Int,
@@ -72,6 +74,7 @@ public struct BertConfig: Codable, Sendable, Equatable {
         positionEmbeddingType = try c.decodeIfPresent(String.self, forKey: .positionEmbeddingType) ?? d.positionEmbeddingType
         padTokenId = try c.decodeIfPresent(Int.self, forKey: .padTokenId) ?? d.padTokenId
         position = try c.decodeIfPresent(PositionSettings.self, forKey: .position)
+        associative = try c.decodeIfPresent(AssociativeSettings.self, forKey: .associative)
     }
 
     /// True unless a relative `rmt_position` scheme replaces the absolute position embeddings.
@@ -106,6 +109,7 @@ public struct BertConfig: Codable, Sendable, Equatable {
                                 : "position_embedding_type \"\(positionEmbeddingType)\" is not supported (only \"absolute\")")
         }
         try position?.validate(source: source)
+        try associative?.validate(source: source)
         if padTokenId < 0 || padTokenId >= vocabSize { throw fail("pad_token_id \(padTokenId) is outside the vocabulary") }
     }
 

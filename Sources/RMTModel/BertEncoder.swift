@@ -59,6 +59,8 @@ public final class BertEncoder: @unchecked Sendable {
     /// Each layer's position tensors' offsets in the parameter layout (empty without a position
     /// scheme), looked up once here so that no forward or backward looks a name up.
     let positionOffsets: [PositionLayerOffsets]
+    /// Each layer's associative-memory tensors (empty without `rmt_associative`).
+    let associativeWeights: [AssociativeLayerWeights]
 
     /// Wraps `parameters`, whose layout must contain the BERT tensors of `config`.
     /// - Throws: `ModelError` when the config is inconsistent or the layout lacks a tensor, has
@@ -75,6 +77,9 @@ public final class BertEncoder: @unchecked Sendable {
         weights = BertWeights(layout: parameters.layout, base: parameters.storage.pointer,
                               layers: config.numHiddenLayers)
         positionOffsets = PositionLayerOffsets.all(parameters.layout, config: config)
+        associativeWeights = config.associative == nil ? [] : (0..<config.numHiddenLayers).map {
+            AssociativeLayerWeights(layout: parameters.layout, base: parameters.storage.pointer, layer: $0)
+        }
     }
 
     /// A randomly initialised encoder (seeded).
@@ -123,13 +128,17 @@ public final class BertEncoder: @unchecked Sendable {
     ///     every layer for a backward pass. nil = all rows.
     ///   - positionLayout: what each position is (RMT segment layout) for a relative position
     ///     scheme; nil = every position is text at its own index. Ignored by absolute models.
+    ///   - associative: the associative memory's state, read before each layer and updated in
+    ///     place after it; required when the model has `rmt_associative`, refused otherwise.
     /// - Returns: pointer to the (B, T, C) last hidden state inside `acts`.
     @discardableResult
     public func forward(_ acts: BertActivations, attentionMask: [Int32]? = nil, tokenTypeIDs: [Int32]? = nil,
                         positionIDs: [Int32]? = nil, outputRows: Int? = nil,
-                        positionLayout: PositionLayout? = nil) throws -> UnsafeMutablePointer<Float> {
+                        positionLayout: PositionLayout? = nil,
+                        associative: AssociativeStep? = nil) throws -> UnsafeMutablePointer<Float> {
         let B = acts.batch, T = acts.seqLen, C = config.hiddenSize
         let NH = config.numAttentionHeads, BT = B * T
+        try checkAssociative(associative, seqLen: T)
         guard BT > 0 else { throw ModelError("forward", "gatherWordEmbeddings must be called first") }
         if positionIDs != nil && !config.usesAbsolutePositions {
             throw ModelError("forward", "position ids are given, but this model has no absolute positions (rmt_position \(config.position!.scheme.rawValue))")
@@ -169,11 +178,14 @@ public final class BertEncoder: @unchecked Sendable {
 
         var x = UnsafePointer(acts.embeddingOut.pointer)
         let mask = attentionMask == nil ? nil : UnsafePointer(acts.additiveMask.pointer)
+        acts.associativeRows = associative?.memoryRows
         for l in 0..<config.numHiddenLayers {
             let w = weights.layers[l], a = acts.layer(l)
             let last = l == config.numHiddenLayers - 1
-            let R = last && !acts.keepsAllLayers ? min(outputRows ?? T, T) : T  // query rows per sequence
+            var R = last && !acts.keepsAllLayers ? min(outputRows ?? T, T) : T  // query rows per sequence
+            if let associative { R = max(R, associative.memoryRows.upperBound) }  // the write reads those rows
             let w16 = acts.keepsAllLayers ? nil : bf16Weights?[l]  // bf16 in inference only
+            if let associative { x = associativeRead(associative, layer: l, input: x, acts: acts) }
             linearForward(out: a.qkv.pointer, inp: x, weight: w.qkvWeight, bias: w.qkvBias,
                           rows: BT, inDim: C, outDim: 3 * C, weightBF16: w16?.qkv, compute: compute)
             withPositionTerms(acts, layer: l) { terms in
@@ -186,6 +198,7 @@ public final class BertEncoder: @unchecked Sendable {
                 for b in 0..<B { layerTail(w, w16, a, input: x, firstRow: b * T, rows: R) }
             }
             x = UnsafePointer(a.out.pointer)
+            if let associative { associativeWrite(associative, layer: l, acts: acts) }
         }
         return acts.lastHiddenState
     }

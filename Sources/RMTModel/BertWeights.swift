@@ -32,6 +32,7 @@ extension ParameterLayout {
         }
         appendPositionTensors(config.position, layers: config.numHiddenLayers, heads: config.numAttentionHeads,
                               headDim: config.hiddenSize / config.numAttentionHeads)
+        appendAssociativeTensors(config.associative, layers: config.numHiddenLayers, channels: config.hiddenSize)
         if pooler {
             append("pooler.dense.weight", [C, C])
             append("pooler.dense.bias", [C])
@@ -144,7 +145,8 @@ public struct BertWeights {
 
 extension ParameterSet {
     /// Hugging Face BERT initialisation: weights and embeddings N(0, std), biases 0,
-    /// LayerNorm weight 1; position-scheme tensors as `positionInitialValues` says;
+    /// LayerNorm weight 1; position-scheme tensors as `positionInitialValues` says; the associative
+    /// memory's value projection 0 (so its reads are 0 until it trains);
     /// seeded, so one seed always gives the same model.
     public func initializeBert(std: Float = 0.02, seed: UInt64) {
         var rng = SplitMix64(seed: seed)
@@ -154,6 +156,8 @@ extension ParameterSet {
             let fanIn = layout.entry(String(e.name.dropLast(3)) + weight).map { $0.shape.last! }
             if let values = positionInitialValues(name: e.name, shape: e.shape, biasFanIn: fanIn, rng: &rng) {
                 p.update(from: values, count: e.count)
+            } else if e.name.hasSuffix(AssociativeSettings.tensorInfix + "value.weight") {
+                p.update(repeating: 0, count: e.count)  // zero: the memory stores nothing until it trains
             } else if e.name.hasSuffix("LayerNorm.weight") {
                 p.update(repeating: 1, count: e.count)
             } else if e.shape.count == 1 {

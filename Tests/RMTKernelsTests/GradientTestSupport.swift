@@ -1,5 +1,5 @@
 // Helpers shared by the backward tests: seeded inputs, Float⇄Double conversion,
-// relative error measures and the central-difference numerical gradient.
+// relative error measures (the central-difference gradient is in Tests/Support).
 import RMTBase
 import RMTKernels
 
@@ -26,22 +26,4 @@ extension FloatBuffer {
     var doubles: [Double] { array.map(Double.init) }
     /// A buffer holding `values` rounded to Float.
     convenience init(doubles values: [Double]) { self.init(values.map { Float($0) }) }
-}
-
-/// Central differences (f(x + ε·e_i) − f(x − ε·e_i)) / 2ε for every coordinate i.
-/// Truncation error O(ε²·f‴), rounding error O(δ·|f|/ε) with δ ≈ 1e-16: with ε = 1e-6 and
-/// |f| ≈ 1–10 both stay below ~1e-9.
-func numericalGradient(at x: [Double], eps: Double = 1e-6, _ f: ([Double]) -> Double) -> [Double] {
-    var x = x
-    var grad = zeros(x.count)
-    for i in x.indices {
-        let saved = x[i]
-        x[i] = saved + eps
-        let plus = f(x)
-        x[i] = saved - eps
-        let minus = f(x)
-        x[i] = saved
-        grad[i] = (plus - minus) / (2 * eps)
-    }
-    return grad
 }
