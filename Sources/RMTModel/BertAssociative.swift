@@ -3,35 +3,44 @@
 // memory rows of its output write (k = φ(y·W_kᵀ), v = y·W_vᵀ, β = σ(y·w_β + b_β), delta rule) —
 // and their backward, on the kernels of RMTKernels/AssociativeMemory.swift.
 //
-// State layout, (B, L, S) with S = K·C + K: for each sequence b and layer l, A (K, C) then z (K).
+// State layout: sequence b's state starts `stride` floats after sequence b − 1's (L·S when the
+// states are packed, more when each follows its memory tokens: the RMT's carried buffer); inside
+// it, for each layer l, A (K, C) then z (K) — S = K·C + K floats.
 // Size letters: B batch, T rows per sequence, M memory rows, D key size, K features, C hidden.
 import Foundation
 import RMTKernels
 
 /// The associative memory's part of one forward call.
 public struct AssociativeStep {
-    /// (B, L, K·C + K) state: read before each layer, updated in place after it.
+    /// Sequence b's state at `state + b·stride`, (L, K·C + K): read before each layer, updated in
+    /// place after it.
     public var state: UnsafeMutablePointer<Float>
+    /// Floats from one sequence's state to the next; nil = packed (L·(K·C + K)).
+    public var stride: Int?
     /// The rows of each sequence that write (the RMT's memory slots: 1..<M + 1).
     public var memoryRows: Range<Int>
 
-    public init(state: UnsafeMutablePointer<Float>, memoryRows: Range<Int>) {
+    public init(state: UnsafeMutablePointer<Float>, stride: Int? = nil, memoryRows: Range<Int>) {
         self.state = state
+        self.stride = stride
         self.memoryRows = memoryRows
     }
 }
 
-/// The associative memory's part of one backward call.
+/// The associative memory's part of one backward call (the same layout as `AssociativeStep`).
 public struct AssociativeGradientStep {
-    /// (B, L, K·C + K) the state the forward call started from (before its in-place updates).
+    /// The state the forward call started from (before its in-place updates).
     public var stateBefore: UnsafePointer<Float>
-    /// (B, L, K·C + K): in, the loss's gradient with respect to the state after the call (zero
-    /// when nothing later reads it); out, with respect to `stateBefore`.
+    /// In, the loss's gradient with respect to the state after the call (zero when nothing later
+    /// reads it); out, with respect to `stateBefore`.
     public var stateGradient: UnsafeMutablePointer<Float>
+    /// Floats from one sequence's state (and state gradient) to the next; nil = packed.
+    public var stride: Int?
 
-    public init(stateBefore: UnsafePointer<Float>, stateGradient: UnsafeMutablePointer<Float>) {
+    public init(stateBefore: UnsafePointer<Float>, stateGradient: UnsafeMutablePointer<Float>, stride: Int? = nil) {
         self.stateBefore = stateBefore
         self.stateGradient = stateGradient
+        self.stride = stride
     }
 }
 
@@ -89,7 +98,7 @@ extension BertEncoder {
                       compute: compute)
         dpfpForward(out: aa.phiQ.pointer, inp: aa.query.pointer, rows: B * T, dim: D, nu: s.nu)
         for b in 0..<B {
-            let state = step.state + (b * L + l) * S
+            let state = step.state + b * (step.stride ?? L * S) + l * S
             associativeReadForward(read: aa.read.pointer + b * T * C, den: aa.readDen.pointer + b * T,
                                    phiQ: aa.phiQ.pointer + b * T * K, a: state, z: state + K * C,
                                    rows: T, features: K, channels: C, eps: s.eps, compute: compute)
@@ -113,7 +122,7 @@ extension BertEncoder {
             linearForward(out: beta, inp: y, weight: w.betaWeight, bias: w.betaBias, rows: M, inDim: C, outDim: 1,
                           compute: compute)
             for j in 0..<M { beta[j] = 1 / (1 + exp(-beta[j])) }
-            let state = step.state + (b * L + l) * S
+            let state = step.state + b * (step.stride ?? L * S) + l * S
             associativeWriteForward(aOut: state, zOut: state + K * C, prev: aa.prev.pointer + o * C,
                                     den: aa.writeDen.pointer + o, gamma: aa.gamma.pointer + o,
                                     aIn: state, zIn: state + K * C, phiK: phiK, v: value, beta: beta,
@@ -139,7 +148,7 @@ extension BertEncoder {
         // The write, per sequence: dA, dz before the write are built in the scratch (they read the
         // after-write gradient in `stateGradient`), then replace it.
         for b in 0..<B {
-            let o = b * T, before = g.stateBefore + (b * L + l) * S, grad = g.stateGradient + (b * L + l) * S
+            let o = b * T, at = b * (g.stride ?? L * S) + l * S, before = g.stateBefore + at, grad = g.stateGradient + at
             let y = UnsafePointer(a.out.pointer + (o + rows.lowerBound) * C)
             let dy = dOut + (o + rows.lowerBound) * C
             sc.dA.zero(); sc.dz.zero(); sc.dPhiK.zero(); sc.dValue.zero(); sc.dBeta.zero(); sc.dKey.zero()
@@ -166,7 +175,7 @@ extension BertEncoder {
         // The read: dRead = dInput (x' = x + read); x's gradient is dInput plus the query path.
         sc.dPhiQAll.zero(); sc.dQueryAll.zero()
         for b in 0..<B {
-            let o = b * T, before = g.stateBefore + (b * L + l) * S, grad = g.stateGradient + (b * L + l) * S
+            let o = b * T, at = b * (g.stride ?? L * S) + l * S, before = g.stateBefore + at, grad = g.stateGradient + at
             associativeReadBackward(dPhiQ: sc.dPhiQAll.pointer + o * K, dA: grad, dz: grad + K * C,
                                     dRead: dInput + o * C, read: aa.read.pointer + o * C, den: aa.readDen.pointer + o,
                                     phiQ: aa.phiQ.pointer + o * K, a: before, z: before + K * C, dNum: sc.dNum.pointer,

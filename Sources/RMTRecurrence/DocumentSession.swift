@@ -123,8 +123,8 @@ public final class DocumentSession: @unchecked Sendable {
     }
 
     func process(_ content: [Int32]) throws {
-        guard state.memory.count == model.memoryCount else {  // a hand-made MemoryState of another size
-            throw ModelError("memory state", "holds \(state.memory.count) floats but this model's memory has \(model.memoryCount)")
+        guard state.memory.count == model.carriedCount else {  // a hand-made MemoryState of another size
+            throw ModelError("memory state", "holds \(state.memory.count) floats but this model's memory has \(model.carriedCount)")
         }
         try state.memory.withUnsafeMutableBufferPointer { m in
             try processor.step(single: content, memory: m.baseAddress!)

@@ -8,7 +8,8 @@ import RMTModel
 import RMTSafetensors
 
 public struct MemoryState: Sendable, Equatable {
-    /// (M, C) memory after the last segment read.
+    /// What the last segment read hands on (`RecurrentMemoryModel.carriedCount`): the (M, C)
+    /// memory, then the associative memory's state (L, K·C + K) if the model has one.
     public var memory: [Float]
     /// Segments read so far (not counting the final question segment).
     public var segmentsRead: Int
@@ -35,7 +36,12 @@ public struct MemoryState: Sendable, Equatable {
             "segments_read": String(segmentsRead), "tokens_read": String(tokensRead),
             "token_hash": String(tokenHash), "model_fingerprint": model.fingerprint,
         ])
-        try w.add("memory", shape: [model.settings.memoryTokens, model.config.hiddenSize], floats: memory)
+        let tokens = model.memoryCount
+        try w.add("memory", shape: [model.settings.memoryTokens, model.config.hiddenSize], floats: Array(memory.prefix(tokens)))
+        if model.carriedCount > tokens {
+            let L = model.config.numHiddenLayers
+            try w.add("associative", shape: [L, (model.carriedCount - tokens) / L], floats: Array(memory.dropFirst(tokens)))
+        }
         try w.add("pending", shape: [pending.count], int64s: pending.map { Int64($0) })
         try w.write(to: url)
     }
@@ -54,8 +60,18 @@ public struct MemoryState: Sendable, Equatable {
             throw ModelError(url.path, "memory state metadata is incomplete")
         }
         do {
-            let memory = try file.floats("memory")
+            var memory = try file.floats("memory")
             guard memory.count == model.memoryCount else { throw ModelError(url.path, "memory has the wrong size") }
+            if model.carriedCount > model.memoryCount {
+                guard file.info("associative") != nil else {
+                    throw ModelError(url.path, "memory state has no associative state, and this model has an associative memory")
+                }
+                let associative = try file.floats("associative")
+                guard associative.count == model.carriedCount - model.memoryCount else {
+                    throw ModelError(url.path, "associative state has the wrong size")
+                }
+                memory += associative
+            }
             var state = MemoryState(memory: memory)
             state.segmentsRead = segments
             state.tokensRead = tokens
@@ -79,6 +95,7 @@ extension RecurrentMemoryModel {
             mix(UInt32(truncatingIfNeeded: v))
         }
         if settings.questionLayout == .everySegment { mix(1) }  // (final-segment fingerprints stay as they were)
+        if let a = config.associative { for v in [a.keySize, a.nu, 0xA550C] { mix(UInt32(truncatingIfNeeded: v)) } }
         for name in [RMTTensorName.memoryEmbeddings, RMTTensorName.classifierWeight, "embeddings.LayerNorm.weight"] {
             let e = parameters.layout.entry(name)!
             for i in 0..<e.count { mix(parameters.storage.pointer[e.offset + i].bitPattern) }

@@ -169,6 +169,28 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
                                         isUntrained: isUntrained)
     }
 
+    /// This model with an associative memory beside its memory tokens (Docs/associative-memory.md):
+    /// every tensor copied, the new per-layer tensors initialised as `initializeBert` does (seeded;
+    /// the value projection zero, so the new model answers exactly as this one until it trains).
+    /// - Throws: `ModelError` when the model already has one (its own settings stay) or `settings`
+    ///   are out of range.
+    public func withAssociativeMemory(_ associative: AssociativeSettings, seed: UInt64) throws -> RecurrentMemoryModel {
+        if let current = config.associative {
+            throw ModelError("--associative", "the model already has an associative memory (key_size \(current.keySize), nu \(current.nu))")
+        }
+        var c = config
+        c.associative = associative
+        try c.validate(source: "--associative")
+        let layout = Self.layout(c, settings)
+        let params = ParameterSet(layout: layout)
+        params.initializeBert(seed: seed)
+        for entry in layout.entries where !entry.name.contains(AssociativeSettings.tensorInfix) {
+            params.pointer(entry.name).update(from: parameters.pointer(entry.name), count: entry.count)
+        }
+        return try RecurrentMemoryModel(config: c, settings: settings, tokenizer: tokenizer, parameters: params,
+                                        isUntrained: isUntrained)
+    }
+
     /// (M, C) initial memory.
     public var memoryEmbeddings: UnsafeMutablePointer<Float> { parameters.pointer(RMTTensorName.memoryEmbeddings) }
     /// (L, C)
@@ -191,6 +213,10 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
 
     /// Floats in one memory state: M × C.
     public var memoryCount: Int { settings.memoryTokens * config.hiddenSize }
+
+    /// Floats a segment hands to the next, per sequence: the memory (M × C), then the associative
+    /// memory's state when the model has one (L × (K·C + K); Docs/associative-memory.md).
+    public var carriedCount: Int { memoryCount + encoder.associativeStateCount }
 
     // MARK: Loading
 

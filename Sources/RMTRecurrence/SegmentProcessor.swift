@@ -6,6 +6,9 @@
 //   memory ← h[:, 1...M, :]                                               (B, M, C)
 //   logits = classifier(tanh(pooler(h[:, 0, :])))  — on demand             (B, L)
 //
+// What a step reads and overwrites per sequence is the carried buffer (B, model.carriedCount):
+// the memory (M, C), then — for a model with `rmt_associative` — the associative memory's state,
+// which the encoder reads before each layer and the memory rows write after it.
 // This is the official RMT encoder recipe (memory injected at the word-embedding stage,
 // position/type embeddings and LayerNorm on top). Buffers are allocated once.
 // For a relative position scheme the step also passes the segment's PositionLayout: [CLS], memory,
@@ -110,8 +113,8 @@ public final class SegmentProcessor: @unchecked Sendable {
         layout.span = max(S, 1)
     }
 
-    /// Reads one segment per sequence: `memory` (B, M, C) is the input memory and is
-    /// overwritten with the next memory.
+    /// Reads one segment per sequence: `memory` (B, model.carriedCount) — the memory (M, C) and any
+    /// associative state per sequence — is the input and is overwritten with the next.
     public func step(contents: [[Int32]], memory: UnsafeMutablePointer<Float>) throws {
         try step(contents: contents, memory: memory, activations: activations)
     }
@@ -132,16 +135,19 @@ public final class SegmentProcessor: @unchecked Sendable {
               activations: BertActivations) throws {
         try layout(contents)
         lastActivations = activations
-        let M = model.settings.memoryTokens, C = model.config.hiddenSize, T = seqLen
+        let M = model.settings.memoryTokens, C = model.config.hiddenSize, T = seqLen, stride = model.carriedCount
         try model.encoder.gatherWordEmbeddings(activations, ids: ids, batch: batch, seqLen: T)
         for b in 0..<batch {
-            (activations.wordEmbeddings.pointer + (b * T + 1) * C).update(from: memory + b * M * C, count: M * C)
+            (activations.wordEmbeddings.pointer + (b * T + 1) * C).update(from: memory + b * stride, count: M * C)
         }
         let padded = mask.contains(0)
+        let associative = model.config.associative == nil ? nil
+            : AssociativeStep(state: memory + M * C, stride: stride, memoryRows: 1..<(M + 1))
         let hidden = try model.encoder.forward(activations, attentionMask: padded ? mask : nil,
-                                               outputRows: prunesLastLayer ? M + 1 : nil, positionLayout: positionLayout)
+                                               outputRows: prunesLastLayer ? M + 1 : nil, positionLayout: positionLayout,
+                                               associative: associative)
         for b in 0..<batch {
-            (memory + b * M * C).update(from: hidden + (b * T + 1) * C, count: M * C)
+            (memory + b * stride).update(from: hidden + (b * T + 1) * C, count: M * C)
         }
     }
 
@@ -151,11 +157,12 @@ public final class SegmentProcessor: @unchecked Sendable {
     /// Logits (B, L) from the [CLS] of the last step.
     public func classify() -> [Float] { answer().logits }
 
-    /// A fresh (B, M, C) memory: the memory embeddings repeated for each sequence.
+    /// A fresh (B, model.carriedCount) carried buffer: per sequence the memory embeddings, then a
+    /// zero associative state (if the model has one).
     public func initialMemory(batch B: Int) -> [Float] {
-        let n = model.memoryCount
-        var out = [Float](repeating: 0, count: B * n)
-        for b in 0..<B { for i in 0..<n { out[b * n + i] = model.memoryEmbeddings[i] } }
+        let n = model.memoryCount, stride = model.carriedCount
+        var out = [Float](repeating: 0, count: B * stride)
+        for b in 0..<B { for i in 0..<n { out[b * stride + i] = model.memoryEmbeddings[i] } }
         return out
     }
 }

@@ -157,9 +157,12 @@ public final class BPTTEngine: @unchecked Sendable {
         let d = depth(N)
         let firstWithGradient = segmentLoss == .finalSegment ? N - d : 0  // segments before this need no backward
         let needsBackward = { (k: Int) in k >= firstWithGradient }
-        let memCount = model.memoryCount
-        var memory = processor.initialMemory(batch: B)
-        var memoryIn: [[Float]] = []  // memory entering each segment (memory-efficient mode)
+        let memCount = model.memoryCount, stride = model.carriedCount  // memory tokens; all a segment hands on
+        let associative = model.config.associative != nil
+        var memory = processor.initialMemory(batch: B)  // (B, stride)
+        // What enters each segment: memory-efficient mode recomputes from it; the associative
+        // memory's backward reads the state each segment started from.
+        var memoryIn: [[Float]] = []
         var slotOf = [Int](repeating: -1, count: N)
         var loss: Float = 0
         var lastLogits: [Float] = []
@@ -168,8 +171,8 @@ public final class BPTTEngine: @unchecked Sendable {
         // Forward over the segments.
         for k in 0..<N {
             let acts: BertActivations
+            if mode == .memoryEfficient || associative { memoryIn.append(memory) }
             if mode == .memoryEfficient {
-                memoryIn.append(memory)
                 acts = passthrough
             } else if needsBackward(k) {
                 slotOf[k] = k - firstWithGradient
@@ -190,11 +193,16 @@ public final class BPTTEngine: @unchecked Sendable {
 
         // Backward, the same list reversed.
         let C = model.config.hiddenSize, M = model.settings.memoryTokens
-        var dMemory = [Float](repeating: 0, count: B * memCount)  // gradient of the memory leaving segment k
+        // (B, stride) gradient of what leaves segment k: the memory tokens', then the associative
+        // state's (which the encoder's backward turns, in place, into the gradient of what entered).
+        var dMemory = [Float](repeating: 0, count: B * stride)
         var hasMemoryGradient = false
-        for k in stride(from: N - 1, through: 0, by: -1) {
+        for k in Swift.stride(from: N - 1, through: 0, by: -1) {
             let hasLoss = scored(k)
             guard hasLoss || hasMemoryGradient else { continue }
+            if associative && !hasMemoryGradient {  // nothing after segment k reads its state's gradient
+                for b in 0..<B { for i in memCount..<stride { dMemory[b * stride + i] = 0 } }
+            }
             let acts: BertActivations
             if mode == .memoryEfficient {
                 acts = storedActivations(0)
@@ -219,11 +227,23 @@ public final class BPTTEngine: @unchecked Sendable {
             if hasMemoryGradient {
                 for b in 0..<B {
                     let row = dHidden.pointer + (b * T + 1) * C
-                    dMemory.withUnsafeBufferPointer { addForward(out: row, a: row, b: $0.baseAddress! + b * memCount, count: memCount) }
+                    dMemory.withUnsafeBufferPointer { addForward(out: row, a: row, b: $0.baseAddress! + b * stride, count: memCount) }
                 }
             }
-            model.encoder.backward(acts, dHidden: dHidden.pointer, grads: gradients, scratch: scratch,
-                                   dWordEmbeddings: dWords.pointer)
+            if associative {
+                memoryIn[k].withUnsafeBufferPointer { before in
+                    dMemory.withUnsafeMutableBufferPointer { d in
+                        model.encoder.backward(acts, dHidden: dHidden.pointer, grads: gradients, scratch: scratch,
+                                               dWordEmbeddings: dWords.pointer,
+                                               associative: AssociativeGradientStep(stateBefore: before.baseAddress! + memCount,
+                                                                                    stateGradient: d.baseAddress! + memCount,
+                                                                                    stride: stride))
+                    }
+                }
+            } else {
+                model.encoder.backward(acts, dHidden: dHidden.pointer, grads: gradients, scratch: scratch,
+                                       dWordEmbeddings: dWords.pointer)
+            }
             model.encoder.scatterWordEmbeddingGradients(acts, dWordEmbeddings: dWords.pointer, grads: gradients) { _, t in
                 t >= 1 && t <= M
             }
@@ -231,13 +251,13 @@ public final class BPTTEngine: @unchecked Sendable {
             // within the truncation depth; for k = 0 it is the memory embeddings' gradient.
             for b in 0..<B {
                 dMemory.withUnsafeMutableBufferPointer {
-                    ($0.baseAddress! + b * memCount).update(from: dWords.pointer + (b * T + 1) * C, count: memCount)
+                    ($0.baseAddress! + b * stride).update(from: dWords.pointer + (b * T + 1) * C, count: memCount)
                 }
             }
             hasMemoryGradient = k > N - d
-            if k == 0 && d == N {
+            if k == 0 && d == N {  // the memory embeddings; the associative state starts at zero, a constant
                 let g = gradients.pointer(RMTTensorName.memoryEmbeddings)
-                for b in 0..<B { dMemory.withUnsafeBufferPointer { addForward(out: g, a: g, b: $0.baseAddress! + b * memCount, count: memCount) } }
+                for b in 0..<B { dMemory.withUnsafeBufferPointer { addForward(out: g, a: g, b: $0.baseAddress! + b * stride, count: memCount) } }
             }
         }
         let correct = (0..<B).filter { b in

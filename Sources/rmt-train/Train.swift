@@ -46,6 +46,10 @@ struct Train: ParsableCommand {
     @Flag(help: "With --model: give the model the task's answers it lacks (e.g. unknown) as new classifier rows, instead of refusing the task.")
     var addLabels = false
     @Option(help: "Memory tokens for a new model. (default: 10)") var memoryTokens: Int?
+    @Option(help: ArgumentHelp("Give the starting model an associative memory with keys of D features before the feature map (ARMT's d_mem; 64 in its paper), beside its memory tokens.",
+                               discussion: "A key-value state per layer that every row reads before the layer and the memory rows write after it (Docs/associative-memory.md). Added to a --model without one with its value projection at zero, so the model starts answering exactly as before; a model that has one keeps it (D must then match).",
+                               valueName: "D"))
+    var associative: Int?
     @Option(help: "Document tokens per segment for a new model. (default: 499)") var segmentLength: Int?
     @Option(help: ArgumentHelp("Document tokens per training and validation segment: N, or a range LO-HI from which each batch draws its length (default: the model's segment length).",
                                discussion: "A shorter length is a cheap warm-up for a task the model cannot learn yet at full length: less noise around the facts and shorter steps. A range (e.g. 16-64) reads each batch at one length drawn uniformly from LO…HI by the data seed and the batch's first document, the same on --resume; validation batches too, each by its first document (Docs/training.md). At most the model's segment length; LO at least 2.",
@@ -324,14 +328,30 @@ struct Train: ParsableCommand {
                 loaded = try loaded.answering(labels: loaded.settings.labels + missing)
                 note("rmt-train: \(model): added the label\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) (new classifier rows)")
             }
+            loaded = try withAssociative(loaded)
             return try questionLayout.map { try loaded.reading(questionLayout: $0) } ?? loaded
         }
         let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? DefaultLocations.vocabulary
         let positions = try PositionSettings.fromCommandLine(
             scheme: position?.name ?? "absolute", temperature: positionTemperature, textTokens: settings.segmentLength,
             positions: settings.positionsPerSegment)
-        return try RecurrentMemoryModel.preset(preset!, vocabulary: vocabURL, cased: cased, settings: settings,
-                                               position: positions, seed: data.seed)
+        return try withAssociative(RecurrentMemoryModel.preset(preset!, vocabulary: vocabURL, cased: cased, settings: settings,
+                                                               position: positions, seed: data.seed))
+    }
+
+    /// `model` with the associative memory `--associative` asks for: added when it has none, kept
+    /// when it has the same key size, refused when another.
+    func withAssociative(_ model: RecurrentMemoryModel) throws -> RecurrentMemoryModel {
+        guard let D = associative else { return model }
+        if let current = model.config.associative {
+            guard current.keySize == D else {
+                throw ModelError("--associative", "the model's associative memory has key size \(current.keySize), not \(D)")
+            }
+            return model
+        }
+        let added = try model.withAssociativeMemory(AssociativeSettings(keySize: D), seed: data.seed)
+        note("rmt-train: added an associative memory (key size \(D), \(added.parameters.layout.count - model.parameters.layout.count) parameters; value projection 0: the model answers as before until it trains)")
+        return added
     }
 }
 

@@ -35,91 +35,6 @@ private func associativeConfig(_ settings: AssociativeSettings = armtSettings) -
     return c
 }
 
-/// The Double model: every tensor by name, read from a Float parameter set.
-private struct DoubleModel {
-    var p: [String: [Double]]
-    let config: BertConfig
-    var associativeSettings: AssociativeSettings { config.associative! }
-
-    init(_ set: ParameterSet, config: BertConfig) {
-        var p: [String: [Double]] = [:]
-        for e in set.layout.entries { p[e.name] = set.values(e.name).map(Double.init) }
-        self.p = p
-        self.config = config
-    }
-
-    func layer(_ l: Int) -> RD.BertLayerParameters {
-        let x = "encoder.layer.\(l)."
-        var w = RD.BertLayerParameters(zerosFor: shape)
-        w.qkvWeight = p[x + "attention.self.query.weight"]! + p[x + "attention.self.key.weight"]! + p[x + "attention.self.value.weight"]!
-        w.qkvBias = p[x + "attention.self.query.bias"]! + p[x + "attention.self.key.bias"]! + p[x + "attention.self.value.bias"]!
-        w.attnOutWeight = p[x + "attention.output.dense.weight"]!; w.attnOutBias = p[x + "attention.output.dense.bias"]!
-        w.attnNormWeight = p[x + "attention.output.LayerNorm.weight"]!; w.attnNormBias = p[x + "attention.output.LayerNorm.bias"]!
-        w.ffnInWeight = p[x + "intermediate.dense.weight"]!; w.ffnInBias = p[x + "intermediate.dense.bias"]!
-        w.ffnOutWeight = p[x + "output.dense.weight"]!; w.ffnOutBias = p[x + "output.dense.bias"]!
-        w.ffnNormWeight = p[x + "output.LayerNorm.weight"]!; w.ffnNormBias = p[x + "output.LayerNorm.bias"]!
-        return w
-    }
-
-    var shape: RD.BertLayerShape {
-        RD.BertLayerShape(batch: B, seqLen: T, channels: config.hiddenSize, heads: config.numAttentionHeads,
-                          ffnDim: config.intermediateSize, eps: Double(config.layerNormEps))
-    }
-
-    /// Segments read in order from `state` (B, L, K·C + K); returns each segment's last hidden
-    /// state, the final state and every write's γ (to hold them fixed: `gammas`).
-    func forward(_ segments: [[Int32]], state: [Double], gammas: [[Double]]? = nil)
-        -> (hidden: [[Double]], state: [Double], gammas: [[Double]]) {
-        let C = config.hiddenSize, L = config.numHiddenLayers, s = associativeSettings
-        let D = s.keySize, K = s.features, S = s.stateCount(channels: C), M = rows.count
-        var state = state, hidden: [[Double]] = [], usedGammas: [[Double]] = []
-        for ids in segments {
-            var sum = [Double](repeating: 0, count: B * T * C)
-            for r in 0..<(B * T) {
-                for c in 0..<C {
-                    sum[r * C + c] = p["embeddings.word_embeddings.weight"]![Int(ids[r]) * C + c]
-                        + p["embeddings.position_embeddings.weight"]![(r % T) * C + c]
-                        + p["embeddings.token_type_embeddings.weight"]![c]
-                }
-            }
-            var x = RD.layerNormForward(inp: sum, weight: p["embeddings.LayerNorm.weight"]!,
-                                        bias: p["embeddings.LayerNorm.bias"]!, rows: B * T, channels: C,
-                                        eps: Double(config.layerNormEps)).out
-            for l in 0..<L {
-                func a(_ n: String) -> [Double] { p[AssociativeSettings.tensorName(layer: l, n)]! }
-                let q = RD.linearForward(inp: x, weight: a("query.weight"), bias: nil, rows: B * T, inDim: C, outDim: D)
-                let phiQ = RA.dpfpForward(inp: q, rows: B * T, dim: D, nu: s.nu)
-                var input = x
-                for b in 0..<B {
-                    let st = (b * L + l) * S
-                    let read = RA.readForward(phiQ: Array(phiQ[(b * T * K)..<((b + 1) * T * K)]),
-                                              a: Array(state[st..<(st + K * C)]), z: Array(state[(st + K * C)..<(st + S)]),
-                                              rows: T, features: K, channels: C, eps: Double(s.eps)).read
-                    for i in 0..<(T * C) { input[b * T * C + i] += read[i] }
-                }
-                x = RD.bertLayerForward(input: input, additiveMask: nil, parameters: layer(l), shape: shape).output
-                for b in 0..<B {
-                    let y = Array(x[((b * T + rows.lowerBound) * C)..<((b * T + rows.upperBound) * C)])
-                    let k = RD.linearForward(inp: y, weight: a("key.weight"), bias: nil, rows: M, inDim: C, outDim: D)
-                    let v = RD.linearForward(inp: y, weight: a("value.weight"), bias: nil, rows: M, inDim: C, outDim: C)
-                    let beta = RD.linearForward(inp: y, weight: a("beta.weight"), bias: a("beta.bias"), rows: M, inDim: C, outDim: 1)
-                        .map { 1 / (1 + exp(-$0)) }
-                    let st = (b * L + l) * S
-                    let w = RA.writeForward(aIn: Array(state[st..<(st + K * C)]), zIn: Array(state[(st + K * C)..<(st + S)]),
-                                            phiK: RA.dpfpForward(inp: k, rows: M, dim: D, nu: s.nu), v: v, beta: beta,
-                                            memoryRows: M, features: K, channels: C, eps: Double(s.eps),
-                                            fixedGamma: gammas?[usedGammas.count])
-                    usedGammas.append(w.gamma)
-                    state.replaceSubrange(st..<(st + K * C), with: w.a)
-                    state.replaceSubrange((st + K * C)..<(st + S), with: w.z)
-                }
-            }
-            hidden.append(x)
-        }
-        return (hidden, state, usedGammas)
-    }
-}
-
 private func randomIDs(_ seed: UInt64) -> [Int32] {
     var rng = SplitMix64(seed: seed)
     return (0..<(B * T)).map { _ in Int32(rng.next() % 20) }
@@ -183,7 +98,7 @@ func associativeEncoderMatchesTheDoubleCompositionForwardAndBackward(
         hidden.append(Array(UnsafeBufferPointer(start: h, count: B * T * C)))
         acts.append(a)
     }
-    let model = DoubleModel(encoder.parameters, config: encoder.config)
+    let model = DoubleAssociativeRMT(encoder.parameters, config: encoder.config, batch: B, seqLen: T, memoryRows: rows)
     let reference = model.forward(segments, state: state0.map(Double.init))
     for k in 0..<2 { expectClose(hidden[k].map(Double.init), reference.hidden[k], abs: 1e-5, "segment \(k + 1) hidden state") }
     expectClose(state.map(Double.init), reference.state, abs: 1e-5, "final state")
@@ -206,7 +121,7 @@ func associativeEncoderMatchesTheDoubleCompositionForwardAndBackward(
 
     // Central differences of the Double loss, γ fixed.
     let gammas = reference.gammas
-    func loss(_ m: DoubleModel, _ s0: [Double]) -> Double {
+    func loss(_ m: DoubleAssociativeRMT, _ s0: [Double]) -> Double {
         let f = m.forward(segments, state: s0, gammas: gammas)
         return zip(r[0], f.hidden[0]).reduce(0) { $0 + Double($1.0) * $1.1 }
             + zip(r[1], f.hidden[1]).reduce(0) { $0 + Double($1.0) * $1.1 }
