@@ -113,6 +113,13 @@
 #          (As run, session 17: from kept-runs/phase7-stage7, phase 7's model in fp32; step 100 was
 #          perfect — the memory tasks, unknown and qa1 1.00 at 7 segments; qa2 0.52, qa3 0.74,
 #          reasoning 0.91 — so it stopped there. Its float16 export is Models/default.)
+# Phase 12: the associative memory's first run (Docs/associative-memory.md): Models/default
+#          (PHASE12_FROM=DIR: another) given an associative memory (`--associative 64`: ARMT's key
+#          size, ν 3, ε 1e-5; value projection 0, so it starts answering as the default does), then
+#          phase 9's qa2-weighted mixture from 2 segments to 4, judged by qa2, lr 5e-5.
+# Phase 13: its control — phase 12 exactly (same start, seed, data and flags) without
+#          --associative. The A/B reads qa2 held out by Scripts/qa2-errors.py: what changes is the
+#          cross-segment rows (0.58 for the default at 4 segments).
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
@@ -137,11 +144,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-UNTIL=${UNTIL:-11}
-case "$UNTIL" in 1|2|3|4|5|6|7|8|9|10|11) ;; *) echo "train-memory.sh: UNTIL must be 1 to 11, got \"$UNTIL\"" >&2; exit 1 ;; esac
+UNTIL=${UNTIL:-13}
+case "$UNTIL" in 1|2|3|4|5|6|7|8|9|10|11|12|13) ;; *) echo "train-memory.sh: UNTIL must be 1 to 13, got \"$UNTIL\"" >&2; exit 1 ;; esac
 PHASES=${PHASES:-1 2 3 4 6 7}
 for p in $PHASES; do
-    case "$p" in 1|2|3|4|5|6|7|8|9|10|11) ;; *) echo "train-memory.sh: PHASES holds 1 to 11, got \"$p\"" >&2; exit 1 ;; esac
+    case "$p" in 1|2|3|4|5|6|7|8|9|10|11|12|13) ;; *) echo "train-memory.sh: PHASES holds 1 to 13, got \"$p\"" >&2; exit 1 ;; esac
 done
 runs() { [ "$1" -le "$UNTIL" ] && [[ " $PHASES " == *" $1 "* ]]; }  # runs N: phase N is asked for
 N=${NOISE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rmt/noise}
@@ -215,3 +222,8 @@ if runs 11; then phase "$OUT/phase11" --model "${PHASE11_FROM:-$OUT/phase7/model
     --advance-on memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
     --seed 111 --adversarial-rate 0.1 --start-segments 7 --max-segments 7 --lr 1e-5 --warmup 10 \
     --eval-every 100 --eval-samples 390 --patience 2 --max-steps-per-stage 200 --target-accuracy 1.0 --batch-size 8; fi
+PHASE12=(--task babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa3,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1
+    --advance-on babi-qa2 --seed 121 --adversarial-rate 0.1 --start-segments 2 --max-segments 4 --lr 5e-5 --warmup 50
+    --eval-every 100 --eval-samples 340 --patience 3 --max-steps-per-stage 600 --target-accuracy 0.9 --batch-size 8)
+if runs 12; then phase "$OUT/phase12" --model "${PHASE12_FROM:-Models/default}" --associative 64 "${PHASE12[@]}"; fi
+if runs 13; then phase "$OUT/phase13" --model "${PHASE12_FROM:-Models/default}" "${PHASE12[@]}"; fi

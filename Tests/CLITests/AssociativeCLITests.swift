@@ -1,0 +1,40 @@
+// The associative memory through the command lines (Docs/associative-memory.md): `rmt-train
+// --associative D` adds it to a model — a new one (--preset) or a --model — trains over several
+// segments and saves it (config.json's rmt_associative, the per-layer tensors); `rmt-ask` reads a
+// long document with the trained model, carrying the state over every segment; the same D on a
+// model that has the memory keeps it, another is refused in one line. (The state's round trip
+// through a saved MemoryState: Tests/RMTTrainingTests/AssociativeBPTTTests.swift.)
+import Foundation
+import Testing
+import RMTTestSupport
+
+@Test func trainAddsAnAssociativeMemoryAndAskReadsWithIt() throws {
+    let dir = try scratchFolder("associative")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("run")
+    let common = ["--task", "memorize", "--start-segments", "2", "--max-segments", "2", "--max-steps-per-stage", "3",
+                  "--eval-every", "3", "--eval-samples", "2", "--batch-size", "2"]
+    let r = try run("rmt-train", ["--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path, "--segment-length", "32",
+                                  "--associative", "4"] + common + ["--out", out.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("added an associative memory (key size 4"), "\(r.stderr)")
+    let model = out.appendingPathComponent("model")
+    let config = try JSONSerialization.jsonObject(with: Data(contentsOf: model.appendingPathComponent("config.json"))) as? [String: Any]
+    let associative = config?["rmt_associative"] as? [String: Any]
+    #expect(associative?["key_size"] as? Int == 4 && associative?["nu"] as? Int == 3, "\(config ?? [:])")
+
+    // rmt-ask reads ~10 segments with it.
+    let text = dir.appendingPathComponent("doc.txt")
+    try Data(String(repeating: "the grass was green and mary went to the kitchen. ", count: 30).utf8).write(to: text)
+    let ask = try run("rmt-ask", [text.path, "-q", "Where is Mary?", "--model", model.path, "--json"])
+    #expect(ask.status == 0, "\(ask.stderr)")
+    let answer = try JSONSerialization.jsonObject(with: Data(ask.stdout.utf8)) as? [String: Any]
+    #expect((answer?["segments"] as? Int ?? 0) >= 8, "\(ask.stdout)")
+
+    // The same D on the trained model is accepted (kept); another is refused in one line.
+    let again = try run("rmt-train", ["--model", model.path, "--associative", "4"] + common + ["--out", dir.appendingPathComponent("again").path])
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(!again.stderr.contains("added an associative memory"), "\(again.stderr)")
+    let other = try run("rmt-train", ["--model", model.path, "--associative", "8"] + common + ["--out", dir.appendingPathComponent("other").path])
+    #expect(other.status != 0 && other.stderr.contains("key size 4, not 8") && isOneLine(other.stderr), "\(other.stderr)")
+}
