@@ -15,21 +15,28 @@
 // Size letters: T rows read, M memory rows written, D key size, K = 2·ν·D features, C channels.
 // Backward kernels ADD into their gradient outputs. Plain-loop Double twins: ReferenceAssociative.
 
-/// DPFP's p[i] for x (D): relu(x[i]) for i < D, relu(−x[i − D]) after.
+/// p (2D) = [relu(x), relu(−x)] of x (D).
 @inline(__always)
-private func dpfpHalf(_ x: UnsafePointer<Float>, _ i: Int, _ D: Int) -> Float {
-    i < D ? max(x[i], 0) : max(-x[i - D], 0)
+private func dpfpHalves(_ x: UnsafePointer<Float>, _ p: UnsafeMutablePointer<Float>, _ D: Int) {
+    for i in 0..<D { p[i] = max(x[i], 0); p[D + i] = max(-x[i], 0) }
 }
 
-/// out (rows, 2·ν·D) = φ(inp (rows, D)), row by row.
+/// out (rows, 2·ν·D) = φ(inp (rows, D)), row by row: p computed once per row, the rolled index
+/// q = i − s − 1 wrapped by one comparison (no division in the loop).
 public func dpfpForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>, rows: Int, dim D: Int, nu: Int) {
     let P = 2 * D, K = nu * P
-    for r in 0..<rows {
-        let x = inp + r * D, y = out + r * K
-        for s in 0..<nu {
-            let shift = (s + 1) % P
-            for i in 0..<P {
-                y[s * P + i] = dpfpHalf(x, i, D) * dpfpHalf(x, (i - shift + P) % P, D)
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: P) { buffer in
+        let p = buffer.baseAddress!
+        for r in 0..<rows {
+            dpfpHalves(inp + r * D, p, D)
+            let y = out + r * K
+            for s in 0..<nu {
+                let shift = (s + 1) % P, ys = y + s * P
+                for i in 0..<P {
+                    var q = i - shift
+                    if q < 0 { q += P }
+                    ys[i] = p[i] * p[q]
+                }
             }
         }
     }
@@ -41,16 +48,19 @@ public func dpfpForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Flo
 public func dpfpBackward(dinp: UnsafeMutablePointer<Float>, dout: UnsafePointer<Float>, inp: UnsafePointer<Float>,
                          rows: Int, dim D: Int, nu: Int) {
     let P = 2 * D, K = nu * P
-    withUnsafeTemporaryAllocation(of: Float.self, capacity: P) { dp in
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * P) { buffer in
+        let p = buffer.baseAddress!, dp = p + P
         for r in 0..<rows {
             let x = inp + r * D, g = dout + r * K, dx = dinp + r * D
+            dpfpHalves(x, p, D)
             for i in 0..<P { dp[i] = 0 }
             for s in 0..<nu {
-                let shift = (s + 1) % P
+                let shift = (s + 1) % P, gs = g + s * P
                 for i in 0..<P {
-                    let q = (i - shift + P) % P
-                    dp[i] += g[s * P + i] * dpfpHalf(x, q, D)
-                    dp[q] += g[s * P + i] * dpfpHalf(x, i, D)
+                    var q = i - shift
+                    if q < 0 { q += P }
+                    dp[i] += gs[i] * p[q]
+                    dp[q] += gs[i] * p[i]
                 }
             }
             for i in 0..<D {

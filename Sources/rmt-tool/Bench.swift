@@ -58,8 +58,12 @@ struct Bench: ParsableCommand {
     @Option(help: "Logit temperature: none, per_head, log_n or per_head_log_n.")
     var positionTemperature: String?
 
-    @Flag(help: "Time the --position scheme against absolute positions, alternating in one process (--steps pairs); prints the overhead.")
+    @Flag(help: "Time the --position scheme (and/or --associative memory) against plain absolute positions, alternating in one process (--steps pairs); prints the overhead.")
     var againstAbsolute = false
+
+    @Option(help: ArgumentHelp("With --against-absolute: give the timed model an associative memory with key size D (Docs/associative-memory.md).",
+                               valueName: "D"))
+    var associative: Int?
 
     @Option(help: ArgumentHelp(PrecisionArgument.help + " Inference only: --train runs fp32."))
     var precision: Precision = .auto
@@ -75,8 +79,13 @@ struct Bench: ParsableCommand {
 
     /// The base config with the chosen position scheme, for segments of S text tokens in T positions.
     func benchConfig(textTokens S: Int, positions T: Int) throws -> BertConfig {
-        try baseConfig().withPosition(try PositionSettings.fromCommandLine(
+        var c = try baseConfig().withPosition(try PositionSettings.fromCommandLine(
             scheme: position.name, temperature: positionTemperature, textTokens: S, positions: T))
+        if let D = associative {
+            c.associative = AssociativeSettings(keySize: D)
+            try c.validate(source: "--associative")
+        }
+        return c
     }
 
     /// The JSON lines' "config": the model folder, or the preset's name.
@@ -86,6 +95,9 @@ struct Bench: ParsableCommand {
         if let s = segments, s < 1 { throw ValidationError("--segments must be at least 1") }
         if let w = warmup, w < 0 { throw ValidationError("--warmup must not be negative") }
         guard (1...512).contains(seqLen) else { throw ValidationError("--seq-len must be in 1...512") }
+        if associative != nil && !againstAbsolute {
+            throw ValidationError("--associative times the associative memory's cost: use it with --against-absolute")
+        }
         if againstUnfused && (train || againstAbsolute) {
             throw ValidationError("--against-unfused times inference only; drop --train and --against-absolute")
         }
@@ -94,8 +106,8 @@ struct Bench: ParsableCommand {
         }
         if againstAbsolute {
             guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
-            guard position != .absolute || positionTemperature != nil else {
-                throw ValidationError("--against-absolute compares a --position scheme (or --position-temperature) with absolute positions")
+            guard position != .absolute || positionTemperature != nil || associative != nil else {
+                throw ValidationError("--against-absolute compares a --position scheme (or --position-temperature, or an --associative memory) with absolute positions")
             }
         }
         if train {

@@ -1,5 +1,6 @@
-// rmt-tool bench --position SCHEME --against-absolute: the cost of a position scheme measured
-// as an A/B in one process — an absolute-position RMT and the same RMT with the scheme, same
+// rmt-tool bench --position SCHEME --against-absolute: the cost of a position scheme (and/or, with
+// --associative D, of the associative memory) measured as an A/B in one process — an
+// absolute-position RMT and the same RMT with the scheme (and/or memory), same
 // seed and shapes (10 memory tokens, 499-token segments, T = 512), timed alternately step by
 // step, so a busy machine slows both alike. Prints one JSON line with both medians and the
 // median of the per-pair ratios (the overhead), in wall time and in the process's CPU time (all
@@ -66,6 +67,7 @@ extension Bench {
         let result: [(String, JSONLine.Value)] = [
             ("impl", .string("swift")), ("bench", .string(train ? "train-ab" : "inference-ab")), ("config", .string(configName)),
             ("position", .string(position.name)), ("temperature", .string(positionTemperature ?? "none")),
+            ("associative_key_size", .int(associative ?? 0)),  // 0: none
             ("seq_len", .int(settings.positionsPerSegment)), ("batch", .int(B)), ("segments", .int(N)), ("pairs", .int(pairs)),
             ("ms_absolute", .fixed(median(times[0]))), ("ms_scheme", .fixed(median(times[1]))),
             ("overhead_percent", .fixed(100 * (median(ratios) - 1))),

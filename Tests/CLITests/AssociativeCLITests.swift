@@ -38,3 +38,15 @@ import RMTTestSupport
     let other = try run("rmt-train", ["--model", model.path, "--associative", "8"] + common + ["--out", dir.appendingPathComponent("other").path])
     #expect(other.status != 0 && other.stderr.contains("key size 4, not 8") && isOneLine(other.stderr), "\(other.stderr)")
 }
+
+@Test func benchTimesTheAssociativeMemoryAgainstThePlainModel() throws {
+    for extra in [[String](), ["--train", "--batch", "1", "--segments", "2"]] {
+        let r = try run("rmt-tool", ["bench", "--against-absolute", "--config", "tiny", "--associative", "4",
+                                     "--steps", "1", "--warmup", "0"] + extra)
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(obj?["associative_key_size"] as? Int == 4 && obj?["overhead_percent"] is Double, "\(r.stdout)")
+    }
+    let alone = try run("rmt-tool", ["bench", "--config", "tiny", "--associative", "4"])
+    #expect(alone.status != 0 && alone.stderr.contains("--against-absolute"), "\(alone.stderr)")
+}
