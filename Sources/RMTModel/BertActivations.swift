@@ -49,7 +49,7 @@ public final class BertLayerActivations: @unchecked Sendable {
         out = FloatBuffer(count: bt * C)
         ln2Mean = FloatBuffer(count: bt)
         ln2Rstd = FloatBuffer(count: bt)
-        associative = config.associative.map { AssociativeLayerActivations(bt: bt, channels: C, settings: $0) }
+        associative = config.associative.map { AssociativeLayerActivations(bt: bt, seqLen: T, channels: C, settings: $0) }
     }
 }
 
@@ -65,23 +65,23 @@ public final class AssociativeLayerActivations: @unchecked Sendable {
     /// (B, T, D) keys, (B, T, K) their features, (B, T, C) values, (B, T) write strengths β,
     /// write denominators and novelty γ, (B, T, C) what A returned for each key before the write.
     public let key, phiK, value, beta, writeDen, gamma, prev: FloatBuffer
-    /// M·(K + C) floats for associativeWriteForward (M ≤ T).
+    /// T·(K + C) floats: associativeWriteForward's scratch for one sequence at a time (M ≤ T rows).
     public let writeScratch: FloatBuffer
 
-    init(bt: Int, channels C: Int, settings s: AssociativeSettings) {
+    init(bt: Int, seqLen T: Int, channels C: Int, settings s: AssociativeSettings) {
         let D = s.keySize, K = s.features
         query = FloatBuffer(count: bt * D); phiQ = FloatBuffer(count: bt * K)
         read = FloatBuffer(count: bt * C); readDen = FloatBuffer(count: bt); input = FloatBuffer(count: bt * C)
         key = FloatBuffer(count: bt * D); phiK = FloatBuffer(count: bt * K); value = FloatBuffer(count: bt * C)
         beta = FloatBuffer(count: bt); writeDen = FloatBuffer(count: bt); gamma = FloatBuffer(count: bt)
         prev = FloatBuffer(count: bt * C)
-        writeScratch = FloatBuffer(count: bt * (K + C))
+        writeScratch = FloatBuffer(count: T * (K + C))
     }
 
-    /// Floats per row (of B·T) that `init` allocates.
+    /// Floats per row (of B·T) that `init` allocates, besides the write's scratch (T·(K + C)).
     static func floatsPerRow(channels C: Int, settings s: AssociativeSettings) -> Int {
         let D = s.keySize, K = s.features
-        return 2 * D + 2 * K + 4 * C + 4 + (K + C)
+        return 2 * D + 2 * K + 4 * C + 4
     }
 }
 
@@ -151,7 +151,9 @@ public final class BertActivations: @unchecked Sendable {
         }
         guard !bt.overflow else { return .max }
         let n = bt.partialValue
-        let associative = config.associative.map { mul(n, AssociativeLayerActivations.floatsPerRow(channels: C, settings: $0)) } ?? 0
+        let associative = config.associative.map {
+            add(mul(n, AssociativeLayerActivations.floatsPerRow(channels: C, settings: $0)), mul(seqCapacity, $0.features + C))
+        } ?? 0
         let perLayer = add(mul(n, 3 * C), mul(batchCapacity, NH, seqCapacity, seqCapacity), mul(n, 5 * C), mul(n, 2 * F), 4 * n,
                            associative)
         return add(mul(n, 3 * C), 6 * n, mul(slots, perLayer))

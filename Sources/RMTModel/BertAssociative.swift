@@ -74,6 +74,13 @@ extension BertEncoder {
         config.associative.map { $0.stateCount(channels: config.hiddenSize) * config.numHiddenLayers } ?? 0
     }
 
+    /// Where sequence b's layer-l state (A, then z) starts in a state buffer whose sequences are
+    /// `stride` floats apart (nil: packed).
+    func associativeStateOffset(sequence b: Int, layer l: Int, stride: Int?) -> Int {
+        let S = config.associative!.stateCount(channels: config.hiddenSize)
+        return b * (stride ?? config.numHiddenLayers * S) + l * S
+    }
+
     /// A model with `rmt_associative` needs its state and writing rows inside the sequence; one
     /// without refuses them.
     func checkAssociative(_ step: AssociativeStep?, seqLen T: Int) throws {
@@ -92,13 +99,12 @@ extension BertEncoder {
     func associativeRead(_ step: AssociativeStep, layer l: Int, input x: UnsafePointer<Float>,
                          acts: BertActivations) -> UnsafePointer<Float> {
         let s = config.associative!, aa = acts.layer(l).associative!, w = associativeWeights[l]
-        let B = acts.batch, T = acts.seqLen, C = config.hiddenSize, L = config.numHiddenLayers
-        let D = s.keySize, K = s.features, S = s.stateCount(channels: C)
+        let B = acts.batch, T = acts.seqLen, C = config.hiddenSize, D = s.keySize, K = s.features
         linearForward(out: aa.query.pointer, inp: x, weight: w.query, bias: nil, rows: B * T, inDim: C, outDim: D,
                       compute: compute)
         dpfpForward(out: aa.phiQ.pointer, inp: aa.query.pointer, rows: B * T, dim: D, nu: s.nu)
         for b in 0..<B {
-            let state = step.state + b * (step.stride ?? L * S) + l * S
+            let state = step.state + associativeStateOffset(sequence: b, layer: l, stride: step.stride)
             associativeReadForward(read: aa.read.pointer + b * T * C, den: aa.readDen.pointer + b * T,
                                    phiQ: aa.phiQ.pointer + b * T * K, a: state, z: state + K * C,
                                    rows: T, features: K, channels: C, eps: s.eps, compute: compute)
@@ -110,8 +116,8 @@ extension BertEncoder {
     /// After layer l: each sequence's memory rows of the layer's output write into (A_l, z_l).
     func associativeWrite(_ step: AssociativeStep, layer l: Int, acts: BertActivations) {
         let s = config.associative!, a = acts.layer(l), aa = a.associative!, w = associativeWeights[l]
-        let B = acts.batch, T = acts.seqLen, C = config.hiddenSize, L = config.numHiddenLayers
-        let D = s.keySize, K = s.features, S = s.stateCount(channels: C), M = step.memoryRows.count
+        let B = acts.batch, T = acts.seqLen, C = config.hiddenSize
+        let D = s.keySize, K = s.features, M = step.memoryRows.count
         for b in 0..<B {
             let y = UnsafePointer(a.out.pointer + (b * T + step.memoryRows.lowerBound) * C), o = b * T
             let key = aa.key.pointer + o * D, phiK = aa.phiK.pointer + o * K
@@ -122,7 +128,7 @@ extension BertEncoder {
             linearForward(out: beta, inp: y, weight: w.betaWeight, bias: w.betaBias, rows: M, inDim: C, outDim: 1,
                           compute: compute)
             for j in 0..<M { beta[j] = 1 / (1 + exp(-beta[j])) }
-            let state = step.state + b * (step.stride ?? L * S) + l * S
+            let state = step.state + associativeStateOffset(sequence: b, layer: l, stride: step.stride)
             associativeWriteForward(aOut: state, zOut: state + K * C, prev: aa.prev.pointer + o * C,
                                     den: aa.writeDen.pointer + o, gamma: aa.gamma.pointer + o,
                                     aIn: state, zIn: state + K * C, phiK: phiK, v: value, beta: beta,
@@ -142,13 +148,13 @@ extension BertEncoder {
                                   dOut: UnsafeMutablePointer<Float>, layerBackward: () -> Void,
                                   dInput: UnsafeMutablePointer<Float>, input x: UnsafePointer<Float>) {
         let s = config.associative!, a = acts.layer(l), aa = a.associative!, w = associativeWeights[l]
-        let B = acts.batch, T = acts.seqLen, C = config.hiddenSize, L = config.numHiddenLayers
-        let D = s.keySize, K = s.features, S = s.stateCount(channels: C)
+        let B = acts.batch, T = acts.seqLen, C = config.hiddenSize, D = s.keySize, K = s.features
         let rows = acts.associativeRows!, M = rows.count
         // The write, per sequence: dA, dz before the write are built in the scratch (they read the
         // after-write gradient in `stateGradient`), then replace it.
         for b in 0..<B {
-            let o = b * T, at = b * (g.stride ?? L * S) + l * S, before = g.stateBefore + at, grad = g.stateGradient + at
+            let o = b * T, at = associativeStateOffset(sequence: b, layer: l, stride: g.stride)
+            let before = g.stateBefore + at, grad = g.stateGradient + at
             let y = UnsafePointer(a.out.pointer + (o + rows.lowerBound) * C)
             let dy = dOut + (o + rows.lowerBound) * C
             sc.dA.zero(); sc.dz.zero(); sc.dPhiK.zero(); sc.dValue.zero(); sc.dBeta.zero(); sc.dKey.zero()
@@ -175,7 +181,8 @@ extension BertEncoder {
         // The read: dRead = dInput (x' = x + read); x's gradient is dInput plus the query path.
         sc.dPhiQAll.zero(); sc.dQueryAll.zero()
         for b in 0..<B {
-            let o = b * T, at = b * (g.stride ?? L * S) + l * S, before = g.stateBefore + at, grad = g.stateGradient + at
+            let o = b * T, at = associativeStateOffset(sequence: b, layer: l, stride: g.stride)
+            let before = g.stateBefore + at, grad = g.stateGradient + at
             associativeReadBackward(dPhiQ: sc.dPhiQAll.pointer + o * K, dA: grad, dz: grad + K * C,
                                     dRead: dInput + o * C, read: aa.read.pointer + o * C, den: aa.readDen.pointer + o,
                                     phiQ: aa.phiQ.pointer + o * K, a: before, z: before + K * C, dNum: sc.dNum.pointer,
