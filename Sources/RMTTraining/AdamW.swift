@@ -1,7 +1,9 @@
 // AdamW: Adam with decoupled weight decay (Loshchilov & Hutter), one flat loop over
 // the parameter buffer — moments share the parameters' layout (llm.c). Weight decay
 // applies to matrices and embeddings only (ParameterEntry.decays): never to biases or
-// LayerNorm. State (moments and step count) is saved for exact resumption.
+// LayerNorm. An entry may learn at a multiple of the step's rate (`entryScales`: a new module
+// beside a pretrained backbone, rmt-train --associative-lr). State (moments and step count) is
+// saved for exact resumption.
 import Foundation
 import RMTKernels
 import RMTModel
@@ -21,22 +23,29 @@ public final class AdamW: @unchecked Sendable {
     public let m: ParameterSet, v: ParameterSet
     /// Updates taken so far (for bias correction).
     public private(set) var step = 0
+    /// Per layout entry: the multiple of the step's learning rate that entry learns at.
+    public let entryScales: [Float]
 
-    public init(layout: ParameterLayout, settings: AdamWSettings) {
+    /// - Parameter entryScales: one factor per entry of `layout` (nil = 1 for every entry).
+    /// - Precondition: `entryScales` has one finite, positive factor per entry.
+    public init(layout: ParameterLayout, settings: AdamWSettings, entryScales: [Float]? = nil) {
         self.settings = settings
         m = ParameterSet(layout: layout)
         v = ParameterSet(layout: layout)
+        self.entryScales = entryScales ?? Array(repeating: 1, count: layout.entries.count)
+        precondition(self.entryScales.count == layout.entries.count && self.entryScales.allSatisfy { $0 > 0 && $0.isFinite },
+                     "one positive learning-rate factor per parameter entry")
     }
 
-    /// params ← params − lr·(m̂/(√v̂ + ε) + wd·params) for decaying entries.
-    public func update(parameters: ParameterSet, gradients: ParameterSet, learningRate lr: Float) {
+    /// params ← params − lr·s·(m̂/(√v̂ + ε) + wd·params) for decaying entries, s the entry's factor.
+    public func update(parameters: ParameterSet, gradients: ParameterSet, learningRate baseRate: Float) {
         step += 1
         let b1 = settings.beta1, b2 = settings.beta2, eps = settings.epsilon
         let c1 = 1 - powf(b1, Float(step)), c2 = 1 - powf(b2, Float(step))
         let p = parameters.storage.pointer, g = gradients.storage.pointer
         let mp = m.storage.pointer, vp = v.storage.pointer
-        for entry in parameters.layout.entries {
-            let wd = entry.decays ? settings.weightDecay : 0
+        for (entry, scale) in zip(parameters.layout.entries, entryScales) {
+            let wd = entry.decays ? settings.weightDecay : 0, lr = baseRate * scale
             for i in entry.offset..<(entry.offset + entry.count) {
                 let gi = g[i]
                 mp[i] = b1 * mp[i] + (1 - b1) * gi

@@ -103,6 +103,9 @@ public final class Trainer: @unchecked Sendable {
         if options.segmentLoss == .prefix && model.settings.questionLayout != .everySegment {
             throw OptionsError(message: "--prefix-loss needs a model whose question is in every segment (question layout every-segment; this one is \(model.settings.questionLayout.rawValue)): an earlier segment cannot answer a question it has not read")
         }
+        if options.associativeLearningRate != nil && model.config.associative == nil {
+            throw OptionsError(message: "--associative-lr sets the learning rate of an associative memory, and this model has none (add one with --associative D)")
+        }
         try Self.checkBatchDivides(options.batchSize, over: collective)
         ownsLock = lock == nil
         self.collective = collective
@@ -114,7 +117,7 @@ public final class Trainer: @unchecked Sendable {
         self.valid = valid
         state = TrainerState(segments: options.startSegments)
         engine = BPTTEngine(model: model, batchCapacity: options.batchSize / collective.size, mode: options.bpttMode, segmentLoss: options.segmentLoss)
-        optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: options.weightDecay))
+        optimizer = Self.makeOptimizer(model, options)
         evalProcessor = SegmentProcessor(model: model, batchCapacity: options.batchSize)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         if collective.isRoot { runLock = try Self.lock(out, given: lock) }
@@ -156,7 +159,7 @@ public final class Trainer: @unchecked Sendable {
         self.train = train
         self.valid = valid
         engine = BPTTEngine(model: model, batchCapacity: options.batchSize / collective.size, mode: options.bpttMode, segmentLoss: options.segmentLoss)
-        optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: options.weightDecay))
+        optimizer = Self.makeOptimizer(model, options)
         try optimizer.load(from: try requireFile(dir, "optimizer.safetensors"))
         let bestURL = dir.appendingPathComponent("stage-best.safetensors")
         if FileManager.default.fileExists(atPath: bestURL.path) {
@@ -260,6 +263,12 @@ public final class Trainer: @unchecked Sendable {
         return NonFiniteLossError(step: step, checkpoint: saved == nil ? nil : checkpointURL, checkpointStep: saved)
     }
 
+    /// A fresh AdamW for `model` under `options` (weight decay, per-entry learning-rate factors).
+    static func makeOptimizer(_ model: RecurrentMemoryModel, _ options: TrainingOptions) -> AdamW {
+        AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: options.weightDecay),
+              entryScales: options.learningRateScales(model.parameters.layout))
+    }
+
     func currentLearningRate() -> Float {
         let step = options.keepOptimizer ? state.step : state.stepInStage
         let total = options.keepOptimizer ? options.maxStepsPerStage * (options.maxSegments - options.startSegments + 1)
@@ -307,7 +316,7 @@ public final class Trainer: @unchecked Sendable {
                 state.evalsWithoutImprovement = 0
                 bestParameters = nil
                 if !options.keepOptimizer {
-                    optimizer = AdamW(layout: model.parameters.layout, settings: AdamWSettings(weightDecay: options.weightDecay))
+                    optimizer = Self.makeOptimizer(model, options)
                 }
                 onProgress?("stage: \(state.segments) segments (\(reached ? "target reached" : stalled ? "no improvement" : "step budget spent"))")
             }

@@ -1,5 +1,6 @@
 // TrainingOptions: every knob of a curriculum training run (what rmt-train's flags set),
 // validated in one place, and stored in each checkpoint so `--resume` continues the same run.
+import RMTModel
 
 public struct TrainingOptions: Codable, Sendable, Equatable {
     /// Segments per document in the first stage, and the last stage.
@@ -22,6 +23,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var patience = 5
     public var batchSize = 8
     public var learningRate: Float = 1e-4
+    /// Peak learning rate of the associative memory's tensors (`--associative-lr`), on the same
+    /// warm-up and decay as `learningRate`; nil = `learningRate`. A memory added to a pretrained
+    /// model starts from zero values, and at the backbone's rate it barely moves (Docs/associative-memory.md).
+    public var associativeLearningRate: Float? = nil
     public var warmup = 100
     public var weightDecay: Float = 0.01
     /// Gradient clipping by global norm and by value (nil = off).
@@ -47,6 +52,13 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         prefixLoss == true ? .prefix : sumLoss ? .everySegment : .finalSegment
     }
 
+    /// Each parameter entry's multiple of the step's learning rate: the associative memory's
+    /// tensors (AssociativeSettings.tensorInfix) at associativeLearningRate / learningRate, the rest 1.
+    public func learningRateScales(_ layout: ParameterLayout) -> [Float] {
+        let associative = (associativeLearningRate ?? learningRate) / learningRate
+        return layout.entries.map { $0.name.contains(AssociativeSettings.tensorInfix) ? associative : 1 }
+    }
+
     public var bpttMode: BPTTMode {
         if memoryEfficient { return .memoryEfficient }
         if let d = bpttDepth { return .truncated(depth: d) }
@@ -70,6 +82,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if patience < 1 { throw fail("--patience must be at least 1") }
         if batchSize < 1 || batchSize > 4096 { throw fail("--batch-size must be in 1...4096, got \(batchSize)") }
         if !(learningRate > 0 && learningRate.isFinite) { throw fail("--lr must be a positive number") }
+        if let a = associativeLearningRate, !(a > 0 && a.isFinite) { throw fail("--associative-lr must be a positive number") }
         if warmup < 0 { throw fail("--warmup must not be negative") }
         if !(weightDecay >= 0 && weightDecay.isFinite) { throw fail("--weight-decay must not be negative") }
         if let c = clipNorm, !(c > 0 && c.isFinite) { throw fail("--clip must be positive") }

@@ -59,6 +59,9 @@ struct CurriculumFlags: ParsableArguments {
 struct OptimizerFlags: ParsableArguments {
     @Option(help: "Documents per batch. (default: 8)") var batchSize: Int?
     @Option(help: "Peak learning rate. (default: 1e-4)") var lr: Float?
+    @Option(help: ArgumentHelp("Peak learning rate of the associative memory's tensors (a model with --associative).",
+                               discussion: "The same warm-up and decay as --lr. A memory added to a pretrained model starts from zero values and barely moves at a fine-tuning rate; e.g. --lr 5e-5 --associative-lr 1e-3. (default: --lr)"))
+    var associativeLr: Float?
     @Option(help: "Warm-up steps (linear), then linear decay. (default: 100)") var warmup: Int?
     @Option(help: "AdamW weight decay (not on biases or LayerNorm). (default: 0.01)") var weightDecay: Float?
     @Option(help: "Clip the gradient's global norm (0 = off). (default: 1)") var clip: Float?
@@ -78,12 +81,14 @@ struct OptimizerFlags: ParsableArguments {
         for binding in bindings { binding.apply(&o) }
         if let clip { o.clipNorm = clip > 0 ? clip : nil }
         o.clipValue = clipValue
+        if let associativeLr { o.associativeLearningRate = associativeLr }
     }
 
     func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] {
         bindings.map { $0.savedFlag(saved) } + [
             SavedFlag(flag: "--clip", given: text(clip.map { $0 > 0 ? $0 : 0 }), saved: "\(saved.clipNorm ?? 0)"),
             SavedFlag(flag: "--clip-value", given: text(clipValue), saved: text(saved.clipValue)),
+            SavedFlag(flag: "--associative-lr", given: text(associativeLr), saved: text(saved.associativeLearningRate)),
         ]
     }
 }

@@ -2,7 +2,8 @@
 // --associative D` adds it to a model — a new one (--preset) or a --model — trains over several
 // segments and saves it (config.json's rmt_associative, the per-layer tensors); `rmt-ask` reads a
 // long document with the trained model, carrying the state over every segment; the same D on a
-// model that has the memory keeps it, another is refused in one line. (The state's round trip
+// model that has the memory keeps it, another is refused in one line; --associative-lr is saved
+// with the run and refused for a model without the memory. (The state's round trip
 // through a saved MemoryState: Tests/RMTTrainingTests/AssociativeBPTTTests.swift.)
 import Foundation
 import Testing
@@ -15,9 +16,11 @@ import RMTTestSupport
     let common = ["--task", "memorize", "--start-segments", "2", "--max-segments", "2", "--max-steps-per-stage", "3",
                   "--eval-every", "3", "--eval-samples", "2", "--batch-size", "2"]
     let r = try run("rmt-train", ["--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path, "--segment-length", "32",
-                                  "--associative", "4"] + common + ["--out", out.path])
+                                  "--associative", "4", "--associative-lr", "2e-3"] + common + ["--out", out.path])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stderr.contains("added an associative memory (key size 4"), "\(r.stderr)")
+    let options = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("checkpoint/options.json"))) as? [String: Any]
+    #expect(abs((options?["associative_learning_rate"] as? Double ?? 0) - 2e-3) < 1e-9, "\(options ?? [:])")
     let model = out.appendingPathComponent("model")
     let config = try JSONSerialization.jsonObject(with: Data(contentsOf: model.appendingPathComponent("config.json"))) as? [String: Any]
     let associative = config?["rmt_associative"] as? [String: Any]
@@ -37,6 +40,11 @@ import RMTTestSupport
     #expect(!again.stderr.contains("added an associative memory"), "\(again.stderr)")
     let other = try run("rmt-train", ["--model", model.path, "--associative", "8"] + common + ["--out", dir.appendingPathComponent("other").path])
     #expect(other.status != 0 && other.stderr.contains("key size 4, not 8") && isOneLine(other.stderr), "\(other.stderr)")
+
+    // A learning rate for a memory the model does not have is refused, in one line.
+    let none = try run("rmt-train", ["--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path, "--segment-length", "32",
+                                     "--associative-lr", "1e-3"] + common + ["--out", dir.appendingPathComponent("none").path])
+    #expect(none.status != 0 && none.stderr.contains("--associative-lr") && isOneLine(none.stderr), "\(none.stderr)")
 }
 
 @Test func benchTimesTheAssociativeMemoryAgainstThePlainModel() throws {
