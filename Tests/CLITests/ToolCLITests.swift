@@ -1,6 +1,7 @@
 // rmt-tool and rmt-train on bad input: one-line errors naming the file, non-zero exits.
 import Foundation
 import Testing
+import RMT
 import RMTTestSupport
 
 @Test func inspectAndTokenizeRejectCorruptFiles() throws {
@@ -16,6 +17,28 @@ import RMTTestSupport
     #expect(r2.status != 0 && r2.stderr.contains(vocab.path) && isOneLine(r2.stderr), "\(r2.stderr)")
     let good = try run("rmt-tool", ["inspect", fixture("tiny-rmt").path])
     #expect(good.status == 0 && good.stdout.contains("rmt.memory_embeddings"))
+}
+
+@Test func inspectStatsGivesEachTensorsRmsAndLargestValue() throws {
+    let dir = try scratchFolder("inspect-stats")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("w.safetensors")
+    var w = SafetensorsWriter(metadata: [:])
+    try w.add("layer.value.weight", shape: [2, 2], floats: [3, -4, 0, 0])   // rms √(25/4) = 2.5, max 4
+    try w.addFloat16("layer.key.weight", shape: [2], floats: [1, -1])       // rms 1, max 1
+    try w.add("positions", shape: [2], int64s: [0, 1])                      // not floating: no stats
+    try w.write(to: file)
+    let r = try run("rmt-tool", ["inspect", file.path, "--stats"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = r.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.contains { $0.contains("layer.value.weight") && $0.contains("rms 2.5  max|x| 4") }, "\(r.stdout)")
+    #expect(lines.contains { $0.contains("layer.key.weight") && $0.contains("rms 1  max|x| 1") }, "\(r.stdout)")
+    #expect(lines.contains { $0.contains("positions") && !$0.contains("rms") }, "\(r.stdout)")
+    let only = try run("rmt-tool", ["inspect", file.path, "--stats", "--match", "value"])
+    #expect(only.status == 0 && only.stdout.contains("layer.value.weight") && !only.stdout.contains("layer.key.weight")
+            && only.stdout.contains("tensors: 1 (of 3"), "\(only.stdout)")
+    let none = try run("rmt-tool", ["inspect", file.path, "--match", "nothing"])
+    #expect(none.status == 1 && isOneLine(none.stderr) && none.stderr.contains("no tensor name contains"), "\(none.stderr)")
 }
 
 @Test func trainRejectsImpossibleFlagsAndBadInputs() throws {
