@@ -18,8 +18,11 @@ Usage: Scripts/qa2-errors.py MODEL N OUT.json [--segment-length 128] [--tokens 4
   segment it also sorts the documents by what the answer needs — the holder's last move after
   the "get" (carried), before it (taken there: the room was said before anyone knew it would
   matter), or before a drop (dropped) — and whether that move and the get/drop share a segment.
+  --against OTHER.jsonl (with --predictions; the same documents scored by another model, e.g. an
+  A/B's control): the paired comparison — documents only this one / only OTHER answers right,
+  and the exact two-sided McNemar (sign) test's p over those discordant documents.
 """
-import argparse, collections, json, os, re, subprocess
+import argparse, collections, json, math, os, re, subprocess
 
 def make(args):
     noise = os.path.expanduser(args.noise)
@@ -113,6 +116,19 @@ def sort(rows):
             cells = [f"{c}/{t} = {c/t:.2f}" if t else "-" for c, t in (needs[k][True], needs[k][False])]
             print(f"    {k}: {cells[0]} | {cells[1]}")
 
+def paired(this, other):
+    """Paired comparison of two predictions files over the same documents (McNemar, exact)."""
+    a = [json.loads(l) for l in open(this)]; b = [json.loads(l) for l in open(other)]
+    if len(a) != len(b) or any(x["facts"] != y["facts"] or x["question"] != y["question"] for x, y in zip(a, b)):
+        raise SystemExit(f"qa2-errors.py: {this} and {other} do not score the same documents")
+    only_this = sum(1 for x, y in zip(a, b) if x["correct"] and not y["correct"])
+    only_other = sum(1 for x, y in zip(a, b) if y["correct"] and not x["correct"])
+    n, k = only_this + only_other, min(only_this, only_other)
+    p = min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n) if n else 1.0
+    print(f"\n## paired against {other}")
+    print(f"  right: {sum(x['correct'] for x in a)} here, {sum(y['correct'] for y in b)} there, of {len(a)}; "
+          f"only here {only_this}, only there {only_other}; McNemar exact p = {p:.4f}")
+
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description="Sort a model's qa2 errors on held-out prose.")
     p.add_argument("model", nargs="?"); p.add_argument("n", type=int, nargs="?"); p.add_argument("out", nargs="?")
@@ -120,9 +136,12 @@ if __name__ == "__main__":
     p.add_argument("--segment-length", type=int, default=128); p.add_argument("--tokens", type=int, default=450)
     p.add_argument("--noise", default="~/.cache/rmt/noise/technical/eval")
     p.add_argument("--bin", default=".build/release")
+    p.add_argument("--against", help="with --predictions: another model's predictions of the same documents (paired test)")
     args = p.parse_args()
     if args.predictions:
-        sort(load_predictions(args.predictions)); raise SystemExit
+        sort(load_predictions(args.predictions))
+        if args.against: paired(args.predictions, args.against)
+        raise SystemExit
     if args.out is None: p.error("give MODEL N OUT.json, or --predictions FILE")
     rows = json.load(open(args.out)) if os.path.exists(args.out) else make(args)
     sort(rows)
