@@ -120,11 +120,14 @@
 # Phase 13: its control — phase 12 exactly (same start, seed, data and flags) without
 #          --associative. The A/B reads qa2 held out by Scripts/qa2-errors.py: what changes is the
 #          cross-segment rows (0.58 for the default at 4 segments).
-#          (As run, session 18–19: phase 12 stopped at step ~300: its value projections had moved
+#          (As run, sessions 18–19: phase 12 stopped at step 301: its value projections had moved
 #          to rms 0.0004 in 238 steps (the others' 0.02) — at 5e-5 the new memory barely trains,
 #          so the A/B could not tell. Phase 14 replaced it.)
 # Phase 14: phase 12 with the memory at its own learning rate (`--associative-lr 1e-3`, 20× the
 #          backbone's 5e-5; AdamW per-tensor factors, Docs/training.md); the control stays phase 13.
+#          (As run, session 19: stopped at step 305, the control at 524, both in stage 1 (2 segments);
+#          held out at steps 200 and 300 the memory equals the control at 2 segments and is worse at
+#          4 (0.54 against 0.685, p = 0.0001): Docs/associative-memory.md. Both resume.)
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
