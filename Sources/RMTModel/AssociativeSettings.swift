@@ -46,6 +46,9 @@ public struct AssociativeSettings: Codable, Sendable, Equatable {
     /// The infix of every associative tensor's name, after `encoder.layer.{l}`.
     public static let tensorInfix = ".rmt_associative."
 
+    /// Whether the tensor called `name` belongs to an associative memory.
+    public static func isTensor(named name: String) -> Bool { name.contains(tensorInfix) }
+
     /// `encoder.layer.{l}.rmt_associative.{name}`.
     public static func tensorName(layer l: Int, _ name: String) -> String {
         "encoder.layer.\(l)" + tensorInfix + name

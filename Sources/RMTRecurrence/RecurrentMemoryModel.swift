@@ -184,7 +184,7 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
         let layout = Self.layout(c, settings)
         let params = ParameterSet(layout: layout)
         params.initializeBert(seed: seed)
-        for entry in layout.entries where !entry.name.contains(AssociativeSettings.tensorInfix) {
+        for entry in layout.entries where !AssociativeSettings.isTensor(named: entry.name) {
             params.pointer(entry.name).update(from: parameters.pointer(entry.name), count: entry.count)
         }
         return try RecurrentMemoryModel(config: c, settings: settings, tokenizer: tokenizer, parameters: params,

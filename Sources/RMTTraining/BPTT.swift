@@ -230,19 +230,19 @@ public final class BPTTEngine: @unchecked Sendable {
                     dMemory.withUnsafeBufferPointer { addForward(out: row, a: row, b: $0.baseAddress! + b * stride, count: memCount) }
                 }
             }
-            if associative {
+            func encoderBackward(_ state: AssociativeGradientStep?) {
+                model.encoder.backward(acts, dHidden: dHidden.pointer, grads: gradients, scratch: scratch,
+                                       dWordEmbeddings: dWords.pointer, associative: state)
+            }
+            if associative {  // the state's gradient sits after each sequence's memory tokens in dMemory
                 memoryIn[k].withUnsafeBufferPointer { before in
                     dMemory.withUnsafeMutableBufferPointer { d in
-                        model.encoder.backward(acts, dHidden: dHidden.pointer, grads: gradients, scratch: scratch,
-                                               dWordEmbeddings: dWords.pointer,
-                                               associative: AssociativeGradientStep(stateBefore: before.baseAddress! + memCount,
-                                                                                    stateGradient: d.baseAddress! + memCount,
-                                                                                    stride: stride))
+                        encoderBackward(AssociativeGradientStep(stateBefore: before.baseAddress! + memCount,
+                                                                stateGradient: d.baseAddress! + memCount, stride: stride))
                     }
                 }
             } else {
-                model.encoder.backward(acts, dHidden: dHidden.pointer, grads: gradients, scratch: scratch,
-                                       dWordEmbeddings: dWords.pointer)
+                encoderBackward(nil)
             }
             model.encoder.scatterWordEmbeddingGradients(acts, dWordEmbeddings: dWords.pointer, grads: gradients) { _, t in
                 t >= 1 && t <= M

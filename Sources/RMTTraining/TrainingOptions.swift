@@ -53,10 +53,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     }
 
     /// Each parameter entry's multiple of the step's learning rate: the associative memory's
-    /// tensors (AssociativeSettings.tensorInfix) at associativeLearningRate / learningRate, the rest 1.
+    /// tensors (AssociativeSettings.isTensor) at associativeLearningRate / learningRate, the rest 1.
     public func learningRateScales(_ layout: ParameterLayout) -> [Float] {
         let associative = (associativeLearningRate ?? learningRate) / learningRate
-        return layout.entries.map { $0.name.contains(AssociativeSettings.tensorInfix) ? associative : 1 }
+        return layout.entries.map { AssociativeSettings.isTensor(named: $0.name) ? associative : 1 }
     }
 
     public var bpttMode: BPTTMode {

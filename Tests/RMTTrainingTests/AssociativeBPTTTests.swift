@@ -26,7 +26,7 @@ private func associativeTinyModel(valueScale: Float = 0.3, eps: Float = 1e-5) th
     let base = try RecurrentMemoryModel.load(directory: fixture("tiny-rmt"))
     let model = try base.withAssociativeMemory(AssociativeSettings(keySize: 4, nu: 3, eps: eps), seed: 81)
     var rng = SplitMix64(seed: 82)
-    for e in model.parameters.layout.entries where e.name.contains(AssociativeSettings.tensorInfix) {
+    for e in model.parameters.layout.entries where AssociativeSettings.isTensor(named: e.name) {
         let p = model.parameters.pointer(e.name)
         let scale: Float = e.name.hasSuffix("value.weight") ? valueScale : e.name.hasSuffix("bias") ? 0.2 : 0.3
         for i in 0..<e.count { p[i] = rng.nextNormal() * scale }

@@ -47,7 +47,7 @@ private func randomAssociativeEncoder(_ settings: AssociativeSettings = armtSett
     let set = ParameterSet(layout: .bert(config))
     set.initializeBert(std: 0.3, seed: 61)
     var rng = SplitMix64(seed: 62)
-    for e in set.layout.entries where e.name.contains(AssociativeSettings.tensorInfix) {
+    for e in set.layout.entries where AssociativeSettings.isTensor(named: e.name) {
         let p = set.pointer(e.name)
         let scale: Float = e.name.hasSuffix("query.weight") ? queryScale : 1
         for i in 0..<e.count { p[i] = rng.nextNormal() * (e.name.hasSuffix("bias") ? 0.2 : 0.5) * scale }
