@@ -1,7 +1,8 @@
 // ProgressBar: one self-rewriting line on stderr — segments read against the estimated segment
 // count (SegmentReader.estimatedSegmentCount: the file's size at the ids per byte seen so far),
 // percent, tokens/s and ETA; for a pipe or stdin, whose size is unknown, just the counts.
-// Drawn by StatusLine: only when stderr is a terminal; Ctrl-C clears it before exiting with 130.
+// Drawn by StatusLine: rewritten in place on a terminal (Ctrl-C clears it before exiting with 130),
+// a plain line a minute when stderr is a file or pipe.
 import Foundation
 import RMT
 import RMTCommandLine
@@ -9,7 +10,7 @@ import RMTCommandLine
 final class ProgressBar {
     private let line: StatusLine
 
-    init(enabled: Bool) { line = StatusLine(enabled: enabled) }
+    init(enabled: Bool) throws { line = try StatusLine.forStandardError(when: enabled) }
 
     func update(_ p: ReadProgress) { line.show { Self.line(p) } }
 

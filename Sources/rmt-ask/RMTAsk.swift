@@ -53,7 +53,7 @@ struct RMTAsk: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
-    @Flag(help: "Never show the progress bar.")
+    @Flag(help: "Show no progress: no bar on a terminal, no line a minute into a log.")
     var quiet = false
 
     func validate() throws {
@@ -86,7 +86,7 @@ struct RMTAsk: ParsableCommand {
                  + domain.formList() + "); it answers only from: " + rmt.settings.labels.joined(separator: ", "))
         }
         let reader = SegmentReader(source: source, tokenizer: rmt.tokenizer, segmentLength: session.textLength)
-        let bar = ProgressBar(enabled: !quiet && StatusLine.stderrIsTerminal)
+        let bar = try ProgressBar(enabled: !quiet)
         let start = Date()
         let stats = try session.read(from: reader) { bar.update($0) }
         bar.finish()

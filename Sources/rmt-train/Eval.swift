@@ -148,8 +148,9 @@ struct Eval: ParsableCommand {
                 let streams = try evaluationStreams(rmt, tasks: tasks, noise: noise,
                                                     segmentLength: dataSegmentLength ?? rmt.settings.segmentLength)
                 var memoryOnly: [EvaluationBatch] = []
-                // Inside a batch (minutes for 1M-token documents): where it is, on a terminal.
-                let status = StatusLine(enabled: root && StatusLine.stderrIsTerminal)
+                // Inside a batch (minutes for 1M-token documents): where it is — redrawn on a
+                // terminal, a line a minute into a log.
+                let status = try StatusLine.forStandardError(when: root)
                 defer { status.clear() }
                 for n in try lengths() {
                     for stream in streams {  // tasks inside lengths: every task advances together

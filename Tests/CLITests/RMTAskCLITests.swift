@@ -1,6 +1,7 @@
 // rmt-ask on bad and odd inputs: real errors give one line and a non-zero exit; odd but
 // valid text (NULs, invalid UTF-8, one huge line, stdin) gives an answer; the shipped models
-// (Models/default without --model, Models/small-memorize with it) answer correctly.
+// (Models/default without --model, Models/small-memorize with it) answer correctly; into a log
+// the progress is plain lines (every RMT_PROGRESS_SECONDS), none with --quiet.
 import Foundation
 import Testing
 import RMTTestSupport
@@ -127,4 +128,21 @@ let tinyModel = fixture("tiny-rmt").path
         #expect(answer["answer"] as? String == meta["answer"] as? String, "\(task): \(asked.stdout) vs \(made.stdout)")
         #expect((answer["probability"] as? Double ?? 0) > 0.9)
     }
+}
+
+@Test func askLogsPlainProgressLinesAndQuietSilencesThem() throws {
+    let dir = try scratchFolder("ask-progress")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let text = dir.appendingPathComponent("text.txt")
+    try Data((0..<400).map { "w\($0 % 50 + 5)" }.joined(separator: " ").utf8).write(to: text)
+    let arguments = [text.path, "-q", "w40 w41", "--model", tinyModel]
+    let logged = try run("rmt-ask", arguments, environment: ["RMT_PROGRESS_SECONDS": "0"])
+    #expect(logged.status == 0, "\(logged.stderr)")
+    let bars = logged.stderr.split(separator: "\n").filter { $0.hasPrefix("[") && $0.contains("tokens/s") }
+    #expect(bars.count >= 2, "\(logged.stderr.debugDescription)")  // one per segment read
+    #expect(!logged.stderr.contains("\r") && !logged.stderr.contains("\u{1B}"))
+    let quiet = try run("rmt-ask", arguments + ["--quiet"], environment: ["RMT_PROGRESS_SECONDS": "0"])
+    #expect(quiet.status == 0, "\(quiet.stderr)")
+    #expect(!quiet.stderr.contains("["), "\(quiet.stderr)")  // the summary line only
+    #expect(quiet.stdout == logged.stdout)
 }
