@@ -128,6 +128,10 @@
 #          (As run, session 19: stopped at step 305, the control at 524, both in stage 1 (2 segments);
 #          held out at steps 200 and 300 the memory equals the control at 2 segments and is worse at
 #          4 (0.54 against 0.685, p = 0.0001): Docs/associative-memory.md. Both resume.)
+# Phase 15: phase 14 with the memory written by every row (`--associative-write all`: the memory
+#          rows, [SEP] and each text row write after every layer, so a fact is stored when it is
+#          read, before the question makes it relevant; Docs/associative-memory.md). The same start,
+#          seed, data and rates; the control stays phase 13. Not in the default PHASES.
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
@@ -152,11 +156,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-UNTIL=${UNTIL:-14}
-case "$UNTIL" in 1|2|3|4|5|6|7|8|9|10|11|12|13|14) ;; *) echo "train-memory.sh: UNTIL must be 1 to 14, got \"$UNTIL\"" >&2; exit 1 ;; esac
+UNTIL=${UNTIL:-15}
+case "$UNTIL" in 1|2|3|4|5|6|7|8|9|10|11|12|13|14|15) ;; *) echo "train-memory.sh: UNTIL must be 1 to 15, got \"$UNTIL\"" >&2; exit 1 ;; esac
 PHASES=${PHASES:-1 2 3 4 6 7}
 for p in $PHASES; do
-    case "$p" in 1|2|3|4|5|6|7|8|9|10|11|12|13|14) ;; *) echo "train-memory.sh: PHASES holds 1 to 14, got \"$p\"" >&2; exit 1 ;; esac
+    case "$p" in 1|2|3|4|5|6|7|8|9|10|11|12|13|14|15) ;; *) echo "train-memory.sh: PHASES holds 1 to 15, got \"$p\"" >&2; exit 1 ;; esac
 done
 runs() { [ "$1" -le "$UNTIL" ] && [[ " $PHASES " == *" $1 "* ]]; }  # runs N: phase N is asked for
 N=${NOISE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rmt/noise}
@@ -236,3 +240,4 @@ PHASE12=(--task babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,b
 if runs 12; then phase "$OUT/phase12" --model "${PHASE12_FROM:-Models/default}" --associative 64 "${PHASE12[@]}"; fi
 if runs 13; then phase "$OUT/phase13" --model "${PHASE12_FROM:-Models/default}" "${PHASE12[@]}"; fi
 if runs 14; then phase "$OUT/phase14" --model "${PHASE12_FROM:-Models/default}" --associative 64 --associative-lr 1e-3 "${PHASE12[@]}"; fi
+if runs 15; then phase "$OUT/phase15" --model "${PHASE12_FROM:-Models/default}" --associative 64 --associative-write all --associative-lr 1e-3 "${PHASE12[@]}"; fi

@@ -1,7 +1,8 @@
 // ArgumentValues: the option values the three tools share, parsed one way everywhere —
 // the model size (--preset / --config), how gradients flow back through the memory (--bptt),
-// the in-segment position scheme (--position), the question layout (--question-layout) and the
-// linear layers' precision (--precision).
+// the in-segment position scheme (--position), the question layout (--question-layout), the
+// associative memory's writing rows (--associative-write) and the linear layers' precision
+// (--precision).
 import ArgumentParser
 import RMT
 
@@ -10,6 +11,9 @@ extension BertConfig.Preset: ExpressibleByArgument {}
 /// --question-layout: `final-segment` or `every-segment` (rmt-train, rmt-tool create-model,
 /// haystack and bench).
 extension QuestionLayout: ExpressibleByArgument {}
+
+/// --associative-write: `memory` or `all` (rmt-train).
+extension AssociativeSettings.WriteRows: ExpressibleByArgument {}
 
 /// --position: an in-segment position scheme, `absolute` (BERT's), `alibi`, `kerple_log`,
 /// `kerple_power`, `t5`, `fire`, `none`, `cope` or `dape[:BASE]`. One declaration for rmt-train,

@@ -1,7 +1,10 @@
 // AssociativeSettings: the `rmt_associative` object of config.json — ARMT's associative memory
 // beside the memory tokens (Docs/associative-memory.md): a key–value state (A, z) per layer and
-// sequence, read by every row before the layer and written by the memory rows after it. Absent =
-// no associative memory (every model before it), bit for bit.
+// sequence, read by every row before the layer and written after it by the memory rows (ARMT's
+// choice, `"write": "memory"`, the default) or by every row of the segment's content (`"all"`:
+// the memory rows, [SEP] and the text — each fact writes as it is read, so the memory need not
+// know which facts the question will need). Absent = no associative memory (every model before
+// it), bit for bit.
 //
 // Tensors per layer l, under `encoder.layer.{l}.rmt_associative.`: query.weight (D, C),
 // key.weight (D, C), value.weight (C, C), beta.weight (1, C), beta.bias (1). The value projection
@@ -15,11 +18,21 @@ public struct AssociativeSettings: Codable, Sendable, Equatable {
     public var nu: Int
     /// ε of the read's and write's denominators (ARMT: 1e-5).
     public var eps: Float
+    /// Which rows write after each layer.
+    public var write: WriteRows
 
-    enum CodingKeys: String, CodingKey { case keySize = "key_size", nu, eps }
+    /// The rows of a segment `[CLS] m1..mM [SEP] t1..tn [SEP] [PAD]…` that write into the state.
+    public enum WriteRows: String, Codable, Sendable, CaseIterable {
+        /// m1..mM: the memory rows (ARMT).
+        case memory
+        /// m1..mM, [SEP] and t1..tn: every row but [CLS], the closing [SEP] and padding.
+        case all
+    }
 
-    public init(keySize: Int = 64, nu: Int = 3, eps: Float = 1e-5) {
-        (self.keySize, self.nu, self.eps) = (keySize, nu, eps)
+    enum CodingKeys: String, CodingKey { case keySize = "key_size", nu, eps, write }
+
+    public init(keySize: Int = 64, nu: Int = 3, eps: Float = 1e-5, write: WriteRows = .memory) {
+        (self.keySize, self.nu, self.eps, self.write) = (keySize, nu, eps, write)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -28,6 +41,25 @@ public struct AssociativeSettings: Codable, Sendable, Equatable {
         keySize = try c.decode(Int.self, forKey: .keySize)
         nu = try c.decodeIfPresent(Int.self, forKey: .nu) ?? d.nu
         eps = try c.decodeIfPresent(Float.self, forKey: .eps) ?? d.eps
+        write = try c.decodeIfPresent(WriteRows.self, forKey: .write) ?? d.write
+    }
+
+    /// `write` only when it is not the default, so a config saved before it round-trips unchanged.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(keySize, forKey: .keySize)
+        try c.encode(nu, forKey: .nu)
+        try c.encode(eps, forKey: .eps)
+        if write != .memory { try c.encode(write, forKey: .write) }
+    }
+
+    /// The rows of one sequence that write: M memory rows after [CLS], then (`all`) [SEP] and the
+    /// sequence's `textCount` text rows.
+    public func writeRows(memoryTokens M: Int, textCount: Int) -> Range<Int> {
+        switch write {
+        case .memory: return 1..<(M + 1)
+        case .all: return 1..<(M + 2 + textCount)
+        }
     }
 
     /// K = 2·ν·D: the feature size of a query or key, the rows of A.

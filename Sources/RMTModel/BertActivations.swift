@@ -107,9 +107,10 @@ public final class BertActivations: @unchecked Sendable {
     public var tokenIDs: [Int32], tokenTypeIDs: [Int32], positionIDs: [Int32]
     /// The position terms of the last forward call (nil when the model has none).
     public internal(set) var positionState: PositionForwardState?
-    /// The rows of each sequence that wrote into the associative memory in the last forward call
-    /// (nil: the call had no associative memory).
-    public internal(set) var associativeRows: Range<Int>?
+    /// The rows that wrote into the associative memory in the last forward call, as
+    /// `AssociativeStep.writeRows` (one range for every sequence, or one each; empty: no memory).
+    /// Filled in place: no allocation once it has grown.
+    public internal(set) var associativeRows: [Range<Int>] = []
     /// Per-layer buffers: L of them when keeping all layers, else 2 reused slots.
     public let layerSlots: [BertLayerActivations]
 

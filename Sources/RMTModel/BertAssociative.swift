@@ -1,7 +1,8 @@
 // BertAssociative: the associative memory's steps inside BertEncoder (Docs/associative-memory.md)
 // — before layer l every row reads, x' = x + φ(x·W_qᵀ)·A_l / (φ(x·W_qᵀ)·z_l + ε); after it the
-// memory rows of its output write (k = φ(y·W_kᵀ), v = y·W_vᵀ, β = σ(y·w_β + b_β), delta rule) —
-// and their backward, on the kernels of RMTKernels/AssociativeMemory.swift.
+// writing rows of its output (the memory rows, or every content row: AssociativeSettings.write)
+// write (k = φ(y·W_kᵀ), v = y·W_vᵀ, β = σ(y·w_β + b_β), delta rule) — and their backward, on the
+// kernels of RMTKernels/AssociativeMemory.swift.
 //
 // State layout: sequence b's state starts `stride` floats after sequence b − 1's (L·S when the
 // states are packed, more when each follows its memory tokens: the RMT's carried buffer); inside
@@ -17,14 +18,27 @@ public struct AssociativeStep {
     public var state: UnsafeMutablePointer<Float>
     /// Floats from one sequence's state to the next; nil = packed (L·(K·C + K)).
     public var stride: Int?
-    /// The rows of each sequence that write (the RMT's memory slots: 1..<M + 1).
-    public var memoryRows: Range<Int>
+    /// The rows that write: one range for every sequence (the RMT's memory slots 1..<M + 1), or
+    /// one per sequence (every content row, which ends where each sequence's text ends).
+    public var writeRows: [Range<Int>]
 
+    /// The same `memoryRows` write in every sequence.
     public init(state: UnsafeMutablePointer<Float>, stride: Int? = nil, memoryRows: Range<Int>) {
+        self.init(state: state, stride: stride, writeRows: [memoryRows])
+    }
+
+    /// `writeRows[b]` write in sequence b (a single range: in every sequence).
+    public init(state: UnsafeMutablePointer<Float>, stride: Int? = nil, writeRows: [Range<Int>]) {
         self.state = state
         self.stride = stride
-        self.memoryRows = memoryRows
+        self.writeRows = writeRows
     }
+
+    /// The rows of sequence b that write.
+    public func rows(sequence b: Int) -> Range<Int> { writeRows.count == 1 ? writeRows[0] : writeRows[b] }
+
+    /// The end of the last row any sequence writes (the rows a pruned last layer must compute).
+    public var rowsEnd: Int { writeRows.map(\.upperBound).max() ?? 0 }
 }
 
 /// The associative memory's part of one backward call (the same layout as `AssociativeStep`).
@@ -83,14 +97,19 @@ extension BertEncoder {
 
     /// A model with `rmt_associative` needs its state and writing rows inside the sequence; one
     /// without refuses them.
-    func checkAssociative(_ step: AssociativeStep?, seqLen T: Int) throws {
+    func checkAssociative(_ step: AssociativeStep?, batch B: Int, seqLen T: Int) throws {
         switch (config.associative, step) {
         case (nil, nil): return
         case (nil, _?): throw ModelError("forward", "an associative-memory state was given, but this model has none (no rmt_associative)")
         case (_?, nil): throw ModelError("forward", "this model has an associative memory (rmt_associative): its state must be given")
         case (_?, let step?):
-            guard !step.memoryRows.isEmpty, step.memoryRows.lowerBound >= 0, step.memoryRows.upperBound <= T else {
-                throw ModelError("forward", "associative memory rows \(step.memoryRows) are outside a sequence of \(T)")
+            guard step.writeRows.count == 1 || step.writeRows.count == B else {
+                throw ModelError("forward", "associative writing rows: \(step.writeRows.count) ranges for a batch of \(B)")
+            }
+            for rows in step.writeRows {
+                guard !rows.isEmpty, rows.lowerBound >= 0, rows.upperBound <= T else {
+                    throw ModelError("forward", "associative writing rows \(rows) are outside a sequence of \(T)")
+                }
             }
         }
     }
@@ -113,13 +132,15 @@ extension BertEncoder {
         return UnsafePointer(aa.input.pointer)
     }
 
-    /// After layer l: each sequence's memory rows of the layer's output write into (A_l, z_l).
+    /// After layer l: each sequence's writing rows of the layer's output write into (A_l, z_l).
+    /// The per-sequence buffers (key, φk, value, β, prev, den, γ) keep M ≤ T rows from b·T.
     func associativeWrite(_ step: AssociativeStep, layer l: Int, acts: BertActivations) {
         let s = config.associative!, a = acts.layer(l), aa = a.associative!, w = associativeWeights[l]
         let B = acts.batch, T = acts.seqLen, C = config.hiddenSize
-        let D = s.keySize, K = s.features, M = step.memoryRows.count
+        let D = s.keySize, K = s.features
         for b in 0..<B {
-            let y = UnsafePointer(a.out.pointer + (b * T + step.memoryRows.lowerBound) * C), o = b * T
+            let rows = step.rows(sequence: b), M = rows.count
+            let y = UnsafePointer(a.out.pointer + (b * T + rows.lowerBound) * C), o = b * T
             let key = aa.key.pointer + o * D, phiK = aa.phiK.pointer + o * K
             let value = aa.value.pointer + o * C, beta = aa.beta.pointer + o
             linearForward(out: key, inp: y, weight: w.key, bias: nil, rows: M, inDim: C, outDim: D, compute: compute)
@@ -149,10 +170,11 @@ extension BertEncoder {
                                   dInput: UnsafeMutablePointer<Float>, input x: UnsafePointer<Float>) {
         let s = config.associative!, a = acts.layer(l), aa = a.associative!, w = associativeWeights[l]
         let B = acts.batch, T = acts.seqLen, C = config.hiddenSize, D = s.keySize, K = s.features
-        let rows = acts.associativeRows!, M = rows.count
+        let written = acts.associativeRows
         // The write, per sequence: dA, dz before the write are built in the scratch (they read the
         // after-write gradient in `stateGradient`), then replace it.
         for b in 0..<B {
+            let rows = written.count == 1 ? written[0] : written[b], M = rows.count
             let o = b * T, at = associativeStateOffset(sequence: b, layer: l, stride: g.stride)
             let before = g.stateBefore + at, grad = g.stateGradient + at
             let y = UnsafePointer(a.out.pointer + (o + rows.lowerBound) * C)

@@ -54,7 +54,7 @@ extension BertEncoder {
                          scratch s: BertGradientScratch, dWordEmbeddings: UnsafeMutablePointer<Float>,
                          associative: AssociativeGradientStep? = nil) {
         precondition(acts.keepsAllLayers, "backward needs activations that keep every layer")
-        precondition((acts.associativeRows == nil) == (associative == nil),
+        precondition(acts.associativeRows.isEmpty == (associative == nil),
                      "the associative memory's backward needs its state exactly when the forward had one")
         let B = acts.batch, T = acts.seqLen, C = config.hiddenSize, F = config.intermediateSize
         let NH = config.numAttentionHeads, BT = B * T, L = config.numHiddenLayers

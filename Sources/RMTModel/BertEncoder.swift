@@ -138,7 +138,7 @@ public final class BertEncoder: @unchecked Sendable {
                         associative: AssociativeStep? = nil) throws -> UnsafeMutablePointer<Float> {
         let B = acts.batch, T = acts.seqLen, C = config.hiddenSize
         let NH = config.numAttentionHeads, BT = B * T
-        try checkAssociative(associative, seqLen: T)
+        try checkAssociative(associative, batch: B, seqLen: T)
         guard BT > 0 else { throw ModelError("forward", "gatherWordEmbeddings must be called first") }
         if positionIDs != nil && !config.usesAbsolutePositions {
             throw ModelError("forward", "position ids are given, but this model has no absolute positions (rmt_position \(config.position!.scheme.rawValue))")
@@ -178,12 +178,13 @@ public final class BertEncoder: @unchecked Sendable {
 
         var x = UnsafePointer(acts.embeddingOut.pointer)
         let mask = attentionMask == nil ? nil : UnsafePointer(acts.additiveMask.pointer)
-        acts.associativeRows = associative?.memoryRows
+        acts.associativeRows.removeAll(keepingCapacity: true)
+        if let associative { acts.associativeRows.append(contentsOf: associative.writeRows) }
         for l in 0..<config.numHiddenLayers {
             let w = weights.layers[l], a = acts.layer(l)
             let last = l == config.numHiddenLayers - 1
             var R = last && !acts.keepsAllLayers ? min(outputRows ?? T, T) : T  // query rows per sequence
-            if let associative { R = max(R, associative.memoryRows.upperBound) }  // the write reads those rows
+            if let associative { R = max(R, associative.rowsEnd) }  // the write reads those rows
             let w16 = acts.keepsAllLayers ? nil : bf16Weights?[l]  // bf16 in inference only
             if let associative { x = associativeRead(associative, layer: l, input: x, acts: acts) }
             linearForward(out: a.qkv.pointer, inp: x, weight: w.qkvWeight, bias: w.qkvBias,

@@ -39,6 +39,8 @@ public final class SegmentProcessor: @unchecked Sendable {
     /// when the activations are not kept for a backward pass. Default: on unless the model's
     /// `compute.fullLastLayer` (RMT_FULL_LAST_LAYER=1 in the CLIs, for A/B timing) is set.
     public var prunesLastLayer: Bool
+    /// The associative memory's writing rows of the last step, one range per sequence (reused).
+    private var writeRows: [Range<Int>] = []
 
     public init(model: RecurrentMemoryModel, batchCapacity: Int = 1, keepAllLayers: Bool = false) {
         self.model = model
@@ -141,8 +143,12 @@ public final class SegmentProcessor: @unchecked Sendable {
             (activations.wordEmbeddings.pointer + (b * T + 1) * C).update(from: memory + b * stride, count: M * C)
         }
         let padded = mask.contains(0)
-        let associative = model.config.associative == nil ? nil
-            : AssociativeStep(state: memory + M * C, stride: stride, memoryRows: 1..<(M + 1))
+        var associative: AssociativeStep? = nil
+        if let settings = model.config.associative {
+            writeRows.removeAll(keepingCapacity: true)  // one range per sequence, reused
+            for c in contents { writeRows.append(settings.writeRows(memoryTokens: M, textCount: c.count)) }
+            associative = AssociativeStep(state: memory + M * C, stride: stride, writeRows: writeRows)
+        }
         let hidden = try model.encoder.forward(activations, attentionMask: padded ? mask : nil,
                                                outputRows: prunesLastLayer ? M + 1 : nil, positionLayout: positionLayout,
                                                associative: associative)

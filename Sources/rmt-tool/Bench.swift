@@ -65,6 +65,10 @@ struct Bench: ParsableCommand {
                                valueName: "D"))
     var associative: Int?
 
+    @Option(help: ArgumentHelp("With --associative: which rows write, memory or all (AssociativeSettings.WriteRows). (default: memory)",
+                               valueName: "memory|all"))
+    var associativeWrite: AssociativeSettings.WriteRows?
+
     @Option(help: ArgumentHelp(PrecisionArgument.help + " Inference only: --train runs fp32."))
     var precision: Precision = .auto
 
@@ -82,7 +86,7 @@ struct Bench: ParsableCommand {
         var c = try baseConfig().withPosition(try PositionSettings.fromCommandLine(
             scheme: position.name, temperature: positionTemperature, textTokens: S, positions: T))
         if let D = associative {
-            c.associative = AssociativeSettings(keySize: D)
+            c.associative = AssociativeSettings(keySize: D, write: associativeWrite ?? .memory)
             try c.validate(source: "--associative")
         }
         return c
@@ -95,6 +99,9 @@ struct Bench: ParsableCommand {
         if let s = segments, s < 1 { throw ValidationError("--segments must be at least 1") }
         if let w = warmup, w < 0 { throw ValidationError("--warmup must not be negative") }
         guard (1...512).contains(seqLen) else { throw ValidationError("--seq-len must be in 1...512") }
+        if associativeWrite != nil && associative == nil {
+            throw ValidationError("--associative-write chooses how an --associative memory is written; give --associative D with it")
+        }
         if associative != nil && !againstAbsolute {
             throw ValidationError("--associative times the associative memory's cost: use it with --against-absolute")
         }

@@ -116,6 +116,7 @@ extension Train {
             SavedFlag(flag: "--probe-rate", given: text(probeRate), saved: "\(run.probeRate ?? 0)"),
             SavedFlag(flag: "--memory-tokens", given: text(memoryTokens), saved: "\(rmt.settings.memoryTokens)"),
             SavedFlag(flag: "--associative", given: text(associative), saved: rmt.config.associative.map { "\($0.keySize)" } ?? "none"),
+            SavedFlag(flag: "--associative-write", given: associativeWrite?.rawValue, saved: rmt.config.associative?.write.rawValue ?? "none"),
             SavedFlag(flag: "--segment-length", given: text(segmentLength), saved: "\(rmt.settings.segmentLength)"),
             SavedFlag(flag: "--question-layout", given: questionLayout?.rawValue, saved: rmt.settings.questionLayout.rawValue),
             SavedFlag(flag: "--position", given: position.map { $0.name.replacingOccurrences(of: "-", with: "_") }

@@ -50,6 +50,10 @@ struct Train: ParsableCommand {
                                discussion: "A key-value state per layer that every row reads before the layer and the memory rows write after it (Docs/associative-memory.md). Added to a --model without one with its value projection at zero, so the model starts answering exactly as before; a model that has one keeps it (D must then match).",
                                valueName: "D"))
     var associative: Int?
+    @Option(help: ArgumentHelp("With --associative: which rows write into the associative memory, memory or all. (default: memory)",
+                               discussion: "memory: the memory rows, as ARMT. all: the memory rows, [SEP] and every text row, so each fact is stored as it is read, before the question makes it relevant (Docs/associative-memory.md); about three times the memory's cost per segment.",
+                               valueName: "memory|all"))
+    var associativeWrite: AssociativeSettings.WriteRows?
     @Option(help: "Document tokens per segment for a new model. (default: 499)") var segmentLength: Int?
     @Option(help: ArgumentHelp("Document tokens per training and validation segment: N, or a range LO-HI from which each batch draws its length (default: the model's segment length).",
                                discussion: "A shorter length is a cheap warm-up for a task the model cannot learn yet at full length: less noise around the facts and shorter steps. A range (e.g. 16-64) reads each batch at one length drawn uniformly from LO…HI by the data seed and the batch's first document, the same on --resume; validation batches too, each by its first document (Docs/training.md). At most the model's segment length; LO at least 2.",
@@ -73,6 +77,7 @@ struct Train: ParsableCommand {
         if !resume && model == nil && preset == nil { throw ValidationError("give exactly one of --model DIR or --preset tiny|small|base") }
         if vocab != nil && model != nil { throw ValidationError("--vocab is for --preset; a --model folder brings its own vocab.txt") }
         if cased && model != nil { throw ValidationError("--cased is for --preset; a model folder's casing comes from its own tokenizer files") }
+        if associativeWrite != nil && associative == nil { throw ValidationError("--associative-write chooses how an --associative memory is written; give --associative D with it") }
         if let text = dataSegmentLength {
             do { _ = try SegmentLengthRange(parsing: text) } catch let error as DataError {
                 throw ValidationError("--data-segment-length \(error.problem)")
@@ -343,14 +348,18 @@ struct Train: ParsableCommand {
     /// when it has the same key size, refused when another.
     func withAssociative(_ model: RecurrentMemoryModel) throws -> RecurrentMemoryModel {
         guard let D = associative else { return model }
+        let write = associativeWrite ?? model.config.associative?.write ?? .memory
         if let current = model.config.associative {
             guard current.keySize == D else {
                 throw ModelError("--associative", "the model's associative memory has key size \(current.keySize), not \(D)")
             }
+            guard current.write == write else {
+                throw ModelError("--associative-write", "the model's associative memory is written by \(current.write.rawValue) rows, not \(write.rawValue)")
+            }
             return model
         }
-        let added = try model.withAssociativeMemory(AssociativeSettings(keySize: D), seed: data.seed)
-        note("rmt-train: added an associative memory (key size \(D), \(added.parameters.layout.count - model.parameters.layout.count) parameters; value projection 0: the model answers as before until it trains)")
+        let added = try model.withAssociativeMemory(AssociativeSettings(keySize: D, write: write), seed: data.seed)
+        note("rmt-train: added an associative memory (key size \(D), written by \(write.rawValue) rows, \(added.parameters.layout.count - model.parameters.layout.count) parameters; value projection 0: the model answers as before until it trains)")
         return added
     }
 }

@@ -3,7 +3,9 @@
 // segments and saves it (config.json's rmt_associative, the per-layer tensors); `rmt-ask` reads a
 // long document with the trained model, carrying the state over every segment; the same D on a
 // model that has the memory keeps it, another is refused in one line; --associative-lr is saved
-// with the run and refused for a model without the memory. (The state's round trip
+// with the run and refused for a model without the memory; `--associative-write all` makes a
+// memory written by every content row, recorded in config.json, read by rmt-ask, kept on that
+// model and refused with another writing mode or without --associative. (The state's round trip
 // through a saved MemoryState: Tests/RMTTrainingTests/AssociativeBPTTTests.swift.)
 import Foundation
 import Testing
@@ -45,6 +47,38 @@ import RMTTestSupport
     let none = try run("rmt-train", ["--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path, "--segment-length", "32",
                                      "--associative-lr", "1e-3"] + common + ["--out", dir.appendingPathComponent("none").path])
     #expect(none.status != 0 && none.stderr.contains("--associative-lr") && isOneLine(none.stderr), "\(none.stderr)")
+}
+
+@Test func trainMakesAMemoryWrittenByEveryRow() throws {
+    let dir = try scratchFolder("associative-all")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let common = ["--task", "memorize", "--start-segments", "2", "--max-segments", "2", "--max-steps-per-stage", "2",
+                  "--eval-every", "2", "--eval-samples", "2", "--batch-size", "2"]
+    let preset = ["--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path, "--segment-length", "32"]
+    let out = dir.appendingPathComponent("run")
+    let r = try run("rmt-train", preset + ["--associative", "4", "--associative-write", "all"] + common + ["--out", out.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("written by all rows"), "\(r.stderr)")
+    let model = out.appendingPathComponent("model")
+    let config = try JSONSerialization.jsonObject(with: Data(contentsOf: model.appendingPathComponent("config.json"))) as? [String: Any]
+    #expect((config?["rmt_associative"] as? [String: Any])?["write"] as? String == "all", "\(config ?? [:])")
+
+    let text = dir.appendingPathComponent("doc.txt")
+    try Data(String(repeating: "the grass was green and mary went to the kitchen. ", count: 20).utf8).write(to: text)
+    let ask = try run("rmt-ask", [text.path, "-q", "Where is Mary?", "--model", model.path, "--json"])
+    #expect(ask.status == 0, "\(ask.stderr)")
+
+    // Kept on that model (given or not); the other writing mode refused; alone, refused.
+    let kept = try run("rmt-train", ["--model", model.path, "--associative", "4"] + common + ["--out", dir.appendingPathComponent("kept").path])
+    #expect(kept.status == 0, "\(kept.stderr)")
+    let other = try run("rmt-train", ["--model", model.path, "--associative", "4", "--associative-write", "memory"] + common
+                        + ["--out", dir.appendingPathComponent("other").path])
+    #expect(other.status != 0 && other.stderr.contains("written by all rows, not memory") && isOneLine(other.stderr), "\(other.stderr)")
+    let alone = try run("rmt-train", preset + ["--associative-write", "all"] + common + ["--out", dir.appendingPathComponent("alone").path])
+    #expect(alone.status != 0 && alone.stderr.hasPrefix("Error: --associative-write chooses"), "\(alone.stderr)")  // ArgumentParser: + usage
+    let bad = try run("rmt-train", preset + ["--associative", "4", "--associative-write", "some"] + common
+                      + ["--out", dir.appendingPathComponent("bad").path])
+    #expect(bad.status != 0 && bad.stderr.contains("--associative-write"), "\(bad.stderr)")
 }
 
 @Test func benchTimesTheAssociativeMemoryAgainstThePlainModel() throws {

@@ -8,6 +8,9 @@
 // whose query features miss z's support has a denominator ≈ ε, and this random tiny model's
 // gradients reach 10⁴ there (measured), where Float and Double part by 3e-4–0.3 — a property
 // of the read's conditioning (Docs/associative-memory.md), not of the wiring.
+// The same for a memory written by every content row (`write: all`: memory rows, [SEP], text),
+// and, since there the writing rows end where each sequence's text ends, a padded batch must give
+// each sequence's loss, logits, final state and gradient as it alone would (padding never writes).
 // Memory-efficient BPTT must equal full BPTT; a zero value projection must give the fixture's
 // own loss; the carried state round-trips through MemoryState.
 import Foundation
@@ -22,9 +25,10 @@ import Testing
 
 /// The tiny fixture RMT with an associative memory (key size 4, ν = 3), every new tensor drawn
 /// at a scale where the memory changes the answer (`valueScale` 0 keeps the initialisation).
-private func associativeTinyModel(valueScale: Float = 0.3, eps: Float = 1e-5) throws -> RecurrentMemoryModel {
+private func associativeTinyModel(valueScale: Float = 0.3, eps: Float = 1e-5,
+                                   write: AssociativeSettings.WriteRows = .memory) throws -> RecurrentMemoryModel {
     let base = try RecurrentMemoryModel.load(directory: fixture("tiny-rmt"))
-    let model = try base.withAssociativeMemory(AssociativeSettings(keySize: 4, nu: 3, eps: eps), seed: 81)
+    let model = try base.withAssociativeMemory(AssociativeSettings(keySize: 4, nu: 3, eps: eps, write: write), seed: 81)
     var rng = SplitMix64(seed: 82)
     for e in model.parameters.layout.entries where AssociativeSettings.isTensor(named: e.name) {
         let p = model.parameters.pointer(e.name)
@@ -47,14 +51,17 @@ private func equalSegmentBatch(_ model: RecurrentMemoryModel) -> (batch: Segment
     return (SegmentBatch(contents: contents, labels: [1, 3]), ids, T)
 }
 
-@Test(arguments: [BPTTMode.full, BPTTMode.memoryEfficient])
-func bpttThroughTheAssociativeStateMatchesCentralDifferences(mode: BPTTMode) throws {
-    let model = try associativeTinyModel(eps: 0.1)
+@Test(arguments: [BPTTMode.full, BPTTMode.memoryEfficient], AssociativeSettings.WriteRows.allCases)
+func bpttThroughTheAssociativeStateMatchesCentralDifferences(mode: BPTTMode, write: AssociativeSettings.WriteRows) throws {
+    let model = try associativeTinyModel(eps: 0.1, write: write)
     let (batch, ids, T) = equalSegmentBatch(model)
     let engine = BPTTEngine(model: model, batchCapacity: 2, mode: mode)
     let result = try engine.lossAndGradients(batch)
     let M = model.settings.memoryTokens
-    let reference = DoubleAssociativeRMT(model.parameters, config: model.config, batch: 2, seqLen: T, memoryRows: 1..<(M + 1))
+    // Every content row: [CLS] m1..mM [SEP] t1..tn [SEP] writes from m1 to tn.
+    let rows = write == .memory ? 1..<(M + 1) : 1..<(T - 1)
+    let reference = DoubleAssociativeRMT(model.parameters, config: model.config, batch: 2, seqLen: T, memoryRows: 1..<(M + 1),
+                                         writeRows: rows)
     let memory0 = (0..<2).flatMap { _ in reference.p[RMTTensorName.memoryEmbeddings]! }
     let state0 = [Double](repeating: 0, count: 2 * model.encoder.associativeStateCount)
     let base = reference.forward(ids, state: state0, memory: memory0)
@@ -83,7 +90,40 @@ func bpttThroughTheAssociativeStateMatchesCentralDifferences(mode: BPTTMode) thr
         }
         for (_, g) in numeric { scale = max(scale, abs(g)) }
         for (i, g) in numeric { worst = max(worst, abs(Double(analytic[i]) - g) / scale) }
-        #expect(worst <= 1e-4, "\(mode): \(e.name): relative error \(worst)")
+        #expect(worst <= 1e-4, "\(mode), \(write): \(e.name): relative error \(worst)")
+    }
+}
+
+@Test func paddingNeverWritesIntoAnAssociativeMemoryWrittenByEveryRow() throws {
+    let model = try associativeTinyModel(write: .all)
+    var rng = SplitMix64(seed: 87)
+    // Two documents of three segments whose lengths differ in every segment (the shorter one padded).
+    let lengths = [[2, 6], [7, 3], [4, 5]]
+    let contents = lengths.map { pair in pair.map { n in (0..<n).map { _ in Int32(5 + rng.next() % 90) } } }
+    let both = BPTTEngine(model: model, batchCapacity: 2, mode: .full)
+    let together = try both.lossAndGradients(SegmentBatch(contents: contents, labels: [1, 3]))
+    var losses: [Float] = [], logits: [Float] = [], gradients: [[Float]] = []
+    for d in 0..<2 {
+        let alone = BPTTEngine(model: model, batchCapacity: 1, mode: .full)
+        let r = try alone.lossAndGradients(SegmentBatch(contents: contents.map { [$0[d]] }, labels: [[1, 3][d]]))
+        losses.append(r.loss); logits += r.logits; gradients.append(alone.gradients.storage.array)
+    }
+    #expect(abs(together.loss - (losses[0] + losses[1]) / 2) < 1e-5, "\(together.loss) against \(losses)")
+    expectClose(together.logits, logits, abs: 1e-5, "each document's logits as read alone")
+    // The batch's loss is the documents' mean, so its gradient is the mean of theirs.
+    let mean = zip(gradients[0], gradients[1]).map { ($0 + $1) / 2 }
+    let scale = mean.map(abs).max() ?? 1
+    expectClose(both.gradients.storage.array, mean, abs: 1e-5 * Double(scale), "the batch's gradient is its documents' mean")
+    // The states carried out of the last segment, document by document, through the forward path.
+    let processor = SegmentProcessor(model: model, batchCapacity: 2)
+    var carried = processor.initialMemory(batch: 2)
+    for segment in contents { try carried.withUnsafeMutableBufferPointer { try processor.step(contents: segment, memory: $0.baseAddress!) } }
+    for d in 0..<2 {
+        let single = SegmentProcessor(model: model)
+        var one = single.initialMemory(batch: 1)
+        for segment in contents { try one.withUnsafeMutableBufferPointer { try single.step(contents: [segment[d]], memory: $0.baseAddress!) } }
+        expectClose(Array(carried[(d * model.carriedCount)..<((d + 1) * model.carriedCount)]), one, abs: 1e-5,
+                    "document \(d)'s carried memory and state")
     }
 }
 

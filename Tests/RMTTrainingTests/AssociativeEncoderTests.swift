@@ -203,6 +203,13 @@ func associativeEncoderMatchesTheDoubleCompositionForwardAndBackward(
     #expect(text.contains("\"rmt_associative\"") && text.contains("\"key_size\":2"))
     #expect(try JSONDecoder().decode(BertConfig.self, from: data) == config)
     #expect(!String(decoding: try JSONEncoder().encode(plainConfig), as: UTF8.self).contains("rmt_associative"))
+    #expect(!text.contains("\"write\""), "the default writing rows are not written: older configs stay as they were")
+    let all = associativeConfig(AssociativeSettings(keySize: 2, write: .all))
+    let allData = try JSONEncoder().encode(all)
+    #expect(String(decoding: allData, as: UTF8.self).contains("\"write\":\"all\""))
+    #expect(try JSONDecoder().decode(BertConfig.self, from: allData) == all)
+    let unknownWrite = Data(String(decoding: allData, as: UTF8.self).replacingOccurrences(of: "\"all\"", with: "\"some\"").utf8)
+    #expect(throws: (any Error).self) { try JSONDecoder().decode(BertConfig.self, from: unknownWrite) }
     var bad = config
     bad.associative = AssociativeSettings(keySize: 0)
     #expect(throws: ModelError.self) { try bad.validate() }

@@ -4,7 +4,8 @@
 //   word embeddings (rows `memoryRows` replaced by the carried memory, when there is one)
 //   + position + token type → LayerNorm → per layer l:
 //   x ← x + read(φ(x·W_qᵀ); A_l, z_l);  x ← ReferenceDouble.bertLayerForward(x);
-//   the rows `memoryRows` of x write into (A_l, z_l) (k = φ(y·W_kᵀ), v = y·W_vᵀ, β = σ(y·w_β + b_β));
+//   the rows `writeRows` of x (the memory rows unless told otherwise) write into (A_l, z_l)
+//   (k = φ(y·W_kᵀ), v = y·W_vᵀ, β = σ(y·w_β + b_β));
 //   the carried memory ← x[memoryRows]; the answer reads x[0] (the pooler and classifier).
 // The write's γ can be held at given values (`gammas`), as the Float backward treats it.
 // No padding: every sequence of a segment has T rows.
@@ -16,14 +17,16 @@ import RMTReference
 struct DoubleAssociativeRMT {
     var p: [String: [Double]]
     let config: BertConfig
-    let batch: Int, seqLen: Int, memoryRows: Range<Int>
+    let batch: Int, seqLen: Int, memoryRows: Range<Int>, writeRows: Range<Int>
 
-    init(_ set: ParameterSet, config: BertConfig, batch: Int, seqLen: Int, memoryRows: Range<Int>) {
+    init(_ set: ParameterSet, config: BertConfig, batch: Int, seqLen: Int, memoryRows: Range<Int>,
+         writeRows: Range<Int>? = nil) {
         var p: [String: [Double]] = [:]
         for e in set.layout.entries { p[e.name] = set.values(e.name).map(Double.init) }
         self.p = p
         self.config = config
         (self.batch, self.seqLen, self.memoryRows) = (batch, seqLen, memoryRows)
+        self.writeRows = writeRows ?? memoryRows
     }
 
     var shape: ReferenceDouble.BertLayerShape {
@@ -81,17 +84,18 @@ struct DoubleAssociativeRMT {
                     for i in 0..<(T * C) { input[b * T * C + i] += read[i] }
                 }
                 x = ReferenceDouble.bertLayerForward(input: input, additiveMask: nil, parameters: layer(l), shape: shape).output
+                let W = writeRows.count
                 for b in 0..<B {
-                    let y = Array(x[((b * T + memoryRows.lowerBound) * C)..<((b * T + memoryRows.upperBound) * C)])
-                    let k = ReferenceDouble.linearForward(inp: y, weight: a("key.weight"), bias: nil, rows: M, inDim: C, outDim: D)
-                    let v = ReferenceDouble.linearForward(inp: y, weight: a("value.weight"), bias: nil, rows: M, inDim: C, outDim: C)
+                    let y = Array(x[((b * T + writeRows.lowerBound) * C)..<((b * T + writeRows.upperBound) * C)])
+                    let k = ReferenceDouble.linearForward(inp: y, weight: a("key.weight"), bias: nil, rows: W, inDim: C, outDim: D)
+                    let v = ReferenceDouble.linearForward(inp: y, weight: a("value.weight"), bias: nil, rows: W, inDim: C, outDim: C)
                     let beta = ReferenceDouble.linearForward(inp: y, weight: a("beta.weight"), bias: a("beta.bias"),
-                                                             rows: M, inDim: C, outDim: 1).map { 1 / (1 + exp(-$0)) }
+                                                             rows: W, inDim: C, outDim: 1).map { 1 / (1 + exp(-$0)) }
                     let st = (b * L + l) * S
                     let w = ReferenceAssociative.writeForward(
                         aIn: Array(state[st..<(st + K * C)]), zIn: Array(state[(st + K * C)..<(st + S)]),
-                        phiK: ReferenceAssociative.dpfpForward(inp: k, rows: M, dim: D, nu: s.nu), v: v, beta: beta,
-                        memoryRows: M, features: K, channels: C, eps: Double(s.eps), fixedGamma: gammas?[usedGammas.count])
+                        phiK: ReferenceAssociative.dpfpForward(inp: k, rows: W, dim: D, nu: s.nu), v: v, beta: beta,
+                        memoryRows: W, features: K, channels: C, eps: Double(s.eps), fixedGamma: gammas?[usedGammas.count])
                     usedGammas.append(w.gamma)
                     state.replaceSubrange(st..<(st + K * C), with: w.a)
                     state.replaceSubrange((st + K * C)..<(st + S), with: w.z)
