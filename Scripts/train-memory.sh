@@ -132,6 +132,9 @@
 #          rows, [SEP] and each text row write after every layer, so a fact is stored when it is
 #          read, before the question makes it relevant; Docs/associative-memory.md). The same start,
 #          seed, data and rates; the control stays phase 13. Not in the default PHASES.
+#          (As run, session 20: stopped at step 206 in stage 1; phase 14 at step 733 and the control
+#          at 605, both in stage 2 (3 segments); held out at step 600 the memory equals the control at
+#          2 segments and trails at 4 and 7 (Docs/associative-memory.md). All three resume.)
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
