@@ -35,10 +35,13 @@ public struct AssociativeStep {
     }
 
     /// The rows of sequence b that write.
-    public func rows(sequence b: Int) -> Range<Int> { writeRows.count == 1 ? writeRows[0] : writeRows[b] }
+    public func rows(sequence b: Int) -> Range<Int> { Self.rows(writeRows, sequence: b) }
+
+    /// Sequence b's range in `ranges` laid out as `writeRows` (one for all, or one each).
+    static func rows(_ ranges: [Range<Int>], sequence b: Int) -> Range<Int> { ranges.count == 1 ? ranges[0] : ranges[b] }
 
     /// The end of the last row any sequence writes (the rows a pruned last layer must compute).
-    public var rowsEnd: Int { writeRows.map(\.upperBound).max() ?? 0 }
+    public var rowsEnd: Int { writeRows.reduce(0) { max($0, $1.upperBound) } }
 }
 
 /// The associative memory's part of one backward call (the same layout as `AssociativeStep`).
@@ -174,7 +177,7 @@ extension BertEncoder {
         // The write, per sequence: dA, dz before the write are built in the scratch (they read the
         // after-write gradient in `stateGradient`), then replace it.
         for b in 0..<B {
-            let rows = written.count == 1 ? written[0] : written[b], M = rows.count
+            let rows = AssociativeStep.rows(written, sequence: b), M = rows.count
             let o = b * T, at = associativeStateOffset(sequence: b, layer: l, stride: g.stride)
             let before = g.stateBefore + at, grad = g.stateGradient + at
             let y = UnsafePointer(a.out.pointer + (o + rows.lowerBound) * C)
