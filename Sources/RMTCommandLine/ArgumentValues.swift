@@ -12,8 +12,15 @@ extension BertConfig.Preset: ExpressibleByArgument {}
 /// haystack and bench).
 extension QuestionLayout: ExpressibleByArgument {}
 
-/// --associative-write: `memory` or `all` (rmt-train).
-extension AssociativeSettings.WriteRows: ExpressibleByArgument {}
+/// --associative-write: `memory` or `all` (rmt-train, rmt-tool bench).
+extension AssociativeSettings.WriteRows: ExpressibleByArgument {
+    /// Both tools' refusal of --associative-write without --associative D.
+    public static func check(_ write: Self?, associative keySize: Int?) throws {
+        if write != nil && keySize == nil {
+            throw ValidationError("--associative-write chooses how an --associative memory is written; give --associative D with it")
+        }
+    }
+}
 
 /// --position: an in-segment position scheme, `absolute` (BERT's), `alibi`, `kerple_log`,
 /// `kerple_power`, `t5`, `fire`, `none`, `cope` or `dape[:BASE]`. One declaration for rmt-train,

@@ -85,11 +85,16 @@ struct Bench: ParsableCommand {
     func benchConfig(textTokens S: Int, positions T: Int) throws -> BertConfig {
         var c = try baseConfig().withPosition(try PositionSettings.fromCommandLine(
             scheme: position.name, temperature: positionTemperature, textTokens: S, positions: T))
-        if let D = associative {
-            c.associative = AssociativeSettings(keySize: D, write: associativeWrite ?? .memory)
+        if let associative = associativeSettings {
+            c.associative = associative
             try c.validate(source: "--associative")
         }
         return c
+    }
+
+    /// The --associative memory the timed model gets (nil: none).
+    var associativeSettings: AssociativeSettings? {
+        associative.map { AssociativeSettings(keySize: $0, write: associativeWrite ?? .memory) }
     }
 
     /// The JSON lines' "config": the model folder, or the preset's name.
@@ -99,9 +104,7 @@ struct Bench: ParsableCommand {
         if let s = segments, s < 1 { throw ValidationError("--segments must be at least 1") }
         if let w = warmup, w < 0 { throw ValidationError("--warmup must not be negative") }
         guard (1...512).contains(seqLen) else { throw ValidationError("--seq-len must be in 1...512") }
-        if associativeWrite != nil && associative == nil {
-            throw ValidationError("--associative-write chooses how an --associative memory is written; give --associative D with it")
-        }
+        try AssociativeSettings.WriteRows.check(associativeWrite, associative: associative)
         if associative != nil && !againstAbsolute {
             throw ValidationError("--associative times the associative memory's cost: use it with --against-absolute")
         }

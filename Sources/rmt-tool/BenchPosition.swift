@@ -68,7 +68,7 @@ extension Bench {
             ("impl", .string("swift")), ("bench", .string(train ? "train-ab" : "inference-ab")), ("config", .string(configName)),
             ("position", .string(position.name)), ("temperature", .string(positionTemperature ?? "none")),
             ("associative_key_size", .int(associative ?? 0)),  // 0: none
-            ("associative_write", .string(associative == nil ? "none" : (associativeWrite ?? .memory).rawValue)),
+            ("associative_write", .string(associativeSettings?.write.rawValue ?? "none")),
             ("seq_len", .int(settings.positionsPerSegment)), ("batch", .int(B)), ("segments", .int(N)), ("pairs", .int(pairs)),
             ("ms_absolute", .fixed(median(times[0]))), ("ms_scheme", .fixed(median(times[1]))),
             ("overhead_percent", .fixed(100 * (median(ratios) - 1))),

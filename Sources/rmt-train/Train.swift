@@ -51,7 +51,7 @@ struct Train: ParsableCommand {
                                valueName: "D"))
     var associative: Int?
     @Option(help: ArgumentHelp("With --associative: which rows write into the associative memory, memory or all. (default: memory)",
-                               discussion: "memory: the memory rows, as ARMT. all: the memory rows, [SEP] and every text row, so each fact is stored as it is read, before the question makes it relevant (Docs/associative-memory.md); about three times the memory's cost per segment.",
+                               discussion: "memory: the memory rows, as ARMT. all: the memory rows, [SEP] and every text row, so each fact is stored as it is read, before the question makes it relevant (Docs/associative-memory.md); about four times the added cost of memory-row writes (Docs/benchmarks.md).",
                                valueName: "memory|all"))
     var associativeWrite: AssociativeSettings.WriteRows?
     @Option(help: "Document tokens per segment for a new model. (default: 499)") var segmentLength: Int?
@@ -77,7 +77,7 @@ struct Train: ParsableCommand {
         if !resume && model == nil && preset == nil { throw ValidationError("give exactly one of --model DIR or --preset tiny|small|base") }
         if vocab != nil && model != nil { throw ValidationError("--vocab is for --preset; a --model folder brings its own vocab.txt") }
         if cased && model != nil { throw ValidationError("--cased is for --preset; a model folder's casing comes from its own tokenizer files") }
-        if associativeWrite != nil && associative == nil { throw ValidationError("--associative-write chooses how an --associative memory is written; give --associative D with it") }
+        try AssociativeSettings.WriteRows.check(associativeWrite, associative: associative)
         if let text = dataSegmentLength {
             do { _ = try SegmentLengthRange(parsing: text) } catch let error as DataError {
                 throw ValidationError("--data-segment-length \(error.problem)")

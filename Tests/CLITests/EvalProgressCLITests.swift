@@ -8,14 +8,20 @@ import Testing
 import RMTCommandLine
 import RMTTestSupport
 
-@Test func evalShowsWhereABatchIsOnlyOnATerminal() throws {
-    let dir = try scratchFolder("eval-progress")
-    defer { try? FileManager.default.removeItem(at: dir) }
+/// A tiny model in `dir` and the `rmt-train eval` arguments reading `samples` memorize documents
+/// of `segments` segments with it, two per batch.
+private func tinyEval(in dir: URL, segments: Int, samples: Int) throws -> [String] {
     let model = dir.appendingPathComponent("model")
     let made = try createTinyModel(at: model, segmentLength: 24)
     #expect(made.status == 0, "\(made.stderr)")
-    let arguments = ["eval", "--model", model.path, "--task", "memorize", "--segments", "30", "--samples", "4",
-                     "--batch-size", "2", "--seed", "3"]
+    return ["eval", "--model", model.path, "--task", "memorize", "--segments", "\(segments)", "--samples", "\(samples)",
+            "--batch-size", "2", "--seed", "3"]
+}
+
+@Test func evalShowsWhereABatchIsOnlyOnATerminal() throws {
+    let dir = try scratchFolder("eval-progress")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let arguments = try tinyEval(in: dir, segments: 30, samples: 4)
 
     let piped = try run("rmt-train", arguments)
     #expect(piped.status == 0, "\(piped.stderr)")
@@ -41,11 +47,7 @@ import RMTTestSupport
 @Test func evalWritesPlainProgressLinesIntoALog() throws {
     let dir = try scratchFolder("eval-progress-log")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let model = dir.appendingPathComponent("model")
-    let made = try createTinyModel(at: model, segmentLength: 24)
-    #expect(made.status == 0, "\(made.stderr)")
-    let arguments = ["eval", "--model", model.path, "--task", "memorize", "--segments", "5", "--samples", "2",
-                     "--batch-size", "2", "--seed", "3"]
+    let arguments = try tinyEval(in: dir, segments: 5, samples: 2)
 
     let logged = try run("rmt-train", arguments, environment: ["RMT_PROGRESS_SECONDS": "0"])
     #expect(logged.status == 0, "\(logged.stderr)")
