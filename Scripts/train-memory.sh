@@ -135,6 +135,12 @@
 #          (As run, session 20: stopped at step 206 in stage 1; phase 14 at step 733 and the control
 #          at 605, both in stage 2 (3 segments); held out at step 600 the memory equals the control at
 #          2 segments and trails at 4 and 7 (Docs/associative-memory.md). All three resume.)
+# Phase 16: the control (phase 13) with qa2's supporting facts placed apart in half the training
+#          documents that would hold both in one segment (`--cross-segment-rate 0.5`,
+#          Docs/training.md): the same start, seed, episodes and flags, so more of qa2's training
+#          signal goes to answers that need the memory (at 2 segments ~35% of qa2 documents → ~67%).
+#          Held out: `rmt-train eval --cross-segment` and Scripts/qa2-errors.py against phase 13.
+#          Not in the default PHASES.
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
@@ -159,11 +165,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-UNTIL=${UNTIL:-15}
-case "$UNTIL" in 1|2|3|4|5|6|7|8|9|10|11|12|13|14|15) ;; *) echo "train-memory.sh: UNTIL must be 1 to 15, got \"$UNTIL\"" >&2; exit 1 ;; esac
+UNTIL=${UNTIL:-16}
+case "$UNTIL" in 1|2|3|4|5|6|7|8|9|10|11|12|13|14|15|16) ;; *) echo "train-memory.sh: UNTIL must be 1 to 16, got \"$UNTIL\"" >&2; exit 1 ;; esac
 PHASES=${PHASES:-1 2 3 4 6 7}
 for p in $PHASES; do
-    case "$p" in 1|2|3|4|5|6|7|8|9|10|11|12|13|14|15) ;; *) echo "train-memory.sh: PHASES holds 1 to 15, got \"$p\"" >&2; exit 1 ;; esac
+    case "$p" in 1|2|3|4|5|6|7|8|9|10|11|12|13|14|15|16) ;; *) echo "train-memory.sh: PHASES holds 1 to 16, got \"$p\"" >&2; exit 1 ;; esac
 done
 runs() { [ "$1" -le "$UNTIL" ] && [[ " $PHASES " == *" $1 "* ]]; }  # runs N: phase N is asked for
 N=${NOISE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rmt/noise}
@@ -244,3 +250,4 @@ if runs 12; then phase "$OUT/phase12" --model "${PHASE12_FROM:-Models/default}" 
 if runs 13; then phase "$OUT/phase13" --model "${PHASE12_FROM:-Models/default}" "${PHASE12[@]}"; fi
 if runs 14; then phase "$OUT/phase14" --model "${PHASE12_FROM:-Models/default}" --associative 64 --associative-lr 1e-3 "${PHASE12[@]}"; fi
 if runs 15; then phase "$OUT/phase15" --model "${PHASE12_FROM:-Models/default}" --associative 64 --associative-write all --associative-lr 1e-3 "${PHASE12[@]}"; fi
+if runs 16; then phase "$OUT/phase16" --model "${PHASE12_FROM:-Models/default}" --cross-segment-rate 0.5 "${PHASE12[@]}"; fi

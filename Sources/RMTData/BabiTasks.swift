@@ -77,6 +77,8 @@ public struct BabiTask: MemoryTask {
     public var name: String { CountedTaskName.spell(kind.rawValue, storyLength, default: kind.defaultStoryLength) }
     public var labels: [String] { TaskWords.labels }
     public var answers: [String] { TaskWords.rooms }
+    /// qa2 only (qa1 rests on one fact; qa3's history is not named).
+    public var namesSupportingFacts: Bool { kind == .qa2 }
     public var questionDomain: QuestionDomain? { QuestionForms.domain(task: name, forms: [kind.questionForm]) }
 
     /// The task a command-line name spells (`babi-qa2`, `babi-qa3:8`, `babi-qa3:6-10`: the number
@@ -104,10 +106,10 @@ public struct BabiTask: MemoryTask {
             for step in 0..<(target + max(4, target / 2)) {
                 facts.append(world.step(moveOnly: kind == .qa1, using: &g))
                 guard step + 1 >= target else { continue }
-                if let (question, answer, prefixAnswers) = world.question(kind, using: &g) {
+                if let (question, answer, prefixAnswers, supporting) = world.question(kind, using: &g) {
                     return Episode(task: name, facts: facts, placement: .spread, question: question,
                                    answer: TaskWords.rooms[answer], label: answer, prefixAnswers: prefixAnswers,
-                                   probes: world.actorProbes())
+                                   probes: world.actorProbes(), supportingFacts: supporting)
                 }
             }
         }
@@ -130,6 +132,10 @@ struct BabiWorld {
     private var knownActorRoom: [Int?]
     private var knownDroppedRoom: [Int?]      // for objects not held
     private var visited: [Set<Int>]           // rooms the story put each actor in
+    // Which sentences the knowledge rests on (qa2's supporting facts).
+    private var lastMove: [Int?]              // each actor's latest move
+    private var lastObjectEvent: [Int?]       // each object's latest get or drop
+    private var dropMove: [Int?]              // for dropped objects: the dropper's move before the drop
     /// What the reader knew before the first sentence and after each one: actors' and objects'
     /// known rooms (qa3's history and the prefix answers come from it).
     private var knownAfter: [(actors: [Int?], objects: [Int?])] = []
@@ -144,6 +150,9 @@ struct BabiWorld {
         knownActorRoom = Array(repeating: nil, count: Self.actorCount)
         knownDroppedRoom = Array(repeating: nil, count: Self.objectCount)
         visited = Array(repeating: [], count: Self.actorCount)
+        lastMove = Array(repeating: nil, count: Self.actorCount)
+        lastObjectEvent = Array(repeating: nil, count: Self.objectCount)
+        dropMove = Array(repeating: nil, count: Self.objectCount)
         knownAfter = [(knownActorRoom, Array(repeating: nil, count: Self.objectCount))]
     }
 
@@ -152,6 +161,18 @@ struct BabiWorld {
         if let actor = holder[object] { return knownActorRoom[actor] }
         return knownDroppedRoom[object]
     }
+
+    /// The sentences `knownRoom(ofObject:)` rests on, ascending: the object's last get and its
+    /// holder's latest move, or its drop and the dropper's move before it; empty when the room is
+    /// unknown.
+    func supportingFacts(ofObject object: Int) -> [Int] {
+        guard knownRoom(ofObject: object) != nil, let event = lastObjectEvent[object] else { return [] }
+        let move = holder[object].map { lastMove[$0] } ?? dropMove[object]
+        return move.map { [$0, event].sorted() } ?? []
+    }
+
+    /// The index of the sentence being told (sentences are recorded after they are told).
+    private var sentenceIndex: Int { knownAfter.count - 1 }
 
     /// Performs one random valid action and returns its sentence.
     mutating func step(moveOnly: Bool, using g: inout SplitMix64) -> String {
@@ -169,6 +190,7 @@ struct BabiWorld {
                     actorRoom[actor] = room
                     knownActorRoom[actor] = room
                     visited[actor].insert(room)
+                    lastMove[actor] = sentenceIndex
                     record()
                     return "\(name) \(verb) to the \(TaskWords.rooms[room])."
                 case 1:
@@ -176,6 +198,8 @@ struct BabiWorld {
                     guard holder[object] == nil, objectRoom[object] == actorRoom[actor], object != untouchable else { continue }
                     holder[object] = actor
                     knownDroppedRoom[object] = nil
+                    lastObjectEvent[object] = sentenceIndex
+                    dropMove[object] = nil
                     record()
                     return "\(name) \(g.pick(Self.getVerbs)) the \(TaskWords.objects[object])\(there(&g))."
                 default:
@@ -184,6 +208,8 @@ struct BabiWorld {
                     holder[object] = nil
                     objectRoom[object] = actorRoom[actor]
                     knownDroppedRoom[object] = knownActorRoom[actor]
+                    lastObjectEvent[object] = sentenceIndex
+                    dropMove[object] = lastMove[actor]
                     record()
                     return "\(name) \(g.pick(Self.dropVerbs)) the \(TaskWords.objects[object])\(there(&g))."
                 }
@@ -233,20 +259,21 @@ struct BabiWorld {
 
     /// A question of `kind` the story answers, the answer's room and the prefix answers (after
     /// 0 … all sentences so far), or nil when none exists yet.
-    func question(_ kind: BabiTask.Kind, using g: inout SplitMix64) -> (String, Int, [String?])? {
+    func question(_ kind: BabiTask.Kind, using g: inout SplitMix64) -> (question: String, answer: Int, prefixAnswers: [String?],
+                                                                        supporting: [Int])? {
         switch kind {
         case .qa1:
             let known = (0..<Self.actorCount).filter { knownActorRoom[$0] != nil }
             guard !known.isEmpty else { return nil }
             let actor = g.pick(known)
             return (QuestionForms.ask(kind.questionForm, ["actor": TaskWords.actors[actor]]), knownActorRoom[actor]!,
-                    knownAfter.map { Self.answer($0.actors[actor]) })
+                    knownAfter.map { Self.answer($0.actors[actor]) }, [lastMove[actor]!])
         case .qa2:
             let known = (0..<Self.objectCount).filter { knownRoom(ofObject: $0) != nil }
             guard !known.isEmpty else { return nil }
             let object = g.pick(known)
             return (QuestionForms.ask(kind.questionForm, ["object": TaskWords.objects[object]]), knownRoom(ofObject: object)!,
-                    knownAfter.map { Self.answer($0.objects[object]) })
+                    knownAfter.map { Self.answer($0.objects[object]) }, supportingFacts(ofObject: object))
         case .qa3:
             let known = (0..<Self.objectCount).filter { history(of: $0).count >= 2 }
             guard !known.isEmpty else { return nil }
@@ -254,7 +281,7 @@ struct BabiWorld {
             let rooms = history(of: object)
             return (QuestionForms.ask(kind.questionForm, ["object": TaskWords.objects[object],
                                                           "room": TaskWords.rooms[rooms[rooms.count - 1]]]),
-                    rooms[rooms.count - 2], historyPrefixAnswers(object: object, room: rooms[rooms.count - 1]))
+                    rooms[rooms.count - 2], historyPrefixAnswers(object: object, room: rooms[rooms.count - 1]), [])
         }
     }
 }

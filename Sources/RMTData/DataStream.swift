@@ -107,6 +107,20 @@ public struct DataStream: Sendable {
         didSet { precondition(probeRate >= 0 && probeRate <= 1, "probe rate \(probeRate) is outside [0, 1]") }
     }
 
+    /// The share of documents whose supporting facts (`Episode.supportingFacts`, two or more: qa2)
+    /// all sit in one segment that are placed again, with noise and offsets from a generator of
+    /// their own per item and a segment boundary drawn between two of them (DocumentPlan's split
+    /// placement: the facts keep their order, each side spread uniformly), until no segment holds
+    /// them all (at most `crossSegmentTries` draws; a document that never separates keeps its
+    /// placement): the answer then rests on the memory.
+    /// At rate 1 every such document of two or more segments needs the memory. Applies to
+    /// `next(segments:…)` and `sample(index:…)` alike; `rmt-train --cross-segment-rate` sets it on
+    /// the training stream, `rmt-train eval --cross-segment` to 1 on the evaluated one. At rate 0
+    /// (the default) documents are those made before the rate existed.
+    public var crossSegmentRate: Double = 0 {
+        didSet { precondition(crossSegmentRate >= 0 && crossSegmentRate <= 1, "cross-segment rate \(crossSegmentRate) is outside [0, 1]") }
+    }
+
     /// The answer labels in classifier order (a sample's `label` indexes them): the task's, or
     /// the model's given at `init`.
     public let labels: [String]
@@ -146,6 +160,7 @@ public struct DataStream: Sendable {
         var stream = try DataStream(task: task, noise: noise, tokenizer: tokenizer, seed: seed, segmentLength: segmentLength,
                                     questionLayout: questionLayout, position: position, labels: labels)
         stream.probeRate = probeRate
+        stream.crossSegmentRate = crossSegmentRate
         return stream
     }
 
@@ -253,11 +268,34 @@ public struct DataStream: Sendable {
         guard segmentLength >= 2 else { throw DataError("segment length", "must be at least 2, got \(segmentLength)") }
         var generator = SplitMix64.forItem(index, seed: seed)
         let episode = try makeEpisode(length: length, segmentLength: segmentLength, using: &generator)
-        return (episode, try DocumentPlan.make(episode: episode, label: label(of: episode), prefixLabels: prefixLabels(of: episode),
-                                               length: length,
-                                               segmentLength: segmentLength, questionLayout: questionLayout, tokenizer: tokenizer,
-                                               separator: separator, noise: noise, using: &generator))
+        let plan = try placing(episode, length: length, segmentLength: segmentLength, using: &generator)
+        guard crossSegmentRate > 0, episode.supportingFacts.count >= 2, plan.segmentCount >= 2,
+              plan.oneSegmentHolds(facts: episode.supportingFacts) else { return (episode, plan) }
+        var draw = SplitMix64.forItem(index, seed: seed ^ Self.crossSegmentSalt)
+        guard Double(draw.nextUniform()) < crossSegmentRate else { return (episode, plan) }
+        let first = episode.supportingFacts.first!, last = episode.supportingFacts.last!
+        for _ in 0..<Self.crossSegmentTries {
+            // A segment boundary after a fact from the first supporting one to the one before the last.
+            let apart = try placing(episode, length: length, segmentLength: segmentLength,
+                                    splitAfter: draw.between(first...(last - 1)), using: &draw)
+            if !apart.oneSegmentHolds(facts: episode.supportingFacts) { return (episode, apart) }
+        }
+        return (episode, plan)
     }
+
+    /// `episode` placed in noise as a document of `length` (noise start and fact offsets from `g`;
+    /// `splitAfter`: a segment boundary after that fact, DocumentPlan.make).
+    func placing(_ episode: Episode, length: DocumentPlan.Length, segmentLength: Int, splitAfter: Int? = nil,
+                 using g: inout SplitMix64) throws -> DocumentPlan {
+        try DocumentPlan.make(episode: episode, label: label(of: episode), prefixLabels: prefixLabels(of: episode),
+                              length: length, segmentLength: segmentLength, questionLayout: questionLayout,
+                              tokenizer: tokenizer, separator: separator, noise: noise, splitAfter: splitAfter, using: &g)
+    }
+
+    /// Placements tried per document at a cross-segment rate before it keeps its own.
+    static let crossSegmentTries = 64
+    /// Separates the cross-segment placements' generators from the documents' (ASCII "cross").
+    static let crossSegmentSalt: UInt64 = 0x63_726F_7373
 
     /// The episode of a document of `length` in segments of `segmentLength`: the task's facts, or
     /// for a task that writes the whole document (the position tasks) a document of exactly the

@@ -16,6 +16,11 @@
 // 0…B, sorted (so the facts keep their order), each moved back to the sentence boundary at or
 // before it. Facts are whole sentences inserted between noise sentences and always end inside
 // the document; only the last noise sentence is cut at the token level to fill T exactly.
+// A split placement (`splitAfter: j`, what DataStream.crossSegmentRate asks for) puts a reading
+// segment's boundary after fact j: a boundary k·T (T the layout's text length) is drawn among
+// those the facts leave room for, facts 0…j get offsets in 0…c and the rest in c…B, where c =
+// k·T − (tokens of facts 0…j) is the noise position at which fact j ends on the boundary.
+// Snapping to sentence boundaries can still move a later fact back across it: the caller checks.
 // (Haystack documents, by contrast, end with a whole sentence: ~T tokens.) `whole` placement
 // (the position tasks): the one fact is the entire document, exactly T tokens, no noise.
 import RMTBase
@@ -101,9 +106,12 @@ public struct DocumentPlan: Sendable {
 
     /// Builds a plan for `episode` whose answer is label `label`; randomness (noise start, fact
     /// offsets) from `g`.
+    /// - Parameter splitAfter: with `.spread` placement, put a segment boundary after this fact
+    ///   (see the file's header); nil = offsets uniform over the whole document.
     static func make(episode: Episode, label: Int, prefixLabels: [Int32]? = nil, length: Length, segmentLength S: Int,
                      questionLayout layout: QuestionLayout = .finalSegment, tokenizer: BertTokenizer,
-                     separator: Int32, noise: NoiseCorpus, using g: inout SplitMix64) throws -> DocumentPlan {
+                     separator: Int32, noise: NoiseCorpus, splitAfter: Int? = nil,
+                     using g: inout SplitMix64) throws -> DocumentPlan {
         let context = "task \(episode.task)"
         let question = tokenizer.encode(episode.question)
         guard !question.isEmpty else { throw DataError(context, "the question \"\(episode.question)\" has no tokens") }
@@ -143,7 +151,14 @@ public struct DocumentPlan: Sendable {
         case .start, .whole:
             offsets = Array(repeating: 0, count: factTokens.count)
         case .spread:
-            offsets = (0..<factTokens.count).map { _ in g.between(0...budget) }.sorted()
+            if let j = splitAfter, let c = splitPosition(after: j, factTokens: factTokens, budget: budget,
+                                                          textLength: layout.textLength(segmentLength: S, questionTokens: question.count),
+                                                          using: &g) {
+                offsets = (0...j).map { _ in g.between(0...c) }.sorted()
+                    + (j + 1..<factTokens.count).map { _ in g.between(c...budget) }.sorted()
+            } else {
+                offsets = (0..<factTokens.count).map { _ in g.between(0...budget) }.sorted()
+            }
             offsets = offsets.map { position in
                 let flat = (base + position) % noise.tokenCount
                 return position - (flat - noise.tokenOffsets[noise.sentence(containing: flat)])
@@ -189,11 +204,33 @@ public struct DocumentPlan: Sendable {
                             wholeDocument: episode.placement == .whole)
     }
 
+    /// The noise position c at which fact `j` ends on a segment boundary k·T, for a boundary drawn
+    /// uniformly among those with c in 0…budget; nil when there is none (a split placement).
+    static func splitPosition(after j: Int, factTokens: [[Int32]], budget: Int, textLength T: Int,
+                              using g: inout SplitMix64) -> Int? {
+        guard factTokens.indices.contains(j + 1), T >= 1 else { return nil }
+        let through = factTokens[...j].reduce(0) { $0 + $1.count }
+        // c = k·T − through ∈ 0…budget  ⇔  k ∈ ⌈through / T⌉ … ⌊(budget + through) / T⌋, k ≥ 1
+        let lowest = max(1, (through + T - 1) / T), highest = (budget + through) / T
+        guard lowest <= highest else { return nil }
+        return g.between(lowest...highest) * T - through
+    }
+
     /// The reading segment (0-based) that holds document token `offset`: every segment but the
     /// final one holds the question layout's text length of document tokens (S, or S − |Q| − 1).
     public func segment(ofDocumentOffset offset: Int) -> Int {
         let T = questionLayout.textLength(segmentLength: segmentLength, questionTokens: questionTokens.count)
         return min(max(offset, 0) / max(T, 1), segmentCount - 1)
+    }
+
+    /// Whether one reading segment holds every one of `facts` (indices into `facts`) whole: what
+    /// the answer rests on can then be read without the memory. True for fewer than two facts.
+    public func oneSegmentHolds(facts indices: [Int]) -> Bool {
+        let segments = Set(indices.flatMap { i -> [Int] in
+            let range = facts[i].range
+            return [segment(ofDocumentOffset: range.lowerBound), segment(ofDocumentOffset: range.upperBound - 1)]
+        })
+        return segments.count <= 1
     }
 
     /// A stream of this document's segments, produced one at a time.

@@ -57,10 +57,18 @@ public struct Episode: Sendable, Equatable {
     /// `question` (`DataStream.probeRate`); empty for tasks that define none. Computing them
     /// draws nothing from the generator.
     public var probes: [Probe]
+    /// The facts the answer rests on (indices into `facts`, ascending): for qa2 the object's last
+    /// get or drop and its holder's move that fixed the room (the move before the drop, or the
+    /// holder's latest move). A document whose supporting facts do not all sit in one segment can
+    /// be answered only through the memory (`DataStream.crossSegmentRate`). Empty for tasks that
+    /// do not define them.
+    public var supportingFacts: [Int]
 
     public init(task: String, facts: [String], placement: FactPlacement, question: String, answer: String, label: Int,
-                distractorAnswers: [String] = [], prefixAnswers: [String?]? = nil, probes: [Probe] = []) {
+                distractorAnswers: [String] = [], prefixAnswers: [String?]? = nil, probes: [Probe] = [],
+                supportingFacts: [Int] = []) {
         self.probes = probes
+        self.supportingFacts = supportingFacts
         self.task = task
         self.facts = facts
         self.placement = placement
@@ -71,6 +79,8 @@ public struct Episode: Sendable, Equatable {
         self.prefixAnswers = prefixAnswers
         precondition(prefixAnswers.map { $0.count == facts.count + 1 && $0.last == answer } ?? true,
                      "task \(task): prefix answers need one entry per prefix (\(facts.count + 1)), the last the answer")
+        precondition(supportingFacts == supportingFacts.sorted() && supportingFacts.allSatisfy(facts.indices.contains),
+                     "task \(task): supporting facts \(supportingFacts) must be ascending indices of its \(facts.count) facts")
     }
 
     /// The prefix answers of a question that one fact, `facts[index]`, answers: unknown before
@@ -104,11 +114,15 @@ public protocol MemoryTask: Sendable {
     /// first, since its tokens decide the document's length. nil for the other tasks (default).
     /// - Throws: `DataError` when the length is below what the task needs.
     func makeWholeDocumentEpisode(documentTokens: (String) throws -> Int, using generator: inout SplitMix64) throws -> Episode?
+    /// Whether its episodes name the facts their answer rests on (`Episode.supportingFacts`, two
+    /// or more: what `DataStream.crossSegmentRate` places apart); default false.
+    var namesSupportingFacts: Bool { get }
 }
 
 extension MemoryTask {
     public var answers: [String] { labels }
     public var writesWholeDocument: Bool { false }
+    public var namesSupportingFacts: Bool { false }
     public func makeWholeDocumentEpisode(documentTokens: (String) throws -> Int, using generator: inout SplitMix64) throws -> Episode? {
         nil
     }

@@ -33,6 +33,8 @@ public struct TaskMixture: MemoryTask {
         tasks[g.below(tasks.count)].makeEpisode(using: &g)
     }
 
+    public var namesSupportingFacts: Bool { tasks.contains { $0.namesSupportingFacts } }
+
     /// Position tasks only (all or none of a mixture write the whole document).
     public var writesWholeDocument: Bool { tasks[0].writesWholeDocument }
 

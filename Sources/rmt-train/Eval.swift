@@ -11,6 +11,7 @@
 // goes with --ledger (its header records the lengths), --report and --plot; several print one table.
 // With --probe each document's final segment asks its memory probe (where another person of the
 // story is) instead of its question: what the memory kept beyond the question it read with.
+// With --cross-segment the documents' supporting facts are placed in different segments.
 import ArgumentParser
 import Foundation
 import RMT
@@ -46,6 +47,8 @@ struct Eval: ParsableCommand {
     var interpolatePositions = false
     @Flag(help: "Memory probes: each document's final segment asks where another person of its story is (the probe rmt-train --probe-rate asks) instead of its question; documents without one are left out; rows are named TASK+probe (every-segment models; not with --ledger).")
     var probe = false
+    @Flag(help: "Supporting facts apart: each document whose answer rests on facts that would share one segment (babi-qa2: the object's last get or drop and its holder's move) is placed again until no segment holds them all, so the answer needs the memory (the placement rmt-train --cross-segment-rate trains on); rows are named TASK+cross (tasks that name supporting facts; not with --ledger).")
+    var crossSegment = false
     @Option(help: ArgumentHelp("With --segment-length: make the documents for segments of N tokens instead of the model's own (a model trained on a range of lengths, evaluated at multiples of N).",
                                valueName: "N"))
     var dataSegmentLength: Int?
@@ -87,6 +90,7 @@ struct Eval: ParsableCommand {
         if paper && plot == nil { throw ValidationError("--paper draws the paper's accuracies on the plot; give --plot FILE") }
         if predictions != nil && report { throw ValidationError("--predictions records what this run evaluates, and --report evaluates nothing") }
         if probe && (ledger != nil || report) { throw ValidationError("--probe does not go with --ledger or --report (a ledger records the documents' own questions)") }
+        if crossSegment && (ledger != nil || report) { throw ValidationError("--cross-segment does not go with --ledger or --report (a ledger records the documents as placed)") }
     }
 
     /// Output files are written when the run ends, possibly hours later: a path that cannot be
@@ -124,7 +128,10 @@ struct Eval: ParsableCommand {
             // training mixture weights it), or once with its default count spelled out, is one evaluation.
             var seen = Set<String>()
             let tasks = try TaskCatalog.names(inList: data.task).map { try TaskCatalog.task(named: $0) }.filter { seen.insert($0.name).inserted }
-            let names = tasks.map { evaluatedTaskName($0.name, probe: probe) }
+            if crossSegment, let plain = tasks.first(where: { !$0.namesSupportingFacts }) {
+                throw ErrorReporter.exit("rmt-train", "--cross-segment: task \(plain.name) does not name the facts its answers rest on (babi-qa2 does)")
+            }
+            let names = tasks.map { evaluatedTaskName($0.name, probe: probe, crossSegment: crossSegment) }
             let noise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed, adversarialRate: data.adversarialRate)
             let readingLengths = try readingLengths()
             if let readingLengths, ledger == nil && plot == nil {
@@ -204,8 +211,10 @@ struct Eval: ParsableCommand {
     func evaluationStreams(_ rmt: RecurrentMemoryModel, tasks: [any MemoryTask], noise: NoiseCorpus,
                            segmentLength: Int) throws -> [DataStream] {
         try tasks.map {
-            try DataStream(task: $0, noise: noise, tokenizer: rmt.tokenizer, seed: DataStream.seed(data.seed, for: .validation),
-                           segmentLength: segmentLength, questionLayout: rmt.settings.questionLayout, labels: rmt.settings.labels)
+            var stream = try DataStream(task: $0, noise: noise, tokenizer: rmt.tokenizer, seed: DataStream.seed(data.seed, for: .validation),
+                                        segmentLength: segmentLength, questionLayout: rmt.settings.questionLayout, labels: rmt.settings.labels)
+            stream.crossSegmentRate = crossSegment ? 1 : 0
+            return stream
         }
     }
 
@@ -227,7 +236,7 @@ struct Eval: ParsableCommand {
                                         collective: collective, readingLength: N, probe: probe,
                                         onDocument: predicted.collector) { batches.append($0) }
                     all += batches
-                    let name = evaluatedTaskName(stream.task.name, probe: probe)
+                    let name = evaluatedTaskName(stream.task.name, probe: probe, crossSegment: crossSegment)
                     if let r = EvaluationLedger.accuracy(of: batches, task: name, segments: n) { rows.append((N, r)) }
                 }
             }
@@ -258,7 +267,7 @@ struct Eval: ParsableCommand {
     /// `--probe`: a note for each task none of whose documents asked a probe (only bAbI qa1–qa3
     /// and the distractor tasks define them), which would otherwise be a missing row.
     func noteUnprobed(_ tasks: [String], _ batches: [EvaluationBatch]) {
-        for task in tasks where !batches.contains(where: { $0.task == evaluatedTaskName(task, probe: true) }) {
+        for task in tasks where !batches.contains(where: { $0.task == evaluatedTaskName(task, probe: true, crossSegment: crossSegment) }) {
             note("warning: \(task): none of the \(samples) documents has a memory probe (bAbI qa1–qa3 and the distractor tasks define them)")
         }
     }

@@ -81,7 +81,8 @@ extension Train {
         let given: [(String, Bool)] = [("--noise", !data.noise.isEmpty), ("--eval-noise", !evalNoise.isEmpty),
                                        ("--data-segment-length", dataSegmentLength != nil),
                                        ("--adversarial-rate", data.adversarialRateFlag != nil),
-                                       ("--probe-rate", probeRate != nil)]  // the seed is in options.json
+                                       ("--probe-rate", probeRate != nil),
+                                       ("--cross-segment-rate", crossSegmentRate != nil)]  // the seed is in options.json
         for (flag, isGiven) in given where !isGiven && first.contains(flag) {
             throw ModelError(url.path, "missing, and commands.txt shows the run was started with \(flag); give it again to write data.json")
         }
@@ -114,6 +115,7 @@ extension Train {
                       saved: run.segmentLengths?.description ?? "\(rmt.settings.segmentLength)"),
             SavedFlag(flag: "--adversarial-rate", given: text(data.adversarialRateFlag), saved: "\(run.adversarialRate ?? 0)"),
             SavedFlag(flag: "--probe-rate", given: text(probeRate), saved: "\(run.probeRate ?? 0)"),
+            SavedFlag(flag: "--cross-segment-rate", given: text(crossSegmentRate), saved: "\(run.crossSegmentRate ?? 0)"),
             SavedFlag(flag: "--memory-tokens", given: text(memoryTokens), saved: "\(rmt.settings.memoryTokens)"),
             SavedFlag(flag: "--associative", given: text(associative), saved: rmt.config.associative.map { "\($0.keySize)" } ?? "none"),
             SavedFlag(flag: "--associative-write", given: associativeWrite?.rawValue, saved: rmt.config.associative?.write.rawValue ?? "none"),

@@ -63,6 +63,10 @@ struct Train: ParsableCommand {
                                discussion: "For models with the question in every segment: the segments before the last read with the document's own question, the last asks e.g. \"Where is John?\" about a person the story placed (bAbI tasks, the distractor tasks), and the loss is against that person's room — so the memory must keep every person's room, not only what the question names. Validation never probes (Docs/training.md).",
                                valueName: "R"))
     var probeRate: Double?
+    @Option(help: ArgumentHelp("Share of training documents whose supporting facts would share one segment that are placed again until they do not, in [0, 1]. (default: 0)",
+                               discussion: "Tasks that name the facts an answer rests on (babi-qa2: the object's last get or drop and its holder's move that fixed the room): with two or more segments such a document is placed again (noise start and fact offsets) until no one segment holds those facts, so its answer needs the memory — more practice of what documents of many segments ask. Other tasks' documents are unchanged; validation is not re-placed (rmt-train eval --cross-segment measures it; Docs/training.md).",
+                               valueName: "R"))
+    var crossSegmentRate: Double?
     @OptionGroup(title: "Curriculum") var curriculum: CurriculumFlags
     @OptionGroup(title: "Optimizer") var optimizer: OptimizerFlags
     @OptionGroup(title: "Back-propagation through the memory") var backprop: BackpropFlags
@@ -88,6 +92,9 @@ struct Train: ParsableCommand {
             if r > 0 && (backprop.sumLoss || backprop.prefixLoss) {
                 throw ValidationError("--probe-rate scores the final segment against another question; it cannot be combined with --\(backprop.prefixLoss ? "prefix" : "sum")-loss, which scores every segment against the document's own")
             }
+        }
+        if let r = crossSegmentRate, !(r >= 0 && r <= 1) {
+            throw ValidationError("--cross-segment-rate must be in [0, 1], got \(r)")
         }
         if (position != nil || positionTemperature != nil) && preset == nil {
             throw ValidationError("--position and --position-temperature choose the scheme of a new model: use them with --preset (a checkpoint keeps its own)")
@@ -164,6 +171,12 @@ struct Train: ParsableCommand {
                     throw ModelError(model ?? out, "--probe-rate needs a model that reads the question in every segment (--question-layout every-segment); this one reads it after the document")
                 }
                 trainStream.probeRate = rate
+            }
+            if let rate = runData.crossSegmentRate, rate > 0 {
+                guard task.namesSupportingFacts else {
+                    throw ErrorReporter.exit("rmt-train", "--cross-segment-rate: none of the tasks \(task.name) names the facts its answers rest on (babi-qa2 does)")
+                }
+                trainStream.crossSegmentRate = rate
             }
             let trainSource = TaskBatchSource(stream: trainStream, lengths: lengths)
             let validSource = TaskValidationSource(stream: validStream, lengths: lengths)
@@ -255,6 +268,7 @@ struct Train: ParsableCommand {
     func givenRunData() -> RunData {
         RunData(task: TaskCatalog.absoluteFiles(in: data.task), noise: absolutePaths(data.noise), evalNoise: absolutePaths(evalNoise), seed: data.seed,
                 segmentLengths: dataSegmentLengths, adversarialRate: data.adversarialRateFlag, probeRate: probeRate,
+                crossSegmentRate: crossSegmentRate,
                 model: model.map { absolutePaths([$0])[0] }, preset: preset?.rawValue)
     }
 
