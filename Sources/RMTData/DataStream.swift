@@ -277,19 +277,19 @@ public struct DataStream: Sendable {
         for _ in 0..<Self.crossSegmentTries {
             // A segment boundary after a fact from the first supporting one to the one before the last.
             let apart = try placing(episode, length: length, segmentLength: segmentLength,
-                                    splitAfter: draw.between(first...(last - 1)), using: &draw)
+                                    splitBetween: first...(last - 1), using: &draw)
             if !apart.oneSegmentHolds(facts: episode.supportingFacts) { return (episode, apart) }
         }
         return (episode, plan)
     }
 
     /// `episode` placed in noise as a document of `length` (noise start and fact offsets from `g`;
-    /// `splitAfter`: a segment boundary after that fact, DocumentPlan.make).
-    func placing(_ episode: Episode, length: DocumentPlan.Length, segmentLength: Int, splitAfter: Int? = nil,
+    /// `splitBetween`: a segment boundary after one of those facts, DocumentPlan.make).
+    func placing(_ episode: Episode, length: DocumentPlan.Length, segmentLength: Int, splitBetween: ClosedRange<Int>? = nil,
                  using g: inout SplitMix64) throws -> DocumentPlan {
         try DocumentPlan.make(episode: episode, label: label(of: episode), prefixLabels: prefixLabels(of: episode),
                               length: length, segmentLength: segmentLength, questionLayout: questionLayout,
-                              tokenizer: tokenizer, separator: separator, noise: noise, splitAfter: splitAfter, using: &g)
+                              tokenizer: tokenizer, separator: separator, noise: noise, splitBetween: splitBetween, using: &g)
     }
 
     /// Placements tried per document at a cross-segment rate before it keeps its own.

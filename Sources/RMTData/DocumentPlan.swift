@@ -16,13 +16,17 @@
 // 0…B, sorted (so the facts keep their order), each moved back to the sentence boundary at or
 // before it. Facts are whole sentences inserted between noise sentences and always end inside
 // the document; only the last noise sentence is cut at the token level to fill T exactly.
-// A split placement (`splitAfter: j`, what DataStream.crossSegmentRate asks for) puts a reading
-// segment's boundary after fact j: a boundary k·T (T the layout's text length) is drawn among
-// those the facts leave room for, facts 0…j get offsets in 0…c and the rest in c…B, where c =
-// k·T − (tokens of facts 0…j) is the noise position at which fact j ends on the boundary.
-// Snapping to sentence boundaries can still move a later fact back across it: the caller checks.
+// A split placement (`splitBetween: a…b`, what DataStream.crossSegmentRate asks for) puts a
+// reading segment's boundary k·T (T the layout's text length) after a fact j in a…b: facts 0…j
+// get offsets in 0…c and the rest in c…B, where c = k·T − (tokens of facts 0…j) is the noise
+// position at which fact j would end on the boundary. That is the uniform placement conditioned
+// on "exactly j + 1 offsets ≤ c"; (j, k) is drawn with that event's probability under the uniform
+// placement, Binomial(n, j + 1, c / B), so split documents look like the natural ones that
+// happen to straddle a boundary there (facts are not crowded against it). Snapping to sentence
+// starts can still move a later fact back across the boundary: the caller checks.
 // (Haystack documents, by contrast, end with a whole sentence: ~T tokens.) `whole` placement
 // (the position tasks): the one fact is the entire document, exactly T tokens, no noise.
+import Foundation
 import RMTBase
 import RMTTokenizer
 
@@ -106,11 +110,11 @@ public struct DocumentPlan: Sendable {
 
     /// Builds a plan for `episode` whose answer is label `label`; randomness (noise start, fact
     /// offsets) from `g`.
-    /// - Parameter splitAfter: with `.spread` placement, put a segment boundary after this fact
-    ///   (see the file's header); nil = offsets uniform over the whole document.
+    /// - Parameter splitBetween: with `.spread` placement, put a segment boundary after one of
+    ///   these facts (see the file's header); nil = offsets uniform over the whole document.
     static func make(episode: Episode, label: Int, prefixLabels: [Int32]? = nil, length: Length, segmentLength S: Int,
                      questionLayout layout: QuestionLayout = .finalSegment, tokenizer: BertTokenizer,
-                     separator: Int32, noise: NoiseCorpus, splitAfter: Int? = nil,
+                     separator: Int32, noise: NoiseCorpus, splitBetween: ClosedRange<Int>? = nil,
                      using g: inout SplitMix64) throws -> DocumentPlan {
         let context = "task \(episode.task)"
         let question = tokenizer.encode(episode.question)
@@ -151,9 +155,10 @@ public struct DocumentPlan: Sendable {
         case .start, .whole:
             offsets = Array(repeating: 0, count: factTokens.count)
         case .spread:
-            if let j = splitAfter, let c = splitPosition(after: j, factTokens: factTokens, budget: budget,
-                                                          textLength: layout.textLength(segmentLength: S, questionTokens: question.count),
-                                                          using: &g) {
+            if let range = splitBetween,
+               let (j, c) = splitPosition(between: range, factTokens: factTokens, budget: budget,
+                                          textLength: layout.textLength(segmentLength: S, questionTokens: question.count),
+                                          using: &g) {
                 offsets = (0...j).map { _ in g.between(0...c) }.sorted()
                     + (j + 1..<factTokens.count).map { _ in g.between(c...budget) }.sorted()
             } else {
@@ -204,16 +209,44 @@ public struct DocumentPlan: Sendable {
                             wholeDocument: episode.placement == .whole)
     }
 
-    /// The noise position c at which fact `j` ends on a segment boundary k·T, for a boundary drawn
-    /// uniformly among those with c in 0…budget; nil when there is none (a split placement).
-    static func splitPosition(after j: Int, factTokens: [[Int32]], budget: Int, textLength T: Int,
-                              using g: inout SplitMix64) -> Int? {
-        guard factTokens.indices.contains(j + 1), T >= 1 else { return nil }
-        let through = factTokens[...j].reduce(0) { $0 + $1.count }
-        // c = k·T − through ∈ 0…budget  ⇔  k ∈ ⌈through / T⌉ … ⌊(budget + through) / T⌋, k ≥ 1
-        let lowest = max(1, (through + T - 1) / T), highest = (budget + through) / T
-        guard lowest <= highest else { return nil }
-        return g.between(lowest...highest) * T - through
+    /// A split placement's fact j in `range` and noise position c = k·T − (tokens of facts 0…j)
+    /// in 0…budget, drawn with weight Binomial(n, j + 1, c / budget) — the uniform placement's
+    /// probability that exactly facts 0…j lie before boundary k·T; nil when no (j, k) qualifies.
+    static func splitPosition(between range: ClosedRange<Int>, factTokens: [[Int32]], budget: Int, textLength T: Int,
+                              using g: inout SplitMix64) -> (fact: Int, position: Int)? {
+        let n = factTokens.count
+        guard budget > 0, T >= 1, range.lowerBound >= 0, range.upperBound + 1 < n else { return nil }
+        var candidates: [(fact: Int, position: Int, weight: Double)] = []
+        var through = factTokens[..<range.lowerBound].reduce(0) { $0 + $1.count }
+        for j in range {
+            through += factTokens[j].count
+            // c = k·T − through ∈ 0…budget  ⇔  k ∈ ⌈through / T⌉ … ⌊(budget + through) / T⌋, k ≥ 1
+            let lowest = max(1, (through + T - 1) / T), highest = (budget + through) / T
+            guard lowest <= highest else { continue }
+            for k in lowest...highest {
+                let c = k * T - through
+                candidates.append((j, c, binomial(n, j + 1, Double(c) / Double(budget))))
+            }
+        }
+        let total = candidates.reduce(0) { $0 + $1.weight }
+        guard total > 0 else {
+            guard !candidates.isEmpty else { return nil }
+            let pick = candidates[g.below(candidates.count)]
+            return (pick.fact, pick.position)
+        }
+        var u = Double(g.nextUniform()) * total
+        for candidate in candidates {
+            u -= candidate.weight
+            if u < 0 { return (candidate.fact, candidate.position) }
+        }
+        return (candidates.last!.fact, candidates.last!.position)
+    }
+
+    /// P(X = x) for X ~ Binomial(n, p).
+    static func binomial(_ n: Int, _ x: Int, _ p: Double) -> Double {
+        var choose = 1.0
+        for i in 0..<x { choose = choose * Double(n - i) / Double(i + 1) }
+        return choose * pow(p, Double(x)) * pow(1 - p, Double(n - x))
     }
 
     /// The reading segment (0-based) that holds document token `offset`: every segment but the
