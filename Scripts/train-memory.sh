@@ -134,13 +134,21 @@
 #          seed, data and rates; the control stays phase 13. Not in the default PHASES.
 #          (As run, session 20: stopped at step 206 in stage 1; phase 14 at step 733 and the control
 #          at 605, both in stage 2 (3 segments); held out at step 600 the memory equals the control at
-#          2 segments and trails at 4 and 7 (Docs/associative-memory.md). All three resume.)
+#          2 segments and trails at 4 and 7 (Docs/associative-memory.md). All three resume.
+#          Session 21: phase 15 resumed to step 603 (end of its 2-segment stage; validation qa2 0.73 / 0.76 / 0.75 at steps 400–600); phase 14 stopped at step 748; the
+#          control stayed at 605. Held out on memory-only documents phase 15 ≈ the control over
+#          steps 200–500, Docs/associative-memory.md.)
 # Phase 16: the control (phase 13) with qa2's supporting facts placed apart in half the training
 #          documents that would hold both in one segment (`--cross-segment-rate 0.5`,
 #          Docs/training.md): the same start, seed, episodes and flags, so more of qa2's training
 #          signal goes to answers that need the memory (at 2 segments ~35% of qa2 documents → ~67%).
 #          Held out: `rmt-train eval --cross-segment` and Scripts/qa2-errors.py against phase 13.
 #          Not in the default PHASES.
+#          (As run, session 21, with the first split placement — the boundary's fact drawn uniformly
+#          between the supporting facts, before commit 3f72ee4 weighted it like the uniform placement
+#          — so its run folder is kept as phase16-unweighted; a rerun of this line uses the weighted
+#          one. Step 200: memory-only qa2 0.62 against the control's 0.535 at 2 segments, but
+#          plain qa2 at 4 segments 0.595 against 0.685: Docs/results.md, "Session 21".)
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
