@@ -146,9 +146,11 @@
 #          Not in the default PHASES.
 #          (As run, session 21, with the first split placement — the boundary's fact drawn uniformly
 #          between the supporting facts, before commit 3f72ee4 weighted it like the uniform placement
-#          — so its run folder is kept as phase16-unweighted; a rerun of this line uses the weighted
-#          one. Step 200: memory-only qa2 0.62 against the control's 0.535 at 2 segments, but
-#          plain qa2 at 4 segments 0.595 against 0.685: Docs/results.md, "Session 21".)
+#          — so its run folder is kept as phase16-unweighted (stopped at step 363; resume it only with
+#          a binary from before 3f72ee4). Steps 200 and 300: memory-only qa2 0.62 / 0.66 against the
+#          control's 0.535 / 0.53 at 2 segments, but plain qa2 at 4 segments 0.595 / 0.63 against
+#          0.685 / 0.65: Docs/results.md, "Session 21". This line, with the weighted split, was
+#          started at the end of session 21 into phase16 and resumes from there.)
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
