@@ -151,6 +151,10 @@
 #          control's 0.535 / 0.53 at 2 segments, but plain qa2 at 4 segments 0.595 / 0.63 against
 #          0.685 / 0.65: Docs/results.md, "Session 21". This line, with the weighted split, was
 #          started at the end of session 21 into phase16 and resumes from there.)
+# Phase 17: phase 16 at a quarter (`--cross-segment-rate 0.25`: ~35% → ~50% of qa2 training
+#          answers need the memory at 2 segments), to keep most answers readable in one segment —
+#          phase 16 (rate 0.5, first split) lost same-segment answers. Same start, seed and control.
+#          Not in the default PHASES.
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
@@ -175,11 +179,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-UNTIL=${UNTIL:-16}
-case "$UNTIL" in 1|2|3|4|5|6|7|8|9|10|11|12|13|14|15|16) ;; *) echo "train-memory.sh: UNTIL must be 1 to 16, got \"$UNTIL\"" >&2; exit 1 ;; esac
+UNTIL=${UNTIL:-17}
+case "$UNTIL" in 1|2|3|4|5|6|7|8|9|10|11|12|13|14|15|16|17) ;; *) echo "train-memory.sh: UNTIL must be 1 to 17, got \"$UNTIL\"" >&2; exit 1 ;; esac
 PHASES=${PHASES:-1 2 3 4 6 7}
 for p in $PHASES; do
-    case "$p" in 1|2|3|4|5|6|7|8|9|10|11|12|13|14|15|16) ;; *) echo "train-memory.sh: PHASES holds 1 to 16, got \"$p\"" >&2; exit 1 ;; esac
+    case "$p" in 1|2|3|4|5|6|7|8|9|10|11|12|13|14|15|16|17) ;; *) echo "train-memory.sh: PHASES holds 1 to 17, got \"$p\"" >&2; exit 1 ;; esac
 done
 runs() { [ "$1" -le "$UNTIL" ] && [[ " $PHASES " == *" $1 "* ]]; }  # runs N: phase N is asked for
 N=${NOISE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rmt/noise}
@@ -261,3 +265,4 @@ if runs 13; then phase "$OUT/phase13" --model "${PHASE12_FROM:-Models/default}" 
 if runs 14; then phase "$OUT/phase14" --model "${PHASE12_FROM:-Models/default}" --associative 64 --associative-lr 1e-3 "${PHASE12[@]}"; fi
 if runs 15; then phase "$OUT/phase15" --model "${PHASE12_FROM:-Models/default}" --associative 64 --associative-write all --associative-lr 1e-3 "${PHASE12[@]}"; fi
 if runs 16; then phase "$OUT/phase16" --model "${PHASE12_FROM:-Models/default}" --cross-segment-rate 0.5 "${PHASE12[@]}"; fi
+if runs 17; then phase "$OUT/phase17" --model "${PHASE12_FROM:-Models/default}" --cross-segment-rate 0.25 "${PHASE12[@]}"; fi
