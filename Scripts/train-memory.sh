@@ -179,11 +179,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-UNTIL=${UNTIL:-17}
-case "$UNTIL" in 1|2|3|4|5|6|7|8|9|10|11|12|13|14|15|16|17) ;; *) echo "train-memory.sh: UNTIL must be 1 to 17, got \"$UNTIL\"" >&2; exit 1 ;; esac
+LAST_PHASE=17  # the highest phase this script defines
+is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
+UNTIL=${UNTIL:-$LAST_PHASE}
+is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
 PHASES=${PHASES:-1 2 3 4 6 7}
 for p in $PHASES; do
-    case "$p" in 1|2|3|4|5|6|7|8|9|10|11|12|13|14|15|16|17) ;; *) echo "train-memory.sh: PHASES holds 1 to 17, got \"$p\"" >&2; exit 1 ;; esac
+    is_phase "$p" || { echo "train-memory.sh: PHASES holds 1 to $LAST_PHASE, got \"$p\"" >&2; exit 1; }
 done
 runs() { [ "$1" -le "$UNTIL" ] && [[ " $PHASES " == *" $1 "* ]]; }  # runs N: phase N is asked for
 N=${NOISE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rmt/noise}
