@@ -155,6 +155,12 @@
 #          answers need the memory at 2 segments), to keep most answers readable in one segment —
 #          phase 16 (rate 0.5, first split) lost same-segment answers. Same start, seed and control.
 #          Not in the default PHASES.
+# Phase 18: phase 16 read at 4 segments from its first step (`--start-segments 4 --max-segments 7`):
+#          at 2 segments the memory is updated once, and phases 13–17 trained there gain nothing on
+#          memory-only documents read at 4 (Docs/results.md, "Session 22"); here every training
+#          answer that needs the memory needs it across 1–3 updates. Same start, seed, mixture and
+#          rate as phase 16. Not in the default PHASES.
+# Phase 19: its control — phase 18 without --cross-segment-rate. Not in the default PHASES.
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
@@ -179,7 +185,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=17  # the highest phase this script defines
+LAST_PHASE=19  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -268,3 +274,9 @@ if runs 14; then phase "$OUT/phase14" --model "${PHASE12_FROM:-Models/default}" 
 if runs 15; then phase "$OUT/phase15" --model "${PHASE12_FROM:-Models/default}" --associative 64 --associative-write all --associative-lr 1e-3 "${PHASE12[@]}"; fi
 if runs 16; then phase "$OUT/phase16" --model "${PHASE12_FROM:-Models/default}" --cross-segment-rate 0.5 "${PHASE12[@]}"; fi
 if runs 17; then phase "$OUT/phase17" --model "${PHASE12_FROM:-Models/default}" --cross-segment-rate 0.25 "${PHASE12[@]}"; fi
+PHASE18=("${PHASE12[@]}")  # phase 12's flags read at 4 → 7 segments
+for i in "${!PHASE18[@]}"; do
+    case "${PHASE18[$((i > 0 ? i - 1 : 0))]}" in --start-segments) PHASE18[$i]=4 ;; --max-segments) PHASE18[$i]=7 ;; esac
+done
+if runs 18; then phase "$OUT/phase18" --model "${PHASE12_FROM:-Models/default}" --cross-segment-rate 0.5 "${PHASE18[@]}"; fi
+if runs 19; then phase "$OUT/phase19" --model "${PHASE12_FROM:-Models/default}" "${PHASE18[@]}"; fi
