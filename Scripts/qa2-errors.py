@@ -116,6 +116,11 @@ def sort(rows):
             cells = [f"{c}/{t} = {c/t:.2f}" if t else "-" for c, t in (needs[k][True], needs[k][False])]
             print(f"    {k}: {cells[0]} | {cells[1]}")
 
+def mcnemar(only_this, only_other):
+    """Exact two-sided McNemar (sign) test's p over the discordant documents of a paired comparison."""
+    n, k = only_this + only_other, min(only_this, only_other)
+    return min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n) if n else 1.0
+
 def paired(this, other):
     """Paired comparison of two predictions files over the same documents (McNemar, exact)."""
     a = [json.loads(l) for l in open(this)]; b = [json.loads(l) for l in open(other)]
@@ -123,8 +128,7 @@ def paired(this, other):
         raise SystemExit(f"qa2-errors.py: {this} and {other} do not score the same documents")
     only_this = sum(1 for x, y in zip(a, b) if x["correct"] and not y["correct"])
     only_other = sum(1 for x, y in zip(a, b) if y["correct"] and not x["correct"])
-    n, k = only_this + only_other, min(only_this, only_other)
-    p = min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n) if n else 1.0
+    p = mcnemar(only_this, only_other)
     print(f"\n## paired against {other}")
     print(f"  right: {sum(x['correct'] for x in a)} here, {sum(y['correct'] for y in b)} there, of {len(a)}; "
           f"only here {only_this}, only there {only_other}; McNemar exact p = {p:.4f}")

@@ -150,11 +150,14 @@
 #          a binary from before 3f72ee4). Steps 200 and 300: memory-only qa2 0.62 / 0.66 against the
 #          control's 0.535 / 0.53 at 2 segments, but plain qa2 at 4 segments 0.595 / 0.63 against
 #          0.685 / 0.65: Docs/results.md, "Session 21". This line, with the weighted split, was
-#          started at the end of session 21 into phase16 and resumes from there.)
+#          started at the end of session 21 into phase16 and resumes from there. Session 22: stopped
+#          at step 410; memory-only 0.64 / 0.65 / 0.69 at steps 200–400 against the control's 0.53,
+#          plain level at 2 segments, below at 4: Docs/results.md, "Session 22".)
 # Phase 17: phase 16 at a quarter (`--cross-segment-rate 0.25`: ~35% → ~50% of qa2 training
 #          answers need the memory at 2 segments), to keep most answers readable in one segment —
 #          phase 16 (rate 0.5, first split) lost same-segment answers. Same start, seed and control.
-#          Not in the default PHASES.
+#          Not in the default PHASES. (As run, session 22: stopped at step 317; memory-only 0.57 / 0.61
+#          at steps 200 / 300, plain level with the control at step 300.)
 # Phase 18: phase 16 read at 4 segments from its first step (`--start-segments 4 --max-segments 7`):
 #          at 2 segments the memory is updated once, and phases 13–17 trained there gain nothing on
 #          memory-only documents read at 4 (Docs/results.md, "Session 22"); here every training
