@@ -163,7 +163,10 @@
 #          memory-only documents read at 4 (Docs/results.md, "Session 22"); here every training
 #          answer that needs the memory needs it across 1–3 updates. Same start, seed, mixture and
 #          rate as phase 16. Not in the default PHASES.
+#          (As run, session 22: stopped at step 147; at step 100 level with its control on
+#          memory-only documents, below it on plain ones: Docs/results.md, "Session 22".)
 # Phase 19: its control — phase 18 without --cross-segment-rate. Not in the default PHASES.
+#          (As run, session 22: stopped at step 132.)
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
