@@ -280,9 +280,9 @@ if runs 14; then phase "$OUT/phase14" --model "${PHASE12_FROM:-Models/default}" 
 if runs 15; then phase "$OUT/phase15" --model "${PHASE12_FROM:-Models/default}" --associative 64 --associative-write all --associative-lr 1e-3 "${PHASE12[@]}"; fi
 if runs 16; then phase "$OUT/phase16" --model "${PHASE12_FROM:-Models/default}" --cross-segment-rate 0.5 "${PHASE12[@]}"; fi
 if runs 17; then phase "$OUT/phase17" --model "${PHASE12_FROM:-Models/default}" --cross-segment-rate 0.25 "${PHASE12[@]}"; fi
-PHASE18=("${PHASE12[@]}")  # phase 12's flags read at 4 → 7 segments
-for i in "${!PHASE18[@]}"; do
-    case "${PHASE18[$((i > 0 ? i - 1 : 0))]}" in --start-segments) PHASE18[$i]=4 ;; --max-segments) PHASE18[$i]=7 ;; esac
+PHASE18=("${PHASE12[@]}")  # phase 12's flags with the curriculum at 4 → 7 segments: each value after its flag
+for ((i = 1; i < ${#PHASE18[@]}; i++)); do
+    case "${PHASE18[i - 1]}" in --start-segments) PHASE18[i]=4 ;; --max-segments) PHASE18[i]=7 ;; esac
 done
 if runs 18; then phase "$OUT/phase18" --model "${PHASE12_FROM:-Models/default}" --cross-segment-rate 0.5 "${PHASE18[@]}"; fi
 if runs 19; then phase "$OUT/phase19" --model "${PHASE12_FROM:-Models/default}" "${PHASE18[@]}"; fi
