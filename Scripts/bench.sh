@@ -6,7 +6,9 @@
 #                                                                       fp32, and bf16 autocast) and
 #                                                                       Scripts/bench_onnx.py (ONNX Runtime fp32);
 #                                          small also under OPENBLAS_CORETYPE=Haswell (and SkylakeX on
-#                                          AVX-512 CPUs): the environment must not change our speed
+#                                          AVX-512 CPUs): the environment must not change our speed;
+#                                          on AVX-512 CPUs also at the AVX2 level (RMT_VECTOR=avx2), on
+#                                          AVX512-BF16 CPUs also with bf16 linear layers (--precision bf16)
 #   b. training step, small, 4 seg × 4     rmt-tool bench --train    vs Scripts/bench_train_torch.py (sdpa and eager)
 #   c. rmt-ask over ~1M tokens             rmt-ask --json            vs Scripts/bench_rmt_torch.py (faster attention)
 #   d. rmt-ask peak RSS, ~10M vs ~1M tokens (one full 10M run)
@@ -91,7 +93,9 @@ elif [ "$TORCH" = 1 ]; then echo "bench.sh: $PYTHON lacks onnx/onnxruntime: the 
 # OpenBLAS core types this CPU can run (SkylakeX needs AVX-512; Prescott is the generic one).
 ENV_CORES="Prescott"
 grep -qw avx2 /proc/cpuinfo 2>/dev/null && ENV_CORES+=" Haswell"
-grep -qw avx512f /proc/cpuinfo 2>/dev/null && ENV_CORES+=" SkylakeX"
+HAS_AVX512=0 HAS_BF16=0
+grep -qw avx512f /proc/cpuinfo 2>/dev/null && { ENV_CORES+=" SkylakeX"; HAS_AVX512=1; }
+grep -qw avx512_bf16 /proc/cpuinfo 2>/dev/null && HAS_BF16=1
 if [ "$BUILD" = 1 ]; then
     echo "== swift build -c release" >&2
     swift build -c release 2>&1 | tail -1 >&2
@@ -171,7 +175,21 @@ for r in $(seq 1 "$ROUNDS"); do
     # Odd rounds: Swift first; even rounds: PyTorch first.
     for c in small base; do
         [ $c = small ] && sizes=$ENC_SMALL || sizes=$ENC_BASE
-        swift_run() { measure enc-$c swift "$r" -- "$BIN/rmt-tool" bench --config $c $sizes; }
+        swift_run() {
+            measure enc-$c swift "$r" -- "$BIN/rmt-tool" bench --config $c $sizes
+            # The other kernel levels this CPU has: AVX2 where AVX-512 is chosen, bf16 linear layers
+            # where the CPU has AVX512-BF16 (its own row: bf16 rounds, fp32 is the reference).
+            [ "$HAS_AVX512" = 1 ] && measure enc-$c swift-avx2 "$r" -- env RMT_VECTOR=avx2 "$BIN/rmt-tool" bench --config $c $sizes
+            [ "$HAS_BF16" = 1 ] && measure enc-$c swift-bf16 "$r" -- "$BIN/rmt-tool" bench --config $c $sizes --precision bf16
+            # Our speed must not depend on the OpenBLAS kernels the environment asks for: measured
+            # right after the unset run, so that the machine's drift does not pass for a difference.
+            if [ $c = small ]; then
+                for core in $ENV_CORES; do
+                    measure enc-$c swift-env-$core "$r" -- env OPENBLAS_CORETYPE=$core "$BIN/rmt-tool" bench --config $c $sizes
+                done
+            fi
+            return 0
+        }
         torch_run() {
             [ "$TORCH" = 1 ] || return 0
             measure enc-$c torch-sdpa "$r" -- "${TORCH_PY[@]}" Scripts/bench_torch.py --config $c $sizes --attn sdpa
@@ -180,12 +198,6 @@ for r in $(seq 1 "$ROUNDS"); do
             [ "$ONNX" = 1 ] && measure enc-$c onnxruntime "$r" -- "${TORCH_PY[@]}" Scripts/bench_onnx.py --config $c $sizes --cache "$DATA"
             return 0
         }
-        # Our speed must not depend on the OpenBLAS kernels the environment asks for.
-        if [ $c = small ]; then
-            for core in $ENV_CORES; do
-                measure enc-$c swift-env-$core "$r" -- env OPENBLAS_CORETYPE=$core "$BIN/rmt-tool" bench --config $c $sizes
-            done
-        fi
         if [ $((r % 2)) = 1 ]; then swift_run; torch_run; else torch_run; swift_run; fi
     done
     swift_run() { measure train-small swift "$r" -- "$BIN/rmt-tool" bench --train --config small $TRAIN --bptt full; }
@@ -227,7 +239,7 @@ NOTE="rounds $ROUNDS, rmt-ask rounds $ASK_ROUNDS"
 if [ "$OMP_PASSIVE" = 1 ]; then NOTE+=", PyTorch with OMP_WAIT_POLICY=PASSIVE"; fi
 if [ "$QUICK" = 1 ]; then NOTE+=", QUICK (smoke test — not comparable)"; fi
 FLAGS=$(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | tr ' ' '\n' | grep -xE 'avx2|fma|avx512f|avx512bw|avx512vl|avx512_bf16|amx_bf16|amx_tile' | tr '\n' ' ' || true)
-SYSINFO=$("$BIN/rmt-tool" sysinfo --json 2>/dev/null | grep '^{' | tail -1 || true)
+SYSINFO=$(env -u OPENBLAS_CORETYPE "$BIN/rmt-tool" sysinfo --json 2>/dev/null | grep '^{' | tail -1 || true)
 ORT_VERSION=$([ "$ONNX" = 1 ] && "$PYTHON" -c "import onnxruntime; print(onnxruntime.__version__)" 2>/dev/null || echo "-")
 write_meta stamp "$STAMP" cpu "$CPU" cores "$(nproc)" torch "$TORCH_VERSION" load_start "$LOAD_START" \
     cpu_flags "${FLAGS% }" sysinfo "${SYSINFO:-}" onnxruntime "$ORT_VERSION" \
@@ -316,6 +328,15 @@ for c in ("small", "base"):
     if ratio: targets.append((f"encoder {c} fp32: Swift ≥ {g_torch}× PyTorch fp32 tokens/s", f"{ratio:.2f}×", ratio >= g_torch))
     if oratio: targets.append((f"encoder {c} fp32: Swift ≥ {g_ort}× ONNX Runtime tokens/s", f"{oratio:.2f}×", oratio >= g_ort))
 p("")
+for c in ("small", "base"):
+    case, base = f"enc-{c}", med(field(sel(f"enc-{c}", "swift"), "ms_per_segment"))
+    levels = [(i, med(field(sel(case, i), "ms_per_segment"))) for i in ("swift-avx2", "swift-bf16") if sel(case, i)]
+    if base and levels:
+        bt = best_torch(case)[1]
+        p(f"Swift {c} at the other kernel levels (ms/segment; the default row above is the best fp32 level): "
+          + "; ".join(f"`{i[6:]}` {span(field(sel(case, i), 'ms_per_segment'))} (default ÷ this {base / m:.2f}"
+                      + (f", this/PyTorch fp32 {512e3 / m / bt:.2f}×" if bt else "") + ")" for i, m in levels) + ".")
+        p("")
 envs = sorted({r["impl"] for r in ok if r["case"] == "enc-small" and r["impl"].startswith("swift-env-")})
 if envs:
     p("Swift small under the OpenBLAS core a user's environment may force (ms/segment): unset "
