@@ -4,7 +4,7 @@
 //  1. the Double backward (ReferencePosition) against central differences of the Double forward,
 //     for every CoPE/DAPE tensor, DAPE's base-scheme parameters (through the table), the
 //     type-pair bias, the scale and qkv;
-//  2. the fast Float kernel (forward and backward) against the Double twin;
+//  2. the fast Float kernel (forward and backward) against the Double twin, at every vector level;
 //  3. identities: CoPE with zero embeddings and DAPE with a zero output layer reduce to the base terms.
 import Foundation
 import Testing
@@ -98,63 +98,67 @@ func contentPositionGradientCheck(_ name: String) {
         }
     }
 
-    // 2. Fast Float kernel against the Double twin.
+    // 2. Fast Float kernel against the Double twin, at every vector level this CPU runs.
     let qkvF = FloatBuffer(doubles: base.qkv), maskF = FloatBuffer(doubles: mask), rF = FloatBuffer(doubles: r)
     let betaF = FloatBuffer(doubles: base.beta), scaleF = FloatBuffer(doubles: base.scale)
     let tableF = pt.textBias.map { FloatBuffer(doubles: $0) }
     let embF = FloatBuffer(doubles: base.embeddings)
     let (w1F, b1F, w2F, b2F) = (FloatBuffer(doubles: base.w1), FloatBuffer(doubles: base.b1),
                                 FloatBuffer(doubles: base.w2), FloatBuffer(doubles: base.b2))
-    let out = FloatBuffer(count: B * T * C), probs = FloatBuffer(count: B * NH * T * T)
-    let dqkvF = FloatBuffer(count: base.qkv.count), scratch = FloatBuffer(count: T * T)
-    let dTableF = FloatBuffer(count: g.dTextBias.count), dBetaF = FloatBuffer(count: g.dTypeBias.count)
-    let dScaleF = FloatBuffer(count: g.dScale.count), dEmbF = FloatBuffer(count: g.dCoPE.count)
-    let (dw1, db1, dw2, db2) = (FloatBuffer(count: g.dW1.count), FloatBuffer(count: g.dB1.count),
-                                FloatBuffer(count: g.dW2.count), FloatBuffer(count: g.dB2.count))
-    layout.kinds.withUnsafeBufferPointer { kinds in
-        layout.textIndex.withUnsafeBufferPointer { tix in
-            let terms = AttentionPositionTerms(
-                kinds: kinds.baseAddress!, textIndex: tix.baseAddress!, span: layout.span,
-                textBias: tableF.map { UnsafePointer($0.pointer) }, typeBias: betaF.pointer, scale: scaleF.pointer,
-                cope: base.cope ? CoPETerms(embeddings: embF.pointer, npos: npos) : nil,
-                dape: base.cope ? nil : DAPETerms(w1: w1F.pointer, b1: b1F.pointer, w2: w2F.pointer, b2: b2F.pointer,
-                                                  width: width))
-            attentionForward(out: out.pointer, probs: probs.pointer, qkv: qkvF.pointer, additiveMask: maskF.pointer,
-                             batch: B, seqLen: T, channels: C, heads: NH, position: terms)
-            expectClose(out.doubles, fwd.out, relative: floatTolerance, "\(name) fast forward")
-            attentionBackward(dqkv: dqkvF.pointer, dprobs: scratch.pointer, dout: rF.pointer, qkv: qkvF.pointer,
-                              probs: probs.pointer, batch: B, seqLen: T, channels: C, heads: NH, position: terms,
-                              positionGradients: AttentionPositionGradients(
-                                dTextBias: dTableF.pointer, dTypeBias: dBetaF.pointer, dScale: dScaleF.pointer,
-                                dCoPE: dEmbF.pointer,
-                                dDAPE: DAPEGradients(w1: dw1.pointer, b1: db1.pointer, w2: dw2.pointer, b2: db2.pointer)))
+    for level in VectorUnit.available {
+        let compute = ComputeOptions(vector: level)
+        let out = FloatBuffer(count: B * T * C), probs = FloatBuffer(count: B * NH * T * T)
+        let dqkvF = FloatBuffer(count: base.qkv.count), scratch = FloatBuffer(count: T * T)
+        let dTableF = FloatBuffer(count: g.dTextBias.count), dBetaF = FloatBuffer(count: g.dTypeBias.count)
+        let dScaleF = FloatBuffer(count: g.dScale.count), dEmbF = FloatBuffer(count: g.dCoPE.count)
+        let (dw1, db1, dw2, db2) = (FloatBuffer(count: g.dW1.count), FloatBuffer(count: g.dB1.count),
+                                    FloatBuffer(count: g.dW2.count), FloatBuffer(count: g.dB2.count))
+        layout.kinds.withUnsafeBufferPointer { kinds in
+            layout.textIndex.withUnsafeBufferPointer { tix in
+                let terms = AttentionPositionTerms(
+                    kinds: kinds.baseAddress!, textIndex: tix.baseAddress!, span: layout.span,
+                    textBias: tableF.map { UnsafePointer($0.pointer) }, typeBias: betaF.pointer, scale: scaleF.pointer,
+                    cope: base.cope ? CoPETerms(embeddings: embF.pointer, npos: npos) : nil,
+                    dape: base.cope ? nil : DAPETerms(w1: w1F.pointer, b1: b1F.pointer, w2: w2F.pointer, b2: b2F.pointer,
+                                                      width: width))
+                attentionForward(out: out.pointer, probs: probs.pointer, qkv: qkvF.pointer, additiveMask: maskF.pointer,
+                                 batch: B, seqLen: T, channels: C, heads: NH, position: terms, compute: compute)
+                expectClose(out.doubles, fwd.out, relative: floatTolerance, "\(name) fast forward, \(level)")
+                attentionBackward(dqkv: dqkvF.pointer, dprobs: scratch.pointer, dout: rF.pointer, qkv: qkvF.pointer,
+                                  probs: probs.pointer, batch: B, seqLen: T, channels: C, heads: NH, position: terms,
+                                  positionGradients: AttentionPositionGradients(
+                                    dTextBias: dTableF.pointer, dTypeBias: dBetaF.pointer, dScale: dScaleF.pointer,
+                                    dCoPE: dEmbF.pointer,
+                                    dDAPE: DAPEGradients(w1: dw1.pointer, b1: db1.pointer, w2: dw2.pointer, b2: db2.pointer)),
+                                  compute: compute)
+            }
         }
-    }
-    expectClose(dqkvF.doubles, dqkv, relative: floatTolerance, "\(name) fast dqkv")
-    expectClose(dBetaF.doubles, g.dTypeBias, relative: floatTolerance, "\(name) fast dTypeBias")
-    expectClose(dScaleF.doubles, g.dScale, relative: floatTolerance, "\(name) fast dScale")
-    if base.cope {
-        expectClose(dEmbF.doubles, g.dCoPE, relative: floatTolerance, "cope fast dEmbeddings")
-    } else {
-        expectClose(dTableF.doubles, g.dTextBias, relative: floatTolerance, "dape fast dTextBias")
-        for (f, d, label) in [(dw1, g.dW1, "w1"), (db1, g.dB1, "b1"), (dw2, g.dW2, "w2")] {
-            expectClose(f.doubles, d, relative: floatTolerance, "dape fast d\(label)")
+        expectClose(dqkvF.doubles, dqkv, relative: floatTolerance, "\(name) fast dqkv, \(level)")
+        expectClose(dBetaF.doubles, g.dTypeBias, relative: floatTolerance, "\(name) fast dTypeBias, \(level)")
+        expectClose(dScaleF.doubles, g.dScale, relative: floatTolerance, "\(name) fast dScale, \(level)")
+        if base.cope {
+            expectClose(dEmbF.doubles, g.dCoPE, relative: floatTolerance, "cope fast dEmbeddings, \(level)")
+        } else {
+            expectClose(dTableF.doubles, g.dTextBias, relative: floatTolerance, "dape fast dTextBias, \(level)")
+            for (f, d, label) in [(dw1, g.dW1, "w1"), (db1, g.dB1, "b1"), (dw2, g.dW2, "w2")] {
+                expectClose(f.doubles, d, relative: floatTolerance, "dape fast d\(label), \(level)")
+            }
+            // db2's true value is 0, so the Float kernel returns only rounding: the sum (in Double) of
+            // the B·T·T Float terms dZ = s·p⊙(dP − p·dP), whose exact values sum to 0 per row. Each
+            // row's terms carry an error of at most ~(T + d + 2)·ε·s·max|dP| in all (the dot products
+            // over d and T; Σⱼ p = 1), with |dP_j| ≤ ‖dout_i‖·‖v_j‖ per head: B·T rows give the bound
+            // below (B·T·T·2 ≥ B·T·(T + d + 2) here). The rounding depends on the vector level's
+            // summation order: 1.2e-6 measured at AVX-512 (Zen 5), where a fixed 1e-6 had held at AVX2.
+            let d = C / NH
+            func norm(_ v: ArraySlice<Double>) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+            let maxOut = (0..<B * T * NH).map { k in norm(r[(k / NH) * C + (k % NH) * d ..< (k / NH) * C + (k % NH) * d + d]) }.max()!
+            let maxV = (0..<B * T * NH).map { k in
+                let o = (k / NH) * 3 * C + 2 * C + (k % NH) * d
+                return norm(base.qkv[o ..< o + d])
+            }.max()!
+            let bound = Double(B * T * T) * Double(Float.ulpOfOne) * 2 * base.scale.map(abs).max()! * maxOut * maxV
+            expectClose(db2.doubles, g.dB2, abs: bound, "dape fast db2 (zero up to rounding, bound \(bound)), \(level)")
         }
-        // db2's true value is 0, so the Float kernel returns only rounding: the sum (in Double) of
-        // the B·T·T Float terms dZ = s·p⊙(dP − p·dP), whose exact values sum to 0 per row. Each
-        // row's terms carry an error of at most ~(T + d + 2)·ε·s·max|dP| in all (the dot products
-        // over d and T; Σⱼ p = 1), with |dP_j| ≤ ‖dout_i‖·‖v_j‖ per head: B·T rows give the bound
-        // below (B·T·T·2 ≥ B·T·(T + d + 2) here). The rounding depends on the vector level's
-        // summation order: 1.2e-6 measured at AVX-512 (Zen 5), where a fixed 1e-6 had held at AVX2.
-        let d = C / NH
-        func norm(_ v: ArraySlice<Double>) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
-        let maxOut = (0..<B * T * NH).map { k in norm(r[(k / NH) * C + (k % NH) * d ..< (k / NH) * C + (k % NH) * d + d]) }.max()!
-        let maxV = (0..<B * T * NH).map { k in
-            let o = (k / NH) * 3 * C + 2 * C + (k % NH) * d
-            return norm(base.qkv[o ..< o + d])
-        }.max()!
-        let bound = Double(B * T * T) * Double(Float.ulpOfOne) * 2 * base.scale.map(abs).max()! * maxOut * maxV
-        expectClose(db2.doubles, g.dB2, abs: bound, "dape fast db2 (zero up to rounding, bound \(bound))")
     }
 }
 

@@ -3,7 +3,7 @@
 // segment layout with padding:
 //  1. the Double backward (ReferencePosition + PositionBiasMath) against central differences of
 //     the Double forward, for the scheme parameters, the type-pair bias, the scale and qkv;
-//  2. the fast Float kernel (forward and backward) against the Double twin.
+//  2. the fast Float kernel (forward and backward) against the Double twin, at every vector level.
 import Foundation
 import RMTKernels
 import RMTReference
@@ -89,29 +89,33 @@ func positionSchemeGradientCheck(_ scheme: DistanceBias) {
         #expect(dParams[i].contains { $0 != 0 }, "\(scheme) parameter \(i) got no gradient")
     }
 
-    // 2. Fast Float kernel against the Double twin.
+    // 2. Fast Float kernel against the Double twin, at every vector level this CPU runs.
     let qkvF = FloatBuffer(doubles: qkv), maskF = FloatBuffer(doubles: mask)
     let tableF = FloatBuffer(doubles: pt.textBias!), betaF = FloatBuffer(doubles: beta), scaleF = FloatBuffer(doubles: scale)
-    let out = FloatBuffer(count: B * T * C), probs = FloatBuffer(count: B * NH * T * T)
-    layout.kinds.withUnsafeBufferPointer { kinds in
-        layout.textIndex.withUnsafeBufferPointer { tix in
-            let terms = AttentionPositionTerms(kinds: kinds.baseAddress!, textIndex: tix.baseAddress!, span: W,
-                                               textBias: tableF.pointer, typeBias: betaF.pointer, scale: scaleF.pointer)
-            attentionForward(out: out.pointer, probs: probs.pointer, qkv: qkvF.pointer, additiveMask: maskF.pointer,
-                             batch: B, seqLen: T, channels: C, heads: NH, position: terms)
-            expectClose(out.doubles, fwd.out, relative: floatTolerance, "fast forward")
-            let dqkvF = FloatBuffer(count: qkv.count), scratch = FloatBuffer(count: T * T), rF = FloatBuffer(doubles: r)
-            let dTableF = FloatBuffer(count: dTable.count), dBetaF = FloatBuffer(count: dBeta.count)
-            let dScaleF = FloatBuffer(count: dScale.count)
-            attentionBackward(dqkv: dqkvF.pointer, dprobs: scratch.pointer, dout: rF.pointer, qkv: qkvF.pointer,
-                              probs: probs.pointer, batch: B, seqLen: T, channels: C, heads: NH, position: terms,
-                              positionGradients: AttentionPositionGradients(dTextBias: dTableF.pointer,
-                                                                            dTypeBias: dBetaF.pointer,
-                                                                            dScale: dScaleF.pointer))
-            expectClose(dqkvF.doubles, dqkv, relative: floatTolerance, "fast dqkv")
-            expectClose(dTableF.doubles, dTable, relative: floatTolerance, "fast dTextBias")
-            expectClose(dBetaF.doubles, dBeta, relative: floatTolerance, "fast dTypeBias")
-            expectClose(dScaleF.doubles, dScale, relative: floatTolerance, "fast dScale")
+    for level in VectorUnit.available {
+        let compute = ComputeOptions(vector: level)
+        let out = FloatBuffer(count: B * T * C), probs = FloatBuffer(count: B * NH * T * T)
+        layout.kinds.withUnsafeBufferPointer { kinds in
+            layout.textIndex.withUnsafeBufferPointer { tix in
+                let terms = AttentionPositionTerms(kinds: kinds.baseAddress!, textIndex: tix.baseAddress!, span: W,
+                                                   textBias: tableF.pointer, typeBias: betaF.pointer, scale: scaleF.pointer)
+                attentionForward(out: out.pointer, probs: probs.pointer, qkv: qkvF.pointer, additiveMask: maskF.pointer,
+                                 batch: B, seqLen: T, channels: C, heads: NH, position: terms, compute: compute)
+                expectClose(out.doubles, fwd.out, relative: floatTolerance, "fast forward, \(level)")
+                let dqkvF = FloatBuffer(count: qkv.count), scratch = FloatBuffer(count: T * T), rF = FloatBuffer(doubles: r)
+                let dTableF = FloatBuffer(count: dTable.count), dBetaF = FloatBuffer(count: dBeta.count)
+                let dScaleF = FloatBuffer(count: dScale.count)
+                attentionBackward(dqkv: dqkvF.pointer, dprobs: scratch.pointer, dout: rF.pointer, qkv: qkvF.pointer,
+                                  probs: probs.pointer, batch: B, seqLen: T, channels: C, heads: NH, position: terms,
+                                  positionGradients: AttentionPositionGradients(dTextBias: dTableF.pointer,
+                                                                                dTypeBias: dBetaF.pointer,
+                                                                                dScale: dScaleF.pointer),
+                                  compute: compute)
+                expectClose(dqkvF.doubles, dqkv, relative: floatTolerance, "fast dqkv, \(level)")
+                expectClose(dTableF.doubles, dTable, relative: floatTolerance, "fast dTextBias, \(level)")
+                expectClose(dBetaF.doubles, dBeta, relative: floatTolerance, "fast dTypeBias, \(level)")
+                expectClose(dScaleF.doubles, dScale, relative: floatTolerance, "fast dScale, \(level)")
+            }
         }
     }
 }
