@@ -164,9 +164,14 @@
 #          answer that needs the memory needs it across 1–3 updates. Same start, seed, mixture and
 #          rate as phase 16. Not in the default PHASES.
 #          (As run, session 22: stopped at step 147; at step 100 level with its control on
-#          memory-only documents, below it on plain ones: Docs/results.md, "Session 22".)
+#          memory-only documents, below it on plain ones: Docs/results.md, "Session 22".
+#          Session 23: the run folders were lost with the machine; restarted from Models/default on
+#          an AMD Zen 5, step 100 reproduced session 22's (validation and held-out answers). Stage 1
+#          (4 segments) ran its 600 steps; stopped at step 606, entering stage 2 (5 segments); held
+#          out at steps 100–600: Docs/results.md, "Session 23".)
 # Phase 19: its control — phase 18 without --cross-segment-rate. Not in the default PHASES.
-#          (As run, session 22: stopped at step 132.)
+#          (As run, session 22: stopped at step 132. Session 23: restarted like phase 18, stopped
+#          at step 605, entering stage 2.)
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
