@@ -335,7 +335,8 @@ for c in ("small", "base"):
         bt = best_torch(case)[1]
         p(f"Swift {c} at the other kernel levels (ms/segment; the default row above is the best fp32 level): "
           + "; ".join(f"`{i[6:]}` {span(field(sel(case, i), 'ms_per_segment'))} (default ÷ this {base / m:.2f}"
-                      + (f", this/PyTorch fp32 {512e3 / m / bt:.2f}×" if bt else "") + ")" for i, m in levels) + ".")
+                      + (f", this/PyTorch fp32 {med(field(sel(case, i), 'tokens_per_second')) / bt:.2f}×" if bt else "")
+                      + ")" for i, m in levels) + ".")
         p("")
 envs = sorted({r["impl"] for r in ok if r["case"] == "enc-small" and r["impl"].startswith("swift-env-")})
 if envs:

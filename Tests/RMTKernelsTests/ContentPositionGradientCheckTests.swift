@@ -105,6 +105,21 @@ func contentPositionGradientCheck(_ name: String) {
     let embF = FloatBuffer(doubles: base.embeddings)
     let (w1F, b1F, w2F, b2F) = (FloatBuffer(doubles: base.w1), FloatBuffer(doubles: base.b1),
                                 FloatBuffer(doubles: base.w2), FloatBuffer(doubles: base.b2))
+    // db2's true value is 0, so the Float kernel returns only rounding: the sum (in Double) of
+    // the B·T·T Float terms dZ = s·p⊙(dP − p·dP), whose exact values sum to 0 per row. Each
+    // row's terms carry an error of at most ~(T + d + 2)·ε·s·max|dP| in all (the dot products
+    // over d and T; Σⱼ p = 1), with |dP_j| ≤ ‖dout_i‖·‖v_j‖ per head: B·T rows give the bound
+    // below (B·T·T·2 ≥ B·T·(T + d + 2) here). The rounding depends on the vector level's
+    // summation order: 1.2e-6 measured at AVX-512 (Zen 5), where a fixed 1e-6 had held at AVX2.
+    let d = C / NH
+    func maxHeadNorm(_ x: [Double], rowStride: Int, offset: Int) -> Double {  // max over (row, head) of ‖x‖
+        (0..<B * T * NH).map { k in
+            let o = (k / NH) * rowStride + offset + (k % NH) * d
+            return x[o ..< o + d].reduce(0) { $0 + $1 * $1 }.squareRoot()
+        }.max()!
+    }
+    let maxOut = maxHeadNorm(r, rowStride: C, offset: 0), maxV = maxHeadNorm(base.qkv, rowStride: 3 * C, offset: 2 * C)
+    let db2Bound = Double(B * T * T) * Double(Float.ulpOfOne) * 2 * base.scale.map(abs).max()! * maxOut * maxV
     for level in VectorUnit.available {
         let compute = ComputeOptions(vector: level)
         let out = FloatBuffer(count: B * T * C), probs = FloatBuffer(count: B * NH * T * T)
@@ -143,21 +158,7 @@ func contentPositionGradientCheck(_ name: String) {
             for (f, d, label) in [(dw1, g.dW1, "w1"), (db1, g.dB1, "b1"), (dw2, g.dW2, "w2")] {
                 expectClose(f.doubles, d, relative: floatTolerance, "dape fast d\(label), \(level)")
             }
-            // db2's true value is 0, so the Float kernel returns only rounding: the sum (in Double) of
-            // the B·T·T Float terms dZ = s·p⊙(dP − p·dP), whose exact values sum to 0 per row. Each
-            // row's terms carry an error of at most ~(T + d + 2)·ε·s·max|dP| in all (the dot products
-            // over d and T; Σⱼ p = 1), with |dP_j| ≤ ‖dout_i‖·‖v_j‖ per head: B·T rows give the bound
-            // below (B·T·T·2 ≥ B·T·(T + d + 2) here). The rounding depends on the vector level's
-            // summation order: 1.2e-6 measured at AVX-512 (Zen 5), where a fixed 1e-6 had held at AVX2.
-            let d = C / NH
-            func norm(_ v: ArraySlice<Double>) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
-            let maxOut = (0..<B * T * NH).map { k in norm(r[(k / NH) * C + (k % NH) * d ..< (k / NH) * C + (k % NH) * d + d]) }.max()!
-            let maxV = (0..<B * T * NH).map { k in
-                let o = (k / NH) * 3 * C + 2 * C + (k % NH) * d
-                return norm(base.qkv[o ..< o + d])
-            }.max()!
-            let bound = Double(B * T * T) * Double(Float.ulpOfOne) * 2 * base.scale.map(abs).max()! * maxOut * maxV
-            expectClose(db2.doubles, g.dB2, abs: bound, "dape fast db2 (zero up to rounding, bound \(bound)), \(level)")
+            expectClose(db2.doubles, g.dB2, abs: db2Bound, "dape fast db2 (zero up to rounding, bound \(db2Bound)), \(level)")
         }
     }
 }
