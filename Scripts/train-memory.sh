@@ -172,6 +172,14 @@
 # Phase 19: its control — phase 18 without --cross-segment-rate. Not in the default PHASES.
 #          (As run, session 22: stopped at step 132. Session 23: restarted like phase 18, stopped
 #          at step 605, entering stage 2.)
+# Phase 20: phase 19 with the question hidden from every segment but the last in half of the
+#          training documents (`--hidden-question-rate 0.5`, Docs/training.md): held out, the
+#          default answers memorize-distract `unknown` on 16 of 16 documents of 4 segments when
+#          only the final segment reads the question — its memory keeps only what the question
+#          names, which is why a holder's room said before the pickup is lost (Docs/results.md,
+#          "Session 24"). Here the memory must carry whatever the final question may ask. Same
+#          start, seed, mixture and curriculum as phase 19, whose committed held-out answers at
+#          steps 100–600 are its control. Not in the default PHASES.
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
@@ -196,7 +204,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=19  # the highest phase this script defines
+LAST_PHASE=20  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -291,3 +299,4 @@ for ((i = 1; i < ${#PHASE18[@]}; i++)); do
 done
 if runs 18; then phase "$OUT/phase18" --model "${PHASE12_FROM:-Models/default}" --cross-segment-rate 0.5 "${PHASE18[@]}"; fi
 if runs 19; then phase "$OUT/phase19" --model "${PHASE12_FROM:-Models/default}" "${PHASE18[@]}"; fi
+if runs 20; then phase "$OUT/phase20" --model "${PHASE12_FROM:-Models/default}" --hidden-question-rate 0.5 "${PHASE18[@]}"; fi

@@ -44,11 +44,15 @@ public struct Sample: Sendable {
     /// (`DocumentPlan.askingAtTheEnd`), whose tokens replace the question's at the start of the final segment.
     public let finalQuestion: String
     public let finalQuestionTokens: [Int32]
+    /// Whether every segment before the last reads [MASK]s in the question's place
+    /// (`DocumentPlan.hidingTheQuestion`); `documentTokens` is the same either way.
+    public let questionHidden: Bool
 
     public init(task: String, question: String, questionTokens: [Int32], answer: String, label: Int,
                 facts: [PlacedFact], segments: [[Int32]], documentTokenCount: Int, distractorAnswers: [String] = [],
                 questionLayout: QuestionLayout = .finalSegment, segmentLabels: [Int32]? = nil,
-                finalQuestion: String? = nil, finalQuestionTokens: [Int32]? = nil) {
+                finalQuestion: String? = nil, finalQuestionTokens: [Int32]? = nil, questionHidden: Bool = false) {
+        self.questionHidden = questionHidden
         self.finalQuestion = finalQuestion ?? question
         self.finalQuestionTokens = finalQuestionTokens ?? questionTokens
         self.distractorAnswers = distractorAnswers
@@ -121,6 +125,21 @@ public struct DataStream: Sendable {
         didSet { precondition(crossSegmentRate >= 0 && crossSegmentRate <= 1, "cross-segment rate \(crossSegmentRate) is outside [0, 1]") }
     }
 
+    /// The share of documents whose question every segment but the last reads as [MASK]s
+    /// (`DocumentPlan.hidingTheQuestion`): the memory then has to carry whatever the final
+    /// question may ask about, since it cannot select by the question. Drawn per item from a
+    /// generator of its own (so rate 0, the default, makes the documents made before the rate
+    /// existed), after the placement and the cross-segment re-placement; applies to
+    /// `next(segments:…)`, `sample(index:…)` and `probePlan` alike. Every-segment layout only
+    /// (it is ignored under final-segment, where no earlier segment reads the question);
+    /// `rmt-train --hidden-question-rate` sets it on the training stream, `rmt-train eval
+    /// --hidden-question` to 1 on the evaluated one.
+    public var hiddenQuestionRate: Double = 0 {
+        didSet { precondition(hiddenQuestionRate >= 0 && hiddenQuestionRate <= 1, "hidden-question rate \(hiddenQuestionRate) is outside [0, 1]") }
+    }
+    /// The token a hidden question reads as ([MASK]).
+    public let mask: Int32?
+
     /// The answer labels in classifier order (a sample's `label` indexes them): the task's, or
     /// the model's given at `init`.
     public let labels: [String]
@@ -152,6 +171,7 @@ public struct DataStream: Sendable {
         self.questionLayout = questionLayout
         self.position = position
         self.separator = separator
+        self.mask = tokenizer.vocabulary.maskID
     }
 
     /// The same stream with samples numbered by `labels` (see `init`).
@@ -161,6 +181,7 @@ public struct DataStream: Sendable {
                                     questionLayout: questionLayout, position: position, labels: labels)
         stream.probeRate = probeRate
         stream.crossSegmentRate = crossSegmentRate
+        stream.hiddenQuestionRate = hiddenQuestionRate
         return stream
     }
 
@@ -268,20 +289,41 @@ public struct DataStream: Sendable {
         guard segmentLength >= 2 else { throw DataError("segment length", "must be at least 2, got \(segmentLength)") }
         var generator = SplitMix64.forItem(index, seed: seed)
         let episode = try makeEpisode(length: length, segmentLength: segmentLength, using: &generator)
-        let plan = try placing(episode, length: length, segmentLength: segmentLength, using: &generator)
+        let placed = try placing(episode, length: length, segmentLength: segmentLength, using: &generator)
+        let plan = try placedApart(placed, of: episode, index: index, length: length, segmentLength: segmentLength)
+        return (episode, hidingTheQuestion(of: plan, index: index))
+    }
+
+    /// `plan` placed again with its supporting facts apart, if item `index` draws it at
+    /// `crossSegmentRate` and one segment holds them all; else `plan`.
+    func placedApart(_ plan: DocumentPlan, of episode: Episode, index: Int, length: DocumentPlan.Length,
+                     segmentLength: Int) throws -> DocumentPlan {
         guard crossSegmentRate > 0, episode.supportingFacts.count >= 2, plan.segmentCount >= 2,
-              plan.oneSegmentHolds(facts: episode.supportingFacts) else { return (episode, plan) }
+              plan.oneSegmentHolds(facts: episode.supportingFacts) else { return plan }
         var draw = SplitMix64.forItem(index, seed: seed ^ Self.crossSegmentSalt)
-        guard Double(draw.nextUniform()) < crossSegmentRate else { return (episode, plan) }
+        guard Double(draw.nextUniform()) < crossSegmentRate else { return plan }
         let first = episode.supportingFacts.first!, last = episode.supportingFacts.last!
         for _ in 0..<Self.crossSegmentTries {
             // A segment boundary after a fact from the first supporting one to the one before the last.
             let apart = try placing(episode, length: length, segmentLength: segmentLength,
                                     splitBetween: first...(last - 1), using: &draw)
-            if !apart.oneSegmentHolds(facts: episode.supportingFacts) { return (episode, apart) }
+            if !apart.oneSegmentHolds(facts: episode.supportingFacts) { return apart }
         }
-        return (episode, plan)
+        return plan
     }
+
+    /// `plan` with its question hidden from every segment but the last, if item `index` draws it
+    /// at `hiddenQuestionRate` (every-segment layout, a document of two or more segments, a
+    /// vocabulary with [MASK]); else `plan`.
+    func hidingTheQuestion(of plan: DocumentPlan, index: Int) -> DocumentPlan {
+        guard hiddenQuestionRate > 0, questionLayout == .everySegment, plan.segmentCount >= 2, let mask else { return plan }
+        var draw = SplitMix64.forItem(index, seed: seed ^ Self.hiddenQuestionSalt)
+        guard Double(draw.nextUniform()) < hiddenQuestionRate else { return plan }
+        return plan.hidingTheQuestion(mask: mask)
+    }
+
+    /// Separates the hidden-question draws' generators from the documents' (ASCII "hide").
+    static let hiddenQuestionSalt: UInt64 = 0x68_6964_65
 
     /// `episode` placed in noise as a document of `length` (noise start and fact offsets from `g`;
     /// `splitBetween`: a segment boundary after one of those facts, DocumentPlan.make).

@@ -97,6 +97,11 @@ public struct DocumentPlan: Sendable {
     public internal(set) var finalQuestion: String? = nil
     public internal(set) var finalQuestionTokens: [Int32]? = nil
 
+    /// A hidden question (`hidingTheQuestion`): what every segment before the last reads in
+    /// the question's place ([MASK] × |Q|), so only the final segment sees the question; nil =
+    /// every segment reads it.
+    public internal(set) var hiddenQuestionTokens: [Int32]? = nil
+
     /// The question the final segment asks, which `answer` answers.
     public var askedQuestion: String { finalQuestion ?? question }
 
@@ -283,7 +288,8 @@ public struct DocumentPlan: Sendable {
                             distractorAnswers: distractorAnswers, prefixLabels: prefixLabels, facts: facts, documentTokenCount: documentTokenCount,
                             segmentLength: N, segmentCount: count, questionLayout: questionLayout, noise: noise,
                             noiseStartSentence: noiseStartSentence, separator: separator, pieces: pieces,
-                            wholeDocument: wholeDocument, finalQuestion: finalQuestion, finalQuestionTokens: finalQuestionTokens)
+                            wholeDocument: wholeDocument, finalQuestion: finalQuestion, finalQuestionTokens: finalQuestionTokens,
+                            hiddenQuestionTokens: hiddenQuestionTokens)
     }
 
     /// The same document with its final segment asking `question` (tokens `tokens`, no longer than
@@ -299,6 +305,21 @@ public struct DocumentPlan: Sendable {
         (probed.answer, probed.label, probed.distractorAnswers, probed.prefixLabels) = (answer, label, [], nil)
         (probed.finalQuestion, probed.finalQuestionTokens) = (question, tokens)
         return probed
+    }
+
+    /// The same document with the question hidden from every segment but the last: each earlier
+    /// segment reads `mask` × |Q| where the question was (`M…M [SEP] piece`, the same tokens
+    /// per segment), so the memory cannot select by the question and must carry whatever the
+    /// final question may ask (`DataStream.hiddenQuestionRate` in training, `rmt-train eval
+    /// --hidden-question`). The final segment reads the question (or a probe) as before; the
+    /// prefix labels, which need the question in view, are dropped. Every-segment layout only.
+    public func hidingTheQuestion(mask: Int32) -> DocumentPlan {
+        precondition(questionLayout == .everySegment && hiddenQuestionTokens == nil,
+                     "hiding the question needs the every-segment layout and a question not hidden yet")
+        var hidden = self
+        hidden.prefixLabels = nil
+        hidden.hiddenQuestionTokens = [Int32](repeating: mask, count: questionTokens.count)
+        return hidden
     }
 
     /// All segments (see `DocumentSegmentStream`).
@@ -325,7 +346,8 @@ public struct DocumentPlan: Sendable {
         return Sample(task: task, question: question, questionTokens: questionTokens, answer: answer, label: label,
                       facts: facts, segments: segments, documentTokenCount: documentTokenCount,
                       distractorAnswers: distractorAnswers, questionLayout: questionLayout,
-                      segmentLabels: segmentLabels(segments), finalQuestion: finalQuestion, finalQuestionTokens: finalQuestionTokens)
+                      segmentLabels: segmentLabels(segments), finalQuestion: finalQuestion, finalQuestionTokens: finalQuestionTokens,
+                      questionHidden: hiddenQuestionTokens != nil)
     }
 
     /// The label each segment is scored against under `--prefix-loss`: the prefix label of the
@@ -456,7 +478,7 @@ public struct DocumentSegmentStream: IteratorProtocol, Sendable {
             cursor.read(T, into: &chunk)
             consumed += T
             produced += 1
-            return layout.readingSegment(chunk, question: plan.questionTokens, separator: plan.separator)
+            return hidingTheQuestion(layout.readingSegment(chunk, question: plan.questionTokens, separator: plan.separator))
         }
         if !finished {
             finished = true
@@ -476,7 +498,14 @@ public struct DocumentSegmentStream: IteratorProtocol, Sendable {
         if pending.isEmpty, let probe = plan.finalQuestionTokens {  // `P [SEP] rest` (every-segment)
             segment = probe + segment.dropFirst(plan.questionTokens.count)
         }
-        return segment
+        return hidingTheQuestion(segment)
+    }
+
+    /// `segment` (just produced) with the question replaced by the plan's hidden-question tokens
+    /// unless it is the final segment (`DocumentPlan.hidingTheQuestion`).
+    func hidingTheQuestion(_ segment: [Int32]) -> [Int32] {
+        guard let hidden = cursor.plan.hiddenQuestionTokens, produced < cursor.plan.segmentCount else { return segment }
+        return hidden + segment.dropFirst(hidden.count)
     }
 
     public mutating func next() -> [Int32]? { nextSegment() }

@@ -23,6 +23,9 @@ public struct DocumentPrediction: Codable, Sendable, Equatable {
     /// A memory probe's document (`rmt-train eval --probe`): the question its other segments read
     /// with; nil otherwise.
     public var documentQuestion: String?
+    /// Whether only the final segment read the question (`rmt-train eval --hidden-question`);
+    /// nil (not written) otherwise.
+    public var questionHidden: Bool?
     public var answer: String
     public var predicted: String
     /// softmax probability of `predicted`.
@@ -35,6 +38,7 @@ public struct DocumentPrediction: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case task, index, segments, question, answer, predicted, probability, correct, facts
         case documentTokens = "document_tokens", otherPerson = "other_person", documentQuestion = "document_question"
+        case questionHidden = "question_hidden"
     }
 
     /// The record of `plan` (as read: re-split plans give their own segments) answered `predicted`
@@ -46,6 +50,7 @@ public struct DocumentPrediction: Codable, Sendable, Equatable {
         documentTokens = plan.documentTokenCount
         question = plan.askedQuestion
         documentQuestion = plan.finalQuestion == nil ? nil : plan.question
+        questionHidden = plan.hiddenQuestionTokens == nil ? nil : true
         answer = plan.answer
         self.predicted = predicted
         self.probability = probability

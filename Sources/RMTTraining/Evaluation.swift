@@ -172,7 +172,8 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
         let read = probe || onDocument != nil ? try documents(j) : []
         let index = { (d: Int) in probe ? read[d].index : starts[j] + d }
         let wrong = (0..<count).filter { v[head + $0] != 0 }.map(index)
-        try onBatch(EvaluationBatch(task: evaluatedTaskName(stream.task.name, probe: probe, crossSegment: stream.crossSegmentRate > 0),
+        try onBatch(EvaluationBatch(task: evaluatedTaskName(stream.task.name, probe: probe, crossSegment: stream.crossSegmentRate > 0,
+                                                                      hiddenQuestion: stream.hiddenQuestionRate > 0),
                                     segments: segments,
                                     first: starts[j], count: count, correct: count - wrong.count, tokens: Int(v[1]),
                                     otherPerson: Int(v[2]), answeredUnknown: Int(v[3]), wrong: wrong))
@@ -186,9 +187,10 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
 }
 
 /// The name `evaluateBatches` gives a task's rows: `TASK+probe` when its documents ask memory
-/// probes, `TASK+cross` when their supporting facts are placed apart (`DataStream.crossSegmentRate`).
-public func evaluatedTaskName(_ task: String, probe: Bool, crossSegment: Bool = false) -> String {
-    task + (crossSegment ? "+cross" : "") + (probe ? "+probe" : "")
+/// probes, `TASK+cross` when their supporting facts are placed apart (`DataStream.crossSegmentRate`),
+/// `TASK+hidden` when only their final segment reads the question (`DataStream.hiddenQuestionRate`).
+public func evaluatedTaskName(_ task: String, probe: Bool, crossSegment: Bool = false, hiddenQuestion: Bool = false) -> String {
+    task + (crossSegment ? "+cross" : "") + (hiddenQuestion ? "+hidden" : "") + (probe ? "+probe" : "")
 }
 
 /// Reads B documents in lockstep — segment k of each from `segment(k)` (B lists of ≤ S tokens) —

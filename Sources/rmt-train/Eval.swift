@@ -49,6 +49,8 @@ struct Eval: ParsableCommand {
     var probe = false
     @Flag(help: "Supporting facts apart: each document whose answer rests on facts that would share one segment (babi-qa2: the object's last get or drop and its holder's move) is placed again until no segment holds them all, so the answer needs the memory (the placement rmt-train --cross-segment-rate trains on); rows are named TASK+cross (tasks that name supporting facts; not with --ledger).")
     var crossSegment = false
+    @Flag(help: "Hidden question: every segment but the last reads [MASK]s in the question's place, so the answer rests on what the memory kept without knowing the question (the documents rmt-train --hidden-question-rate trains on); rows are named TASK+hidden (every-segment models; not with --ledger).")
+    var hiddenQuestion = false
     @Option(help: ArgumentHelp("With --segment-length: make the documents for segments of N tokens instead of the model's own (a model trained on a range of lengths, evaluated at multiples of N).",
                                valueName: "N"))
     var dataSegmentLength: Int?
@@ -91,6 +93,7 @@ struct Eval: ParsableCommand {
         if predictions != nil && report { throw ValidationError("--predictions records what this run evaluates, and --report evaluates nothing") }
         if probe && (ledger != nil || report) { throw ValidationError("--probe does not go with --ledger or --report (a ledger records the documents' own questions)") }
         if crossSegment && (ledger != nil || report) { throw ValidationError("--cross-segment does not go with --ledger or --report (a ledger records the documents as placed)") }
+        if hiddenQuestion && (ledger != nil || report) { throw ValidationError("--hidden-question does not go with --ledger or --report (a ledger records the documents as read with their question)") }
     }
 
     /// Output files are written when the run ends, possibly hours later: a path that cannot be
@@ -124,6 +127,12 @@ struct Eval: ParsableCommand {
             if probe && rmt.settings.questionLayout != .everySegment {
                 throw ErrorReporter.exit("rmt-train", "--probe: \(model) reads the question after the document (final-segment layout); memory probes need a model that reads it with every segment")
             }
+            if hiddenQuestion && rmt.settings.questionLayout != .everySegment {
+                throw ErrorReporter.exit("rmt-train", "--hidden-question: \(model) reads the question only after the document already (final-segment layout); hiding it needs a model that reads it with every segment")
+            }
+            if hiddenQuestion && rmt.tokenizer.vocabulary.maskID == nil {
+                throw ErrorReporter.exit("rmt-train", "--hidden-question: \(model)'s vocab.txt has no [MASK], which a hidden question is read as")
+            }
             // Each task once, by the name it records in the ledger: a task named twice (as a
             // training mixture weights it), or once with its default count spelled out, is one evaluation.
             var seen = Set<String>()
@@ -131,7 +140,7 @@ struct Eval: ParsableCommand {
             if crossSegment, let plain = tasks.first(where: { !$0.namesSupportingFacts }) {
                 throw ErrorReporter.exit("rmt-train", "--cross-segment: task \(plain.name) does not name the facts its answers rest on (babi-qa2 does)")
             }
-            let names = tasks.map { evaluatedTaskName($0.name, probe: probe, crossSegment: crossSegment) }
+            let names = tasks.map { evaluatedTaskName($0.name, probe: probe, crossSegment: crossSegment, hiddenQuestion: hiddenQuestion) }
             let noise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed, adversarialRate: data.adversarialRate)
             let readingLengths = try readingLengths()
             if let readingLengths, ledger == nil && plot == nil {
@@ -214,6 +223,7 @@ struct Eval: ParsableCommand {
             var stream = try DataStream(task: $0, noise: noise, tokenizer: rmt.tokenizer, seed: DataStream.seed(data.seed, for: .validation),
                                         segmentLength: segmentLength, questionLayout: rmt.settings.questionLayout, labels: rmt.settings.labels)
             stream.crossSegmentRate = crossSegment ? 1 : 0
+            stream.hiddenQuestionRate = hiddenQuestion ? 1 : 0
             return stream
         }
     }
@@ -236,7 +246,7 @@ struct Eval: ParsableCommand {
                                         collective: collective, readingLength: N, probe: probe,
                                         onDocument: predicted.collector) { batches.append($0) }
                     all += batches
-                    let name = evaluatedTaskName(stream.task.name, probe: probe, crossSegment: crossSegment)
+                    let name = evaluatedTaskName(stream.task.name, probe: probe, crossSegment: crossSegment, hiddenQuestion: hiddenQuestion)
                     if let r = EvaluationLedger.accuracy(of: batches, task: name, segments: n) { rows.append((N, r)) }
                 }
             }
@@ -267,7 +277,7 @@ struct Eval: ParsableCommand {
     /// `--probe`: a note for each task none of whose documents asked a probe (only bAbI qa1–qa3
     /// and the distractor tasks define them), which would otherwise be a missing row.
     func noteUnprobed(_ tasks: [String], _ batches: [EvaluationBatch]) {
-        for task in tasks where !batches.contains(where: { $0.task == evaluatedTaskName(task, probe: true, crossSegment: crossSegment) }) {
+        for task in tasks where !batches.contains(where: { $0.task == evaluatedTaskName(task, probe: true, crossSegment: crossSegment, hiddenQuestion: hiddenQuestion) }) {
             note("warning: \(task): none of the \(samples) documents has a memory probe (bAbI qa1–qa3 and the distractor tasks define them)")
         }
     }

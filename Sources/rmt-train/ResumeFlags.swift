@@ -82,7 +82,8 @@ extension Train {
                                        ("--data-segment-length", dataSegmentLength != nil),
                                        ("--adversarial-rate", data.adversarialRateFlag != nil),
                                        ("--probe-rate", probeRate != nil),
-                                       ("--cross-segment-rate", crossSegmentRate != nil)]  // the seed is in options.json
+                                       ("--cross-segment-rate", crossSegmentRate != nil),
+                                       ("--hidden-question-rate", hiddenQuestionRate != nil)]  // the seed is in options.json
         for (flag, isGiven) in given where !isGiven && first.contains(flag) {
             throw ModelError(url.path, "missing, and commands.txt shows the run was started with \(flag); give it again to write data.json")
         }
@@ -116,6 +117,7 @@ extension Train {
             SavedFlag(flag: "--adversarial-rate", given: text(data.adversarialRateFlag), saved: "\(run.adversarialRate ?? 0)"),
             SavedFlag(flag: "--probe-rate", given: text(probeRate), saved: "\(run.probeRate ?? 0)"),
             SavedFlag(flag: "--cross-segment-rate", given: text(crossSegmentRate), saved: "\(run.crossSegmentRate ?? 0)"),
+            SavedFlag(flag: "--hidden-question-rate", given: text(hiddenQuestionRate), saved: "\(run.hiddenQuestionRate ?? 0)"),
             SavedFlag(flag: "--memory-tokens", given: text(memoryTokens), saved: "\(rmt.settings.memoryTokens)"),
             SavedFlag(flag: "--associative", given: text(associative), saved: rmt.config.associative.map { "\($0.keySize)" } ?? "none"),
             SavedFlag(flag: "--associative-write", given: associativeWrite?.rawValue, saved: rmt.config.associative?.write.rawValue ?? "none"),

@@ -67,6 +67,10 @@ struct Train: ParsableCommand {
                                discussion: "Tasks that name the facts an answer rests on (babi-qa2: the object's last get or drop and its holder's move that fixed the room): with two or more segments such a document is placed again (noise start and fact offsets) until no one segment holds those facts, so its answer needs the memory — more practice of what documents of many segments ask. Other tasks' documents are unchanged; validation is not re-placed (rmt-train eval --cross-segment measures it; Docs/training.md).",
                                valueName: "R"))
     var crossSegmentRate: Double?
+    @Option(help: ArgumentHelp("Share of training documents whose question only the final segment reads, in [0, 1]. (default: 0)",
+                               discussion: "For models with the question in every segment: the segments before the last read [MASK]s in the question's place (the same number of tokens), so the memory cannot keep only what the question names and must carry whatever the final question may ask — every person's room, every object's holder. The final segment reads the question and is scored as usual. Validation keeps the question in view (rmt-train eval --hidden-question measures the hidden kind; Docs/training.md).",
+                               valueName: "R"))
+    var hiddenQuestionRate: Double?
     @OptionGroup(title: "Curriculum") var curriculum: CurriculumFlags
     @OptionGroup(title: "Optimizer") var optimizer: OptimizerFlags
     @OptionGroup(title: "Back-propagation through the memory") var backprop: BackpropFlags
@@ -95,6 +99,12 @@ struct Train: ParsableCommand {
         }
         if let r = crossSegmentRate, !(r >= 0 && r <= 1) {
             throw ValidationError("--cross-segment-rate must be in [0, 1], got \(r)")
+        }
+        if let r = hiddenQuestionRate {
+            guard r >= 0 && r <= 1 else { throw ValidationError("--hidden-question-rate must be in [0, 1], got \(r)") }
+            if r > 0 && (backprop.sumLoss || backprop.prefixLoss) {
+                throw ValidationError("--hidden-question-rate hides the question from every segment but the last; it cannot be combined with --\(backprop.prefixLoss ? "prefix" : "sum")-loss, which scores every segment against it")
+            }
         }
         if (position != nil || positionTemperature != nil) && preset == nil {
             throw ValidationError("--position and --position-temperature choose the scheme of a new model: use them with --preset (a checkpoint keeps its own)")
@@ -177,6 +187,15 @@ struct Train: ParsableCommand {
                     throw ErrorReporter.exit("rmt-train", "--cross-segment-rate: none of the tasks \(task.name) names the facts its answers rest on (babi-qa2 does)")
                 }
                 trainStream.crossSegmentRate = rate
+            }
+            if let rate = runData.hiddenQuestionRate, rate > 0 {
+                guard rmt.settings.questionLayout == .everySegment else {
+                    throw ModelError(model ?? out, "--hidden-question-rate needs a model that reads the question in every segment (--question-layout every-segment); this one reads it only after the document already")
+                }
+                guard rmt.tokenizer.vocabulary.maskID != nil else {
+                    throw ModelError(model ?? out, "--hidden-question-rate reads a hidden question as [MASK] tokens; this model's vocab.txt has no [MASK]")
+                }
+                trainStream.hiddenQuestionRate = rate
             }
             let trainSource = TaskBatchSource(stream: trainStream, lengths: lengths)
             let validSource = TaskValidationSource(stream: validStream, lengths: lengths)
@@ -268,7 +287,7 @@ struct Train: ParsableCommand {
     func givenRunData() -> RunData {
         RunData(task: TaskCatalog.absoluteFiles(in: data.task), noise: absolutePaths(data.noise), evalNoise: absolutePaths(evalNoise), seed: data.seed,
                 segmentLengths: dataSegmentLengths, adversarialRate: data.adversarialRateFlag, probeRate: probeRate,
-                crossSegmentRate: crossSegmentRate,
+                crossSegmentRate: crossSegmentRate, hiddenQuestionRate: hiddenQuestionRate,
                 model: model.map { absolutePaths([$0])[0] }, preset: preset?.rawValue)
     }
 
