@@ -78,7 +78,7 @@ extension Precision: ExpressibleByArgument {}
 
 public enum PrecisionArgument {
     /// The flag's help, shared by the tools.
-    public static let help = "Arithmetic of the encoder's linear layers in inference: fp32, bf16 (bf16 inputs, fp32 sums; needs a CPU with AVX512-BF16) or auto (fp32 for now: bf16's accuracy is not yet proven; Docs/Architecture.md, \"bf16 inference\")."
+    public static let help = "Arithmetic of the encoder's linear layers in inference: fp32, bf16 (bf16 inputs, fp32 sums; needs a CPU with AVX512-BF16) or auto (rmt-ask, rmt-train eval: bf16 on the AVX512-BF16 kernel where the CPU has it, else fp32; rmt-tool: fp32; Docs/Architecture.md, \"bf16 inference\")."
 }
 
 /// --precision bf16 on a CPU that cannot run it.

@@ -55,6 +55,12 @@ extension ComputeOptions {
         }
     }
 
+    /// Whether `environment` names a bf16 kernel (RMT_BF16_KERNEL set): `--precision auto` then
+    /// runs that one where it runs, instead of the AVX512-BF16 kernel (`forAnswers(keepingKernel:)`).
+    public static func namesBF16Kernel(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        !(environment["RMT_BF16_KERNEL"]?.trimmingCharacters(in: .whitespaces).isEmpty ?? true)
+    }
+
     /// The process's RMT_* settings for `tool`'s commands: a bad value is reported by the
     /// ErrorReporter as one line "<tool>: RMT_…=…: expected …" with exit status 1.
     public static func fromEnvironment(tool: String) throws -> ComputeOptions {

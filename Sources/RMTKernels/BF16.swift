@@ -17,8 +17,9 @@ public enum Precision: String, Sendable, CaseIterable, CustomStringConvertible {
     case fp32
     /// bf16 inputs and fp32 sums for Q/K/V, attention output and the FFN (needs AVX512-BF16).
     case bf16
-    /// fp32 for now: bf16 where the CPU has it once its accuracy is proven on the default model
-    /// (Docs/Architecture.md, "bf16 inference").
+    /// fp32, except where `ComputeOptions.forAnswers()` resolves it for reading documents (rmt-ask,
+    /// rmt-train eval): bf16 on the AVX512-BF16 kernel where the CPU has it (Docs/Architecture.md,
+    /// "bf16 inference").
     case auto
 
     public var description: String { rawValue }

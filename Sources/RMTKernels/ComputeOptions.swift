@@ -50,7 +50,8 @@ public struct ComputeOptions: Sendable, Equatable, CustomStringConvertible {
     public var fused: Bool
     /// The encoder's linear layers (Q/K/V, attention output, FFN in and out) in inference:
     /// `.bf16` runs them on `bf16Kernel` with weights converted once (BertEncoder); `.auto` is
-    /// fp32 until bf16's accuracy is proven; training is always fp32 (BF16.swift).
+    /// fp32 here and bf16 where the CPU has AVX512-BF16 once `forAnswers()` resolves it (what
+    /// rmt-ask and rmt-train eval do); training is always fp32 (BF16.swift).
     public var precision: Precision
     /// The bf16 kernel `.bf16` runs: `BF16Kernel.best` (nil where the CPU lacks AVX512-BF16:
     /// then `.bf16` computes in fp32 and `kernels` says so); tests set `.twin`.
@@ -87,10 +88,30 @@ public struct ComputeOptions: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The bf16 kernel the encoder's linear layers run in inference, or nil for fp32: `bf16Kernel`
-    /// when `precision` is `.bf16` and the kernel runs here (`.auto` is fp32 for now).
+    /// when `precision` is `.bf16` and the kernel runs here (`.auto` is fp32; `forAnswers()`).
     public var linearBF16: BF16Kernel? {
         guard precision == .bf16, let kernel = bf16Kernel, kernel.isAvailable else { return nil }
         return kernel
+    }
+
+    /// These options for reading documents for their answers (rmt-ask, rmt-train eval; a library
+    /// user who wants the same): `.auto` becomes `.bf16` on the AVX512-BF16 kernel where this CPU
+    /// runs it, and `.fp32` elsewhere; `.fp32` and `.bf16` stay. On the shipped model bf16 gave
+    /// the same answers as fp32 on every document compared, up to 2048 segments, at 1.4–1.9× the
+    /// speed (Docs/Architecture.md, "bf16 inference"). `keepingKernel`: run `bf16Kernel` instead
+    /// (RMT_BF16_KERNEL was set) where it runs; otherwise the AMX kernel, never run on AMX
+    /// hardware, is not what `.auto` picks. Plain `.auto` (the library's default, the encoder, HF
+    /// parity) stays fp32.
+    public func forAnswers(keepingKernel: Bool = false) -> ComputeOptions {
+        guard precision == .auto else { return self }
+        var options = self
+        if !keepingKernel { options.bf16Kernel = .avx512 }
+        if let kernel = options.bf16Kernel, kernel != .twin, kernel.isAvailable {
+            options.precision = .bf16
+        } else {
+            options.precision = .fp32
+        }
+        return options
     }
 
     /// The kernels these options run.

@@ -16,6 +16,7 @@
 //   {"task":"memorize","segments":2048,"first":0,"count":8,"correct":8,"tokens":1021942}
 import Foundation
 import RMTBase
+import RMTKernels
 import RMTModel
 import RMTRecurrence
 #if canImport(Glibc)
@@ -140,6 +141,14 @@ public final class EvaluationLedger {
         }
         handle = locked
         try locked.seekToEnd()
+    }
+
+    /// The precision the ledger at `url` was written in — `.bf16` or `.fp32` (a header without
+    /// one) — or nil when there is no readable ledger there (opening it reports why).
+    public static func recordedPrecision(at url: URL) -> Precision? {
+        guard let data = try? Data(contentsOf: url), let head = data.split(separator: UInt8(ascii: "\n")).first,
+              let found = try? JSONDecoder().decode(Identity.self, from: Data(head)) else { return nil }
+        return found.precision == "bf16" ? .bf16 : .fp32
     }
 
     /// What a ledger file holds: its batches (complete lines after the header), those lines, the

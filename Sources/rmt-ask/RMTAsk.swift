@@ -69,7 +69,9 @@ struct RMTAsk: ParsableCommand {
     }
 
     func ask() throws {
-        let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment).with(precision: precision)
+        let environment = ProcessInfo.processInfo.environment
+        let compute = try ComputeOptions(environment: environment)
+            .with(precision: precision).forAnswers(keepingKernel: ComputeOptions.namesBF16Kernel(environment))
         let source = try ByteChunkReader.openText(file)  // refuses missing, directory, binary: before any model work
         let modelURL = try ModelLocator.resolve(model)
         let loaded = try RecurrentMemoryModel.load(directory: modelURL)

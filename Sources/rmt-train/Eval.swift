@@ -118,8 +118,11 @@ struct Eval: ParsableCommand {
             let collective = try Distributed.collective(tool: "rmt-train eval")
             let root = collective.isRoot
             let modelURL = URL(fileURLWithPath: model)
-            let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment)  // after `collective`: it may set RMT_THREADS
-                .with(precision: precision)
+            // auto continues a ledger in the precision it was written in (fp32 before auto chose bf16).
+            let continued = precision == .auto ? ledger.flatMap { EvaluationLedger.recordedPrecision(at: URL(fileURLWithPath: $0)) } : nil
+            let environment = ProcessInfo.processInfo.environment
+            let compute = try ComputeOptions(environment: environment)  // after `collective`: it may set RMT_THREADS
+                .with(precision: continued ?? precision).forAnswers(keepingKernel: ComputeOptions.namesBF16Kernel(environment))
             let rmt = try RecurrentMemoryModel.load(directory: modelURL)
             rmt.compute = compute
             if let skipped = SkippedTensors.note(folder: modelURL.path, rmt.skippedTensors), root { note(skipped) }

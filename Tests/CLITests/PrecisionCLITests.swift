@@ -1,5 +1,7 @@
-// --precision on rmt-ask, rmt-train eval and rmt-tool bench, and rmt-tool precision-check: fp32 and
-// auto (fp32 until bf16's accuracy is proven) report "precision=fp32" with the kernels; bf16 runs
+// --precision on rmt-ask, rmt-train eval and rmt-tool bench, and rmt-tool precision-check: fp32 (and
+// auto in rmt-tool) report "precision=fp32" with the kernels; auto in rmt-ask and rmt-train eval
+// reads in bf16 on the AVX512-BF16 kernel where the CPU has it, fp32 elsewhere, and continues a
+// ledger in the precision it was written in; bf16 runs
 // where the CPU has AVX512-BF16 and elsewhere is refused with one line naming the CPU and what it
 // lacks, exit status 1. Which of the two is asserted follows this CPU, so the tests hold on both.
 import Foundation
@@ -24,9 +26,14 @@ private func json(_ text: String) -> [String: Any] {
     defer { try? FileManager.default.removeItem(at: dir) }
     let text = dir.appendingPathComponent("doc.txt")
     try Data("w5 w6 w7 w8 w9".utf8).write(to: text)
-    let ask = try run("rmt-ask", [text.path, "-q", "w40", "--model", tinyModel, "--json", "--precision", "auto"])
-    #expect(ask.status == 0, "\(ask.stderr)")
-    #expect((json(ask.stdout)["kernels"] as? String)?.hasSuffix(",precision=fp32") == true, "\(ask.stdout)")
+    let autoPrecision = hasBF16 ? "precision=bf16-avx512-12x32" : "precision=fp32"
+    for args in [["--precision", "auto"], []] {  // auto is the default
+        let ask = try run("rmt-ask", [text.path, "-q", "w40", "--model", tinyModel, "--json"] + args)
+        #expect(ask.status == 0, "\(ask.stderr)")
+        #expect((json(ask.stdout)["kernels"] as? String)?.hasSuffix("," + autoPrecision) == true, "\(ask.stdout)")
+    }
+    let fp32 = try run("rmt-ask", [text.path, "-q", "w40", "--model", tinyModel, "--json", "--precision", "fp32"])
+    #expect((json(fp32.stdout)["kernels"] as? String)?.hasSuffix(",precision=fp32") == true, "\(fp32.stdout)")
     let info = try run("rmt-tool", ["sysinfo", "--json"])
     let available = json(info.stdout)["bf16_available"] as? String ?? ""
     #expect(hasBF16 ? available == BF16Kernel.best?.description : available.contains("lacks AVX512-BF16"), "\(info.stdout)")
@@ -93,4 +100,36 @@ private func json(_ text: String) -> [String: Any] {
     }
     let bad = try run("rmt-tool", ["sysinfo"], environment: ["RMT_BF16_KERNEL": "sse"])
     #expect(bad.status == 1 && bad.stderr.contains("RMT_BF16_KERNEL=sse: expected amx or avx512"), "\(bad.stderr)")
+}
+
+@Test func evalAutoReadsInBF16WhereItCanAndContinuesALedgerInItsOwnPrecision() throws {
+    let dir = try scratchFolder("eval-auto-precision")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let model = dir.appendingPathComponent("rooms")
+    let made = try createTinyModel(at: model, segmentLength: 32)
+    #expect(made.status == 0, "\(made.stderr)")
+    func header(_ ledger: URL) throws -> [String: Any] {
+        json(String(try String(contentsOf: ledger, encoding: .utf8).split(separator: "\n").first ?? ""))
+    }
+    let eval = ["eval", "--model", model.path, "--task", "memorize", "--samples", "2", "--batch-size", "2", "--json"]
+    // A new ledger under auto: written in bf16 where the CPU has AVX512-BF16, else fp32 (no field).
+    let fresh = dir.appendingPathComponent("auto.jsonl")
+    let a = try run("rmt-train", eval + ["--segments", "1", "--ledger", fresh.path])
+    #expect(a.status == 0, "\(a.stderr)")
+    let freshHeader = try header(fresh)
+    #expect(freshHeader["precision"] as? String == (hasBF16 ? "bf16" : nil), "\(freshHeader)")
+    // An fp32 ledger (as every ledger before auto chose bf16) continues in fp32 under auto.
+    let old = dir.appendingPathComponent("fp32.jsonl")
+    let b = try run("rmt-train", eval + ["--segments", "1", "--ledger", old.path, "--precision", "fp32"])
+    #expect(b.status == 0, "\(b.stderr)")
+    let c = try run("rmt-train", eval + ["--segments", "1,2", "--ledger", old.path])
+    #expect(c.status == 0, "auto continues the fp32 ledger: \(c.stderr)")
+    let oldHeader = try header(old)
+    #expect(oldHeader["precision"] == nil, "\(oldHeader)")
+    let rows = c.stdout.split(separator: "\n").map { json(String($0)) }
+    #expect(rows.count == 2 && rows.allSatisfy { $0["samples"] as? Int == 2 }, "\(c.stdout)")
+    if hasBF16 {  // and asking for the other precision is refused as another evaluation
+        let d = try run("rmt-train", eval + ["--segments", "1", "--ledger", old.path, "--precision", "bf16"])
+        #expect(d.status == 1 && d.stderr.contains("records another evaluation") && isOneLine(d.stderr), "\(d.stderr)")
+    }
 }

@@ -83,3 +83,20 @@ func miniLMMatchesTransformersOnEveryLevelBackendAndFusion() throws {
     o.fused = false
     #expect(o.description.hasSuffix("full_last_layer=1 fused=0"))
 }
+
+/// `forAnswers()`: `.auto` becomes bf16 on the AVX512-BF16 kernel where this CPU runs it (never
+/// AMX unless the caller keeps that kernel), fp32 elsewhere; `.fp32` and `.bf16` are left alone,
+/// and plain `.auto` (the library's default) stays fp32.
+@Test func forAnswersResolvesAutoToTheAVX512BF16KernelWhereItRuns() {
+    let avx512 = BF16Kernel.avx512.isAvailable
+    #expect(ComputeOptions.default.linearBF16 == nil, "the library's auto is fp32")
+    let auto = ComputeOptions(precision: .auto, bf16Kernel: .amx).forAnswers()
+    #expect(auto.precision == (avx512 ? .bf16 : .fp32))
+    #expect(auto.linearBF16 == (avx512 ? .avx512 : nil), "auto never picks the AMX kernel")
+    let kept = ComputeOptions(precision: .auto, bf16Kernel: .amx).forAnswers(keepingKernel: true)
+    #expect(kept.linearBF16 == (BF16Kernel.amx.isAvailable ? .amx : nil))
+    #expect(ComputeOptions(precision: .auto, bf16Kernel: .twin).forAnswers(keepingKernel: true).linearBF16 == nil,
+            "the twin is a test kernel, not an automatic choice")
+    #expect(ComputeOptions(precision: .fp32).forAnswers().precision == .fp32)
+    #expect(ComputeOptions(precision: .bf16, bf16Kernel: .twin).forAnswers().linearBF16 == .twin)
+}
