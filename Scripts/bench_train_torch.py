@@ -1,5 +1,5 @@
 """bench_train_torch.py — the PyTorch reference for `rmt-tool bench --train`: one full RMT
-training step on a random-weight model, fp32, 2 threads.
+training step on a random-weight model, fp32 (or bf16 autocast: --precision bf16), 2 threads.
 
 The step is the project's (and the official RMT code's) recipe, as in
 Fixtures/gen/gen_rmt_gradients.py:
@@ -26,6 +26,7 @@ from torch.utils.checkpoint import checkpoint
 PRESETS = {
     "tiny": dict(hidden_size=128, num_hidden_layers=2, num_attention_heads=2, intermediate_size=512),
     "small": dict(hidden_size=256, num_hidden_layers=4, num_attention_heads=4, intermediate_size=1024),
+    "minilm": dict(hidden_size=384, num_hidden_layers=6, num_attention_heads=12, intermediate_size=1536),  # Models/default
     "base": dict(hidden_size=768, num_hidden_layers=12, num_attention_heads=12, intermediate_size=3072),
 }
 M, S, LABELS = 10, 499, 6
@@ -81,6 +82,9 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--attn", default="sdpa", choices=["sdpa", "eager"])
     ap.add_argument("--bptt", default="full")
+    ap.add_argument("--precision", default="fp32", choices=["fp32", "bf16"],
+                    help="bf16: the forward under torch.autocast('cpu', bfloat16) (mixed precision; fp32 weights, "
+                         "gradients and AdamW), the peer of rmt-train --precision bf16")
     a = ap.parse_args()
     if not (a.bptt in ("full", "memory-efficient") or (a.bptt.startswith("truncated:") and a.bptt[10:].isdigit())):
         ap.error("--bptt must be full, memory-efficient or truncated:K")
@@ -100,8 +104,9 @@ def main():
         labels = torch.randint(0, LABELS, (a.batch,))
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
-        logits = model(segments, a.bptt)
-        loss = torch.nn.functional.cross_entropy(logits, labels)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=a.precision == "bf16"):
+            logits = model(segments, a.bptt)
+        loss = torch.nn.functional.cross_entropy(logits.float(), labels)
         loss.backward()
         t1 = time.perf_counter()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -121,7 +126,7 @@ def main():
         "ms_clip": round(statistics.median(clip) * 1000, 3), "ms_adamw": round(statistics.median(adam) * 1000, 3),
         "loss": round(loss.item(), 4), "parameters": sum(p.numel() for p in params),
         "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        "cpu_capability": torch.backends.cpu.get_cpu_capability(), "threads": a.threads, "attn": a.attn,
+        "cpu_capability": torch.backends.cpu.get_cpu_capability(), "threads": a.threads, "attn": a.attn, "precision": a.precision,
         "torch": torch.__version__}))
 
 

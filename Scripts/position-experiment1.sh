@@ -83,7 +83,7 @@ for seed in $SEEDS; do
     for k in 1 2 4 8 16; do
       $NICE "$BIN/rmt-train" eval --model "$run/model" --task "$task" --seed "$EVAL_SEED" \
         --segments "$k" --segment-length $((k * EVAL_BASE)) "${EVAL_DATA[@]}" --samples "$EVAL_SAMPLES" --batch-size 16 \
-        "${interpolate[@]}" --json >> "$result/eval.jsonl.tmp"
+        "${interpolate[@]}" --precision fp32 --json >> "$result/eval.jsonl.tmp"
     done
     mv "$result/eval.jsonl.tmp" "$result/eval.jsonl"
     echo "{\"name\":\"$name\",\"train_seconds\":$((trained - start)),\"eval_seconds\":$(( $(date +%s) - trained ))}" > "$result/timing.json"

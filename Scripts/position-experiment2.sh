@@ -72,7 +72,7 @@ for seed in $SEEDS; do
     # Every validation line and every 20th step (the full file is in the run folder).
     grep -E '"eval_accuracy"|"step":[0-9]*[02468]0[,}]' "$run/metrics.jsonl" > "$result/metrics.jsonl"
     trained=$(date +%s)
-    evaluate=(eval --model "$run/model" --task "$TASK" --seed "$EVAL_SEED" --segments "$EVAL_SEGMENTS"
+    evaluate=(eval --model "$run/model" --task "$TASK" --seed "$EVAL_SEED" --segments "$EVAL_SEGMENTS" --precision fp32
               --samples "$EVAL_SAMPLES" --batch-size 16 --json)
     if [ "$scheme" = absolute ]; then
       $NICE "$BIN/rmt-train" "${evaluate[@]}" --segment-length "$SHORTER" > "$result/eval.jsonl.tmp"

@@ -7,7 +7,8 @@
 #
 # Documents: babi-qa2, technical writing never used in training (NOISE, default
 # ~/.cache/rmt/noise/technical/eval from Scripts/fetch-noise.sh), seed 1, 10% adversarial
-# sentences, 200 documents per segment count, batch 8, one thread. --cross-segment places each
+# sentences, 200 documents per segment count, batch 8, one thread, fp32 (`--precision fp32`: the
+# same arithmetic as every committed A/B, whatever `auto` picks on this CPU). --cross-segment places each
 # document's two supporting facts in different segments (rmt-train eval --cross-segment): the
 # answers that need the memory only; --hidden-question hides the question from every segment but
 # the last (rmt-train eval --hidden-question). Writes OUTDIR/NAME-segS.json (the accuracy line) and
@@ -31,7 +32,7 @@ for S in $LENGTHS; do
     out="$OUTDIR/$NAME-seg$S"
     [ -f "$out.jsonl" ] && continue
     RMT_THREADS=1 OPENBLAS_NUM_THREADS=1 "$BIN/rmt-train" eval --model "$MODEL" --task babi-qa2 --seed 1 --adversarial-rate 0.1 \
-        --noise "$NOISE" --segments "$S" --samples 200 --batch-size 8 --json "${EXTRA[@]}" --predictions "$out.jsonl.tmp" > "$out.json"
+        --noise "$NOISE" --segments "$S" --samples 200 --batch-size 8 --precision fp32 --json "${EXTRA[@]}" --predictions "$out.jsonl.tmp" > "$out.json"
     mv "$out.jsonl.tmp" "$out.jsonl"
     echo "$(date -u +%H:%M) $NAME: $S segments done ($(cut -c1-40 "$out.json"))"
 done

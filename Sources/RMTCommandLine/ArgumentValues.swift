@@ -81,12 +81,31 @@ public enum PrecisionArgument {
     public static let help = "Arithmetic of the encoder's linear layers in inference: fp32, bf16 (bf16 inputs, fp32 sums; needs a CPU with AVX512-BF16) or auto (rmt-ask, rmt-train eval: bf16 on the AVX512-BF16 kernel where the CPU has it, else fp32; rmt-tool: fp32; Docs/Architecture.md, \"bf16 inference\")."
 }
 
+/// rmt-train --precision (and rmt-tool bench --train): the arithmetic of training.
+public enum TrainingPrecisionArgument {
+    public static let help = "Arithmetic of training: fp32, or bf16 — mixed precision: the encoder's linear layers (Q/K/V, attention output, FFN) run forward and backward with bf16 inputs and fp32 sums, weights, gradients and optimizer in fp32; needs a CPU with AVX512-BF16 — or auto (fp32). Validation and evaluation read in fp32 (Docs/training.md, \"Mixed precision\")."
+}
+
 /// --precision bf16 on a CPU that cannot run it.
 public struct PrecisionError: Error, CustomStringConvertible {
     public let description: String
 }
 
 extension ComputeOptions {
+    /// These options training in `precision`: bf16 sets `trainsInBF16` on the AVX512-BF16 kernel
+    /// (`keepingKernel`: the one RMT_BF16_KERNEL named; the AMX kernel has not run on AMX
+    /// hardware), refused with one line where it does not run, as `with(precision:)`; fp32 and
+    /// auto train in fp32. Inference (validation) stays fp32 either way.
+    /// - Throws: `PrecisionError` for bf16 where the kernel does not run.
+    public func training(precision: Precision, keepingKernel: Bool = false) throws -> ComputeOptions {
+        var options = self
+        if !keepingKernel && precision == .bf16 && BF16Kernel.avx512.isAvailable { options.bf16Kernel = .avx512 }
+        options = try options.with(precision: precision == .bf16 ? .bf16 : .fp32)
+        options.precision = .fp32
+        options.trainsInBF16 = precision == .bf16
+        return options
+    }
+
     /// These options with `precision`.
     /// - Throws: `PrecisionError` ("--precision bf16: this CPU (…) lacks AVX512-BF16 (it has: …)")
     ///   for bf16 where no bf16 kernel runs, or where the one RMT_BF16_KERNEL names does not.

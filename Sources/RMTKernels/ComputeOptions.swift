@@ -53,6 +53,11 @@ public struct ComputeOptions: Sendable, Equatable, CustomStringConvertible {
     /// fp32 here and bf16 where the CPU has AVX512-BF16 once `forAnswers()` resolves it (what
     /// rmt-ask and rmt-train eval do); training is always fp32 (BF16.swift).
     public var precision: Precision
+    /// Mixed-precision training: the encoder's four linear layers per layer (Q/K/V, attention
+    /// output, FFN in and out) run their training forward and both backward products with bf16
+    /// inputs and fp32 sums on `bf16Kernel`; weights, gradients, optimizer state and everything
+    /// else stay fp32 (`rmt-train --precision bf16`). false (the default) = fp32 training.
+    public var trainsInBF16: Bool = false
     /// The bf16 kernel `.bf16` runs: `BF16Kernel.best` (nil where the CPU lacks AVX512-BF16:
     /// then `.bf16` computes in fp32 and `kernels` says so); tests set `.twin`.
     public var bf16Kernel: BF16Kernel?
@@ -114,8 +119,14 @@ public struct ComputeOptions: Sendable, Equatable, CustomStringConvertible {
         return options
     }
 
+    /// The bf16 kernel the encoder's linear layers run in training (`trainsInBF16`), or nil for fp32.
+    public var linearTrainingBF16: BF16Kernel? {
+        guard trainsInBF16, let kernel = bf16Kernel, kernel.isAvailable else { return nil }
+        return kernel
+    }
+
     /// The kernels these options run.
-    public var kernels: KernelSet { KernelSet(gemm: gemmBackend, rows: rows, linearBF16: linearBF16) }
+    public var kernels: KernelSet { KernelSet(gemm: gemmBackend, rows: rows, linearBF16: linearBF16, trainingBF16: linearTrainingBF16) }
 
     /// These options with another GEMM backend: `.openblas`, or `.own(level)` (which also sets
     /// the row level) — for tests and benchmarks that compare backends.

@@ -70,21 +70,26 @@ public enum GEMMBackend: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// The kernels a ComputeOptions runs: GEMM backend, row-kernel level, and the bf16 kernel of the
-/// encoder's linear layers in inference (nil: fp32).
+/// encoder's linear layers in inference and in training (nil: fp32).
 public struct KernelSet: Sendable, Equatable, CustomStringConvertible {
     public let gemm: GEMMBackend
     public let rows: VectorUnit.Level
     public let linearBF16: BF16Kernel?
+    public let trainingBF16: BF16Kernel?
 
-    public init(gemm: GEMMBackend, rows: VectorUnit.Level, linearBF16: BF16Kernel? = nil) {
+    public init(gemm: GEMMBackend, rows: VectorUnit.Level, linearBF16: BF16Kernel? = nil, trainingBF16: BF16Kernel? = nil) {
         self.gemm = gemm
         self.rows = rows
         self.linearBF16 = linearBF16
+        self.trainingBF16 = trainingBF16
     }
 
     /// "fp32", or the bf16 kernel, e.g. "bf16-avx512-12x32".
     public var precision: String { linearBF16.map(\.description) ?? "fp32" }
 
-    /// One token, for logs and JSON: "gemm=own-avx2-6x16,rows=avx2,precision=fp32".
-    public var description: String { "gemm=\(gemm),rows=\(rows),precision=\(precision)" }
+    /// One token, for logs and JSON: "gemm=own-avx2-6x16,rows=avx2,precision=fp32", with
+    /// ",training=bf16-avx512-12x32" appended for mixed-precision training.
+    public var description: String {
+        "gemm=\(gemm),rows=\(rows),precision=\(precision)" + (trainingBF16.map { ",training=\($0)" } ?? "")
+    }
 }

@@ -2,7 +2,11 @@
 //
 // Weights use the PyTorch/Hugging Face layout W[outDim, inDim], so checkpoints load as-is.
 // Plain-loop twin: Reference.linearForward. In inference with `compute.linearBF16` set, a
-// forward given the weight's bf16 copy runs the bf16 GEMM on it (BF16.swift).
+// forward given the weight's bf16 copy runs the bf16 GEMM on it (BF16.swift). Mixed-precision
+// training (`compute.trainingBF16`): a forward given `training` and the backward given `bf16` run
+// their products on that bf16 kernel with the fp32 operands rounded while packed (the weights
+// change every step, so no copy is kept) and fp32 sums; the weights, gradients and optimizer
+// stay fp32.
 
 /// out[rows, outDim] = inp[rows, inDim] · weight[outDim, inDim]ᵀ + bias[outDim].
 /// - Parameters:
@@ -15,7 +19,7 @@
 public func linearForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
                           weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                           rows: Int, inDim: Int, outDim: Int, weightBF16: BF16Matrix? = nil,
-                          compute: ComputeOptions = .default) {
+                          training: BF16Kernel? = nil, compute: ComputeOptions = .default) {
     var beta: Float = 0
     if let bias {
         for r in 0..<rows { (out + r * outDim).update(from: bias, count: outDim) }
@@ -25,14 +29,17 @@ public func linearForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<F
        gemmBF16(transA: false, transB: true, m: rows, n: outDim, k: inDim, alpha: 1, a: inp, lda: inDim,
                 b: .bf16(UnsafePointer(weightBF16.pointer)), ldb: inDim, beta: beta, c: out, ldc: outDim,
                 kernel: kernel, compute: compute) { return }
+    if let training,
+       gemmBF16(transA: false, transB: true, m: rows, n: outDim, k: inDim, alpha: 1, a: inp, lda: inDim,
+                b: .float(weight), ldb: inDim, beta: beta, c: out, ldc: outDim, kernel: training, compute: compute) { return }
     gemm(transA: false, transB: true, m: rows, n: outDim, k: inDim, alpha: 1, a: inp, lda: inDim,
          b: weight, ldb: inDim, beta: beta, c: out, ldc: outDim, compute: compute)
 }
 
 /// Backward of `linearForward`: accumulates the gradients of y = x·Wᵀ + b.
 ///
-///   dinp    += dout · W          (sgemm)
-///   dweight += doutᵀ · inp       (sgemm; each dW element is one dot product over rows, race-free)
+///   dinp    += dout · W          (sgemm; with `bf16`, bf16 inputs and fp32 sums)
+///   dweight += doutᵀ · inp       (likewise; each dW element is one dot product over rows, race-free)
 ///   dbias   += Σ_rows dout       (column sums, see `addColumnSums`)
 /// - Parameters:
 ///   - dinp: (rows, inDim), accumulated; or nil when the input needs no gradient.
@@ -41,16 +48,23 @@ public func linearForward(out: UnsafeMutablePointer<Float>, inp: UnsafePointer<F
 ///   - dout: (rows, outDim) — gradient of the loss with respect to `out`.
 ///   - inp: (rows, inDim) — the forward input.
 ///   - weight: (outDim, inDim).
+///   - bf16: the bf16 kernel of mixed-precision training (`compute.linearTrainingBF16`); nil = fp32.
 public func linearBackward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMutablePointer<Float>,
                            dbias: UnsafeMutablePointer<Float>?, dout: UnsafePointer<Float>,
                            inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                           rows: Int, inDim: Int, outDim: Int, compute: ComputeOptions = .default) {
+                           rows: Int, inDim: Int, outDim: Int, bf16: BF16Kernel? = nil, compute: ComputeOptions = .default) {
     guard rows > 0 else { return }
     if let dinp {
-        gemm(transA: false, transB: false, m: rows, n: inDim, k: outDim,
-             alpha: 1, a: dout, lda: outDim, b: weight, ldb: inDim, beta: 1, c: dinp, ldc: inDim, compute: compute)
+        if bf16 == nil || !gemmBF16(transA: false, transB: false, m: rows, n: inDim, k: outDim, alpha: 1, a: dout, lda: outDim,
+                                    b: .float(weight), ldb: inDim, beta: 1, c: dinp, ldc: inDim, kernel: bf16!, compute: compute) {
+            gemm(transA: false, transB: false, m: rows, n: inDim, k: outDim,
+                 alpha: 1, a: dout, lda: outDim, b: weight, ldb: inDim, beta: 1, c: dinp, ldc: inDim, compute: compute)
+        }
     }
-    gemm(transA: true, transB: false, m: outDim, n: inDim, k: rows,
-         alpha: 1, a: dout, lda: outDim, b: inp, ldb: inDim, beta: 1, c: dweight, ldc: inDim, compute: compute)
+    if bf16 == nil || !gemmBF16(transA: true, transB: false, m: outDim, n: inDim, k: rows, alpha: 1, a: dout, lda: outDim,
+                                b: .float(inp), ldb: inDim, beta: 1, c: dweight, ldc: inDim, kernel: bf16!, compute: compute) {
+        gemm(transA: true, transB: false, m: outDim, n: inDim, k: rows,
+             alpha: 1, a: dout, lda: outDim, b: inp, ldb: inDim, beta: 1, c: dweight, ldc: inDim, compute: compute)
+    }
     if let dbias { addColumnSums(into: dbias, of: dout, rows: rows, cols: outDim, threads: compute.threads) }
 }

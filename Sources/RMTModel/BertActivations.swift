@@ -91,6 +91,12 @@ public final class BertActivations: @unchecked Sendable {
     public let batchCapacity: Int
     public let seqCapacity: Int
     public let keepsAllLayers: Bool
+    /// Whether forwards into these buffers are training forwards: those that keep every layer
+    /// for the backward pass, and the pass-through forward of memory-efficient or truncated BPTT
+    /// (which BPTTEngine marks), whose memory the backward's recomputation must reproduce. With
+    /// `compute.trainsInBF16` their linear layers run in bf16 (mixed precision); an inference
+    /// forward never does. Default: `keepsAllLayers`.
+    public var isTraining: Bool
 
     /// (B, T, C) word embeddings of the input (gathered from the table, or written by the
     /// caller — the recurrent memory replaces rows here).
@@ -122,6 +128,7 @@ public final class BertActivations: @unchecked Sendable {
         self.batchCapacity = batchCapacity
         self.seqCapacity = seqCapacity
         self.keepsAllLayers = keepAllLayers
+        isTraining = keepAllLayers
         let bt = batchCapacity * seqCapacity, C = config.hiddenSize
         wordEmbeddings = FloatBuffer(count: bt * C)
         embeddingSum = FloatBuffer(count: bt * C)

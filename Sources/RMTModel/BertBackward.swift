@@ -68,6 +68,7 @@ extension BertEncoder {
         let dx = s.dResidual.pointer
         dx.update(from: dHidden, count: BT * C)
 
+        let t16 = compute.linearTrainingBF16  // mixed-precision training: the linear products in bf16
         for l in stride(from: L - 1, through: 0, by: -1) {
             let a = acts.layer(l), lw = w.layers[l], lg = named?.layers[l] ?? lw.moved(from: from, to: to)
             let layerInput = l == 0 ? acts.embeddingOut.pointer : acts.layer(l - 1).out.pointer
@@ -83,12 +84,12 @@ extension BertEncoder {
                 s.dFFNAct.zero()
                 linearBackward(dinp: s.dFFNAct.pointer, dweight: lg.ffnOutWeight, dbias: lg.ffnOutBias,
                                dout: s.dLNInput.pointer, inp: a.ffnAct.pointer, weight: lw.ffnOutWeight,
-                               rows: BT, inDim: F, outDim: C, compute: compute)
+                               rows: BT, inDim: F, outDim: C, bf16: t16, compute: compute)
                 s.dFFNPre.zero()
                 geluBackward(dinp: s.dFFNPre.pointer, dout: s.dFFNAct.pointer, inp: a.ffnPre.pointer, count: BT * F, compute: compute)
                 linearBackward(dinp: s.dAttnOut.pointer, dweight: lg.ffnInWeight, dbias: lg.ffnInBias,
                                dout: s.dFFNPre.pointer, inp: a.attnOut.pointer, weight: lw.ffnInWeight,
-                               rows: BT, inDim: C, outDim: F, compute: compute)
+                               rows: BT, inDim: C, outDim: F, bf16: t16, compute: compute)
                 // attnOut = LN1(attnResidual); attnResidual = x + context·Woᵀ
                 s.dLNInput.zero()
                 layerNormBackward(dinp: s.dLNInput.pointer, dweight: lg.ln1Weight, dbias: lg.ln1Bias,
@@ -98,7 +99,7 @@ extension BertEncoder {
                 s.dContext.zero()
                 linearBackward(dinp: s.dContext.pointer, dweight: lg.attnOutWeight, dbias: lg.attnOutBias,
                                dout: s.dLNInput.pointer, inp: a.context.pointer, weight: lw.attnOutWeight,
-                               rows: BT, inDim: C, outDim: C, compute: compute)
+                               rows: BT, inDim: C, outDim: C, bf16: t16, compute: compute)
                 s.dQKV.zero()
                 withPositionGradients(acts, layer: l, grads: grads, workspace: s.positionWorkspace) { terms, termGrads in
                     attentionBackward(dqkv: s.dQKV.pointer, dprobs: s.dProbs.pointer, dout: s.dContext.pointer,
@@ -107,7 +108,7 @@ extension BertEncoder {
                                       position: terms, positionGradients: termGrads, compute: compute)
                 }
                 linearBackward(dinp: dx, dweight: lg.qkvWeight, dbias: lg.qkvBias, dout: s.dQKV.pointer,
-                               inp: x, weight: lw.qkvWeight, rows: BT, inDim: C, outDim: 3 * C, compute: compute)
+                               inp: x, weight: lw.qkvWeight, rows: BT, inDim: C, outDim: 3 * C, bf16: t16, compute: compute)
             }
             if let associative {
                 let gw = named == nil ? associativeWeights[l].moved(from: from, to: to)

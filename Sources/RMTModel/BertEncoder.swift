@@ -185,18 +185,19 @@ public final class BertEncoder: @unchecked Sendable {
             let last = l == config.numHiddenLayers - 1
             var R = last && !acts.keepsAllLayers ? min(outputRows ?? T, T) : T  // query rows per sequence
             if let associative { R = max(R, associative.rowsEnd) }  // the write reads those rows
-            let w16 = acts.keepsAllLayers ? nil : bf16Weights?[l]  // bf16 in inference only
+            let w16 = acts.keepsAllLayers ? nil : bf16Weights?[l]  // bf16 copies: inference only
+            let t16 = acts.isTraining ? compute.linearTrainingBF16 : nil  // mixed-precision training
             if let associative { x = associativeRead(associative, layer: l, input: x, acts: acts) }
             linearForward(out: a.qkv.pointer, inp: x, weight: w.qkvWeight, bias: w.qkvBias,
-                          rows: BT, inDim: C, outDim: 3 * C, weightBF16: w16?.qkv, compute: compute)
+                          rows: BT, inDim: C, outDim: 3 * C, weightBF16: w16?.qkv, training: t16, compute: compute)
             withPositionTerms(acts, layer: l) { terms in
                 attentionForward(out: a.context.pointer, probs: a.probs.pointer, qkv: a.qkv.pointer, additiveMask: mask,
                                  batch: B, seqLen: T, channels: C, heads: NH, queryRows: R, position: terms, compute: compute)
             }
             if R == T {
-                layerTail(w, w16, a, input: x, firstRow: 0, rows: BT)
+                layerTail(w, w16, t16, a, input: x, firstRow: 0, rows: BT)
             } else {
-                for b in 0..<B { layerTail(w, w16, a, input: x, firstRow: b * T, rows: R) }
+                for b in 0..<B { layerTail(w, w16, t16, a, input: x, firstRow: b * T, rows: R) }
             }
             x = UnsafePointer(a.out.pointer)
             if let associative { associativeWrite(associative, layer: l, acts: acts) }
@@ -207,25 +208,26 @@ public final class BertEncoder: @unchecked Sendable {
     /// A layer after attention, on `rows` consecutive rows from `firstRow` (of B·T):
     /// a = LN(x + ctx·Woᵀ); y = LN(a + gelu(a·W1ᵀ)·W2ᵀ) — fused (three GEMMs, each followed by one
     /// epilogue pass) or, with `compute.fused` off, as separate kernels (the fused path's twin).
-    /// `w16`: the layer's bf16 weights, or nil for fp32 products.
-    private func layerTail(_ w: BertLayerWeights, _ w16: BertLayerBF16Weights?, _ a: BertLayerActivations,
+    /// `w16`: the layer's bf16 weights, or nil for fp32 products; `t16`: the bf16 kernel of
+    /// mixed-precision training (fp32 weights rounded per product), or nil.
+    private func layerTail(_ w: BertLayerWeights, _ w16: BertLayerBF16Weights?, _ t16: BF16Kernel?, _ a: BertLayerActivations,
                            input x: UnsafePointer<Float>, firstRow: Int, rows: Int) {
         let C = config.hiddenSize, F = config.intermediateSize, eps = config.layerNormEps
         let o = firstRow * C, of = firstRow * F, n = rows * C  // element offsets into (·, C) and (·, F) buffers
         if compute.fused {
             // Projections without bias; each epilogue adds it in its one pass (FusedEpilogues.swift).
             linearForward(out: a.attnResidual.pointer + o, inp: a.context.pointer + o, weight: w.attnOutWeight,
-                          bias: nil, rows: rows, inDim: C, outDim: C, weightBF16: w16?.attnOut, compute: compute)
+                          bias: nil, rows: rows, inDim: C, outDim: C, weightBF16: w16?.attnOut, training: t16, compute: compute)
             residualLayerNormForward(out: a.attnOut.pointer + o, mean: a.ln1Mean.pointer + firstRow,
                                      rstd: a.ln1Rstd.pointer + firstRow, res: a.attnResidual.pointer + o,
                                      bias: w.attnOutBias, skip: x + o, weight: w.ln1Weight, lnBias: w.ln1Bias,
                                      rows: rows, channels: C, eps: eps, compute: compute)
             linearForward(out: a.ffnPre.pointer + of, inp: a.attnOut.pointer + o, weight: w.ffnInWeight, bias: nil,
-                          rows: rows, inDim: C, outDim: F, weightBF16: w16?.ffnIn, compute: compute)
+                          rows: rows, inDim: C, outDim: F, weightBF16: w16?.ffnIn, training: t16, compute: compute)
             biasGELUForward(act: a.ffnAct.pointer + of, pre: a.ffnPre.pointer + of, bias: w.ffnInBias,
                             rows: rows, cols: F, compute: compute)
             linearForward(out: a.ffnResidual.pointer + o, inp: a.ffnAct.pointer + of, weight: w.ffnOutWeight,
-                          bias: nil, rows: rows, inDim: F, outDim: C, weightBF16: w16?.ffnOut, compute: compute)
+                          bias: nil, rows: rows, inDim: F, outDim: C, weightBF16: w16?.ffnOut, training: t16, compute: compute)
             residualLayerNormForward(out: a.out.pointer + o, mean: a.ln2Mean.pointer + firstRow,
                                      rstd: a.ln2Rstd.pointer + firstRow, res: a.ffnResidual.pointer + o,
                                      bias: w.ffnOutBias, skip: a.attnOut.pointer + o, weight: w.ln2Weight,
@@ -233,16 +235,16 @@ public final class BertEncoder: @unchecked Sendable {
             return
         }
         linearForward(out: a.attnResidual.pointer + o, inp: a.context.pointer + o, weight: w.attnOutWeight,
-                      bias: w.attnOutBias, rows: rows, inDim: C, outDim: C, weightBF16: w16?.attnOut, compute: compute)
+                      bias: w.attnOutBias, rows: rows, inDim: C, outDim: C, weightBF16: w16?.attnOut, training: t16, compute: compute)
         addForward(out: a.attnResidual.pointer + o, a: a.attnResidual.pointer + o, b: x + o, count: n)
         layerNormForward(out: a.attnOut.pointer + o, mean: a.ln1Mean.pointer + firstRow, rstd: a.ln1Rstd.pointer + firstRow,
                          inp: a.attnResidual.pointer + o, weight: w.ln1Weight, bias: w.ln1Bias,
                          rows: rows, channels: C, eps: eps, compute: compute)
         linearForward(out: a.ffnPre.pointer + of, inp: a.attnOut.pointer + o, weight: w.ffnInWeight, bias: w.ffnInBias,
-                      rows: rows, inDim: C, outDim: F, weightBF16: w16?.ffnIn, compute: compute)
+                      rows: rows, inDim: C, outDim: F, weightBF16: w16?.ffnIn, training: t16, compute: compute)
         geluForward(out: a.ffnAct.pointer + of, inp: a.ffnPre.pointer + of, count: rows * F, compute: compute)
         linearForward(out: a.ffnResidual.pointer + o, inp: a.ffnAct.pointer + of, weight: w.ffnOutWeight,
-                      bias: w.ffnOutBias, rows: rows, inDim: F, outDim: C, weightBF16: w16?.ffnOut, compute: compute)
+                      bias: w.ffnOutBias, rows: rows, inDim: F, outDim: C, weightBF16: w16?.ffnOut, training: t16, compute: compute)
         addForward(out: a.ffnResidual.pointer + o, a: a.ffnResidual.pointer + o, b: a.attnOut.pointer + o, count: n)
         layerNormForward(out: a.out.pointer + o, mean: a.ln2Mean.pointer + firstRow, rstd: a.ln2Rstd.pointer + firstRow,
                          inp: a.ffnResidual.pointer + o, weight: w.ln2Weight, bias: w.ln2Bias,

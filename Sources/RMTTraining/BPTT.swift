@@ -121,6 +121,7 @@ public final class BPTTEngine: @unchecked Sendable {
         let T = model.settings.positionsPerSegment
         scratch = BertGradientScratch(config: model.config, batchCapacity: batchCapacity, seqCapacity: T)
         passthrough = processor.activations
+        passthrough.isTraining = true  // its memory is what the backward's recomputation must reproduce
         dHidden = FloatBuffer(count: batchCapacity * T * model.config.hiddenSize)
         dWords = FloatBuffer(count: batchCapacity * T * model.config.hiddenSize)
     }

@@ -93,7 +93,8 @@ public final class Trainer: @unchecked Sendable {
     public var stage: Int { state.segments - options.startSegments + 1 }
 
     /// Starts a new run in `out` (its metrics.jsonl is replaced) and writes its step-0 checkpoint.
-    /// The model runs fp32 from here on (its `compute.precision` is set to `.fp32`).
+    /// The model's inference runs fp32 from here on (its `compute.precision` is set to `.fp32`);
+    /// training is fp32, or mixed precision where `compute.trainsInBF16` (kept as set).
     /// - Parameter lock: the caller's lock on `out`, held until the caller releases it; nil = the
     ///   trainer locks `out` itself (refused with a `ModelError` while another process trains in it).
     public init(model: RecurrentMemoryModel, options: TrainingOptions, out: URL,
@@ -111,7 +112,7 @@ public final class Trainer: @unchecked Sendable {
         self.collective = collective
         self.options = options
         self.model = model
-        model.compute.precision = .fp32  // training is fp32; evaluations read weights that change every step
+        model.compute.precision = .fp32  // validation reads fp32: weights change every step (trainsInBF16 is kept)
         self.out = out
         self.train = train
         self.valid = valid
@@ -154,7 +155,7 @@ public final class Trainer: @unchecked Sendable {
         self.collective = collective
         model = try RecurrentMemoryModel.load(directory: dir)
         model.compute = compute
-        model.compute.precision = .fp32  // training is fp32; evaluations read weights that change every step
+        model.compute.precision = .fp32  // validation reads fp32: weights change every step (trainsInBF16 is kept)
         self.out = out
         self.train = train
         self.valid = valid

@@ -69,7 +69,7 @@ struct Bench: ParsableCommand {
                                valueName: "memory|all"))
     var associativeWrite: AssociativeSettings.WriteRows?
 
-    @Option(help: ArgumentHelp(PrecisionArgument.help + " Inference only: --train runs fp32."))
+    @Option(help: ArgumentHelp(PrecisionArgument.help + " With --train: bf16 is mixed-precision training (rmt-train --precision bf16), auto is fp32."))
     var precision: Precision = .auto
 
     @Flag(help: "Time the fused forward kernels against the unfused ones (RMT_FUSED=0), alternating segment by segment in one process; prints both medians and the speedup.")
@@ -110,9 +110,6 @@ struct Bench: ParsableCommand {
         }
         if againstUnfused && (train || againstAbsolute) {
             throw ValidationError("--against-unfused times inference only; drop --train and --against-absolute")
-        }
-        if train && precision == .bf16 {
-            throw ValidationError("--precision bf16 times inference; training runs fp32 (drop --train or --precision)")
         }
         if againstAbsolute {
             guard steps >= 1 else { throw ValidationError("--steps must be at least 1") }
@@ -180,7 +177,8 @@ struct Bench: ParsableCommand {
         let specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
         let vocabulary = try Vocabulary(tokens: specials + (specials.count..<cfg.vocabSize).map { "w\($0)" })
         let settings = RMTSettings(memoryTokens: 10, segmentLength: 499, labels: labelNames)
-        let compute = try ComputeOptions.fromEnvironment(tool: "rmt-tool")
+        var compute = try ComputeOptions.fromEnvironment(tool: "rmt-tool")
+        try ErrorReporter.run("rmt-tool") { compute = try compute.training(precision: precision, keepingKernel: ComputeOptions.namesBF16Kernel()) }
         let model = try RecurrentMemoryModel(config: cfg, settings: settings,
                                              tokenizer: BertTokenizer(vocabulary: vocabulary), seed: 1)
         model.compute = compute

@@ -71,6 +71,7 @@ struct Train: ParsableCommand {
                                discussion: "For models with the question in every segment: the segments before the last read [MASK]s in the question's place (the same number of tokens), so the memory cannot keep only what the question names and must carry whatever the final question may ask — every person's room, every object's holder. The final segment reads the question and is scored as usual. Validation keeps the question in view (rmt-train eval --hidden-question measures the hidden kind; Docs/training.md).",
                                valueName: "R"))
     var hiddenQuestionRate: Double?
+    @Option(help: ArgumentHelp(TrainingPrecisionArgument.help)) var precision: Precision = .auto
     @OptionGroup(title: "Curriculum") var curriculum: CurriculumFlags
     @OptionGroup(title: "Optimizer") var optimizer: OptimizerFlags
     @OptionGroup(title: "Back-propagation through the memory") var backprop: BackpropFlags
@@ -128,6 +129,7 @@ struct Train: ParsableCommand {
             let collective = try Distributed.collective(tool: "rmt-train")  // ranks under mpirun (Docs/distributed.md)
             let root = collective.isRoot
             let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment)  // after `collective`: it may set RMT_THREADS
+                .training(precision: precision, keepingKernel: ComputeOptions.namesBF16Kernel())
             let outURL = URL(fileURLWithPath: out)
             // One process per run folder: rank 0 holds OUT/.lock from before it writes anything
             // there (recovery, data.json) until it exits. A folder that does not exist yet is
@@ -238,6 +240,7 @@ struct Train: ParsableCommand {
             } }
             if root { note("rmt-train: \(task.name), \(trainer.options.startSegments)→\(trainer.options.maxSegments) segments, " +
                  "\(rmt.parameters.layout.count) parameters, out \(outURL.path)\(resume ? " (resumed at step \(trainer.state.step))" : "")"
+                 + (compute.linearTrainingBF16.map { ", mixed precision (\($0))" } ?? "")
                  + (collective.size > 1 ? ", \(collective.size) ranks × \(compute.threads) threads; "
                     + "to stop with a checkpoint: kill -TERM \(getpid())" : "")) }
             let outcome: TrainingOutcome

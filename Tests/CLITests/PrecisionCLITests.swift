@@ -39,8 +39,15 @@ private func json(_ text: String) -> [String: Any] {
     #expect(hasBF16 ? available == BF16Kernel.best?.description : available.contains("lacks AVX512-BF16"), "\(info.stdout)")
     let bad = try run("rmt-tool", ["bench", "--config", "tiny", "--precision", "fp16"])
     #expect(bad.status != 0 && bad.status < 128 && bad.stderr.contains("fp16"), "\(bad.stderr)")
-    let train = try run("rmt-tool", ["bench", "--config", "tiny", "--train", "--precision", "bf16"])
-    #expect(train.status != 0 && train.status < 128 && train.stderr.contains("training runs fp32"), "\(train.stderr)")
+    // bench --train: bf16 is mixed-precision training on the AVX512-BF16 kernel (refused without it).
+    let train = try run("rmt-tool", ["bench", "--config", "tiny", "--train", "--batch", "1", "--segments", "1", "--steps", "1",
+                                     "--warmup", "0", "--precision", "bf16"])
+    if hasBF16 {
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect((json(train.stdout)["kernels"] as? String)?.hasSuffix(",precision=fp32,training=bf16-avx512-12x32") == true, "\(train.stdout)")
+    } else {
+        #expect(train.status == 1 && isOneLine(train.stderr) && train.stderr.contains("lacks AVX512-BF16"), "\(train.stderr)")
+    }
 }
 
 @Test func bf16RunsOrIsRefusedNamingTheCPU() throws {
@@ -132,4 +139,28 @@ private func json(_ text: String) -> [String: Any] {
         let d = try run("rmt-train", eval + ["--segments", "1", "--ledger", old.path, "--precision", "bf16"])
         #expect(d.status == 1 && d.stderr.contains("records another evaluation") && isOneLine(d.stderr), "\(d.stderr)")
     }
+}
+
+@Test func rmtTrainPrecisionBF16TrainsInMixedPrecisionOrIsRefused() throws {
+    let dir = try scratchFolder("train-bf16")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let model = dir.appendingPathComponent("rooms")
+    let made = try createTinyModel(at: model, segmentLength: 32)
+    #expect(made.status == 0, "\(made.stderr)")
+    let out = dir.appendingPathComponent("run")
+    let args = ["--model", model.path, "--task", "memorize", "--max-segments", "1", "--max-steps-per-stage", "2",
+                "--eval-every", "2", "--eval-samples", "2", "--batch-size", "2", "--out", out.path, "--precision", "bf16"]
+    let r = try run("rmt-train", args)
+    if hasBF16 {
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("mixed precision (bf16-avx512-12x32)"), "\(r.stderr)")
+        // The precision is the process's arithmetic, not the run's identity: resuming in fp32 is allowed.
+        let resumed = try run("rmt-train", ["--resume", "--out", out.path, "--precision", "fp32"])
+        #expect(resumed.status == 0 && !resumed.stderr.contains("mixed precision"), "\(resumed.stderr)")
+    } else {
+        #expect(r.status == 1 && isOneLine(r.stderr) && r.stderr.contains("lacks AVX512-BF16"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path), "refused before the run folder is made")
+    }
+    let plain = try run("rmt-train", Array(args.dropLast(2)) + ["--overwrite"])
+    #expect(plain.status == 0 && !plain.stderr.contains("mixed precision"), "auto trains in fp32: \(plain.stderr)")
 }

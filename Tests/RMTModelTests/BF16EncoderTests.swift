@@ -88,3 +88,18 @@ func bf16SIMDEncoderMatchesTheTwinEncoder() throws {
         }
     }
 }
+
+@Test func mixedPrecisionTrainingRoundsOnlyTheForwardThatKeepsActivations() throws {
+    let f = try TinyBertFixture()
+    let fp32 = try hidden(f, ComputeOptions(precision: .fp32))
+    var options = ComputeOptions(precision: .fp32, bf16Kernel: .twin)
+    options.trainsInBF16 = true
+    #expect(options.linearBF16 == nil && options.linearTrainingBF16 == .twin)
+    // Inference (validation, evaluation during training) reads in fp32, bit for bit.
+    #expect(try hidden(f, options) == fp32)
+    // The training forward runs the linear layers in bf16: not fp32's numbers, within its rounding.
+    let trained = try hidden(f, options, keepAllLayers: true)
+    #expect(trained != fp32)
+    #expect(maxAbsDifference(trained, fp32) < 0.05, "\(maxAbsDifference(trained, fp32))")
+    #expect(try hidden(f, ComputeOptions(precision: .fp32), keepAllLayers: true) == fp32, "fp32 training forward unchanged")
+}
