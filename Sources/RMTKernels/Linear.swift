@@ -3,7 +3,7 @@
 // Weights use the PyTorch/Hugging Face layout W[outDim, inDim], so checkpoints load as-is.
 // Plain-loop twin: Reference.linearForward. In inference with `compute.linearBF16` set, a
 // forward given the weight's bf16 copy runs the bf16 GEMM on it (BF16.swift). Mixed-precision
-// training (`compute.trainingBF16`): a forward given `training` and the backward given `bf16` run
+// training (`compute.trainsInBF16`, `linearTrainingBF16`): a forward given `training` and the backward given `bf16` run
 // their products on that bf16 kernel with the fp32 operands rounded while packed (the weights
 // change every step, so no copy is kept) and fp32 sums; the weights, gradients and optimizer
 // stay fp32.
@@ -54,17 +54,14 @@ public func linearBackward(dinp: UnsafeMutablePointer<Float>?, dweight: UnsafeMu
                            inp: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                            rows: Int, inDim: Int, outDim: Int, bf16: BF16Kernel? = nil, compute: ComputeOptions = .default) {
     guard rows > 0 else { return }
-    if let dinp {
-        if bf16 == nil || !gemmBF16(transA: false, transB: false, m: rows, n: inDim, k: outDim, alpha: 1, a: dout, lda: outDim,
-                                    b: .float(weight), ldb: inDim, beta: 1, c: dinp, ldc: inDim, kernel: bf16!, compute: compute) {
-            gemm(transA: false, transB: false, m: rows, n: inDim, k: outDim,
-                 alpha: 1, a: dout, lda: outDim, b: weight, ldb: inDim, beta: 1, c: dinp, ldc: inDim, compute: compute)
-        }
+    // C (·, inDim) += op(A)·B: on the bf16 kernel when given (and it runs here), else in fp32.
+    func accumulate(transA: Bool, m: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+        if let bf16, gemmBF16(transA: transA, transB: false, m: m, n: inDim, k: k, alpha: 1, a: a, lda: outDim,
+                              b: .float(b), ldb: inDim, beta: 1, c: c, ldc: inDim, kernel: bf16, compute: compute) { return }
+        gemm(transA: transA, transB: false, m: m, n: inDim, k: k, alpha: 1, a: a, lda: outDim,
+             b: b, ldb: inDim, beta: 1, c: c, ldc: inDim, compute: compute)
     }
-    if bf16 == nil || !gemmBF16(transA: true, transB: false, m: outDim, n: inDim, k: rows, alpha: 1, a: dout, lda: outDim,
-                                b: .float(inp), ldb: inDim, beta: 1, c: dweight, ldc: inDim, kernel: bf16!, compute: compute) {
-        gemm(transA: true, transB: false, m: outDim, n: inDim, k: rows,
-             alpha: 1, a: dout, lda: outDim, b: inp, ldb: inDim, beta: 1, c: dweight, ldc: inDim, compute: compute)
-    }
+    if let dinp { accumulate(transA: false, m: rows, k: outDim, a: dout, b: weight, c: dinp) }
+    accumulate(transA: true, m: outDim, k: rows, a: dout, b: inp, c: dweight)
     if let dbias { addColumnSums(into: dbias, of: dout, rows: rows, cols: outDim, threads: compute.threads) }
 }
