@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """qa2-table.py — an A/B's held-out qa2 table from `rmt-train eval --predictions` files.
 
-Usage: Scripts/qa2-table.py DIR CONTROL CANDIDATE... [--steps 200,300,400]
+Usage: Scripts/qa2-table.py DIR CONTROL CANDIDATE... [--steps 200,300,400] [--control-dir DIR2]
   DIR holds one folder per held-out set (e.g. `plain/`, `memory-only/`), each with files
   NAME-stepN-segS.jsonl (Scripts/qa2-ab.sh's names: a snapshot NAME-stepN read at S segments).
   For every set, length and step where both CONTROL and a CANDIDATE were scored, prints a
   markdown row: the candidate's accuracy, the control's, the documents only the candidate / only
   the control answers right, and the exact McNemar p (Scripts/qa2-errors.py's test); then the
-  mean over the steps both have. Checkpoint-to-checkpoint variation is ±4 points on 200
+  mean over the steps both have. --control-dir reads CONTROL's files from DIR2's folders of the same
+  names instead (a control scored in an earlier session). Checkpoint-to-checkpoint variation is ±4 points on 200
   documents here, so read the rows of several steps together, not one.
 """
 import argparse, importlib.util, json, os, re
@@ -35,6 +36,7 @@ if __name__ == "__main__":
     p = argparse.ArgumentParser(description="Held-out qa2 A/B table from predictions files.")
     p.add_argument("dir"); p.add_argument("control"); p.add_argument("candidates", nargs="+")
     p.add_argument("--steps", help="only these steps, e.g. 200,300,400")
+    p.add_argument("--control-dir", help="read CONTROL's files from this folder's sets of the same names")
     args = p.parse_args()
     if not os.path.isdir(args.dir): raise SystemExit(f"qa2-table.py: {args.dir} is not a folder")
     try: steps = {int(s) for s in args.steps.split(",")} if args.steps else None
@@ -45,7 +47,8 @@ if __name__ == "__main__":
     for held in sorted(os.listdir(args.dir)):
         folder = os.path.join(args.dir, held)
         if not os.path.isdir(folder): continue
-        control = cells(folder, args.control)
+        control_folder = os.path.join(args.control_dir, held) if args.control_dir else folder
+        control = cells(control_folder, args.control) if os.path.isdir(control_folder) else {}
         for cand in args.candidates:
             mine = cells(folder, cand)
             for segs in sorted({s for s, _ in mine}):
