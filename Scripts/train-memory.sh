@@ -172,6 +172,14 @@
 # Phase 19: its control — phase 18 without --cross-segment-rate. Not in the default PHASES.
 #          (As run, session 22: stopped at step 132. Session 23: restarted like phase 18, stopped
 #          at step 605, entering stage 2.)
+# Phase 21: phase 19 with a decoy question in half of the training documents
+#          (`--decoy-question-rate 0.5`, Docs/training.md): the segments before the last read the
+#          question with one task word replaced, the last the real one. Phase 20's [MASK]s mark a
+#          hidden document from its first segment, so the memory can learn a mode of its own for
+#          them (held out, phase 20 answers hidden-question qa2 far better than phase 19 but not
+#          memory-only qa2 with the question in view; Docs/results.md, "Session 24"); a decoy looks
+#          like any other document until its end. Same start, seed, mixture and curriculum as
+#          phases 19 and 20. Not in the default PHASES.
 # Phase 20: phase 19 with the question hidden from every segment but the last in half of the
 #          training documents (`--hidden-question-rate 0.5`, Docs/training.md): held out, the
 #          default answers memorize-distract `unknown` on 16 of 16 documents of 4 segments when
@@ -204,7 +212,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=20  # the highest phase this script defines
+LAST_PHASE=21  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -300,3 +308,4 @@ done
 if runs 18; then phase "$OUT/phase18" --model "${PHASE12_FROM:-Models/default}" --cross-segment-rate 0.5 "${PHASE18[@]}"; fi
 if runs 19; then phase "$OUT/phase19" --model "${PHASE12_FROM:-Models/default}" "${PHASE18[@]}"; fi
 if runs 20; then phase "$OUT/phase20" --model "${PHASE12_FROM:-Models/default}" --hidden-question-rate 0.5 "${PHASE18[@]}"; fi
+if runs 21; then phase "$OUT/phase21" --model "${PHASE12_FROM:-Models/default}" --decoy-question-rate 0.5 "${PHASE18[@]}"; fi

@@ -137,6 +137,18 @@ public struct DataStream: Sendable {
     public var hiddenQuestionRate: Double = 0 {
         didSet { precondition(hiddenQuestionRate >= 0 && hiddenQuestionRate <= 1, "hidden-question rate \(hiddenQuestionRate) is outside [0, 1]") }
     }
+    /// The share of documents whose segments before the last read a decoy question — the
+    /// question with one task word replaced (`QuestionForms.decoys`), of as many tokens — and
+    /// whose final segment reads the real one (`DocumentPlan.askingADecoyEarlier`): the memory
+    /// must carry whatever the final question may ask, on documents that look like any other
+    /// until their end. Drawn per item from a generator of its own, after the hidden-question
+    /// draw (a document hidden with [MASK]s is not also decoyed); rate 0 (the default) makes the
+    /// documents made before the rate existed. Every-segment layout only; a question with no
+    /// decoy of its length is read as usual. `rmt-train --decoy-question-rate`, `rmt-train eval
+    /// --decoy-question` (rate 1).
+    public var decoyQuestionRate: Double = 0 {
+        didSet { precondition(decoyQuestionRate >= 0 && decoyQuestionRate <= 1, "decoy-question rate \(decoyQuestionRate) is outside [0, 1]") }
+    }
     /// The token a hidden question reads as ([MASK]).
     public let mask: Int32?
 
@@ -182,6 +194,7 @@ public struct DataStream: Sendable {
         stream.probeRate = probeRate
         stream.crossSegmentRate = crossSegmentRate
         stream.hiddenQuestionRate = hiddenQuestionRate
+        stream.decoyQuestionRate = decoyQuestionRate
         return stream
     }
 
@@ -291,8 +304,28 @@ public struct DataStream: Sendable {
         let episode = try makeEpisode(length: length, segmentLength: segmentLength, using: &generator)
         let placed = try placing(episode, length: length, segmentLength: segmentLength, using: &generator)
         let plan = try placedApart(placed, of: episode, index: index, length: length, segmentLength: segmentLength)
-        return (episode, hidingTheQuestion(of: plan, index: index))
+        return (episode, askingADecoy(of: hidingTheQuestion(of: plan, index: index), index: index))
     }
+
+    /// `plan` with a decoy question in every segment but the last, if item `index` draws it at
+    /// `decoyQuestionRate` (every-segment layout, two or more segments, not hidden already, a
+    /// decoy of the question's token count); the decoy drawn uniformly among those.
+    func askingADecoy(of plan: DocumentPlan, index: Int) -> DocumentPlan {
+        guard decoyQuestionRate > 0, questionLayout == .everySegment, plan.segmentCount >= 2,
+              plan.hiddenQuestionTokens == nil else { return plan }
+        var draw = SplitMix64.forItem(index, seed: seed ^ Self.decoySalt)
+        guard Double(draw.nextUniform()) < decoyQuestionRate else { return plan }
+        let candidates = QuestionForms.decoys(of: plan.question).compactMap { decoy -> (String, [Int32])? in
+            let tokens = tokenizer.encode(decoy)
+            return tokens.count == plan.questionTokens.count && tokens != plan.questionTokens ? (decoy, tokens) : nil
+        }
+        guard !candidates.isEmpty else { return plan }
+        let (decoy, tokens) = draw.pick(candidates)
+        return plan.askingADecoyEarlier(decoy, tokens: tokens)
+    }
+
+    /// Separates the decoy draws' generators from the documents' (ASCII "decoy").
+    static let decoySalt: UInt64 = 0x64_6563_6F79
 
     /// `plan` placed again with its supporting facts apart, if item `index` draws it at
     /// `crossSegmentRate` and one segment holds them all; else `plan`.

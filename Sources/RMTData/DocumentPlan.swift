@@ -97,10 +97,12 @@ public struct DocumentPlan: Sendable {
     public internal(set) var finalQuestion: String? = nil
     public internal(set) var finalQuestionTokens: [Int32]? = nil
 
-    /// A hidden question (`hidingTheQuestion`): what every segment before the last reads in
-    /// the question's place ([MASK] × |Q|), so only the final segment sees the question; nil =
-    /// every segment reads it.
+    /// A hidden question (`hidingTheQuestion`, `askingADecoyEarlier`): what every segment before
+    /// the last reads in the question's place — [MASK] × |Q|, or a decoy question of as many
+    /// tokens — so only the final segment sees the question; nil = every segment reads it.
     public internal(set) var hiddenQuestionTokens: [Int32]? = nil
+    /// The decoy question those segments read (`askingADecoyEarlier`); nil for [MASK]s or none.
+    public internal(set) var decoyQuestion: String? = nil
 
     /// The question the final segment asks, which `answer` answers.
     public var askedQuestion: String { finalQuestion ?? question }
@@ -289,7 +291,7 @@ public struct DocumentPlan: Sendable {
                             segmentLength: N, segmentCount: count, questionLayout: questionLayout, noise: noise,
                             noiseStartSentence: noiseStartSentence, separator: separator, pieces: pieces,
                             wholeDocument: wholeDocument, finalQuestion: finalQuestion, finalQuestionTokens: finalQuestionTokens,
-                            hiddenQuestionTokens: hiddenQuestionTokens)
+                            hiddenQuestionTokens: hiddenQuestionTokens, decoyQuestion: decoyQuestion)
     }
 
     /// The same document with its final segment asking `question` (tokens `tokens`, no longer than
@@ -320,6 +322,23 @@ public struct DocumentPlan: Sendable {
         hidden.prefixLabels = nil
         hidden.hiddenQuestionTokens = [Int32](repeating: mask, count: questionTokens.count)
         return hidden
+    }
+
+    /// The same document with every segment before the last reading `decoy` (tokens `tokens`,
+    /// exactly as many as the question's) in the question's place — another question of the same
+    /// form — and the final segment the real question (`DataStream.decoyQuestionRate`, `rmt-train
+    /// eval --decoy-question`). Unlike [MASK]s, nothing tells such a document from an ordinary
+    /// one until its last segment, so the memory cannot keep a separate mode for it. The prefix
+    /// labels are dropped. Every-segment layout only.
+    public func askingADecoyEarlier(_ decoy: String, tokens: [Int32]) -> DocumentPlan {
+        precondition(questionLayout == .everySegment && hiddenQuestionTokens == nil,
+                     "a decoy question needs the every-segment layout and a question not hidden yet")
+        precondition(tokens.count == questionTokens.count, "a decoy question has as many tokens as the question")
+        var decoyed = self
+        decoyed.prefixLabels = nil
+        decoyed.hiddenQuestionTokens = tokens
+        decoyed.decoyQuestion = decoy
+        return decoyed
     }
 
     /// All segments (see `DocumentSegmentStream`).

@@ -32,6 +32,26 @@ public enum QuestionForms {
         return QuestionDomain(tasks: [task], questionForms: forms, slots: used)
     }
 
+    /// Decoys of `question`: the same question with one task word (an actor, object, room or
+    /// direction) replaced by another of its kind — "Where is the milk?" → "Where is the apple?",
+    /// "Where is the football?" — each once, in word order; empty when it names no task word.
+    /// What `DataStream.decoyQuestionRate` shows the segments before the last.
+    public static func decoys(of question: String) -> [String] {
+        let words = question.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        var seen: Set<String> = [question], found: [String] = []
+        for (i, word) in words.enumerated() {
+            let bare = word.hasSuffix("?") ? String(word.dropLast()) : word
+            guard let kind = slots.values.first(where: { $0.contains(bare) }) else { continue }
+            for other in kind where other != bare {
+                var changed = words
+                changed[i] = other + (word.hasSuffix("?") ? "?" : "")
+                let decoy = changed.joined(separator: " ")
+                if seen.insert(decoy).inserted { found.append(decoy) }
+            }
+        }
+        return found
+    }
+
     /// The question `form` asks with these slot values (QuestionDomain.fill).
     static func ask(_ form: String, _ values: [String: String]) -> String { QuestionDomain.fill(form, values) }
 }

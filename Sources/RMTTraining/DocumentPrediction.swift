@@ -26,6 +26,8 @@ public struct DocumentPrediction: Codable, Sendable, Equatable {
     /// Whether only the final segment read the question (`rmt-train eval --hidden-question`);
     /// nil (not written) otherwise.
     public var questionHidden: Bool?
+    /// The decoy question the earlier segments read (`rmt-train eval --decoy-question`); nil otherwise.
+    public var decoyQuestion: String?
     public var answer: String
     public var predicted: String
     /// softmax probability of `predicted`.
@@ -38,7 +40,7 @@ public struct DocumentPrediction: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case task, index, segments, question, answer, predicted, probability, correct, facts
         case documentTokens = "document_tokens", otherPerson = "other_person", documentQuestion = "document_question"
-        case questionHidden = "question_hidden"
+        case questionHidden = "question_hidden", decoyQuestion = "decoy_question"
     }
 
     /// The record of `plan` (as read: re-split plans give their own segments) answered `predicted`
@@ -51,6 +53,7 @@ public struct DocumentPrediction: Codable, Sendable, Equatable {
         question = plan.askedQuestion
         documentQuestion = plan.finalQuestion == nil ? nil : plan.question
         questionHidden = plan.hiddenQuestionTokens == nil ? nil : true
+        decoyQuestion = plan.decoyQuestion
         answer = plan.answer
         self.predicted = predicted
         self.probability = probability

@@ -173,7 +173,8 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
         let index = { (d: Int) in probe ? read[d].index : starts[j] + d }
         let wrong = (0..<count).filter { v[head + $0] != 0 }.map(index)
         try onBatch(EvaluationBatch(task: evaluatedTaskName(stream.task.name, probe: probe, crossSegment: stream.crossSegmentRate > 0,
-                                                                      hiddenQuestion: stream.hiddenQuestionRate > 0),
+                                                                      hiddenQuestion: stream.hiddenQuestionRate > 0,
+                                                                      decoyQuestion: stream.decoyQuestionRate > 0),
                                     segments: segments,
                                     first: starts[j], count: count, correct: count - wrong.count, tokens: Int(v[1]),
                                     otherPerson: Int(v[2]), answeredUnknown: Int(v[3]), wrong: wrong))
@@ -188,9 +189,11 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
 
 /// The name `evaluateBatches` gives a task's rows: `TASK+probe` when its documents ask memory
 /// probes, `TASK+cross` when their supporting facts are placed apart (`DataStream.crossSegmentRate`),
-/// `TASK+hidden` when only their final segment reads the question (`DataStream.hiddenQuestionRate`).
-public func evaluatedTaskName(_ task: String, probe: Bool, crossSegment: Bool = false, hiddenQuestion: Bool = false) -> String {
-    task + (crossSegment ? "+cross" : "") + (hiddenQuestion ? "+hidden" : "") + (probe ? "+probe" : "")
+/// `TASK+hidden` when only their final segment reads the question (`DataStream.hiddenQuestionRate`),
+/// `TASK+decoy` when the earlier segments read a decoy question (`DataStream.decoyQuestionRate`).
+public func evaluatedTaskName(_ task: String, probe: Bool, crossSegment: Bool = false, hiddenQuestion: Bool = false,
+                              decoyQuestion: Bool = false) -> String {
+    task + (crossSegment ? "+cross" : "") + (hiddenQuestion ? "+hidden" : "") + (decoyQuestion ? "+decoy" : "") + (probe ? "+probe" : "")
 }
 
 /// Reads B documents in lockstep — segment k of each from `segment(k)` (B lists of ≤ S tokens) —

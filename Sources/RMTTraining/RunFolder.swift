@@ -32,6 +32,9 @@ public struct RunData: Codable, Equatable, Sendable {
     /// The share of training documents whose question only the final segment reads
     /// (`DataStream.hiddenQuestionRate`; nil = 0, and runs from before the flag).
     public var hiddenQuestionRate: Double?
+    /// The share of training documents whose earlier segments read a decoy question
+    /// (`DataStream.decoyQuestionRate`; nil = 0, and runs from before the flag).
+    public var decoyQuestionRate: Double?
     /// Where the run started: a model folder (absolute path) or a preset name; nil in runs
     /// from before these were recorded.
     public var model: String?
@@ -40,13 +43,14 @@ public struct RunData: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case task, noise, evalNoise = "eval_noise", seed, segmentLengths = "data_segment_length", model, preset
         case adversarialRate = "adversarial_rate", probeRate = "probe_rate", crossSegmentRate = "cross_segment_rate"
-        case hiddenQuestionRate = "hidden_question_rate"
+        case hiddenQuestionRate = "hidden_question_rate", decoyQuestionRate = "decoy_question_rate"
     }
 
     public init(task: String, noise: [String], evalNoise: [String], seed: UInt64, segmentLengths: SegmentLengthRange? = nil,
                 adversarialRate: Double? = nil, probeRate: Double? = nil, crossSegmentRate: Double? = nil,
-                hiddenQuestionRate: Double? = nil, model: String? = nil, preset: String? = nil) {
+                hiddenQuestionRate: Double? = nil, decoyQuestionRate: Double? = nil, model: String? = nil, preset: String? = nil) {
         self.hiddenQuestionRate = hiddenQuestionRate
+        self.decoyQuestionRate = decoyQuestionRate
         self.adversarialRate = adversarialRate
         self.probeRate = probeRate
         self.crossSegmentRate = crossSegmentRate
@@ -84,6 +88,7 @@ public struct RunData: Codable, Equatable, Sendable {
         if let r = data.probeRate, !(r >= 0 && r <= 1) { throw corrupt("probe_rate must be in [0, 1], got \(r)") }
         if let r = data.crossSegmentRate, !(r >= 0 && r <= 1) { throw corrupt("cross_segment_rate must be in [0, 1], got \(r)") }
         if let r = data.hiddenQuestionRate, !(r >= 0 && r <= 1) { throw corrupt("hidden_question_rate must be in [0, 1], got \(r)") }
+        if let r = data.decoyQuestionRate, !(r >= 0 && r <= 1) { throw corrupt("decoy_question_rate must be in [0, 1], got \(r)") }
         if data.model != nil && data.preset != nil { throw corrupt("names both a model and a preset") }
         if let p = data.preset, BertConfig.Preset(rawValue: p) == nil { throw corrupt("unknown preset \"\(p)\"") }
         return data

@@ -51,6 +51,8 @@ struct Eval: ParsableCommand {
     var crossSegment = false
     @Flag(help: "Hidden question: every segment but the last reads [MASK]s in the question's place, so the answer rests on what the memory kept without knowing the question (the documents rmt-train --hidden-question-rate trains on); rows are named TASK+hidden (every-segment models; not with --ledger).")
     var hiddenQuestion = false
+    @Flag(help: "Decoy question: every segment but the last reads the question with one task word replaced (\"Where is the apple?\" for \"Where is the milk?\"), the last the real one (the documents rmt-train --decoy-question-rate trains on); rows are named TASK+decoy (every-segment models; not with --ledger, nor with --hidden-question).")
+    var decoyQuestion = false
     @Option(help: ArgumentHelp("With --segment-length: make the documents for segments of N tokens instead of the model's own (a model trained on a range of lengths, evaluated at multiples of N).",
                                valueName: "N"))
     var dataSegmentLength: Int?
@@ -93,6 +95,7 @@ struct Eval: ParsableCommand {
         if predictions != nil && report { throw ValidationError("--predictions records what this run evaluates, and --report evaluates nothing") }
         if probe && (ledger != nil || report) { throw ValidationError("--probe does not go with --ledger or --report (a ledger records the documents' own questions)") }
         if crossSegment && (ledger != nil || report) { throw ValidationError("--cross-segment does not go with --ledger or --report (a ledger records the documents as placed)") }
+        if decoyQuestion && (ledger != nil || report || hiddenQuestion) { throw ValidationError("--decoy-question does not go with --ledger, --report or --hidden-question") }
         if hiddenQuestion && (ledger != nil || report) { throw ValidationError("--hidden-question does not go with --ledger or --report (a ledger records the documents as read with their question)") }
     }
 
@@ -130,6 +133,9 @@ struct Eval: ParsableCommand {
             if probe && rmt.settings.questionLayout != .everySegment {
                 throw ErrorReporter.exit("rmt-train", "--probe: \(model) reads the question after the document (final-segment layout); memory probes need a model that reads it with every segment")
             }
+            if decoyQuestion && rmt.settings.questionLayout != .everySegment {
+                throw ErrorReporter.exit("rmt-train", "--decoy-question: \(model) reads the question only after the document already (final-segment layout); a decoy needs a model that reads it with every segment")
+            }
             if hiddenQuestion && rmt.settings.questionLayout != .everySegment {
                 throw ErrorReporter.exit("rmt-train", "--hidden-question: \(model) reads the question only after the document already (final-segment layout); hiding it needs a model that reads it with every segment")
             }
@@ -143,7 +149,7 @@ struct Eval: ParsableCommand {
             if crossSegment, let plain = tasks.first(where: { !$0.namesSupportingFacts }) {
                 throw ErrorReporter.exit("rmt-train", "--cross-segment: task \(plain.name) does not name the facts its answers rest on (babi-qa2 does)")
             }
-            let names = tasks.map { evaluatedTaskName($0.name, probe: probe, crossSegment: crossSegment, hiddenQuestion: hiddenQuestion) }
+            let names = tasks.map { evaluatedTaskName($0.name, probe: probe, crossSegment: crossSegment, hiddenQuestion: hiddenQuestion, decoyQuestion: decoyQuestion) }
             let noise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed, adversarialRate: data.adversarialRate)
             let readingLengths = try readingLengths()
             if let readingLengths, ledger == nil && plot == nil {
@@ -227,6 +233,7 @@ struct Eval: ParsableCommand {
                                         segmentLength: segmentLength, questionLayout: rmt.settings.questionLayout, labels: rmt.settings.labels)
             stream.crossSegmentRate = crossSegment ? 1 : 0
             stream.hiddenQuestionRate = hiddenQuestion ? 1 : 0
+            stream.decoyQuestionRate = decoyQuestion ? 1 : 0
             return stream
         }
     }
@@ -249,7 +256,7 @@ struct Eval: ParsableCommand {
                                         collective: collective, readingLength: N, probe: probe,
                                         onDocument: predicted.collector) { batches.append($0) }
                     all += batches
-                    let name = evaluatedTaskName(stream.task.name, probe: probe, crossSegment: crossSegment, hiddenQuestion: hiddenQuestion)
+                    let name = evaluatedTaskName(stream.task.name, probe: probe, crossSegment: crossSegment, hiddenQuestion: hiddenQuestion, decoyQuestion: decoyQuestion)
                     if let r = EvaluationLedger.accuracy(of: batches, task: name, segments: n) { rows.append((N, r)) }
                 }
             }
@@ -280,7 +287,7 @@ struct Eval: ParsableCommand {
     /// `--probe`: a note for each task none of whose documents asked a probe (only bAbI qa1–qa3
     /// and the distractor tasks define them), which would otherwise be a missing row.
     func noteUnprobed(_ tasks: [String], _ batches: [EvaluationBatch]) {
-        for task in tasks where !batches.contains(where: { $0.task == evaluatedTaskName(task, probe: true, crossSegment: crossSegment, hiddenQuestion: hiddenQuestion) }) {
+        for task in tasks where !batches.contains(where: { $0.task == evaluatedTaskName(task, probe: true, crossSegment: crossSegment, hiddenQuestion: hiddenQuestion, decoyQuestion: decoyQuestion) }) {
             note("warning: \(task): none of the \(samples) documents has a memory probe (bAbI qa1–qa3 and the distractor tasks define them)")
         }
     }

@@ -83,7 +83,8 @@ extension Train {
                                        ("--adversarial-rate", data.adversarialRateFlag != nil),
                                        ("--probe-rate", probeRate != nil),
                                        ("--cross-segment-rate", crossSegmentRate != nil),
-                                       ("--hidden-question-rate", hiddenQuestionRate != nil)]  // the seed is in options.json
+                                       ("--hidden-question-rate", hiddenQuestionRate != nil),
+                                       ("--decoy-question-rate", decoyQuestionRate != nil)]  // the seed is in options.json
         for (flag, isGiven) in given where !isGiven && first.contains(flag) {
             throw ModelError(url.path, "missing, and commands.txt shows the run was started with \(flag); give it again to write data.json")
         }
@@ -118,6 +119,7 @@ extension Train {
             SavedFlag(flag: "--probe-rate", given: text(probeRate), saved: "\(run.probeRate ?? 0)"),
             SavedFlag(flag: "--cross-segment-rate", given: text(crossSegmentRate), saved: "\(run.crossSegmentRate ?? 0)"),
             SavedFlag(flag: "--hidden-question-rate", given: text(hiddenQuestionRate), saved: "\(run.hiddenQuestionRate ?? 0)"),
+            SavedFlag(flag: "--decoy-question-rate", given: text(decoyQuestionRate), saved: "\(run.decoyQuestionRate ?? 0)"),
             SavedFlag(flag: "--memory-tokens", given: text(memoryTokens), saved: "\(rmt.settings.memoryTokens)"),
             SavedFlag(flag: "--associative", given: text(associative), saved: rmt.config.associative.map { "\($0.keySize)" } ?? "none"),
             SavedFlag(flag: "--associative-write", given: associativeWrite?.rawValue, saved: rmt.config.associative?.write.rawValue ?? "none"),

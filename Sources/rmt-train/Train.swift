@@ -71,6 +71,10 @@ struct Train: ParsableCommand {
                                discussion: "For models with the question in every segment: the segments before the last read [MASK]s in the question's place (the same number of tokens), so the memory cannot keep only what the question names and must carry whatever the final question may ask — every person's room, every object's holder. The final segment reads the question and is scored as usual. Validation keeps the question in view (rmt-train eval --hidden-question measures the hidden kind; Docs/training.md).",
                                valueName: "R"))
     var hiddenQuestionRate: Double?
+    @Option(help: ArgumentHelp("Share of training documents whose segments before the last read a decoy question, in [0, 1]. (default: 0)",
+                               discussion: "For models with the question in every segment: the segments before the last read the question with one task word replaced (\"Where is the apple?\" for \"Where is the milk?\", as many tokens), the last reads the real question and is scored as usual — like --hidden-question-rate, but on documents that look like any other until their end, so the memory cannot learn a separate mode for them. Validation keeps the question (rmt-train eval --decoy-question measures the decoyed kind; Docs/training.md).",
+                               valueName: "R"))
+    var decoyQuestionRate: Double?
     @Option(help: ArgumentHelp(TrainingPrecisionArgument.help)) var precision: Precision = .auto
     @OptionGroup(title: "Curriculum") var curriculum: CurriculumFlags
     @OptionGroup(title: "Optimizer") var optimizer: OptimizerFlags
@@ -101,10 +105,11 @@ struct Train: ParsableCommand {
         if let r = crossSegmentRate, !(r >= 0 && r <= 1) {
             throw ValidationError("--cross-segment-rate must be in [0, 1], got \(r)")
         }
-        if let r = hiddenQuestionRate {
-            guard r >= 0 && r <= 1 else { throw ValidationError("--hidden-question-rate must be in [0, 1], got \(r)") }
+        for (flag, rate) in [("--hidden-question-rate", hiddenQuestionRate), ("--decoy-question-rate", decoyQuestionRate)] {
+            guard let r = rate else { continue }
+            guard r >= 0 && r <= 1 else { throw ValidationError("\(flag) must be in [0, 1], got \(r)") }
             if r > 0 && (backprop.sumLoss || backprop.prefixLoss) {
-                throw ValidationError("--hidden-question-rate hides the question from every segment but the last; it cannot be combined with --\(backprop.prefixLoss ? "prefix" : "sum")-loss, which scores every segment against it")
+                throw ValidationError("\(flag) hides the question from every segment but the last; it cannot be combined with --\(backprop.prefixLoss ? "prefix" : "sum")-loss, which scores every segment against it")
             }
         }
         if (position != nil || positionTemperature != nil) && preset == nil {
@@ -199,6 +204,12 @@ struct Train: ParsableCommand {
                 }
                 trainStream.hiddenQuestionRate = rate
             }
+            if let rate = runData.decoyQuestionRate, rate > 0 {
+                guard rmt.settings.questionLayout == .everySegment else {
+                    throw ModelError(model ?? out, "--decoy-question-rate needs a model that reads the question in every segment (--question-layout every-segment); this one reads it only after the document already")
+                }
+                trainStream.decoyQuestionRate = rate
+            }
             let trainSource = TaskBatchSource(stream: trainStream, lengths: lengths)
             let validSource = TaskValidationSource(stream: validStream, lengths: lengths)
             // A length the task cannot use (facts or question that do not fit in LO tokens) is
@@ -291,6 +302,7 @@ struct Train: ParsableCommand {
         RunData(task: TaskCatalog.absoluteFiles(in: data.task), noise: absolutePaths(data.noise), evalNoise: absolutePaths(evalNoise), seed: data.seed,
                 segmentLengths: dataSegmentLengths, adversarialRate: data.adversarialRateFlag, probeRate: probeRate,
                 crossSegmentRate: crossSegmentRate, hiddenQuestionRate: hiddenQuestionRate,
+                decoyQuestionRate: decoyQuestionRate,
                 model: model.map { absolutePaths([$0])[0] }, preset: preset?.rawValue)
     }
 

@@ -70,3 +70,39 @@ import RMTTestSupport
                                        "--ledger", dir.appendingPathComponent("l.jsonl").path] + common)
     #expect(ledger.status == 64 && ledger.stderr.contains("--hidden-question does not go with --ledger"), "\(ledger.stderr)")
 }
+
+@Test func decoyQuestionThroughRmtTrainAndEval() throws {
+    let dir = try scratchFolder("decoy-question")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let (every, final) = try createTinyModelPerLayout(in: dir)
+    let common = ["--start-segments", "3", "--max-segments", "3", "--eval-every", "2",
+                  "--eval-samples", "4", "--batch-size", "2", "--max-steps-per-stage", "2"]
+    let out = dir.appendingPathComponent("run")
+    let trained = try run("rmt-train", ["--model", every.path, "--task", "memorize-distract,babi-qa2:4", "--decoy-question-rate", "0.5",
+                                        "--out", out.path] + common)
+    #expect(trained.status == 0, "\(trained.stderr)")
+    let data = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("data.json"))) as? [String: Any]
+    #expect(data?["decoy_question_rate"] as? Double == 0.5, "\(String(describing: data))")
+    let other = try run("rmt-train", ["--resume", "--decoy-question-rate", "1", "--out", out.path])
+    #expect(other.status == 1 && other.stderr.contains("started with --decoy-question-rate 0.5") && isOneLine(other.stderr), "\(other.stderr)")
+    let layout = try run("rmt-train", ["--model", final.path, "--task", "memorize-distract", "--decoy-question-rate", "0.5",
+                                       "--out", dir.appendingPathComponent("final-run").path] + common)
+    #expect(layout.status == 1 && layout.stderr.contains("--decoy-question-rate needs a model") && isOneLine(layout.stderr), "\(layout.stderr)")
+    let bad = try run("rmt-train", ["--model", every.path, "--task", "memorize", "--decoy-question-rate", "2",
+                                    "--out", dir.appendingPathComponent("x").path] + common)
+    #expect(bad.status == 64 && bad.stderr.contains("--decoy-question-rate must be in [0, 1]"), "\(bad.stderr)")
+
+    let predictions = dir.appendingPathComponent("predictions.jsonl")
+    let r = try run("rmt-train", ["eval", "--model", every.path, "--task", "memorize-distract", "--segments", "3", "--samples", "6",
+                                  "--batch-size", "4", "--json", "--decoy-question", "--predictions", predictions.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("\"task\":\"memorize-distract+decoy\""), "\(r.stdout)")
+    for line in try String(contentsOf: predictions, encoding: .utf8).split(separator: "\n") {
+        let p = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let decoy = try #require(p["decoy_question"] as? String)
+        #expect(decoy.hasPrefix("Where is ") && decoy != p["question"] as? String && p["question_hidden"] as? Bool == true, "\(p)")
+    }
+    let both = try run("rmt-train", ["eval", "--model", every.path, "--task", "memorize-distract", "--segments", "3",
+                                     "--decoy-question", "--hidden-question"])
+    #expect(both.status == 64 && both.stderr.contains("--decoy-question does not go with"), "\(both.stderr)")
+}

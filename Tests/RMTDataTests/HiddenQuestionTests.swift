@@ -106,3 +106,53 @@ import RMTBase
         #expect(a.segmentLabels != nil && b.segmentLabels == nil)
     }
 }
+
+// The decoy question (QuestionForms.decoys, DataStream.decoyQuestionRate, DocumentPlan.askingADecoyEarlier):
+// every segment before the last reads the question with one task word replaced — as many tokens —
+// the final segment the real question; nothing else changes, and rate 0 changes nothing.
+@Suite struct DecoyQuestionTests {
+    @Test func decoysReplaceOneTaskWordByAnotherOfItsKind() {
+        #expect(QuestionForms.decoys(of: "Where is the milk?") == ["Where is the apple?", "Where is the football?"])
+        let three = QuestionForms.decoys(of: "Where was the apple before the office?")
+        #expect(three.count == 2 + 5 && three.contains("Where was the milk before the office?")
+                && three.contains("Where was the apple before the garden?"))
+        #expect(QuestionForms.decoys(of: "Where is Mary?").sorted() == ["Where is Daniel?", "Where is John?", "Where is Sandra?"])
+        #expect(QuestionForms.decoys(of: "What is the capital of France?").isEmpty)
+    }
+
+    @Test(arguments: [2, 4])
+    func atRateOneTheEarlierSegmentsReadADecoyOfTheSameLength(segments: Int) throws {
+        let plain = try HiddenQuestionTests.stream("babi-qa2,memorize-distract,babi-qa3,reasoning", hidden: 0)
+        var decoyed = plain
+        decoyed.decoyQuestionRate = 1
+        var asked = 0
+        for index in 0..<40 {
+            let a = try plain.plan(index: index, segments: segments), b = try decoyed.plan(index: index, segments: segments)
+            let sa = a.segments(), sb = b.segments()
+            #expect(b.question == a.question && b.answer == a.answer && b.documentTokenCount == a.documentTokenCount)
+            guard let decoy = b.decoyQuestion else { continue }  // a question without a decoy of its length
+            asked += 1
+            #expect(QuestionForms.decoys(of: a.question).contains(decoy) && decoy != a.question)
+            let q = a.questionTokens.count, decoyTokens = try #require(b.hiddenQuestionTokens)
+            #expect(decoyTokens == TestData.tokenizer.encode(decoy) && decoyTokens.count == q)
+            for k in 0..<segments - 1 {
+                #expect(Array(sb[k].prefix(q)) == decoyTokens && sb[k].dropFirst(q) == sa[k].dropFirst(q), "segment \(k)")
+            }
+            #expect(sb[segments - 1] == sa[segments - 1], "the final segment reads the real question")
+            #expect(b.makeSample().questionHidden && b.makeSample().documentTokens == a.makeSample().documentTokens)
+        }
+        #expect(asked >= 36, "nearly every question of these tasks has a decoy of its length: \(asked) of 40")
+        var zero = plain
+        zero.decoyQuestionRate = 0
+        #expect(try zero.sample(index: 3, segments: segments).segments == (try plain.sample(index: 3, segments: segments)).segments)
+    }
+
+    @Test func aDocumentHiddenWithMasksIsNotAlsoDecoyed() throws {
+        var both = try HiddenQuestionTests.stream("memorize-distract", hidden: 1)
+        both.decoyQuestionRate = 1
+        for index in 0..<10 {
+            let plan = try both.plan(index: index, segments: 3)
+            #expect(plan.decoyQuestion == nil && plan.hiddenQuestionTokens?.allSatisfy { $0 == HiddenQuestionTests.mask } == true)
+        }
+    }
+}
