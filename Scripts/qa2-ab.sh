@@ -2,7 +2,7 @@
 # qa2-ab.sh — the held-out qa2 A/B protocol of Docs/results.md and Docs/associative-memory.md:
 # one model's answers to the same 200 qa2 documents per length, for pairing with another's.
 #
-#   Scripts/qa2-ab.sh MODEL NAME OUTDIR "2 4 7" [--cross-segment] [--hidden-question]
+#   Scripts/qa2-ab.sh MODEL NAME OUTDIR "2 4 7" [--cross-segment] [--hidden-question | --decoy-question]
 #   Scripts/qa2-errors.py --predictions OUTDIR/NAME-seg4.jsonl --against OUTDIR/OTHER-seg4.jsonl
 #
 # Documents: babi-qa2, technical writing never used in training (NOISE, default
@@ -11,16 +11,17 @@
 # same arithmetic as every committed A/B, whatever `auto` picks on this CPU). --cross-segment places each
 # document's two supporting facts in different segments (rmt-train eval --cross-segment): the
 # answers that need the memory only; --hidden-question hides the question from every segment but
-# the last (rmt-train eval --hidden-question). Writes OUTDIR/NAME-segS.json (the accuracy line) and
+# the last (rmt-train eval --hidden-question), --decoy-question shows them a decoy of the question
+# (rmt-train eval --decoy-question). Writes OUTDIR/NAME-segS.json (the accuracy line) and
 # NAME-segS.jsonl (one prediction per document, atomically: a .tmp renamed when the length is
 # done); a length already written is skipped, so a stopped run continues where it was.
 # BIN: the folder holding rmt-train (default: the release build).
 set -euo pipefail
-[ $# -ge 4 ] || { echo "usage: Scripts/qa2-ab.sh MODEL NAME OUTDIR \"SEGMENTS…\" [--cross-segment] [--hidden-question]" >&2; exit 2; }
+[ $# -ge 4 ] || { echo "usage: Scripts/qa2-ab.sh MODEL NAME OUTDIR \"SEGMENTS…\" [--cross-segment] [--hidden-question | --decoy-question]" >&2; exit 2; }
 MODEL=$1; NAME=$2; OUTDIR=$3; LENGTHS=$4; shift 4
 EXTRA=()
 for a in "$@"; do
-    case "$a" in --cross-segment | --hidden-question) EXTRA+=("$a") ;; *) echo "qa2-ab.sh: unknown option $a" >&2; exit 2 ;; esac
+    case "$a" in --cross-segment | --hidden-question | --decoy-question) EXTRA+=("$a") ;; *) echo "qa2-ab.sh: unknown option $a" >&2; exit 2 ;; esac
 done
 cd "$(dirname "$0")/.."
 BIN=${BIN:-$(swift build -c release --show-bin-path)}
