@@ -180,6 +180,8 @@
 #          memory-only qa2 with the question in view; Docs/results.md, "Session 24"); a decoy looks
 #          like any other document until its end. Same start, seed, mixture and curriculum as
 #          phases 19 and 20. Not in the default PHASES.
+#          (As run, session 24: stopped at step 103 to give the CPU to phase 20; at step 100 hidden
+#          and decoy qa2 as phase 20's, memory-only level with phase 19, validation `unknown` 0.18.)
 # Phase 20: phase 19 with the question hidden from every segment but the last in half of the
 #          training documents (`--hidden-question-rate 0.5`, Docs/training.md): held out, the
 #          default answers memorize-distract `unknown` on 16 of 16 documents of 4 segments when
@@ -188,6 +190,10 @@
 #          "Session 24"). Here the memory must carry whatever the final question may ask. Same
 #          start, seed, mixture and curriculum as phase 19, whose committed held-out answers at
 #          steps 100–600 are its control. Not in the default PHASES.
+#          (As run, session 24: stage 1 ended at step 500 (patience); stopped at step 506, in stage 2
+#          (5 segments). Held out: hidden-question qa2 0.62–0.655 against phase 19's 0.35–0.42,
+#          memory-only and plain qa2 not above phase 19, validation `unknown` 0.59–0.77 against
+#          0.955: Docs/results.md, "Session 24". The same run in bf16 (--precision bf16) to step 103.)
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
