@@ -180,8 +180,9 @@
 #          memory-only qa2 with the question in view; Docs/results.md, "Session 24"); a decoy looks
 #          like any other document until its end. Same start, seed, mixture and curriculum as
 #          phases 19 and 20. Not in the default PHASES.
-#          (As run, session 24: stopped at step 103 to give the CPU to phase 20; at step 100 hidden
-#          and decoy qa2 as phase 20's, memory-only level with phase 19, validation `unknown` 0.18.)
+#          (As run, session 24: stopped at step 103 to give the CPU to phase 20, resumed to step 202;
+#          at steps 100 and 200 hidden and decoy qa2 as phase 20's, memory-only not above phase 19,
+#          validation `unknown` 0.18 / 0.09.)
 # Phase 20: phase 19 with the question hidden from every segment but the last in half of the
 #          training documents (`--hidden-question-rate 0.5`, Docs/training.md): held out, the
 #          default answers memorize-distract `unknown` on 16 of 16 documents of 4 segments when
