@@ -4,6 +4,7 @@
 // associative memory's writing rows (--associative-write) and the linear layers' precision
 // (--precision).
 import ArgumentParser
+import Foundation
 import RMT
 
 extension BertConfig.Preset: ExpressibleByArgument {}
@@ -92,18 +93,27 @@ public struct PrecisionError: Error, CustomStringConvertible {
 }
 
 extension ComputeOptions {
-    /// These options training in `precision`: bf16 sets `trainsInBF16` on the AVX512-BF16 kernel
-    /// (`keepingKernel`: the one RMT_BF16_KERNEL named; the AMX kernel has not run on AMX
-    /// hardware), refused with one line where it does not run, as `with(precision:)`; fp32 and
-    /// auto train in fp32. Inference (validation) stays fp32 either way.
+    /// These options training in `precision`: bf16 sets `trainsInBF16` on the automatic bf16
+    /// kernel (`automaticBF16Kernel`; the one RMT_BF16_KERNEL names in `environment`), refused with
+    /// one line where it does not run, as `with(precision:)`; fp32 and auto train in fp32.
+    /// Inference (validation) stays fp32 either way (rmt-train, rmt-tool bench --train).
     /// - Throws: `PrecisionError` for bf16 where the kernel does not run.
-    public func training(precision: Precision, keepingKernel: Bool = false) throws -> ComputeOptions {
-        var options = self
-        if !keepingKernel && precision == .bf16 && BF16Kernel.avx512.isAvailable { options.bf16Kernel = .avx512 }
+    public func training(precision: Precision,
+                         environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ComputeOptions {
+        var options = precision == .bf16 ? automaticBF16Kernel(keepingKernel: Self.namesBF16Kernel(environment)) : self
         options = try options.with(precision: precision == .bf16 ? .bf16 : .fp32)
         options.precision = .fp32
         options.trainsInBF16 = precision == .bf16
         return options
+    }
+
+    /// These options for reading documents in `precision` (rmt-ask, rmt-train eval): as
+    /// `with(precision:)`, then `forAnswers` resolves auto (keeping the kernel RMT_BF16_KERNEL
+    /// names in `environment`).
+    /// - Throws: `PrecisionError` for bf16 where the kernel does not run.
+    public func answering(precision: Precision,
+                          environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ComputeOptions {
+        try with(precision: precision).forAnswers(keepingKernel: Self.namesBF16Kernel(environment))
     }
 
     /// These options with `precision`.

@@ -56,8 +56,8 @@ extension ComputeOptions {
     }
 
     /// Whether `environment` names a bf16 kernel (RMT_BF16_KERNEL set): `--precision auto` then
-    /// runs that one where it runs, instead of the AVX512-BF16 kernel (`forAnswers(keepingKernel:)`).
-    public static func namesBF16Kernel(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+    /// runs that one where it runs, instead of the AVX512-BF16 kernel (`answering`, `training`).
+    static func namesBF16Kernel(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         !(environment["RMT_BF16_KERNEL"]?.trimmingCharacters(in: .whitespaces).isEmpty ?? true)
     }
 

@@ -316,12 +316,7 @@ public struct DocumentPlan: Sendable {
     /// --hidden-question`). The final segment reads the question (or a probe) as before; the
     /// prefix labels, which need the question in view, are dropped. Every-segment layout only.
     public func hidingTheQuestion(mask: Int32) -> DocumentPlan {
-        precondition(questionLayout == .everySegment && hiddenQuestionTokens == nil,
-                     "hiding the question needs the every-segment layout and a question not hidden yet")
-        var hidden = self
-        hidden.prefixLabels = nil
-        hidden.hiddenQuestionTokens = [Int32](repeating: mask, count: questionTokens.count)
-        return hidden
+        readingEarlier([Int32](repeating: mask, count: questionTokens.count), decoy: nil)
     }
 
     /// The same document with every segment before the last reading `decoy` (tokens `tokens`,
@@ -331,14 +326,20 @@ public struct DocumentPlan: Sendable {
     /// one until its last segment, so the memory cannot keep a separate mode for it. The prefix
     /// labels are dropped. Every-segment layout only.
     public func askingADecoyEarlier(_ decoy: String, tokens: [Int32]) -> DocumentPlan {
+        readingEarlier(tokens, decoy: decoy)
+    }
+
+    /// This document with every segment before the last reading `tokens` (|Q| of them) where the
+    /// question was, and without prefix labels: what both kinds of hidden question share.
+    private func readingEarlier(_ tokens: [Int32], decoy: String?) -> DocumentPlan {
         precondition(questionLayout == .everySegment && hiddenQuestionTokens == nil,
-                     "a decoy question needs the every-segment layout and a question not hidden yet")
-        precondition(tokens.count == questionTokens.count, "a decoy question has as many tokens as the question")
-        var decoyed = self
-        decoyed.prefixLabels = nil
-        decoyed.hiddenQuestionTokens = tokens
-        decoyed.decoyQuestion = decoy
-        return decoyed
+                     "hiding the question needs the every-segment layout and a question not hidden yet")
+        precondition(tokens.count == questionTokens.count, "what earlier segments read has as many tokens as the question")
+        var hidden = self
+        hidden.prefixLabels = nil
+        hidden.hiddenQuestionTokens = tokens
+        hidden.decoyQuestion = decoy
+        return hidden
     }
 
     /// All segments (see `DocumentSegmentStream`).

@@ -109,13 +109,22 @@ public struct ComputeOptions: Sendable, Equatable, CustomStringConvertible {
     /// parity) stays fp32.
     public func forAnswers(keepingKernel: Bool = false) -> ComputeOptions {
         guard precision == .auto else { return self }
-        var options = self
-        if !keepingKernel { options.bf16Kernel = .avx512 }
+        var options = automaticBF16Kernel(keepingKernel: keepingKernel)
         if let kernel = options.bf16Kernel, kernel != .twin, kernel.isAvailable {
             options.precision = .bf16
         } else {
             options.precision = .fp32
         }
+        return options
+    }
+
+    /// These options with the bf16 kernel that runs without being asked for by name — `auto`
+    /// (`forAnswers`) and mixed-precision training: the AVX512-BF16 kernel where the CPU has it,
+    /// never the AMX kernel (not yet run on AMX hardware). `keepingKernel`: keep `bf16Kernel` (the
+    /// one RMT_BF16_KERNEL named).
+    public func automaticBF16Kernel(keepingKernel: Bool) -> ComputeOptions {
+        var options = self
+        if !keepingKernel && BF16Kernel.avx512.isAvailable { options.bf16Kernel = .avx512 }
         return options
     }
 

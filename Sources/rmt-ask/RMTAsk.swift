@@ -69,9 +69,7 @@ struct RMTAsk: ParsableCommand {
     }
 
     func ask() throws {
-        let environment = ProcessInfo.processInfo.environment
-        let compute = try ComputeOptions(environment: environment)
-            .with(precision: precision).forAnswers(keepingKernel: ComputeOptions.namesBF16Kernel(environment))
+        let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment).answering(precision: precision)
         let source = try ByteChunkReader.openText(file)  // refuses missing, directory, binary: before any model work
         let modelURL = try ModelLocator.resolve(model)
         let loaded = try RecurrentMemoryModel.load(directory: modelURL)

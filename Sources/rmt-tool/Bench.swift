@@ -178,7 +178,7 @@ struct Bench: ParsableCommand {
         let vocabulary = try Vocabulary(tokens: specials + (specials.count..<cfg.vocabSize).map { "w\($0)" })
         let settings = RMTSettings(memoryTokens: 10, segmentLength: 499, labels: labelNames)
         var compute = try ComputeOptions.fromEnvironment(tool: "rmt-tool")
-        try ErrorReporter.run("rmt-tool") { compute = try compute.training(precision: precision, keepingKernel: ComputeOptions.namesBF16Kernel()) }
+        try ErrorReporter.run("rmt-tool") { compute = try compute.training(precision: precision) }
         let model = try RecurrentMemoryModel(config: cfg, settings: settings,
                                              tokenizer: BertTokenizer(vocabulary: vocabulary), seed: 1)
         model.compute = compute

@@ -123,9 +123,8 @@ struct Eval: ParsableCommand {
             let modelURL = URL(fileURLWithPath: model)
             // auto continues a ledger in the precision it was written in (fp32 before auto chose bf16).
             let continued = precision == .auto ? ledger.flatMap { EvaluationLedger.recordedPrecision(at: URL(fileURLWithPath: $0)) } : nil
-            let environment = ProcessInfo.processInfo.environment
-            let compute = try ComputeOptions(environment: environment)  // after `collective`: it may set RMT_THREADS
-                .with(precision: continued ?? precision).forAnswers(keepingKernel: ComputeOptions.namesBF16Kernel(environment))
+            let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment)  // after `collective`: it may set RMT_THREADS
+                .answering(precision: continued ?? precision)
             let rmt = try RecurrentMemoryModel.load(directory: modelURL)
             rmt.compute = compute
             if let skipped = SkippedTensors.note(folder: modelURL.path, rmt.skippedTensors), root { note(skipped) }
@@ -133,11 +132,9 @@ struct Eval: ParsableCommand {
             if probe && rmt.settings.questionLayout != .everySegment {
                 throw ErrorReporter.exit("rmt-train", "--probe: \(model) reads the question after the document (final-segment layout); memory probes need a model that reads it with every segment")
             }
-            if decoyQuestion && rmt.settings.questionLayout != .everySegment {
-                throw ErrorReporter.exit("rmt-train", "--decoy-question: \(model) reads the question only after the document already (final-segment layout); a decoy needs a model that reads it with every segment")
-            }
-            if hiddenQuestion && rmt.settings.questionLayout != .everySegment {
-                throw ErrorReporter.exit("rmt-train", "--hidden-question: \(model) reads the question only after the document already (final-segment layout); hiding it needs a model that reads it with every segment")
+            for (flag, asked) in [("--hidden-question", hiddenQuestion), ("--decoy-question", decoyQuestion)]
+            where asked && rmt.settings.questionLayout != .everySegment {
+                throw ErrorReporter.exit("rmt-train", "\(flag): \(model) reads the question only after the document already (final-segment layout); hiding it needs a model that reads it with every segment")
             }
             if hiddenQuestion && rmt.tokenizer.vocabulary.maskID == nil {
                 throw ErrorReporter.exit("rmt-train", "--hidden-question: \(model)'s vocab.txt has no [MASK], which a hidden question is read as")

@@ -134,7 +134,7 @@ struct Train: ParsableCommand {
             let collective = try Distributed.collective(tool: "rmt-train")  // ranks under mpirun (Docs/distributed.md)
             let root = collective.isRoot
             let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment)  // after `collective`: it may set RMT_THREADS
-                .training(precision: precision, keepingKernel: ComputeOptions.namesBF16Kernel())
+                .training(precision: precision)
             let outURL = URL(fileURLWithPath: out)
             // One process per run folder: rank 0 holds OUT/.lock from before it writes anything
             // there (recovery, data.json) until it exits. A folder that does not exist yet is
@@ -195,21 +195,16 @@ struct Train: ParsableCommand {
                 }
                 trainStream.crossSegmentRate = rate
             }
-            if let rate = runData.hiddenQuestionRate, rate > 0 {
-                guard rmt.settings.questionLayout == .everySegment else {
-                    throw ModelError(model ?? out, "--hidden-question-rate needs a model that reads the question in every segment (--question-layout every-segment); this one reads it only after the document already")
-                }
-                guard rmt.tokenizer.vocabulary.maskID != nil else {
-                    throw ModelError(model ?? out, "--hidden-question-rate reads a hidden question as [MASK] tokens; this model's vocab.txt has no [MASK]")
-                }
-                trainStream.hiddenQuestionRate = rate
+            // Hiding the question (either way) needs earlier segments that read it.
+            for (flag, rate) in [("--hidden-question-rate", runData.hiddenQuestionRate), ("--decoy-question-rate", runData.decoyQuestionRate)]
+            where (rate ?? 0) > 0 && rmt.settings.questionLayout != .everySegment {
+                throw ModelError(model ?? out, "\(flag) needs a model that reads the question in every segment (--question-layout every-segment); this one reads it only after the document already")
             }
-            if let rate = runData.decoyQuestionRate, rate > 0 {
-                guard rmt.settings.questionLayout == .everySegment else {
-                    throw ModelError(model ?? out, "--decoy-question-rate needs a model that reads the question in every segment (--question-layout every-segment); this one reads it only after the document already")
-                }
-                trainStream.decoyQuestionRate = rate
+            if (runData.hiddenQuestionRate ?? 0) > 0 && rmt.tokenizer.vocabulary.maskID == nil {
+                throw ModelError(model ?? out, "--hidden-question-rate reads a hidden question as [MASK] tokens; this model's vocab.txt has no [MASK]")
             }
+            trainStream.hiddenQuestionRate = runData.hiddenQuestionRate ?? 0
+            trainStream.decoyQuestionRate = runData.decoyQuestionRate ?? 0
             let trainSource = TaskBatchSource(stream: trainStream, lengths: lengths)
             let validSource = TaskValidationSource(stream: validStream, lengths: lengths)
             // A length the task cannot use (facts or question that do not fit in LO tokens) is
