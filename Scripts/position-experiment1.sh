@@ -20,6 +20,7 @@
 #   Scripts/position-experiment1.sh                 # everything, seed 1 of every scheme first
 #   TASKS="counting" SCHEMES="cope alibi" SEEDS=1 STEPS=300 Scripts/position-experiment1.sh
 #   TRAIN_LENGTH=16-64 EVAL_BASE=32 Scripts/position-experiment1.sh   # train on 16–64, test at 32…512
+#   PRESET=small TASKS=passkey RESULTS=… Scripts/position-experiment1.sh  # 4 layers × 256, 4 heads
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release}
@@ -46,6 +47,7 @@ SCHEMES=${SCHEMES:-"alibi absolute cope none kerple_log fire t5 dape kerple_powe
 SEEDS=${SEEDS:-"1 2"}
 TASKS=${TASKS:-"counting flip-flop passkey even-pairs"}   # one model per task (as run: two tasks per process, in parallel)
 STEPS=${STEPS:-600}
+PRESET=${PRESET:-tiny}   # the model size (rmt-train --preset): tiny = 2 × 128, 2 heads; small = 4 × 256, 4 heads
 BATCH=${BATCH:-16}
 LR=${LR:-1e-3}
 EVAL_SAMPLES=${EVAL_SAMPLES:-200}
@@ -64,7 +66,7 @@ for seed in $SEEDS; do
     position=(--position "${scheme%%+*}")
     if [[ "$scheme" == *+* ]]; then position+=(--position-temperature "${scheme#*+}"); fi
     run="$RUNS/$name"
-    train=(--preset tiny --vocab "$VOCAB" "${position[@]}" --segment-length "$MODEL_LENGTH" "${DATA_LENGTH[@]}" --memory-tokens 2
+    train=(--preset "$PRESET" --vocab "$VOCAB" "${position[@]}" --segment-length "$MODEL_LENGTH" "${DATA_LENGTH[@]}" --memory-tokens 2
            --task "$task" --seed "$seed" --start-segments 1 --max-segments 1 --max-steps-per-stage "$STEPS"
            --eval-every 100 --eval-samples 300 --patience 1000 --target-accuracy 1 --batch-size "$BATCH"
            --lr "$LR" --warmup 50 --out "$run")

@@ -45,7 +45,10 @@ struct Train: ParsableCommand {
     var questionLayout: QuestionLayout?
     @Flag(help: "With --model: give the model the task's answers it lacks (e.g. unknown) as new classifier rows, instead of refusing the task.")
     var addLabels = false
-    @Option(help: "Memory tokens for a new model. (default: 10)") var memoryTokens: Int?
+    @Option(help: ArgumentHelp("Memory tokens of the model: a new one's, or a --model's changed to N. (default: 10, or the model's)",
+                               discussion: "Given with --model, the trained memory rows are kept and each new row starts as a copy of an existing one plus small seeded noise (Docs/training.md, \"More memory tokens\"); with absolute positions a segment's M + S + 3 positions must fit the position table, so a larger memory shortens the segment's text unless --segment-length says otherwise.",
+                               valueName: "N"))
+    var memoryTokens: Int?
     @Option(help: ArgumentHelp("Give the starting model an associative memory with keys of D features before the feature map (ARMT's d_mem; 64 in its paper), beside its memory tokens.",
                                discussion: "A key-value state per layer that every row reads before the layer and the memory rows write after it (Docs/associative-memory.md). Added to a --model without one with its value projection at zero, so the model starts answering exactly as before; a model that has one keeps it (D must then match).",
                                valueName: "D"))
@@ -54,7 +57,7 @@ struct Train: ParsableCommand {
                                discussion: "memory: the memory rows, as ARMT. all: the memory rows, [SEP] and every text row, so each fact is stored as it is read, before the question makes it relevant (Docs/associative-memory.md); about four times the added cost of memory-row writes (Docs/benchmarks.md).",
                                valueName: "memory|all"))
     var associativeWrite: AssociativeSettings.WriteRows?
-    @Option(help: "Document tokens per segment for a new model. (default: 499)") var segmentLength: Int?
+    @Option(help: "Document tokens per segment of the model: a new one's, or a --model's changed to N. (default: 499, or the model's)") var segmentLength: Int?
     @Option(help: ArgumentHelp("Document tokens per training and validation segment: N, or a range LO-HI from which each batch draws its length (default: the model's segment length).",
                                discussion: "A shorter length is a cheap warm-up for a task the model cannot learn yet at full length: less noise around the facts and shorter steps. A range (e.g. 16-64) reads each batch at one length drawn uniformly from LO…HI by the data seed and the batch's first document, the same on --resume; validation batches too, each by its first document (Docs/training.md). At most the model's segment length; LO at least 2.",
                                valueName: "N|LO-HI"))
@@ -377,6 +380,7 @@ struct Train: ParsableCommand {
                 note("rmt-train: \(model): added the label\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) (new classifier rows)")
             }
             loaded = try withAssociative(loaded)
+            loaded = try resized(loaded, model: model)
             return try questionLayout.map { try loaded.reading(questionLayout: $0) } ?? loaded
         }
         let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? DefaultLocations.vocabulary
@@ -385,6 +389,26 @@ struct Train: ParsableCommand {
             positions: settings.positionsPerSegment)
         return try withAssociative(RecurrentMemoryModel.preset(preset!, vocabulary: vocabURL, cased: cased, settings: settings,
                                                                position: positions, seed: data.seed))
+    }
+
+    /// A `--model` with the memory size and segment length `--memory-tokens` and `--segment-length`
+    /// ask for (each defaults to the model's; a new memory row copies an old one, see
+    /// `RecurrentMemoryModel.carrying`). Says on stderr what changed.
+    func resized(_ loaded: RecurrentMemoryModel, model: String) throws -> RecurrentMemoryModel {
+        guard memoryTokens != nil || segmentLength != nil else { return loaded }
+        let (M, S) = (loaded.settings.memoryTokens, loaded.settings.segmentLength)
+        let out: RecurrentMemoryModel
+        if let memoryTokens {
+            out = try loaded.carrying(memoryTokens: memoryTokens, segmentLength: segmentLength, seed: data.seed)
+        } else {
+            out = try loaded.readingSegments(of: segmentLength!)
+        }
+        let (m, s) = (out.settings.memoryTokens, out.settings.segmentLength)
+        var changes: [String] = []
+        if m != M { changes.append("\(M) → \(m) memory tokens (\(m > M ? "new rows copy old ones, plus noise" : "the first \(m) kept"))") }
+        if s != S { changes.append("segment length \(S) → \(s)") }
+        if !changes.isEmpty { note("rmt-train: \(model): \(changes.joined(separator: ", "))") }
+        return out
     }
 
     /// `model` with the associative memory `--associative` asks for: added when it has none, kept
