@@ -15,7 +15,10 @@
 # (rmt-train eval --decoy-question). Writes OUTDIR/NAME-segS.json (the accuracy line) and
 # NAME-segS.jsonl (one prediction per document, atomically: a .tmp renamed when the length is
 # done); a length already written is skipped, so a stopped run continues where it was.
-# BIN: the folder holding rmt-train (default: the release build).
+# BIN: the folder holding rmt-train (default: the release build). READ=N: the model reads the
+# documents (made, as always, for 499-token segments) with segments of N tokens (rmt-train eval
+# --segment-length N --data-segment-length 499), e.g. a model whose larger memory left it 489:
+# the same documents as every other A/B, so the answers pair.
 set -euo pipefail
 [ $# -ge 4 ] || { echo "usage: Scripts/qa2-ab.sh MODEL NAME OUTDIR \"SEGMENTS…\" [--cross-segment] [--hidden-question | --decoy-question]" >&2; exit 2; }
 MODEL=$1; NAME=$2; OUTDIR=$3; LENGTHS=$4; shift 4
@@ -29,6 +32,7 @@ BIN=${BIN:-$(swift build -c release --show-bin-path)}
 NOISE=${NOISE:-${XDG_CACHE_HOME:-$HOME/.cache}/rmt/noise/technical/eval}
 [ -d "$NOISE" ] || { echo "qa2-ab.sh: no noise folder $NOISE (Scripts/fetch-noise.sh, or give NOISE)" >&2; exit 1; }
 mkdir -p "$OUTDIR"
+if [ -n "${READ:-}" ]; then EXTRA+=(--segment-length "$READ" --data-segment-length 499); fi
 for S in $LENGTHS; do
     out="$OUTDIR/$NAME-seg$S"
     [ -f "$out.jsonl" ] && continue

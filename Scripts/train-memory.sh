@@ -195,6 +195,14 @@
 #          (5 segments). Held out: hidden-question qa2 0.62–0.655 against phase 19's 0.35–0.42,
 #          memory-only and plain qa2 not above phase 19, validation `unknown` 0.59–0.77 against
 #          0.955: Docs/results.md, "Session 24". The same run in bf16 (--precision bf16) to step 103.)
+# Phase 22: phase 19 with twice the memory (`--memory-tokens 20`: the ten trained rows kept, ten
+#          new rows copied from them plus noise, Docs/training.md; a segment then holds 489 text
+#          tokens, MiniLM's 512 positions). The failing qa2 answers compose a holder's move in one
+#          segment with a pickup in a later one (Docs/results.md, "Session 24"): the memory must
+#          carry every person's room and every object's holder (4 people, 3 objects) while the
+#          question names only one object — more slots than facts. Same start, seed, mixture and
+#          curriculum as phase 19; held out on phase 19's own documents (Scripts/qa2-ab.sh with
+#          READ=489: documents made for 499-token segments, read with 489). Not in the default PHASES.
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
@@ -219,7 +227,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=21  # the highest phase this script defines
+LAST_PHASE=22  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -316,3 +324,4 @@ if runs 18; then phase "$OUT/phase18" --model "${PHASE12_FROM:-Models/default}" 
 if runs 19; then phase "$OUT/phase19" --model "${PHASE12_FROM:-Models/default}" "${PHASE18[@]}"; fi
 if runs 20; then phase "$OUT/phase20" --model "${PHASE12_FROM:-Models/default}" --hidden-question-rate 0.5 "${PHASE18[@]}"; fi
 if runs 21; then phase "$OUT/phase21" --model "${PHASE12_FROM:-Models/default}" --decoy-question-rate 0.5 "${PHASE18[@]}"; fi
+if runs 22; then phase "$OUT/phase22" --model "${PHASE12_FROM:-Models/default}" --memory-tokens 20 "${PHASE18[@]}"; fi
