@@ -225,9 +225,13 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
     /// `tokenizer.json`; a wrapped folder's casing is its own (`tokenizer_config.json`'s
     /// `do_lower_case`, else tokenizer.json's normalizer, else `wrapSettings.lowercase`).
     /// Every size in config.json is checked against model.safetensors before anything is allocated.
-    /// - Parameter wrapSettings: settings for wrapping a plain BERT (default: 10 memory
-    ///   tokens, segment 499 or what fits, the bAbI room labels).
-    public static func load(directory: URL, wrapSettings: RMTSettings? = nil, seed: UInt64 = 0) throws -> RecurrentMemoryModel {
+    /// - Parameters:
+    ///   - wrapSettings: settings for wrapping a plain BERT (default: 10 memory tokens, segment
+    ///     499 or what fits, the bAbI room labels).
+    ///   - fittingSegment: wrapping a plain BERT with `wrapSettings`, shorten its segment length to
+    ///     what fits the position table beside the memory (for a length nobody asked for).
+    public static func load(directory: URL, wrapSettings: RMTSettings? = nil, fittingSegment: Bool = false,
+                            seed: UInt64 = 0) throws -> RecurrentMemoryModel {
         var rmtSection: RMTSettings?
         let folder = try ModelFolder.open(directory, configRead: { rmtSection = try readRMTSection($0) },
                                           tokenizerRead: { vocabulary, url in
@@ -245,8 +249,8 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
             optional = []
         } else {  // a plain Hugging Face BERT: wrap it
             settings = wrapSettings ?? RMTSettings(labels: defaultLabels)
-            if wrapSettings == nil {
-                settings.segmentLength = min(499, config.maxPositionEmbeddings - settings.memoryTokens - 3)
+            if wrapSettings == nil || fittingSegment {
+                settings.segmentLength = min(settings.segmentLength, config.maxPositionEmbeddings - settings.memoryTokens - 3)
             }
             settings.lowercase = definition.lowercase ?? settings.lowercase
             optional = ["pooler.dense.weight", "pooler.dense.bias", RMTTensorName.memoryEmbeddings,

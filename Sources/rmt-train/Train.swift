@@ -373,7 +373,8 @@ struct Train: ParsableCommand {
                                    segmentLength: segmentLength ?? defaults.segmentLength, labels: labels,
                                    questionLayout: questionLayout ?? defaults.questionLayout)
         if let model {
-            var loaded = try RecurrentMemoryModel.load(directory: URL(fileURLWithPath: model), wrapSettings: settings, seed: data.seed)
+            var loaded = try RecurrentMemoryModel.load(directory: URL(fileURLWithPath: model), wrapSettings: settings,
+                                                     fittingSegment: segmentLength == nil, seed: data.seed)
             let missing = labels.filter { !loaded.settings.labels.contains($0) }
             if addLabels && !missing.isEmpty {
                 loaded = try loaded.answering(labels: loaded.settings.labels + missing)

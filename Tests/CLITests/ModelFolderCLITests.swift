@@ -177,3 +177,22 @@ func shippedFolderWorksInTheTools() throws {
     let expected = "16243 2666 1005 1055 7668 2366 13675 21382 7987 9307 2063 1517 1017 1012 2403 19329 999\n"
     #expect(json.status == 0 && json.stdout == expected, "\(json.stdout) \(json.stderr)")
 }
+
+/// Wrapping a plain BERT with `--memory-tokens M` and no `--segment-length` takes the longest
+/// segment that fits its position table beside the memory (64 positions, 20 memory tokens: 41
+/// text tokens), as the default memory does; a length that is given and does not fit stays a
+/// one-line error.
+@Test func wrappingWithMoreMemoryFitsTheSegment() throws {
+    let dir = try scratchFolder("hf-memory")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let folder = try trainableBert().write(to: dir.appendingPathComponent("bert"))
+    let common = ["--task", "memorize", "--max-segments", "1", "--max-steps-per-stage", "1", "--eval-every", "1",
+                  "--eval-samples", "2", "--batch-size", "2"]
+    let fitted = try run("rmt-train", ["--model", folder.path, "--memory-tokens", "20", "--out", dir.appendingPathComponent("fitted").path] + common)
+    #expect(fitted.status == 0, "\(fitted.stderr)")
+    let rmt = try rmtSection(dir.appendingPathComponent("fitted/model"))
+    #expect(rmt["memory_tokens"] as? Int == 20 && rmt["segment_length"] as? Int == 64 - 20 - 3, "\(rmt)")
+    let given = try run("rmt-train", ["--model", folder.path, "--memory-tokens", "20", "--segment-length", "48",
+                                      "--out", dir.appendingPathComponent("given").path] + common)
+    #expect(given.status != 0 && given.stderr.contains("exceeds max_position_embeddings 64") && isOneLine(given.stderr), "\(given.stderr)")
+}
