@@ -17,9 +17,10 @@ spec = importlib.util.spec_from_file_location("qa2_errors", os.path.join(os.path
 qa2_errors = importlib.util.module_from_spec(spec); spec.loader.exec_module(qa2_errors)
 
 def load(path):
-    """index → correct, and the documents' identity (facts and question) to check both scored the same ones."""
+    """index → correct, and the documents' identity (fact sentences, question, answer) to check both
+    scored the same ones (a fact's segment is the reading's: qa2-ab.sh READ=N changes it)."""
     rows = [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
-    return {r["index"]: r["correct"] for r in rows}, [(r["facts"], r["question"]) for r in rows]
+    return {r["index"]: r["correct"] for r in rows}, [([f["text"] for f in r["facts"]], r["question"], r["answer"]) for r in rows]
 
 def pvalue(p):
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
