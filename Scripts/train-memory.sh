@@ -203,6 +203,9 @@
 #          question names only one object — more slots than facts. Same start, seed, mixture and
 #          curriculum as phase 19; held out on phase 19's own documents (Scripts/qa2-ab.sh with
 #          READ=489: documents made for 499-token segments, read with 489). Not in the default PHASES.
+#          (As run, session 25: stopped at step 406, stage 1. Held out, steps 100–400: memory-only
+#          qa2 0.56–0.58 against phase 19's 0.50–0.56, plain 0.645–0.685 against 0.66–0.72, no
+#          difference with p < 0.05; not a lever at this budget: Docs/results.md, "Session 25".)
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
