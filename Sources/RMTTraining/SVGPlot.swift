@@ -34,10 +34,16 @@ public struct SVGPlot {
         self.series = series
     }
 
-    public static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"]
+    public static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+                                 "#bcbd22", "#393b79"]
 
+    /// The SVG. The legend's column widens with its longest name (≈ 7 px a character at 12 px) and
+    /// the picture grows with it and with the number of series, so no name or entry is cut off.
     public func render(width: Double = 720, height: Double = 440) -> String {
-        let left = 70.0, right = 170.0, top = 40.0, bottom = 60.0
+        let longest = Double(series.map(\.name.count).max() ?? 0)
+        let left = 70.0, right = max(170.0, 48 + 7 * longest), top = 40.0, bottom = 60.0
+        let width = max(width, left + 480 + right)
+        let height = max(height, top + 14 + Double(series.count) * 18 + 10)
         let all = series.flatMap(\.points).filter { !logX || $0.x > 0 }
         let fx: (Double) -> Double = { logX ? log10($0) : $0 }
         let xs = all.map { fx($0.x) }, ys = all.map(\.y)

@@ -54,6 +54,29 @@ import RMTTestSupport
     let noPlot = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize", "--ledger", ledger, "--report", "--paper"])
     #expect(noPlot.status != 0 && noPlot.stderr.contains("give --plot FILE"), "\(noPlot.stderr)")
 
+    // Several ledgers make one report: a second one holds 2 documents at 1 segment (the same
+    // documents as the first's 6: left out, not added) and a length of its own, and plots bAbI
+    // beside BABILong's published means. Several ledgers only with --report, and each file once.
+    let second = dir.appendingPathComponent("second.jsonl").path
+    for (task, lengths) in [("memorize", "1,2"), ("babi-qa1", "4")] {  // qa1's story needs more than 1 segment of 32
+        let made = try run("rmt-train", ["eval", "--model", model.path, "--task", task, "--segments", lengths,
+                                         "--samples", "2", "--batch-size", "2", "--ledger", second])
+        #expect(made.status == 0, "\(made.stderr)")
+    }
+    let both = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize,detect,babi-qa1", "--ledger", ledger,
+                                     "--ledger", second, "--report", "--json", "--paper", "--plot", dir.appendingPathComponent("c.svg").path])
+    #expect(both.status == 0, "\(both.stderr)")
+    let cells = try rows(both.stdout).map { "\($0["task"] as! String)/\($0["segments"] as! Int)/\($0["samples"] as! Int)" }
+    #expect(cells == ["memorize/1/6", "memorize/2/2", "memorize/3/6", "detect/1/6", "detect/3/6", "babi-qa1/4/2"], "\(cells)")
+    #expect(both.stderr.contains("memorize 1 segments: the 6 documents of \(ledger) (") && both.stderr.contains("left out: 2 in \(second) ("),
+            "\(both.stderr)")  // (the precision auto chose on this CPU)
+    let svgBoth = try String(contentsOf: dir.appendingPathComponent("c.svg"), encoding: .utf8)
+    #expect(svgBoth.contains("BABILong ARMT, qa1–qa5 mean") && svgBoth.contains("paper: memorize"))
+    let notReport = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize", "--ledger", ledger, "--ledger", second])
+    #expect(notReport.status != 0 && notReport.stderr.contains("only with --report"), "\(notReport.stderr)")
+    let twiceGiven = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize", "--ledger", ledger, "--ledger", ledger, "--report"])
+    #expect(twiceGiven.status != 0 && twiceGiven.stderr.contains("the same file is given twice"), "\(twiceGiven.stderr)")
+
     // Another model's weights: the ledger is refused with one line.
     let other = dir.appendingPathComponent("other")
     _ = try createTinyModel(at: other, segmentLength: 32, seed: 9)

@@ -221,3 +221,31 @@ private func smallSetup() throws -> (RecurrentMemoryModel, DataStream) {
     _ = try EvaluationLedger(url: fp32URL, identity: fp32)  // each continues itself
     _ = try EvaluationLedger(url: bf16URL, identity: bf16)
 }
+
+@Test func aReportOverSeveralLedgersTakesEachCellFromTheLargestAndAddsNothing() throws {
+    let dir = tempDir("ledger-report")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let identity = EvaluationLedger.Identity(modelFNV: "00000000000000cc", seed: 1, noise: ["/n"], noiseFNV: "77")
+    func ledger(_ name: String, _ batches: [EvaluationBatch]) throws -> EvaluationLedger {
+        let written = try EvaluationLedger(url: dir.appendingPathComponent(name), identity: identity)
+        for b in batches { try written.record(b) }
+        return try EvaluationLedger(url: dir.appendingPathComponent(name), identity: identity, writing: false)
+    }
+    func batch(_ task: String, _ n: Int, _ first: Int, _ count: Int, _ correct: Int) -> EvaluationBatch {
+        EvaluationBatch(task: task, segments: n, first: first, count: count, correct: correct, tokens: 100 * n)
+    }
+    // a: memorize at 1 segment (8 documents) and 4 (2); b: memorize at 1 (4, the same documents
+    // 0..<4 read again), at 4 (2: a tie) and at 2048 (4); detect only in b.
+    let a = try ledger("a.jsonl", [batch("memorize", 1, 0, 4, 4), batch("memorize", 1, 4, 4, 3), batch("memorize", 4, 0, 2, 2)])
+    let b = try ledger("b.jsonl", [batch("memorize", 1, 0, 4, 1), batch("memorize", 4, 0, 2, 0),
+                                   batch("memorize", 2048, 0, 4, 3), batch("detect", 2, 0, 4, 4)])
+    let rows = LedgerReport.rows([a, b], tasks: ["memorize", "detect", "reasoning"])
+    #expect(rows.map { "\($0.point.task)/\($0.point.segments)" } == ["memorize/1", "memorize/4", "memorize/2048", "detect/2"])
+    #expect(rows[0].source == 0 && rows[0].point.samples == 8 && rows[0].point.correct == 7)  // not 12 documents
+    #expect(rows[0].leftOut.count == 1 && rows[0].leftOut[0].ledger == 1 && rows[0].leftOut[0].samples == 4)
+    #expect(rows[1].source == 0 && rows[1].point.correct == 2 && rows[1].leftOut.map(\.ledger) == [1])  // a tie: the first given
+    #expect(rows[2].source == 1 && rows[2].point.correct == 3 && rows[2].leftOut.isEmpty)
+    #expect(rows[3].source == 1 && rows[3].point.accuracy == 1)
+    // In the other order the tie goes to b.
+    #expect(LedgerReport.rows([b, a], tasks: ["memorize"])[1].point.correct == 0)
+}
