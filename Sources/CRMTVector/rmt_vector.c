@@ -1,5 +1,6 @@
 // rmt_vector.c — run-time dispatch between the AVX-512 and AVX2 builds of the kernels in
-// rmt_vector_body.h, plus the scalar functions their tails use. See rmt_vector.h.
+// rmt_vector_body.h, plus the scalar functions their tails use and the Double-lane sum of
+// squares (the gradient norm). See rmt_vector.h.
 #include "rmt_vector.h"
 #include "rmt_cpu.h"
 
@@ -69,6 +70,7 @@ static inline __attribute__((unused)) float scalar_gelu_derivative(float x) {
 #define V_SUB(a, b) _mm512_sub_ps(a, b)
 #define V_MUL(a, b) _mm512_mul_ps(a, b)
 #define V_DIV(a, b) _mm512_div_ps(a, b)
+#define V_SQRT(a) _mm512_sqrt_ps(a)
 #define V_MAX(a, b) _mm512_max_ps(a, b)
 #define V_MIN(a, b) _mm512_min_ps(a, b)
 #define V_FMADD(a, b, c) _mm512_fmadd_ps(a, b, c)
@@ -93,6 +95,7 @@ static inline __attribute__((unused)) float scalar_gelu_derivative(float x) {
 #undef V_SUB
 #undef V_MUL
 #undef V_DIV
+#undef V_SQRT
 #undef V_MAX
 #undef V_MIN
 #undef V_FMADD
@@ -116,6 +119,7 @@ static inline __attribute__((unused)) float scalar_gelu_derivative(float x) {
 #define V_SUB(a, b) _mm256_sub_ps(a, b)
 #define V_MUL(a, b) _mm256_mul_ps(a, b)
 #define V_DIV(a, b) _mm256_div_ps(a, b)
+#define V_SQRT(a) _mm256_sqrt_ps(a)
 #define V_MAX(a, b) _mm256_max_ps(a, b)
 #define V_MIN(a, b) _mm256_min_ps(a, b)
 #define V_FMADD(a, b, c) _mm256_fmadd_ps(a, b, c)
@@ -140,6 +144,40 @@ static inline __attribute__((target("avx2,fma"), always_inline)) float hsum_avx2
     return _mm_cvtss_f32(s);
 }
 #include "rmt_vector_body.h"
+
+// Σ x[i]² in Double lanes (a float's square is exact in a double, so only the sums round):
+// 16 floats widened to two 8-lane Double accumulators (AVX-512), 8 to two 4-lane ones (AVX2).
+static __attribute__((target("avx512f"))) double sum_squares_avx512(const float *x, long n) {
+    __m512d a0 = _mm512_setzero_pd(), a1 = _mm512_setzero_pd();
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m512 v = _mm512_loadu_ps(x + i);
+        const __m512d lo = _mm512_cvtps_pd(_mm512_castps512_ps256(v));
+        const __m512d hi = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)));
+        a0 = _mm512_fmadd_pd(lo, lo, a0);
+        a1 = _mm512_fmadd_pd(hi, hi, a1);
+    }
+    double s = _mm512_reduce_add_pd(_mm512_add_pd(a0, a1));
+    for (; i < n; i++) s += (double)x[i] * (double)x[i];
+    return s;
+}
+static __attribute__((target("avx2,fma"))) double sum_squares_avx2(const float *x, long n) {
+    __m256d a0 = _mm256_setzero_pd(), a1 = _mm256_setzero_pd();
+    long i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m256 v = _mm256_loadu_ps(x + i);
+        const __m256d lo = _mm256_cvtps_pd(_mm256_castps256_ps128(v));
+        const __m256d hi = _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1));
+        a0 = _mm256_fmadd_pd(lo, lo, a0);
+        a1 = _mm256_fmadd_pd(hi, hi, a1);
+    }
+    const __m256d s4 = _mm256_add_pd(a0, a1);
+    __m128d s2 = _mm_add_pd(_mm256_castpd256_pd128(s4), _mm256_extractf128_pd(s4, 1));
+    s2 = _mm_add_sd(s2, _mm_unpackhi_pd(s2, s2));
+    double s = _mm_cvtsd_f64(s2);
+    for (; i < n; i++) s += (double)x[i] * (double)x[i];
+    return s;
+}
 
 // The level follows the one feature detection of rmt_cpu.c: AVX-512 F/BW/VL with the ZMM
 // state saved by the OS, else AVX2 + FMA with the YMM state, else none.
@@ -179,6 +217,16 @@ int rmt_residual_layernorm(int level, float *out, float *mean, float *rstd, floa
     DISPATCH(residual_layernorm, out, mean, rstd, res, bias, skip, weight, ln_bias, rows, cols, eps)
 }
 
+int rmt_adamw_update(int level, float *p, const float *g, float *m, float *v, long count, float b1, float b2,
+                     float c1, float c2, float eps, float lr, float wd) {
+    DISPATCH(adamw_update, p, g, m, v, count, b1, b2, c1, c2, eps, lr, wd)
+}
+int rmt_sum_squares(int level, const float *x, long count, double *out) {
+    if (level > rmt_vector_level() || level <= RMT_VECTOR_NONE) return 0;
+    *out = level == RMT_VECTOR_AVX512 ? sum_squares_avx512(x, count) : sum_squares_avx2(x, count);
+    return 1;
+}
+
 #else  // not x86-64: no wide kernels; RMTKernels uses its Swift ones.
 int rmt_vector_level(void) { return RMT_VECTOR_NONE; }
 int rmt_softmax_rows(int level, float *x, const float *mask, long rows, long cols) {
@@ -197,5 +245,13 @@ int rmt_residual_layernorm(int level, float *out, float *mean, float *rstd, floa
                            const float *skip, const float *weight, const float *ln_bias, long rows, long cols, float eps) {
     (void)level; (void)out; (void)mean; (void)rstd; (void)res; (void)bias; (void)skip; (void)weight; (void)ln_bias;
     (void)rows; (void)cols; (void)eps; return 0;
+}
+int rmt_adamw_update(int level, float *p, const float *g, float *m, float *v, long count, float b1, float b2,
+                     float c1, float c2, float eps, float lr, float wd) {
+    (void)level; (void)p; (void)g; (void)m; (void)v; (void)count; (void)b1; (void)b2; (void)c1; (void)c2;
+    (void)eps; (void)lr; (void)wd; return 0;
+}
+int rmt_sum_squares(int level, const float *x, long count, double *out) {
+    (void)level; (void)x; (void)count; (void)out; return 0;
 }
 #endif

@@ -153,6 +153,45 @@ static TARGET void FN(residual_layernorm)(float *out, float *mean, float *rstd, 
     }
 }
 
+// AdamW over n elements, the exact operation order of the Swift twin (AdamW.update): separate
+// multiplies and adds, IEEE division and square root, no fused multiply-add — so every lane is
+// bit-identical to the plain loop. The tail is written one operation per statement so that the
+// compiler cannot contract it either.
+static TARGET void FN(adamw_update)(float *p, const float *g, float *m, float *v, long n, float b1, float b2,
+                                    float c1, float c2, float eps, float lr, float wd) {
+    const float ob1 = 1.0f - b1, ob2 = 1.0f - b2;
+    const VEC vb1 = V_SET1(b1), vb2 = V_SET1(b2), vob1 = V_SET1(ob1), vob2 = V_SET1(ob2);
+    const VEC vc1 = V_SET1(c1), vc2 = V_SET1(c2), veps = V_SET1(eps), vlr = V_SET1(lr), vwd = V_SET1(wd);
+    long i = 0;
+    for (; i + W <= n; i += W) {
+        const VEC gi = V_LOAD(g + i);
+        const VEC mi = V_ADD(V_MUL(vb1, V_LOAD(m + i)), V_MUL(vob1, gi));
+        const VEC vi = V_ADD(V_MUL(vb2, V_LOAD(v + i)), V_MUL(V_MUL(vob2, gi), gi));
+        V_STORE(m + i, mi);
+        V_STORE(v + i, vi);
+        const VEC pi = V_LOAD(p + i);
+        const VEC ratio = V_DIV(V_DIV(mi, vc1), V_ADD(V_SQRT(V_DIV(vi, vc2)), veps));
+        V_STORE(p + i, V_SUB(pi, V_MUL(vlr, V_ADD(ratio, V_MUL(vwd, pi)))));
+    }
+    for (; i < n; i++) {
+        const float a = b1 * m[i];
+        const float b = ob1 * g[i];
+        const float mi = a + b;
+        const float c = b2 * v[i];
+        const float d0 = ob2 * g[i];
+        const float d = d0 * g[i];
+        const float vi = c + d;
+        m[i] = mi;
+        v[i] = vi;
+        const float root = __builtin_sqrtf(vi / c2);
+        const float ratio = (mi / c1) / (root + eps);
+        const float decay = wd * p[i];
+        const float step = ratio + decay;
+        const float scaled = lr * step;
+        p[i] = p[i] - scaled;
+    }
+}
+
 #undef FN
 #undef CAT
 #undef CAT_

@@ -1,5 +1,6 @@
 // AdamW: Adam with decoupled weight decay (Loshchilov & Hutter), one flat loop over
-// the parameter buffer — moments share the parameters' layout (llm.c). Weight decay
+// the parameter buffer — moments share the parameters' layout (llm.c); the loop and the
+// gradient norm's sum are the vector kernels of RMTKernels/OptimizerKernels.swift. Weight decay
 // applies to matrices and embeddings only (ParameterEntry.decays): never to biases or
 // LayerNorm. An entry may learn at a multiple of the step's rate (`entryScales`: a new module
 // beside a pretrained backbone, rmt-train --associative-lr). State (moments and step count) is
@@ -37,22 +38,19 @@ public final class AdamW: @unchecked Sendable {
                      "one positive learning-rate factor per parameter entry")
     }
 
-    /// params ← params − lr·s·(m̂/(√v̂ + ε) + wd·params) for decaying entries, s the entry's factor.
-    public func update(parameters: ParameterSet, gradients: ParameterSet, learningRate baseRate: Float) {
+    /// params ← params − lr·s·(m̂/(√v̂ + ε) + wd·params) for decaying entries, s the entry's factor;
+    /// over `compute`'s threads at its vector level (the same result at every level and split).
+    public func update(parameters: ParameterSet, gradients: ParameterSet, learningRate baseRate: Float,
+                       compute: ComputeOptions = .default) {
         step += 1
         let b1 = settings.beta1, b2 = settings.beta2, eps = settings.epsilon
         let c1 = 1 - powf(b1, Float(step)), c2 = 1 - powf(b2, Float(step))
         let p = parameters.storage.pointer, g = gradients.storage.pointer
         let mp = m.storage.pointer, vp = v.storage.pointer
         for (entry, scale) in zip(parameters.layout.entries, entryScales) {
-            let wd = entry.decays ? settings.weightDecay : 0, lr = baseRate * scale
-            for i in entry.offset..<(entry.offset + entry.count) {
-                let gi = g[i]
-                mp[i] = b1 * mp[i] + (1 - b1) * gi
-                vp[i] = b2 * vp[i] + (1 - b2) * gi * gi
-                let mHat = mp[i] / c1, vHat = vp[i] / c2
-                p[i] -= lr * (mHat / (vHat.squareRoot() + eps) + wd * p[i])
-            }
+            let wd = entry.decays ? settings.weightDecay : 0, lr = baseRate * scale, o = entry.offset
+            adamWUpdate(p: p + o, g: g + o, m: mp + o, v: vp + o, count: entry.count, b1: b1, b2: b2, c1: c1, c2: c2,
+                        eps: eps, lr: lr, wd: wd, compute: compute)
         }
     }
 
@@ -88,23 +86,20 @@ public func learningRate(step: Int, peak: Float, warmup: Int, total: Int) -> Flo
     return peak * max(0, 1 - progress)
 }
 
-/// Global L2 norm of a gradient buffer (Double accumulation).
-public func gradientNorm(_ g: ParameterSet) -> Float {
-    var s = 0.0
-    let p = g.storage.pointer
-    for i in 0..<g.layout.count { s += Double(p[i]) * Double(p[i]) }
-    return Float(s.squareRoot())
+/// Global L2 norm of a gradient buffer (Double accumulation, at `compute`'s vector level).
+public func gradientNorm(_ g: ParameterSet, compute: ComputeOptions = .default) -> Float {
+    Float(sumOfSquares(g.storage.pointer, count: g.layout.count, level: compute.rows).squareRoot())
 }
 
 /// Clips gradients: each value to [−maxValue, maxValue] (if given), then the whole
 /// buffer to L2 norm ≤ maxNorm (if given). Returns the norm before norm-clipping.
 @discardableResult
-public func clipGradients(_ g: ParameterSet, maxNorm: Float?, maxValue: Float?) -> Float {
+public func clipGradients(_ g: ParameterSet, maxNorm: Float?, maxValue: Float?, compute: ComputeOptions = .default) -> Float {
     let p = g.storage.pointer, n = g.layout.count
     if let maxValue {
         for i in 0..<n { p[i] = min(max(p[i], -maxValue), maxValue) }
     }
-    let norm = gradientNorm(g)
+    let norm = gradientNorm(g, compute: compute)
     if let maxNorm, norm > maxNorm, norm.isFinite {
         let scale = maxNorm / norm
         for i in 0..<n { p[i] *= scale }

@@ -230,9 +230,9 @@ public final class Trainer: @unchecked Sendable {
             engine.gradients.storage.zero()
             var result = try engine.lossAndGradients(localShare(of: batch))
             try sumOverRanks(&result)
-            let norm = clipGradients(engine.gradients, maxNorm: options.clipNorm, maxValue: options.clipValue)
+            let norm = clipGradients(engine.gradients, maxNorm: options.clipNorm, maxValue: options.clipValue, compute: model.compute)
             guard result.loss.isFinite, norm.isFinite else { throw nonFinite(step: state.step + 1) }
-            optimizer.update(parameters: model.parameters, gradients: engine.gradients, learningRate: lr)
+            optimizer.update(parameters: model.parameters, gradients: engine.gradients, learningRate: lr, compute: model.compute)
             model.parameters.projectPositionParameters(model.config)  // Kerple's clamps (no-op otherwise)
             state.step += 1
             state.stepInStage += 1

@@ -203,9 +203,9 @@ struct Bench: ParsableCommand {
             engine.gradients.storage.zero()
             let result = try engine.lossAndGradients(data)
             let t1 = DispatchTime.now().uptimeNanoseconds
-            clipGradients(engine.gradients, maxNorm: 1.0, maxValue: nil)
+            clipGradients(engine.gradients, maxNorm: 1.0, maxValue: nil, compute: model.compute)
             let t2 = DispatchTime.now().uptimeNanoseconds
-            optimizer.update(parameters: model.parameters, gradients: engine.gradients, learningRate: 1e-4)
+            optimizer.update(parameters: model.parameters, gradients: engine.gradients, learningRate: 1e-4, compute: model.compute)
             model.parameters.projectPositionParameters(model.config)
             let t3 = DispatchTime.now().uptimeNanoseconds
             loss = result.loss

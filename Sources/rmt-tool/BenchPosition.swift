@@ -39,8 +39,8 @@ extension Bench {
                 units.append {
                     engine.gradients.storage.zero()
                     _ = try engine.lossAndGradients(data)
-                    clipGradients(engine.gradients, maxNorm: 1.0, maxValue: nil)
-                    optimizer.update(parameters: model.parameters, gradients: engine.gradients, learningRate: 1e-6)
+                    clipGradients(engine.gradients, maxNorm: 1.0, maxValue: nil, compute: model.compute)
+                    optimizer.update(parameters: model.parameters, gradients: engine.gradients, learningRate: 1e-6, compute: model.compute)
                     model.parameters.projectPositionParameters(model.config)
                 }
             } else {

@@ -1,6 +1,7 @@
 // rmt_vector.h — wide-vector (AVX-512 / AVX2+FMA) row kernels for the exp-heavy steps of the
 // encoder: softmax rows, GELU forward and backward, and the fused epilogues of the projections
-// (bias + GELU, residual + LayerNorm).
+// (bias + GELU, residual + LayerNorm); and the optimizer's element loops (AdamW, the gradient's
+// sum of squares), which dominate a step of a small model with a large embedding table.
 //
 // The Swift package builds for baseline x86-64 (SSE2), and unsafe compiler flags would stop it
 // being used as a dependency, so this C target compiles each kernel with a per-function
@@ -47,6 +48,17 @@ int rmt_bias_gelu(int level, float *act, float *pre, const float *bias, long row
 /// alias res or skip.
 int rmt_residual_layernorm(int level, float *out, float *mean, float *rstd, float *res, const float *bias,
                            const float *skip, const float *weight, const float *ln_bias, long rows, long cols, float eps);
+
+/// AdamW over count elements (the optimizer's flat loop, AdamW.update): m ← b1·m + (1 − b1)·g,
+/// v ← b2·v + (1 − b2)·g·g, p ← p − lr·((m/c1) / (√(v/c2) + eps) + wd·p), c1 and c2 the bias
+/// corrections. Bit-identical to that plain loop (no fused multiply-add). p, m, v: (count),
+/// updated; g: (count). None may alias another.
+int rmt_adamw_update(int level, float *p, const float *g, float *m, float *v, long count, float b1, float b2,
+                     float c1, float c2, float eps, float lr, float wd);
+
+/// *out = Σ x[i]² over count elements, each square and every sum in Double (the gradient norm);
+/// the sum's order differs from a sequential loop, so the result may differ in the last bits.
+int rmt_sum_squares(int level, const float *x, long count, double *out);
 
 #ifdef __cplusplus
 }
