@@ -33,6 +33,9 @@ struct Eval: ParsableCommand {
     @Option(help: ArgumentHelp(PrecisionArgument.help)) var precision: Precision = .auto
     @Option(help: "Comma-separated segment counts.") var segments = "1,2,4,8"
     @Option(help: "Documents per length (the first N of the seeded stream).") var samples = 100
+    @Option(help: ArgumentHelp("Start at document N of the seeded stream: read documents N ..< N + --samples (a document a ledger lists as wrong, read again with --predictions; not with --ledger).",
+                               valueName: "N"))
+    var first = 0
     @Option(help: "Documents read together (bigger GEMMs; memory grows with it).") var batchSize = 8
     @Option(name: .customLong("ledger"),
             help: "Resumable record of evaluated batches (JSON lines); created if missing. With --report, repeat it to show several ledgers of one model, seed and noise as one table.")
@@ -95,6 +98,8 @@ struct Eval: ParsableCommand {
             if n < 2 { throw ValidationError("--data-segment-length must be at least 2, got \(n)") }
         }
         guard samples >= 1 else { throw ValidationError("--samples must be at least 1") }
+        guard first >= 0, first <= Int.max - samples else { throw ValidationError("--first must be a document index ≥ 0") }
+        if first > 0 && ledger != nil { throw ValidationError("--first does not go with --ledger (a ledger counts documents from 0)") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         if report && ledger == nil { throw ValidationError("--report needs --ledger") }
         if ledgers.count > 1 && !report { throw ValidationError("several --ledger files go only with --report (an evaluation writes one ledger)") }
@@ -186,11 +191,11 @@ struct Eval: ParsableCommand {
                 defer { status.clear() }
                 for n in try lengths() {
                     for stream in streams {  // tasks inside lengths: every task advances together
-                        let from = try collective.broadcast(record?.done(task: stream.task.name, segments: n) ?? 0)
-                        guard from < samples else { continue }
+                        let from = try collective.broadcast(record?.done(task: stream.task.name, segments: n) ?? first)
+                        guard from < first + samples else { continue }
                         let started = Date()
                         var batchStarted = (first: -1, at: Date())
-                        try evaluateBatches(model: reader, stream: stream, segments: n, range: from..<samples,
+                        try evaluateBatches(model: reader, stream: stream, segments: n, range: from..<(first + samples),
                                             batchSize: batchSize, collective: collective, readingLength: reading, probe: probe,
                                             onSegment: { p in
                             if p.first != batchStarted.first { batchStarted = (p.first, Date()) }
@@ -257,7 +262,7 @@ struct Eval: ParsableCommand {
             for n in try lengths() {
                 for stream in streams {
                     var batches: [EvaluationBatch] = []
-                    try evaluateBatches(model: model, stream: stream, segments: n, range: 0..<samples, batchSize: batchSize,
+                    try evaluateBatches(model: model, stream: stream, segments: n, range: first..<(first + samples), batchSize: batchSize,
                                         collective: collective, readingLength: N, probe: probe,
                                         onDocument: predicted.collector) { batches.append($0) }
                     all += batches

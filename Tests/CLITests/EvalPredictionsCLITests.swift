@@ -1,6 +1,7 @@
 // rmt-train eval --predictions FILE: one JSON line per document this run evaluates (with a
 // ledger, only the documents the ledger did not hold yet), agreeing with the printed counts;
-// a path that cannot be written is refused in one line before anything is evaluated.
+// a path that cannot be written is refused in one line before anything is evaluated; --first
+// reads a later document again alone, as its batch read it.
 import Foundation
 import Testing
 import RMTTestSupport
@@ -34,6 +35,20 @@ import RMTTestSupport
     }
     let facts = one["facts"] as! [[String: Any]]
     #expect(facts.count == 1 && facts[0]["segment"] as? Int == 0 && (facts[0]["text"] as! String).count > 5)
+
+    // --first N reads documents N ..< N + --samples: document 2 again, alone, as the batch read it.
+    let firstRecords = records
+    let again2 = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize", "--segments", "2", "--first", "2",
+                                       "--samples", "1", "--predictions", file.path, "--json"])
+    #expect(again2.status == 0 && again2.stderr.contains("wrote 1 predictions"), "\(again2.stderr)")
+    let alone = try #require(try lines(String(contentsOf: file, encoding: .utf8)).first)
+    let inBatch = try #require(firstRecords.first { $0["task"] as? String == "memorize" && $0["segments"] as? Int == 2 && $0["index"] as? Int == 2 })
+    for key in ["index", "question", "answer", "predicted", "correct"] {
+        #expect("\(alone[key] ?? "-")" == "\(inBatch[key] ?? "-")", "\(key): \(alone) vs \(inBatch)")
+    }
+    #expect(abs((alone["probability"] as! Double) - (inBatch["probability"] as! Double)) < 1e-5)
+    let firstWithLedger = try run("rmt-train", common + ["--samples", "1", "--first", "2", "--ledger", ledger])
+    #expect(firstWithLedger.status != 0 && firstWithLedger.stderr.contains("--first does not go with --ledger"), "\(firstWithLedger.stderr)")
 
     // With a ledger, a rerun evaluates nothing new and records nothing.
     let counted = try run("rmt-train", common + ["--samples", "2", "--ledger", ledger])

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Models/default at 2048 and 4096 segments (~1M and ~2M tokens) on held-out technical writing, 50 documents
-# per task and length, read in bf16 (what rmt-ask reads with on a CPU with AVX512-BF16; the ledger records
+# per task and length, and at 20,000 segments (~10M tokens, BABILong's longest) 20 documents, read in bf16 (what rmt-ask reads with on a CPU with AVX512-BF16; the ledger records
 # the precision), batch 4, one thread per run; a ledger per length and task pair (sessions 25–26).
 # Resumable: each finished batch of 4 is in the ledger, a rerun continues from there.
 cd "$(dirname "$0")/../../../.."
 D=Docs/runs/memory/phase11-technical-ledger
-run() {  # run LEDGER TASKS SEGMENTS
+run() {  # run LEDGER TASKS SEGMENTS [BATCH [SCHEDULE]]
   RMT_THREADS=1 OPENBLAS_NUM_THREADS=1 MODEL=Models/default TASKS=$2 NOISE=${NOISE:-$HOME/.cache/rmt/noise/technical/eval} \
-    LEDGER=$D/$1 PLOT=/tmp/$1.svg BATCH=4 BIN=${BIN:-$(swift build -c release --show-bin-path)} \
-    SCHEDULE="$3:4 $3:8 $3:12 $3:16 $3:20 $3:24 $3:28 $3:32 $3:40 $3:50" nice -n 5 Scripts/eval-default.sh
+    LEDGER=$D/$1 PLOT=/tmp/$1.svg BATCH=${4:-4} BIN=${BIN:-$(swift build -c release --show-bin-path)} \
+    SCHEDULE="${5:-$3:4 $3:8 $3:12 $3:16 $3:20 $3:24 $3:28 $3:32 $3:40 $3:50}" nice -n 5 Scripts/eval-default.sh
 }
 case "${1:-all}" in
   2048a) run eval-ledger-2048-bf16.jsonl memorize-distract,babi-qa1 2048 ;;
   2048b) run eval-ledger-2048-bf16-b.jsonl unknown,detect-distract 2048 ;;
   4096a) run eval-ledger-4096-bf16.jsonl memorize-distract,babi-qa1 4096 ;;
-  all) "$0" 2048a; "$0" 2048b; "$0" 4096a ;;
-  *) echo "commands-long.sh: 2048a, 2048b, 4096a or all" >&2; exit 2 ;;
+  10m) run eval-ledger-10m-bf16.jsonl memorize-distract,babi-qa1 20000 1 "$(echo 20000:{2..20..2})" ;;  # one document a batch (~25 min each)
+  all) "$0" 2048a; "$0" 2048b; "$0" 4096a; "$0" 10m ;;
+  *) echo "commands-long.sh: 2048a, 2048b, 4096a, 10m or all" >&2; exit 2 ;;
 esac
