@@ -56,8 +56,16 @@ struct RMTAsk: ParsableCommand {
     @Flag(help: "Show no progress: no bar on a terminal, no line a minute into a log.")
     var quiet = false
 
+    @Option(help: ArgumentHelp("Write one JSON line per --trace-every segments: the answer if the document ended there, its probability, and how far the memory moved (relative L2) since the previous line; written when the reading ends.",
+                               valueName: "FILE"))
+    var trace: String?
+
+    @Option(help: ArgumentHelp("With --trace: a line every N segments (each asks the question once more: N = 1 about doubles the time).", valueName: "N"))
+    var traceEvery: Int = 16
+
     func validate() throws {
         guard topK >= 1 else { throw ValidationError("--top-k must be at least 1") }
+        guard traceEvery >= 1 else { throw ValidationError("--trace-every must be at least 1") }
         if let n = segmentLength, n < 2 { throw ValidationError("--segment-length must be at least 2") }
         guard !question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw ValidationError("--question must not be empty")
@@ -69,6 +77,7 @@ struct RMTAsk: ParsableCommand {
     }
 
     func ask() throws {
+        if let trace, let problem = OutputFile.problem(trace) { throw ModelError("--trace", problem) }
         let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment).answering(precision: precision)
         let source = try ByteChunkReader.openText(file)  // refuses missing, directory, binary: before any model work
         let modelURL = try ModelLocator.resolve(model)
@@ -88,7 +97,11 @@ struct RMTAsk: ParsableCommand {
         let reader = SegmentReader(source: source, tokenizer: rmt.tokenizer, segmentLength: session.textLength)
         let bar = try ProgressBar(enabled: !quiet)
         let start = Date()
-        let stats = try session.read(from: reader) { bar.update($0) }
+        let traced = trace.map { AnswerTrace(path: $0, every: traceEvery, session: session) }
+        let stats = try session.read(from: reader) { progress in
+            traced?.observe(session)
+            bar.update(progress)
+        }
         bar.finish()
         guard session.state.tokensRead > 0 else {
             throw ModelError(source.name, stats.bytes == 0 ? "the input is empty" : "the input contains no text (no tokens)")
@@ -97,6 +110,10 @@ struct RMTAsk: ParsableCommand {
             warn("warning: \(source.name): \(plural(stats.invalidUTF8Sequences, "invalid UTF-8 sequence")) replaced with U+FFFD")
         }
         if stats.nulBytes > 0 { warn("warning: \(source.name): \(plural(stats.nulBytes, "NUL byte")) ignored") }
+        if let traced {
+            try traced.finish(session)
+            try traced.write()
+        }
         let answer = try session.answer()
         let seconds = Date().timeIntervalSince(start)
         let top = Array(answer.top.prefix(topK))

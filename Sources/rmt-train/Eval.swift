@@ -118,15 +118,7 @@ struct Eval: ParsableCommand {
     /// written is refused now (one line, exit 1) rather than then.
     func checkOutputPaths() throws {
         for (flag, path) in [("--plot", plot), ("--predictions", predictions)] {
-            guard let path else { continue }
-            var isFolder: ObjCBool = false
-            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            guard FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder), isFolder.boolValue else {
-                throw ErrorReporter.exit("rmt-train", "\(flag): the folder \(parent) does not exist")
-            }
-            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-                throw ErrorReporter.exit("rmt-train", "\(flag): \(path) is a folder; give a file name")
-            }
+            if let path, let problem = OutputFile.problem(path) { throw ErrorReporter.exit("rmt-train", "\(flag): \(problem)") }
         }
     }
 

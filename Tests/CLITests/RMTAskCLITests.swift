@@ -1,7 +1,8 @@
 // rmt-ask on bad and odd inputs: real errors give one line and a non-zero exit; odd but
 // valid text (NULs, invalid UTF-8, one huge line, stdin) gives an answer; the shipped models
 // (Models/default without --model, Models/small-memorize with it) answer correctly; into a log
-// the progress is plain lines (every RMT_PROGRESS_SECONDS), none with --quiet.
+// the progress is plain lines (every RMT_PROGRESS_SECONDS), none with --quiet; --trace writes the
+// answer along the document.
 import Foundation
 import Testing
 import RMTTestSupport
@@ -145,4 +146,46 @@ let tinyModel = fixture("tiny-rmt").path
     #expect(quiet.status == 0, "\(quiet.stderr)")
     #expect(!quiet.stderr.contains("["), "\(quiet.stderr)")  // the summary line only
     #expect(quiet.stdout == logged.stdout)
+}
+
+@Test func askTracesTheAnswerAlongTheDocument() throws {
+    // --trace FILE: a line every --trace-every pieces and one at the end, the last one the answer
+    // rmt-ask prints; the memory's first move is from the initial memory; bad paths and counts are
+    // refused before anything is read.
+    let dir = try scratchFolder("ask-trace")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let text = dir.appendingPathComponent("text.txt")
+    try Data((0..<400).map { "w\($0 % 50 + 5)" }.joined(separator: " ").utf8).write(to: text)
+    let trace = dir.appendingPathComponent("trace.jsonl")
+    func points() throws -> [[String: Any]] {
+        try String(contentsOf: trace, encoding: .utf8).split(separator: "\n")
+            .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    }
+    let plain = try run("rmt-ask", [text.path, "-q", "w40 w41", "--model", tinyModel, "--json", "--quiet"])
+    #expect(plain.status == 0, "\(plain.stderr)")
+    let final = try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as! [String: Any]
+    var counts: [Int] = []
+    for every in [1, 2] {
+        let traced = try run("rmt-ask", [text.path, "-q", "w40 w41", "--model", tinyModel, "--json", "--quiet",
+                                         "--trace", trace.path, "--trace-every", String(every)])
+        #expect(traced.status == 0, "\(traced.stderr)")
+        let answer = try JSONSerialization.jsonObject(with: Data(traced.stdout.utf8)) as! [String: Any]
+        #expect(answer["answer"] as? String == final["answer"] as? String)
+        let p = try points()
+        counts.append(p.count)
+        let last = try #require(p.last)
+        #expect(last["answer"] as? String == final["answer"] as? String, "\(last) vs \(final)")
+        #expect(abs((last["probability"] as! Double) - (final["probability"] as! Double)) < 1e-6)
+        #expect(last["segments"] as? Int == final["segments"] as? Int && last["tokens"] as? Int == final["tokens"] as? Int)
+        let segments = p.map { $0["segments"] as! Int }
+        #expect(segments == segments.sorted() && Set(segments).count == segments.count, "\(segments)")
+        #expect(p.allSatisfy { ($0["memory_change"] as! Double) >= 0 && ($0["probability"] as! Double) > 0 })
+    }
+    #expect(counts[0] > counts[1] && counts[1] >= 2, "\(counts)")
+    let badPath = try run("rmt-ask", [text.path, "-q", "w40", "--model", tinyModel, "--trace", dir.appendingPathComponent("no/t.jsonl").path])
+    #expect(badPath.status != 0 && isOneLine(badPath.stderr) && badPath.stderr.contains("does not exist"), "\(badPath.stderr)")
+    let folder = try run("rmt-ask", [text.path, "-q", "w40", "--model", tinyModel, "--trace", dir.path])
+    #expect(folder.status != 0 && isOneLine(folder.stderr) && folder.stderr.contains("is a folder"), "\(folder.stderr)")
+    let zero = try run("rmt-ask", [text.path, "-q", "w40", "--model", tinyModel, "--trace", trace.path, "--trace-every", "0"])
+    #expect(zero.status != 0 && zero.stderr.contains("--trace-every must be at least 1"), "\(zero.stderr)")
 }

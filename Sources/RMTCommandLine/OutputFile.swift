@@ -1,0 +1,20 @@
+// OutputFile: the check before a long run whose output file is written when it ends (rmt-train
+// eval --plot / --predictions, rmt-ask --trace): a path whose folder is missing, or that names a
+// folder, is refused in one line now rather than after hours of reading.
+import Foundation
+
+public enum OutputFile {
+    /// The problem with writing a file at `path` later ("the folder … does not exist", "… is a
+    /// folder; give a file name"), or nil when it can be written (its folder exists).
+    public static func problem(_ path: String) -> String? {
+        var isFolder: ObjCBool = false
+        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder), isFolder.boolValue else {
+            return "the folder \(parent) does not exist"
+        }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            return "\(path) is a folder; give a file name"
+        }
+        return nil
+    }
+}
