@@ -1,6 +1,7 @@
 // OutputFile: the check before a long run whose output file is written when it ends (rmt-train
 // eval --plot / --predictions, rmt-ask --trace): a path whose folder is missing, or that names a
-// folder, is refused in one line now rather than after hours of reading.
+// folder, is refused in one line now rather than after hours of reading; so is one that names
+// a file the run reads or keeps (the input text, a ledger), which writing it would destroy.
 import Foundation
 
 public enum OutputFile {
@@ -16,5 +17,16 @@ public enum OutputFile {
             return "\(path) is a folder; give a file name"
         }
         return nil
+    }
+
+    /// Whether `a` and `b` name the same file: the same path once resolved (symbolic links,
+    /// `.` and `..`), or — both existing — the same device and inode (a hard link).
+    public static func same(_ a: String, _ b: String) -> Bool {
+        let ra = URL(fileURLWithPath: a).resolvingSymlinksInPath().standardizedFileURL.path
+        let rb = URL(fileURLWithPath: b).resolvingSymlinksInPath().standardizedFileURL.path
+        if ra == rb { return true }
+        var sa = stat(), sb = stat()
+        guard stat(ra, &sa) == 0, stat(rb, &sb) == 0 else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 }

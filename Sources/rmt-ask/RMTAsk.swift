@@ -78,6 +78,7 @@ struct RMTAsk: ParsableCommand {
 
     func ask() throws {
         if let trace, let problem = OutputFile.problem(trace) { throw ModelError("--trace", problem) }
+        if let trace, file != "-", OutputFile.same(trace, file) { throw ModelError("--trace", "\(trace) is the input file; give another file name") }
         let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment).answering(precision: precision)
         let source = try ByteChunkReader.openText(file)  // refuses missing, directory, binary: before any model work
         let modelURL = try ModelLocator.resolve(model)

@@ -119,6 +119,12 @@ struct Eval: ParsableCommand {
     func checkOutputPaths() throws {
         for (flag, path) in [("--plot", plot), ("--predictions", predictions)] {
             if let path, let problem = OutputFile.problem(path) { throw ErrorReporter.exit("rmt-train", "\(flag): \(problem)") }
+            if let path, let kept = ledgers.first(where: { OutputFile.same($0, path) }) {
+                throw ErrorReporter.exit("rmt-train", "\(flag): \(path) is the --ledger \(kept); give another file name")
+            }
+        }
+        if let plot, let predictions, OutputFile.same(plot, predictions) {
+            throw ErrorReporter.exit("rmt-train", "--plot and --predictions name the same file \(plot)")
         }
     }
 

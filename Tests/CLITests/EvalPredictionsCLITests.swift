@@ -50,6 +50,13 @@ import RMTTestSupport
     let firstWithLedger = try run("rmt-train", common + ["--samples", "1", "--first", "2", "--ledger", ledger])
     #expect(firstWithLedger.status != 0 && firstWithLedger.stderr.contains("--first does not go with --ledger"), "\(firstWithLedger.stderr)")
 
+    // A ledger is never the predictions or the plot file (written at the end, they would replace it).
+    for flag in ["--predictions", "--plot"] {
+        let onLedger = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize", "--segments", "1", "--samples", "1",
+                                             "--ledger", ledger, flag, ledger])
+        #expect(onLedger.status != 0 && isOneLine(onLedger.stderr) && onLedger.stderr.contains("is the --ledger"), "\(onLedger.stderr)")
+    }
+
     // With a ledger, a rerun evaluates nothing new and records nothing.
     let counted = try run("rmt-train", common + ["--samples", "2", "--ledger", ledger])
     #expect(counted.status == 0 && counted.stderr.contains("wrote 8 predictions"), "\(counted.stderr)")

@@ -186,6 +186,14 @@ let tinyModel = fixture("tiny-rmt").path
     #expect(badPath.status != 0 && isOneLine(badPath.stderr) && badPath.stderr.contains("does not exist"), "\(badPath.stderr)")
     let folder = try run("rmt-ask", [text.path, "-q", "w40", "--model", tinyModel, "--trace", dir.path])
     #expect(folder.status != 0 && isOneLine(folder.stderr) && folder.stderr.contains("is a folder"), "\(folder.stderr)")
+    let before = try Data(contentsOf: text)  // the input is never the trace: it would be replaced
+    let onInput = try run("rmt-ask", [text.path, "-q", "w40", "--model", tinyModel, "--trace", dir.path + "/./text.txt"])
+    #expect(onInput.status != 0 && isOneLine(onInput.stderr) && onInput.stderr.contains("is the input file"), "\(onInput.stderr)")
+    let link = dir.appendingPathComponent("link.txt")
+    try FileManager.default.linkItem(at: text, to: link)
+    let onLink = try run("rmt-ask", [text.path, "-q", "w40", "--model", tinyModel, "--trace", link.path])
+    #expect(onLink.status != 0 && onLink.stderr.contains("is the input file"), "\(onLink.stderr)")
+    #expect(try Data(contentsOf: text) == before)
     let zero = try run("rmt-ask", [text.path, "-q", "w40", "--model", tinyModel, "--trace", trace.path, "--trace-every", "0"])
     #expect(zero.status != 0 && zero.stderr.contains("--trace-every must be at least 1"), "\(zero.stderr)")
 }
