@@ -320,7 +320,7 @@ struct Eval: ParsableCommand {
                 note("\(row.point.task) \(row.point.segments) segments: the \(row.point.samples) documents of \(name(row.source)); left out: \(also)")
             }
         }
-        try printAndPlot(rows.map(\.point))
+        try printAndPlot(rows.map(\.point), sources: readers.count > 1 ? rows.map { ledgers[$0.source] } : nil)
     }
 
     /// Aggregates in-memory batches per (task, length), as the ledger does.
@@ -328,9 +328,11 @@ struct Eval: ParsableCommand {
         tasks.flatMap { t in lengths.compactMap { EvaluationLedger.accuracy(of: batches, task: t, segments: $0) } }
     }
 
-    func printAndPlot(_ results: [LengthAccuracy]) throws {
+    /// The table (or --json lines) and the plot; `sources`, one per result, names the ledger each
+    /// came from (a --report over several: the JSON lines' "ledger").
+    func printAndPlot(_ results: [LengthAccuracy], sources: [String]? = nil) throws {
         if json {
-            for r in results {
+            for (i, r) in results.enumerated() {
                 let ci = r.wilsonInterval()
                 var line: [String: Any] = ["task": r.task, "segments": r.segments, "tokens": r.tokens, "samples": r.samples,
                                            "correct": r.correct, "accuracy": r.accuracy, "ci95_low": ci.lowerBound,
@@ -340,6 +342,7 @@ struct Eval: ParsableCommand {
                     line["other"] = r.samples - r.correct - other
                 }
                 if let unknown = r.answeredUnknown { line["answered_unknown"] = unknown }
+                if let sources { line["ledger"] = sources[i] }
                 print(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))
             }
         } else {

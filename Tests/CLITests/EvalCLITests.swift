@@ -68,6 +68,7 @@ import RMTTestSupport
     #expect(both.status == 0, "\(both.stderr)")
     let cells = try rows(both.stdout).map { "\($0["task"] as! String)/\($0["segments"] as! Int)/\($0["samples"] as! Int)" }
     #expect(cells == ["memorize/1/6", "memorize/2/2", "memorize/3/6", "detect/1/6", "detect/3/6", "babi-qa1/4/2"], "\(cells)")
+    #expect(try rows(both.stdout).map { $0["ledger"] as? String } == [ledger, second, ledger, ledger, ledger, second])
     #expect(both.stderr.contains("memorize 1 segments: the 6 documents of \(ledger) (") && both.stderr.contains("left out: 2 in \(second) ("),
             "\(both.stderr)")  // (the precision auto chose on this CPU)
     let svgBoth = try String(contentsOf: dir.appendingPathComponent("c.svg"), encoding: .utf8)
