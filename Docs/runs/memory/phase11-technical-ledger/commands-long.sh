@@ -15,6 +15,7 @@ case "${1:-all}" in
   2048b) run eval-ledger-2048-bf16-b.jsonl unknown,detect-distract 2048 ;;
   4096a) run eval-ledger-4096-bf16.jsonl memorize-distract,babi-qa1 4096 ;;
   10m) run eval-ledger-10m-bf16.jsonl memorize-distract,babi-qa1 20000 1 "$(echo 20000:{2..20..2})" ;;  # one document a batch (~25 min each)
-  all) "$0" 2048a; "$0" 2048b; "$0" 4096a; "$0" 10m ;;
-  *) echo "commands-long.sh: 2048a, 2048b, 4096a, 10m or all" >&2; exit 2 ;;
+  512a) run eval-ledger-512.jsonl memorize-distract,babi-qa1 512 4 "512:8 512:12 512:16 512:20 512:24 512:32 512:40 512:50 512:100 512:200" ;;  # fp32, as begun
+  all) "$0" 2048a; "$0" 2048b; "$0" 4096a; "$0" 10m; "$0" 512a ;;
+  *) echo "commands-long.sh: 2048a, 2048b, 4096a, 10m, 512a or all" >&2; exit 2 ;;
 esac
