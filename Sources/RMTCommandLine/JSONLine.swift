@@ -57,4 +57,17 @@ public struct JSONLine: Sendable {
     public func print() throws {
         Swift.print(try text())
     }
+
+    /// A JSON-lines file's bytes: each item on its own line, keys sorted (`rmt-train eval
+    /// --predictions`, `rmt-ask --trace`; the caller writes them atomically when its run ends).
+    public static func file<Item: Encodable>(_ items: [Item]) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var data = Data()
+        for item in items {
+            data.append(try encoder.encode(item))
+            data.append(0x0A)
+        }
+        return data
+    }
 }

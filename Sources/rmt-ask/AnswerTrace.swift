@@ -1,7 +1,7 @@
 // AnswerTrace: `rmt-ask --trace FILE`, the answer the model would give if the document ended
 // after each N-th segment, and how far the memory moved since the previous point — to see where
-// a long reading decides its answer (a miss at 2048 segments is often decided in the first few
-// hundred and then held: Docs/results.md, "Session 26").
+// a long reading decides its answer (the one memorize-distract miss at 2048 segments was decided
+// within the first 256 and then held: Docs/results.md, "Session 26").
 //
 // One JSON line per point — after every N pieces of the document (a piece = one segment's text) and
 // at its end: {"segments","tokens","answer","probability","memory_change"}; segments and tokens as
@@ -12,6 +12,7 @@
 // is written atomically when the reading ends.
 import Foundation
 import RMT
+import RMTCommandLine
 
 final class AnswerTrace {
     struct Point: Encodable {
@@ -48,15 +49,21 @@ final class AnswerTrace {
         do { try record(session) } catch { failure = error }
     }
 
-    /// The point at the document's end, unless the last piece already made one.
-    func finish(_ session: DocumentSession) throws {
+    /// The answer at the last point (the document's state then).
+    private var lastAnswer: Answer?
+
+    /// The point at the document's end, unless the last piece already made one; returns the
+    /// document's answer (that point's), which rmt-ask prints.
+    func finish(_ session: DocumentSession) throws -> Answer {
         if let failure { throw failure }
-        if recordedAt != pieces || points.isEmpty { try record(session) }
+        if recordedAt != pieces || lastAnswer == nil { try record(session) }
+        return lastAnswer!
     }
 
     private func record(_ session: DocumentSession) throws {
         recordedAt = pieces
         let answer = try session.answer()
+        lastAnswer = answer
         let memory = session.state.memory
         var moved = 0.0, size = 0.0
         for (a, b) in zip(memory, previous) { moved += Double(a - b) * Double(a - b); size += Double(b) * Double(b) }
@@ -67,10 +74,7 @@ final class AnswerTrace {
 
     /// Writes the points, one JSON line each, atomically.
     func write() throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var data = Data()
-        for point in points { data.append(try encoder.encode(point)); data.append(0x0A) }
+        let data = try JSONLine.file(points)
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {

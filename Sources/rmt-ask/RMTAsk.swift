@@ -111,11 +111,8 @@ struct RMTAsk: ParsableCommand {
             warn("warning: \(source.name): \(plural(stats.invalidUTF8Sequences, "invalid UTF-8 sequence")) replaced with U+FFFD")
         }
         if stats.nulBytes > 0 { warn("warning: \(source.name): \(plural(stats.nulBytes, "NUL byte")) ignored") }
-        if let traced {
-            try traced.finish(session)
-            try traced.write()
-        }
-        let answer = try session.answer()
+        let answer = try traced?.finish(session) ?? session.answer()  // a trace's last point is the answer
+        try traced?.write()
         let seconds = Date().timeIntervalSince(start)
         let top = Array(answer.top.prefix(topK))
         if json {

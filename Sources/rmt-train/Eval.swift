@@ -103,7 +103,7 @@ struct Eval: ParsableCommand {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
         if report && ledger == nil { throw ValidationError("--report needs --ledger") }
         if ledgers.count > 1 && !report { throw ValidationError("several --ledger files go only with --report (an evaluation writes one ledger)") }
-        if Set(ledgers.map { URL(fileURLWithPath: $0).standardizedFileURL.path }).count < ledgers.count {
+        for (i, a) in ledgers.enumerated() where ledgers[..<i].contains(where: { OutputFile.same($0, a) }) {
             throw ValidationError("--ledger: the same file is given twice")
         }
         if paper && plot == nil { throw ValidationError("--paper draws the paper's accuracies on the plot; give --plot FILE") }
@@ -117,9 +117,9 @@ struct Eval: ParsableCommand {
     /// Output files are written when the run ends, possibly hours later: a path that cannot be
     /// written is refused now (one line, exit 1) rather than then.
     func checkOutputPaths() throws {
-        for (flag, path) in [("--plot", plot), ("--predictions", predictions)] {
-            if let path, let problem = OutputFile.problem(path) { throw ErrorReporter.exit("rmt-train", "\(flag): \(problem)") }
-            if let path, let kept = ledgers.first(where: { OutputFile.same($0, path) }) {
+        for case let (flag, path?) in [("--plot", plot), ("--predictions", predictions)] {
+            if let problem = OutputFile.problem(path) { throw ErrorReporter.exit("rmt-train", "\(flag): \(problem)") }
+            if let kept = ledgers.first(where: { OutputFile.same($0, path) }) {
                 throw ErrorReporter.exit("rmt-train", "\(flag): \(path) is the --ledger \(kept); give another file name")
             }
         }
@@ -420,13 +420,7 @@ final class PredictionLog {
 
     func write() throws {
         guard let path else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var data = Data()
-        for line in lines {
-            data.append(try encoder.encode(line))
-            data.append(0x0A)
-        }
+        let data = try JSONLine.file(lines)
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
