@@ -120,7 +120,7 @@ class Pools:
             return r.choice(["memorize", "detect", "reasoning", "babi-qa1", "babi-qa2", "babi-qa3",
                              "memorize,detect", "custom:" + self.files[6], "custom:/nonexistent", "custom", "",
                              "memorize,memorize", "nope", ",", "memorize-distract", "detect-distract:3",
-                             "detect-distract:0", "unknown", "counting", "flip-flop", "passkey", "recall", "parity",
+                             "detect-distract:0", "unknown", "counting", "flip-flop", "passkey", "needle", "recall", "parity",
                              "even-pairs", "cycle", "counting,memorize", "flip-flop,parity"])
         if n in ("position",):
             return r.choice(["absolute", "alibi", "kerple_log", "t5", "fire", "none", "cope", "dape", "dape:fire",

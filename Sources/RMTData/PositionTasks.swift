@@ -8,6 +8,8 @@
 //   counting   how many times a marker word (apple, bell, coin) occurs in filler words; 0–9
 //   flip-flop  write/ignore/read instructions with a bit each (FFL(0.8)); the last written bit
 //   passkey    "key is d1 … d5" hidden in filler; one digit, named by its ordinal
+//   needle     one "key d" and 2–6 other digits at random places in filler; the digit after `key`
+//              (the research note's passkey: one fact at a random depth, attention dilution)
 //   recall     2–6 key–value pairs (letter digit) in filler; the value of the key asked
 //   parity     a bit string; is the number of ones odd (1) or even (0) — regular (Chomsky) class
 //   even-pairs a string of a and b; are "a b" and "b a" equally frequent (1) or not (0) — regular
@@ -194,6 +196,36 @@ public struct PasskeyTask: PositionTask {
         var words = g.filler(tokens - minimumTokens)
         words.insert(contentsOf: ["key", "is"] + digits.map { PositionWords.digits[$0] }, at: g.between(0...words.count))
         return (words, digits[choice])
+    }
+}
+
+/// `needle` (the passkey of the research note, Docs/position-encodings.md): `key d` once at a uniform
+/// place among filler words, and 2–6 distractor digits (each ≠ d) at other places; the answer is
+/// the digit after `key`. Which digit is the key's is decided by the word before it (an offset of
+/// one), so a content-only reader is at 1/(distinct digits present); the same count of digits at
+/// every length, so longer documents dilute the one that matters.
+public struct NeedleTask: PositionTask {
+    public init() {}
+    public var name: String { "needle" }
+    public var answers: [String] { PositionWords.digits }
+    public static let distractors = 2...6
+    public var minimumTokens: Int { 2 + Self.distractors.upperBound }
+    public static let questionForm = "What is the key?"
+    public var questionDomain: QuestionDomain? { domain([Self.questionForm]) }
+
+    public func makeQuestion(using g: inout SplitMix64) -> (question: String, choice: Int) { (Self.questionForm, 0) }
+
+    public func makeDocument(tokens: Int, choice: Int, using g: inout SplitMix64) -> (words: [String], label: Int) {
+        let answer = g.below(10)
+        let others = (0..<g.between(Self.distractors)).map { _ in (answer + 1 + g.below(9)) % 10 }
+        // Blocks: the needle (2 words) and each distractor (1 word), in random order, not touching.
+        var blocks = [["key", PositionWords.digits[answer]]] + others.map { [PositionWords.digits[$0]] }
+        g.shuffle(&blocks)
+        var words = g.filler(tokens - blocks.reduce(0) { $0 + $1.count })
+        // Insert from the back so earlier places stay valid; places drawn sorted in the filler.
+        let places = (0..<blocks.count).map { _ in g.between(0...words.count) }.sorted()
+        for (place, block) in zip(places, blocks).reversed() { words.insert(contentsOf: block, at: place) }
+        return (words, answer)
     }
 }
 

@@ -60,7 +60,7 @@ public enum TaskCatalog {
     /// Every task name.
     public static let names = ["memorize", "detect", "reasoning", "babi-qa1", "babi-qa2", "babi-qa3",
                                "memorize-distract", "detect-distract", "unknown", "custom",
-                               "counting", "flip-flop", "passkey", "recall", "parity", "even-pairs", "cycle"]
+                               "counting", "flip-flop", "passkey", "needle", "recall", "parity", "even-pairs", "cycle"]
 
     /// The task called `name`. `custom` needs a JSON Lines file: `customFile`, or the name
     /// `custom:PATH`. The distractor tasks take a count: `detect-distract:2`, `detect-distract:0-3`
@@ -83,6 +83,7 @@ public enum TaskCatalog {
         case "counting": return CountingTask()
         case "flip-flop": return FlipFlopTask()
         case "passkey": return PasskeyTask()
+        case "needle": return NeedleTask()
         case "recall": return RecallTask()
         case "parity": return ParityTask()
         case "even-pairs": return EvenPairsTask()

@@ -22,7 +22,7 @@ struct Haystack: ParsableCommand {
             ~/.cache/rmt/all-MiniLM-L6-v2/vocab.txt. Without --noise, built-in prose is used.
             """)
 
-    @Option(help: "Task name (memorize, detect, reasoning, babi-qa1, babi-qa2, babi-qa3 (each [:N] or [:N-M] story sentences), memorize-distract[:N], detect-distract[:N], unknown, custom; position tasks: counting, flip-flop, passkey, recall, parity, even-pairs, cycle).")
+    @Option(help: "Task name (memorize, detect, reasoning, babi-qa1, babi-qa2, babi-qa3 (each [:N] or [:N-M] story sentences), memorize-distract[:N], detect-distract[:N], unknown, custom; position tasks: counting, flip-flop, passkey, needle, recall, parity, even-pairs, cycle).")
     var task: String
 
     @Option(help: "Approximate document length in tokens (the document ends with a whole sentence; exact for the position tasks).")

@@ -47,6 +47,9 @@ struct Eval: ParsableCommand {
     @Option(help: ArgumentHelp("Write one JSON line per document evaluated by this run: task, index, segments, question, answer, predicted, its probability, and each fact's text, token offset and reading segment (error analysis; written when the run ends).",
                                valueName: "FILE"))
     var predictions: String?
+    @Option(help: ArgumentHelp("Write each document this run evaluates as text into this existing folder, as TASK-SEGMENTS-INDEX.txt (atomically; ~5 MB per 2048 segments): a document read again with `rmt-ask FILE --question Q --trace OUT`. Not with --report, --probe, --cross-segment, --hidden-question, --decoy-question or --segment-length.",
+                               valueName: "DIR"))
+    var documents: String?
     @Option(help: "Comma-separated reading segment lengths: re-split the same documents into segments of N tokens (relative-position models; absolute ones only up to their own length).")
     var segmentLength: String?
     @Flag(help: "With --segment-length: an absolute-position model reads longer segments with its trained text positions linearly interpolated (Docs/position-encodings.md).")
@@ -111,6 +114,9 @@ struct Eval: ParsableCommand {
         if probe && (ledger != nil || report) { throw ValidationError("--probe does not go with --ledger or --report (a ledger records the documents' own questions)") }
         if crossSegment && (ledger != nil || report) { throw ValidationError("--cross-segment does not go with --ledger or --report (a ledger records the documents as placed)") }
         if decoyQuestion && (ledger != nil || report || hiddenQuestion) { throw ValidationError("--decoy-question does not go with --ledger, --report or --hidden-question") }
+        if documents != nil && (report || probe || crossSegment || hiddenQuestion || decoyQuestion || segmentLength != nil) {
+            throw ValidationError("--documents writes the documents as made, read with the model's own segments and their own question: not with --report, --probe, --cross-segment, --hidden-question, --decoy-question or --segment-length")
+        }
         if hiddenQuestion && (ledger != nil || report) { throw ValidationError("--hidden-question does not go with --ledger or --report (a ledger records the documents as read with their question)") }
     }
 
@@ -125,6 +131,12 @@ struct Eval: ParsableCommand {
         }
         if let plot, let predictions, OutputFile.same(plot, predictions) {
             throw ErrorReporter.exit("rmt-train", "--plot and --predictions name the same file \(plot)")
+        }
+        if let documents {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: documents, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ErrorReporter.exit("rmt-train", "--documents: the folder \(documents) does not exist")
+            }
         }
     }
 
@@ -200,6 +212,7 @@ struct Eval: ParsableCommand {
                             status.show { Self.progressLine(task: stream.task.name, segments: n, p,
                                                             seconds: Date().timeIntervalSince(batchStarted.at)) }
                         }, onDocument: predicted.collector) { batch in
+                            if root, let documents { try Self.writeDocuments(stream, segments: n, batch: batch, into: documents) }
                             if let record { try record.record(batch) } else { memoryOnly.append(batch) }
                             guard root else { return }
                             status.clear()
@@ -402,6 +415,26 @@ enum PaperResults {
         ("ARMT", [(1_000, 0.96), (2_000, 0.98), (4_000, 0.98), (8_000, 0.98), (16_000, 0.98), (32_000, 0.98), (64_000, 0.98),
                   (128_000, 0.97), (512_000, 0.95), (1_000_000, 0.93), (10_000_000, 0.77)]),
     ]
+}
+
+extension Eval {
+    /// `--documents DIR`: the batch's documents as text, DIR/TASK-SEGMENTS-INDEX.txt, each written
+    /// atomically (`DocumentPlan.writeText`: the noise sentence cut at the end is written whole, so
+    /// the text's tokens begin with the document's and read in the same segments).
+    static func writeDocuments(_ stream: DataStream, segments: Int, batch: EvaluationBatch, into folder: String) throws {
+        for index in batch.first..<(batch.first + batch.count) {
+            let plan = try stream.plan(index: index, segments: segments)
+            var text = Data()
+            plan.writeText { text.append(contentsOf: $0) }
+            let path = URL(fileURLWithPath: folder).appendingPathComponent("\(stream.task.name)-\(segments)-\(index).txt").path
+            do {
+                try text.write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw ValidationError("--documents: cannot write \(path): \(error.localizedDescription)")
+            }
+            note("wrote \(path) (question: \(plan.question))")
+        }
+    }
 }
 
 /// `--predictions FILE`: the documents of this run, collected as they are scored and written as

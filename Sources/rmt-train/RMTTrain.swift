@@ -24,7 +24,7 @@ func note(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
 /// underneath so that `rmt-train --resume` can tell a flag given from a default.
 struct DataOptions: ParsableArguments {
     @Option(name: .customLong("task"),
-            help: "Task, or a comma list for multi-task: memorize, detect, reasoning, babi-qa1, babi-qa2, babi-qa3 (each [:N] or [:N-M] story sentences), memorize-distract[:N], detect-distract[:N], unknown, custom:FILE.jsonl; position tasks (mixable with each other only): counting, flip-flop, passkey, recall, parity, even-pairs, cycle. (default: memorize)")
+            help: "Task, or a comma list for multi-task: memorize, detect, reasoning, babi-qa1, babi-qa2, babi-qa3 (each [:N] or [:N-M] story sentences), memorize-distract[:N], detect-distract[:N], unknown, custom:FILE.jsonl; position tasks (mixable with each other only): counting, flip-flop, passkey, needle, recall, parity, even-pairs, cycle. (default: memorize)")
     var taskFlag: String?
     var task: String { taskFlag ?? "memorize" }
 

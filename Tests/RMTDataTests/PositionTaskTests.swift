@@ -9,7 +9,7 @@ import RMTRecurrence
 import Testing
 
 @Suite struct PositionTaskTests {
-    static let names = ["counting", "flip-flop", "passkey", "recall", "parity", "even-pairs", "cycle"]
+    static let names = ["counting", "flip-flop", "passkey", "needle", "recall", "parity", "even-pairs", "cycle"]
 
     /// The document's words, read back from its token ids.
     static func words(_ tokens: [Int32]) -> [String] {
@@ -35,6 +35,12 @@ import Testing
             guard let key = words.firstIndex(of: "key"), words[key + 1] == "is" else { return nil }
             let ordinal = ["first", "second", "third", "fourth", "fifth"].firstIndex(of: q[3])!
             return words[key + 2 + ordinal]
+        case "needle":  // the digit after the one `key`; every other digit differs from it
+            guard let key = words.firstIndex(of: "key"), words.lastIndex(of: "key") == key, key + 1 < words.count else { return nil }
+            let answer = words[key + 1]
+            let digits = words.enumerated().filter { $0.offset != key + 1 && PositionWords.digits.contains($0.element) }
+            guard (2...6).contains(digits.count), digits.allSatisfy({ $0.element != answer }) else { return nil }
+            return answer
         case "recall":
             guard let key = words.firstIndex(of: q[2]), words.lastIndex(of: q[2]) == key else { return nil }
             return words[key + 1]

@@ -9,3 +9,22 @@ RMT_THREADS=1 "$BIN/rmt-train" eval --model Models/default --task memorize-distr
   --first 39 --samples 1 --batch-size 1 --precision bf16 --predictions $D/predictions-2048-39.jsonl --json
 RMT_THREADS=1 "$BIN/rmt-train" eval --model Models/default --task memorize-distract --noise "$N" --seed 1 --segments 16,64,256,512,1024,1536 \
   --first 39 --samples 1 --batch-size 1 --precision bf16 --predictions $D/predictions-lengths-39.jsonl --json > $D/out-lengths.json
+# The one `unknown` miss at 2048 segments (document 27 of eval-ledger-2048-bf16-b.jsonl), the same way (session 27).
+RMT_THREADS=1 "$BIN/rmt-train" eval --model Models/default --task unknown --noise "$N" --seed 1 --segments 2048 \
+  --first 27 --samples 1 --batch-size 1 --precision bf16 --predictions $D/predictions-unknown-2048-27.jsonl --json
+RMT_THREADS=1 "$BIN/rmt-train" eval --model Models/default --task unknown --noise "$N" --seed 1 --segments 16,64,256,512,1024,1536 \
+  --first 27 --samples 1 --batch-size 1 --precision bf16 --predictions $D/predictions-unknown-lengths-27.jsonl --json > $D/out-unknown-lengths.json
+# Where between 64 and 256 segments both misses turn to `hallway` (session 27): the same documents at lengths in between.
+for doc in "unknown 27" "memorize-distract 39"; do set -- $doc
+  RMT_THREADS=1 "$BIN/rmt-train" eval --model Models/default --task $1 --noise "$N" --seed 1 --segments 72,80,88,96,104,112,128,144,160,192,224 \
+    --first $2 --samples 1 --batch-size 1 --precision bf16 --predictions $D/predictions-bisect-$2.jsonl --json > $D/out-bisect-$2.json
+done
+# Where exactly (session 27): each document written as text (rmt-train eval --documents, new) just past its turn, and
+# read again by rmt-ask with the answer so far after every segment (not committed: the texts, ~0.5 MB each).
+W=${WORK:-/tmp/miss-2048}; mkdir -p "$W"
+RMT_THREADS=1 "$BIN/rmt-train" eval --model Models/default --task unknown --noise "$N" --seed 1 --segments 256 \
+  --first 27 --samples 1 --batch-size 1 --precision bf16 --documents "$W"
+RMT_THREADS=1 "$BIN/rmt-train" eval --model Models/default --task memorize-distract --noise "$N" --seed 1 --segments 192 \
+  --first 39 --samples 1 --batch-size 1 --precision bf16 --documents "$W"
+RMT_THREADS=1 "$BIN/rmt-ask" "$W/unknown-256-27.txt" --question "Where is John?" --trace $D/trace-unknown-256-27.jsonl --trace-every 1
+RMT_THREADS=1 "$BIN/rmt-ask" "$W/memorize-distract-192-39.txt" --question "Where is Daniel?" --trace $D/trace-memorize-distract-192-39.jsonl --trace-every 1
