@@ -21,6 +21,8 @@
 #   TASKS="counting" SCHEMES="cope alibi" SEEDS=1 STEPS=300 Scripts/position-experiment1.sh
 #   TRAIN_LENGTH=16-64 EVAL_BASE=32 Scripts/position-experiment1.sh   # train on 16–64, test at 32…512
 #   PRESET=small TASKS=passkey RESULTS=… Scripts/position-experiment1.sh  # 4 layers × 256, 4 heads
+#   BASE_MODEL=~/.cache/rmt/all-MiniLM-L6-v2 LR=1e-4 STEPS=400 TASKS=needle RESULTS=… Scripts/position-experiment1.sh
+#     # every scheme from pretrained MiniLM (rmt-train --model DIR --position SCHEME: its weights kept)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release}
@@ -47,6 +49,7 @@ SCHEMES=${SCHEMES:-"alibi absolute cope none kerple_log fire t5 dape kerple_powe
 SEEDS=${SEEDS:-"1 2"}
 TASKS=${TASKS:-"counting flip-flop passkey even-pairs"}   # one model per task (as run: two tasks per process, in parallel)
 STEPS=${STEPS:-600}
+BASE_MODEL=${BASE_MODEL:-}   # a pretrained absolute-position model folder to start every scheme from instead of a new --preset one
 PRESET=${PRESET:-tiny}   # the model size (rmt-train --preset): tiny = 2 × 128, 2 heads; small = 4 × 256, 4 heads
 BATCH=${BATCH:-16}
 LR=${LR:-1e-3}
@@ -66,7 +69,8 @@ for seed in $SEEDS; do
     position=(--position "${scheme%%+*}")
     if [[ "$scheme" == *+* ]]; then position+=(--position-temperature "${scheme#*+}"); fi
     run="$RUNS/$name"
-    train=(--preset "$PRESET" --vocab "$VOCAB" "${position[@]}" --segment-length "$MODEL_LENGTH" "${DATA_LENGTH[@]}" --memory-tokens 2
+    if [ -n "$BASE_MODEL" ]; then base=(--model "$BASE_MODEL"); else base=(--preset "$PRESET" --vocab "$VOCAB"); fi
+    train=("${base[@]}" "${position[@]}" --segment-length "$MODEL_LENGTH" "${DATA_LENGTH[@]}" --memory-tokens 2
            --task "$task" --seed "$seed" --start-segments 1 --max-segments 1 --max-steps-per-stage "$STEPS"
            --eval-every 100 --eval-samples 300 --patience 1000 --target-accuracy 1 --batch-size "$BATCH"
            --lr "$LR" --warmup 50 --out "$run")

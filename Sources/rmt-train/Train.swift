@@ -34,7 +34,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Prose for validation haystacks (default: the training noise, other seed).")
     var evalNoise: [String] = []
 
-    @Option(help: ArgumentHelp("\(PositionSchemeArgument.help) For a new (--preset) model."))
+    @Option(help: ArgumentHelp("\(PositionSchemeArgument.help) For a new (--preset) model, or to give an absolute-position --model this scheme (its weights kept, the scheme's own tensors new; Docs/position-encodings.md)."))
     var position: PositionSchemeArgument?
     @Option(help: "Logit temperature of a new model: none, per_head, log_n or per_head_log_n.")
     var positionTemperature: String?
@@ -115,8 +115,8 @@ struct Train: ParsableCommand {
                 throw ValidationError("\(flag) hides the question from every segment but the last; it cannot be combined with --\(backprop.prefixLoss ? "prefix" : "sum")-loss, which scores every segment against it")
             }
         }
-        if (position != nil || positionTemperature != nil) && preset == nil {
-            throw ValidationError("--position and --position-temperature choose the scheme of a new model: use them with --preset (a checkpoint keeps its own)")
+        if (position != nil || positionTemperature != nil) && preset == nil && (model == nil || resume) {
+            throw ValidationError("--position and --position-temperature choose the scheme of a new model (--preset) or give an absolute-position --model a new one; a checkpoint keeps its own")
         }
         // A resume takes its options from the checkpoint; the flags given are compared with them later.
         if !resume { do { try options().validate() } catch { throw ValidationError(error.description) } }
@@ -381,6 +381,7 @@ struct Train: ParsableCommand {
                 note("rmt-train: \(model): added the label\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) (new classifier rows)")
             }
             loaded = try withAssociative(loaded)
+            loaded = try withPositionScheme(loaded, model: model)  // first: a relative scheme may then read longer segments
             loaded = try resized(loaded, model: model)
             return try questionLayout.map { try loaded.reading(questionLayout: $0) } ?? loaded
         }
@@ -410,6 +411,29 @@ struct Train: ParsableCommand {
         if s != S { changes.append("segment length \(S) → \(s)") }
         if !changes.isEmpty { note("rmt-train: \(model): \(changes.joined(separator: ", "))") }
         return out
+    }
+
+    /// A `--model` with absolute positions under the scheme `--position` / `--position-temperature`
+    /// ask for (PositionSchemeChange.swift): its tensors kept, the scheme's own new. Says on stderr
+    /// what starts fresh.
+    func withPositionScheme(_ loaded: RecurrentMemoryModel, model: String) throws -> RecurrentMemoryModel {
+        guard position != nil || positionTemperature != nil else { return loaded }
+        // The scheme's defaults follow the segment the run will train with (--segment-length, --memory-tokens).
+        let S = segmentLength ?? loaded.settings.segmentLength, M = memoryTokens ?? loaded.settings.memoryTokens
+        guard let positions = try PositionSettings.fromCommandLine(
+            scheme: position?.name ?? "absolute", temperature: positionTemperature, textTokens: S,
+            positions: M + S + 3) else {  // absolute, no temperature
+            if let kept = loaded.config.position {
+                throw ErrorReporter.exit("rmt-train", "--position: \(model) has the position scheme \(kept.commandLineName); a scheme replaces only absolute positions")
+            }
+            return loaded
+        }
+        let (changed, fresh) = try loaded.withPositionScheme(positions, seed: data.seed)
+        let dropped = loaded.parameters.layout.entries.filter { changed.parameters.layout.entry($0.name) == nil }.map(\.name)
+        note("rmt-train: \(model): position scheme \(positions.commandLineName)"
+             + (dropped.isEmpty ? "" : "; dropped \(dropped.joined(separator: ", "))")
+             + (fresh.isEmpty ? "" : "; \(fresh.count) new tensor\(fresh.count == 1 ? "" : "s") (the scheme's)"))
+        return changed
     }
 
     /// `model` with the associative memory `--associative` asks for: added when it has none, kept

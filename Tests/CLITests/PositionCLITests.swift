@@ -63,9 +63,20 @@ import RMTTestSupport
     let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("model/config.json"))) as? [String: Any]
     let position = config?["rmt_position"] as? [String: Any]
     #expect(position?["scheme"] as? String == "kerple_log" && position?["temperature"] as? String == "per_head", "\(config ?? [:])")
-    // A checkpoint keeps its own scheme: --position with --model is refused.
-    let refused = try run("rmt-train", ["--model", tinyModel, "--position", "alibi", "--out", dir.appendingPathComponent("o").path])
-    #expect(refused.status != 0 && refused.stderr.contains("--position"), "\(refused.stderr)")
+    // A relative model keeps its own scheme: another --position on it is refused in one line.
+    let refused = try run("rmt-train", ["--model", out.appendingPathComponent("model").path, "--position", "alibi",
+                                        "--task", "memorize", "--out", dir.appendingPathComponent("o").path])
+    #expect(refused.status != 0 && isOneLine(refused.stderr) && refused.stderr.contains("has the position scheme kerple_log"), "\(refused.stderr)")
+    // An absolute --model takes the scheme (PositionSchemeChange.swift): its weights kept, the
+    // scheme's tensors new, the run's model saved with it.
+    let changed = dir.appendingPathComponent("changed")
+    let c = try run("rmt-train", ["--model", tinyModel, "--position", "alibi", "--task", "memorize", "--add-labels", "--segment-length", "24", "--max-segments", "1",
+                                  "--max-steps-per-stage", "2", "--eval-every", "2", "--eval-samples", "2", "--batch-size", "2",
+                                  "--out", changed.path])
+    #expect(c.status == 0 && c.stderr.contains("position scheme alibi"), "\(c.stderr)")
+    let changedConfig = try JSONSerialization.jsonObject(with: Data(contentsOf: changed.appendingPathComponent("model/config.json"))) as? [String: Any]
+    #expect((changedConfig?["rmt_position"] as? [String: Any])?["scheme"] as? String == "alibi", "\(changedConfig ?? [:])")
+    #expect(changedConfig?["position_embedding_type"] as? String == "rmt_relative")
 }
 
 /// CoPE and DAPE (over Kerple-log) through the tools: rmt-train makes and trains a model with

@@ -15,3 +15,9 @@ for noise in dense control; do
     --segments 16,64 --samples 40 --batch-size 4 --precision bf16 --predictions $D/predictions-$noise.jsonl --json > $D/eval-$noise.jsonl &
 done
 wait
+# More `unknown` documents at 64 segments (documents 40..<140), where the first 40 differed (session 27).
+for noise in dense control; do
+  RMT_THREADS=1 "$BIN/rmt-train" eval --model Models/default --task unknown --noise "$W/$noise" --seed 1 \
+    --segments 64 --first 40 --samples 100 --batch-size 4 --precision bf16 --predictions $D/predictions-unknown-more-$noise.jsonl --json > $D/eval-unknown-more-$noise.jsonl &
+done
+wait

@@ -28,3 +28,6 @@ RMT_THREADS=1 "$BIN/rmt-train" eval --model Models/default --task memorize-distr
   --first 39 --samples 1 --batch-size 1 --precision bf16 --documents "$W"
 RMT_THREADS=1 "$BIN/rmt-ask" "$W/unknown-256-27.txt" --question "Where is John?" --trace $D/trace-unknown-256-27.jsonl --trace-every 1
 RMT_THREADS=1 "$BIN/rmt-ask" "$W/memorize-distract-192-39.txt" --question "Where is Daniel?" --trace $D/trace-memorize-distract-192-39.jsonl --trace-every 1
+# The second `unknown` miss at 2048 (document 28, session 27), at shorter lengths.
+RMT_THREADS=1 "$BIN/rmt-train" eval --model Models/default --task unknown --noise "$N" --seed 1 --segments 64,128,256,512,1024 \
+  --first 28 --samples 1 --batch-size 1 --precision bf16 --predictions $D/predictions-unknown-lengths-28.jsonl --json > $D/out-unknown-lengths-28.json
