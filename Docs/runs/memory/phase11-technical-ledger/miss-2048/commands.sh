@@ -31,3 +31,7 @@ RMT_THREADS=1 "$BIN/rmt-ask" "$W/memorize-distract-192-39.txt" --question "Where
 # The second `unknown` miss at 2048 (document 28, session 27), at shorter lengths.
 RMT_THREADS=1 "$BIN/rmt-train" eval --model Models/default --task unknown --noise "$N" --seed 1 --segments 64,128,256,512,1024 \
   --first 28 --samples 1 --batch-size 1 --precision bf16 --predictions $D/predictions-unknown-lengths-28.jsonl --json > $D/out-unknown-lengths-28.json
+# ... and at 2048 as text, traced every 4 segments (session 27; the turn: segment 1,104).
+RMT_THREADS=1 "$BIN/rmt-train" eval --model Models/default --task unknown --noise "$N" --seed 1 --segments 2048 \
+  --first 28 --samples 1 --batch-size 1 --precision bf16 --documents "$W" --predictions $D/predictions-unknown-2048-28.jsonl
+RMT_THREADS=1 "$BIN/rmt-ask" "$W/unknown-2048-28.txt" --question "Where is Daniel?" --trace $D/trace-unknown-2048-28.jsonl --trace-every 4
