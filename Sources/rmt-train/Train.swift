@@ -115,8 +115,9 @@ struct Train: ParsableCommand {
                 throw ValidationError("\(flag) hides the question from every segment but the last; it cannot be combined with --\(backprop.prefixLoss ? "prefix" : "sum")-loss, which scores every segment against it")
             }
         }
-        if (position != nil || positionTemperature != nil) && preset == nil && (model == nil || resume) {
-            throw ValidationError("--position and --position-temperature choose the scheme of a new model (--preset) or give an absolute-position --model a new one; a checkpoint keeps its own")
+        // A resume compares them with the checkpoint's scheme (ResumeFlags), as every other flag.
+        if (position != nil || positionTemperature != nil) && preset == nil && model == nil {
+            throw ValidationError("--position and --position-temperature choose the scheme of a new model (--preset) or give an absolute-position --model a new one")
         }
         // A resume takes its options from the checkpoint; the flags given are compared with them later.
         if !resume { do { try options().validate() } catch { throw ValidationError(error.description) } }

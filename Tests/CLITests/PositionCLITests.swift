@@ -77,6 +77,14 @@ import RMTTestSupport
     let changedConfig = try JSONSerialization.jsonObject(with: Data(contentsOf: changed.appendingPathComponent("model/config.json"))) as? [String: Any]
     #expect((changedConfig?["rmt_position"] as? [String: Any])?["scheme"] as? String == "alibi", "\(changedConfig ?? [:])")
     #expect(changedConfig?["position_embedding_type"] as? String == "rmt_relative")
+    // A resume compares --position with the checkpoint's scheme, as every other flag.
+    let args = ["--model", tinyModel, "--task", "memorize", "--add-labels", "--segment-length", "24", "--max-segments", "1",
+                "--max-steps-per-stage", "2", "--eval-every", "2", "--eval-samples", "2", "--batch-size", "2",
+                "--out", changed.path, "--resume"]
+    let same = try run("rmt-train", args + ["--position", "alibi"])
+    #expect(same.status == 0, "\(same.stderr)")
+    let other = try run("rmt-train", args + ["--position", "fire"])
+    #expect(other.status != 0 && other.stderr.contains("was started with --position alibi"), "\(other.stderr)")
 }
 
 /// CoPE and DAPE (over Kerple-log) through the tools: rmt-train makes and trains a model with
