@@ -8,13 +8,20 @@ public enum OutputFile {
     /// The problem with writing a file at `path` later ("the folder … does not exist", "… is a
     /// folder; give a file name"), or nil when it can be written (its folder exists).
     public static func problem(_ path: String) -> String? {
+        if let missing = folderProblem(URL(fileURLWithPath: path).deletingLastPathComponent().path) { return missing }
         var isFolder: ObjCBool = false
-        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isFolder), isFolder.boolValue else {
-            return "the folder \(parent) does not exist"
-        }
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
             return "\(path) is a folder; give a file name"
+        }
+        return nil
+    }
+
+    /// "the folder … does not exist" unless `folder` is an existing folder (where a run writes its
+    /// files later: rmt-train eval --documents), else nil.
+    public static func folderProblem(_ folder: String) -> String? {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            return "the folder \(folder) does not exist"
         }
         return nil
     }

@@ -132,11 +132,8 @@ struct Eval: ParsableCommand {
         if let plot, let predictions, OutputFile.same(plot, predictions) {
             throw ErrorReporter.exit("rmt-train", "--plot and --predictions name the same file \(plot)")
         }
-        if let documents {
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: documents, isDirectory: &isFolder), isFolder.boolValue else {
-                throw ErrorReporter.exit("rmt-train", "--documents: the folder \(documents) does not exist")
-            }
+        if let documents, let problem = OutputFile.folderProblem(documents) {
+            throw ErrorReporter.exit("rmt-train", "--documents: \(problem)")
         }
     }
 

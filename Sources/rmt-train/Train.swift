@@ -429,10 +429,9 @@ struct Train: ParsableCommand {
             }
             return loaded
         }
+        // Every tensor of the absolute model is in the new layout (the position table is kept, unread).
         let (changed, fresh) = try loaded.withPositionScheme(positions, seed: data.seed)
-        let dropped = loaded.parameters.layout.entries.filter { changed.parameters.layout.entry($0.name) == nil }.map(\.name)
         note("rmt-train: \(model): position scheme \(positions.commandLineName)"
-             + (dropped.isEmpty ? "" : "; dropped \(dropped.joined(separator: ", "))")
              + (fresh.isEmpty ? "" : "; \(fresh.count) new tensor\(fresh.count == 1 ? "" : "s") (the scheme's)"))
         return changed
     }
