@@ -23,6 +23,7 @@
 #   PRESET=small TASKS=passkey RESULTS=… Scripts/position-experiment1.sh  # 4 layers × 256, 4 heads
 #   BASE_MODEL=~/.cache/rmt/all-MiniLM-L6-v2 LR=1e-4 STEPS=400 TASKS=needle RESULTS=… Scripts/position-experiment1.sh
 #     # every scheme from pretrained MiniLM (rmt-train --model DIR --position SCHEME: its weights kept)
+#   POSITION_LR=1e-2 …  # the relative schemes' position tensors at their own rate (rmt-train --position-lr)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release}
@@ -53,6 +54,7 @@ BASE_MODEL=${BASE_MODEL:-}   # a pretrained absolute-position model folder to st
 PRESET=${PRESET:-tiny}   # the model size (rmt-train --preset): tiny = 2 × 128, 2 heads; small = 4 × 256, 4 heads
 BATCH=${BATCH:-16}
 LR=${LR:-1e-3}
+POSITION_LR=${POSITION_LR:-}   # empty = LR for every tensor; set: rmt-train --position-lr for the relative schemes
 EVAL_SAMPLES=${EVAL_SAMPLES:-200}
 EVAL_SEED=${EVAL_SEED:-1000}   # the same evaluation documents for every scheme and seed
 VOCAB=${VOCAB:-Fixtures/tokenizer/vocab.txt}
@@ -68,6 +70,7 @@ for seed in $SEEDS; do
     mkdir -p "$result"
     position=(--position "${scheme%%+*}")
     if [[ "$scheme" == *+* ]]; then position+=(--position-temperature "${scheme#*+}"); fi
+    if [ -n "$POSITION_LR" ] && [ "$scheme" != absolute ]; then position+=(--position-lr "$POSITION_LR"); fi
     run="$RUNS/$name"
     if [ -n "$BASE_MODEL" ]; then base=(--model "$BASE_MODEL"); else base=(--preset "$PRESET" --vocab "$VOCAB"); fi
     train=("${base[@]}" "${position[@]}" --segment-length "$MODEL_LENGTH" "${DATA_LENGTH[@]}" --memory-tokens 2

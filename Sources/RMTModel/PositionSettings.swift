@@ -168,6 +168,9 @@ public struct PositionSettings: Codable, Sendable, Equatable {
     /// What comes between a position tensor's layer and its suffix in `tensorName`.
     static let tensorInfix = ".attention.self.position."
 
+    /// Whether the tensor called `name` belongs to a relative scheme's position terms.
+    public static func isTensor(named name: String) -> Bool { name.contains(tensorInfix) }
+
     /// Checks the values; errors name `source`.
     public func validate(source: String) throws {
         func fail(_ p: String) -> ModelError { ModelError(source, "rmt_position: \(p)") }

@@ -27,6 +27,11 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// warm-up and decay as `learningRate`; nil = `learningRate`. A memory added to a pretrained
     /// model starts from zero values, and at the backbone's rate it barely moves (Docs/associative-memory.md).
     public var associativeLearningRate: Float? = nil
+    /// Peak learning rate of a relative scheme's position tensors (`--position-lr`: biases, slopes,
+    /// FIRE/DAPE MLPs, CoPE embeddings, temperatures, the type-pair bias), on the same schedule;
+    /// nil = `learningRate`. A scheme put on a pretrained model starts its terms fresh (T5 and the
+    /// type-pair bias at zero), and at a fine-tuning rate they barely move (Docs/position-encodings.md).
+    public var positionLearningRate: Float? = nil
     public var warmup = 100
     public var weightDecay: Float = 0.01
     /// Gradient clipping by global norm and by value (nil = off).
@@ -53,10 +58,15 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     }
 
     /// Each parameter entry's multiple of the step's learning rate: the associative memory's
-    /// tensors (AssociativeSettings.isTensor) at associativeLearningRate / learningRate, the rest 1.
+    /// tensors (AssociativeSettings.isTensor) at associativeLearningRate / learningRate, the
+    /// position scheme's (PositionSettings.isTensor) at positionLearningRate / learningRate, the rest 1.
     public func learningRateScales(_ layout: ParameterLayout) -> [Float] {
         let associative = (associativeLearningRate ?? learningRate) / learningRate
-        return layout.entries.map { AssociativeSettings.isTensor(named: $0.name) ? associative : 1 }
+        let position = (positionLearningRate ?? learningRate) / learningRate
+        return layout.entries.map {
+            AssociativeSettings.isTensor(named: $0.name) ? associative
+                : PositionSettings.isTensor(named: $0.name) ? position : 1
+        }
     }
 
     public var bpttMode: BPTTMode {
@@ -83,6 +93,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if batchSize < 1 || batchSize > 4096 { throw fail("--batch-size must be in 1...4096, got \(batchSize)") }
         if !(learningRate > 0 && learningRate.isFinite) { throw fail("--lr must be a positive number") }
         if let a = associativeLearningRate, !(a > 0 && a.isFinite) { throw fail("--associative-lr must be a positive number") }
+        if let p = positionLearningRate, !(p > 0 && p.isFinite) { throw fail("--position-lr must be a positive number") }
         if warmup < 0 { throw fail("--warmup must not be negative") }
         if !(weightDecay >= 0 && weightDecay.isFinite) { throw fail("--weight-decay must not be negative") }
         if let c = clipNorm, !(c > 0 && c.isFinite) { throw fail("--clip must be positive") }

@@ -62,6 +62,9 @@ struct OptimizerFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Peak learning rate of the associative memory's tensors (a model with --associative).",
                                discussion: "The same warm-up and decay as --lr. A memory added to a pretrained model starts from zero values and barely moves at a fine-tuning rate; e.g. --lr 5e-5 --associative-lr 1e-3. (default: --lr)"))
     var associativeLr: Float?
+    @Option(help: ArgumentHelp("Peak learning rate of a relative position scheme's tensors (a model with --position).",
+                               discussion: "The same warm-up and decay as --lr. A scheme put on a pretrained model (--model DIR --position SCHEME) starts its terms fresh, and at a fine-tuning rate they barely move; e.g. --lr 1e-4 --position-lr 1e-2. (default: --lr)"))
+    var positionLr: Float?
     @Option(help: "Warm-up steps (linear), then linear decay. (default: 100)") var warmup: Int?
     @Option(help: "AdamW weight decay (not on biases or LayerNorm). (default: 0.01)") var weightDecay: Float?
     @Option(help: "Clip the gradient's global norm (0 = off). (default: 1)") var clip: Float?
@@ -82,6 +85,7 @@ struct OptimizerFlags: ParsableArguments {
         if let clip { o.clipNorm = clip > 0 ? clip : nil }
         o.clipValue = clipValue
         if let associativeLr { o.associativeLearningRate = associativeLr }
+        if let positionLr { o.positionLearningRate = positionLr }
     }
 
     func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] {
@@ -89,6 +93,7 @@ struct OptimizerFlags: ParsableArguments {
             SavedFlag(flag: "--clip", given: text(clip.map { $0 > 0 ? $0 : 0 }), saved: "\(saved.clipNorm ?? 0)"),
             SavedFlag(flag: "--clip-value", given: text(clipValue), saved: text(saved.clipValue)),
             SavedFlag(flag: "--associative-lr", given: text(associativeLr), saved: text(saved.associativeLearningRate)),
+            SavedFlag(flag: "--position-lr", given: text(positionLr), saved: text(saved.positionLearningRate)),
         ]
     }
 }

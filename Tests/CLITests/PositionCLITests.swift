@@ -1,6 +1,7 @@
 // Position schemes through the command lines: `rmt-tool create-model --position`, then
 // `rmt-ask --segment-length` reading with longer segments than the model was made for; an
-// absolute model refuses that in one line; bad scheme names are refused in one line.
+// absolute model refuses that in one line; bad scheme names are refused in one line; rmt-train
+// puts a scheme on an absolute model (--position) with its own rate (--position-lr).
 import Foundation
 import Testing
 import RMTTestSupport
@@ -77,6 +78,18 @@ import RMTTestSupport
     let changedConfig = try JSONSerialization.jsonObject(with: Data(contentsOf: changed.appendingPathComponent("model/config.json"))) as? [String: Any]
     #expect((changedConfig?["rmt_position"] as? [String: Any])?["scheme"] as? String == "alibi", "\(changedConfig ?? [:])")
     #expect(changedConfig?["position_embedding_type"] as? String == "rmt_relative")
+    // --position-lr: saved with the run's options; refused on a model without position tensors.
+    let fast = dir.appendingPathComponent("fast")
+    let f = try run("rmt-train", ["--model", tinyModel, "--position", "t5", "--position-lr", "1e-2", "--task", "memorize", "--add-labels",
+                                  "--segment-length", "24", "--max-segments", "1", "--max-steps-per-stage", "2", "--eval-every", "2",
+                                  "--eval-samples", "2", "--batch-size", "2", "--out", fast.path])
+    #expect(f.status == 0, "\(f.stderr)")
+    let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: fast.appendingPathComponent("checkpoint/options.json"))) as? [String: Any]
+    #expect((saved?["position_learning_rate"] as? Double).map { abs($0 - 1e-2) < 1e-6 } == true, "\(saved ?? [:])")
+    let noTerms = try run("rmt-train", ["--model", tinyModel, "--position-lr", "1e-2", "--task", "memorize", "--add-labels",
+                                        "--start-segments", "4", "--max-segments", "4", "--out", dir.appendingPathComponent("abs").path])
+    let error = noTerms.stderr.split(separator: "\n").filter { !$0.contains("added the labels") }.joined(separator: "\n")
+    #expect(noTerms.status != 0 && isOneLine(error) && error.contains("--position-lr") && error.contains("absolute positions"), "\(noTerms.stderr)")
     // A resume compares --position with the checkpoint's scheme, as every other flag.
     let args = ["--model", tinyModel, "--task", "memorize", "--add-labels", "--segment-length", "24", "--max-segments", "1",
                 "--max-steps-per-stage", "2", "--eval-every", "2", "--eval-samples", "2", "--batch-size", "2",

@@ -1,7 +1,8 @@
 // AdamW against a plain Double twin of its update (moments, bias correction, decoupled weight
 // decay on matrices only), and its per-entry learning-rate factors: the associative memory's
-// tensors at --associative-lr / --lr (TrainingOptions.learningRateScales), every other tensor at
-// the step's rate; options saved before the factor existed decode without it.
+// tensors at --associative-lr / --lr and a position scheme's at --position-lr / --lr
+// (TrainingOptions.learningRateScales), every other tensor at the step's rate; options saved
+// before the factors existed decode without them.
 import Foundation
 import Testing
 import RMTBase
@@ -92,5 +93,38 @@ func adamWMatchesItsDoubleTwin(scales: [Float]?) {
     try Data(saved.utf8).write(to: dir.appendingPathComponent("options.json"))
     try Data(state.utf8).write(to: dir.appendingPathComponent("trainer-state.json"))
     let (decoded, _) = try Trainer.readCheckpointState(dir)
-    #expect(decoded.associativeLearningRate == nil && decoded.learningRate == 5e-5)
+    #expect(decoded.associativeLearningRate == nil && decoded.positionLearningRate == nil && decoded.learningRate == 5e-5)
+}
+
+@Test func positionLearningRateScalesOnlyThePositionTensors() throws {
+    var layout = smallLayout()
+    layout.append(PositionSettings.tensorName(layer: 0, "type_bias"), [2, 5, 5])
+    layout.append(PositionSettings.tensorName(layer: 1, "kerple_r1"), [2, 2])
+    layout.append("encoder.layer.0.attention.self.key.weight", [2, 3])
+    var options = TrainingOptions()
+    options.learningRate = 1e-4
+    #expect(options.learningRateScales(layout) == [1, 1, 1, 1, 1, 1])
+    options.positionLearningRate = 1e-2
+    options.associativeLearningRate = 1e-3
+    let scales = options.learningRateScales(layout)
+    // query, associative value, query bias, type_bias, kerple_r1, key: 1, 10, 1, 100, 100, 1.
+    let want: [Float] = [1, 10, 1, 100, 100, 1]
+    for (got, w) in zip(scales, want) { #expect(abs(got - w) < 1e-3 * w, "\(scales)") }
+    try options.validate()
+    for bad: Float in [0, -1, .nan, .infinity] {
+        options.positionLearningRate = bad
+        #expect(throws: OptionsError.self) { try options.validate() }
+    }
+    // The factor reaches AdamW: one step with a gradient of 1 everywhere moves a position entry
+    // 100× as far as a backbone entry (Adam's first step is lr · sign(g) before decay).
+    options.positionLearningRate = 1e-2
+    let params = ParameterSet(layout: layout)
+    let grads = ParameterSet(layout: layout)
+    for i in 0..<layout.count { grads.storage.pointer[i] = 1 }
+    let adam = AdamW(layout: layout, settings: AdamWSettings(weightDecay: 0),
+                     entryScales: options.learningRateScales(layout))
+    adam.update(parameters: params, gradients: grads, learningRate: options.learningRate)
+    let backbone = params.storage.pointer[layout.entry("encoder.layer.0.attention.self.key.weight")!.offset]
+    let position = params.storage.pointer[layout.entry(PositionSettings.tensorName(layer: 0, "type_bias"))!.offset]
+    #expect(abs(backbone + 1e-4) < 1e-7 && abs(position + 1e-2) < 1e-5, "\(backbone) \(position)")
 }
