@@ -206,6 +206,16 @@
 #          (As run, session 25: stopped at step 406, stage 1. Held out, steps 100–400: memory-only
 #          qa2 0.56–0.58 against phase 19's 0.50–0.56, plain 0.645–0.685 against 0.66–0.72, no
 #          difference with p < 0.05; not a lever at this budget: Docs/results.md, "Session 25".)
+# Phase 23: room-neighbour noise (`--neighbour-rate 0.1`: runs of 4–12 sentences dense in words
+#          near the rooms — corridor, stove, towel, lawn, desk — and no task word; Docs/noise.md).
+#          Models/default turns `unknown` into `hallway` after held-out API prose dense in "path",
+#          "entry", "directory" (7 of 140 at 64 segments; 0 of 140 with those three words swapped
+#          for string/argument/value: Docs/results.md, "Session 28"), and its three 2048-segment
+#          misses turned the same way. From Models/default (PHASE23_FROM=DIR: another), phase 11's
+#          mixture at 7 segments, a new seed, lr 1e-5, exactly 200 steps (one evaluation, at the
+#          end), bf16. Phase 24 is its control: the same without --neighbour-rate. Judged held out:
+#          the 64-segment dense-noise test (Docs/runs/memory/noise-path-s28/) and the default's
+#          technical-writing documents. Not in the default PHASES.
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
@@ -230,7 +240,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=22  # the highest phase this script defines
+LAST_PHASE=24  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -328,3 +338,10 @@ if runs 19; then phase "$OUT/phase19" --model "${PHASE12_FROM:-Models/default}" 
 if runs 20; then phase "$OUT/phase20" --model "${PHASE12_FROM:-Models/default}" --hidden-question-rate 0.5 "${PHASE18[@]}"; fi
 if runs 21; then phase "$OUT/phase21" --model "${PHASE12_FROM:-Models/default}" --decoy-question-rate 0.5 "${PHASE18[@]}"; fi
 if runs 22; then phase "$OUT/phase22" --model "${PHASE12_FROM:-Models/default}" --memory-tokens 20 "${PHASE18[@]}"; fi
+PHASE23=(--model "${PHASE23_FROM:-Models/default}"
+    --task babi-qa2,babi-qa2,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,unknown,unknown,babi-qa1
+    --advance-on memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1
+    --seed 231 --adversarial-rate 0.1 --start-segments 7 --max-segments 7 --lr 1e-5 --warmup 10 --precision bf16
+    --eval-every 200 --eval-samples 390 --patience 1 --max-steps-per-stage 200 --target-accuracy 1.0 --batch-size 8)
+if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
+if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi

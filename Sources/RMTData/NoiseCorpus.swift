@@ -73,32 +73,42 @@ public final class NoiseCorpus: Sendable {
 
     /// Reads, splits and tokenizes prose files or folders (see `ProseNoise.init(paths:)`), with
     /// adversarial sentences mixed in at `adversarialRate` (`AdversarialProse.mix`, seeded by
-    /// `seed`; 0 = none).
+    /// `seed`; 0 = none), then runs of room-neighbour sentences at `neighbourRate`
+    /// (`RoomNeighbourProse.mix`; 0 = none, the noise of every run before it).
     /// - Throws: `DataError` for unusable prose or a rate outside [0, 1).
-    public convenience init(paths: [String], tokenizer: BertTokenizer, adversarialRate: Double = 0, seed: UInt64 = 0) throws {
+    public convenience init(paths: [String], tokenizer: BertTokenizer, adversarialRate: Double = 0, neighbourRate: Double = 0,
+                            seed: UInt64 = 0) throws {
         try AdversarialProse.validate(rate: adversarialRate)
+        try RoomNeighbourProse.validate(rate: neighbourRate)
         let prose = try ProseNoise(paths: paths)
-        try self.init(sentences: AdversarialProse.mix(prose.sentences, rate: adversarialRate, seed: seed), tokenizer: tokenizer,
-                      name: paths.joined(separator: ", ") + Self.adversarialSuffix(adversarialRate, seed: seed))
+        try self.init(sentences: Self.mixed(prose.sentences, adversarialRate, neighbourRate, seed), tokenizer: tokenizer,
+                      name: paths.joined(separator: ", ") + Self.mixSuffix(adversarialRate, neighbourRate, seed: seed))
     }
 
     /// `sentenceCount` sentences of built-in prose (`BuiltinProse(seed:)`), tokenized, with
-    /// adversarial sentences mixed in at `adversarialRate` (a rate outside [0, 1) is a
-    /// precondition failure: check it with `AdversarialProse.validate(rate:)`).
+    /// adversarial sentences mixed in at `adversarialRate` and room-neighbour runs at
+    /// `neighbourRate` (a rate outside [0, 1) is a precondition failure: check them with
+    /// `AdversarialProse.validate(rate:)` and `RoomNeighbourProse.validate(rate:)`).
     public static func builtin(tokenizer: BertTokenizer, seed: UInt64 = 0, sentenceCount: Int = 20_000,
-                               adversarialRate: Double = 0) -> NoiseCorpus {
+                               adversarialRate: Double = 0, neighbourRate: Double = 0) -> NoiseCorpus {
         let count = max(sentenceCount, ProseNoise.minimumSentences * 4)
         do {
-            let sentences = AdversarialProse.mix(BuiltinProse.sentences(count: count, seed: seed), rate: adversarialRate, seed: seed)
+            let sentences = mixed(BuiltinProse.sentences(count: count, seed: seed), adversarialRate, neighbourRate, seed)
             return try NoiseCorpus(sentences: sentences, tokenizer: tokenizer,
-                                   name: "builtin prose (seed \(seed))" + adversarialSuffix(adversarialRate, seed: seed))
+                                   name: "builtin prose (seed \(seed))" + mixSuffix(adversarialRate, neighbourRate, seed: seed))
         } catch {
             preconditionFailure("built-in prose is too short for this vocabulary: \(error)")
         }
     }
 
-    static func adversarialSuffix(_ rate: Double, seed: UInt64) -> String {
-        rate > 0 ? " + adversarial sentences (rate \(rate), seed \(seed))" : ""
+    /// Prose with adversarial sentences, then room-neighbour runs, mixed in (each seeded by `seed`).
+    static func mixed(_ prose: [String], _ adversarialRate: Double, _ neighbourRate: Double, _ seed: UInt64) -> [String] {
+        RoomNeighbourProse.mix(AdversarialProse.mix(prose, rate: adversarialRate, seed: seed), rate: neighbourRate, seed: seed)
+    }
+
+    static func mixSuffix(_ adversarialRate: Double, _ neighbourRate: Double, seed: UInt64) -> String {
+        (adversarialRate > 0 ? " + adversarial sentences (rate \(adversarialRate), seed \(seed))" : "")
+            + (neighbourRate > 0 ? " + room-neighbour runs (rate \(neighbourRate), seed \(seed))" : "")
     }
 
     /// The text of sentence `index`.

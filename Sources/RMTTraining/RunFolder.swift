@@ -23,6 +23,9 @@ public struct RunData: Codable, Equatable, Sendable {
     public var segmentLengths: SegmentLengthRange?
     /// The share of adversarial non-fact sentences in the noise (nil = 0, and runs from before the flag).
     public var adversarialRate: Double?
+    /// The share of room-neighbour sentences in the noise (`RoomNeighbourProse`; nil = 0, and
+    /// runs from before the flag).
+    public var neighbourRate: Double?
     /// The share of training documents turned into memory probes (`DataStream.probeRate`; nil = 0,
     /// and runs from before the flag).
     public var probeRate: Double?
@@ -42,16 +45,17 @@ public struct RunData: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case task, noise, evalNoise = "eval_noise", seed, segmentLengths = "data_segment_length", model, preset
-        case adversarialRate = "adversarial_rate", probeRate = "probe_rate", crossSegmentRate = "cross_segment_rate"
+        case adversarialRate = "adversarial_rate", neighbourRate = "neighbour_rate", probeRate = "probe_rate", crossSegmentRate = "cross_segment_rate"
         case hiddenQuestionRate = "hidden_question_rate", decoyQuestionRate = "decoy_question_rate"
     }
 
     public init(task: String, noise: [String], evalNoise: [String], seed: UInt64, segmentLengths: SegmentLengthRange? = nil,
-                adversarialRate: Double? = nil, probeRate: Double? = nil, crossSegmentRate: Double? = nil,
+                adversarialRate: Double? = nil, neighbourRate: Double? = nil, probeRate: Double? = nil, crossSegmentRate: Double? = nil,
                 hiddenQuestionRate: Double? = nil, decoyQuestionRate: Double? = nil, model: String? = nil, preset: String? = nil) {
         self.hiddenQuestionRate = hiddenQuestionRate
         self.decoyQuestionRate = decoyQuestionRate
         self.adversarialRate = adversarialRate
+        self.neighbourRate = neighbourRate
         self.probeRate = probeRate
         self.crossSegmentRate = crossSegmentRate
         self.task = task
@@ -85,6 +89,7 @@ public struct RunData: Codable, Equatable, Sendable {
         } catch { throw corrupt("corrupt") }
         do { _ = try TaskCatalog.task(list: data.task) } catch { throw corrupt("names an impossible task (\(error))") }
         if let r = data.adversarialRate, !(r >= 0 && r < 1) { throw corrupt("adversarial_rate must be in [0, 1), got \(r)") }
+        if let r = data.neighbourRate, !(r >= 0 && r < 1) { throw corrupt("neighbour_rate must be in [0, 1), got \(r)") }
         if let r = data.probeRate, !(r >= 0 && r <= 1) { throw corrupt("probe_rate must be in [0, 1], got \(r)") }
         if let r = data.crossSegmentRate, !(r >= 0 && r <= 1) { throw corrupt("cross_segment_rate must be in [0, 1], got \(r)") }
         if let r = data.hiddenQuestionRate, !(r >= 0 && r <= 1) { throw corrupt("hidden_question_rate must be in [0, 1], got \(r)") }

@@ -34,6 +34,9 @@ struct Haystack: ParsableCommand {
     @Option(help: "Share of noise sentences that are adversarial non-facts using the task's words, in [0, 1).")
     var adversarialRate: Double = 0
 
+    @Option(help: "Share of noise sentences that use words near the rooms (no task word), in runs of 4–12, in [0, 1).")
+    var neighbourRate: Double = 0
+
     @Option(help: "Random seed (the same seed gives the same document).")
     var seed: UInt64 = 0
 
@@ -57,6 +60,7 @@ struct Haystack: ParsableCommand {
             guard tokens > 0 else { throw DataError("--tokens", "must be positive, got \(tokens)") }
             guard segmentLength >= 2 else { throw DataError("--segment-length", "must be at least 2, got \(segmentLength)") }
             try AdversarialProse.validate(rate: adversarialRate)
+            try RoomNeighbourProse.validate(rate: neighbourRate)
             let task = try TaskCatalog.task(list: self.task, customFile: custom)
             let definition = try TokenizerDefinition(contentsOf: URL(fileURLWithPath: try Self.vocabularyPath(vocab)))
             let tokenizer = BertTokenizer(vocabulary: definition.vocabulary, lowercase: definition.lowercase ?? true)
@@ -65,9 +69,10 @@ struct Haystack: ParsableCommand {
                 // Enough built-in sentences that the noise rarely repeats (capped).
                 let sentences = min(max(20_000, tokens / 14 + 1_000), 200_000)
                 corpus = NoiseCorpus.builtin(tokenizer: tokenizer, seed: seed, sentenceCount: sentences,
-                                             adversarialRate: adversarialRate)
+                                             adversarialRate: adversarialRate, neighbourRate: neighbourRate)
             } else {
-                corpus = try NoiseCorpus(paths: noise, tokenizer: tokenizer, adversarialRate: adversarialRate, seed: seed)
+                corpus = try NoiseCorpus(paths: noise, tokenizer: tokenizer, adversarialRate: adversarialRate,
+                                         neighbourRate: neighbourRate, seed: seed)
             }
             let stream = try DataStream(task: task, noise: corpus, tokenizer: tokenizer, seed: seed,
                                         segmentLength: segmentLength, questionLayout: questionLayout)

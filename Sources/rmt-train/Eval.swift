@@ -169,7 +169,8 @@ struct Eval: ParsableCommand {
                 throw ErrorReporter.exit("rmt-train", "--cross-segment: task \(plain.name) does not name the facts its answers rest on (babi-qa2 does)")
             }
             let names = tasks.map { evaluatedTaskName($0.name, probe: probe, crossSegment: crossSegment, hiddenQuestion: hiddenQuestion, decoyQuestion: decoyQuestion) }
-            let noise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed, adversarialRate: data.adversarialRate)
+            let noise = try data.makeNoise(data.noise, tokenizer: rmt.tokenizer, seed: data.seed, adversarialRate: data.adversarialRate,
+                                           neighbourRate: data.neighbourRate)
             let readingLengths = try readingLengths()
             if let readingLengths, ledger == nil && plot == nil {
                 try evaluateResplit(rmt, tasks: tasks, noise: noise, readingLengths: readingLengths, collective: collective)

@@ -40,11 +40,20 @@ struct DataOptions: ParsableArguments {
     var adversarialRateFlag: Double?
     var adversarialRate: Double { adversarialRateFlag ?? 0 }
 
-    /// The noise: prose files or the built-in generator, with adversarial sentences at `adversarialRate`.
-    func makeNoise(_ paths: [String], tokenizer: BertTokenizer, seed: UInt64, adversarialRate: Double) throws -> NoiseCorpus {
+    @Option(name: .customLong("neighbour-rate"),
+            help: ArgumentHelp("Share of noise sentences that use words near the rooms (corridor, stove, towel, lawn, desk; no task word), in runs of 4–12, in [0, 1). (default: 0)",
+                               discussion: "A stretch of room-like words is not a fact: Docs/noise.md, \"Room neighbours\"."))
+    var neighbourRateFlag: Double?
+    var neighbourRate: Double { neighbourRateFlag ?? 0 }
+
+    /// The noise: prose files or the built-in generator, with adversarial sentences at
+    /// `adversarialRate` and room-neighbour runs at `neighbourRate`.
+    func makeNoise(_ paths: [String], tokenizer: BertTokenizer, seed: UInt64, adversarialRate: Double,
+                   neighbourRate: Double) throws -> NoiseCorpus {
         try AdversarialProse.validate(rate: adversarialRate)
+        try RoomNeighbourProse.validate(rate: neighbourRate)
         return paths.isEmpty
-            ? NoiseCorpus.builtin(tokenizer: tokenizer, seed: seed, adversarialRate: adversarialRate)
-            : try NoiseCorpus(paths: paths, tokenizer: tokenizer, adversarialRate: adversarialRate, seed: seed)
+            ? NoiseCorpus.builtin(tokenizer: tokenizer, seed: seed, adversarialRate: adversarialRate, neighbourRate: neighbourRate)
+            : try NoiseCorpus(paths: paths, tokenizer: tokenizer, adversarialRate: adversarialRate, neighbourRate: neighbourRate, seed: seed)
     }
 }

@@ -170,10 +170,12 @@ struct Train: ParsableCommand {
             rmt.compute = compute
             let task = try TaskCatalog.task(list: runData.task)
             if !resume, let names = options().advanceTasks { try checkAdvanceTasks(names, of: task) }
-            let rate = runData.adversarialRate ?? 0
-            let trainNoise = try data.makeNoise(runData.noise, tokenizer: rmt.tokenizer, seed: runData.seed, adversarialRate: rate)
+            let rate = runData.adversarialRate ?? 0, neighbourRate = runData.neighbourRate ?? 0
+            let trainNoise = try data.makeNoise(runData.noise, tokenizer: rmt.tokenizer, seed: runData.seed, adversarialRate: rate,
+                                                neighbourRate: neighbourRate)
             let validNoise = runData.evalNoise.isEmpty ? trainNoise
-                : try data.makeNoise(runData.evalNoise, tokenizer: rmt.tokenizer, seed: runData.seed, adversarialRate: rate)
+                : try data.makeNoise(runData.evalNoise, tokenizer: rmt.tokenizer, seed: runData.seed, adversarialRate: rate,
+                                     neighbourRate: neighbourRate)
             let lengths = try runData.segmentLengths ?? SegmentLengthRange(rmt.settings.segmentLength)
             // The model's segment length bounds its position table (absolute positions) and buffers.
             guard lengths.upperBound <= rmt.settings.segmentLength else {
@@ -299,7 +301,8 @@ struct Train: ParsableCommand {
     /// absolute (a custom task's file too), so that the run resumes from any directory.
     func givenRunData() -> RunData {
         RunData(task: TaskCatalog.absoluteFiles(in: data.task), noise: absolutePaths(data.noise), evalNoise: absolutePaths(evalNoise), seed: data.seed,
-                segmentLengths: dataSegmentLengths, adversarialRate: data.adversarialRateFlag, probeRate: probeRate,
+                segmentLengths: dataSegmentLengths, adversarialRate: data.adversarialRateFlag, neighbourRate: data.neighbourRateFlag,
+                probeRate: probeRate,
                 crossSegmentRate: crossSegmentRate, hiddenQuestionRate: hiddenQuestionRate,
                 decoyQuestionRate: decoyQuestionRate,
                 model: model.map { absolutePaths([$0])[0] }, preset: preset?.rawValue)
