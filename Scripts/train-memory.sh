@@ -216,6 +216,9 @@
 #          end), bf16. Phase 24 is its control: the same without --neighbour-rate. Judged held out:
 #          the 64-segment dense-noise test (Docs/runs/memory/noise-path-s28/) and the default's
 #          technical-writing documents. Not in the default PHASES.
+#          (As run, session 28: the dense test 135/140 for phase 23, 124/140 for phase 24, the
+#          default 133/140: Docs/results.md, "Session 28".)
+# Phase 25: phase 23 at three times the dose (`--neighbour-rate 0.3`). Not in the default PHASES.
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
@@ -240,7 +243,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=24  # the highest phase this script defines
+LAST_PHASE=25  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -345,3 +348,4 @@ PHASE23=(--model "${PHASE23_FROM:-Models/default}"
     --eval-every 200 --eval-samples 390 --patience 1 --max-steps-per-stage 200 --target-accuracy 1.0 --batch-size 8)
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
+if runs 25; then phase "$OUT/phase25" "${PHASE23[@]}" --neighbour-rate 0.3; fi

@@ -13,3 +13,7 @@ python3 Docs/runs/memory/noise-path-s27/make-noise.py "$HOME/.cache/rmt/noise/te
 python3 $D/make-swapped.py "$W/dense" "$W"
 RMT_THREADS=1 "$BIN/rmt-train" eval --model Models/default --task unknown --noise "$W/swapped" --seed 1 \
   --segments 64 --samples 140 --batch-size 4 --precision bf16 --predictions $D/predictions-unknown-swapped.jsonl --json > $D/eval-unknown-swapped.jsonl
+# Which word? Only path/paths swapped (entry and directory kept), the same documents (session 28).
+python3 $D/make-swapped.py "$W/dense" "$W" --only path
+RMT_THREADS=1 "$BIN/rmt-train" eval --model Models/default --task unknown --noise "$W/swapped-path" --seed 1 \
+  --segments 64 --samples 140 --batch-size 4 --precision bf16 --predictions $D/predictions-unknown-swapped-path.jsonl --json > $D/eval-unknown-swapped-path.jsonl
