@@ -219,6 +219,8 @@
 #          (As run, session 28: the dense test 135/140 for phase 23, 124/140 for phase 24, the
 #          default 133/140: Docs/results.md, "Session 28".)
 # Phase 25: phase 23 at three times the dose (`--neighbour-rate 0.3`). Not in the default PHASES.
+#          (As run, session 28: the dense test 121/140 — below its control; no dose response, so
+#          room-neighbour runs are not a lever as built: Docs/results.md, "Session 28".)
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
