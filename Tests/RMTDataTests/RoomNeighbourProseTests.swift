@@ -41,14 +41,15 @@ import Testing
             let inserted = mixed.count - prose.count
             let share = Double(inserted) / Double(mixed.count)
             #expect(abs(share - rate) < 0.25 * rate, "rate \(rate): \(share)")
-            // Runs: maximal stretches of inserted sentences are 4–12 long (two runs may meet).
+            // Runs: each stretch of inserted sentences is one run of 4–12 (a run always comes
+            // before a prose sentence, so two runs never meet), and both ends of the range occur.
             var run = 0, runs: [Int] = []
             for s in mixed {
                 if proseSet.contains(s) { if run > 0 { runs.append(run) }; run = 0 } else { run += 1 }
             }
-            if run > 0 { runs.append(run) }
-            #expect(runs.allSatisfy { $0 >= RoomNeighbourProse.runLength.lowerBound }, "\(runs.min() ?? 0)")
-            #expect(runs.filter { $0 <= RoomNeighbourProse.runLength.upperBound }.count * 10 >= runs.count * 9)
+            #expect(run == 0, "the mix ends with a prose sentence")
+            #expect(runs.allSatisfy { RoomNeighbourProse.runLength.contains($0) }, "\(runs.min() ?? 0)…\(runs.max() ?? 0)")
+            #expect(runs.contains(RoomNeighbourProse.runLength.lowerBound) && runs.contains(RoomNeighbourProse.runLength.upperBound))
             #expect(mixed == RoomNeighbourProse.mix(prose, rate: rate, seed: 1))
             #expect(mixed != RoomNeighbourProse.mix(prose, rate: rate, seed: 2))
         }
