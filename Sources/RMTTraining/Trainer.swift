@@ -107,7 +107,7 @@ public final class Trainer: @unchecked Sendable {
         if options.associativeLearningRate != nil && model.config.associative == nil {
             throw OptionsError(message: "--associative-lr sets the learning rate of an associative memory, and this model has none (add one with --associative D)")
         }
-        if options.positionLearningRate != nil && !model.parameters.layout.entries.contains(where: { PositionSettings.isTensor(named: $0.name) }) {
+        if options.positionLearningRate != nil && model.config.position?.usesAbsolutePositions ?? true {
             throw OptionsError(message: "--position-lr sets the learning rate of a relative position scheme's tensors, and this model has none (absolute positions; give it one with --position SCHEME)")
         }
         try Self.checkBatchDivides(options.batchSize, over: collective)
