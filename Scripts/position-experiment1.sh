@@ -24,6 +24,7 @@
 #   BASE_MODEL=~/.cache/rmt/all-MiniLM-L6-v2 LR=1e-4 STEPS=400 TASKS=needle RESULTS=… Scripts/position-experiment1.sh
 #     # every scheme from pretrained MiniLM (rmt-train --model DIR --position SCHEME: its weights kept)
 #   POSITION_LR=1e-2 …  # the relative schemes' position tensors at their own rate (rmt-train --position-lr)
+#   SCHEMES="t5@attention" BASE_MODEL=… # T5 with its biases from the base model's attention (rmt-train --position-init attention)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.build/release}
@@ -64,12 +65,13 @@ mkdir -p "$RUNS" "$RESULTS"
 for seed in $SEEDS; do
  for task in $TASKS; do
   for scheme in $SCHEMES; do
-    name="$task-${scheme/+/-}-s$seed"
+    name="$task-${scheme//[+@]/-}-s$seed"
     result="$RESULTS/$name"
     if [ -f "$result/eval.jsonl" ]; then echo "== $name: done, skipped"; continue; fi
     mkdir -p "$result"
-    position=(--position "${scheme%%+*}")
+    position=(--position "${scheme%%[+@]*}")
     if [[ "$scheme" == *+* ]]; then position+=(--position-temperature "${scheme#*+}"); fi
+    if [[ "$scheme" == *@* ]]; then position+=(--position-init "${scheme#*@}"); fi
     if [ -n "$POSITION_LR" ] && [ "$scheme" != absolute ]; then position+=(--position-lr "$POSITION_LR"); fi
     run="$RUNS/$name"
     if [ -n "$BASE_MODEL" ]; then base=(--model "$BASE_MODEL"); else base=(--preset "$PRESET" --vocab "$VOCAB"); fi

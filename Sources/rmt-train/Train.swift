@@ -38,6 +38,9 @@ struct Train: ParsableCommand {
     var position: PositionSchemeArgument?
     @Option(help: "Logit temperature of a new model: none, per_head, log_n or per_head_log_n.")
     var positionTemperature: String?
+    @Option(help: ArgumentHelp("How --position t5 on an absolute --model starts its biases: zero (T5's default) or attention (each head's bias by offset from where the absolute model's head looks, measured on built-in prose; Docs/position-encodings.md).",
+                               valueName: "zero|attention"))
+    var positionInit: PositionInit?
     // Optional underneath (defaults from TrainingOptions / RMTSettings) so that --resume can
     // tell a flag given from a default.
     @Option(help: ArgumentHelp("Where the question goes in a new run's model: final-segment (after the document, the paper's layout) or every-segment (before every segment). (default: the model's, else final-segment)",
@@ -372,6 +375,9 @@ struct Train: ParsableCommand {
     }
 
     func makeModel(labels: [String]) throws -> RecurrentMemoryModel {
+        if positionInit == .attention && (model == nil || position?.name != "t5") {
+            throw ErrorReporter.exit("rmt-train", "--position-init attention starts the t5 scheme's biases from an absolute --model's attention: give --model DIR --position t5")
+        }
         let defaults = RMTSettings(labels: labels)
         let settings = RMTSettings(memoryTokens: memoryTokens ?? defaults.memoryTokens,
                                    segmentLength: segmentLength ?? defaults.segmentLength, labels: labels,
@@ -433,10 +439,30 @@ struct Train: ParsableCommand {
             return loaded
         }
         // Every tensor of the absolute model is in the new layout (the position table is kept, unread).
+        if positionInit == .attention {
+            let sequences = proseSequences(for: loaded)
+            let profile = try loaded.attentionOffsetProfile(sequences: sequences, reach: positions.t5MaxDistance)
+            let (changed, _) = try loaded.withPositionScheme(positions, seed: data.seed, t5From: profile)
+            note("rmt-train: \(model): position scheme \(positions.commandLineName); its biases from the model's attention "
+                 + "(\(sequences.count) built-in prose sequences of \(sequences[0].count) tokens, offsets to ±\(profile.reach))")
+            return changed
+        }
         let (changed, fresh) = try loaded.withPositionScheme(positions, seed: data.seed)
         note("rmt-train: \(model): position scheme \(positions.commandLineName)"
              + (fresh.isEmpty ? "" : "; \(fresh.count) new tensor\(fresh.count == 1 ? "" : "s") (the scheme's)"))
         return changed
+    }
+
+    /// What --position-init attention measures on: `AttentionOffsetProfile.defaultSequences`
+    /// windows of built-in prose (seeded by --seed), each `[CLS] text [SEP]` of
+    /// `defaultSequenceLength` tokens or the model's positions when fewer.
+    func proseSequences(for model: RecurrentMemoryModel) -> [[Int32]] {
+        let T = min(AttentionOffsetProfile.defaultSequenceLength, model.config.maxPositionEmbeddings)
+        let N = AttentionOffsetProfile.defaultSequences, text = T - 2
+        var prose = BuiltinProse(seed: data.seed)
+        var ids: [Int32] = []  // (N·text) prose tokens
+        while ids.count < N * text { ids += model.tokenizer.encode(prose.nextSentence()) }
+        return (0..<N).map { [model.clsID] + ids[($0 * text)..<(($0 + 1) * text)] + [model.sepID] }
     }
 
     /// `model` with the associative memory `--associative` asks for: added when it has none, kept
@@ -461,3 +487,8 @@ struct Train: ParsableCommand {
 
 /// Paths made absolute and standard, as data.json records them.
 func absolutePaths(_ paths: [String]) -> [String] { paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path } }
+
+/// How `--position t5` on an absolute `--model` starts its biases (`--position-init`).
+enum PositionInit: String, ExpressibleByArgument, CaseIterable {
+    case zero, attention
+}

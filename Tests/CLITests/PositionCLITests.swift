@@ -100,6 +100,39 @@ import RMTTestSupport
     #expect(other.status != 0 && other.stderr.contains("was started with --position alibi"), "\(other.stderr)")
 }
 
+/// `--position-init attention`: the t5 biases of an absolute --model start from its attention
+/// (non-zero where `zero` leaves them at 0); refused in one line without --position t5 or --model.
+@Test func trainStartsT5BiasesFromTheModelsAttention() throws {
+    let dir = try scratchFolder("t5-attention")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func rms(_ model: URL) throws -> [Double] {
+        let r = try run("rmt-tool", ["inspect", model.path, "--stats", "--match", "t5_bias"])
+        #expect(r.status == 0, "\(r.stderr)")
+        return r.stdout.split(separator: "\n").filter { $0.contains("t5_bias") && $0.contains("rms") }.compactMap { line in
+            let words = line.split(separator: " ")
+            return words.firstIndex(of: "rms").flatMap { Double(words[$0 + 1]) }
+        }
+    }
+    var biases: [String: [Double]] = [:]
+    for initial in ["attention", "zero"] {
+        let out = dir.appendingPathComponent(initial)
+        // lr 1e-12: the biases stay what the conversion made them.
+        let r = try run("rmt-train", ["--model", tinyModel, "--position", "t5", "--position-init", initial, "--task", "memorize",
+                                      "--add-labels", "--segment-length", "24", "--max-segments", "1", "--max-steps-per-stage", "1",
+                                      "--eval-every", "1", "--eval-samples", "2", "--batch-size", "2", "--lr", "1e-12",
+                                      "--out", out.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("its biases from the model's attention") == (initial == "attention"), "\(r.stderr)")
+        biases[initial] = try rms(out.appendingPathComponent("model"))
+    }
+    #expect(biases["attention"]?.count == 2 && biases["attention"]!.allSatisfy { $0 > 0.01 }, "\(biases)")
+    #expect(biases["zero"]?.count == 2 && biases["zero"]!.allSatisfy { $0 < 1e-6 }, "\(biases)")
+    for extra in [["--model", tinyModel, "--position", "alibi"], ["--preset", "tiny", "--position", "t5"]] {
+        let bad = try run("rmt-train", extra + ["--position-init", "attention", "--task", "memorize", "--out", dir.appendingPathComponent("bad").path])
+        #expect(bad.status != 0 && isOneLine(bad.stderr) && bad.stderr.contains("--position-init attention"), "\(bad.stderr)")
+    }
+}
+
 /// CoPE and DAPE (over Kerple-log) through the tools: rmt-train makes and trains a model with
 /// each, its config.json keeps the scheme, and rmt-ask reads with segments 3× longer than the
 /// training ones; a bad DAPE base is refused in one line.
