@@ -38,7 +38,7 @@ struct Train: ParsableCommand {
     var position: PositionSchemeArgument?
     @Option(help: "Logit temperature of a new model: none, per_head, log_n or per_head_log_n.")
     var positionTemperature: String?
-    @Option(help: ArgumentHelp("How --position t5 on an absolute --model starts its biases: zero (T5's default) or attention (each head's bias by offset from where the absolute model's head looks, measured on built-in prose; Docs/position-encodings.md).",
+    @Option(help: ArgumentHelp("How --position t5 on an absolute --model starts its biases: zero (T5's default) or attention (each head's bias by offset from where the absolute model's head looks, measured on [CLS] [MASK]… [SEP]; Docs/position-encodings.md).",
                                valueName: "zero|attention"))
     var positionInit: PositionInit?
     // Optional underneath (defaults from TrainingOptions / RMTSettings) so that --resume can
@@ -440,29 +440,17 @@ struct Train: ParsableCommand {
         }
         // Every tensor of the absolute model is in the new layout (the position table is kept, unread).
         if positionInit == .attention {
-            let sequences = proseSequences(for: loaded)
-            let profile = try loaded.attentionOffsetProfile(sequences: sequences, reach: positions.t5MaxDistance)
+            let sequence = try loaded.contentFreeSequence()
+            let profile = try loaded.attentionOffsetProfile(sequences: [sequence], reach: positions.t5MaxDistance)
             let (changed, _) = try loaded.withPositionScheme(positions, seed: data.seed, t5From: profile)
             note("rmt-train: \(model): position scheme \(positions.commandLineName); its biases from the model's attention "
-                 + "(\(sequences.count) built-in prose sequences of \(sequences[0].count) tokens, offsets to ±\(profile.reach))")
+                 + "on [CLS] [MASK]×\(sequence.count - 2) [SEP], offsets to ±\(profile.reach)")
             return changed
         }
         let (changed, fresh) = try loaded.withPositionScheme(positions, seed: data.seed)
         note("rmt-train: \(model): position scheme \(positions.commandLineName)"
              + (fresh.isEmpty ? "" : "; \(fresh.count) new tensor\(fresh.count == 1 ? "" : "s") (the scheme's)"))
         return changed
-    }
-
-    /// What --position-init attention measures on: `AttentionOffsetProfile.defaultSequences`
-    /// windows of built-in prose (seeded by --seed), each `[CLS] text [SEP]` of
-    /// `defaultSequenceLength` tokens or the model's positions when fewer.
-    func proseSequences(for model: RecurrentMemoryModel) -> [[Int32]] {
-        let T = min(AttentionOffsetProfile.defaultSequenceLength, model.config.maxPositionEmbeddings)
-        let N = AttentionOffsetProfile.defaultSequences, text = T - 2
-        var prose = BuiltinProse(seed: data.seed)
-        var ids: [Int32] = []  // (N·text) prose tokens
-        while ids.count < N * text { ids += model.tokenizer.encode(prose.nextSentence()) }
-        return (0..<N).map { [model.clsID] + ids[($0 * text)..<(($0 + 1) * text)] + [model.sepID] }
     }
 
     /// `model` with the associative memory `--associative` asks for: added when it has none, kept

@@ -2,7 +2,8 @@
 // --position-init attention) against the PyTorch/Hugging Face reference of
 // Fixtures/gen/gen_t5_from_attention.py: the offset profile of every layer and head, the bucket
 // tables (log buckets averaged, empty buckets copied, far buckets at 0) and the model they go into;
-// and the refusals (not t5, not absolute, sequences too short or of two lengths).
+// the content-free sequence it is measured on; and the refusals (not t5, not absolute, sequences too
+// short or of two lengths).
 import Foundation
 import Testing
 import RMTTestSupport
@@ -79,6 +80,18 @@ private struct T5FromAttentionFixture: Decodable {
     }
     #expect(Array(UnsafeBufferPointer(start: model.parameters.storage.pointer, count: model.parameters.layout.count)) == before,
             "the original is untouched")
+}
+
+@Test func contentFreeSequenceIsMasksBetweenClsAndSep() throws {
+    let model = try RecurrentMemoryModel.load(directory: fixture("tiny-rmt"))
+    let sequence = try model.contentFreeSequence()
+    let mask = try #require(model.tokenizer.vocabulary.maskID)
+    #expect(sequence.count == min(AttentionOffsetProfile.defaultSequenceLength, model.config.maxPositionEmbeddings))
+    #expect(sequence.first == model.clsID && sequence.last == model.sepID)
+    #expect(sequence.dropFirst().dropLast().allSatisfy { $0 == mask })
+    // Every head of a content-free sequence still has a profile (its positional preference).
+    let profile = try model.attentionOffsetProfile(sequences: [sequence], reach: 128)
+    #expect(profile.reach == (sequence.count - 3) / 2 && profile.logProbability.allSatisfy { $0.isFinite && $0 <= 0 })
 }
 
 @Test func t5FromAttentionRefusals() throws {
