@@ -71,7 +71,7 @@ for seed in $SEEDS; do
     mkdir -p "$result"
     position=(--position "${scheme%%[+@]*}")
     if [[ "$scheme" == *+* ]]; then position+=(--position-temperature "${scheme#*+}"); fi
-    if [[ "$scheme" == *@* ]]; then position+=(--position-init "${scheme#*@}"); fi
+    if [[ "$scheme" == *@* ]]; then init=${scheme#*@}; position+=(--position-init "${init%%+*}"); fi
     if [ -n "$POSITION_LR" ] && [ "$scheme" != absolute ]; then position+=(--position-lr "$POSITION_LR"); fi
     run="$RUNS/$name"
     if [ -n "$BASE_MODEL" ]; then base=(--model "$BASE_MODEL"); else base=(--preset "$PRESET" --vocab "$VOCAB"); fi

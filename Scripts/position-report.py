@@ -30,7 +30,7 @@ trained_text = option("--trained", None)
 results = args[0] if args else "Docs/runs/position/exp1"
 prefix = option("--prefix", os.path.basename(os.path.normpath(results)))
 
-ORDER = ["absolute", "none", "alibi", "kerple_log", "kerple_power", "t5", "fire", "cope", "dape", "alibi-log_n"]
+ORDER = ["absolute", "none", "alibi", "kerple_log", "kerple_power", "t5", "t5-attention", "t5-attention-log_n", "fire", "cope", "dape", "alibi-log_n"]
 acc = defaultdict(dict)      # (task, segments or None, scheme) -> {seed: {length: accuracy}}
 files = defaultdict(list)    # (task, segments or None, scheme) -> [eval.jsonl]
 refused = {}                 # scheme -> the refusal line (experiment 2's absolute model)
