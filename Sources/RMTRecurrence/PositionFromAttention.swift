@@ -96,9 +96,10 @@ extension RecurrentMemoryModel {
             throw ModelError("--position-init", "sequences of \(T) tokens exceed the model's \(config.maxPositionEmbeddings) positions")
         }
         let text = T - 2, R = min(reach, (text - 1) / 2)
-        guard R >= 1, batch >= 1 else {
+        guard R >= 1 else {
             throw ModelError("--position-init", "sequences of \(T) tokens are too short to measure an offset (at least 5)")
         }
+        guard batch >= 1 else { throw ModelError("--position-init", "the batch must be at least 1, got \(batch)") }
         let rows = (1 + R)..<(1 + text - R)  // every offset −R…R from these rows lands on text
         let L = config.numHiddenLayers, H = config.numAttentionHeads, W = 2 * R + 1
         var sum = [Double](repeating: 0, count: L * W * H)

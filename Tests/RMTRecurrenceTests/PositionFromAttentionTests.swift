@@ -13,7 +13,6 @@ import RMTRecurrence
 private struct T5FromAttentionFixture: Decodable {
     struct Setting: Decodable {
         let buckets: Int, max_distance: Int, reach: Int
-        let empty_buckets: [Int]
         let profile: [[[Double]]]  // layers × (2·reach + 1) × heads
         let t5_bias: [[[Double]]]  // layers × buckets × heads
     }
