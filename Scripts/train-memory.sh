@@ -231,6 +231,9 @@
 #          against the default on the same documents (the ledger's qa2, qa3), and at 16 segments on
 #          the memory tasks (that short segments did not cost full-length reading). Not in the
 #          default PHASES.
+#          (As run, session 30: stopped at step 382, 13 segments. Held out at 64 full segments, 96 qa2
+#          documents: 0.292 at steps 250 and 382 against the default's 0.333, p = 0.56 — not a lever:
+#          Docs/results.md, "Session 30".)
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
