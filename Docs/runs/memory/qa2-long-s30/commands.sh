@@ -26,3 +26,10 @@ while IFS=$'\t' read -r name question; do
     --trace "$D/traces/$name.trace.jsonl" --trace-every 1 --quiet > /dev/null
 done < "$W/questions.tsv"
 python3 "$D/trace-report.py" "$D/predictions-default-64.jsonl" "$D/traces" | tee "$D/trace-report.txt"
+# What the memory holds of the people at 64 segments: the first 48 documents again, the final segment
+# asking where a person of the story is (rmt-train eval --probe, Docs/training.md "Memory probes").
+[ -f "$D/probes-default-64.jsonl" ] || {
+  "$BIN/rmt-train" eval --model Models/default --task babi-qa2 --segments 64 --samples 48 --seed 1 \
+    --noise "${NOISE:-$HOME/.cache/rmt/noise/technical/eval}" --batch-size 8 --probe --predictions "$W/probes.jsonl"
+  cp "$W/probes.jsonl" "$D/probes-default-64.jsonl"; }
+python3 Scripts/probe-report.py "$D/probes-default-64.jsonl" | tee "$D/probe-report.txt"
