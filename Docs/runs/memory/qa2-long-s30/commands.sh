@@ -28,8 +28,11 @@ done < "$W/questions.tsv"
 python3 "$D/trace-report.py" "$D/predictions-default-64.jsonl" "$D/traces" | tee "$D/trace-report.txt"
 # What the memory holds of the people at 64 segments: the first 48 documents again, the final segment
 # asking where a person of the story is (rmt-train eval --probe, Docs/training.md "Memory probes").
-[ -f "$D/probes-default-64.jsonl" ] || {
-  "$BIN/rmt-train" eval --model Models/default --task babi-qa2 --segments 64 --samples 48 --seed 1 \
-    --noise "${NOISE:-$HOME/.cache/rmt/noise/technical/eval}" --batch-size 8 --probe --predictions "$W/probes.jsonl"
-  cp "$W/probes.jsonl" "$D/probes-default-64.jsonl"; }
-python3 Scripts/probe-report.py "$D/probes-default-64.jsonl" | tee "$D/probe-report.txt"
+# The same at 4 and 16 segments.
+for n in 4 16 64; do
+  [ -f "$D/probes-default-$n.jsonl" ] && continue
+  "$BIN/rmt-train" eval --model Models/default --task babi-qa2 --segments $n --samples 48 --seed 1 \
+    --noise "${NOISE:-$HOME/.cache/rmt/noise/technical/eval}" --batch-size 8 --probe --predictions "$W/probes-$n.jsonl"
+  cp "$W/probes-$n.jsonl" "$D/probes-default-$n.jsonl"
+done
+python3 Scripts/probe-report.py "$D"/probes-default-{4,16,64}.jsonl | tee "$D/probe-report.txt"
