@@ -18,6 +18,13 @@ Usage: Scripts/qa2-errors.py MODEL N OUT.json [--segment-length 128] [--tokens 4
   segment it also sorts the documents by what the answer needs — the holder's last move after
   the "get" (carried), before it (taken there: the room was said before anyone knew it would
   matter), or before a drop (dropped) — and whether that move and the get/drop share a segment.
+  --traces DIR (with --predictions): where each document went wrong, from `rmt-ask DOC --question Q
+  --trace DIR/TASK-SEGMENTS-INDEX.trace.jsonl --trace-every 1` on the documents `rmt-train eval
+  --documents` wrote (the answer if the document ended after each segment). The replay gives the
+  segment after which the object's place is the final answer for good ("settled"); a document is
+  right (at the end), lost (right at the settled segment or the next — rmt-ask splits the text
+  itself, so a boundary may fall a segment apart — and wrong at the end: retention) or never
+  (wrong already there: the composition failed when the facts were read).
   --against OTHER.jsonl (with --predictions; the same documents scored by another model, e.g. an
   A/B's control): the paired comparison — documents only this one / only OTHER answers right,
   and the exact two-sided McNemar (sign) test's p over those discordant documents.
@@ -56,16 +63,18 @@ def load_predictions(path):
                      "segments": r["segments"], "ask": {"answer": r["predicted"], "probability": r["probability"]}})
     return rows
 
-def sort(rows):
+def sort(rows, traces=None):
     move = re.compile(r"^(\w+) (?:moved|went|went back|journeyed|travelled) to the (\w+)\.$")
     get = re.compile(r"^(\w+) (?:got|grabbed|took|picked up) the (\w+)(?: there)?\.$")
     drop = re.compile(r"^(\w+) (?:dropped|put down|let go of|discarded|left) the (\w+)(?: there)?\.$")
     stats = collections.Counter(); by = collections.defaultdict(lambda: [0, 0])
     needs = collections.defaultdict(lambda: {True: [0, 0], False: [0, 0]})
+    traced = []  # (index, kind, settled, segments after it, turned after, answer, predicted) with traces
     for r in rows:
         obj = re.match(r"Where is the (\w+)\?", r["question"]).group(1)
         visited = collections.defaultdict(list); last_holder = None
         room = {}; holder = {}; dropped = {}; last_room_said = None; event_room = None; moves_after = 0; history = []
+        places = []  # the object's place after each fact (None while unknown)
         for f in r["facts"]:
             if m := move.match(f):
                 room[m[1]] = m[2]; last_room_said = m[2]; visited[m[1]].append(m[2])
@@ -78,8 +87,11 @@ def sort(rows):
                 if m[2] == obj: event_room = room.get(m[1]); moves_after = 0
             now = room.get(holder[obj]) if obj in holder else dropped.get(obj)
             if now and (not history or history[-1] != now): history.append(now)
+            places.append(now)
         held = obj in holder
         p = r["ask"]["answer"]; ok = p == r["answer"]
+        if traces is not None:
+            traced.append(trace_row(r, places, ok, traces))
         if "fact_segments" in r:  # what the answer needs, and whether it crosses a segment boundary
             seg = r["fact_segments"]; facts = r["facts"]
             def last(pattern, actor, before):
@@ -115,6 +127,29 @@ def sort(rows):
             if k not in needs: continue
             cells = [f"{c}/{t} = {c/t:.2f}" if t else "-" for c, t in (needs[k][True], needs[k][False])]
             print(f"    {k}: {cells[0]} | {cells[1]}")
+    if traces is not None:
+        print("index  kind   settled  segments-after  turned-after  answer    predicted")
+        for t in traced:
+            print(f"{t[0]:5d}  {t[1]:5s}  {t[2]:7d}  {t[3]:14d}  {str(t[4]) if t[4] is not None else '-':>12s}  {t[5]:8s}  {t[6]}")
+        for k in ("right", "lost", "never"):
+            print(f"{k}: {sum(1 for t in traced if t[1] == k)}/{len(traced)}")
+
+def trace_row(r, places, ok, traces):
+    """One document of --traces: the replayed places, its trace file, and where it went wrong."""
+    if not places or places[-1] != r["answer"]:
+        raise SystemExit(f"qa2-errors.py: the replay gives {places[-1] if places else None} for document {r['index']}, answer {r['answer']}")
+    settled = None  # the first fact's segment from which the replayed place stays the answer
+    for seg, place in zip(r["fact_segments"], places):
+        if place != r["answer"]: settled = None
+        elif settled is None: settled = seg
+    path = os.path.join(traces, f"babi-qa2-{r['segments']}-{r['index']}.trace.jsonl")
+    by_seg = {t["segments"] - 1: t["answer"] for t in map(json.loads, open(path))}  # after segment k (0-based)
+    right_at = next((k for k in (settled, settled + 1) if by_seg.get(k) == r["answer"]), None)
+    kind = "right" if ok else "lost" if right_at is not None else "never"
+    turned = None
+    if kind == "lost":
+        turned = next(k for k in range(right_at, max(by_seg) + 1) if by_seg.get(k) != r["answer"]) - settled
+    return (r["index"], kind, settled, r["segments"] - 1 - settled, turned, r["answer"], r["ask"]["answer"])
 
 def mcnemar(only_this, only_other):
     """Exact two-sided McNemar (sign) test's p over the discordant documents of a paired comparison."""
@@ -144,11 +179,13 @@ if __name__ == "__main__":
     p.add_argument("--noise", default="~/.cache/rmt/noise/technical/eval")
     p.add_argument("--bin", default=".build/release")
     p.add_argument("--against", help="with --predictions: another model's predictions of the same documents (paired test)")
+    p.add_argument("--traces", help="with --predictions: a folder of rmt-ask --trace files of those documents (where each went wrong)")
     args = p.parse_args()
     if args.predictions:
-        sort(load_predictions(args.predictions))
+        sort(load_predictions(args.predictions), traces=args.traces)
         if args.against: paired(args.predictions, args.against)
         raise SystemExit
+    if args.traces: p.error("--traces needs --predictions")
     if args.out is None: p.error("give MODEL N OUT.json, or --predictions FILE")
     rows = json.load(open(args.out)) if os.path.exists(args.out) else make(args)
     sort(rows)

@@ -25,7 +25,7 @@ while IFS=$'\t' read -r name question; do
   "$BIN/rmt-ask" "$W/docs/$name.txt" --question "$question" --model Models/default --precision fp32 \
     --trace "$D/traces/$name.trace.jsonl" --trace-every 1 --quiet > /dev/null
 done < "$W/questions.tsv"
-python3 "$D/trace-report.py" "$D/predictions-default-64.jsonl" "$D/traces" | tee "$D/trace-report.txt"
+python3 Scripts/qa2-errors.py --predictions "$D/predictions-default-64.jsonl" --traces "$D/traces" | tee "$D/trace-report.txt"
 # What the memory holds of the people at 64 segments: the first 48 documents again, the final segment
 # asking where a person of the story is (rmt-train eval --probe, Docs/training.md "Memory probes").
 # The same at 4 and 16 segments.
