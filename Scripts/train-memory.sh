@@ -233,7 +233,7 @@
 #          default PHASES.
 #          (As run, session 30: stopped at step 382, 13 segments. Held out at 64 full segments, 96 qa2
 #          documents: 0.292 at steps 250 and 382 against the default's 0.333, p = 0.56 — not a lever:
-#          Docs/results.md, "Session 30".)
+#          Docs/results.md, "Session 30"; the 16-segment check of the memory tasks was not run.)
 # Phase 8: phase 6 again with --prefix-loss (Docs/training.md): the same model to start from, the
 #          same seed, data and flags, but every segment is scored against the answer of the
 #          document read so far (unknown before the fact; qa2's room as it stands then). An A/B
