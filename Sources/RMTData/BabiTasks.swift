@@ -109,7 +109,7 @@ public struct BabiTask: MemoryTask {
                 if let (question, answer, prefixAnswers, supporting) = world.question(kind, using: &g) {
                     return Episode(task: name, facts: facts, placement: .spread, question: question,
                                    answer: TaskWords.rooms[answer], label: answer, prefixAnswers: prefixAnswers,
-                                   probes: world.actorProbes(), supportingFacts: supporting)
+                                   probes: world.actorProbes(), supportingFacts: supporting, worldStates: world.worldStates)
                 }
             }
         }
@@ -155,6 +155,9 @@ struct BabiWorld {
         dropMove = Array(repeating: nil, count: Self.objectCount)
         knownAfter = [(knownActorRoom, Array(repeating: nil, count: Self.objectCount))]
     }
+
+    /// What the reader knew before the first sentence and after each one (WorldStates).
+    var worldStates: [[String]] { WorldStates.ofRooms(knownAfter) }
 
     /// The room the reader knows `object` is in, if any.
     func knownRoom(ofObject object: Int) -> Int? {

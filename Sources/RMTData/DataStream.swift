@@ -47,12 +47,19 @@ public struct Sample: Sendable {
     /// Whether every segment before the last reads [MASK]s in the question's place
     /// (`DocumentPlan.hidingTheQuestion`); `documentTokens` is the same either way.
     public let questionHidden: Bool
+    /// (N, E) What the memory leaving each segment is scored against under `--state-loss`: the
+    /// label of the room of each of `WorldStates.entities` after the facts read by the end of that
+    /// segment (`unknown` before one places it; −1: a label the stream lacks). nil for tasks
+    /// without world states (custom, the position tasks).
+    public let stateLabels: [[Int32]]?
 
     public init(task: String, question: String, questionTokens: [Int32], answer: String, label: Int,
                 facts: [PlacedFact], segments: [[Int32]], documentTokenCount: Int, distractorAnswers: [String] = [],
                 questionLayout: QuestionLayout = .finalSegment, segmentLabels: [Int32]? = nil,
-                finalQuestion: String? = nil, finalQuestionTokens: [Int32]? = nil, questionHidden: Bool = false) {
+                finalQuestion: String? = nil, finalQuestionTokens: [Int32]? = nil, questionHidden: Bool = false,
+                stateLabels: [[Int32]]? = nil) {
         self.questionHidden = questionHidden
+        self.stateLabels = stateLabels
         self.finalQuestion = finalQuestion ?? question
         self.finalQuestionTokens = finalQuestionTokens ?? questionTokens
         self.distractorAnswers = distractorAnswers
@@ -363,7 +370,7 @@ public struct DataStream: Sendable {
     func placing(_ episode: Episode, length: DocumentPlan.Length, segmentLength: Int, splitBetween: ClosedRange<Int>? = nil,
                  using g: inout SplitMix64) throws -> DocumentPlan {
         try DocumentPlan.make(episode: episode, label: label(of: episode), prefixLabels: prefixLabels(of: episode),
-                              length: length, segmentLength: segmentLength, questionLayout: questionLayout,
+                              prefixStates: prefixStates(of: episode), length: length, segmentLength: segmentLength, questionLayout: questionLayout,
                               tokenizer: tokenizer, separator: separator, noise: noise, splitBetween: splitBetween, using: &g)
     }
 
@@ -405,6 +412,12 @@ public struct DataStream: Sendable {
     /// such as `unknown` for a model made before it); nil when the task defines none.
     func prefixLabels(of episode: Episode) -> [Int32]? {
         episode.prefixAnswers?.map { answer in answer.flatMap { labels.firstIndex(of: $0) }.map(Int32.init) ?? -1 }
+    }
+
+    /// The episode's world states as indices in `labels` (−1: a room or `unknown` the labels
+    /// lack); nil when the task defines none.
+    func prefixStates(of episode: Episode) -> [[Int32]]? {
+        episode.worldStates?.map { row in row.map { room in labels.firstIndex(of: room).map(Int32.init) ?? -1 } }
     }
 
     /// The episode (facts, question, answer) of item `index` (for a position task: its document at

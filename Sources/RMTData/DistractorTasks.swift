@@ -63,7 +63,11 @@ public struct DistractorTask: MemoryTask {
                        probes: (1..<count).map { i in  // the other people, each where their fact puts them
                            Probe(question: QuestionForms.ask(RoomFact.questionForm, ["actor": TaskWords.actors[people[i]]]),
                                  answer: TaskWords.rooms[rooms[i]])
-                       })
+                       },
+                       worldStates: WorldStates.ofMoves(facts.map { fact in
+                           let i = stated.firstIndex(of: fact)!
+                           return (people[i], rooms[i])
+                       }))
     }
 
     /// The task a command-line name spells (`detect-distract`, `detect-distract:2`,

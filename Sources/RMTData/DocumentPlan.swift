@@ -64,6 +64,9 @@ public struct DocumentPlan: Sendable {
     /// prefixLabels[i]: the label of the answer after the first i facts, −1 where there is none
     /// or the labels lack it (Episode.prefixAnswers); nil when the task does not define them.
     public internal(set) var prefixLabels: [Int32]?
+    /// prefixStates[i][e]: the label of the room of `WorldStates.entities[e]` after the first i
+    /// facts (Episode.worldStates; −1 where the labels lack it); nil when the task defines none.
+    public internal(set) var prefixStates: [[Int32]]?
     /// The facts in document order, with their token offsets.
     public let facts: [PlacedFact]
     /// Document tokens T (the question and its [SEP] not counted).
@@ -119,7 +122,8 @@ public struct DocumentPlan: Sendable {
     /// offsets) from `g`.
     /// - Parameter splitBetween: with `.spread` placement, put a segment boundary after one of
     ///   these facts (see the file's header); nil = offsets uniform over the whole document.
-    static func make(episode: Episode, label: Int, prefixLabels: [Int32]? = nil, length: Length, segmentLength S: Int,
+    static func make(episode: Episode, label: Int, prefixLabels: [Int32]? = nil, prefixStates: [[Int32]]? = nil,
+                     length: Length, segmentLength S: Int,
                      questionLayout layout: QuestionLayout = .finalSegment, tokenizer: BertTokenizer,
                      separator: Int32, noise: NoiseCorpus, splitBetween: ClosedRange<Int>? = nil,
                      using g: inout SplitMix64) throws -> DocumentPlan {
@@ -210,7 +214,7 @@ public struct DocumentPlan: Sendable {
 
         return DocumentPlan(task: episode.task, question: episode.question, questionTokens: question,
                             answer: episode.answer, label: label, distractorAnswers: episode.distractorAnswers,
-                            prefixLabels: prefixLabels, facts: facts, documentTokenCount: total,
+                            prefixLabels: prefixLabels, prefixStates: prefixStates, facts: facts, documentTokenCount: total,
                             segmentLength: S, segmentCount: segmentCount, questionLayout: layout, noise: noise,
                             noiseStartSentence: startSentence, separator: separator, pieces: pieces,
                             wholeDocument: episode.placement == .whole)
@@ -287,7 +291,8 @@ public struct DocumentPlan: Sendable {
         let count = questionLayout.segmentCount(documentTokens: documentTokenCount, questionTokens: questionTokens.count,
                                                 segmentLength: N)
         return DocumentPlan(task: task, question: question, questionTokens: questionTokens, answer: answer, label: label,
-                            distractorAnswers: distractorAnswers, prefixLabels: prefixLabels, facts: facts, documentTokenCount: documentTokenCount,
+                            distractorAnswers: distractorAnswers, prefixLabels: prefixLabels, prefixStates: prefixStates,
+                            facts: facts, documentTokenCount: documentTokenCount,
                             segmentLength: N, segmentCount: count, questionLayout: questionLayout, noise: noise,
                             noiseStartSentence: noiseStartSentence, separator: separator, pieces: pieces,
                             wholeDocument: wholeDocument, finalQuestion: finalQuestion, finalQuestionTokens: finalQuestionTokens,
@@ -367,7 +372,20 @@ public struct DocumentPlan: Sendable {
                       facts: facts, segments: segments, documentTokenCount: documentTokenCount,
                       distractorAnswers: distractorAnswers, questionLayout: questionLayout,
                       segmentLabels: segmentLabels(segments), finalQuestion: finalQuestion, finalQuestionTokens: finalQuestionTokens,
-                      questionHidden: hiddenQuestionTokens != nil)
+                      questionHidden: hiddenQuestionTokens != nil, stateLabels: segmentStates())
+    }
+
+    /// What the memory leaving each segment is scored against under `--state-loss`: row k holds
+    /// the state labels (one per entity) after the facts that end within segments 0…k (a fact cut
+    /// by a segment boundary counts from the segment that ends it; `segment(ofDocumentOffset:)`,
+    /// either question layout). nil for a task without world states or a whole-document task.
+    func segmentStates() -> [[Int32]]? {
+        guard let prefixStates, !wholeDocument else { return nil }
+        var known = 0
+        return (0..<segmentCount).map { k in
+            while known < facts.count && segment(ofDocumentOffset: facts[known].range.upperBound - 1) <= k { known += 1 }
+            return prefixStates[known]
+        }
     }
 
     /// The label each segment is scored against under `--prefix-loss`: the prefix label of the

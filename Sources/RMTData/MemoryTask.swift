@@ -63,11 +63,16 @@ public struct Episode: Sendable, Equatable {
     /// be answered only through the memory (`DataStream.crossSegmentRate`). Empty for tasks that
     /// do not define them.
     public var supportingFacts: [Int]
+    /// What the reader knows after each fact (WorldStates): `worldStates[i][e]` is the room of
+    /// `WorldStates.entities[e]` after the first i facts, or `unknown`; what `--state-loss` scores
+    /// the memory against. nil for tasks that define none (custom, the position tasks).
+    public var worldStates: [[String]]?
 
     public init(task: String, facts: [String], placement: FactPlacement, question: String, answer: String, label: Int,
                 distractorAnswers: [String] = [], prefixAnswers: [String?]? = nil, probes: [Probe] = [],
-                supportingFacts: [Int] = []) {
+                supportingFacts: [Int] = [], worldStates: [[String]]? = nil) {
         self.probes = probes
+        self.worldStates = worldStates
         self.supportingFacts = supportingFacts
         self.task = task
         self.facts = facts
@@ -81,6 +86,8 @@ public struct Episode: Sendable, Equatable {
                      "task \(task): prefix answers need one entry per prefix (\(facts.count + 1)), the last the answer")
         precondition(supportingFacts == supportingFacts.sorted() && supportingFacts.allSatisfy(facts.indices.contains),
                      "task \(task): supporting facts \(supportingFacts) must be ascending indices of its \(facts.count) facts")
+        precondition(worldStates.map { $0.count == facts.count + 1 && $0.allSatisfy { $0.count == WorldStates.entities.count } } ?? true,
+                     "task \(task): world states need one row per prefix (\(facts.count + 1)) of one entry per entity")
     }
 
     /// The prefix answers of a question that one fact, `facts[index]`, answers: unknown before
@@ -165,7 +172,8 @@ enum RoomFact {
         let room = g.below(TaskWords.rooms.count)
         return Episode(task: task, facts: ["\(actor) \(verb) to the \(TaskWords.rooms[room])."], placement: placement,
                        question: QuestionForms.ask(questionForm, ["actor": actor]), answer: TaskWords.rooms[room], label: room,
-                       prefixAnswers: Episode.answeredBy(fact: 0, of: 1, answer: TaskWords.rooms[room]))
+                       prefixAnswers: Episode.answeredBy(fact: 0, of: 1, answer: TaskWords.rooms[room]),
+                       worldStates: WorldStates.ofMoves([(TaskWords.actors.firstIndex(of: actor)!, room)]))
     }
 }
 
@@ -219,6 +227,7 @@ public struct ReasoningTask: MemoryTask {
         }
         let question = QuestionForms.ask(form, ["direction": directions[direction], "room": rooms[room]])
         return Episode(task: name, facts: facts, placement: .spread, question: question, answer: rooms[answer], label: answer,
-                       prefixAnswers: Episode.answeredBy(fact: facts.firstIndex(of: stated[asked])!, of: 2, answer: rooms[answer]))
+                       prefixAnswers: Episode.answeredBy(fact: facts.firstIndex(of: stated[asked])!, of: 2, answer: rooms[answer]),
+                       worldStates: WorldStates.nothingKnown(facts: 2))
     }
 }

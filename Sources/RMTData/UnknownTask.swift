@@ -38,7 +38,7 @@ public struct UnknownTask: MemoryTask {
 
     /// An episode of the given form.
     public func episode(_ form: Form, using g: inout SplitMix64) -> Episode {
-        let (facts, placement, question): ([String], FactPlacement, String)
+        let (facts, placement, question, states): ([String], FactPlacement, String, [[String]])
         switch form {
         case .person:
             var people = Array(TaskWords.actors.indices), rooms = Array(TaskWords.rooms.indices)
@@ -51,6 +51,7 @@ public struct UnknownTask: MemoryTask {
             }
             placement = g.chance(1, in: 2) && count > 0 ? .start : .spread
             question = QuestionForms.ask(QuestionForms.whereIsActor, ["actor": TaskWords.actors[people[0]]])
+            states = WorldStates.ofMoves((1..<(1 + count)).map { (people[$0], rooms[$0]) })
         case .object:
             let object = g.below(TaskWords.objects.count)
             var world = BabiWorld(using: &g, untouchable: object)
@@ -58,6 +59,7 @@ public struct UnknownTask: MemoryTask {
             facts = (0..<length).map { _ in world.step(moveOnly: false, using: &g) }
             placement = .spread
             question = QuestionForms.ask(QuestionForms.whereIsObject, ["object": TaskWords.objects[object]])
+            states = world.worldStates
         case .direction:
             var rooms = Array(TaskWords.rooms.indices)
             g.shuffle(&rooms)
@@ -67,9 +69,10 @@ public struct UnknownTask: MemoryTask {
             let absent = TaskWords.rooms[rooms[3]], direction = g.pick(TaskWords.directions)
             question = QuestionForms.ask(g.chance(1, in: 2) ? QuestionForms.whatIsDirectionOf : QuestionForms.whatIsRoomDirectionOf,
                                          ["direction": direction, "room": absent])
+            states = WorldStates.nothingKnown(facts: facts.count)
         }
         return Episode(task: name, facts: facts, placement: placement, question: question,
                        answer: TaskWords.unknown, label: TaskWords.labels.firstIndex(of: TaskWords.unknown)!,
-                       prefixAnswers: Array(repeating: TaskWords.unknown, count: facts.count + 1))
+                       prefixAnswers: Array(repeating: TaskWords.unknown, count: facts.count + 1), worldStates: states)
     }
 }

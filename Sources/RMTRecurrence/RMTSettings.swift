@@ -1,6 +1,6 @@
 // RMTSettings: the `rmt` section of a model's config.json — memory size, segment
-// length, answer labels, question layout, tokenizer casing and the question domain the model
-// was trained on — and its validation.
+// length, answer labels, question layout, tokenizer casing, the question domain the model
+// was trained on and the entities of its state readout — and its validation.
 // See Docs/file-formats.md.
 import RMTBase
 import RMTModel
@@ -22,11 +22,14 @@ public struct RMTSettings: Codable, Sendable, Equatable {
     /// The tasks and question forms the model was trained on (QuestionDomain); nil for a model
     /// that records none (untrained, or made before domains were recorded).
     public var domain: QuestionDomain?
+    /// The entities the state readout places (StateReadout: one query each, `rmt.state.*`
+    /// tensors), or nil for a model without one (`rmt-train --state-loss` adds it).
+    public var stateEntities: [String]?
 
     enum CodingKeys: String, CodingKey {
         case memoryTokens = "memory_tokens", segmentLength = "segment_length", labels
         case questionLayout = "question_layout", lowercase, formatVersion = "format_version"
-        case domain
+        case domain, stateEntities = "state_entities"
     }
 
     public static let currentFormatVersion = 1
@@ -52,6 +55,7 @@ public struct RMTSettings: Codable, Sendable, Equatable {
         lowercase = try c.decodeIfPresent(Bool.self, forKey: .lowercase) ?? true
         formatVersion = try c.decodeIfPresent(Int.self, forKey: .formatVersion) ?? 1
         domain = try c.decodeIfPresent(QuestionDomain.self, forKey: .domain)
+        stateEntities = try c.decodeIfPresent([String].self, forKey: .stateEntities)
     }
 
     /// Positions one segment occupies: [CLS] m1..mM [SEP] t1..tS [SEP].
@@ -72,5 +76,10 @@ public struct RMTSettings: Codable, Sendable, Equatable {
         guard Set(labels).count == labels.count else { throw fail("rmt.labels has duplicates") }
         if let blank = labels.firstIndex(where: { $0.isEmpty }) { throw fail("rmt.labels[\(blank)] is empty") }
         if let problem = domain?.problem() { throw fail("rmt.domain \(problem)") }
+        if let entities = stateEntities {
+            guard !entities.isEmpty else { throw fail("rmt.state_entities is empty (leave it out for a model without a state readout)") }
+            guard Set(entities).count == entities.count else { throw fail("rmt.state_entities has duplicates") }
+            if let blank = entities.firstIndex(where: { $0.isEmpty }) { throw fail("rmt.state_entities[\(blank)] is empty") }
+        }
     }
 }

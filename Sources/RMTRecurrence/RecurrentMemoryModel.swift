@@ -21,6 +21,10 @@ public enum RMTTensorName {
     /// (L, C) and (L): the answer classifier applied to the pooled [CLS].
     public static let classifierWeight = "rmt.classifier.weight"
     public static let classifierBias = "rmt.classifier.bias"
+    /// (E, C), (L, C) and (L): the state readout (StateReadout), when `settings.stateEntities` is set.
+    public static let stateQuery = "rmt.state.query"
+    public static let stateWeight = "rmt.state.weight"
+    public static let stateBias = "rmt.state.bias"
 }
 
 /// A recurrent memory transformer ready to read documents.
@@ -54,6 +58,11 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
         layout.append(RMTTensorName.memoryEmbeddings, [settings.memoryTokens, config.hiddenSize], decays: true)
         layout.append(RMTTensorName.classifierWeight, [settings.labels.count, config.hiddenSize])
         layout.append(RMTTensorName.classifierBias, [settings.labels.count])
+        if let entities = settings.stateEntities {
+            layout.append(RMTTensorName.stateQuery, [entities.count, config.hiddenSize], decays: true)
+            layout.append(RMTTensorName.stateWeight, [settings.labels.count, config.hiddenSize])
+            layout.append(RMTTensorName.stateBias, [settings.labels.count])
+        }
         return layout
     }
 
@@ -138,7 +147,7 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
     }
 
     /// The same weights answering from `labels` (a new model with its own parameters): the
-    /// classifier rows of labels this model has are copied by name, a new label's row starts at
+    /// classifier rows (and the state readout's) of labels this model has are copied by name, a new label's row starts at
     /// zero weight and the mean bias (so it begins as likely as an average label and is learned).
     /// Everything else is copied unchanged. For fine-tuning a model on a task with more answers
     /// (e.g. `unknown`).
@@ -149,20 +158,25 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
         try s.validate(against: config)
         let layout = Self.layout(config, s)
         let params = ParameterSet(layout: layout)
-        for entry in layout.entries where entry.name != RMTTensorName.classifierWeight && entry.name != RMTTensorName.classifierBias {
+        let perLabel = [(RMTTensorName.classifierWeight, RMTTensorName.classifierBias),
+                        (RMTTensorName.stateWeight, RMTTensorName.stateBias)]
+        let perLabelNames = Set(perLabel.flatMap { [$0.0, $0.1] })
+        for entry in layout.entries where !perLabelNames.contains(entry.name) {
             params.pointer(entry.name).update(from: parameters.pointer(entry.name), count: entry.count)
         }
         let C = config.hiddenSize
-        let oldBias = parameters.values(RMTTensorName.classifierBias)
-        let meanBias = oldBias.reduce(0, +) / Float(max(oldBias.count, 1))
-        let weight = params.pointer(RMTTensorName.classifierWeight), bias = params.pointer(RMTTensorName.classifierBias)
-        for (row, label) in labels.enumerated() {
-            if let old = settings.labels.firstIndex(of: label) {
-                (weight + row * C).update(from: classifierWeight + old * C, count: C)
-                bias[row] = classifierBias[old]
-            } else {
-                (weight + row * C).update(repeating: 0, count: C)
-                bias[row] = meanBias
+        for (weightName, biasName) in perLabel where layout.entry(weightName) != nil {
+            let oldWeight = parameters.pointer(weightName), oldBias = parameters.values(biasName)
+            let meanBias = oldBias.reduce(0, +) / Float(max(oldBias.count, 1))
+            let weight = params.pointer(weightName), bias = params.pointer(biasName)
+            for (row, label) in labels.enumerated() {
+                if let old = settings.labels.firstIndex(of: label) {
+                    (weight + row * C).update(from: oldWeight + old * C, count: C)
+                    bias[row] = oldBias[old]
+                } else {
+                    (weight + row * C).update(repeating: 0, count: C)
+                    bias[row] = meanBias
+                }
             }
         }
         return try RecurrentMemoryModel(config: config, settings: s, tokenizer: tokenizer, parameters: params,
@@ -189,6 +203,42 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
         }
         return try RecurrentMemoryModel(config: c, settings: settings, tokenizer: tokenizer, parameters: params,
                                         isUntrained: isUntrained)
+    }
+
+    /// This model with a state readout placing `entities` (StateReadout; for the state loss): every
+    /// tensor copied, the readout's drawn as `initializeBert` does (seeded). Answers are unchanged.
+    /// - Throws: `ModelError` when the model already has one or `entities` are empty or repeated.
+    public func withStateReadout(entities: [String], seed: UInt64) throws -> RecurrentMemoryModel {
+        if let current = settings.stateEntities {
+            throw ModelError("--state-loss", "the model already has a state readout (entities \(current.joined(separator: ", ")))")
+        }
+        var s = settings
+        s.stateEntities = entities
+        try s.validate(against: config, source: "--state-loss")
+        let layout = Self.layout(config, s)
+        let params = ParameterSet(layout: layout)
+        params.initializeBert(seed: seed)
+        for entry in self.parameters.layout.entries {
+            params.pointer(entry.name).update(from: parameters.pointer(entry.name), count: entry.count)
+        }
+        return try RecurrentMemoryModel(config: config, settings: s, tokenizer: tokenizer, parameters: params,
+                                        isUntrained: isUntrained)
+    }
+
+    /// The state readout's tensors in `set` (the parameters, or a gradient buffer with their
+    /// layout); nil for a model without one.
+    public func stateReadoutTensors(_ set: ParameterSet) -> StateReadout.Tensors? {
+        guard settings.stateEntities != nil else { return nil }
+        return StateReadout.Tensors(query: set.pointer(RMTTensorName.stateQuery), weight: set.pointer(RMTTensorName.stateWeight),
+                                    bias: set.pointer(RMTTensorName.stateBias))
+    }
+
+    /// The state readout on this model's weights; nil for a model without one.
+    public var stateReadout: StateReadout? {
+        stateReadoutTensors(parameters).map {
+            StateReadout(weights: $0, entities: settings.stateEntities!.count, slots: settings.memoryTokens,
+                         channels: config.hiddenSize, classes: settings.labels.count)
+        }
     }
 
     /// (M, C) initial memory.

@@ -138,6 +138,19 @@ extension ReferenceDouble {
         public var hidden: [Double]         // (B·T, C) last hidden state
         public var memoryOut: [Double]      // (B, M, C) hidden rows 1...M
         public var head: ClassifierHeadActivations?  // segments with a loss
+        public var state: StateReadoutActivations? = nil  // with a state loss: the readout of memoryOut
+    }
+
+    /// The state loss of an RMT forward: the readout, its targets per segment (N rows of B·E,
+    /// −1 = not scored) and its weight w; the loss adds w · (1/N) Σ_k readout loss_k.
+    public struct RMTStateLoss: Sendable {
+        public var parameters: StateReadoutParameters
+        public var targets: [[Int32]]
+        public var weight: Double
+        public var entities: Int
+        public init(parameters: StateReadoutParameters, targets: [[Int32]], weight: Double, entities: Int) {
+            (self.parameters, self.targets, self.weight, self.entities) = (parameters, targets, weight, entities)
+        }
     }
 
     /// The whole forward pass.
@@ -172,7 +185,7 @@ extension ReferenceDouble {
     public static func rmtForward(parameters p: RMTParameters, contents: [[[Int32]]], labels: [Int32],
                                   segmentLabels: [[Int32]]? = nil,
                                   tokens: RMTSpecialTokens, shape s: RMTShape, sumLoss: Bool,
-                                  memoryOverrides: [Int: [Double]] = [:]) -> RMTForwardResult {
+                                  memoryOverrides: [Int: [Double]] = [:], state: RMTStateLoss? = nil) -> RMTForwardResult {
         let N = contents.count, B = labels.count, C = s.channels, M = s.memoryTokens
         precondition(N >= 1 && contents.allSatisfy { $0.count == B })
         var memory = (0..<B).flatMap { _ in p.memoryEmbeddings }
@@ -220,9 +233,16 @@ extension ReferenceDouble {
                 if k == N - 1 { finalLogits = a.logits }
                 head = a
             }
+            var readout: StateReadoutActivations?
+            if let state {
+                let r = stateReadoutForward(memory: memory, targets: state.targets[k], parameters: state.parameters, batch: B,
+                                            entities: state.entities, slots: M, channels: C, classes: s.classes)
+                loss += state.weight * r.loss / Double(N)
+                readout = r
+            }
             segments.append(RMTSegmentActivations(layout: lay, memoryIn: memoryIn, embeddingSum: x,
                                                   embNormMean: ln.mean, embNormRstd: ln.rstd, layers: layerActs,
-                                                  hidden: h, memoryOut: memory, head: head))
+                                                  hidden: h, memoryOut: memory, head: head, state: readout))
         }
         return RMTForwardResult(segments: segments, loss: loss, finalLogits: finalLogits)
     }
@@ -233,13 +253,24 @@ extension ReferenceDouble {
     public static func rmtBackward(forward f: RMTForwardResult, parameters p: RMTParameters, labels: [Int32],
                                    segmentLabels: [[Int32]]? = nil,
                                    shape s: RMTShape, sumLoss: Bool, depth: Int) -> RMTParameters {
+        rmtBackward(forward: f, parameters: p, labels: labels, segmentLabels: segmentLabels, shape: s, sumLoss: sumLoss,
+                    depth: depth, state: nil).parameters
+    }
+
+    /// `rmtBackward` with a state loss (the one the forward ran with): also the readout's gradients.
+    public static func rmtBackward(forward f: RMTForwardResult, parameters p: RMTParameters, labels: [Int32],
+                                   segmentLabels: [[Int32]]? = nil, shape s: RMTShape, sumLoss: Bool, depth: Int,
+                                   state: RMTStateLoss?) -> (parameters: RMTParameters, state: StateReadoutParameters?) {
         precondition(depth >= 1, "depth must be at least 1")
         let N = f.segments.count, B = labels.count, C = s.channels, M = s.memoryTokens
         var g = RMTParameters(zerosFor: s)
+        var gState = state.map { StateReadoutParameters(query: zeros($0.parameters.query.count),
+                                                        weight: zeros($0.parameters.weight.count),
+                                                        bias: zeros($0.parameters.bias.count)) }
         var dMemoryOut: [Double]?  // gradient of the memory leaving segment k (B, M, C)
         for k in stride(from: N - 1, through: 0, by: -1) {
             let seg = f.segments[k]
-            guard seg.head != nil || dMemoryOut != nil else { continue }
+            guard seg.head != nil || seg.state != nil || dMemoryOut != nil else { continue }
             let T = seg.layout.seqLen, ls = s.layerShape(batch: B, seqLen: T)
             var dh = [Double](repeating: 0, count: B * T * C)
             if let head = seg.head {
@@ -249,7 +280,12 @@ extension ReferenceDouble {
                                        targets: targets, parameters: p.head, batch: B, channels: C, classes: s.classes)
                 for b in 0..<B { for c in 0..<C { dh[b * T * C + c] += dfeatures[b * C + c] } }
             }
-            if let dm = dMemoryOut {
+            if var dm = dMemoryOut ?? (seg.state != nil ? zeros(B * M * C) : nil) {
+                if let state, let readout = seg.state {
+                    stateReadoutBackward(dMemory: &dm, dparameters: &gState!, activations: readout, targets: state.targets[k],
+                                         parameters: state.parameters, scale: state.weight / Double(N), batch: B,
+                                         entities: state.entities, slots: M, channels: C, classes: s.classes)
+                }
                 for b in 0..<B { for i in 0..<(M * C) { dh[(b * T + 1) * C + i] += dm[b * M * C + i] } }
             }
             for l in stride(from: s.layers - 1, through: 0, by: -1) {
@@ -286,7 +322,7 @@ extension ReferenceDouble {
                 dMemoryOut = dMemoryIn
             }
         }
-        return g
+        return (g, gState)
     }
 
     /// The loss whose ordinary gradient at `baseline`'s parameters is the truncated-BPTT
@@ -295,13 +331,14 @@ extension ReferenceDouble {
     /// `rmtBackward(…, depth:)`.
     public static func rmtTruncatedLoss(parameters p: RMTParameters, baseline: RMTForwardResult,
                                         contents: [[[Int32]]], labels: [Int32], segmentLabels: [[Int32]]? = nil,
-                                        tokens: RMTSpecialTokens, shape s: RMTShape, sumLoss: Bool, depth: Int) -> Double {
+                                        tokens: RMTSpecialTokens, shape s: RMTShape, sumLoss: Bool, depth: Int,
+                                        state: RMTStateLoss? = nil) -> Double {
         let N = contents.count
         var overrides: [Int: [Double]] = [:]
         for k in 0..<N where rmtDetachesMemory(enteringSegment: k, segmentCount: N, depth: depth) {
             overrides[k] = baseline.segments[k].memoryIn
         }
         return rmtForward(parameters: p, contents: contents, labels: labels, segmentLabels: segmentLabels, tokens: tokens,
-                          shape: s, sumLoss: sumLoss, memoryOverrides: overrides).loss
+                          shape: s, sumLoss: sumLoss, memoryOverrides: overrides, state: state).loss
     }
 }

@@ -15,6 +15,11 @@
 // official code's `sum_loss`); or the sum over segments of each segment's loss against the
 // answer the document gives up to that segment's end (`prefix`: the batch's `segmentLabels`,
 // `unknown` before the fact; a label −1 scores nothing for that sequence and segment).
+// The state loss (`stateLossWeight` w > 0, `--state-loss`): besides, the model's StateReadout reads
+// the memory leaving every segment k and is scored against the batch's `stateLabels[k]` (where
+// each person and object is after the facts read so far); it adds w · (1/N) Σ_k loss_k to the
+// objective, reported apart as `BatchResult.stateLoss`, and reaches the encoder only through the
+// memory rows of each segment's last hidden state.
 import RMTKernels
 import RMTModel
 import RMTRecurrence
@@ -56,9 +61,13 @@ public struct SegmentBatch: Sendable {
     /// The document tokens per segment the batch was made for (`--data-segment-length`, drawn
     /// per batch from a range); nil = the model's segment length.
     public var segmentLength: Int?
+    /// stateLabels[k]: (B, E) the state readout's targets after segment k — for each sequence the
+    /// label of each entity's room (WorldStates), −1 = not scored; nil when the data defines none.
+    public var stateLabels: [[Int32]]?
 
     public init(contents: [[[Int32]]], labels: [Int32], segmentLabels: [[Int32]]? = nil, tasks: [String]? = nil,
-                segmentLength: Int? = nil) {
+                segmentLength: Int? = nil, stateLabels: [[Int32]]? = nil) {
+        self.stateLabels = stateLabels
         self.contents = contents
         self.labels = labels
         self.segmentLabels = segmentLabels
@@ -85,6 +94,9 @@ public struct BatchResult: Sendable {
     public var correct: Int
     /// (B, L) final-segment logits.
     public var logits: [Float]
+    /// The state loss (1/N) Σ_k loss_k before its weight (0 without it), the (sequence, entity,
+    /// segment) triples it scored and those whose top label was right.
+    public var stateLoss: Float = 0, stateScored = 0, stateCorrect = 0
 }
 
 /// Computes the loss and parameter gradients of an RMT over whole documents.
@@ -92,6 +104,8 @@ public final class BPTTEngine: @unchecked Sendable {
     public let model: RecurrentMemoryModel
     public let mode: BPTTMode
     public let segmentLoss: SegmentLoss
+    /// The state loss's weight w (0: none; the model needs a state readout).
+    public let stateLossWeight: Float
     public let batchCapacity: Int
     /// Gradients, same layout as `model.parameters`; `lossAndGradients` adds into them.
     public let gradients: ParameterSet
@@ -101,6 +115,8 @@ public final class BPTTEngine: @unchecked Sendable {
     /// and its tensors' gradients in `gradients`.
     var head: AnswerHead { model.answerHead }
     let headGradients: AnswerHead.Tensors
+    /// The state readout's tensors' gradients in `gradients` (nil for a model without one).
+    let stateGradients: StateReadout.Tensors?
     let scratch: BertGradientScratch
     /// Activations that keep every layer, one per segment that needs a backward pass
     /// (grown on demand; a single one in memory-efficient mode).
@@ -110,14 +126,17 @@ public final class BPTTEngine: @unchecked Sendable {
     /// (B, T, C) gradient of the last hidden state and of the word-embedding rows of one segment.
     let dHidden: FloatBuffer, dWords: FloatBuffer
 
-    public init(model: RecurrentMemoryModel, batchCapacity: Int, mode: BPTTMode, segmentLoss: SegmentLoss = .finalSegment) {
+    public init(model: RecurrentMemoryModel, batchCapacity: Int, mode: BPTTMode, segmentLoss: SegmentLoss = .finalSegment,
+                stateLossWeight: Float = 0) {
         self.model = model
+        self.stateLossWeight = stateLossWeight
         self.mode = mode
         self.segmentLoss = segmentLoss
         self.batchCapacity = batchCapacity
         gradients = ParameterSet(layout: model.parameters.layout)
         processor = SegmentProcessor(model: model, batchCapacity: batchCapacity)
         headGradients = model.answerHeadTensors(gradients)
+        stateGradients = model.stateReadoutTensors(gradients)
         let T = model.settings.positionsPerSegment
         scratch = BertGradientScratch(config: model.config, batchCapacity: batchCapacity, seqCapacity: T)
         passthrough = processor.activations
@@ -155,8 +174,9 @@ public final class BPTTEngine: @unchecked Sendable {
         }
         let targets = try segmentTargets(batch, classes: L)
         let scored = { (k: Int) in self.segmentLoss.scores(k, of: N) }
+        let (readout, states) = try stateTargets(batch, classes: L)
         let d = depth(N)
-        let firstWithGradient = segmentLoss == .finalSegment ? N - d : 0  // segments before this need no backward
+        let firstWithGradient = segmentLoss == .finalSegment && readout == nil ? N - d : 0  // segments before this need no backward
         let needsBackward = { (k: Int) in k >= firstWithGradient }
         let memCount = model.memoryCount, stride = model.carriedCount  // memory tokens; all a segment hands on
         let associative = model.config.associative != nil
@@ -168,6 +188,9 @@ public final class BPTTEngine: @unchecked Sendable {
         var loss: Float = 0
         var lastLogits: [Float] = []
         var heads: [Int: AnswerHead.Activations] = [:]  // the head of each segment with a loss
+        var readouts: [Int: StateReadout.Activations] = [:]  // the state readout of each segment
+        var state = (loss: Float(0), scored: 0, correct: 0)
+        let stateScale = stateLossWeight / Float(N)  // w · (1/N) Σ_k
 
         // Forward over the segments.
         for k in 0..<N {
@@ -190,6 +213,13 @@ public final class BPTTEngine: @unchecked Sendable {
                 heads[k] = h
                 if k == N - 1 { lastLogits = h.logits }
             }
+            if let readout, let states {
+                var r = readout.forward(lastHidden: acts.lastHiddenState, batch: B, seqLen: acts.seqLen)
+                let scoredHere = readout.loss(&r, targets: states[k])
+                state = (state.loss + scoredHere.loss / Float(N), state.scored + scoredHere.scored,
+                         state.correct + scoredHere.correct)
+                readouts[k] = r
+            }
         }
 
         // Backward, the same list reversed.
@@ -199,8 +229,8 @@ public final class BPTTEngine: @unchecked Sendable {
         var dMemory = [Float](repeating: 0, count: B * stride)
         var hasMemoryGradient = false
         for k in Swift.stride(from: N - 1, through: 0, by: -1) {
-            let hasLoss = scored(k)
-            guard hasLoss || hasMemoryGradient else { continue }
+            let hasLoss = scored(k), hasStateLoss = readout != nil
+            guard hasLoss || hasStateLoss || hasMemoryGradient else { continue }
             if associative && !hasMemoryGradient {  // nothing after segment k reads its state's gradient
                 for b in 0..<B { for i in memCount..<stride { dMemory[b * stride + i] = 0 } }
             }
@@ -224,6 +254,15 @@ public final class BPTTEngine: @unchecked Sendable {
                     heads[k] = h
                 }
                 head.backward(heads[k]!, labels: targets(k), grads: headGradients, dHidden: dHidden.pointer)
+            }
+            if let readout, let states, let stateGradients {
+                if mode == .memoryEfficient {  // the segment was recomputed: so is its readout
+                    var r = readout.forward(lastHidden: acts.lastHiddenState, batch: B, seqLen: T)
+                    readout.loss(&r, targets: states[k])
+                    readouts[k] = r
+                }
+                readout.backward(readouts[k]!, targets: states[k], scale: stateScale, grads: stateGradients,
+                                 dHidden: dHidden.pointer, seqLen: T)
             }
             if hasMemoryGradient {
                 for b in 0..<B {
@@ -265,7 +304,27 @@ public final class BPTTEngine: @unchecked Sendable {
             let row = lastLogits[(b * L)..<((b + 1) * L)]
             return argmax(row) == Int(batch.labels[b])
         }.count
-        return BatchResult(loss: loss, correct: correct, logits: lastLogits)
+        return BatchResult(loss: loss, correct: correct, logits: lastLogits, stateLoss: state.loss, stateScored: state.scored,
+                           stateCorrect: state.correct)
+    }
+
+    /// The state readout and its targets per segment (N rows of B·E, each −1 or a label) when the
+    /// state loss is on and the batch has state labels; (nil, nil) otherwise.
+    /// - Throws: when the loss is on and the model has no readout, or the rows are malformed.
+    func stateTargets(_ batch: SegmentBatch, classes L: Int) throws -> (StateReadout?, [[Int32]]?) {
+        guard stateLossWeight > 0 else { return (nil, nil) }
+        guard let readout = model.stateReadout else {
+            throw ModelError("batch", "the state loss needs a model with a state readout (rmt.state_entities)")
+        }
+        guard let rows = batch.stateLabels else { return (nil, nil) }
+        let N = batch.segmentCount, width = batch.batchSize * readout.entities
+        guard rows.count == N, rows.allSatisfy({ $0.count == width }) else {
+            throw ModelError("batch", "expected \(N) rows of \(width) state labels (\(readout.entities) entities), got \(rows.map(\.count))")
+        }
+        if let bad = rows.joined().first(where: { $0 < -1 || Int($0) >= L }) {
+            throw ModelError("batch", "state label \(bad) outside -1..<\(L)")
+        }
+        return (readout, rows)
     }
 
     /// The labels segment k is scored against: the batch's `segmentLabels[k]` under `.prefix`

@@ -10,12 +10,16 @@ import RMTKernels
 import RMTModel
 
 extension SegmentBatch {
-    /// Sequences `range` of the batch (all segments, labels, per-segment labels and tasks of those
-    /// rows; its segment length).
+    /// Sequences `range` of the batch (all segments, labels, per-segment labels, state labels and
+    /// tasks of those rows; its segment length).
     public func slice(_ range: Range<Int>) -> SegmentBatch {
         SegmentBatch(contents: contents.map { Array($0[range]) }, labels: Array(labels[range]),
                      segmentLabels: segmentLabels.map { $0.map { Array($0[range]) } },
-                     tasks: tasks.map { Array($0[range]) }, segmentLength: segmentLength)
+                     tasks: tasks.map { Array($0[range]) }, segmentLength: segmentLength,
+                     stateLabels: stateLabels.map { rows in rows.map { row in  // E entries per sequence
+                         let E = row.count / max(batchSize, 1)
+                         return Array(row[(range.lowerBound * E)..<(range.upperBound * E)])
+                     } })
     }
 
     /// Rank `rank`'s share of the batch split evenly over `ranks` (batchSize divisible by ranks).
@@ -41,8 +45,8 @@ extension Trainer {
     }
 
     /// Sums the gradients over the ranks in place (one allreduce over the flat fp32 buffer) and
-    /// scales them to the global batch's mean; the loss becomes the global batch's mean loss and
-    /// `correct` the global count (one small allreduce). One rank: nothing changes.
+    /// scales them to the global batch's mean; the loss (and the state loss) becomes the global
+    /// batch's mean and `correct` (and the state counts) the global count (one small allreduce). One rank: nothing changes.
     func sumOverRanks(_ result: inout BatchResult) throws {
         let R = collective.size
         guard R > 1 else { return }
@@ -50,9 +54,12 @@ extension Trainer {
         try collective.allReduceSum(g, count: n)
         let scale = 1 / Float(R)
         for i in 0..<n { g[i] *= scale }
-        let totals = try collective.sum([Double(result.loss), Double(result.correct)])
+        let totals = try collective.sum([Double(result.loss), Double(result.correct), Double(result.stateLoss),
+                                         Double(result.stateScored), Double(result.stateCorrect)])
         result.loss = Float(totals[0] / Double(R))
         result.correct = Int(totals[1])
+        result.stateLoss = Float(totals[2] / Double(R))
+        (result.stateScored, result.stateCorrect) = (Int(totals[3]), Int(totals[4]))
     }
 
     /// `shouldStop()` of this rank, agreed by all: true everywhere when any rank was signalled

@@ -1,6 +1,8 @@
 // Metrics: metrics.jsonl, one JSON object per line — a step record
 // {"step", "stage", "segments", "data_segment_length", "loss", "lr", "grad_norm", "tokens_per_second",
-// "batch_accuracy"} (data_segment_length: the document tokens per segment of the step's batch)
+// "batch_accuracy"[, "state_loss", "state_accuracy"]} (data_segment_length: the document tokens per
+// segment of the step's batch; the state fields with `--state-loss`: the state loss before its weight
+// and the share of (sequence, entity, segment) places the readout got right)
 // or an evaluation record {"step", "stage", "segments", "eval_accuracy", "eval_loss", "best_accuracy",
 // "eval_accuracy_by_task" (multi-task runs only: {"memorize": 1.0, …})};
 // `stage` counts curriculum stages from 1 (the stage of --start-segments).
@@ -14,9 +16,13 @@ struct StepRecord: Encodable {
     let loss: Float, lr: Float, gradNorm: Float
     let tokensPerSecond: Double
     let batchAccuracy: Float
+    /// With `--state-loss`: the state loss before its weight, and the readout's accuracy over the
+    /// places it scored (nil when the batch had none); absent otherwise.
+    var stateLoss: Float? = nil, stateAccuracy: Float? = nil
     enum CodingKeys: String, CodingKey {
         case step, stage, segments, dataSegmentLength = "data_segment_length", loss, lr, gradNorm = "grad_norm"
         case tokensPerSecond = "tokens_per_second", batchAccuracy = "batch_accuracy"
+        case stateLoss = "state_loss", stateAccuracy = "state_accuracy"
     }
 }
 

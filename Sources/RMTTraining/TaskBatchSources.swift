@@ -68,12 +68,17 @@ public final class TaskValidationSource: ValidationSource {
 extension SegmentBatch {
     /// A batch of `samples`, each of N = `segments` segments: their contents, labels and
     /// per-segment labels — each sample's own, or for a sample without them −1 before its final
-    /// segment and its label there; nil when no sample has them.
+    /// segment and its label there; nil when no sample has them — and state labels (B·E per
+    /// segment, a sample without them −1; nil when none has them).
     init(samples: [Sample], segments N: Int, tasks: [String]? = nil, segmentLength: Int) {
         let segmentLabels = samples.contains { $0.segmentLabels != nil }
             ? (0..<N).map { k in samples.map { $0.segmentLabels?[k] ?? (k == N - 1 ? Int32($0.label) : -1) } }
             : nil
+        let E = WorldStates.entities.count
+        let stateLabels = samples.contains { $0.stateLabels != nil }
+            ? (0..<N).map { k in samples.flatMap { $0.stateLabels?[k] ?? Array(repeating: -1, count: E) } }
+            : nil
         self.init(contents: (0..<N).map { k in samples.map { $0.segments[k] } }, labels: samples.map { Int32($0.label) },
-                  segmentLabels: segmentLabels, tasks: tasks, segmentLength: segmentLength)
+                  segmentLabels: segmentLabels, tasks: tasks, segmentLength: segmentLength, stateLabels: stateLabels)
     }
 }

@@ -104,6 +104,9 @@ public final class Trainer: @unchecked Sendable {
         if options.segmentLoss == .prefix && model.settings.questionLayout != .everySegment {
             throw OptionsError(message: "--prefix-loss needs a model whose question is in every segment (question layout every-segment; this one is \(model.settings.questionLayout.rawValue)): an earlier segment cannot answer a question it has not read")
         }
+        if options.stateLoss != nil && model.settings.stateEntities == nil {
+            throw OptionsError(message: "--state-loss scores the model's state readout, and this model has none (rmt-train adds one)")
+        }
         if options.associativeLearningRate != nil && model.config.associative == nil {
             throw OptionsError(message: "--associative-lr sets the learning rate of an associative memory, and this model has none (add one with --associative D)")
         }
@@ -120,7 +123,8 @@ public final class Trainer: @unchecked Sendable {
         self.train = train
         self.valid = valid
         state = TrainerState(segments: options.startSegments)
-        engine = BPTTEngine(model: model, batchCapacity: options.batchSize / collective.size, mode: options.bpttMode, segmentLoss: options.segmentLoss)
+        engine = BPTTEngine(model: model, batchCapacity: options.batchSize / collective.size, mode: options.bpttMode,
+                            segmentLoss: options.segmentLoss, stateLossWeight: options.stateLoss ?? 0)
         optimizer = Self.makeOptimizer(model, options)
         evalProcessor = SegmentProcessor(model: model, batchCapacity: options.batchSize)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
@@ -162,7 +166,8 @@ public final class Trainer: @unchecked Sendable {
         self.out = out
         self.train = train
         self.valid = valid
-        engine = BPTTEngine(model: model, batchCapacity: options.batchSize / collective.size, mode: options.bpttMode, segmentLoss: options.segmentLoss)
+        engine = BPTTEngine(model: model, batchCapacity: options.batchSize / collective.size, mode: options.bpttMode,
+                            segmentLoss: options.segmentLoss, stateLossWeight: options.stateLoss ?? 0)
         optimizer = Self.makeOptimizer(model, options)
         try optimizer.load(from: try requireFile(dir, "optimizer.safetensors"))
         let bestURL = dir.appendingPathComponent("stage-best.safetensors")
@@ -245,7 +250,9 @@ public final class Trainer: @unchecked Sendable {
             try metrics?.append(StepRecord(step: state.step, stage: stage, segments: state.segments,
                                           dataSegmentLength: batch.segmentLength ?? model.settings.segmentLength, loss: result.loss, lr: lr,
                                           gradNorm: norm, tokensPerSecond: Double(tokens) / seconds,
-                                          batchAccuracy: Float(result.correct) / Float(batch.batchSize)))
+                                          batchAccuracy: Float(result.correct) / Float(batch.batchSize),
+                                          stateLoss: options.stateLoss == nil ? nil : result.stateLoss,
+                                          stateAccuracy: result.stateScored > 0 ? Float(result.stateCorrect) / Float(result.stateScored) : nil))
             onProgress?(String(format: "step %d  segments %d  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s",
                                state.step, state.segments, result.loss, lr, norm, Double(tokens) / seconds))
             if state.stepInStage % options.evalEvery == 0 || state.stepInStage >= options.maxStepsPerStage {

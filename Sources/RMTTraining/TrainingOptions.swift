@@ -46,6 +46,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// (`--prefix-loss`; every-segment question layout). Optional so that the options of runs
     /// made before it decode (nil = off).
     public var prefixLoss: Bool? = nil
+    /// Weight w of the state loss (`--state-loss`: the state readout scored on the memory leaving
+    /// every segment against where each person and object is; BPTT.swift); nil = off. Optional
+    /// so that the options of runs made before it decode.
+    public var stateLoss: Float? = nil
     /// Keep the optimizer state and schedule across stages (default: fresh, as the paper).
     public var keepOptimizer = false
     public var seed: UInt64 = 1
@@ -100,6 +104,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if let c = clipValue, !(c > 0 && c.isFinite) { throw fail("--clip-value must be positive") }
         if let d = bpttDepth, d < 1 { throw fail("--bptt-depth must be at least 1 (1 = the final segment only)") }
         if memoryEfficient && bpttDepth != nil { throw fail("--memory-efficient and --bptt-depth cannot be combined") }
+        if let w = stateLoss, !(w > 0 && w.isFinite) { throw fail("--state-loss must be a positive weight, got \(w)") }
         if sumLoss && prefixLoss == true {
             throw fail("--sum-loss and --prefix-loss cannot be combined (both score every segment: against the final answer, or against the answer so far)")
         }

@@ -391,6 +391,7 @@ struct Train: ParsableCommand {
                 note("rmt-train: \(model): added the label\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) (new classifier rows)")
             }
             loaded = try withAssociative(loaded)
+            loaded = try withStateReadout(loaded)
             loaded = try withPositionScheme(loaded, model: model)  // first: a relative scheme may then read longer segments
             loaded = try resized(loaded, model: model)
             return try questionLayout.map { try loaded.reading(questionLayout: $0) } ?? loaded
@@ -399,8 +400,8 @@ struct Train: ParsableCommand {
         let positions = try PositionSettings.fromCommandLine(
             scheme: position?.name ?? "absolute", temperature: positionTemperature, textTokens: settings.segmentLength,
             positions: settings.positionsPerSegment)
-        return try withAssociative(RecurrentMemoryModel.preset(preset!, vocabulary: vocabURL, cased: cased, settings: settings,
-                                                               position: positions, seed: data.seed))
+        return try withStateReadout(withAssociative(RecurrentMemoryModel.preset(preset!, vocabulary: vocabURL, cased: cased,
+                                                                                settings: settings, position: positions, seed: data.seed)))
     }
 
     /// A `--model` with the memory size and segment length `--memory-tokens` and `--segment-length`
@@ -451,6 +452,21 @@ struct Train: ParsableCommand {
         note("rmt-train: \(model): position scheme \(positions.commandLineName)"
              + (fresh.isEmpty ? "" : "; \(fresh.count) new tensor\(fresh.count == 1 ? "" : "s") (the scheme's)"))
         return changed
+    }
+
+    /// `model` with the state readout `--state-loss` scores: added (WorldStates.entities) when it
+    /// has none; a model that has one keeps it when it places the same entities.
+    func withStateReadout(_ model: RecurrentMemoryModel) throws -> RecurrentMemoryModel {
+        guard backprop.stateLoss != nil else { return model }
+        if let current = model.settings.stateEntities {
+            guard current == WorldStates.entities else {
+                throw ModelError("--state-loss", "the model's state readout places \(current.joined(separator: ", ")), not the task world's \(WorldStates.entities.joined(separator: ", "))")
+            }
+            return model
+        }
+        let added = try model.withStateReadout(entities: WorldStates.entities, seed: data.seed)
+        note("rmt-train: added a state readout (\(WorldStates.entities.joined(separator: ", ")); \(added.parameters.layout.count - model.parameters.layout.count) parameters, used in training only)")
+        return added
     }
 
     /// `model` with the associative memory `--associative` asks for: added when it has none, kept

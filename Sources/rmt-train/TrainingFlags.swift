@@ -109,6 +109,10 @@ struct BackpropFlags: ParsableArguments {
     @Flag(help: "Sum the answer loss over every segment, not only the final one.") var sumLoss = false
     @Flag(help: "Sum the loss over every segment, each against the answer of the document read so far (unknown before the fact; models with the question in every segment).")
     var prefixLoss = false
+    @Option(help: ArgumentHelp("Also score the memory leaving every segment on where each person and object is, with this weight.",
+                               discussion: "A state readout (one learned query per entity attending over the memory, then the label classifier) is added to a model without one and trained against the world state after the facts read so far (bAbI, memorize, detect and distractor tasks; Docs/training.md). It adds W × the mean over segments of its cross-entropy to the loss; metrics.jsonl logs state_loss and state_accuracy. (default: off)",
+                               valueName: "W"))
+    var stateLoss: Float?
     @Flag(help: "Keep the optimizer state and schedule across stages.") var keepOptimizer = false
 
     func validate() throws {
@@ -130,6 +134,7 @@ struct BackpropFlags: ParsableArguments {
         o.sumLoss = sumLoss
         o.prefixLoss = prefixLoss ? true : nil
         o.keepOptimizer = keepOptimizer
+        if let stateLoss { o.stateLoss = stateLoss }
     }
 
     func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] {
@@ -141,6 +146,7 @@ struct BackpropFlags: ParsableArguments {
             SavedFlag(flag: "--sum-loss", given: on(sumLoss), saved: on(saved.sumLoss), isSwitch: true),
             SavedFlag(flag: "--prefix-loss", given: on(prefixLoss), saved: on(saved.prefixLoss == true), isSwitch: true),
             SavedFlag(flag: "--keep-optimizer", given: on(keepOptimizer), saved: on(saved.keepOptimizer), isSwitch: true),
+            SavedFlag(flag: "--state-loss", given: text(stateLoss), saved: text(saved.stateLoss)),
         ]
     }
 }

@@ -21,7 +21,6 @@ import RMTReference
 import RMTTestSupport
 import Testing
 
-private typealias RD = ReferenceDouble
 private typealias RA = ReferenceAssociative
 
 private let plainConfig = BertConfig(vocabSize: 20, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2,

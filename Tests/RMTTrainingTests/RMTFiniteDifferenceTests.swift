@@ -36,11 +36,11 @@ import RMTTokenizer
 import RMTTraining
 import Testing
 
-private typealias RD = ReferenceDouble
-private typealias DoubleTensor = WritableKeyPath<ReferenceDouble.RMTParameters, [Double]>
+typealias RD = ReferenceDouble
+typealias DoubleTensor = WritableKeyPath<ReferenceDouble.RMTParameters, [Double]>
 
 /// The model, batch and special tokens every test here uses.
-private struct FDProblem: Sendable {
+struct FDProblem: Sendable {
     static let shared = FDProblem()
 
     let config = BertConfig(vocabSize: 20, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2,
@@ -139,11 +139,11 @@ private struct FDProblem: Sendable {
     }
 }
 
-private func slice(_ a: [Double], _ range: Range<Int>?) -> [Double] { range.map { Array(a[$0]) } ?? a }
+func slice(_ a: [Double], _ range: Range<Int>?) -> [Double] { range.map { Array(a[$0]) } ?? a }
 
 /// max |a − b| / max(max |reference|, floor), through the strict comparison: NaN, ±Inf or a
 /// length mismatch give +Inf, so every bound below fails on them.
-private func scaledError(_ a: [Double], _ reference: [Double], floor: Double = 1e-3) -> Double {
+func scaledError(_ a: [Double], _ reference: [Double], floor: Double = 1e-3) -> Double {
     let c = closeness(a, reference, scaleFloor: floor)
     return c.passes ? c.maxRelativeError : .infinity
 }

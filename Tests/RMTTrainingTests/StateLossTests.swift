@@ -1,0 +1,203 @@
+// The state loss (`--state-loss`, BPTT.swift, RMTModel/StateReadout.swift) proven in three steps,
+// on the tiny RMT of RMTFiniteDifferenceTests.swift (FDProblem: 2 layers, C = 8, M = 2, 3 segments,
+// 3 classes) with a readout of E = 2 entities, some targets −1 (not scored), weight 0.7:
+// 1. The Double readout alone (ReferenceDouble.stateReadout*) against central differences (ε = 1e-5)
+//    of every entry of its queries, weight, bias and of the memory it reads; bound 1e-7 relative.
+// 2. The whole Double RMT with the state loss against central differences of every entry of every
+//    tensor (encoder, memory embeddings, head, readout): full BPTT, truncated depth 2 and 1 (the
+//    readout of an early segment then trains that segment only), the summed loss; bound 1e-6.
+// 3. The fast Float BPTT (BPTTEngine, stateLossWeight 0.7) against that Double gradient, every entry
+//    of every tensor including rmt.state.*, in the modes above and memory-efficient; bound 1e-4, as
+//    for the other losses. Its loss + w·stateLoss must equal the Double objective.
+// A last test shows the checks have teeth: the state loss changes the encoder's gradient.
+import RMTBase
+import RMTKernels
+import RMTModel
+import RMTRecurrence
+import RMTReference
+import RMTTestSupport
+import RMTTokenizer
+import RMTTraining
+import Testing
+
+
+/// The readout, targets and weight every test here adds to FDProblem.
+private struct StateProblem: Sendable {
+    static let shared = StateProblem()
+    let entities = ["ann", "box"]
+    let weight = 0.7
+    /// targets[k]: (B·E) per segment, −1 = not scored.
+    let targets: [[Int32]] = [[-1, 0, 1, 2], [2, -1, 0, 1], [1, 2, -1, 0]]
+    let parameters: RD.StateReadoutParameters
+
+    init() {
+        let C = FDProblem.shared.shape.channels, L = FDProblem.shared.shape.classes
+        var rng = SplitMix64(seed: 77)
+        func draw(_ n: Int, _ std: Float) -> [Double] { rng.normals(n, std: std).map { Double(Float($0)) } }
+        parameters = RD.StateReadoutParameters(query: draw(entities.count * C, 0.8), weight: draw(L * C, 0.5), bias: draw(L, 0.3))
+    }
+
+    var loss: RD.RMTStateLoss { RD.RMTStateLoss(parameters: parameters, targets: targets, weight: weight, entities: entities.count) }
+
+    /// FDProblem's Float model with this readout's weights.
+    func floatModel() throws -> RecurrentMemoryModel {
+        let model = try FDProblem.shared.floatModel().withStateReadout(entities: entities, seed: 1)
+        for (name, values) in [(RMTTensorName.stateQuery, parameters.query), (RMTTensorName.stateWeight, parameters.weight),
+                               (RMTTensorName.stateBias, parameters.bias)] {
+            for (i, v) in values.enumerated() { model.parameters.pointer(name)[i] = Float(v) }
+        }
+        return model
+    }
+}
+
+/// The readout's tensors: the model's name and the Double parameters' field.
+private var readoutTensors: [(String, WritableKeyPath<RD.StateReadoutParameters, [Double]>)] {
+    [(RMTTensorName.stateQuery, \.query), (RMTTensorName.stateWeight, \.weight), (RMTTensorName.stateBias, \.bias)]
+}
+
+@Test func doubleStateReadoutMatchesFiniteDifferences() {
+    let (B, E, M, C, L) = (2, 3, 4, 5, 3)
+    var rng = SplitMix64(seed: 5)
+    func draw(_ n: Int) -> [Double] { rng.normals(n, std: 1).map { Double($0) } }
+    let memory = draw(B * M * C)
+    let p = RD.StateReadoutParameters(query: draw(E * C), weight: draw(L * C), bias: draw(L))
+    let targets: [Int32] = [0, -1, 2, 1, 2, -1]
+    let scale = 1.3
+    func loss(_ m: [Double], _ q: RD.StateReadoutParameters) -> Double {
+        scale * RD.stateReadoutForward(memory: m, targets: targets, parameters: q, batch: B, entities: E, slots: M,
+                                       channels: C, classes: L).loss
+    }
+    let acts = RD.stateReadoutForward(memory: memory, targets: targets, parameters: p, batch: B, entities: E, slots: M,
+                                      channels: C, classes: L)
+    var dMemory = [Double](repeating: 0, count: memory.count)
+    var g = RD.StateReadoutParameters(query: .init(repeating: 0, count: E * C), weight: .init(repeating: 0, count: L * C),
+                                      bias: .init(repeating: 0, count: L))
+    RD.stateReadoutBackward(dMemory: &dMemory, dparameters: &g, activations: acts, targets: targets, parameters: p, scale: scale,
+                            batch: B, entities: E, slots: M, channels: C, classes: L)
+    let numericMemory = numericalGradient(at: memory, eps: 1e-5) { loss($0, p) }
+    #expect(scaledError(dMemory, numericMemory) < 1e-7, "memory")
+    for (name, path) in readoutTensors {
+        let numeric = numericalGradient(at: p[keyPath: path], eps: 1e-5) { values in
+            var q = p
+            q[keyPath: path] = values
+            return loss(memory, q)
+        }
+        #expect(scaledError(g[keyPath: path], numeric) < 1e-7, "\(name)")
+    }
+    // The Float readout: the same loss and gradients (rounding only).
+    let weights = (p.query.map(Float.init), p.weight.map(Float.init), p.bias.map(Float.init))
+    var (query, weight, bias) = weights
+    var (gq, gw, gb) = ([Float](repeating: 0, count: E * C), [Float](repeating: 0, count: L * C), [Float](repeating: 0, count: L))
+    let T = M + 3
+    var hidden = [Float](repeating: 0, count: B * T * C), dHidden = hidden
+    for b in 0..<B { for i in 0..<(M * C) { hidden[(b * T + 1) * C + i] = Float(memory[b * M * C + i]) } }
+    query.withUnsafeMutableBufferPointer { q in weight.withUnsafeMutableBufferPointer { w in bias.withUnsafeMutableBufferPointer { bi in
+        gq.withUnsafeMutableBufferPointer { dq in gw.withUnsafeMutableBufferPointer { dw in gb.withUnsafeMutableBufferPointer { db in
+            let readout = StateReadout(weights: .init(query: q.baseAddress!, weight: w.baseAddress!, bias: bi.baseAddress!),
+                                       entities: E, slots: M, channels: C, classes: L)
+            var a = hidden.withUnsafeBufferPointer { readout.forward(lastHidden: $0.baseAddress!, batch: B, seqLen: T) }
+            let scored = readout.loss(&a, targets: targets)
+            #expect(abs(Double(scored.loss) - acts.loss) < 1e-6 * max(1, acts.loss), "Float readout loss \(scored.loss) vs \(acts.loss)")
+            #expect(scored.scored == 4)
+            dHidden.withUnsafeMutableBufferPointer {
+                readout.backward(a, targets: targets, scale: Float(scale),
+                                 grads: .init(query: dq.baseAddress!, weight: dw.baseAddress!, bias: db.baseAddress!),
+                                 dHidden: $0.baseAddress!, seqLen: T)
+            }
+        } } }
+    } } }
+    var floatMemoryGradient = [Double](repeating: 0, count: B * M * C)
+    for b in 0..<B { for i in 0..<(M * C) { floatMemoryGradient[b * M * C + i] = Double(dHidden[(b * T + 1) * C + i]) } }
+    #expect(scaledError(floatMemoryGradient, dMemory) < 1e-5, "Float readout: memory gradient")
+    #expect(scaledError(gq.map(Double.init), g.query) < 1e-5, "Float readout: query gradient")
+    #expect(scaledError(gw.map(Double.init), g.weight) < 1e-5, "Float readout: weight gradient")
+    #expect(scaledError(gb.map(Double.init), g.bias) < 1e-5, "Float readout: bias gradient")
+    // Rows other than the memory's get nothing.
+    for b in 0..<B { for t in [0, M + 1, M + 2] { #expect((0..<C).allSatisfy { dHidden[(b * T + t) * C + $0] == 0 }) } }
+}
+
+/// The cases checked here (FDCase from RMTFiniteDifferenceTests.swift).
+private let stateCases = [FDCase.full, .truncated2, .truncated1, .sumLoss]
+
+@Test(arguments: stateCases)
+func doubleRMTWithStateLossMatchesFiniteDifferences(_ c: FDCase) {
+    let problem = FDProblem.shared, state = StateProblem.shared
+    let p = problem.parameters
+    let baseline = RD.rmtForward(parameters: p, contents: problem.contents, labels: problem.labels, tokens: problem.tokens,
+                                 shape: problem.shape, sumLoss: c.sumLoss, state: state.loss)
+    let analytic = RD.rmtBackward(forward: baseline, parameters: p, labels: problem.labels, shape: problem.shape,
+                                  sumLoss: c.sumLoss, depth: c.depth, state: state.loss)
+    func loss(_ q: RD.RMTParameters, _ readout: RD.StateReadoutParameters) -> Double {
+        var s = state.loss
+        s.parameters = readout
+        return RD.rmtTruncatedLoss(parameters: q, baseline: baseline, contents: problem.contents, labels: problem.labels,
+                                   tokens: problem.tokens, shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth, state: s)
+    }
+    #expect(loss(p, state.parameters) == baseline.loss)
+    let eps = 1e-5
+    var worst = (error: 0.0, tensor: "")
+    for (name, path) in RD.RMTParameters.tensors(layers: problem.shape.layers) {
+        let numeric = numericalGradient(at: p[keyPath: path], eps: eps) { values in
+            var q = p
+            q[keyPath: path] = values
+            return loss(q, state.parameters)
+        }
+        let err = scaledError(analytic.parameters[keyPath: path], numeric)
+        if err >= worst.error { worst = (err, name) }
+        #expect(err < 1e-6, "\(c.name): \(name) relative error \(err)")
+    }
+    for (name, path) in readoutTensors {
+        let numeric = numericalGradient(at: state.parameters[keyPath: path], eps: eps) { values in
+            var r = state.parameters
+            r[keyPath: path] = values
+            return loss(p, r)
+        }
+        let err = scaledError(analytic.state![keyPath: path], numeric)
+        if err >= worst.error { worst = (err, name) }
+        #expect(err < 1e-6, "\(c.name): \(name) relative error \(err)")
+    }
+    print("RMT with state loss, finite differences, \(c.name): worst relative error \(worst.error) at \(worst.tensor)")
+}
+
+@Test(arguments: stateCases + [.memoryEfficient, .memoryEfficientSum])
+func fastBPTTWithStateLossMatchesDoubleRMT(_ c: FDCase) throws {
+    let problem = FDProblem.shared, state = StateProblem.shared
+    let forward = RD.rmtForward(parameters: problem.parameters, contents: problem.contents, labels: problem.labels,
+                                tokens: problem.tokens, shape: problem.shape, sumLoss: c.sumLoss, state: state.loss)
+    let expected = RD.rmtBackward(forward: forward, parameters: problem.parameters, labels: problem.labels, shape: problem.shape,
+                                  sumLoss: c.sumLoss, depth: c.depth, state: state.loss)
+    let model = try state.floatModel()
+    let engine = BPTTEngine(model: model, batchCapacity: 2, mode: c.mode, segmentLoss: c.loss, stateLossWeight: Float(state.weight))
+    let result = try engine.lossAndGradients(SegmentBatch(contents: problem.contents, labels: problem.labels,
+                                                          stateLabels: state.targets))
+    let objective = Double(result.loss) + state.weight * Double(result.stateLoss)
+    #expect(abs(objective - forward.loss) < 1e-5 * max(1, abs(forward.loss)), "\(c.name): objective \(objective) vs \(forward.loss)")
+    #expect(result.stateScored == state.targets.joined().filter { $0 >= 0 }.count)
+    var worst = (error: 0.0, tensor: "")
+    var compared: [(String, [Double])] = problem.huggingFaceTensors().map { ($0.name, slice(expected.parameters[keyPath: $0.path], $0.range)) }
+    compared += readoutTensors.map { ($0.0, expected.state![keyPath: $0.1]) }
+    for (name, reference) in compared {
+        let err = scaledError(engine.gradients.values(name).map(Double.init), reference)
+        if err >= worst.error { worst = (err, name) }
+        #expect(err < 1e-4, "\(c.name): gradient of \(name) relative error \(err)")
+    }
+    print("RMT fast BPTT with state loss vs Double, \(c.name): worst relative error \(worst.error) at \(worst.tensor)")
+}
+
+@Test func stateLossChangesTheEncoderGradient() throws {
+    let problem = FDProblem.shared, state = StateProblem.shared
+    let model = try state.floatModel()
+    func gradient(_ weight: Float) throws -> [Float] {
+        let engine = BPTTEngine(model: model, batchCapacity: 2, mode: .full, stateLossWeight: weight)
+        _ = try engine.lossAndGradients(SegmentBatch(contents: problem.contents, labels: problem.labels, stateLabels: state.targets))
+        return engine.gradients.values("encoder.layer.0.attention.self.query.weight") + engine.gradients.values(RMTTensorName.memoryEmbeddings)
+    }
+    let (without, with) = (try gradient(0), try gradient(Float(state.weight)))
+    let difference = scaledError(with.map(Double.init), without.map(Double.init))
+    #expect(difference > 1e-2, "the state loss changed the encoder's gradient by only \(difference)")
+    // A batch without state labels trains as without the loss; a model without a readout refuses it.
+    let engine = BPTTEngine(model: try problem.floatModel(), batchCapacity: 2, mode: .full, stateLossWeight: 1)
+    #expect(throws: (any Error).self) {
+        _ = try engine.lossAndGradients(SegmentBatch(contents: problem.contents, labels: problem.labels, stateLabels: state.targets))
+    }
+}
