@@ -25,6 +25,8 @@ public enum RMTTensorName {
     public static let stateQuery = "rmt.state.query"
     public static let stateWeight = "rmt.state.weight"
     public static let stateBias = "rmt.state.bias"
+    /// Whether `name` is one of the state readout's tensors.
+    public static func isStateReadout(_ name: String) -> Bool { [stateQuery, stateWeight, stateBias].contains(name) }
 }
 
 /// A recurrent memory transformer ready to read documents.

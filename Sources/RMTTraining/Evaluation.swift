@@ -198,13 +198,16 @@ public func evaluatedTaskName(_ task: String, probe: Bool, crossSegment: Bool = 
 
 /// Reads B documents in lockstep — segment k of each from `segment(k)` (B lists of ≤ S tokens) —
 /// from a fresh memory and scores the final answers against `labels` (B): per document, the
-/// cross-entropy loss and the top answer's label index.
+/// cross-entropy loss and the top answer's label index. `memoryLeaving(k, memory)`, if given, sees
+/// the memory each segment hands on ((B, stride) floats: the M × C memory tokens first).
 func readAndScore(_ processor: SegmentProcessor, segments: Int, labels: [Int32],
+                  memoryLeaving: ((Int, [Float]) -> Void)? = nil,
                   segment: (Int) throws -> [[Int32]]) throws -> (losses: [Float], predicted: [Int], probability: [Float]) {
-    var memory = processor.initialMemory(batch: labels.count)  // (B, M, C)
+    var memory = processor.initialMemory(batch: labels.count)  // (B, stride)
     for k in 0..<segments {
         let contents = try segment(k)
         try memory.withUnsafeMutableBufferPointer { try processor.step(contents: contents, memory: $0.baseAddress!) }
+        memoryLeaving?(k, memory)
     }
     var answer = processor.answer()
     let (losses, predicted) = processor.answerHead.score(&answer, labels: labels)  // fills answer.probs (B, L)

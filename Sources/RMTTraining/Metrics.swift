@@ -4,7 +4,8 @@
 // segment of the step's batch; the state fields with `--state-loss`: the state loss before its weight
 // and the share of (sequence, entity, segment) places the readout got right)
 // or an evaluation record {"step", "stage", "segments", "eval_accuracy", "eval_loss", "best_accuracy",
-// "eval_accuracy_by_task" (multi-task runs only: {"memorize": 1.0, …})};
+// "eval_accuracy_by_task" (multi-task runs only: {"memorize": 1.0, …}), "eval_state_accuracy" (a model
+// with a state readout: the share of places it got right over the validation documents' segments)};
 // `stage` counts curriculum stages from 1 (the stage of --start-segments).
 // On resume, records past the checkpoint's step are dropped so the file matches the run.
 import Foundation
@@ -34,9 +35,13 @@ struct EvalRecord: Encodable {
     /// With `advanceTasks`: the accuracy over those tasks' documents, which judges the stage
     /// (`bestAccuracy` is then its best); nil otherwise.
     var advanceAccuracy: Float? = nil
+    /// A model with a state readout: its accuracy over every (document, entity, segment) place of
+    /// the validation documents that have world states; nil otherwise.
+    var evalStateAccuracy: Float? = nil
     enum CodingKeys: String, CodingKey {
         case step, stage, segments, evalAccuracy = "eval_accuracy", evalLoss = "eval_loss", bestAccuracy = "best_accuracy"
         case evalAccuracyByTask = "eval_accuracy_by_task", advanceAccuracy = "advance_accuracy"
+        case evalStateAccuracy = "eval_state_accuracy"
     }
 }
 

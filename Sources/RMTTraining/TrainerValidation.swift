@@ -27,12 +27,21 @@ extension Trainer {
         var taskCounts: [String: (correct: Int, total: Int)] = [:]
         let batches = try validationBatches(segments: segments)
         // Each rank reads its share of the batches (Evaluation.swift); (loss, right) per document.
-        let width = 2 * (batches.map(\.batchSize).max() ?? 0)
+        // Each rank reads its share; per batch also the state readout's places right and scored (last two).
+        let width = 2 * (batches.map(\.batchSize).max() ?? 0) + 2
+        var stateCorrect = 0, stateScored = 0
         try dealOut(count: batches.count, width: width, over: collective, work: { i in
             let batch = batches[i]
-            let scores = try readAndScore(evalProcessor, segments: batch.segmentCount, labels: batch.labels) { batch.contents[$0] }
+            var state = (correct: 0, scored: 0)
+            let scores = try readAndScore(evalProcessor, segments: batch.segmentCount, labels: batch.labels,
+                                          memoryLeaving: stateScorer(batch) { state = (state.correct + $0, state.scored + $1) }) {
+                batch.contents[$0]
+            }
             return (0..<batch.batchSize).flatMap { [Double(scores.losses[$0]), scores.predicted[$0] == Int(batch.labels[$0]) ? 1 : 0] }
+                + [Double](repeating: 0, count: width - 2 - 2 * batch.batchSize) + [Double(state.correct), Double(state.scored)]
         }, each: { i, v in
+            stateCorrect += Int(v[width - 2])
+            stateScored += Int(v[width - 1])
             let batch = batches[i]
             for b in 0..<batch.batchSize {
                 lossSum += Float(v[2 * b])
@@ -45,7 +54,22 @@ extension Trainer {
                 }
             }
         })
-        return ValidationCounts(correct: correct, total: total, lossSum: lossSum, byTaskCounts: taskCounts)
+        return ValidationCounts(correct: correct, total: total, lossSum: lossSum, byTaskCounts: taskCounts,
+                                stateCorrect: stateCorrect, stateScored: stateScored)
+    }
+
+    /// For a model with a state readout and a batch with state labels: what scores the memory leaving
+    /// each segment (hands `count(right, scored)` for each); nil otherwise.
+    func stateScorer(_ batch: SegmentBatch, count: @escaping (Int, Int) -> Void) -> ((Int, [Float]) -> Void)? {
+        guard let readout = model.stateReadout, let rows = batch.stateLabels else { return nil }
+        let B = batch.batchSize, floats = model.memoryCount, stride = model.carriedCount
+        return { k, memory in
+            var tokens = [Float](repeating: 0, count: B * floats)  // (B, M, C): the memory tokens of each sequence
+            for b in 0..<B { for i in 0..<floats { tokens[b * floats + i] = memory[b * stride + i] } }
+            var acts = readout.forward(memory: tokens, batch: B)
+            let scored = readout.loss(&acts, targets: rows[k])
+            count(scored.correct, scored.scored)
+        }
     }
 
     /// The accuracy a stage is judged by (target, patience, best model): over every validation
@@ -84,10 +108,15 @@ extension Trainer {
     }
 }
 
-/// What one validation pass counted: documents right, documents, summed loss, and per task.
+/// What one validation pass counted: documents right, documents, summed loss, per task, and the
+/// state readout's places.
 struct ValidationCounts {
     var correct: Int, total: Int, lossSum: Float
     var byTaskCounts: [String: (correct: Int, total: Int)]
+    /// The state readout's places right and scored over every segment (0, 0 without one).
+    var stateCorrect = 0, stateScored = 0
+    /// Their ratio; nil when nothing was scored.
+    var stateAccuracy: Float? { stateScored > 0 ? Float(stateCorrect) / Float(stateScored) : nil }
     var accuracy: Float { Float(correct) / Float(max(total, 1)) }
     var loss: Float { lossSum / Float(max(total, 1)) }
     var byTask: [String: Float] { byTaskCounts.mapValues { Float($0.correct) / Float(max($0.total, 1)) } }

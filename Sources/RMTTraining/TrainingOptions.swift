@@ -1,6 +1,7 @@
 // TrainingOptions: every knob of a curriculum training run (what rmt-train's flags set),
 // validated in one place, and stored in each checkpoint so `--resume` continues the same run.
 import RMTModel
+import RMTRecurrence
 
 public struct TrainingOptions: Codable, Sendable, Equatable {
     /// Segments per document in the first stage, and the last stage.
@@ -32,6 +33,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// nil = `learningRate`. A scheme put on a pretrained model starts its terms fresh (T5 and the
     /// type-pair bias at zero), and at a fine-tuning rate they barely move (Docs/position-encodings.md).
     public var positionLearningRate: Float? = nil
+    /// Peak learning rate of the state readout's tensors (`--state-lr`, rmt.state.*), on the same
+    /// schedule; nil = `learningRate`. The readout starts fresh beside a trained backbone, and at a
+    /// fine-tuning rate it stays near chance for hundreds of steps.
+    public var stateLearningRate: Float? = nil
     public var warmup = 100
     public var weightDecay: Float = 0.01
     /// Gradient clipping by global norm and by value (nil = off).
@@ -63,13 +68,16 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
 
     /// Each parameter entry's multiple of the step's learning rate: the associative memory's
     /// tensors (AssociativeSettings.isTensor) at associativeLearningRate / learningRate, the
-    /// position scheme's (PositionSettings.isTensor) at positionLearningRate / learningRate, the rest 1.
+    /// position scheme's (PositionSettings.isTensor) at positionLearningRate / learningRate, the state
+    /// readout's (`rmt.state.*`) at stateLearningRate / learningRate, the rest 1.
     public func learningRateScales(_ layout: ParameterLayout) -> [Float] {
         let associative = (associativeLearningRate ?? learningRate) / learningRate
         let position = (positionLearningRate ?? learningRate) / learningRate
+        let state = (stateLearningRate ?? learningRate) / learningRate
         return layout.entries.map {
             AssociativeSettings.isTensor(named: $0.name) ? associative
-                : PositionSettings.isTensor(named: $0.name) ? position : 1
+                : PositionSettings.isTensor(named: $0.name) ? position
+                : RMTTensorName.isStateReadout($0.name) ? state : 1
         }
     }
 
@@ -105,6 +113,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if let d = bpttDepth, d < 1 { throw fail("--bptt-depth must be at least 1 (1 = the final segment only)") }
         if memoryEfficient && bpttDepth != nil { throw fail("--memory-efficient and --bptt-depth cannot be combined") }
         if let w = stateLoss, !(w > 0 && w.isFinite) { throw fail("--state-loss must be a positive weight, got \(w)") }
+        if let r = stateLearningRate, !(r > 0 && r.isFinite) { throw fail("--state-lr must be a positive number") }
+        if stateLearningRate != nil && stateLoss == nil { throw fail("--state-lr sets the state readout's learning rate; give --state-loss W too") }
         if sumLoss && prefixLoss == true {
             throw fail("--sum-loss and --prefix-loss cannot be combined (both score every segment: against the final answer, or against the answer so far)")
         }

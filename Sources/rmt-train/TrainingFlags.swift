@@ -65,6 +65,9 @@ struct OptimizerFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Peak learning rate of a relative position scheme's tensors (a model with --position).",
                                discussion: "The same warm-up and decay as --lr. A scheme put on a pretrained model (--model DIR --position SCHEME) starts its terms fresh, and at a fine-tuning rate they barely move; e.g. --lr 1e-4 --position-lr 1e-2. (default: --lr)"))
     var positionLr: Float?
+    @Option(help: ArgumentHelp("Peak learning rate of the state readout's tensors (with --state-loss).",
+                               discussion: "The same warm-up and decay as --lr. The readout starts fresh beside a trained model; e.g. --lr 3e-5 --state-lr 1e-3. (default: --lr)"))
+    var stateLr: Float?
     @Option(help: "Warm-up steps (linear), then linear decay. (default: 100)") var warmup: Int?
     @Option(help: "AdamW weight decay (not on biases or LayerNorm). (default: 0.01)") var weightDecay: Float?
     @Option(help: "Clip the gradient's global norm (0 = off). (default: 1)") var clip: Float?
@@ -86,6 +89,7 @@ struct OptimizerFlags: ParsableArguments {
         o.clipValue = clipValue
         if let associativeLr { o.associativeLearningRate = associativeLr }
         if let positionLr { o.positionLearningRate = positionLr }
+        if let stateLr { o.stateLearningRate = stateLr }
     }
 
     func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] {
@@ -94,6 +98,7 @@ struct OptimizerFlags: ParsableArguments {
             SavedFlag(flag: "--clip-value", given: text(clipValue), saved: text(saved.clipValue)),
             SavedFlag(flag: "--associative-lr", given: text(associativeLr), saved: text(saved.associativeLearningRate)),
             SavedFlag(flag: "--position-lr", given: text(positionLr), saved: text(saved.positionLearningRate)),
+            SavedFlag(flag: "--state-lr", given: text(stateLr), saved: text(saved.stateLearningRate)),
         ]
     }
 }
