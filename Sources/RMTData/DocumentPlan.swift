@@ -379,7 +379,7 @@ public struct DocumentPlan: Sendable {
     /// the state labels (one per entity) after the facts that end within segments 0…k (a fact cut
     /// by a segment boundary counts from the segment that ends it; `segment(ofDocumentOffset:)`,
     /// either question layout). nil for a task without world states or a whole-document task.
-    func segmentStates() -> [[Int32]]? {
+    public func segmentStates() -> [[Int32]]? {
         guard let prefixStates, !wholeDocument else { return nil }
         var known = 0
         return (0..<segmentCount).map { k in

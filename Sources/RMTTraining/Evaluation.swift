@@ -25,13 +25,16 @@ public struct LengthAccuracy: Codable, Sendable, Equatable {
     public var answeredUnknown: Int? = nil
     /// correct / samples (0 for no samples); stored so that it is written with the rest.
     public let accuracy: Double
+    /// A model with a state readout: what it says about the memory (nil when not recorded).
+    public var state: StateCounts? = nil
 
     enum CodingKeys: String, CodingKey {
-        case task, segments, tokens, samples, correct, accuracy
+        case task, segments, tokens, samples, correct, accuracy, state
         case otherPerson = "other_person", answeredUnknown = "answered_unknown"
     }
     public init(task: String, segments: Int, tokens: Int, samples: Int, correct: Int,
-                otherPerson: Int? = nil, answeredUnknown: Int? = nil) {
+                otherPerson: Int? = nil, answeredUnknown: Int? = nil, state: StateCounts? = nil) {
+        self.state = state
         self.task = task
         self.segments = segments
         self.tokens = tokens
@@ -40,6 +43,31 @@ public struct LengthAccuracy: Codable, Sendable, Equatable {
         accuracy = samples > 0 ? Double(correct) / Double(samples) : 0
         self.otherPerson = otherPerson
         self.answeredUnknown = answeredUnknown
+    }
+}
+
+/// What a model's state readout (StateReadout) says about the memory leaving each segment of
+/// documents with world states: over every (document, person or object, segment) the story has
+/// placed by then — the places scored and right — and, of those, the places already known one
+/// segment before (what the memory carried, not what the segment just read).
+public struct StateCounts: Codable, Sendable, Equatable {
+    public var placed = 0, placedRight = 0, carried = 0, carriedRight = 0
+
+    enum CodingKeys: String, CodingKey {
+        case placed, placedRight = "placed_right", carried, carriedRight = "carried_right"
+    }
+    public init(placed: Int = 0, placedRight: Int = 0, carried: Int = 0, carriedRight: Int = 0) {
+        (self.placed, self.placedRight, self.carried, self.carriedRight) = (placed, placedRight, carried, carriedRight)
+    }
+    public static func + (a: StateCounts, b: StateCounts) -> StateCounts {
+        StateCounts(placed: a.placed + b.placed, placedRight: a.placedRight + b.placedRight,
+                    carried: a.carried + b.carried, carriedRight: a.carriedRight + b.carriedRight)
+    }
+    /// As four numbers, and back (for `dealOut`).
+    var numbers: [Double] { [placed, placedRight, carried, carriedRight].map(Double.init) }
+    init(numbers v: ArraySlice<Double>) {
+        let n = v.map { Int($0) }
+        self.init(placed: n[0], placedRight: n[1], carried: n[2], carriedRight: n[3])
     }
 }
 
@@ -65,14 +93,17 @@ public struct EvaluationBatch: Codable, Sendable, Equatable {
     /// Scripts/ledger-compare.py) and a failure found again by its index in the evaluation stream;
     /// nil in ledgers written before it was recorded.
     public var wrong: [Int]? = nil
+    /// A model with a state readout, on documents with world states: its counts; nil otherwise.
+    public var state: StateCounts? = nil
 
     enum CodingKeys: String, CodingKey {
-        case task, segments, first, count, correct, tokens, wrong
+        case task, segments, first, count, correct, tokens, wrong, state
         case otherPerson = "other_person", answeredUnknown = "answered_unknown"
     }
 
     public init(task: String, segments: Int, first: Int, count: Int, correct: Int, tokens: Int,
-                otherPerson: Int? = nil, answeredUnknown: Int? = nil, wrong: [Int]? = nil) {
+                otherPerson: Int? = nil, answeredUnknown: Int? = nil, wrong: [Int]? = nil, state: StateCounts? = nil) {
+        self.state = state
         self.task = task
         self.segments = segments
         self.first = first
@@ -126,10 +157,11 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
     }
     let processor = SegmentProcessor(model: model, batchCapacity: batchSize)
     let starts = Array(stride(from: range.lowerBound, to: range.upperBound, by: batchSize))
-    // Per batch: count, tokens, other person, answered unknown, then one 0/1 per document
-    // (1 = answered wrongly; the correct count is the rest), then per document the predicted
-    // label's index and its probability (for `onDocument`).
-    let head = 4
+    // Per batch: count, tokens, other person, answered unknown, whether the state readout scored,
+    // its four counts (StateCounts), then one 0/1 per document (1 = answered wrongly; the correct
+    // count is the rest), then per document the predicted label's index and its probability (for `onDocument`).
+    let head = 9
+    let readout = model.stateReadout, unknownIndex = model.settings.labels.firstIndex(of: unknownLabel)
     // Batch j's documents as read: (index in the stream, plan), re-split when asked; cheap recipes,
     // made again where the results are reported (under MPI the rank that read them may be another).
     func documents(_ j: Int) throws -> [(index: Int, plan: DocumentPlan)] {
@@ -143,12 +175,23 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
         let plans = try documents(j).map(\.plan)
         guard !plans.isEmpty else { return [0] }
         var otherPerson = 0, answeredUnknown = 0
+        var state: StateCounts? = nil
         var wrong = [Double](repeating: 0, count: plans.count)
         var predicted = [Double](repeating: 0, count: plans.count), probability = predicted
         for count in Set(plans.map(\.segmentCount)).sorted() {  // one group unless re-split
             let group = plans.indices.filter { plans[$0].segmentCount == count }
             var streams = group.map { plans[$0].makeSegmentStream() }
-            let scores = try readAndScore(processor, segments: count, labels: group.map { Int32(plans[$0].label) }) { k in
+            let states = group.map { plans[$0].segmentStates() }
+            var scorer: ((Int, [Float]) -> Void)?
+            if let readout, states.contains(where: { $0 != nil }) {
+                var counts = state ?? StateCounts()
+                scorer = { k, memory in
+                    counts = counts + stateCounts(readout, memory: memory, model: model, states: states, segment: k, unknown: unknownIndex)
+                    state = counts
+                }
+            }
+            let scores = try readAndScore(processor, segments: count, labels: group.map { Int32(plans[$0].label) },
+                                          memoryLeaving: scorer) { k in
                 onSegment?(EvaluationProgress(first: starts[j], count: plans.count, segment: k, segments: count,
                                               tokens: plans[0].documentTokenCount))
                 return streams.indices.map { streams[$0].nextSegment()! }
@@ -164,7 +207,8 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
                 if name == unknownLabel && plan.answer != unknownLabel { answeredUnknown += 1 }
             }
         }
-        return [Double(plans.count), Double(plans[0].documentTokenCount), Double(otherPerson), Double(answeredUnknown)]
+        return [Double(plans.count), Double(plans[0].documentTokenCount), Double(otherPerson), Double(answeredUnknown),
+                state == nil ? 0 : 1] + (state ?? StateCounts()).numbers
             + wrong + predicted + probability
     }, each: { j, v in
         let count = Int(v[0])
@@ -177,7 +221,8 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
                                                                       decoyQuestion: stream.decoyQuestionRate > 0),
                                     segments: segments,
                                     first: starts[j], count: count, correct: count - wrong.count, tokens: Int(v[1]),
-                                    otherPerson: Int(v[2]), answeredUnknown: Int(v[3]), wrong: wrong))
+                                    otherPerson: Int(v[2]), answeredUnknown: Int(v[3]), wrong: wrong,
+                                    state: v[4] != 0 ? StateCounts(numbers: v[5..<9]) : nil))
         guard let onDocument else { return }
         for (d, document) in read.enumerated() {
             try onDocument(DocumentPrediction(plan: document.plan, index: document.index,
@@ -185,6 +230,39 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
                                               probability: v[head + 2 * count + d]))
         }
     })
+}
+
+/// (B, M, C) the memory tokens of what B sequences hand on ((B, stride) floats: the memory tokens,
+/// then an associative memory's state).
+func memoryTokens(_ memory: [Float], model: RecurrentMemoryModel, batch B: Int) -> [Float] {
+    let floats = model.memoryCount, stride = model.carriedCount
+    var tokens = [Float](repeating: 0, count: B * floats)
+    for b in 0..<B { for i in 0..<floats { tokens[b * floats + i] = memory[b * stride + i] } }
+    return tokens
+}
+
+/// The state readout's counts on the memory leaving segment `k` ((B, stride) floats) of documents
+/// whose per-segment state labels are `states` (nil: a document without world states).
+func stateCounts(_ readout: StateReadout, memory: [Float], model: RecurrentMemoryModel, states: [[[Int32]]?], segment k: Int,
+                 unknown: Int?) -> StateCounts {
+    let B = states.count, E = readout.entities
+    let predicted = readout.predictions(readout.forward(memory: memoryTokens(memory, model: model, batch: B), batch: B))
+    var counts = StateCounts()
+    for b in 0..<B {
+        guard let rows = states[b] else { continue }
+        for e in 0..<E {
+            let target = Int(rows[k][e])
+            guard target >= 0, target != unknown else { continue }  // placed only
+            let right = predicted[b * E + e] == target
+            counts.placed += 1
+            if right { counts.placedRight += 1 }
+            if k > 0 && Int(rows[k - 1][e]) == target {
+                counts.carried += 1
+                if right { counts.carriedRight += 1 }
+            }
+        }
+    }
+    return counts
 }
 
 /// The name `evaluateBatches` gives a task's rows: `TASK+probe` when its documents ask memory

@@ -232,7 +232,7 @@ public final class EvaluationLedger {
     public static func accuracy(of batches: [EvaluationBatch], task: String, segments: Int,
                                 limit: Int = .max) -> LengthAccuracy? {
         var seen = Set<Int>(), correct = 0, tokens = 0
-        var otherPerson: Int? = 0, answeredUnknown: Int? = 0  // nil once any batch lacks them
+        var otherPerson: Int? = 0, answeredUnknown: Int? = 0, state: StateCounts? = StateCounts()  // nil once any batch lacks them
         for b in batches where b.task == task && b.segments == segments && b.first + b.count <= limit {
             let fresh = (b.first..<(b.first + b.count)).filter { !seen.contains($0) }
             guard fresh.count == b.count else { continue }
@@ -241,9 +241,11 @@ public final class EvaluationLedger {
             tokens = b.tokens
             otherPerson = otherPerson.flatMap { sum in b.otherPerson.map { sum + $0 } }
             answeredUnknown = answeredUnknown.flatMap { sum in b.answeredUnknown.map { sum + $0 } }
+            state = state.flatMap { sum in b.state.map { sum + $0 } }
         }
         return seen.isEmpty ? nil : LengthAccuracy(task: task, segments: segments, tokens: tokens, samples: seen.count,
-                                                   correct: correct, otherPerson: otherPerson, answeredUnknown: answeredUnknown)
+                                                   correct: correct, otherPerson: otherPerson, answeredUnknown: answeredUnknown,
+                                                   state: state)
     }
 
     /// FNV-1a 64 of a file's bytes, as 16 hex digits (the model fingerprint).

@@ -62,11 +62,8 @@ extension Trainer {
     /// each segment (hands `count(right, scored)` for each); nil otherwise.
     func stateScorer(_ batch: SegmentBatch, count: @escaping (Int, Int) -> Void) -> ((Int, [Float]) -> Void)? {
         guard let readout = model.stateReadout, let rows = batch.stateLabels else { return nil }
-        let B = batch.batchSize, floats = model.memoryCount, stride = model.carriedCount
-        return { k, memory in
-            var tokens = [Float](repeating: 0, count: B * floats)  // (B, M, C): the memory tokens of each sequence
-            for b in 0..<B { for i in 0..<floats { tokens[b * floats + i] = memory[b * stride + i] } }
-            var acts = readout.forward(memory: tokens, batch: B)
+        return { [model] k, memory in
+            var acts = readout.forward(memory: memoryTokens(memory, model: model, batch: batch.batchSize), batch: batch.batchSize)
             let scored = readout.loss(&acts, targets: rows[k])
             count(scored.correct, scored.scored)
         }

@@ -353,6 +353,12 @@ struct Eval: ParsableCommand {
                     line["other"] = r.samples - r.correct - other
                 }
                 if let unknown = r.answeredUnknown { line["answered_unknown"] = unknown }
+                if let state = r.state {  // a model with a state readout: places right, and carried places right
+                    line["state_placed"] = state.placed
+                    line["state_placed_right"] = state.placedRight
+                    line["state_carried"] = state.carried
+                    line["state_carried_right"] = state.carriedRight
+                }
                 if let sources { line["ledger"] = sources[i] }
                 print(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))
             }
@@ -367,7 +373,10 @@ struct Eval: ParsableCommand {
                 let other = r.otherPerson.map { String(format: "  %12d  %5d", $0, r.samples - r.correct - $0) } ?? "  \(String(repeating: " ", count: 11))-      -"
                 let unknown = r.answeredUnknown.map { String(format: "  %7d", $0) } ?? "        -"
                 print(pad(r.task) + String(format: "  %8d  %10d  %7d  %8.4f   %.3f–%.3f", r.segments, r.tokens,
-                                           r.samples, r.accuracy, ci.lowerBound, ci.upperBound) + other + unknown)
+                                           r.samples, r.accuracy, ci.lowerBound, ci.upperBound) + other + unknown
+                      + (r.state.map { s in
+                          String(format: "  state: placed %d/%d, carried %d/%d", s.placedRight, s.placed, s.carriedRight, s.carried)
+                      } ?? ""))
             }
         }
         guard let plot else { return }

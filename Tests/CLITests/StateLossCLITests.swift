@@ -1,0 +1,48 @@
+// rmt-train --state-loss: adds a state readout to a model without one (config.json's
+// rmt.state_entities, the rmt.state.* tensors), logs state_loss / state_accuracy per step and
+// eval_state_accuracy per evaluation, records the weight and --state-lr in the checkpoint and keeps
+// them on --resume; the trained model still answers through rmt-ask. Refused: a resume that changes
+// the weight (one line, exit 1); a non-positive weight and --state-lr without --state-loss (usage
+// errors, exit 64).
+import Foundation
+import Testing
+import RMTTestSupport
+
+@Test func stateLossThroughRmtTrain() throws {
+    let dir = try scratchFolder("state-loss")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let (every, _) = try createTinyModelPerLayout(in: dir)
+    let common = ["--task", "memorize-distract,babi-qa2:4", "--start-segments", "3", "--max-segments", "3", "--eval-every", "2",
+                  "--eval-samples", "4", "--batch-size", "2", "--max-steps-per-stage", "2"]
+
+    let out = dir.appendingPathComponent("run")
+    let trained = try run("rmt-train", ["--model", every.path, "--state-loss", "0.5", "--state-lr", "1e-3", "--out", out.path] + common)
+    #expect(trained.status == 0, "\(trained.stderr)")
+    #expect(trained.stderr.contains("added a state readout"), "\(trained.stderr)")
+    let config = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("model/config.json"))) as? [String: Any]
+    let rmt = config?["rmt"] as? [String: Any]
+    #expect(rmt?["state_entities"] as? [String] == ["Mary", "John", "Daniel", "Sandra", "apple", "football", "milk"])
+    let options = try JSONSerialization.jsonObject(
+        with: Data(contentsOf: out.appendingPathComponent("checkpoint/options.json"))) as? [String: Any]
+    #expect(options?["state_loss"] as? Double == 0.5 && options?["state_learning_rate"] as? Double == 0.001, "\(String(describing: options))")
+    let records = try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+        .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    let steps = records.filter { $0["loss"] != nil }, evals = records.filter { $0["eval_accuracy"] != nil }
+    #expect(!steps.isEmpty && steps.allSatisfy { ($0["state_loss"] as? Double)?.isFinite == true && $0["state_accuracy"] is Double })
+    #expect(!evals.isEmpty && evals.allSatisfy { (0...1).contains($0["eval_state_accuracy"] as? Double ?? -1) }, "\(evals)")
+
+    let resumed = try run("rmt-train", ["--resume", "--state-loss", "0.5", "--out", out.path])
+    #expect(resumed.status == 0, "\(resumed.stderr)")
+    let changed = try run("rmt-train", ["--resume", "--state-loss", "2", "--out", out.path])
+    #expect(changed.status == 1 && changed.stderr.contains("--state-loss") && isOneLine(changed.stderr), "\(changed.stderr)")
+
+    let text = dir.appendingPathComponent("story.txt")
+    try "Mary went to the kitchen. The day was long.".write(to: text, atomically: true, encoding: .utf8)
+    let asked = try run("rmt-ask", [text.path, "--model", out.appendingPathComponent("model").path, "--question", "Where is Mary?"])
+    #expect(asked.status == 0, "\(asked.stderr)")
+
+    let zero = try run("rmt-train", ["--model", every.path, "--state-loss", "0", "--out", dir.appendingPathComponent("z").path] + common)
+    #expect(zero.status == 64 && zero.stderr.contains("--state-loss must be a positive weight"), "\(zero.stderr)")
+    let rateAlone = try run("rmt-train", ["--model", every.path, "--state-lr", "1e-3", "--out", dir.appendingPathComponent("r").path] + common)
+    #expect(rateAlone.status == 64 && rateAlone.stderr.contains("give --state-loss W too"), "\(rateAlone.stderr)")
+}
