@@ -243,7 +243,7 @@ func memoryTokens(_ memory: [Float], model: RecurrentMemoryModel, batch B: Int) 
 
 /// The state readout's counts on the memory leaving segment `k` ((B, stride) floats) of documents
 /// whose per-segment state labels are `states` (nil: a document without world states).
-func stateCounts(_ readout: StateReadout, memory: [Float], model: RecurrentMemoryModel, states: [[[Int32]]?], segment k: Int,
+public func stateCounts(_ readout: StateReadout, memory: [Float], model: RecurrentMemoryModel, states: [[[Int32]]?], segment k: Int,
                  unknown: Int?) -> StateCounts {
     let B = states.count, E = readout.entities
     let predicted = readout.predictions(readout.forward(memory: memoryTokens(memory, model: model, batch: B), batch: B))

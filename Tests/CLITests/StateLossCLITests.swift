@@ -41,6 +41,18 @@ import RMTTestSupport
     let asked = try run("rmt-ask", [text.path, "--model", out.appendingPathComponent("model").path, "--question", "Where is Mary?"])
     #expect(asked.status == 0, "\(asked.stderr)")
 
+    // Held out: rmt-train eval reports what the readout says about the memory (places right, carried places right).
+    let evaluated = try run("rmt-train", ["eval", "--model", out.appendingPathComponent("model").path, "--task", "babi-qa2:4,reasoning",
+                                          "--segments", "3", "--samples", "4", "--batch-size", "2", "--json"])
+    #expect(evaluated.status == 0, "\(evaluated.stderr)")
+    let rows = evaluated.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    let qa2 = rows.first { $0["task"] as? String == "babi-qa2:4" }, reasoning = rows.first { $0["task"] as? String == "reasoning" }
+    let placed = qa2?["state_placed"] as? Int ?? 0, right = qa2?["state_placed_right"] as? Int ?? -1
+    let carried = qa2?["state_carried"] as? Int ?? -1, carriedRight = qa2?["state_carried_right"] as? Int ?? -1
+    #expect(placed > 0 && (0...placed).contains(right) && (0...placed).contains(carried) && (0...carried).contains(carriedRight),
+            "\(evaluated.stdout)")
+    #expect(reasoning?["state_placed"] as? Int == 0, "reasoning places no one: \(evaluated.stdout)")
+
     let zero = try run("rmt-train", ["--model", every.path, "--state-loss", "0", "--out", dir.appendingPathComponent("z").path] + common)
     #expect(zero.status == 64 && zero.stderr.contains("--state-loss must be a positive weight"), "\(zero.stderr)")
     let rateAlone = try run("rmt-train", ["--model", every.path, "--state-lr", "1e-3", "--out", dir.appendingPathComponent("r").path] + common)

@@ -201,3 +201,25 @@ func fastBPTTWithStateLossMatchesDoubleRMT(_ c: FDCase) throws {
         _ = try engine.lossAndGradients(SegmentBatch(contents: problem.contents, labels: problem.labels, stateLabels: state.targets))
     }
 }
+
+/// Held-out counting (Evaluation.swift `stateCounts`): a readout that always says label 1 is right
+/// exactly where the target is 1; `unknown` and −1 targets are not places; a place is carried when
+/// the segment before had the same target.
+@Test func stateCountsCountPlacesAndCarriedPlaces() throws {
+    let model = try StateProblem.shared.floatModel()
+    let readout = try #require(model.stateReadout)
+    model.parameters.pointer(RMTTensorName.stateWeight).update(repeating: 0, count: 3 * 8)
+    let bias = model.parameters.pointer(RMTTensorName.stateBias)
+    (bias[0], bias[1], bias[2]) = (0, 5, 0)  // always label 1
+    // Two documents, two entities, three segments; labels: 0, 1, 2 (no `unknown` in this label set:
+    // label 2 plays it below), −1 not scored.
+    let states: [[[Int32]]?] = [[[1, -1], [1, 0], [0, 0]], nil]
+    let memory = [Float](repeating: 0.1, count: 2 * model.carriedCount)
+    func counts(_ k: Int, unknown: Int?) -> StateCounts {
+        stateCounts(readout, memory: memory, model: model, states: states, segment: k, unknown: unknown)
+    }
+    #expect(counts(0, unknown: nil) == StateCounts(placed: 1, placedRight: 1, carried: 0, carriedRight: 0))
+    #expect(counts(1, unknown: nil) == StateCounts(placed: 2, placedRight: 1, carried: 1, carriedRight: 1))
+    #expect(counts(2, unknown: nil) == StateCounts(placed: 2, placedRight: 0, carried: 1, carriedRight: 0))
+    #expect(counts(1, unknown: 0) == StateCounts(placed: 1, placedRight: 1, carried: 1, carriedRight: 1))
+}
