@@ -29,6 +29,16 @@ public struct Answer: Sendable, Codable, Equatable {
     public let segments: Int
     /// Raw logits in label order.
     public let logits: [Float]
+    /// A model with a state readout (StateReadout): where its memory, after the final segment,
+    /// places each entity it knows (`settings.stateEntities` order); nil for a model without one.
+    public var places: [EntityPlace]? = nil
+}
+
+/// What a state readout says about one person or object: its most probable label and that probability.
+public struct EntityPlace: Sendable, Codable, Equatable {
+    public let entity: String
+    public let place: String
+    public let probability: Float
 }
 
 public final class DocumentSession: @unchecked Sendable {
@@ -161,7 +171,22 @@ public final class DocumentSession: @unchecked Sendable {
         guard logits.allSatisfy(\.isFinite) else {
             throw ModelError("model", "produced non-finite answer scores (NaN or infinity): are its weights corrupt?")
         }
-        return makeAnswer(logits: logits, tokens: saved.tokensRead, segments: saved.segmentsRead + finals.count)
+        var answer = makeAnswer(logits: logits, tokens: saved.tokensRead, segments: saved.segmentsRead + finals.count)
+        answer.places = places()
+        return answer
+    }
+
+    /// Where the state readout places each entity in the memory the session holds now; nil for a
+    /// model without a readout.
+    public func places() -> [EntityPlace]? {
+        guard let readout = model.stateReadout, let entities = model.settings.stateEntities else { return nil }
+        let acts = readout.forward(memory: Array(state.memory.prefix(model.memoryCount)), batch: 1)
+        let L = readout.classes
+        return entities.enumerated().map { e, entity in
+            let probs = AnswerHead.probabilities(Array(acts.logits[(e * L)..<((e + 1) * L)]))
+            let top = argmax(probs)
+            return EntityPlace(entity: entity, place: model.settings.labels[top], probability: probs[top])
+        }
     }
 
     func makeAnswer(logits: [Float], tokens: Int, segments: Int) -> Answer {

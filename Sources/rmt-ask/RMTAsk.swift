@@ -1,7 +1,7 @@
 // rmt-ask: ask a question about a long text file. Streams the file (or stdin, a pipe, a FIFO,
 // process substitution — opened once, read once) through a recurrent memory transformer segment
 // by segment in constant memory and prints the answer with its probability (or one JSON object
-// with --json). A question of none of the forms the model was trained on (its recorded question
+// with --json; with --state also where the memory places each person and object). A question of none of the forms the model was trained on (its recorded question
 // domain) gets a warning that names those forms and the labels the model answers from.
 import ArgumentParser
 import Foundation
@@ -53,6 +53,10 @@ struct RMTAsk: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @Flag(help: ArgumentHelp("Also print where the model's memory places each person and object after the text (a model trained with rmt-train --state-loss).",
+                             discussion: "One line per entity after the answer: state, the entity, its place (or unknown) and the readout's probability; --json: \"state\": [{\"entity\", \"place\", \"probability\"}]. What the memory holds, whatever the question asked."))
+    var state = false
+
     @Flag(help: "Show no progress: no bar on a terminal, no line a minute into a log.")
     var quiet = false
 
@@ -84,6 +88,9 @@ struct RMTAsk: ParsableCommand {
         let modelURL = try ModelLocator.resolve(model)
         let loaded = try RecurrentMemoryModel.load(directory: modelURL)
         if let note = SkippedTensors.note(folder: modelURL.path, loaded.skippedTensors) { warn(note) }
+        if state && loaded.settings.stateEntities == nil {
+            throw ModelError("--state", "\(modelURL.path) has no state readout (a model trained with rmt-train --state-loss has one)")
+        }
         let rmt = try segmentLength.map { try loaded.readingSegments(of: $0) } ?? loaded
         rmt.compute = compute
         if rmt.isUntrained {
@@ -119,13 +126,17 @@ struct RMTAsk: ParsableCommand {
             let object = AskOutput(answer: answer.answer, probability: answer.probability,
                                    top: top, tokens: answer.tokens, segments: answer.segments, seconds: seconds,
                                    tokensPerSecond: seconds > 0 ? Double(answer.tokens) / seconds : 0,
-                                   kernels: compute.kernels.description, labels: rmt.settings.labels, inDomain: JSONNullable(value: inDomain))
+                                   kernels: compute.kernels.description, labels: rmt.settings.labels, inDomain: JSONNullable(value: inDomain),
+                                   state: state ? answer.places : nil)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(object), as: UTF8.self))
         } else {
             print("\(answer.answer)\t\(String(format: "%.4f", answer.probability))")
             for other in top.dropFirst() { print("\(other.label)\t\(String(format: "%.4f", other.probability))") }
+            for place in state ? answer.places ?? [] : [] {
+                print("state\t\(place.entity)\t\(place.place)\t\(String(format: "%.4f", place.probability))")
+            }
             warn("\(plural(answer.tokens, "token")), \(plural(answer.segments, "segment")), "
                  + String(format: "%.1f s, %.0f tokens/s", seconds, Double(answer.tokens) / max(seconds, 1e-9)))
         }
@@ -148,9 +159,11 @@ struct AskOutput: Encodable {
     /// Whether the question has one of the forms the model was trained on; nil (JSON null) when
     /// the model records none.
     let inDomain: JSONNullable<Bool>
+    /// With --state: where the memory places each entity (absent otherwise).
+    let state: [EntityPlace]?
     enum CodingKeys: String, CodingKey {
         case answer, probability, top, tokens, segments, seconds, tokensPerSecond = "tokens_per_second", kernels
-        case labels, inDomain = "in_domain"
+        case labels, inDomain = "in_domain", state
     }
 }
 

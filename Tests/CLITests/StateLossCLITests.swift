@@ -1,7 +1,8 @@
 // rmt-train --state-loss: adds a state readout to a model without one (config.json's
 // rmt.state_entities, the rmt.state.* tensors), logs state_loss / state_accuracy per step and
 // eval_state_accuracy per evaluation, records the weight and --state-lr in the checkpoint and keeps
-// them on --resume; the trained model still answers through rmt-ask. Refused: a resume that changes
+// them on --resume; the trained model still answers through rmt-ask, and `rmt-ask --state` prints
+// where its memory places each entity (refused for a model without a readout). Refused: a resume that changes
 // the weight (one line, exit 1); a non-positive weight and --state-lr without --state-loss (usage
 // errors, exit 64).
 import Foundation
@@ -40,6 +41,18 @@ import RMTTestSupport
     try "Mary went to the kitchen. The day was long.".write(to: text, atomically: true, encoding: .utf8)
     let asked = try run("rmt-ask", [text.path, "--model", out.appendingPathComponent("model").path, "--question", "Where is Mary?"])
     #expect(asked.status == 0, "\(asked.stderr)")
+    // --state: one line per entity after the answer (and in --json); refused for a model without a readout.
+    let stateAsked = try run("rmt-ask", [text.path, "--model", out.appendingPathComponent("model").path, "--question", "Where is Mary?", "--state"])
+    let stateLines = stateAsked.stdout.split(separator: "\n").filter { $0.hasPrefix("state\t") }
+    #expect(stateAsked.status == 0 && stateLines.count == 7 && stateLines[0].hasPrefix("state\tMary\t"), "\(stateAsked.stdout)")
+    let placedJSON = try run("rmt-ask", [text.path, "--model", out.appendingPathComponent("model").path, "--question", "Where is Mary?",
+                                         "--state", "--json"])
+    let object = try JSONSerialization.jsonObject(with: Data(placedJSON.stdout.utf8)) as? [String: Any]
+    let places = object?["state"] as? [[String: Any]]
+    #expect(places?.count == 7 && places?.last?["entity"] as? String == "milk" && (places?.last?["probability"] as? Double ?? 0) > 0,
+            "\(placedJSON.stdout)")
+    let noReadout = try run("rmt-ask", [text.path, "--model", every.path, "--question", "Where is Mary?", "--state"])
+    #expect(noReadout.status == 1 && noReadout.stderr.contains("no state readout") && isOneLine(noReadout.stderr), "\(noReadout.stderr)")
 
     // Held out: rmt-train eval reports what the readout says about the memory (places right, carried places right).
     let evaluated = try run("rmt-train", ["eval", "--model", out.appendingPathComponent("model").path, "--task", "babi-qa2:4,reasoning",
