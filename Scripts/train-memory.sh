@@ -381,7 +381,9 @@ PHASE26=(--task babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,b
     --max-steps-per-stage 150 --target-accuracy 0.98 --batch-size 8)
 if runs 26; then phase "$OUT/phase26" --model "${PHASE26_FROM:-Models/default}" "${PHASE26[@]}"; fi
 if runs 27; then phase "$OUT/phase27" --model "${PHASE26_FROM:-Models/default}" --state-loss 0.2 --state-lr 1e-3 "${PHASE26[@]}"; fi
-if runs 28; then phase "$OUT/phase28" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 1e-3 --lr 1e-9 "${PHASE26[@]}"; fi
+PHASE28=("${PHASE26[@]}")  # phase 26's flags with the backbone's learning rate at 1e-9
+for ((i = 1; i < ${#PHASE28[@]}; i++)); do [ "${PHASE28[i - 1]}" = --lr ] && PHASE28[i]=1e-9; done
+if runs 28; then phase "$OUT/phase28" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 1e-3 "${PHASE28[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
 if runs 25; then phase "$OUT/phase25" "${PHASE23[@]}" --neighbour-rate 0.3; fi
