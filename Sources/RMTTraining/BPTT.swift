@@ -119,8 +119,19 @@ public final class BPTTEngine: @unchecked Sendable {
     let stateGradients: StateReadout.Tensors?
     let scratch: BertGradientScratch
     /// Activations that keep every layer, one per segment that needs a backward pass
-    /// (grown on demand; a single one in memory-efficient mode).
+    /// (grown on demand; a single one in memory-efficient mode), each as long as the longest
+    /// segment read so far — not the model's full segment: a batch of 128-token data segments
+    /// needs about an eighth of the floats (the attention probabilities grow as T²).
     var stored: [BertActivations] = []
+
+    /// Floats the stored activations hold now (what training keeps per step beyond the weights,
+    /// gradients and optimizer state; grows with the segments a backward pass needs).
+    public var storedActivationFloats: Int {
+        stored.reduce(0) {
+            $0 + BertActivations.floatCount(config: model.config, batchCapacity: batchCapacity, seqCapacity: $1.seqCapacity,
+                                            keepAllLayers: true)
+        }
+    }
     /// Inference-only activations for segments that need no backward pass.
     let passthrough: BertActivations
     /// (B, T, C) gradient of the last hidden state and of the word-embedding rows of one segment.
@@ -145,11 +156,14 @@ public final class BPTTEngine: @unchecked Sendable {
         dWords = FloatBuffer(count: batchCapacity * T * model.config.hiddenSize)
     }
 
-    func storedActivations(_ i: Int) -> BertActivations {
-        while stored.count <= i {
-            stored.append(BertActivations(config: model.config, batchCapacity: batchCapacity,
-                                          seqCapacity: model.settings.positionsPerSegment, keepAllLayers: true))
+    /// Stored activations `i`, holding at least `positions` positions per sequence (made, or made
+    /// again longer, on demand).
+    func storedActivations(_ i: Int, positions: Int) -> BertActivations {
+        func make() -> BertActivations {
+            BertActivations(config: model.config, batchCapacity: batchCapacity, seqCapacity: positions, keepAllLayers: true)
         }
+        while stored.count <= i { stored.append(make()) }
+        if stored[i].seqCapacity < positions { stored[i] = make() }
         return stored[i]
     }
 
@@ -180,6 +194,10 @@ public final class BPTTEngine: @unchecked Sendable {
         let needsBackward = { (k: Int) in k >= firstWithGradient }
         let memCount = model.memoryCount, stride = model.carriedCount  // memory tokens; all a segment hands on
         let associative = model.config.associative != nil
+        // T of the batch's longest segment ([CLS], memory, [SEP], tokens, [SEP]); never more than the
+        // model's segment (a longer content is refused by the step).
+        let longest = min(model.settings.memoryTokens + 3 + batch.contents.joined().reduce(0) { max($0, $1.count) },
+                          model.settings.positionsPerSegment)
         var memory = processor.initialMemory(batch: B)  // (B, stride)
         // What enters each segment: memory-efficient mode recomputes from it; the associative
         // memory's backward reads the state each segment started from.
@@ -200,7 +218,7 @@ public final class BPTTEngine: @unchecked Sendable {
                 acts = passthrough
             } else if needsBackward(k) {
                 slotOf[k] = k - firstWithGradient
-                acts = storedActivations(slotOf[k])
+                acts = storedActivations(slotOf[k], positions: longest)
             } else {
                 acts = passthrough
             }
@@ -236,7 +254,7 @@ public final class BPTTEngine: @unchecked Sendable {
             }
             let acts: BertActivations
             if mode == .memoryEfficient {
-                acts = storedActivations(0)
+                acts = storedActivations(0, positions: longest)
                 var m = memoryIn[k]
                 try m.withUnsafeMutableBufferPointer {
                     try processor.step(contents: batch.contents[k], memory: $0.baseAddress!, activations: acts)

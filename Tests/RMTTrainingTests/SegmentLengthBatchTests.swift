@@ -7,6 +7,7 @@ import Foundation
 import Testing
 import RMTBase
 import RMTData
+import RMTModel
 import RMTRecurrence
 import RMTTraining
 
@@ -169,4 +170,28 @@ private func fingerprint(_ batch: SegmentBatch) -> [String] {
     // Segment 0: longest 3 → 2 × (2 + 3 + 3) = 16; segment 1: longest 5 → 2 × (2 + 3 + 5) = 20.
     #expect(batch.positions(memoryTokens: 2) == 36)
     #expect(SegmentBatch(contents: [[[], []]], labels: [0, 1]).positions(memoryTokens: 10) == 26)
+}
+
+/// Training on short data segments keeps activations as long as the batch's longest segment, not
+/// the model's: a 16-token batch of a 64-token model stores N × floatCount(T = M + 3 + 16); a longer
+/// batch grows them; and a short batch's gradients are the same whatever length the engine held before.
+@Test func storedActivationsFollowTheBatchLength() throws {
+    let source = TaskBatchSource(stream: try memorizeStream(seed: 6, segmentLength: 64), lengths: try SegmentLengthRange(16, 16))
+    let short = try source.nextBatch(segments: 3, batchSize: 2)
+    let model = try tinyTaskSetup("memorize", memoryTokens: 2, segmentLength: 64, sentences: 400).model
+    let fresh = BPTTEngine(model: model, batchCapacity: 2, mode: .full)
+    _ = try fresh.lossAndGradients(short)
+    let perSegment = { (T: Int) in BertActivations.floatCount(config: model.config, batchCapacity: 2, seqCapacity: T, keepAllLayers: true) }
+    #expect(fresh.storedActivationFloats == 3 * perSegment(2 + 3 + 16))
+    #expect(fresh.storedActivationFloats * 2 < 3 * perSegment(model.settings.positionsPerSegment), "less than half the full length's")
+
+    let grown = BPTTEngine(model: model, batchCapacity: 2, mode: .full)
+    let long = try TaskBatchSource(stream: try memorizeStream(seed: 6, segmentLength: 64)).nextBatch(segments: 3, batchSize: 2)
+    _ = try grown.lossAndGradients(long)
+    #expect(grown.storedActivationFloats == 3 * perSegment(model.settings.positionsPerSegment))
+    grown.gradients.storage.zero()
+    _ = try grown.lossAndGradients(short)
+    #expect(grown.storedActivationFloats == 3 * perSegment(model.settings.positionsPerSegment), "kept, not shrunk")
+    let a = fresh.gradients.storage.array, b = grown.gradients.storage.array
+    #expect(a == b, "a short batch's gradients do not depend on the activations' capacity")
 }
