@@ -1,38 +1,37 @@
-// StateReadout: where the memory says each person and object is — a small attention readout over
-// the memory a segment hands on, scored against the world state during training (the state loss,
-// `rmt-train --state-loss`, Docs/training.md) and readable at inference as a diagnostic.
+// StateReadout: where the memory says each person and object is — a linear probe per entity on
+// the whole memory a segment hands on, scored against the world state during training (the state
+// loss, `rmt-train --state-loss`, Docs/training.md) and readable at inference (`rmt-ask --state`).
 //
-//   H      = h[:, 1…M, :]                       the memory leaving the segment   (B, M, C)
-//   s      = H·q_eᵀ / √C                         one learned query per entity     (B, E, M)
-//   a      = softmax over the M slots of s                                        (B, E, M)
-//   r      = Σ_i a_i H_i                                                          (B, E, C)
-//   logits = r·Wᵀ + b                            over the model's labels          (B, E, L)
+//   H      = h[:, 1…M, :] flattened               the memory leaving the segment   (B, M·C)
+//   logits = H·Wᵀ + b, read as (B, E, L)          W (E·L, M·C): entity e's rows are its probe
 //   loss   = Σ_{b,e scored} −log softmax(logits_{b,e})[target_{b,e}] / (B·E)
 //
-// A target −1 scores nothing. `backward` ADDS the gradients of q, W, b and of H (into dHidden's
-// memory rows): the state loss reaches the encoder only through the memory it writes. The sizes
-// are tiny (B·E ≤ a few dozen rows, M = 10), so these are plain loops; the Double twin is
+// One linear layer over the flattened memory: every entity has its own classifier over every
+// slot, so what the loss asks is exactly that the memory holds each entity's place linearly
+// decodable. (An attention-pooled readout — one query per entity over the slots, one shared
+// classifier — was tried first and stayed at the label prior for every entity: pooling slots
+// that each mix everything leaves nothing entity-specific to classify; Docs/results.md,
+// "Session 31".) A target −1 scores nothing. `backward` ADDS the gradients of W and b and of H
+// (into dHidden's memory rows): the state loss reaches the encoder only through the memory.
+// Products through `linearForward`/`linearBackward` (Linear.swift); the Double twin is
 // ReferenceDouble.stateReadout* (Sources/RMTReference/ReferenceStateReadout.swift).
-import Foundation
 import RMTKernels
 
 public struct StateReadout: @unchecked Sendable {
     /// Pointers to the readout's tensors — its weights, or their gradients (same shapes).
     public struct Tensors: @unchecked Sendable {
-        /// (E, C) one query per entity; (L, C) and (L) the classifier over the labels.
-        public var query, weight, bias: UnsafeMutablePointer<Float>
-        public init(query: UnsafeMutablePointer<Float>, weight: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>) {
-            (self.query, self.weight, self.bias) = (query, weight, bias)
+        /// (E·L, M·C) the probes, entity-major; (E·L) their biases.
+        public var weight, bias: UnsafeMutablePointer<Float>
+        public init(weight: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>) {
+            (self.weight, self.bias) = (weight, bias)
         }
     }
 
     /// The readout's values for one segment: what `loss` and `backward` read.
     public struct Activations: Sendable {
         public var batch: Int
-        /// (B, M, C) the memory leaving the segment.
+        /// (B, M·C) the memory leaving the segment.
         public var memory: [Float]
-        /// (B, E, M) attention over the memory slots; (B, E, C) what each entity reads.
-        public var attention: [Float], read: [Float]
         /// (B, E, L) label scores; (B, E, L) their softmax, once `loss` has run.
         public var logits: [Float], probs: [Float] = []
     }
@@ -40,60 +39,33 @@ public struct StateReadout: @unchecked Sendable {
     public let weights: Tensors
     /// E entities, M memory slots, C channels, L labels.
     public let entities: Int, slots: Int, channels: Int, classes: Int
+    /// The kernel settings its products run with (its model's).
+    public var compute: ComputeOptions
 
-    public init(weights: Tensors, entities: Int, slots: Int, channels: Int, classes: Int) {
+    public init(weights: Tensors, entities: Int, slots: Int, channels: Int, classes: Int, compute: ComputeOptions = .default) {
         self.weights = weights
         (self.entities, self.slots, self.channels, self.classes) = (entities, slots, channels, classes)
+        self.compute = compute
     }
 
     /// Reads the memory rows (1…M) of a (B, T, C) last hidden state.
     public func forward(lastHidden: UnsafePointer<Float>, batch B: Int, seqLen T: Int) -> Activations {
-        let M = slots, C = channels
-        var memory = [Float](repeating: 0, count: B * M * C)
+        let MC = slots * channels
+        var memory = [Float](repeating: 0, count: B * MC)
         for b in 0..<B {
-            for i in 0..<(M * C) { memory[b * M * C + i] = lastHidden[(b * T + 1) * C + i] }
+            for i in 0..<MC { memory[b * MC + i] = lastHidden[(b * T + 1) * channels + i] }
         }
         return forward(memory: memory, batch: B)
     }
 
-    /// The readout of (B, M, C) memory.
+    /// The readout of (B, M·C) memory.
     public func forward(memory: [Float], batch B: Int) -> Activations {
-        let E = entities, M = slots, C = channels, L = classes
-        precondition(memory.count == B * M * C, "StateReadout.forward: memory of \(memory.count) floats for B = \(B)")
-        let scale = 1 / Float(C).squareRoot()
-        var attention = [Float](repeating: 0, count: B * E * M)
-        var read = [Float](repeating: 0, count: B * E * C)
-        var logits = [Float](repeating: 0, count: B * E * L)
-        for b in 0..<B {
-            for e in 0..<E {
-                let row = b * E + e
-                var top = -Float.infinity
-                for i in 0..<M {
-                    var s: Float = 0
-                    for c in 0..<C { s += weights.query[e * C + c] * memory[(b * M + i) * C + c] }
-                    s *= scale
-                    attention[row * M + i] = s
-                    top = max(top, s)
-                }
-                var total: Float = 0
-                for i in 0..<M {
-                    let v = Foundation.exp(attention[row * M + i] - top)
-                    attention[row * M + i] = v
-                    total += v
-                }
-                for i in 0..<M {
-                    attention[row * M + i] /= total
-                    let w = attention[row * M + i]
-                    for c in 0..<C { read[row * C + c] += w * memory[(b * M + i) * C + c] }
-                }
-                for l in 0..<L {
-                    var z = weights.bias[l]
-                    for c in 0..<C { z += weights.weight[l * C + c] * read[row * C + c] }
-                    logits[row * L + l] = z
-                }
-            }
-        }
-        return Activations(batch: B, memory: memory, attention: attention, read: read, logits: logits)
+        let MC = slots * channels, EL = entities * classes
+        precondition(memory.count == B * MC, "StateReadout.forward: memory of \(memory.count) floats for B = \(B)")
+        var logits = [Float](repeating: 0, count: B * EL)
+        linearForward(out: &logits, inp: memory, weight: weights.weight, bias: weights.bias, rows: B, inDim: MC, outDim: EL,
+                      compute: compute)
+        return Activations(batch: B, memory: memory, logits: logits)
     }
 
     /// Cross-entropy against `targets` (B·E, −1 = not scored): fills `probs`; returns the sum of
@@ -102,16 +74,16 @@ public struct StateReadout: @unchecked Sendable {
     public func loss(_ acts: inout Activations, targets: [Int32]) -> (loss: Float, scored: Int, correct: Int) {
         let rows = acts.batch * entities, L = classes
         precondition(targets.count == rows, "StateReadout.loss: \(targets.count) targets for \(rows) rows")
-        var probs = acts.logits
-        probs.withUnsafeMutableBufferPointer { softmaxForward($0.baseAddress!, additiveMask: nil, rows: rows, cols: L) }
+        precondition(targets.allSatisfy { $0 < Int32(L) }, "StateReadout.loss: a target outside 0..<\(L)")
+        var losses = [Float](repeating: 0, count: rows), probs = [Float](repeating: 0, count: rows * L)
+        crossEntropyForward(losses: &losses, probs: &probs, logits: acts.logits, targets: targets, rows: rows, classes: L,
+                            compute: compute)
         acts.probs = probs
         var total: Float = 0, scored = 0, correct = 0
         for r in 0..<rows where targets[r] >= 0 {
-            let t = Int(targets[r])
-            precondition(t < L, "StateReadout.loss: target \(t) outside 0..<\(L)")
-            total -= Foundation.log(max(acts.probs[r * L + t], Float.leastNormalMagnitude))
+            total += losses[r]
             scored += 1
-            if argmax(acts.logits[(r * L)..<((r + 1) * L)]) == t { correct += 1 }
+            if argmax(acts.logits[(r * L)..<((r + 1) * L)]) == Int(targets[r]) { correct += 1 }
         }
         return (total / Float(rows), scored, correct)
     }
@@ -120,51 +92,21 @@ public struct StateReadout: @unchecked Sendable {
     /// gradients into `grads` and dL/dH into the memory rows (1…M) of a (B, T, C) `dHidden`.
     public func backward(_ acts: Activations, targets: [Int32], scale: Float, grads: Tensors,
                          dHidden: UnsafeMutablePointer<Float>, seqLen T: Int) {
-        let B = acts.batch, E = entities, M = slots, C = channels, L = classes
-        precondition(acts.probs.count == B * E * L, "StateReadout.backward: run loss first")
-        let rowScale = scale / Float(B * E), inverseRoot = 1 / Float(C).squareRoot()
-        var dRead = [Float](repeating: 0, count: C)
-        var dScores = [Float](repeating: 0, count: M)
+        let B = acts.batch, L = classes, MC = slots * channels, EL = entities * classes
+        precondition(acts.probs.count == B * EL, "StateReadout.backward: run loss first")
+        var dLogits = [Float](repeating: 0, count: B * EL)  // (p − onehot) · scale / (B·E); 0 where not scored
+        crossEntropyBackward(dlogits: &dLogits, probs: acts.probs, targets: targets, rows: B * entities, classes: L,
+                             scale: scale / Float(B * entities), compute: compute)
+        var dMemory = [Float](repeating: 0, count: B * MC)
+        linearBackward(dinp: &dMemory, dweight: grads.weight, dbias: grads.bias, dout: dLogits, inp: acts.memory,
+                       weight: weights.weight, rows: B, inDim: MC, outDim: EL, compute: compute)
         for b in 0..<B {
-            for e in 0..<E {
-                let row = b * E + e
-                guard targets[row] >= 0 else { continue }
-                // dlogits = (p − onehot) · scale / (B·E)
-                for c in 0..<C { dRead[c] = 0 }
-                for l in 0..<L {
-                    let d = (acts.probs[row * L + l] - (l == Int(targets[row]) ? 1 : 0)) * rowScale
-                    grads.bias[l] += d
-                    for c in 0..<C {
-                        grads.weight[l * C + c] += d * acts.read[row * C + c]
-                        dRead[c] += d * weights.weight[l * C + c]
-                    }
-                }
-                // r = Σ_i a_i H_i: dH_i += a_i dr, da_i = dr·H_i; softmax: ds = a ⊙ (da − Σ a da).
-                var weighted: Float = 0
-                for i in 0..<M {
-                    let a = acts.attention[row * M + i]
-                    var da: Float = 0
-                    let h = dHidden + (b * T + 1 + i) * C
-                    for c in 0..<C {
-                        da += dRead[c] * acts.memory[(b * M + i) * C + c]
-                        h[c] += a * dRead[c]
-                    }
-                    dScores[i] = da
-                    weighted += a * da
-                }
-                for i in 0..<M {
-                    let ds = acts.attention[row * M + i] * (dScores[i] - weighted) * inverseRoot
-                    let h = dHidden + (b * T + 1 + i) * C
-                    for c in 0..<C {
-                        grads.query[e * C + c] += ds * acts.memory[(b * M + i) * C + c]
-                        h[c] += ds * weights.query[e * C + c]
-                    }
-                }
-            }
+            let rows = dHidden + (b * T + 1) * channels
+            for i in 0..<MC { rows[i] += dMemory[b * MC + i] }
         }
     }
 
-    /// For each row, the label with the top score (what the memory says).
+    /// For each (sequence, entity), the label with the top score (what the memory says).
     public func predictions(_ acts: Activations) -> [Int] {
         let L = classes
         return (0..<(acts.batch * entities)).map { r in argmax(acts.logits[(r * L)..<((r + 1) * L)]) }

@@ -1,6 +1,7 @@
 // MemoryResizing: a trained RMT given another number of memory tokens, for fine-tuning with a
 // larger (or smaller) memory (`rmt-train --model DIR --memory-tokens N`). Only the initial memory
-// (rmt.memory_embeddings, M × C) changes shape; every other tensor is copied. A segment is
+// (rmt.memory_embeddings, M × C) changes shape; every other tensor is copied, except a state readout,
+// whose probes read all M slots: it is dropped (`--state-loss` adds a fresh one). A segment is
 // [CLS] m1..mM [SEP] t1..tS [SEP]: with absolute positions M + S + 3 must fit the position table,
 // so a larger memory shortens the text part of a segment unless a length is given.
 import RMTBase
@@ -36,6 +37,7 @@ extension RecurrentMemoryModel {
                 throw ModelError("--memory-tokens", "\(m) memory tokens leave no room for text in the \(config.maxPositionEmbeddings) positions of a segment")
             }
         }
+        if m != M { s.stateEntities = nil }  // the readout's probes read M slots: dropped (--state-loss adds a new one)
         try s.validate(against: config, source: "--memory-tokens")
         if m == M && s.segmentLength == settings.segmentLength { return self }
         let layout = Self.layout(config, s)

@@ -21,12 +21,11 @@ public enum RMTTensorName {
     /// (L, C) and (L): the answer classifier applied to the pooled [CLS].
     public static let classifierWeight = "rmt.classifier.weight"
     public static let classifierBias = "rmt.classifier.bias"
-    /// (E, C), (L, C) and (L): the state readout (StateReadout), when `settings.stateEntities` is set.
-    public static let stateQuery = "rmt.state.query"
+    /// (E·L, M·C) and (E·L): the state readout (StateReadout), when `settings.stateEntities` is set.
     public static let stateWeight = "rmt.state.weight"
     public static let stateBias = "rmt.state.bias"
     /// Whether `name` is one of the state readout's tensors.
-    public static func isStateReadout(_ name: String) -> Bool { [stateQuery, stateWeight, stateBias].contains(name) }
+    public static func isStateReadout(_ name: String) -> Bool { [stateWeight, stateBias].contains(name) }
 }
 
 /// A recurrent memory transformer ready to read documents.
@@ -61,9 +60,9 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
         layout.append(RMTTensorName.classifierWeight, [settings.labels.count, config.hiddenSize])
         layout.append(RMTTensorName.classifierBias, [settings.labels.count])
         if let entities = settings.stateEntities {
-            layout.append(RMTTensorName.stateQuery, [entities.count, config.hiddenSize], decays: true)
-            layout.append(RMTTensorName.stateWeight, [settings.labels.count, config.hiddenSize])
-            layout.append(RMTTensorName.stateBias, [settings.labels.count])
+            let probes = entities.count * settings.labels.count
+            layout.append(RMTTensorName.stateWeight, [probes, settings.memoryTokens * config.hiddenSize])
+            layout.append(RMTTensorName.stateBias, [probes])
         }
         return layout
     }
@@ -149,7 +148,7 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
     }
 
     /// The same weights answering from `labels` (a new model with its own parameters): the
-    /// classifier rows (and the state readout's) of labels this model has are copied by name, a new label's row starts at
+    /// classifier rows (and each entity's rows of the state readout) of labels this model has are copied by name, a new label's row starts at
     /// zero weight and the mean bias (so it begins as likely as an average label and is learned).
     /// Everything else is copied unchanged. For fine-tuning a model on a task with more answers
     /// (e.g. `unknown`).
@@ -160,24 +159,29 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
         try s.validate(against: config)
         let layout = Self.layout(config, s)
         let params = ParameterSet(layout: layout)
-        let perLabel = [(RMTTensorName.classifierWeight, RMTTensorName.classifierBias),
-                        (RMTTensorName.stateWeight, RMTTensorName.stateBias)]
-        let perLabelNames = Set(perLabel.flatMap { [$0.0, $0.1] })
-        for entry in layout.entries where !perLabelNames.contains(entry.name) {
+        for entry in layout.entries where !Self.hasLabelRows(entry.name) {
             params.pointer(entry.name).update(from: parameters.pointer(entry.name), count: entry.count)
         }
-        let C = config.hiddenSize
-        for (weightName, biasName) in perLabel where layout.entry(weightName) != nil {
+        // Row blocks of L labels: the classifier's one, the state readout's one per entity.
+        let blocks = [(RMTTensorName.classifierWeight, RMTTensorName.classifierBias, 1, config.hiddenSize),
+                      (RMTTensorName.stateWeight, RMTTensorName.stateBias, settings.stateEntities?.count ?? 0,
+                       settings.memoryTokens * config.hiddenSize)]
+        for (weightName, biasName, count, width) in blocks where count > 0 {
             let oldWeight = parameters.pointer(weightName), oldBias = parameters.values(biasName)
-            let meanBias = oldBias.reduce(0, +) / Float(max(oldBias.count, 1))
             let weight = params.pointer(weightName), bias = params.pointer(biasName)
-            for (row, label) in labels.enumerated() {
-                if let old = settings.labels.firstIndex(of: label) {
-                    (weight + row * C).update(from: oldWeight + old * C, count: C)
-                    bias[row] = oldBias[old]
-                } else {
-                    (weight + row * C).update(repeating: 0, count: C)
-                    bias[row] = meanBias
+            let (Lold, Lnew) = (settings.labels.count, labels.count)
+            for block in 0..<count {
+                let blockBias = oldBias[(block * Lold)..<((block + 1) * Lold)]
+                let meanBias = blockBias.reduce(0, +) / Float(max(Lold, 1))
+                for (row, label) in labels.enumerated() {
+                    let to = block * Lnew + row
+                    if let old = settings.labels.firstIndex(of: label) {
+                        (weight + to * width).update(from: oldWeight + (block * Lold + old) * width, count: width)
+                        bias[to] = oldBias[block * Lold + old]
+                    } else {
+                        (weight + to * width).update(repeating: 0, count: width)
+                        bias[to] = meanBias
+                    }
                 }
             }
         }
@@ -207,6 +211,11 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
                                         isUntrained: isUntrained)
     }
 
+    /// Whether tensor `name` has one row per label (what `answering(labels:)` maps by name).
+    static func hasLabelRows(_ name: String) -> Bool {
+        [RMTTensorName.classifierWeight, RMTTensorName.classifierBias].contains(name) || RMTTensorName.isStateReadout(name)
+    }
+
     /// This model with a state readout placing `entities` (StateReadout; for the state loss): every
     /// tensor copied, the readout's drawn as `initializeBert` does (seeded). Answers are unchanged.
     /// - Throws: `ModelError` when the model already has one or `entities` are empty or repeated.
@@ -231,15 +240,14 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
     /// layout); nil for a model without one.
     public func stateReadoutTensors(_ set: ParameterSet) -> StateReadout.Tensors? {
         guard settings.stateEntities != nil else { return nil }
-        return StateReadout.Tensors(query: set.pointer(RMTTensorName.stateQuery), weight: set.pointer(RMTTensorName.stateWeight),
-                                    bias: set.pointer(RMTTensorName.stateBias))
+        return StateReadout.Tensors(weight: set.pointer(RMTTensorName.stateWeight), bias: set.pointer(RMTTensorName.stateBias))
     }
 
     /// The state readout on this model's weights; nil for a model without one.
     public var stateReadout: StateReadout? {
         stateReadoutTensors(parameters).map {
             StateReadout(weights: $0, entities: settings.stateEntities!.count, slots: settings.memoryTokens,
-                         channels: config.hiddenSize, classes: settings.labels.count)
+                         channels: config.hiddenSize, classes: settings.labels.count, compute: compute)
         }
     }
 

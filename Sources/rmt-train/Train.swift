@@ -391,9 +391,9 @@ struct Train: ParsableCommand {
                 note("rmt-train: \(model): added the label\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) (new classifier rows)")
             }
             loaded = try withAssociative(loaded)
-            loaded = try withStateReadout(loaded)
             loaded = try withPositionScheme(loaded, model: model)  // first: a relative scheme may then read longer segments
             loaded = try resized(loaded, model: model)
+            loaded = try withStateReadout(loaded)  // after resizing, which drops a readout of another memory size
             return try questionLayout.map { try loaded.reading(questionLayout: $0) } ?? loaded
         }
         let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? DefaultLocations.vocabulary

@@ -2,7 +2,8 @@
 // on the tiny RMT of RMTFiniteDifferenceTests.swift (FDProblem: 2 layers, C = 8, M = 2, 3 segments,
 // 3 classes) with a readout of E = 2 entities, some targets −1 (not scored), weight 0.7:
 // 1. The Double readout alone (ReferenceDouble.stateReadout*) against central differences (ε = 1e-5)
-//    of every entry of its queries, weight, bias and of the memory it reads; bound 1e-7 relative.
+//    of every entry of its weight, bias and of the memory it reads; bound 1e-7 relative; the Float
+//    readout against it.
 // 2. The whole Double RMT with the state loss against central differences of every entry of every
 //    tensor (encoder, memory embeddings, head, readout): full BPTT, truncated depth 2 and 1 (the
 //    readout of an early segment then trains that segment only), the summed loss; bound 1e-6.
@@ -34,7 +35,8 @@ private struct StateProblem: Sendable {
         let C = FDProblem.shared.shape.channels, L = FDProblem.shared.shape.classes
         var rng = SplitMix64(seed: 77)
         func draw(_ n: Int, _ std: Float) -> [Double] { rng.normals(n, std: std).map { Double(Float($0)) } }
-        parameters = RD.StateReadoutParameters(query: draw(entities.count * C, 0.8), weight: draw(L * C, 0.5), bias: draw(L, 0.3))
+        let M = FDProblem.shared.shape.memoryTokens, E = entities.count
+        parameters = RD.StateReadoutParameters(weight: draw(E * L * M * C, 0.5), bias: draw(E * L, 0.3))
     }
 
     var loss: RD.RMTStateLoss { RD.RMTStateLoss(parameters: parameters, targets: targets, weight: weight, entities: entities.count) }
@@ -42,8 +44,7 @@ private struct StateProblem: Sendable {
     /// FDProblem's Float model with this readout's weights.
     func floatModel() throws -> RecurrentMemoryModel {
         let model = try FDProblem.shared.floatModel().withStateReadout(entities: entities, seed: 1)
-        for (name, values) in [(RMTTensorName.stateQuery, parameters.query), (RMTTensorName.stateWeight, parameters.weight),
-                               (RMTTensorName.stateBias, parameters.bias)] {
+        for (name, values) in [(RMTTensorName.stateWeight, parameters.weight), (RMTTensorName.stateBias, parameters.bias)] {
             for (i, v) in values.enumerated() { model.parameters.pointer(name)[i] = Float(v) }
         }
         return model
@@ -52,7 +53,7 @@ private struct StateProblem: Sendable {
 
 /// The readout's tensors: the model's name and the Double parameters' field.
 private var readoutTensors: [(String, WritableKeyPath<RD.StateReadoutParameters, [Double]>)] {
-    [(RMTTensorName.stateQuery, \.query), (RMTTensorName.stateWeight, \.weight), (RMTTensorName.stateBias, \.bias)]
+    [(RMTTensorName.stateWeight, \.weight), (RMTTensorName.stateBias, \.bias)]
 }
 
 @Test func doubleStateReadoutMatchesFiniteDifferences() {
@@ -60,7 +61,7 @@ private var readoutTensors: [(String, WritableKeyPath<RD.StateReadoutParameters,
     var rng = SplitMix64(seed: 5)
     func draw(_ n: Int) -> [Double] { rng.normals(n, std: 1).map { Double($0) } }
     let memory = draw(B * M * C)
-    let p = RD.StateReadoutParameters(query: draw(E * C), weight: draw(L * C), bias: draw(L))
+    let p = RD.StateReadoutParameters(weight: draw(E * L * M * C), bias: draw(E * L))
     let targets: [Int32] = [0, -1, 2, 1, 2, -1]
     let scale = 1.3
     func loss(_ m: [Double], _ q: RD.StateReadoutParameters) -> Double {
@@ -70,8 +71,7 @@ private var readoutTensors: [(String, WritableKeyPath<RD.StateReadoutParameters,
     let acts = RD.stateReadoutForward(memory: memory, targets: targets, parameters: p, batch: B, entities: E, slots: M,
                                       channels: C, classes: L)
     var dMemory = [Double](repeating: 0, count: memory.count)
-    var g = RD.StateReadoutParameters(query: .init(repeating: 0, count: E * C), weight: .init(repeating: 0, count: L * C),
-                                      bias: .init(repeating: 0, count: L))
+    var g = RD.StateReadoutParameters(weight: .init(repeating: 0, count: E * L * M * C), bias: .init(repeating: 0, count: E * L))
     RD.stateReadoutBackward(dMemory: &dMemory, dparameters: &g, activations: acts, targets: targets, parameters: p, scale: scale,
                             batch: B, entities: E, slots: M, channels: C, classes: L)
     let numericMemory = numericalGradient(at: memory, eps: 1e-5) { loss($0, p) }
@@ -85,31 +85,28 @@ private var readoutTensors: [(String, WritableKeyPath<RD.StateReadoutParameters,
         #expect(scaledError(g[keyPath: path], numeric) < 1e-7, "\(name)")
     }
     // The Float readout: the same loss and gradients (rounding only).
-    let weights = (p.query.map(Float.init), p.weight.map(Float.init), p.bias.map(Float.init))
-    var (query, weight, bias) = weights
-    var (gq, gw, gb) = ([Float](repeating: 0, count: E * C), [Float](repeating: 0, count: L * C), [Float](repeating: 0, count: L))
+    var (weight, bias) = (p.weight.map(Float.init), p.bias.map(Float.init))
+    var (gw, gb) = ([Float](repeating: 0, count: E * L * M * C), [Float](repeating: 0, count: E * L))
     let T = M + 3
     var hidden = [Float](repeating: 0, count: B * T * C), dHidden = hidden
     for b in 0..<B { for i in 0..<(M * C) { hidden[(b * T + 1) * C + i] = Float(memory[b * M * C + i]) } }
-    query.withUnsafeMutableBufferPointer { q in weight.withUnsafeMutableBufferPointer { w in bias.withUnsafeMutableBufferPointer { bi in
-        gq.withUnsafeMutableBufferPointer { dq in gw.withUnsafeMutableBufferPointer { dw in gb.withUnsafeMutableBufferPointer { db in
-            let readout = StateReadout(weights: .init(query: q.baseAddress!, weight: w.baseAddress!, bias: bi.baseAddress!),
+    weight.withUnsafeMutableBufferPointer { w in bias.withUnsafeMutableBufferPointer { bi in
+        gw.withUnsafeMutableBufferPointer { dw in gb.withUnsafeMutableBufferPointer { db in
+            let readout = StateReadout(weights: .init(weight: w.baseAddress!, bias: bi.baseAddress!),
                                        entities: E, slots: M, channels: C, classes: L)
             var a = hidden.withUnsafeBufferPointer { readout.forward(lastHidden: $0.baseAddress!, batch: B, seqLen: T) }
             let scored = readout.loss(&a, targets: targets)
             #expect(abs(Double(scored.loss) - acts.loss) < 1e-6 * max(1, acts.loss), "Float readout loss \(scored.loss) vs \(acts.loss)")
             #expect(scored.scored == 4)
             dHidden.withUnsafeMutableBufferPointer {
-                readout.backward(a, targets: targets, scale: Float(scale),
-                                 grads: .init(query: dq.baseAddress!, weight: dw.baseAddress!, bias: db.baseAddress!),
+                readout.backward(a, targets: targets, scale: Float(scale), grads: .init(weight: dw.baseAddress!, bias: db.baseAddress!),
                                  dHidden: $0.baseAddress!, seqLen: T)
             }
-        } } }
-    } } }
+        } }
+    } }
     var floatMemoryGradient = [Double](repeating: 0, count: B * M * C)
     for b in 0..<B { for i in 0..<(M * C) { floatMemoryGradient[b * M * C + i] = Double(dHidden[(b * T + 1) * C + i]) } }
     #expect(scaledError(floatMemoryGradient, dMemory) < 1e-5, "Float readout: memory gradient")
-    #expect(scaledError(gq.map(Double.init), g.query) < 1e-5, "Float readout: query gradient")
     #expect(scaledError(gw.map(Double.init), g.weight) < 1e-5, "Float readout: weight gradient")
     #expect(scaledError(gb.map(Double.init), g.bias) < 1e-5, "Float readout: bias gradient")
     // Rows other than the memory's get nothing.
@@ -208,9 +205,9 @@ func fastBPTTWithStateLossMatchesDoubleRMT(_ c: FDCase) throws {
 @Test func stateCountsCountPlacesAndCarriedPlaces() throws {
     let model = try StateProblem.shared.floatModel()
     let readout = try #require(model.stateReadout)
-    model.parameters.pointer(RMTTensorName.stateWeight).update(repeating: 0, count: 3 * 8)
+    model.parameters.pointer(RMTTensorName.stateWeight).update(repeating: 0, count: 2 * 3 * 2 * 8)
     let bias = model.parameters.pointer(RMTTensorName.stateBias)
-    (bias[0], bias[1], bias[2]) = (0, 5, 0)  // always label 1
+    for e in 0..<2 { (bias[e * 3], bias[e * 3 + 1], bias[e * 3 + 2]) = (0, 5, 0) }  // always label 1
     // Two documents, two entities, three segments; labels: 0, 1, 2 (no `unknown` in this label set:
     // label 2 plays it below), −1 not scored.
     let states: [[[Int32]]?] = [[[1, -1], [1, 0], [0, 0]], nil]
@@ -222,4 +219,26 @@ func fastBPTTWithStateLossMatchesDoubleRMT(_ c: FDCase) throws {
     #expect(counts(1, unknown: nil) == StateCounts(placed: 2, placedRight: 1, carried: 1, carriedRight: 1))
     #expect(counts(2, unknown: nil) == StateCounts(placed: 2, placedRight: 0, carried: 1, carriedRight: 0))
     #expect(counts(1, unknown: 0) == StateCounts(placed: 1, placedRight: 1, carried: 1, carriedRight: 1))
+}
+
+/// A model with a readout answering more labels keeps each entity's probe rows of the labels it had
+/// (a new label: zero weights, the entity's mean bias); carrying another number of memory tokens
+/// drops the readout, whose probes read every slot.
+@Test func theReadoutFollowsLabelsAndDropsWithTheMemorySize() throws {
+    let model = try StateProblem.shared.floatModel()  // labels red, green, blue; E = 2; M·C = 16
+    let wider = try model.answering(labels: ["blue", "purple", "red", "green"])
+    let (old, new) = (model.parameters.values(RMTTensorName.stateWeight), wider.parameters.values(RMTTensorName.stateWeight))
+    let (oldBias, newBias) = (model.parameters.values(RMTTensorName.stateBias), wider.parameters.values(RMTTensorName.stateBias))
+    let width = 16
+    for e in 0..<2 {
+        for (to, from) in [(0, 2), (2, 0), (3, 1)] {  // blue, red, green
+            #expect(Array(new[((e * 4 + to) * width)..<((e * 4 + to + 1) * width)]) == Array(old[((e * 3 + from) * width)..<((e * 3 + from + 1) * width)]))
+            #expect(newBias[e * 4 + to] == oldBias[e * 3 + from])
+        }
+        #expect(new[((e * 4 + 1) * width)..<((e * 4 + 2) * width)].allSatisfy { $0 == 0 }, "purple starts at zero")
+        #expect(abs(newBias[e * 4 + 1] - oldBias[(e * 3)..<(e * 3 + 3)].reduce(0, +) / 3) < 1e-6, "at the entity's mean bias")
+    }
+    let resized = try model.carrying(memoryTokens: 3, seed: 1)
+    #expect(resized.settings.stateEntities == nil && resized.stateReadout == nil)
+    #expect(resized.parameters.layout.entry(RMTTensorName.stateWeight) == nil)
 }
