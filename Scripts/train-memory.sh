@@ -252,7 +252,9 @@
 #          as phase 26, whose held-out qa2 at 64 segments is its control. Not in the default PHASES.
 #          (As run, session 31: first at weight 1 — stopped at step 48: the answer loss rose above
 #          phase 26's on the same batches (4.3 against 0.39 at step 45, gradient norm 673), the state
-#          objective steering the backbone; restarted at weight 0.2.)
+#          objective steering the backbone; restarted at weight 0.2, stopped at step 120: its readout
+#          then pooled the slots by attention and stayed at the label prior for every entity; started
+#          again with the linear probe per entity, the readout StateReadout.swift now has.)
 # Phase 28: a probe, not a model — phase 27's readout trained on `Models/default`'s memory with the
 #          backbone held still (`--lr 1e-9`, the readout at 1e-3): its validation state accuracy is
 #          what a readout can find in the default's memory, the baseline for phase 27's.
