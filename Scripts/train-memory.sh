@@ -258,6 +258,13 @@
 # Phase 28: a probe, not a model — phase 27's readout trained on `Models/default`'s memory with the
 #          backbone held still (`--lr 1e-9`, the readout at 1e-3): its validation state accuracy is
 #          what a readout can find in the default's memory, the baseline for phase 27's.
+# Phase 29: the probe first, then the memory. From probe 28's fitted model (PHASE29_FROM=DIR: another;
+#          default $OUT/phase28/stages/13, its last stage), phase 26's flags with the state loss at
+#          weight 1: the readout already reads what the default's memory holds, so the state
+#          gradient reaching the backbone says what is missing rather than what a random probe
+#          guesses (weight 1 from a fresh readout, phase 27's first try, raised the answer loss
+#          tenfold). Judged by validation `eval_state_placed` / `eval_state_carried` against probe
+#          28's, and held out as phase 27. Not in the default PHASES.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -273,7 +280,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=28  # the highest phase this script defines
+LAST_PHASE=29  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -386,6 +393,7 @@ if runs 27; then phase "$OUT/phase27" --model "${PHASE26_FROM:-Models/default}" 
 PHASE28=("${PHASE26[@]}")  # phase 26's flags with the backbone's learning rate at 1e-9
 for ((i = 1; i < ${#PHASE28[@]}; i++)); do [ "${PHASE28[i - 1]}" = --lr ] && PHASE28[i]=1e-9; done
 if runs 28; then phase "$OUT/phase28" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 1e-3 "${PHASE28[@]}"; fi
+if runs 29; then phase "$OUT/phase29" --model "${PHASE29_FROM:-$OUT/phase28/stages/13}" --state-loss 1 --state-lr 1e-3 "${PHASE26[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
 if runs 25; then phase "$OUT/phase25" "${PHASE23[@]}" --neighbour-rate 0.3; fi

@@ -63,6 +63,9 @@ public struct StateCounts: Codable, Sendable, Equatable {
         StateCounts(placed: a.placed + b.placed, placedRight: a.placedRight + b.placedRight,
                     carried: a.carried + b.carried, carriedRight: a.carriedRight + b.carriedRight)
     }
+    /// placedRight / placed and carriedRight / carried; nil when there were none.
+    public var placedAccuracy: Float? { placed > 0 ? Float(placedRight) / Float(placed) : nil }
+    public var carriedAccuracy: Float? { carried > 0 ? Float(carriedRight) / Float(carried) : nil }
     /// As four numbers, and back (for `dealOut`).
     var numbers: [Double] { [placed, placedRight, carried, carriedRight].map(Double.init) }
     init(numbers v: ArraySlice<Double>) {

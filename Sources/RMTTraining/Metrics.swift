@@ -5,7 +5,9 @@
 // and the share of (sequence, entity, segment) places the readout got right)
 // or an evaluation record {"step", "stage", "segments", "eval_accuracy", "eval_loss", "best_accuracy",
 // "eval_accuracy_by_task" (multi-task runs only: {"memorize": 1.0, …}), "eval_state_accuracy" (a model
-// with a state readout: the share of places it got right over the validation documents' segments)};
+// with a state readout: the share of places it got right over the validation documents' segments;
+// "eval_state_placed" / "eval_state_carried": the same over the places that are not `unknown`, and
+// over those already known one segment before — what the memory carried)};
 // `stage` counts curriculum stages from 1 (the stage of --start-segments).
 // On resume, records past the checkpoint's step are dropped so the file matches the run.
 import Foundation
@@ -38,10 +40,14 @@ struct EvalRecord: Encodable {
     /// A model with a state readout: its accuracy over every (document, entity, segment) place of
     /// the validation documents that have world states; nil otherwise.
     var evalStateAccuracy: Float? = nil
+    /// The same over the places that are not `unknown`, and over those known one segment before
+    /// (carried by the memory); nil when there were none.
+    var evalStatePlaced: Float? = nil, evalStateCarried: Float? = nil
     enum CodingKeys: String, CodingKey {
         case step, stage, segments, evalAccuracy = "eval_accuracy", evalLoss = "eval_loss", bestAccuracy = "best_accuracy"
         case evalAccuracyByTask = "eval_accuracy_by_task", advanceAccuracy = "advance_accuracy"
-        case evalStateAccuracy = "eval_state_accuracy"
+        case evalStateAccuracy = "eval_state_accuracy", evalStatePlaced = "eval_state_placed"
+        case evalStateCarried = "eval_state_carried"
     }
 }
 

@@ -304,14 +304,18 @@ public final class Trainer: @unchecked Sendable {
         try metrics?.append(EvalRecord(step: state.step, stage: stage, segments: state.segments, evalAccuracy: accuracy,
                                       evalLoss: loss, bestAccuracy: state.bestAccuracy,
                                       evalAccuracyByTask: byTask.count > 1 ? byTask : nil, advanceAccuracy: advanceOn,
-                                      evalStateAccuracy: v.stateAccuracy))
+                                      evalStateAccuracy: v.stateAccuracy, evalStatePlaced: v.stateCounts.placedAccuracy,
+                                      evalStateCarried: v.stateCounts.carriedAccuracy))
         let perTask = byTask.count > 1
             ? "  [" + byTask.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", ") + "]"
             : ""
         let judgedText = advanceOn.map { String(format: "  advance-on %.3f", $0) } ?? ""
         onProgress?(String(format: "eval step %d  segments %d  accuracy %.3f", state.step, state.segments, accuracy) + judgedText
                     + String(format: "  (best %.3f)  loss %.4f", state.bestAccuracy, loss)
-                    + (v.stateAccuracy.map { String(format: "  state %.3f", $0) } ?? "") + perTask)
+                    + (v.stateAccuracy.map { String(format: "  state %.3f", $0) } ?? "")
+                    + (v.stateCounts.placedAccuracy.map { String(format: " (placed %.3f", $0) } ?? "")
+                    + (v.stateCounts.carriedAccuracy.map { String(format: ", carried %.3f)", $0) } ?? (v.stateCounts.placed > 0 ? ")" : ""))
+                    + perTask)
         let reached = judged >= options.targetAccuracy
         let stalled = state.evalsWithoutImprovement >= options.patience
         let spent = state.stepInStage >= options.maxStepsPerStage

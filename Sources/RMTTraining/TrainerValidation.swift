@@ -26,22 +26,26 @@ extension Trainer {
         var lossSum: Float = 0
         var taskCounts: [String: (correct: Int, total: Int)] = [:]
         let batches = try validationBatches(segments: segments)
-        // Each rank reads its share of the batches (Evaluation.swift); (loss, right) per document.
-        // Each rank reads its share; per batch also the state readout's places right and scored (last two).
-        let width = 2 * (batches.map(\.batchSize).max() ?? 0) + 2
-        var stateCorrect = 0, stateScored = 0
+        // Each rank reads its share of the batches (Evaluation.swift); (loss, right) per document,
+        // then the state readout's places right and scored and its StateCounts (the last six).
+        let width = 2 * (batches.map(\.batchSize).max() ?? 0) + 6
+        var stateCorrect = 0, stateScored = 0, stateCounts = StateCounts()
         try dealOut(count: batches.count, width: width, over: collective, work: { i in
             let batch = batches[i]
-            var state = (correct: 0, scored: 0)
+            var state = (correct: 0, scored: 0, counts: StateCounts())
             let scores = try readAndScore(evalProcessor, segments: batch.segmentCount, labels: batch.labels,
-                                          memoryLeaving: stateScorer(batch) { state = (state.correct + $0, state.scored + $1) }) {
+                                          memoryLeaving: stateScorer(batch) {
+                                              state = (state.correct + $0, state.scored + $1, state.counts + $2)
+                                          }) {
                 batch.contents[$0]
             }
             return (0..<batch.batchSize).flatMap { [Double(scores.losses[$0]), scores.predicted[$0] == Int(batch.labels[$0]) ? 1 : 0] }
-                + [Double](repeating: 0, count: width - 2 - 2 * batch.batchSize) + [Double(state.correct), Double(state.scored)]
+                + [Double](repeating: 0, count: width - 6 - 2 * batch.batchSize) + [Double(state.correct), Double(state.scored)]
+                + state.counts.numbers
         }, each: { i, v in
-            stateCorrect += Int(v[width - 2])
-            stateScored += Int(v[width - 1])
+            stateCorrect += Int(v[width - 6])
+            stateScored += Int(v[width - 5])
+            stateCounts = stateCounts + StateCounts(numbers: v[(width - 4)...])
             let batch = batches[i]
             for b in 0..<batch.batchSize {
                 lossSum += Float(v[2 * b])
@@ -55,17 +59,23 @@ extension Trainer {
             }
         })
         return ValidationCounts(correct: correct, total: total, lossSum: lossSum, byTaskCounts: taskCounts,
-                                stateCorrect: stateCorrect, stateScored: stateScored)
+                                stateCorrect: stateCorrect, stateScored: stateScored, stateCounts: stateCounts)
     }
 
     /// For a model with a state readout and a batch with state labels: what scores the memory leaving
-    /// each segment (hands `count(right, scored)` for each); nil otherwise.
-    func stateScorer(_ batch: SegmentBatch, count: @escaping (Int, Int) -> Void) -> ((Int, [Float]) -> Void)? {
+    /// each segment (hands `count(right, scored, counts)` for each: every place, then the placed and
+    /// carried ones, Evaluation.swift's `stateCounts`); nil otherwise.
+    func stateScorer(_ batch: SegmentBatch, count: @escaping (Int, Int, StateCounts) -> Void) -> ((Int, [Float]) -> Void)? {
         guard let readout = model.stateReadout, let rows = batch.stateLabels else { return nil }
+        let E = readout.entities
+        // states[b][k]: (E) document b's targets after segment k, the layout stateCounts reads.
+        let states: [[[Int32]]?] = (0..<batch.batchSize).map { b in rows.map { Array($0[(b * E)..<((b + 1) * E)]) } }
+        let unknown = model.settings.labels.firstIndex(of: unknownLabel)
         return { [model] k, memory in
             var acts = readout.forward(memory: memoryTokens(memory, model: model, batch: batch.batchSize), batch: batch.batchSize)
             let scored = readout.loss(&acts, targets: rows[k])
-            count(scored.correct, scored.scored)
+            count(scored.correct, scored.scored,
+                  RMTTraining.stateCounts(readout, memory: memory, model: model, states: states, segment: k, unknown: unknown))
         }
     }
 
@@ -110,8 +120,10 @@ extension Trainer {
 struct ValidationCounts {
     var correct: Int, total: Int, lossSum: Float
     var byTaskCounts: [String: (correct: Int, total: Int)]
-    /// The state readout's places right and scored over every segment (0, 0 without one).
+    /// The state readout's places right and scored over every segment (0, 0 without one), and
+    /// of those the placed (not `unknown`) and carried ones.
     var stateCorrect = 0, stateScored = 0
+    var stateCounts = StateCounts()
     /// Their ratio; nil when nothing was scored.
     var stateAccuracy: Float? { stateScored > 0 ? Float(stateCorrect) / Float(stateScored) : nil }
     var accuracy: Float { Float(correct) / Float(max(total, 1)) }

@@ -1,6 +1,6 @@
 // rmt-train --state-loss: adds a state readout to a model without one (config.json's
 // rmt.state_entities, the rmt.state.* tensors), logs state_loss / state_accuracy per step and
-// eval_state_accuracy per evaluation, records the weight and --state-lr in the checkpoint and keeps
+// eval_state_accuracy (and eval_state_placed) per evaluation, records the weight and --state-lr in the checkpoint and keeps
 // them on --resume; the trained model still answers through rmt-ask, and `rmt-ask --state` prints
 // where its memory places each entity (refused for a model without a readout). Refused: a resume that changes
 // the weight (one line, exit 1); a non-positive weight and --state-lr without --state-loss (usage
@@ -31,6 +31,8 @@ import RMTTestSupport
     let steps = records.filter { $0["loss"] != nil }, evals = records.filter { $0["eval_accuracy"] != nil }
     #expect(!steps.isEmpty && steps.allSatisfy { ($0["state_loss"] as? Double)?.isFinite == true && $0["state_accuracy"] is Double })
     #expect(!evals.isEmpty && evals.allSatisfy { (0...1).contains($0["eval_state_accuracy"] as? Double ?? -1) }, "\(evals)")
+    // qa2 stories of 4 facts over 3 segments place people and objects: the placed share is reported too.
+    #expect(evals.allSatisfy { (0...1).contains($0["eval_state_placed"] as? Double ?? -1) }, "\(evals)")
 
     let resumed = try run("rmt-train", ["--resume", "--state-loss", "0.5", "--out", out.path])
     #expect(resumed.status == 0, "\(resumed.stderr)")
