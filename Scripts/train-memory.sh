@@ -265,6 +265,12 @@
 #          guesses (weight 1 from a fresh readout, phase 27's first try, raised the answer loss
 #          tenfold). Judged by validation `eval_state_placed` / `eval_state_carried` against probe
 #          28's, and held out as phase 27. Not in the default PHASES.
+# Phase 30: can the memory learn to hold who is where at all, cheaply? Phase 29's start and weight
+#          on phase 26's 128-token data segments from 2 segments (to at most 6, ≤ 400 steps a stage), backbone
+#          lr 5e-5, readout 3e-3: a step costs a fraction of phase 29's, so the same hour gives
+#          several times the updates of the mechanism — writing every person's place into the
+#          memory and carrying it — which does not depend on the length. Judged by validation
+#          `eval_state_carried` (the default's probe: 0.05–0.07). Not in the default PHASES.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -280,7 +286,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=29  # the highest phase this script defines
+LAST_PHASE=30  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -394,6 +400,14 @@ PHASE28=("${PHASE26[@]}")  # phase 26's flags with the backbone's learning rate 
 for ((i = 1; i < ${#PHASE28[@]}; i++)); do [ "${PHASE28[i - 1]}" = --lr ] && PHASE28[i]=1e-9; done
 if runs 28; then phase "$OUT/phase28" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 1e-3 "${PHASE28[@]}"; fi
 if runs 29; then phase "$OUT/phase29" --model "${PHASE29_FROM:-$OUT/phase28/stages/13}" --state-loss 1 --state-lr 1e-3 "${PHASE26[@]}"; fi
+PHASE30=("${PHASE26[@]}")  # phase 26's flags from 2 segments to 6
+for ((i = 1; i < ${#PHASE30[@]}; i++)); do
+  case "${PHASE30[i - 1]}" in
+    --start-segments) PHASE30[i]=2 ;; --max-segments) PHASE30[i]=6 ;;
+    --lr) PHASE30[i]=5e-5 ;; --max-steps-per-stage) PHASE30[i]=400 ;;
+  esac
+done
+if runs 30; then phase "$OUT/phase30" --model "${PHASE29_FROM:-$OUT/phase28/stages/13}" --state-loss 1 --state-lr 3e-3 "${PHASE30[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
 if runs 25; then phase "$OUT/phase25" "${PHASE23[@]}" --neighbour-rate 0.3; fi

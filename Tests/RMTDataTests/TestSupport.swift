@@ -39,6 +39,16 @@ enum TestData {
         try DataStream(task: task, noise: noise, tokenizer: tokenizer, seed: seed, segmentLength: segmentLength)
     }
 
+    /// Every named task of `names` without a world (custom, counting, …): does `defines` hold
+    /// for its first 2-segment sample, every-segment layout, 96-token segments?
+    static func expectNone(of names: [String], _ defines: (Sample) -> Bool, _ what: String) throws {
+        for name in names {
+            let stream = try DataStream(task: task(name), noise: builtin, tokenizer: tokenizer,
+                                        seed: 3, segmentLength: 96, questionLayout: .everySegment)
+            #expect(!defines(try stream.sample(index: 0, segments: 2)), "\(name) \(what)")
+        }
+    }
+
     /// A fresh temporary folder.
     static func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("rmtdata-\(UUID().uuidString)")
