@@ -271,6 +271,19 @@
 #          several times the updates of the mechanism — writing every person's place into the
 #          memory and carrying it — which does not depend on the length. Judged by validation
 #          `eval_state_carried` (the default's probe: 0.05–0.07). Not in the default PHASES.
+# Phase 31: phase 30 at weight 5 — a diagnostic, not a model: can the memory become linearly
+#          decodable for every person and object at all when the state loss dominates (answers may
+#          suffer)? If not, the linear readout over the flattened memory is what stops it (a place
+#          held in whichever slot is not linearly decodable), and the readout must attend.
+#          Not in the default PHASES.
+# Phase 32: phase 30 with a two-layer readout (`--state-hidden 512`, GELU): a place the memory
+#          holds in whichever slot, or bound to a name, need not be linearly decodable, and a
+#          linear target may be what phases 27–31 could not reach. From Models/default (a model with
+#          a linear readout keeps it), a fresh readout. Judged against phase 30 by
+#          `eval_state_placed` / `eval_state_carried`. Not in the default PHASES.
+# Phase 33: probe 28 with the two-layer readout: does the default's memory hold places a
+#          nonlinear readout finds (session 30's probe questions, read by the model itself, say no)?
+#          The baseline for phase 32. Not in the default PHASES.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -286,7 +299,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=30  # the highest phase this script defines
+LAST_PHASE=33  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -408,6 +421,11 @@ for ((i = 1; i < ${#PHASE30[@]}; i++)); do
   esac
 done
 if runs 30; then phase "$OUT/phase30" --model "${PHASE29_FROM:-$OUT/phase28/stages/13}" --state-loss 1 --state-lr 3e-3 "${PHASE30[@]}"; fi
+if runs 31; then phase "$OUT/phase31" --model "${PHASE29_FROM:-$OUT/phase28/stages/13}" --state-loss 5 --state-lr 3e-3 "${PHASE30[@]}"; fi
+if runs 32; then phase "$OUT/phase32" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE30[@]}"; fi
+PHASE33=("${PHASE30[@]}")  # phase 30's flags with the backbone's learning rate at 1e-9
+for ((i = 1; i < ${#PHASE33[@]}; i++)); do [ "${PHASE33[i - 1]}" = --lr ] && PHASE33[i]=1e-9; done
+if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
 if runs 25; then phase "$OUT/phase25" "${PHASE23[@]}" --neighbour-rate 0.3; fi

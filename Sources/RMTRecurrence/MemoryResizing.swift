@@ -37,7 +37,7 @@ extension RecurrentMemoryModel {
                 throw ModelError("--memory-tokens", "\(m) memory tokens leave no room for text in the \(config.maxPositionEmbeddings) positions of a segment")
             }
         }
-        if m != M { s.stateEntities = nil }  // the readout's probes read M slots: dropped (--state-loss adds a new one)
+        if m != M { (s.stateEntities, s.stateHidden) = (nil, nil) }  // the readout reads M slots: dropped (--state-loss adds a new one)
         try s.validate(against: config, source: "--memory-tokens")
         if m == M && s.segmentLength == settings.segmentLength { return self }
         let layout = Self.layout(config, s)

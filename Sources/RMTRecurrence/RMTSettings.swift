@@ -25,11 +25,14 @@ public struct RMTSettings: Codable, Sendable, Equatable {
     /// The entities the state readout places (StateReadout: one query each, `rmt.state.*`
     /// tensors), or nil for a model without one (`rmt-train --state-loss` adds it).
     public var stateEntities: [String]?
+    /// The width D of the state readout's hidden layer (a two-layer probe, `rmt.state.hidden.*`
+    /// tensors), or nil for the linear probe.
+    public var stateHidden: Int?
 
     enum CodingKeys: String, CodingKey {
         case memoryTokens = "memory_tokens", segmentLength = "segment_length", labels
         case questionLayout = "question_layout", lowercase, formatVersion = "format_version"
-        case domain, stateEntities = "state_entities"
+        case domain, stateEntities = "state_entities", stateHidden = "state_hidden"
     }
 
     public static let currentFormatVersion = 1
@@ -56,6 +59,7 @@ public struct RMTSettings: Codable, Sendable, Equatable {
         formatVersion = try c.decodeIfPresent(Int.self, forKey: .formatVersion) ?? 1
         domain = try c.decodeIfPresent(QuestionDomain.self, forKey: .domain)
         stateEntities = try c.decodeIfPresent([String].self, forKey: .stateEntities)
+        stateHidden = try c.decodeIfPresent(Int.self, forKey: .stateHidden)
     }
 
     /// Positions one segment occupies: [CLS] m1..mM [SEP] t1..tS [SEP].
@@ -80,6 +84,10 @@ public struct RMTSettings: Codable, Sendable, Equatable {
             guard !entities.isEmpty else { throw fail("rmt.state_entities is empty (leave it out for a model without a state readout)") }
             guard Set(entities).count == entities.count else { throw fail("rmt.state_entities has duplicates") }
             if let blank = entities.firstIndex(where: { $0.isEmpty }) { throw fail("rmt.state_entities[\(blank)] is empty") }
+        }
+        if let hidden = stateHidden {
+            guard stateEntities != nil else { throw fail("rmt.state_hidden is set without rmt.state_entities") }
+            guard (1...65536).contains(hidden) else { throw fail("rmt.state_hidden must be 1…65536, got \(hidden)") }
         }
     }
 }

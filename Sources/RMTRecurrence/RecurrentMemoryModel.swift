@@ -21,11 +21,17 @@ public enum RMTTensorName {
     /// (L, C) and (L): the answer classifier applied to the pooled [CLS].
     public static let classifierWeight = "rmt.classifier.weight"
     public static let classifierBias = "rmt.classifier.bias"
-    /// (E·L, M·C) and (E·L): the state readout (StateReadout), when `settings.stateEntities` is set.
+    /// (E·L, M·C) and (E·L): the state readout (StateReadout), when `settings.stateEntities` is set;
+    /// (E·L, D) and (E·L) with a hidden layer (`settings.stateHidden` = D).
     public static let stateWeight = "rmt.state.weight"
     public static let stateBias = "rmt.state.bias"
+    /// (D, M·C) and (D): the readout's hidden layer, when `settings.stateHidden` is set.
+    public static let stateHiddenWeight = "rmt.state.hidden.weight"
+    public static let stateHiddenBias = "rmt.state.hidden.bias"
     /// Whether `name` is one of the state readout's tensors.
-    public static func isStateReadout(_ name: String) -> Bool { [stateWeight, stateBias].contains(name) }
+    public static func isStateReadout(_ name: String) -> Bool {
+        [stateWeight, stateBias, stateHiddenWeight, stateHiddenBias].contains(name)
+    }
 }
 
 /// A recurrent memory transformer ready to read documents.
@@ -60,8 +66,12 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
         layout.append(RMTTensorName.classifierWeight, [settings.labels.count, config.hiddenSize])
         layout.append(RMTTensorName.classifierBias, [settings.labels.count])
         if let entities = settings.stateEntities {
-            let probes = entities.count * settings.labels.count
-            layout.append(RMTTensorName.stateWeight, [probes, settings.memoryTokens * config.hiddenSize])
+            let probes = entities.count * settings.labels.count, memory = settings.memoryTokens * config.hiddenSize
+            if let hidden = settings.stateHidden {
+                layout.append(RMTTensorName.stateHiddenWeight, [hidden, memory])
+                layout.append(RMTTensorName.stateHiddenBias, [hidden])
+            }
+            layout.append(RMTTensorName.stateWeight, [probes, settings.stateHidden ?? memory])
             layout.append(RMTTensorName.stateBias, [probes])
         }
         return layout
@@ -165,7 +175,7 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
         // Row blocks of L labels: the classifier's one, the state readout's one per entity.
         let blocks = [(RMTTensorName.classifierWeight, RMTTensorName.classifierBias, 1, config.hiddenSize),
                       (RMTTensorName.stateWeight, RMTTensorName.stateBias, settings.stateEntities?.count ?? 0,
-                       settings.memoryTokens * config.hiddenSize)]
+                       settings.stateHidden ?? settings.memoryTokens * config.hiddenSize)]
         for (weightName, biasName, count, width) in blocks where count > 0 {
             let oldWeight = parameters.pointer(weightName), oldBias = parameters.values(biasName)
             let weight = params.pointer(weightName), bias = params.pointer(biasName)
@@ -213,18 +223,22 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
 
     /// Whether tensor `name` has one row per label (what `answering(labels:)` maps by name).
     static func hasLabelRows(_ name: String) -> Bool {
-        [RMTTensorName.classifierWeight, RMTTensorName.classifierBias].contains(name) || RMTTensorName.isStateReadout(name)
+        [RMTTensorName.classifierWeight, RMTTensorName.classifierBias, RMTTensorName.stateWeight, RMTTensorName.stateBias]
+            .contains(name)
     }
 
     /// This model with a state readout placing `entities` (StateReadout; for the state loss): every
-    /// tensor copied, the readout's drawn as `initializeBert` does (seeded). Answers are unchanged.
-    /// - Throws: `ModelError` when the model already has one or `entities` are empty or repeated.
-    public func withStateReadout(entities: [String], seed: UInt64) throws -> RecurrentMemoryModel {
+    /// tensor copied, the readout's drawn as `initializeBert` does (seeded) — a linear probe, or with
+    /// `hidden` D a two-layer one. Answers are unchanged.
+    /// - Throws: `ModelError` when the model already has one, `entities` are empty or repeated, or
+    ///   `hidden` is out of range.
+    public func withStateReadout(entities: [String], hidden: Int? = nil, seed: UInt64) throws -> RecurrentMemoryModel {
         if let current = settings.stateEntities {
             throw ModelError("--state-loss", "the model already has a state readout (entities \(current.joined(separator: ", ")))")
         }
         var s = settings
         s.stateEntities = entities
+        s.stateHidden = hidden
         try s.validate(against: config, source: "--state-loss")
         let layout = Self.layout(config, s)
         let params = ParameterSet(layout: layout)
@@ -240,13 +254,17 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
     /// layout); nil for a model without one.
     public func stateReadoutTensors(_ set: ParameterSet) -> StateReadout.Tensors? {
         guard settings.stateEntities != nil else { return nil }
-        return StateReadout.Tensors(weight: set.pointer(RMTTensorName.stateWeight), bias: set.pointer(RMTTensorName.stateBias))
+        let hidden = settings.stateHidden == nil ? nil
+            : (weight: set.pointer(RMTTensorName.stateHiddenWeight), bias: set.pointer(RMTTensorName.stateHiddenBias))
+        return StateReadout.Tensors(weight: set.pointer(RMTTensorName.stateWeight), bias: set.pointer(RMTTensorName.stateBias),
+                                    hidden: hidden)
     }
 
     /// The state readout on this model's weights; nil for a model without one.
     public var stateReadout: StateReadout? {
         stateReadoutTensors(parameters).map {
             StateReadout(weights: $0, entities: settings.stateEntities!.count, slots: settings.memoryTokens,
+                         hidden: settings.stateHidden ?? 0,
                          channels: config.hiddenSize, classes: settings.labels.count, compute: compute)
         }
     }

@@ -264,7 +264,7 @@ extension ReferenceDouble {
         precondition(depth >= 1, "depth must be at least 1")
         let N = f.segments.count, B = labels.count, C = s.channels, M = s.memoryTokens
         var g = RMTParameters(zerosFor: s)
-        var gState = state.map { StateReadoutParameters(weight: zeros($0.parameters.weight.count), bias: zeros($0.parameters.bias.count)) }
+        var gState = state.map { $0.parameters.zeroed }
         var dMemoryOut: [Double]?  // gradient of the memory leaving segment k (B, M, C)
         for k in stride(from: N - 1, through: 0, by: -1) {
             let seg = f.segments[k]

@@ -454,18 +454,23 @@ struct Train: ParsableCommand {
         return changed
     }
 
-    /// `model` with the state readout `--state-loss` scores: added (WorldStates.entities) when it
-    /// has none; a model that has one keeps it when it places the same entities.
+    /// `model` with the state readout `--state-loss` scores: added (WorldStates.entities; a hidden
+    /// layer of `--state-hidden` units) when it has none; a model that has one keeps it when it places
+    /// the same entities and `--state-hidden` (if given) is its width.
     func withStateReadout(_ model: RecurrentMemoryModel) throws -> RecurrentMemoryModel {
         guard backprop.stateLoss != nil else { return model }
         if let current = model.settings.stateEntities {
             guard current == WorldStates.entities else {
                 throw ModelError("--state-loss", "the model's state readout places \(current.joined(separator: ", ")), not the task world's \(WorldStates.entities.joined(separator: ", "))")
             }
+            if let asked = backprop.stateHidden, asked != model.settings.stateHidden {
+                let has = model.settings.stateHidden.map { "a hidden layer of \($0)" } ?? "no hidden layer (a linear probe)"
+                throw ModelError("--state-hidden", "the model's state readout has \(has), not \(asked); leave --state-hidden out to keep it")
+            }
             return model
         }
-        let added = try model.withStateReadout(entities: WorldStates.entities, seed: data.seed)
-        note("rmt-train: added a state readout (\(WorldStates.entities.joined(separator: ", ")); \(added.parameters.layout.count - model.parameters.layout.count) parameters, used in training only)")
+        let added = try model.withStateReadout(entities: WorldStates.entities, hidden: backprop.stateHidden, seed: data.seed)
+        note("rmt-train: added a state readout (\(WorldStates.entities.joined(separator: ", "))\(backprop.stateHidden.map { "; hidden layer \($0)" } ?? ""); \(added.parameters.layout.count - model.parameters.layout.count) parameters, used in training only)")
         return added
     }
 

@@ -115,15 +115,23 @@ struct BackpropFlags: ParsableArguments {
     @Flag(help: "Sum the loss over every segment, each against the answer of the document read so far (unknown before the fact; models with the question in every segment).")
     var prefixLoss = false
     @Option(help: ArgumentHelp("Also score the memory leaving every segment on where each person and object is, with this weight.",
-                               discussion: "A state readout (one learned query per entity attending over the memory, then the label classifier) is added to a model without one and trained against the world state after the facts read so far (bAbI, memorize, detect and distractor tasks; Docs/training.md). It adds W × the mean over segments of its cross-entropy to the loss; metrics.jsonl logs state_loss and state_accuracy. (default: off)",
+                               discussion: "A state readout (a probe per person and object on the whole memory: linear, or two layers with --state-hidden) is added to a model without one and trained against the world state after the facts read so far (bAbI, memorize, detect and distractor tasks; Docs/training.md). It adds W × the mean over segments of its cross-entropy to the loss; metrics.jsonl logs state_loss and state_accuracy. (default: off)",
                                valueName: "W"))
     var stateLoss: Float?
+    @Option(help: ArgumentHelp("With --state-loss: the readout added gets a hidden layer of D units (GELU), not the linear probe.",
+                               discussion: "Only when the readout is added (a model that has one keeps its own; another D is refused). (default: linear)",
+                               valueName: "D"))
+    var stateHidden: Int?
     @Flag(help: "Keep the optimizer state and schedule across stages.") var keepOptimizer = false
 
     func validate() throws {
         if let bptt, bpttDepth != nil || memoryEfficient {
             let old = bpttDepth.map { "--bptt-depth \($0)" } ?? "--memory-efficient"
             throw ValidationError("--bptt \(bptt) and \(old) say the same thing twice; give one")
+        }
+        if let stateHidden {
+            guard stateLoss != nil else { throw ValidationError("--state-hidden shapes the readout --state-loss adds; give --state-loss W too") }
+            guard (1...65536).contains(stateHidden) else { throw ValidationError("--state-hidden must be 1…65536, got \(stateHidden)") }
         }
     }
 

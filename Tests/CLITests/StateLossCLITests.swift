@@ -4,7 +4,8 @@
 // them on --resume; the trained model still answers through rmt-ask, and `rmt-ask --state` prints
 // where its memory places each entity (refused for a model without a readout). Refused: a resume that changes
 // the weight (one line, exit 1); a non-positive weight and --state-lr without --state-loss (usage
-// errors, exit 64).
+// errors, exit 64), --state-hidden without --state-loss (exit 64) or of another width than the model's
+// readout (one line, exit 1). --state-hidden D adds a two-layer readout that trains and answers --state.
 import Foundation
 import Testing
 import RMTTestSupport
@@ -72,4 +73,32 @@ import RMTTestSupport
     #expect(zero.status == 64 && zero.stderr.contains("--state-loss must be a positive weight"), "\(zero.stderr)")
     let rateAlone = try run("rmt-train", ["--model", every.path, "--state-lr", "1e-3", "--out", dir.appendingPathComponent("r").path] + common)
     #expect(rateAlone.status == 64 && rateAlone.stderr.contains("give --state-loss W too"), "\(rateAlone.stderr)")
+    let hiddenAlone = try run("rmt-train", ["--model", every.path, "--state-hidden", "8", "--out", dir.appendingPathComponent("h").path] + common)
+    #expect(hiddenAlone.status == 64 && hiddenAlone.stderr.contains("give --state-loss W too"), "\(hiddenAlone.stderr)")
+    // A model that has a linear readout keeps it; asking it for a hidden layer is refused in one line.
+    let otherWidth = try run("rmt-train", ["--model", out.appendingPathComponent("model").path, "--state-loss", "0.5", "--state-hidden", "8",
+                                           "--out", dir.appendingPathComponent("w").path] + common)
+    #expect(otherWidth.status == 1 && otherWidth.stderr.contains("--state-hidden") && isOneLine(otherWidth.stderr), "\(otherWidth.stderr)")
+}
+
+/// --state-hidden D: the readout added is two layers (config rmt.state_hidden, rmt.state.hidden.* tensors);
+/// it trains, and rmt-ask --state reads it.
+@Test func twoLayerStateReadoutThroughRmtTrain() throws {
+    let dir = try scratchFolder("state-hidden")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let (every, _) = try createTinyModelPerLayout(in: dir)
+    let out = dir.appendingPathComponent("run")
+    let trained = try run("rmt-train", ["--model", every.path, "--state-loss", "0.5", "--state-hidden", "8", "--task", "babi-qa2:4",
+                                        "--start-segments", "2", "--max-segments", "2", "--eval-every", "2", "--eval-samples", "4",
+                                        "--batch-size", "2", "--max-steps-per-stage", "2", "--out", out.path])
+    #expect(trained.status == 0 && trained.stderr.contains("hidden layer 8"), "\(trained.stderr)")
+    let model = out.appendingPathComponent("model")
+    let config = try JSONSerialization.jsonObject(with: Data(contentsOf: model.appendingPathComponent("config.json"))) as? [String: Any]
+    #expect((config?["rmt"] as? [String: Any])?["state_hidden"] as? Int == 8)
+    let listed = try run("rmt-tool", ["inspect", model.path, "--match", "rmt.state"])
+    #expect(listed.stdout.contains("rmt.state.hidden.weight") && listed.stdout.contains("[8, "), "\(listed.stdout)")
+    let text = dir.appendingPathComponent("story.txt")
+    try "John went to the garden. Mary picked up the milk.".write(to: text, atomically: true, encoding: .utf8)
+    let asked = try run("rmt-ask", [text.path, "--model", model.path, "--question", "Where is the milk?", "--state"])
+    #expect(asked.status == 0 && asked.stdout.split(separator: "\n").filter { $0.hasPrefix("state\t") }.count == 7, "\(asked.stdout)")
 }
