@@ -284,6 +284,9 @@
 # Phase 33: probe 28 with the two-layer readout: does the default's memory hold places a
 #          nonlinear readout finds (session 30's probe questions, read by the model itself, say no)?
 #          The baseline for phase 32. Not in the default PHASES.
+# Phase 34: phase 30 at three times the backbone's learning rate (1.5e-4): phase 30's memory
+#          learns to hold places (validation `eval_state_placed` 0.08 → ~0.2 in 500 steps) but
+#          slowly; is the rate what limits it? Not in the default PHASES.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -299,7 +302,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=33  # the highest phase this script defines
+LAST_PHASE=34  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -425,6 +428,9 @@ if runs 31; then phase "$OUT/phase31" --model "${PHASE29_FROM:-$OUT/phase28/stag
 if runs 32; then phase "$OUT/phase32" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE30[@]}"; fi
 PHASE33=("${PHASE30[@]}")  # phase 30's flags with the backbone's learning rate at 1e-9
 for ((i = 1; i < ${#PHASE33[@]}; i++)); do [ "${PHASE33[i - 1]}" = --lr ] && PHASE33[i]=1e-9; done
+PHASE34=("${PHASE30[@]}")  # phase 30's flags with the backbone's learning rate at 1.5e-4
+for ((i = 1; i < ${#PHASE34[@]}; i++)); do [ "${PHASE34[i - 1]}" = --lr ] && PHASE34[i]=1.5e-4; done
+if runs 34; then phase "$OUT/phase34" --model "${PHASE29_FROM:-$OUT/phase28/stages/13}" --state-loss 1 --state-lr 3e-3 "${PHASE34[@]}"; fi
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
