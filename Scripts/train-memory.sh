@@ -287,6 +287,16 @@
 # Phase 34: phase 30 at three times the backbone's learning rate (1.5e-4): phase 30's memory
 #          learns to hold places (validation `eval_state_placed` 0.08 → ~0.2 in 500 steps) but
 #          slowly; is the rate what limits it? Not in the default PHASES.
+# Phase 35: writing before carrying — phase 30 at one 256-token segment only (600 steps; judged by qa2 so
+#          that no stage target ends it early): every place scored is one the segment itself just
+#          read, so a memory that cannot learn this cannot carry anything. Not in the default PHASES.
+# Phase 36: memory slots seeded with the entities' names. Phase 30 again, but memory slots 0–6
+#          of probe 28's model start as the word embeddings of Mary, John, Daniel, Sandra, apple,
+#          football, milk (Scripts/seed-memory.py; the folder $OUT/seeded28): a slot that starts as
+#          "mary" attends where Mary is mentioned in a pretrained encoder, so each person and object
+#          has a slot to be written into rather than one the encoder must invent (phases 30–35 wrote
+#          places into the memory slowly: validation `eval_state_placed` ≤ 0.2 after 150–700
+#          steps). Judged against phase 30. Not in the default PHASES.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -302,7 +312,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=34  # the highest phase this script defines
+LAST_PHASE=36  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -431,6 +441,19 @@ for ((i = 1; i < ${#PHASE33[@]}; i++)); do [ "${PHASE33[i - 1]}" = --lr ] && PHA
 PHASE34=("${PHASE30[@]}")  # phase 30's flags with the backbone's learning rate at 1.5e-4
 for ((i = 1; i < ${#PHASE34[@]}; i++)); do [ "${PHASE34[i - 1]}" = --lr ] && PHASE34[i]=1.5e-4; done
 if runs 34; then phase "$OUT/phase34" --model "${PHASE29_FROM:-$OUT/phase28/stages/13}" --state-loss 1 --state-lr 3e-3 "${PHASE34[@]}"; fi
+PHASE35=("${PHASE30[@]}")  # phase 30's flags at one 256-token segment, 600 steps, judged by qa2
+for ((i = 1; i < ${#PHASE35[@]}; i++)); do
+  case "${PHASE35[i - 1]}" in
+    --start-segments|--max-segments) PHASE35[i]=1 ;; --max-steps-per-stage) PHASE35[i]=600 ;; --data-segment-length) PHASE35[i]=256 ;;
+    --advance-on) PHASE35[i]=babi-qa2 ;; --patience) PHASE35[i]=20 ;;
+  esac
+done
+if runs 35; then phase "$OUT/phase35" --model "${PHASE29_FROM:-$OUT/phase28/stages/13}" --state-loss 1 --state-lr 3e-3 "${PHASE35[@]}"; fi
+if runs 36; then
+  [ -d "$OUT/seeded28" ] || python3 Scripts/seed-memory.py "${PHASE29_FROM:-$OUT/phase28/stages/13}" "$OUT/seeded28" \
+    Mary,John,Daniel,Sandra,apple,football,milk
+  phase "$OUT/phase36" --model "$OUT/seeded28" --state-loss 1 --state-lr 3e-3 "${PHASE30[@]}"
+fi
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
