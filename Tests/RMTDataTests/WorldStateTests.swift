@@ -2,7 +2,8 @@
 // task that defines them, in both question layouts, the state label of each person and object after
 // each segment equals an independent replay of the facts read by that segment's end — the move
 // facts' last room per person, bAbI's object rules (TestSupport's `babiAnswer`), nothing for the
-// reasoning facts — and tasks without a world define none.
+// reasoning facts — also for batches drawn at another segment length than the stream's
+// (rmt-train --data-segment-length) — and tasks without a world define none.
 import RMTBase
 import RMTData
 import Testing
@@ -26,10 +27,27 @@ struct WorldStateTests {
     func stateLabelsFollowTheFactsReadSoFar(name: String, layout: QuestionLayout) throws {
         let stream = try DataStream(task: TestData.task(name), noise: TestData.builtin, tokenizer: TestData.tokenizer,
                                     seed: 12, segmentLength: 96, questionLayout: layout)
+        try Self.expectStatesFollowTheFacts(name: name, layout: layout, stream: stream) { try stream.sample(index: $0, segments: 6) }
+    }
+
+    /// Batches drawn at another length than the stream's (`rmt-train --data-segment-length`) get
+    /// the states of the segments they are read in.
+    @Test(arguments: ["babi-qa2", "memorize-distract"])
+    func stateLabelsFollowADataSegmentLength(name: String) throws {
+        let stream = try DataStream(task: TestData.task(name), noise: TestData.builtin, tokenizer: TestData.tokenizer,
+                                    seed: 12, segmentLength: 499, questionLayout: .everySegment)
+        try Self.expectStatesFollowTheFacts(name: name, layout: .everySegment, stream: stream) {
+            try stream.sample(index: $0, segments: 6, segmentLength: 96)
+        }
+    }
+
+    /// For 40 samples of 6 segments: each segment's state labels equal the replay of the facts read by its end.
+    static func expectStatesFollowTheFacts(name: String, layout: QuestionLayout, stream: DataStream,
+                                           sample make: (Int) throws -> Sample) throws {
         let E = WorldStates.entities.count
         var known = 0, changes = 0
         for index in 0..<40 {
-            let sample = try stream.sample(index: index, segments: 6)
+            let sample = try make(index)
             let states = try #require(sample.stateLabels, "\(name): state labels")
             #expect(states.count == 6 && states.allSatisfy { $0.count == E })
             var read = 0
