@@ -19,7 +19,9 @@
 //       gives a sequence of rooms; the question names the last one and the answer is the one
 //       before it.
 // Memory probes (Episode.probes): "Where is {actor}?" for every actor whose room the story states,
-// answered with the last stated room, whatever the story's own question.
+// answered with the last stated room, whatever the story's own question; object probes
+// (Episode.objectProbes): "Where is the {object}?" for every object whose room the story makes
+// known, answered with that room (qa2's rule).
 // Prefix answers (Episode.prefixAnswers): the same question answered from the first i sentences
 // — qa1/qa2 the known room then, or `unknown`; qa3 the room before the asked one when it is the
 // latest of the prefix's history, `unknown` while the object was never known to be there, and
@@ -107,9 +109,11 @@ public struct BabiTask: MemoryTask {
                 facts.append(world.step(moveOnly: kind == .qa1, using: &g))
                 guard step + 1 >= target else { continue }
                 if let (question, answer, prefixAnswers, supporting) = world.question(kind, using: &g) {
-                    return Episode(task: name, facts: facts, placement: .spread, question: question,
-                                   answer: TaskWords.rooms[answer], label: answer, prefixAnswers: prefixAnswers,
-                                   probes: world.actorProbes(), supportingFacts: supporting, worldStates: world.worldStates)
+                    var episode = Episode(task: name, facts: facts, placement: .spread, question: question,
+                                          answer: TaskWords.rooms[answer], label: answer, prefixAnswers: prefixAnswers,
+                                          probes: world.actorProbes(), supportingFacts: supporting, worldStates: world.worldStates)
+                    episode.objectProbes = world.objectProbes()
+                    return episode
                 }
             }
         }
@@ -255,6 +259,17 @@ struct BabiWorld {
         (0..<Self.actorCount).compactMap { actor in
             knownActorRoom[actor].map {
                 Probe(question: QuestionForms.ask(QuestionForms.whereIsActor, ["actor": TaskWords.actors[actor]]),
+                      answer: TaskWords.rooms[$0])
+            }
+        }
+    }
+
+    /// "Where is the {object}?" for every object whose room the story makes known, answered with
+    /// that room (qa2's question about each of them): the object probes of a story.
+    func objectProbes() -> [Probe] {
+        (0..<Self.objectCount).compactMap { object in
+            knownRoom(ofObject: object).map {
+                Probe(question: QuestionForms.ask(QuestionForms.whereIsObject, ["object": TaskWords.objects[object]]),
                       answer: TaskWords.rooms[$0])
             }
         }

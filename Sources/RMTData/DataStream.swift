@@ -117,6 +117,10 @@ public struct DataStream: Sendable {
     public var probeRate: Double = 0 {
         didSet { precondition(probeRate >= 0 && probeRate <= 1, "probe rate \(probeRate) is outside [0, 1]") }
     }
+    /// Whether a probe asks where an object is (`Episode.objectProbes`, `rmt-train
+    /// --probe-objects`) whenever the story has one that qualifies, a person otherwise. Off, the
+    /// probes are the persons' only, as before object probes existed.
+    public var probeObjects = false
 
     /// The share of documents whose supporting facts (`Episode.supportingFacts`, two or more: qa2)
     /// all sit in one segment that are placed again, with noise and offsets from a generator of
@@ -255,16 +259,22 @@ public struct DataStream: Sendable {
         return (Double(draw.nextUniform()), draw)
     }
 
-    /// `plan` (made from `episode`) asking, in its final segment, one of the episode's probes
-    /// drawn by `draw` — among those whose question differs from the document's, is no longer in
-    /// tokens, and whose answer is a label — or nil when none qualifies.
+    /// `plan` (made from `episode`) asking, in its final segment, one of the episode's probes drawn
+    /// by `draw` — among those whose question differs from the document's, is no longer in tokens,
+    /// and whose answer is a label; with `probeObjects` among its object probes when one qualifies
+    /// (a story makes few objects known: qa2 stories rarely another than the one asked) — or nil
+    /// when none qualifies.
     func probing(_ plan: DocumentPlan, of episode: Episode, draw: inout SplitMix64) -> DocumentPlan? {
-        let candidates = episode.probes.compactMap { probe -> (Probe, [Int32], Int)? in
-            let tokens = tokenizer.encode(probe.question)
-            guard probe.question != plan.question, !tokens.isEmpty, tokens.count <= plan.questionTokens.count,
-                  let label = labels.firstIndex(of: probe.answer) else { return nil }
-            return (probe, tokens, label)
+        func qualifying(_ probes: [Probe]) -> [(Probe, [Int32], Int)] {
+            probes.compactMap { probe in
+                let tokens = tokenizer.encode(probe.question)
+                guard probe.question != plan.question, !tokens.isEmpty, tokens.count <= plan.questionTokens.count,
+                      let label = labels.firstIndex(of: probe.answer) else { return nil }
+                return (probe, tokens, label)
+            }
         }
+        let objects = probeObjects ? qualifying(episode.objectProbes) : []
+        let candidates = objects.isEmpty ? qualifying(episode.probes) : objects
         guard !candidates.isEmpty else { return nil }
         let (probe, tokens, label) = draw.pick(candidates)
         return plan.askingAtTheEnd(probe.question, tokens: tokens, answer: probe.answer, label: label)

@@ -57,6 +57,10 @@ public struct Episode: Sendable, Equatable {
     /// `question` (`DataStream.probeRate`); empty for tasks that define none. Computing them
     /// draws nothing from the generator.
     public var probes: [Probe]
+    /// Object probes (bAbI: "Where is the {object}?" for every object whose room the story makes
+    /// known, with that room — its holder's, or where it was dropped), asked only when
+    /// `DataStream.probeObjects` is set; empty for tasks that define none. Drawing nothing.
+    public var objectProbes: [Probe] = []
     /// The facts the answer rests on (indices into `facts`, ascending): for qa2 the object's last
     /// get or drop and its holder's move that fixed the room (the move before the drop, or the
     /// holder's latest move). A document whose supporting facts do not all sit in one segment can

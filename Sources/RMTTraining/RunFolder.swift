@@ -29,6 +29,9 @@ public struct RunData: Codable, Equatable, Sendable {
     /// The share of training documents turned into memory probes (`DataStream.probeRate`; nil = 0,
     /// and runs from before the flag).
     public var probeRate: Double?
+    /// Whether the probes also ask where objects are (`DataStream.probeObjects`; nil = false, and
+    /// runs from before the flag).
+    public var probeObjects: Bool?
     /// The share of training documents whose supporting facts are placed apart
     /// (`DataStream.crossSegmentRate`; nil = 0, and runs from before the flag).
     public var crossSegmentRate: Double?
@@ -47,11 +50,14 @@ public struct RunData: Codable, Equatable, Sendable {
         case task, noise, evalNoise = "eval_noise", seed, segmentLengths = "data_segment_length", model, preset
         case adversarialRate = "adversarial_rate", neighbourRate = "neighbour_rate", probeRate = "probe_rate", crossSegmentRate = "cross_segment_rate"
         case hiddenQuestionRate = "hidden_question_rate", decoyQuestionRate = "decoy_question_rate"
+        case probeObjects = "probe_objects"
     }
 
     public init(task: String, noise: [String], evalNoise: [String], seed: UInt64, segmentLengths: SegmentLengthRange? = nil,
                 adversarialRate: Double? = nil, neighbourRate: Double? = nil, probeRate: Double? = nil, crossSegmentRate: Double? = nil,
-                hiddenQuestionRate: Double? = nil, decoyQuestionRate: Double? = nil, model: String? = nil, preset: String? = nil) {
+                hiddenQuestionRate: Double? = nil, decoyQuestionRate: Double? = nil, model: String? = nil, preset: String? = nil,
+                probeObjects: Bool? = nil) {
+        self.probeObjects = probeObjects
         self.hiddenQuestionRate = hiddenQuestionRate
         self.decoyQuestionRate = decoyQuestionRate
         self.adversarialRate = adversarialRate

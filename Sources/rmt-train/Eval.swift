@@ -56,6 +56,8 @@ struct Eval: ParsableCommand {
     var interpolatePositions = false
     @Flag(help: "Memory probes: each document's final segment asks where another person of its story is (the probe rmt-train --probe-rate asks) instead of its question; documents without one are left out; rows are named TASK+probe (every-segment models; not with --ledger).")
     var probe = false
+    @Flag(help: "With --probe: a probe may also ask where an object of a bAbI story is (the probes rmt-train --probe-objects adds).")
+    var probeObjects = false
     @Flag(help: "Supporting facts apart: each document whose answer rests on facts that would share one segment (babi-qa2: the object's last get or drop and its holder's move) is placed again until no segment holds them all, so the answer needs the memory (the placement rmt-train --cross-segment-rate trains on); rows are named TASK+cross (tasks that name supporting facts; not with --ledger).")
     var crossSegment = false
     @Flag(help: "Hidden question: every segment but the last reads [MASK]s in the question's place, so the answer rests on what the memory kept without knowing the question (the documents rmt-train --hidden-question-rate trains on); rows are named TASK+hidden (every-segment models; not with --ledger).")
@@ -111,6 +113,7 @@ struct Eval: ParsableCommand {
         }
         if paper && plot == nil { throw ValidationError("--paper draws the paper's accuracies on the plot; give --plot FILE") }
         if predictions != nil && report { throw ValidationError("--predictions records what this run evaluates, and --report evaluates nothing") }
+        if probeObjects && !probe { throw ValidationError("--probe-objects widens the probes --probe asks; give --probe too") }
         if probe && (ledger != nil || report) { throw ValidationError("--probe does not go with --ledger or --report (a ledger records the documents' own questions)") }
         if crossSegment && (ledger != nil || report) { throw ValidationError("--cross-segment does not go with --ledger or --report (a ledger records the documents as placed)") }
         if decoyQuestion && (ledger != nil || report || hiddenQuestion) { throw ValidationError("--decoy-question does not go with --ledger, --report or --hidden-question") }
@@ -253,6 +256,7 @@ struct Eval: ParsableCommand {
             stream.crossSegmentRate = crossSegment ? 1 : 0
             stream.hiddenQuestionRate = hiddenQuestion ? 1 : 0
             stream.decoyQuestionRate = decoyQuestion ? 1 : 0
+            stream.probeObjects = probeObjects
             return stream
         }
     }

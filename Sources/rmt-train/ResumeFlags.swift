@@ -83,6 +83,7 @@ extension Train {
                                        ("--adversarial-rate", data.adversarialRateFlag != nil),
                                        ("--neighbour-rate", data.neighbourRateFlag != nil),
                                        ("--probe-rate", probeRate != nil),
+                                       ("--probe-objects", probeObjects),
                                        ("--cross-segment-rate", crossSegmentRate != nil),
                                        ("--hidden-question-rate", hiddenQuestionRate != nil),
                                        ("--decoy-question-rate", decoyQuestionRate != nil)]  // the seed is in options.json
@@ -119,6 +120,7 @@ extension Train {
             SavedFlag(flag: "--adversarial-rate", given: text(data.adversarialRateFlag), saved: "\(run.adversarialRate ?? 0)"),
             SavedFlag(flag: "--neighbour-rate", given: text(data.neighbourRateFlag), saved: "\(run.neighbourRate ?? 0)"),
             SavedFlag(flag: "--probe-rate", given: text(probeRate), saved: "\(run.probeRate ?? 0)"),
+            SavedFlag(flag: "--probe-objects", given: probeObjects ? "on" : nil, saved: run.probeObjects == true ? "on" : nil, isSwitch: true),
             SavedFlag(flag: "--cross-segment-rate", given: text(crossSegmentRate), saved: "\(run.crossSegmentRate ?? 0)"),
             SavedFlag(flag: "--hidden-question-rate", given: text(hiddenQuestionRate), saved: "\(run.hiddenQuestionRate ?? 0)"),
             SavedFlag(flag: "--decoy-question-rate", given: text(decoyQuestionRate), saved: "\(run.decoyQuestionRate ?? 0)"),

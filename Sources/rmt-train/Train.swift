@@ -69,6 +69,9 @@ struct Train: ParsableCommand {
                                discussion: "For models with the question in every segment: the segments before the last read with the document's own question, the last asks e.g. \"Where is John?\" about a person the story placed (bAbI tasks, the distractor tasks), and the loss is against that person's room — so the memory must keep every person's room, not only what the question names. Validation never probes (Docs/training.md).",
                                valueName: "R"))
     var probeRate: Double?
+    @Flag(help: ArgumentHelp("With --probe-rate: a probe may also ask where an object of a bAbI story is (\"Where is the milk?\", answered through its holder's room), not only a person.",
+                             discussion: "Off, the probes are the persons' only, as in runs from before the flag (Docs/training.md)."))
+    var probeObjects = false
     @Option(help: ArgumentHelp("Share of training documents whose supporting facts would share one segment that are placed again until they do not, in [0, 1]. (default: 0)",
                                discussion: "Tasks that name the facts an answer rests on (babi-qa2: the object's last get or drop and its holder's move that fixed the room): with two or more segments such a document is placed again (noise start and fact offsets) until no one segment holds those facts, so its answer needs the memory — more practice of what documents of many segments ask. Other tasks' documents are unchanged; validation is not re-placed (rmt-train eval --cross-segment measures it; Docs/training.md).",
                                valueName: "R"))
@@ -101,6 +104,9 @@ struct Train: ParsableCommand {
             do { _ = try SegmentLengthRange(parsing: text) } catch let error as DataError {
                 throw ValidationError("--data-segment-length \(error.problem)")
             }
+        }
+        if probeObjects && !resume && !((probeRate ?? 0) > 0) {
+            throw ValidationError("--probe-objects widens the probes --probe-rate asks; give --probe-rate R (R > 0) too")
         }
         if let r = probeRate {
             guard r >= 0 && r <= 1 else { throw ValidationError("--probe-rate must be in [0, 1], got \(r)") }
@@ -197,6 +203,7 @@ struct Train: ParsableCommand {
                     throw ModelError(model ?? out, "--probe-rate needs a model that reads the question in every segment (--question-layout every-segment); this one reads it after the document")
                 }
                 trainStream.probeRate = rate
+                trainStream.probeObjects = runData.probeObjects ?? false
             }
             if let rate = runData.crossSegmentRate, rate > 0 {
                 guard task.namesSupportingFacts else {
@@ -308,7 +315,7 @@ struct Train: ParsableCommand {
                 probeRate: probeRate,
                 crossSegmentRate: crossSegmentRate, hiddenQuestionRate: hiddenQuestionRate,
                 decoyQuestionRate: decoyQuestionRate,
-                model: model.map { absolutePaths([$0])[0] }, preset: preset?.rawValue)
+                model: model.map { absolutePaths([$0])[0] }, preset: preset?.rawValue, probeObjects: probeObjects ? true : nil)
     }
 
     /// A new run writes into an empty or new folder; a folder holding anything needs --overwrite

@@ -2,7 +2,8 @@
 // asking about another person in their final segment (memory probes, Docs/training.md), records
 // the rate in OUT/data.json and keeps it on --resume (another rate is refused in one line);
 // refuses a final-segment model (one line, exit 1), a rate outside [0, 1] and --prefix-loss or
-// --sum-loss beside it (usage errors, exit 64). rmt-train eval --probe asks the same probes of
+// --sum-loss beside it (usage errors, exit 64). --probe-objects (with --probe-rate; recorded in data.json,
+// refused on a resume of a run without it) lets a probe ask where an object is. rmt-train eval --probe asks the same probes of
 // held-out documents: rows named TASK+probe, predictions with the document's own question beside
 // the probe, a note for a task without probes; refused for final-segment models and with --ledger.
 import Foundation
@@ -31,6 +32,17 @@ import RMTTestSupport
     #expect(other.status == 1 && other.stderr.contains("started with --probe-rate 0.5") && isOneLine(other.stderr), "\(other.stderr)")
     let same = try run("rmt-train", ["--resume", "--probe-rate", "0.5", "--out", out.path])
     #expect(same.status == 0, "\(same.stderr)")
+    let objectsLater = try run("rmt-train", ["--resume", "--probe-objects", "--out", out.path])
+    #expect(objectsLater.status == 1 && objectsLater.stderr.contains("--probe-objects") && isOneLine(objectsLater.stderr),
+            "\(objectsLater.stderr)")
+    // --probe-objects: recorded in data.json; without --probe-rate a usage error.
+    let objects = dir.appendingPathComponent("objects")
+    let withObjects = try run("rmt-train", ["--model", every.path, "--probe-rate", "0.5", "--probe-objects", "--out", objects.path] + common)
+    #expect(withObjects.status == 0, "\(withObjects.stderr)")
+    let objectData = try JSONSerialization.jsonObject(with: Data(contentsOf: objects.appendingPathComponent("data.json"))) as? [String: Any]
+    #expect(objectData?["probe_objects"] as? Bool == true, "\(String(describing: objectData))")
+    let alone = try run("rmt-train", ["--model", every.path, "--probe-objects", "--out", dir.appendingPathComponent("o").path] + common)
+    #expect(alone.status == 64 && alone.stderr.contains("give --probe-rate"), "\(alone.stderr)")
 
     let finalRun = try run("rmt-train", ["--model", final.path, "--probe-rate", "0.5", "--out", dir.appendingPathComponent("f").path] + common)
     #expect(finalRun.status == 1 && finalRun.stderr.contains("--probe-rate") && finalRun.stderr.contains("every-segment")

@@ -5,6 +5,8 @@
 // documents it made before, and validation (`sample(index:)`) never probes. Evaluation asks the
 // same probes on request (`DataStream.probePlan`, rmt-train eval --probe): plan by plan, streamed
 // segment by segment and re-split, they are the documents a training stream at rate 1 makes.
+// With `probeObjects` a probe asks where an object of a bAbI story is whenever one qualifies,
+// answered by bAbI's rules replayed here (TestSupport's `babiAnswer`); without it no probe names an object.
 import Testing
 import RMTData
 import RMTBase
@@ -56,6 +58,29 @@ import RMTBase
         }
         // Every qa2/qa3 story and most others place someone besides the one asked about.
         #expect(probed >= 30, "\(name): \(probed) of 40 probed")
+    }
+
+    @Test(arguments: ["babi-qa2", "babi-qa3"])
+    func objectProbesAskWhereAnObjectIsThroughItsHolder(name: String) throws {
+        var objects = try Self.stream(name, rate: 1)
+        objects.probeObjects = true
+        var persons = try Self.stream(name, rate: 1)
+        var askedObjects = 0, askedPersons = 0
+        for _ in 0..<60 {
+            let sample = try objects.next(segments: 3), personSample = try persons.next(segments: 3)
+            #expect(!TaskWords.objects.contains { personSample.finalQuestion == "Where is the \($0)?" }, "off: persons only")
+            guard sample.finalQuestion != sample.question else { continue }
+            let object = TaskWords.objects.first { sample.finalQuestion == "Where is the \($0)?" }
+            if object != nil { askedObjects += 1 } else { askedPersons += 1 }
+            #expect(sample.answer == babiAnswer(facts: sample.facts.map(\.text), question: sample.finalQuestion),
+                    "\(sample.finalQuestion) \(sample.facts.map(\.text))")
+            #expect(sample.label == TaskWords.labels.firstIndex(of: sample.answer))
+        }
+        // An object whenever one qualifies: qa3 stories make several objects known, qa2 stories seldom
+        // another than the one they ask about (these 60: 3 object probes when drawn among all probes).
+        let least = name == "babi-qa3" ? 40 : 3
+        #expect(askedObjects >= least, "\(name): \(askedObjects) object and \(askedPersons) person probes of 60")
+        if name == "babi-qa2" { #expect(askedPersons >= 30, "qa2: a person where no other object is known (\(askedPersons) of 60)") }
     }
 
     @Test func rateZeroMakesTheSameDocumentsAndValidationNeverProbes() throws {
