@@ -109,11 +109,10 @@ public struct BabiTask: MemoryTask {
                 facts.append(world.step(moveOnly: kind == .qa1, using: &g))
                 guard step + 1 >= target else { continue }
                 if let (question, answer, prefixAnswers, supporting) = world.question(kind, using: &g) {
-                    var episode = Episode(task: name, facts: facts, placement: .spread, question: question,
-                                          answer: TaskWords.rooms[answer], label: answer, prefixAnswers: prefixAnswers,
-                                          probes: world.actorProbes(), supportingFacts: supporting, worldStates: world.worldStates)
-                    episode.objectProbes = world.objectProbes()
-                    return episode
+                    return Episode(task: name, facts: facts, placement: .spread, question: question,
+                                   answer: TaskWords.rooms[answer], label: answer, prefixAnswers: prefixAnswers,
+                                   probes: world.actorProbes(), objectProbes: world.objectProbes(), supportingFacts: supporting,
+                                   worldStates: world.worldStates)
                 }
             }
         }

@@ -60,7 +60,7 @@ public struct Episode: Sendable, Equatable {
     /// Object probes (bAbI: "Where is the {object}?" for every object whose room the story makes
     /// known, with that room — its holder's, or where it was dropped), asked only when
     /// `DataStream.probeObjects` is set; empty for tasks that define none. Drawing nothing.
-    public var objectProbes: [Probe] = []
+    public var objectProbes: [Probe]
     /// The facts the answer rests on (indices into `facts`, ascending): for qa2 the object's last
     /// get or drop and its holder's move that fixed the room (the move before the drop, or the
     /// holder's latest move). A document whose supporting facts do not all sit in one segment can
@@ -74,8 +74,9 @@ public struct Episode: Sendable, Equatable {
 
     public init(task: String, facts: [String], placement: FactPlacement, question: String, answer: String, label: Int,
                 distractorAnswers: [String] = [], prefixAnswers: [String?]? = nil, probes: [Probe] = [],
-                supportingFacts: [Int] = [], worldStates: [[String]]? = nil) {
+                objectProbes: [Probe] = [], supportingFacts: [Int] = [], worldStates: [[String]]? = nil) {
         self.probes = probes
+        self.objectProbes = objectProbes
         self.worldStates = worldStates
         self.supportingFacts = supportingFacts
         self.task = task

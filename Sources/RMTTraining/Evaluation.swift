@@ -248,8 +248,15 @@ func memoryTokens(_ memory: [Float], model: RecurrentMemoryModel, batch B: Int) 
 /// whose per-segment state labels are `states` (nil: a document without world states).
 public func stateCounts(_ readout: StateReadout, memory: [Float], model: RecurrentMemoryModel, states: [[[Int32]]?], segment k: Int,
                  unknown: Int?) -> StateCounts {
-    let B = states.count, E = readout.entities
+    let B = states.count
     let predicted = readout.predictions(readout.forward(memory: memoryTokens(memory, model: model, batch: B), batch: B))
+    return stateCounts(predicted: predicted, entities: readout.entities, states: states, segment: k, unknown: unknown)
+}
+
+/// The same counts from the readout's `predicted` labels (B·E) on segment `k` (a caller that has
+/// already run the readout).
+func stateCounts(predicted: [Int], entities E: Int, states: [[[Int32]]?], segment k: Int, unknown: Int?) -> StateCounts {
+    let B = states.count
     var counts = StateCounts()
     for b in 0..<B {
         guard let rows = states[b] else { continue }

@@ -312,10 +312,7 @@ public final class Trainer: @unchecked Sendable {
         let judgedText = advanceOn.map { String(format: "  advance-on %.3f", $0) } ?? ""
         onProgress?(String(format: "eval step %d  segments %d  accuracy %.3f", state.step, state.segments, accuracy) + judgedText
                     + String(format: "  (best %.3f)  loss %.4f", state.bestAccuracy, loss)
-                    + (v.stateAccuracy.map { String(format: "  state %.3f", $0) } ?? "")
-                    + (v.stateCounts.placedAccuracy.map { String(format: " (placed %.3f", $0) } ?? "")
-                    + (v.stateCounts.carriedAccuracy.map { String(format: ", carried %.3f)", $0) } ?? (v.stateCounts.placed > 0 ? ")" : ""))
-                    + perTask)
+                    + v.stateSummary + perTask)
         let reached = judged >= options.targetAccuracy
         let stalled = state.evalsWithoutImprovement >= options.patience
         let spent = state.stepInStage >= options.maxStepsPerStage

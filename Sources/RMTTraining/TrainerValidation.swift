@@ -75,7 +75,7 @@ extension Trainer {
             var acts = readout.forward(memory: memoryTokens(memory, model: model, batch: batch.batchSize), batch: batch.batchSize)
             let scored = readout.loss(&acts, targets: rows[k])
             count(scored.correct, scored.scored,
-                  RMTTraining.stateCounts(readout, memory: memory, model: model, states: states, segment: k, unknown: unknown))
+                  stateCounts(predicted: readout.predictions(acts), entities: E, states: states, segment: k, unknown: unknown))
         }
     }
 
@@ -126,6 +126,13 @@ struct ValidationCounts {
     var stateCounts = StateCounts()
     /// Their ratio; nil when nothing was scored.
     var stateAccuracy: Float? { stateScored > 0 ? Float(stateCorrect) / Float(stateScored) : nil }
+    /// "  state A (placed P, carried C)" for the progress line; parts without places are left out, "" without a readout.
+    var stateSummary: String {
+        guard let stateAccuracy else { return "" }
+        let carried = stateCounts.carriedAccuracy.map { String(format: ", carried %.3f", $0) } ?? ""
+        return String(format: "  state %.3f", stateAccuracy)
+            + (stateCounts.placedAccuracy.map { String(format: " (placed %.3f", $0) + carried + ")" } ?? "")
+    }
     var accuracy: Float { Float(correct) / Float(max(total, 1)) }
     var loss: Float { lossSum / Float(max(total, 1)) }
     var byTask: [String: Float] { byTaskCounts.mapValues { Float($0.correct) / Float(max($0.total, 1)) } }

@@ -56,7 +56,7 @@ struct Eval: ParsableCommand {
     var interpolatePositions = false
     @Flag(help: "Memory probes: each document's final segment asks where another person of its story is (the probe rmt-train --probe-rate asks) instead of its question; documents without one are left out; rows are named TASK+probe (every-segment models; not with --ledger).")
     var probe = false
-    @Flag(help: "With --probe: a probe may also ask where an object of a bAbI story is (the probes rmt-train --probe-objects adds).")
+    @Flag(help: "With --probe: a probe asks where another object of a bAbI story is whenever one is known, a person otherwise (the probes rmt-train --probe-objects draws).")
     var probeObjects = false
     @Flag(help: "Supporting facts apart: each document whose answer rests on facts that would share one segment (babi-qa2: the object's last get or drop and its holder's move) is placed again until no segment holds them all, so the answer needs the memory (the placement rmt-train --cross-segment-rate trains on); rows are named TASK+cross (tasks that name supporting facts; not with --ledger).")
     var crossSegment = false

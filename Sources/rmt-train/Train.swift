@@ -69,7 +69,7 @@ struct Train: ParsableCommand {
                                discussion: "For models with the question in every segment: the segments before the last read with the document's own question, the last asks e.g. \"Where is John?\" about a person the story placed (bAbI tasks, the distractor tasks), and the loss is against that person's room — so the memory must keep every person's room, not only what the question names. Validation never probes (Docs/training.md).",
                                valueName: "R"))
     var probeRate: Double?
-    @Flag(help: ArgumentHelp("With --probe-rate: a probe may also ask where an object of a bAbI story is (\"Where is the milk?\", answered through its holder's room), not only a person.",
+    @Flag(help: ArgumentHelp("With --probe-rate: a probe asks where another object of a bAbI story is (\"Where is the milk?\", answered through its holder's room) whenever one is known, a person otherwise.",
                              discussion: "Off, the probes are the persons' only, as in runs from before the flag (Docs/training.md)."))
     var probeObjects = false
     @Option(help: ArgumentHelp("Share of training documents whose supporting facts would share one segment that are placed again until they do not, in [0, 1]. (default: 0)",
