@@ -11,6 +11,9 @@ when it is in an earlier segment, only the memory can hold it. This splits the p
                   answers split into: another room the same person was in earlier, a room
                   mentioned in the final segment's facts, unknown, other
 
+Object probes ("Where is the milk?", `--probe-objects`) are left out here: Scripts/qa2-errors.py
+--predictions reads them as the qa2 questions they are.
+
 Usage: Scripts/probe-report.py FILE.jsonl [FILE.jsonl …]   (one table row per file)
 """
 import json
@@ -61,6 +64,7 @@ def main(paths):
             sys.exit(f"probe-report.py: {path}: {error}")
         if any("document_question" not in r for r in rows):
             sys.exit(f"probe-report.py: {path}: not a --probe predictions file (no document_question)")
+        rows = [r for r in rows if not r["question"].startswith("Where is the ")]  # object probes: qa2-errors.py
         groups = {}
         for r in rows:
             group, detail = classify(r)

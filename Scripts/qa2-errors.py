@@ -18,6 +18,9 @@ Usage: Scripts/qa2-errors.py MODEL N OUT.json [--segment-length 128] [--tokens 4
   segment it also sorts the documents by what the answer needs — the holder's last move after
   the "get" (carried), before it (taken there: the room was said before anyone knew it would
   matter), or before a drop (dropped) — and whether that move and the get/drop share a segment.
+  Object probes (`rmt-train eval --probe --probe-objects --predictions FILE` on qa2 or qa3: the
+  final segment asks where another object of the story is) are read the same way; the person
+  probes of such a file are Scripts/probe-report.py's.
   --traces DIR (with --predictions): where each document went wrong, from `rmt-ask DOC --question Q
   --trace DIR/TASK-SEGMENTS-INDEX.trace.jsonl --trace-every 1` on the documents `rmt-train eval
   --documents` wrote (the answer if the document ended after each segment). The replay gives the
@@ -57,7 +60,10 @@ def load_predictions(path):
     for line in open(path, encoding="utf-8"):
         if not line.strip(): continue
         r = json.loads(line)
-        if r["task"] != "babi-qa2": continue
+        # qa2's own documents, and object probes (`rmt-train eval --probe --probe-objects`): a bAbI
+        # story of qa2 or qa3 whose final segment asks "Where is the OBJECT?" — a qa2 question
+        if r["task"].split("+")[0] not in ("babi-qa2", "babi-qa3") or not re.fullmatch(r"Where is the \w+\?", r["question"]):
+            continue
         rows.append({"index": r["index"], "question": r["question"], "answer": r["answer"],
                      "facts": [f["text"].strip() for f in r["facts"]], "fact_segments": [f["segment"] for f in r["facts"]],
                      "segments": r["segments"], "ask": {"answer": r["predicted"], "probability": r["probability"]}})

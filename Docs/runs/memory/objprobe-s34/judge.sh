@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Held-out judgement of the object probes (phase 37, session 34) against Models/default: technical
+# writing (never trained on), seed 1, 10% adversarial sentences, fp32, one thread.
+#   judge.sh NAME MODEL   writes NAME-*.jsonl (predictions) and NAME-*.out (rmt-train eval --json)
+#   - probes at 4 segments: qa2 and qa3 stories whose final segment asks where another object is
+#     (its holder's room; --probe-objects), or another person when no object qualifies — the
+#     object rows are read by Scripts/qa2-errors.py --predictions, the person rows by probe-report.py;
+#   - qa2 at 16 segments, the first 48 documents (session 32's diag.sh documents);
+#   - qa2 at 4 segments with its supporting facts apart (--cross-segment: every answer needs the memory).
+#   BIN=DIR  the rmt-train to use (default: .build/release of the checkout); OUT_DIR (default: here)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+name=$1 model=$2 out=${OUT_DIR:-$here}
+ev() {  # ev FILE ARGS...: skip when FILE.jsonl is already there
+  local file=$1; shift
+  [ -s "$out/$file.jsonl" ] && return 0
+  RMT_THREADS=1 OPENBLAS_NUM_THREADS=1 nice -n 5 "${BIN:-$here/../../../../.build/release}/rmt-train" eval --model "$model" \
+    --noise "$HOME/.cache/rmt/noise/technical/eval" --seed 1 --adversarial-rate 0.1 --batch-size 8 --json \
+    --predictions "$out/$file.jsonl.tmp" "$@" > "$out/$file.out"
+  mv "$out/$file.jsonl.tmp" "$out/$file.jsonl"
+}
+ev "$name-probe-4" --task babi-qa2,babi-qa3 --segments 4 --samples 200 --probe --probe-objects
+ev "$name-qa2-16" --task babi-qa2 --segments 16 --samples 48
+ev "$name-qa2-cross-4" --task babi-qa2 --segments 4 --samples 200 --cross-segment
