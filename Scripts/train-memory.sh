@@ -305,6 +305,10 @@
 #          object). From Models/default, phase 30's data and curriculum. Judged held out on qa2 at
 #          16 and 64 segments against the default, and by `rmt-train eval --probe --probe-objects`.
 #          Not in the default PHASES.
+# Phase 38: phase 37's control — the same start, seed, mixture and curriculum without probes
+#          (phase 30's flags alone), so that held out phase 37 is paired against a fine-tune of the
+#          same length rather than against Models/default (fine-tuning on this qa2-heavy mixture
+#          moves qa2 by itself: sessions 19–21). Not in the default PHASES.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -320,7 +324,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=37  # the highest phase this script defines
+LAST_PHASE=38  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -463,6 +467,7 @@ if runs 36; then
   phase "$OUT/phase36" --model "$OUT/seeded28" --state-loss 1 --state-lr 3e-3 "${PHASE30[@]}"
 fi
 if runs 37; then phase "$OUT/phase37" --model "${PHASE26_FROM:-Models/default}" --probe-rate 0.3 --probe-objects "${PHASE30[@]}"; fi
+if runs 38; then phase "$OUT/phase38" --model "${PHASE26_FROM:-Models/default}" "${PHASE30[@]}"; fi
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi

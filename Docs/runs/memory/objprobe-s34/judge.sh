@@ -6,7 +6,8 @@
 #     (its holder's room; --probe-objects), or another person when no object qualifies — the
 #     object rows are read by Scripts/qa2-errors.py --predictions, the person rows by probe-report.py;
 #   - qa2 at 16 segments, the first 48 documents (session 32's diag.sh documents);
-#   - qa2 at 4 segments with its supporting facts apart (--cross-segment: every answer needs the memory).
+#   - qa2 at 4 segments with its supporting facts apart (--cross-segment: every answer needs the memory);
+#   - qa2 at 16 segments, 200 documents (the first 48 are the set above; begun in session 34, not finished).
 #   BIN=DIR  the rmt-train to use (default: .build/release of the checkout); OUT_DIR (default: here)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,3 +23,4 @@ ev() {  # ev FILE ARGS...: skip when FILE.jsonl is already there
 ev "$name-probe-4" --task babi-qa2,babi-qa3 --segments 4 --samples 200 --probe --probe-objects
 ev "$name-qa2-16" --task babi-qa2 --segments 16 --samples 48
 ev "$name-qa2-cross-4" --task babi-qa2 --segments 4 --samples 200 --cross-segment
+ev "$name-qa2-16-200" --task babi-qa2 --segments 16 --samples 200
