@@ -7,7 +7,7 @@
 #     object rows are read by Scripts/qa2-errors.py --predictions, the person rows by probe-report.py;
 #   - qa2 at 16 segments, the first 48 documents (session 32's diag.sh documents);
 #   - qa2 at 4 segments with its supporting facts apart (--cross-segment: every answer needs the memory);
-#   - qa2 at 16 segments, 200 documents (the first 48 are the set above; begun in session 34, not finished).
+#   - qa2 at 16 segments, 200 documents (the first 48 are the set above; session 34 ran it for the default only: 94/200).
 #   BIN=DIR  the rmt-train to use (default: .build/release of the checkout); OUT_DIR (default: here)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
