@@ -62,7 +62,7 @@ def load_predictions(path):
         r = json.loads(line)
         # qa2's own documents, and object probes (`rmt-train eval --probe --probe-objects`): a bAbI
         # story of qa2 or qa3 whose final segment asks "Where is the OBJECT?" — a qa2 question
-        if r["task"].split("+")[0] not in ("babi-qa2", "babi-qa3") or not re.fullmatch(r"Where is the \w+\?", r["question"]):
+        if r["task"] not in ("babi-qa2", "babi-qa3") or not re.fullmatch(r"Where is the \w+\?", r["question"]):
             continue
         rows.append({"index": r["index"], "question": r["question"], "answer": r["answer"],
                      "facts": [f["text"].strip() for f in r["facts"]], "fact_segments": [f["segment"] for f in r["facts"]],

@@ -12,13 +12,12 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 name=$1 model=$2 out=${OUT_DIR:-$here}
-ev() {  # ev FILE ARGS...: skip when FILE.jsonl is already there
+ev() {  # ev FILE ARGS...: skip when FILE.jsonl is there (rmt-train writes it atomically at the end)
   local file=$1; shift
   [ -s "$out/$file.jsonl" ] && return 0
   RMT_THREADS=1 OPENBLAS_NUM_THREADS=1 nice -n 5 "${BIN:-$here/../../../../.build/release}/rmt-train" eval --model "$model" \
     --noise "$HOME/.cache/rmt/noise/technical/eval" --seed 1 --adversarial-rate 0.1 --batch-size 8 --json \
-    --predictions "$out/$file.jsonl.tmp" "$@" > "$out/$file.out"
-  mv "$out/$file.jsonl.tmp" "$out/$file.jsonl"
+    --predictions "$out/$file.jsonl" "$@" > "$out/$file.out"
 }
 ev "$name-probe-4" --task babi-qa2,babi-qa3 --segments 4 --samples 200 --probe --probe-objects
 ev "$name-qa2-16" --task babi-qa2 --segments 16 --samples 48

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# table.sh NAME...: the judged sets of each NAME (judge.sh's predictions in this folder), and each
-# against the first NAME (paired, exact McNemar): right / documents per set, and the object probes'
-# the person probes by probe-report.py (the probe set's other rows).
+# table.sh NAME...: each set judge.sh wrote for each NAME (its predictions in this folder), right /
+# documents by Scripts/qa2-errors.py (of a probe set: its object probes) and, for every NAME but the
+# first, paired against the first (exact McNemar; of a probe set: all its probes); a probe set's
+# person probes by Scripts/probe-report.py.
 here=$(cd "$(dirname "$0")" && pwd); S=$here/../../../../Scripts; base=$1
-for set in probe-4 qa2-cross-4 qa2-16; do
+for set in probe-4 qa2-cross-4 qa2-16 qa2-16-200; do
   echo "### $set"
   for m in "$@"; do
     f=$here/$m-$set.jsonl; [ -s "$f" ] || continue
-    line=$(python3 "$S/qa2-errors.py" --predictions "$f" | sed -n 1p)
-    pair=""; [ "$m" != "$base" ] && pair=$(python3 "$S/qa2-errors.py" --predictions "$f" --against "$here/$base-$set.jsonl" | tail -1)
+    against=(); [ "$m" != "$base" ] && [ -s "$here/$base-$set.jsonl" ] && against=(--against "$here/$base-$set.jsonl")
+    out=$(python3 "$S/qa2-errors.py" --predictions "$f" "${against[@]}")
+    pair=""; [ ${#against[@]} -gt 0 ] && pair=$(tail -1 <<< "$out")
     [ "$set" = probe-4 ] && pair=${pair:+all probes paired: $pair}
-    echo "$m: ${set/probe-4/object probes}: $line $pair"
+    echo "$m: ${set/probe-4/object probes}: $(head -1 <<< "$out") $pair"
     [ "$set" = probe-4 ] && python3 "$S/probe-report.py" "$f" | tail -1 | cut -d'|' -f3- | sed "s/^/$m: person probes (probes, right, final segment, memory, memory wrong: earlier room, final-segment room, unknown, other): |/"
   done
 done
