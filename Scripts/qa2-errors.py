@@ -32,7 +32,7 @@ Usage: Scripts/qa2-errors.py MODEL N OUT.json [--segment-length 128] [--tokens 4
   A/B's control): the paired comparison — documents only this one / only OTHER answers right,
   and the exact two-sided McNemar (sign) test's p over those discordant documents.
 """
-import argparse, collections, json, math, os, re, subprocess
+import argparse, collections, importlib.util, json, os, re, subprocess
 
 def make(args):
     noise = os.path.expanduser(args.noise)
@@ -157,24 +157,13 @@ def trace_row(r, places, ok, traces):
         turned = next(k for k in range(right_at, max(by_seg) + 1) if by_seg.get(k) != r["answer"]) - settled
     return (r["index"], kind, settled, r["segments"] - 1 - settled, turned, r["answer"], r["ask"]["answer"])
 
-def mcnemar(only_this, only_other):
-    """Exact two-sided McNemar (sign) test's p over the discordant documents of a paired comparison."""
-    n, k = only_this + only_other, min(only_this, only_other)
-    return min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n) if n else 1.0
-
 def paired(this, other):
-    """Paired comparison of two predictions files over the same documents (McNemar, exact)."""
-    a = [json.loads(l) for l in open(this)]; b = [json.loads(l) for l in open(other)]
-    # The same documents: questions, answers and fact sentences (a fact's segment is the reading's,
-    # which differs when one model reads with another segment length: qa2-ab.sh READ=N).
-    def identity(r): return (r["question"], r["answer"], [f["text"] for f in r["facts"]])
-    if len(a) != len(b) or any(identity(x) != identity(y) for x, y in zip(a, b)):
-        raise SystemExit(f"qa2-errors.py: {this} and {other} do not score the same documents")
-    only_this = sum(1 for x, y in zip(a, b) if x["correct"] and not y["correct"])
-    only_other = sum(1 for x, y in zip(a, b) if y["correct"] and not x["correct"])
-    p = mcnemar(only_this, only_other)
+    """Paired comparison of two predictions files over the same documents (Scripts/paired-compare.py)."""
+    spec = importlib.util.spec_from_file_location("paired_compare", os.path.join(os.path.dirname(__file__), "paired-compare.py"))
+    pc = importlib.util.module_from_spec(spec); spec.loader.exec_module(pc)
+    _, n, right, right_other, only_this, only_other, p = pc.compare(this, other)[-1]
     print(f"\n## paired against {other}")
-    print(f"  right: {sum(x['correct'] for x in a)} here, {sum(y['correct'] for y in b)} there, of {len(a)}; "
+    print(f"  right: {right} here, {right_other} there, of {n}; "
           f"only here {only_this}, only there {only_other}; McNemar exact p = {p:.4f}")
 
 if __name__ == "__main__":

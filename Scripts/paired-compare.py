@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""paired-compare.py — two models on the same documents, per task, paired (exact McNemar).
+
+Usage: Scripts/paired-compare.py THIS.jsonl OTHER.jsonl [--json]
+  THIS and OTHER are `rmt-train eval --predictions` files of the same command (task list,
+  segments, samples, seed, noise) run with two models. For each task: right of THIS, right of
+  OTHER, the documents only THIS / only OTHER answers right, and the exact two-sided McNemar
+  (sign) test's p over those discordant documents; then all tasks together. A row of THIS is
+  paired with the row of OTHER at the same place; the two must ask the same question with the
+  same answer about the same fact sentences, or the script stops (different documents cannot be
+  paired). Exit 1 on files that cannot be read or paired, with a one-line error.
+"""
+import argparse, collections, json, math, sys
+
+
+def mcnemar(only_this, only_other):
+    """Exact two-sided McNemar (sign) test's p over the discordant documents of a paired comparison."""
+    n, k = only_this + only_other, min(only_this, only_other)
+    return min(1.0, 2 * sum(math.comb(n, i) for i in range(k + 1)) / 2 ** n) if n else 1.0
+
+
+def identity(r):
+    """What makes two rows the same document. A fact's segment is the reading's (it differs when a
+    model reads with another segment length), so only the sentences count."""
+    return (r.get("task"), r["question"], r["answer"], [f["text"] for f in r.get("facts", [])])
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return [json.loads(l) for l in f if l.strip()]
+    except (OSError, ValueError) as e:
+        raise SystemExit(f"paired-compare.py: cannot read {path}: {e}")
+
+
+def compare(this, other):
+    """[(task, n, right_this, right_other, only_this, only_other, p)], the last row over all tasks ("all")."""
+    a, b = load(this), load(other)
+    if len(a) != len(b) or any(identity(x) != identity(y) for x, y in zip(a, b)):
+        raise SystemExit(f"paired-compare.py: {this} and {other} do not score the same documents")
+    cells = collections.OrderedDict()
+    for x, y in zip(a, b):
+        for task in (x.get("task", "?"), "all"):
+            c = cells.setdefault(task, [0, 0, 0, 0, 0])  # n, right here, right there, only here, only there
+            c[0] += 1; c[1] += x["correct"]; c[2] += y["correct"]
+            c[3] += x["correct"] and not y["correct"]; c[4] += y["correct"] and not x["correct"]
+    cells.move_to_end("all")
+    if len(cells) == 2:
+        del cells["all"]  # one task: "all" repeats it
+    return [(t, *c, mcnemar(c[3], c[4])) for t, c in cells.items()]
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(description="Paired comparison of two rmt-train eval --predictions files.")
+    p.add_argument("this"); p.add_argument("other"); p.add_argument("--json", action="store_true")
+    args = p.parse_args()
+    rows = compare(args.this, args.other)
+    keys = ("task", "documents", "right", "right_other", "only_this", "only_other", "p")
+    if args.json:
+        for r in rows: print(json.dumps(dict(zip(keys, r))))
+        sys.exit()
+    print("| task | documents | right here | right there | only here | only there | McNemar exact p |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for t, n, rh, rt, oh, ot, pv in rows:
+        print(f"| {t} | {n} | {rh} | {rt} | {oh} | {ot} | {pv:.4f} |")
