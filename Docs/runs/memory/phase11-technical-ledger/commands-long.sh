@@ -13,9 +13,12 @@ run() {  # run LEDGER TASKS SEGMENTS [BATCH [SCHEDULE]]
 case "${1:-all}" in
   2048a) run eval-ledger-2048-bf16.jsonl memorize-distract,babi-qa1 2048 ;;
   2048b) run eval-ledger-2048-bf16-b.jsonl unknown,detect-distract 2048 ;;
-  2048c) run eval-ledger-2048-bf16-c.jsonl reasoning 2048 ;;  # session 30: reasoning, the target task nearest its 95%
+  # 2048c: documents 4–10, 13, 14, 16 and 17 were read on the borrowed 16-core machine (session 36,
+  # Scripts/device/eval.sh, one document per process; Scripts/predictions-to-ledger.py), so a run here
+  # goes on one document per batch: a batch overlapping documents already held would not count at all.
+  2048c) run eval-ledger-2048-bf16-c.jsonl reasoning 2048 1 ;;  # session 30: reasoning, the target task nearest its 95%
   2048d) run eval-ledger-2048-bf16-d.jsonl babi-qa2 2048 ;;  # session 34: qa2 and qa3 at the target length, one core each
-  2048e) run eval-ledger-2048-bf16-e.jsonl babi-qa3 2048 ;;
+  2048e) run eval-ledger-2048-bf16-e.jsonl babi-qa3 2048 ;;  # all 50 read on the device (session 36)
   4096a) run eval-ledger-4096-bf16.jsonl memorize-distract,babi-qa1 4096 ;;
   10m) run eval-ledger-10m-bf16.jsonl memorize-distract,babi-qa1 20000 1 "$(echo 20000:{2..20..2})" ;;  # one document a batch (~25 min each)
   512a) run eval-ledger-512.jsonl memorize-distract,babi-qa1 512 4 "512:8 512:12 512:16 512:20 512:24 512:32 512:40 512:50 512:100 512:200" ;;  # fp32, as begun
