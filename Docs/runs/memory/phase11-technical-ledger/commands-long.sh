@@ -19,11 +19,13 @@ case "${1:-all}" in
   2048c) run eval-ledger-2048-bf16-c.jsonl reasoning 2048 1 ;;  # session 30: reasoning, the target task nearest its 95%
   2048d) run eval-ledger-2048-bf16-d.jsonl babi-qa2 2048 ;;  # session 34: qa2 and qa3 at the target length, one core each
   2048e) run eval-ledger-2048-bf16-e.jsonl babi-qa3 2048 ;;  # all 50 read on the device (session 36)
+  2048f) run eval-ledger-2048-bf16-f.jsonl memorize 2048 1 ;;  # session 36: the paper's two tasks at 2048, one core each,
+  2048g) run eval-ledger-2048-bf16-g.jsonl detect 2048 1 ;;    # one document per batch (~5 minutes each beside another run)
   4096a) run eval-ledger-4096-bf16.jsonl memorize-distract,babi-qa1 4096 ;;
   10m) run eval-ledger-10m-bf16.jsonl memorize-distract,babi-qa1 20000 1 "$(echo 20000:{2..20..2})" ;;  # one document a batch (~25 min each)
   512a) run eval-ledger-512.jsonl memorize-distract,babi-qa1 512 4 "512:8 512:12 512:16 512:20 512:24 512:32 512:40 512:50 512:100 512:200" ;;  # fp32, as begun
   64a) run eval-ledger-64.jsonl memorize,memorize-distract,detect,detect-distract,unknown,babi-qa1,babi-qa2,babi-qa3,reasoning 64 8 \
          "64:16 64:24 64:32 64:48 64:64 64:100 64:150 64:200" ;;  # fp32, as begun (session 18); the 200 per point
-  all) "$0" 2048a; "$0" 2048b; "$0" 2048c; "$0" 2048d; "$0" 2048e; "$0" 4096a; "$0" 10m; "$0" 512a; "$0" 64a ;;
-  *) echo "commands-long.sh: 2048a, 2048b, 2048c, 2048d, 2048e, 4096a, 10m, 512a, 64a or all" >&2; exit 2 ;;
+  all) "$0" 2048a; "$0" 2048b; "$0" 2048c; "$0" 2048d; "$0" 2048e; "$0" 2048f; "$0" 2048g; "$0" 4096a; "$0" 10m; "$0" 512a; "$0" 64a ;;
+  *) echo "commands-long.sh: 2048a, 2048b, 2048c, 2048d, 2048e, 2048f, 2048g, 4096a, 10m, 512a, 64a or all" >&2; exit 2 ;;
 esac
