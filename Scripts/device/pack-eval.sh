@@ -5,7 +5,8 @@
 # (Swift runtime, Foundation, OpenBLAS and its Fortran runtime, libstdc++), the model folder and
 # the noise folder. .deveval/ is git-ignored (.git/info/exclude); the device call names it in
 # `carry`, and everything that travels must fit in 64 MiB (Models/default as xz is ~41 MB, the rest
-# ~24 MB) — so that call travels with the index narrowed to eval.sh (Docs/device-eval.md).
+# ~24 MB) — so that call travels with the index narrowed to eval.sh (how: Docs/runs/memory/device-2048-s36/README.md;
+# the ledger side: Docs/file-formats.md, "Documents read elsewhere").
 # Usage: MODEL=Models/default NOISE=~/.cache/rmt/noise/technical/eval Scripts/device/pack-eval.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
