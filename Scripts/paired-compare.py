@@ -36,7 +36,12 @@ def load(path):
 def compare(this, other):
     """[(task, n, right_this, right_other, only_this, only_other, p)], the last row over all tasks ("all")."""
     a, b = load(this), load(other)
-    if len(a) != len(b) or any(identity(x) != identity(y) for x, y in zip(a, b)):
+    try:
+        same = len(a) == len(b) and all(identity(x) == identity(y) for x, y in zip(a, b))
+        _ = [(r["correct"], r.get("task")) for r in a + b]
+    except (KeyError, TypeError, AttributeError) as e:
+        raise SystemExit(f"paired-compare.py: {this} or {other} is not an rmt-train eval --predictions file ({type(e).__name__}: {e})")
+    if not same:
         raise SystemExit(f"paired-compare.py: {this} and {other} do not score the same documents")
     cells = collections.OrderedDict()
     for x, y in zip(a, b):

@@ -50,7 +50,8 @@ def main():
         fail(f"{args.ledger} is not there; give --header-from a ledger of the same run")
     try:
         header = json.loads(lines[0]); batches = [json.loads(l) for l in lines[1:]]
-    except (ValueError, IndexError):
+        held = {(b["task"], b["segments"], i) for b in batches for i in range(b["first"], b["first"] + b["count"])}
+    except (ValueError, IndexError, KeyError, TypeError, AttributeError):
         fail(f"{args.ledger} (or its --header-from) is not an rmt-train eval ledger")
     if header.get("ledger") != "rmt-eval":
         fail("the first line is not a ledger header")
@@ -62,13 +63,15 @@ def main():
     if header.get("model_fnv") != fnv:
         fail(f"{args.model} (FNV {fnv}) is not the ledger's model ({header.get('model_fnv')})")
 
-    held = {(b["task"], b["segments"], i) for b in batches for i in range(b["first"], b["first"] + b["count"])}
     new = {}
     for path in args.predictions:
-        for line in open(path):
-            if not line.strip():
-                continue
-            r = json.loads(line)
+        try:
+            rows = [json.loads(l) for l in open(path) if l.strip()]
+            keys = [(r["task"], r["segments"], r["index"], bool(r["correct"]), r["predicted"], r["answer"], r["document_tokens"])
+                    for r in rows]
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            fail(f"{path} is not an rmt-train eval --predictions file ({type(e).__name__}: {e})")
+        for r in rows:
             key = (r["task"], r["segments"], r["index"])
             if key in new and new[key]["correct"] != r["correct"]:
                 fail(f"document {key} is in the predictions twice with different answers")

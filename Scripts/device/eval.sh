@@ -16,6 +16,13 @@
 set -uo pipefail
 OUT=${OUT:-/tmp/rmt-device-eval} BUDGET=${BUDGET:-480} SEED=${SEED:-1}
 E=/tmp/rmt-eval P=/tmp/rmt-eval/pred
+items=()
+[ $# -gt 0 ] || { echo "eval.sh: give TASK:SEGMENTS:FIRST-LAST items (e.g. babi-qa3:2048:0-49)" >&2; exit 2; }
+for spec in "$@"; do
+  [[ "$spec" =~ ^[a-z0-9-]+:[1-9][0-9]*:[0-9]+-[0-9]+$ ]] || { echo "eval.sh: \"$spec\" is not TASK:SEGMENTS:FIRST-LAST" >&2; exit 2; }
+  IFS=: read -r task segments range <<< "$spec"
+  for ((i = ${range%-*}; i <= ${range#*-}; i++)); do items+=("$task $segments $i"); done
+done
 mkdir -p "$OUT" "$P"
 tar xJf .deveval/eval.tar.xz -C "$E" || { echo "eval.sh: .deveval/eval.tar.xz is missing or broken" >&2; exit 1; }
 export LD_LIBRARY_PATH=$E/lib RMT_THREADS=1 OPENBLAS_NUM_THREADS=1
@@ -26,11 +33,6 @@ PRECISION=${PRECISION:-$(grep -q avx512_bf16 /proc/cpuinfo && echo bf16 || echo 
 { echo "precision $PRECISION workers $WORKERS budget $BUDGET seed $SEED"
   [ "$(sha256sum "$E/model/model.safetensors" | cut -d' ' -f1)" = "$(cat "$E/model.sha256")" ] && echo "model sha256 ok $(cat "$E/model.sha256")" || echo "model sha256 MISMATCH"
   "$E/bin/rmt-train" --version 2>&1 | head -1; } > "$OUT/run.txt"
-items=()
-for spec in "$@"; do
-  IFS=: read -r task segments range <<< "$spec"
-  for ((i = ${range%-*}; i <= ${range#*-}; i++)); do items+=("$task $segments $i"); done
-done
 t0=$(date +%s)
 worker() {  # worker W: items W, W+WORKERS, …
   local last=0
