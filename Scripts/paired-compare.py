@@ -37,18 +37,16 @@ def compare(this, other):
     """[(task, n, right_this, right_other, only_this, only_other, p)], the last row over all tasks ("all")."""
     a, b = load(this), load(other)
     try:
-        same = len(a) == len(b) and all(identity(x) == identity(y) for x, y in zip(a, b))
-        _ = [(r["correct"], r.get("task")) for r in a + b]
+        if len(a) != len(b) or any(identity(x) != identity(y) for x, y in zip(a, b)):
+            raise SystemExit(f"paired-compare.py: {this} and {other} do not score the same documents")
+        cells = collections.OrderedDict()
+        for x, y in zip(a, b):
+            for task in (x.get("task", "?"), "all"):
+                c = cells.setdefault(task, [0, 0, 0, 0, 0])  # n, right here, right there, only here, only there
+                c[0] += 1; c[1] += x["correct"]; c[2] += y["correct"]
+                c[3] += x["correct"] and not y["correct"]; c[4] += y["correct"] and not x["correct"]
     except (KeyError, TypeError, AttributeError) as e:
         raise SystemExit(f"paired-compare.py: {this} or {other} is not an rmt-train eval --predictions file ({type(e).__name__}: {e})")
-    if not same:
-        raise SystemExit(f"paired-compare.py: {this} and {other} do not score the same documents")
-    cells = collections.OrderedDict()
-    for x, y in zip(a, b):
-        for task in (x.get("task", "?"), "all"):
-            c = cells.setdefault(task, [0, 0, 0, 0, 0])  # n, right here, right there, only here, only there
-            c[0] += 1; c[1] += x["correct"]; c[2] += y["correct"]
-            c[3] += x["correct"] and not y["correct"]; c[4] += y["correct"] and not x["correct"]
     cells.move_to_end("all")
     if len(cells) == 2:
         del cells["all"]  # one task: "all" repeats it

@@ -16,7 +16,7 @@ Usage: Scripts/predictions-to-ledger.py LEDGER PRED.jsonl... --model DIR --seed 
   checked here (its fingerprint is rmt-train's): the caller names the noise folder the ledger's
   header names. The ledger is rewritten atomically (a temporary file, then rename).
 """
-import argparse, json, os, sys, tempfile
+import argparse, json, os, tempfile
 
 OFFSET, PRIME, MASK = 0xCBF29CE484222325, 0x100000001B3, (1 << 64) - 1
 
@@ -66,27 +66,22 @@ def main():
     new = {}
     for path in args.predictions:
         try:
-            rows = [json.loads(l) for l in open(path) if l.strip()]
-            keys = [(r["task"], r["segments"], r["index"], bool(r["correct"]), r["predicted"], r["answer"], r["document_tokens"])
-                    for r in rows]
-        except (OSError, ValueError, KeyError, TypeError) as e:
+            for r in (json.loads(l) for l in open(path) if l.strip()):
+                key = (r["task"], r["segments"], r["index"])
+                # The batch fields, built now so that a row lacking one is refused before anything is written.
+                right = bool(r["correct"])
+                batch = {"answered_unknown": int(not right and r["predicted"] == "unknown" and r["answer"] != "unknown"),
+                         "correct": int(right), "count": 1, "first": r["index"],
+                         "other_person": int(bool(r.get("other_person"))), "segments": r["segments"],
+                         "task": r["task"], "tokens": r["document_tokens"], "wrong": [] if right else [r["index"]]}
+                if key in new and new[key]["correct"] != batch["correct"]:
+                    fail(f"document {key} is in the predictions twice with different answers")
+                new[key] = batch
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
             fail(f"{path} is not an rmt-train eval --predictions file ({type(e).__name__}: {e})")
-        for r in rows:
-            key = (r["task"], r["segments"], r["index"])
-            if key in new and new[key]["correct"] != r["correct"]:
-                fail(f"document {key} is in the predictions twice with different answers")
-            new[key] = r
-    added = 0
-    for key in sorted(new):
-        if key in held:
-            continue
-        r = new[key]
-        right = bool(r["correct"])
-        batches.append({"answered_unknown": int(not right and r["predicted"] == "unknown" and r["answer"] != "unknown"),
-                        "correct": int(right), "count": 1, "first": r["index"],
-                        "other_person": int(bool(r.get("other_person"))), "segments": r["segments"],
-                        "task": r["task"], "tokens": r["document_tokens"], "wrong": [] if right else [r["index"]]})
-        added += 1
+    fresh = [new[key] for key in sorted(new) if key not in held]
+    batches += fresh
+    added = len(fresh)
     folder = os.path.dirname(os.path.abspath(args.ledger))
     with tempfile.NamedTemporaryFile("w", dir=folder, delete=False, suffix=".tmp") as f:
         f.write(lines[0] + "\n")

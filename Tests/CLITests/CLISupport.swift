@@ -56,6 +56,14 @@ func runCollecting(_ process: Process, stdin: Data? = nil) throws -> CommandResu
                          stderr: String(decoding: errData, as: UTF8.self))
 }
 
+/// Runs the repository's Scripts/NAME (a Python script) with `arguments`.
+func runScript(_ name: String, _ arguments: [String]) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", repositoryRoot().appendingPathComponent("Scripts/\(name)").path] + arguments
+    return try runCollecting(process)
+}
+
 /// `rmt-tool create-model --preset tiny` with the fixture vocabulary: a random RMT folder at
 /// `out` whose labels are the memory tasks' rooms (`layout`: its --question-layout, if given).
 func createTinyModel(at out: URL, segmentLength: Int, seed: Int? = nil, layout: String? = nil) throws -> CommandResult {

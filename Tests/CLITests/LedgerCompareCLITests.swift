@@ -8,12 +8,7 @@ import Testing
 import RMTTestSupport
 
 /// Runs Scripts/ledger-compare.py with `arguments`.
-private func compare(_ arguments: [String]) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", repositoryRoot().appendingPathComponent("Scripts/ledger-compare.py").path] + arguments
-    return try runCollecting(process)
-}
+private func compare(_ arguments: [String]) throws -> CommandResult { try runScript("ledger-compare.py", arguments) }
 
 /// A ledger of one (task, segments) cell: batches of 20 documents, `wrong` the documents answered
 /// wrongly (listed in the batches when `listed`), plus a batch only this ledger has when `extra`.

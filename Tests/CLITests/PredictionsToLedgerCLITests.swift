@@ -7,14 +7,6 @@ import Foundation
 import Testing
 import RMTTestSupport
 
-/// Runs Scripts/NAME with `arguments`.
-private func script(_ name: String, _ arguments: [String]) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", repositoryRoot().appendingPathComponent("Scripts/\(name)").path] + arguments
-    return try runCollecting(process)
-}
-
 private func jsonLines(_ text: String) throws -> [[String: Any]] {
     try text.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
 }
@@ -43,9 +35,9 @@ private func jsonLines(_ text: String) throws -> [[String: Any]] {
     }
     let built = dir.appendingPathComponent("built.jsonl").path
     let args = ["--model", model.path, "--seed", "3", "--precision", "fp32"]
-    let added = try script("predictions-to-ledger.py", [built] + files + args + ["--header-from", whole])
+    let added = try runScript("predictions-to-ledger.py", [built] + files + args + ["--header-from", whole])
     #expect(added.status == 0 && added.stdout.contains("8 documents added (0 already held)"), "\(added.stdout)\(added.stderr)")
-    let again = try script("predictions-to-ledger.py", [built] + files + args)
+    let again = try runScript("predictions-to-ledger.py", [built] + files + args)
     #expect(again.status == 0 && again.stdout.contains("0 documents added (8 already held)"), "\(again.stdout)\(again.stderr)")
 
     // The report over the built ledger: per task, the reference's counts on the same documents.
@@ -76,19 +68,19 @@ private func jsonLines(_ text: String) throws -> [[String: Any]] {
     for (bad, says) in [(["--model", model.path, "--seed", "4", "--precision", "fp32"], "seed"),
                         (["--model", model.path, "--seed", "3", "--precision", "bf16"], "read in fp32"),
                         (["--model", other.path, "--seed", "3", "--precision", "fp32"], "is not the ledger's model")] {
-        let refused = try script("predictions-to-ledger.py", [built, files[0]] + bad)
+        let refused = try runScript("predictions-to-ledger.py", [built, files[0]] + bad)
         #expect(refused.status == 1 && isOneLine(refused.stderr) && refused.stderr.contains(says), "\(refused.stderr)")
     }
     #expect(try String(contentsOf: URL(fileURLWithPath: built), encoding: .utf8) == before)
-    let noHeader = try script("predictions-to-ledger.py", [dir.appendingPathComponent("none.jsonl").path, files[0]] + args)
+    let noHeader = try runScript("predictions-to-ledger.py", [dir.appendingPathComponent("none.jsonl").path, files[0]] + args)
     #expect(noHeader.status == 1 && isOneLine(noHeader.stderr) && noHeader.stderr.contains("--header-from"), "\(noHeader.stderr)")
 
     // paired-compare.py: a file against itself is all agreement; different documents are refused.
-    let same = try script("paired-compare.py", [files[0], files[0], "--json"])
+    let same = try runScript("paired-compare.py", [files[0], files[0], "--json"])
     #expect(same.status == 0, "\(same.stderr)")
     let pairs = try jsonLines(same.stdout)
     #expect(pairs.map { $0["task"] as! String } == ["memorize", "detect", "all"], "\(same.stdout)")
     #expect(pairs.allSatisfy { $0["only_this"] as? Int == 0 && $0["only_other"] as? Int == 0 && $0["p"] as? Double == 1.0 })
-    let differ = try script("paired-compare.py", [files[0], files[1]])
+    let differ = try runScript("paired-compare.py", [files[0], files[1]])
     #expect(differ.status == 1 && isOneLine(differ.stderr) && differ.stderr.contains("do not score the same documents"), "\(differ.stderr)")
 }
