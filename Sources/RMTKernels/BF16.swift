@@ -18,8 +18,8 @@ public enum Precision: String, Sendable, CaseIterable, CustomStringConvertible {
     /// bf16 inputs and fp32 sums for Q/K/V, attention output and the FFN (needs AVX512-BF16).
     case bf16
     /// fp32, except where `ComputeOptions.forAnswers()` resolves it for reading documents (rmt-ask,
-    /// rmt-train eval): bf16 on the AVX512-BF16 kernel where the CPU has it (Docs/Architecture.md,
-    /// "bf16 inference").
+    /// rmt-train eval): bf16 on the AVX512-BF16 kernel where it outruns fp32 on this CPU
+    /// (`BF16Kernel.readsDocuments`; Docs/Architecture.md, "bf16 inference").
     case auto
 
     public var description: String { rawValue }
@@ -49,6 +49,21 @@ public enum BF16Kernel: Int32, Sendable, CaseIterable, CustomStringConvertible {
 
     /// The fastest SIMD kernel this CPU runs — AMX, else AVX512-BF16; nil where it has neither.
     public static var best: BF16Kernel? { BF16Kernel.amx.isAvailable ? .amx : BF16Kernel.avx512.isAvailable ? .avx512 : nil }
+
+    /// The kernel `auto` reads documents on (`ComputeOptions.forAnswers`): AVX512-BF16 where this
+    /// CPU runs it and its bf16 pairs outrun fp32 FMAs (`outrunsFP32(vendor:)`), else nil (fp32).
+    public static var readsDocuments: BF16Kernel? {
+        avx512.isAvailable && outrunsFP32(vendor: CPUInfo.vendor) ? .avx512 : nil
+    }
+
+    /// Whether the AVX512-BF16 kernel outruns the fp32 GEMM on a CPU of this vendor (CPUID 0). AMD
+    /// (Zen 4, Zen 5 — its only cores with AVX512-BF16): `vdpbf16ps` issues as often as an fp32
+    /// FMA and does two multiply-adds per lane, so the kernel runs 1.04× (small) to 1.63× (base)
+    /// the fp32 speed on a Zen 5. Intel (Cooper Lake, Sapphire/Emerald/Granite Rapids): `vdpbf16ps`
+    /// on 512-bit registers issues on one port where fp32 FMAs issue on two, so the pairs gain
+    /// nothing and rounding the activations costs — 0.64–0.86× fp32 on MiniLM's shapes on an Intel
+    /// Xeon with AVX512-BF16 (Docs/benchmarks.md). Other vendors: false until measured.
+    public static func outrunsFP32(vendor: String) -> Bool { vendor == "AuthenticAMD" }
 
     /// Why bf16 cannot run here ("Intel … lacks AVX512-BF16 (has avx2+fma)"), or nil when it can.
     public static var unavailableReason: String? {

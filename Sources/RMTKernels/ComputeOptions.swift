@@ -101,16 +101,18 @@ public struct ComputeOptions: Sendable, Equatable, CustomStringConvertible {
 
     /// These options for reading documents for their answers (rmt-ask, rmt-train eval; a library
     /// user who wants the same): `.auto` becomes `.bf16` on the AVX512-BF16 kernel where this CPU
-    /// runs it, and `.fp32` elsewhere; `.fp32` and `.bf16` stay. On the shipped model bf16 gave
-    /// the same answers as fp32 on every document compared, up to 2048 segments, at 1.4–1.9× the
-    /// speed (Docs/Architecture.md, "bf16 inference"). `keepingKernel`: run `bf16Kernel` instead
-    /// (RMT_BF16_KERNEL was set) where it runs; otherwise the AMX kernel, never run on AMX
-    /// hardware, is not what `.auto` picks. Plain `.auto` (the library's default, the encoder, HF
-    /// parity) stays fp32.
+    /// runs it faster than fp32 (`BF16Kernel.readsDocuments`: AMD's cores, not Intel's), and `.fp32`
+    /// elsewhere; `.fp32` and `.bf16` stay. On the shipped model bf16 gave the same answers as fp32
+    /// on every document compared, up to 2048 segments, at 1.4–1.9× the speed on an AMD Zen 5
+    /// (Docs/Architecture.md, "bf16 inference"). `keepingKernel`: run `bf16Kernel` instead
+    /// (RMT_BF16_KERNEL was set: a kernel asked for by name) where it runs, on any CPU; otherwise
+    /// the AMX kernel, never run on AMX hardware, is not what `.auto` picks. Plain `.auto` (the
+    /// library's default, the encoder, HF parity) stays fp32.
     public func forAnswers(keepingKernel: Bool = false) -> ComputeOptions {
         guard precision == .auto else { return self }
         var options = automaticBF16Kernel(keepingKernel: keepingKernel)
-        if let kernel = options.bf16Kernel, kernel != .twin, kernel.isAvailable {
+        let chosen = keepingKernel ? options.bf16Kernel : BF16Kernel.readsDocuments
+        if let kernel = chosen, kernel == options.bf16Kernel, kernel != .twin, kernel.isAvailable {
             options.precision = .bf16
         } else {
             options.precision = .fp32

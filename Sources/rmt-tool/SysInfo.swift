@@ -1,6 +1,7 @@
 // rmt-tool sysinfo: what this machine is and which kernels RMT runs on it — the CPU model,
 // the features detected (CPUID + XGETBV, in CRMTVector's rmt_cpu), the chosen kernel set,
-// every GEMM backend available, the bf16 kernel (if any), OpenBLAS's core and build, threads, and the environment
+// every GEMM backend available, the bf16 kernel (if any) and the precision rmt-ask reads in, OpenBLAS's core and build,
+// threads, and the environment
 // switches that change the choice. Text by default, one JSON object with --json.
 import ArgumentParser
 import Foundation
@@ -15,6 +16,14 @@ struct SysInfo: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    /// What rmt-ask and rmt-train eval read documents in under `--precision auto` here, and why
+    /// not bf16 where the kernel runs but does not outrun fp32.
+    private func answersPrecision(_ compute: ComputeOptions) -> String {
+        if let kernel = (try? compute.answering(precision: .auto))?.linearBF16 { return kernel.description }
+        guard let kernel = BF16Kernel.best else { return "fp32" }
+        return "fp32 (\(kernel.description) runs here but does not outrun fp32 on \(CPUInfo.vendor)'s cores; --precision bf16 asks for it)"
+    }
+
     func run() throws {
         let compute = try ComputeOptions.fromEnvironment(tool: "rmt-tool")
         let amx: String = CPUInfo.features.contains(.amxBF16)
@@ -27,6 +36,7 @@ struct SysInfo: ParsableCommand {
             ("gemm_available", GEMMBackend.available.map(\.description).joined(separator: " ")),
             ("rows_available", VectorUnit.available.map(\.description).joined(separator: " ")),
             ("bf16_available", BF16Kernel.best?.description ?? "none (\(BF16Kernel.unavailableReason ?? "no kernel"))"),
+            ("answers_precision", answersPrecision(compute)),
             ("amx_tile_data", amx),
             ("openblas_core", BLAS.coreName), ("openblas_config", BLAS.config.trimmingCharacters(in: .whitespaces)),
             ("threads", "\(compute.threads)"),

@@ -1,7 +1,7 @@
 // --precision on rmt-ask, rmt-train eval and rmt-tool bench, and rmt-tool precision-check: fp32 (and
 // auto in rmt-tool) report "precision=fp32" with the kernels; auto in rmt-ask and rmt-train eval
-// reads in bf16 on the AVX512-BF16 kernel where the CPU has it, fp32 elsewhere, and continues a
-// ledger in the precision it was written in; bf16 runs
+// reads in bf16 on the AVX512-BF16 kernel where it outruns fp32 (BF16Kernel.readsDocuments: AMD's
+// cores), fp32 elsewhere, and continues a ledger in the precision it was written in; bf16 runs
 // where the CPU has AVX512-BF16 and elsewhere is refused with one line naming the CPU and what it
 // lacks, exit status 1. Which of the two is asserted follows this CPU, so the tests hold on both.
 import Foundation
@@ -10,6 +10,8 @@ import RMTTestSupport
 import Testing
 
 private let hasBF16 = CPUInfo.features.contains(.avx512BF16)
+/// Whether auto reads documents in bf16 here (the rule itself: ComputeOptionsTests).
+private let autoReadsBF16 = BF16Kernel.readsDocuments != nil
 
 private func json(_ text: String) -> [String: Any] {
     (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
@@ -26,7 +28,7 @@ private func json(_ text: String) -> [String: Any] {
     defer { try? FileManager.default.removeItem(at: dir) }
     let text = dir.appendingPathComponent("doc.txt")
     try Data("w5 w6 w7 w8 w9".utf8).write(to: text)
-    let autoPrecision = hasBF16 ? "precision=bf16-avx512-12x32" : "precision=fp32"
+    let autoPrecision = autoReadsBF16 ? "precision=bf16-avx512-12x32" : "precision=fp32"
     for args in [["--precision", "auto"], []] {  // auto is the default
         let ask = try run("rmt-ask", [text.path, "-q", "w40", "--model", tinyModel, "--json"] + args)
         #expect(ask.status == 0, "\(ask.stderr)")
@@ -37,6 +39,9 @@ private func json(_ text: String) -> [String: Any] {
     let info = try run("rmt-tool", ["sysinfo", "--json"])
     let available = json(info.stdout)["bf16_available"] as? String ?? ""
     #expect(hasBF16 ? available == BF16Kernel.best?.description : available.contains("lacks AVX512-BF16"), "\(info.stdout)")
+    let answers = json(info.stdout)["answers_precision"] as? String ?? ""
+    #expect(autoReadsBF16 ? answers == "bf16-avx512-12x32" : answers.hasPrefix("fp32"), "\(info.stdout)")
+    #expect(!hasBF16 || autoReadsBF16 || answers.contains("--precision bf16"), "says how to ask for bf16: \(answers)")
     let bad = try run("rmt-tool", ["bench", "--config", "tiny", "--precision", "fp16"])
     #expect(bad.status != 0 && bad.status < 128 && bad.stderr.contains("fp16"), "\(bad.stderr)")
     // bench --train: bf16 is mixed-precision training on the AVX512-BF16 kernel (refused without it).
@@ -109,7 +114,7 @@ private func json(_ text: String) -> [String: Any] {
     #expect(bad.status == 1 && bad.stderr.contains("RMT_BF16_KERNEL=sse: expected amx or avx512"), "\(bad.stderr)")
 }
 
-@Test func evalAutoReadsInBF16WhereItCanAndContinuesALedgerInItsOwnPrecision() throws {
+@Test func evalAutoReadsInBF16WhereItOutrunsFP32AndContinuesALedgerInItsOwnPrecision() throws {
     let dir = try scratchFolder("eval-auto-precision")
     defer { try? FileManager.default.removeItem(at: dir) }
     let model = dir.appendingPathComponent("rooms")
@@ -119,12 +124,22 @@ private func json(_ text: String) -> [String: Any] {
         json(String(try String(contentsOf: ledger, encoding: .utf8).split(separator: "\n").first ?? ""))
     }
     let eval = ["eval", "--model", model.path, "--task", "memorize", "--samples", "2", "--batch-size", "2", "--json"]
-    // A new ledger under auto: written in bf16 where the CPU has AVX512-BF16, else fp32 (no field).
+    // A new ledger under auto: written in bf16 where bf16 outruns fp32 here, else fp32 (no field).
     let fresh = dir.appendingPathComponent("auto.jsonl")
     let a = try run("rmt-train", eval + ["--segments", "1", "--ledger", fresh.path])
     #expect(a.status == 0, "\(a.stderr)")
     let freshHeader = try header(fresh)
-    #expect(freshHeader["precision"] as? String == (hasBF16 ? "bf16" : nil), "\(freshHeader)")
+    #expect(freshHeader["precision"] as? String == (autoReadsBF16 ? "bf16" : nil), "\(freshHeader)")
+    if hasBF16 {  // A bf16 ledger continues in bf16 under auto, even where auto would start one in fp32.
+        let bf16 = dir.appendingPathComponent("bf16.jsonl")
+        let e = try run("rmt-train", eval + ["--segments", "1", "--ledger", bf16.path, "--precision", "bf16"])
+        #expect(e.status == 0, "\(e.stderr)")
+        let f = try run("rmt-train", eval + ["--segments", "1,2", "--ledger", bf16.path])
+        #expect(f.status == 0, "auto continues the bf16 ledger: \(f.stderr)")
+        #expect(try header(bf16)["precision"] as? String == "bf16")
+        let continued = f.stdout.split(separator: "\n").map { json(String($0)) }
+        #expect(continued.count == 2 && continued.allSatisfy { $0["samples"] as? Int == 2 }, "\(f.stdout)")
+    }
     // An fp32 ledger (as every ledger before auto chose bf16) continues in fp32 under auto.
     let old = dir.appendingPathComponent("fp32.jsonl")
     let b = try run("rmt-train", eval + ["--segments", "1", "--ledger", old.path, "--precision", "fp32"])

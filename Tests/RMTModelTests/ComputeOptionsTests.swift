@@ -84,19 +84,35 @@ func miniLMMatchesTransformersOnEveryLevelBackendAndFusion() throws {
     #expect(o.description.hasSuffix("full_last_layer=1 fused=0"))
 }
 
-/// `forAnswers()`: `.auto` becomes bf16 on the AVX512-BF16 kernel where this CPU runs it (never
-/// AMX unless the caller keeps that kernel), fp32 elsewhere; `.fp32` and `.bf16` are left alone,
-/// and plain `.auto` (the library's default) stays fp32.
-@Test func forAnswersResolvesAutoToTheAVX512BF16KernelWhereItRuns() {
-    let avx512 = BF16Kernel.avx512.isAvailable
+/// `forAnswers()`: `.auto` becomes bf16 on the AVX512-BF16 kernel where this CPU runs it faster
+/// than fp32 (never AMX unless the caller keeps that kernel), fp32 elsewhere; a kernel the caller
+/// names (RMT_BF16_KERNEL) is run wherever it runs; `.fp32` and `.bf16` are left alone, and plain
+/// `.auto` (the library's default) stays fp32.
+@Test func forAnswersResolvesAutoToTheAVX512BF16KernelWhereItOutrunsFP32() {
+    let faster = BF16Kernel.readsDocuments == .avx512
     #expect(ComputeOptions.default.linearBF16 == nil, "the library's auto is fp32")
     let auto = ComputeOptions(precision: .auto, bf16Kernel: .amx).forAnswers()
-    #expect(auto.precision == (avx512 ? .bf16 : .fp32))
-    #expect(auto.linearBF16 == (avx512 ? .avx512 : nil), "auto never picks the AMX kernel")
+    #expect(auto.precision == (faster ? .bf16 : .fp32))
+    #expect(auto.linearBF16 == (faster ? .avx512 : nil), "auto never picks the AMX kernel")
     let kept = ComputeOptions(precision: .auto, bf16Kernel: .amx).forAnswers(keepingKernel: true)
     #expect(kept.linearBF16 == (BF16Kernel.amx.isAvailable ? .amx : nil))
+    let named = ComputeOptions(precision: .auto, bf16Kernel: .avx512).forAnswers(keepingKernel: true)
+    #expect(named.linearBF16 == (BF16Kernel.avx512.isAvailable ? .avx512 : nil),
+            "a kernel named by RMT_BF16_KERNEL runs wherever it runs, faster or not")
     #expect(ComputeOptions(precision: .auto, bf16Kernel: .twin).forAnswers(keepingKernel: true).linearBF16 == nil,
             "the twin is a test kernel, not an automatic choice")
     #expect(ComputeOptions(precision: .fp32).forAnswers().precision == .fp32)
     #expect(ComputeOptions(precision: .bf16, bf16Kernel: .twin).forAnswers().linearBF16 == .twin)
+}
+
+/// The rule `auto` reads documents by: bf16 on AMD's AVX512-BF16 cores (vdpbf16ps at the fp32 FMA's
+/// issue rate: 1.04–1.63× on a Zen 5), fp32 on Intel's (vdpbf16ps on one port, fp32 FMAs on two:
+/// 0.64–0.86× on a Xeon) and on vendors not measured; never without the kernel.
+@Test func bf16ReadsDocumentsOnlyWhereItOutrunsFP32() {
+    #expect(BF16Kernel.outrunsFP32(vendor: "AuthenticAMD"))
+    for vendor in ["GenuineIntel", "HygonGenuine", "CentaurHauls", "unknown", ""] {
+        #expect(!BF16Kernel.outrunsFP32(vendor: vendor), "\(vendor)")
+    }
+    #expect(BF16Kernel.readsDocuments == (BF16Kernel.avx512.isAvailable && CPUInfo.vendor == "AuthenticAMD" ? .avx512 : nil))
+    if !BF16Kernel.avx512.isAvailable { #expect(BF16Kernel.readsDocuments == nil) }
 }
