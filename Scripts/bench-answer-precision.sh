@@ -9,26 +9,14 @@
 #   BIN=.build/release PYTHON=~/venv/bin/python Scripts/bench-answer-precision.sh   # → Docs/bench-runs/…-answer-bf16/
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${BIN:-.build/release}
-PY=${PYTHON:-python3}
-ROUNDS=${ROUNDS:-3}
-OUT=${OUT:-Docs/bench-runs/$(date -u +%Y%m%d-%H%M%S)-answer-bf16}
 TEXT=${TEXT:-$HOME/.cache/rmt/noise/technical/eval/python-docs.txt}  # any prose; the first 150,000 bytes are read
 SEGMENTS="--segments 10 --warmup 2"
-mkdir -p "$OUT"
 DOC=$(mktemp)
-pids=""
-trap 'rm -f "$DOC"; [ -z "$pids" ] || kill -CONT $pids 2>/dev/null' EXIT
-if [ "${PAUSE:-0}" = 1 ]; then
-  pids=$(pgrep -f "rmt-train" | tr '\n' ' ' || true)
-  [ -z "$pids" ] || kill -STOP $pids
-  sleep 2
-fi
-unset OPENBLAS_CORETYPE
-lscpu | grep -E "Model name|Flags" > "$OUT/cpu.txt"
+EXIT_CLEANUP='rm -f "$DOC"'
+SUFFIX=answer-bf16
+. Scripts/bench-ab-setup.sh
 "$BIN/rmt-tool" sysinfo > "$OUT/sysinfo.txt"
 head -c 150000 "$TEXT" > "$DOC"
-m() { local name=$1; shift; "$@" 2>/dev/null | tail -1 | sed "s/^{/{\"row\":\"$name\",/" >> "$OUT/rows.jsonl"; }
 for r in $(seq 1 "$ROUNDS"); do
   sw() {
     for p in fp32 bf16; do

@@ -7,20 +7,9 @@
 #   BIN=.build/release PYTHON=~/venv/bin/python Scripts/bench-train-precision.sh   # → Docs/bench-runs/…-train-bf16/rows.jsonl
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${BIN:-.build/release}
-PY=${PYTHON:-python3}
-ROUNDS=${ROUNDS:-3}
-OUT=${OUT:-Docs/bench-runs/$(date -u +%Y%m%d-%H%M%S)-train-bf16}
+SUFFIX=train-bf16
+. Scripts/bench-ab-setup.sh
 TRAIN="--segments 4 --batch 4 --steps 3 --warmup 1"
-mkdir -p "$OUT"
-if [ "${PAUSE:-0}" = 1 ]; then
-  pids=$(pgrep -f "rmt-train" | tr '\n' ' ' || true)
-  [ -n "$pids" ] && kill -STOP $pids && trap 'kill -CONT $pids 2>/dev/null' EXIT
-  sleep 2
-fi
-unset OPENBLAS_CORETYPE
-lscpu | grep -E "Model name|Flags" > "$OUT/cpu.txt"
-m() { local name=$1; shift; "$@" 2>/dev/null | tail -1 | sed "s/^{/{\"row\":\"$name\",/" >> "$OUT/rows.jsonl"; }
 for r in $(seq 1 "$ROUNDS"); do
   sw() {
     for p in fp32 bf16; do

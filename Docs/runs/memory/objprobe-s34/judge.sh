@@ -11,8 +11,11 @@
 #   - (session 36, for phase 38's model as a candidate default) qa3 and reasoning at 16 segments, 200 documents
 #     each, and the six memory tasks (memorize, detect, both distractor tasks, unknown, qa1) at 16 segments, 50
 #     each — read by Scripts/paired-compare.py (table.sh).
+#   - (session 37, for phase 39's volume run at one segment) qa3, qa2 and reasoning at one 499-token segment,
+#     200 documents each (hard-1), the same at phase 39's 320-token training segments (hard-1-320), and the six
+#     memory tasks at one segment, 50 each (memory-1).
 #   SETS="SET …" runs only those sets (names as above without NAME-: probe-4 qa2-16 qa2-cross-4 qa2-16-200
-#   qa3-16-200 reasoning-16-200 memory-16), in judge.sh's order.
+#   qa3-16-200 reasoning-16-200 memory-16 hard-1 hard-1-320 memory-1), in judge.sh's order.
 #   BIN=DIR  the rmt-train to use (default: .build/release of the checkout); OUT_DIR (default: here)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,3 +35,6 @@ ev qa2-16-200 --task babi-qa2 --segments 16 --samples 200
 ev qa3-16-200 --task babi-qa3 --segments 16 --samples 200
 ev reasoning-16-200 --task reasoning --segments 16 --samples 200
 ev memory-16 --task memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 --segments 16 --samples 50
+ev hard-1 --task babi-qa3,babi-qa2,reasoning --segments 1 --samples 200
+ev hard-1-320 --task babi-qa3,babi-qa2,reasoning --segments 1 --samples 200 --data-segment-length 320 --segment-length 320
+ev memory-1 --task memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 --segments 1 --samples 50
