@@ -57,11 +57,11 @@ public enum BF16Kernel: Int32, Sendable, CaseIterable, CustomStringConvertible {
     }
 
     /// Whether the AVX512-BF16 kernel outruns the fp32 GEMM on a CPU of this vendor (CPUID 0). AMD
-    /// (Zen 4, Zen 5 — its only cores with AVX512-BF16): `vdpbf16ps` issues as often as an fp32
-    /// FMA and does two multiply-adds per lane, so the kernel runs 1.04× (small) to 1.63× (base)
-    /// the fp32 speed on a Zen 5. Intel (Cooper Lake, Sapphire/Emerald/Granite Rapids): `vdpbf16ps`
+    /// (Zen 4, Zen 5 — its only cores with AVX512-BF16): measured on a Zen 5, where it ran 1.04×
+    /// (small) to 1.63× (base) the fp32 speed — each `vdpbf16ps` does two multiply-adds per lane
+    /// (Zen 4 unmeasured). Intel (Cooper Lake, Sapphire/Emerald/Granite Rapids): `vdpbf16ps`
     /// on 512-bit registers issues on one port where fp32 FMAs issue on two, so the pairs gain
-    /// nothing and rounding the activations costs — 0.64–0.86× fp32 on MiniLM's shapes on an Intel
+    /// nothing and rounding the activations costs — 0.71–0.78× fp32 (small, MiniLM, base) on an Intel
     /// Xeon with AVX512-BF16 (Docs/benchmarks.md). Other vendors: false until measured.
     public static func outrunsFP32(vendor: String) -> Bool { vendor == "AuthenticAMD" }
 

@@ -107,7 +107,7 @@ func miniLMMatchesTransformersOnEveryLevelBackendAndFusion() throws {
 
 /// The rule `auto` reads documents by: bf16 on AMD's AVX512-BF16 cores (vdpbf16ps at the fp32 FMA's
 /// issue rate: 1.04–1.63× on a Zen 5), fp32 on Intel's (vdpbf16ps on one port, fp32 FMAs on two:
-/// 0.64–0.86× on a Xeon) and on vendors not measured; never without the kernel.
+/// 0.71–0.78× on a Xeon) and on vendors not measured; never without the kernel.
 @Test func bf16ReadsDocumentsOnlyWhereItOutrunsFP32() {
     #expect(BF16Kernel.outrunsFP32(vendor: "AuthenticAMD"))
     for vendor in ["GenuineIntel", "HygonGenuine", "CentaurHauls", "unknown", ""] {
