@@ -211,6 +211,27 @@ public final class EvaluationLedger {
         return end
     }
 
+    /// The documents of (task, segments) still to read in `range`, as runs of whole batches of
+    /// `batchSize` aligned at `range.lowerBound` (the last may be shorter): a batch whose every
+    /// document some recorded batch already holds — read elsewhere and appended, or by an earlier
+    /// run after a gap — is left out, and the batches kept next to each other are joined. So a
+    /// run resumed at its first gap reads each missing document once and none twice.
+    public func unread(task: String, segments: Int, in range: Range<Int>, batchSize: Int) -> [Range<Int>] {
+        var held = Set<Int>()
+        for b in batches where b.task == task && b.segments == segments { held.formUnion(b.first..<(b.first + b.count)) }
+        var runs: [Range<Int>] = []
+        for start in stride(from: range.lowerBound, to: range.upperBound, by: max(1, batchSize)) {
+            let batch = start..<min(start + max(1, batchSize), range.upperBound)
+            guard !batch.allSatisfy(held.contains) else { continue }
+            if let last = runs.last, last.upperBound == batch.lowerBound {
+                runs[runs.count - 1] = last.lowerBound..<batch.upperBound
+            } else {
+                runs.append(batch)
+            }
+        }
+        return runs
+    }
+
     /// Appends one batch and flushes it to disk.
     public func record(_ batch: EvaluationBatch) throws {
         guard let handle else { throw ModelError(url.path, "was opened for reading only") }

@@ -204,22 +204,27 @@ struct Eval: ParsableCommand {
                     for stream in streams {  // tasks inside lengths: every task advances together
                         let from = try collective.broadcast(record?.done(task: stream.task.name, segments: n) ?? first)
                         guard from < first + samples else { continue }
+                        // Batches the ledger already holds past its first gap are not read again.
+                        let unread = record?.unread(task: stream.task.name, segments: n, in: from..<(first + samples),
+                                                    batchSize: batchSize) ?? [from..<(first + samples)]
                         let started = Date()
                         var batchStarted = (first: -1, at: Date())
-                        try evaluateBatches(model: reader, stream: stream, segments: n, range: from..<(first + samples),
-                                            batchSize: batchSize, collective: collective, readingLength: reading, probe: probe,
-                                            onSegment: { p in
-                            if p.first != batchStarted.first { batchStarted = (p.first, Date()) }
-                            status.show { Self.progressLine(task: stream.task.name, segments: n, p,
-                                                            seconds: Date().timeIntervalSince(batchStarted.at)) }
-                        }, onDocument: predicted.collector) { batch in
-                            if root, let documents { try Self.writeDocuments(stream, segments: n, batch: batch, into: documents) }
-                            if let record { try record.record(batch) } else { memoryOnly.append(batch) }
-                            guard root else { return }
-                            status.clear()
-                            note(String(format: "%@ %d segments: documents %d..<%d, %d correct (%.0f s)",
-                                        batch.task, n, batch.first, batch.first + batch.count, batch.correct,
-                                        Date().timeIntervalSince(started)))
+                        for range in try Self.broadcast(unread, over: collective) {
+                            try evaluateBatches(model: reader, stream: stream, segments: n, range: range,
+                                                batchSize: batchSize, collective: collective, readingLength: reading, probe: probe,
+                                                onSegment: { p in
+                                if p.first != batchStarted.first { batchStarted = (p.first, Date()) }
+                                status.show { Self.progressLine(task: stream.task.name, segments: n, p,
+                                                                seconds: Date().timeIntervalSince(batchStarted.at)) }
+                            }, onDocument: predicted.collector) { batch in
+                                if root, let documents { try Self.writeDocuments(stream, segments: n, batch: batch, into: documents) }
+                                if let record { try record.record(batch) } else { memoryOnly.append(batch) }
+                                guard root else { return }
+                                status.clear()
+                                note(String(format: "%@ %d segments: documents %d..<%d, %d correct (%.0f s)",
+                                            batch.task, n, batch.first, batch.first + batch.count, batch.correct,
+                                            Date().timeIntervalSince(started)))
+                            }
                         }
                     }
                 }
@@ -233,6 +238,17 @@ struct Eval: ParsableCommand {
             }
             if report && root { try printReport(identity: identity, tasks: names) }
             Distributed.endNormally()
+        }
+    }
+
+    /// The root's `ranges`, the same on every rank (the root has the ledger): their count, then
+    /// each one's bounds.
+    static func broadcast(_ ranges: [Range<Int>], over collective: any Collective) throws -> [Range<Int>] {
+        let count = try collective.broadcast(ranges.count)
+        return try (0..<count).map { i in
+            let lower = try collective.broadcast(i < ranges.count ? ranges[i].lowerBound : 0)
+            let upper = try collective.broadcast(i < ranges.count ? ranges[i].upperBound : 0)
+            return lower..<upper
         }
     }
 

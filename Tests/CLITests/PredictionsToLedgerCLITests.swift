@@ -53,9 +53,17 @@ private func jsonLines(_ text: String) throws -> [[String: Any]] {
         #expect(row["samples"] as? Int == chosen.count, "\(row)")
         #expect(row["correct"] as? Int == chosen.filter { !wrong.contains($0) }.count, "\(task): \(row) against wrong \(wrong)")
     }
-    // And rmt-train goes on from the built ledger after its first gap (document 3), one per batch.
+    // And rmt-train goes on from the built ledger after its first gap (document 3), one per batch,
+    // reading documents 3 and 5 only: 4, appended after the gap, is not read again.
     let resumed = try run("rmt-train", common + ["--samples", "6", "--batch-size", "1", "--ledger", built])
     #expect(resumed.status == 0, "\(resumed.stderr)")
+    for task in ["memorize", "detect"] {
+        #expect(resumed.stderr.contains("\(task) 2 segments: documents 3..<4") && resumed.stderr.contains("\(task) 2 segments: documents 5..<6")
+                && !resumed.stderr.contains("\(task) 2 segments: documents 4..<5"), "\(resumed.stderr)")
+        let firsts = try jsonLines(String(contentsOf: URL(fileURLWithPath: built), encoding: .utf8)).dropFirst()
+            .filter { $0["task"] as? String == task }.compactMap { $0["first"] as? Int }
+        #expect(firsts.sorted() == [0, 1, 2, 3, 4, 5], "each document once in the ledger: \(firsts)")
+    }
     let full = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize,detect", "--seed", "3",
                                      "--ledger", built, "--report", "--json"])
     let reference6 = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize,detect", "--seed", "3",

@@ -249,3 +249,27 @@ private func smallSetup() throws -> (RecurrentMemoryModel, DataStream) {
     // In the other order the tie goes to b.
     #expect(LedgerReport.rows([b, a], tasks: ["memorize"])[1].point.correct == 0)
 }
+
+/// What a resumed run still reads: whole batches aligned at the first gap, those the ledger holds
+/// every document of (read elsewhere and appended, one by one or in batches) left out, neighbours
+/// joined — so nothing past the gap is read twice.
+@Test func unreadLeavesOutBatchesTheLedgerAlreadyHolds() throws {
+    let dir = tempDir("ledger-unread")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let ledger = try EvaluationLedger(url: dir.appendingPathComponent("eval.jsonl"),
+                                      identity: EvaluationLedger.Identity(modelFNV: "0123456789abcdef", seed: 1, noise: ["valid"]))
+    func held(_ first: Int, _ count: Int, task: String = "reasoning", segments: Int = 2048) throws {
+        try ledger.record(EvaluationBatch(task: task, segments: segments, first: first, count: count, correct: count, tokens: 10))
+    }
+    try held(0, 4)
+    for i in [4, 5, 6, 7, 8, 9, 10, 13, 14, 16, 17] { try held(i, 1) }  // the device's documents
+    try held(11, 1, task: "babi-qa3")       // another task's document does not count
+    try held(12, 1, segments: 512)          // nor another length's
+    #expect(ledger.done(task: "reasoning", segments: 2048) == 11)
+    #expect(ledger.unread(task: "reasoning", segments: 2048, in: 11..<20, batchSize: 1) == [11..<13, 15..<16, 18..<20])
+    // Batches of 2 from 11: 11-12 read, 13-14 held, 15-16 half held (read whole), 17-18 half held, 19.
+    #expect(ledger.unread(task: "reasoning", segments: 2048, in: 11..<20, batchSize: 2) == [11..<13, 15..<20])
+    #expect(ledger.unread(task: "reasoning", segments: 2048, in: 4..<11, batchSize: 1) == [])
+    #expect(ledger.unread(task: "detect", segments: 2048, in: 0..<5, batchSize: 2) == [0..<5])
+    #expect(ledger.unread(task: "reasoning", segments: 2048, in: 20..<20, batchSize: 4) == [])
+}
