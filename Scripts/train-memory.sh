@@ -320,6 +320,11 @@
 #          5e-5 decaying over 20,000 steps (so it stays near its peak across the sessions this takes),
 #          best model by qa2 + qa3, never stopped by patience. Judged at one segment on held-out
 #          technical writing against the default. Not in the default PHASES.
+#          (As run, session 37: stopped at step 2,243. Held out at one segment, step 2,000: qa3
+#          137 → 154 of 200 (p = 0.03), qa2 154 → 160, reasoning and the single-fact tasks level;
+#          but at 16 segments qa3 7/200 (186 `unknown`) and the memory tasks near 0 — one-segment
+#          documents taught it that a fact not in this segment is `unknown`. Not to be resumed as
+#          is: volume must go to documents of several segments. Docs/results.md, "Session 37".)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
