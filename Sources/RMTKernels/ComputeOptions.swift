@@ -111,8 +111,8 @@ public struct ComputeOptions: Sendable, Equatable, CustomStringConvertible {
     public func forAnswers(keepingKernel: Bool = false) -> ComputeOptions {
         guard precision == .auto else { return self }
         var options = automaticBF16Kernel(keepingKernel: keepingKernel)
-        let chosen = keepingKernel ? options.bf16Kernel : BF16Kernel.readsDocuments
-        if let kernel = chosen, kernel == options.bf16Kernel, kernel != .twin, kernel.isAvailable {
+        if keepingKernel || BF16Kernel.readsDocuments != nil,
+           let kernel = options.bf16Kernel, kernel != .twin, kernel.isAvailable {
             options.precision = .bf16
         } else {
             options.precision = .fp32

@@ -20,8 +20,8 @@ struct SysInfo: ParsableCommand {
     /// not bf16 where the kernel runs but does not outrun fp32.
     private func answersPrecision(_ compute: ComputeOptions) -> String {
         if let kernel = (try? compute.answering(precision: .auto))?.linearBF16 { return kernel.description }
-        guard let kernel = BF16Kernel.best else { return "fp32" }
-        return "fp32 (\(kernel.description) runs here but does not outrun fp32 on \(CPUInfo.vendor)'s cores; --precision bf16 asks for it)"
+        guard BF16Kernel.avx512.isAvailable else { return "fp32" }
+        return "fp32 (\(BF16Kernel.avx512.description) runs here but does not outrun fp32 on \(CPUInfo.vendor)'s cores; --precision bf16 asks for it)"
     }
 
     func run() throws {

@@ -202,14 +202,16 @@ struct Eval: ParsableCommand {
                 defer { status.clear() }
                 for n in try lengths() {
                     for stream in streams {  // tasks inside lengths: every task advances together
-                        let from = try collective.broadcast(record?.done(task: stream.task.name, segments: n) ?? first)
-                        guard from < first + samples else { continue }
-                        // Batches the ledger already holds past its first gap are not read again.
-                        let unread = record?.unread(task: stream.task.name, segments: n, in: from..<(first + samples),
-                                                    batchSize: batchSize) ?? [from..<(first + samples)]
+                        // From the ledger's first gap (the root's; every rank gets its ranges), the
+                        // batches it does not already hold.
+                        let from = record?.done(task: stream.task.name, segments: n) ?? first, end = first + samples
+                        let unread = from < end ? record?.unread(task: stream.task.name, segments: n, in: from..<end,
+                                                                 batchSize: batchSize) ?? [from..<end] : []
+                        let ranges = try Self.broadcast(unread, over: collective)
+                        guard !ranges.isEmpty else { continue }
                         let started = Date()
                         var batchStarted = (first: -1, at: Date())
-                        for range in try Self.broadcast(unread, over: collective) {
+                        for range in ranges {
                             try evaluateBatches(model: reader, stream: stream, segments: n, range: range,
                                                 batchSize: batchSize, collective: collective, readingLength: reading, probe: probe,
                                                 onSegment: { p in
