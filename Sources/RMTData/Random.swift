@@ -40,4 +40,14 @@ extension SplitMix64 {
     static func forItem(_ index: Int, seed: UInt64) -> SplitMix64 {
         SplitMix64(seed: mix(mix(seed) &+ UInt64(truncatingIfNeeded: index)))
     }
+
+    /// Uniform in `range`, drawn by the generator of item `index` of the stream seeded
+    /// `mix(seed ^ salt)`: a function of (seed, index) alone, independent of the items' own
+    /// generators (another salt, another stream). For per-batch choices that a resume must
+    /// restore from one integer: a batch's segment length (SegmentLengthRange), a training
+    /// step's segment count (TrainingOptions.segmentCount).
+    public static func draw(_ range: ClosedRange<Int>, item index: Int, seed: UInt64, salt: UInt64) -> Int {
+        var generator = forItem(index, seed: mix(seed ^ salt))
+        return generator.between(range)
+    }
 }

@@ -62,8 +62,7 @@ public struct SegmentLengthRange: Sendable, Hashable, CustomStringConvertible {
     /// (the rule in the file header): LO for a single length, else uniform in LO…HI.
     public func length(forBatchAt index: Int, seed: UInt64) -> Int {
         guard !isSingle else { return lowerBound }
-        var generator = SplitMix64.forItem(index, seed: SplitMix64.mix(seed ^ Self.lengthSalt))
-        return generator.between(lowerBound...upperBound)
+        return SplitMix64.draw(lowerBound...upperBound, item: index, seed: seed, salt: Self.lengthSalt)
     }
 
     /// "length" in ASCII: separates the lengths' generators from the items' own.

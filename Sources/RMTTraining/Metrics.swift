@@ -8,7 +8,8 @@
 // with a state readout: the share of places it got right over the validation documents' segments;
 // "eval_state_placed" / "eval_state_carried": the same over the places that are not `unknown`, and
 // over those already known one segment before — what the memory carried)};
-// `stage` counts curriculum stages from 1 (the stage of --start-segments).
+// `stage` counts curriculum stages from 1 (the stage of --start-segments); a step record's `segments`
+// is its batch's (drawn per step with --vary-segments-from), an evaluation record's the stage's.
 // On resume, records past the checkpoint's step are dropped so the file matches the run.
 import Foundation
 

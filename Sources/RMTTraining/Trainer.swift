@@ -234,7 +234,9 @@ public final class Trainer: @unchecked Sendable {
         while !state.finished {
             let started = Date()
             let lr = currentLearningRate()
-            let batch = try train.nextBatch(segments: state.segments, batchSize: options.batchSize)
+            // The stage's count, or with --vary-segments-from a count drawn for this step.
+            let segments = options.segmentCount(forStep: state.step + 1, stage: state.segments)
+            let batch = try train.nextBatch(segments: segments, batchSize: options.batchSize)
             engine.gradients.storage.zero()
             var result = try engine.lossAndGradients(localShare(of: batch))
             try sumOverRanks(&result)
@@ -247,14 +249,14 @@ public final class Trainer: @unchecked Sendable {
             state.dataPosition = train.position
             let seconds = Date().timeIntervalSince(started)
             let tokens = batch.positions(memoryTokens: model.settings.memoryTokens)  // as computed: short segments count short
-            try metrics?.append(StepRecord(step: state.step, stage: stage, segments: state.segments,
+            try metrics?.append(StepRecord(step: state.step, stage: stage, segments: segments,
                                           dataSegmentLength: batch.segmentLength ?? model.settings.segmentLength, loss: result.loss, lr: lr,
                                           gradNorm: norm, tokensPerSecond: Double(tokens) / seconds,
                                           batchAccuracy: Float(result.correct) / Float(batch.batchSize),
                                           stateLoss: options.stateLoss == nil ? nil : result.stateLoss,
                                           stateAccuracy: result.stateScored > 0 ? Float(result.stateCorrect) / Float(result.stateScored) : nil))
             onProgress?(String(format: "step %d  segments %d  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s",
-                               state.step, state.segments, result.loss, lr, norm, Double(tokens) / seconds))
+                               state.step, segments, result.loss, lr, norm, Double(tokens) / seconds))
             if state.stepInStage % options.evalEvery == 0 || state.stepInStage >= options.maxStepsPerStage {
                 try evaluateAndAdvance()
             }

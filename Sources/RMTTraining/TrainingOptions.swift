@@ -1,5 +1,7 @@
 // TrainingOptions: every knob of a curriculum training run (what rmt-train's flags set),
 // validated in one place, and stored in each checkpoint so `--resume` continues the same run.
+import RMTBase
+import RMTData
 import RMTModel
 import RMTRecurrence
 
@@ -7,6 +9,12 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// Segments per document in the first stage, and the last stage.
     public var startSegments = 1
     public var maxSegments = 2
+    /// `--vary-segments-from N`: each training batch reads documents of a segment count drawn
+    /// uniformly from N to the stage's count (`segmentCount(forStep:stage:)`), so that one stage
+    /// trains on short and long documents together (BABILong's `vary_n_segments`); validation
+    /// stays at the stage's count. nil = every batch at the stage's count. Optional so that the
+    /// options of runs made before it decode.
+    public var varySegmentsFrom: Int? = nil
     /// Advance when validation accuracy reaches this, in (0, 1].
     public var targetAccuracy: Float = 0.95
     /// The tasks whose validation documents judge a stage — its target, its patience and the best
@@ -81,6 +89,22 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         }
     }
 
+    /// The segment count of training step `step` (counted from 1) in the stage of `stage`
+    /// segments: `stage` without `varySegmentsFrom`, else uniform in N…`stage`, drawn from the
+    /// generator of item `step` of a stream seeded `mix(seed ^ "segments")` — a function of the
+    /// run's seed and the step alone, so a resumed run draws the same counts, and every MPI rank
+    /// the same count for the batch they share.
+    public func segmentCount(forStep step: Int, stage: Int) -> Int {
+        guard let lo = varySegmentsFrom, lo < stage else { return stage }
+        return SplitMix64.draw(lo...stage, item: step, seed: seed, salt: Self.segmentsSalt)
+    }
+
+    /// The fewest segments a training batch of the stage of `stage` segments can have.
+    public func fewestSegments(stage: Int) -> Int { min(varySegmentsFrom ?? stage, stage) }
+
+    /// "segments" in ASCII: separates these draws from the data streams' generators.
+    static let segmentsSalt: UInt64 = 0x7365_676D_656E_7473
+
     public var bpttMode: BPTTMode {
         if memoryEfficient { return .memoryEfficient }
         if let d = bpttDepth { return .truncated(depth: d) }
@@ -93,6 +117,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if startSegments < 1 { throw fail("--start-segments must be at least 1, got \(startSegments)") }
         if maxSegments < 1 { throw fail("--max-segments must be at least 1, got \(maxSegments)") }
         if startSegments > maxSegments { throw fail("--start-segments \(startSegments) is greater than --max-segments \(maxSegments)") }
+        if let lo = varySegmentsFrom, !(1...startSegments).contains(lo) {
+            throw fail("--vary-segments-from must be in 1...\(startSegments) (--start-segments), got \(lo)")
+        }
         if !(targetAccuracy > 0 && targetAccuracy <= 1) { throw fail("--target-accuracy must be in (0, 1], got \(targetAccuracy)") }
         if let tasks = advanceTasks {
             if tasks.isEmpty || tasks.contains(where: { $0.isEmpty }) { throw fail("--advance-on needs task names, e.g. memorize,detect") }

@@ -28,7 +28,7 @@ struct SavedFlag {
 
 extension Train {
     /// Recovers and validates the run in `out`, checks the flags given against it, and
-    /// returns its data, the checkpoint's model and the segment count it trains on next.
+    /// returns its data, the checkpoint's model and the fewest segments its next batch can have.
     func prepareResume(_ out: URL) throws -> (RunData, RecurrentMemoryModel, segments: Int) {
         guard ModelFolder.isFolder(out) else {
             throw ModelError(out.path, "no such run folder to resume; start a run there without --resume")
@@ -58,7 +58,7 @@ extension Train {
             note("rmt-train: \(RunData.url(in: out).path) was missing; wrote it from the flags given: task \(runData.task), noise " +
                  (runData.noise.isEmpty ? "built-in prose" : runData.noise.joined(separator: " ")) + ", seed \(runData.seed)")
         }
-        return (runData, rmt, saved.state.segments)
+        return (runData, rmt, saved.options.fewestSegments(stage: saved.state.segments))
     }
 
     /// OUT/data.json, validated. A missing one (a run from before data.json, or deleted) is

@@ -159,7 +159,7 @@ struct Train: ParsableCommand {
             if restart { note("rmt-train: \(outURL.path) was stopped before its first checkpoint; starting it again") }
             let runData: RunData
             let rmt: RecurrentMemoryModel
-            let firstSegments: Int  // the segment count of the first batch this process trains on
+            let firstSegments: Int  // the fewest segments the first batch this process trains on can have
             if resume {
                 // Rank 0 recovers and validates the run folder first; the other ranks then read it
                 // as recovered (one barrier on each side).
@@ -172,7 +172,7 @@ struct Train: ParsableCommand {
             } else {
                 if !restart { try checkNewRunFolder(outURL) }
                 runData = givenRunData()
-                firstSegments = options().startSegments
+                firstSegments = options().fewestSegments(stage: options().startSegments)
                 rmt = try makeModel(task: try TaskCatalog.task(list: runData.task))
                 if let model, let skipped = SkippedTensors.note(folder: model, rmt.skippedTensors) { note(skipped) }
             }
@@ -260,7 +260,8 @@ struct Train: ParsableCommand {
                     FileHandle.standardError.write(Data(((terminal ? "\r\u{1B}[K" : "") + line + "\n").utf8))
                 }
             } }
-            if root { note("rmt-train: \(task.name), \(trainer.options.startSegments)→\(trainer.options.maxSegments) segments, " +
+            if root { note("rmt-train: \(task.name), \(trainer.options.startSegments)→\(trainer.options.maxSegments) segments" +
+                 (trainer.options.varySegmentsFrom.map { " (batches from \($0))" } ?? "") + ", " +
                  "\(rmt.parameters.layout.count) parameters, out \(outURL.path)\(resume ? " (resumed at step \(trainer.state.step))" : "")"
                  + (compute.linearTrainingBF16.map { ", mixed precision (\($0))" } ?? "")
                  + (collective.size > 1 ? ", \(collective.size) ranks × \(compute.threads) threads; "
