@@ -18,8 +18,8 @@ public enum Precision: String, Sendable, CaseIterable, CustomStringConvertible {
     /// bf16 inputs and fp32 sums for Q/K/V, attention output and the FFN (needs AVX512-BF16).
     case bf16
     /// fp32, except where `ComputeOptions.forAnswers()` resolves it for reading documents (rmt-ask,
-    /// rmt-train eval): bf16 on the AVX512-BF16 kernel where it outruns fp32 on this CPU
-    /// (`BF16Kernel.readsDocuments`; Docs/Architecture.md, "bf16 inference").
+    /// rmt-train eval): bf16 on the AMX kernel, or the AVX512-BF16 kernel where it outruns fp32 on
+    /// this CPU (`BF16Kernel.readsDocuments`; Docs/Architecture.md, "bf16 inference").
     case auto
 
     public var description: String { rawValue }
@@ -50,16 +50,26 @@ public enum BF16Kernel: Int32, Sendable, CaseIterable, CustomStringConvertible {
     /// The fastest SIMD kernel this CPU runs — AMX, else AVX512-BF16; nil where it has neither.
     public static var best: BF16Kernel? { BF16Kernel.amx.isAvailable ? .amx : BF16Kernel.avx512.isAvailable ? .avx512 : nil }
 
-    /// The kernel `auto` reads documents on (`ComputeOptions.forAnswers`): AVX512-BF16 where this
-    /// CPU runs it and its bf16 pairs outrun fp32 FMAs (`outrunsFP32(vendor:)`), else nil (fp32).
+    /// The kernel `auto` reads documents on (`ComputeOptions.forAnswers`) on this CPU: the rule
+    /// `readsDocuments(amx:avx512:vendor:)` applied to what it runs.
     public static var readsDocuments: BF16Kernel? {
-        avx512.isAvailable && outrunsFP32(vendor: CPUInfo.vendor) ? .avx512 : nil
+        readsDocuments(amx: amx.isAvailable, avx512: avx512.isAvailable, vendor: CPUInfo.vendor)
+    }
+
+    /// The rule: the AMX kernel where it runs (AMX-BF16 and Linux granted the tile data) — a tile
+    /// multiply does 16 × 32 × 16 bf16 multiply-adds; measured on an Intel Xeon with AMX (the
+    /// borrowed machine, session 38) at 1.7× (small) and 2.1× (base) the fp32 speed, after it
+    /// matched its plain-loop twin there (`bf16AMXKernelMatchesTheTwin`); else AVX512-BF16 where
+    /// its pairs outrun fp32 FMAs (`outrunsFP32(vendor:)`); else nil (fp32).
+    public static func readsDocuments(amx: Bool, avx512: Bool, vendor: String) -> BF16Kernel? {
+        if amx { return .amx }
+        return avx512 && outrunsFP32(vendor: vendor) ? .avx512 : nil
     }
 
     /// Whether the AVX512-BF16 kernel outruns the fp32 GEMM on a CPU of this vendor (CPUID 0). AMD
     /// (Zen 4, Zen 5 — its only cores with AVX512-BF16): measured on a Zen 5, where it ran 1.04×
-    /// (small) to 1.63× (base) the fp32 speed — each `vdpbf16ps` does two multiply-adds per lane
-    /// (Zen 4 unmeasured). Intel (Cooper Lake, Sapphire/Emerald/Granite Rapids): `vdpbf16ps`
+    /// (small) to 1.63× (base) the fp32 speed, and on a Zen 4 at 1.24× to 1.68× (session 38) — each
+    /// `vdpbf16ps` does two multiply-adds per lane. Intel (Cooper Lake, Sapphire/Emerald/Granite Rapids): `vdpbf16ps`
     /// on 512-bit registers issues on one port where fp32 FMAs issue on two, so the pairs gain
     /// nothing and rounding the activations costs — 0.71–0.78× fp32 (small, MiniLM, base) on an Intel
     /// Xeon with AVX512-BF16 (Docs/benchmarks.md). Other vendors: false until measured.

@@ -100,19 +100,18 @@ public struct ComputeOptions: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// These options for reading documents for their answers (rmt-ask, rmt-train eval; a library
-    /// user who wants the same): `.auto` becomes `.bf16` on the AVX512-BF16 kernel where this CPU
-    /// runs it faster than fp32 (`BF16Kernel.readsDocuments`: AMD's cores, not Intel's), and `.fp32`
-    /// elsewhere; `.fp32` and `.bf16` stay. On the shipped model bf16 gave the same answers as fp32
-    /// on every document compared, up to 2048 segments, at 1.4–1.9× the speed on an AMD Zen 5
-    /// (Docs/Architecture.md, "bf16 inference"). `keepingKernel`: run `bf16Kernel` instead
-    /// (RMT_BF16_KERNEL was set: a kernel asked for by name) where it runs, on any CPU; otherwise
-    /// the AMX kernel, never run on AMX hardware, is not what `.auto` picks. Plain `.auto` (the
-    /// library's default, the encoder, HF parity) stays fp32.
+    /// user who wants the same): `.auto` becomes `.bf16` on the kernel that reads faster than fp32
+    /// here (`BF16Kernel.readsDocuments`: AMX where the CPU has it, else AVX512-BF16 on AMD's cores,
+    /// not Intel's), and `.fp32` elsewhere; `.fp32` and `.bf16` stay. On the shipped model bf16 gave
+    /// the same answers as fp32 on every document compared, up to 2048 segments, at 1.4–1.9× the
+    /// speed on an AMD Zen 5 (Docs/Architecture.md, "bf16 inference"). `keepingKernel`: run
+    /// `bf16Kernel` instead (RMT_BF16_KERNEL was set: a kernel asked for by name) where it runs, on
+    /// any CPU. Plain `.auto` (the library's default, the encoder, HF parity) stays fp32.
     public func forAnswers(keepingKernel: Bool = false) -> ComputeOptions {
         guard precision == .auto else { return self }
         var options = automaticBF16Kernel(keepingKernel: keepingKernel)
-        if keepingKernel || BF16Kernel.readsDocuments != nil,
-           let kernel = options.bf16Kernel, kernel != .twin, kernel.isAvailable {
+        if let kernel = keepingKernel ? options.bf16Kernel : BF16Kernel.readsDocuments, kernel != .twin, kernel.isAvailable {
+            options.bf16Kernel = kernel
             options.precision = .bf16
         } else {
             options.precision = .fp32
@@ -120,10 +119,10 @@ public struct ComputeOptions: Sendable, Equatable, CustomStringConvertible {
         return options
     }
 
-    /// These options with the bf16 kernel that runs without being asked for by name — `auto`
-    /// (`forAnswers`) and mixed-precision training: the AVX512-BF16 kernel where the CPU has it,
-    /// never the AMX kernel (not yet run on AMX hardware). `keepingKernel`: keep `bf16Kernel` (the
-    /// one RMT_BF16_KERNEL named).
+    /// These options with the bf16 kernel mixed-precision training runs without being asked for by
+    /// name (and `forAnswers` where it reads in fp32): the AVX512-BF16 kernel where the CPU has it,
+    /// never the AMX kernel (training on it has not been run on AMX hardware). `keepingKernel`: keep
+    /// `bf16Kernel` (the one RMT_BF16_KERNEL named).
     public func automaticBF16Kernel(keepingKernel: Bool) -> ComputeOptions {
         var options = self
         if !keepingKernel && BF16Kernel.avx512.isAvailable { options.bf16Kernel = .avx512 }

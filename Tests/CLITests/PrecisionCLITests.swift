@@ -1,7 +1,7 @@
 // --precision on rmt-ask, rmt-train eval and rmt-tool bench, and rmt-tool precision-check: fp32 (and
 // auto in rmt-tool) report "precision=fp32" with the kernels; auto in rmt-ask and rmt-train eval
-// reads in bf16 on the AVX512-BF16 kernel where it outruns fp32 (BF16Kernel.readsDocuments: AMD's
-// cores), fp32 elsewhere, and continues a ledger in the precision it was written in; bf16 runs
+// reads in bf16 on the AMX kernel, or the AVX512-BF16 kernel where it outruns fp32
+// (BF16Kernel.readsDocuments: AMD's cores), fp32 elsewhere, and continues a ledger in the precision it was written in; bf16 runs
 // where the CPU has AVX512-BF16 and elsewhere is refused with one line naming the CPU and what it
 // lacks, exit status 1. Which of the two is asserted follows this CPU, so the tests hold on both.
 import Foundation
@@ -12,6 +12,8 @@ import Testing
 private let hasBF16 = CPUInfo.features.contains(.avx512BF16)
 /// Whether auto reads documents in bf16 here (the rule itself: ComputeOptionsTests).
 private let autoReadsBF16 = BF16Kernel.readsDocuments != nil
+/// The kernel auto reads documents on here, as the tools name it ("bf16-amx-32x32", "bf16-avx512-12x32").
+private let autoKernel = BF16Kernel.readsDocuments?.description ?? "fp32"
 
 private func json(_ text: String) -> [String: Any] {
     (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
@@ -28,7 +30,7 @@ private func json(_ text: String) -> [String: Any] {
     defer { try? FileManager.default.removeItem(at: dir) }
     let text = dir.appendingPathComponent("doc.txt")
     try Data("w5 w6 w7 w8 w9".utf8).write(to: text)
-    let autoPrecision = autoReadsBF16 ? "precision=bf16-avx512-12x32" : "precision=fp32"
+    let autoPrecision = "precision=" + autoKernel
     for args in [["--precision", "auto"], []] {  // auto is the default
         let ask = try run("rmt-ask", [text.path, "-q", "w40", "--model", tinyModel, "--json"] + args)
         #expect(ask.status == 0, "\(ask.stderr)")
@@ -40,7 +42,7 @@ private func json(_ text: String) -> [String: Any] {
     let available = json(info.stdout)["bf16_available"] as? String ?? ""
     #expect(hasBF16 ? available == BF16Kernel.best?.description : available.contains("lacks AVX512-BF16"), "\(info.stdout)")
     let answers = json(info.stdout)["answers_precision"] as? String ?? ""
-    #expect(autoReadsBF16 ? answers == "bf16-avx512-12x32" : answers.hasPrefix("fp32"), "\(info.stdout)")
+    #expect(autoReadsBF16 ? answers == autoKernel : answers.hasPrefix("fp32"), "\(info.stdout)")
     #expect(!hasBF16 || autoReadsBF16 || answers.contains("--precision bf16"), "says how to ask for bf16: \(answers)")
     let bad = try run("rmt-tool", ["bench", "--config", "tiny", "--precision", "fp16"])
     #expect(bad.status != 0 && bad.status < 128 && bad.stderr.contains("fp16"), "\(bad.stderr)")

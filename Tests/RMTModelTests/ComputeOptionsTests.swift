@@ -84,16 +84,18 @@ func miniLMMatchesTransformersOnEveryLevelBackendAndFusion() throws {
     #expect(o.description.hasSuffix("full_last_layer=1 fused=0"))
 }
 
-/// `forAnswers()`: `.auto` becomes bf16 on the AVX512-BF16 kernel where this CPU runs it faster
-/// than fp32 (never AMX unless the caller keeps that kernel), fp32 elsewhere; a kernel the caller
-/// names (RMT_BF16_KERNEL) is run wherever it runs; `.fp32` and `.bf16` are left alone, and plain
-/// `.auto` (the library's default) stays fp32.
-@Test func forAnswersResolvesAutoToTheAVX512BF16KernelWhereItOutrunsFP32() {
-    let faster = BF16Kernel.readsDocuments == .avx512
+/// `forAnswers()`: `.auto` becomes bf16 on the kernel `BF16Kernel.readsDocuments` names here (AMX
+/// where it runs, else AVX512-BF16 where it outruns fp32), whatever kernel the options held, fp32
+/// elsewhere; a kernel the caller names (RMT_BF16_KERNEL) is run wherever it runs; `.fp32` and
+/// `.bf16` are left alone, and plain `.auto` (the library's default) stays fp32.
+@Test func forAnswersResolvesAutoToTheKernelThatOutrunsFP32() {
+    let faster = BF16Kernel.readsDocuments
     #expect(ComputeOptions.default.linearBF16 == nil, "the library's auto is fp32")
-    let auto = ComputeOptions(precision: .auto, bf16Kernel: .amx).forAnswers()
-    #expect(auto.precision == (faster ? .bf16 : .fp32))
-    #expect(auto.linearBF16 == (faster ? .avx512 : nil), "auto never picks the AMX kernel")
+    for held in [BF16Kernel.amx, .avx512, .twin] {
+        let auto = ComputeOptions(precision: .auto, bf16Kernel: held).forAnswers()
+        #expect(auto.precision == (faster != nil ? .bf16 : .fp32), "\(held)")
+        #expect(auto.linearBF16 == faster, "\(held): the rule's kernel, not the one held")
+    }
     let kept = ComputeOptions(precision: .auto, bf16Kernel: .amx).forAnswers(keepingKernel: true)
     #expect(kept.linearBF16 == (BF16Kernel.amx.isAvailable ? .amx : nil))
     let named = ComputeOptions(precision: .auto, bf16Kernel: .avx512).forAnswers(keepingKernel: true)
@@ -105,14 +107,22 @@ func miniLMMatchesTransformersOnEveryLevelBackendAndFusion() throws {
     #expect(ComputeOptions(precision: .bf16, bf16Kernel: .twin).forAnswers().linearBF16 == .twin)
 }
 
-/// The rule `auto` reads documents by: bf16 on AMD's AVX512-BF16 cores (vdpbf16ps at the fp32 FMA's
-/// issue rate: 1.04–1.63× on a Zen 5), fp32 on Intel's (vdpbf16ps on one port, fp32 FMAs on two:
-/// 0.71–0.78× on a Xeon) and on vendors not measured; never without the kernel.
+/// The rule `auto` reads documents by: the AMX kernel wherever it runs (1.7–2.1× fp32 on an Intel
+/// Xeon with AMX); else bf16 on AMD's AVX512-BF16 cores (vdpbf16ps at the fp32 FMA's issue rate:
+/// 1.04–1.63× on a Zen 5, 1.24–1.68× on a Zen 4), fp32 on Intel's without AMX (vdpbf16ps on one
+/// port, fp32 FMAs on two: 0.71–0.78× on a Xeon) and on vendors not measured; never without a kernel.
 @Test func bf16ReadsDocumentsOnlyWhereItOutrunsFP32() {
     #expect(BF16Kernel.outrunsFP32(vendor: "AuthenticAMD"))
     for vendor in ["GenuineIntel", "HygonGenuine", "CentaurHauls", "unknown", ""] {
         #expect(!BF16Kernel.outrunsFP32(vendor: vendor), "\(vendor)")
     }
-    #expect(BF16Kernel.readsDocuments == (BF16Kernel.avx512.isAvailable && CPUInfo.vendor == "AuthenticAMD" ? .avx512 : nil))
+    for vendor in ["GenuineIntel", "AuthenticAMD", "unknown"] {
+        #expect(BF16Kernel.readsDocuments(amx: true, avx512: true, vendor: vendor) == .amx, "\(vendor)")
+        #expect(BF16Kernel.readsDocuments(amx: false, avx512: false, vendor: vendor) == nil, "\(vendor)")
+    }
+    #expect(BF16Kernel.readsDocuments(amx: false, avx512: true, vendor: "AuthenticAMD") == .avx512)
+    #expect(BF16Kernel.readsDocuments(amx: false, avx512: true, vendor: "GenuineIntel") == nil)
+    #expect(BF16Kernel.readsDocuments == BF16Kernel.readsDocuments(amx: BF16Kernel.amx.isAvailable,
+                                                                   avx512: BF16Kernel.avx512.isAvailable, vendor: CPUInfo.vendor))
     if !BF16Kernel.avx512.isAvailable { #expect(BF16Kernel.readsDocuments == nil) }
 }
