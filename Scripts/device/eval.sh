@@ -11,7 +11,8 @@
 #   Scripts/device/eval.sh TASK:SEGMENTS:FIRST-LAST ...      e.g. babi-qa3:2048:0-49 reasoning:2048:4-49
 #   BUDGET (default 480 s), WORKERS (default: nproc), PRECISION (default: bf16 where the CPU has
 #   AVX512-BF16, else fp32 — named, not `auto`, because the 2048-segment ledgers it feeds are bf16;
-#   `auto` reads in fp32 on Intel cores, where bf16 is the slower: Docs/benchmarks.md), SEED (1).
+#   `auto` reads in fp32 on Intel cores without AMX; bf16 picks the best kernel the CPU runs, AMX on
+#   the borrowed Xeon: Docs/benchmarks.md, "The AMX kernel on hardware"), SEED (1).
 # Back here: Scripts/predictions-to-ledger.py appends them to the ledger of that model, seed,
 # noise and precision.
 set -uo pipefail
