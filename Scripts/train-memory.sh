@@ -334,6 +334,10 @@
 #          5e-5 decaying over 20,000 steps, best model by qa2 + qa3 at 8 segments, never stopped by
 #          patience. From Models/default; judged held out at 16 segments (qa3, the single-fact tasks)
 #          against the default before anything longer. Not in the default PHASES.
+#          (As run, session 38: stopped at step 771. Held out at 16 segments against the default:
+#          qa3 104 → 69 / 76 / 90 at steps 250 / 500 / 771, qa2 94 → 74 / 77 at 500 / 771, the
+#          single-fact tasks 299 → 297 / 261 of 300 at 250 / 771 — worse on every set. Docs/results.md,
+#          "Session 38"; next: lr 1e-5, 499-token segments only, bf16 training on AMD.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
