@@ -172,7 +172,8 @@ struct Train: ParsableCommand {
             } else {
                 if !restart { try checkNewRunFolder(outURL) }
                 runData = givenRunData()
-                firstSegments = options().fewestSegments(stage: options().startSegments)
+                let given = options()
+                firstSegments = given.fewestSegments(stage: given.startSegments)
                 rmt = try makeModel(task: try TaskCatalog.task(list: runData.task))
                 if let model, let skipped = SkippedTensors.note(folder: model, rmt.skippedTensors) { note(skipped) }
             }

@@ -77,9 +77,9 @@ private func variedOptions() -> TrainingOptions {
 }
 
 private func memorizeSources(seed: UInt64) throws -> (TaskBatchSource, TaskValidationSource) {
+    let (model, task, noise) = try tinyTaskSetup("memorize", memoryTokens: 2, segmentLength: 32, sentences: 400)
     func stream(_ split: DataSplit) throws -> DataStream {
-        let (model, task, noise) = try tinyTaskSetup("memorize", memoryTokens: 2, segmentLength: 32, sentences: 400)
-        return try DataStream(task: task, noise: noise, tokenizer: model.tokenizer, seed: DataStream.seed(seed, for: split), segmentLength: 32)
+        try DataStream(task: task, noise: noise, tokenizer: model.tokenizer, seed: DataStream.seed(seed, for: split), segmentLength: 32)
     }
     return (TaskBatchSource(stream: try stream(.train)), TaskValidationSource(stream: try stream(.validation)))
 }
