@@ -18,7 +18,7 @@ case "${1:-all}" in
   # goes on one document per batch: a batch overlapping documents already held would not count at all.
   2048c) run eval-ledger-2048-bf16-c.jsonl reasoning 2048 1 ;;  # session 30: reasoning, the target task nearest its 95%
   # 2048d: documents 4–10 were read on the borrowed machine (session 38), so a run here goes on one
-  # document per batch, as 2048c (reasoning: all 50 held since session 38).
+  # document per batch, as 2048c (reasoning: all 50 held since session 38; qa2: all 50 since session 39).
   2048d) run eval-ledger-2048-bf16-d.jsonl babi-qa2 2048 1 ;;  # session 34: qa2 and qa3 at the target length, one core each
   2048e) run eval-ledger-2048-bf16-e.jsonl babi-qa3 2048 ;;  # all 50 read on the device (session 36)
   2048f) run eval-ledger-2048-bf16-f.jsonl memorize 2048 1 ;;  # session 36: the paper's two tasks at 2048, one core each,
