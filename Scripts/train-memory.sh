@@ -522,16 +522,16 @@ if runs 40; then phase "$OUT/phase40" --model "${PHASE40_FROM:-Models/default}" 
     --advance-on babi-qa2,babi-qa3 --seed 401 --adversarial-rate 0.1 --data-segment-length 128-499 --start-segments 8 \
     --max-segments 8 --vary-segments-from 2 --lr 5e-5 --warmup 100 --eval-every 250 --eval-samples 240 --patience 1000 \
     --max-steps-per-stage 20000 --target-accuracy 1.0 --batch-size 8 --precision fp32; fi
+# Phases 41 and 42 differ only in their mixture and seed: the rest is this.
+VARIED_FINE_TUNE=(--advance-on babi-qa2,babi-qa3 --adversarial-rate 0.1 --start-segments 8 --max-segments 8
+    --vary-segments-from 2 --lr 1e-5 --warmup 200 --eval-every 250 --eval-samples 280 --patience 1000
+    --max-steps-per-stage 20000 --target-accuracy 1.0 --batch-size 8 --precision bf16)
 if runs 41; then phase "$OUT/phase41" --model "${PHASE41_FROM:-Models/default}" \
     --task babi-qa3,babi-qa3,babi-qa3,babi-qa2,babi-qa2,babi-qa2,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
-    --advance-on babi-qa2,babi-qa3 --seed 411 --adversarial-rate 0.1 --start-segments 8 --max-segments 8 \
-    --vary-segments-from 2 --lr 1e-5 --warmup 200 --eval-every 250 --eval-samples 280 --patience 1000 \
-    --max-steps-per-stage 20000 --target-accuracy 1.0 --batch-size 8 --precision bf16; fi
+    --seed 411 "${VARIED_FINE_TUNE[@]}"; fi
 if runs 42; then phase "$OUT/phase42" --model "${PHASE42_FROM:-Models/default}" \
     --task babi-qa2,babi-qa2,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
-    --advance-on babi-qa2,babi-qa3 --seed 421 --adversarial-rate 0.1 --start-segments 8 --max-segments 8 \
-    --vary-segments-from 2 --lr 1e-5 --warmup 200 --eval-every 250 --eval-samples 280 --patience 1000 \
-    --max-steps-per-stage 20000 --target-accuracy 1.0 --batch-size 8 --precision bf16; fi
+    --seed 421 "${VARIED_FINE_TUNE[@]}"; fi
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
