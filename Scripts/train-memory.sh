@@ -362,9 +362,9 @@
 # Phase 43: phase 42 with every step at 8 segments (no `--vary-segments-from`): the same start,
 #          mixture, seed, rate, warm-up and fresh Adam state, so the per-step length draw is the one
 #          variable — the last one between phases 40-42 (each lowered held-out qa3 at 16 segments
-#          within 250-500 steps) and the default's own phases 7 and 11. Defined in session 40, not
-#          yet run; judge it as phase 42 (qa3 and qa2 at 16 segments, steps 250 and 500). Not in the
-#          default PHASES.
+#          within 250-500 steps) and the default's own phases 7 and 11. Judge it as phase 42 (qa3 and
+#          qa2 at 16 segments, steps 250 and 500). Not in the default PHASES. (Begun at the end of
+#          session 40, two threads, stopped at step 108; resumes.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
