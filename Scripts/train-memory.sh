@@ -356,7 +356,7 @@
 #          segments a step) and the fresh Adam state differ from the default's own last phases —
 #          the variable phases 40-41 did not separate. Judged held out at 16 segments against the
 #          default every 250 steps. Not in the default PHASES.
-#          (As run, session 40: stopped at step 262. Held out at 16 segments, step 250: qa3 104 -> 77
+#          (As run, session 40: stopped at step 263. Held out at 16 segments, step 250: qa3 104 -> 77
 #          (p = 0.0003), on the validation genres 101 -> 76, qa2 94 -> 89 — qa3 falls faster than with
 #          phase 41's mixture, so the mixture is not the cause. Docs/results.md, "Session 40".)
 # Phase 43: phase 42 with every step at 8 segments (no `--vary-segments-from`): the same start,
