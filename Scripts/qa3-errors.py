@@ -26,7 +26,7 @@ def replay(facts, obj, target):
     """(answer or None, segment of the fact that put the object in the answer room, how it came
     there, segment of the fact that moved it out, final room of the object, set of rooms the object
     was in)"""
-    where, holder, place = {}, {}, {}
+    where, holder = {}, {}  # person -> room, object -> person holding it
     history = []  # [(room, segment of the fact that put the object there)]
 
     said = {}  # person -> segment of the fact that put them where they are
@@ -53,8 +53,7 @@ def replay(facts, obj, target):
             arrive(o, where.get(p), seg, p, True)
         elif m := DROP.match(t):
             p, o = m.groups()
-            holder.pop(o, None)
-            place[o] = where.get(p)
+            holder.pop(o, None)  # it stays in the room it is in: history already ends there
         else:
             raise ValueError(f"unparsed fact: {t!r}")
     last = max((i for i, (room, _) in enumerate(history) if room == target and i > 0), default=None)

@@ -440,8 +440,10 @@ PHASE6=(--model "$OUT/phase4/model"
     --target-accuracy 0.9 --batch-size 8)
 if runs 6; then phase "$OUT/phase6" "${PHASE6[@]}"; fi
 if runs 8; then phase "$OUT/phase8" "${PHASE6[@]}" --prefix-loss; fi
+# Phase 7's mixture, the one the default was trained on (phases 42 and 43 reuse it).
+PHASE7_MIXTURE=babi-qa2,babi-qa2,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1
 if runs 7; then phase "$OUT/phase7" --model "${PHASE7_FROM:-$OUT/phase6/model}" \
-    --task babi-qa2,babi-qa2,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
+    --task "$PHASE7_MIXTURE" \
     --advance-on memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
     --seed 91 --adversarial-rate 0.1 --start-segments 1 --max-segments 7 --lr 3e-5 --warmup 50 --keep-optimizer \
     --eval-every 100 --eval-samples 240 --patience 3 --max-steps-per-stage 400 --target-accuracy 0.98 --batch-size 8; fi
@@ -539,13 +541,12 @@ FINE_TUNE=(--advance-on babi-qa2,babi-qa3 --adversarial-rate 0.1 --start-segment
     --lr 1e-5 --warmup 200 --eval-every 250 --eval-samples 280 --patience 1000
     --max-steps-per-stage 20000 --target-accuracy 1.0 --batch-size 8 --precision bf16)
 VARIED_FINE_TUNE=("${FINE_TUNE[@]}" --vary-segments-from 2)
-DEFAULT_MIXTURE=babi-qa2,babi-qa2,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1
 if runs 41; then phase "$OUT/phase41" --model "${PHASE41_FROM:-Models/default}" \
     --task babi-qa3,babi-qa3,babi-qa3,babi-qa2,babi-qa2,babi-qa2,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
     --seed 411 "${VARIED_FINE_TUNE[@]}"; fi
-if runs 42; then phase "$OUT/phase42" --model "${PHASE42_FROM:-Models/default}" --task "$DEFAULT_MIXTURE" \
+if runs 42; then phase "$OUT/phase42" --model "${PHASE42_FROM:-Models/default}" --task "$PHASE7_MIXTURE" \
     --seed 421 "${VARIED_FINE_TUNE[@]}"; fi
-if runs 43; then phase "$OUT/phase43" --model "${PHASE43_FROM:-Models/default}" --task "$DEFAULT_MIXTURE" \
+if runs 43; then phase "$OUT/phase43" --model "${PHASE43_FROM:-Models/default}" --task "$PHASE7_MIXTURE" \
     --seed 421 "${FINE_TUNE[@]}"; fi
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
