@@ -365,6 +365,14 @@
 #          within 250-500 steps) and the default's own phases 7 and 11. Judge it as phase 42 (qa3 and
 #          qa2 at 16 segments, steps 250 and 500). Not in the default PHASES. (Begun at the end of
 #          session 40, two threads, stopped at step 108; resumes.)
+#          (As run, session 41: stopped at step 275. Held out, step 250: qa3 at 8 segments, its own
+#          length, 124 -> 120 (p = 0.60), at 16 segments 104 -> 89 (p = 0.04), qa2 at 16 94 -> 86: the
+#          fixed length keeps qa3 where it trained and loses it beyond. Docs/results.md, "Session 41".)
+# Phase 44: phase 43 at 16 segments (the length it is judged at): the same start, mixture, seed,
+#          rate and warm-up; memory-efficient BPTT (the same gradient, recomputed segment by segment:
+#          16 segments of batch 8 would keep ~22 GB of activations) and an evaluation every 125 steps.
+#          Does training at the judged length lift qa3 there? Judge qa3 at 16 and 8 segments against
+#          the default. Not in the default PHASES.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -380,7 +388,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=43  # the highest phase this script defines
+LAST_PHASE=44  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -536,7 +544,8 @@ if runs 40; then phase "$OUT/phase40" --model "${PHASE40_FROM:-Models/default}" 
     --advance-on babi-qa2,babi-qa3 --seed 401 --adversarial-rate 0.1 --data-segment-length 128-499 --start-segments 8 \
     --max-segments 8 --vary-segments-from 2 --lr 5e-5 --warmup 100 --eval-every 250 --eval-samples 240 --patience 1000 \
     --max-steps-per-stage 20000 --target-accuracy 1.0 --batch-size 8 --precision fp32; fi
-# Phases 41 and 42 differ only in their mixture and seed, phases 42 and 43 only in the length draw.
+# Phases 41 and 42 differ only in their mixture and seed, phases 42 and 43 only in the length draw,
+# 43 and 44 only in the length (8 or 16 segments; 44 evaluates every 125 steps and recomputes segments).
 FINE_TUNE=(--advance-on babi-qa2,babi-qa3 --adversarial-rate 0.1 --start-segments 8 --max-segments 8
     --lr 1e-5 --warmup 200 --eval-every 250 --eval-samples 280 --patience 1000
     --max-steps-per-stage 20000 --target-accuracy 1.0 --batch-size 8 --precision bf16)
@@ -548,6 +557,10 @@ if runs 42; then phase "$OUT/phase42" --model "${PHASE42_FROM:-Models/default}" 
     --seed 421 "${VARIED_FINE_TUNE[@]}"; fi
 if runs 43; then phase "$OUT/phase43" --model "${PHASE43_FROM:-Models/default}" --task "$PHASE7_MIXTURE" \
     --seed 421 "${FINE_TUNE[@]}"; fi
+if runs 44; then phase "$OUT/phase44" --model "${PHASE44_FROM:-Models/default}" --task "$PHASE7_MIXTURE" \
+    --seed 421 --advance-on babi-qa2,babi-qa3 --adversarial-rate 0.1 --start-segments 16 --max-segments 16 \
+    --lr 1e-5 --warmup 200 --eval-every 125 --eval-samples 280 --patience 1000 --max-steps-per-stage 20000 \
+    --target-accuracy 1.0 --batch-size 8 --precision bf16 --bptt memory-efficient; fi
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Session 41: phase 43's step-250 model (its checkpoint copied to /work/runs/p43-250) held out at 16 segments,
+# and qa3 at 8 segments (its training length) against the default's file of session 38 (same CPU kind, auto = bf16).
+set -euo pipefail
+cd "$(dirname "$0")/../../../.."
+OUT_DIR=Docs/runs/memory/phase43-s41 SETS="qa3-16-200 qa2-16-200" BIN=/work/bin-s41 \
+  Docs/runs/memory/objprobe-s34/judge.sh p43-250 /work/runs/p43-250
+RMT_THREADS=1 OPENBLAS_NUM_THREADS=1 /work/bin-s41/rmt-train eval --model /work/runs/p43-250 \
+  --noise "$HOME/.cache/rmt/noise/technical/eval" --seed 1 --adversarial-rate 0.1 --batch-size 8 --json \
+  --predictions Docs/runs/memory/phase43-s41/p43-250-qa3-8-200.jsonl --task babi-qa3 --segments 8 --samples 200 \
+  > Docs/runs/memory/phase43-s41/p43-250-qa3-8-200.out
+# pairs and groups
+P=Docs/runs/memory
+python3 Scripts/paired-compare.py $P/phase43-s41/p43-250-qa3-16-200.jsonl $P/phase41-s39/default-s39-qa3-16-200.jsonl
+python3 Scripts/paired-compare.py $P/phase43-s41/p43-250-qa2-16-200.jsonl $P/objprobe-s34/default-qa2-16-200.jsonl
+python3 Scripts/paired-compare.py $P/phase43-s41/p43-250-qa3-8-200.jsonl $P/phase40-s38/default-qa3-8-200.jsonl
+python3 Scripts/paired-compare.py $P/phase43-s41/p43-250-qa3-16-200.jsonl $P/phase42-s40/p42-250-qa3-16-200.jsonl
+(cd $P/phase43-s41 && ../../../../Scripts/qa3-errors.py p43-250-qa3-16-200.jsonl) > $P/phase43-s41/qa3-errors-p43-250.txt
