@@ -16,3 +16,9 @@ python3 Scripts/paired-compare.py $P/phase43-s41/p43-250-qa2-16-200.jsonl $P/obj
 python3 Scripts/paired-compare.py $P/phase43-s41/p43-250-qa3-8-200.jsonl $P/phase40-s38/default-qa3-8-200.jsonl
 python3 Scripts/paired-compare.py $P/phase43-s41/p43-250-qa3-16-200.jsonl $P/phase42-s40/p42-250-qa3-16-200.jsonl
 (cd $P/phase43-s41 && ../../../../Scripts/qa3-errors.py p43-250-qa3-16-200.jsonl) > $P/phase43-s41/qa3-errors-p43-250.txt
+# one segment (composition alone): qa3, qa2 and reasoning, 200 each, for the default (read again here: every answer
+# the same as session 37's fp32 read on an Intel Xeon, ../phase39-s37/default-hard-1.jsonl) and phase 43
+OUT_DIR=$P/phase43-s41 SETS=hard-1 BIN=/work/bin-s41 Docs/runs/memory/objprobe-s34/judge.sh default-s41 Models/default
+OUT_DIR=$P/phase43-s41 SETS=hard-1 BIN=/work/bin-s41 Docs/runs/memory/objprobe-s34/judge.sh p43-250 /work/runs/p43-250
+python3 Scripts/paired-compare.py $P/phase43-s41/p43-250-hard-1.jsonl $P/phase43-s41/default-s41-hard-1.jsonl
+python3 Scripts/paired-compare.py $P/phase43-s41/default-s41-hard-1.jsonl $P/phase39-s37/default-hard-1.jsonl
