@@ -376,7 +376,11 @@
 #          the default. Not in the default PHASES.
 #          (As run, session 41, two threads: step 125, qa3 at 1 / 8 / 16 segments 140 / 118 / 89 —
 #          at its own length as low as phase 43's (p = 0.006 against the default): the fine-tunes wear
-#          down long-range carrying at any trained length. Left running toward step 250; resumes.)
+#          down long-range carrying at any trained length. Stopped at step 139; resumes.)
+# Phase 45: phase 43 in fp32 (phases 41-44 trained in bf16; the default's own phases in fp32, and
+#          bf16 training was checked against fp32 for 100 steps only, Docs/training.md): the same
+#          start, mixture, seed, rate, warm-up and 8 segments, an evaluation every 125 steps. Judge
+#          qa3 at 16 segments against the default and phase 43. Not in the default PHASES.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -392,7 +396,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=44  # the highest phase this script defines
+LAST_PHASE=45  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -549,9 +553,11 @@ if runs 40; then phase "$OUT/phase40" --model "${PHASE40_FROM:-Models/default}" 
     --max-segments 8 --vary-segments-from 2 --lr 5e-5 --warmup 100 --eval-every 250 --eval-samples 240 --patience 1000 \
     --max-steps-per-stage 20000 --target-accuracy 1.0 --batch-size 8 --precision fp32; fi
 # Phases 41 and 42 differ only in their mixture and seed, phases 42 and 43 only in the length draw,
-# 43 and 44 only in the length (8 or 16 segments; 44 evaluates every 125 steps and recomputes segments).
-FINE_TUNE_ANY_LENGTH=(--advance-on babi-qa2,babi-qa3 --adversarial-rate 0.1 --lr 1e-5 --warmup 200
-    --eval-samples 280 --patience 1000 --max-steps-per-stage 20000 --target-accuracy 1.0 --batch-size 8 --precision bf16)
+# 43 and 44 only in the length (8 or 16 segments; 44 evaluates every 125 steps and recomputes segments),
+# 43 and 45 only in the precision (bf16 or fp32; 45 evaluates every 125 steps).
+FINE_TUNE_SHARED=(--advance-on babi-qa2,babi-qa3 --adversarial-rate 0.1 --lr 1e-5 --warmup 200
+    --eval-samples 280 --patience 1000 --max-steps-per-stage 20000 --target-accuracy 1.0 --batch-size 8)
+FINE_TUNE_ANY_LENGTH=("${FINE_TUNE_SHARED[@]}" --precision bf16)
 FINE_TUNE=("${FINE_TUNE_ANY_LENGTH[@]}" --start-segments 8 --max-segments 8 --eval-every 250)
 VARIED_FINE_TUNE=("${FINE_TUNE[@]}" --vary-segments-from 2)
 if runs 41; then phase "$OUT/phase41" --model "${PHASE41_FROM:-Models/default}" \
@@ -563,6 +569,8 @@ if runs 43; then phase "$OUT/phase43" --model "${PHASE43_FROM:-Models/default}" 
     --seed 421 "${FINE_TUNE[@]}"; fi
 if runs 44; then phase "$OUT/phase44" --model "${PHASE44_FROM:-Models/default}" --task "$PHASE7_MIXTURE" \
     --seed 421 "${FINE_TUNE_ANY_LENGTH[@]}" --start-segments 16 --max-segments 16 --eval-every 125 --bptt memory-efficient; fi
+if runs 45; then phase "$OUT/phase45" --model "${PHASE45_FROM:-Models/default}" --task "$PHASE7_MIXTURE" \
+    --seed 421 "${FINE_TUNE_SHARED[@]}" --precision fp32 --start-segments 8 --max-segments 8 --eval-every 125; fi
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
