@@ -381,6 +381,9 @@
 #          bf16 training was checked against fp32 for 100 steps only, Docs/training.md): the same
 #          start, mixture, seed, rate, warm-up and 8 segments, an evaluation every 125 steps. Judge
 #          qa3 at 16 segments against the default and phase 43. Not in the default PHASES.
+#          (As run, session 41, two threads: step 125, qa3 at 1 / 8 / 16 segments 137 / 119 / 91 — the
+#          same loss at 16 as bf16's (p = 0.02 against the default): not the precision. Stopped at
+#          step 127; resumes.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
