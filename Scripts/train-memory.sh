@@ -459,7 +459,7 @@ PHASE6=(--model "$OUT/phase4/model"
     --target-accuracy 0.9 --batch-size 8)
 if runs 6; then phase "$OUT/phase6" "${PHASE6[@]}"; fi
 if runs 8; then phase "$OUT/phase8" "${PHASE6[@]}" --prefix-loss; fi
-# Phase 7's mixture, the one the default was trained on (phases 42 and 43 reuse it).
+# Phase 7's mixture, the one the default was trained on (phases 42-45 reuse it).
 PHASE7_MIXTURE=babi-qa2,babi-qa2,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1
 if runs 7; then phase "$OUT/phase7" --model "${PHASE7_FROM:-$OUT/phase6/model}" \
     --task "$PHASE7_MIXTURE" \
@@ -560,8 +560,7 @@ if runs 40; then phase "$OUT/phase40" --model "${PHASE40_FROM:-Models/default}" 
 # 43 and 45 only in the precision (bf16 or fp32; 45 evaluates every 125 steps).
 FINE_TUNE_SHARED=(--advance-on babi-qa2,babi-qa3 --adversarial-rate 0.1 --lr 1e-5 --warmup 200
     --eval-samples 280 --patience 1000 --max-steps-per-stage 20000 --target-accuracy 1.0 --batch-size 8)
-FINE_TUNE_ANY_LENGTH=("${FINE_TUNE_SHARED[@]}" --precision bf16)
-FINE_TUNE=("${FINE_TUNE_ANY_LENGTH[@]}" --start-segments 8 --max-segments 8 --eval-every 250)
+FINE_TUNE=("${FINE_TUNE_SHARED[@]}" --precision bf16 --start-segments 8 --max-segments 8 --eval-every 250)
 VARIED_FINE_TUNE=("${FINE_TUNE[@]}" --vary-segments-from 2)
 if runs 41; then phase "$OUT/phase41" --model "${PHASE41_FROM:-Models/default}" \
     --task babi-qa3,babi-qa3,babi-qa3,babi-qa2,babi-qa2,babi-qa2,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
@@ -571,7 +570,7 @@ if runs 42; then phase "$OUT/phase42" --model "${PHASE42_FROM:-Models/default}" 
 if runs 43; then phase "$OUT/phase43" --model "${PHASE43_FROM:-Models/default}" --task "$PHASE7_MIXTURE" \
     --seed 421 "${FINE_TUNE[@]}"; fi
 if runs 44; then phase "$OUT/phase44" --model "${PHASE44_FROM:-Models/default}" --task "$PHASE7_MIXTURE" \
-    --seed 421 "${FINE_TUNE_ANY_LENGTH[@]}" --start-segments 16 --max-segments 16 --eval-every 125 --bptt memory-efficient; fi
+    --seed 421 "${FINE_TUNE_SHARED[@]}" --precision bf16 --start-segments 16 --max-segments 16 --eval-every 125 --bptt memory-efficient; fi
 if runs 45; then phase "$OUT/phase45" --model "${PHASE45_FROM:-Models/default}" --task "$PHASE7_MIXTURE" \
     --seed 421 "${FINE_TUNE_SHARED[@]}" --precision fp32 --start-segments 8 --max-segments 8 --eval-every 125; fi
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi

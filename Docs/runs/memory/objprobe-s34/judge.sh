@@ -14,8 +14,10 @@
 #   - (session 37, for phase 39's volume run at one segment) qa3, qa2 and reasoning at one 499-token segment,
 #     200 documents each (hard-1), the same at phase 39's 320-token training segments (hard-1-320), and the six
 #     memory tasks at one segment, 50 each (memory-1).
+#   - (session 41, for the fine-tunes of phases 43-45) qa3 at 8 segments, 200 documents (qa3-8-200: the
+#     length those phases trained at; the default's file is ../phase40-s38/default-qa3-8-200.jsonl).
 #   SETS="SET …" runs only those sets (names as above without NAME-: probe-4 qa2-16 qa2-cross-4 qa2-16-200
-#   qa3-16-200 reasoning-16-200 memory-16 hard-1 hard-1-320 memory-1), in judge.sh's order.
+#   qa3-16-200 reasoning-16-200 memory-16 hard-1 hard-1-320 memory-1 qa3-8-200), in judge.sh's order.
 #   BIN=DIR  the rmt-train to use (default: .build/release of the checkout); OUT_DIR (default: here)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -38,3 +40,4 @@ ev memory-16 --task memorize,detect,memorize-distract,detect-distract,unknown,ba
 ev hard-1 --task babi-qa3,babi-qa2,reasoning --segments 1 --samples 200
 ev hard-1-320 --task babi-qa3,babi-qa2,reasoning --segments 1 --samples 200 --data-segment-length 320 --segment-length 320
 ev memory-1 --task memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 --segments 1 --samples 50
+ev qa3-8-200 --task babi-qa3 --segments 8 --samples 200
