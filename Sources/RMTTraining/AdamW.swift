@@ -3,7 +3,7 @@
 // gradient norm's sum are the vector kernels of RMTKernels/OptimizerKernels.swift. Weight decay
 // applies to matrices and embeddings only (ParameterEntry.decays): never to biases or
 // LayerNorm. An entry may learn at a multiple of the step's rate (`entryScales`: a new module
-// beside a pretrained backbone, rmt-train --associative-lr). State (moments and step count) is
+// beside a pretrained backbone, rmt-train --associative-lr; 0 freezes it, --backbone-lr 0). State (moments and step count) is
 // saved for exact resumption.
 import Foundation
 import RMTKernels
@@ -28,14 +28,14 @@ public final class AdamW: @unchecked Sendable {
     public let entryScales: [Float]
 
     /// - Parameter entryScales: one factor per entry of `layout` (nil = 1 for every entry).
-    /// - Precondition: `entryScales` has one finite, positive factor per entry.
+    /// - Precondition: `entryScales` has one finite factor ≥ 0 per entry (0: the entry never moves).
     public init(layout: ParameterLayout, settings: AdamWSettings, entryScales: [Float]? = nil) {
         self.settings = settings
         m = ParameterSet(layout: layout)
         v = ParameterSet(layout: layout)
         self.entryScales = entryScales ?? Array(repeating: 1, count: layout.entries.count)
-        precondition(self.entryScales.count == layout.entries.count && self.entryScales.allSatisfy { $0 > 0 && $0.isFinite },
-                     "one positive learning-rate factor per parameter entry")
+        precondition(self.entryScales.count == layout.entries.count && self.entryScales.allSatisfy { $0 >= 0 && $0.isFinite },
+                     "one learning-rate factor ≥ 0 per parameter entry")
     }
 
     /// params ← params − lr·s·(m̂/(√v̂ + ε) + wd·params) for decaying entries, s the entry's factor;

@@ -45,6 +45,11 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// schedule; nil = `learningRate`. The readout starts fresh beside a trained backbone, and at a
     /// fine-tuning rate it stays near chance for hundreds of steps.
     public var stateLearningRate: Float? = nil
+    /// Peak learning rate of the backbone (`--backbone-lr`): every tensor but the answer head
+    /// (`pooler.*`, `rmt.classifier.*`; `isHead`) and those with a rate of their own above; nil =
+    /// `learningRate`. 0 freezes the backbone, so a run trains the head alone — linear probing
+    /// before fine-tuning (LP-FT), or a calibration of the head on longer documents.
+    public var backboneLearningRate: Float? = nil
     public var warmup = 100
     public var weightDecay: Float = 0.01
     /// Gradient clipping by global norm and by value (nil = off).
@@ -77,16 +82,24 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// Each parameter entry's multiple of the step's learning rate: the associative memory's
     /// tensors (AssociativeSettings.isTensor) at associativeLearningRate / learningRate, the
     /// position scheme's (PositionSettings.isTensor) at positionLearningRate / learningRate, the state
-    /// readout's (`rmt.state.*`) at stateLearningRate / learningRate, the rest 1.
+    /// readout's (`rmt.state.*`) at stateLearningRate / learningRate, the answer head's 1, the rest
+    /// (the backbone) at backboneLearningRate / learningRate — 0 when the backbone is frozen.
     public func learningRateScales(_ layout: ParameterLayout) -> [Float] {
         let associative = (associativeLearningRate ?? learningRate) / learningRate
         let position = (positionLearningRate ?? learningRate) / learningRate
         let state = (stateLearningRate ?? learningRate) / learningRate
+        let backbone = (backboneLearningRate ?? learningRate) / learningRate
         return layout.entries.map {
             AssociativeSettings.isTensor(named: $0.name) ? associative
                 : PositionSettings.isTensor(named: $0.name) ? position
-                : RMTTensorName.isStateReadout($0.name) ? state : 1
+                : RMTTensorName.isStateReadout($0.name) ? state
+                : Self.isHead($0.name) ? 1 : backbone
         }
+    }
+
+    /// Whether `name` is a tensor of the answer head: BERT's pooler and the classifier over it.
+    public static func isHead(_ name: String) -> Bool {
+        name.hasPrefix("pooler.") || name == RMTTensorName.classifierWeight || name == RMTTensorName.classifierBias
     }
 
     /// The segment count of training step `step` (counted from 1) in the stage of `stage`
@@ -133,6 +146,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if !(learningRate > 0 && learningRate.isFinite) { throw fail("--lr must be a positive number") }
         if let a = associativeLearningRate, !(a > 0 && a.isFinite) { throw fail("--associative-lr must be a positive number") }
         if let p = positionLearningRate, !(p > 0 && p.isFinite) { throw fail("--position-lr must be a positive number") }
+        if let b = backboneLearningRate, !(b >= 0 && b.isFinite) { throw fail("--backbone-lr must be 0 (frozen) or a positive number") }
         if warmup < 0 { throw fail("--warmup must not be negative") }
         if !(weightDecay >= 0 && weightDecay.isFinite) { throw fail("--weight-decay must not be negative") }
         if let c = clipNorm, !(c > 0 && c.isFinite) { throw fail("--clip must be positive") }

@@ -73,6 +73,9 @@ struct OptimizerFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Peak learning rate of the state readout's tensors (with --state-loss).",
                                discussion: "The same warm-up and decay as --lr. The readout starts fresh beside a trained model; e.g. --lr 3e-5 --state-lr 1e-3. (default: --lr)"))
     var stateLr: Float?
+    @Option(help: ArgumentHelp("Peak learning rate of the backbone: every tensor but the answer head (pooler, classifier) and those with a rate of their own.",
+                               discussion: "The same warm-up and decay as --lr. 0 freezes the backbone and trains the head alone: linear probing before fine-tuning (LP-FT), e.g. --lr 1e-3 --backbone-lr 0, then a run from that model. (default: --lr)"))
+    var backboneLr: Float?
     @Option(help: "Warm-up steps (linear), then linear decay. (default: 100)") var warmup: Int?
     @Option(help: "AdamW weight decay (not on biases or LayerNorm). (default: 0.01)") var weightDecay: Float?
     @Option(help: "Clip the gradient's global norm (0 = off). (default: 1)") var clip: Float?
@@ -95,6 +98,7 @@ struct OptimizerFlags: ParsableArguments {
         if let associativeLr { o.associativeLearningRate = associativeLr }
         if let positionLr { o.positionLearningRate = positionLr }
         if let stateLr { o.stateLearningRate = stateLr }
+        if let backboneLr { o.backboneLearningRate = backboneLr }
     }
 
     func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] {
@@ -104,6 +108,7 @@ struct OptimizerFlags: ParsableArguments {
             SavedFlag(flag: "--associative-lr", given: text(associativeLr), saved: text(saved.associativeLearningRate)),
             SavedFlag(flag: "--position-lr", given: text(positionLr), saved: text(saved.positionLearningRate)),
             SavedFlag(flag: "--state-lr", given: text(stateLr), saved: text(saved.stateLearningRate)),
+            SavedFlag(flag: "--backbone-lr", given: text(backboneLr), saved: text(saved.backboneLearningRate)),
         ]
     }
 }

@@ -1,6 +1,7 @@
 // AdamW against a plain Double twin of its update (moments, bias correction, decoupled weight
 // decay on matrices only), and its per-entry learning-rate factors: the associative memory's
-// tensors at --associative-lr / --lr and a position scheme's at --position-lr / --lr
+// tensors at --associative-lr / --lr, a position scheme's at --position-lr / --lr and the backbone
+// (all but the answer head) at --backbone-lr / --lr, 0 frozen
 // (TrainingOptions.learningRateScales), every other tensor at the step's rate; options saved
 // before the factors existed decode without them.
 import Foundation
@@ -127,4 +128,40 @@ func adamWMatchesItsDoubleTwin(scales: [Float]?) {
     let backbone = params.storage.pointer[layout.entry("encoder.layer.0.attention.self.key.weight")!.offset]
     let position = params.storage.pointer[layout.entry(PositionSettings.tensorName(layer: 0, "type_bias"))!.offset]
     #expect(abs(backbone + 1e-4) < 1e-7 && abs(position + 1e-2) < 1e-5, "\(backbone) \(position)")
+}
+
+@Test func backboneLearningRateZeroFreezesEverythingButTheHead() throws {
+    var layout = smallLayout()
+    layout.append("pooler.dense.weight", [3, 3])
+    layout.append("pooler.dense.bias", [3])
+    layout.append("rmt.classifier.weight", [7, 3])
+    layout.append("rmt.classifier.bias", [7])
+    layout.append("rmt.memory_embeddings", [2, 3])
+    var options = TrainingOptions()
+    options.learningRate = 1e-3
+    options.associativeLearningRate = 2e-3
+    options.backboneLearningRate = 0
+    try options.validate()
+    // query, associative value (its own rate), query bias, the four head tensors, memory tokens.
+    #expect(options.learningRateScales(layout) == [0, 2, 0, 1, 1, 1, 1, 0])
+    options.backboneLearningRate = 1e-4
+    let tenth = options.learningRateScales(layout)
+    #expect(abs(tenth[0] - 0.1) < 1e-6 && tenth[3] == 1 && abs(tenth[7] - 0.1) < 1e-6, "\(tenth)")
+    for bad: Float in [-1e-5, .nan, .infinity] {
+        options.backboneLearningRate = bad
+        #expect(throws: OptionsError.self) { try options.validate() }
+    }
+    // Through AdamW (weight decay on): a frozen entry keeps every bit, the head moves.
+    options.backboneLearningRate = 0
+    let params = ParameterSet(layout: layout)
+    let grads = ParameterSet(layout: layout)
+    for i in 0..<layout.count { params.storage.pointer[i] = 0.5 + Float(i) * 0.01; grads.storage.pointer[i] = 1 }
+    let before = Array(params.storage.buffer)
+    let adam = AdamW(layout: layout, settings: AdamWSettings(weightDecay: 0.01), entryScales: options.learningRateScales(layout))
+    for _ in 0..<3 { adam.update(parameters: params, gradients: grads, learningRate: options.learningRate) }
+    for (entry, scale) in zip(layout.entries, options.learningRateScales(layout)) {
+        let range = entry.offset..<(entry.offset + entry.count)
+        let moved = range.filter { params.storage.pointer[$0] != before[$0] }.count
+        #expect(scale == 0 ? moved == 0 : moved == entry.count, "\(entry.name): \(moved) of \(entry.count) moved")
+    }
 }
