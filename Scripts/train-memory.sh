@@ -394,6 +394,11 @@
 #          at step 250; phase 7's five in eleven: 77 and 89); those tasks are answered perfectly, so
 #          their gradient only pushes the memory further toward the person the question names.
 #          Judged as phase 45 (qa3 at 16 segments, step 125). Not in the default PHASES.
+#          (As run, session 42: step 125, qa3 at 16 segments 98 (default 104, phase 45 91; neither
+#          difference significant), the picker's room said segments before 28/88 (default 34/88);
+#          the untrained single-fact tasks 298 of 300 at 16 segments. Not the cure: those tasks'
+#          gradient is small, and the change mostly makes the model less sure (Docs/results.md,
+#          "Session 42"). Stopped at step 138; resumes.)
 # Phase 47: the head alone (`--backbone-lr 0`: pooler and classifier learn, nothing else moves), from
 #          Models/default on phase 45's data (phase 7's mixture, 8 segments, seed 421), lr 1e-4, 100
 #          steps. Session 42: a fine-tune's change lowers held-out qa3 at 16 segments by its
@@ -403,6 +408,9 @@
 #          serves by changes that also move answers. The linear-probe step of LP-FT (Kumar et al.,
 #          2022: fine-tuning a model whose head fits poorly distorts its features and loses out of
 #          distribution) lets the head take the calibration first. Not in the default PHASES.
+#          (As run, session 42: done at step 100, best model at step 100; every backbone tensor
+#          bit for bit the default's; qa3 at 16 segments 105 (default 104), wrong answers' median
+#          probability 0.93 as before — at this rate the head barely recalibrates.)
 # Phase 48: the fine-tuning step of LP-FT: phase 45 exactly (fp32, 8 segments, lr 1e-5 after 200
 #          warm-up steps, phase 7's mixture, seed 421) from phase 47's model (PHASE48_FROM=DIR:
 #          another). Judged as phase 45, qa3 at 16 segments at step 125, against the default and

@@ -23,3 +23,31 @@ make d45-neg --mode direction --scale -1;                            judge dir45
 for f in "$here"/*-qa3-16-200.jsonl; do
   python3 "$root/Scripts/paired-compare.py" "$f" "$here/../phase41-s39/default-s39-qa3-16-200.jsonl" | tail -1
 done
+# qa3 at 16 segments on the training books (train-books/), the default and phase 45.
+"$here/train-books/judge-train-books.sh" default "$root/Models/default"
+"$here/train-books/judge-train-books.sh" p45-125 "$P45"
+# The confidence table: median probability of right and wrong answers.
+python3 - "$here/../phase41-s39/default-s39-qa3-16-200.jsonl" "$here/../phase43-s41/p45-125-qa3-16-200.jsonl" \
+    "$here/../phase46-s42/p46-125-qa3-16-200.jsonl" "$here/signs45-s1-qa3-16-200.jsonl" <<'PY'
+import json, statistics, sys
+for f in sys.argv[1:]:
+    rows = [json.loads(l) for l in open(f)]
+    right = [r["probability"] for r in rows if r["correct"]]
+    wrong = [r["probability"] for r in rows if not r["correct"]]
+    print(f.split("/")[-1], "right %.3f" % statistics.median(right), "wrong %.3f" % statistics.median(wrong),
+          "wrong above 0.9: %d of %d" % (sum(p > 0.9 for p in wrong), len(wrong)))
+PY
+# Cosines of the encoder's weight changes (everything but pooler and classifier) from the default.
+"$PY" - "$root/Models/default" "$WORK/p44-125" "$P45" "$WORK/p46-125" "$WORK/sg45-s1" <<'PY'
+import sys
+import numpy as np
+from safetensors.numpy import load_file
+base = load_file(sys.argv[1] + "/model.safetensors")
+def change(d):
+    m = load_file(d + "/model.safetensors")
+    return np.concatenate([(m[k].astype(np.float64) - base[k].astype(np.float64)).ravel()
+                           for k in sorted(base) if not k.startswith(("pooler", "rmt.classifier"))])
+v = {d: change(d) for d in sys.argv[2:]}
+for a in v:
+    print(a.split("/")[-1].ljust(10), " ".join("%6.3f" % (v[a] @ v[b] / np.linalg.norm(v[a]) / np.linalg.norm(v[b])) for b in v))
+PY
