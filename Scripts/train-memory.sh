@@ -415,6 +415,9 @@
 #          warm-up steps, phase 7's mixture, seed 421) from phase 47's model (PHASE48_FROM=DIR:
 #          another). Judged as phase 45, qa3 at 16 segments at step 125, against the default and
 #          phase 45. Not in the default PHASES.
+#          (As run, session 42: step 125, qa3 at 16 segments 91 — the same 200 answers as phase 45:
+#          a head probed at this rate changes nothing of the fine-tune that follows. Stopped at step
+#          125; resumes.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
