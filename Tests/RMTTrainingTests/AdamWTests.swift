@@ -1,9 +1,9 @@
 // AdamW against a plain Double twin of its update (moments, bias correction, decoupled weight
 // decay on matrices only), and its per-entry learning-rate factors: the associative memory's
-// tensors at --associative-lr / --lr, a position scheme's at --position-lr / --lr and the backbone
-// (all but the answer head) at --backbone-lr / --lr, 0 frozen
-// (TrainingOptions.learningRateScales), every other tensor at the step's rate; options saved
-// before the factors existed decode without them.
+// tensors at --associative-lr / --lr, a position scheme's at --position-lr / --lr, the backbone
+// (all but the answer head) at --backbone-lr / --lr — 0 freezes it bit for bit — and the head at
+// the step's rate (TrainingOptions.learningRateScales); options saved before the factors existed
+// decode without them.
 import Foundation
 import Testing
 import RMTBase
