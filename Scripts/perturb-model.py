@@ -11,8 +11,8 @@ element is d = TUNED − BASE. This writes
     --mode direction  OUT = BASE + scale · d          (scale 1 = TUNED, 0.5 = halfway, −1 = away)
 
 with --only / --except REGEX the change kept only in the tensors whose names match / do not
-match (the rest stay BASE's), and prints each tensor's relative change rms(d) / rms(BASE), largest first (--report alone prints
-only that). Both folders hold config.json and model.safetensors of one architecture; OUT gets
+match (the rest stay BASE's). --report prints each tensor's relative change rms(d) / rms(BASE),
+largest first. Both folders hold config.json and model.safetensors of one architecture; OUT gets
 BASE's config.json and vocab.txt and float32 weights. Needs numpy and safetensors (not used by CI).
 
     perturb-model.py BASE TUNED --report

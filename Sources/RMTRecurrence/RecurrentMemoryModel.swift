@@ -32,6 +32,11 @@ public enum RMTTensorName {
     public static func isStateReadout(_ name: String) -> Bool {
         [stateWeight, stateBias, stateHiddenWeight, stateHiddenBias].contains(name)
     }
+    /// Whether `name` is one of the answer head's tensors (AnswerHead): BERT's pooler and the
+    /// classifier over it — what `rmt-train --backbone-lr 0` leaves trainable.
+    public static func isAnswerHead(_ name: String) -> Bool {
+        name.hasPrefix("pooler.") || name == classifierWeight || name == classifierBias
+    }
 }
 
 /// A recurrent memory transformer ready to read documents.

@@ -3,8 +3,8 @@
 // gradient norm's sum are the vector kernels of RMTKernels/OptimizerKernels.swift. Weight decay
 // applies to matrices and embeddings only (ParameterEntry.decays): never to biases or
 // LayerNorm. An entry may learn at a multiple of the step's rate (`entryScales`: a new module
-// beside a pretrained backbone, rmt-train --associative-lr; 0 freezes it, --backbone-lr 0). State (moments and step count) is
-// saved for exact resumption.
+// beside a pretrained backbone, rmt-train --associative-lr), 0 freezing it (--backbone-lr 0).
+// State (moments and step count) is saved for exact resumption.
 import Foundation
 import RMTKernels
 import RMTModel

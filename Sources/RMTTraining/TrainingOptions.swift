@@ -46,7 +46,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// fine-tuning rate it stays near chance for hundreds of steps.
     public var stateLearningRate: Float? = nil
     /// Peak learning rate of the backbone (`--backbone-lr`): every tensor but the answer head
-    /// (`pooler.*`, `rmt.classifier.*`; `isHead`) and those with a rate of their own above; nil =
+    /// (`pooler.*`, `rmt.classifier.*`; `RMTTensorName.isAnswerHead`) and those with a rate of their own above; nil =
     /// `learningRate`. 0 freezes the backbone, so a run trains the head alone — linear probing
     /// before fine-tuning (LP-FT), or a calibration of the head on longer documents.
     public var backboneLearningRate: Float? = nil
@@ -93,13 +93,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
             AssociativeSettings.isTensor(named: $0.name) ? associative
                 : PositionSettings.isTensor(named: $0.name) ? position
                 : RMTTensorName.isStateReadout($0.name) ? state
-                : Self.isHead($0.name) ? 1 : backbone
+                : RMTTensorName.isAnswerHead($0.name) ? 1 : backbone
         }
-    }
-
-    /// Whether `name` is a tensor of the answer head: BERT's pooler and the classifier over it.
-    public static func isHead(_ name: String) -> Bool {
-        name.hasPrefix("pooler.") || name == RMTTensorName.classifierWeight || name == RMTTensorName.classifierBias
     }
 
     /// The segment count of training step `step` (counted from 1) in the stage of `stage`
