@@ -32,20 +32,23 @@ public struct DocumentPrediction: Codable, Sendable, Equatable {
     public var predicted: String
     /// softmax probability of `predicted`.
     public var probability: Double
+    /// The answer head's logit of every label the model answers (its config's `rmt.labels`), the raw
+    /// material of calibration (`rmt-train eval --calibrate`); nil in files written before session 43.
+    public var logits: [String: Double]?
     public var correct: Bool
     /// The prediction is another person's answer (a distractor fact's room).
     public var otherPerson: Bool
     public var facts: [Fact]
 
     enum CodingKeys: String, CodingKey {
-        case task, index, segments, question, answer, predicted, probability, correct, facts
+        case task, index, segments, question, answer, predicted, probability, logits, correct, facts
         case documentTokens = "document_tokens", otherPerson = "other_person", documentQuestion = "document_question"
         case questionHidden = "question_hidden", decoyQuestion = "decoy_question"
     }
 
     /// The record of `plan` (as read: re-split plans give their own segments) answered `predicted`
-    /// with probability `probability`.
-    public init(plan: DocumentPlan, index: Int, predicted: String, probability: Double) {
+    /// with probability `probability`, the answer head's `logits` by label.
+    public init(plan: DocumentPlan, index: Int, predicted: String, probability: Double, logits: [String: Double]? = nil) {
         task = plan.task
         self.index = index
         segments = plan.segmentCount
@@ -57,6 +60,7 @@ public struct DocumentPrediction: Codable, Sendable, Equatable {
         answer = plan.answer
         self.predicted = predicted
         self.probability = probability
+        self.logits = logits
         correct = predicted == plan.answer
         otherPerson = !correct && plan.distractorAnswers.contains(predicted)
         facts = plan.facts.map { Fact(text: $0.text, offset: $0.offset, segment: plan.segment(ofDocumentOffset: $0.offset)) }

@@ -162,8 +162,9 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
     let starts = Array(stride(from: range.lowerBound, to: range.upperBound, by: batchSize))
     // Per batch: count, tokens, other person, answered unknown, whether the state readout scored,
     // its four counts (StateCounts), then one 0/1 per document (1 = answered wrongly; the correct
-    // count is the rest), then per document the predicted label's index and its probability (for `onDocument`).
-    let head = 9
+    // count is the rest), then per document the predicted label's index, its probability and the L
+    // answer logits (for `onDocument`).
+    let head = 9, L = model.settings.labels.count
     let readout = model.stateReadout, unknownIndex = model.settings.labels.firstIndex(of: unknownLabel)
     // Batch j's documents as read: (index in the stream, plan), re-split when asked; cheap recipes,
     // made again where the results are reported (under MPI the rank that read them may be another).
@@ -174,13 +175,14 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
             return (index, try readingLength.map { try made.resplit(segmentLength: $0) } ?? made)
         }
     }
-    try dealOut(count: starts.count, width: head + 3 * batchSize, over: collective, work: { j in
+    try dealOut(count: starts.count, width: head + (3 + L) * batchSize, over: collective, work: { j in
         let plans = try documents(j).map(\.plan)
         guard !plans.isEmpty else { return [0] }
         var otherPerson = 0, answeredUnknown = 0
         var state: StateCounts? = nil
         var wrong = [Double](repeating: 0, count: plans.count)
         var predicted = [Double](repeating: 0, count: plans.count), probability = predicted
+        var logits = [Double](repeating: 0, count: plans.count * L)  // (count, L)
         for count in Set(plans.map(\.segmentCount)).sorted() {  // one group unless re-split
             let group = plans.indices.filter { plans[$0].segmentCount == count }
             var streams = group.map { plans[$0].makeSegmentStream() }
@@ -203,6 +205,7 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
                 let plan = plans[i], name = model.settings.labels[scores.predicted[b]]
                 predicted[i] = Double(scores.predicted[b])
                 probability[i] = Double(scores.probability[b])
+                for l in 0..<L { logits[i * L + l] = Double(scores.logits[b * L + l]) }
                 if scores.predicted[b] != plan.label {
                     wrong[i] = 1
                     if plan.distractorAnswers.contains(name) { otherPerson += 1 }
@@ -212,7 +215,7 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
         }
         return [Double(plans.count), Double(plans[0].documentTokenCount), Double(otherPerson), Double(answeredUnknown),
                 state == nil ? 0 : 1] + (state ?? StateCounts()).numbers
-            + wrong + predicted + probability
+            + wrong + predicted + probability + logits
     }, each: { j, v in
         let count = Int(v[0])
         guard count > 0 else { return }
@@ -228,9 +231,11 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
                                     state: v[4] != 0 ? StateCounts(numbers: v[5..<9]) : nil))
         guard let onDocument else { return }
         for (d, document) in read.enumerated() {
+            let at = head + 3 * count + d * L
             try onDocument(DocumentPrediction(plan: document.plan, index: document.index,
                                               predicted: model.settings.labels[Int(v[head + count + d])],
-                                              probability: v[head + 2 * count + d]))
+                                              probability: v[head + 2 * count + d],
+                                              logits: Dictionary(uniqueKeysWithValues: zip(model.settings.labels, v[at..<(at + L)]))))
         }
     })
 }
@@ -286,11 +291,13 @@ public func evaluatedTaskName(_ task: String, probe: Bool, crossSegment: Bool = 
 
 /// Reads B documents in lockstep — segment k of each from `segment(k)` (B lists of ≤ S tokens) —
 /// from a fresh memory and scores the final answers against `labels` (B): per document, the
-/// cross-entropy loss and the top answer's label index. `memoryLeaving(k, memory)`, if given, sees
-/// the memory each segment hands on ((B, stride) floats: the M × C memory tokens first).
+/// cross-entropy loss, the top answer's label index and probability, and (B, L) the answer logits.
+/// `memoryLeaving(k, memory)`, if given, sees the memory each segment hands on ((B, stride) floats:
+/// the M × C memory tokens first).
 func readAndScore(_ processor: SegmentProcessor, segments: Int, labels: [Int32],
                   memoryLeaving: ((Int, [Float]) -> Void)? = nil,
-                  segment: (Int) throws -> [[Int32]]) throws -> (losses: [Float], predicted: [Int], probability: [Float]) {
+                  segment: (Int) throws -> [[Int32]]) throws
+    -> (losses: [Float], predicted: [Int], probability: [Float], logits: [Float]) {
     var memory = processor.initialMemory(batch: labels.count)  // (B, stride)
     for k in 0..<segments {
         let contents = try segment(k)
@@ -300,7 +307,7 @@ func readAndScore(_ processor: SegmentProcessor, segments: Int, labels: [Int32],
     var answer = processor.answer()
     let (losses, predicted) = processor.answerHead.score(&answer, labels: labels)  // fills answer.probs (B, L)
     let L = answer.probs.count / max(labels.count, 1)
-    return (losses, predicted, predicted.enumerated().map { b, p in answer.probs[b * L + p] })
+    return (losses, predicted, predicted.enumerated().map { b, p in answer.probs[b * L + p] }, answer.logits)
 }
 
 /// Shares `count` work items out over the ranks of `collective` in rounds — item i of the run to
