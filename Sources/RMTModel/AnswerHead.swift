@@ -3,7 +3,8 @@
 //   cls     = h[:, 0, :]                                   (B, C)
 //   pooled  = tanh(cls·W_pᵀ + b_p)       (the BERT pooler)  (B, C)
 //   logits  = pooled·W_cᵀ + b_c          (the classifier)   (B, L)
-//   loss    = mean_b −log softmax(logits_b)[label_b]       (crossEntropyForward: the one log-softmax)
+//   loss    = mean_b −log softmax(logits_b / t_b)[label_b] (crossEntropyForward: the one log-softmax;
+//                                                          t_b = 1 unless the loss is given temperatures)
 //
 // `forward` returns the head's own activations (what `backward` needs); `backward` ADDS the
 // gradients of the head's four tensors and of h[:, 0, :]. Inference (SegmentProcessor),
@@ -35,8 +36,10 @@ public struct AnswerHead: @unchecked Sendable {
         public var pooled: [Float]
         /// (B, L) classifier(pooled); empty without a classifier.
         public var logits: [Float]
-        /// (B, L) softmax(logits) and (B) the per-row losses, once `loss` has run.
+        /// (B, L) softmax(logits / t) and (B) the per-row losses, once `loss` has run.
         public var probs: [Float] = [], losses: [Float] = []
+        /// (B) the temperature t_b each row's loss read its logits at; nil: 1 for every row.
+        public var temperatures: [Float]? = nil
     }
 
     public let weights: Tensors
@@ -77,14 +80,21 @@ public struct AnswerHead: @unchecked Sendable {
     }
 
     /// Softmax cross-entropy of `head.logits` against `labels` (B): fills `head.probs` and
-    /// `head.losses`; returns the mean over the batch.
+    /// `head.losses`; returns the mean over the batch. With `temperatures` (B, each > 0), row b is
+    /// scored on logits_b / t_b (`rmt-train --loss-temperature`: a task's calibration left to the
+    /// temperature instead of the weights); `backward` follows.
     @discardableResult
-    public func loss(_ head: inout Activations, labels: [Int32]) -> Float {
+    public func loss(_ head: inout Activations, labels: [Int32], temperatures: [Float]? = nil) -> Float {
         let B = head.batch, L = classes
         precondition(L > 0 && labels.count == B, "AnswerHead.loss: needs a classifier and one label per sequence")
+        precondition(temperatures.map { $0.count == B && $0.allSatisfy { $0 > 0 && $0.isFinite } } ?? true,
+                     "AnswerHead.loss: one positive temperature per sequence")
         head.losses = [Float](repeating: 0, count: B)
         head.probs = [Float](repeating: 0, count: B * L)
-        crossEntropyForward(losses: &head.losses, probs: &head.probs, logits: head.logits, targets: labels, rows: B, classes: L,
+        head.temperatures = temperatures
+        var scaled = head.logits  // (B, L) logits / t
+        if let temperatures { for b in 0..<B { for l in 0..<L { scaled[b * L + l] /= temperatures[b] } } }
+        crossEntropyForward(losses: &head.losses, probs: &head.probs, logits: scaled, targets: labels, rows: B, classes: L,
                             compute: compute)
         return head.losses.reduce(0, +) / Float(B)
     }
@@ -97,6 +107,7 @@ public struct AnswerHead: @unchecked Sendable {
         var dLogits = [Float](repeating: 0, count: B * L)
         crossEntropyBackward(dlogits: &dLogits, probs: head.probs, targets: labels, rows: B, classes: L, scale: 1 / Float(B),
                              compute: compute)
+        if let t = head.temperatures { for b in 0..<B { for l in 0..<L { dLogits[b * L + l] /= t[b] } } }  // d(z / t)/dz
         var dPooled = [Float](repeating: 0, count: B * C)
         linearBackward(dinp: &dPooled, dweight: grads.classifierWeight!, dbias: grads.classifierBias, dout: dLogits,
                        inp: head.pooled, weight: weights.classifierWeight!, rows: B, inDim: C, outDim: L, compute: compute)

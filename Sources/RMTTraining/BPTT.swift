@@ -20,6 +20,9 @@
 // each person and object is after the facts read so far); it adds w · (1/N) Σ_k loss_k to the
 // objective, reported apart as `BatchResult.stateLoss`, and reaches the encoder only through the
 // memory rows of each segment's last hidden state.
+// Loss temperatures (`lossTemperatures`, `--loss-temperature TASK=T`): a document of a task named
+// there is scored on logits / T (its gradient follows), the others on the logits themselves; the
+// answers, the accuracy and the logits reported are the model's own.
 import RMTKernels
 import RMTModel
 import RMTRecurrence
@@ -106,6 +109,8 @@ public final class BPTTEngine: @unchecked Sendable {
     public let segmentLoss: SegmentLoss
     /// The state loss's weight w (0: none; the model needs a state readout).
     public let stateLossWeight: Float
+    /// Task name → the temperature its documents' answer loss reads the logits at (absent: 1).
+    public let lossTemperatures: [String: Float]
     public let batchCapacity: Int
     /// Gradients, same layout as `model.parameters`; `lossAndGradients` adds into them.
     public let gradients: ParameterSet
@@ -138,9 +143,10 @@ public final class BPTTEngine: @unchecked Sendable {
     let dHidden: FloatBuffer, dWords: FloatBuffer
 
     public init(model: RecurrentMemoryModel, batchCapacity: Int, mode: BPTTMode, segmentLoss: SegmentLoss = .finalSegment,
-                stateLossWeight: Float = 0) {
+                stateLossWeight: Float = 0, lossTemperatures: [String: Float] = [:]) {
         self.model = model
         self.stateLossWeight = stateLossWeight
+        self.lossTemperatures = lossTemperatures
         self.mode = mode
         self.segmentLoss = segmentLoss
         self.batchCapacity = batchCapacity
@@ -167,6 +173,17 @@ public final class BPTTEngine: @unchecked Sendable {
         return stored[i]
     }
 
+    /// (B) the temperature of each document's answer loss (`lossTemperatures` by its task, 1 for
+    /// a task not named); nil when no temperature is set. A batch whose documents do not say their
+    /// task cannot be scored by task: a `ModelError`.
+    func rowTemperatures(_ batch: SegmentBatch) throws -> [Float]? {
+        guard !lossTemperatures.isEmpty else { return nil }
+        guard let tasks = batch.tasks, tasks.count == batch.batchSize else {
+            throw ModelError("batch", "loss temperatures are set per task, and these documents do not say their task")
+        }
+        return tasks.map { lossTemperatures[$0] ?? 1 }
+    }
+
     /// Number of trailing segments the memory gradient flows through.
     func depth(_ N: Int) -> Int {
         switch mode {
@@ -187,6 +204,7 @@ public final class BPTTEngine: @unchecked Sendable {
             throw ModelError("batch", "label \(bad) outside 0..<\(L)")
         }
         let targets = try segmentTargets(batch, classes: L)
+        let temperatures = try rowTemperatures(batch)  // (B) or nil
         let scored = { (k: Int) in self.segmentLoss.scores(k, of: N) }
         let (readout, states) = try stateTargets(batch, classes: L)
         let d = depth(N)
@@ -227,7 +245,7 @@ public final class BPTTEngine: @unchecked Sendable {
             }
             if scored(k) {
                 var h = head.forward(acts)
-                loss += head.loss(&h, labels: targets(k))
+                loss += head.loss(&h, labels: targets(k), temperatures: temperatures)
                 heads[k] = h
                 if k == N - 1 { lastLogits = h.logits }
             }
@@ -268,7 +286,7 @@ public final class BPTTEngine: @unchecked Sendable {
             if hasLoss {
                 if mode == .memoryEfficient {  // the segment was recomputed: so is its head
                     var h = head.forward(acts)
-                    head.loss(&h, labels: targets(k))
+                    head.loss(&h, labels: targets(k), temperatures: temperatures)
                     heads[k] = h
                 }
                 head.backward(heads[k]!, labels: targets(k), grads: headGradients, dHidden: dHidden.pointer)

@@ -30,7 +30,7 @@ public final class TaskBatchSource: TrainingBatchSource {
     public func nextBatch(segments: Int, batchSize: Int) throws -> SegmentBatch {
         let length = nextLength
         let samples = try (0..<batchSize).map { _ in try stream.next(segments: segments, segmentLength: length) }
-        return SegmentBatch(samples: samples, segments: segments, segmentLength: length)
+        return SegmentBatch(samples: samples, segments: segments, tasks: samples.map(\.task), segmentLength: length)
     }
 
     /// Throws what a batch at the shortest length would throw for the next item (e.g. facts or a

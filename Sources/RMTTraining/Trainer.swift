@@ -124,7 +124,8 @@ public final class Trainer: @unchecked Sendable {
         self.valid = valid
         state = TrainerState(segments: options.startSegments)
         engine = BPTTEngine(model: model, batchCapacity: options.batchSize / collective.size, mode: options.bpttMode,
-                            segmentLoss: options.segmentLoss, stateLossWeight: options.stateLoss ?? 0)
+                            segmentLoss: options.segmentLoss, stateLossWeight: options.stateLoss ?? 0,
+                            lossTemperatures: options.lossTemperatureByTask)
         optimizer = Self.makeOptimizer(model, options)
         evalProcessor = SegmentProcessor(model: model, batchCapacity: options.batchSize)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
@@ -167,7 +168,8 @@ public final class Trainer: @unchecked Sendable {
         self.train = train
         self.valid = valid
         engine = BPTTEngine(model: model, batchCapacity: options.batchSize / collective.size, mode: options.bpttMode,
-                            segmentLoss: options.segmentLoss, stateLossWeight: options.stateLoss ?? 0)
+                            segmentLoss: options.segmentLoss, stateLossWeight: options.stateLoss ?? 0,
+                            lossTemperatures: options.lossTemperatureByTask)
         optimizer = Self.makeOptimizer(model, options)
         try optimizer.load(from: try requireFile(dir, "optimizer.safetensors"))
         let bestURL = dir.appendingPathComponent("stage-best.safetensors")

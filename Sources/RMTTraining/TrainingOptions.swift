@@ -68,6 +68,15 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// every segment against where each person and object is; BPTT.swift); nil = off. Optional
     /// so that the options of runs made before it decode.
     public var stateLoss: Float? = nil
+    /// The temperature T of each named task's answer loss (`--loss-temperature TASK=T,…`): its
+    /// documents are scored on logits / T, so calibration a task needs (T > 1: less sure) is not
+    /// asked of the weights; nil: every task at 1. Answers and validation accuracy are unchanged.
+    /// (A list, not a dictionary: the options file's key strategy would rewrite a task name.)
+    public var lossTemperatures: [TaskTemperature]? = nil
+    /// `lossTemperatures` by task name (empty when none).
+    public var lossTemperatureByTask: [String: Float] {
+        Dictionary((lossTemperatures ?? []).map { ($0.task, $0.temperature) }, uniquingKeysWith: { first, _ in first })
+    }
     /// Keep the optimizer state and schedule across stages (default: fresh, as the paper).
     public var keepOptimizer = false
     public var seed: UInt64 = 1
@@ -149,6 +158,13 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if let d = bpttDepth, d < 1 { throw fail("--bptt-depth must be at least 1 (1 = the final segment only)") }
         if memoryEfficient && bpttDepth != nil { throw fail("--memory-efficient and --bptt-depth cannot be combined") }
         if let w = stateLoss, !(w > 0 && w.isFinite) { throw fail("--state-loss must be a positive weight, got \(w)") }
+        if let temperatures = lossTemperatures {
+            if temperatures.isEmpty || temperatures.contains(where: \.task.isEmpty) { throw fail("--loss-temperature needs TASK=T pairs, e.g. babi-qa3=1.5") }
+            if Set(temperatures.map(\.task)).count != temperatures.count { throw fail("--loss-temperature names a task twice") }
+            if let bad = temperatures.first(where: { !($0.temperature > 0 && $0.temperature.isFinite) }) {
+                throw fail("--loss-temperature \(bad.task)=\(bad.temperature): a temperature must be a positive number")
+            }
+        }
         if let r = stateLearningRate, !(r > 0 && r.isFinite) { throw fail("--state-lr must be a positive number") }
         if stateLearningRate != nil && stateLoss == nil { throw fail("--state-lr sets the state readout's learning rate; give --state-loss W too") }
         if sumLoss && prefixLoss == true {
@@ -161,4 +177,11 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
 public struct OptionsError: Error, CustomStringConvertible, Sendable {
     public let message: String
     public var description: String { message }
+}
+
+/// One task's answer-loss temperature (`TrainingOptions.lossTemperatures`).
+public struct TaskTemperature: Codable, Sendable, Equatable {
+    public var task: String
+    public var temperature: Float
+    public init(task: String, temperature: Float) { (self.task, self.temperature) = (task, temperature) }
 }

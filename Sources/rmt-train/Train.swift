@@ -179,7 +179,8 @@ struct Train: ParsableCommand {
             }
             rmt.compute = compute
             let task = try TaskCatalog.task(list: runData.task)
-            if !resume, let names = options().advanceTasks { try checkAdvanceTasks(names, of: task) }
+            if !resume, let names = options().advanceTasks { try checkTasks(names, of: task, flag: "--advance-on") }
+            if !resume, let pairs = options().lossTemperatures { try checkTasks(pairs.map(\.task), of: task, flag: "--loss-temperature") }
             let rate = runData.adversarialRate ?? 0, neighbourRate = runData.neighbourRate ?? 0
             let trainNoise = try data.makeNoise(runData.noise, tokenizer: rmt.tokenizer, seed: runData.seed, adversarialRate: rate,
                                                 neighbourRate: neighbourRate)
@@ -284,13 +285,13 @@ struct Train: ParsableCommand {
         }
     }
 
-    /// --advance-on must name tasks of the run's --task, as the tasks name themselves (a count
-    /// other than the default stays in the name: detect-distract:0-3).
-    func checkAdvanceTasks(_ names: [String], of task: any MemoryTask) throws {
+    /// --advance-on and --loss-temperature must name tasks of the run's --task, as the tasks name
+    /// themselves (a count other than the default stays in the name: detect-distract:0-3).
+    func checkTasks(_ names: [String], of task: any MemoryTask, flag: String) throws {
         let trained = (task as? TaskMixture)?.tasks.map(\.name) ?? [task.name]
         let unknown = names.filter { !trained.contains($0) }
         guard unknown.isEmpty else {
-            throw ValidationError("--advance-on \(unknown.joined(separator: ",")): not a task of this run (--task \(task.name))")
+            throw ValidationError("\(flag) \(unknown.joined(separator: ",")): not a task of this run (--task \(task.name))")
         }
     }
 

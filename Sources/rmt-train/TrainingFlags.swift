@@ -132,13 +132,41 @@ struct BackpropFlags: ParsableArguments {
                                discussion: "Only when the readout is added (a model that has one keeps its own; another D is refused). (default: linear)",
                                valueName: "D"))
     var stateHidden: Int?
+    @Option(help: ArgumentHelp("Score the answers of these tasks' documents on logits / T (TASK=T, comma-separated).",
+                               discussion: "The calibration a task needs (T > 1: answers less sure, e.g. a task the model often gets wrong with confidence) is then left to T instead of asked of the weights; answers, accuracy and validation are the model's own. Fit T with `rmt-tool calibrate` on a task's own predictions. (default: every task at 1)",
+                               valueName: "TASK=T,…"))
+    var lossTemperature: String?
     @Flag(help: "Keep the optimizer state and schedule across stages.") var keepOptimizer = false
+
+    /// --loss-temperature's pairs (task names as the tasks name themselves, as --advance-on's), in
+    /// the order given; nil when not given. A pair that is not TASK=number is a usage error.
+    func lossTemperatures() throws -> [TaskTemperature]? {
+        guard let lossTemperature else { return nil }
+        var pairs: [TaskTemperature] = []
+        for item in lossTemperature.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+            let parts = item.split(separator: "=", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, let t = Float(parts[1]) else {
+                throw ValidationError("--loss-temperature takes TASK=T pairs, e.g. babi-qa3=1.5; got \"\(item.prefix(40))\"")
+            }
+            let name = String(parts[0])
+            let task = name.hasPrefix("custom:") ? name : (try? TaskCatalog.task(named: name).name) ?? name
+            guard !pairs.contains(where: { $0.task == task }) else { throw ValidationError("--loss-temperature names \(task) twice") }
+            pairs.append(TaskTemperature(task: task, temperature: t))
+        }
+        return pairs
+    }
+
+    /// --loss-temperature's pairs as saved text, sorted (a set: order is not a change).
+    static func temperaturesText(_ temperatures: [TaskTemperature]?) -> String? {
+        temperatures.map { $0.sorted { $0.task < $1.task }.map { "\($0.task)=\($0.temperature)" }.joined(separator: ",") }
+    }
 
     func validate() throws {
         if let bptt, bpttDepth != nil || memoryEfficient {
             let old = bpttDepth.map { "--bptt-depth \($0)" } ?? "--memory-efficient"
             throw ValidationError("--bptt \(bptt) and \(old) say the same thing twice; give one")
         }
+        _ = try lossTemperatures()
         if let stateHidden {
             guard stateLoss != nil else { throw ValidationError("--state-hidden shapes the readout --state-loss adds; give --state-loss W too") }
             guard (1...65536).contains(stateHidden) else { throw ValidationError("--state-hidden must be 1…65536, got \(stateHidden)") }
@@ -158,6 +186,7 @@ struct BackpropFlags: ParsableArguments {
         o.prefixLoss = prefixLoss ? true : nil
         o.keepOptimizer = keepOptimizer
         if let stateLoss { o.stateLoss = stateLoss }
+        if let temperatures = try? lossTemperatures() { o.lossTemperatures = temperatures }
     }
 
     func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] {
@@ -170,6 +199,7 @@ struct BackpropFlags: ParsableArguments {
             SavedFlag(flag: "--prefix-loss", given: on(prefixLoss), saved: on(saved.prefixLoss == true), isSwitch: true),
             SavedFlag(flag: "--keep-optimizer", given: on(keepOptimizer), saved: on(saved.keepOptimizer), isSwitch: true),
             SavedFlag(flag: "--state-loss", given: text(stateLoss), saved: text(saved.stateLoss)),
+            SavedFlag(flag: "--loss-temperature", given: Self.temperaturesText(try? lossTemperatures()), saved: Self.temperaturesText(saved.lossTemperatures)),
         ]
     }
 }
