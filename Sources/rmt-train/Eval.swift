@@ -44,7 +44,7 @@ struct Eval: ParsableCommand {
     @Flag(help: "Add published accuracies to the plot, dashed: the paper's (Bulatov et al. 2023) for memorize, detect and reasoning, and BABILong's RMT and ARMT (mean of qa1–qa5) when a bAbI task is plotted.") var paper = false
     @Option(help: "SVG plot to write (none unless given).") var plot: String?
     @Flag(help: "Print JSON lines instead of a table.") var json = false
-    @Option(help: ArgumentHelp("Write one JSON line per document evaluated by this run: task, index, segments, question, answer, predicted, its probability, and each fact's text, token offset and reading segment (error analysis; written when the run ends).",
+    @Option(help: ArgumentHelp("Write one JSON line per document evaluated by this run: task, index, segments, question, answer, predicted, its probability, every label's logit (what rmt-tool calibrate fits), and each fact's text, token offset and reading segment (error analysis; written when the run ends).",
                                valueName: "FILE"))
     var predictions: String?
     @Option(help: ArgumentHelp("Write each document this run evaluates as text into this existing folder, as TASK-SEGMENTS-INDEX.txt (atomically; ~5 MB per 2048 segments): a document read again with `rmt-ask FILE --question Q --trace OUT`. Not with --report, --probe, --cross-segment, --hidden-question, --decoy-question or --segment-length.",
