@@ -427,6 +427,9 @@
 #          whole. Session 42: the fine-tunes' slope at the default is largely calibration, carried
 #          out by encoder changes that cost long-range qa3. Judged as phase 45, qa3 at 16 segments
 #          at step 125, against the default and phase 45. Not in the default PHASES.
+#          (As run, session 43: step 125, qa3 at 16 segments 92 — phase 45's answers but three (2-1
+#          discordant); its wrong answers, the temperature taken back out, as sure as the default's
+#          (median 0.93): the fine-tune lost qa3 without growing less sure. Stopped at step 130; resumes.)
 # Phase 50: phase 45 with each task's answer loss read at its own temperature (`--loss-temperature`,
 #          session 43), fitted by `rmt-tool calibrate` on phase 49's calibration predictions task by
 #          task (96 documents each at 8 segments, training noise, seed 7): babi-qa2 1.25, babi-qa3
@@ -435,6 +438,9 @@
 #          (phase 49) leaves the encoder a per-task calibration to make — less sure on qa3 and qa2 only,
 #          which the question it reads in every segment lets it do; with each task's own, the loss no
 #          longer asks for that either. Judged as phase 45. Not in the default PHASES.
+#          (As run, session 43: step 125, qa3 at 16 segments 91 (3-3 discordant with phase 45), wrong
+#          answers' median probability 0.94 — calibration is not what costs qa3. On 200 other documents
+#          (seed 2) the default 117, phase 50 113 (p = 0.57). Stopped at step 127; resumes.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same

@@ -15,3 +15,17 @@ for f in "$here"/p*-qa3-16-200.jsonl; do
   python3 "$root/Scripts/paired-compare.py" "$f" "$here/../phase41-s39/default-s39-qa3-16-200.jsonl" | tail -1
   python3 "$root/Scripts/paired-compare.py" "$f" "$here/../phase43-s41/p45-125-qa3-16-200.jsonl" | tail -1
 done
+# The default read again with logits, its documents written as text for analysis.py (DOCS, ~40 MB, not kept):
+DOCS=${DOCS:-/tmp/qa3-16-docs}; mkdir -p "$DOCS"; N=$HOME/.cache/rmt/noise/technical/eval
+[ -s "$here/default-s43-qa3-16-200.jsonl" ] || RMT_THREADS=1 "${BIN:-$root/.build/release}/rmt-train" eval --model "$root/Models/default" \
+  --noise "$N" --seed 1 --adversarial-rate 0.1 --batch-size 8 --task babi-qa3 --segments 16 --samples 200 --documents "$DOCS" \
+  --predictions "$here/default-s43-qa3-16-200.jsonl" --json > "$here/default-s43-qa3-16-200.out"
+python3 "$here/analysis.py" "$DOCS"
+# 200 other documents (seed 2): the default and phase 50.
+mkdir -p "$here/seed2"
+for m in default:$root/Models/default p50:$P50; do
+  [ -s "$here/seed2/${m%%:*}-qa3-16-200-seed2.jsonl" ] || RMT_THREADS=1 "${BIN:-$root/.build/release}/rmt-train" eval --model "${m#*:}" \
+    --noise "$N" --seed 2 --adversarial-rate 0.1 --batch-size 8 --task babi-qa3 --segments 16 --samples 200 --json \
+    --predictions "$here/seed2/${m%%:*}-qa3-16-200-seed2.jsonl" > "$here/seed2/${m%%:*}.out"
+done
+python3 "$root/Scripts/paired-compare.py" "$here/seed2/p50-qa3-16-200-seed2.jsonl" "$here/seed2/default-qa3-16-200-seed2.jsonl" | tail -1
