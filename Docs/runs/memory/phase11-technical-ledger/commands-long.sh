@@ -24,6 +24,7 @@ case "${1:-all}" in
   2048f) run eval-ledger-2048-bf16-f.jsonl memorize 2048 1 ;;  # session 36: the paper's two tasks at 2048, one core each,
   2048g) run eval-ledger-2048-bf16-g.jsonl detect 2048 1 ;;    # one document per batch (~5 minutes each beside another run)
   4096a) run eval-ledger-4096-bf16.jsonl memorize-distract,babi-qa1 4096 ;;
+  4096b) run eval-ledger-4096-bf16-b.jsonl unknown,detect-distract 4096 ;;  # session 43: the next pair at 4096, batches of 4
   10m) run eval-ledger-10m-bf16.jsonl memorize-distract,babi-qa1 20000 1 "$(echo 20000:{2..20..2})" ;;  # one document a batch (~25 min each)
   512a) run eval-ledger-512.jsonl memorize-distract,babi-qa1 512 4 "512:8 512:12 512:16 512:20 512:24 512:32 512:40 512:50 512:100 512:200" ;;  # fp32, as begun
   # 512b: the two-hop tasks at 512 segments (session 37), in the same fp32 ledger as their first 4 documents
@@ -31,6 +32,6 @@ case "${1:-all}" in
   512b) run eval-ledger-512.jsonl babi-qa3,babi-qa2,reasoning 512 4 "512:8 512:16 512:24 512:32 512:40 512:50 512:100 512:200" ;;
   64a) run eval-ledger-64.jsonl memorize,memorize-distract,detect,detect-distract,unknown,babi-qa1,babi-qa2,babi-qa3,reasoning 64 8 \
          "64:16 64:24 64:32 64:48 64:64 64:100 64:150 64:200" ;;  # fp32, as begun (session 18); the 200 per point
-  all) "$0" 2048a; "$0" 2048b; "$0" 2048c; "$0" 2048d; "$0" 2048e; "$0" 2048f; "$0" 2048g; "$0" 4096a; "$0" 10m; "$0" 512a; "$0" 512b; "$0" 64a ;;
-  *) echo "commands-long.sh: 2048a, 2048b, 2048c, 2048d, 2048e, 2048f, 2048g, 4096a, 10m, 512a, 512b, 64a or all" >&2; exit 2 ;;
+  all) "$0" 2048a; "$0" 2048b; "$0" 2048c; "$0" 2048d; "$0" 2048e; "$0" 2048f; "$0" 2048g; "$0" 4096a; "$0" 4096b; "$0" 10m; "$0" 512a; "$0" 512b; "$0" 64a ;;
+  *) echo "commands-long.sh: 2048a, 2048b, 2048c, 2048d, 2048e, 2048f, 2048g, 4096a, 4096b, 10m, 512a, 512b, 64a or all" >&2; exit 2 ;;
 esac
