@@ -78,15 +78,14 @@ public struct TemperatureFit: Sendable, Equatable {
     public static func measures(logits: [[Double]], labels: [Int], beta: Double, bins: Int = 15)
         -> (nll: Double, ece: Double, confidence: Double, accuracy: Double) {
         var nll = 0.0, confidence = 0.0, right = 0
-        var binCount = [Int](repeating: 0, count: bins), binConfidence = [Double](repeating: 0, count: bins)
-        var binRight = [Int](repeating: 0, count: bins)
+        var binConfidence = [Double](repeating: 0, count: bins), binRight = [Int](repeating: 0, count: bins)
         for (z, y) in zip(logits, labels) {
             let p = softmax(z, beta: beta)
             let top = p.indices.max { p[$0] < p[$1] }!
             nll -= log(max(p[y], .leastNormalMagnitude))
             confidence += p[top]
             let bin = min(Int(p[top] * Double(bins)), bins - 1)
-            binCount[bin] += 1; binConfidence[bin] += p[top]
+            binConfidence[bin] += p[top]
             if top == y { right += 1; binRight[bin] += 1 }
         }
         let n = Double(logits.count)

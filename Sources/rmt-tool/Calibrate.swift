@@ -46,6 +46,10 @@ struct Calibrate: ParsableCommand {
                           ("ece_before", .double(fit.eceBefore)), ("ece_after", .double(fit.eceAfter)),
                           ("confidence_before", .double(fit.confidenceBefore)),
                           ("confidence_after", .double(fit.confidenceAfter))]).print()
+            if fit.atBound {
+                let why = fit.temperature < 1 ? "every answer is right with a margin" : "the answers are no better than chance"
+                FileHandle.standardError.write(Data("rmt-tool: warning: the fit ran to its bound (\(why)): T = \(fit.temperature); fit on more, or harder, documents\n".utf8))
+            }
             guard let out else { return }
             let calibrated = try loaded.withAnswerTemperature(fit.temperature)
             try calibrated.save(to: URL(fileURLWithPath: out), float16: float16,

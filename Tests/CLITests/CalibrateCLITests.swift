@@ -2,7 +2,7 @@
 // the answer and probability it reports; rmt-tool calibrate fits a temperature on such files and
 // writes a model that gives the same answers with probabilities softmax(logits / T); files it
 // cannot use (no logits, another model's labels, not predictions, missing) are refused in one line
-// and nothing is written.
+// and nothing is written; a fit that runs to its bound warns.
 import Foundation
 import Testing
 import RMTTestSupport
@@ -48,6 +48,18 @@ import RMTTestSupport
         let p = 1 / z.reduce(0) { $0 + exp($1 - z.max()!) }
         #expect(abs(p - (b["probability"] as! Double)) < 1e-4, "\(p) against \(b["probability"]!)")
     }
+
+    // Every answer right with a margin: the fit runs to its bound and says so.
+    let sure = dir.appendingPathComponent("sure.jsonl")
+    let sureLines = try records.map { record -> String in
+        var r = record
+        r["logits"] = Dictionary(uniqueKeysWithValues: (r["logits"] as! [String: Double]).keys.map { ($0, $0 == r["answer"] as! String ? 10.0 : 0.0) })
+        return String(decoding: try JSONSerialization.data(withJSONObject: r), as: UTF8.self)
+    }
+    try Data(sureLines.joined(separator: "\n").utf8).write(to: sure)
+    let bound = try run("rmt-tool", ["calibrate", model.path, "--predictions", sure.path])
+    #expect(bound.status == 0 && bound.stderr.contains("ran to its bound (every answer is right with a margin)"), "\(bound.stderr)")
+    #expect(bound.stdout.contains("\"at_bound\":true"), "\(bound.stdout)")
 
     // Refused in one line, nothing written: a file without logits, another model's labels, not predictions, missing.
     var stripped = records[0]; stripped["logits"] = nil
