@@ -441,6 +441,12 @@
 #          (As run, session 43: step 125, qa3 at 16 segments 91 (3-3 discordant with phase 45), wrong
 #          answers' median probability 0.94 — calibration is not what costs qa3. On 200 other documents
 #          (seed 2) the default 117, phase 50 113 (p = 0.57). Stopped at step 127; resumes.)
+# Phase 51: phase 45 with another data seed (431: another stream of training documents, the same
+#          mixture, rate, length and precision). Session 43: every recipe from seed 421's documents
+#          (phases 45, 48, 49, 50) ends at the same answers at step 125, drifting to `garden`; phase 46
+#          (another mixture) drifted to `bedroom` and `kitchen`. Does the drift, and the cost at 16
+#          segments, follow the documents read? Judge qa3 at 16 segments on both sets (seeds 1 and 2,
+#          400 documents: Docs/runs/memory/phase49-s43/judge-commands.sh). Not in the default PHASES.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -456,7 +462,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=50  # the highest phase this script defines
+LAST_PHASE=51  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -655,6 +661,8 @@ fi
 if runs 50; then phase "$OUT/phase50" --model "${PHASE50_FROM:-Models/default}" --task "$PHASE7_MIXTURE" \
     --loss-temperature babi-qa2=1.25,babi-qa3=1.56,reasoning=1.16,detect-distract=1.22,unknown=1.20,babi-qa1=1.22 \
     --seed 421 "${FINE_TUNE_SHARED[@]}" --precision fp32 --start-segments 8 --max-segments 8 --eval-every 125; fi
+if runs 51; then phase "$OUT/phase51" --model "${PHASE51_FROM:-Models/default}" --task "$PHASE7_MIXTURE" \
+    --seed 431 "${FINE_TUNE_SHARED[@]}" --precision fp32 --start-segments 8 --max-segments 8 --eval-every 125; fi
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
