@@ -29,7 +29,7 @@ struct CurriculumFlags: ParsableArguments {
     /// given; empty names are dropped, and an empty list is refused by TrainingOptions.
     var advanceTasks: [String]? {
         advanceOn.map { list in
-            TaskCatalog.names(inList: list).map { $0.hasPrefix("custom:") ? $0 : (try? TaskCatalog.task(named: $0).name) ?? $0 }
+            TaskCatalog.names(inList: list).map(trainedTaskName)
         }
     }
 
@@ -149,7 +149,7 @@ struct BackpropFlags: ParsableArguments {
                 throw ValidationError("--loss-temperature takes TASK=T pairs, e.g. babi-qa3=1.5; got \"\(item.prefix(40))\"")
             }
             let name = String(parts[0])
-            let task = name.hasPrefix("custom:") ? name : (try? TaskCatalog.task(named: name).name) ?? name
+            let task = trainedTaskName(name)
             guard !pairs.contains(where: { $0.task == task }) else { throw ValidationError("--loss-temperature names \(task) twice") }
             pairs.append(TaskTemperature(task: task, temperature: t))
         }
@@ -218,3 +218,10 @@ struct FlagBinding {
 
 /// A flag's value as SavedFlag compares it; nil when not given.
 func text<T>(_ value: T?) -> String? { value.map { "\($0)" } }
+
+/// A task name as the task names itself (`memorize-distract:1-3`, the default count, is
+/// `memorize-distract`), which the documents carry; a custom task or a name that is no task stays as
+/// given (refused against --task later). For --advance-on and --loss-temperature.
+func trainedTaskName(_ name: String) -> String {
+    name.hasPrefix("custom:") ? name : (try? TaskCatalog.task(named: name).name) ?? name
+}
