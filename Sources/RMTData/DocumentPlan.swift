@@ -109,6 +109,8 @@ public struct DocumentPlan: Sendable {
 
     /// The question the final segment asks, which `answer` answers.
     public var askedQuestion: String { finalQuestion ?? question }
+    /// Its token ids.
+    public var askedQuestionTokens: [Int32] { finalQuestionTokens ?? questionTokens }
 
     /// How long a document is.
     enum Length {

@@ -29,6 +29,9 @@ public struct Answer: Sendable, Codable, Equatable {
     public let segments: Int
     /// Raw logits in label order.
     public let logits: [Float]
+    /// The temperature T the probabilities are reported at, softmax(logits / T): the question
+    /// form's in the model's `rmt.answer_temperatures` (`rmt-tool calibrate --by-question-form`), else 1.
+    public var temperature: Double = 1
     /// A model with a state readout (StateReadout): where its memory, after the final segment,
     /// places each entity it knows (`settings.stateEntities` order); nil for a model without one.
     public var places: [EntityPlace]? = nil
@@ -171,7 +174,8 @@ public final class DocumentSession: @unchecked Sendable {
         guard logits.allSatisfy(\.isFinite) else {
             throw ModelError("model", "produced non-finite answer scores (NaN or infinity): are its weights corrupt?")
         }
-        var answer = makeAnswer(logits: logits, tokens: saved.tokensRead, segments: saved.segmentsRead + finals.count)
+        var answer = makeAnswer(logits: logits, temperature: model.answerTemperature(questionTokens: questionTokens),
+                                tokens: saved.tokensRead, segments: saved.segmentsRead + finals.count)
         answer.places = places()
         return answer
     }
@@ -189,11 +193,12 @@ public final class DocumentSession: @unchecked Sendable {
         }
     }
 
-    func makeAnswer(logits: [Float], tokens: Int, segments: Int) -> Answer {
-        let probs = AnswerHead.probabilities(logits)
-        let ranked = zip(model.settings.labels, probs).map { LabelProbability(label: $0.0, probability: $0.1) }
-            .sorted { $0.probability > $1.probability }
+    func makeAnswer(logits: [Float], temperature: Double, tokens: Int, segments: Int) -> Answer {
+        let probs = RecurrentMemoryModel.probabilities(logits: logits, temperature: temperature)
+        // Ranked by logit, so a temperature cannot reorder labels whose probabilities round alike.
+        let ranked = logits.indices.sorted { (logits[$0], $1) > (logits[$1], $0) }
+            .map { LabelProbability(label: model.settings.labels[$0], probability: probs[$0]) }
         return Answer(answer: ranked[0].label, probability: ranked[0].probability, top: ranked,
-                      tokens: tokens, segments: segments, logits: logits)
+                      tokens: tokens, segments: segments, logits: logits, temperature: temperature)
     }
 }

@@ -2,7 +2,9 @@
 // (`rmt-tool blend`): a fine-tune blended back toward the model it started from keeps part of
 // what it learned and part of what the start knew (Wortsman et al. 2022, "Robust fine-tuning of
 // zero-shot models", WiSE-FT). Both models must agree on everything but the numbers: BERT config,
-// `rmt` settings (labels, memory, layout, domain, state readout) and vocabulary.
+// `rmt` settings (labels, memory, layout, domain, state readout) and vocabulary. Answer
+// temperatures (`rmt.answer_temperatures`) describe one model's logits, not the blend's: the blend
+// records none.
 import RMTBase
 import RMTModel
 
@@ -24,14 +26,17 @@ extension RecurrentMemoryModel {
         for i in 0..<parameters.layout.count {  // [P] flat, both sets in one layout
             out[i] = keep * a[i] + weight * b[i]
         }
-        return try RecurrentMemoryModel(config: config, settings: settings, tokenizer: tokenizer, parameters: blend,
+        var mixed = settings
+        mixed.answerTemperatures = nil
+        return try RecurrentMemoryModel(config: config, settings: mixed, tokenizer: tokenizer, parameters: blend,
                                         isUntrained: isUntrained && other.isUntrained)
     }
 
     /// What keeps `other` from being blended with this model, in a few words; nil when nothing.
     func blendingDifference(from other: RecurrentMemoryModel) -> String? {
         if config != other.config { return "their BERT configs differ (config.json)" }
-        let (s, t) = (settings, other.settings)
+        var (s, t) = (settings, other.settings)
+        (s.answerTemperatures, t.answerTemperatures) = (nil, nil)
         if s.labels != t.labels { return "their labels differ (\(s.labels.joined(separator: ",")) against \(t.labels.joined(separator: ",")))" }
         if s.memoryTokens != t.memoryTokens { return "\(s.memoryTokens) against \(t.memoryTokens) memory tokens" }
         if s.segmentLength != t.segmentLength { return "segment length \(s.segmentLength) against \(t.segmentLength)" }

@@ -22,12 +22,15 @@ extension RecurrentMemoryModel {
         questionMatcher()?.matches(question)
     }
 
-    /// The same model (sharing its parameters) recording `domain` as what it was trained on.
+    /// The same model (sharing its parameters) recording `domain` as what it was trained on;
+    /// answer temperatures of forms `domain` lacks are dropped.
     /// - Throws: `ModelError` when the domain is malformed (see `QuestionDomain.problem()`).
     public func recording(domain: QuestionDomain?) throws -> RecurrentMemoryModel {
         guard domain != settings.domain else { return self }
         var s = settings
         s.domain = domain
+        let kept = s.answerTemperatures?.filter { domain?.questionForms.contains($0.key) == true }
+        s.answerTemperatures = kept?.isEmpty == false ? kept : nil
         try s.validate(against: config)
         let model = try RecurrentMemoryModel(config: config, settings: s, tokenizer: tokenizer, parameters: parameters,
                                              isUntrained: isUntrained)

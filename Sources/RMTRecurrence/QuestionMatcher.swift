@@ -48,26 +48,32 @@ public struct QuestionMatcher: Sendable {
     public func matches(_ question: String) -> Bool { matches(tokens: tokenizer.encode(question)) }
 
     /// Whether the token sequence `question` has one of the domain's forms.
-    public func matches(tokens question: [Int32]) -> Bool {
-        forms.contains { form in
-            guard !form.isEmpty else { return false }
-            // Every position the form's elements so far can end at (slot values may differ in length).
-            var ends: Set<Int> = [0]
-            for element in form {
-                var next = Set<Int>()
-                for start in ends {
-                    switch element {
-                    case .tokens(let tokens):
-                        if Self.has(tokens, in: question, at: start) { next.insert(start + tokens.count) }
-                    case .choice(let values):
-                        for value in values where Self.has(value, in: question, at: start) { next.insert(start + value.count) }
-                    }
+    public func matches(tokens question: [Int32]) -> Bool { form(ofTokens: question) != nil }
+
+    /// The first of the domain's forms (as written in `domain.questionForms`) that the token
+    /// sequence `question` has; nil when it has none.
+    public func form(ofTokens question: [Int32]) -> String? {
+        forms.indices.first { Self.has(form: forms[$0], question) }.map { domain.questionForms[$0] }
+    }
+
+    static func has(form: [Element], _ question: [Int32]) -> Bool {
+        guard !form.isEmpty else { return false }
+        // Every position the form's elements so far can end at (slot values may differ in length).
+        var ends: Set<Int> = [0]
+        for element in form {
+            var next = Set<Int>()
+            for start in ends {
+                switch element {
+                case .tokens(let tokens):
+                    if Self.has(tokens, in: question, at: start) { next.insert(start + tokens.count) }
+                case .choice(let values):
+                    for value in values where Self.has(value, in: question, at: start) { next.insert(start + value.count) }
                 }
-                ends = next
-                if ends.isEmpty { return false }
             }
-            return ends.contains(question.count)
+            ends = next
+            if ends.isEmpty { return false }
         }
+        return ends.contains(question.count)
     }
 
     static func has(_ tokens: [Int32], in question: [Int32], at start: Int) -> Bool {

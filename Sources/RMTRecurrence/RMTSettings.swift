@@ -1,6 +1,7 @@
 // RMTSettings: the `rmt` section of a model's config.json — memory size, segment
 // length, answer labels, question layout, tokenizer casing, the question domain the model
-// was trained on and the entities of its state readout — and its validation.
+// was trained on, the answer temperature of each of its question forms and the entities of its
+// state readout — and its validation.
 // See Docs/file-formats.md.
 import RMTBase
 import RMTModel
@@ -28,11 +29,17 @@ public struct RMTSettings: Codable, Sendable, Equatable {
     /// The width D of the state readout's hidden layer (a two-layer probe, `rmt.state.hidden.*`
     /// tensors), or nil for the linear probe.
     public var stateHidden: Int?
+    /// The temperature T of each question form (keys: forms of `domain`) at which answers to a
+    /// question of that form are reported — probabilities softmax(logits / T), the answer itself
+    /// unchanged (`rmt-tool calibrate --by-question-form`; AnswerTemperature.swift); nil, or a
+    /// form left out, reads at T = 1. Training ignores it (a fine-tune's model records none).
+    public var answerTemperatures: [String: Double]?
 
     enum CodingKeys: String, CodingKey {
         case memoryTokens = "memory_tokens", segmentLength = "segment_length", labels
         case questionLayout = "question_layout", lowercase, formatVersion = "format_version"
         case domain, stateEntities = "state_entities", stateHidden = "state_hidden"
+        case answerTemperatures = "answer_temperatures"
     }
 
     public static let currentFormatVersion = 1
@@ -60,6 +67,7 @@ public struct RMTSettings: Codable, Sendable, Equatable {
         domain = try c.decodeIfPresent(QuestionDomain.self, forKey: .domain)
         stateEntities = try c.decodeIfPresent([String].self, forKey: .stateEntities)
         stateHidden = try c.decodeIfPresent(Int.self, forKey: .stateHidden)
+        answerTemperatures = try c.decodeIfPresent([String: Double].self, forKey: .answerTemperatures)
     }
 
     /// Positions one segment occupies: [CLS] m1..mM [SEP] t1..tS [SEP].
@@ -88,6 +96,15 @@ public struct RMTSettings: Codable, Sendable, Equatable {
         if let hidden = stateHidden {
             guard stateEntities != nil else { throw fail("rmt.state_hidden is set without rmt.state_entities") }
             guard (1...65536).contains(hidden) else { throw fail("rmt.state_hidden must be 1…65536, got \(hidden)") }
+        }
+        if let temperatures = answerTemperatures {
+            guard let domain else { throw fail("rmt.answer_temperatures is set without rmt.domain (its keys are the domain's question forms)") }
+            for (form, t) in temperatures.sorted(by: { $0.key < $1.key }) {
+                guard domain.questionForms.contains(form) else {
+                    throw fail("rmt.answer_temperatures names \"\(form)\", not a question form of rmt.domain")
+                }
+                guard t.isFinite, t > 0 else { throw fail("rmt.answer_temperatures[\"\(form)\"] must be a finite number above 0, got \(t)") }
+            }
         }
     }
 }

@@ -231,10 +231,13 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
                                     state: v[4] != 0 ? StateCounts(numbers: v[5..<9]) : nil))
         guard let onDocument else { return }
         for (d, document) in read.enumerated() {
-            let at = head + 3 * count + d * L
+            let at = head + 3 * count + d * L, predicted = Int(v[head + count + d])
+            // The probability rmt-ask would report: at the question form's temperature, if the model records one.
+            let temperature = model.answerTemperature(questionTokens: document.plan.askedQuestionTokens)
+            let probability = temperature == 1 ? v[head + 2 * count + d]
+                : Double(RecurrentMemoryModel.probabilities(logits: v[at..<(at + L)].map { Float($0) }, temperature: temperature)[predicted])
             try onDocument(DocumentPrediction(plan: document.plan, index: document.index,
-                                              predicted: model.settings.labels[Int(v[head + count + d])],
-                                              probability: v[head + 2 * count + d],
+                                              predicted: model.settings.labels[predicted], probability: probability,
                                               logits: Dictionary(uniqueKeysWithValues: zip(model.settings.labels, v[at..<(at + L)]))))
         }
     })

@@ -27,6 +27,10 @@ struct RMTAsk: ParsableCommand {
             {actor}?"); a question of none of them is still answered, from the model's labels \
             only, with a warning on stderr (--json: "in_domain": false; null when the model \
             records no forms; "labels": the label set).
+
+            A model calibrated with `rmt-tool calibrate --by-question-form` reports each answer's \
+            probabilities at its question form's temperature, softmax(logits / T) (--json: \
+            "temperature"; 1 without one); the answer itself is the same.
             """,
         version: BuildInfo.versionLine)
 
@@ -126,7 +130,8 @@ struct RMTAsk: ParsableCommand {
             let object = AskOutput(answer: answer.answer, probability: answer.probability,
                                    top: top, tokens: answer.tokens, segments: answer.segments, seconds: seconds,
                                    tokensPerSecond: seconds > 0 ? Double(answer.tokens) / seconds : 0,
-                                   kernels: compute.kernels.description, labels: rmt.settings.labels, inDomain: JSONNullable(value: inDomain),
+                                   kernels: compute.kernels.description, labels: rmt.settings.labels,
+                                   temperature: answer.temperature, inDomain: JSONNullable(value: inDomain),
                                    state: state ? answer.places : nil)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -156,6 +161,9 @@ struct AskOutput: Encodable {
     let kernels: String
     /// The label set the answer comes from, in classifier order.
     let labels: [String]
+    /// The temperature T the probabilities are at, softmax(logits / T): the question form's in the
+    /// model's rmt.answer_temperatures, else 1.
+    let temperature: Double
     /// Whether the question has one of the forms the model was trained on; nil (JSON null) when
     /// the model records none.
     let inDomain: JSONNullable<Bool>
@@ -163,7 +171,7 @@ struct AskOutput: Encodable {
     let state: [EntityPlace]?
     enum CodingKeys: String, CodingKey {
         case answer, probability, top, tokens, segments, seconds, tokensPerSecond = "tokens_per_second", kernels
-        case labels, inDomain = "in_domain", state
+        case labels, temperature, inDomain = "in_domain", state
     }
 }
 

@@ -1,9 +1,11 @@
 // rmt-tool calibrate: fits the temperature T that makes a model's answer probabilities honest on
 // answers it has already given — `rmt-train eval --predictions` files (their per-document logits)
-// — and writes the model with its classifier divided by T: the same answers, probabilities
-// softmax(logits / T) (temperature scaling; Sources/RMTTraining/TemperatureFit.swift). Fit on the
-// documents you will read (genre, length, tasks), not on the training prose. Prints one JSON line:
-// T, and NLL, ECE and mean confidence before and after, beside the accuracy.
+// — and writes the calibrated model (temperature scaling; Sources/RMTTraining/TemperatureFit.swift;
+// Sources/RMTRecurrence/AnswerTemperature.swift): one T for every question, the classifier divided
+// by it; or, with --by-question-form, one T per question form of the model's domain, recorded in
+// config.json with the weights untouched. The same answers either way. Fit on the documents you
+// will read (genre, length, tasks), not on the training prose. Prints one JSON line per fit: T, and
+// NLL, ECE and mean confidence before and after, beside the accuracy.
 import ArgumentParser
 import Foundation
 import RMT
@@ -15,7 +17,9 @@ struct Calibrate: ParsableCommand {
         discussion: """
         The predictions must come from this model (`rmt-train eval --model MODEL --predictions FILE`, \
         which records each document's logits); give --predictions once per file. Answers and accuracy \
-        are unchanged; only the probabilities move.
+        are unchanged; only the probabilities move. --by-question-form fits each question form of the \
+        model's domain on its own documents (a form whose fit runs to a bound is left at T = 1, with a \
+        warning; forms without documents keep any temperature the model records).
         """)
 
     @Argument(help: "Model folder whose recorded answers are fitted.") var model: String
@@ -24,6 +28,8 @@ struct Calibrate: ParsableCommand {
     @Option(help: "Output folder (written atomically; an existing model folder is replaced, any other file or non-empty folder is refused). Without it, only the fit is printed.")
     var out: String?
     @Flag(help: "Store the weights as float16.") var float16 = false
+    @Flag(help: "A temperature per question form (config.json's rmt.answer_temperatures, applied where answers are reported), the weights untouched; without it, one temperature divides the classifier.")
+    var byQuestionForm = false
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one --predictions FILE") }
@@ -33,34 +39,78 @@ struct Calibrate: ParsableCommand {
         try ErrorReporter.run("rmt-tool") {
             if let out { try OutputFolder.checkReplaceable(out) }
             let loaded = try RecurrentMemoryModel.load(directory: URL(fileURLWithPath: model))
-            let labels = loaded.settings.labels
-            var logits: [[Double]] = [], truth: [Int] = []
+            var rows: [[Double]] = [], truth: [Int] = [], questions: [String] = []
             for file in files {
-                let (rows, answers) = try Self.read(file, labels: labels)
-                logits += rows; truth += answers
+                let read = try Self.read(file, labels: loaded.settings.labels)
+                rows += read.logits; truth += read.labels; questions += read.questions
             }
-            let fit = TemperatureFit(logits: logits, labels: truth)
-            try JSONLine([("documents", .int(logits.count)), ("temperature", .double(fit.temperature)),
-                          ("at_bound", .bool(fit.atBound)), ("accuracy", .double(fit.accuracy)),
-                          ("nll_before", .double(fit.nllBefore)), ("nll_after", .double(fit.nllAfter)),
-                          ("ece_before", .double(fit.eceBefore)), ("ece_after", .double(fit.eceAfter)),
-                          ("confidence_before", .double(fit.confidenceBefore)),
-                          ("confidence_after", .double(fit.confidenceAfter))]).print()
-            if fit.atBound {
-                let why = fit.temperature < 1 ? "every answer is right with a margin" : "the answers are no better than chance"
-                FileHandle.standardError.write(Data("rmt-tool: warning: the fit ran to its bound (\(why)): T = \(fit.temperature); fit on more, or harder, documents\n".utf8))
-            }
-            guard let out else { return }
-            let calibrated = try loaded.withAnswerTemperature(fit.temperature)
-            try calibrated.save(to: URL(fileURLWithPath: out), float16: float16,
-                                metadata: ["rmt.calibration": "temperature \(fit.temperature) fitted on \(logits.count) answers of \(files.joined(separator: ", "))"])
-            FileHandle.standardError.write(Data("wrote \(out): \(model) with its answer logits divided by \(String(format: "%.4f", fit.temperature))\n".utf8))
+            if byQuestionForm { try fitByForm(loaded, rows, truth, questions) } else { try fitOne(loaded, rows, truth) }
         }
+    }
+
+    /// One temperature for every answer: the classifier divided by it.
+    func fitOne(_ loaded: RecurrentMemoryModel, _ rows: [[Double]], _ truth: [Int]) throws {
+        let fit = TemperatureFit(logits: rows, labels: truth)
+        try Self.line(fit, documents: rows.count).print()
+        if fit.atBound { warnBound(fit, what: "the fit") }
+        guard let out else { return }
+        let calibrated = try loaded.withAnswerTemperature(fit.temperature)
+        try calibrated.save(to: URL(fileURLWithPath: out), float16: float16,
+                            metadata: ["rmt.calibration": "temperature \(fit.temperature) fitted on \(rows.count) answers of \(files.joined(separator: ", "))"])
+        FileHandle.standardError.write(Data("wrote \(out): \(model) with its answer logits divided by \(String(format: "%.4f", fit.temperature))\n".utf8))
+    }
+
+    /// A temperature per question form, recorded in config.json.
+    func fitByForm(_ loaded: RecurrentMemoryModel, _ rows: [[Double]], _ truth: [Int], _ questions: [String]) throws {
+        guard let domain = loaded.questionDomain, let matcher = loaded.questionMatcher() else {
+            throw ErrorReporter.exit("rmt-tool", "--by-question-form: \(model) records no question domain (its question forms); fit one temperature without --by-question-form")
+        }
+        var byForm: [String: [Int]] = [:]  // form → the rows asking it
+        for (i, question) in questions.enumerated() {
+            guard let form = matcher.form(ofTokens: loaded.tokenizer.encode(question)) else {
+                throw ErrorReporter.exit("rmt-tool", "--by-question-form: \"\(question)\" has none of \(model)'s question forms (\(domain.formList()))")
+            }
+            byForm[form, default: []].append(i)
+        }
+        var temperatures = loaded.settings.answerTemperatures ?? [:]
+        for form in domain.questionForms {
+            guard let picked = byForm[form] else { continue }
+            let fit = TemperatureFit(logits: picked.map { rows[$0] }, labels: picked.map { truth[$0] })
+            try Self.line(fit, documents: picked.count, form: form).print()
+            if fit.atBound {
+                warnBound(fit, what: "\"\(form)\"'s fit")
+                temperatures[form] = nil
+            } else {
+                temperatures[form] = fit.temperature
+            }
+        }
+        guard let out else { return }
+        let calibrated = try loaded.withQuestionTemperatures(temperatures)
+        try calibrated.save(to: URL(fileURLWithPath: out), float16: float16,
+                            metadata: ["rmt.calibration": "temperatures per question form fitted on \(rows.count) answers of \(files.joined(separator: ", "))"])
+        let listed = domain.questionForms.compactMap { f in temperatures[f].map { "\"\(f)\" \(String(format: "%.4f", $0))" } }
+        FileHandle.standardError.write(Data("wrote \(out): \(model) with answer temperatures \(listed.isEmpty ? "none" : listed.joined(separator: ", "))\n".utf8))
+    }
+
+    /// The fit as a JSON line (its question form first, if it is one form's).
+    static func line(_ fit: TemperatureFit, documents: Int, form: String? = nil) -> JSONLine {
+        JSONLine((form.map { [("form", JSONLine.Value.string($0))] } ?? []) + [("documents", .int(documents)), ("temperature", .double(fit.temperature)),
+                  ("at_bound", .bool(fit.atBound)), ("accuracy", .double(fit.accuracy)),
+                  ("nll_before", .double(fit.nllBefore)), ("nll_after", .double(fit.nllAfter)),
+                  ("ece_before", .double(fit.eceBefore)), ("ece_after", .double(fit.eceAfter)),
+                  ("confidence_before", .double(fit.confidenceBefore)),
+                  ("confidence_after", .double(fit.confidenceAfter))])
+    }
+
+    func warnBound(_ fit: TemperatureFit, what: String) {
+        let why = fit.temperature < 1 ? "every answer is right with a margin" : "the answers are no better than chance"
+        let then = byQuestionForm ? "its answers stay at T = 1" : "fit on more, or harder, documents"
+        FileHandle.standardError.write(Data("rmt-tool: warning: \(what) ran to its bound (\(why)): T = \(fit.temperature); \(then)\n".utf8))
     }
 
     /// The logits (in the model's label order) and true label of every line of `file`; a line that
     /// is not a prediction, has no logits, or names other labels than the model's is an error.
-    static func read(_ file: String, labels: [String]) throws -> (logits: [[Double]], labels: [Int]) {
+    static func read(_ file: String, labels: [String]) throws -> (logits: [[Double]], labels: [Int], questions: [String]) {
         func refuse(_ message: String) -> Error { ErrorReporter.exit("rmt-tool", message) }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), !isFolder.boolValue else {
@@ -70,7 +120,7 @@ struct Calibrate: ParsableCommand {
         do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
             throw refuse("--predictions: cannot read \(file): \(error.localizedDescription)")
         }
-        var rows: [[Double]] = [], answers: [Int] = []
+        var rows: [[Double]] = [], answers: [Int] = [], questions: [String] = []
         let decoder = JSONDecoder()
         for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
             let at = "\(file) line \(n + 1)"
@@ -85,9 +135,9 @@ struct Calibrate: ParsableCommand {
             }
             let row = labels.map { logits[$0]! }
             guard row.allSatisfy(\.isFinite) else { throw refuse("\(at): a logit is not a finite number") }
-            rows.append(row); answers.append(answer)
+            rows.append(row); answers.append(answer); questions.append(record.question)
         }
         if rows.isEmpty { throw refuse("--predictions: \(file) holds no predictions") }
-        return (rows, answers)
+        return (rows, answers, questions)
     }
 }

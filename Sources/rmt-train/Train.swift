@@ -366,8 +366,13 @@ struct Train: ParsableCommand {
     }
 
     /// The run's starting model, recording the task's question domain (`recordingDomain`).
+    /// Answer temperatures (`rmt.answer_temperatures`) describe the starting model's logits, not the
+    /// trained one's: they are dropped, with a note.
     func makeModel(task: any MemoryTask) throws -> RecurrentMemoryModel {
-        try recordingDomain(of: task, in: try makeModel(labels: task.labels))
+        let start = try recordingDomain(of: task, in: try makeModel(labels: task.labels))
+        guard start.settings.answerTemperatures != nil else { return start }
+        note("rmt-train: the starting model's answer temperatures (rmt.answer_temperatures) describe its answers before training; the trained model records none (fit new ones with rmt-tool calibrate)")
+        return try start.withQuestionTemperatures(nil)
     }
 
     /// `model` recording what it is trained on: the task's question domain, joined to the

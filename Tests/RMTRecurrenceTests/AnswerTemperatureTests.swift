@@ -1,9 +1,14 @@
-// The model with its answer logits divided by T (AnswerTemperature.swift): it reads a document to
-// the same answer with logits exactly the original's / T, leaves every other parameter and the
-// original untouched, and refuses a temperature that is not a positive finite number.
+// Answers at a temperature (AnswerTemperature.swift). The model with its answer logits divided by
+// T reads a document to the same answer with logits exactly the original's / T, leaves every other
+// parameter and the original untouched, and refuses a temperature that is not a positive finite
+// number. Per-question-form temperatures (rmt.answer_temperatures) leave the logits and answer bit
+// for bit and report softmax(logits / T) for questions of their form only; they are checked
+// against the domain, kept through config.json, narrowed with the domain and dropped by whatever
+// changes the logits (withAnswerTemperature, blending).
 import Foundation
 import Testing
 import RMTTestSupport
+import RMTBase
 import RMTModel
 import RMTRecurrence
 
@@ -35,4 +40,67 @@ import RMTRecurrence
     for bad in [0.0, -1.0, .nan, .infinity] {
         #expect { try model.withAnswerTemperature(bad) } throws: { "\($0)".contains("temperature") }
     }
+}
+
+/// tiny-rmt (8-token segments, labels alpha…delta) recording a domain of two short forms.
+private func tinyWithDomain() throws -> RecurrentMemoryModel {
+    let domain = QuestionDomain(tasks: ["a", "b"], questionForms: ["w40 {x} w41", "w50 {x}"], slots: ["x": ["w60", "w61"]])
+    return try RecurrentMemoryModel.load(directory: fixture("tiny-rmt")).recording(domain: domain)
+}
+
+@Test func questionTemperaturesMoveOnlyTheProbabilitiesOfTheirForm() throws {
+    let model = try tinyWithDomain()
+    let matcher = try #require(model.questionMatcher())
+    #expect(matcher.form(ofTokens: model.tokenizer.encode("w40 w61 w41")) == "w40 {x} w41")
+    #expect(matcher.form(ofTokens: model.tokenizer.encode("w50 w60")) == "w50 {x}")
+    #expect(matcher.form(ofTokens: model.tokenizer.encode("w50 w62")) == nil)
+
+    let hot = try model.withQuestionTemperatures(["w40 {x} w41": 2.5])
+    #expect(hot.parameters === model.parameters, "the weights are shared, not copied")
+    func read(_ m: RecurrentMemoryModel, _ question: String) throws -> Answer {
+        let session = DocumentSession(model: m)
+        for k in 0..<3 { try session.read((0..<m.settings.segmentLength).map { Int32(5 + (k * 11 + $0) % 40) }) }
+        return try session.answer(question: question)
+    }
+    for question in ["w40 w60 w41", "w40 w61 w41"] {
+        let (plain, warm) = (try read(model, question), try read(hot, question))
+        #expect(warm.logits == plain.logits && warm.answer == plain.answer && plain.temperature == 1 && warm.temperature == 2.5)
+        #expect(warm.top.map(\.label) == plain.top.map(\.label), "the ranking is the logits'")
+        let z = plain.logits.map { Double($0) / 2.5 }, top = z.max()!
+        let sum = z.reduce(0) { $0 + exp($1 - top) }
+        for entry in warm.top {
+            let i = hot.settings.labels.firstIndex(of: entry.label)!
+            #expect(abs(Double(entry.probability) - exp(z[i] - top) / sum) < 1e-6, "\(entry.label)")
+        }
+        #expect(warm.probability < plain.probability, "T > 1 makes the top answer less sure")
+    }
+    // A form without a temperature, and a question of no form: as the model answers them.
+    for question in ["w50 w60", "w9 w10"] {
+        let (plain, warm) = (try read(model, question), try read(hot, question))
+        #expect(warm.temperature == 1 && warm == plain, "\(question)")
+    }
+}
+
+@Test func questionTemperaturesAreCheckedKeptAndDroppedWithWhatTheyDescribe() throws {
+    let model = try tinyWithDomain()
+    let bare = try RecurrentMemoryModel.load(directory: fixture("tiny-rmt"))
+    #expect { try bare.withQuestionTemperatures(["w50 {x}": 2]) } throws: { "\($0)".contains("without rmt.domain") }
+    #expect { try model.withQuestionTemperatures(["w51 {x}": 2]) } throws: { "\($0)".contains("not a question form") }
+    for bad in [0.0, -1.0, .nan, .infinity] {
+        #expect { try model.withQuestionTemperatures(["w50 {x}": bad]) } throws: { "\($0)".contains("finite number above 0") }
+    }
+    #expect(try model.withQuestionTemperatures([:]).settings.answerTemperatures == nil)
+
+    let hot = try model.withQuestionTemperatures(["w40 {x} w41": 2.5, "w50 {x}": 0.75])
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rmt-temperatures-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try hot.save(to: folder)
+    #expect(try RecurrentMemoryModel.load(directory: folder).settings == hot.settings)
+
+    let narrowed = QuestionDomain(tasks: ["b"], questionForms: ["w50 {x}"], slots: ["x": ["w60", "w61"]])
+    #expect(try hot.recording(domain: narrowed).settings.answerTemperatures == ["w50 {x}": 0.75])
+    #expect(try hot.recording(domain: nil).settings.answerTemperatures == nil)
+    #expect(try hot.withAnswerTemperature(2).settings.answerTemperatures == nil, "the scaled logits are not the ones fitted")
+    let blend = try hot.blended(with: model, weight: 0.5)
+    #expect(blend.settings.answerTemperatures == nil && blend.settings.domain == model.settings.domain)
 }
