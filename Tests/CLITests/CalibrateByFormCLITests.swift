@@ -2,8 +2,9 @@
 // recorded in config.json (rmt.answer_temperatures) with the weights untouched — the calibrated
 // model's evaluation has the original's logits and answers bit for bit, and each answer's
 // probability at its form's temperature (rmt-ask --json says which); a form whose fit runs to its
-// bound is left at T = 1 with a warning; a model without a domain, or a question of none of its
-// forms, is refused in one line; a fine-tune from a calibrated model records no temperatures.
+// bound is left at T = 1 with a warning; the weights are stored as they were (float16 stays float16,
+// the header's metadata kept); a model without a domain, or a question of none of its forms, is
+// refused in one line; a fine-tune from a calibrated model records no temperatures.
 import Foundation
 import Testing
 import RMTTestSupport
@@ -86,6 +87,22 @@ private nonisolated(unsafe) let roomDomain: [String: Any] = [
         let object = try JSONSerialization.jsonObject(with: Data(ask.stdout.utf8)) as! [String: Any]
         #expect(object["temperature"] as? Double == temperature, "\(question): \(ask.stdout)")
     }
+
+    // A float16 model stays float16, its header's metadata kept beside the calibration's.
+    let half = dir.appendingPathComponent("half"), halfCalibrated = dir.appendingPathComponent("half-calibrated")
+    #expect(try run("rmt-tool", ["export", model.path, "--out", half.path, "--float16", "--metadata", "made_by=test"]).status == 0)
+    let again = try run("rmt-tool", ["calibrate", half.path, "--predictions", file.path, "--by-question-form", "--out", halfCalibrated.path])
+    #expect(again.status == 0, "\(again.stderr)")
+    func header(_ folder: URL) throws -> [String: Any] {
+        let bytes = try Data(contentsOf: folder.appendingPathComponent("model.safetensors"))
+        let size = bytes.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        return try JSONSerialization.jsonObject(with: bytes.subdata(in: 8..<(8 + size))) as! [String: Any]
+    }
+    let (before, after) = (try header(half), try header(halfCalibrated))
+    #expect(after.filter { $0.key != "__metadata__" }.allSatisfy { ($0.value as! [String: Any])["dtype"] as? String == "F16" })
+    let metadata = try #require(after["__metadata__"] as? [String: String])
+    #expect(metadata["made_by"] == "test" && metadata["rmt.calibration"] != nil, "\(metadata)")
+    #expect(Set(after.keys) == Set(before.keys))
 
     // Refused in one line, nothing written: a model without a domain; a question of none of the forms.
     let other = dir.appendingPathComponent("other")

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Session 44: Models/default's answer temperature per question form (rmt-tool calibrate
+# --by-question-form), fitted on held-out books of the training genres (fiction + reference
+# validation noise, never trained on) and checked on technical writing (the genre held out from
+# training, where the ledgers are read): 16 segments, 100 documents per task, adversarial
+# sentences at 0.1. qa3's technical documents are session 43's (seed 1 and seed 2, 200 each).
+# BIN=DIR: an rmt-train / rmt-tool of session 44 or later. Each step is skipped once its file exists.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$here/../../../..
+B=${BIN:-$root/.build/release}
+N=${NOISE_DIR:-$HOME/.cache/rmt/noise}
+TASKS=babi-qa2,babi-qa3,reasoning,unknown,memorize-distract,babi-qa1
+[ -s "$here/fit-valid-16.jsonl" ] || RMT_THREADS=1 "$B/rmt-train" eval --model "$root/Models/default" \
+  --noise "$N/fiction/valid" "$N/reference/valid" --seed 5 --adversarial-rate 0.1 --batch-size 8 --task "$TASKS" \
+  --segments 16 --samples 100 --predictions "$here/fit-valid-16.jsonl" --json > "$here/fit-valid-16.out"
+[ -s "$here/check-technical-16.jsonl" ] || RMT_THREADS=1 "$B/rmt-train" eval --model "$root/Models/default" \
+  --noise "$N/technical/eval" --seed 1 --adversarial-rate 0.1 --batch-size 8 --task "${TASKS/babi-qa3,/}" \
+  --segments 16 --samples 100 --predictions "$here/check-technical-16.jsonl" --json > "$here/check-technical-16.out"
