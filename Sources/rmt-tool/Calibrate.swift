@@ -85,13 +85,12 @@ struct Calibrate: ParsableCommand {
             }
         }
         guard let out else { return }
-        // The weights untouched: stored as they were (float16 stays float16), beside the header's metadata.
+        // The weights untouched: stored as they were (float16 stays float16, the header's metadata
+        // kept), so a model file written by this package comes out byte for byte the same.
         let source = try SafetensorsFile(contentsOf: URL(fileURLWithPath: model).appendingPathComponent("model.safetensors"))
         let wasFloat16 = source.tensors.contains { $0.dtype == .f16 }
-        var metadata = source.metadata
-        metadata["rmt.calibration"] = "temperatures per question form fitted on \(rows.count) answers of \(files.joined(separator: ", "))"
         let calibrated = try loaded.withQuestionTemperatures(temperatures)
-        try calibrated.save(to: URL(fileURLWithPath: out), float16: float16 || wasFloat16, metadata: metadata)
+        try calibrated.save(to: URL(fileURLWithPath: out), float16: float16 || wasFloat16, metadata: source.metadata)
         let listed = domain.questionForms.compactMap { f in temperatures[f].map { "\"\(f)\" \(String(format: "%.4f", $0))" } }
         FileHandle.standardError.write(Data("wrote \(out): \(model) with answer temperatures \(listed.isEmpty ? "none" : listed.joined(separator: ", "))\n".utf8))
     }
