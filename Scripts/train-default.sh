@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # train-default.sh — how Models/default was trained (Docs/results.md, "The default model"),
 # resumable: phases 1, 2, 3, 4, 6, 7 and 11 of Scripts/train-memory.sh, then a float16 export
-# into Models/default.
+# into Models/default and its answer temperatures per question form (rmt-tool calibrate).
 #
 # Backbone: pretrained all-MiniLM-L6-v2 (6 layers × 384; Scripts/fetch-minilm.sh) with 10 memory
 # tokens, the question in every segment (Docs/question-layout.md) and seven labels (six rooms +
@@ -37,3 +37,14 @@ OUT="$OUT" PHASES="7 11" PHASE7_FROM="$OUT/phase6-f16" Scripts/train-memory.sh
     --metadata "backbone=all-MiniLM-L6-v2" \
     --metadata "tasks=memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1,babi-qa2,babi-qa3,reasoning" \
     --metadata "curriculum=1-7 segments"
+# Answer temperatures per question form (session 44; Docs/training.md, Docs/results.md): the exported
+# model's answers on validation books of the training genres at 16 segments, 100 documents per task
+# (Docs/runs/memory/calibration-s44/commands.sh), fitted by rmt-tool calibrate --by-question-form,
+# which rewrites only config.json's rmt.answer_temperatures (the weights byte for byte as exported).
+E=${EXPORT:-Models/default}
+N=${NOISE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rmt/noise}
+mkdir -p "$OUT/calibration"
+[ -s "$OUT/calibration/fit-valid-16.jsonl" ] || "$BIN/rmt-train" eval --model "$E" --noise "$N/fiction/valid" "$N/reference/valid" \
+    --seed 5 --adversarial-rate 0.1 --batch-size 8 --task babi-qa2,babi-qa3,reasoning,unknown,memorize-distract,babi-qa1 \
+    --segments 16 --samples 100 --predictions "$OUT/calibration/fit-valid-16.jsonl" --json > "$OUT/calibration/fit-valid-16.out"
+"$BIN/rmt-tool" calibrate "$E" --predictions "$OUT/calibration/fit-valid-16.jsonl" --by-question-form --out "$E"

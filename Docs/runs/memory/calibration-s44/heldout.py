@@ -54,7 +54,7 @@ for key in sorted(groups, key=lambda k: (k[0] != "form", k)):
     form = key[-1]
     t = temperatures.get(form, 1.0)
     a, b = measures(groups[key], 1.0), measures(groups[key], t)
-    name = f"`{form}`" if key[0] == "form" else f"{key[1]}"
+    name = f"`{form}`" if key[0] == "form" else f"{key[1]} (`{form}`)"
     print(f"| {name} | {t:.2f} | {a['n']} | {a['accuracy']:.3f} | {a['confidence']:.3f} → {b['confidence']:.3f} | "
           f"{a['ece']:.3f} → {b['ece']:.3f} | {a['nll']:.3f} → {b['nll']:.3f} |")
 rows = groups[("all",)]
