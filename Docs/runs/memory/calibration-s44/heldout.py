@@ -36,33 +36,38 @@ def measures(rows, temperature, bins=15):
                 ece=sum(abs(c - r) for c, r in zip(bin_confidence, bin_right)) / n, nll=nll / n)
 
 
-config = json.load(open(sys.argv[1]))
-temperatures = config["rmt"].get("answer_temperatures", {})
-groups = defaultdict(list)
-for path in sys.argv[2:]:
-    for line in open(path):
-        r = json.loads(line)
-        form = form_of(r["question"])
-        groups[("form", form)].append((r["logits"], r["answer"]))
-        groups[("task", r["task"], form)].append((r["logits"], r["answer"]))
-        groups[("all",)].append((r["logits"], r["answer"], form))
-print("| group | T | documents | accuracy | confidence T=1 → T | ECE T=1 → T | NLL T=1 → T |")
-print("|---|---:|---:|---:|---|---|---|")
-for key in sorted(groups, key=lambda k: (k[0] != "form", k)):
-    if key[0] == "all":
-        continue
-    form = key[-1]
-    t = temperatures.get(form, 1.0)
-    a, b = measures(groups[key], 1.0), measures(groups[key], t)
-    name = f"`{form}`" if key[0] == "form" else f"{key[1]} (`{form}`)"
-    print(f"| {name} | {t:.2f} | {a['n']} | {a['accuracy']:.3f} | {a['confidence']:.3f} → {b['confidence']:.3f} | "
+def main():
+    config = json.load(open(sys.argv[1]))
+    temperatures = config["rmt"].get("answer_temperatures", {})
+    groups = defaultdict(list)
+    for path in sys.argv[2:]:
+        for line in open(path):
+            r = json.loads(line)
+            form = form_of(r["question"])
+            groups[("form", form)].append((r["logits"], r["answer"]))
+            groups[("task", r["task"], form)].append((r["logits"], r["answer"]))
+            groups[("all",)].append((r["logits"], r["answer"], form))
+    print("| group | T | documents | accuracy | confidence T=1 → T | ECE T=1 → T | NLL T=1 → T |")
+    print("|---|---:|---:|---:|---|---|---|")
+    for key in sorted(groups, key=lambda k: (k[0] != "form", k)):
+        if key[0] == "all":
+            continue
+        form = key[-1]
+        t = temperatures.get(form, 1.0)
+        a, b = measures(groups[key], 1.0), measures(groups[key], t)
+        name = f"`{form}`" if key[0] == "form" else f"{key[1]} (`{form}`)"
+        print(f"| {name} | {t:.2f} | {a['n']} | {a['accuracy']:.3f} | {a['confidence']:.3f} → {b['confidence']:.3f} | "
+              f"{a['ece']:.3f} → {b['ece']:.3f} | {a['nll']:.3f} → {b['nll']:.3f} |")
+    rows = groups[("all",)]
+    a = measures([(z, y) for z, y, _ in rows], 1.0)
+    per = defaultdict(list)
+    for z, y, f in rows: per[f].append((z, y))
+    # Every document at its own form's T: pooled measures.
+    pooled = [(({k: v / temperatures.get(f, 1.0) for k, v in z.items()}), y) for z, y, f in rows]
+    b = measures(pooled, 1.0)
+    print(f"| all documents | per form | {a['n']} | {a['accuracy']:.3f} | {a['confidence']:.3f} → {b['confidence']:.3f} | "
           f"{a['ece']:.3f} → {b['ece']:.3f} | {a['nll']:.3f} → {b['nll']:.3f} |")
-rows = groups[("all",)]
-a = measures([(z, y) for z, y, _ in rows], 1.0)
-per = defaultdict(list)
-for z, y, f in rows: per[f].append((z, y))
-# Every document at its own form's T: pooled measures.
-pooled = [(({k: v / temperatures.get(f, 1.0) for k, v in z.items()}), y) for z, y, f in rows]
-b = measures(pooled, 1.0)
-print(f"| all documents | per form | {a['n']} | {a['accuracy']:.3f} | {a['confidence']:.3f} → {b['confidence']:.3f} | "
-      f"{a['ece']:.3f} → {b['ece']:.3f} | {a['nll']:.3f} → {b['nll']:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
