@@ -4,13 +4,54 @@
 // unchanged; only the probability a reader of `rmt-ask` sees moves.
 // - `withAnswerTemperature(T)`: the classifier's weight and bias scaled by 1/T — one T for every
 //   question, and a fine-tune from that model sees the scaled logits in its loss.
-// - `withQuestionTemperatures([form: T])`: the weights untouched, each question form's T recorded in
-//   config.json (`rmt.answer_temperatures`) and applied where answers are reported (DocumentSession,
-//   `rmt-train eval`'s predictions) — a T per kind of question, the logits bit for bit the model's.
+// - `withQuestionTemperatures([form: points])`: the weights untouched, each question form's T by
+//   document length recorded in config.json (`rmt.answer_temperatures`) and applied where answers
+//   are reported (DocumentSession, `rmt-train eval`'s predictions) — a T per kind of question and
+//   length (a model reading longer documents can grow surer as it grows less right), the logits bit
+//   for bit the model's. Between fitted lengths T is interpolated linearly in log(segments); beyond
+//   them the nearest fitted T holds.
 import Foundation
 import RMTBase
 import RMTKernels
 import RMTModel
+
+/// A question form's answer temperature at one document length (`rmt.answer_temperatures`).
+public struct TemperaturePoint: Codable, Sendable, Equatable {
+    /// The document length, in segments read (the final one included).
+    public var segments: Int
+    public var temperature: Double
+
+    public init(segments: Int, temperature: Double) {
+        self.segments = segments
+        self.temperature = temperature
+    }
+
+    /// What is wrong with `points` as one form's temperatures, in a few words; nil when nothing:
+    /// at least one, segments at least 1 and increasing, temperatures finite and above 0.
+    public static func problem(_ points: [TemperaturePoint]) -> String? {
+        if points.isEmpty { return "has no points (leave the form out to read it at T = 1)" }
+        for (i, p) in points.enumerated() {
+            guard p.segments >= 1 else { return "has a point at \(p.segments) segments (at least 1)" }
+            guard p.temperature.isFinite, p.temperature > 0 else {
+                return "has a temperature that is not a finite number above 0: \(p.temperature)"
+            }
+            if i > 0, p.segments <= points[i - 1].segments { return "has points out of order or repeated (segments must increase)" }
+        }
+        return nil
+    }
+
+    /// The temperature of `points` (valid: `problem` nil) at a document of `segments` segments:
+    /// linear in log(segments) between the two fitted lengths around it, the nearest one's beyond them.
+    public static func temperature(_ points: [TemperaturePoint], segments: Int) -> Double {
+        guard let first = points.first, let last = points.last else { return 1 }
+        if segments <= first.segments { return first.temperature }
+        if segments >= last.segments { return last.temperature }
+        let upper = points.firstIndex { $0.segments >= segments }!
+        let (a, b) = (points[upper - 1], points[upper])
+        let w = log(Double(segments) / Double(a.segments)) / log(Double(b.segments) / Double(a.segments))
+        return (1 - w) * a.temperature + w * b.temperature
+    }
+}
 
 extension RecurrentMemoryModel {
     /// A new model answering softmax(logits / temperature) where this one answers softmax(logits).
@@ -33,11 +74,12 @@ extension RecurrentMemoryModel {
                                         isUntrained: isUntrained)
     }
 
-    /// The same model (sharing its parameters) reporting answers to a question of form F at
-    /// softmax(logits / temperatures[F]); nil or an empty map: at the logits as they are.
+    /// The same model (sharing its parameters) reporting answers to a question of form F about a
+    /// document of n segments at softmax(logits / T), T = `TemperaturePoint.temperature(temperatures[F], n)`;
+    /// nil or an empty map: at the logits as they are.
     /// - Throws: `ModelError` when the model records no question domain, a key is not one of its
-    ///   forms, or a temperature is not finite and positive.
-    public func withQuestionTemperatures(_ temperatures: [String: Double]?) throws -> RecurrentMemoryModel {
+    ///   forms, or a form's points are not valid (`TemperaturePoint.problem`).
+    public func withQuestionTemperatures(_ temperatures: [String: [TemperaturePoint]]?) throws -> RecurrentMemoryModel {
         var s = settings
         s.answerTemperatures = temperatures?.isEmpty == false ? temperatures : nil
         guard s != settings else { return self }
@@ -47,12 +89,13 @@ extension RecurrentMemoryModel {
         return model
     }
 
-    /// The temperature answers to `questionTokens` are reported at: its question form's in
-    /// `settings.answerTemperatures`, else 1.
-    public func answerTemperature(questionTokens: [Int32]) -> Double {
+    /// The temperature answers to `questionTokens` about a document of `segments` segments are
+    /// reported at: its question form's in `settings.answerTemperatures` at that length, else 1.
+    public func answerTemperature(questionTokens: [Int32], segments: Int) -> Double {
         guard let temperatures = settings.answerTemperatures,
-              let form = questionMatcher()?.form(ofTokens: questionTokens) else { return 1 }
-        return temperatures[form] ?? 1
+              let form = questionMatcher()?.form(ofTokens: questionTokens),
+              let points = temperatures[form] else { return 1 }
+        return TemperaturePoint.temperature(points, segments: segments)
     }
 
     /// softmax(logits / temperature), computed in Double: (L) probabilities in label order.

@@ -30,7 +30,8 @@ public struct Answer: Sendable, Codable, Equatable {
     /// Raw logits in label order.
     public let logits: [Float]
     /// The temperature T the probabilities are reported at, softmax(logits / T): the question
-    /// form's in the model's `rmt.answer_temperatures` (`rmt-tool calibrate --by-question-form`), else 1.
+    /// form's at this length in the model's `rmt.answer_temperatures` (`rmt-tool calibrate
+    /// --by-question-form`), else 1.
     public var temperature: Double = 1
     /// A model with a state readout (StateReadout): where its memory, after the final segment,
     /// places each entity it knows (`settings.stateEntities` order); nil for a model without one.
@@ -174,8 +175,9 @@ public final class DocumentSession: @unchecked Sendable {
         guard logits.allSatisfy(\.isFinite) else {
             throw ModelError("model", "produced non-finite answer scores (NaN or infinity): are its weights corrupt?")
         }
-        var answer = makeAnswer(logits: logits, temperature: model.answerTemperature(questionTokens: questionTokens),
-                                tokens: saved.tokensRead, segments: saved.segmentsRead + finals.count)
+        let segments = saved.segmentsRead + finals.count
+        var answer = makeAnswer(logits: logits, temperature: model.answerTemperature(questionTokens: questionTokens, segments: segments),
+                                tokens: saved.tokensRead, segments: segments)
         answer.places = places()
         return answer
     }

@@ -29,11 +29,13 @@ public struct RMTSettings: Codable, Sendable, Equatable {
     /// The width D of the state readout's hidden layer (a two-layer probe, `rmt.state.hidden.*`
     /// tensors), or nil for the linear probe.
     public var stateHidden: Int?
-    /// The temperature T of each question form (keys: forms of `domain`) at which answers to a
-    /// question of that form are reported — probabilities softmax(logits / T), the answer itself
-    /// unchanged (`rmt-tool calibrate --by-question-form`; AnswerTemperature.swift); nil, or a
-    /// form left out, reads at T = 1. Training ignores it (a fine-tune's model records none).
-    public var answerTemperatures: [String: Double]?
+    /// The temperature T of each question form (keys: forms of `domain`), by document length, at
+    /// which answers to a question of that form are reported — probabilities softmax(logits / T), the
+    /// answer itself unchanged (`rmt-tool calibrate --by-question-form`; AnswerTemperature.swift):
+    /// points (segments, T) in increasing segments, T interpolated linearly in log(segments) between
+    /// them and held beyond the ends; nil, or a form left out, reads at T = 1. Training ignores it
+    /// (a fine-tune's model records none).
+    public var answerTemperatures: [String: [TemperaturePoint]]?
 
     enum CodingKeys: String, CodingKey {
         case memoryTokens = "memory_tokens", segmentLength = "segment_length", labels
@@ -67,7 +69,7 @@ public struct RMTSettings: Codable, Sendable, Equatable {
         domain = try c.decodeIfPresent(QuestionDomain.self, forKey: .domain)
         stateEntities = try c.decodeIfPresent([String].self, forKey: .stateEntities)
         stateHidden = try c.decodeIfPresent(Int.self, forKey: .stateHidden)
-        answerTemperatures = try c.decodeIfPresent([String: Double].self, forKey: .answerTemperatures)
+        answerTemperatures = try c.decodeIfPresent([String: [TemperaturePoint]].self, forKey: .answerTemperatures)
     }
 
     /// Positions one segment occupies: [CLS] m1..mM [SEP] t1..tS [SEP].
@@ -99,11 +101,11 @@ public struct RMTSettings: Codable, Sendable, Equatable {
         }
         if let temperatures = answerTemperatures {
             guard let domain else { throw fail("rmt.answer_temperatures is set without rmt.domain (its keys are the domain's question forms)") }
-            for (form, t) in temperatures.sorted(by: { $0.key < $1.key }) {
+            for (form, points) in temperatures.sorted(by: { $0.key < $1.key }) {
                 guard domain.questionForms.contains(form) else {
                     throw fail("rmt.answer_temperatures names \"\(form)\", not a question form of rmt.domain")
                 }
-                guard t.isFinite, t > 0 else { throw fail("rmt.answer_temperatures[\"\(form)\"] must be a finite number above 0, got \(t)") }
+                if let problem = TemperaturePoint.problem(points) { throw fail("rmt.answer_temperatures[\"\(form)\"] \(problem)") }
             }
         }
     }

@@ -233,7 +233,8 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
         for (d, document) in read.enumerated() {
             let at = head + 3 * count + d * L, predicted = Int(v[head + count + d])
             // The probability rmt-ask would report: at the question form's temperature, if the model records one.
-            let temperature = model.answerTemperature(questionTokens: document.plan.askedQuestionTokens)
+            let temperature = model.answerTemperature(questionTokens: document.plan.askedQuestionTokens,
+                                                      segments: document.plan.segmentCount)
             let probability = temperature == 1 ? v[head + 2 * count + d]
                 : Double(RecurrentMemoryModel.probabilities(logits: v[at..<(at + L)].map { Float($0) }, temperature: temperature)[predicted])
             try onDocument(DocumentPrediction(plan: document.plan, index: document.index,

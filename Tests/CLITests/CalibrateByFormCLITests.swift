@@ -1,5 +1,5 @@
-// rmt-tool calibrate --by-question-form: one temperature per question form of the model's domain,
-// recorded in config.json (rmt.answer_temperatures) with the weights untouched — the calibrated
+// rmt-tool calibrate --by-question-form: one temperature per question form of the model's domain and
+// document length, recorded in config.json (rmt.answer_temperatures) with the weights untouched — the calibrated
 // model's evaluation has the original's logits and answers bit for bit, and each answer's
 // probability at its form's temperature (rmt-ask --json says which); a form whose fit runs to its
 // bound is left at T = 1 with a warning; the weights are stored as they were (float16 stays float16,
@@ -32,23 +32,24 @@ private nonisolated(unsafe) let roomDomain: [String: Any] = [
     func lines(_ url: URL) throws -> [[String: Any]] {
         try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
     }
-    func evaluate(_ model: URL, _ name: String) throws -> [[String: Any]] {
+    func evaluate(_ model: URL, _ name: String, segments: Int) throws -> [[String: Any]] {
         let file = dir.appendingPathComponent(name)
-        let r = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize,reasoning", "--segments", "2", "--samples", "8",
-                                      "--batch-size", "4", "--predictions", file.path, "--json"])
+        let r = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize,reasoning", "--segments", String(segments),
+                                      "--samples", "8", "--batch-size", "4", "--predictions", file.path, "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         return try lines(file)
     }
-    let records = try evaluate(model, "p.jsonl")
-    #expect(records.count == 16)
+    let records = try evaluate(model, "p.jsonl", segments: 2) + evaluate(model, "p3.jsonl", segments: 3)
+    #expect(records.count == 32)
 
-    // Answers with known confidence: "Where is {actor}?" right 3 times in 4 at p ≈ 0.9 (overconfident:
-    // T > 1); reasoning's forms always right with a margin (their fits run to the bound).
+    // Answers with known confidence: "Where is {actor}?" at p ≈ 0.9 right 3 times in 4 at 2 segments
+    // and 2 in 4 at 3 segments (overconfident, more so when longer: T₂ > 1, T₃ > T₂); reasoning's forms
+    // always right with a margin (their fits run to the bound).
     let labels = ["bathroom", "hallway", "garden", "office", "bedroom", "kitchen", "unknown"]
     let made = records.enumerated().map { i, record -> [String: Any] in
         var r = record
         let answer = r["answer"] as! String
-        let right = r["task"] as? String == "reasoning" || i % 4 != 0
+        let right = r["task"] as? String == "reasoning" || i % (r["segments"] as? Int == 2 ? 4 : 2) != 0
         let top = right ? answer : labels.first { $0 != answer }!
         r["logits"] = Dictionary(uniqueKeysWithValues: labels.map { ($0, $0 == top ? 4.0 : 0.0) })
         return r
@@ -62,16 +63,22 @@ private nonisolated(unsafe) let roomDomain: [String: Any] = [
     #expect(fit.status == 0 && fit.stderr.contains("ran to its bound") && fit.stderr.contains("wrote"), "\(fit.stderr)")
     let fits = try fit.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
     #expect(Set(fits.compactMap { $0["form"] as? String }).isSubset(of: roomDomain["question_forms"] as! [String]))
-    let actor = try #require(fits.first { $0["form"] as? String == "Where is {actor}?" })
-    #expect(actor["documents"] as? Int == 8 && actor["at_bound"] as? Bool == false)
-    let t = try #require(actor["temperature"] as? Double)
-    #expect(t > 1, "an overconfident form cools: \(t)")
+    func actor(_ segments: Int) throws -> Double {
+        let line = try #require(fits.first { $0["form"] as? String == "Where is {actor}?" && $0["segments"] as? Int == segments })
+        #expect(line["documents"] as? Int == 8 && line["at_bound"] as? Bool == false)
+        return try #require(line["temperature"] as? Double)
+    }
+    let (t, t3) = (try actor(2), try actor(3))
+    #expect(t > 1 && t3 > t, "an overconfident form cools, more where it is less often right: \(t), \(t3)")
     let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: calibrated.appendingPathComponent("config.json"))) as! [String: Any]
-    #expect((saved["rmt"] as! [String: Any])["answer_temperatures"] as? [String: Double] == ["Where is {actor}?": t],
-            "only the form that did not run to its bound is recorded")
+    let recorded = (saved["rmt"] as! [String: Any])["answer_temperatures"] as? [String: [[String: Any]]]
+    #expect(recorded?.keys.sorted() == ["Where is {actor}?"], "only the form that did not run to its bound is recorded")
+    let points = recorded?["Where is {actor}?"] ?? []
+    #expect(points.map { $0["segments"] as? Int } == [2, 3])
+    #expect(zip(points.compactMap { $0["temperature"] as? Double }, [t, t3]).allSatisfy { abs($0 - $1) < 1e-12 * $1 } && points.count == 2)
 
     // The calibrated model: the same logits and answers; probabilities at the form's temperature.
-    for (a, b) in zip(records, try evaluate(calibrated, "q.jsonl")) {
+    for (a, b) in zip(records, try evaluate(calibrated, "q.jsonl", segments: 2)) {
         #expect(a["logits"] as! [String: Double] == b["logits"] as! [String: Double])
         #expect(a["predicted"] as? String == b["predicted"] as? String)
         let temperature = b["task"] as? String == "memorize" ? t : 1
@@ -81,7 +88,7 @@ private nonisolated(unsafe) let roomDomain: [String: Any] = [
     }
     let text = dir.appendingPathComponent("story.txt")
     try Data("Mary went to the garden. The kitchen is north of the garden. It was a quiet day.".utf8).write(to: text)
-    for (question, temperature) in [("Where is Mary?", t), ("What is north of the garden?", 1.0)] {
+    for (question, temperature) in [("Where is Mary?", t), ("What is north of the garden?", 1.0)] {  // 1 segment: T₂ holds
         let ask = try run("rmt-ask", [text.path, "-q", question, "--model", calibrated.path, "--json", "--quiet"])
         #expect(ask.status == 0, "\(ask.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(ask.stdout.utf8)) as! [String: Any]

@@ -2,7 +2,8 @@
 // T reads a document to the same answer with logits exactly the original's / T, leaves every other
 // parameter and the original untouched, and refuses a temperature that is not a positive finite
 // number. Per-question-form temperatures (rmt.answer_temperatures) leave the logits and answer bit
-// for bit and report softmax(logits / T) for questions of their form only; they are checked
+// for bit and report softmax(logits / T) for questions of their form only, T by the document's
+// length (linear in log segments between fitted lengths, held beyond them); they are checked
 // against the domain, kept through config.json, narrowed with the domain and dropped by whatever
 // changes the logits (withAnswerTemperature, blending).
 import Foundation
@@ -55,7 +56,8 @@ private func tinyWithDomain() throws -> RecurrentMemoryModel {
     #expect(matcher.form(ofTokens: model.tokenizer.encode("w50 w60")) == "w50 {x}")
     #expect(matcher.form(ofTokens: model.tokenizer.encode("w50 w62")) == nil)
 
-    let hot = try model.withQuestionTemperatures(["w40 {x} w41": 2.5])
+    // The documents below are 3 segments long (+1 for the question): T 2.5 at every length.
+    let hot = try model.withQuestionTemperatures(["w40 {x} w41": [TemperaturePoint(segments: 2, temperature: 2.5)]])
     #expect(hot.parameters === model.parameters, "the weights are shared, not copied")
     func read(_ m: RecurrentMemoryModel, _ question: String) throws -> Answer {
         let session = DocumentSession(model: m)
@@ -84,23 +86,46 @@ private func tinyWithDomain() throws -> RecurrentMemoryModel {
 @Test func questionTemperaturesAreCheckedKeptAndDroppedWithWhatTheyDescribe() throws {
     let model = try tinyWithDomain()
     let bare = try RecurrentMemoryModel.load(directory: fixture("tiny-rmt"))
-    #expect { try bare.withQuestionTemperatures(["w50 {x}": 2]) } throws: { "\($0)".contains("without rmt.domain") }
-    #expect { try model.withQuestionTemperatures(["w51 {x}": 2]) } throws: { "\($0)".contains("not a question form") }
+    func at(_ pairs: (Int, Double)...) -> [TemperaturePoint] { pairs.map { TemperaturePoint(segments: $0.0, temperature: $0.1) } }
+    #expect { try bare.withQuestionTemperatures(["w50 {x}": at((16, 2))]) } throws: { "\($0)".contains("without rmt.domain") }
+    #expect { try model.withQuestionTemperatures(["w51 {x}": at((16, 2))]) } throws: { "\($0)".contains("not a question form") }
     for bad in [0.0, -1.0, .nan, .infinity] {
-        #expect { try model.withQuestionTemperatures(["w50 {x}": bad]) } throws: { "\($0)".contains("finite number above 0") }
+        #expect { try model.withQuestionTemperatures(["w50 {x}": at((16, bad))]) } throws: { "\($0)".contains("finite number above 0") }
+    }
+    #expect { try model.withQuestionTemperatures(["w50 {x}": []]) } throws: { "\($0)".contains("no points") }
+    #expect { try model.withQuestionTemperatures(["w50 {x}": at((0, 2))]) } throws: { "\($0)".contains("at least 1") }
+    for unordered in [at((64, 2), (16, 3)), at((16, 2), (16, 3))] {
+        #expect { try model.withQuestionTemperatures(["w50 {x}": unordered]) } throws: { "\($0)".contains("out of order or repeated") }
     }
     #expect(try model.withQuestionTemperatures([:]).settings.answerTemperatures == nil)
 
-    let hot = try model.withQuestionTemperatures(["w40 {x} w41": 2.5, "w50 {x}": 0.75])
+    let hot = try model.withQuestionTemperatures(["w40 {x} w41": at((4, 1.5), (16, 2.5), (64, 4.5)), "w50 {x}": at((16, 0.75))])
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rmt-temperatures-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
     try hot.save(to: folder)
     #expect(try RecurrentMemoryModel.load(directory: folder).settings == hot.settings)
 
     let narrowed = QuestionDomain(tasks: ["b"], questionForms: ["w50 {x}"], slots: ["x": ["w60", "w61"]])
-    #expect(try hot.recording(domain: narrowed).settings.answerTemperatures == ["w50 {x}": 0.75])
+    #expect(try hot.recording(domain: narrowed).settings.answerTemperatures == ["w50 {x}": at((16, 0.75))])
     #expect(try hot.recording(domain: nil).settings.answerTemperatures == nil)
     #expect(try hot.withAnswerTemperature(2).settings.answerTemperatures == nil, "the scaled logits are not the ones fitted")
     let blend = try hot.blended(with: model, weight: 0.5)
     #expect(blend.settings.answerTemperatures == nil && blend.settings.domain == model.settings.domain)
+}
+
+@Test func aFormsTemperatureFollowsTheDocumentsLength() throws {
+    let points = [TemperaturePoint(segments: 4, temperature: 1.5), TemperaturePoint(segments: 16, temperature: 2.5),
+                  TemperaturePoint(segments: 64, temperature: 4.5)]
+    func t(_ n: Int) -> Double { TemperaturePoint.temperature(points, segments: n) }
+    #expect(t(1) == 1.5 && t(4) == 1.5 && t(16) == 2.5 && t(64) == 4.5 && t(2048) == 4.5, "fitted lengths exact, held beyond")
+    #expect(abs(t(8) - 2.0) < 1e-12 && abs(t(32) - 3.5) < 1e-12, "halfway in log(segments) is halfway in T")
+    #expect(abs(t(6) - (1.5 + log(1.5) / log(4))) < 1e-12)
+    for n in 4..<64 { #expect(t(n) <= t(n + 1), "monotone between increasing points: \(n)") }
+
+    // A session reads T at the length it answered: 3 segments and the question's own.
+    let model = try tinyWithDomain().withQuestionTemperatures(["w40 {x} w41": points])
+    let session = DocumentSession(model: model)
+    for k in 0..<7 { try session.read((0..<model.settings.segmentLength).map { Int32(5 + (k * 13 + $0) % 40) }) }
+    let answer = try session.answer(question: "w40 w60 w41")
+    #expect(answer.segments == 8 && answer.temperature == 2.0, "\(answer.segments) segments at T \(answer.temperature)")
 }
