@@ -37,14 +37,21 @@ OUT="$OUT" PHASES="7 11" PHASE7_FROM="$OUT/phase6-f16" Scripts/train-memory.sh
     --metadata "backbone=all-MiniLM-L6-v2" \
     --metadata "tasks=memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1,babi-qa2,babi-qa3,reasoning" \
     --metadata "curriculum=1-7 segments"
-# Answer temperatures per question form (session 44; Docs/training.md, Docs/results.md): the exported
-# model's answers on validation books of the training genres at 16 segments, 100 documents per task
-# (Docs/runs/memory/calibration-s44/commands.sh), fitted by rmt-tool calibrate --by-question-form,
-# which rewrites only config.json's rmt.answer_temperatures (the weights byte for byte as exported).
+# Answer temperatures per question form and length (session 44; Docs/training.md, Docs/results.md):
+# the exported model's answers on validation books of the training genres at 4, 16 and 64 segments,
+# 100 documents per task (Docs/runs/memory/calibration-s44/commands.sh), fitted by rmt-tool calibrate
+# --by-question-form, which rewrites only config.json's rmt.answer_temperatures (the weights byte for
+# byte as exported).
 E=${EXPORT:-Models/default}
 N=${NOISE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rmt/noise}
 mkdir -p "$OUT/calibration"
-[ -s "$OUT/calibration/fit-valid-16.jsonl" ] || "$BIN/rmt-train" eval --model "$E" --noise "$N/fiction/valid" "$N/reference/valid" \
-    --seed 5 --adversarial-rate 0.1 --batch-size 8 --task babi-qa2,babi-qa3,reasoning,unknown,memorize-distract,babi-qa1 \
-    --segments 16 --samples 100 --predictions "$OUT/calibration/fit-valid-16.jsonl" --json > "$OUT/calibration/fit-valid-16.out"
-"$BIN/rmt-tool" calibrate "$E" --predictions "$OUT/calibration/fit-valid-16.jsonl" --by-question-form --out "$E"
+fit() {  # fit SEGMENTS TASKS
+    [ -s "$OUT/calibration/fit-valid-$1.jsonl" ] || "$BIN/rmt-train" eval --model "$E" --noise "$N/fiction/valid" "$N/reference/valid" \
+        --seed 5 --adversarial-rate 0.1 --batch-size 8 --task "$2" --segments "$1" --samples 100 \
+        --predictions "$OUT/calibration/fit-valid-$1.jsonl" --json > "$OUT/calibration/fit-valid-$1.out"
+}
+fit 4 babi-qa2,babi-qa3,reasoning,unknown,memorize-distract,babi-qa1
+fit 16 babi-qa2,babi-qa3,reasoning,unknown,memorize-distract,babi-qa1
+fit 64 babi-qa3,babi-qa2,reasoning
+"$BIN/rmt-tool" calibrate "$E" --predictions "$OUT/calibration/fit-valid-4.jsonl" --predictions "$OUT/calibration/fit-valid-16.jsonl" \
+    --predictions "$OUT/calibration/fit-valid-64.jsonl" --by-question-form --out "$E"

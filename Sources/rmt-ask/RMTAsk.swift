@@ -29,8 +29,8 @@ struct RMTAsk: ParsableCommand {
             records no forms; "labels": the label set).
 
             A model calibrated with `rmt-tool calibrate --by-question-form` reports each answer's \
-            probabilities at its question form's temperature, softmax(logits / T) (--json: \
-            "temperature"; 1 without one); the answer itself is the same.
+            probabilities at its question form's temperature for the document's length, \
+            softmax(logits / T) (--json: "temperature"; 1 without one); the answer itself is the same.
             """,
         version: BuildInfo.versionLine)
 
