@@ -31,3 +31,7 @@ TASKS=babi-qa2,babi-qa3,reasoning,unknown,memorize-distract,babi-qa1
 [ -s "$here/fit-valid-64.jsonl" ] || RMT_THREADS=1 "$B/rmt-train" eval --model "$root/Models/default" \
   --noise "$N/fiction/valid" "$N/reference/valid" --seed 5 --adversarial-rate 0.1 --batch-size 8 --task babi-qa3,babi-qa2,reasoning \
   --segments 64 --samples 100 --predictions "$here/fit-valid-64.jsonl" --json > "$here/fit-valid-64.out"
+# The held-out check at 4 segments (technical writing, seed 1, 100 documents per task).
+[ -s "$here/check-technical-4.jsonl" ] || RMT_THREADS=1 "$B/rmt-train" eval --model "$root/Models/default" \
+  --noise "$N/technical/eval" --seed 1 --adversarial-rate 0.1 --batch-size 8 --task "$TASKS" \
+  --segments 4 --samples 100 --predictions "$here/check-technical-4.jsonl" --json > "$here/check-technical-4.out"

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Session 44: Models/default's per-question-form temperatures (fitted by `rmt-tool calibrate
---by-question-form` on fit-valid-16.jsonl: validation books of the training genres) scored on
-documents of the genre held out from training (technical writing, 16 segments): per question form
-and per task, accuracy, mean confidence, ECE (15 bins) and NLL at T = 1 and at the form's T, as
-Sources/RMTTraining/TemperatureFit.swift computes them. Usage: heldout.py CONFIG.json FILE.jsonl…"""
+"""Session 44: Models/default's temperatures per question form and length (fitted by `rmt-tool
+calibrate --by-question-form` on fit-valid-*.jsonl: validation books of the training genres) scored
+on documents of the genre held out from training (technical writing): per question form and per
+task, accuracy, mean confidence, ECE (15 bins) and NLL at T = 1 and at the form's T for each
+document's length, as Sources/RMTTraining/TemperatureFit.swift computes them (the T column: the mean
+T read). Usage: heldout.py CONFIG.json FILE.jsonl…"""
 import json, math, re, sys
 from collections import defaultdict
 
@@ -15,6 +16,18 @@ def form_of(question):
     if re.fullmatch(r"What is the \w+ \w+ of\?", question): return "What is the {room} {direction} of?"
     if re.fullmatch(r"What is \w+ of the \w+\?", question): return "What is {direction} of the {room}?"
     raise SystemExit(f"no form for {question!r}")
+
+
+def temperature_at(points, segments):
+    """A form's temperature at a document of `segments` segments, as AnswerTemperature.swift reads
+    rmt.answer_temperatures: linear in log(segments) between fitted lengths, held beyond them."""
+    if not points: return 1.0
+    if segments <= points[0]["segments"]: return points[0]["temperature"]
+    if segments >= points[-1]["segments"]: return points[-1]["temperature"]
+    for a, b in zip(points, points[1:]):
+        if a["segments"] <= segments <= b["segments"]:
+            w = math.log(segments / a["segments"]) / math.log(b["segments"] / a["segments"])
+            return (1 - w) * a["temperature"] + w * b["temperature"]
 
 
 def measures(rows, temperature, bins=15):
@@ -39,34 +52,25 @@ def measures(rows, temperature, bins=15):
 def main():
     config = json.load(open(sys.argv[1]))
     temperatures = config["rmt"].get("answer_temperatures", {})
-    groups = defaultdict(list)
+    groups = defaultdict(list)  # key → (logits, answer, the T its form and length read at)
     for path in sys.argv[2:]:
         for line in open(path):
             r = json.loads(line)
             form = form_of(r["question"])
-            groups[("form", form)].append((r["logits"], r["answer"]))
-            groups[("task", r["task"], form)].append((r["logits"], r["answer"]))
-            groups[("all",)].append((r["logits"], r["answer"], form))
+            row = (r["logits"], r["answer"], temperature_at(temperatures.get(form, []), r["segments"]))
+            groups[("form", form)].append(row)
+            groups[("task", r["task"], form)].append(row)
+            groups[("all",)].append(row)
     print("| group | T | documents | accuracy | confidence T=1 → T | ECE T=1 → T | NLL T=1 → T |")
     print("|---|---:|---:|---:|---|---|---|")
     for key in sorted(groups, key=lambda k: (k[0] != "form", k)):
-        if key[0] == "all":
-            continue
-        form = key[-1]
-        t = temperatures.get(form, 1.0)
-        a, b = measures(groups[key], 1.0), measures(groups[key], t)
-        name = f"`{form}`" if key[0] == "form" else f"{key[1]} (`{form}`)"
-        print(f"| {name} | {t:.2f} | {a['n']} | {a['accuracy']:.3f} | {a['confidence']:.3f} → {b['confidence']:.3f} | "
+        rows = groups[key]
+        a = measures([(z, y) for z, y, _ in rows], 1.0)
+        b = measures([({k: v / t for k, v in z.items()}, y) for z, y, t in rows], 1.0)  # each at its own T
+        mean_t = sum(t for _, _, t in rows) / len(rows)
+        name = "all documents" if key[0] == "all" else f"`{key[1]}`" if key[0] == "form" else f"{key[1]} (`{key[2]}`)"
+        print(f"| {name} | {mean_t:.2f} | {a['n']} | {a['accuracy']:.3f} | {a['confidence']:.3f} → {b['confidence']:.3f} | "
               f"{a['ece']:.3f} → {b['ece']:.3f} | {a['nll']:.3f} → {b['nll']:.3f} |")
-    rows = groups[("all",)]
-    a = measures([(z, y) for z, y, _ in rows], 1.0)
-    per = defaultdict(list)
-    for z, y, f in rows: per[f].append((z, y))
-    # Every document at its own form's T: pooled measures.
-    pooled = [(({k: v / temperatures.get(f, 1.0) for k, v in z.items()}), y) for z, y, f in rows]
-    b = measures(pooled, 1.0)
-    print(f"| all documents | per form | {a['n']} | {a['accuracy']:.3f} | {a['confidence']:.3f} → {b['confidence']:.3f} | "
-          f"{a['ece']:.3f} → {b['ece']:.3f} | {a['nll']:.3f} → {b['nll']:.3f} |")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ here = Path(__file__).resolve().parent
 FILES = [here / "check-technical-16.jsonl", here / "../phase49-s43/default-s43-qa3-16-200.jsonl",
          here / "../phase49-s43/seed2/default-qa3-16-200-seed2.jsonl"]
 sys.path.insert(0, str(here))
-from heldout import form_of  # noqa: E402
+from heldout import form_of, temperature_at  # noqa: E402
 
 temperatures = json.load(open(sys.argv[1]))["rmt"]["answer_temperatures"]
 records = [json.loads(l) for f in FILES for l in open(f)]
@@ -45,10 +45,11 @@ W, H, PAD = 360, 300, 50
 svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{2 * W + 40}" height="{H + 90}" font-family="sans-serif" font-size="12">',
        '<rect width="100%" height="100%" fill="white"/>',
        f'<text x="{W + 20}" y="20" text-anchor="middle" font-size="14">Models/default on held-out technical writing, 16 segments: answers right per confidence bin</text>']
-for panel, (title, per_form) in enumerate([("as trained (T = 1)", False), ("per-question-form temperatures", True)]):
+for panel, (title, per_form) in enumerate([("as trained (T = 1)", False), ("temperatures per form and length", True)]):
     x0, y0 = 20 + panel * (W + 20) + PAD, 50
     w, h = W - PAD - 10, H - 40
-    rows = [top(r, temperatures.get(form_of(r["question"]), 1.0) if per_form else 1.0) for r in records]
+    rows = [top(r, temperature_at(temperatures.get(form_of(r["question"]), []), r["segments"]) if per_form else 1.0)
+            for r in records]
     qa3 = [row for row, r in zip(rows, records) if r["task"] == "babi-qa3"]
     svg.append(f'<text x="{x0 + w / 2}" y="{y0 - 8}" text-anchor="middle">{title}: ECE {ece(rows):.3f} (qa3 {ece(qa3):.3f})</text>')
     svg.append(f'<rect x="{x0}" y="{y0}" width="{w}" height="{h}" fill="none" stroke="#888"/>')
