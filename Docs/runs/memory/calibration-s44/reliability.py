@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
-"""Session 44: reliability diagram of Models/default on held-out technical writing at 16 segments
-(check-technical-16.jsonl and session 43's qa3 sets), before and after its per-question-form
-temperatures: per confidence bin (10 equal-width bins of the top answer's probability), how often
-the answer is right — all 900 documents as bars, qa3's 400 as dots; the diagonal is honesty.
+"""Session 44: reliability diagram of Models/default on held-out technical writing at 4, 16 and 64
+segments (check-technical-*.jsonl and session 43's qa3 sets at 16), before and after its temperatures
+per question form and length: per confidence bin (10 equal-width bins of the top answer's
+probability), how often the answer is right — all 1,800 documents as bars, qa3's 600 as dots; the
+diagonal is honesty.
 Writes ../../../plots/default-calibration.svg (plain SVG, no plotting library).
 Usage: reliability.py CONFIG.json (the calibrated Models/default/config.json)."""
 import json, math, re, sys
 from pathlib import Path
 
 here = Path(__file__).resolve().parent
-FILES = [here / "check-technical-16.jsonl", here / "../phase49-s43/default-s43-qa3-16-200.jsonl",
-         here / "../phase49-s43/seed2/default-qa3-16-200-seed2.jsonl"]
+FILES = [here / "check-technical-4.jsonl", here / "check-technical-16.jsonl",
+         here / "../phase49-s43/default-s43-qa3-16-200.jsonl", here / "../phase49-s43/seed2/default-qa3-16-200-seed2.jsonl",
+         here / "check-technical-64.jsonl"]
 sys.path.insert(0, str(here))
 from heldout import form_of, temperature_at  # noqa: E402
 
@@ -44,7 +46,7 @@ def ece(rows):
 W, H, PAD = 360, 300, 50
 svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{2 * W + 40}" height="{H + 90}" font-family="sans-serif" font-size="12">',
        '<rect width="100%" height="100%" fill="white"/>',
-       f'<text x="{W + 20}" y="20" text-anchor="middle" font-size="14">Models/default on held-out technical writing, 16 segments: answers right per confidence bin</text>']
+       f'<text x="{W + 20}" y="20" text-anchor="middle" font-size="14">Models/default on held-out technical writing, 4, 16 and 64 segments: answers right per confidence bin</text>']
 for panel, (title, per_form) in enumerate([("as trained (T = 1)", False), ("temperatures per form and length", True)]):
     x0, y0 = 20 + panel * (W + 20) + PAD, 50
     w, h = W - PAD - 10, H - 40
@@ -67,7 +69,7 @@ for panel, (title, per_form) in enumerate([("as trained (T = 1)", False), ("temp
         svg.append(f'<text x="{x0 - 5}" y="{y0 + h - h * k / 10 + 3:.1f}" text-anchor="end" font-size="10">{k / 10:.1f}</text>')
     svg.append(f'<text x="{x0 + w / 2}" y="{y0 + h + 30}" text-anchor="middle">probability of the answer given</text>')
     svg.append(f'<text transform="translate({x0 - 35},{y0 + h / 2}) rotate(-90)" text-anchor="middle">fraction right</text>')
-svg.append(f'<text x="70" y="{H + 80}" font-size="11">bars: all 900 documents (numbers: answers per bin); red dots: qa3\'s 400; dashed: right as often as said</text>')
+svg.append(f'<text x="70" y="{H + 80}" font-size="11">bars: all 1,800 documents (numbers: answers per bin); red dots: qa3\'s 600; dashed: right as often as said</text>')
 svg.append('</svg>')
 out = here / "../../../plots/default-calibration.svg"
 out.write_text("\n".join(svg) + "\n")
