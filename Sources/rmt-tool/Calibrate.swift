@@ -3,9 +3,9 @@
 // — and writes the calibrated model (temperature scaling; Sources/RMTTraining/TemperatureFit.swift;
 // Sources/RMTRecurrence/AnswerTemperature.swift): one T for every question, the classifier divided
 // by it; or, with --by-question-form, one T per question form of the model's domain and document
-// length, recorded in config.json with the weights untouched. The same answers either way. Fit on the documents you
-// will read (genre, length, tasks), not on the training prose. Prints one JSON line per fit: T, and
-// NLL, ECE and mean confidence before and after, beside the accuracy.
+// length, recorded in config.json with the weights untouched. The same answers either way. Fit on
+// the documents you will read (genre, lengths, tasks), not on the training prose. Prints one JSON
+// line per fit: T, and NLL, ECE and mean confidence before and after, beside the accuracy.
 import ArgumentParser
 import Foundation
 import RMT
