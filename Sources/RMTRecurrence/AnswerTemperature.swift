@@ -12,7 +12,6 @@
 //   them the nearest fitted T holds.
 import Foundation
 import RMTBase
-import RMTKernels
 import RMTModel
 
 /// A question form's answer temperature at one document length (`rmt.answer_temperatures`).
@@ -96,15 +95,5 @@ extension RecurrentMemoryModel {
               let form = questionMatcher()?.form(ofTokens: questionTokens),
               let points = temperatures[form] else { return 1 }
         return TemperaturePoint.temperature(points, segments: segments)
-    }
-
-    /// softmax(logits / temperature), computed in Double: (L) probabilities in label order.
-    public static func probabilities(logits: [Float], temperature: Double) -> [Float] {
-        guard temperature != 1 else { return AnswerHead.probabilities(logits) }
-        let scaled = logits.map { Double($0) / temperature }
-        let top = scaled.max() ?? 0
-        let e = scaled.map { Foundation.exp($0 - top) }
-        let sum = e.reduce(0, +)
-        return e.map { Float($0 / sum) }
     }
 }

@@ -196,7 +196,7 @@ public final class DocumentSession: @unchecked Sendable {
     }
 
     func makeAnswer(logits: [Float], temperature: Double, tokens: Int, segments: Int) -> Answer {
-        let probs = RecurrentMemoryModel.probabilities(logits: logits, temperature: temperature)
+        let probs = AnswerHead.probabilities(logits.map { $0 / Float(temperature) })  // (L) at T
         // Ranked by logit, so a temperature cannot reorder labels whose probabilities round alike.
         let ranked = logits.indices.sorted { (logits[$0], $1) > (logits[$1], $0) }
             .map { LabelProbability(label: model.settings.labels[$0], probability: probs[$0]) }

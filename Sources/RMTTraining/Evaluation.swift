@@ -236,7 +236,7 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
             let temperature = model.answerTemperature(questionTokens: document.plan.askedQuestionTokens,
                                                       segments: document.plan.segmentCount)
             let probability = temperature == 1 ? v[head + 2 * count + d]
-                : Double(RecurrentMemoryModel.probabilities(logits: v[at..<(at + L)].map { Float($0) }, temperature: temperature)[predicted])
+                : Double(AnswerHead.probabilities(v[at..<(at + L)].map { Float($0 / temperature) })[predicted])
             try onDocument(DocumentPrediction(plan: document.plan, index: document.index,
                                               predicted: model.settings.labels[predicted], probability: probability,
                                               logits: Dictionary(uniqueKeysWithValues: zip(model.settings.labels, v[at..<(at + L)]))))
