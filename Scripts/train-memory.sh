@@ -447,6 +447,17 @@
 #          (another mixture) drifted to `bedroom` and `kitchen`. Does the drift, and the cost at 16
 #          segments, follow the documents read? Judge qa3 at 16 segments on both sets (seeds 1 and 2,
 #          400 documents: Docs/runs/memory/phase49-s43/judge-commands.sh). Not in the default PHASES.
+# Phase 52: phase 45 with memory distillation toward the default (`--distill-memory Models/default
+#          --distill-weight 10`: the memory tokens each segment hands on pulled toward the frozen
+#          default's for the same text; Docs/training.md). Sessions 40-44: every fine-tune of this
+#          recipe loses qa3 at 16 segments along a direction they share, whatever their data; phase
+#          39's one-segment volume lost the memory where nothing asked for it. Does holding the memory
+#          to the default's remove the cost? At the start the term is 0 and phase 45's first steps
+#          are this run's; phase 45's step-125 model differs from the default by a mean squared 0.004-
+#          0.008 per memory element (measured with this flag, session 45), so w = 10 weighs that drift
+#          at ~0.05 against an answer loss of ~0.3. Judged as phase 51 (qa3 at 16 segments, both
+#          sets, 400 documents). Not in the default PHASES.
+# Phase 53: phase 52 with weight 100 (the memory held ten times harder).
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -462,7 +473,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=51  # the highest phase this script defines
+LAST_PHASE=53  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -663,6 +674,12 @@ if runs 50; then phase "$OUT/phase50" --model "${PHASE50_FROM:-Models/default}" 
     --seed 421 "${FINE_TUNE_SHARED[@]}" --precision fp32 --start-segments 8 --max-segments 8 --eval-every 125; fi
 if runs 51; then phase "$OUT/phase51" --model "${PHASE51_FROM:-Models/default}" --task "$PHASE7_MIXTURE" \
     --seed 431 "${FINE_TUNE_SHARED[@]}" --precision fp32 --start-segments 8 --max-segments 8 --eval-every 125; fi
+if runs 52; then phase "$OUT/phase52" --model "${PHASE52_FROM:-Models/default}" --task "$PHASE7_MIXTURE" \
+    --distill-memory Models/default --distill-weight 10 \
+    --seed 421 "${FINE_TUNE_SHARED[@]}" --precision fp32 --start-segments 8 --max-segments 8 --eval-every 125; fi
+if runs 53; then phase "$OUT/phase53" --model "${PHASE53_FROM:-Models/default}" --task "$PHASE7_MIXTURE" \
+    --distill-memory Models/default --distill-weight 100 \
+    --seed 421 "${FINE_TUNE_SHARED[@]}" --precision fp32 --start-segments 8 --max-segments 8 --eval-every 125; fi
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi

@@ -153,6 +153,28 @@ extension ReferenceDouble {
         }
     }
 
+    /// Memory distillation of an RMT forward: the memory a teacher hands on after each segment
+    /// (N rows of B·M·C, constants) and the weight w; the loss adds
+    /// w · (1/N) Σ_k mean over (b, slot, channel) of (memoryOut_k − targets_k)².
+    public struct RMTMemoryDistillation: Sendable {
+        public var targets: [[Double]]
+        public var weight: Double
+        public init(targets: [[Double]], weight: Double) { (self.targets, self.weight) = (targets, weight) }
+
+        /// w · (1/N) · mean (memoryOut − targets[k])² of segment k of N.
+        func loss(_ memoryOut: [Double], segment k: Int, of N: Int) -> Double {
+            precondition(targets[k].count == memoryOut.count, "distillation targets of segment \(k)")
+            let sum = zip(memoryOut, targets[k]).reduce(0.0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+            return weight * sum / Double(memoryOut.count * N)
+        }
+
+        /// Adds that loss's gradient with respect to memoryOut into `dMemory`.
+        func addGradient(_ dMemory: inout [Double], memoryOut: [Double], segment k: Int, of N: Int) {
+            let scale = 2 * weight / Double(memoryOut.count * N)
+            for i in memoryOut.indices { dMemory[i] += scale * (memoryOut[i] - targets[k][i]) }
+        }
+    }
+
     /// The whole forward pass.
     public struct RMTForwardResult: Sendable {
         public var segments: [RMTSegmentActivations]
@@ -185,7 +207,8 @@ extension ReferenceDouble {
     public static func rmtForward(parameters p: RMTParameters, contents: [[[Int32]]], labels: [Int32],
                                   segmentLabels: [[Int32]]? = nil,
                                   tokens: RMTSpecialTokens, shape s: RMTShape, sumLoss: Bool,
-                                  memoryOverrides: [Int: [Double]] = [:], state: RMTStateLoss? = nil) -> RMTForwardResult {
+                                  memoryOverrides: [Int: [Double]] = [:], state: RMTStateLoss? = nil,
+                                  distillation: RMTMemoryDistillation? = nil) -> RMTForwardResult {
         let N = contents.count, B = labels.count, C = s.channels, M = s.memoryTokens
         precondition(N >= 1 && contents.allSatisfy { $0.count == B })
         var memory = (0..<B).flatMap { _ in p.memoryEmbeddings }
@@ -240,6 +263,7 @@ extension ReferenceDouble {
                 loss += state.weight * r.loss / Double(N)
                 readout = r
             }
+            if let distillation { loss += distillation.loss(memory, segment: k, of: N) }
             segments.append(RMTSegmentActivations(layout: lay, memoryIn: memoryIn, embeddingSum: x,
                                                   embNormMean: ln.mean, embNormRstd: ln.rstd, layers: layerActs,
                                                   hidden: h, memoryOut: memory, head: head, state: readout))
@@ -260,7 +284,8 @@ extension ReferenceDouble {
     /// `rmtBackward` with a state loss (the one the forward ran with): also the readout's gradients.
     public static func rmtBackward(forward f: RMTForwardResult, parameters p: RMTParameters, labels: [Int32],
                                    segmentLabels: [[Int32]]? = nil, shape s: RMTShape, sumLoss: Bool, depth: Int,
-                                   state: RMTStateLoss?) -> (parameters: RMTParameters, state: StateReadoutParameters?) {
+                                   state: RMTStateLoss?, distillation: RMTMemoryDistillation? = nil)
+        -> (parameters: RMTParameters, state: StateReadoutParameters?) {
         precondition(depth >= 1, "depth must be at least 1")
         let N = f.segments.count, B = labels.count, C = s.channels, M = s.memoryTokens
         var g = RMTParameters(zerosFor: s)
@@ -268,7 +293,7 @@ extension ReferenceDouble {
         var dMemoryOut: [Double]?  // gradient of the memory leaving segment k (B, M, C)
         for k in stride(from: N - 1, through: 0, by: -1) {
             let seg = f.segments[k]
-            guard seg.head != nil || seg.state != nil || dMemoryOut != nil else { continue }
+            guard seg.head != nil || seg.state != nil || distillation != nil || dMemoryOut != nil else { continue }
             let T = seg.layout.seqLen, ls = s.layerShape(batch: B, seqLen: T)
             var dh = [Double](repeating: 0, count: B * T * C)
             if let head = seg.head {
@@ -278,7 +303,8 @@ extension ReferenceDouble {
                                        targets: targets, parameters: p.head, batch: B, channels: C, classes: s.classes)
                 for b in 0..<B { for c in 0..<C { dh[b * T * C + c] += dfeatures[b * C + c] } }
             }
-            if var dm = dMemoryOut ?? (seg.state != nil ? zeros(B * M * C) : nil) {
+            if var dm = dMemoryOut ?? (seg.state != nil || distillation != nil ? zeros(B * M * C) : nil) {
+                distillation?.addGradient(&dm, memoryOut: seg.memoryOut, segment: k, of: N)
                 if let state, let readout = seg.state {
                     stateReadoutBackward(dMemory: &dm, dparameters: &gState!, activations: readout, targets: state.targets[k],
                                          parameters: state.parameters, scale: state.weight / Double(N), batch: B,
@@ -330,13 +356,13 @@ extension ReferenceDouble {
     public static func rmtTruncatedLoss(parameters p: RMTParameters, baseline: RMTForwardResult,
                                         contents: [[[Int32]]], labels: [Int32], segmentLabels: [[Int32]]? = nil,
                                         tokens: RMTSpecialTokens, shape s: RMTShape, sumLoss: Bool, depth: Int,
-                                        state: RMTStateLoss? = nil) -> Double {
+                                        state: RMTStateLoss? = nil, distillation: RMTMemoryDistillation? = nil) -> Double {
         let N = contents.count
         var overrides: [Int: [Double]] = [:]
         for k in 0..<N where rmtDetachesMemory(enteringSegment: k, segmentCount: N, depth: depth) {
             overrides[k] = baseline.segments[k].memoryIn
         }
         return rmtForward(parameters: p, contents: contents, labels: labels, segmentLabels: segmentLabels, tokens: tokens,
-                          shape: s, sumLoss: sumLoss, memoryOverrides: overrides, state: state).loss
+                          shape: s, sumLoss: sumLoss, memoryOverrides: overrides, state: state, distillation: distillation).loss
     }
 }

@@ -20,6 +20,10 @@
 // each person and object is after the facts read so far); it adds w · (1/N) Σ_k loss_k to the
 // objective, reported apart as `BatchResult.stateLoss`, and reaches the encoder only through the
 // memory rows of each segment's last hidden state.
+// Memory distillation (`distillation`, `--distill-memory DIR`; MemoryDistillation.swift): a frozen
+// teacher reads the same segments, and w · (1/N) Σ_k mean (S_k − T_k)² of the memory tokens each
+// segment hands on is added to the objective (reported apart as `BatchResult.distillLoss`, before
+// w); like the state loss it reaches the encoder through the memory rows of each last hidden state.
 // Loss temperatures (`lossTemperatures`, `--loss-temperature TASK=T`): a document of a task named
 // there is scored on logits / T (its gradient follows), the others on the logits themselves; the
 // answers, the accuracy and the logits reported are the model's own.
@@ -100,6 +104,8 @@ public struct BatchResult: Sendable {
     /// The state loss (1/N) Σ_k loss_k before its weight (0 without it), the (sequence, entity,
     /// segment) triples it scored and those whose top label was right.
     public var stateLoss: Float = 0, stateScored = 0, stateCorrect = 0
+    /// The memory distillation's (1/N) Σ_k mean squared difference before its weight (0 without it).
+    public var distillLoss: Float = 0
 }
 
 /// Computes the loss and parameter gradients of an RMT over whole documents.
@@ -111,6 +117,8 @@ public final class BPTTEngine: @unchecked Sendable {
     public let stateLossWeight: Float
     /// Task name → the temperature its documents' answer loss reads the logits at (absent: 1).
     public let lossTemperatures: [String: Float]
+    /// The frozen teacher whose memory each segment's is pulled toward, and the weight (nil: none).
+    public let distillation: MemoryDistillation?
     public let batchCapacity: Int
     /// Gradients, same layout as `model.parameters`; `lossAndGradients` adds into them.
     public let gradients: ParameterSet
@@ -143,8 +151,9 @@ public final class BPTTEngine: @unchecked Sendable {
     let dHidden: FloatBuffer, dWords: FloatBuffer
 
     public init(model: RecurrentMemoryModel, batchCapacity: Int, mode: BPTTMode, segmentLoss: SegmentLoss = .finalSegment,
-                stateLossWeight: Float = 0, lossTemperatures: [String: Float] = [:]) {
+                stateLossWeight: Float = 0, lossTemperatures: [String: Float] = [:], distillation: MemoryDistillation? = nil) {
         self.model = model
+        self.distillation = distillation
         self.stateLossWeight = stateLossWeight
         self.lossTemperatures = lossTemperatures
         self.mode = mode
@@ -208,7 +217,8 @@ public final class BPTTEngine: @unchecked Sendable {
         let scored = { (k: Int) in self.segmentLoss.scores(k, of: N) }
         let (readout, states) = try stateTargets(batch, classes: L)
         let d = depth(N)
-        let firstWithGradient = segmentLoss == .finalSegment && readout == nil ? N - d : 0  // segments before this need no backward
+        // Segments before this need no backward: every segment has one with a state or distillation loss.
+        let firstWithGradient = segmentLoss == .finalSegment && readout == nil && distillation == nil ? N - d : 0
         let needsBackward = { (k: Int) in k >= firstWithGradient }
         let memCount = model.memoryCount, stride = model.carriedCount  // memory tokens; all a segment hands on
         let associative = model.config.associative != nil
@@ -227,6 +237,10 @@ public final class BPTTEngine: @unchecked Sendable {
         var readouts: [Int: StateReadout.Activations] = [:]  // the state readout of each segment
         var state = (loss: Float(0), scored: 0, correct: 0)
         let stateScale = stateLossWeight / Float(N)  // w · (1/N) Σ_k
+        // distilled[k]: (B, M·C) the distillation's gradient of the memory tokens leaving segment k.
+        var distilled = [[Float]](repeating: [], count: distillation == nil ? 0 : N)
+        var distillLoss: Float = 0
+        distillation?.begin(batch: B)
 
         // Forward over the segments.
         for k in 0..<N {
@@ -256,6 +270,12 @@ public final class BPTTEngine: @unchecked Sendable {
                          state.correct + scoredHere.correct)
                 readouts[k] = r
             }
+            if let distillation {
+                distillLoss += try memory.withUnsafeBufferPointer {
+                    try distillation.score(contents: batch.contents[k], student: $0.baseAddress!, stride: stride, segment: k, of: N,
+                                           gradient: &distilled[k])
+                } / Float(N)
+            }
         }
 
         // Backward, the same list reversed.
@@ -266,7 +286,7 @@ public final class BPTTEngine: @unchecked Sendable {
         var hasMemoryGradient = false
         for k in Swift.stride(from: N - 1, through: 0, by: -1) {
             let hasLoss = scored(k), hasStateLoss = readout != nil
-            guard hasLoss || hasStateLoss || hasMemoryGradient else { continue }
+            guard hasLoss || hasStateLoss || distillation != nil || hasMemoryGradient else { continue }
             if associative && !hasMemoryGradient {  // nothing after segment k reads its state's gradient
                 for b in 0..<B { for i in memCount..<stride { dMemory[b * stride + i] = 0 } }
             }
@@ -306,6 +326,12 @@ public final class BPTTEngine: @unchecked Sendable {
                     dMemory.withUnsafeBufferPointer { addForward(out: row, a: row, b: $0.baseAddress! + b * stride, count: memCount) }
                 }
             }
+            if distillation != nil {
+                for b in 0..<B {
+                    let row = dHidden.pointer + (b * T + 1) * C
+                    distilled[k].withUnsafeBufferPointer { addForward(out: row, a: row, b: $0.baseAddress! + b * memCount, count: memCount) }
+                }
+            }
             func encoderBackward(_ state: AssociativeGradientStep?) {
                 model.encoder.backward(acts, dHidden: dHidden.pointer, grads: gradients, scratch: scratch,
                                        dWordEmbeddings: dWords.pointer, associative: state)
@@ -341,7 +367,7 @@ public final class BPTTEngine: @unchecked Sendable {
             return argmax(row) == Int(batch.labels[b])
         }.count
         return BatchResult(loss: loss, correct: correct, logits: lastLogits, stateLoss: state.loss, stateScored: state.scored,
-                           stateCorrect: state.correct)
+                           stateCorrect: state.correct, distillLoss: distillLoss)
     }
 
     /// The state readout and its targets per segment (N rows of B·E, each −1 or a label) when the

@@ -46,7 +46,7 @@ extension Trainer {
 
     /// Sums the gradients over the ranks in place (one allreduce over the flat fp32 buffer) and
     /// scales them to the global batch's mean; the loss (and the state loss) becomes the global
-    /// batch's mean and `correct` (and the state counts) the global count (one small allreduce). One rank: nothing changes.
+    /// batch's mean (so do the state and distillation losses) and `correct` (and the state counts) the global count (one small allreduce). One rank: nothing changes.
     func sumOverRanks(_ result: inout BatchResult) throws {
         let R = collective.size
         guard R > 1 else { return }
@@ -55,11 +55,12 @@ extension Trainer {
         let scale = 1 / Float(R)
         for i in 0..<n { g[i] *= scale }
         let totals = try collective.sum([Double(result.loss), Double(result.correct), Double(result.stateLoss),
-                                         Double(result.stateScored), Double(result.stateCorrect)])
+                                         Double(result.stateScored), Double(result.stateCorrect), Double(result.distillLoss)])
         result.loss = Float(totals[0] / Double(R))
         result.correct = Int(totals[1])
         result.stateLoss = Float(totals[2] / Double(R))
         (result.stateScored, result.stateCorrect) = (Int(totals[3]), Int(totals[4]))
+        result.distillLoss = Float(totals[5] / Double(R))
     }
 
     /// `shouldStop()` of this rank, agreed by all: true everywhere when any rank was signalled

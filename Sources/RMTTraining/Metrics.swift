@@ -1,8 +1,9 @@
 // Metrics: metrics.jsonl, one JSON object per line — a step record
 // {"step", "stage", "segments", "data_segment_length", "loss", "lr", "grad_norm", "tokens_per_second",
-// "batch_accuracy"[, "state_loss", "state_accuracy"]} (data_segment_length: the document tokens per
-// segment of the step's batch; the state fields with `--state-loss`: the state loss before its weight
-// and the share of (sequence, entity, segment) places the readout got right)
+// "batch_accuracy"[, "state_loss", "state_accuracy"][, "distill_loss"]} (data_segment_length: the document
+// tokens per segment of the step's batch; the state fields with `--state-loss`: the state loss before its
+// weight and the share of (sequence, entity, segment) places the readout got right; distill_loss with
+// `--distill-memory`: the memory distillation's mean squared difference before its weight)
 // or an evaluation record {"step", "stage", "segments", "eval_accuracy", "eval_loss", "best_accuracy",
 // "eval_accuracy_by_task" (multi-task runs only: {"memorize": 1.0, …}), "eval_state_accuracy" (a model
 // with a state readout: the share of places it got right over the validation documents' segments;
@@ -23,10 +24,12 @@ struct StepRecord: Encodable {
     /// With `--state-loss`: the state loss before its weight, and the readout's accuracy over the
     /// places it scored (nil when the batch had none); absent otherwise.
     var stateLoss: Float? = nil, stateAccuracy: Float? = nil
+    /// With `--distill-memory`: the distillation loss before its weight.
+    var distillLoss: Float? = nil
     enum CodingKeys: String, CodingKey {
         case step, stage, segments, dataSegmentLength = "data_segment_length", loss, lr, gradNorm = "grad_norm"
         case tokensPerSecond = "tokens_per_second", batchAccuracy = "batch_accuracy"
-        case stateLoss = "state_loss", stateAccuracy = "state_accuracy"
+        case stateLoss = "state_loss", stateAccuracy = "state_accuracy", distillLoss = "distill_loss"
     }
 }
 

@@ -116,6 +116,8 @@ public final class Trainer: @unchecked Sendable {
         try Self.checkBatchDivides(options.batchSize, over: collective)
         ownsLock = lock == nil
         self.collective = collective
+        var options = options
+        options.memoryTeacher = try options.memoryTeacher.map(MemoryDistillation.recorded)  // the teacher's fingerprint, for --resume
         self.options = options
         self.model = model
         model.compute.precision = .fp32  // validation reads fp32: weights change every step (trainsInBF16 is kept)
@@ -123,9 +125,7 @@ public final class Trainer: @unchecked Sendable {
         self.train = train
         self.valid = valid
         state = TrainerState(segments: options.startSegments)
-        engine = BPTTEngine(model: model, batchCapacity: options.batchSize / collective.size, mode: options.bpttMode,
-                            segmentLoss: options.segmentLoss, stateLossWeight: options.stateLoss ?? 0,
-                            lossTemperatures: options.lossTemperatureByTask)
+        engine = try Self.makeEngine(model, options, ranks: collective.size)
         optimizer = Self.makeOptimizer(model, options)
         evalProcessor = SegmentProcessor(model: model, batchCapacity: options.batchSize)
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
@@ -167,9 +167,7 @@ public final class Trainer: @unchecked Sendable {
         self.out = out
         self.train = train
         self.valid = valid
-        engine = BPTTEngine(model: model, batchCapacity: options.batchSize / collective.size, mode: options.bpttMode,
-                            segmentLoss: options.segmentLoss, stateLossWeight: options.stateLoss ?? 0,
-                            lossTemperatures: options.lossTemperatureByTask)
+        engine = try Self.makeEngine(model, options, ranks: collective.size)
         optimizer = Self.makeOptimizer(model, options)
         try optimizer.load(from: try requireFile(dir, "optimizer.safetensors"))
         let bestURL = dir.appendingPathComponent("stage-best.safetensors")
@@ -184,6 +182,16 @@ public final class Trainer: @unchecked Sendable {
         metrics = collective.isRoot ? try MetricsLog(url: out.appendingPathComponent("metrics.jsonl"), truncateAfterStep: state.step) : nil
         train.position = state.dataPosition
         try checkAdvanceTasksValidate()
+    }
+
+    /// The BPTT engine the options ask for, on each rank's share of the batch (with the memory
+    /// teacher, when there is one, loaded and checked against its recorded fingerprint).
+    private static func makeEngine(_ model: RecurrentMemoryModel, _ options: TrainingOptions, ranks: Int) throws -> BPTTEngine {
+        let capacity = options.batchSize / ranks
+        let distillation = try options.memoryTeacher.map { try MemoryDistillation(loading: $0, student: model, batchCapacity: capacity) }
+        return BPTTEngine(model: model, batchCapacity: capacity, mode: options.bpttMode, segmentLoss: options.segmentLoss,
+                          stateLossWeight: options.stateLoss ?? 0, lossTemperatures: options.lossTemperatureByTask,
+                          distillation: distillation)
     }
 
     /// The caller's lock when it is for `out`, else a new one on `out`.
@@ -256,7 +264,8 @@ public final class Trainer: @unchecked Sendable {
                                           gradNorm: norm, tokensPerSecond: Double(tokens) / seconds,
                                           batchAccuracy: Float(result.correct) / Float(batch.batchSize),
                                           stateLoss: options.stateLoss == nil ? nil : result.stateLoss,
-                                          stateAccuracy: result.stateScored > 0 ? Float(result.stateCorrect) / Float(result.stateScored) : nil))
+                                          stateAccuracy: result.stateScored > 0 ? Float(result.stateCorrect) / Float(result.stateScored) : nil,
+                                          distillLoss: options.memoryTeacher == nil ? nil : result.distillLoss))
             onProgress?(String(format: "step %d  segments %d  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s",
                                state.step, segments, result.loss, lr, norm, Double(tokens) / seconds))
             if state.stepInStage % options.evalEvery == 0 || state.stepInStage >= options.maxStepsPerStage {

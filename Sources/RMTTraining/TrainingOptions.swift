@@ -77,6 +77,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var lossTemperatureByTask: [String: Float] {
         Dictionary((lossTemperatures ?? []).map { ($0.task, $0.temperature) }, uniquingKeysWith: { first, _ in first })
     }
+    /// Memory distillation (`--distill-memory DIR`, `--distill-weight W`): the frozen teacher whose
+    /// memory each segment's is pulled toward (MemoryDistillation.swift); nil = off. Optional so
+    /// that the options of runs made before it decode.
+    public var memoryTeacher: MemoryTeacher? = nil
     /// Keep the optimizer state and schedule across stages (default: fresh, as the paper).
     public var keepOptimizer = false
     public var seed: UInt64 = 1
@@ -167,6 +171,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         }
         if let r = stateLearningRate, !(r > 0 && r.isFinite) { throw fail("--state-lr must be a positive number") }
         if stateLearningRate != nil && stateLoss == nil { throw fail("--state-lr sets the state readout's learning rate; give --state-loss W too") }
+        if let t = memoryTeacher {
+            if t.path.isEmpty { throw fail("--distill-memory needs a model folder") }
+            if !(t.weight > 0 && t.weight.isFinite) { throw fail("--distill-weight must be a positive number, got \(t.weight)") }
+        }
         if sumLoss && prefixLoss == true {
             throw fail("--sum-loss and --prefix-loss cannot be combined (both score every segment: against the final answer, or against the answer so far)")
         }
@@ -177,6 +185,18 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
 public struct OptionsError: Error, CustomStringConvertible, Sendable {
     public let message: String
     public var description: String { message }
+}
+
+/// The teacher of memory distillation (`TrainingOptions.memoryTeacher`): its model folder, the
+/// loss's weight, and the FNV-1a 64 of its model.safetensors as the run began (nil until the
+/// trainer records it), so that a resume reads the same teacher or refuses.
+public struct MemoryTeacher: Codable, Sendable, Equatable {
+    public var path: String
+    public var weight: Float
+    public var fingerprint: String?
+    public init(path: String, weight: Float = 1, fingerprint: String? = nil) {
+        (self.path, self.weight, self.fingerprint) = (path, weight, fingerprint)
+    }
 }
 
 /// One task's answer-loss temperature (`TrainingOptions.lossTemperatures`).

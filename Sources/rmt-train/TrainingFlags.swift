@@ -136,7 +136,18 @@ struct BackpropFlags: ParsableArguments {
                                discussion: "The calibration a task needs (T > 1: answers less sure, e.g. a task the model often gets wrong with confidence) is then left to T instead of asked of the weights; answers, accuracy and validation are the model's own. Fit T with `rmt-tool calibrate` on a task's own predictions. (default: every task at 1)",
                                valueName: "TASK=T,…"))
     var lossTemperature: String?
+    @Option(help: ArgumentHelp("Hold the memory each segment hands on near this frozen model's for the same text (memory distillation).",
+                               discussion: "The teacher (an RMT model folder with the model's memory size, hidden size, vocabulary and question layout; typically the --model a fine-tune starts from) reads every training document beside the model, and W × the mean over segments of the mean squared difference of the memory tokens leaving each segment is added to the loss; metrics.jsonl logs distill_loss (before W). The teacher's weights are fingerprinted: a --resume with changed weights is refused (Docs/training.md). (default: off)",
+                               valueName: "DIR"))
+    var distillMemory: String?
+    @Option(help: ArgumentHelp("With --distill-memory: the distillation loss's weight W. (default: 1)", valueName: "W"))
+    var distillWeight: Float?
     @Flag(help: "Keep the optimizer state and schedule across stages.") var keepOptimizer = false
+
+    /// --distill-memory and --distill-weight as the options record them (an absolute path); nil when not given.
+    var memoryTeacher: MemoryTeacher? {
+        distillMemory.map { MemoryTeacher(path: absolutePaths([$0])[0], weight: distillWeight ?? 1) }
+    }
 
     /// --loss-temperature's pairs (task names as the tasks name themselves, as --advance-on's), in
     /// the order given; nil when not given. A pair that is not TASK=number is a usage error.
@@ -167,6 +178,9 @@ struct BackpropFlags: ParsableArguments {
             throw ValidationError("--bptt \(bptt) and \(old) say the same thing twice; give one")
         }
         _ = try lossTemperatures()
+        if distillWeight != nil && distillMemory == nil {
+            throw ValidationError("--distill-weight weighs the loss --distill-memory adds; give --distill-memory DIR too")
+        }
         if let stateHidden {
             guard stateLoss != nil else { throw ValidationError("--state-hidden shapes the readout --state-loss adds; give --state-loss W too") }
             guard (1...65536).contains(stateHidden) else { throw ValidationError("--state-hidden must be 1…65536, got \(stateHidden)") }
@@ -187,6 +201,7 @@ struct BackpropFlags: ParsableArguments {
         o.keepOptimizer = keepOptimizer
         if let stateLoss { o.stateLoss = stateLoss }
         if let temperatures = try? lossTemperatures() { o.lossTemperatures = temperatures }
+        if let memoryTeacher { o.memoryTeacher = memoryTeacher }
     }
 
     func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] {
@@ -200,6 +215,8 @@ struct BackpropFlags: ParsableArguments {
             SavedFlag(flag: "--keep-optimizer", given: on(keepOptimizer), saved: on(saved.keepOptimizer), isSwitch: true),
             SavedFlag(flag: "--state-loss", given: text(stateLoss), saved: text(saved.stateLoss)),
             SavedFlag(flag: "--loss-temperature", given: Self.temperaturesText(try? lossTemperatures()), saved: Self.temperaturesText(saved.lossTemperatures)),
+            SavedFlag(flag: "--distill-memory", given: memoryTeacher?.path, saved: saved.memoryTeacher?.path),
+            SavedFlag(flag: "--distill-weight", given: text(distillWeight), saved: text(saved.memoryTeacher?.weight)),
         ]
     }
 }

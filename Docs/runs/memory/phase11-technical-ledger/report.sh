@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../../../.."
 D=Docs/runs/memory/phase11-technical-ledger
 BIN=${BIN:-$(swift build -c release --show-bin-path)}
 ledgers=()
-for f in eval-ledger-a eval-ledger-b eval-ledger-64 eval-ledger-512 eval-ledger-2048-bf16 eval-ledger-2048-bf16-b eval-ledger-2048-bf16-c eval-ledger-2048-bf16-d eval-ledger-2048-bf16-e eval-ledger-2048-bf16-f eval-ledger-2048-bf16-g eval-ledger-2048 eval-ledger-4096-bf16 eval-ledger-10m-bf16; do
+for f in eval-ledger-a eval-ledger-b eval-ledger-64 eval-ledger-512 eval-ledger-2048-bf16 eval-ledger-2048-bf16-b eval-ledger-2048-bf16-c eval-ledger-2048-bf16-d eval-ledger-2048-bf16-e eval-ledger-2048-bf16-f eval-ledger-2048-bf16-g eval-ledger-2048 eval-ledger-4096-bf16 eval-ledger-4096-bf16-b eval-ledger-10m-bf16; do
   [ -f "$D/$f.jsonl" ] && ledgers+=(--ledger "$D/$f.jsonl")
 done
 "$BIN/rmt-train" eval --model Models/default --noise "${NOISE:-$HOME/.cache/rmt/noise/technical/eval}" --seed 1 \
