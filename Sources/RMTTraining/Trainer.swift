@@ -267,7 +267,8 @@ public final class Trainer: @unchecked Sendable {
                                           stateAccuracy: result.stateScored > 0 ? Float(result.stateCorrect) / Float(result.stateScored) : nil,
                                           distillLoss: options.memoryTeacher == nil ? nil : result.distillLoss))
             onProgress?(String(format: "step %d  segments %d  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s",
-                               state.step, segments, result.loss, lr, norm, Double(tokens) / seconds))
+                               state.step, segments, result.loss, lr, norm, Double(tokens) / seconds)
+                        + (options.memoryTeacher == nil ? "" : String(format: "  distill %.3g", result.distillLoss)))
             if state.stepInStage % options.evalEvery == 0 || state.stepInStage >= options.maxStepsPerStage {
                 try evaluateAndAdvance()
             }

@@ -105,6 +105,9 @@ struct Train: ParsableCommand {
                 throw ValidationError("--data-segment-length \(error.problem)")
             }
         }
+        if backprop.distillWeight != nil && backprop.distillMemory == nil && !resume {  // a resume compares it with the run's
+            throw ValidationError("--distill-weight weighs the loss --distill-memory adds; give --distill-memory DIR too")
+        }
         if probeObjects && !resume && !((probeRate ?? 0) > 0) {
             throw ValidationError("--probe-objects widens the probes --probe-rate asks; give --probe-rate R (R > 0) too")
         }
@@ -228,6 +231,10 @@ struct Train: ParsableCommand {
             // A length the task cannot use (facts or question that do not fit in LO tokens) is
             // refused before the run folder changes, whichever length the first batch draws.
             try trainSource.checkShortestLength(segments: firstSegments)
+            // A teacher that cannot be read, or cannot read this model's segments, too.
+            if !resume, let teacher = options().memoryTeacher {
+                _ = try MemoryDistillation(loading: teacher, student: rmt, batchCapacity: 1)
+            }
             try collective.barrier()  // every rank has checked the folder before rank 0 changes it
             if !resume && root {
                 // Only now, with the new run's model and data known good, is the old run deleted.

@@ -178,9 +178,6 @@ struct BackpropFlags: ParsableArguments {
             throw ValidationError("--bptt \(bptt) and \(old) say the same thing twice; give one")
         }
         _ = try lossTemperatures()
-        if distillWeight != nil && distillMemory == nil {
-            throw ValidationError("--distill-weight weighs the loss --distill-memory adds; give --distill-memory DIR too")
-        }
         if let stateHidden {
             guard stateLoss != nil else { throw ValidationError("--state-hidden shapes the readout --state-loss adds; give --state-loss W too") }
             guard (1...65536).contains(stateHidden) else { throw ValidationError("--state-hidden must be 1…65536, got \(stateHidden)") }
