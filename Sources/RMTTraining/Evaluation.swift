@@ -146,9 +146,14 @@ public struct EvaluationProgress: Sendable {
 /// (`DataStream.probePlan`: where another person of the story is), and documents without one are
 /// left out — a batch counts the probed documents of its range (none: no batch is reported), and
 /// its task is named `TASK+probe`.
+///
+/// `memoryWriter`: every segment but the final one is read by this model (from its own memory
+/// embeddings), and `model` reads the final segment from the memory it hands on — where a difference
+/// between two models lies: in the memory written, or in the final reading
+/// (`memoryHandOffProblem` and the same carried count, or a `ModelError`).
 public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, segments: Int, range: Range<Int>,
                             batchSize: Int, collective: any Collective = SingleProcess(), readingLength: Int? = nil,
-                            probe: Bool = false,
+                            probe: Bool = false, memoryWriter: RecurrentMemoryModel? = nil,
                             onSegment: ((EvaluationProgress) -> Void)? = nil,
                             onDocument: ((DocumentPrediction) throws -> Void)? = nil,
                             onBatch: (EvaluationBatch) throws -> Void) throws {
@@ -159,6 +164,15 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
         throw DataError("task \(stream.task.name)", "the documents are laid out \(stream.questionLayout.rawValue) but the model reads \(model.settings.questionLayout.rawValue); make the stream with the model's question layout")
     }
     let processor = SegmentProcessor(model: model, batchCapacity: batchSize)
+    if let memoryWriter {
+        if let problem = model.memoryHandOffProblem(from: memoryWriter) {
+            throw ModelError("memory writer", "cannot hand its memory to the model: \(problem)")
+        }
+        guard memoryWriter.carriedCount == model.carriedCount else {
+            throw ModelError("memory writer", "hands on \(memoryWriter.carriedCount) floats per document (its associative memory), the model reads \(model.carriedCount)")
+        }
+    }
+    let writer = memoryWriter.map { SegmentProcessor(model: $0, batchCapacity: batchSize) }
     let starts = Array(stride(from: range.lowerBound, to: range.upperBound, by: batchSize))
     // Per batch: count, tokens, other person, answered unknown, whether the state readout scored,
     // its four counts (StateCounts), then one 0/1 per document (1 = answered wrongly; the correct
@@ -195,7 +209,7 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
                     state = counts
                 }
             }
-            let scores = try readAndScore(processor, segments: count, labels: group.map { Int32(plans[$0].label) },
+            let scores = try readAndScore(processor, segments: count, labels: group.map { Int32(plans[$0].label) }, writer: writer,
                                           memoryLeaving: scorer) { k in
                 onSegment?(EvaluationProgress(first: starts[j], count: plans.count, segment: k, segments: count,
                                               tokens: plans[0].documentTokenCount))
@@ -298,14 +312,15 @@ public func evaluatedTaskName(_ task: String, probe: Bool, crossSegment: Bool = 
 /// cross-entropy loss, the top answer's label index and probability, and (B, L) the answer logits.
 /// `memoryLeaving(k, memory)`, if given, sees the memory each segment hands on ((B, stride) floats:
 /// the M × C memory tokens first).
-func readAndScore(_ processor: SegmentProcessor, segments: Int, labels: [Int32],
+func readAndScore(_ processor: SegmentProcessor, segments: Int, labels: [Int32], writer: SegmentProcessor? = nil,
                   memoryLeaving: ((Int, [Float]) -> Void)? = nil,
                   segment: (Int) throws -> [[Int32]]) throws
     -> (losses: [Float], predicted: [Int], probability: [Float], logits: [Float]) {
-    var memory = processor.initialMemory(batch: labels.count)  // (B, stride)
+    var memory = (writer ?? processor).initialMemory(batch: labels.count)  // (B, stride)
     for k in 0..<segments {
         let contents = try segment(k)
-        try memory.withUnsafeMutableBufferPointer { try processor.step(contents: contents, memory: $0.baseAddress!) }
+        let reader = k < segments - 1 ? writer ?? processor : processor
+        try memory.withUnsafeMutableBufferPointer { try reader.step(contents: contents, memory: $0.baseAddress!) }
         memoryLeaving?(k, memory)
     }
     var answer = processor.answer()

@@ -33,17 +33,8 @@ public final class MemoryDistillation: @unchecked Sendable {
             throw OptionsError(message: "--distill-weight must be a positive number, got \(weight)")
         }
         let (t, s) = (teacher, student)
-        func refuse(_ what: String, _ a: Any, _ b: Any) -> OptionsError {
-            OptionsError(message: "--distill-memory: the teacher's \(what) is \(a), the model's \(b); the teacher must hand on memory of the model's shape and read the same tokens")
-        }
-        if t.settings.memoryTokens != s.settings.memoryTokens { throw refuse("memory", "\(t.settings.memoryTokens) tokens", "\(s.settings.memoryTokens)") }
-        if t.config.hiddenSize != s.config.hiddenSize { throw refuse("hidden size", t.config.hiddenSize, s.config.hiddenSize) }
-        if t.settings.segmentLength < s.settings.segmentLength { throw refuse("segment length", t.settings.segmentLength, s.settings.segmentLength) }
-        if t.settings.questionLayout != s.settings.questionLayout {
-            throw refuse("question layout", t.settings.questionLayout.rawValue, s.settings.questionLayout.rawValue)
-        }
-        if t.tokenizer.vocabulary.tokens != s.tokenizer.vocabulary.tokens {
-            throw refuse("vocabulary", "\(t.tokenizer.vocabulary.count) tokens", "\(s.tokenizer.vocabulary.count) others")
+        if let problem = s.memoryHandOffProblem(from: t) {
+            throw OptionsError(message: "--distill-memory: the teacher cannot stand beside the model: \(problem); it must hand on memory of the model's shape and read the same tokens")
         }
         t.compute = s.compute
         t.compute.precision = .fp32

@@ -67,6 +67,10 @@ struct Eval: ParsableCommand {
     @Option(help: ArgumentHelp("With --segment-length: make the documents for segments of N tokens instead of the model's own (a model trained on a range of lengths, evaluated at multiples of N).",
                                valueName: "N"))
     var dataSegmentLength: Int?
+    @Option(help: ArgumentHelp("Read every segment but the final one with this model, and the final one with --model from the memory it hands on.",
+                               discussion: "Where a difference between two models lies: in the memory written (A's memory read by B) or in the final reading (B's memory read by A). Both must hand on memory of one shape (memory tokens, hidden size, associative state) and read the same tokens and question layout. Not with --ledger, --report or --segment-length.",
+                               valueName: "DIR"))
+    var memoryFrom: String?
 
     /// The one ledger an evaluation writes (or the first of a --report's).
     var ledger: String? { ledgers.first }
@@ -120,6 +124,9 @@ struct Eval: ParsableCommand {
         if documents != nil && (report || probe || crossSegment || hiddenQuestion || decoyQuestion || segmentLength != nil) {
             throw ValidationError("--documents writes the documents as made, read with the model's own segments and their own question: not with --report, --probe, --cross-segment, --hidden-question, --decoy-question or --segment-length")
         }
+        if memoryFrom != nil && (ledger != nil || report || segmentLength != nil) {
+            throw ValidationError("--memory-from does not go with --ledger, --report or --segment-length (a ledger records one model's reading)")
+        }
         if hiddenQuestion && (ledger != nil || report) { throw ValidationError("--hidden-question does not go with --ledger or --report (a ledger records the documents as read with their question)") }
     }
 
@@ -152,6 +159,12 @@ struct Eval: ParsableCommand {
                 .answering(precision: continued ?? precision)
             let rmt = try RecurrentMemoryModel.load(directory: modelURL)
             rmt.compute = compute
+            let writer = try memoryFrom.map { try RecurrentMemoryModel.load(directory: URL(fileURLWithPath: $0)) }
+            writer?.compute = compute
+            if let writer, let problem = rmt.memoryHandOffProblem(from: writer) ?? (writer.carriedCount == rmt.carriedCount ? nil
+                : "it hands on \(writer.carriedCount) floats per document (an associative memory), the model reads \(rmt.carriedCount)") {
+                throw ErrorReporter.exit("rmt-train", "--memory-from \(memoryFrom!): cannot hand its memory to \(model): \(problem)")
+            }
             if let skipped = SkippedTensors.note(folder: modelURL.path, rmt.skippedTensors), root { note(skipped) }
             if rmt.isUntrained && root { note("warning: \(model) has no trained RMT head; accuracy will be chance") }
             if probe && rmt.settings.questionLayout != .everySegment {
@@ -214,7 +227,7 @@ struct Eval: ParsableCommand {
                         for range in ranges {
                             try evaluateBatches(model: reader, stream: stream, segments: n, range: range,
                                                 batchSize: batchSize, collective: collective, readingLength: reading, probe: probe,
-                                                onSegment: { p in
+                                                memoryWriter: writer, onSegment: { p in
                                 if p.first != batchStarted.first { batchStarted = (p.first, Date()) }
                                 status.show { Self.progressLine(task: stream.task.name, segments: n, p,
                                                                 seconds: Date().timeIntervalSince(batchStarted.at)) }
