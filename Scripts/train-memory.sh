@@ -457,7 +457,12 @@
 #          0.008 per memory element (measured with this flag, session 45), so w = 10 weighs that drift
 #          at ~0.05 against an answer loss of ~0.3. Judged as phase 51 (qa3 at 16 segments, both
 #          sets, 400 documents). Not in the default PHASES.
+#          (As run, session 45: step 125, qa3 at 16 segments 93 + 114 = 207 of 400 (default 221, p = 0.04);
+#          memory drift 0.0014 per element over steps 101-125. Stopped at step 134; resumes.)
 # Phase 53: phase 52 with weight 100 (the memory held ten times harder).
+#          (As run, session 45: step 125, 101 + 111 = 212 (p = 0.09), drift 0.00037, the `garden` drift
+#          gone; `rmt-train eval --memory-from` showed phase 45's whole cost is in the memory it writes.
+#          Docs/runs/memory/phase52-s45/. Stopped at step 133; resumes.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
