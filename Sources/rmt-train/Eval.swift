@@ -68,7 +68,7 @@ struct Eval: ParsableCommand {
                                valueName: "N"))
     var dataSegmentLength: Int?
     @Option(help: ArgumentHelp("Read every segment but the final one with this model, and the final one with --model from the memory it hands on.",
-                               discussion: "Where a difference between two models lies: in the memory written (A's memory read by B) or in the final reading (B's memory read by A). Both must hand on memory of one shape (memory tokens, hidden size, associative state) and read the same tokens and question layout. Not with --ledger, --report or --segment-length.",
+                               discussion: "Where two models' answers differ, each read with the other as --memory-from tells whether the difference lies in the memory written or in the final reading. Both must hand on memory of one shape (memory tokens, hidden size, associative state) and read the same tokens and question layout. Not with --ledger, --report or --segment-length.",
                                valueName: "DIR"))
     var memoryFrom: String?
 
