@@ -25,4 +25,12 @@ extension RecurrentMemoryModel {
         }
         return nil
     }
+
+    /// Why `writer` cannot write the memory this model reads a final segment from (`rmt-train eval
+    /// --memory-from`): `memoryHandOffProblem`, or another carried count (an associative state,
+    /// handed on with the memory tokens, of another size or on one side only); nil when it can.
+    public func memoryWriterProblem(from writer: RecurrentMemoryModel) -> String? {
+        memoryHandOffProblem(from: writer) ?? (writer.carriedCount == carriedCount ? nil
+            : "it hands on \(writer.carriedCount) floats per document (its associative memory), the model reads \(carriedCount)")
+    }
 }

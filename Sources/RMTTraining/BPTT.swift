@@ -237,10 +237,8 @@ public final class BPTTEngine: @unchecked Sendable {
         var readouts: [Int: StateReadout.Activations] = [:]  // the state readout of each segment
         var state = (loss: Float(0), scored: 0, correct: 0)
         let stateScale = stateLossWeight / Float(N)  // w · (1/N) Σ_k
-        // distilled[k]: (B, M·C) the distillation's gradient of the memory tokens leaving segment k.
-        var distilled = [[Float]](repeating: [], count: distillation == nil ? 0 : N)
-        var distillLoss: Float = 0
-        distillation?.begin(batch: B)
+        var distillLoss: Float = 0  // its gradients: distillation.gradients[k] (B, M·C) per segment
+        distillation?.begin(batch: B, segments: N)
 
         // Forward over the segments.
         for k in 0..<N {
@@ -272,8 +270,7 @@ public final class BPTTEngine: @unchecked Sendable {
             }
             if let distillation {
                 distillLoss += try memory.withUnsafeBufferPointer {
-                    try distillation.score(contents: batch.contents[k], student: $0.baseAddress!, stride: stride, segment: k, of: N,
-                                           gradient: &distilled[k])
+                    try distillation.score(contents: batch.contents[k], student: $0.baseAddress!, stride: stride, segment: k, of: N)
                 } / Float(N)
             }
         }
@@ -326,10 +323,10 @@ public final class BPTTEngine: @unchecked Sendable {
                     dMemory.withUnsafeBufferPointer { addForward(out: row, a: row, b: $0.baseAddress! + b * stride, count: memCount) }
                 }
             }
-            if distillation != nil {
+            if let distillation {
                 for b in 0..<B {
                     let row = dHidden.pointer + (b * T + 1) * C
-                    distilled[k].withUnsafeBufferPointer { addForward(out: row, a: row, b: $0.baseAddress! + b * memCount, count: memCount) }
+                    distillation.gradients[k].withUnsafeBufferPointer { addForward(out: row, a: row, b: $0.baseAddress! + b * memCount, count: memCount) }
                 }
             }
             func encoderBackward(_ state: AssociativeGradientStep?) {

@@ -150,7 +150,7 @@ public struct EvaluationProgress: Sendable {
 /// `memoryWriter`: every segment but the final one is read by this model (from its own memory
 /// embeddings), and `model` reads the final segment from the memory it hands on — where a difference
 /// between two models lies: in the memory written, or in the final reading
-/// (`memoryHandOffProblem` and the same carried count, or a `ModelError`).
+/// (`memoryWriterProblem`, or a `ModelError`).
 public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, segments: Int, range: Range<Int>,
                             batchSize: Int, collective: any Collective = SingleProcess(), readingLength: Int? = nil,
                             probe: Bool = false, memoryWriter: RecurrentMemoryModel? = nil,
@@ -164,13 +164,8 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
         throw DataError("task \(stream.task.name)", "the documents are laid out \(stream.questionLayout.rawValue) but the model reads \(model.settings.questionLayout.rawValue); make the stream with the model's question layout")
     }
     let processor = SegmentProcessor(model: model, batchCapacity: batchSize)
-    if let memoryWriter {
-        if let problem = model.memoryHandOffProblem(from: memoryWriter) {
-            throw ModelError("memory writer", "cannot hand its memory to the model: \(problem)")
-        }
-        guard memoryWriter.carriedCount == model.carriedCount else {
-            throw ModelError("memory writer", "hands on \(memoryWriter.carriedCount) floats per document (its associative memory), the model reads \(model.carriedCount)")
-        }
+    if let memoryWriter, let problem = model.memoryWriterProblem(from: memoryWriter) {
+        throw ModelError("memory writer", "cannot hand its memory to the model: \(problem)")
     }
     let writer = memoryWriter.map { SegmentProcessor(model: $0, batchCapacity: batchSize) }
     let starts = Array(stride(from: range.lowerBound, to: range.upperBound, by: batchSize))

@@ -24,6 +24,9 @@ public final class MemoryDistillation: @unchecked Sendable {
     let processor: SegmentProcessor
     /// (B, teacher.carriedCount) the teacher's memory leaving the segment last read.
     var memory: [Float] = []
+    /// gradients[k]: (B, M·C) the term's gradient of the memory tokens leaving segment k of the
+    /// batch being read (rows reused from batch to batch, grown on demand).
+    private(set) var gradients: [[Float]] = []
 
     /// - Throws: `OptionsError` when the teacher cannot read the student's segments as the
     ///   student does (another memory size, hidden size, vocabulary or question layout), or
@@ -73,26 +76,32 @@ public final class MemoryDistillation: @unchecked Sendable {
         return try EvaluationLedger.fingerprint(of: weights)
     }
 
-    /// Starts a batch of B documents: the teacher's memory embeddings.
-    func begin(batch B: Int) { memory = processor.initialMemory(batch: B) }
+    /// Starts a batch of B documents of N segments: the teacher's memory embeddings, and a
+    /// gradient row for each segment.
+    func begin(batch B: Int, segments N: Int) {
+        memory = processor.initialMemory(batch: B)
+        let width = B * teacher.memoryCount
+        if gradients.count < N { gradients += [[Float]](repeating: [], count: N - gradients.count) }
+        for k in 0..<N where gradients[k].count != width { gradients[k] = [Float](repeating: 0, count: width) }
+    }
 
     /// Reads segment k of N with the teacher, then scores the student's memory leaving it
     /// (`student`: (B, stride) carried rows, the memory tokens first) against the teacher's.
-    /// Writes w · (1/N) · ∂mean/∂S into `gradient` (B, M·C) and returns the segment's mean squared
-    /// difference (before w and 1/N).
-    func score(contents: [[Int32]], student: UnsafePointer<Float>, stride: Int, segment k: Int, of N: Int,
-               gradient: inout [Float]) throws -> Float {
+    /// Writes w · (1/N) · ∂mean/∂S into `gradients[k]` (B, M·C) and returns the segment's mean
+    /// squared difference (before w and 1/N). `begin(batch: B, segments: N)` first.
+    func score(contents: [[Int32]], student: UnsafePointer<Float>, stride: Int, segment k: Int, of N: Int) throws -> Float {
         let B = contents.count, n = teacher.memoryCount, teacherStride = teacher.carriedCount
         try memory.withUnsafeMutableBufferPointer { try processor.step(contents: contents, memory: $0.baseAddress!) }
-        if gradient.count != B * n { gradient = [Float](repeating: 0, count: B * n) }
         let scale = 2 * weight / Float(B * n * N)
         var sum: Double = 0
         memory.withUnsafeBufferPointer { t in
-            for b in 0..<B {
-                for i in 0..<n {
-                    let d = student[b * stride + i] - t[b * teacherStride + i]
-                    sum += Double(d) * Double(d)
-                    gradient[b * n + i] = scale * d
+            gradients[k].withUnsafeMutableBufferPointer { g in
+                for b in 0..<B {
+                    for i in 0..<n {
+                        let d = student[b * stride + i] - t[b * teacherStride + i]
+                        sum += Double(d) * Double(d)
+                        g[b * n + i] = scale * d
+                    }
                 }
             }
         }

@@ -161,8 +161,7 @@ struct Eval: ParsableCommand {
             rmt.compute = compute
             let writer = try memoryFrom.map { try RecurrentMemoryModel.load(directory: URL(fileURLWithPath: $0)) }
             writer?.compute = compute
-            if let writer, let problem = rmt.memoryHandOffProblem(from: writer) ?? (writer.carriedCount == rmt.carriedCount ? nil
-                : "it hands on \(writer.carriedCount) floats per document (an associative memory), the model reads \(rmt.carriedCount)") {
+            if let writer, let problem = rmt.memoryWriterProblem(from: writer) {
                 throw ErrorReporter.exit("rmt-train", "--memory-from \(memoryFrom!): cannot hand its memory to \(model): \(problem)")
             }
             if let skipped = SkippedTensors.note(folder: modelURL.path, rmt.skippedTensors), root { note(skipped) }
