@@ -65,7 +65,8 @@ public enum TaskCatalog {
     /// The task called `name`. `custom` needs a JSON Lines file: `customFile`, or the name
     /// `custom:PATH`. The distractor tasks take a count: `detect-distract:2`, `detect-distract:0-3`
     /// (default 1-3); the bAbI tasks a story length in sentences: `babi-qa3:8`, `babi-qa3:6-10`
-    /// (defaults 2-10, 4-16, 6-24 for qa1, qa2, qa3).
+    /// (defaults 2-10, 4-16, 6-24 for qa1, qa2, qa3); `reasoning:same-axis` only reasoning stories
+    /// whose two relations lie on one axis.
     /// - Throws: `DataError` for an unknown name, a bad distractor count or story length, or a custom task
     ///   without (or with a bad) file.
     public static func task(named name: String, customFile: String? = nil) throws -> any MemoryTask {
@@ -79,6 +80,7 @@ public enum TaskCatalog {
         case "memorize": return MemorizeTask()
         case "detect": return DetectTask()
         case "reasoning": return ReasoningTask()
+        case "reasoning:same-axis": return ReasoningTask(sameAxis: true)
         case "unknown": return UnknownTask()
         case "counting": return CountingTask()
         case "flip-flop": return FlipFlopTask()

@@ -103,6 +103,34 @@ import Testing
         #expect(forms.count == 4)
     }
 
+    /// `reasoning:same-axis`: every story's two relations lie on one axis (the shared room between
+    /// the other two), every question still has the one answer the text gives, all four question
+    /// forms occur; the plain task draws such stories about a third of the time; the catalog spells
+    /// the variant by its own name.
+    @Test func reasoningSameAxisDrawsOnlyStoriesOnOneAxis() throws {
+        let axis = ["north": 0, "south": 0, "east": 1, "west": 1]
+        func sameAxis(_ e: Episode) -> Bool {
+            let directions = e.facts.map { $0.wholeMatch(of: Forms.dirFact)!.group(2) }
+            return axis[directions[0]] == axis[directions[1]]
+        }
+        let variant = try TaskCatalog.task(named: "reasoning:same-axis")
+        #expect(variant.name == "reasoning:same-axis" && ReasoningTask().name == "reasoning")
+        var g = SplitMix64(seed: 12)
+        var forms = Set<String>()
+        for _ in 0..<400 {
+            let e = variant.makeEpisode(using: &g)
+            #expect(e.task == "reasoning:same-axis" && e.facts.count == 2)
+            #expect(sameAxis(e), "\(e.facts)")
+            #expect(independentAnswer(e) == e.answer, "\(e.facts) \(e.question) \(e.answer)")
+            forms.insert(e.question.hasPrefix("What is the ") ? "the" : "of")
+        }
+        #expect(forms.count == 2)
+        var plain = 0
+        for _ in 0..<900 where sameAxis(ReasoningTask().makeEpisode(using: &g)) { plain += 1 }
+        #expect((240...360).contains(plain), "\(plain) of 900 plain stories on one axis")
+        #expect(throws: DataError.self) { try TaskCatalog.task(named: "reasoning:other") }
+    }
+
     @Test func babiStoriesUseEveryAction() throws {
         var g = SplitMix64(seed: 4)
         var seen = Set<String>()

@@ -113,7 +113,7 @@ func independentAnswer(_ episode: Episode) -> String? {
               let question = episode.question.wholeMatch(of: Forms.whereActor),
               fact.group(1) == question.group(1) else { return nil }
         return fact.group(3)
-    case "reasoning":
+    case "reasoning", "reasoning:same-axis":
         return reasoningAnswer(facts: episode.facts, question: episode.question)
     case let name where name.hasPrefix("babi-qa"):  // babi-qa3, babi-qa3:6-10, …
         return babiAnswer(facts: episode.facts, question: episode.question)
