@@ -96,6 +96,10 @@ def table(path):
 def paired(ref, path):
     a, b = load(ref), load(path)
     shared = sorted(set(a) & set(b))
+    for i in shared:
+        if (a[i]["question"], a[i]["answer"], [f["text"] for f in a[i]["facts"]]) != \
+                (b[i]["question"], b[i]["answer"], [f["text"] for f in b[i]["facts"]]):
+            raise ValueError(f"document {i} is another story in {ref} than in {path}: not the same documents")
     gained, lost = Counter(), Counter()
     for i in shared:
         c = cell(b[i])

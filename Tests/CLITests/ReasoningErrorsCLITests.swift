@@ -1,7 +1,8 @@
 // Scripts/reasoning-errors.py: its replay of a reasoning story (two relations, either side of each,
 // and the question) gives the answer the generator wrote for every document `rmt-train eval
 // --predictions` scored — an independent check of both — its cells cover every document, and it
-// refuses, in one line, a file without reasoning stories or one it cannot read.
+// refuses, in one line, a file without reasoning stories, one it cannot read, and a pairing of two
+// files that hold other stories.
 import Foundation
 import Testing
 import RMTTestSupport
@@ -29,6 +30,14 @@ import RMTTestSupport
     #expect(cells.contains { $0.hasPrefix("| same") } && cells.contains { $0.hasPrefix("| other") }, "\(sorted.stdout)")
     let paired = try runScript("reasoning-errors.py", ["--against", predictions, predictions])
     #expect(paired.status == 0 && paired.stdout.contains("60 shared documents"), "\(paired.stdout)\(paired.stderr)")
+    // Another seed's stories are other documents at the same indices: refused, not paired.
+    let otherSeed = dir.appendingPathComponent("reasoning-seed8.jsonl").path
+    let rescored = try run("rmt-train", ["eval", "--model", model.path, "--task", "reasoning", "--segments", "3",
+                                         "--samples", "60", "--seed", "8", "--predictions", otherSeed])
+    #expect(rescored.status == 0, "\(rescored.stderr)")
+    let unpaired = try runScript("reasoning-errors.py", ["--against", predictions, otherSeed])
+    #expect(unpaired.status == 1 && isOneLine(unpaired.stderr) && unpaired.stderr.contains("not the same documents"),
+            "\(unpaired.stderr)")
 
     let memorize = dir.appendingPathComponent("memorize.jsonl").path
     let other = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize", "--segments", "2",
