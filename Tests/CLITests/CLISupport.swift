@@ -56,6 +56,22 @@ func runCollecting(_ process: Process, stdin: Data? = nil) throws -> CommandResu
                          stderr: String(decoding: errData, as: UTF8.self))
 }
 
+/// A tool run that a test needs to succeed did not; its stderr.
+struct ToolFailed: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// `rmt-train eval --predictions` of `model` on `task` (`segments`, `samples`, `seed`), written to
+/// `dir/name`: the file's path. Throws `ToolFailed` with the tool's stderr when the evaluation fails.
+func evalPredictions(model: URL, into dir: URL, name: String, task: String, segments: Int, samples: Int,
+                     seed: Int) throws -> String {
+    let path = dir.appendingPathComponent(name).path
+    let scored = try run("rmt-train", ["eval", "--model", model.path, "--task", task, "--segments", String(segments),
+                                       "--samples", String(samples), "--seed", String(seed), "--predictions", path])
+    guard scored.status == 0 else { throw ToolFailed(description: "rmt-train eval (\(task)): \(scored.stderr)") }
+    return path
+}
+
 /// Runs the repository's Scripts/NAME (a Python script) with `arguments`.
 func runScript(_ name: String, _ arguments: [String]) throws -> CommandResult {
     let process = Process()

@@ -13,19 +13,15 @@ import RMTTestSupport
     #expect(made.status == 0, "\(made.stderr)")
     // 40 stories over 6 segments of 48 tokens: facts land in several segments, so the replay
     // also sorts by distance and by how the object came into the answer room.
-    let predictions = dir.appendingPathComponent("qa3.jsonl").path
-    let scored = try run("rmt-train", ["eval", "--model", model.path, "--task", "babi-qa3", "--segments", "6",
-                                       "--samples", "40", "--seed", "7", "--predictions", predictions])
-    #expect(scored.status == 0, "\(scored.stderr)")
+    let predictions = try evalPredictions(model: model, into: dir, name: "qa3.jsonl", task: "babi-qa3", segments: 6,
+                                          samples: 40, seed: 7)
     let sorted = try runScript("qa3-errors.py", [predictions])
     #expect(sorted.status == 0, "\(sorted.stderr)")
     #expect(sorted.stdout.contains("40 qa3 documents, the replay gives the file's answer for 40"), "\(sorted.stdout)")
     #expect(sorted.stdout.contains("right by how the object came into the answer room"), "\(sorted.stdout)")
 
-    let memorize = dir.appendingPathComponent("memorize.jsonl").path
-    let other = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize", "--segments", "2",
-                                      "--samples", "2", "--predictions", memorize])
-    #expect(other.status == 0, "\(other.stderr)")
+    let memorize = try evalPredictions(model: model, into: dir, name: "memorize.jsonl", task: "memorize", segments: 2,
+                                       samples: 2, seed: 1)
     let refused = try runScript("qa3-errors.py", [memorize])
     #expect(refused.status == 1 && isOneLine(refused.stderr) && refused.stderr.contains("holds no babi-qa3 documents"),
             "\(refused.stderr)")

@@ -15,10 +15,8 @@ import RMTTestSupport
     #expect(made.status == 0, "\(made.stderr)")
     // 60 stories over 3 segments of 48 tokens: the two facts land in one segment or apart, and all
     // four question forms and both distractor axes occur.
-    let predictions = dir.appendingPathComponent("reasoning.jsonl").path
-    let scored = try run("rmt-train", ["eval", "--model", model.path, "--task", "reasoning", "--segments", "3",
-                                       "--samples", "60", "--seed", "7", "--predictions", predictions])
-    #expect(scored.status == 0, "\(scored.stderr)")
+    let predictions = try evalPredictions(model: model, into: dir, name: "reasoning.jsonl", task: "reasoning", segments: 3,
+                                          samples: 60, seed: 7)
     let sorted = try runScript("reasoning-errors.py", [predictions])
     #expect(sorted.status == 0, "\(sorted.stderr)")
     #expect(sorted.stdout.contains("60 reasoning documents, the replay gives the file's answer for 60"), "\(sorted.stdout)")
@@ -31,18 +29,14 @@ import RMTTestSupport
     let paired = try runScript("reasoning-errors.py", ["--against", predictions, predictions])
     #expect(paired.status == 0 && paired.stdout.contains("60 shared documents"), "\(paired.stdout)\(paired.stderr)")
     // Another seed's stories are other documents at the same indices: refused, not paired.
-    let otherSeed = dir.appendingPathComponent("reasoning-seed8.jsonl").path
-    let rescored = try run("rmt-train", ["eval", "--model", model.path, "--task", "reasoning", "--segments", "3",
-                                         "--samples", "60", "--seed", "8", "--predictions", otherSeed])
-    #expect(rescored.status == 0, "\(rescored.stderr)")
+    let otherSeed = try evalPredictions(model: model, into: dir, name: "reasoning-seed8.jsonl", task: "reasoning",
+                                        segments: 3, samples: 60, seed: 8)
     let unpaired = try runScript("reasoning-errors.py", ["--against", predictions, otherSeed])
     #expect(unpaired.status == 1 && isOneLine(unpaired.stderr) && unpaired.stderr.contains("not the same documents"),
             "\(unpaired.stderr)")
 
-    let memorize = dir.appendingPathComponent("memorize.jsonl").path
-    let other = try run("rmt-train", ["eval", "--model", model.path, "--task", "memorize", "--segments", "2",
-                                      "--samples", "2", "--predictions", memorize])
-    #expect(other.status == 0, "\(other.stderr)")
+    let memorize = try evalPredictions(model: model, into: dir, name: "memorize.jsonl", task: "memorize", segments: 2,
+                                       samples: 2, seed: 1)
     let refused = try runScript("reasoning-errors.py", [memorize])
     #expect(refused.status == 1 && isOneLine(refused.stderr) && refused.stderr.contains("holds no reasoning documents"),
             "\(refused.stderr)")
