@@ -472,10 +472,10 @@
 #          memory it writes, which distillation toward the default holds (phase 53: W = 100). From
 #          Models/default: reasoning 6 of 14 episodes beside the eight other tasks once each, documents
 #          of 1-4 segments of 320 tokens (the facts in one segment or apart; a qa3 story needs ~160), lr 2e-5, distillation
-#          W = 100. Judged held out against the default on reasoning at 1 and 16 segments and the other
-#          tasks at 16 (Docs/runs/memory/phase54-s46/). Not in the default PHASES.
+#          W = 100. Judged held out against the default on reasoning at one segment (its errors do not
+#          grow with length; Docs/runs/memory/phase54-s46/judge-commands.sh). Not in the default PHASES.
 #          (As run, session 46: step 250 read reasoning at one segment 185/200, the default 186 — the
-#          same 14 stories wrong but one; stopped at step ~300 for phase 55; resumes.)
+#          same 14 stories wrong but one; stopped at step 323 for phase 55; resumes.)
 # Phase 55: phase 54 with the hard stories in front. Every reasoning error the default makes at one
 #          segment, and 11 of 13 at 16, is a story whose two relations lie on one axis (the shared
 #          room between the other two; Scripts/reasoning-errors.py): a third of reasoning's stories,
@@ -490,6 +490,8 @@
 #          Here phase 55's mixture at one 320-token segment, no teacher, lr 5e-5 (phase 39's one-
 #          segment rate): a learnability check, not a candidate (one-segment training loses the
 #          memory, session 37). Judged on the same 400 same-axis stories at one segment.
+#          (As run, session 46: 307 / 297 / 295 / 303 at steps 250 / 500 / 750 / 1,003 against the
+#          default's 302 — it reshuffles which quarter it misses. Stopped at step 1,003; resumes.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
