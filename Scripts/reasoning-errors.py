@@ -58,8 +58,9 @@ def replay(row):
     return answer, facts[i], facts[1 - i], direction, room
 
 
-def cell(row):
-    _, _, other, direction, room = replay(row)
+def cell(row, replayed):
+    """The document's cell, from `replayed` = replay(row)."""
+    _, _, other, direction, room = replayed
     axis = "same" if AXIS[other.group(2)] == AXIS[direction] else "other"
     words = "shared" if other.group(2) == direction and room in (other.group(1), other.group(3)) else "apart"
     segments = {f["segment"] for f in row["facts"]}
@@ -79,13 +80,14 @@ def load(path):
 
 def table(path):
     rows = load(path)
-    agree = sum(replay(r)[0] == r["answer"] for r in rows.values())
-    print(f"{len(rows)} reasoning documents, the replay gives the file's answer for {agree}")
-    right, total = Counter(), Counter()
+    agree, right, total = 0, Counter(), Counter()
     for r in rows.values():
-        c = cell(r)
+        replayed = replay(r)
+        agree += replayed[0] == r["answer"]
+        c = cell(r, replayed)
         total[c] += 1
         right[c] += r["correct"]
+    print(f"{len(rows)} reasoning documents, the replay gives the file's answer for {agree}")
     print(f"{path}: {sum(right.values())}/{len(rows)} right")
     print("| distractor axis | distractor reads like an answer | facts | right / documents |")
     print("|---|---|---|---:|")
@@ -102,7 +104,7 @@ def paired(ref, path):
             raise ValueError(f"document {i} is another story in {ref} than in {path}: not the same documents")
     gained, lost = Counter(), Counter()
     for i in shared:
-        c = cell(b[i])
+        c = cell(b[i], replay(b[i]))
         if b[i]["correct"] and not a[i]["correct"]:
             gained[c] += 1
         if a[i]["correct"] and not b[i]["correct"]:

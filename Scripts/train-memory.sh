@@ -720,14 +720,16 @@ if runs 54; then phase "$OUT/phase54" --model "${PHASE54_FROM:-Models/default}" 
     --data-segment-length 320 --start-segments 4 --max-segments 4 --vary-segments-from 1 --lr 2e-5 --warmup 50 \
     --eval-every 250 --eval-samples 280 --patience 1000 --max-steps-per-stage 20000 --target-accuracy 1.0 \
     --batch-size 8 --precision fp32; fi
+# Phases 55 and 56: the same-axis reasoning stories 4 of 14 episodes, plain reasoning 2, the eight other tasks once.
+SAME_AXIS_MIXTURE=reasoning:same-axis,reasoning:same-axis,reasoning:same-axis,reasoning:same-axis,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1,babi-qa2,babi-qa3
 if runs 55; then phase "$OUT/phase55" --model "${PHASE55_FROM:-Models/default}" \
-    --task reasoning:same-axis,reasoning:same-axis,reasoning:same-axis,reasoning:same-axis,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1,babi-qa2,babi-qa3 \
+    --task "$SAME_AXIS_MIXTURE" \
     --distill-memory Models/default --distill-weight 100 --advance-on reasoning,reasoning:same-axis --seed 541 --adversarial-rate 0.1 \
     --data-segment-length 320 --start-segments 4 --max-segments 4 --vary-segments-from 1 --lr 2e-5 --warmup 50 \
     --eval-every 250 --eval-samples 280 --patience 1000 --max-steps-per-stage 20000 --target-accuracy 1.0 \
     --batch-size 8 --precision fp32; fi
 if runs 56; then phase "$OUT/phase56" --model "${PHASE56_FROM:-Models/default}" \
-    --task reasoning:same-axis,reasoning:same-axis,reasoning:same-axis,reasoning:same-axis,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1,babi-qa2,babi-qa3 \
+    --task "$SAME_AXIS_MIXTURE" \
     --advance-on reasoning,reasoning:same-axis --seed 561 --adversarial-rate 0.1 --data-segment-length 320 \
     --start-segments 1 --max-segments 1 --lr 5e-5 --warmup 50 --eval-every 250 --eval-samples 280 --patience 1000 \
     --max-steps-per-stage 20000 --target-accuracy 1.0 --batch-size 8 --precision fp32; fi
