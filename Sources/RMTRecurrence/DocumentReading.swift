@@ -89,18 +89,34 @@ extension RecurrentMemoryModel {
                       segmentLength: textLength ?? settings.segmentLength)
     }
 
-    /// Reads `path` ("-" = stdin) and answers `question` about it.
+    /// Reads `path` ("-" = stdin) and answers `question` about it — as many times as the model
+    /// reads each document (`settings.passes`; then `path` must be a regular file).
     public func answer(question: String, file path: String,
                        progress: ((ReadProgress) -> Void)? = nil) throws -> Answer {
         let session = try DocumentSession(model: self, question: question)
-        let reader = try segmentReader(path: path, textLength: session.textLength)
-        try session.read(from: reader, progress: progress)
+        for reading in 0..<settings.readingPasses {
+            let reader = try segmentReader(path: path, textLength: session.textLength)
+            try checkRereadable(reader, name: path)
+            try session.read(from: reader, progress: progress)
+            if reading + 1 < settings.readingPasses { try session.endReading() }
+        }
         return try session.answer()
     }
 
-    /// Reads any async sequence of bytes and answers `question` about it.
+    /// Refuses an input that cannot be read again (standard input, a pipe) for a model that
+    /// reads each document more than once.
+    public func checkRereadable(_ reader: SegmentReader, name: String) throws {
+        guard settings.readingPasses > 1, reader.fileSize == nil else { return }
+        throw ModelError(name, "this model reads each document \(settings.readingPasses) times (rmt.passes): give a regular file, not standard input or a pipe")
+    }
+
+    /// Reads any async sequence of bytes and answers `question` about it (a model that reads each
+    /// document once: a sequence cannot be read again).
     public func answer<Bytes: AsyncSequence>(question: String, bytes: Bytes) async throws -> Answer
     where Bytes.Element == UInt8 {
+        guard settings.readingPasses == 1 else {
+            throw ModelError("document", "this model reads each document \(settings.readingPasses) times (rmt.passes): a byte sequence is read once; answer(question:file:) reads a file again")
+        }
         let session = try DocumentSession(model: self, question: question)
         for try await segment in tokenizer.segments(of: bytes, segmentLength: session.textLength) {
             try session.read(segment)

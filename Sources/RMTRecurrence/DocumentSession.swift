@@ -5,6 +5,9 @@
 //   let session = try DocumentSession(model: model, question: "Where is Mary?")
 //   for piece in pieces { try session.read(piece) }   // session.textLength tokens each; the last may be shorter
 //   let answer = try session.answer()
+//
+// A model that reads each document more than once (`settings.passes`, rmt-train --passes) is
+// given the document again after `session.endReading()`, as often as it reads it.
 import Foundation
 import RMTBase
 import RMTKernels
@@ -25,7 +28,8 @@ public struct Answer: Sendable, Codable, Equatable {
     public let top: [LabelProbability]
     /// Document tokens read.
     public let tokens: Int
-    /// Segments processed, including the final question segment(s).
+    /// Segments processed, including the final question segment(s) — of the last reading, for a
+    /// model that reads each document more than once.
     public let segments: Int
     /// Raw logits in label order.
     public let logits: [Float]
@@ -36,6 +40,8 @@ public struct Answer: Sendable, Codable, Equatable {
     /// A model with a state readout (StateReadout): where its memory, after the final segment,
     /// places each entity it knows (`settings.stateEntities` order); nil for a model without one.
     public var places: [EntityPlace]? = nil
+    /// Readings of the document the answer comes after (`RMTSettings.passes`).
+    public var passes = 1
 }
 
 /// What a state readout says about one person or object: its most probable label and that probability.
@@ -145,6 +151,31 @@ public final class DocumentSession: @unchecked Sendable {
         }
     }
 
+    /// Ends one reading of the document, for a model that reads each document more than once
+    /// (`settings.passes`): the final segment(s) are read as `answer()` reads them, the memory
+    /// leaving them is carried on, and `read` then takes the document again from its first token
+    /// (`state.passesRead` counts the readings ended). The session must hold the question.
+    public func endReading() throws {
+        let passes = model.settings.readingPasses
+        guard state.passesRead + 1 < passes else {
+            throw ModelError("document", passes == 1 ? "this model reads each document once (rmt.passes): answer after it, without endReading()"
+                             : "this model reads each document \(passes) times: the last reading ends with the answer, not endReading()")
+        }
+        guard let questionTokens else {
+            throw ModelError("question", "a model that reads each document \(passes) times ends each reading with the question: start the session with it")
+        }
+        guard state.tokensRead > 0 else { throw ModelError("document", "nothing was read before endReading()") }
+        for content in try layout.finalSegments(rest: state.pending, question: questionTokens,
+                                                segmentLength: model.settings.segmentLength, separator: processor.sep) {
+            try process(content)
+        }
+        state.passesRead += 1
+        state.segmentsRead = 0
+        state.tokensRead = 0
+        state.pending = []
+        state.tokenHash = Self.initialHash(layout: layout, question: questionTokens)
+    }
+
     /// Answers `question` (text) about everything read so far.
     public func answer(question: String) throws -> Answer {
         try answer(questionTokens: model.tokenizer.encode(question))
@@ -165,6 +196,10 @@ public final class DocumentSession: @unchecked Sendable {
         if layout.needsQuestionFirst, let started = self.questionTokens, started != questionTokens {
             throw ModelError("question", "this model reads the question with every segment (question_layout every-segment): this session read the document for another question; start a new session to ask this one")
         }
+        let passes = model.settings.readingPasses
+        guard state.passesRead + 1 == passes else {
+            throw ModelError("document", "this model reads each document \(passes) times and this is reading \(state.passesRead + 1): read it again after endReading()")
+        }
         let saved = state
         defer { state = saved }
         let finals = try layout.finalSegments(
@@ -179,6 +214,7 @@ public final class DocumentSession: @unchecked Sendable {
         var answer = makeAnswer(logits: logits, temperature: model.answerTemperature(questionTokens: questionTokens, segments: segments),
                                 tokens: saved.tokensRead, segments: segments)
         answer.places = places()
+        answer.passes = passes
         return answer
     }
 

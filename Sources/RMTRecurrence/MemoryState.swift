@@ -20,6 +20,10 @@ public struct MemoryState: Sendable, Equatable {
     /// Document tokens held back: a short last part waiting for the question, or (every-segment
     /// layout) the latest piece, read when the next one arrives or as the final segment.
     public var pending: [Int32]
+    /// Readings of the document finished so far (`DocumentSession.endReading()`), for a model
+    /// that reads each document more than once (`RMTSettings.passes`): the counts and fingerprint
+    /// above are the current reading's.
+    public var passesRead = 0
 
     public init(memory: [Float], tokenHash: UInt64 = FNV1a.offset) {
         self.memory = memory
@@ -31,11 +35,13 @@ public struct MemoryState: Sendable, Equatable {
 
     /// Writes the state (and which model it belongs to) atomically.
     public func save(to url: URL, model: RecurrentMemoryModel) throws {
-        var w = SafetensorsWriter(metadata: [
+        var metadata = [
             "format": "rmt-memory-state", "version": "1",
             "segments_read": String(segmentsRead), "tokens_read": String(tokensRead),
             "token_hash": String(tokenHash), "model_fingerprint": model.fingerprint,
-        ])
+        ]
+        if passesRead > 0 { metadata["passes_read"] = String(passesRead) }  // absent: the first reading
+        var w = SafetensorsWriter(metadata: metadata)
         let tokens = model.memoryCount
         try w.add("memory", shape: [model.settings.memoryTokens, model.config.hiddenSize], floats: Array(memory.prefix(tokens)))
         if model.carriedCount > tokens {
@@ -59,6 +65,13 @@ public struct MemoryState: Sendable, Equatable {
               let hash = meta["token_hash"].flatMap(UInt64.init), segments >= 0, tokens >= 0 else {
             throw ModelError(url.path, "memory state metadata is incomplete")
         }
+        let passesRead = try meta["passes_read"].map { text -> Int in
+            guard let n = Int(text), n >= 0 else { throw ModelError(url.path, "memory state metadata passes_read is not a count: \(text)") }
+            return n
+        } ?? 0
+        guard passesRead < model.settings.readingPasses else {
+            throw ModelError(url.path, "memory state has finished \(passesRead) reading\(passesRead == 1 ? "" : "s") of its document, and this model reads each document \(model.settings.readingPasses == 1 ? "once" : "\(model.settings.readingPasses) times")")
+        }
         do {
             var memory = try file.floats("memory")
             guard memory.count == model.memoryCount else { throw ModelError(url.path, "memory has the wrong size") }
@@ -76,6 +89,7 @@ public struct MemoryState: Sendable, Equatable {
             state.segmentsRead = segments
             state.tokensRead = tokens
             state.tokenHash = hash
+            state.passesRead = passesRead
             state.pending = try file.int64s("pending").map { Int32(truncatingIfNeeded: $0) }
             guard state.pending.count < model.settings.segmentLength + 1 else {
                 throw ModelError(url.path, "pending tokens exceed a segment")

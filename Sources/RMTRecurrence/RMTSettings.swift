@@ -1,7 +1,7 @@
 // RMTSettings: the `rmt` section of a model's config.json — memory size, segment
 // length, answer labels, question layout, tokenizer casing, the question domain the model
-// was trained on, the answer temperature of each of its question forms and the entities of its
-// state readout — and its validation.
+// was trained on, the answer temperature of each of its question forms, the entities of its
+// state readout and how many times it reads each document — and its validation.
 // See Docs/file-formats.md.
 import RMTBase
 import RMTModel
@@ -36,12 +36,23 @@ public struct RMTSettings: Codable, Sendable, Equatable {
     /// them and held beyond the ends; nil, or a form left out, reads at T = 1. Training ignores it
     /// (a fine-tune's model records none).
     public var answerTemperatures: [String: [TemperaturePoint]]?
+    /// How many times the model reads each document (`rmt-train --passes N`): the memory leaving
+    /// the last segment of one reading enters the first segment of the next, and the answer comes
+    /// from the last one — a second reading knows from its first which facts will matter. nil:
+    /// once (every model made before it existed).
+    public var passes: Int?
+
+    /// The readings per document: `passes`, or 1.
+    public var readingPasses: Int { passes ?? 1 }
+
+    /// The largest `passes` a model may record.
+    public static let maxPasses = 8
 
     enum CodingKeys: String, CodingKey {
         case memoryTokens = "memory_tokens", segmentLength = "segment_length", labels
         case questionLayout = "question_layout", lowercase, formatVersion = "format_version"
         case domain, stateEntities = "state_entities", stateHidden = "state_hidden"
-        case answerTemperatures = "answer_temperatures"
+        case answerTemperatures = "answer_temperatures", passes
     }
 
     public static let currentFormatVersion = 1
@@ -70,6 +81,7 @@ public struct RMTSettings: Codable, Sendable, Equatable {
         stateEntities = try c.decodeIfPresent([String].self, forKey: .stateEntities)
         stateHidden = try c.decodeIfPresent(Int.self, forKey: .stateHidden)
         answerTemperatures = try c.decodeIfPresent([String: [TemperaturePoint]].self, forKey: .answerTemperatures)
+        passes = try c.decodeIfPresent(Int.self, forKey: .passes)
     }
 
     /// Positions one segment occupies: [CLS] m1..mM [SEP] t1..tS [SEP].
@@ -98,6 +110,9 @@ public struct RMTSettings: Codable, Sendable, Equatable {
         if let hidden = stateHidden {
             guard stateEntities != nil else { throw fail("rmt.state_hidden is set without rmt.state_entities") }
             guard (1...65536).contains(hidden) else { throw fail("rmt.state_hidden must be 1…65536, got \(hidden)") }
+        }
+        if let passes, !(1...Self.maxPasses).contains(passes) {
+            throw fail("rmt.passes must be 1…\(Self.maxPasses), got \(passes)")
         }
         if let temperatures = answerTemperatures {
             guard let domain else { throw fail("rmt.answer_temperatures is set without rmt.domain (its keys are the domain's question forms)") }

@@ -162,6 +162,19 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
                                         isUntrained: isUntrained)
     }
 
+    /// The same model (its weights shared) reading each document `passes` times (1…8; 1 is
+    /// recorded as nil, as a model made before passes existed): what `rmt-train --passes` trains
+    /// and `rmt-train eval --passes` / `rmt-ask --passes` read with.
+    public func reading(passes: Int) throws -> RecurrentMemoryModel {
+        let recorded = passes == 1 ? nil : passes
+        guard recorded != settings.passes else { return self }
+        var s = settings
+        s.passes = recorded
+        try s.validate(against: config)
+        return try RecurrentMemoryModel(config: config, settings: s, tokenizer: tokenizer, parameters: parameters,
+                                        isUntrained: isUntrained)
+    }
+
     /// The same weights answering from `labels` (a new model with its own parameters): the
     /// classifier rows (and each entity's rows of the state readout) of labels this model has are copied by name, a new label's row starts at
     /// zero weight and the mean bias (so it begins as likely as an average label and is learned).

@@ -85,6 +85,16 @@ public struct SegmentBatch: Sendable {
     public var segmentCount: Int { contents.count }
     public var batchSize: Int { labels.count }
 
+    /// The batch as a model that reads each document `passes` times sees it (`RMTSettings.passes`):
+    /// (N·passes) segments, its N segments again after its last, the loss on the last. Per-segment
+    /// and state labels describe one reading, so they are dropped (rmt-train refuses --prefix-loss
+    /// and --state-loss with --passes).
+    public func read(passes: Int) -> SegmentBatch {
+        guard passes > 1 else { return self }
+        return SegmentBatch(contents: Array(repeatElement(contents, count: passes).joined()), labels: labels,
+                            tasks: tasks, segmentLength: segmentLength)
+    }
+
     /// The positions the encoder computes for this batch: per segment, B rows as long as its
     /// longest sequence ([CLS], M memory slots, [SEP], the tokens, [SEP]), as SegmentProcessor
     /// pads them — fewer than B·N·(M + S + 3) when the segments are shorter than the model's.

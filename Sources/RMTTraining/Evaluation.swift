@@ -204,10 +204,15 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
                     state = counts
                 }
             }
-            let scores = try readAndScore(processor, segments: count, labels: group.map { Int32(plans[$0].label) }, writer: writer,
-                                          memoryLeaving: scorer) { k in
-                onSegment?(EvaluationProgress(first: starts[j], count: plans.count, segment: k, segments: count,
+            // A model that reads each document P times (RMTSettings.passes) reads its count·P
+            // segments: the document again after its last segment, the memory carried on.
+            let passes = model.settings.readingPasses
+            let scores = try readAndScore(processor, segments: count * passes, labels: group.map { Int32(plans[$0].label) }, writer: writer,
+                                          memoryLeaving: scorer.map { score in { k, memory in  // the last reading's segments
+                                              if k >= count * (passes - 1) { score(k - count * (passes - 1), memory) } } }) { k in
+                onSegment?(EvaluationProgress(first: starts[j], count: plans.count, segment: k, segments: count * passes,
                                               tokens: plans[0].documentTokenCount))
+                if k > 0 && k % count == 0 { streams = group.map { plans[$0].makeSegmentStream() } }  // the next reading
                 return streams.indices.map { streams[$0].nextSegment()! }
             }
             for (b, i) in group.enumerated() {

@@ -50,13 +50,18 @@ public final class EvaluationLedger {
         public var segmentLength: Int?
         public var dataSegmentLength: Int?
         public var interpolatedPositions: Bool?
+        /// Readings of each document (`RMTSettings.passes`, `rmt-train eval --passes`) when more
+        /// than one; nil: once, as every ledger written before passes existed.
+        public var passes: Int?
         enum CodingKeys: String, CodingKey {
             case ledger, version, modelFNV = "model_fnv", seed, noise, noiseFNV = "noise_fnv", precision
             case segmentLength = "segment_length", dataSegmentLength = "data_segment_length"
-            case interpolatedPositions = "interpolated_positions"
+            case interpolatedPositions = "interpolated_positions", passes
         }
         public init(modelFNV: String, seed: UInt64, noise: [String], noiseFNV: String? = nil, precision: String? = nil,
-                    segmentLength: Int? = nil, dataSegmentLength: Int? = nil, interpolatedPositions: Bool? = nil) {
+                    segmentLength: Int? = nil, dataSegmentLength: Int? = nil, interpolatedPositions: Bool? = nil,
+                    passes: Int? = nil) {
+            self.passes = passes
             self.modelFNV = modelFNV
             self.seed = seed
             self.noise = noise
@@ -69,13 +74,13 @@ public final class EvaluationLedger {
         }
 
         /// Whether a ledger written under `recorded` may be continued under `self`: the same
-        /// model, seed, precision and reading (segment lengths, interpolation), and the same noise
+        /// model, seed, precision and reading (segment lengths, interpolation, passes), and the same noise
         /// content — or, for a header without a noise fingerprint, the same noise paths.
         func continues(_ recorded: Identity) -> Bool {
             guard recorded.ledger == ledger, recorded.modelFNV == modelFNV, recorded.seed == seed,
                   recorded.precision == precision, recorded.segmentLength == segmentLength,
                   recorded.dataSegmentLength == dataSegmentLength,
-                  recorded.interpolatedPositions == interpolatedPositions else { return false }
+                  recorded.interpolatedPositions == interpolatedPositions, recorded.passes == passes else { return false }
             if let a = recorded.noiseFNV, let b = noiseFNV { return a == b }
             return recorded.noise == noise
         }

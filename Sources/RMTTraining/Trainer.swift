@@ -247,6 +247,7 @@ public final class Trainer: @unchecked Sendable {
             // The stage's count, or with --vary-segments-from a count drawn for this step.
             let segments = options.segmentCount(forStep: state.step + 1, stage: state.segments)
             let batch = try train.nextBatch(segments: segments, batchSize: options.batchSize)
+                .read(passes: model.settings.readingPasses)  // (N·passes) segments
             engine.gradients.storage.zero()
             var result = try engine.lossAndGradients(localShare(of: batch))
             try sumOverRanks(&result)

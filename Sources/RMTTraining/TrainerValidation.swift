@@ -110,6 +110,7 @@ extension Trainer {
     func validationBatches(segments: Int) throws -> [SegmentBatch] {
         if let cached = validationCache[segments] { return cached }
         let batches = try valid.batches(segments: segments, count: options.evalSamples, batchSize: options.batchSize)
+            .map { $0.read(passes: model.settings.readingPasses) }  // (N·passes) segments each
         validationCache[segments] = batches
         return batches
     }

@@ -54,6 +54,10 @@ struct RMTAsk: ParsableCommand {
     @Option(help: ArgumentHelp(PrecisionArgument.help))
     var precision: Precision = .auto
 
+    @Option(help: ArgumentHelp("Read the file N times (1…8), the memory carried from one reading to the next, instead of as often as the model was trained to (rmt.passes; rmt-train --passes). More than once needs a regular file. (default: the model's, else 1)",
+                               valueName: "N"))
+    var passes: Int?
+
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
@@ -75,6 +79,9 @@ struct RMTAsk: ParsableCommand {
         guard topK >= 1 else { throw ValidationError("--top-k must be at least 1") }
         guard traceEvery >= 1 else { throw ValidationError("--trace-every must be at least 1") }
         if let n = segmentLength, n < 2 { throw ValidationError("--segment-length must be at least 2") }
+        if let n = passes, !(1...RMTSettings.maxPasses).contains(n) {
+            throw ValidationError("--passes must be 1…\(RMTSettings.maxPasses), got \(n)")
+        }
         guard !question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw ValidationError("--question must not be empty")
         }
@@ -95,7 +102,8 @@ struct RMTAsk: ParsableCommand {
         if state && loaded.settings.stateEntities == nil {
             throw ModelError("--state", "\(modelURL.path) has no state readout (a model trained with rmt-train --state-loss has one)")
         }
-        let rmt = try segmentLength.map { try loaded.readingSegments(of: $0) } ?? loaded
+        let resplit = try segmentLength.map { try loaded.readingSegments(of: $0) } ?? loaded
+        let rmt = try passes.map { try resplit.reading(passes: $0) } ?? resplit
         rmt.compute = compute
         if rmt.isUntrained {
             warn("warning: \(modelURL.path) has no trained RMT head; answers are untrained")
@@ -106,11 +114,18 @@ struct RMTAsk: ParsableCommand {
             warn("warning: \"\(question)\" matches none of the question forms \(modelURL.path) was trained on ("
                  + domain.formList() + "); it answers only from: " + rmt.settings.labels.joined(separator: ", "))
         }
-        let reader = SegmentReader(source: source, tokenizer: rmt.tokenizer, segmentLength: session.textLength)
+        var reader = SegmentReader(source: source, tokenizer: rmt.tokenizer, segmentLength: session.textLength)
+        try rmt.checkRereadable(reader, name: source.name)  // before any reading: a second one opens the file again
         let bar = try ProgressBar(enabled: !quiet)
         let start = Date()
         let traced = trace.map { AnswerTrace(path: $0, every: traceEvery, session: session) }
-        let stats = try session.read(from: reader) { progress in
+        let passes = rmt.settings.readingPasses
+        for _ in 1..<passes {  // the readings before the last (a model that reads each document more than once)
+            try session.read(from: reader) { bar.update($0) }
+            try session.endReading()
+            reader = SegmentReader(source: try ByteChunkReader.openText(file), tokenizer: rmt.tokenizer, segmentLength: session.textLength)
+        }
+        let stats = try session.read(from: reader) { progress in  // the reading that answers (and the trace follows)
             traced?.observe(session)
             bar.update(progress)
         }
@@ -129,10 +144,10 @@ struct RMTAsk: ParsableCommand {
         if json {
             let object = AskOutput(answer: answer.answer, probability: answer.probability,
                                    top: top, tokens: answer.tokens, segments: answer.segments, seconds: seconds,
-                                   tokensPerSecond: seconds > 0 ? Double(answer.tokens) / seconds : 0,
+                                   tokensPerSecond: seconds > 0 ? Double(answer.tokens * passes) / seconds : 0,
                                    kernels: compute.kernels.description, labels: rmt.settings.labels,
                                    temperature: answer.temperature, inDomain: JSONNullable(value: inDomain),
-                                   state: state ? answer.places : nil)
+                                   state: state ? answer.places : nil, passes: answer.passes)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             print(String(decoding: try encoder.encode(object), as: UTF8.self))
@@ -142,8 +157,9 @@ struct RMTAsk: ParsableCommand {
             for place in state ? answer.places ?? [] : [] {
                 print("state\t\(place.entity)\t\(place.place)\t\(String(format: "%.4f", place.probability))")
             }
-            warn("\(plural(answer.tokens, "token")), \(plural(answer.segments, "segment")), "
-                 + String(format: "%.1f s, %.0f tokens/s", seconds, Double(answer.tokens) / max(seconds, 1e-9)))
+            warn("\(plural(answer.tokens, "token")), \(plural(answer.segments, "segment"))"
+                 + (passes > 1 ? ", read \(passes) times" : "") + ", "
+                 + String(format: "%.1f s, %.0f tokens/s", seconds, Double(answer.tokens * passes) / max(seconds, 1e-9)))
         }
     }
 }
@@ -169,9 +185,11 @@ struct AskOutput: Encodable {
     let inDomain: JSONNullable<Bool>
     /// With --state: where the memory places each entity (absent otherwise).
     let state: [EntityPlace]?
+    /// Readings of the file (`tokens` and `segments` are one reading's).
+    let passes: Int
     enum CodingKeys: String, CodingKey {
         case answer, probability, top, tokens, segments, seconds, tokensPerSecond = "tokens_per_second", kernels
-        case labels, temperature, inDomain = "in_domain", state
+        case labels, temperature, inDomain = "in_domain", state, passes
     }
 }
 

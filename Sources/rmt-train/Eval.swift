@@ -54,6 +54,9 @@ struct Eval: ParsableCommand {
     var segmentLength: String?
     @Flag(help: "With --segment-length: an absolute-position model reads longer segments with its trained text positions linearly interpolated (Docs/position-encodings.md).")
     var interpolatePositions = false
+    @Option(help: ArgumentHelp("Read each document N times (1…8), the memory carried from one reading to the next, instead of as often as the model records (rmt.passes; rmt-train --passes). A ledger records it. (default: the model's, else 1)",
+                               valueName: "N"))
+    var passes: Int?
     @Flag(help: "Memory probes: each document's final segment asks where another person of its story is (the probe rmt-train --probe-rate asks) instead of its question; documents without one are left out; rows are named TASK+probe (every-segment models; not with --ledger).")
     var probe = false
     @Flag(help: "With --probe: a probe asks where another object of a bAbI story is whenever one is known, a person otherwise (the probes rmt-train --probe-objects draws).")
@@ -98,6 +101,9 @@ struct Eval: ParsableCommand {
         _ = try lengths()
         if let reading = try readingLengths(), reading.count > 1, ledger != nil || plot != nil || report {
             throw ValidationError("--ledger, --report and --plot take one --segment-length (several print one table)")
+        }
+        if let n = passes, !(1...RMTSettings.maxPasses).contains(n) {
+            throw ValidationError("--passes must be 1…\(RMTSettings.maxPasses), got \(n)")
         }
         if interpolatePositions && segmentLength == nil {
             throw ValidationError("--interpolate-positions needs --segment-length (the lengths to read with)")
@@ -157,7 +163,8 @@ struct Eval: ParsableCommand {
             let continued = precision == .auto ? ledger.flatMap { EvaluationLedger.recordedPrecision(at: URL(fileURLWithPath: $0)) } : nil
             let compute = try ComputeOptions(environment: ProcessInfo.processInfo.environment)  // after `collective`: it may set RMT_THREADS
                 .answering(precision: continued ?? precision)
-            let rmt = try RecurrentMemoryModel.load(directory: modelURL)
+            let loaded = try RecurrentMemoryModel.load(directory: modelURL)
+            let rmt = try passes.map { try loaded.reading(passes: $0) } ?? loaded
             rmt.compute = compute
             let writer = try memoryFrom.map { try RecurrentMemoryModel.load(directory: URL(fileURLWithPath: $0)) }
             writer?.compute = compute
@@ -199,7 +206,7 @@ struct Eval: ParsableCommand {
                 seed: data.seed, noise: data.noise.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
                 noiseFNV: noise.fingerprint, precision: compute.linearBF16 == nil ? nil : "bf16",
                 segmentLength: reading, dataSegmentLength: dataSegmentLength,  // validate(): only with --segment-length
-                interpolatedPositions: reading != nil && interpolatePositions ? true : nil)
+                interpolatedPositions: reading != nil && interpolatePositions ? true : nil, passes: rmt.settings.passes)
             let record = root && !report ? try ledger.map { try EvaluationLedger(url: URL(fileURLWithPath: $0), identity: identity) } : nil
             let predicted = PredictionLog(path: root && !report ? predictions : nil)
 

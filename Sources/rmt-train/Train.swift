@@ -46,6 +46,10 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Where the question goes in a new run's model: final-segment (after the document, the paper's layout) or every-segment (before every segment). (default: the model's, else final-segment)",
                                discussion: "every-segment: each segment is `Q [SEP] text`, so the memory only carries what the question asks for (Docs/question-layout.md). Given with --model, it re-lays out that model's reading (the weights are kept)."))
     var questionLayout: QuestionLayout?
+    @Option(help: ArgumentHelp("Readings of each document: the model reads it N times, the memory leaving one reading entering the next, and is scored after the last (1…8; recorded in the model as rmt.passes). (default: the model's, else 1)",
+                               discussion: "A second reading knows from the first which facts will matter (whose room, once someone picks the object up). Training, validation, rmt-train eval and rmt-ask then read every document N times (N× the time). Not with --prefix-loss, --state-loss or --distill-memory, which score one reading's segments (Docs/training.md).",
+                               valueName: "N"))
+    var passes: Int?
     @Flag(help: "With --model: give the model the task's answers it lacks (e.g. unknown) as new classifier rows, instead of refusing the task.")
     var addLabels = false
     @Option(help: ArgumentHelp("Memory tokens of the model: a new one's, or a --model's changed to N. (default: 10, or the model's)",
@@ -108,6 +112,12 @@ struct Train: ParsableCommand {
         if backprop.distillWeight != nil && backprop.distillMemory == nil && !resume {  // a resume compares it with the run's
             throw ValidationError("--distill-weight weighs the loss --distill-memory adds; give --distill-memory DIR too")
         }
+        if let n = passes {
+            guard (1...RMTSettings.maxPasses).contains(n) else {
+                throw ValidationError("--passes must be 1…\(RMTSettings.maxPasses), got \(n)")
+            }
+        }
+        if let clash = multiPassClash(passes ?? 1) { throw ValidationError(clash) }
         if probeObjects && !resume && !((probeRate ?? 0) > 0) {
             throw ValidationError("--probe-objects widens the probes --probe-rate asks; give --probe-rate R (R > 0) too")
         }
@@ -179,6 +189,12 @@ struct Train: ParsableCommand {
                 firstSegments = given.fewestSegments(stage: given.startSegments)
                 rmt = try makeModel(task: try TaskCatalog.task(list: runData.task))
                 if let model, let skipped = SkippedTensors.note(folder: model, rmt.skippedTensors) { note(skipped) }
+            }
+            if resume, let n = passes, n != rmt.settings.readingPasses {
+                throw ModelError(outURL.path, "this run reads each document \(rmt.settings.readingPasses) time\(rmt.settings.readingPasses == 1 ? "" : "s"); resume without --passes \(n)")
+            }
+            if !resume, let clash = multiPassClash(rmt.settings.readingPasses) {
+                throw ModelError(model ?? out, "reads each document \(rmt.settings.readingPasses) times (rmt.passes): " + clash)
             }
             rmt.compute = compute
             let task = try TaskCatalog.task(list: runData.task)
@@ -372,11 +388,22 @@ struct Train: ParsableCommand {
         try handle.write(contentsOf: Data(line.utf8))
     }
 
+    /// What refuses to train a model that reads each document `passes` times: the losses that
+    /// score one reading's segments (SegmentBatch.read(passes:)); nil when nothing does.
+    func multiPassClash(_ passes: Int) -> String? {
+        guard passes > 1 else { return nil }
+        let given = [("--prefix-loss", backprop.prefixLoss), ("--state-loss", backprop.stateLoss != nil),
+                     ("--distill-memory", backprop.distillMemory != nil)].filter(\.1).map(\.0)
+        guard let first = given.first else { return nil }
+        return "\(first) scores the segments of one reading; it cannot be combined with --passes \(passes)"
+    }
+
     /// The run's starting model, recording the task's question domain (`recordingDomain`).
     /// Answer temperatures (`rmt.answer_temperatures`) describe the starting model's logits, not the
     /// trained one's: they are dropped, with a note.
     func makeModel(task: any MemoryTask) throws -> RecurrentMemoryModel {
-        let start = try recordingDomain(of: task, in: try makeModel(labels: task.labels))
+        let made = try makeModel(labels: task.labels)
+        let start = try recordingDomain(of: task, in: try passes.map { try made.reading(passes: $0) } ?? made)
         guard start.settings.answerTemperatures != nil else { return start }
         note("rmt-train: the starting model's answer temperatures (rmt.answer_temperatures) describe its answers before training; the trained model records none (fit new ones with rmt-tool calibrate)")
         return try start.withQuestionTemperatures(nil)
