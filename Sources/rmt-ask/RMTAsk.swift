@@ -120,8 +120,12 @@ struct RMTAsk: ParsableCommand {
         let start = Date()
         let traced = trace.map { AnswerTrace(path: $0, every: traceEvery, session: session) }
         let passes = rmt.settings.readingPasses
+        func emptyInput(_ stats: InputStats) -> ModelError {
+            ModelError(source.name, stats.bytes == 0 ? "the input is empty" : "the input contains no text (no tokens)")
+        }
         for _ in 1..<passes {  // the readings before the last (a model that reads each document more than once)
-            try session.read(from: reader) { bar.update($0) }
+            let first = try session.read(from: reader) { bar.update($0) }
+            guard session.state.tokensRead > 0 else { throw emptyInput(first) }
             try session.endReading()
             reader = SegmentReader(source: try ByteChunkReader.openText(file), tokenizer: rmt.tokenizer, segmentLength: session.textLength)
         }
@@ -130,9 +134,7 @@ struct RMTAsk: ParsableCommand {
             bar.update(progress)
         }
         bar.finish()
-        guard session.state.tokensRead > 0 else {
-            throw ModelError(source.name, stats.bytes == 0 ? "the input is empty" : "the input contains no text (no tokens)")
-        }
+        guard session.state.tokensRead > 0 else { throw emptyInput(stats) }
         if stats.invalidUTF8Sequences > 0 {
             warn("warning: \(source.name): \(plural(stats.invalidUTF8Sequences, "invalid UTF-8 sequence")) replaced with U+FFFD")
         }

@@ -1,7 +1,8 @@
 // --passes N through the tools: rmt-train records it in the model it trains (rmt.passes) and keeps
 // it on --resume (another N refused, one line); refuses it beside --prefix-loss and out of range
 // (usage errors); rmt-ask reads a file as often as the model says (--json "passes"), or as
-// --passes says, and refuses standard input for a model that reads twice (one line, exit 1);
+// --passes says, and refuses standard input for a model that reads twice and an empty file as
+// always (one line, exit 1);
 // rmt-train eval records the readings in a ledger and will not continue it with other readings.
 import Foundation
 import Testing
@@ -46,6 +47,10 @@ import RMTTestSupport
     #expect(piped.status == 1 && piped.stderr.contains("regular file") && isOneLine(piped.stderr), "\(piped.stderr)")
     let (pipedOnce, _) = try reply(["--passes", "1"], stdin: Data(text.utf8), input: "-")
     #expect(pipedOnce.status == 0, "\(pipedOnce.stderr)")
+    let empty = dir.appendingPathComponent("empty.txt")
+    try Data().write(to: empty)
+    let (nothing, _) = try reply([], input: empty.path)
+    #expect(nothing.status == 1 && nothing.stderr.contains("the input is empty") && isOneLine(nothing.stderr), "\(nothing.stderr)")
 
     // A ledger records the readings: a one-pass evaluation does not continue a two-pass ledger.
     let ledger = dir.appendingPathComponent("ledger.jsonl")

@@ -16,8 +16,9 @@ private func everySegmentModel() throws -> RecurrentMemoryModel {
     try RecurrentMemoryModel.load(directory: fixture("tiny-rmt")).reading(questionLayout: .everySegment)
 }
 
-/// Logits of `segments` run through the processor one after another (no session).
-private func handRun(_ model: RecurrentMemoryModel, _ segments: [[Int32]]) throws -> [Float] {
+/// Logits of `segments` run through the processor one after another (no session; also
+/// MultiPassReadingTests').
+func handRun(_ model: RecurrentMemoryModel, _ segments: [[Int32]]) throws -> [Float] {
     let processor = SegmentProcessor(model: model, batchCapacity: 1)
     var memory = processor.initialMemory(batch: 1)
     for content in segments {

@@ -13,16 +13,6 @@ import RMTTestSupport
 import RMTTokenizer
 import Testing
 
-/// Logits of `segments` run through the processor one after another (no session).
-private func handRun(_ model: RecurrentMemoryModel, _ segments: [[Int32]]) throws -> [Float] {
-    let processor = SegmentProcessor(model: model, batchCapacity: 1)
-    var memory = processor.initialMemory(batch: 1)
-    for content in segments {
-        try memory.withUnsafeMutableBufferPointer { try processor.step(contents: [content], memory: $0.baseAddress!) }
-    }
-    return processor.classify()
-}
-
 @Test(arguments: [QuestionLayout.everySegment, .finalSegment])
 func twoReadingsGiveTheLogitsOfTheSegmentsRunTwice(layout: QuestionLayout) throws {
     let model = try RecurrentMemoryModel.load(directory: fixture("tiny-rmt")).reading(questionLayout: layout).reading(passes: 2)
