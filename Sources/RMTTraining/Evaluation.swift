@@ -122,6 +122,9 @@ public struct EvaluationBatch: Codable, Sendable, Equatable {
 /// Where a batch of `evaluateBatches` is: `segment` segments of `segments` read so far by the
 /// documents `first..<first + count`, of `tokens` document tokens each (for a status line while
 /// 1M-token documents are read).
+/// Where a batch's reading is: documents `first..<first + count`, about to read segment `segment`
+/// of `segments` (every reading's, for a model that reads each document more than once), each
+/// document `tokens` tokens over all its readings (the status line's tokens/s).
 public struct EvaluationProgress: Sendable {
     public let first: Int, count: Int, segment: Int, segments: Int, tokens: Int
 }
@@ -211,7 +214,7 @@ public func evaluateBatches(model: RecurrentMemoryModel, stream: DataStream, seg
                                           memoryLeaving: scorer.map { score in { k, memory in  // the last reading's segments
                                               if k >= count * (passes - 1) { score(k - count * (passes - 1), memory) } } }) { k in
                 onSegment?(EvaluationProgress(first: starts[j], count: plans.count, segment: k, segments: count * passes,
-                                              tokens: plans[0].documentTokenCount))
+                                              tokens: plans[0].documentTokenCount * passes))
                 if k > 0 && k % count == 0 { streams = group.map { plans[$0].makeSegmentStream() } }  // the next reading
                 return streams.indices.map { streams[$0].nextSegment()! }
             }

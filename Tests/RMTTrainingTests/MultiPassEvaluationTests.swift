@@ -1,6 +1,6 @@
 // A model that reads each document more than once (RMTSettings.passes): evaluation scores each
 // document on its segments run twice by hand, the memory carried across (the first reading's
-// answer is not the second's), reports the segments it reads; a training batch is the same
+// answer is not the second's), reports the segments and tokens it reads; a training batch is the same
 // batch read twice, its per-segment and state labels (one reading's) dropped; a ledger records
 // the readings and a one-pass ledger is not continued by a two-pass reading.
 import Foundation
@@ -28,11 +28,11 @@ func evaluationReadsEachDocumentAsOftenAsTheModel(layout: QuestionLayout) throws
     let model = try base.reading(questionLayout: layout).reading(passes: 2)
     let stream = try DataStream(task: task, noise: noise, tokenizer: model.tokenizer, seed: 9, segmentLength: 24,
                                 questionLayout: layout)
-    var logits: [[Double]] = [], progress: [EvaluationProgress] = []
+    var logits: [[Double]] = [], progress: [EvaluationProgress] = [], tokens: [Int] = []
     try evaluateBatches(model: model, stream: stream, segments: 3, range: 0..<3, batchSize: 2,
                         onSegment: { progress.append($0) }, onDocument: { d in
         logits.append(model.settings.labels.map { d.logits![$0]! })
-    }) { _ in }
+    }) { tokens.append($0.tokens) }
     try #require(logits.count == 3)
     for index in 0..<3 {
         let segments = try stream.plan(index: index, segments: 3).makeSample().segments
@@ -43,6 +43,8 @@ func evaluationReadsEachDocumentAsOftenAsTheModel(layout: QuestionLayout) throws
     }
     // Batches 0..<2 and 2..<3, each reported before each of its 3 · 2 segments.
     #expect(progress.map { [$0.first, $0.segment, $0.segments] } == [0, 2].flatMap { first in (0..<6).map { [first, $0, 6] } })
+    // The tokens each document runs (the status line's tokens/s): both readings'; a batch records one reading's.
+    #expect(progress.map(\.tokens) == tokens.flatMap { Array(repeating: 2 * $0, count: 6) })
 }
 
 @Test func aTrainingBatchReadTwiceIsItsSegmentsTwice() {
