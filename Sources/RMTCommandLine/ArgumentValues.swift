@@ -1,8 +1,8 @@
 // ArgumentValues: the option values the three tools share, parsed one way everywhere —
 // the model size (--preset / --config), how gradients flow back through the memory (--bptt),
 // the in-segment position scheme (--position), the question layout (--question-layout), the
-// associative memory's writing rows (--associative-write) and the linear layers' precision
-// (--precision).
+// associative memory's writing rows (--associative-write), the linear layers' precision
+// (--precision) and the readings of each document (--passes).
 import ArgumentParser
 import Foundation
 import RMT
@@ -19,6 +19,16 @@ extension AssociativeSettings.WriteRows: ExpressibleByArgument {
     public static func check(_ write: Self?, associative keySize: Int?) throws {
         if write != nil && keySize == nil {
             throw ValidationError("--associative-write chooses how an --associative memory is written; give --associative D with it")
+        }
+    }
+}
+
+/// --passes N: readings of each document (rmt-train, rmt-train eval, rmt-ask), 1…`RMTSettings.maxPasses`.
+public enum PassesArgument {
+    /// The three tools' refusal of an N out of range.
+    public static func check(_ passes: Int?) throws {
+        if let n = passes, !(1...RMTSettings.maxPasses).contains(n) {
+            throw ValidationError("--passes must be 1…\(RMTSettings.maxPasses), got \(n)")
         }
     }
 }

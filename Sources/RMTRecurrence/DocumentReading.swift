@@ -29,6 +29,9 @@ public struct InputStats: Sendable, Equatable {
     /// Invalid UTF-8 sequences, each replaced by U+FFFD (which BERT's clean-up then drops).
     public var invalidUTF8Sequences = 0
     public var nulBytes = 0
+
+    /// What an input that gave no token is, for its one-line error: empty, or without text.
+    public var emptyProblem: String { bytes == 0 ? "the input is empty" : "the input contains no text (no tokens)" }
 }
 
 extension DocumentSession {
@@ -78,6 +81,34 @@ extension DocumentSession {
     }
 }
 
+extension DocumentSession {
+    /// Reads a document as often as the model reads each one (`settings.passes`), from the
+    /// reading the session's state is in: `open()` gives a new reader of the document for each
+    /// reading (the first is refused, before any reading, when the model reads more than once and
+    /// it cannot be read again: `checkRereadable`), `endReading()` between them. `progress` sees
+    /// every segment with its reading's number (from 1; the last one answers).
+    /// - Throws: `ModelError` naming the input when a reading before the last finds no token.
+    /// - Returns: the last reading's input statistics.
+    @discardableResult
+    public func readEveryPass(opening open: () throws -> SegmentReader,
+                              progress: ((ReadProgress, _ reading: Int) -> Void)? = nil) throws -> InputStats {
+        let passes = model.settings.readingPasses
+        guard state.passesRead < passes else {
+            throw ModelError("memory state", "has finished \(state.passesRead) readings of its document, and this model reads each document \(passes == 1 ? "once" : "\(passes) times")")
+        }
+        var reader = try open()
+        try model.checkRereadable(reader)
+        while true {
+            let reading = state.passesRead + 1
+            let stats = try read(from: reader) { progress?($0, reading) }
+            guard reading < passes else { return stats }
+            guard state.tokensRead > 0 else { throw ModelError(reader.name, stats.emptyProblem) }
+            try endReading()
+            reader = try open()
+        }
+    }
+}
+
 extension RecurrentMemoryModel {
     /// Opens a file (or "-" for standard input) as a segment reader for this model, cutting
     /// pieces of `textLength` tokens (default: the segment length; a session's `textLength`
@@ -94,20 +125,16 @@ extension RecurrentMemoryModel {
     public func answer(question: String, file path: String,
                        progress: ((ReadProgress) -> Void)? = nil) throws -> Answer {
         let session = try DocumentSession(model: self, question: question)
-        for reading in 0..<settings.readingPasses {
-            let reader = try segmentReader(path: path, textLength: session.textLength)
-            try checkRereadable(reader, name: path)
-            try session.read(from: reader, progress: progress)
-            if reading + 1 < settings.readingPasses { try session.endReading() }
-        }
+        try session.readEveryPass(opening: { try segmentReader(path: path, textLength: session.textLength) },
+                                  progress: progress.map { report in { p, _ in report(p) } })
         return try session.answer()
     }
 
     /// Refuses an input that cannot be read again (standard input, a pipe) for a model that
     /// reads each document more than once.
-    public func checkRereadable(_ reader: SegmentReader, name: String) throws {
+    public func checkRereadable(_ reader: SegmentReader) throws {
         guard settings.readingPasses > 1, reader.fileSize == nil else { return }
-        throw ModelError(name, "this model reads each document \(settings.readingPasses) times (rmt.passes): give a regular file, not standard input or a pipe")
+        throw ModelError(reader.name, "this model reads each document \(settings.readingPasses) times (rmt.passes): give a regular file, not standard input or a pipe")
     }
 
     /// Reads any async sequence of bytes and answers `question` about it (a model that reads each

@@ -165,10 +165,7 @@ public final class DocumentSession: @unchecked Sendable {
             throw ModelError("question", "a model that reads each document \(passes) times ends each reading with the question: start the session with it")
         }
         guard state.tokensRead > 0 else { throw ModelError("document", "nothing was read before endReading()") }
-        for content in try layout.finalSegments(rest: state.pending, question: questionTokens,
-                                                segmentLength: model.settings.segmentLength, separator: processor.sep) {
-            try process(content)
-        }
+        try readFinalSegments(question: questionTokens)
         state.passesRead += 1
         state.segmentsRead = 0
         state.tokensRead = 0
@@ -202,20 +199,28 @@ public final class DocumentSession: @unchecked Sendable {
         }
         let saved = state
         defer { state = saved }
-        let finals = try layout.finalSegments(
-            rest: state.pending, question: questionTokens, segmentLength: model.settings.segmentLength,
-            separator: processor.sep)
-        for content in finals { try process(content) }
+        let finals = try readFinalSegments(question: questionTokens)
         let logits = processor.classify()
         guard logits.allSatisfy(\.isFinite) else {
             throw ModelError("model", "produced non-finite answer scores (NaN or infinity): are its weights corrupt?")
         }
-        let segments = saved.segmentsRead + finals.count
+        let segments = saved.segmentsRead + finals
         var answer = makeAnswer(logits: logits, temperature: model.answerTemperature(questionTokens: questionTokens, segments: segments),
                                 tokens: saved.tokensRead, segments: segments)
         answer.places = places()
         answer.passes = passes
         return answer
+    }
+
+    /// Reads the held-back piece with `question` as the layout ends a reading (its final
+    /// segment or segments) — where an answer is read, and where `endReading()` ends one.
+    /// - Returns: the segments read.
+    @discardableResult
+    private func readFinalSegments(question: [Int32]) throws -> Int {
+        let finals = try layout.finalSegments(rest: state.pending, question: question,
+                                              segmentLength: model.settings.segmentLength, separator: processor.sep)
+        for content in finals { try process(content) }
+        return finals.count
     }
 
     /// Where the state readout places each entity in the memory the session holds now; nil for a

@@ -33,6 +33,8 @@ public final class SegmentReader {
 
     /// Ids per segment.
     public var segmentLength: Int { segmenter.segmentLength }
+    /// The input's name for messages (its path, or "standard input").
+    public var name: String { source.name }
     /// Bytes read from the source (and fed to the tokenizer) so far.
     public var bytesRead: Int { source.bytesRead }
     /// The input's size in bytes when it is a regular file (see ByteChunkReader.fileSize).

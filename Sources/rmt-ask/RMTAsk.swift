@@ -79,9 +79,7 @@ struct RMTAsk: ParsableCommand {
         guard topK >= 1 else { throw ValidationError("--top-k must be at least 1") }
         guard traceEvery >= 1 else { throw ValidationError("--trace-every must be at least 1") }
         if let n = segmentLength, n < 2 { throw ValidationError("--segment-length must be at least 2") }
-        if let n = passes, !(1...RMTSettings.maxPasses).contains(n) {
-            throw ValidationError("--passes must be 1…\(RMTSettings.maxPasses), got \(n)")
-        }
+        try PassesArgument.check(passes)
         guard !question.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw ValidationError("--question must not be empty")
         }
@@ -114,27 +112,21 @@ struct RMTAsk: ParsableCommand {
             warn("warning: \"\(question)\" matches none of the question forms \(modelURL.path) was trained on ("
                  + domain.formList() + "); it answers only from: " + rmt.settings.labels.joined(separator: ", "))
         }
-        var reader = SegmentReader(source: source, tokenizer: rmt.tokenizer, segmentLength: session.textLength)
-        try rmt.checkRereadable(reader, name: source.name)  // before any reading: a second one opens the file again
         let bar = try ProgressBar(enabled: !quiet)
         let start = Date()
         let traced = trace.map { AnswerTrace(path: $0, every: traceEvery, session: session) }
         let passes = rmt.settings.readingPasses
-        func emptyInput(_ stats: InputStats) -> ModelError {
-            ModelError(source.name, stats.bytes == 0 ? "the input is empty" : "the input contains no text (no tokens)")
-        }
-        for _ in 1..<passes {  // the readings before the last (a model that reads each document more than once)
-            let first = try session.read(from: reader) { bar.update($0) }
-            guard session.state.tokensRead > 0 else { throw emptyInput(first) }
-            try session.endReading()
-            reader = SegmentReader(source: try ByteChunkReader.openText(file), tokenizer: rmt.tokenizer, segmentLength: session.textLength)
-        }
-        let stats = try session.read(from: reader) { progress in  // the reading that answers (and the trace follows)
-            traced?.observe(session)
+        var opened: ByteChunkReader? = source  // the first reading's input, opened before any model work
+        let stats = try session.readEveryPass(opening: {
+            defer { opened = nil }  // a later reading opens the file again
+            return SegmentReader(source: try opened ?? ByteChunkReader.openText(file), tokenizer: rmt.tokenizer,
+                                 segmentLength: session.textLength)
+        }) { progress, reading in
+            if reading == passes { traced?.observe(session) }  // the trace follows the reading that answers
             bar.update(progress)
         }
         bar.finish()
-        guard session.state.tokensRead > 0 else { throw emptyInput(stats) }
+        guard session.state.tokensRead > 0 else { throw ModelError(source.name, stats.emptyProblem) }
         if stats.invalidUTF8Sequences > 0 {
             warn("warning: \(source.name): \(plural(stats.invalidUTF8Sequences, "invalid UTF-8 sequence")) replaced with U+FFFD")
         }

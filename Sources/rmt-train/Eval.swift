@@ -102,9 +102,7 @@ struct Eval: ParsableCommand {
         if let reading = try readingLengths(), reading.count > 1, ledger != nil || plot != nil || report {
             throw ValidationError("--ledger, --report and --plot take one --segment-length (several print one table)")
         }
-        if let n = passes, !(1...RMTSettings.maxPasses).contains(n) {
-            throw ValidationError("--passes must be 1…\(RMTSettings.maxPasses), got \(n)")
-        }
+        try PassesArgument.check(passes)
         if interpolatePositions && segmentLength == nil {
             throw ValidationError("--interpolate-positions needs --segment-length (the lengths to read with)")
         }

@@ -112,11 +112,7 @@ struct Train: ParsableCommand {
         if backprop.distillWeight != nil && backprop.distillMemory == nil && !resume {  // a resume compares it with the run's
             throw ValidationError("--distill-weight weighs the loss --distill-memory adds; give --distill-memory DIR too")
         }
-        if let n = passes {
-            guard (1...RMTSettings.maxPasses).contains(n) else {
-                throw ValidationError("--passes must be 1…\(RMTSettings.maxPasses), got \(n)")
-            }
-        }
+        try PassesArgument.check(passes)
         if let clash = multiPassClash(passes ?? 1) { throw ValidationError(clash) }
         if probeObjects && !resume && !((probeRate ?? 0) > 0) {
             throw ValidationError("--probe-objects widens the probes --probe-rate asks; give --probe-rate R (R > 0) too")
