@@ -514,7 +514,7 @@
 #          segments on qa2 against the default before anything longer. Not in the default PHASES.
 #          (As run, session 48, one thread: stage 2 ended at step 300 (validation qa2 0.82, qa3 0.75); the
 #          step-150 model read twice answers qa2 at 64 segments 5 of 100 (76 `unknown`; the default 33) — the
-#          carrying let go as in phase 57. Stopped at step 495 in stage 3; resumes. Docs/runs/memory/phase59-s48/.)
+#          carrying let go as in phase 57. Stopped at step 498 in stage 3; resumes. Docs/runs/memory/phase59-s48/.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -756,15 +756,17 @@ if runs 56; then phase "$OUT/phase56" --model "${PHASE56_FROM:-Models/default}" 
     --advance-on reasoning,reasoning:same-axis --seed 561 --adversarial-rate 0.1 --data-segment-length 320 \
     --start-segments 1 --max-segments 1 --lr 5e-5 --warmup 50 --eval-every 250 --eval-samples 280 --patience 1000 \
     --max-steps-per-stage 20000 --target-accuracy 1.0 --batch-size 8 --precision fp32; fi
+# Phases 57-59: qa2 and qa3 3 of 13 episodes each, the seven other tasks once.
+PASSES_TASKS=babi-qa2,babi-qa2,babi-qa2,babi-qa3,babi-qa3,babi-qa3,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1,reasoning
 PASSES_MIXTURE=(--model Models/default
-    --task babi-qa2,babi-qa2,babi-qa2,babi-qa3,babi-qa3,babi-qa3,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1,reasoning
+    --task "$PASSES_TASKS"
     --cross-segment-rate 0.5 --seed 571 --adversarial-rate 0.1 --data-segment-length 128 --start-segments 4 --max-segments 4
     --vary-segments-from 2 --lr 3e-5 --warmup 50 --eval-every 250 --eval-samples 280 --patience 1000 --max-steps-per-stage 20000
     --target-accuracy 1.0 --batch-size 8 --precision fp32 --advance-on babi-qa2,babi-qa3)
 if runs 57; then phase "$OUT/phase57" "${PASSES_MIXTURE[@]}" --passes 2; fi
 if runs 58; then phase "$OUT/phase58" "${PASSES_MIXTURE[@]}"; fi
 if runs 59; then phase "$OUT/phase59" --model "${PHASE59_FROM:-Models/default}" \
-    --task babi-qa2,babi-qa2,babi-qa2,babi-qa3,babi-qa3,babi-qa3,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1,reasoning \
+    --task "$PASSES_TASKS" \
     --cross-segment-rate 0.5 --seed 591 --adversarial-rate 0.1 --start-segments 2 --max-segments 7 --vary-segments-from 2 \
     --lr 3e-5 --warmup 50 --eval-every 150 --eval-samples 140 --patience 1000 --max-steps-per-stage 300 \
     --target-accuracy 1.0 --batch-size 8 --precision fp32 --advance-on babi-qa2,babi-qa3 --passes 2; fi

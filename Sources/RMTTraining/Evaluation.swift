@@ -119,12 +119,10 @@ public struct EvaluationBatch: Codable, Sendable, Equatable {
     }
 }
 
-/// Where a batch of `evaluateBatches` is: `segment` segments of `segments` read so far by the
-/// documents `first..<first + count`, of `tokens` document tokens each (for a status line while
-/// 1M-token documents are read).
-/// Where a batch's reading is: documents `first..<first + count`, about to read segment `segment`
-/// of `segments` (every reading's, for a model that reads each document more than once), each
-/// document `tokens` tokens over all its readings (the status line's tokens/s).
+/// Where a batch of `evaluateBatches` is, for a status line while 1M-token documents are read:
+/// documents `first..<first + count`, about to read segment `segment` of `segments` (every
+/// reading's, for a model that reads each document more than once), each document `tokens`
+/// tokens over all its readings (the status line's tokens/s).
 public struct EvaluationProgress: Sendable {
     public let first: Int, count: Int, segment: Int, segments: Int, tokens: Int
 }
