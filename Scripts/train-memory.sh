@@ -514,7 +514,9 @@
 #          segments on qa2 against the default before anything longer. Not in the default PHASES.
 #          (As run, session 48, one thread: stage 2 ended at step 300 (validation qa2 0.82, qa3 0.75); the
 #          step-150 model read twice answers qa2 at 64 segments 5 of 100 (76 `unknown`; the default 33) — the
-#          carrying let go as in phase 57. Stopped at step 498 in stage 3; resumes. Docs/runs/memory/phase59-s48/.)
+#          carrying let go as in phase 57. Session 49: by stage 4 it carries again — step 750 answers 35 of 100
+#          there, level with the default at 16 segments too (step 900 likewise), the second reading no gain yet.
+#          Stopped at step 909 in stage 5; resumes. Docs/runs/memory/phase59-s48/.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
