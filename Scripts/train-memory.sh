@@ -517,7 +517,10 @@
 #          carrying let go as in phase 57. Session 49: by stage 4 it carries again — step 750 answers 35 of 100
 #          there, level with the default at 16 segments too (step 900 likewise), the second reading no gain yet.
 #          Session 50: stage 5's best (step 1050) level on qa2, below on qa3 at 16 segments, and better read
-#          once than twice on qa2 at 16 segments. Stopped at step 1348 in stage 6; resumes. Docs/runs/memory/phase59-s48/.)
+#          once than twice on qa2 at 16 segments. Session 51: stage 6's best (step 1350) below the default read
+#          either way (qa2 at 64 segments 16-18 of 100 against 33, 43-44 `unknown`; qa3 at 16 segments 84-85
+#          against 104), its two readings the same answers; stopped at step 1515 in stage 7, resumable, not
+#          continued. Docs/runs/memory/phase59-s48/.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
