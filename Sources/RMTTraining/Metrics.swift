@@ -10,7 +10,8 @@
 // "eval_state_placed" / "eval_state_carried": the same over the places that are not `unknown`, and
 // over those already known one segment before — what the memory carried)};
 // `stage` counts curriculum stages from 1 (the stage of --start-segments); a step record's `segments`
-// is its batch's (drawn per step with --vary-segments-from), an evaluation record's the stage's.
+// is its batch's (drawn per step with --vary-segments-from), an evaluation record's the stage's; with
+// --eval-segments an evaluation record adds "eval_segments", the length its validation documents had.
 // On resume, records past the checkpoint's step are dropped so the file matches the run.
 import Foundation
 
@@ -47,11 +48,13 @@ struct EvalRecord: Encodable {
     /// The same over the places that are not `unknown`, and over those known one segment before
     /// (carried by the memory); nil when there were none.
     var evalStatePlaced: Float? = nil, evalStateCarried: Float? = nil
+    /// With `--eval-segments`: the segments of the validation documents (the stage's otherwise).
+    var evalSegments: Int? = nil
     enum CodingKeys: String, CodingKey {
         case step, stage, segments, evalAccuracy = "eval_accuracy", evalLoss = "eval_loss", bestAccuracy = "best_accuracy"
         case evalAccuracyByTask = "eval_accuracy_by_task", advanceAccuracy = "advance_accuracy"
         case evalStateAccuracy = "eval_state_accuracy", evalStatePlaced = "eval_state_placed"
-        case evalStateCarried = "eval_state_carried"
+        case evalStateCarried = "eval_state_carried", evalSegments = "eval_segments"
     }
 }
 

@@ -302,8 +302,11 @@ public final class Trainer: @unchecked Sendable {
         return learningRate(step: step, peak: options.learningRate, warmup: options.warmup, total: total)
     }
 
+    /// The segments of every validation document: `--eval-segments`, else the stage's count.
+    public var validationSegments: Int { options.evalSegments ?? state.segments }
+
     func evaluateAndAdvance() throws {
-        let v = try validate(segments: state.segments)
+        let v = try validate(segments: validationSegments)
         let (accuracy, loss, byTask) = (v.accuracy, v.loss, v.byTask)
         guard loss.isFinite else { throw nonFinite(step: state.step) }  // diverged weights: keep the last checkpoint
         let judged = try stageAccuracy(v)
@@ -320,12 +323,14 @@ public final class Trainer: @unchecked Sendable {
                                       evalLoss: loss, bestAccuracy: state.bestAccuracy,
                                       evalAccuracyByTask: byTask.count > 1 ? byTask : nil, advanceAccuracy: advanceOn,
                                       evalStateAccuracy: v.stateAccuracy, evalStatePlaced: v.stateCounts.placedAccuracy,
-                                      evalStateCarried: v.stateCounts.carriedAccuracy))
+                                      evalStateCarried: v.stateCounts.carriedAccuracy, evalSegments: options.evalSegments))
         let perTask = byTask.count > 1
             ? "  [" + byTask.sorted { $0.key < $1.key }.map { String(format: "%@ %.2f", $0.key, $0.value) }.joined(separator: ", ") + "]"
             : ""
         let judgedText = advanceOn.map { String(format: "  advance-on %.3f", $0) } ?? ""
-        onProgress?(String(format: "eval step %d  segments %d  accuracy %.3f", state.step, state.segments, accuracy) + judgedText
+        let length = options.evalSegments.map { String(format: "stage %d  read at %d segments", state.segments, $0) }
+            ?? String(format: "segments %d", state.segments)
+        onProgress?(String(format: "eval step %d  ", state.step) + length + String(format: "  accuracy %.3f", accuracy) + judgedText
                     + String(format: "  (best %.3f)  loss %.4f", state.bestAccuracy, loss)
                     + v.stateSummary + perTask)
         let reached = judged >= options.targetAccuracy

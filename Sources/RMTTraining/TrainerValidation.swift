@@ -95,7 +95,7 @@ extension Trainer {
     func checkAdvanceTasksValidate() throws {
         guard let tasks = options.advanceTasks else { return }
         var seen = Set<String>()
-        for batch in try validationBatches(segments: state.segments) { seen.formUnion(batch.tasks ?? []) }
+        for batch in try validationBatches(segments: validationSegments) { seen.formUnion(batch.tasks ?? []) }
         if seen.isDisjoint(with: tasks) { throw noAdvanceDocuments(seen: seen) }
     }
 

@@ -12,9 +12,15 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// `--vary-segments-from N`: each training batch reads documents of a segment count drawn
     /// uniformly from N to the stage's count (`segmentCount(forStep:stage:)`), so that one stage
     /// trains on short and long documents together (BABILong's `vary_n_segments`); validation
-    /// stays at the stage's count. nil = every batch at the stage's count. Optional so that the
+    /// stays at the stage's count (or `evalSegments`). nil = every batch at the stage's count. Optional so that the
     /// options of runs made before it decode.
     public var varySegmentsFrom: Int? = nil
+    /// `--eval-segments N`: every validation reads documents of N segments, whatever the stage
+    /// (`Trainer.validationSegments`), so that a stage's best model is the one that carries
+    /// furthest at a length it is not trained on — a stage's own count can pick a model that has
+    /// let go of what it read further back (Docs/results.md, "Session 51"). nil = the stage's count.
+    /// Optional so that the options of runs made before it decode.
+    public var evalSegments: Int? = nil
     /// Advance when validation accuracy reaches this, in (0, 1].
     public var targetAccuracy: Float = 0.95
     /// The tasks whose validation documents judge a stage — its target, its patience and the best
@@ -141,6 +147,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if let lo = varySegmentsFrom, !(1...startSegments).contains(lo) {
             throw fail("--vary-segments-from must be in 1...\(startSegments) (--start-segments), got \(lo)")
         }
+        if let n = evalSegments, n < 1 { throw fail("--eval-segments must be at least 1, got \(n)") }
         if !(targetAccuracy > 0 && targetAccuracy <= 1) { throw fail("--target-accuracy must be in (0, 1], got \(targetAccuracy)") }
         if let tasks = advanceTasks {
             if tasks.isEmpty || tasks.contains(where: { $0.isEmpty }) { throw fail("--advance-on needs task names, e.g. memorize,detect") }

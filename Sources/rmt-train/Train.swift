@@ -242,7 +242,9 @@ struct Train: ParsableCommand {
             let validSource = TaskValidationSource(stream: validStream, lengths: lengths)
             // A length the task cannot use (facts or question that do not fit in LO tokens) is
             // refused before the run folder changes, whichever length the first batch draws.
-            try trainSource.checkShortestLength(segments: firstSegments)
+            // Validation documents of --eval-segments too (a resumed run was checked as it began).
+            let evalSegments = resume ? nil : options().evalSegments
+            try trainSource.checkShortestLength(segments: min(firstSegments, evalSegments ?? firstSegments))
             // A teacher that cannot be read, or cannot read this model's segments, too.
             if !resume, let teacher = options().memoryTeacher {
                 _ = try MemoryDistillation(loading: teacher, student: rmt, batchCapacity: 1)
@@ -282,7 +284,8 @@ struct Train: ParsableCommand {
                 }
             } }
             if root { note("rmt-train: \(task.name), \(trainer.options.startSegments)→\(trainer.options.maxSegments) segments" +
-                 (trainer.options.varySegmentsFrom.map { " (batches from \($0))" } ?? "") + ", " +
+                 (trainer.options.varySegmentsFrom.map { " (batches from \($0))" } ?? "") +
+                 (trainer.options.evalSegments.map { ", validated at \($0)" } ?? "") + ", " +
                  "\(rmt.parameters.layout.count) parameters, out \(outURL.path)\(resume ? " (resumed at step \(trainer.state.step))" : "")"
                  + (compute.linearTrainingBF16.map { ", mixed precision (\($0))" } ?? "")
                  + (collective.size > 1 ? ", \(collective.size) ranks × \(compute.threads) threads; "

@@ -11,8 +11,11 @@ struct CurriculumFlags: ParsableArguments {
     @Option(help: "Segments per document in the first stage. (default: 1)") var startSegments: Int?
     @Option(help: "Segments per document in the last stage. (default: 2)") var maxSegments: Int?
     @Option(help: ArgumentHelp("Each training batch reads documents of N to the stage's number of segments.",
-                               discussion: "The count is drawn per step, uniformly from N to the stage's count, by the run's seed (a resume draws the same), so that one stage trains on short and long documents together and the memory stays in use while short documents add volume (BABILong's vary_n_segments). Validation reads the stage's count. N is 1 to --start-segments. (default: every batch at the stage's count)"))
+                               discussion: "The count is drawn per step, uniformly from N to the stage's count, by the run's seed (a resume draws the same), so that one stage trains on short and long documents together and the memory stays in use while short documents add volume (BABILong's vary_n_segments). Validation reads the stage's count (or --eval-segments). N is 1 to --start-segments. (default: every batch at the stage's count)"))
     var varySegmentsFrom: Int?
+    @Option(help: ArgumentHelp("Validate on documents of N segments at every stage.",
+                               discussion: "A stage's target, patience and the best model it keeps are then judged at N segments, e.g. longer than any stage, so that the model kept is the one that carries furthest. (default: the stage's number of segments)"))
+    var evalSegments: Int?
     @Option(help: "Advance when validation accuracy reaches this, in (0, 1]. (default: 0.95)") var targetAccuracy: Float?
     @Option(help: "Step budget of one stage. (default: 1000)") var maxStepsPerStage: Int?
     @Option(help: "Evaluate and checkpoint every N steps. (default: 100)") var evalEvery: Int?
@@ -50,11 +53,13 @@ struct CurriculumFlags: ParsableArguments {
         for binding in bindings { binding.apply(&o) }
         if let advanceTasks { o.advanceTasks = advanceTasks }
         if let varySegmentsFrom { o.varySegmentsFrom = varySegmentsFrom }
+        if let evalSegments { o.evalSegments = evalSegments }
     }
 
     func savedFlags(_ saved: TrainingOptions) -> [SavedFlag] {
         bindings.map { $0.savedFlag(saved) }
             + [SavedFlag(flag: "--vary-segments-from", given: text(varySegmentsFrom), saved: text(saved.varySegmentsFrom))]
+            + [SavedFlag(flag: "--eval-segments", given: text(evalSegments), saved: text(saved.evalSegments))]
             + [SavedFlag(flag: "--advance-on", given: advanceTasks?.sorted().joined(separator: ","),  // a set: order is not a change
                          saved: saved.advanceTasks?.sorted().joined(separator: ","))]
     }
