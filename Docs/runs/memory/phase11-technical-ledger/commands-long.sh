@@ -30,8 +30,10 @@ case "${1:-all}" in
   # 512b: the two-hop tasks at 512 segments (session 37), in the same fp32 ledger as their first 4 documents
   # (fp32 is also the faster precision on the Intel Xeon this ran on: Docs/benchmarks.md)
   512b) run eval-ledger-512.jsonl babi-qa3,babi-qa2,reasoning 512 4 "512:8 512:16 512:24 512:32 512:40 512:50 512:100 512:200" ;;
+  # 512c: the single-fact tasks not yet at 512 segments (session 51), the same fp32 ledger
+  512c) run eval-ledger-512.jsonl memorize,detect,detect-distract,unknown 512 4 "512:8 512:16 512:24 512:32 512:40 512:50 512:100 512:200" ;;
   64a) run eval-ledger-64.jsonl memorize,memorize-distract,detect,detect-distract,unknown,babi-qa1,babi-qa2,babi-qa3,reasoning 64 8 \
          "64:16 64:24 64:32 64:48 64:64 64:100 64:150 64:200" ;;  # fp32, as begun (session 18); the 200 per point
-  all) "$0" 2048a; "$0" 2048b; "$0" 2048c; "$0" 2048d; "$0" 2048e; "$0" 2048f; "$0" 2048g; "$0" 4096a; "$0" 4096b; "$0" 10m; "$0" 512a; "$0" 512b; "$0" 64a ;;
-  *) echo "commands-long.sh: 2048a, 2048b, 2048c, 2048d, 2048e, 2048f, 2048g, 4096a, 4096b, 10m, 512a, 512b, 64a or all" >&2; exit 2 ;;
+  all) "$0" 2048a; "$0" 2048b; "$0" 2048c; "$0" 2048d; "$0" 2048e; "$0" 2048f; "$0" 2048g; "$0" 4096a; "$0" 4096b; "$0" 10m; "$0" 512a; "$0" 512b; "$0" 512c; "$0" 64a ;;
+  *) echo "commands-long.sh: 2048a, 2048b, 2048c, 2048d, 2048e, 2048f, 2048g, 4096a, 4096b, 10m, 512a, 512b, 512c, 64a or all" >&2; exit 2 ;;
 esac
