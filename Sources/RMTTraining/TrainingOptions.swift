@@ -12,8 +12,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// `--vary-segments-from N`: each training batch reads documents of a segment count drawn
     /// uniformly from N to the stage's count (`segmentCount(forStep:stage:)`), so that one stage
     /// trains on short and long documents together (BABILong's `vary_n_segments`); validation
-    /// stays at the stage's count (or `evalSegments`). nil = every batch at the stage's count. Optional so that the
-    /// options of runs made before it decode.
+    /// stays at the stage's count (or `evalSegments`). nil = every batch at the stage's count.
+    /// Optional so that the options of runs made before it decode.
     public var varySegmentsFrom: Int? = nil
     /// `--eval-segments N`: every validation reads documents of N segments, whatever the stage
     /// (`Trainer.validationSegments`), so that a stage's best model is the one that carries
