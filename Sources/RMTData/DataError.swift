@@ -10,11 +10,15 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
     public let line: Int?
     /// What is wrong, in words.
     public let problem: String
+    /// True when a document's facts (and question) do not fit in its length: a property of that
+    /// one document at that length, not of the task or files (a training stream skips it).
+    public let factsDoNotFit: Bool
 
-    public init(_ path: String, line: Int? = nil, _ problem: String) {
+    public init(_ path: String, line: Int? = nil, _ problem: String, factsDoNotFit: Bool = false) {
         self.path = path
         self.line = line
         self.problem = problem
+        self.factsDoNotFit = factsDoNotFit
     }
 
     public var description: String {

@@ -147,12 +147,13 @@ public struct DocumentPlan: Sendable {
             guard n >= 1 else { throw DataError(context, "the segment count must be at least 1, got \(n)") }
             total = layout.documentTokens(forSegments: n, questionTokens: question.count, segmentLength: S)
             guard factTotal <= total else {
-                throw DataError(context, "the facts (\(factTotal) tokens) and the question (\(question.count) tokens + [SEP]) do not fit in \(n) segment\(n == 1 ? "" : "s") of \(S) tokens (\(total) document tokens, \(layout.rawValue) layout); use more segments")
+                throw DataError(context, "the facts (\(factTotal) tokens) and the question (\(question.count) tokens + [SEP]) do not fit in \(n) segment\(n == 1 ? "" : "s") of \(S) tokens (\(total) document tokens, \(layout.rawValue) layout); use more segments",
+                                factsDoNotFit: true)
             }
         case .tokens(let n):
             guard n >= 1 else { throw DataError(context, "the token count must be at least 1, got \(n)") }
             guard factTotal <= n else {
-                throw DataError(context, "the facts (\(factTotal) tokens) do not fit in \(n) tokens")
+                throw DataError(context, "the facts (\(factTotal) tokens) do not fit in \(n) tokens", factsDoNotFit: true)
             }
             total = n
         }

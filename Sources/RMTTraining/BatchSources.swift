@@ -9,6 +9,12 @@ public protocol TrainingBatchSource: AnyObject {
     func nextBatch(segments: Int, batchSize: Int) throws -> SegmentBatch
     /// Opaque position; setting it back reproduces the same batches.
     var position: UInt64 { get set }
+    /// Documents the last `nextBatch` skipped (e.g. facts that did not fit); 0 by default.
+    var skippedInLastBatch: Int { get }
+}
+
+extension TrainingBatchSource {
+    public var skippedInLastBatch: Int { 0 }
 }
 
 /// A fixed validation set: the same documents every time it is asked.

@@ -1,9 +1,11 @@
 // Metrics: metrics.jsonl, one JSON object per line — a step record
 // {"step", "stage", "segments", "data_segment_length", "loss", "lr", "grad_norm", "tokens_per_second",
-// "batch_accuracy"[, "state_loss", "state_accuracy"][, "distill_loss"]} (data_segment_length: the document
-// tokens per segment of the step's batch; the state fields with `--state-loss`: the state loss before its
-// weight and the share of (sequence, entity, segment) places the readout got right; distill_loss with
-// `--distill-memory`: the memory distillation's mean squared difference before its weight)
+// "batch_accuracy"[, "state_loss", "state_accuracy"][, "distill_loss"][, "skipped_documents"]}
+// (data_segment_length: the document tokens per segment of the step's batch; the state fields with
+// `--state-loss`: the state loss before its weight and the share of (sequence, entity, segment) places
+// the readout got right; distill_loss with `--distill-memory`: the memory distillation's mean squared
+// difference before its weight; skipped_documents: documents passed over for this batch because their
+// facts did not fit at its length, absent when none)
 // or an evaluation record {"step", "stage", "segments", "eval_accuracy", "eval_loss", "best_accuracy",
 // "eval_accuracy_by_task" (multi-task runs only: {"memorize": 1.0, …}), "eval_state_accuracy" (a model
 // with a state readout: the share of places it got right over the validation documents' segments;
@@ -27,10 +29,14 @@ struct StepRecord: Encodable {
     var stateLoss: Float? = nil, stateAccuracy: Float? = nil
     /// With `--distill-memory`: the distillation loss before its weight.
     var distillLoss: Float? = nil
+    /// Documents the batch source skipped for this step's batch (facts that did not fit at its
+    /// length; TaskBatchSources.swift); absent when none.
+    var skippedDocuments: Int? = nil
     enum CodingKeys: String, CodingKey {
         case step, stage, segments, dataSegmentLength = "data_segment_length", loss, lr, gradNorm = "grad_norm"
         case tokensPerSecond = "tokens_per_second", batchAccuracy = "batch_accuracy"
         case stateLoss = "state_loss", stateAccuracy = "state_accuracy", distillLoss = "distill_loss"
+        case skippedDocuments = "skipped_documents"
     }
 }
 

@@ -3,6 +3,10 @@
 // batch is read at one segment length, given by a SegmentLengthRange from the batch's first
 // item index (RMTData/SegmentLengthRange.swift): the stream's own length by default, or a length
 // drawn per batch from a range, so that the stream's position alone restores the lengths too.
+// A document whose facts do not fit at its batch's length (a long story in few short segments) is
+// skipped and the next item takes its place — deterministically, so a resumed run reads the same
+// batches — instead of stopping the run hours in (`fittingDocument`); only a length that serves
+// almost none of the task's documents (`maxSkipsInARow` in a row) still stops it.
 import RMTData
 import RMTRecurrence
 
@@ -27,17 +31,57 @@ public final class TaskBatchSource: TrainingBatchSource {
     /// The segment length of the batch that starts at the stream's position.
     public var nextLength: Int { lengths.length(forBatchAt: stream.position, seed: stream.seed) }
 
+    /// Documents the last `nextBatch` skipped because their facts did not fit (0 before any).
+    public private(set) var skippedInLastBatch = 0
+
     public func nextBatch(segments: Int, batchSize: Int) throws -> SegmentBatch {
         let length = nextLength
-        let samples = try (0..<batchSize).map { _ in try stream.next(segments: segments, segmentLength: length) }
+        var skipped = 0
+        defer { skippedInLastBatch = skipped }
+        let samples = try (0..<batchSize).map { _ in
+            try fittingDocument(skipped: &skipped) { try stream.next(segments: segments, segmentLength: length) }
+        }
         return SegmentBatch(samples: samples, segments: segments, tasks: samples.map(\.task), segmentLength: length)
     }
 
-    /// Throws what a batch at the shortest length would throw for the next item (e.g. facts or a
-    /// question that do not fit in `lengths.lowerBound` tokens); the position does not move. For
-    /// a run to refuse an impossible length before it starts, whichever length its first batch draws.
-    public func checkShortestLength(segments: Int) throws {
-        _ = try stream.sample(index: stream.position, segments: segments, segmentLength: lengths.lowerBound)
+    /// How many of the next `documents` items do not fit in `segments` segments at the shortest
+    /// length (the position does not move), so that a run can say before it starts how many
+    /// documents it will skip. Throws the first item's error when none of them fits (an impossible
+    /// length, whichever length the first batch draws) or for any other problem (e.g. a question
+    /// longer than a segment).
+    public func checkShortestLength(segments: Int, documents: Int = 64) throws -> Int {
+        var firstError: DataError?
+        var skipped = 0
+        for index in stream.position..<(stream.position + max(1, documents)) {
+            do {
+                _ = try stream.sample(index: index, segments: segments, segmentLength: lengths.lowerBound)
+            } catch let error as DataError where error.factsDoNotFit {
+                firstError = firstError ?? error
+                skipped += 1
+            }
+        }
+        if let firstError, skipped == max(1, documents) { throw firstError }
+        return skipped
+    }
+}
+
+/// The most documents in a row a batch source skips before it stops the run: the length then
+/// serves almost none of the task's documents (a story is drawn afresh for every item).
+public let maxSkipsInARow = 256
+
+/// The first document `draw` gives whose facts fit, counting in `skipped` those that did not;
+/// `draw` must move on to the next item each call (also when it throws). Other errors pass through.
+/// - Throws: the last `DataError` after `maxSkipsInARow` documents in a row did not fit.
+func fittingDocument(skipped: inout Int, _ draw: () throws -> Sample) throws -> Sample {
+    var inARow = 0
+    while true {
+        do { return try draw() } catch let error as DataError where error.factsDoNotFit {
+            skipped += 1
+            inARow += 1
+            if inARow >= maxSkipsInARow {
+                throw DataError(error.path, "\(inARow) documents in a row do not fit; the last: \(error.problem)")
+            }
+        }
     }
 }
 
@@ -54,11 +98,19 @@ public final class TaskValidationSource: ValidationSource {
         self.lengths = lengths ?? stream.segmentLengths
     }
 
+    /// A document whose facts do not fit at its batch's length is skipped and the next item read
+    /// instead (as in training), so the set holds `count` documents that fit; where every
+    /// document fits these are items 0 ..< count.
     public func batches(segments: Int, count: Int, batchSize: Int) throws -> [SegmentBatch] {
-        try stride(from: 0, to: count, by: batchSize).map { start in
+        var index = 0  // the next item of the stream to read
+        var skipped = 0
+        return try stride(from: 0, to: count, by: batchSize).map { start in
             let length = lengths.length(forBatchAt: start, seed: stream.seed)
-            let samples = try (start..<min(start + batchSize, count)).map {
-                try stream.sample(index: $0, segments: segments, segmentLength: length)
+            let samples = try (start..<min(start + batchSize, count)).map { _ in
+                try fittingDocument(skipped: &skipped) {
+                    defer { index += 1 }
+                    return try stream.sample(index: index, segments: segments, segmentLength: length)
+                }
             }
             return SegmentBatch(samples: samples, segments: segments, tasks: samples.map(\.task), segmentLength: length)
         }

@@ -266,10 +266,12 @@ public final class Trainer: @unchecked Sendable {
                                           batchAccuracy: Float(result.correct) / Float(batch.batchSize),
                                           stateLoss: options.stateLoss == nil ? nil : result.stateLoss,
                                           stateAccuracy: result.stateScored > 0 ? Float(result.stateCorrect) / Float(result.stateScored) : nil,
-                                          distillLoss: options.memoryTeacher == nil ? nil : result.distillLoss))
+                                          distillLoss: options.memoryTeacher == nil ? nil : result.distillLoss,
+                                          skippedDocuments: train.skippedInLastBatch > 0 ? train.skippedInLastBatch : nil))
             onProgress?(String(format: "step %d  segments %d  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s",
                                state.step, segments, result.loss, lr, norm, Double(tokens) / seconds)
-                        + (options.memoryTeacher == nil ? "" : String(format: "  distill %.3g", result.distillLoss)))
+                        + (options.memoryTeacher == nil ? "" : String(format: "  distill %.3g", result.distillLoss))
+                        + (train.skippedInLastBatch > 0 ? "  skipped \(train.skippedInLastBatch)" : ""))
             if state.stepInStage % options.evalEvery == 0 || state.stepInStage >= options.maxStepsPerStage {
                 try evaluateAndAdvance()
             }

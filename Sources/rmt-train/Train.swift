@@ -240,11 +240,20 @@ struct Train: ParsableCommand {
             trainStream.decoyQuestionRate = runData.decoyQuestionRate ?? 0
             let trainSource = TaskBatchSource(stream: trainStream, lengths: lengths)
             let validSource = TaskValidationSource(stream: validStream, lengths: lengths)
-            // A length the task cannot use (facts or question that do not fit in LO tokens) is
-            // refused before the run folder changes, whichever length the first batch draws.
+            // A length the task cannot use (facts that fit in none of the first documents, or a
+            // question longer than LO tokens) is refused before the run folder changes, whichever
+            // length the first batch draws; one that only some stories overflow is run, and the
+            // documents that do not fit are skipped (said here, counted in metrics.jsonl).
             // Validation documents of --eval-segments too (a resumed run was checked as it began).
             let evalSegments = resume ? nil : options().evalSegments
-            try trainSource.checkShortestLength(segments: min(firstSegments, evalSegments ?? firstSegments))
+            let shortest = min(firstSegments, evalSegments ?? firstSegments)
+            let checked = 64
+            let overflowing = try trainSource.checkShortestLength(segments: shortest, documents: checked)
+            if overflowing > 0 && root {
+                note("rmt-train: note: \(overflowing) of the first \(checked) documents do not fit in \(shortest) segment"
+                     + "\(shortest == 1 ? "" : "s") of \(lengths.lowerBound) tokens; documents whose facts"
+                     + " do not fit are skipped (use more segments or longer segments to keep them)")
+            }
             // A teacher that cannot be read, or cannot read this model's segments, too.
             if !resume, let teacher = options().memoryTeacher {
                 _ = try MemoryDistillation(loading: teacher, student: rmt, batchCapacity: 1)
