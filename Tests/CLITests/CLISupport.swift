@@ -110,6 +110,11 @@ func isOneLine(_ text: String) -> Bool {
     text.split(separator: "\n", omittingEmptySubsequences: true).count == 1
 }
 
+/// The error lines of a usage error: stderr without ArgumentParser's usage block.
+func errorLines(_ stderr: String) -> [Substring] {
+    stderr.split(separator: "\n").filter { !$0.hasPrefix("Usage:") && !$0.hasPrefix("  See '") }
+}
+
 /// What `startAndSignal` saw: whether the signal was sent (the run was still going) and the
 /// run's exit status.
 struct SignalledRun {

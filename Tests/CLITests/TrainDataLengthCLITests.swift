@@ -44,11 +44,6 @@ import RMTTestSupport
             "\(conflicting.stderr)")
 }
 
-/// The error lines of a usage error: stderr without ArgumentParser's usage block.
-private func errorLines(_ stderr: String) -> [Substring] {
-    stderr.split(separator: "\n").filter { !$0.hasPrefix("Usage:") && !$0.hasPrefix("  See '") }
-}
-
 @Test func malformedDataSegmentLengthRangesAreOneLineErrors() throws {
     let dir = try scratchFolder("length-range-bad")
     defer { try? FileManager.default.removeItem(at: dir) }

@@ -17,7 +17,7 @@ import RMTTestSupport
                   "--max-steps-per-stage", "2", "--eval-every", "2", "--eval-samples", "2", "--batch-size", "2", "--out", out.path]
 
     let zero = try run("rmt-train", common + ["--eval-segments", "0"])
-    let lines = zero.stderr.split(separator: "\n").filter { !$0.hasPrefix("Usage:") && !$0.hasPrefix("  See '") }
+    let lines = errorLines(zero.stderr)
     #expect(zero.status != 0 && lines.count == 1 && lines[0].contains("--eval-segments must be at least 1, got 0"), "\(zero.stderr)")
     let tooFew = try run("rmt-train", common + ["--eval-segments", "1"])
     #expect(tooFew.status == 1 && isOneLine(tooFew.stderr) && tooFew.stderr.contains("do not fit in 1 segment of 48 tokens"),

@@ -18,7 +18,7 @@ import RMTTestSupport
                   "--max-steps-per-stage", "8", "--eval-every", "4", "--eval-samples", "2", "--batch-size", "2", "--out", out.path]
 
     let beyond = try run("rmt-train", common + ["--vary-segments-from", "7"])
-    let lines = beyond.stderr.split(separator: "\n").filter { !$0.hasPrefix("Usage:") && !$0.hasPrefix("  See '") }
+    let lines = errorLines(beyond.stderr)
     #expect(beyond.status != 0 && lines.count == 1 && lines[0].contains("--vary-segments-from must be in 1...6 (--start-segments), got 7"),
             "\(beyond.stderr)")
     let tooFew = try run("rmt-train", common + ["--vary-segments-from", "1"])
