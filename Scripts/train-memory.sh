@@ -521,6 +521,19 @@
 #          either way (qa2 at 64 segments 16-18 of 100 against 33, 43-44 `unknown`; qa3 at 16 segments 84-85
 #          against 104), its two readings the same answers; stopped at step 1515 in stage 7, resumable, not
 #          continued. Docs/runs/memory/phase59-s48/.)
+# Phase 60: composition at volume where the story is most of the segment — from the default, qa2 and qa3
+#          only, one segment of 160 data tokens (stories that do not fit are skipped, ~3%), lr 5e-5 over
+#          2,400 steps (~19,000 documents; phase 39 used 320 tokens and a mixture of 12).
+#          (As run, session 52, ~40 minutes of one core: validation qa2/qa3 0.80/0.76 at step 300,
+#          0.94/0.97 at 1,500, 0.96/0.97 at 2,400. Held out, technical writing, 200 documents: one 499-token
+#          segment qa2 154 -> 167, qa3 137 -> 164; one 320-token segment qa2 152 -> 177, qa3 125 -> 179; at 4
+#          segments qa3 24/40 (the default 24), qa2 27/40 (32), memorize-distract 38/40 (40).)
+# Phases 61-63: the default's own history (phases 6, 7 and 11 as Scripts/train-default.sh runs them)
+#          from phase 60's model instead of phase 4's: the hard tasks across boundaries on short segments
+#          (phase 6's recipe at 160 data tokens, 2 -> 4 segments), then full segments 1 -> 7 (phase 7's),
+#          then `unknown` at 7 segments (phase 11's). The curriculum history rerun with more hard-task
+#          volume that sessions 41, 44 and 51 named, its first stage cheap enough for a session.
+# Phase 64: its control for the short-segment stage — phase 7's recipe straight from phase 60's model.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -536,7 +549,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=59  # the highest phase this script defines
+LAST_PHASE=64  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -598,11 +611,11 @@ if runs 6; then phase "$OUT/phase6" "${PHASE6[@]}"; fi
 if runs 8; then phase "$OUT/phase8" "${PHASE6[@]}" --prefix-loss; fi
 # Phase 7's mixture, the one the default was trained on (phases 42-45 reuse it).
 PHASE7_MIXTURE=babi-qa2,babi-qa2,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1
-if runs 7; then phase "$OUT/phase7" --model "${PHASE7_FROM:-$OUT/phase6/model}" \
-    --task "$PHASE7_MIXTURE" \
-    --advance-on memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
-    --seed 91 --adversarial-rate 0.1 --start-segments 1 --max-segments 7 --lr 3e-5 --warmup 50 --keep-optimizer \
-    --eval-every 100 --eval-samples 240 --patience 3 --max-steps-per-stage 400 --target-accuracy 0.98 --batch-size 8; fi
+PHASE7=(  # phase 7's flags but the model and seed (phases 62 and 64 reuse them)
+    --task "$PHASE7_MIXTURE" --advance-on memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1
+    --adversarial-rate 0.1 --start-segments 1 --max-segments 7 --lr 3e-5 --warmup 50 --keep-optimizer
+    --eval-every 100 --eval-samples 240 --patience 3 --max-steps-per-stage 400 --target-accuracy 0.98 --batch-size 8)
+if runs 7; then phase "$OUT/phase7" --model "${PHASE7_FROM:-$OUT/phase6/model}" "${PHASE7[@]}" --seed 91; fi
 if runs 9; then phase "$OUT/phase9" --model "${PHASE9_FROM:-$OUT/phase7/model}" \
     --task babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa3,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
     --advance-on babi-qa2 \
@@ -613,11 +626,12 @@ if runs 10; then phase "$OUT/phase10" --model "${PHASE10_FROM:-$OUT/phase9/stage
     --advance-on babi-qa2 --probe-rate 0.3 \
     --seed 101 --adversarial-rate 0.1 --start-segments 2 --max-segments 4 --lr 3e-5 --warmup 50 \
     --eval-every 100 --eval-samples 340 --patience 3 --max-steps-per-stage 600 --target-accuracy 0.9 --batch-size 8; fi
-if runs 11; then phase "$OUT/phase11" --model "${PHASE11_FROM:-$OUT/phase7/model}" \
-    --task babi-qa2,babi-qa2,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,unknown,unknown,babi-qa1 \
-    --advance-on memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
-    --seed 111 --adversarial-rate 0.1 --start-segments 7 --max-segments 7 --lr 1e-5 --warmup 10 \
-    --eval-every 100 --eval-samples 390 --patience 2 --max-steps-per-stage 200 --target-accuracy 1.0 --batch-size 8; fi
+PHASE11=(  # phase 11's flags but the model and seed (phase 63 reuses them)
+    --task babi-qa2,babi-qa2,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,unknown,unknown,babi-qa1
+    --advance-on memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1
+    --adversarial-rate 0.1 --start-segments 7 --max-segments 7 --lr 1e-5 --warmup 10
+    --eval-every 100 --eval-samples 390 --patience 2 --max-steps-per-stage 200 --target-accuracy 1.0 --batch-size 8)
+if runs 11; then phase "$OUT/phase11" --model "${PHASE11_FROM:-$OUT/phase7/model}" "${PHASE11[@]}" --seed 111; fi
 PHASE12=(--task babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa3,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1
     --advance-on babi-qa2 --seed 121 --adversarial-rate 0.1 --start-segments 2 --max-segments 4 --lr 5e-5 --warmup 50
     --eval-every 100 --eval-samples 340 --patience 3 --max-steps-per-stage 600 --target-accuracy 0.9 --batch-size 8)
@@ -776,6 +790,20 @@ if runs 59; then phase "$OUT/phase59" --model "${PHASE59_FROM:-Models/default}" 
     --cross-segment-rate 0.5 --seed 591 --adversarial-rate 0.1 --start-segments 2 --max-segments 7 --vary-segments-from 2 \
     --lr 3e-5 --warmup 50 --eval-every 150 --eval-samples 140 --patience 1000 --max-steps-per-stage 300 \
     --target-accuracy 1.0 --batch-size 8 --precision fp32 --advance-on babi-qa2,babi-qa3 --passes 2; fi
+if runs 60; then phase "$OUT/phase60" --model "${PHASE60_FROM:-Models/default}" --task babi-qa2,babi-qa3 \
+    --seed 521 --adversarial-rate 0.1 --data-segment-length 160 --start-segments 1 --max-segments 1 --lr 5e-5 --warmup 50 \
+    --eval-every 300 --eval-samples 240 --patience 20 --max-steps-per-stage 2400 --target-accuracy 1.0 --batch-size 8; fi
+PHASE61=("${PHASE6[@]}")  # phase 6's flags from phase 60's model on 160-token data segments: each value after its flag
+for ((i = 1; i < ${#PHASE61[@]}; i++)); do
+    case "${PHASE61[i - 1]}" in
+        --model) PHASE61[i]="$OUT/phase60/model" ;; --data-segment-length) PHASE61[i]=160 ;;
+        --max-segments) PHASE61[i]=4 ;; --seed) PHASE61[i]=611 ;;
+    esac
+done
+if runs 61; then phase "$OUT/phase61" "${PHASE61[@]}"; fi
+if runs 62; then phase "$OUT/phase62" --model "$OUT/phase61/model" "${PHASE7[@]}" --seed 621; fi
+if runs 63; then phase "$OUT/phase63" --model "$OUT/phase62/model" "${PHASE11[@]}" --seed 631; fi
+if runs 64; then phase "$OUT/phase64" --model "$OUT/phase60/model" "${PHASE7[@]}" --seed 641; fi
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
