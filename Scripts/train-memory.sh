@@ -535,10 +535,10 @@
 #          volume that sessions 41, 44 and 51 named, its first stage cheap enough for a session.
 #          (As run, session 52, one core each: phase 61 done at step 1,200 (best 1,050: validation qa2/qa3
 #          0.71/0.79 at 4 x 160 tokens; held out at 4 x 128 qa2 facts apart 128 of 200, qa3 158 — the default
-#          105, 128); phase 62 stopped at step 303 entering 3 segments (validation 0.84/0.82 at 2), resumable.
+#          105, 128); phase 62 stopped at step 378 in stage 3 (validation 0.84/0.82 at 2), resumable.
 #          Docs/runs/memory/phase61-s52/.)
 # Phase 64: its control for the short-segment stage — phase 7's recipe straight from phase 60's model.
-#          (As run, session 52: stopped at step 515 in stage 6, resumable; validation qa2 0.47-0.51 at 4-5
+#          (As run, session 52: stopped at step 552 in stage 6, resumable; validation qa2 0.47-0.51 at 4-5
 #          segments.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
