@@ -31,15 +31,19 @@ public final class TaskBatchSource: TrainingBatchSource {
     /// The segment length of the batch that starts at the stream's position.
     public var nextLength: Int { lengths.length(forBatchAt: stream.position, seed: stream.seed) }
 
+    /// How many documents `checkShortestLength` reads by default (what rmt-train checks and reports).
+    public static let checkedDocuments = 64
+
     /// Documents the last `nextBatch` skipped because their facts did not fit (0 before any).
     public private(set) var skippedInLastBatch = 0
 
     public func nextBatch(segments: Int, batchSize: Int) throws -> SegmentBatch {
         let length = nextLength
-        var skipped = 0
-        defer { skippedInLastBatch = skipped }
+        skippedInLastBatch = 0
         let samples = try (0..<batchSize).map { _ in
-            try fittingDocument(skipped: &skipped) { try stream.next(segments: segments, segmentLength: length) }
+            let (sample, skipped) = try fittingDocument { try stream.next(segments: segments, segmentLength: length) }
+            skippedInLastBatch += skipped
+            return sample
         }
         return SegmentBatch(samples: samples, segments: segments, tasks: samples.map(\.task), segmentLength: length)
     }
@@ -49,7 +53,7 @@ public final class TaskBatchSource: TrainingBatchSource {
     /// documents it will skip. Throws the first item's error when none of them fits (an impossible
     /// length, whichever length the first batch draws) or for any other problem (e.g. a question
     /// longer than a segment).
-    public func checkShortestLength(segments: Int, documents: Int = 64) throws -> Int {
+    public func checkShortestLength(segments: Int, documents: Int = checkedDocuments) throws -> Int {
         var firstError: DataError?
         var skipped = 0
         for index in stream.position..<(stream.position + max(1, documents)) {
@@ -69,17 +73,16 @@ public final class TaskBatchSource: TrainingBatchSource {
 /// serves almost none of the task's documents (a story is drawn afresh for every item).
 public let maxSkipsInARow = 256
 
-/// The first document `draw` gives whose facts fit, counting in `skipped` those that did not;
-/// `draw` must move on to the next item each call (also when it throws). Other errors pass through.
+/// The first document `draw` gives whose facts fit, and how many before it did not; `draw` must
+/// move on to the next item each call (also when it throws). Other errors pass through.
 /// - Throws: the last `DataError` after `maxSkipsInARow` documents in a row did not fit.
-func fittingDocument(skipped: inout Int, _ draw: () throws -> Sample) throws -> Sample {
-    var inARow = 0
+func fittingDocument(_ draw: () throws -> Sample) throws -> (sample: Sample, skipped: Int) {
+    var skipped = 0
     while true {
-        do { return try draw() } catch let error as DataError where error.factsDoNotFit {
+        do { return (try draw(), skipped) } catch let error as DataError where error.factsDoNotFit {
             skipped += 1
-            inARow += 1
-            if inARow >= maxSkipsInARow {
-                throw DataError(error.path, "\(inARow) documents in a row do not fit; the last: \(error.problem)")
+            if skipped >= maxSkipsInARow {
+                throw DataError(error.path, "\(skipped) documents in a row do not fit; the last: \(error.problem)")
             }
         }
     }
@@ -103,14 +106,13 @@ public final class TaskValidationSource: ValidationSource {
     /// document fits these are items 0 ..< count.
     public func batches(segments: Int, count: Int, batchSize: Int) throws -> [SegmentBatch] {
         var index = 0  // the next item of the stream to read
-        var skipped = 0
         return try stride(from: 0, to: count, by: batchSize).map { start in
             let length = lengths.length(forBatchAt: start, seed: stream.seed)
             let samples = try (start..<min(start + batchSize, count)).map { _ in
-                try fittingDocument(skipped: &skipped) {
+                try fittingDocument {
                     defer { index += 1 }
                     return try stream.sample(index: index, segments: segments, segmentLength: length)
-                }
+                }.sample
             }
             return SegmentBatch(samples: samples, segments: segments, tasks: samples.map(\.task), segmentLength: length)
         }

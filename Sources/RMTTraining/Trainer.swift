@@ -260,6 +260,7 @@ public final class Trainer: @unchecked Sendable {
             state.dataPosition = train.position
             let seconds = Date().timeIntervalSince(started)
             let tokens = batch.positions(memoryTokens: model.settings.memoryTokens)  // as computed: short segments count short
+            let skipped = train.skippedInLastBatch  // documents passed over for this batch (facts that did not fit)
             try metrics?.append(StepRecord(step: state.step, stage: stage, segments: segments,
                                           dataSegmentLength: batch.segmentLength ?? model.settings.segmentLength, loss: result.loss, lr: lr,
                                           gradNorm: norm, tokensPerSecond: Double(tokens) / seconds,
@@ -267,11 +268,11 @@ public final class Trainer: @unchecked Sendable {
                                           stateLoss: options.stateLoss == nil ? nil : result.stateLoss,
                                           stateAccuracy: result.stateScored > 0 ? Float(result.stateCorrect) / Float(result.stateScored) : nil,
                                           distillLoss: options.memoryTeacher == nil ? nil : result.distillLoss,
-                                          skippedDocuments: train.skippedInLastBatch > 0 ? train.skippedInLastBatch : nil))
+                                          skippedDocuments: skipped > 0 ? skipped : nil))
             onProgress?(String(format: "step %d  segments %d  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s",
                                state.step, segments, result.loss, lr, norm, Double(tokens) / seconds)
                         + (options.memoryTeacher == nil ? "" : String(format: "  distill %.3g", result.distillLoss))
-                        + (train.skippedInLastBatch > 0 ? "  skipped \(train.skippedInLastBatch)" : ""))
+                        + (skipped > 0 ? "  skipped \(skipped)" : ""))
             if state.stepInStage % options.evalEvery == 0 || state.stepInStage >= options.maxStepsPerStage {
                 try evaluateAndAdvance()
             }

@@ -247,7 +247,7 @@ struct Train: ParsableCommand {
             // Validation documents of --eval-segments too (a resumed run was checked as it began).
             let evalSegments = resume ? nil : options().evalSegments
             let shortest = min(firstSegments, evalSegments ?? firstSegments)
-            let checked = 64
+            let checked = TaskBatchSource.checkedDocuments
             let overflowing = try trainSource.checkShortestLength(segments: shortest, documents: checked)
             if overflowing > 0 && root {
                 note("rmt-train: note: \(overflowing) of the first \(checked) documents do not fit in \(shortest) segment"
