@@ -536,7 +536,10 @@
 #          (As run, session 52, one core each: phase 61 done at step 1,200 (best 1,050: validation qa2/qa3
 #          0.71/0.79 at 4 x 160 tokens; held out at 4 x 128 qa2 facts apart 128 of 200, qa3 158 — the default
 #          105, 128); phase 62 stopped at step 378 in stage 3 (validation 0.84/0.82 at 2), resumable.
-#          Docs/runs/memory/phase61-s52/.)
+#          Session 53, a new machine, /work lost: phases 60 and 61 rerun with RMT_THREADS=2 and
+#          OUT=kept-runs/memory — the same metrics rows as session 52's but tokens/s; held out at 16 and 64
+#          full segments phase 61 and phase 62's stage 2 level with the default, phase 60 below it; phase 62
+#          stopped at step 503 at the start of stage 5. Docs/runs/memory/phase61-s52/.)
 # Phase 64: its control for the short-segment stage — phase 7's recipe straight from phase 60's model.
 #          (As run, session 52: stopped at step 552 in stage 6, resumable; validation qa2 0.47-0.51 at 4-5
 #          segments.)
