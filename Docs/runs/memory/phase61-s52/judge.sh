@@ -6,7 +6,8 @@
 #   qa2x-16  qa2 with its supporting facts apart, 16 full segments, 200 documents (default 86)
 #   qa3-16   qa3 at 16 full segments, 200 documents (default 104)
 #   qa2-64   qa2 at 64 full segments, the first 100 documents (default 33)
-# ~10, ~10 and ~20 minutes of one core here. BIN=DIR: the rmt-train to use (default .build/release).
+# ~10, ~10 and ~20 minutes of one core on session 52's Intel Xeon; ~6, ~7 and ~13 on session 54's AMD EPYC beside a
+# two-thread training run. BIN=DIR: the rmt-train to use (default .build/release).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$here/../../../..
