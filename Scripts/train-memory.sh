@@ -539,7 +539,10 @@
 #          Session 53, a new machine, /work lost: phases 60 and 61 rerun with RMT_THREADS=2 and
 #          OUT=kept-runs/memory — the same metrics rows as session 52's but tokens/s; held out at 16 and 64
 #          full segments phase 61 and phase 62's stage 2 level with the default, phase 60 below it; phase 62
-#          stopped at step 503 at the start of stage 5. Docs/runs/memory/phase61-s52/.)
+#          stopped at step 503 at the start of stage 5. Session 54: phase 62 done at step 1,000 (stage 7
+#          reached the 0.98 target); held out at 16 and 64 full segments its stage bests level with the
+#          default or below (stages 4-5), stage 7's (step 900) ahead on qa2, behind on qa3, none beyond
+#          chance; phase 63 waits on a stage ahead on both. Docs/runs/memory/phase61-s52/.)
 # Phase 64: its control for the short-segment stage — phase 7's recipe straight from phase 60's model.
 #          (As run, session 52: stopped at step 552 in stage 6, resumable; validation qa2 0.47-0.51 at 4-5
 #          segments.)
