@@ -542,7 +542,7 @@
 #          stopped at step 503 at the start of stage 5. Session 54: phase 62 done at step 1,000 (stage 7
 #          reached the 0.98 target); held out at 16 and 64 full segments its stage bests level with the
 #          default or below (stages 4-5), stage 7's (step 900) ahead on qa2, behind on qa3, none beyond
-#          chance; phase 63 waits on a stage ahead on both. Docs/runs/memory/phase61-s52/.)
+#          chance, the final model (step 1,000) level; phase 63 waits on a stage ahead on both. Docs/runs/memory/phase61-s52/.)
 # Phase 64: its control for the short-segment stage — phase 7's recipe straight from phase 60's model.
 #          (As run, session 52: stopped at step 552 in stage 6, resumable; validation qa2 0.47-0.51 at 4-5
 #          segments.)

@@ -9,6 +9,7 @@
 #   qa3-16      qa3 at 16 full segments (objprobe-s34's qa3-16-200 documents)
 #   memory-4    the seven other tasks at 4 full segments, 50 each
 #   qa2x-16     qa2 facts apart at 16 full segments (session 48; not in the default SETS)
+#   qa3-4       qa3 at 4 full segments (session 54, phase61-s52/judge-4.sh; not in the default SETS)
 # BIN=DIR: the rmt-train to use (default: .build/release of the checkpoint). Pair two files with
 # Scripts/paired-compare.py A B; qa2's kinds of documents with Scripts/qa2-errors.py --predictions A --against B.
 set -euo pipefail
@@ -27,4 +28,5 @@ ev qa3-128-4 --task babi-qa3 --segments 4 --samples 200 --data-segment-length 12
 ev qa2x-4 --task babi-qa2 --segments 4 --samples 200 --cross-segment
 ev qa3-16 --task babi-qa3 --segments 16 --samples 200
 ev qa2x-16 --task babi-qa2 --segments 16 --samples 200 --cross-segment
+ev qa3-4 --task babi-qa3 --segments 4 --samples 200
 ev memory-4 --task memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1,reasoning --segments 4 --samples 50

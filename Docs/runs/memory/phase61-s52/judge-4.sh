@@ -10,11 +10,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$here/../../../..
 name=$1 model=$2 bin=${BIN:-$root/.build/release}
-OUT_DIR=$here BIN=$bin "$here/../phase57-s47/judge-commands.sh" "$name" "$model" 1 "qa2x-4"
-f=$here/$name-pass1-qa3-4
-[ -s "$f.jsonl" ] || RMT_THREADS=1 OPENBLAS_NUM_THREADS=1 nice -n 5 "$bin/rmt-train" eval --model "$model" \
-    --task babi-qa3 --segments 4 --samples 200 --noise "$HOME/.cache/rmt/noise/technical/eval" --seed 1 \
-    --adversarial-rate 0.1 --batch-size 8 --json --predictions "$f.jsonl" > "$f.out"
+# the default's qa2x-4 predictions are objprobe-s34's, so only its qa3-4 set is read here
+if [ "$name" = default ]; then sets="qa3-4"; else sets="qa2x-4 qa3-4"; fi
+OUT_DIR=$here BIN=$bin "$here/../phase57-s47/judge-commands.sh" "$name" "$model" 1 "$sets"
 [ "$name" = default ] && exit 0
 python3 "$root/Scripts/paired-compare.py" "$here/../objprobe-s34/default-qa2-cross-4.jsonl" "$here/$name-pass1-qa2x-4.jsonl"
-python3 "$root/Scripts/paired-compare.py" "$here/default-pass1-qa3-4.jsonl" "$f.jsonl"
+python3 "$root/Scripts/paired-compare.py" "$here/default-pass1-qa3-4.jsonl" "$here/$name-pass1-qa3-4.jsonl"
