@@ -546,6 +546,11 @@
 # Phase 64: its control for the short-segment stage — phase 7's recipe straight from phase 60's model.
 #          (As run, session 52: stopped at step 552 in stage 6, resumable; validation qa2 0.47-0.51 at 4-5
 #          segments.)
+# Phase 65: the curriculum past 7 segments — phase 7's recipe (phase 62's flags) on from phase 62's model,
+#          stages 8 -> 16 of full segments, every stage judged by the memory tasks as phase 7's were, in bf16
+#          with --bptt memory-efficient (16 segments of batch 8 would keep ~22 GB of activations).
+#          Every run since session 40 is level or better where it trained and at best level beyond: this
+#          trains at the length the held-out judge reads (16) with the history the default had.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -561,7 +566,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=64  # the highest phase this script defines
+LAST_PHASE=65  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -816,6 +821,12 @@ if runs 61; then phase "$OUT/phase61" "${PHASE61[@]}"; fi
 if runs 62; then phase "$OUT/phase62" --model "$OUT/phase61/model" "${PHASE7[@]}" --seed 621; fi
 if runs 63; then phase "$OUT/phase63" --model "$OUT/phase62/model" "${PHASE11[@]}" --seed 631; fi
 if runs 64; then phase "$OUT/phase64" --model "$OUT/phase60/model" "${PHASE7[@]}" --seed 641; fi
+PHASE65=("${PHASE7[@]}")  # phase 7's flags from 8 segments to 16: each value after its flag
+for ((i = 1; i < ${#PHASE65[@]}; i++)); do
+    case "${PHASE65[i - 1]}" in --start-segments) PHASE65[i]=8 ;; --max-segments) PHASE65[i]=16 ;; esac
+done
+if runs 65; then phase "$OUT/phase65" --model "${PHASE65_FROM:-$OUT/phase62/model}" "${PHASE65[@]}" --seed 651 \
+    --precision bf16 --bptt memory-efficient; fi
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
