@@ -30,7 +30,9 @@ Usage: Scripts/qa2-errors.py MODEL N OUT.json [--segment-length 128] [--tokens 4
   (wrong already there: the composition failed when the facts were read).
   --against OTHER.jsonl (with --predictions; the same documents scored by another model, e.g. an
   A/B's control): the paired comparison — documents only this one / only OTHER answers right,
-  and the exact two-sided McNemar (sign) test's p over those discordant documents.
+  and the exact two-sided McNemar (sign) test's p over those discordant documents, over all and
+  within each kind of what the answer needs (carried, taken there, dropped: three tests, so a
+  p near 0.05 in one kind is weaker evidence than the same p over all documents).
 """
 import argparse, collections, importlib.util, json, os, re, subprocess
 
@@ -76,6 +78,7 @@ def sort(rows, traces=None):
     stats = collections.Counter(); by = collections.defaultdict(lambda: [0, 0])
     needs = collections.defaultdict(lambda: {True: [0, 0], False: [0, 0]})
     traced = []  # (index, kind, settled, segments after it, turned after, answer, predicted) with traces
+    need_of = {}  # index -> what the answer needs ("carried", "taken there", "dropped"), with fact_segments
     for r in rows:
         obj = re.match(r"Where is the (\w+)\?", r["question"]).group(1)
         visited = collections.defaultdict(list); last_holder = None
@@ -110,6 +113,7 @@ def sort(rows, traces=None):
                 mv = last(move, drop.match(facts[d])[1], d)
                 need = ("dropped", seg[mv] == seg[d])
             cell = needs[need[0]][need[1]]; cell[0] += ok; cell[1] += 1
+            need_of[r["index"]] = need[0]
         key = ("held" if held else "dropped") + (f", holder moved {min(moves_after,2)}{'+' if moves_after>=2 else ''}x since" if held else "")
         by[key][0] += ok; by[key][1] += 1
         stats["correct" if ok else "wrong"] += 1
@@ -139,6 +143,7 @@ def sort(rows, traces=None):
             print(f"{t[0]:5d}  {t[1]:5s}  {t[2]:7d}  {t[3]:14d}  {str(t[4]) if t[4] is not None else '-':>12s}  {t[5]:8s}  {t[6]}")
         for k in ("right", "lost", "never"):
             print(f"{k}: {sum(1 for t in traced if t[1] == k)}/{len(traced)}")
+    return need_of
 
 def trace_row(r, places, ok, traces):
     """One document of --traces: the replayed places, its trace file, and where it went wrong."""
@@ -157,14 +162,24 @@ def trace_row(r, places, ok, traces):
         turned = next(k for k in range(right_at, max(by_seg) + 1) if by_seg.get(k) != r["answer"]) - settled
     return (r["index"], kind, settled, r["segments"] - 1 - settled, turned, r["answer"], r["ask"]["answer"])
 
-def paired(this, other):
-    """Paired comparison of two predictions files over the same documents (Scripts/paired-compare.py)."""
+def paired(this, other, need_of):
+    """Paired comparison of two predictions files over the same documents (Scripts/paired-compare.py),
+    over all and within each kind of what the answer needs (`need_of`, from `sort`)."""
     spec = importlib.util.spec_from_file_location("paired_compare", os.path.join(os.path.dirname(__file__), "paired-compare.py"))
     pc = importlib.util.module_from_spec(spec); spec.loader.exec_module(pc)
     _, n, right, right_other, only_this, only_other, p = pc.compare(this, other)[-1]
     print(f"\n## paired against {other}")
     print(f"  right: {right} here, {right_other} there, of {n}; "
           f"only here {only_this}, only there {only_other}; McNemar exact p = {p:.4f}")
+    if not need_of: return
+    ok = {r["index"]: r["ask"]["answer"] == r["answer"] for r in load_predictions(this)}
+    ok_other = {r["index"]: r["ask"]["answer"] == r["answer"] for r in load_predictions(other)}
+    for kind in ("carried", "taken there", "dropped"):  # each kind's own test: read as one of three
+        docs = [i for i, k in need_of.items() if k == kind]
+        if not docs: continue
+        here = sum(ok[i] and not ok_other[i] for i in docs); there = sum(ok_other[i] and not ok[i] for i in docs)
+        print(f"  {kind}: {sum(ok[i] for i in docs)} here, {sum(ok_other[i] for i in docs)} there, of {len(docs)}; "
+              f"only here {here}, only there {there}; McNemar exact p = {pc.mcnemar(here, there):.4f}")
 
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description="Sort a model's qa2 errors on held-out prose.")
@@ -177,8 +192,8 @@ if __name__ == "__main__":
     p.add_argument("--traces", help="with --predictions: a folder of rmt-ask --trace files of those documents (where each went wrong)")
     args = p.parse_args()
     if args.predictions:
-        sort(load_predictions(args.predictions), traces=args.traces)
-        if args.against: paired(args.predictions, args.against)
+        need_of = sort(load_predictions(args.predictions), traces=args.traces)
+        if args.against: paired(args.predictions, args.against, need_of)
         raise SystemExit
     if args.traces: p.error("--traces needs --predictions")
     if args.out is None: p.error("give MODEL N OUT.json, or --predictions FILE")

@@ -551,6 +551,11 @@
 #          with --bptt memory-efficient (16 segments of batch 8 would keep ~22 GB of activations).
 #          Every run since session 40 is level or better where it trained and at best level beyond: this
 #          trains at the length the held-out judge reads (16) with the history the default had.
+# Phase 66: phase 65 at 64-token data segments, 16 -> 24 segments: the boundaries the memory must carry
+#          across at a twelfth of a full segment's cost, so that training sees 16+ of them within a session
+#          (phase 65 reaches 9-10 full segments an hour); judged at 16 and 64 full segments all the same.
+# Phase 67: phase 66 steadied — lr 2e-5, a fresh optimizer at each stage (no --keep-optimizer), qa3 twice in
+#          the mixture (phase 66 lost qa3 at 16 full segments and turned unstable after step 300 at 3e-5).
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -566,7 +571,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=65  # the highest phase this script defines
+LAST_PHASE=67  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -827,6 +832,17 @@ for ((i = 1; i < ${#PHASE65[@]}; i++)); do
 done
 if runs 65; then phase "$OUT/phase65" --model "${PHASE65_FROM:-$OUT/phase62/model}" "${PHASE65[@]}" --seed 651 \
     --precision bf16 --bptt memory-efficient; fi
+PHASE66=("${PHASE7[@]}")  # phase 7's flags from 16 segments to 24: each value after its flag
+for ((i = 1; i < ${#PHASE66[@]}; i++)); do
+    case "${PHASE66[i - 1]}" in --start-segments) PHASE66[i]=16 ;; --max-segments) PHASE66[i]=24 ;; esac
+done
+if runs 66; then phase "$OUT/phase66" --model "${PHASE66_FROM:-$OUT/phase62/model}" "${PHASE66[@]}" --seed 661 \
+    --data-segment-length 64 --precision bf16; fi
+if runs 67; then phase "$OUT/phase67" --model "${PHASE67_FROM:-$OUT/phase62/model}" --seed 671 \
+    --task babi-qa2,babi-qa2,babi-qa3,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
+    --advance-on memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 --adversarial-rate 0.1 \
+    --start-segments 16 --max-segments 24 --lr 2e-5 --warmup 50 --eval-every 100 --eval-samples 240 --patience 3 \
+    --max-steps-per-stage 400 --target-accuracy 0.98 --batch-size 8 --data-segment-length 64 --precision bf16; fi
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
