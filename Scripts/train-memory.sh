@@ -555,7 +555,7 @@
 #          with the default and with phase 62's final model); stage 9 at 0.945 at step 200; stopped at step 216,
 #          resumable. Docs/runs/memory/phase65-s55/.)
 # Phase 66: phase 65 at 64-token data segments, 16 -> 24 segments: the boundaries the memory must carry
-#          across at a twelfth of a full segment's cost, so that training sees 16+ of them within a session
+#          across at about a seventh of a full segment's time (~3.7 s a step at 16 x 64, ~13 s at 8 x 499), so that training sees 16+ of them within a session
 #          (phase 65 reaches 9-10 full segments an hour); judged at 16 and 64 full segments all the same.
 #          (As run, session 55: best at step 200 (memory tasks 0.975 at 16 x 64); held out qa2 facts apart at 16
 #          segments 99 of 200 (the default 86, p = 0.15), qa3 86 (104, p = 0.01), qa2 at 64 37 of 100 (33); the
@@ -564,7 +564,8 @@
 #          the mixture (phase 66 lost qa3 at 16 full segments and turned unstable after step 300 at 3e-5).
 #          (As run, session 55: stages 16-19 each advanced at their first evaluation; stage 16's best (step 100)
 #          held out qa2 facts apart at 16 segments 96 (p = 0.30), qa3 90 (p = 0.12), qa2 at 64 41 of 100 (p = 0.31);
-#          stopped at step 400 at the start of stage 20, resumable. Docs/runs/memory/phase65-s55/.)
+#          stage 19's (step 400) 102 (p = 0.06), 96 (p = 0.39), 35 (p = 0.87); stopped at step 400 at the start of
+#          stage 20, resumable. Docs/runs/memory/phase65-s55/.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
