@@ -564,7 +564,8 @@
 #          the mixture (phase 66 lost qa3 at 16 full segments and turned unstable after step 300 at 3e-5).
 #          (As run, session 55: stages 16-19 each advanced at their first evaluation; stage 16's best (step 100)
 #          held out qa2 facts apart at 16 segments 96 (p = 0.30), qa3 90 (p = 0.12), qa2 at 64 41 of 100 (p = 0.31);
-#          stage 19's (step 400) 102 (p = 0.06), 96 (p = 0.39), 35 (p = 0.87); stopped at step 400 at the start of
+#          stage 18's (step 300) 107 (p = 0.011: ahead at 16 segments), 98 (p = 0.56), 40 (p = 0.35); stage 19's
+#          (step 400) 102 (p = 0.06), 96 (p = 0.39), 35 (p = 0.87); stopped at step 400 at the start of
 #          stage 20, resumable. Docs/runs/memory/phase65-s55/.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
