@@ -610,6 +610,22 @@ phase() {  # phase DIR ARGS...: run, or resume when DIR has a checkpoint; skip w
     fi
 }
 
+with_flags() {  # with_flags NEW OLD FLAG VALUE...: array NEW = OLD's flags with each FLAG's value set to VALUE
+    local -n new=$1 old=$2; local from=$2; shift 2  # (VALUE "-" drops FLAG, a switch); every FLAG must be in OLD
+    new=("${old[@]}")
+    [ $(($# % 2)) = 0 ] || { echo "train-memory.sh: with_flags: every FLAG needs a VALUE" >&2; exit 1; }
+    while [ $# -gt 0 ]; do
+        local flag=$1 value=$2 i found=; shift 2
+        for ((i = 0; i < ${#new[@]}; i++)); do
+            [ "${new[i]}" = "$flag" ] || continue
+            found=1
+            if [ "$value" = - ]; then new=("${new[@]:0:i}" "${new[@]:i+1}"); else new[i + 1]=$value; fi
+            break
+        done
+        [ -n "$found" ] || { echo "train-memory.sh: with_flags: $flag is not among $from's flags" >&2; exit 1; }
+    done
+}
+
 if runs 1; then phase "$OUT/phase1" --model "$MINILM" --question-layout every-segment \
     --task memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 --seed 41 --adversarial-rate 0.1 \
     --data-segment-length 128 --start-segments 1 --max-segments 3 --lr 1e-4 --warmup 50 --eval-every 100 \
@@ -674,10 +690,7 @@ if runs 14; then phase "$OUT/phase14" --model "${PHASE12_FROM:-Models/default}" 
 if runs 15; then phase "$OUT/phase15" --model "${PHASE12_FROM:-Models/default}" --associative 64 --associative-write all --associative-lr 1e-3 "${PHASE12[@]}"; fi
 if runs 16; then phase "$OUT/phase16" --model "${PHASE12_FROM:-Models/default}" --cross-segment-rate 0.5 "${PHASE12[@]}"; fi
 if runs 17; then phase "$OUT/phase17" --model "${PHASE12_FROM:-Models/default}" --cross-segment-rate 0.25 "${PHASE12[@]}"; fi
-PHASE18=("${PHASE12[@]}")  # phase 12's flags with the curriculum at 4 → 7 segments: each value after its flag
-for ((i = 1; i < ${#PHASE18[@]}; i++)); do
-    case "${PHASE18[i - 1]}" in --start-segments) PHASE18[i]=4 ;; --max-segments) PHASE18[i]=7 ;; esac
-done
+with_flags PHASE18 PHASE12 --start-segments 4 --max-segments 7  # phase 12's flags with the curriculum at 4 → 7 segments
 if runs 18; then phase "$OUT/phase18" --model "${PHASE12_FROM:-Models/default}" --cross-segment-rate 0.5 "${PHASE18[@]}"; fi
 if runs 19; then phase "$OUT/phase19" --model "${PHASE12_FROM:-Models/default}" "${PHASE18[@]}"; fi
 if runs 20; then phase "$OUT/phase20" --model "${PHASE12_FROM:-Models/default}" --hidden-question-rate 0.5 "${PHASE18[@]}"; fi
@@ -695,32 +708,18 @@ PHASE26=(--task babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,b
     --max-steps-per-stage 150 --target-accuracy 0.98 --batch-size 8)
 if runs 26; then phase "$OUT/phase26" --model "${PHASE26_FROM:-Models/default}" "${PHASE26[@]}"; fi
 if runs 27; then phase "$OUT/phase27" --model "${PHASE26_FROM:-Models/default}" --state-loss 0.2 --state-lr 1e-3 "${PHASE26[@]}"; fi
-PHASE28=("${PHASE26[@]}")  # phase 26's flags with the backbone's learning rate at 1e-9
-for ((i = 1; i < ${#PHASE28[@]}; i++)); do [ "${PHASE28[i - 1]}" = --lr ] && PHASE28[i]=1e-9; done
+with_flags PHASE28 PHASE26 --lr 1e-9  # phase 26's flags with the backbone's learning rate at 1e-9
 if runs 28; then phase "$OUT/phase28" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 1e-3 "${PHASE28[@]}"; fi
 if runs 29; then phase "$OUT/phase29" --model "${PHASE29_FROM:-$OUT/phase28/stages/13}" --state-loss 1 --state-lr 1e-3 "${PHASE26[@]}"; fi
-PHASE30=("${PHASE26[@]}")  # phase 26's flags from 2 segments to 6
-for ((i = 1; i < ${#PHASE30[@]}; i++)); do
-  case "${PHASE30[i - 1]}" in
-    --start-segments) PHASE30[i]=2 ;; --max-segments) PHASE30[i]=6 ;;
-    --lr) PHASE30[i]=5e-5 ;; --max-steps-per-stage) PHASE30[i]=400 ;;
-  esac
-done
+with_flags PHASE30 PHASE26 --start-segments 2 --max-segments 6 --lr 5e-5 --max-steps-per-stage 400  # phase 26's flags from 2 segments to 6
 if runs 30; then phase "$OUT/phase30" --model "${PHASE29_FROM:-$OUT/phase28/stages/13}" --state-loss 1 --state-lr 3e-3 "${PHASE30[@]}"; fi
 if runs 31; then phase "$OUT/phase31" --model "${PHASE29_FROM:-$OUT/phase28/stages/13}" --state-loss 5 --state-lr 3e-3 "${PHASE30[@]}"; fi
 if runs 32; then phase "$OUT/phase32" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE30[@]}"; fi
-PHASE33=("${PHASE30[@]}")  # phase 30's flags with the backbone's learning rate at 1e-9
-for ((i = 1; i < ${#PHASE33[@]}; i++)); do [ "${PHASE33[i - 1]}" = --lr ] && PHASE33[i]=1e-9; done
-PHASE34=("${PHASE30[@]}")  # phase 30's flags with the backbone's learning rate at 1.5e-4
-for ((i = 1; i < ${#PHASE34[@]}; i++)); do [ "${PHASE34[i - 1]}" = --lr ] && PHASE34[i]=1.5e-4; done
+with_flags PHASE33 PHASE30 --lr 1e-9  # phase 30's flags with the backbone's learning rate at 1e-9
+with_flags PHASE34 PHASE30 --lr 1.5e-4  # phase 30's flags with the backbone's learning rate at 1.5e-4
 if runs 34; then phase "$OUT/phase34" --model "${PHASE29_FROM:-$OUT/phase28/stages/13}" --state-loss 1 --state-lr 3e-3 "${PHASE34[@]}"; fi
-PHASE35=("${PHASE30[@]}")  # phase 30's flags at one 256-token segment, 600 steps, judged by qa2
-for ((i = 1; i < ${#PHASE35[@]}; i++)); do
-  case "${PHASE35[i - 1]}" in
-    --start-segments|--max-segments) PHASE35[i]=1 ;; --max-steps-per-stage) PHASE35[i]=600 ;; --data-segment-length) PHASE35[i]=256 ;;
-    --advance-on) PHASE35[i]=babi-qa2 ;; --patience) PHASE35[i]=20 ;;
-  esac
-done
+with_flags PHASE35 PHASE30 --start-segments 1 --max-segments 1 --max-steps-per-stage 600 --data-segment-length 256 \
+    --advance-on babi-qa2 --patience 20  # phase 30's flags at one 256-token segment, 600 steps, judged by qa2
 if runs 35; then phase "$OUT/phase35" --model "${PHASE29_FROM:-$OUT/phase28/stages/13}" --state-loss 1 --state-lr 3e-3 "${PHASE35[@]}"; fi
 if runs 36; then
   [ -d "$OUT/seeded28" ] || python3 Scripts/seed-memory.py "${PHASE29_FROM:-$OUT/phase28/stages/13}" "$OUT/seeded28" \
@@ -826,34 +825,21 @@ if runs 59; then phase "$OUT/phase59" --model "${PHASE59_FROM:-Models/default}" 
 if runs 60; then phase "$OUT/phase60" --model "${PHASE60_FROM:-Models/default}" --task babi-qa2,babi-qa3 \
     --seed 521 --adversarial-rate 0.1 --data-segment-length 160 --start-segments 1 --max-segments 1 --lr 5e-5 --warmup 50 \
     --eval-every 300 --eval-samples 240 --patience 20 --max-steps-per-stage 2400 --target-accuracy 1.0 --batch-size 8; fi
-PHASE61=("${PHASE6[@]}")  # phase 6's flags from phase 60's model on 160-token data segments: each value after its flag
-for ((i = 1; i < ${#PHASE61[@]}; i++)); do
-    case "${PHASE61[i - 1]}" in
-        --model) PHASE61[i]="$OUT/phase60/model" ;; --data-segment-length) PHASE61[i]=160 ;;
-        --max-segments) PHASE61[i]=4 ;; --seed) PHASE61[i]=611 ;;
-    esac
-done
+with_flags PHASE61 PHASE6 --model "$OUT/phase60/model" --data-segment-length 160 --max-segments 4 --seed 611  # phase 6's flags from phase 60's model on 160-token data segments
 if runs 61; then phase "$OUT/phase61" "${PHASE61[@]}"; fi
 if runs 62; then phase "$OUT/phase62" --model "$OUT/phase61/model" "${PHASE7[@]}" --seed 621; fi
 if runs 63; then phase "$OUT/phase63" --model "$OUT/phase62/model" "${PHASE11[@]}" --seed 631; fi
 if runs 64; then phase "$OUT/phase64" --model "$OUT/phase60/model" "${PHASE7[@]}" --seed 641; fi
-PHASE65=("${PHASE7[@]}")  # phase 7's flags from 8 segments to 16: each value after its flag
-for ((i = 1; i < ${#PHASE65[@]}; i++)); do
-    case "${PHASE65[i - 1]}" in --start-segments) PHASE65[i]=8 ;; --max-segments) PHASE65[i]=16 ;; esac
-done
+with_flags PHASE65 PHASE7 --start-segments 8 --max-segments 16  # phase 7's flags from 8 segments to 16
 if runs 65; then phase "$OUT/phase65" --model "${PHASE65_FROM:-$OUT/phase62/model}" "${PHASE65[@]}" --seed 651 \
     --precision bf16 --bptt memory-efficient; fi
-PHASE66=("${PHASE7[@]}")  # phase 7's flags from 16 segments to 24: each value after its flag
-for ((i = 1; i < ${#PHASE66[@]}; i++)); do
-    case "${PHASE66[i - 1]}" in --start-segments) PHASE66[i]=16 ;; --max-segments) PHASE66[i]=24 ;; esac
-done
+with_flags PHASE66 PHASE7 --start-segments 16 --max-segments 24  # phase 7's flags from 16 segments to 24
 if runs 66; then phase "$OUT/phase66" --model "${PHASE66_FROM:-$OUT/phase62/model}" "${PHASE66[@]}" --seed 661 \
     --data-segment-length 64 --precision bf16; fi
-if runs 67; then phase "$OUT/phase67" --model "${PHASE67_FROM:-$OUT/phase62/model}" --seed 671 \
-    --task babi-qa2,babi-qa2,babi-qa3,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
-    --advance-on memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 --adversarial-rate 0.1 \
-    --start-segments 16 --max-segments 24 --lr 2e-5 --warmup 50 --eval-every 100 --eval-samples 240 --patience 3 \
-    --max-steps-per-stage 400 --target-accuracy 0.98 --batch-size 8 --data-segment-length 64 --precision bf16; fi
+with_flags PHASE67 PHASE66 --lr 2e-5 --keep-optimizer - \
+    --task babi-qa2,babi-qa2,babi-qa3,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1  # phase 66's flags steadied, qa3 twice
+if runs 67; then phase "$OUT/phase67" --model "${PHASE67_FROM:-$OUT/phase62/model}" "${PHASE67[@]}" --seed 671 \
+    --data-segment-length 64 --precision bf16; fi
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
