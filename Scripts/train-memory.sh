@@ -567,6 +567,9 @@
 #          stage 18's (step 300) 107 (p = 0.011: ahead at 16 segments), 98 (p = 0.56), 40 (p = 0.35); stage 19's
 #          (step 400) 102 (p = 0.06), 96 (p = 0.39), 35 (p = 0.87); stopped at step 400 at the start of
 #          stage 20, resumable. Docs/runs/memory/phase65-s55/.)
+# Phases 68-70: phase 67's flags at 32, 48 and 64 segments of 64 data tokens, one stage each (the run ends when
+#          the memory tasks reach the target), each from the one before: phase 67 trained across 16-24 boundaries
+#          and did not carry to the judged 64 full segments; these train across that many.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -582,7 +585,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=67  # the highest phase this script defines
+LAST_PHASE=70  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -839,6 +842,16 @@ if runs 66; then phase "$OUT/phase66" --model "${PHASE66_FROM:-$OUT/phase62/mode
 with_flags PHASE67 PHASE66 --lr 2e-5 --keep-optimizer - \
     --task babi-qa2,babi-qa2,babi-qa3,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1  # phase 66's flags steadied, qa3 twice
 if runs 67; then phase "$OUT/phase67" --model "${PHASE67_FROM:-$OUT/phase62/model}" "${PHASE67[@]}" --seed 671 \
+    --data-segment-length 64 --precision bf16; fi
+# Phases 68-70: phase 67's flags at 32, 48 and 64 segments of 64 data tokens (see the header)
+with_flags PHASE68 PHASE67 --start-segments 32 --max-segments 32
+with_flags PHASE69 PHASE67 --start-segments 48 --max-segments 48
+with_flags PHASE70 PHASE67 --start-segments 64 --max-segments 64
+if runs 68; then phase "$OUT/phase68" --model "${PHASE68_FROM:-$OUT/phase67/model}" "${PHASE68[@]}" --seed 681 \
+    --data-segment-length 64 --precision bf16; fi
+if runs 69; then phase "$OUT/phase69" --model "${PHASE69_FROM:-$OUT/phase68/model}" "${PHASE69[@]}" --seed 691 \
+    --data-segment-length 64 --precision bf16; fi
+if runs 70; then phase "$OUT/phase70" --model "${PHASE70_FROM:-$OUT/phase69/model}" "${PHASE70[@]}" --seed 701 \
     --data-segment-length 64 --precision bf16; fi
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
