@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
 """paired-compare.py — two models on the same documents, per task, paired (exact McNemar).
 
-Usage: Scripts/paired-compare.py THIS.jsonl OTHER.jsonl [--json]
+Usage: Scripts/paired-compare.py THIS.jsonl OTHER.jsonl [--rank] [--json]
   THIS and OTHER are `rmt-train eval --predictions` files of the same command (task list,
   segments, samples, seed, noise) run with two models. For each task: right of THIS, right of
   OTHER, the documents only THIS / only OTHER answers right, and the exact two-sided McNemar
   (sign) test's p over those discordant documents; then all tasks together. A row of THIS is
   paired with the row of OTHER at the same place; the two must ask the same question with the
   same answer about the same fact sentences, or the script stops (different documents cannot be
-  paired). Exit 1 on files that cannot be read or paired, with a one-line error.
+  paired).
+  --rank: also, per task, where the right answer ranks among each model's labels (1 = its answer;
+  ties share the better rank): the mean reciprocal rank here and there, the documents where it ranks
+  higher here / there, and the exact two-sided sign test's p over those. A guess that happens to be
+  right and a near miss count as the accuracy cannot tell them apart, so this reads how close the
+  wrong answers came (needs each row's `logits`). Exit 1 on files that cannot be read or paired, with a one-line error.
 """
 import argparse, collections, json, math, sys
 
@@ -53,16 +58,49 @@ def compare(this, other):
     return [(t, *c, mcnemar(c[3], c[4])) for t, c in cells.items()]
 
 
+def answer_rank(r):
+    """The right answer's rank among the row's labels by logit (1 = the top; ties share the better rank)."""
+    logits = r["logits"]
+    return 1 + sum(v > logits[r["answer"]] for v in logits.values())
+
+
+def compare_ranks(this, other):
+    """[(task, n, mrr_this, mrr_other, higher_this, higher_other, p)] over documents paired as compare()'s."""
+    compare(this, other)  # the same documents, or stop
+    cells = collections.OrderedDict()
+    try:
+        for x, y in zip(load(this), load(other)):
+            rx, ry = answer_rank(x), answer_rank(y)
+            for task in (x.get("task", "?"), "all"):
+                c = cells.setdefault(task, [0, 0.0, 0.0, 0, 0])  # n, sum 1/rank here, there, higher here, higher there
+                c[0] += 1; c[1] += 1 / rx; c[2] += 1 / ry; c[3] += rx < ry; c[4] += ry < rx
+    except (KeyError, TypeError, AttributeError) as e:
+        raise SystemExit(f"paired-compare.py: --rank needs each row's logits and answer ({type(e).__name__}: {e})")
+    cells.move_to_end("all")
+    if len(cells) == 2:
+        del cells["all"]
+    return [(t, c[0], c[1] / c[0], c[2] / c[0], c[3], c[4], mcnemar(c[3], c[4])) for t, c in cells.items()]
+
+
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description="Paired comparison of two rmt-train eval --predictions files.")
     p.add_argument("this"); p.add_argument("other"); p.add_argument("--json", action="store_true")
+    p.add_argument("--rank", action="store_true", help="also compare the right answer's rank among the labels")
     args = p.parse_args()
     rows = compare(args.this, args.other)
+    ranks = compare_ranks(args.this, args.other) if args.rank else []
     keys = ("task", "documents", "right", "right_other", "only_this", "only_other", "p")
+    rank_keys = ("task", "documents", "mrr", "mrr_other", "higher_this", "higher_other", "p")
     if args.json:
         for r in rows: print(json.dumps(dict(zip(keys, r))))
+        for r in ranks: print(json.dumps({"rank": True, **dict(zip(rank_keys, r))}))
         sys.exit()
     print("| task | documents | right here | right there | only here | only there | McNemar exact p |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for t, n, rh, rt, oh, ot, pv in rows:
         print(f"| {t} | {n} | {rh} | {rt} | {oh} | {ot} | {pv:.4f} |")
+    if ranks:
+        print("\n| task | documents | right answer's MRR here | there | ranked higher here | there | sign test exact p |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for t, n, mh, mt, hh, ht, pv in ranks:
+            print(f"| {t} | {n} | {mh:.3f} | {mt:.3f} | {hh} | {ht} | {pv:.4f} |")

@@ -2,7 +2,8 @@
 // elsewhere one document at a time (Scripts/device/eval.sh): documents read alone with --first and
 // --predictions, appended to a ledger, count in `rmt-train eval --report` as that ledger's own
 // batches of the same documents count; a run of another seed, precision or model is refused in one
-// line; paired-compare.py pairs two predictions files per task and refuses other documents.
+// line; paired-compare.py pairs two predictions files per task and refuses other documents, and with
+// --rank compares where the right answer ranks among the labels.
 import Foundation
 import Testing
 import RMTTestSupport
@@ -91,4 +92,46 @@ private func jsonLines(_ text: String) throws -> [[String: Any]] {
     #expect(pairs.allSatisfy { $0["only_this"] as? Int == 0 && $0["only_other"] as? Int == 0 && $0["p"] as? Double == 1.0 })
     let differ = try runScript("paired-compare.py", [files[0], files[1]])
     #expect(differ.status == 1 && isOneLine(differ.stderr) && differ.stderr.contains("do not score the same documents"), "\(differ.stderr)")
+
+    // --rank: against itself every document ties (the same MRR, no higher rank, p 1).
+    let selfRanked = try runScript("paired-compare.py", [files[0], files[0], "--rank", "--json"])
+    #expect(selfRanked.status == 0, "\(selfRanked.stderr)")
+    let selfRanks = try jsonLines(selfRanked.stdout).filter { $0["rank"] as? Bool == true }
+    #expect(selfRanks.map { $0["task"] as! String } == ["memorize", "detect", "all"], "\(selfRanked.stdout)")
+    #expect(selfRanks.allSatisfy { $0["higher_this"] as? Int == 0 && $0["higher_other"] as? Int == 0 && $0["p"] as? Double == 1.0
+        && $0["mrr"] as? Double == $0["mrr_other"] as? Double })
+}
+
+/// paired-compare.py --rank on hand-made rows whose ranks are known: the right answer first, second
+/// and tied for first here; third, first and fourth there.
+@Test func pairedCompareRanksTheRightAnswer() throws {
+    let dir = try scratchFolder("paired-compare-rank")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func row(_ question: String, _ logits: [String: Double], correct: Bool) -> String {
+        let object: [String: Any] = ["task": "babi-qa2", "question": question, "answer": "garden", "facts": [[String: Any]](),
+                                     "correct": correct, "logits": logits]
+        return String(data: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), encoding: .utf8)!
+    }
+    let this = [row("Where is the apple?", ["garden": 2, "office": 1, "kitchen": 0], correct: true),       // rank 1
+                row("Where is the milk?", ["garden": 1, "office": 2, "kitchen": 0], correct: false),       // rank 2
+                row("Where is the football?", ["garden": 2, "office": 2, "kitchen": 0], correct: true)]    // tied: rank 1
+    let other = [row("Where is the apple?", ["garden": 0, "office": 1, "kitchen": 2], correct: false),     // rank 3
+                 row("Where is the milk?", ["garden": 3, "office": 2, "kitchen": 0], correct: true),       // rank 1
+                 row("Where is the football?", ["garden": -1, "office": 2, "kitchen": 0, "hallway": 1], correct: false)]  // rank 4
+    let a = dir.appendingPathComponent("a.jsonl"), b = dir.appendingPathComponent("b.jsonl")
+    try (this.joined(separator: "\n") + "\n").write(to: a, atomically: true, encoding: .utf8)
+    try (other.joined(separator: "\n") + "\n").write(to: b, atomically: true, encoding: .utf8)
+    let ranked = try runScript("paired-compare.py", [a.path, b.path, "--rank", "--json"])
+    #expect(ranked.status == 0, "\(ranked.stderr)")
+    let rows = try jsonLines(ranked.stdout)
+    let rank = try #require(rows.first { $0["rank"] as? Bool == true })
+    #expect(rank["higher_this"] as? Int == 2 && rank["higher_other"] as? Int == 1, "\(ranked.stdout)")
+    #expect(abs((rank["mrr"] as! Double) - (1 + 0.5 + 1) / 3) < 1e-12 && abs((rank["mrr_other"] as! Double) - (1.0 / 3 + 1 + 0.25) / 3) < 1e-12)
+    #expect(rank["p"] as? Double == 1.0)  // 2 against 1 of 3 discordant: the exact sign test's p is 1
+    // Rows without logits (predictions files older than session 44's) are refused in one line.
+    let bare = dir.appendingPathComponent("bare.jsonl")
+    try (#"{"task":"babi-qa2","question":"Where is the apple?","answer":"garden","facts":[],"correct":true}"# + "\n")
+        .write(to: bare, atomically: true, encoding: .utf8)
+    let refused = try runScript("paired-compare.py", [bare.path, bare.path, "--rank"])
+    #expect(refused.status == 1 && isOneLine(refused.stderr) && refused.stderr.contains("--rank needs each row's logits"), "\(refused.stderr)")
 }
