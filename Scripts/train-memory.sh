@@ -566,10 +566,19 @@
 #          held out qa2 facts apart at 16 segments 96 (p = 0.30), qa3 90 (p = 0.12), qa2 at 64 41 of 100 (p = 0.31);
 #          stage 18's (step 300) 107 (p = 0.011: ahead at 16 segments), 98 (p = 0.56), 40 (p = 0.35); stage 19's
 #          (step 400) 102 (p = 0.06), 96 (p = 0.39), 35 (p = 0.87); stopped at step 400 at the start of
-#          stage 20, resumable. Docs/runs/memory/phase65-s55/.)
+#          stage 20, resumable. Session 56: stages 20-24 each advanced at their first evaluation, done at step
+#          900; held out stage 22 95 / 90 / 34, the final model (stage 24) 99 / 91 / 26 — the 64-segment set
+#          did not follow. Docs/runs/memory/phase65-s55/, phase68-s56/.)
 # Phases 68-70: phase 67's flags at 32, 48 and 64 segments of 64 data tokens, one stage each (the run ends when
 #          the memory tasks reach the target), each from the one before: phase 67 trained across 16-24 boundaries
 #          and did not carry to the judged 64 full segments; these train across that many.
+#          (As run, session 56, two threads: phase 68 (32 x 64) reached the target at step 100 (~9 s a step), done;
+#          phase 69 (48 x 64) read 0.976 at step 100, stopped at step 160 (resumable); phase 70 not started.
+#          Docs/runs/memory/phase68-s56/.)
+# Phase 71: phase 65's recipe (full 499-token segments 8 -> 16, bf16, --bptt memory-efficient) from phase 67's
+#          stage 18 (the short-segment line's best: ahead of the default on qa2 at 16 full segments, level at 64):
+#          phases 66-69 showed that the 64-segment documents need training under their volume of noise, not
+#          more boundaries; this trains under it from the model that composes best at 16.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -585,7 +594,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=70  # the highest phase this script defines
+LAST_PHASE=71  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -853,6 +862,8 @@ if runs 69; then phase "$OUT/phase69" --model "${PHASE69_FROM:-$OUT/phase68/mode
     --data-segment-length 64 --precision bf16; fi
 if runs 70; then phase "$OUT/phase70" --model "${PHASE70_FROM:-$OUT/phase69/model}" "${PHASE70[@]}" --seed 701 \
     --data-segment-length 64 --precision bf16; fi
+if runs 71; then phase "$OUT/phase71" --model "${PHASE71_FROM:-$OUT/phase67/stages/18}" "${PHASE65[@]}" --seed 711 \
+    --precision bf16 --bptt memory-efficient; fi  # phase 65's full segments 8 -> 16 from phase 67's stage 18
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
