@@ -20,6 +20,8 @@ f=$out/$name-pass1-qa2-64
     --model "$model" --task babi-qa2 --noise "$HOME/.cache/rmt/noise/technical/eval" --seed 1 --segments 64 --samples 100 \
     --batch-size 4 --json --predictions "$f.jsonl" > "$f.out"
 m=$here/..
-python3 "$root/Scripts/paired-compare.py" "$m/phase57-s47/default-pass1-qa2x-16.jsonl" "$out/$name-pass1-qa2x-16.jsonl"
-python3 "$root/Scripts/paired-compare.py" "$m/objprobe-s34/default-qa3-16-200.jsonl" "$out/$name-pass1-qa3-16.jsonl"
-python3 "$root/Scripts/paired-compare.py" "$m/phase57-s47/default-pass1-qa2-64.jsonl" "$f.jsonl"
+# Session 56: each pairing also by the right answer's rank (--rank); qa3 against the default read again with
+# logits (phase68-s56/default-pass1-qa3-16.jsonl: the same 200 answers as objprobe-s34's file).
+python3 "$root/Scripts/paired-compare.py" --rank "$m/phase57-s47/default-pass1-qa2x-16.jsonl" "$out/$name-pass1-qa2x-16.jsonl"
+python3 "$root/Scripts/paired-compare.py" --rank "$m/phase68-s56/default-pass1-qa3-16.jsonl" "$out/$name-pass1-qa3-16.jsonl"
+python3 "$root/Scripts/paired-compare.py" --rank "$m/phase57-s47/default-pass1-qa2-64.jsonl" "$f.jsonl"
