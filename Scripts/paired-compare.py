@@ -11,9 +11,9 @@ Usage: Scripts/paired-compare.py THIS.jsonl OTHER.jsonl [--rank] [--json]
   paired).
   --rank: also, per task, where the right answer ranks among each model's labels (1 = its answer;
   ties share the better rank): the mean reciprocal rank here and there, the documents where it ranks
-  higher here / there, and the exact two-sided sign test's p over those. A guess that happens to be
-  right and a near miss count as the accuracy cannot tell them apart, so this reads how close the
-  wrong answers came (needs each row's `logits`). Exit 1 on files that cannot be read or paired, with a one-line error.
+  higher here / there, and the exact two-sided sign test's p over those. Accuracy counts a lucky guess
+  as a composed answer and a near miss as a wild one; the rank tells them apart (needs each row's
+  `logits`). Exit 1 on files that cannot be read or paired, with a one-line error.
 """
 import argparse, collections, json, math, sys
 
@@ -38,24 +38,42 @@ def load(path):
         raise SystemExit(f"paired-compare.py: cannot read {path}: {e}")
 
 
-def compare(this, other):
-    """[(task, n, right_this, right_other, only_this, only_other, p)], the last row over all tasks ("all")."""
+def paired_rows(this, other):
+    """The two files' rows, row i of one with row i of the other; stops unless they score the same documents."""
     a, b = load(this), load(other)
     try:
         if len(a) != len(b) or any(identity(x) != identity(y) for x, y in zip(a, b)):
             raise SystemExit(f"paired-compare.py: {this} and {other} do not score the same documents")
-        cells = collections.OrderedDict()
-        for x, y in zip(a, b):
-            for task in (x.get("task", "?"), "all"):
-                c = cells.setdefault(task, [0, 0, 0, 0, 0])  # n, right here, right there, only here, only there
-                c[0] += 1; c[1] += x["correct"]; c[2] += y["correct"]
-                c[3] += x["correct"] and not y["correct"]; c[4] += y["correct"] and not x["correct"]
     except (KeyError, TypeError, AttributeError) as e:
         raise SystemExit(f"paired-compare.py: {this} or {other} is not an rmt-train eval --predictions file ({type(e).__name__}: {e})")
+    return list(zip(a, b))
+
+
+def per_task(pairs, score):
+    """{task: [n, sum of score's five values]} with an "all" row last (dropped when it repeats the one task).
+    score(x, y) -> five numbers for one document pair."""
+    cells = collections.OrderedDict()
+    for x, y in pairs:
+        values = score(x, y)
+        for task in (x.get("task", "?"), "all"):
+            c = cells.setdefault(task, [0, 0, 0, 0, 0, 0])
+            c[0] += 1
+            for i, v in enumerate(values): c[i + 1] += v
     cells.move_to_end("all")
     if len(cells) == 2:
         del cells["all"]  # one task: "all" repeats it
-    return [(t, *c, mcnemar(c[3], c[4])) for t, c in cells.items()]
+    return cells
+
+
+def compare(this, other):
+    """[(task, n, right_this, right_other, only_this, only_other, p)], the last row over all tasks ("all")."""
+    def right(x, y):  # right here, right there, only here, only there (the fifth value unused)
+        return (x["correct"], y["correct"], x["correct"] and not y["correct"], y["correct"] and not x["correct"], 0)
+    try:
+        cells = per_task(paired_rows(this, other), right)
+    except (KeyError, TypeError, AttributeError) as e:
+        raise SystemExit(f"paired-compare.py: {this} or {other} is not an rmt-train eval --predictions file ({type(e).__name__}: {e})")
+    return [(t, n, rh, rt, oh, ot, mcnemar(oh, ot)) for t, (n, rh, rt, oh, ot, _) in cells.items()]
 
 
 def answer_rank(r):
@@ -65,21 +83,15 @@ def answer_rank(r):
 
 
 def compare_ranks(this, other):
-    """[(task, n, mrr_this, mrr_other, higher_this, higher_other, p)] over documents paired as compare()'s."""
-    compare(this, other)  # the same documents, or stop
-    cells = collections.OrderedDict()
+    """[(task, n, mrr_this, mrr_other, higher_this, higher_other, p)] over the documents compare() pairs."""
+    def ranks(x, y):  # 1/rank here, 1/rank there, ranked higher here, ranked higher there (the fifth unused)
+        rx, ry = answer_rank(x), answer_rank(y)
+        return (1 / rx, 1 / ry, rx < ry, ry < rx, 0)
     try:
-        for x, y in zip(load(this), load(other)):
-            rx, ry = answer_rank(x), answer_rank(y)
-            for task in (x.get("task", "?"), "all"):
-                c = cells.setdefault(task, [0, 0.0, 0.0, 0, 0])  # n, sum 1/rank here, there, higher here, higher there
-                c[0] += 1; c[1] += 1 / rx; c[2] += 1 / ry; c[3] += rx < ry; c[4] += ry < rx
+        cells = per_task(paired_rows(this, other), ranks)
     except (KeyError, TypeError, AttributeError) as e:
         raise SystemExit(f"paired-compare.py: --rank needs each row's logits and answer ({type(e).__name__}: {e})")
-    cells.move_to_end("all")
-    if len(cells) == 2:
-        del cells["all"]
-    return [(t, c[0], c[1] / c[0], c[2] / c[0], c[3], c[4], mcnemar(c[3], c[4])) for t, c in cells.items()]
+    return [(t, n, sx / n, sy / n, hx, hy, mcnemar(hx, hy)) for t, (n, sx, sy, hx, hy, _) in cells.items()]
 
 
 if __name__ == "__main__":
