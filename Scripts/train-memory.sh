@@ -579,6 +579,9 @@
 #          stage 18 (the short-segment line's best: ahead of the default on qa2 at 16 full segments, level at 64):
 #          phases 66-69 showed that the 64-segment documents need training under their volume of noise, not
 #          more boundaries; this trains under it from the model that composes best at 16.
+#          (As run, session 56: stage 8 reached the target at step 100; held out worse than the default on all
+#          three sets (72 / 89 / 24), answers gathered on bathroom; stopped at step 102, resumable. Next: the same
+#          at lr 2e-5 with a fresh optimizer per stage. Docs/runs/memory/phase68-s56/.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
