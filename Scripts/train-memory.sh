@@ -582,6 +582,8 @@
 #          (As run, session 56: stage 8 reached the target at step 100; held out worse than the default on all
 #          three sets (72 / 89 / 24), answers gathered on bathroom; stopped at step 102, resumable. Next: the same
 #          at lr 2e-5 with a fresh optimizer per stage. Docs/runs/memory/phase68-s56/.)
+# Phase 72: phase 71 at phase 67's rate — lr 2e-5, a fresh optimizer at each stage (no --keep-optimizer), what
+#          steadied phase 66 into phase 67. (Started at the end of session 56.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -597,7 +599,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=71  # the highest phase this script defines
+LAST_PHASE=72  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -867,6 +869,9 @@ if runs 70; then phase "$OUT/phase70" --model "${PHASE70_FROM:-$OUT/phase69/mode
     --data-segment-length 64 --precision bf16; fi
 if runs 71; then phase "$OUT/phase71" --model "${PHASE71_FROM:-$OUT/phase67/stages/18}" "${PHASE65[@]}" --seed 711 \
     --precision bf16 --bptt memory-efficient; fi  # phase 65's full segments 8 -> 16 from phase 67's stage 18
+with_flags PHASE72 PHASE65 --lr 2e-5 --keep-optimizer -  # phase 71 at phase 67's rate, a fresh optimizer per stage
+if runs 72; then phase "$OUT/phase72" --model "${PHASE72_FROM:-$OUT/phase67/stages/18}" "${PHASE72[@]}" --seed 721 \
+    --precision bf16 --bptt memory-efficient; fi
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
