@@ -583,7 +583,8 @@
 #          three sets (72 / 89 / 24), answers gathered on bathroom; stopped at step 102, resumable. Next: the same
 #          at lr 2e-5 with a fresh optimizer per stage. Docs/runs/memory/phase68-s56/.)
 # Phase 72: phase 71 at phase 67's rate — lr 2e-5, a fresh optimizer at each stage (no --keep-optimizer), what
-#          steadied phase 66 into phase 67. (Started at the end of session 56.)
+#          steadied phase 66 into phase 67. (Started at the end of session 56; stopped at step 71, before its first
+#          evaluation, resumable.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
