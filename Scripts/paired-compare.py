@@ -50,13 +50,13 @@ def paired_rows(this, other):
 
 
 def per_task(pairs, score):
-    """{task: [n, sum of score's five values]} with an "all" row last (dropped when it repeats the one task).
-    score(x, y) -> five numbers for one document pair."""
+    """{task: [n, *sums of score's values]} with an "all" row last (dropped when it repeats the one task).
+    score(x, y) -> a tuple of numbers for one document pair."""
     cells = collections.OrderedDict()
     for x, y in pairs:
         values = score(x, y)
         for task in (x.get("task", "?"), "all"):
-            c = cells.setdefault(task, [0, 0, 0, 0, 0, 0])
+            c = cells.setdefault(task, [0] * (1 + len(values)))
             c[0] += 1
             for i, v in enumerate(values): c[i + 1] += v
     cells.move_to_end("all")
@@ -67,13 +67,13 @@ def per_task(pairs, score):
 
 def compare(this, other):
     """[(task, n, right_this, right_other, only_this, only_other, p)], the last row over all tasks ("all")."""
-    def right(x, y):  # right here, right there, only here, only there (the fifth value unused)
-        return (x["correct"], y["correct"], x["correct"] and not y["correct"], y["correct"] and not x["correct"], 0)
+    def right(x, y):  # right here, right there, only here, only there
+        return (x["correct"], y["correct"], x["correct"] and not y["correct"], y["correct"] and not x["correct"])
     try:
         cells = per_task(paired_rows(this, other), right)
     except (KeyError, TypeError, AttributeError) as e:
         raise SystemExit(f"paired-compare.py: {this} or {other} is not an rmt-train eval --predictions file ({type(e).__name__}: {e})")
-    return [(t, n, rh, rt, oh, ot, mcnemar(oh, ot)) for t, (n, rh, rt, oh, ot, _) in cells.items()]
+    return [(t, n, rh, rt, oh, ot, mcnemar(oh, ot)) for t, (n, rh, rt, oh, ot) in cells.items()]
 
 
 def answer_rank(r):
@@ -84,14 +84,14 @@ def answer_rank(r):
 
 def compare_ranks(this, other):
     """[(task, n, mrr_this, mrr_other, higher_this, higher_other, p)] over the documents compare() pairs."""
-    def ranks(x, y):  # 1/rank here, 1/rank there, ranked higher here, ranked higher there (the fifth unused)
+    def ranks(x, y):  # 1/rank here, 1/rank there, ranked higher here, ranked higher there
         rx, ry = answer_rank(x), answer_rank(y)
-        return (1 / rx, 1 / ry, rx < ry, ry < rx, 0)
+        return (1 / rx, 1 / ry, rx < ry, ry < rx)
     try:
         cells = per_task(paired_rows(this, other), ranks)
     except (KeyError, TypeError, AttributeError) as e:
         raise SystemExit(f"paired-compare.py: --rank needs each row's logits and answer ({type(e).__name__}: {e})")
-    return [(t, n, sx / n, sy / n, hx, hy, mcnemar(hx, hy)) for t, (n, sx, sy, hx, hy, _) in cells.items()]
+    return [(t, n, sx / n, sy / n, hx, hy, mcnemar(hx, hy)) for t, (n, sx, sy, hx, hy) in cells.items()]
 
 
 if __name__ == "__main__":
