@@ -42,6 +42,7 @@ extension RecurrentMemoryModel {
         if s.segmentLength != t.segmentLength { return "segment length \(s.segmentLength) against \(t.segmentLength)" }
         if s.questionLayout != t.questionLayout { return "question layout \(s.questionLayout) against \(t.questionLayout)" }
         if s.stateEntities != t.stateEntities || s.stateHidden != t.stateHidden { return "their state readouts differ" }
+        if s.hasMemoryGate != t.hasMemoryGate { return "one has a memory gate (rmt.memory_gate) and the other none" }
         if s.domain != t.domain { return "their question domains differ (rmt-tool export --domain-tasks can narrow one)" }
         if s != t { return "their rmt settings differ" }
         let (u, v) = (tokenizer.vocabulary, other.tokenizer.vocabulary)

@@ -1,7 +1,8 @@
 // RMTSettings: the `rmt` section of a model's config.json — memory size, segment
 // length, answer labels, question layout, tokenizer casing, the question domain the model
 // was trained on, the answer temperature of each of its question forms, the entities of its
-// state readout and how many times it reads each document — and its validation.
+// state readout, how many times it reads each document and whether a gate chooses the memory
+// it hands on — and its validation.
 // See Docs/file-formats.md.
 import RMTBase
 import RMTModel
@@ -42,6 +43,14 @@ public struct RMTSettings: Codable, Sendable, Equatable {
     /// once (every model made before it existed).
     public var passes: Int?
 
+    /// Whether a learned update gate (MemoryGate, `rmt.memory_gate.*` tensors) mixes each segment's
+    /// new memory with the memory that entered it (`rmt-train --memory-gate`); nil: no gate, the
+    /// memory is the last hidden state at the memory rows (every model made before it).
+    public var memoryGate: Bool?
+
+    /// Whether the model has the memory gate.
+    public var hasMemoryGate: Bool { memoryGate == true }
+
     /// The readings per document: `passes`, or 1.
     public var readingPasses: Int { passes ?? 1 }
 
@@ -52,7 +61,7 @@ public struct RMTSettings: Codable, Sendable, Equatable {
         case memoryTokens = "memory_tokens", segmentLength = "segment_length", labels
         case questionLayout = "question_layout", lowercase, formatVersion = "format_version"
         case domain, stateEntities = "state_entities", stateHidden = "state_hidden"
-        case answerTemperatures = "answer_temperatures", passes
+        case answerTemperatures = "answer_temperatures", passes, memoryGate = "memory_gate"
     }
 
     public static let currentFormatVersion = 1
@@ -82,6 +91,7 @@ public struct RMTSettings: Codable, Sendable, Equatable {
         stateHidden = try c.decodeIfPresent(Int.self, forKey: .stateHidden)
         answerTemperatures = try c.decodeIfPresent([String: [TemperaturePoint]].self, forKey: .answerTemperatures)
         passes = try c.decodeIfPresent(Int.self, forKey: .passes)
+        memoryGate = try c.decodeIfPresent(Bool.self, forKey: .memoryGate)
     }
 
     /// Positions one segment occupies: [CLS] m1..mM [SEP] t1..tS [SEP].
@@ -110,6 +120,9 @@ public struct RMTSettings: Codable, Sendable, Equatable {
         if let hidden = stateHidden {
             guard stateEntities != nil else { throw fail("rmt.state_hidden is set without rmt.state_entities") }
             guard (1...65536).contains(hidden) else { throw fail("rmt.state_hidden must be 1…65536, got \(hidden)") }
+        }
+        if hasMemoryGate && stateEntities != nil {
+            throw fail("rmt.memory_gate and rmt.state_entities together are not supported (the state readout reads the memory rows before the gate)")
         }
         if let passes, !(1...Self.maxPasses).contains(passes) {
             throw fail("rmt.passes must be 1…\(Self.maxPasses), got \(passes)")

@@ -28,6 +28,14 @@ public enum RMTTensorName {
     /// (D, M·C) and (D): the readout's hidden layer, when `settings.stateHidden` is set.
     public static let stateHiddenWeight = "rmt.state.hidden.weight"
     public static let stateHiddenBias = "rmt.state.hidden.bias"
+    /// (C, C), (C, C) and (C): the memory gate (MemoryGate: W_h, W_p, b), when `settings.memoryGate`.
+    public static let gateHiddenWeight = "rmt.memory_gate.hidden.weight"
+    public static let gateMemoryWeight = "rmt.memory_gate.memory.weight"
+    public static let gateBias = "rmt.memory_gate.bias"
+    /// Whether `name` is one of the memory gate's tensors.
+    public static func isMemoryGate(_ name: String) -> Bool {
+        [gateHiddenWeight, gateMemoryWeight, gateBias].contains(name)
+    }
     /// Whether `name` is one of the state readout's tensors.
     public static func isStateReadout(_ name: String) -> Bool {
         [stateWeight, stateBias, stateHiddenWeight, stateHiddenBias].contains(name)
@@ -78,6 +86,12 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
             }
             layout.append(RMTTensorName.stateWeight, [probes, settings.stateHidden ?? memory])
             layout.append(RMTTensorName.stateBias, [probes])
+        }
+        if settings.hasMemoryGate {
+            let C = config.hiddenSize
+            layout.append(RMTTensorName.gateHiddenWeight, [C, C])
+            layout.append(RMTTensorName.gateMemoryWeight, [C, C])
+            layout.append(RMTTensorName.gateBias, [C])
         }
         return layout
     }
@@ -266,6 +280,41 @@ public final class RecurrentMemoryModel: @unchecked Sendable {
         }
         return try RecurrentMemoryModel(config: config, settings: s, tokenizer: tokenizer, parameters: params,
                                         isUntrained: isUntrained)
+    }
+
+    /// This model with a memory gate (MemoryGate; `rmt-train --memory-gate`): every tensor copied,
+    /// the gate's weights zero and its bias `bias` in every channel — so each segment hands on
+    /// σ(bias) of its new memory and 1 − σ(bias) of the memory that entered it until it trains
+    /// (σ(3) = 0.953: near the ungated model).
+    /// - Throws: `ModelError` when the model already has one, has a state readout, or `bias` is not finite.
+    public func withMemoryGate(bias: Float) throws -> RecurrentMemoryModel {
+        guard !settings.hasMemoryGate else { throw ModelError("--memory-gate", "the model already has a memory gate") }
+        guard bias.isFinite else { throw ModelError("--memory-gate-bias", "must be a finite number, got \(bias)") }
+        var s = settings
+        s.memoryGate = true
+        try s.validate(against: config, source: "--memory-gate")
+        let layout = Self.layout(config, s)
+        let params = ParameterSet(layout: layout)  // zeros
+        for entry in parameters.layout.entries {
+            params.pointer(entry.name).update(from: parameters.pointer(entry.name), count: entry.count)
+        }
+        params.pointer(RMTTensorName.gateBias).update(repeating: bias, count: config.hiddenSize)
+        return try RecurrentMemoryModel(config: config, settings: s, tokenizer: tokenizer, parameters: params,
+                                        isUntrained: isUntrained)
+    }
+
+    /// The memory gate's tensors in `set` (the parameters, or a gradient buffer with their layout);
+    /// nil for a model without one.
+    public func memoryGateTensors(_ set: ParameterSet) -> MemoryGate.Tensors? {
+        guard settings.hasMemoryGate else { return nil }
+        return MemoryGate.Tensors(hiddenWeight: set.pointer(RMTTensorName.gateHiddenWeight),
+                                  memoryWeight: set.pointer(RMTTensorName.gateMemoryWeight),
+                                  bias: set.pointer(RMTTensorName.gateBias))
+    }
+
+    /// The memory gate on this model's weights; nil for a model without one.
+    public var memoryGate: MemoryGate? {
+        memoryGateTensors(parameters).map { MemoryGate(weights: $0, channels: config.hiddenSize, compute: compute) }
     }
 
     /// The state readout's tensors in `set` (the parameters, or a gradient buffer with their

@@ -4,6 +4,7 @@
 //   emb    = word_embeddings(ids) with rows 1...M replaced by the memory   (B, T, C)
 //   h      = BERT(emb + position + token type → LayerNorm → layers)        (B, T, C)
 //   memory ← h[:, 1...M, :]                                               (B, M, C)
+//            (a model with `rmt.memory_gate`: Z ⊙ h[:, 1...M, :] + (1 − Z) ⊙ memory, MemoryGate.swift)
 //   logits = classifier(tanh(pooler(h[:, 0, :])))  — on demand             (B, L)
 //
 // What a step reads and overwrites per sequence is the carried buffer (B, model.carriedCount):
@@ -41,6 +42,10 @@ public final class SegmentProcessor: @unchecked Sendable {
     public var prunesLastLayer: Bool
     /// The associative memory's writing rows of the last step, one range per sequence (reused).
     private var writeRows: [Range<Int>] = []
+    /// The memory gate on the model's weights, and its (M, C) gate and scratch rows (one
+    /// sequence's at a time); nil / empty for a model without one.
+    private let gate: MemoryGate?
+    private let gateRows: FloatBuffer, gateScratch: FloatBuffer
 
     public init(model: RecurrentMemoryModel, batchCapacity: Int = 1, keepAllLayers: Bool = false) {
         self.model = model
@@ -49,6 +54,9 @@ public final class SegmentProcessor: @unchecked Sendable {
         lastActivations = activations
         prunesLastLayer = !model.compute.fullLastLayer
         (cls, sep, pad) = (model.clsID, model.sepID, model.padID)  // checked when the model was made
+        gate = model.memoryGate
+        let gateCount = gate == nil ? 0 : model.settings.memoryTokens * model.config.hiddenSize
+        (gateRows, gateScratch) = (FloatBuffer(count: gateCount), FloatBuffer(count: gateCount))
     }
 
     /// Builds the (B, T) ids and mask for `contents` (each ≤ S document tokens), in the arrays
@@ -153,7 +161,12 @@ public final class SegmentProcessor: @unchecked Sendable {
                                                outputRows: prunesLastLayer ? M + 1 : nil, positionLayout: positionLayout,
                                                associative: associative)
         for b in 0..<batch {
-            (memory + b * stride).update(from: hidden + (b * T + 1) * C, count: M * C)
+            if let gate {
+                gate.forward(hidden: hidden + (b * T + 1) * C, previous: memory + b * stride, rows: M, gate: gateRows.pointer,
+                             scratch: gateScratch.pointer)
+            } else {
+                (memory + b * stride).update(from: hidden + (b * T + 1) * C, count: M * C)
+            }
         }
     }
 

@@ -11,6 +11,7 @@
 //   x      = word_embeddings(ids) with rows 1...M replaced by the memory (B, M, C)
 //            + position_embeddings[0..<T] + token_type_embeddings[0] → LayerNorm → L layers
 //   memory ← h[:, 1...M];  logits = classifier(tanh(pooler(h[:, 0])))
+//            (with `memoryGate` parameters: Z ⊙ h[:, 1...M] + (1 − Z) ⊙ memory, ReferenceMemoryGate.swift)
 // The memory entering segment 0 is `memoryEmbeddings` repeated per sequence. Slow by design.
 import RMTBase
 import RMTKernels
@@ -22,6 +23,8 @@ extension ReferenceDouble {
         /// M memory tokens; K answer classes.
         public var memoryTokens, classes: Int
         public var eps: Double
+        /// Whether the RMT has a memory gate (MemoryGate).
+        public var memoryGate = false
 
         public init(vocabSize: Int, maxPositions: Int, typeVocabSize: Int = 2, channels: Int, heads: Int,
                     ffnDim: Int, layers: Int, memoryTokens: Int, classes: Int, eps: Double = 1e-12) {
@@ -46,6 +49,7 @@ extension ReferenceDouble {
         public var layers: [BertLayerParameters]  // L
         public var head: ClassifierHeadParameters // pooler + classifier (K, C)
         public var memoryEmbeddings: [Double]     // (M, C)
+        public var memoryGate: MemoryGateParameters?  // (C, C), (C, C), (C) when the shape has one
 
         /// All zeros (a gradient accumulator).
         public init(zerosFor s: RMTShape) {
@@ -57,6 +61,7 @@ extension ReferenceDouble {
             layers = (0..<s.layers).map { _ in BertLayerParameters(zerosFor: ls) }
             head = ClassifierHeadParameters(zerosChannels: c, classes: s.classes)
             memoryEmbeddings = z(s.memoryTokens * c)
+            memoryGate = s.memoryGate ? MemoryGateParameters(zerosChannels: c) : nil
         }
 
         /// Seeded random weights, well conditioned for gradient checks: embedding tables and
@@ -76,10 +81,14 @@ extension ReferenceDouble {
             let ls = s.layerShape(batch: 1, seqLen: 1)
             layers = (0..<s.layers).map { BertLayerParameters(randomFor: ls, seed: seed &+ 101 &+ UInt64($0)) }
             head = ClassifierHeadParameters(randomChannels: c, classes: s.classes, seed: seed &+ 99)
+            // The gate: weights N(0, 0.3²), bias N(0.5, 0.5²) — Z away from 0 and 1, so both paths carry gradient.
+            memoryGate = s.memoryGate ? MemoryGateParameters(hiddenWeight: normal(c * c, std: 0.3), memoryWeight: normal(c * c, std: 0.3),
+                                                             bias: normal(c, std: 0.5, mean: 0.5)) : nil
         }
 
-        /// Every tensor with its name (`wordEmbeddings`, `layers.0.qkvWeight`, `head.poolerWeight`, …).
-        public static func tensors(layers: Int) -> [(name: String, path: WritableKeyPath<Self, [Double]>)] {
+        /// Every tensor with its name (`wordEmbeddings`, `layers.0.qkvWeight`, `head.poolerWeight`, …;
+        /// with `gate`, the memory gate's `memoryGate.hiddenWeight`, `.memoryWeight` and `.bias` last).
+        public static func tensors(layers: Int, gate: Bool = false) -> [(name: String, path: WritableKeyPath<Self, [Double]>)] {
             var out: [(name: String, path: WritableKeyPath<Self, [Double]>)] = [
                 ("wordEmbeddings", \.wordEmbeddings), ("positionEmbeddings", \.positionEmbeddings),
                 ("tokenTypeEmbeddings", \.tokenTypeEmbeddings),
@@ -96,6 +105,10 @@ extension ReferenceDouble {
                 out.append(("head.\(name)", head.appending(path: path)))
             }
             out.append(("memoryEmbeddings", \.memoryEmbeddings))
+            if gate {
+                out += [("memoryGate.hiddenWeight", \.memoryGate!.hiddenWeight), ("memoryGate.memoryWeight", \.memoryGate!.memoryWeight),
+                         ("memoryGate.bias", \.memoryGate!.bias)]
+            }
             return out
         }
     }
@@ -136,7 +149,8 @@ extension ReferenceDouble {
         public var embNormMean: [Double], embNormRstd: [Double]  // (B·T)
         public var layers: [BertLayerActivations]
         public var hidden: [Double]         // (B·T, C) last hidden state
-        public var memoryOut: [Double]      // (B, M, C) hidden rows 1...M
+        public var memoryOut: [Double]      // (B, M, C) hidden rows 1...M (with a gate: what it hands on)
+        public var gate: [Double]? = nil    // (B, M, C) the gate's Z (with a gate)
         public var head: ClassifierHeadActivations?  // segments with a loss
         public var state: StateReadoutActivations? = nil  // with a state loss: the readout of memoryOut
     }
@@ -245,6 +259,11 @@ extension ReferenceDouble {
             for b in 0..<B {
                 for i in 0..<(M * C) { memoryOut[b * M * C + i] = h[(b * T + 1) * C + i] }
             }
+            var gate: [Double]?
+            if let g = p.memoryGate {
+                let gated = memoryGateForward(hidden: memoryOut, previous: memoryIn, parameters: g, rows: B * M, channels: C)
+                (gate, memoryOut) = (gated.gate, gated.out)
+            }
             memory = memoryOut
             var head: ClassifierHeadActivations?
             if let targets = rmtTargets(k, of: N, labels: labels, segmentLabels: segmentLabels, sumLoss: sumLoss) {
@@ -266,7 +285,7 @@ extension ReferenceDouble {
             if let distillation { loss += distillation.loss(memory, segment: k, of: N) }
             segments.append(RMTSegmentActivations(layout: lay, memoryIn: memoryIn, embeddingSum: x,
                                                   embNormMean: ln.mean, embNormRstd: ln.rstd, layers: layerActs,
-                                                  hidden: h, memoryOut: memory, head: head, state: readout))
+                                                  hidden: h, memoryOut: memory, gate: gate, head: head, state: readout))
         }
         return RMTForwardResult(segments: segments, loss: loss, finalLogits: finalLogits)
     }
@@ -296,6 +315,7 @@ extension ReferenceDouble {
             guard seg.head != nil || seg.state != nil || distillation != nil || dMemoryOut != nil else { continue }
             let T = seg.layout.seqLen, ls = s.layerShape(batch: B, seqLen: T)
             var dh = [Double](repeating: 0, count: B * T * C)
+            var dGateCarry = zeros(B * M * C)  // the gate's share of the gradient of the memory entering k
             if let head = seg.head {
                 var dfeatures = [Double](repeating: 0, count: B * C)
                 let targets = rmtTargets(k, of: N, labels: labels, segmentLabels: segmentLabels, sumLoss: sumLoss)!
@@ -310,6 +330,14 @@ extension ReferenceDouble {
                                          parameters: state.parameters, scale: state.weight / Double(N), batch: B,
                                          entities: state.entities, slots: M, channels: C, classes: s.classes)
                 }
+                if let gp = p.memoryGate, let z = seg.gate {  // through the gate: its carry reaches the memory that entered
+                    var hiddenRows = zeros(B * M * C), dHiddenRows = zeros(B * M * C), dCarry = zeros(B * M * C)
+                    for b in 0..<B { for i in 0..<(M * C) { hiddenRows[b * M * C + i] = seg.hidden[(b * T + 1) * C + i] } }
+                    memoryGateBackward(dOut: dm, hidden: hiddenRows, previous: seg.memoryIn, gate: z, parameters: gp, rows: B * M,
+                                       channels: C, dHidden: &dHiddenRows, dPrevious: &dCarry, dparameters: &g.memoryGate!)
+                    dm = dHiddenRows
+                    dGateCarry = dCarry
+                }
                 for b in 0..<B { for i in 0..<(M * C) { dh[(b * T + 1) * C + i] += dm[b * M * C + i] } }
             }
             for l in stride(from: s.layers - 1, through: 0, by: -1) {
@@ -322,7 +350,7 @@ extension ReferenceDouble {
             layerNormBackward(dinp: &dx, dweight: &g.embNormWeight, dbias: &g.embNormBias, dout: dh,
                               inp: seg.embeddingSum, weight: p.embNormWeight, mean: seg.embNormMean,
                               rstd: seg.embNormRstd, rows: B * T, channels: C)
-            var dMemoryIn = [Double](repeating: 0, count: B * M * C)
+            var dMemoryIn = dGateCarry
             for b in 0..<B {
                 for t in 0..<T {
                     let row = (b * T + t) * C

@@ -27,6 +27,10 @@
 // Loss temperatures (`lossTemperatures`, `--loss-temperature TASK=T`): a document of a task named
 // there is scored on logits / T (its gradient follows), the others on the logits themselves; the
 // answers, the accuracy and the logits reported are the model's own.
+// The memory gate (a model with `rmt.memory_gate`, MemoryGate.swift): the memory leaving segment k
+// is Z ⊙ H + (1 − Z) ⊙ P of its hidden memory rows H and the memory P that entered it; the backward
+// recomputes Z from P (kept per segment) and H, hands dH to the encoder's memory rows, and adds dP
+// to the gradient of the memory entering k beside the encoder's own.
 import RMTKernels
 import RMTModel
 import RMTRecurrence
@@ -159,6 +163,11 @@ public final class BPTTEngine: @unchecked Sendable {
     let passthrough: BertActivations
     /// (B, T, C) gradient of the last hidden state and of the word-embedding rows of one segment.
     let dHidden: FloatBuffer, dWords: FloatBuffer
+    /// The memory gate and its tensors' gradients (nil for a model without one); (B, M, C) the
+    /// gradient of the memory leaving a segment and, through the gate's carry, of the one entering
+    /// it; (M, C) the gate's Z and scratch rows of one sequence.
+    let gate: MemoryGate?, gateGradients: MemoryGate.Tensors?
+    let dGateOut: FloatBuffer, dGateIn: FloatBuffer, gateRows: FloatBuffer, gateScratch: FloatBuffer
 
     public init(model: RecurrentMemoryModel, batchCapacity: Int, mode: BPTTMode, segmentLoss: SegmentLoss = .finalSegment,
                 stateLossWeight: Float = 0, lossTemperatures: [String: Float] = [:], distillation: MemoryDistillation? = nil) {
@@ -179,6 +188,11 @@ public final class BPTTEngine: @unchecked Sendable {
         passthrough.isTraining = true  // its memory is what the backward's recomputation must reproduce
         dHidden = FloatBuffer(count: batchCapacity * T * model.config.hiddenSize)
         dWords = FloatBuffer(count: batchCapacity * T * model.config.hiddenSize)
+        gate = model.memoryGate
+        gateGradients = model.memoryGateTensors(gradients)
+        let gated = gate == nil ? 0 : model.settings.memoryTokens * model.config.hiddenSize  // M·C
+        (dGateOut, dGateIn) = (FloatBuffer(count: batchCapacity * gated), FloatBuffer(count: batchCapacity * gated))
+        (gateRows, gateScratch) = (FloatBuffer(count: gated), FloatBuffer(count: gated))
     }
 
     /// Stored activations `i`, holding at least `positions` positions per sequence (made, or made
@@ -232,6 +246,7 @@ public final class BPTTEngine: @unchecked Sendable {
         let needsBackward = { (k: Int) in k >= firstWithGradient }
         let memCount = model.memoryCount, stride = model.carriedCount  // memory tokens; all a segment hands on
         let associative = model.config.associative != nil
+        let keepsMemoryIn = mode == .memoryEfficient || associative || gate != nil
         // T of the batch's longest segment ([CLS], memory, [SEP], tokens, [SEP]); never more than the
         // model's segment (a longer content is refused by the step).
         let longest = min(model.settings.memoryTokens + 3 + batch.contents.joined().reduce(0) { max($0, $1.count) },
@@ -253,7 +268,7 @@ public final class BPTTEngine: @unchecked Sendable {
         // Forward over the segments.
         for k in 0..<N {
             let acts: BertActivations
-            if mode == .memoryEfficient || associative { memoryIn.append(memory) }
+            if keepsMemoryIn { memoryIn.append(memory) }
             if mode == .memoryEfficient {
                 acts = passthrough
             } else if needsBackward(k) {
@@ -327,16 +342,33 @@ public final class BPTTEngine: @unchecked Sendable {
                 readout.backward(readouts[k]!, targets: states[k], scale: stateScale, grads: stateGradients,
                                  dHidden: dHidden.pointer, seqLen: T)
             }
+            // The gradient of the memory leaving segment k: into the hidden memory rows directly, or
+            // through the gate (which also hands part of it to the memory that entered, dGateIn).
+            let leaving = gate == nil ? nil : dGateOut.pointer  // (B, M, C)
+            leaving?.update(repeating: 0, count: B * memCount)
             if hasMemoryGradient {
                 for b in 0..<B {
-                    let row = dHidden.pointer + (b * T + 1) * C
+                    let row = leaving.map { $0 + b * memCount } ?? dHidden.pointer + (b * T + 1) * C
                     dMemory.withUnsafeBufferPointer { addForward(out: row, a: row, b: $0.baseAddress! + b * stride, count: memCount) }
                 }
             }
             if let distillation {
                 for b in 0..<B {
-                    let row = dHidden.pointer + (b * T + 1) * C
+                    let row = leaving.map { $0 + b * memCount } ?? dHidden.pointer + (b * T + 1) * C
                     distillation.gradients[k].withUnsafeBufferPointer { addForward(out: row, a: row, b: $0.baseAddress! + b * memCount, count: memCount) }
+                }
+            }
+            if let gate, let gateGradients, let leaving {
+                dGateIn.pointer.update(repeating: 0, count: B * memCount)
+                let hidden = acts.lastHiddenState
+                for b in 0..<B {
+                    memoryIn[k].withUnsafeBufferPointer { entered in
+                        let h = hidden + (b * T + 1) * C, p = entered.baseAddress! + b * stride
+                        gate.gate(hidden: h, previous: p, rows: M, into: gateRows.pointer, scratch: gateScratch.pointer)
+                        gate.backward(dOut: leaving + b * memCount, hidden: h, previous: p, gate: gateRows.pointer, rows: M,
+                                      grads: gateGradients, dHidden: dHidden.pointer + (b * T + 1) * C,
+                                      dPrevious: dGateIn.pointer + b * memCount, scratch: gateScratch.pointer)
+                    }
                 }
             }
             func encoderBackward(_ state: AssociativeGradientStep?) {
@@ -360,7 +392,9 @@ public final class BPTTEngine: @unchecked Sendable {
             // within the truncation depth; for k = 0 it is the memory embeddings' gradient.
             for b in 0..<B {
                 dMemory.withUnsafeMutableBufferPointer {
-                    ($0.baseAddress! + b * stride).update(from: dWords.pointer + (b * T + 1) * C, count: memCount)
+                    let entering = $0.baseAddress! + b * stride
+                    entering.update(from: dWords.pointer + (b * T + 1) * C, count: memCount)
+                    if gate != nil { addForward(out: entering, a: entering, b: dGateIn.pointer + b * memCount, count: memCount) }
                 }
             }
             hasMemoryGradient = k > N - d

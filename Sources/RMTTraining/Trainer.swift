@@ -110,6 +110,9 @@ public final class Trainer: @unchecked Sendable {
         if options.associativeLearningRate != nil && model.config.associative == nil {
             throw OptionsError(message: "--associative-lr sets the learning rate of an associative memory, and this model has none (add one with --associative D)")
         }
+        if options.gateLearningRate != nil && !model.settings.hasMemoryGate {
+            throw OptionsError(message: "--gate-lr sets the learning rate of a memory gate, and this model has none (add one with --memory-gate)")
+        }
         if options.positionLearningRate != nil && model.config.position?.usesAbsolutePositions ?? true {
             throw OptionsError(message: "--position-lr sets the learning rate of a relative position scheme's tensors, and this model has none (absolute positions; give it one with --position SCHEME)")
         }

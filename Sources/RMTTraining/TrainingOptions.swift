@@ -51,6 +51,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// schedule; nil = `learningRate`. The readout starts fresh beside a trained backbone, and at a
     /// fine-tuning rate it stays near chance for hundreds of steps.
     public var stateLearningRate: Float? = nil
+    /// Peak learning rate of the memory gate's tensors (`--gate-lr`, rmt.memory_gate.*), on the same
+    /// schedule; nil = `learningRate`. The gate starts at one bias in every channel beside a trained
+    /// model, and at a fine-tuning rate (2e-5 a step under Adam) it would take thousands of steps to move.
+    public var gateLearningRate: Float? = nil
     /// Peak learning rate of the backbone (`--backbone-lr`): every tensor but the answer head
     /// (`pooler.*`, `rmt.classifier.*`; `RMTTensorName.isAnswerHead`) and those with a rate of their own above; nil =
     /// `learningRate`. 0 freezes the backbone, so a run trains the head alone — linear probing
@@ -87,6 +91,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// memory each segment's is pulled toward (MemoryDistillation.swift); nil = off. Optional so
     /// that the options of runs made before it decode.
     public var memoryTeacher: MemoryTeacher? = nil
+    /// The starting bias of a memory gate the run added (`--memory-gate-bias`; nil: not given):
+    /// recorded so that a resume given the same flags agrees.
+    public var memoryGateBias: Float? = nil
     /// Keep the optimizer state and schedule across stages (default: fresh, as the paper).
     public var keepOptimizer = false
     public var seed: UInt64 = 1
@@ -101,17 +108,20 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// Each parameter entry's multiple of the step's learning rate: the associative memory's
     /// tensors (AssociativeSettings.isTensor) at associativeLearningRate / learningRate, the
     /// position scheme's (PositionSettings.isTensor) at positionLearningRate / learningRate, the state
-    /// readout's (`rmt.state.*`) at stateLearningRate / learningRate, the answer head's 1, the rest
+    /// readout's (`rmt.state.*`) at stateLearningRate / learningRate, the memory gate's
+    /// (`rmt.memory_gate.*`) at gateLearningRate / learningRate, the answer head's 1, the rest
     /// (the backbone) at backboneLearningRate / learningRate — 0 when the backbone is frozen.
     public func learningRateScales(_ layout: ParameterLayout) -> [Float] {
         let associative = (associativeLearningRate ?? learningRate) / learningRate
         let position = (positionLearningRate ?? learningRate) / learningRate
         let state = (stateLearningRate ?? learningRate) / learningRate
+        let gate = (gateLearningRate ?? learningRate) / learningRate
         let backbone = (backboneLearningRate ?? learningRate) / learningRate
         return layout.entries.map {
             AssociativeSettings.isTensor(named: $0.name) ? associative
                 : PositionSettings.isTensor(named: $0.name) ? position
                 : RMTTensorName.isStateReadout($0.name) ? state
+                : RMTTensorName.isMemoryGate($0.name) ? gate
                 : RMTTensorName.isAnswerHead($0.name) ? 1 : backbone
         }
     }
@@ -161,6 +171,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if !(learningRate > 0 && learningRate.isFinite) { throw fail("--lr must be a positive number") }
         if let a = associativeLearningRate, !(a > 0 && a.isFinite) { throw fail("--associative-lr must be a positive number") }
         if let p = positionLearningRate, !(p > 0 && p.isFinite) { throw fail("--position-lr must be a positive number") }
+        if let g = gateLearningRate, !(g > 0 && g.isFinite) { throw fail("--gate-lr must be a positive number") }
         if let b = backboneLearningRate, !(b >= 0 && b.isFinite) { throw fail("--backbone-lr must be 0 (frozen) or a positive number") }
         if warmup < 0 { throw fail("--warmup must not be negative") }
         if !(weightDecay >= 0 && weightDecay.isFinite) { throw fail("--weight-decay must not be negative") }

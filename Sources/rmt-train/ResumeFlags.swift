@@ -127,6 +127,8 @@ extension Train {
             SavedFlag(flag: "--memory-tokens", given: text(memoryTokens), saved: "\(rmt.settings.memoryTokens)"),
             SavedFlag(flag: "--associative", given: text(associative), saved: rmt.config.associative.map { "\($0.keySize)" } ?? "none"),
             SavedFlag(flag: "--associative-write", given: associativeWrite?.rawValue, saved: rmt.config.associative?.write.rawValue ?? "none"),
+            SavedFlag(flag: "--memory-gate", given: memoryGate ? "on" : nil, saved: rmt.settings.hasMemoryGate ? "on" : nil, isSwitch: true),
+            SavedFlag(flag: "--memory-gate-bias", given: text(memoryGateBias), saved: text(saved.memoryGateBias)),
             SavedFlag(flag: "--segment-length", given: text(segmentLength), saved: "\(rmt.settings.segmentLength)"),
             SavedFlag(flag: "--question-layout", given: questionLayout?.rawValue, saved: rmt.settings.questionLayout.rawValue),
             SavedFlag(flag: "--position", given: position.map { $0.name.replacingOccurrences(of: "-", with: "_") }

@@ -64,6 +64,12 @@ struct Train: ParsableCommand {
                                discussion: "memory: the memory rows, as ARMT. all: the memory rows, [SEP] and every text row, so each fact is stored as it is read, before the question makes it relevant (Docs/associative-memory.md); about four times the added cost of memory-row writes (Docs/benchmarks.md).",
                                valueName: "memory|all"))
     var associativeWrite: AssociativeSettings.WriteRows?
+    @Flag(help: ArgumentHelp("Give the starting model a memory gate: each segment hands on Z ⊙ its new memory + (1 − Z) ⊙ the memory that entered it, Z learned per slot and channel.",
+                             discussion: "GRU's update gate on the recurrence (rmt.memory_gate; Docs/training.md, \"The memory gate\"): a segment of noise can leave the memory as it found it. Added to a --model without one with zero weights and the bias --memory-gate-bias, so the model starts near its ungated answers; a model that has one keeps it. Train the gate at its own rate (--gate-lr). Not with --state-loss."))
+    var memoryGate = false
+    @Option(help: ArgumentHelp("With --memory-gate: the new gate's bias in every channel; σ(B) of each segment's new memory is handed on at first. (default: 3, σ = 0.953)",
+                               valueName: "B"))
+    var memoryGateBias: Float?
     @Option(help: "Document tokens per segment of the model: a new one's, or a --model's changed to N. (default: 499, or the model's)") var segmentLength: Int?
     @Option(help: ArgumentHelp("Document tokens per training and validation segment: N, or a range LO-HI from which each batch draws its length (default: the model's segment length).",
                                discussion: "A shorter length is a cheap warm-up for a task the model cannot learn yet at full length: less noise around the facts and shorter steps. A range (e.g. 16-64) reads each batch at one length drawn uniformly from LO…HI by the data seed and the batch's first document, the same on --resume; validation batches too, each by its first document (Docs/training.md). At most the model's segment length; LO at least 2.",
@@ -104,6 +110,13 @@ struct Train: ParsableCommand {
         if vocab != nil && model != nil { throw ValidationError("--vocab is for --preset; a --model folder brings its own vocab.txt") }
         if cased && model != nil { throw ValidationError("--cased is for --preset; a model folder's casing comes from its own tokenizer files") }
         try AssociativeSettings.WriteRows.check(associativeWrite, associative: associative)
+        if let bias = memoryGateBias {
+            if !memoryGate { throw ValidationError("--memory-gate-bias sets the starting bias of --memory-gate; give --memory-gate too") }
+            if !bias.isFinite { throw ValidationError("--memory-gate-bias must be a finite number") }
+        }
+        if memoryGate && backprop.stateLoss != nil {
+            throw ValidationError("--memory-gate and --state-loss cannot be combined (the state readout reads the memory rows before the gate)")
+        }
         if let text = dataSegmentLength {
             do { _ = try SegmentLengthRange(parsing: text) } catch let error as DataError {
                 throw ValidationError("--data-segment-length \(error.problem)")
@@ -148,6 +161,7 @@ struct Train: ParsableCommand {
         optimizer.apply(to: &o)
         backprop.apply(to: &o)
         o.seed = data.seed
+        o.memoryGateBias = memoryGateBias
         return o
     }
 
@@ -451,14 +465,15 @@ struct Train: ParsableCommand {
             loaded = try withPositionScheme(loaded, model: model)  // first: a relative scheme may then read longer segments
             loaded = try resized(loaded, model: model)
             loaded = try withStateReadout(loaded)  // after resizing, which drops a readout of another memory size
+            loaded = try withMemoryGate(loaded)
             return try questionLayout.map { try loaded.reading(questionLayout: $0) } ?? loaded
         }
         let vocabURL = vocab.map { URL(fileURLWithPath: $0) } ?? DefaultLocations.vocabulary
         let positions = try PositionSettings.fromCommandLine(
             scheme: position?.name ?? "absolute", temperature: positionTemperature, textTokens: settings.segmentLength,
             positions: settings.positionsPerSegment)
-        return try withStateReadout(withAssociative(RecurrentMemoryModel.preset(preset!, vocabulary: vocabURL, cased: cased,
-                                                                                settings: settings, position: positions, seed: data.seed)))
+        return try withMemoryGate(withStateReadout(withAssociative(RecurrentMemoryModel.preset(
+            preset!, vocabulary: vocabURL, cased: cased, settings: settings, position: positions, seed: data.seed))))
     }
 
     /// A `--model` with the memory size and segment length `--memory-tokens` and `--segment-length`
@@ -528,6 +543,21 @@ struct Train: ParsableCommand {
         }
         let added = try model.withStateReadout(entities: WorldStates.entities, hidden: backprop.stateHidden, seed: data.seed)
         note("rmt-train: added a state readout (\(WorldStates.entities.joined(separator: ", "))\(backprop.stateHidden.map { "; hidden layer \($0)" } ?? ""); \(added.parameters.layout.count - model.parameters.layout.count) parameters, used in training only)")
+        return added
+    }
+
+    /// `model` with the memory gate `--memory-gate` asks for: added (zero weights, bias
+    /// `--memory-gate-bias`, default 3) when it has none; kept when it has one (a new bias refused).
+    func withMemoryGate(_ model: RecurrentMemoryModel) throws -> RecurrentMemoryModel {
+        guard memoryGate else { return model }
+        if model.settings.hasMemoryGate {
+            if memoryGateBias != nil { throw ModelError("--memory-gate-bias", "the model already has a trained memory gate; leave --memory-gate-bias out to keep it") }
+            return model
+        }
+        let bias = memoryGateBias ?? 3
+        let added = try model.withMemoryGate(bias: bias)
+        let share = 1 / (1 + exp(-Double(bias)))
+        note("rmt-train: added a memory gate (\(added.parameters.layout.count - model.parameters.layout.count) parameters; bias \(bias): each segment hands on \(String(format: "%.3f", share)) of its new memory at first)")
         return added
     }
 

@@ -78,6 +78,9 @@ struct OptimizerFlags: ParsableArguments {
     @Option(help: ArgumentHelp("Peak learning rate of the state readout's tensors (with --state-loss).",
                                discussion: "The same warm-up and decay as --lr. The readout starts fresh beside a trained model; e.g. --lr 3e-5 --state-lr 1e-3. (default: --lr)"))
     var stateLr: Float?
+    @Option(help: ArgumentHelp("Peak learning rate of the memory gate's tensors (a model with --memory-gate).",
+                               discussion: "The same warm-up and decay as --lr. The gate starts at one bias beside a trained model and barely moves at a fine-tuning rate; e.g. --lr 2e-5 --gate-lr 1e-3. (default: --lr)"))
+    var gateLr: Float?
     @Option(help: ArgumentHelp("Peak learning rate of the backbone: every tensor but the answer head (pooler, classifier) and those with a rate of their own.",
                                discussion: "The same warm-up and decay as --lr. 0 freezes the backbone and trains the head alone: linear probing before fine-tuning (LP-FT), e.g. --lr 1e-3 --backbone-lr 0, then a run from that model. (default: --lr)"))
     var backboneLr: Float?
@@ -103,6 +106,7 @@ struct OptimizerFlags: ParsableArguments {
         if let associativeLr { o.associativeLearningRate = associativeLr }
         if let positionLr { o.positionLearningRate = positionLr }
         if let stateLr { o.stateLearningRate = stateLr }
+        if let gateLr { o.gateLearningRate = gateLr }
         if let backboneLr { o.backboneLearningRate = backboneLr }
     }
 
@@ -113,6 +117,7 @@ struct OptimizerFlags: ParsableArguments {
             SavedFlag(flag: "--associative-lr", given: text(associativeLr), saved: text(saved.associativeLearningRate)),
             SavedFlag(flag: "--position-lr", given: text(positionLr), saved: text(saved.positionLearningRate)),
             SavedFlag(flag: "--state-lr", given: text(stateLr), saved: text(saved.stateLearningRate)),
+            SavedFlag(flag: "--gate-lr", given: text(gateLr), saved: text(saved.gateLearningRate)),
             SavedFlag(flag: "--backbone-lr", given: text(backboneLr), saved: text(saved.backboneLearningRate)),
         ]
     }

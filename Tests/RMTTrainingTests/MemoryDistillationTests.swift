@@ -9,6 +9,8 @@
 // 2. The fast Float BPTT (BPTTEngine with a MemoryDistillation of the Float teacher) against that
 //    Double gradient, every entry of every tensor, in those modes and memory-efficient; bound 1e-4.
 //    Its loss + w·distillLoss must equal the Double objective.
+// Both on the plain RMT and on the gated one (FDProblem.gated: the term then scores the memory the
+// gate hands on, and its gradient reaches the encoder and the memory that entered through the gate).
 // 3. A teacher equal to the student: the term is 0 and so is its gradient (the gradients are the
 //    plain run's); a teacher of another memory size, hidden size or vocabulary is refused; the
 //    term changes the encoder's gradient (the checks have teeth).
@@ -24,16 +26,19 @@ import Testing
 
 /// The teacher every test here reads beside FDProblem's student.
 private struct DistillationProblem: Sendable {
-    static let shared = DistillationProblem()
+    static let shared = DistillationProblem(.shared), gated = DistillationProblem(.gated)
+    static func of(gated: Bool) -> DistillationProblem { gated ? .gated : .shared }
     let weight = 0.9
+    /// The student (FDProblem.shared or .gated).
+    let problem: FDProblem
     /// The teacher's Double weights: the student's plus noise, rounded to Float.
     let teacher: RD.RMTParameters
 
-    init() {
-        let problem = FDProblem.shared
+    init(_ problem: FDProblem) {
+        self.problem = problem
         var rng = SplitMix64(seed: 31)
         var p = problem.parameters
-        for (_, path) in RD.RMTParameters.tensors(layers: problem.shape.layers) {
+        for (_, path) in problem.tensors {
             let noise = rng.normals(p[keyPath: path].count, std: 0.05)
             p[keyPath: path] = zip(p[keyPath: path], noise).map { Double(Float($0 + Double($1))) }
         }
@@ -42,7 +47,6 @@ private struct DistillationProblem: Sendable {
 
     /// The teacher's memory leaving each segment (N rows of B·M·C) as the Double term's targets.
     var loss: RD.RMTMemoryDistillation {
-        let problem = FDProblem.shared
         let f = RD.rmtForward(parameters: teacher, contents: problem.contents, labels: problem.labels, tokens: problem.tokens,
                               shape: problem.shape, sumLoss: false)
         return RD.RMTMemoryDistillation(targets: f.segments.map(\.memoryOut), weight: weight)
@@ -50,8 +54,8 @@ private struct DistillationProblem: Sendable {
 
     /// FDProblem's Float model with the teacher's weights.
     func teacherModel() throws -> RecurrentMemoryModel {
-        let model = try FDProblem.shared.floatModel()
-        for (name, path, range) in FDProblem.shared.huggingFaceTensors() {
+        let model = try problem.floatModel()
+        for (name, path, range) in problem.huggingFaceTensors() {
             for (i, v) in slice(teacher[keyPath: path], range).enumerated() { model.parameters.pointer(name)[i] = Float(v) }
         }
         return model
@@ -60,9 +64,9 @@ private struct DistillationProblem: Sendable {
 
 private let doubleCases = [FDCase.full, .truncated2, .truncated1, .sumLoss]
 
-@Test(arguments: doubleCases)
-func doubleRMTWithMemoryDistillationMatchesFiniteDifferences(_ c: FDCase) {
-    let problem = FDProblem.shared, distill = DistillationProblem.shared.loss
+@Test(arguments: [false, true], doubleCases)
+func doubleRMTWithMemoryDistillationMatchesFiniteDifferences(gated: Bool, _ c: FDCase) {
+    let distill = DistillationProblem.of(gated: gated).loss, problem = DistillationProblem.of(gated: gated).problem
     let p = problem.parameters
     let baseline = RD.rmtForward(parameters: p, contents: problem.contents, labels: problem.labels, tokens: problem.tokens,
                                  shape: problem.shape, sumLoss: c.sumLoss, distillation: distill)
@@ -77,7 +81,7 @@ func doubleRMTWithMemoryDistillationMatchesFiniteDifferences(_ c: FDCase) {
                               shape: problem.shape, sumLoss: c.sumLoss).loss
     #expect(baseline.loss - plain > 1e-3, "\(c.name): the teacher's memory is the student's (term \(baseline.loss - plain))")
     var worst = (error: 0.0, tensor: "")
-    for (name, path) in RD.RMTParameters.tensors(layers: problem.shape.layers) {
+    for (name, path) in problem.tensors {
         let numeric = numericalGradient(at: p[keyPath: path], eps: 1e-5) { values in
             var q = p
             q[keyPath: path] = values
@@ -87,12 +91,12 @@ func doubleRMTWithMemoryDistillationMatchesFiniteDifferences(_ c: FDCase) {
         if err >= worst.error { worst = (err, name) }
         #expect(err < 1e-6, "\(c.name): \(name) relative error \(err)")
     }
-    print("RMT with memory distillation, finite differences, \(c.name): worst relative error \(worst.error) at \(worst.tensor)")
+    print("RMT with memory distillation\(gated ? " (gated)" : ""), finite differences, \(c.name): worst relative error \(worst.error) at \(worst.tensor)")
 }
 
-@Test(arguments: doubleCases + [.memoryEfficient, .memoryEfficientSum])
-func fastBPTTWithMemoryDistillationMatchesDoubleRMT(_ c: FDCase) throws {
-    let problem = FDProblem.shared, distill = DistillationProblem.shared
+@Test(arguments: [false, true], doubleCases + [.memoryEfficient, .memoryEfficientSum])
+func fastBPTTWithMemoryDistillationMatchesDoubleRMT(gated: Bool, _ c: FDCase) throws {
+    let distill = DistillationProblem.of(gated: gated), problem = distill.problem
     let forward = RD.rmtForward(parameters: problem.parameters, contents: problem.contents, labels: problem.labels,
                                 tokens: problem.tokens, shape: problem.shape, sumLoss: c.sumLoss, distillation: distill.loss)
     let expected = RD.rmtBackward(forward: forward, parameters: problem.parameters, labels: problem.labels, shape: problem.shape,
@@ -109,7 +113,7 @@ func fastBPTTWithMemoryDistillationMatchesDoubleRMT(_ c: FDCase) throws {
         if err >= worst.error { worst = (err, name) }
         #expect(err < 1e-4, "\(c.name): gradient of \(name) relative error \(err)")
     }
-    print("RMT fast BPTT with memory distillation vs Double, \(c.name): worst relative error \(worst.error) at \(worst.tensor)")
+    print("RMT fast BPTT with memory distillation vs Double\(gated ? " (gated)" : ""), \(c.name): worst relative error \(worst.error) at \(worst.tensor)")
 }
 
 @Test func aTeacherEqualToTheStudentAddsNothing() throws {

@@ -42,10 +42,12 @@ typealias DoubleTensor = WritableKeyPath<ReferenceDouble.RMTParameters, [Double]
 /// The model, batch and special tokens every test here uses.
 struct FDProblem: Sendable {
     static let shared = FDProblem()
+    /// The same RMT with a memory gate (MemoryGateTests.swift).
+    static let gated = FDProblem(gate: true)
 
     let config = BertConfig(vocabSize: 20, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2,
                             intermediateSize: 12, maxPositionEmbeddings: 12, typeVocabSize: 2, layerNormEps: 1e-12)
-    let settings = RMTSettings(memoryTokens: 2, segmentLength: 5, labels: ["red", "green", "blue"])
+    let settings: RMTSettings
     let tokens = RD.RMTSpecialTokens(cls: 2, sep: 3, pad: 0)  // the vocabulary below
     /// contents[k][b]: segment k of sequence b. Sequence 1 is padded in segments 1 and 2;
     /// segment 2 is one token shorter than the others (T = 9 instead of 10).
@@ -61,19 +63,27 @@ struct FDProblem: Sendable {
     let shape: RD.RMTShape
     let parameters: RD.RMTParameters
 
-    init() {
-        shape = RD.RMTShape(vocabSize: config.vocabSize, maxPositions: config.maxPositionEmbeddings,
+    init(gate: Bool = false) {
+        var settings = RMTSettings(memoryTokens: 2, segmentLength: 5, labels: ["red", "green", "blue"])
+        settings.memoryGate = gate ? true : nil
+        self.settings = settings
+        var shape = RD.RMTShape(vocabSize: config.vocabSize, maxPositions: config.maxPositionEmbeddings,
                             typeVocabSize: config.typeVocabSize, channels: config.hiddenSize,
                             heads: config.numAttentionHeads, ffnDim: config.intermediateSize,
                             layers: config.numHiddenLayers, memoryTokens: settings.memoryTokens,
                             classes: settings.labels.count, eps: Double(config.layerNormEps))
+        shape.memoryGate = gate
+        self.shape = shape
         // Rounded to Float once, so that the Double and the Float model hold identical weights.
         var p = RD.RMTParameters(randomFor: shape, seed: 2024)
-        for (_, path) in RD.RMTParameters.tensors(layers: shape.layers) {
+        for (_, path) in RD.RMTParameters.tensors(layers: shape.layers, gate: gate) {
             p[keyPath: path] = p[keyPath: path].map { Double(Float($0)) }
         }
         parameters = p
     }
+
+    /// Every Double tensor of the problem's RMT (the gate's too, when it has one).
+    var tensors: [(name: String, path: DoubleTensor)] { RD.RMTParameters.tensors(layers: shape.layers, gate: shape.memoryGate) }
 
     func forward(_ p: RD.RMTParameters, _ c: FDCase) -> RD.RMTForwardResult {
         RD.rmtForward(parameters: p, contents: contents, labels: labels, segmentLabels: segmentLabels(c), tokens: tokens,
@@ -118,6 +128,11 @@ struct FDProblem: Sendable {
         add(RMTTensorName.memoryEmbeddings, \RD.RMTParameters.memoryEmbeddings)
         add(RMTTensorName.classifierWeight, head.appending(path: \.classifierWeight))
         add(RMTTensorName.classifierBias, head.appending(path: \.classifierBias))
+        if shape.memoryGate {
+            add(RMTTensorName.gateHiddenWeight, \RD.RMTParameters.memoryGate!.hiddenWeight)
+            add(RMTTensorName.gateMemoryWeight, \RD.RMTParameters.memoryGate!.memoryWeight)
+            add(RMTTensorName.gateBias, \RD.RMTParameters.memoryGate!.bias)
+        }
         return out
     }
 
@@ -172,7 +187,12 @@ struct FDCase: Sendable, CustomTestStringConvertible {
 
 @Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .sumLossTruncated2, .prefix, .prefixTruncated2])
 func doubleRMTGradientMatchesFiniteDifferences(_ c: FDCase) {
-    let problem = FDProblem.shared
+    checkDoubleRMTGradient(FDProblem.shared, c)
+}
+
+/// `problem`'s Double analytic gradient against central differences of its loss, every entry of
+/// every tensor (the gate's too).
+func checkDoubleRMTGradient(_ problem: FDProblem, _ c: FDCase) {
     let p = problem.parameters
     let baseline = problem.forward(p, c)
     let analytic = RD.rmtBackward(forward: baseline, parameters: p, labels: problem.labels,
@@ -185,7 +205,7 @@ func doubleRMTGradientMatchesFiniteDifferences(_ c: FDCase) {
     #expect(loss(p) == baseline.loss)
     let eps = 1e-5
     var worst = (error: 0.0, tensor: ""), checked = 0
-    for (name, path) in RD.RMTParameters.tensors(layers: problem.shape.layers) {
+    for (name, path) in problem.tensors {
         let count = p[keyPath: path].count
         var numeric: [Double] = [], exact: [Double] = []
         for i in 0..<count {
@@ -208,13 +228,18 @@ func doubleRMTGradientMatchesFiniteDifferences(_ c: FDCase) {
     } else {
         #expect(analytic.memoryEmbeddings.contains { abs($0) > 1e-4 })
     }
-    print("RMT finite differences, \(c.name): \(checked) entries, worst relative error \(worst.error) at \(worst.tensor)")
+    print("RMT finite differences\(problem.shape.memoryGate ? " (gated)" : ""), \(c.name): \(checked) entries, worst relative error \(worst.error) at \(worst.tensor)")
 }
 
 @Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .sumLossTruncated2, .prefix, .prefixTruncated2,
                   .memoryEfficient, .memoryEfficientSum, .memoryEfficientPrefix])
 func fastBPTTMatchesDoubleRMT(_ c: FDCase) throws {
-    let problem = FDProblem.shared
+    try checkFastBPTT(FDProblem.shared, c)
+}
+
+/// `problem`'s fast Float BPTT against its Double analytic gradient: loss, final logits and every
+/// entry of every gradient tensor (the gate's too).
+func checkFastBPTT(_ problem: FDProblem, _ c: FDCase) throws {
     let forward = problem.forward(problem.parameters, c)
     let expected = RD.rmtBackward(forward: forward, parameters: problem.parameters, labels: problem.labels,
                                   segmentLabels: problem.segmentLabels(c), shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth)
@@ -235,7 +260,7 @@ func fastBPTTMatchesDoubleRMT(_ c: FDCase) throws {
         if err >= worstLarge.error && reference.contains(where: { abs($0) > 0.01 }) { worstLarge = (err, name) }
         #expect(err < 1e-4, "\(c.name): gradient of \(name) relative error \(err)")
     }
-    print("RMT fast BPTT vs Double, \(c.name): worst relative error \(worst.error) at \(worst.tensor);",
+    print("RMT fast BPTT vs Double\(problem.shape.memoryGate ? " (gated)" : ""), \(c.name): worst relative error \(worst.error) at \(worst.tensor);",
           "among tensors with max |gradient| > 0.01: \(worstLarge.error) at \(worstLarge.tensor)")
 }
 

@@ -1,0 +1,54 @@
+// The memory gate through the command lines (MemoryGate.swift, Docs/training.md "The memory gate"):
+// `rmt-train --memory-gate` adds it to a new model (--preset) or a --model, trains its tensors at
+// --gate-lr, records the bias and the rate with the run and `rmt.memory_gate` in config.json;
+// `rmt-ask` reads a long document with it; a gated --model keeps its gate; the flags that make no
+// sense together are refused in one line.
+import Foundation
+import RMT
+import Testing
+import RMTTestSupport
+
+@Test func trainAddsAMemoryGateAndAskReadsWithIt() throws {
+    let dir = try scratchFolder("memory-gate")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("run")
+    let common = ["--task", "memorize", "--start-segments", "2", "--max-segments", "2", "--max-steps-per-stage", "3",
+                  "--eval-every", "3", "--eval-samples", "2", "--batch-size", "2"]
+    let preset = ["--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path, "--segment-length", "32"]
+    let r = try run("rmt-train", preset + ["--memory-gate", "--memory-gate-bias", "2", "--gate-lr", "1e-3", "--warmup", "0"] + common + ["--out", out.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("added a memory gate") && r.stderr.contains("0.881 of its new memory"), "\(r.stderr)")
+    let options = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("checkpoint/options.json"))) as? [String: Any]
+    #expect(abs((options?["gate_learning_rate"] as? Double ?? 0) - 1e-3) < 1e-9, "\(options ?? [:])")
+    #expect(options?["memory_gate_bias"] as? Double == 2, "\(options ?? [:])")
+    let model = out.appendingPathComponent("model")
+    let config = try JSONSerialization.jsonObject(with: Data(contentsOf: model.appendingPathComponent("config.json"))) as? [String: Any]
+    #expect((config?["rmt"] as? [String: Any])?["memory_gate"] as? Bool == true, "\(config ?? [:])")
+
+    // The gate trained: its bias moved from 2 and its weights from 0 at --gate-lr.
+    let trained = try RecurrentMemoryModel.load(directory: model)
+    #expect(trained.parameters.values(RMTTensorName.gateBias).contains { abs($0 - 2) > 1e-4 })
+    #expect(trained.parameters.values(RMTTensorName.gateHiddenWeight).contains { $0 != 0 })
+
+    let text = dir.appendingPathComponent("doc.txt")
+    try Data(String(repeating: "the grass was green and mary went to the kitchen. ", count: 30).utf8).write(to: text)
+    let ask = try run("rmt-ask", [text.path, "-q", "Where is Mary?", "--model", model.path, "--json"])
+    #expect(ask.status == 0, "\(ask.stderr)")
+    let answer = try JSONSerialization.jsonObject(with: Data(ask.stdout.utf8)) as? [String: Any]
+    #expect((answer?["segments"] as? Int ?? 0) >= 8, "\(ask.stdout)")
+
+    // A gated --model keeps its gate (given --memory-gate or not); a new bias for it is refused.
+    let kept = try run("rmt-train", ["--model", model.path, "--memory-gate"] + common + ["--out", dir.appendingPathComponent("kept").path])
+    #expect(kept.status == 0 && !kept.stderr.contains("added a memory gate"), "\(kept.stderr)")
+    let rebias = try run("rmt-train", ["--model", model.path, "--memory-gate", "--memory-gate-bias", "1"] + common
+                         + ["--out", dir.appendingPathComponent("rebias").path])
+    #expect(rebias.status != 0 && rebias.stderr.contains("already has a trained memory gate") && isOneLine(rebias.stderr), "\(rebias.stderr)")
+
+    // Flags that make no sense together, each refused.
+    let noGate = try run("rmt-train", preset + ["--gate-lr", "1e-3"] + common + ["--out", dir.appendingPathComponent("nogate").path])
+    #expect(noGate.status != 0 && noGate.stderr.contains("--gate-lr") && isOneLine(noGate.stderr), "\(noGate.stderr)")
+    let biasAlone = try run("rmt-train", preset + ["--memory-gate-bias", "1"] + common + ["--out", dir.appendingPathComponent("alone").path])
+    #expect(biasAlone.status != 0 && biasAlone.stderr.contains("give --memory-gate too"), "\(biasAlone.stderr)")
+    let withState = try run("rmt-train", preset + ["--memory-gate", "--state-loss", "1"] + common + ["--out", dir.appendingPathComponent("state").path])
+    #expect(withState.status != 0 && withState.stderr.contains("--state-loss"), "\(withState.stderr)")
+}

@@ -1,0 +1,113 @@
+// The memory gate (MemoryGate.swift; `rmt.memory_gate`, `rmt-train --memory-gate`) proven as the
+// rest of the recurrence is, on the tiny RMT of RMTFiniteDifferenceTests.swift with a gate
+// (FDProblem.gated: 2 layers, C = 8, M = 2, 3 segments; gate weights N(0, 0.3²), bias N(0.5, 0.5²),
+// so Z sits away from 0 and 1 and both of its paths carry gradient):
+// 1. The Double RMT with the gate (ReferenceMemoryGate.swift) against central differences
+//    (ε = 1e-5) of every entry of every tensor, the gate's 136 included: full BPTT, truncated depth 2
+//    and 1 (the gate's carry into a detached memory then stops too), the summed and the prefix loss;
+//    bound 1e-6.
+// 2. The fast Float BPTT against that Double gradient, every entry of every tensor, in those modes
+//    and memory-efficient; bound 1e-4; the loss and final logits agree.
+// 3. What the gate does at its ends: zero weights and a saturated bias (σ(30) = 1 in Float) hand on
+//    exactly the ungated model's memory — the same logits, bit for bit; the bias −30 hands on the
+//    memory that entered, so every segment's memory is the initial one; `withMemoryGate` keeps
+//    every tensor, refuses a second gate and a state readout beside it; a gated model survives its
+//    folder (config `rmt.memory_gate`, the three tensors); the gate's tensors train at --gate-lr.
+import Foundation
+import RMTKernels
+import RMTModel
+import RMTRecurrence
+import RMTReference
+import RMTTestSupport
+import RMTTraining
+import Testing
+
+@Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .prefix])
+func doubleGatedRMTGradientMatchesFiniteDifferences(_ c: FDCase) {
+    checkDoubleRMTGradient(FDProblem.gated, c)
+}
+
+@Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .prefix, .memoryEfficient, .memoryEfficientSum])
+func fastBPTTThroughTheGateMatchesDoubleRMT(_ c: FDCase) throws {
+    try checkFastBPTT(FDProblem.gated, c)
+}
+
+@Test func theGateChangesTheGradientItCarries() {
+    // The gated problem's gradient differs from the same weights read without the gate (the checks have teeth).
+    let gated = FDProblem.gated
+    var plainParameters = gated.parameters
+    plainParameters.memoryGate = nil
+    var plainShape = gated.shape
+    plainShape.memoryGate = false
+    func gradient(_ p: RD.RMTParameters, _ shape: RD.RMTShape) -> RD.RMTParameters {
+        let f = RD.rmtForward(parameters: p, contents: gated.contents, labels: gated.labels, tokens: gated.tokens, shape: shape,
+                              sumLoss: false)
+        return RD.rmtBackward(forward: f, parameters: p, labels: gated.labels, shape: shape, sumLoss: false, depth: 3)
+    }
+    let (a, b) = (gradient(gated.parameters, gated.shape), gradient(plainParameters, plainShape))
+    #expect(scaledError(a.memoryEmbeddings, b.memoryEmbeddings) > 1e-2)
+    #expect(scaledError(a.layers[0].qkvWeight, b.layers[0].qkvWeight) > 1e-2)
+}
+
+/// Logits of `model` on the gated problem's three segments, and the memory handed on after each.
+private func read(_ model: RecurrentMemoryModel) throws -> (logits: [Float], memories: [[Float]]) {
+    let problem = FDProblem.shared
+    let processor = SegmentProcessor(model: model, batchCapacity: 2)
+    var memory = processor.initialMemory(batch: 2)
+    var memories: [[Float]] = []
+    for segment in problem.contents {
+        try memory.withUnsafeMutableBufferPointer { try processor.step(contents: segment, memory: $0.baseAddress!) }
+        memories.append(memory)
+    }
+    return (processor.classify(), memories)
+}
+
+@Test func theGateAtItsEndsHandsOnTheNewMemoryOrTheOldOne() throws {
+    let plain = try FDProblem.shared.floatModel()
+    let open = try plain.withMemoryGate(bias: 30)
+    #expect(open.settings.memoryGate == true)
+    for entry in plain.parameters.layout.entries {
+        #expect(plain.parameters.values(entry.name) == open.parameters.values(entry.name), "\(entry.name) changed")
+    }
+    #expect(open.parameters.values(RMTTensorName.gateHiddenWeight).allSatisfy { $0 == 0 })
+    #expect(open.parameters.values(RMTTensorName.gateBias).allSatisfy { $0 == 30 })
+    let (expected, got) = (try read(plain), try read(open))
+    #expect(got.logits == expected.logits, "σ(30) = 1: the ungated model's logits")
+    #expect(got.memories == expected.memories)
+
+    let closed = try plain.withMemoryGate(bias: -30)  // every segment hands on the memory that entered it
+    let initial = SegmentProcessor(model: closed, batchCapacity: 2).initialMemory(batch: 2)
+    for memory in try read(closed).memories { #expect(memory == initial) }
+    let between = try read(try plain.withMemoryGate(bias: 0)).memories  // Z = ½: the mean of the two
+    #expect(between[0] != expected.memories[0] && between[0] != initial)
+
+    #expect(throws: ModelError.self) { _ = try open.withMemoryGate(bias: 3) }
+    #expect(throws: ModelError.self) { _ = try plain.withMemoryGate(bias: .nan) }
+    #expect(throws: ModelError.self) { _ = try open.withStateReadout(entities: ["mary"], seed: 1) }
+}
+
+@Test func aGatedModelSurvivesItsFolderAndTrainsItsGateAtItsOwnRate() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rmt-memory-gate-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let model = try FDProblem.shared.floatModel().withMemoryGate(bias: 2)
+    model.parameters.pointer(RMTTensorName.gateMemoryWeight)[3] = 0.25
+    try model.save(to: dir)
+    let config = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("config.json"))) as? [String: Any]
+    #expect((config?["rmt"] as? [String: Any])?["memory_gate"] as? Bool == true, "\(config ?? [:])")
+    let loaded = try RecurrentMemoryModel.load(directory: dir)
+    #expect(loaded.settings.hasMemoryGate)
+    for name in [RMTTensorName.gateHiddenWeight, RMTTensorName.gateMemoryWeight, RMTTensorName.gateBias] {
+        #expect(loaded.parameters.values(name) == model.parameters.values(name), "\(name)")
+    }
+    #expect(try read(loaded).logits == read(model).logits)
+
+    var options = TrainingOptions()
+    options.learningRate = 2e-5
+    options.gateLearningRate = 1e-3
+    let scales = options.learningRateScales(loaded.parameters.layout)
+    for (entry, scale) in zip(loaded.parameters.layout.entries, scales) {
+        let expected: Float = RMTTensorName.isMemoryGate(entry.name) ? 50 : 1  // 1e-3 / 2e-5; the rest at --lr
+        #expect(abs(scale - expected) < 1e-4, "\(entry.name): \(scale)")
+    }
+    #expect(scales.filter { $0 > 1 }.count == 3)
+}
