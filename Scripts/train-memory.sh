@@ -590,6 +590,9 @@
 #          32 segments of 64 data tokens, where phase 68 drifted (22 of 100 64-segment stories answered `unknown`).
 # Phase 74: phase 72 with a memory gate (bias 3, --gate-lr 1e-3) — the same start (phase 67's stage 18), flags and
 #          seed, so phase 72 is its control on full 499-token segments 8 -> 16.
+# Phase 75: phase 67's flags (16 -> 24 segments of 64 data tokens) from phase 67's stage 18 with a memory gate that
+#          starts in the middle (--memory-gate-bias 0: each segment hands on half its new memory, half the one that
+#          entered; --gate-lr 1e-3) — phases 73-74's gate (bias 3) had not moved after 100 steps.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -605,7 +608,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=74  # the highest phase this script defines
+LAST_PHASE=75  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -882,6 +885,8 @@ if runs 73; then phase "$OUT/phase73" --model "${PHASE73_FROM:-$OUT/phase67/mode
     --data-segment-length 64 --precision bf16 --memory-gate --gate-lr 1e-3; fi  # phase 68 with a memory gate
 if runs 74; then phase "$OUT/phase74" --model "${PHASE74_FROM:-$OUT/phase67/stages/18}" "${PHASE72[@]}" --seed 721 \
     --precision bf16 --bptt memory-efficient --memory-gate --gate-lr 1e-3; fi  # phase 72 with a memory gate
+if runs 75; then phase "$OUT/phase75" --model "${PHASE75_FROM:-$OUT/phase67/stages/18}" "${PHASE67[@]}" --seed 751 \
+    --data-segment-length 64 --precision bf16 --memory-gate --memory-gate-bias 0 --gate-lr 1e-3; fi  # a gate from Z = 1/2
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
