@@ -583,16 +583,23 @@
 #          three sets (72 / 89 / 24), answers gathered on bathroom; stopped at step 102, resumable. Next: the same
 #          at lr 2e-5 with a fresh optimizer per stage. Docs/runs/memory/phase68-s56/.)
 # Phase 72: phase 71 at phase 67's rate — lr 2e-5, a fresh optimizer at each stage (no --keep-optimizer), what
-#          steadied phase 66 into phase 67. (Started at the end of session 56; stopped at step 71, before its first
-#          evaluation, resumable.)
+#          steadied phase 66 into phase 67. (As run, sessions 56-57: stage 8 reached the target at step 100; held out
+#          qa2 facts apart at 16 segments 105 (default 86, p = 0.018), qa3 106, qa2 at 64 segments 34 — level there;
+#          resumed into stage 9 at the end of session 57. Docs/runs/memory/phase72-s57/.)
 # Phase 73: phase 68 with a memory gate (--memory-gate: bias 3, the gate's tensors at --gate-lr 1e-3; Docs/training.md
 #          "The memory gate") — the same start (phase 67's final model), flags and seed, so phase 68 is its control:
 #          32 segments of 64 data tokens, where phase 68 drifted (22 of 100 64-segment stories answered `unknown`).
+#          (As run, session 57: 100 steps with a binary from a stale incremental build; not counted, to be rerun —
+#          its folder was moved out of OUT.)
 # Phase 74: phase 72 with a memory gate (bias 3, --gate-lr 1e-3) — the same start (phase 67's stage 18), flags and
 #          seed, so phase 72 is its control on full 499-token segments 8 -> 16.
+#          (As run, session 57: the gate did not move in 100 steps (bias rms 2.999); validation as phase 72's;
+#          stopped at step 112, stage 9, resumable; not judged.)
 # Phase 75: phase 67's flags (16 -> 24 segments of 64 data tokens) from phase 67's stage 18 with a memory gate that
 #          starts in the middle (--memory-gate-bias 0: each segment hands on half its new memory, half the one that
 #          entered; --gate-lr 1e-3) — phases 73-74's gate (bias 3) had not moved after 100 steps.
+#          (As run, session 57: stage 16's best at step 200; the gate stayed near Z = 1/2; held out 84 / 109 / 35,
+#          level on every set; stopped at step 277, stage 17, resumable.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
