@@ -15,10 +15,8 @@ import RMTTestSupport
     let dir = try scratchFolder("associative")
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("run")
-    let common = ["--task", "memorize", "--start-segments", "2", "--max-segments", "2", "--max-steps-per-stage", "3",
-                  "--eval-every", "3", "--eval-samples", "2", "--batch-size", "2"]
-    let r = try run("rmt-train", ["--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path, "--segment-length", "32",
-                                  "--associative", "4", "--associative-lr", "2e-3"] + common + ["--out", out.path])
+    let common = shortMemorizeRun(steps: 3)
+    let r = try run("rmt-train", tinyPresetFlags() + ["--associative", "4", "--associative-lr", "2e-3"] + common + ["--out", out.path])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stderr.contains("added an associative memory (key size 4"), "\(r.stderr)")
     let options = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("checkpoint/options.json"))) as? [String: Any]
@@ -29,11 +27,8 @@ import RMTTestSupport
     #expect(associative?["key_size"] as? Int == 4 && associative?["nu"] as? Int == 3, "\(config ?? [:])")
 
     // rmt-ask reads ~10 segments with it.
-    let text = dir.appendingPathComponent("doc.txt")
-    try Data(String(repeating: "the grass was green and mary went to the kitchen. ", count: 30).utf8).write(to: text)
-    let ask = try run("rmt-ask", [text.path, "-q", "Where is Mary?", "--model", model.path, "--json"])
+    let (ask, answer) = try askAboutALongDocument(model: model, in: dir)
     #expect(ask.status == 0, "\(ask.stderr)")
-    let answer = try JSONSerialization.jsonObject(with: Data(ask.stdout.utf8)) as? [String: Any]
     #expect((answer?["segments"] as? Int ?? 0) >= 8, "\(ask.stdout)")
 
     // The same D on the trained model is accepted (kept); another is refused in one line.
@@ -44,7 +39,7 @@ import RMTTestSupport
     #expect(other.status != 0 && other.stderr.contains("key size 4, not 8") && isOneLine(other.stderr), "\(other.stderr)")
 
     // A learning rate for a memory the model does not have is refused, in one line.
-    let none = try run("rmt-train", ["--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path, "--segment-length", "32",
+    let none = try run("rmt-train", tinyPresetFlags() + [
                                      "--associative-lr", "1e-3"] + common + ["--out", dir.appendingPathComponent("none").path])
     #expect(none.status != 0 && none.stderr.contains("--associative-lr") && isOneLine(none.stderr), "\(none.stderr)")
 }
@@ -52,9 +47,8 @@ import RMTTestSupport
 @Test func trainMakesAMemoryWrittenByEveryRow() throws {
     let dir = try scratchFolder("associative-all")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let common = ["--task", "memorize", "--start-segments", "2", "--max-segments", "2", "--max-steps-per-stage", "2",
-                  "--eval-every", "2", "--eval-samples", "2", "--batch-size", "2"]
-    let preset = ["--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path, "--segment-length", "32"]
+    let common = shortMemorizeRun(steps: 2)
+    let preset = tinyPresetFlags()
     let out = dir.appendingPathComponent("run")
     let r = try run("rmt-train", preset + ["--associative", "4", "--associative-write", "all"] + common + ["--out", out.path])
     #expect(r.status == 0, "\(r.stderr)")

@@ -99,6 +99,27 @@ func createTinyModelPerLayout(in dir: URL) throws -> (every: URL, final: URL) {
     return (every, final)
 }
 
+/// rmt-train flags for a run of `steps` steps on memorize at 2 segments, evaluated once at its end:
+/// what the tests of a model's shape (associative memory, memory gate) train.
+func shortMemorizeRun(steps: Int) -> [String] {
+    ["--task", "memorize", "--start-segments", "2", "--max-segments", "2", "--max-steps-per-stage", "\(steps)",
+     "--eval-every", "\(steps)", "--eval-samples", "2", "--batch-size", "2"]
+}
+
+/// rmt-train flags for a new tiny model on the fixture vocabulary with 32-token segments.
+func tinyPresetFlags() -> [String] {
+    ["--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path, "--segment-length", "32"]
+}
+
+/// rmt-ask with `model` on a document of ~30 plain sentences written into `dir` (about 10 segments at
+/// 32 tokens), "Where is Mary?" with --json: the run and its parsed answer.
+func askAboutALongDocument(model: URL, in dir: URL) throws -> (result: CommandResult, answer: [String: Any]?) {
+    let text = dir.appendingPathComponent("doc.txt")
+    try Data(String(repeating: "the grass was green and mary went to the kitchen. ", count: 30).utf8).write(to: text)
+    let ask = try run("rmt-ask", [text.path, "-q", "Where is Mary?", "--model", model.path, "--json"])
+    return (ask, try? JSONSerialization.jsonObject(with: Data(ask.stdout.utf8)) as? [String: Any])
+}
+
 func scratchFolder(_ tag: String) throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("rmt-cli-\(tag)-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

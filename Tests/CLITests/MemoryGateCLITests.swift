@@ -12,9 +12,8 @@ import RMTTestSupport
     let dir = try scratchFolder("memory-gate")
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("run")
-    let common = ["--task", "memorize", "--start-segments", "2", "--max-segments", "2", "--max-steps-per-stage", "3",
-                  "--eval-every", "3", "--eval-samples", "2", "--batch-size", "2"]
-    let preset = ["--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path, "--segment-length", "32"]
+    let common = shortMemorizeRun(steps: 3)
+    let preset = tinyPresetFlags()
     let r = try run("rmt-train", preset + ["--memory-gate", "--memory-gate-bias", "2", "--gate-lr", "1e-3", "--warmup", "0"] + common + ["--out", out.path])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stderr.contains("added a memory gate") && r.stderr.contains("0.881 of its new memory"), "\(r.stderr)")
@@ -30,11 +29,8 @@ import RMTTestSupport
     #expect(trained.parameters.values(RMTTensorName.gateBias).contains { abs($0 - 2) > 1e-4 })
     #expect(trained.parameters.values(RMTTensorName.gateHiddenWeight).contains { $0 != 0 })
 
-    let text = dir.appendingPathComponent("doc.txt")
-    try Data(String(repeating: "the grass was green and mary went to the kitchen. ", count: 30).utf8).write(to: text)
-    let ask = try run("rmt-ask", [text.path, "-q", "Where is Mary?", "--model", model.path, "--json"])
+    let (ask, answer) = try askAboutALongDocument(model: model, in: dir)
     #expect(ask.status == 0, "\(ask.stderr)")
-    let answer = try JSONSerialization.jsonObject(with: Data(ask.stdout.utf8)) as? [String: Any]
     #expect((answer?["segments"] as? Int ?? 0) >= 8, "\(ask.stdout)")
 
     // A gated --model keeps its gate (given --memory-gate or not); a new bias for it is refused.
