@@ -585,7 +585,7 @@
 # Phase 72: phase 71 at phase 67's rate — lr 2e-5, a fresh optimizer at each stage (no --keep-optimizer), what
 #          steadied phase 66 into phase 67. (As run, sessions 56-57: stage 8 reached the target at step 100; held out
 #          qa2 facts apart at 16 segments 105 (default 86, p = 0.018), qa3 106, qa2 at 64 segments 34 — level there;
-#          resumed into stage 9 at the end of session 57. Docs/runs/memory/phase72-s57/.)
+#          stage 9 at step 200: 92 / - / 37, level; stopped at step 205 (stage 10), resumable. Docs/runs/memory/phase72-s57/.)
 # Phase 73: phase 68 with a memory gate (--memory-gate: bias 3, the gate's tensors at --gate-lr 1e-3; Docs/training.md
 #          "The memory gate") — the same start (phase 67's final model), flags and seed, so phase 68 is its control:
 #          32 segments of 64 data tokens, where phase 68 drifted (22 of 100 64-segment stories answered `unknown`).
