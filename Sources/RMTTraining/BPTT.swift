@@ -342,9 +342,11 @@ public final class BPTTEngine: @unchecked Sendable {
                 readout.backward(readouts[k]!, targets: states[k], scale: stateScale, grads: stateGradients,
                                  dHidden: dHidden.pointer, seqLen: T)
             }
-            // The gradient of the memory leaving segment k: into the hidden memory rows directly, or
-            // through the gate (which also hands part of it to the memory that entered, dGateIn).
-            let leaving = gate == nil ? nil : dGateOut.pointer  // (B, M, C)
+            // The gradient of the memory leaving segment k (from later segments, or the distillation
+            // term): into the hidden memory rows directly, or through the gate (which also hands part
+            // of it to the memory that entered, dGateIn). None leaves the last scored segment: no gate work.
+            let gateCarries = gate != nil && (hasMemoryGradient || distillation != nil)
+            let leaving = gateCarries ? dGateOut.pointer : nil  // (B, M, C)
             leaving?.update(repeating: 0, count: B * memCount)
             if hasMemoryGradient {
                 for b in 0..<B {
@@ -394,7 +396,7 @@ public final class BPTTEngine: @unchecked Sendable {
                 dMemory.withUnsafeMutableBufferPointer {
                     let entering = $0.baseAddress! + b * stride
                     entering.update(from: dWords.pointer + (b * T + 1) * C, count: memCount)
-                    if gate != nil { addForward(out: entering, a: entering, b: dGateIn.pointer + b * memCount, count: memCount) }
+                    if gateCarries { addForward(out: entering, a: entering, b: dGateIn.pointer + b * memCount, count: memCount) }
                 }
             }
             hasMemoryGradient = k > N - d
