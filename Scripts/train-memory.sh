@@ -600,6 +600,9 @@
 #          entered; --gate-lr 1e-3) — phases 73-74's gate (bias 3) had not moved after 100 steps.
 #          (As run, session 57: stage 16's best at step 200; the gate stayed near Z = 1/2; held out 84 / 109 / 35,
 #          level on every set; stopped at step 277, stage 17, resumable.)
+# Phase 76: phase 75 with a gate that favours keeping (--memory-gate-bias -2: each segment hands on 0.12 of its new
+#          memory at first) and ten times the gate's rate (--gate-lr 1e-2), so the gate must learn to open on a fact
+#          and stay shut on prose — bias 3 and 0 (phases 74-75) never moved from where they started.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -615,7 +618,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=75  # the highest phase this script defines
+LAST_PHASE=76  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -894,6 +897,8 @@ if runs 74; then phase "$OUT/phase74" --model "${PHASE74_FROM:-$OUT/phase67/stag
     --precision bf16 --bptt memory-efficient --memory-gate --gate-lr 1e-3; fi  # phase 72 with a memory gate
 if runs 75; then phase "$OUT/phase75" --model "${PHASE75_FROM:-$OUT/phase67/stages/18}" "${PHASE67[@]}" --seed 751 \
     --data-segment-length 64 --precision bf16 --memory-gate --memory-gate-bias 0 --gate-lr 1e-3; fi  # a gate from Z = 1/2
+if runs 76; then phase "$OUT/phase76" --model "${PHASE76_FROM:-$OUT/phase67/stages/18}" "${PHASE67[@]}" --seed 761 \
+    --data-segment-length 64 --precision bf16 --memory-gate --memory-gate-bias -2 --gate-lr 1e-2; fi  # a gate that favours keeping
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi

@@ -55,6 +55,10 @@ public final class DocumentSession: @unchecked Sendable {
     public let model: RecurrentMemoryModel
     public private(set) var state: MemoryState
     let processor: SegmentProcessor
+    /// A model with a memory gate: the mean of its Z over the memory the last document segment
+    /// handed on (SegmentProcessor.gateShares; 0 = the memory kept, 1 = replaced); nil without a
+    /// gate or before a segment was read. Asking a question leaves it as the reading left it.
+    public private(set) var gateShare: Float?
     /// The question given at the start (required by the every-segment layout), tokenized.
     public let questionTokens: [Int32]?
     /// Document tokens per segment: the model's segment length, or what the question leaves of
@@ -149,6 +153,7 @@ public final class DocumentSession: @unchecked Sendable {
         try state.memory.withUnsafeMutableBufferPointer { m in
             try processor.step(single: content, memory: m.baseAddress!)
         }
+        gateShare = processor.gateShares.first
     }
 
     /// Ends one reading of the document, for a model that reads each document more than once
@@ -197,8 +202,8 @@ public final class DocumentSession: @unchecked Sendable {
         guard state.passesRead + 1 == passes else {
             throw ModelError("document", "this model reads each document \(passes) times and this is reading \(state.passesRead + 1): read it again after endReading()")
         }
-        let saved = state
-        defer { state = saved }
+        let (saved, savedShare) = (state, gateShare)
+        defer { (state, gateShare) = (saved, savedShare) }
         let finals = try readFinalSegments(question: questionTokens)
         let logits = processor.classify()
         guard logits.allSatisfy(\.isFinite) else {

@@ -46,6 +46,10 @@ public final class SegmentProcessor: @unchecked Sendable {
     /// sequence's at a time); nil / empty for a model without one.
     private let gate: MemoryGate?
     private let gateRows: FloatBuffer, gateScratch: FloatBuffer
+    /// (B) the mean of Z over each sequence's (M, C) gate in the last step — how much of its new
+    /// memory each sequence handed on (0: kept the memory that entered, 1: replaced it); empty for
+    /// a model without a gate.
+    public private(set) var gateShares: [Float] = []
 
     public init(model: RecurrentMemoryModel, batchCapacity: Int = 1, keepAllLayers: Bool = false) {
         self.model = model
@@ -160,10 +164,14 @@ public final class SegmentProcessor: @unchecked Sendable {
         let hidden = try model.encoder.forward(activations, attentionMask: padded ? mask : nil,
                                                outputRows: prunesLastLayer ? M + 1 : nil, positionLayout: positionLayout,
                                                associative: associative)
+        if gate != nil { gateShares.removeAll(keepingCapacity: true) }
         for b in 0..<batch {
             if let gate {
                 gate.forward(hidden: hidden + (b * T + 1) * C, previous: memory + b * stride, rows: M, gate: gateRows.pointer,
                              scratch: gateScratch.pointer)
+                var sum = 0.0
+                for i in 0..<(M * C) { sum += Double(gateRows.pointer[i]) }
+                gateShares.append(Float(sum / Double(M * C)))
             } else {
                 (memory + b * stride).update(from: hidden + (b * T + 1) * C, count: M * C)
             }

@@ -7,7 +7,10 @@
 // at its end: {"segments","tokens","answer","probability","memory_change"}; segments and tokens as
 // in rmt-ask's --json (segments with the question's final segment(s)), and
 // memory_change = ‖m − m_prev‖ / ‖m_prev‖ over the carried memory (the initial memory for the
-// first point). Each point asks the question once more (the final segment(s) of the question
+// first point); a model with a memory gate adds "gate": the mean of its Z (the share of the new
+// memory a segment hands on, 0 = the memory kept, 1 = replaced) over the segments read since the
+// previous point (under the every-segment layout a piece is read when the next one arrives, so a
+// point covers the segments read by then). Each point asks the question once more (the final segment(s) of the question
 // layout, on a copy of the state), so --trace-every 1 about doubles the reading time; the file
 // is written atomically when the reading ends.
 import Foundation
@@ -21,8 +24,10 @@ final class AnswerTrace {
         let answer: String
         let probability: Float
         let memoryChange: Double
+        /// The memory gate's mean Z since the previous point; nil (left out) without a gate.
+        let gate: Double?
         enum CodingKeys: String, CodingKey {
-            case segments, tokens, answer, probability, memoryChange = "memory_change"
+            case segments, tokens, answer, probability, memoryChange = "memory_change", gate
         }
     }
 
@@ -45,9 +50,17 @@ final class AnswerTrace {
     /// Called after each piece is read: every `every` pieces, the answer so far and the memory's move.
     func observe(_ session: DocumentSession) {
         pieces += 1
+        if session.state.segmentsRead != segmentsSeen, let share = session.gateShare {  // a segment was read
+            segmentsSeen = session.state.segmentsRead
+            gate.sum += Double(share)
+            gate.count += 1
+        }
         guard failure == nil, pieces % every == 0 else { return }
         do { try record(session) } catch { failure = error }
     }
+
+    /// Segments read at the last piece, and the gate's Z summed over the segments since the last point.
+    private var segmentsSeen = 0, gate = (sum: 0.0, count: 0)
 
     /// The answer at the last point (the document's state then).
     private var lastAnswer: Answer?
@@ -69,7 +82,9 @@ final class AnswerTrace {
         for (a, b) in zip(memory, previous) { moved += Double(a - b) * Double(a - b); size += Double(b) * Double(b) }
         previous = memory
         points.append(Point(segments: answer.segments, tokens: answer.tokens, answer: answer.answer,
-                            probability: answer.probability, memoryChange: size > 0 ? (moved / size).squareRoot() : 0))
+                            probability: answer.probability, memoryChange: size > 0 ? (moved / size).squareRoot() : 0,
+                            gate: gate.count > 0 ? gate.sum / Double(gate.count) : nil))
+        gate = (0, 0)
     }
 
     /// Writes the points, one JSON line each, atomically.

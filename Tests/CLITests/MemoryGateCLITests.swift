@@ -1,7 +1,7 @@
 // The memory gate through the command lines (MemoryGate.swift, Docs/training.md "The memory gate"):
 // `rmt-train --memory-gate` adds it to a new model (--preset) or a --model, trains its tensors at
 // --gate-lr, records the bias and the rate with the run and `rmt.memory_gate` in config.json;
-// `rmt-ask` reads a long document with it; a gated --model keeps its gate; the flags that make no
+// `rmt-ask` reads a long document with it (its --trace adds the gate's mean Z); a gated --model keeps its gate; the flags that make no
 // sense together are refused in one line.
 import Foundation
 import RMT
@@ -32,6 +32,18 @@ import RMTTestSupport
     let (ask, answer) = try askAboutALongDocument(model: model, in: dir)
     #expect(ask.status == 0, "\(ask.stderr)")
     #expect((answer?["segments"] as? Int ?? 0) >= 8, "\(ask.stdout)")
+    // --trace adds the gate's mean Z over the segments since each point (bias 2 trained 3 steps: near σ(2)).
+    let trace = dir.appendingPathComponent("trace.jsonl")
+    let traced = try run("rmt-ask", [dir.appendingPathComponent("doc.txt").path, "-q", "Where is Mary?", "--model", model.path,
+                                     "--trace", trace.path, "--trace-every", "3", "--quiet"])
+    #expect(traced.status == 0, "\(traced.stderr)")
+    let points = try String(contentsOf: trace, encoding: .utf8).split(separator: "\n")
+        .map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    #expect(points.count >= 3)
+    for point in points {
+        let share = try #require(point?["gate"] as? Double, "no gate in \(point ?? [:])")
+        #expect(abs(share - 0.881) < 0.05, "\(point ?? [:])")
+    }
 
     // A gated --model keeps its gate (given --memory-gate or not); a new bias for it is refused.
     let kept = try run("rmt-train", ["--model", model.path, "--memory-gate"] + common + ["--out", dir.appendingPathComponent("kept").path])

@@ -180,6 +180,7 @@ let tinyModel = fixture("tiny-rmt").path
         let segments = p.map { $0["segments"] as! Int }
         #expect(segments == segments.sorted() && Set(segments).count == segments.count, "\(segments)")
         #expect(p.allSatisfy { ($0["memory_change"] as! Double) >= 0 && ($0["probability"] as! Double) > 0 })
+        #expect(p.allSatisfy { $0["gate"] == nil }, "a model without a memory gate has no gate share")
     }
     #expect(counts[0] > counts[1] && counts[1] >= 2, "\(counts)")
     let badPath = try run("rmt-ask", [text.path, "-q", "w40", "--model", tinyModel, "--trace", dir.appendingPathComponent("no/t.jsonl").path])

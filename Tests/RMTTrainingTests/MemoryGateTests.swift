@@ -13,6 +13,9 @@
 //    memory that entered, so every segment's memory is the initial one; `withMemoryGate` keeps
 //    every tensor, refuses a second gate and a state readout beside it; a gated model survives its
 //    folder (config `rmt.memory_gate`, the three tensors); the gate's tensors train at --gate-lr.
+// 4. The share of new memory each step reports (SegmentProcessor.gateShares, what `rmt-ask --trace`
+//    prints as "gate"): 1 and 0 at the saturated ends, ½ at bias 0, and the mean of Z recomputed
+//    from the ungated encoder's new memory on the random gate.
 import Foundation
 import RMTKernels
 import RMTModel
@@ -81,9 +84,55 @@ private func read(_ model: RecurrentMemoryModel) throws -> (logits: [Float], mem
     let between = try read(try plain.withMemoryGate(bias: 0)).memories  // Z = ½: the mean of the two
     #expect(between[0] != expected.memories[0] && between[0] != initial)
 
+    // The share each step reports (SegmentProcessor.gateShares, rmt-ask --trace's "gate"): Z's mean.
+    func shares(_ model: RecurrentMemoryModel) throws -> [Float] {
+        let processor = SegmentProcessor(model: model, batchCapacity: 2)
+        var memory = processor.initialMemory(batch: 2)
+        try memory.withUnsafeMutableBufferPointer { try processor.step(contents: FDProblem.shared.contents[0], memory: $0.baseAddress!) }
+        return processor.gateShares
+    }
+    #expect(try shares(open) == [1, 1] && shares(plain) == [])
+    #expect(try shares(closed).allSatisfy { $0 >= 0 && $0 < 1e-12 }, "σ(−30) ≈ 9e-14")
+    #expect(try shares(try plain.withMemoryGate(bias: 0)) == [0.5, 0.5])
+
     #expect(throws: ModelError.self) { _ = try open.withMemoryGate(bias: 3) }
     #expect(throws: ModelError.self) { _ = try plain.withMemoryGate(bias: .nan) }
     #expect(throws: ModelError.self) { _ = try open.withStateReadout(entities: ["mary"], seed: 1) }
+}
+
+@Test func eachStepReportsTheMeanOfItsGate() throws {
+    // With the gated problem's random gate (Z away from 0 and 1), each sequence's share after each
+    // segment is the mean over (M, C) of Z = σ(H·W_hᵀ + P·W_pᵀ + b), H the new memory the same
+    // encoder without the gate hands on from the same entering memory P.
+    let gated = try FDProblem.gated.floatModel()
+    var settings = gated.settings
+    settings.memoryGate = false
+    let ungatedParameters = ParameterSet(layout: RecurrentMemoryModel.layout(gated.config, settings))
+    for entry in ungatedParameters.layout.entries {
+        ungatedParameters.pointer(entry.name).update(from: gated.parameters.pointer(entry.name), count: entry.count)
+    }
+    let ungated = try RecurrentMemoryModel(config: gated.config, settings: settings, tokenizer: gated.tokenizer,
+                                           parameters: ungatedParameters)
+    let (withGate, without) = (SegmentProcessor(model: gated, batchCapacity: 2), SegmentProcessor(model: ungated, batchCapacity: 2))
+    let gate = try #require(gated.memoryGate)
+    let (n, stride) = (gated.memoryCount, gated.carriedCount)
+    var memory = withGate.initialMemory(batch: 2)  // (2, carried): P, then the gated memory leaving
+    for segment in FDProblem.gated.contents {
+        var new = memory  // (2, carried): H, the ungated memory leaving
+        try new.withUnsafeMutableBufferPointer { try without.step(contents: segment, memory: $0.baseAddress!) }
+        var expected: [Float] = []
+        for b in 0..<2 {
+            var z = [Float](repeating: 0, count: n), scratch = z  // (M, C)
+            gate.gate(hidden: Array(new[(b * stride)..<(b * stride + n)]), previous: Array(memory[(b * stride)..<(b * stride + n)]),
+                      rows: gated.settings.memoryTokens, into: &z, scratch: &scratch)
+            expected.append(Float(z.reduce(0.0) { $0 + Double($1) } / Double(n)))
+        }
+        try memory.withUnsafeMutableBufferPointer { try withGate.step(contents: segment, memory: $0.baseAddress!) }
+        #expect(withGate.gateShares.count == 2)
+        for (got, want) in zip(withGate.gateShares, expected) {
+            #expect(abs(got - want) < 1e-5 && want > 0.05 && want < 0.95, "share \(got) vs \(want)")
+        }
+    }
 }
 
 @Test func aGatedModelSurvivesItsFolderAndTrainsItsGateAtItsOwnRate() throws {
