@@ -603,6 +603,9 @@
 # Phase 76: phase 75 with a gate that favours keeping (--memory-gate-bias -2: each segment hands on 0.12 of its new
 #          memory at first) and ten times the gate's rate (--gate-lr 1e-2), so the gate must learn to open on a fact
 #          and stay shut on prose — bias 3 and 0 (phases 74-75) never moved from where they started.
+# Phase 77: phase 72's flags (full 499-token segments 8 -> 16, lr 2e-5, a fresh optimizer per stage) from phase 76's
+#          gated model (PHASE77_FROM: session 58 ran it from phase 76's stage 16 at step 300, the judged candidate), the gate still at
+#          --gate-lr 1e-2: the gate learned on 64-token segments, trained on under the judged volume of noise.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -618,7 +621,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=76  # the highest phase this script defines
+LAST_PHASE=77  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -899,6 +902,8 @@ if runs 75; then phase "$OUT/phase75" --model "${PHASE75_FROM:-$OUT/phase67/stag
     --data-segment-length 64 --precision bf16 --memory-gate --memory-gate-bias 0 --gate-lr 1e-3; fi  # a gate from Z = 1/2
 if runs 76; then phase "$OUT/phase76" --model "${PHASE76_FROM:-$OUT/phase67/stages/18}" "${PHASE67[@]}" --seed 761 \
     --data-segment-length 64 --precision bf16 --memory-gate --memory-gate-bias -2 --gate-lr 1e-2; fi  # a gate that favours keeping
+if runs 77; then phase "$OUT/phase77" --model "${PHASE77_FROM:-$OUT/phase76/model}" "${PHASE72[@]}" --seed 771 \
+    --precision bf16 --bptt memory-efficient --memory-gate --gate-lr 1e-2; fi  # phase 76's gate on full segments
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi

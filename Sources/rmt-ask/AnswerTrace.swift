@@ -10,9 +10,9 @@
 // first point); a model with a memory gate adds "gate": the mean of its Z (the share of the new
 // memory a segment hands on, 0 = the memory kept, 1 = replaced) over the segments read since the
 // previous point (under the every-segment layout a piece is read when the next one arrives, so a
-// point covers the segments read by then). Each point asks the question once more (the final segment(s) of the question
-// layout, on a copy of the state), so --trace-every 1 about doubles the reading time; the file
-// is written atomically when the reading ends.
+// point covers the segments read by then). Each point asks the question once more (the final
+// segment(s) of the question layout, on a copy of the state), so --trace-every 1 about doubles the
+// reading time; the file is written atomically when the reading ends.
 import Foundation
 import RMT
 import RMTCommandLine
