@@ -606,6 +606,11 @@
 # Phase 77: phase 72's flags (full 499-token segments 8 -> 16, lr 2e-5, a fresh optimizer per stage) from phase 76's
 #          gated model (PHASE77_FROM: session 58 ran it from phase 76's stage 16 at step 300, the judged candidate), the gate still at
 #          --gate-lr 1e-2: the gate learned on 64-token segments, trained on under the judged volume of noise.
+# Phase 78: phase 74 with phase 76's shut gate (bias -2, --gate-lr 1e-2): full 499-token segments 8 -> 16 from phase
+#          67's stage 18, so the gate learns under the judged volume of noise from its first step (phase 72 its control).
+# Phase 79: phase 70's flags (64 segments of 64 data tokens, one stage) from phase 76's step-300 model (PHASE79_FROM), the
+#          gate at --gate-lr 1e-2: at 16-24 segments phase 76's gate settled at Z ~0.45 on prose (a fact decays by
+#          ~half a segment unless re-encoded), which costs nothing there; 64 boundaries ask it to keep.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -621,7 +626,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=77  # the highest phase this script defines
+LAST_PHASE=79  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -904,6 +909,10 @@ if runs 76; then phase "$OUT/phase76" --model "${PHASE76_FROM:-$OUT/phase67/stag
     --data-segment-length 64 --precision bf16 --memory-gate --memory-gate-bias -2 --gate-lr 1e-2; fi  # a gate that favours keeping
 if runs 77; then phase "$OUT/phase77" --model "${PHASE77_FROM:-$OUT/phase76/model}" "${PHASE72[@]}" --seed 771 \
     --precision bf16 --bptt memory-efficient --memory-gate --gate-lr 1e-2; fi  # phase 76's gate on full segments
+if runs 78; then phase "$OUT/phase78" --model "${PHASE78_FROM:-$OUT/phase67/stages/18}" "${PHASE72[@]}" --seed 781 \
+    --precision bf16 --bptt memory-efficient --memory-gate --memory-gate-bias -2 --gate-lr 1e-2; fi  # a shut gate on full segments
+if runs 79; then phase "$OUT/phase79" --model "${PHASE79_FROM:-$OUT/phase76/model}" "${PHASE70[@]}" --seed 791 \
+    --data-segment-length 64 --precision bf16 --memory-gate --gate-lr 1e-2; fi  # phase 76's gate across 64 boundaries
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi

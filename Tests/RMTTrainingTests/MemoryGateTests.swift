@@ -15,7 +15,8 @@
 //    folder (config `rmt.memory_gate`, the three tensors); the gate's tensors train at --gate-lr.
 // 4. The share of new memory each step reports (SegmentProcessor.gateShares, what `rmt-ask --trace`
 //    prints as "gate"): 1 and 0 at the saturated ends, ½ at bias 0, and the mean of Z recomputed
-//    from the ungated encoder's new memory on the random gate.
+//    from the ungated encoder's new memory on the random gate; DocumentSession.gateShare keeps the
+//    last read segment's share through a question.
 import Foundation
 import RMTKernels
 import RMTModel
@@ -133,6 +134,24 @@ private func read(_ model: RecurrentMemoryModel) throws -> (logits: [Float], mem
             #expect(abs(got - want) < 1e-5 && want > 0.05 && want < 0.95, "share \(got) vs \(want)")
         }
     }
+}
+
+@Test func aDocumentSessionKeepsTheShareOfItsLastSegment() throws {
+    // DocumentSession.gateShare: nil before a segment is read, then the share of the segment just
+    // read (the processor's, on the same content); asking a question leaves it as it was.
+    let gated = try FDProblem.gated.floatModel()
+    let session = DocumentSession(model: gated)
+    #expect(session.gateShare == nil)
+    let piece = [Int32](repeating: 7, count: session.textLength)  // a full piece: read at once
+    try session.read(piece)
+    let share = try #require(session.gateShare)
+    let processor = SegmentProcessor(model: gated)
+    var memory = processor.initialMemory(batch: 1)
+    try memory.withUnsafeMutableBufferPointer { try processor.step(contents: [piece], memory: $0.baseAddress!) }
+    #expect(processor.gateShares == [share] && share > 0.05 && share < 0.95, "\(share) vs \(processor.gateShares)")
+    _ = try session.answer(questionTokens: [8, 9])
+    #expect(session.gateShare == share)
+    #expect(DocumentSession(model: try FDProblem.shared.floatModel()).gateShare == nil)
 }
 
 @Test func aGatedModelSurvivesItsFolderAndTrainsItsGateAtItsOwnRate() throws {
