@@ -603,14 +603,23 @@
 # Phase 76: phase 75 with a gate that favours keeping (--memory-gate-bias -2: each segment hands on 0.12 of its new
 #          memory at first) and ten times the gate's rate (--gate-lr 1e-2), so the gate must learn to open on a fact
 #          and stay shut on prose — bias 3 and 0 (phases 74-75) never moved from where they started.
+#          (As run, session 58, one thread: the gate opened on facts (~0.3 on prose, 0.35-0.56 at a fact by step 100);
+#          stage 16 at step 300 held out 108 / 111 / 45 (default 86 / 104 / 33; qa2 facts apart p = 0.0046), 34 on a
+#          seed-2 64-segment set (35); 1 of 8 qa2 documents at 2048 (default 3); stopped at step 601, stage 17,
+#          resumable. Docs/runs/memory/phase76-s58/.)
 # Phase 77: phase 72's flags (full 499-token segments 8 -> 16, lr 2e-5, a fresh optimizer per stage) from phase 76's
 #          gated model (PHASE77_FROM: session 58 ran it from phase 76's stage 16 at step 300, the judged candidate), the gate still at
 #          --gate-lr 1e-2: the gate learned on 64-token segments, trained on under the judged volume of noise.
+#          (As run, session 58: stage 8 at step 100 held out 94 / 100 / 39 (seed 2: 26) — behind its start on every
+#          set; stopped at step 107, resumable.)
 # Phase 78: phase 74 with phase 76's shut gate (bias -2, --gate-lr 1e-2): full 499-token segments 8 -> 16 from phase
 #          67's stage 18, so the gate learns under the judged volume of noise from its first step (phase 72 its control).
+#          (As run, session 58: stopped at step 3 for phase 79; resumable.)
 # Phase 79: phase 70's flags (64 segments of 64 data tokens, one stage) from phase 76's step-300 model (PHASE79_FROM), the
 #          gate at --gate-lr 1e-2: at 16-24 segments phase 76's gate settled at Z ~0.45 on prose (a fact decays by
 #          ~half a segment unless re-encoded), which costs nothing there; 64 boundaries ask it to keep.
+#          (As run, session 58, from kept-runs/memory/phase76-candidate: step 100 memory tasks 0.977, validation qa2 /
+#          qa3 0.50 / 0.34; the traced gate's prose median 0.47 -> 0.41; stopped at step 104, resumable; not judged.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
