@@ -111,11 +111,17 @@ func tinyPresetFlags() -> [String] {
     ["--preset", "tiny", "--vocab", fixture("tokenizer/vocab.txt").path, "--segment-length", "32"]
 }
 
-/// rmt-ask with `model` on a document of ~30 plain sentences written into `dir` (about 10 segments at
-/// 32 tokens), "Where is Mary?" with --json: the run and its parsed answer.
-func askAboutALongDocument(model: URL, in dir: URL) throws -> (result: CommandResult, answer: [String: Any]?) {
+/// A document of ~30 plain sentences (about 10 segments at 32 tokens), written into `dir`: its URL.
+func writeLongDocument(in dir: URL) throws -> URL {
     let text = dir.appendingPathComponent("doc.txt")
     try Data(String(repeating: "the grass was green and mary went to the kitchen. ", count: 30).utf8).write(to: text)
+    return text
+}
+
+/// rmt-ask with `model` on `writeLongDocument(in: dir)`, "Where is Mary?" with --json: the run and
+/// its parsed answer.
+func askAboutALongDocument(model: URL, in dir: URL) throws -> (result: CommandResult, answer: [String: Any]?) {
+    let text = try writeLongDocument(in: dir)
     let ask = try run("rmt-ask", [text.path, "-q", "Where is Mary?", "--model", model.path, "--json"])
     return (ask, try? JSONSerialization.jsonObject(with: Data(ask.stdout.utf8)) as? [String: Any])
 }

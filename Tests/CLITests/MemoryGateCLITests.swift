@@ -1,8 +1,8 @@
 // The memory gate through the command lines (MemoryGate.swift, Docs/training.md "The memory gate"):
 // `rmt-train --memory-gate` adds it to a new model (--preset) or a --model, trains its tensors at
 // --gate-lr, records the bias and the rate with the run and `rmt.memory_gate` in config.json;
-// `rmt-ask` reads a long document with it (its --trace adds the gate's mean Z); a gated --model keeps its gate; the flags that make no
-// sense together are refused in one line.
+// `rmt-ask` reads a long document with it (its --trace adds the gate's mean Z); a gated --model
+// keeps its gate; the flags that make no sense together are refused in one line.
 import Foundation
 import RMT
 import Testing
@@ -34,7 +34,7 @@ import RMTTestSupport
     #expect((answer?["segments"] as? Int ?? 0) >= 8, "\(ask.stdout)")
     // --trace adds the gate's mean Z over the segments since each point (bias 2 trained 3 steps: near σ(2)).
     let trace = dir.appendingPathComponent("trace.jsonl")
-    let traced = try run("rmt-ask", [dir.appendingPathComponent("doc.txt").path, "-q", "Where is Mary?", "--model", model.path,
+    let traced = try run("rmt-ask", [try writeLongDocument(in: dir).path, "-q", "Where is Mary?", "--model", model.path,
                                      "--trace", trace.path, "--trace-every", "3", "--quiet"])
     #expect(traced.status == 0, "\(traced.stderr)")
     let points = try String(contentsOf: trace, encoding: .utf8).split(separator: "\n")
