@@ -13,9 +13,11 @@
 // norms do not give — and a segment with a fact overwrite the slots it needs (Z → 1).
 // `withMemoryGate` starts W_h = W_p = 0 and b = β (σ(3) = 0.953): close to the ungated model.
 //
-// Backward, with A = dOut ⊙ (H − P) ⊙ Z ⊙ (1 − Z)                                    (R, C):
+// Backward, with A = (dOut ⊙ (H − P) + g) ⊙ Z ⊙ (1 − Z)                               (R, C):
 //   dH += dOut ⊙ Z + A·W_h,   dP += dOut ⊙ (1 − Z) + A·W_p
 //   dW_h += Aᵀ·H,   dW_p += Aᵀ·P,   db += Σ_rows A
+// where g is a gradient on Z itself, the same for every entry: the gate penalty's (`rmt-train
+// --gate-penalty λ`, a loss λ · mean Z; BPTT.swift), 0 without it.
 // `backward` ADDS into dH, dP and the tensors' gradients. Products through `linearForward` /
 // `linearBackward` (fp32). The Double twin is ReferenceDouble.memoryGate* (ReferenceMemoryGate.swift).
 import Foundation
@@ -64,14 +66,15 @@ public struct MemoryGate: @unchecked Sendable {
 
     /// Adds the gradients of H (into `dHidden`, (R, C)), of P (into `dPrevious`, (R, C)) and of the
     /// gate's tensors (into `grads`) for the gradient `dOut` (R, C) of the memory leaving the segment;
-    /// `gate` is the forward's Z; `scratch` (R, C) is overwritten (with A).
+    /// `gate` is the forward's Z; `gateGradient` the loss's gradient with respect to every entry of Z
+    /// besides (the gate penalty's; 0: none); `scratch` (R, C) is overwritten (with A).
     public func backward(dOut: UnsafePointer<Float>, hidden: UnsafePointer<Float>, previous: UnsafePointer<Float>,
                          gate z: UnsafePointer<Float>, rows: Int, grads: Tensors,
                          dHidden: UnsafeMutablePointer<Float>, dPrevious: UnsafeMutablePointer<Float>,
-                         scratch a: UnsafeMutablePointer<Float>) {
+                         scratch a: UnsafeMutablePointer<Float>, gateGradient: Float = 0) {
         let C = channels
         for i in 0..<(rows * C) {
-            a[i] = dOut[i] * (hidden[i] - previous[i]) * z[i] * (1 - z[i])
+            a[i] = (dOut[i] * (hidden[i] - previous[i]) + gateGradient) * z[i] * (1 - z[i])
             dHidden[i] += dOut[i] * z[i]
             dPrevious[i] += dOut[i] * (1 - z[i])
         }

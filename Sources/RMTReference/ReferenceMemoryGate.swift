@@ -4,6 +4,8 @@
 //
 //   Z   = σ(H·W_hᵀ + P·W_pᵀ + b)      H the new memory rows, P the memory that entered   (R, C)
 //   out = Z ⊙ H + (1 − Z) ⊙ P
+// and the gate penalty (`--gate-penalty λ`): λ · the mean of Z over every segment that hands its
+// memory on (all but the last), every sequence, slot and channel.
 import Foundation
 
 extension ReferenceDouble {
@@ -30,16 +32,17 @@ extension ReferenceDouble {
     }
 
     /// Adds the gradients of H, P and the gate's tensors for `dOut` (R, C), the gradient of the
-    /// memory handed on; `gate` is the forward's Z.
+    /// memory handed on; `gate` is the forward's Z; `gateGradient` the loss's gradient with respect
+    /// to every entry of Z besides (the gate penalty's λ / count; 0: none).
     public static func memoryGateBackward(dOut: [Double], hidden: [Double], previous: [Double], gate z: [Double],
                                           parameters p: MemoryGateParameters, rows R: Int, channels C: Int,
                                           dHidden: inout [Double], dPrevious: inout [Double],
-                                          dparameters g: inout MemoryGateParameters) {
+                                          dparameters g: inout MemoryGateParameters, gateGradient: Double = 0) {
         var dPre = zeros(R * C)  // the gradient of the pre-activation
         for i in 0..<(R * C) {
             dHidden[i] += dOut[i] * z[i]
             dPrevious[i] += dOut[i] * (1 - z[i])
-            dPre[i] = dOut[i] * (hidden[i] - previous[i]) * z[i] * (1 - z[i])
+            dPre[i] = (dOut[i] * (hidden[i] - previous[i]) + gateGradient) * z[i] * (1 - z[i])
         }
         linearBackward(dinp: &dHidden, dweight: &g.hiddenWeight, dbias: &g.bias, dout: dPre, inp: hidden,
                        weight: p.hiddenWeight, rows: R, inDim: C, outDim: C)

@@ -11,7 +11,8 @@
 //   x      = word_embeddings(ids) with rows 1...M replaced by the memory (B, M, C)
 //            + position_embeddings[0..<T] + token_type_embeddings[0] → LayerNorm → L layers
 //   memory ← h[:, 1...M];  logits = classifier(tanh(pooler(h[:, 0])))
-//            (with `memoryGate` parameters: Z ⊙ h[:, 1...M] + (1 − Z) ⊙ memory, ReferenceMemoryGate.swift)
+//            (with `memoryGate` parameters: Z ⊙ h[:, 1...M] + (1 − Z) ⊙ memory, ReferenceMemoryGate.swift;
+//            with `gatePenalty` λ > 0 the loss adds λ · the mean of Z over segments 0..<N−1)
 // The memory entering segment 0 is `memoryEmbeddings` repeated per sequence. Slow by design.
 import RMTBase
 import RMTKernels
@@ -218,11 +219,13 @@ extension ReferenceDouble {
     /// `labels` (B); `segmentLabels` (N, B), with `sumLoss`, per-segment labels (rmtTargets).
     /// `memoryOverrides[k]` (B, M, C), if given, replaces the memory entering
     /// segment k (a constant: how a detached memory is evaluated by finite differences).
+    /// `gatePenalty` λ (a gated RMT): the loss adds λ · the mean of Z over every segment that hands
+    /// its memory on (0..<N−1), sequence, slot and channel (`rmtGatePenaltyGradient`).
     public static func rmtForward(parameters p: RMTParameters, contents: [[[Int32]]], labels: [Int32],
                                   segmentLabels: [[Int32]]? = nil,
                                   tokens: RMTSpecialTokens, shape s: RMTShape, sumLoss: Bool,
                                   memoryOverrides: [Int: [Double]] = [:], state: RMTStateLoss? = nil,
-                                  distillation: RMTMemoryDistillation? = nil) -> RMTForwardResult {
+                                  distillation: RMTMemoryDistillation? = nil, gatePenalty: Double = 0) -> RMTForwardResult {
         let N = contents.count, B = labels.count, C = s.channels, M = s.memoryTokens
         precondition(N >= 1 && contents.allSatisfy { $0.count == B })
         var memory = (0..<B).flatMap { _ in p.memoryEmbeddings }
@@ -263,6 +266,8 @@ extension ReferenceDouble {
             if let g = p.memoryGate {
                 let gated = memoryGateForward(hidden: memoryOut, previous: memoryIn, parameters: g, rows: B * M, channels: C)
                 (gate, memoryOut) = (gated.gate, gated.out)
+                let perEntry = rmtGatePenaltyGradient(gatePenalty, segment: k, of: N, entries: B * M * C)
+                loss += perEntry * gated.gate.reduce(0, +)
             }
             memory = memoryOut
             var head: ClassifierHeadActivations?
@@ -290,20 +295,27 @@ extension ReferenceDouble {
         return RMTForwardResult(segments: segments, loss: loss, finalLogits: finalLogits)
     }
 
+    /// The gate penalty's gradient with respect to each entry of Z at segment k of N, with `entries`
+    /// (B·M·C) entries per segment: λ / (entries · (N − 1)) where segment k hands its memory on
+    /// (k < N − 1), 0 at the last segment, without a penalty, or for N = 1.
+    public static func rmtGatePenaltyGradient(_ lambda: Double, segment k: Int, of N: Int, entries: Int) -> Double {
+        lambda > 0 && k < N - 1 ? lambda / Double(entries * (N - 1)) : 0
+    }
+
     /// Backward of `rmtForward` (run without overrides) for truncation `depth` (≥ 1; ≥ N = full):
     /// the gradient of the loss with every memory that `rmtDetachesMemory` names treated as a
     /// constant. Returns the gradients of every tensor.
     public static func rmtBackward(forward f: RMTForwardResult, parameters p: RMTParameters, labels: [Int32],
                                    segmentLabels: [[Int32]]? = nil,
-                                   shape s: RMTShape, sumLoss: Bool, depth: Int) -> RMTParameters {
+                                   shape s: RMTShape, sumLoss: Bool, depth: Int, gatePenalty: Double = 0) -> RMTParameters {
         rmtBackward(forward: f, parameters: p, labels: labels, segmentLabels: segmentLabels, shape: s, sumLoss: sumLoss,
-                    depth: depth, state: nil).parameters
+                    depth: depth, state: nil, gatePenalty: gatePenalty).parameters
     }
 
     /// `rmtBackward` with a state loss (the one the forward ran with): also the readout's gradients.
     public static func rmtBackward(forward f: RMTForwardResult, parameters p: RMTParameters, labels: [Int32],
                                    segmentLabels: [[Int32]]? = nil, shape s: RMTShape, sumLoss: Bool, depth: Int,
-                                   state: RMTStateLoss?, distillation: RMTMemoryDistillation? = nil)
+                                   state: RMTStateLoss?, distillation: RMTMemoryDistillation? = nil, gatePenalty: Double = 0)
         -> (parameters: RMTParameters, state: StateReadoutParameters?) {
         precondition(depth >= 1, "depth must be at least 1")
         let N = f.segments.count, B = labels.count, C = s.channels, M = s.memoryTokens
@@ -312,7 +324,8 @@ extension ReferenceDouble {
         var dMemoryOut: [Double]?  // gradient of the memory leaving segment k (B, M, C)
         for k in stride(from: N - 1, through: 0, by: -1) {
             let seg = f.segments[k]
-            guard seg.head != nil || seg.state != nil || distillation != nil || dMemoryOut != nil else { continue }
+            let penalty = seg.gate == nil ? 0 : rmtGatePenaltyGradient(gatePenalty, segment: k, of: N, entries: B * M * C)
+            guard seg.head != nil || seg.state != nil || distillation != nil || penalty != 0 || dMemoryOut != nil else { continue }
             let T = seg.layout.seqLen, ls = s.layerShape(batch: B, seqLen: T)
             var dh = [Double](repeating: 0, count: B * T * C)
             var dGateCarry = zeros(B * M * C)  // the gate's share of the gradient of the memory entering k
@@ -323,7 +336,7 @@ extension ReferenceDouble {
                                        targets: targets, parameters: p.head, batch: B, channels: C, classes: s.classes)
                 for b in 0..<B { for c in 0..<C { dh[b * T * C + c] += dfeatures[b * C + c] } }
             }
-            if var dm = dMemoryOut ?? (seg.state != nil || distillation != nil ? zeros(B * M * C) : nil) {
+            if var dm = dMemoryOut ?? (seg.state != nil || distillation != nil || penalty != 0 ? zeros(B * M * C) : nil) {
                 distillation?.addGradient(&dm, memoryOut: seg.memoryOut, segment: k, of: N)
                 if let state, let readout = seg.state {
                     stateReadoutBackward(dMemory: &dm, dparameters: &gState!, activations: readout, targets: state.targets[k],
@@ -334,7 +347,8 @@ extension ReferenceDouble {
                     var hiddenRows = zeros(B * M * C), dHiddenRows = zeros(B * M * C), dCarry = zeros(B * M * C)
                     for b in 0..<B { for i in 0..<(M * C) { hiddenRows[b * M * C + i] = seg.hidden[(b * T + 1) * C + i] } }
                     memoryGateBackward(dOut: dm, hidden: hiddenRows, previous: seg.memoryIn, gate: z, parameters: gp, rows: B * M,
-                                       channels: C, dHidden: &dHiddenRows, dPrevious: &dCarry, dparameters: &g.memoryGate!)
+                                       channels: C, dHidden: &dHiddenRows, dPrevious: &dCarry, dparameters: &g.memoryGate!,
+                                       gateGradient: penalty)
                     dm = dHiddenRows
                     dGateCarry = dCarry
                 }
@@ -384,13 +398,15 @@ extension ReferenceDouble {
     public static func rmtTruncatedLoss(parameters p: RMTParameters, baseline: RMTForwardResult,
                                         contents: [[[Int32]]], labels: [Int32], segmentLabels: [[Int32]]? = nil,
                                         tokens: RMTSpecialTokens, shape s: RMTShape, sumLoss: Bool, depth: Int,
-                                        state: RMTStateLoss? = nil, distillation: RMTMemoryDistillation? = nil) -> Double {
+                                        state: RMTStateLoss? = nil, distillation: RMTMemoryDistillation? = nil,
+                                        gatePenalty: Double = 0) -> Double {
         let N = contents.count
         var overrides: [Int: [Double]] = [:]
         for k in 0..<N where rmtDetachesMemory(enteringSegment: k, segmentCount: N, depth: depth) {
             overrides[k] = baseline.segments[k].memoryIn
         }
         return rmtForward(parameters: p, contents: contents, labels: labels, segmentLabels: segmentLabels, tokens: tokens,
-                          shape: s, sumLoss: sumLoss, memoryOverrides: overrides, state: state, distillation: distillation).loss
+                          shape: s, sumLoss: sumLoss, memoryOverrides: overrides, state: state, distillation: distillation,
+                          gatePenalty: gatePenalty).loss
     }
 }

@@ -30,7 +30,12 @@
 // The memory gate (a model with `rmt.memory_gate`, MemoryGate.swift): the memory leaving segment k
 // is Z ⊙ H + (1 − Z) ⊙ P of its hidden memory rows H and the memory P that entered it; the backward
 // recomputes Z from P (kept per segment) and H, hands dH to the encoder's memory rows, and adds dP
-// to the gradient of the memory entering k beside the encoder's own.
+// to the gradient of the memory entering k beside the encoder's own. The gate penalty (`gatePenalty`
+// λ > 0, `--gate-penalty`): λ · the mean of Z over every segment that hands its memory on (0..<N−1),
+// sequence, slot and channel is added to the objective — a price on each channel of new memory a
+// segment lets in, so that prose which asks for none leaves the memory as it found it. Reported apart
+// as `BatchResult.gateShare` (the mean itself, before λ; logged for every gated model); its gradient
+// λ / (B·M·C·(N − 1)) on every entry of Z enters the gate's backward at every such segment.
 import RMTKernels
 import RMTModel
 import RMTRecurrence
@@ -120,6 +125,10 @@ public struct BatchResult: Sendable {
     public var stateLoss: Float = 0, stateScored = 0, stateCorrect = 0
     /// The memory distillation's (1/N) Σ_k mean squared difference before its weight (0 without it).
     public var distillLoss: Float = 0
+    /// A gated model's mean Z over the segments that hand their memory on (0..<N−1), sequences,
+    /// slots and channels: the share of new memory let in (the gate penalty's term before λ); nil
+    /// without a gate or for one segment.
+    public var gateShare: Float? = nil
 }
 
 /// Computes the loss and parameter gradients of an RMT over whole documents.
@@ -133,6 +142,8 @@ public final class BPTTEngine: @unchecked Sendable {
     public let lossTemperatures: [String: Float]
     /// The frozen teacher whose memory each segment's is pulled toward, and the weight (nil: none).
     public let distillation: MemoryDistillation?
+    /// The gate penalty's λ (0: none; the model needs a memory gate).
+    public let gatePenalty: Float
     public let batchCapacity: Int
     /// Gradients, same layout as `model.parameters`; `lossAndGradients` adds into them.
     public let gradients: ParameterSet
@@ -170,8 +181,10 @@ public final class BPTTEngine: @unchecked Sendable {
     let dGateOut: FloatBuffer, dGateIn: FloatBuffer, gateRows: FloatBuffer, gateScratch: FloatBuffer
 
     public init(model: RecurrentMemoryModel, batchCapacity: Int, mode: BPTTMode, segmentLoss: SegmentLoss = .finalSegment,
-                stateLossWeight: Float = 0, lossTemperatures: [String: Float] = [:], distillation: MemoryDistillation? = nil) {
+                stateLossWeight: Float = 0, lossTemperatures: [String: Float] = [:], distillation: MemoryDistillation? = nil,
+                gatePenalty: Float = 0) {
         self.model = model
+        self.gatePenalty = gatePenalty
         self.distillation = distillation
         self.stateLossWeight = stateLossWeight
         self.lossTemperatures = lossTemperatures
@@ -241,10 +254,15 @@ public final class BPTTEngine: @unchecked Sendable {
         let scored = { (k: Int) in self.segmentLoss.scores(k, of: N) }
         let (readout, states) = try stateTargets(batch, classes: L)
         let d = depth(N)
-        // Segments before this need no backward: every segment has one with a state or distillation loss.
-        let firstWithGradient = segmentLoss == .finalSegment && readout == nil && distillation == nil ? N - d : 0
-        let needsBackward = { (k: Int) in k >= firstWithGradient }
         let memCount = model.memoryCount, stride = model.carriedCount  // memory tokens; all a segment hands on
+        // The gate penalty's gradient on each entry of Z at segment k: λ / (B·M·C·(N − 1)) where k hands
+        // its memory on, else 0.
+        let penaltyPerEntry = gate != nil && gatePenalty > 0 && N > 1 ? gatePenalty / Float(B * memCount * (N - 1)) : 0
+        let gatePenaltyGradient = { (k: Int) -> Float in k < N - 1 ? penaltyPerEntry : 0 }
+        // Segments before this need no backward: every segment has one with a state, distillation or gate loss.
+        let firstWithGradient = segmentLoss == .finalSegment && readout == nil && distillation == nil && penaltyPerEntry == 0
+            ? N - d : 0
+        let needsBackward = { (k: Int) in k >= firstWithGradient }
         let associative = model.config.associative != nil
         let keepsMemoryIn = mode == .memoryEfficient || associative || gate != nil
         // T of the batch's longest segment ([CLS], memory, [SEP], tokens, [SEP]); never more than the
@@ -263,6 +281,7 @@ public final class BPTTEngine: @unchecked Sendable {
         var state = (loss: Float(0), scored: 0, correct: 0)
         let stateScale = stateLossWeight / Float(N)  // w · (1/N) Σ_k
         var distillLoss: Float = 0  // its gradients: distillation.gradients[k] (B, M·C) per segment
+        var gateSum = 0.0  // Σ over segments 0..<N−1 of the batch's mean Z
         distillation?.begin(batch: B, segments: N)
 
         // Forward over the segments.
@@ -279,6 +298,9 @@ public final class BPTTEngine: @unchecked Sendable {
             }
             try memory.withUnsafeMutableBufferPointer {
                 try processor.step(contents: batch.contents[k], memory: $0.baseAddress!, activations: acts)
+            }
+            if gate != nil && k < N - 1 {
+                gateSum += processor.gateShares.reduce(0.0) { $0 + Double($1) } / Double(B)
             }
             if scored(k) {
                 var h = head.forward(acts)
@@ -307,8 +329,8 @@ public final class BPTTEngine: @unchecked Sendable {
         var dMemory = [Float](repeating: 0, count: B * stride)
         var hasMemoryGradient = false
         for k in Swift.stride(from: N - 1, through: 0, by: -1) {
-            let hasLoss = scored(k), hasStateLoss = readout != nil
-            guard hasLoss || hasStateLoss || distillation != nil || hasMemoryGradient else { continue }
+            let hasLoss = scored(k), hasStateLoss = readout != nil, penalty = gatePenaltyGradient(k)
+            guard hasLoss || hasStateLoss || distillation != nil || penalty != 0 || hasMemoryGradient else { continue }
             if associative && !hasMemoryGradient {  // nothing after segment k reads its state's gradient
                 for b in 0..<B { for i in memCount..<stride { dMemory[b * stride + i] = 0 } }
             }
@@ -344,8 +366,9 @@ public final class BPTTEngine: @unchecked Sendable {
             }
             // The gradient of the memory leaving segment k (from later segments, or the distillation
             // term): into the hidden memory rows directly, or through the gate (which also hands part
-            // of it to the memory that entered, dGateIn). None leaves the last scored segment: no gate work.
-            let gateCarries = gate != nil && (hasMemoryGradient || distillation != nil)
+            // of it to the memory that entered, dGateIn), with the gate penalty's gradient on Z where it has
+            // one. None leaves the last scored segment: no gate work.
+            let gateCarries = gate != nil && (hasMemoryGradient || distillation != nil || penalty != 0)
             let leaving = gateCarries ? dGateOut.pointer : nil  // (B, M, C)
             leaving?.update(repeating: 0, count: B * memCount)
             if hasMemoryGradient {
@@ -369,7 +392,8 @@ public final class BPTTEngine: @unchecked Sendable {
                         gate.gate(hidden: h, previous: p, rows: M, into: gateRows.pointer, scratch: gateScratch.pointer)
                         gate.backward(dOut: leaving + b * memCount, hidden: h, previous: p, gate: gateRows.pointer, rows: M,
                                       grads: gateGradients, dHidden: dHidden.pointer + (b * T + 1) * C,
-                                      dPrevious: dGateIn.pointer + b * memCount, scratch: gateScratch.pointer)
+                                      dPrevious: dGateIn.pointer + b * memCount, scratch: gateScratch.pointer,
+                                      gateGradient: penalty)
                     }
                 }
             }
@@ -410,7 +434,8 @@ public final class BPTTEngine: @unchecked Sendable {
             return argmax(row) == Int(batch.labels[b])
         }.count
         return BatchResult(loss: loss, correct: correct, logits: lastLogits, stateLoss: state.loss, stateScored: state.scored,
-                           stateCorrect: state.correct, distillLoss: distillLoss)
+                           stateCorrect: state.correct, distillLoss: distillLoss,
+                           gateShare: gate != nil && N > 1 ? Float(gateSum / Double(N - 1)) : nil)
     }
 
     /// The state readout and its targets per segment (N rows of B·E, each −1 or a label) when the

@@ -113,6 +113,9 @@ public final class Trainer: @unchecked Sendable {
         if options.gateLearningRate != nil && !model.settings.hasMemoryGate {
             throw OptionsError(message: "--gate-lr sets the learning rate of a memory gate, and this model has none (add one with --memory-gate)")
         }
+        if options.gatePenalty != nil && !model.settings.hasMemoryGate {
+            throw OptionsError(message: "--gate-penalty prices the share of new memory a memory gate lets in, and this model has none (add one with --memory-gate)")
+        }
         if options.positionLearningRate != nil && model.config.position?.usesAbsolutePositions ?? true {
             throw OptionsError(message: "--position-lr sets the learning rate of a relative position scheme's tensors, and this model has none (absolute positions; give it one with --position SCHEME)")
         }
@@ -194,7 +197,7 @@ public final class Trainer: @unchecked Sendable {
         let distillation = try options.memoryTeacher.map { try MemoryDistillation(loading: $0, student: model, batchCapacity: capacity) }
         return BPTTEngine(model: model, batchCapacity: capacity, mode: options.bpttMode, segmentLoss: options.segmentLoss,
                           stateLossWeight: options.stateLoss ?? 0, lossTemperatures: options.lossTemperatureByTask,
-                          distillation: distillation)
+                          distillation: distillation, gatePenalty: options.gatePenalty ?? 0)
     }
 
     /// The caller's lock when it is for `out`, else a new one on `out`.
@@ -271,10 +274,12 @@ public final class Trainer: @unchecked Sendable {
                                           stateLoss: options.stateLoss == nil ? nil : result.stateLoss,
                                           stateAccuracy: result.stateScored > 0 ? Float(result.stateCorrect) / Float(result.stateScored) : nil,
                                           distillLoss: options.memoryTeacher == nil ? nil : result.distillLoss,
+                                          gateShare: result.gateShare,
                                           skippedDocuments: skipped > 0 ? skipped : nil))
             onProgress?(String(format: "step %d  segments %d  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s",
                                state.step, segments, result.loss, lr, norm, Double(tokens) / seconds)
                         + (options.memoryTeacher == nil ? "" : String(format: "  distill %.3g", result.distillLoss))
+                        + (result.gateShare.map { String(format: "  gate %.3f", $0) } ?? "")
                         + (skipped > 0 ? "  skipped \(skipped)" : ""))
             if state.stepInStage % options.evalEvery == 0 || state.stepInStage >= options.maxStepsPerStage {
                 try evaluateAndAdvance()

@@ -94,6 +94,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// The starting bias of a memory gate the run added (`--memory-gate-bias`; nil: not given):
     /// recorded so that a resume given the same flags agrees.
     public var memoryGateBias: Float? = nil
+    /// The gate penalty's λ (`--gate-penalty`): λ · the mean share of new memory a gated model lets
+    /// in at every segment that hands its memory on is added to the loss (BPTT.swift); nil = off.
+    /// Optional so that the options of runs made before it decode.
+    public var gatePenalty: Float? = nil
     /// Keep the optimizer state and schedule across stages (default: fresh, as the paper).
     public var keepOptimizer = false
     public var seed: UInt64 = 1
@@ -180,6 +184,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if let d = bpttDepth, d < 1 { throw fail("--bptt-depth must be at least 1 (1 = the final segment only)") }
         if memoryEfficient && bpttDepth != nil { throw fail("--memory-efficient and --bptt-depth cannot be combined") }
         if let w = stateLoss, !(w > 0 && w.isFinite) { throw fail("--state-loss must be a positive weight, got \(w)") }
+        if let l = gatePenalty, !(l > 0 && l.isFinite) { throw fail("--gate-penalty must be a positive weight, got \(l)") }
         if let temperatures = lossTemperatures {
             if temperatures.isEmpty || temperatures.contains(where: \.task.isEmpty) { throw fail("--loss-temperature needs TASK=T pairs, e.g. babi-qa3=1.5") }
             if Set(temperatures.map(\.task)).count != temperatures.count { throw fail("--loss-temperature names a task twice") }

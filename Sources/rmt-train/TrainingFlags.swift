@@ -138,6 +138,10 @@ struct BackpropFlags: ParsableArguments {
                                discussion: "A state readout (a probe per person and object on the whole memory: linear, or two layers with --state-hidden) is added to a model without one and trained against the world state after the facts read so far (bAbI, memorize, detect and distractor tasks; Docs/training.md). It adds W × the mean over segments of its cross-entropy to the loss; metrics.jsonl logs state_loss and state_accuracy. (default: off)",
                                valueName: "W"))
     var stateLoss: Float?
+    @Option(help: ArgumentHelp("A gated model (--memory-gate): add L × the mean share of new memory its gate lets in to the loss.",
+                               discussion: "The mean of Z over every segment that hands its memory on, every slot and channel: a price on each channel a segment writes, so that text which asks for nothing leaves the memory as it found it and a fact is kept across many segments (Docs/training.md, \"The memory gate\"). metrics.jsonl logs gate_share (the mean, before L) for every gated model. (default: off)",
+                               valueName: "L"))
+    var gatePenalty: Float?
     @Option(help: ArgumentHelp("With --state-loss: the readout added gets a hidden layer of D units (GELU), not the linear probe.",
                                discussion: "Only when the readout is added (a model that has one keeps its own; another D is refused). (default: linear)",
                                valueName: "D"))
@@ -207,6 +211,7 @@ struct BackpropFlags: ParsableArguments {
         o.prefixLoss = prefixLoss ? true : nil
         o.keepOptimizer = keepOptimizer
         if let stateLoss { o.stateLoss = stateLoss }
+        if let gatePenalty { o.gatePenalty = gatePenalty }
         if let temperatures = try? lossTemperatures() { o.lossTemperatures = temperatures }
         if let memoryTeacher { o.memoryTeacher = memoryTeacher }
     }
@@ -221,6 +226,7 @@ struct BackpropFlags: ParsableArguments {
             SavedFlag(flag: "--prefix-loss", given: on(prefixLoss), saved: on(saved.prefixLoss == true), isSwitch: true),
             SavedFlag(flag: "--keep-optimizer", given: on(keepOptimizer), saved: on(saved.keepOptimizer), isSwitch: true),
             SavedFlag(flag: "--state-loss", given: text(stateLoss), saved: text(saved.stateLoss)),
+            SavedFlag(flag: "--gate-penalty", given: text(gatePenalty), saved: text(saved.gatePenalty)),
             SavedFlag(flag: "--loss-temperature", given: Self.temperaturesText(try? lossTemperatures()), saved: Self.temperaturesText(saved.lossTemperatures)),
             SavedFlag(flag: "--distill-memory", given: memoryTeacher?.path, saved: saved.memoryTeacher?.path),
             SavedFlag(flag: "--distill-weight", given: text(distillWeight), saved: text(saved.memoryTeacher?.weight)),

@@ -2,7 +2,8 @@
 // `rmt-train --memory-gate` adds it to a new model (--preset) or a --model, trains its tensors at
 // --gate-lr, records the bias and the rate with the run and `rmt.memory_gate` in config.json;
 // `rmt-ask` reads a long document with it (its --trace adds the gate's mean Z); a gated --model
-// keeps its gate; the flags that make no sense together are refused in one line.
+// keeps its gate; --gate-penalty is recorded and every gated step logs its gate's share; the flags
+// that make no sense together are refused in one line.
 import Foundation
 import RMT
 import Testing
@@ -59,4 +60,40 @@ import RMTTestSupport
     #expect(biasAlone.status != 0 && biasAlone.stderr.contains("give --memory-gate too"), "\(biasAlone.stderr)")
     let withState = try run("rmt-train", preset + ["--memory-gate", "--state-loss", "1"] + common + ["--out", dir.appendingPathComponent("state").path])
     #expect(withState.status != 0 && withState.stderr.contains("--state-loss"), "\(withState.stderr)")
+    let penaltyNoGate = try run("rmt-train", preset + ["--gate-penalty", "0.1"] + common + ["--out", dir.appendingPathComponent("penalty").path])
+    #expect(penaltyNoGate.status != 0 && penaltyNoGate.stderr.contains("--gate-penalty") && isOneLine(penaltyNoGate.stderr),
+            "\(penaltyNoGate.stderr)")
+    let negative = try run("rmt-train", preset + ["--memory-gate", "--gate-penalty", "-1"] + common + ["--out", dir.appendingPathComponent("negative").path])
+    #expect(negative.status != 0 && negative.stderr.contains("--gate-penalty must be a positive weight")
+            && isOneLine(negative.stderr.components(separatedBy: "\nUsage")[0]),
+            "\(negative.stderr)")
+}
+
+@Test func theGatePenaltyIsRecordedAndEveryGatedStepLogsItsShare() throws {
+    // --gate-penalty trains (recorded in options.json, kept by a resume given it again, refused changed);
+    // metrics.jsonl carries gate_share, the mean Z in (0, 1), on every step of a gated run, and none without a gate.
+    let dir = try scratchFolder("gate-penalty")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("run")
+    let preset = tinyPresetFlags()
+    let r = try run("rmt-train", preset + ["--memory-gate", "--gate-penalty", "0.5", "--warmup", "0"] + shortMemorizeRun(steps: 3)
+                    + ["--out", out.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    let options = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("checkpoint/options.json"))) as? [String: Any]
+    #expect(options?["gate_penalty"] as? Double == 0.5, "\(options ?? [:])")
+    func shares(_ run: URL) throws -> [Double?] {
+        try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .filter { $0["loss"] != nil }.map { $0["gate_share"] as? Double }
+    }
+    let logged = try shares(out)
+    #expect(logged.count == 3 && logged.allSatisfy { ($0 ?? -1) > 0 && ($0 ?? 2) < 1 }, "\(logged)")
+    let changed = try run("rmt-train", ["--resume", "--gate-penalty", "0.25", "--out", out.path])
+    #expect(changed.status != 0 && changed.stderr.contains("--gate-penalty") && isOneLine(changed.stderr), "\(changed.stderr)")
+    let same = try run("rmt-train", ["--resume", "--gate-penalty", "0.5", "--out", out.path])
+    #expect(same.status == 0, "\(same.stderr)")
+    let plain = dir.appendingPathComponent("plain")
+    let p = try run("rmt-train", preset + shortMemorizeRun(steps: 2) + ["--out", plain.path])
+    #expect(p.status == 0, "\(p.stderr)")
+    #expect(try shares(plain) == [nil, nil])
 }

@@ -17,6 +17,9 @@
 //    prints as "gate"): 1 and 0 at the saturated ends, ½ at bias 0, and the mean of Z recomputed
 //    from the ungated encoder's new memory on the random gate; DocumentSession.gateShare keeps the
 //    last read segment's share through a question.
+// 5. The gate penalty (`--gate-penalty λ`: λ · the mean Z of the segments that hand their memory on):
+//    1 and 2 again with λ = 0.7 (FDProblem.gatePenalized); the Double loss grows by exactly λ · that
+//    mean, which the fast engine reports as gateShare; a single segment pays nothing.
 import Foundation
 import RMTKernels
 import RMTModel
@@ -34,6 +37,46 @@ func doubleGatedRMTGradientMatchesFiniteDifferences(_ c: FDCase) {
 @Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .prefix, .memoryEfficient, .memoryEfficientSum])
 func fastBPTTThroughTheGateMatchesDoubleRMT(_ c: FDCase) throws {
     try checkFastBPTT(FDProblem.gated, c)
+}
+
+@Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .prefix])
+func doubleGatePenaltyGradientMatchesFiniteDifferences(_ c: FDCase) {
+    checkDoubleRMTGradient(FDProblem.gatePenalized, c)
+}
+
+@Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .prefix, .memoryEfficient, .memoryEfficientSum])
+func fastBPTTWithTheGatePenaltyMatchesDoubleRMT(_ c: FDCase) throws {
+    try checkFastBPTT(FDProblem.gatePenalized, c)
+}
+
+@Test func theGatePenaltyIsTheMeanZOfTheSegmentsThatHandTheirMemoryOn() throws {
+    // The Double loss with λ is the loss without it + λ · the mean of Z over segments 0 and 1 (the
+    // last segment's memory goes nowhere); the fast engine reports that mean as gateShare, with or
+    // without a penalty, and its gradient differs by the penalty's (the FD checks above have teeth).
+    let (penalized, plain) = (FDProblem.gatePenalized, FDProblem.gated)
+    let f = penalized.forward(penalized.parameters, .full), g = plain.forward(plain.parameters, .full)
+    let gates = f.segments.map { $0.gate! }
+    let mean = (gates[0] + gates[1]).reduce(0, +) / Double(gates[0].count * 2)
+    #expect(mean > 0.05 && mean < 0.95)
+    #expect(abs(f.loss - g.loss - penalized.gatePenalty * mean) < 1e-12, "\(f.loss) vs \(g.loss) + λ·\(mean)")
+    func fast(_ problem: FDProblem, contents: [[[Int32]]]) throws -> (BatchResult, BPTTEngine) {
+        let engine = BPTTEngine(model: try problem.floatModel(), batchCapacity: 2, mode: .full,
+                                gatePenalty: Float(problem.gatePenalty))
+        return (try engine.lossAndGradients(SegmentBatch(contents: contents, labels: problem.labels)), engine)
+    }
+    let (withPenalty, penalizedEngine) = try fast(penalized, contents: penalized.contents)
+    let (without, plainEngine) = try fast(plain, contents: plain.contents)
+    for share in [withPenalty.gateShare, without.gateShare] {
+        #expect(abs(Double(try #require(share)) - mean) < 1e-6, "\(share ?? .nan) vs \(mean)")
+    }
+    #expect(withPenalty.loss == without.loss)  // the answer loss alone; the penalty is reported apart
+    let bias = (penalizedEngine.gradients.values(RMTTensorName.gateBias), plainEngine.gradients.values(RMTTensorName.gateBias))
+    #expect(scaledError(bias.0.map(Double.init), bias.1.map(Double.init)) > 1e-2)
+    // One segment hands nothing on: no share, and the penalty changes nothing.
+    let (one, oneEngine) = try fast(penalized, contents: [penalized.contents[0]])
+    let (onePlain, onePlainEngine) = try fast(plain, contents: [plain.contents[0]])
+    #expect(one.gateShare == nil && one.loss == onePlain.loss)
+    #expect(oneEngine.gradients.values(RMTTensorName.gateBias) == onePlainEngine.gradients.values(RMTTensorName.gateBias))
 }
 
 @Test func theGateChangesTheGradientItCarries() {

@@ -44,6 +44,8 @@ struct FDProblem: Sendable {
     static let shared = FDProblem()
     /// The same RMT with a memory gate (MemoryGateTests.swift).
     static let gated = FDProblem(gate: true)
+    /// The gated RMT with the gate penalty λ = 0.7 (`--gate-penalty`; MemoryGateTests.swift).
+    static let gatePenalized = FDProblem(gate: true, gatePenalty: 0.7)
 
     let config = BertConfig(vocabSize: 20, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2,
                             intermediateSize: 12, maxPositionEmbeddings: 12, typeVocabSize: 2, layerNormEps: 1e-12)
@@ -62,8 +64,11 @@ struct FDProblem: Sendable {
     let segmentLabels: [[Int32]] = [[-1, 1], [0, -1], [2, 0]]
     let shape: RD.RMTShape
     let parameters: RD.RMTParameters
+    /// The gate penalty's λ the loss carries (0: none).
+    let gatePenalty: Double
 
-    init(gate: Bool = false) {
+    init(gate: Bool = false, gatePenalty: Double = 0) {
+        self.gatePenalty = gatePenalty
         var settings = RMTSettings(memoryTokens: 2, segmentLength: 5, labels: ["red", "green", "blue"])
         settings.memoryGate = gate ? true : nil
         self.settings = settings
@@ -87,7 +92,7 @@ struct FDProblem: Sendable {
 
     func forward(_ p: RD.RMTParameters, _ c: FDCase) -> RD.RMTForwardResult {
         RD.rmtForward(parameters: p, contents: contents, labels: labels, segmentLabels: segmentLabels(c), tokens: tokens,
-                      shape: shape, sumLoss: c.sumLoss)
+                      shape: shape, sumLoss: c.sumLoss, gatePenalty: gatePenalty)
     }
 
     /// The per-segment labels a case scores against (the prefix loss), or nil.
@@ -196,11 +201,12 @@ func checkDoubleRMTGradient(_ problem: FDProblem, _ c: FDCase) {
     let p = problem.parameters
     let baseline = problem.forward(p, c)
     let analytic = RD.rmtBackward(forward: baseline, parameters: p, labels: problem.labels,
-                                  segmentLabels: problem.segmentLabels(c), shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth)
+                                  segmentLabels: problem.segmentLabels(c), shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth,
+                                  gatePenalty: problem.gatePenalty)
     func loss(_ q: RD.RMTParameters) -> Double {
         RD.rmtTruncatedLoss(parameters: q, baseline: baseline, contents: problem.contents, labels: problem.labels,
                             segmentLabels: problem.segmentLabels(c), tokens: problem.tokens, shape: problem.shape,
-                            sumLoss: c.sumLoss, depth: c.depth)
+                            sumLoss: c.sumLoss, depth: c.depth, gatePenalty: problem.gatePenalty)
     }
     #expect(loss(p) == baseline.loss)
     let eps = 1e-5
@@ -242,13 +248,16 @@ func fastBPTTMatchesDoubleRMT(_ c: FDCase) throws {
 func checkFastBPTT(_ problem: FDProblem, _ c: FDCase) throws {
     let forward = problem.forward(problem.parameters, c)
     let expected = RD.rmtBackward(forward: forward, parameters: problem.parameters, labels: problem.labels,
-                                  segmentLabels: problem.segmentLabels(c), shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth)
+                                  segmentLabels: problem.segmentLabels(c), shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth,
+                                  gatePenalty: problem.gatePenalty)
     let model = try problem.floatModel()
-    let engine = BPTTEngine(model: model, batchCapacity: 2, mode: c.mode, segmentLoss: c.loss)
+    let engine = BPTTEngine(model: model, batchCapacity: 2, mode: c.mode, segmentLoss: c.loss, gatePenalty: Float(problem.gatePenalty))
     let result = try engine.lossAndGradients(SegmentBatch(contents: problem.contents, labels: problem.labels,
                                                           segmentLabels: problem.segmentLabels))
-    #expect(abs(Double(result.loss) - forward.loss) < 1e-5 * max(1, abs(forward.loss)),
-            "\(c.name): loss \(result.loss) vs \(forward.loss)")
+    // The objective: the answer loss, and the gate penalty reported apart (λ · gateShare).
+    let objective = Double(result.loss) + problem.gatePenalty * Double(result.gateShare ?? 0)
+    #expect(abs(objective - forward.loss) < 1e-5 * max(1, abs(forward.loss)),
+            "\(c.name): loss \(objective) vs \(forward.loss)")
     #expect(scaledError(result.logits.map(Double.init), forward.finalLogits, floor: 1) < 1e-5,
             "\(c.name): final logits")
     var worst = (error: 0.0, tensor: ""), worstLarge = worst  // all tensors; those with max |gradient| > 0.01
