@@ -620,6 +620,10 @@
 #          ~half a segment unless re-encoded), which costs nothing there; 64 boundaries ask it to keep.
 #          (As run, session 58, from kept-runs/memory/phase76-candidate: step 100 memory tasks 0.977, validation qa2 /
 #          qa3 0.50 / 0.34; the traced gate's prose median 0.47 -> 0.41; stopped at step 104, resumable; not judged.)
+# Phase 80: phase 76's recipe (16 -> 24 segments of 64 data tokens) from phase 76's step-300 model (PHASE80_FROM,
+#          default kept-runs' phase76-candidate) with the gate penalty (--gate-penalty 1: the mean share of new memory
+#          let in at every boundary joins the loss): nothing in the answer loss asks the gate to stay shut on prose over
+#          16-24 segments (phase 76 settled at Z ~0.45), and 2048 segments need it shut.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -635,7 +639,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=79  # the highest phase this script defines
+LAST_PHASE=80  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -922,6 +926,8 @@ if runs 78; then phase "$OUT/phase78" --model "${PHASE78_FROM:-$OUT/phase67/stag
     --precision bf16 --bptt memory-efficient --memory-gate --memory-gate-bias -2 --gate-lr 1e-2; fi  # a shut gate on full segments
 if runs 79; then phase "$OUT/phase79" --model "${PHASE79_FROM:-$OUT/phase76/model}" "${PHASE70[@]}" --seed 791 \
     --data-segment-length 64 --precision bf16 --memory-gate --gate-lr 1e-2; fi  # phase 76's gate across 64 boundaries
+if runs 80; then phase "$OUT/phase80" --model "${PHASE80_FROM:-$OUT/phase76-candidate}" "${PHASE67[@]}" --seed 801 \
+    --data-segment-length 64 --precision bf16 --memory-gate --gate-lr 1e-2 --gate-penalty 1; fi  # a price on new memory
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
