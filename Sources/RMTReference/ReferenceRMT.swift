@@ -13,6 +13,8 @@
 //   memory ← h[:, 1...M];  logits = classifier(tanh(pooler(h[:, 0])))
 //            (with `memoryGate` parameters: Z ⊙ h[:, 1...M] + (1 − Z) ⊙ memory, ReferenceMemoryGate.swift;
 //            with `gatePenalty` λ > 0 the loss adds λ · the mean of Z over segments 0..<N−1)
+//   with `movePenalty` μ > 0 the loss adds μ · the mean over segments 0..<N−1 and sequences of
+//   ‖memory out − memory in‖² / ‖memory in‖² (ReferenceMemoryMove.swift)
 // The memory entering segment 0 is `memoryEmbeddings` repeated per sequence. Slow by design.
 import RMTBase
 import RMTKernels
@@ -220,12 +222,14 @@ extension ReferenceDouble {
     /// `memoryOverrides[k]` (B, M, C), if given, replaces the memory entering
     /// segment k (a constant: how a detached memory is evaluated by finite differences).
     /// `gatePenalty` λ (a gated RMT): the loss adds λ · the mean of Z over every segment that hands
-    /// its memory on (0..<N−1), sequence, slot and channel (`rmtGatePenaltyGradient`).
+    /// its memory on (0..<N−1), sequence, slot and channel (`rmtGatePenaltyGradient`). `movePenalty` μ:
+    /// the loss adds μ · the mean of each sequence's relative move over those segments (`rmtMoveWeight`).
     public static func rmtForward(parameters p: RMTParameters, contents: [[[Int32]]], labels: [Int32],
                                   segmentLabels: [[Int32]]? = nil,
                                   tokens: RMTSpecialTokens, shape s: RMTShape, sumLoss: Bool,
                                   memoryOverrides: [Int: [Double]] = [:], state: RMTStateLoss? = nil,
-                                  distillation: RMTMemoryDistillation? = nil, gatePenalty: Double = 0) -> RMTForwardResult {
+                                  distillation: RMTMemoryDistillation? = nil, gatePenalty: Double = 0,
+                                  movePenalty: Double = 0) -> RMTForwardResult {
         let N = contents.count, B = labels.count, C = s.channels, M = s.memoryTokens
         precondition(N >= 1 && contents.allSatisfy { $0.count == B })
         var memory = (0..<B).flatMap { _ in p.memoryEmbeddings }
@@ -270,6 +274,8 @@ extension ReferenceDouble {
                 loss += perEntry * gated.gate.reduce(0, +)
             }
             memory = memoryOut
+            let moveWeight = rmtMoveWeight(movePenalty, segment: k, of: N, batch: B)
+            if moveWeight > 0 { loss += moveWeight * memoryMove(entering: memoryIn, leaving: memory, batch: B).reduce(0, +) }
             var head: ClassifierHeadActivations?
             if let targets = rmtTargets(k, of: N, labels: labels, segmentLabels: segmentLabels, sumLoss: sumLoss) {
                 var features = [Double](repeating: 0, count: B * C)
@@ -307,15 +313,17 @@ extension ReferenceDouble {
     /// constant. Returns the gradients of every tensor.
     public static func rmtBackward(forward f: RMTForwardResult, parameters p: RMTParameters, labels: [Int32],
                                    segmentLabels: [[Int32]]? = nil,
-                                   shape s: RMTShape, sumLoss: Bool, depth: Int, gatePenalty: Double = 0) -> RMTParameters {
+                                   shape s: RMTShape, sumLoss: Bool, depth: Int, gatePenalty: Double = 0,
+                                   movePenalty: Double = 0) -> RMTParameters {
         rmtBackward(forward: f, parameters: p, labels: labels, segmentLabels: segmentLabels, shape: s, sumLoss: sumLoss,
-                    depth: depth, state: nil, gatePenalty: gatePenalty).parameters
+                    depth: depth, state: nil, gatePenalty: gatePenalty, movePenalty: movePenalty).parameters
     }
 
     /// `rmtBackward` with a state loss (the one the forward ran with): also the readout's gradients.
     public static func rmtBackward(forward f: RMTForwardResult, parameters p: RMTParameters, labels: [Int32],
                                    segmentLabels: [[Int32]]? = nil, shape s: RMTShape, sumLoss: Bool, depth: Int,
-                                   state: RMTStateLoss?, distillation: RMTMemoryDistillation? = nil, gatePenalty: Double = 0)
+                                   state: RMTStateLoss?, distillation: RMTMemoryDistillation? = nil, gatePenalty: Double = 0,
+                                   movePenalty: Double = 0)
         -> (parameters: RMTParameters, state: StateReadoutParameters?) {
         precondition(depth >= 1, "depth must be at least 1")
         let N = f.segments.count, B = labels.count, C = s.channels, M = s.memoryTokens
@@ -325,10 +333,13 @@ extension ReferenceDouble {
         for k in stride(from: N - 1, through: 0, by: -1) {
             let seg = f.segments[k]
             let penalty = seg.gate == nil ? 0 : rmtGatePenaltyGradient(gatePenalty, segment: k, of: N, entries: B * M * C)
-            guard seg.head != nil || seg.state != nil || distillation != nil || penalty != 0 || dMemoryOut != nil else { continue }
+            let moveWeight = rmtMoveWeight(movePenalty, segment: k, of: N, batch: B)
+            guard seg.head != nil || seg.state != nil || distillation != nil || penalty != 0 || moveWeight != 0 || dMemoryOut != nil
+            else { continue }
             let T = seg.layout.seqLen, ls = s.layerShape(batch: B, seqLen: T)
             var dh = [Double](repeating: 0, count: B * T * C)
             var dGateCarry = zeros(B * M * C)  // the gate's share of the gradient of the memory entering k
+            var dMoveIn = zeros(B * M * C)  // the move penalty's gradient of the memory entering k
             if let head = seg.head {
                 var dfeatures = [Double](repeating: 0, count: B * C)
                 let targets = rmtTargets(k, of: N, labels: labels, segmentLabels: segmentLabels, sumLoss: sumLoss)!
@@ -336,8 +347,12 @@ extension ReferenceDouble {
                                        targets: targets, parameters: p.head, batch: B, channels: C, classes: s.classes)
                 for b in 0..<B { for c in 0..<C { dh[b * T * C + c] += dfeatures[b * C + c] } }
             }
-            if var dm = dMemoryOut ?? (seg.state != nil || distillation != nil || penalty != 0 ? zeros(B * M * C) : nil) {
+            if var dm = dMemoryOut ?? (seg.state != nil || distillation != nil || penalty != 0 || moveWeight != 0 ? zeros(B * M * C) : nil) {
                 distillation?.addGradient(&dm, memoryOut: seg.memoryOut, segment: k, of: N)
+                if moveWeight != 0 {
+                    memoryMoveBackward(entering: seg.memoryIn, leaving: seg.memoryOut, batch: B, weight: moveWeight,
+                                       dLeaving: &dm, dEntering: &dMoveIn)
+                }
                 if let state, let readout = seg.state {
                     stateReadoutBackward(dMemory: &dm, dparameters: &gState!, activations: readout, targets: state.targets[k],
                                          parameters: state.parameters, scale: state.weight / Double(N), batch: B,
@@ -364,7 +379,7 @@ extension ReferenceDouble {
             layerNormBackward(dinp: &dx, dweight: &g.embNormWeight, dbias: &g.embNormBias, dout: dh,
                               inp: seg.embeddingSum, weight: p.embNormWeight, mean: seg.embNormMean,
                               rstd: seg.embNormRstd, rows: B * T, channels: C)
-            var dMemoryIn = dGateCarry
+            var dMemoryIn = zip(dGateCarry, dMoveIn).map { $0 + $1 }
             for b in 0..<B {
                 for t in 0..<T {
                     let row = (b * T + t) * C
@@ -399,7 +414,7 @@ extension ReferenceDouble {
                                         contents: [[[Int32]]], labels: [Int32], segmentLabels: [[Int32]]? = nil,
                                         tokens: RMTSpecialTokens, shape s: RMTShape, sumLoss: Bool, depth: Int,
                                         state: RMTStateLoss? = nil, distillation: RMTMemoryDistillation? = nil,
-                                        gatePenalty: Double = 0) -> Double {
+                                        gatePenalty: Double = 0, movePenalty: Double = 0) -> Double {
         let N = contents.count
         var overrides: [Int: [Double]] = [:]
         for k in 0..<N where rmtDetachesMemory(enteringSegment: k, segmentCount: N, depth: depth) {
@@ -407,6 +422,6 @@ extension ReferenceDouble {
         }
         return rmtForward(parameters: p, contents: contents, labels: labels, segmentLabels: segmentLabels, tokens: tokens,
                           shape: s, sumLoss: sumLoss, memoryOverrides: overrides, state: state, distillation: distillation,
-                          gatePenalty: gatePenalty).loss
+                          gatePenalty: gatePenalty, movePenalty: movePenalty).loss
     }
 }

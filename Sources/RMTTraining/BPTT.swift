@@ -36,6 +36,11 @@
 // segment lets in, so that prose which asks for none leaves the memory as it found it. Reported apart
 // as `BatchResult.gateShare` (the mean itself, before λ; logged for every gated model); its gradient
 // λ / (B·M·C·(N − 1)) on every entry of Z enters the gate's backward at every such segment.
+// The move penalty (`movePenalty` μ > 0, `--move-penalty`; MemoryMove.swift): μ · the mean over the
+// segments that hand their memory on and the sequences of ‖O − P‖² / ‖P‖² (the memory tokens leaving
+// a segment against those that entered it) is added to the objective; every run of more than one
+// segment reports that mean as `BatchResult.memoryMove` (before μ). Its gradient enters the memory
+// leaving the segment (through the gate, for a gated model) and the memory entering it.
 import RMTKernels
 import RMTModel
 import RMTRecurrence
@@ -129,6 +134,10 @@ public struct BatchResult: Sendable {
     /// slots and channels: the share of new memory let in (the gate penalty's term before λ); nil
     /// without a gate or for one segment.
     public var gateShare: Float? = nil
+    /// The mean over the segments that hand their memory on (0..<N−1) and the sequences of the
+    /// memory tokens' squared relative move ‖O − P‖² / ‖P‖² (MemoryMove; the move penalty's term
+    /// before μ); nil for one segment.
+    public var memoryMove: Float? = nil
 }
 
 /// Computes the loss and parameter gradients of an RMT over whole documents.
@@ -144,6 +153,8 @@ public final class BPTTEngine: @unchecked Sendable {
     public let distillation: MemoryDistillation?
     /// The gate penalty's λ (0: none; the model needs a memory gate).
     public let gatePenalty: Float
+    /// The move penalty's μ (0: none; MemoryMove.swift).
+    public let movePenalty: Float
     public let batchCapacity: Int
     /// Gradients, same layout as `model.parameters`; `lossAndGradients` adds into them.
     public let gradients: ParameterSet
@@ -182,9 +193,10 @@ public final class BPTTEngine: @unchecked Sendable {
 
     public init(model: RecurrentMemoryModel, batchCapacity: Int, mode: BPTTMode, segmentLoss: SegmentLoss = .finalSegment,
                 stateLossWeight: Float = 0, lossTemperatures: [String: Float] = [:], distillation: MemoryDistillation? = nil,
-                gatePenalty: Float = 0) {
+                gatePenalty: Float = 0, movePenalty: Float = 0) {
         self.model = model
         self.gatePenalty = gatePenalty
+        self.movePenalty = movePenalty
         self.distillation = distillation
         self.stateLossWeight = stateLossWeight
         self.lossTemperatures = lossTemperatures
@@ -259,20 +271,32 @@ public final class BPTTEngine: @unchecked Sendable {
         // its memory on, else 0.
         let penaltyPerEntry = gate != nil && gatePenalty > 0 && N > 1 ? gatePenalty / Float(B * memCount * (N - 1)) : 0
         let gatePenaltyGradient = { (k: Int) -> Float in k < N - 1 ? penaltyPerEntry : 0 }
-        // Segments before this need no backward: every segment has one with a state, distillation or gate loss.
+        // The move penalty's weight on each sequence's relative move at segment k: μ / (B·(N − 1)) where
+        // k hands its memory on, else 0.
+        let movePerSequence = movePenalty > 0 && N > 1 ? movePenalty / Float(B * (N - 1)) : 0
+        let moveWeight = { (k: Int) -> Float in k < N - 1 ? movePerSequence : 0 }
+        // Segments before this need no backward: every segment has one with a state, distillation, gate or move loss.
         let firstWithGradient = segmentLoss == .finalSegment && readout == nil && distillation == nil && penaltyPerEntry == 0
-            ? N - d : 0
+            && movePerSequence == 0 ? N - d : 0
         let needsBackward = { (k: Int) in k >= firstWithGradient }
         let associative = model.config.associative != nil
-        let keepsMemoryIn = mode == .memoryEfficient || associative || gate != nil
         // T of the batch's longest segment ([CLS], memory, [SEP], tokens, [SEP]); never more than the
         // model's segment (a longer content is refused by the step).
         let longest = min(model.settings.memoryTokens + 3 + batch.contents.joined().reduce(0) { max($0, $1.count) },
                           model.settings.positionsPerSegment)
         var memory = processor.initialMemory(batch: B)  // (B, stride)
-        // What enters each segment: memory-efficient mode recomputes from it; the associative
-        // memory's backward reads the state each segment started from.
+        // (N, B, stride) what enters each segment: memory-efficient mode recomputes from it; the gate and
+        // the associative memory's backward read it; the move is measured against it.
         var memoryIn: [[Float]] = []
+        /// `body(move, P, O)` on sequence b's memory tokens entering segment k (P) and leaving it (O, what entered k + 1).
+        func withMove<R>(_ k: Int, _ b: Int, _ body: (MemoryMove, UnsafePointer<Float>, UnsafePointer<Float>) -> R) -> R {
+            memoryIn[k].withUnsafeBufferPointer { entered in
+                memoryIn[k + 1].withUnsafeBufferPointer { left in
+                    let p = entered.baseAddress! + b * stride, o = left.baseAddress! + b * stride
+                    return body(MemoryMove(entering: p, leaving: o, count: memCount), p, o)
+                }
+            }
+        }
         var slotOf = [Int](repeating: -1, count: N)
         var loss: Float = 0
         var lastLogits: [Float] = []
@@ -282,12 +306,16 @@ public final class BPTTEngine: @unchecked Sendable {
         let stateScale = stateLossWeight / Float(N)  // w · (1/N) Σ_k
         var distillLoss: Float = 0  // its gradients: distillation.gradients[k] (B, M·C) per segment
         var gateSum = 0.0  // Σ over segments 0..<N−1 of the batch's mean Z
+        var moveSum = 0.0  // Σ over segments 0..<N−1 and sequences of the relative move
         distillation?.begin(batch: B, segments: N)
 
         // Forward over the segments.
         for k in 0..<N {
             let acts: BertActivations
-            if keepsMemoryIn { memoryIn.append(memory) }
+            memoryIn.append(memory)
+            if k > 0 {  // the move of segment k − 1, now that what it handed on is here
+                for b in 0..<B { moveSum += withMove(k - 1, b) { m, _, _ in m.relative } }
+            }
             if mode == .memoryEfficient {
                 acts = passthrough
             } else if needsBackward(k) {
@@ -329,8 +357,8 @@ public final class BPTTEngine: @unchecked Sendable {
         var dMemory = [Float](repeating: 0, count: B * stride)
         var hasMemoryGradient = false
         for k in Swift.stride(from: N - 1, through: 0, by: -1) {
-            let hasLoss = scored(k), hasStateLoss = readout != nil, penalty = gatePenaltyGradient(k)
-            guard hasLoss || hasStateLoss || distillation != nil || penalty != 0 || hasMemoryGradient else { continue }
+            let hasLoss = scored(k), hasStateLoss = readout != nil, penalty = gatePenaltyGradient(k), moved = moveWeight(k)
+            guard hasLoss || hasStateLoss || distillation != nil || penalty != 0 || moved != 0 || hasMemoryGradient else { continue }
             if associative && !hasMemoryGradient {  // nothing after segment k reads its state's gradient
                 for b in 0..<B { for i in memCount..<stride { dMemory[b * stride + i] = 0 } }
             }
@@ -364,11 +392,11 @@ public final class BPTTEngine: @unchecked Sendable {
                 readout.backward(readouts[k]!, targets: states[k], scale: stateScale, grads: stateGradients,
                                  dHidden: dHidden.pointer, seqLen: T)
             }
-            // The gradient of the memory leaving segment k (from later segments, or the distillation
-            // term): into the hidden memory rows directly, or through the gate (which also hands part
+            // The gradient of the memory leaving segment k (from later segments, the distillation or the
+            // move term): into the hidden memory rows directly, or through the gate (which also hands part
             // of it to the memory that entered, dGateIn), with the gate penalty's gradient on Z where it has
             // one. None leaves the last scored segment: no gate work.
-            let gateCarries = gate != nil && (hasMemoryGradient || distillation != nil || penalty != 0)
+            let gateCarries = gate != nil && (hasMemoryGradient || distillation != nil || penalty != 0 || moved != 0)
             let leaving = gateCarries ? dGateOut.pointer : nil  // (B, M, C)
             leaving?.update(repeating: 0, count: B * memCount)
             if hasMemoryGradient {
@@ -381,6 +409,12 @@ public final class BPTTEngine: @unchecked Sendable {
                 for b in 0..<B {
                     let row = leaving.map { $0 + b * memCount } ?? dHidden.pointer + (b * T + 1) * C
                     distillation.gradients[k].withUnsafeBufferPointer { addForward(out: row, a: row, b: $0.baseAddress! + b * memCount, count: memCount) }
+                }
+            }
+            if moved != 0 {  // ∂r/∂O into the memory leaving k (memoryIn[k + 1])
+                for b in 0..<B {
+                    let row = leaving.map { $0 + b * memCount } ?? dHidden.pointer + (b * T + 1) * C
+                    withMove(k, b) { $0.addGradients(weight: moved, entering: $1, leaving: $2, count: memCount, dLeaving: row, dEntering: nil) }
                 }
             }
             if let gate, let gateGradients, let leaving {
@@ -421,6 +455,9 @@ public final class BPTTEngine: @unchecked Sendable {
                     let entering = $0.baseAddress! + b * stride
                     entering.update(from: dWords.pointer + (b * T + 1) * C, count: memCount)
                     if gateCarries { addForward(out: entering, a: entering, b: dGateIn.pointer + b * memCount, count: memCount) }
+                    if moved != 0 {  // ∂r/∂P into the memory entering k
+                        withMove(k, b) { $0.addGradients(weight: moved, entering: $1, leaving: $2, count: memCount, dLeaving: nil, dEntering: entering) }
+                    }
                 }
             }
             hasMemoryGradient = k > N - d
@@ -435,7 +472,8 @@ public final class BPTTEngine: @unchecked Sendable {
         }.count
         return BatchResult(loss: loss, correct: correct, logits: lastLogits, stateLoss: state.loss, stateScored: state.scored,
                            stateCorrect: state.correct, distillLoss: distillLoss,
-                           gateShare: gate != nil && N > 1 ? Float(gateSum / Double(N - 1)) : nil)
+                           gateShare: gate != nil && N > 1 ? Float(gateSum / Double(N - 1)) : nil,
+                           memoryMove: N > 1 ? Float(moveSum / Double(B * (N - 1))) : nil)
     }
 
     /// The state readout and its targets per segment (N rows of B·E, each −1 or a label) when the

@@ -56,13 +56,14 @@ extension Trainer {
         for i in 0..<n { g[i] *= scale }
         let totals = try collective.sum([Double(result.loss), Double(result.correct), Double(result.stateLoss),
                                          Double(result.stateScored), Double(result.stateCorrect), Double(result.distillLoss),
-                                         Double(result.gateShare ?? 0)])
+                                         Double(result.gateShare ?? 0), Double(result.memoryMove ?? 0)])
         result.loss = Float(totals[0] / Double(R))
         result.correct = Int(totals[1])
         result.stateLoss = Float(totals[2] / Double(R))
         (result.stateScored, result.stateCorrect) = (Int(totals[3]), Int(totals[4]))
         result.distillLoss = Float(totals[5] / Double(R))
         if result.gateShare != nil { result.gateShare = Float(totals[6] / Double(R)) }  // every rank has a gate, or none
+        if result.memoryMove != nil { result.memoryMove = Float(totals[7] / Double(R)) }  // every rank reads the same segments
     }
 
     /// `shouldStop()` of this rank, agreed by all: true everywhere when any rank was signalled

@@ -32,6 +32,9 @@ struct StepRecord: Encodable {
     /// A gated model: its mean share of new memory over the segments that hand theirs on
     /// (BatchResult.gateShare; the gate penalty's term before λ); absent otherwise.
     var gateShare: Float? = nil
+    /// More than one segment: the memory tokens' mean squared relative move over the segments that
+    /// hand theirs on (BatchResult.memoryMove; the move penalty's term before μ); absent otherwise.
+    var memoryMove: Float? = nil
     /// Documents the batch source skipped for this step's batch (facts that did not fit at its
     /// length; TaskBatchSources.swift); absent when none.
     var skippedDocuments: Int? = nil
@@ -39,7 +42,7 @@ struct StepRecord: Encodable {
         case step, stage, segments, dataSegmentLength = "data_segment_length", loss, lr, gradNorm = "grad_norm"
         case tokensPerSecond = "tokens_per_second", batchAccuracy = "batch_accuracy"
         case stateLoss = "state_loss", stateAccuracy = "state_accuracy", distillLoss = "distill_loss"
-        case gateShare = "gate_share"
+        case gateShare = "gate_share", memoryMove = "memory_move"
         case skippedDocuments = "skipped_documents"
     }
 }

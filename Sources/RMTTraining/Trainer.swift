@@ -116,6 +116,9 @@ public final class Trainer: @unchecked Sendable {
         if options.gatePenalty != nil && !model.settings.hasMemoryGate {
             throw OptionsError(message: "--gate-penalty prices the share of new memory a memory gate lets in, and this model has none (add one with --memory-gate)")
         }
+        if options.movePenalty != nil && model.config.associative != nil {
+            throw OptionsError(message: "--move-penalty prices the move of the memory tokens, and this model also carries an associative memory, which it would not price (train it without one)")
+        }
         if options.positionLearningRate != nil && model.config.position?.usesAbsolutePositions ?? true {
             throw OptionsError(message: "--position-lr sets the learning rate of a relative position scheme's tensors, and this model has none (absolute positions; give it one with --position SCHEME)")
         }
@@ -197,7 +200,8 @@ public final class Trainer: @unchecked Sendable {
         let distillation = try options.memoryTeacher.map { try MemoryDistillation(loading: $0, student: model, batchCapacity: capacity) }
         return BPTTEngine(model: model, batchCapacity: capacity, mode: options.bpttMode, segmentLoss: options.segmentLoss,
                           stateLossWeight: options.stateLoss ?? 0, lossTemperatures: options.lossTemperatureByTask,
-                          distillation: distillation, gatePenalty: options.gatePenalty ?? 0)
+                          distillation: distillation, gatePenalty: options.gatePenalty ?? 0,
+                          movePenalty: options.movePenalty ?? 0)
     }
 
     /// The caller's lock when it is for `out`, else a new one on `out`.
@@ -274,12 +278,13 @@ public final class Trainer: @unchecked Sendable {
                                           stateLoss: options.stateLoss == nil ? nil : result.stateLoss,
                                           stateAccuracy: result.stateScored > 0 ? Float(result.stateCorrect) / Float(result.stateScored) : nil,
                                           distillLoss: options.memoryTeacher == nil ? nil : result.distillLoss,
-                                          gateShare: result.gateShare,
+                                          gateShare: result.gateShare, memoryMove: result.memoryMove,
                                           skippedDocuments: skipped > 0 ? skipped : nil))
             onProgress?(String(format: "step %d  segments %d  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s",
                                state.step, segments, result.loss, lr, norm, Double(tokens) / seconds)
                         + (options.memoryTeacher == nil ? "" : String(format: "  distill %.3g", result.distillLoss))
                         + (result.gateShare.map { String(format: "  gate %.3f", $0) } ?? "")
+                        + (result.memoryMove.map { String(format: "  move %.3g", $0) } ?? "")
                         + (skipped > 0 ? "  skipped \(skipped)" : ""))
             if state.stepInStage % options.evalEvery == 0 || state.stepInStage >= options.maxStepsPerStage {
                 try evaluateAndAdvance()

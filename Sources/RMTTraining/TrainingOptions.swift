@@ -98,6 +98,10 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// in at every segment that hands its memory on is added to the loss (BPTT.swift); nil = off.
     /// Optional so that the options of runs made before it decode.
     public var gatePenalty: Float? = nil
+    /// The move penalty's μ (`--move-penalty`): μ · the mean squared relative move of the memory
+    /// tokens over every segment that hands its memory on is added to the loss (MemoryMove.swift);
+    /// nil = off. Optional so that the options of runs made before it decode.
+    public var movePenalty: Float? = nil
     /// Keep the optimizer state and schedule across stages (default: fresh, as the paper).
     public var keepOptimizer = false
     public var seed: UInt64 = 1
@@ -185,6 +189,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if memoryEfficient && bpttDepth != nil { throw fail("--memory-efficient and --bptt-depth cannot be combined") }
         if let w = stateLoss, !(w > 0 && w.isFinite) { throw fail("--state-loss must be a positive weight, got \(w)") }
         if let l = gatePenalty, !(l > 0 && l.isFinite) { throw fail("--gate-penalty must be a positive weight, got \(l)") }
+        if let m = movePenalty, !(m > 0 && m.isFinite) { throw fail("--move-penalty must be a positive weight, got \(m)") }
         if let temperatures = lossTemperatures {
             if temperatures.isEmpty || temperatures.contains(where: \.task.isEmpty) { throw fail("--loss-temperature needs TASK=T pairs, e.g. babi-qa3=1.5") }
             if Set(temperatures.map(\.task)).count != temperatures.count { throw fail("--loss-temperature names a task twice") }

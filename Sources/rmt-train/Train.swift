@@ -114,6 +114,9 @@ struct Train: ParsableCommand {
             if !memoryGate { throw ValidationError("--memory-gate-bias sets the starting bias of --memory-gate; give --memory-gate too") }
             if !bias.isFinite { throw ValidationError("--memory-gate-bias must be a finite number") }
         }
+        if associative != nil && backprop.movePenalty != nil {
+            throw ValidationError("--associative and --move-penalty cannot be combined (the penalty prices the memory tokens' move, not the associative state's)")
+        }
         if memoryGate && backprop.stateLoss != nil {
             throw ValidationError("--memory-gate and --state-loss cannot be combined (the state readout reads the memory rows before the gate)")
         }

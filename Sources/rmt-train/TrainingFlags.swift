@@ -142,6 +142,10 @@ struct BackpropFlags: ParsableArguments {
                                discussion: "The mean of Z over every segment that hands its memory on, every slot and channel: a price on each channel a segment writes, so that text which asks for nothing leaves the memory as it found it and a fact is kept across many segments (Docs/training.md, \"The memory gate\"). metrics.jsonl logs gate_share (the mean, before L) for every gated model. (default: off)",
                                valueName: "L"))
     var gatePenalty: Float?
+    @Option(help: ArgumentHelp("Add M × the mean squared relative move of the memory per segment to the loss.",
+                               discussion: "‖O − P‖² / ‖P‖² of the memory tokens each segment hands on (O) against those it received (P), averaged over every segment that hands its memory on and every document: a price on how far a segment moves the memory, so that text which asks for nothing leaves it as it found it, which a gate's share alone does not ensure (Docs/training.md, \"The move penalty\"). Any model without an associative memory. metrics.jsonl logs memory_move (the mean, before M) for every run of more than one segment. (default: off)",
+                               valueName: "M"))
+    var movePenalty: Float?
     @Option(help: ArgumentHelp("With --state-loss: the readout added gets a hidden layer of D units (GELU), not the linear probe.",
                                discussion: "Only when the readout is added (a model that has one keeps its own; another D is refused). (default: linear)",
                                valueName: "D"))
@@ -212,6 +216,7 @@ struct BackpropFlags: ParsableArguments {
         o.keepOptimizer = keepOptimizer
         if let stateLoss { o.stateLoss = stateLoss }
         if let gatePenalty { o.gatePenalty = gatePenalty }
+        if let movePenalty { o.movePenalty = movePenalty }
         if let temperatures = try? lossTemperatures() { o.lossTemperatures = temperatures }
         if let memoryTeacher { o.memoryTeacher = memoryTeacher }
     }
@@ -227,6 +232,7 @@ struct BackpropFlags: ParsableArguments {
             SavedFlag(flag: "--keep-optimizer", given: on(keepOptimizer), saved: on(saved.keepOptimizer), isSwitch: true),
             SavedFlag(flag: "--state-loss", given: text(stateLoss), saved: text(saved.stateLoss)),
             SavedFlag(flag: "--gate-penalty", given: text(gatePenalty), saved: text(saved.gatePenalty)),
+            SavedFlag(flag: "--move-penalty", given: text(movePenalty), saved: text(saved.movePenalty)),
             SavedFlag(flag: "--loss-temperature", given: Self.temperaturesText(try? lossTemperatures()), saved: Self.temperaturesText(saved.lossTemperatures)),
             SavedFlag(flag: "--distill-memory", given: memoryTeacher?.path, saved: saved.memoryTeacher?.path),
             SavedFlag(flag: "--distill-weight", given: text(distillWeight), saved: text(saved.memoryTeacher?.weight)),

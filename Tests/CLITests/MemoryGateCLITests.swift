@@ -2,8 +2,9 @@
 // `rmt-train --memory-gate` adds it to a new model (--preset) or a --model, trains its tensors at
 // --gate-lr, records the bias and the rate with the run and `rmt.memory_gate` in config.json;
 // `rmt-ask` reads a long document with it (its --trace adds the gate's mean Z); a gated --model
-// keeps its gate; --gate-penalty is recorded and every gated step logs its gate's share; the flags
-// that make no sense together are refused in one line.
+// keeps its gate; --gate-penalty is recorded and every gated step logs its gate's share; --move-penalty
+// (any model without an associative memory) is recorded and every step of more than one segment logs
+// the memory's move; the flags that make no sense together are refused in one line.
 import Foundation
 import RMT
 import Testing
@@ -96,4 +97,42 @@ import RMTTestSupport
     let p = try run("rmt-train", preset + shortMemorizeRun(steps: 2) + ["--out", plain.path])
     #expect(p.status == 0, "\(p.stderr)")
     #expect(try shares(plain) == [nil, nil])
+}
+
+@Test func theMovePenaltyIsRecordedAndEveryStepLogsTheMemorysMove() throws {
+    // --move-penalty trains any model without an associative memory (recorded in options.json, kept by a
+    // resume given it again, refused changed or not positive); metrics.jsonl carries memory_move, the mean
+    // squared relative move (> 0), on every step of a run of more than one segment, penalized or not.
+    let dir = try scratchFolder("move-penalty")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("run")
+    let preset = tinyPresetFlags()
+    let r = try run("rmt-train", preset + ["--move-penalty", "0.5", "--warmup", "0"] + shortMemorizeRun(steps: 3) + ["--out", out.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    let options = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("checkpoint/options.json"))) as? [String: Any]
+    #expect(options?["move_penalty"] as? Double == 0.5, "\(options ?? [:])")
+    func moves(_ run: URL) throws -> [Double?] {
+        try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .filter { $0["loss"] != nil }.map { $0["memory_move"] as? Double }
+    }
+    let logged = try moves(out)
+    #expect(logged.count == 3 && logged.allSatisfy { ($0 ?? -1) > 0 && ($0 ?? .infinity).isFinite }, "\(logged)")
+    let changed = try run("rmt-train", ["--resume", "--move-penalty", "0.25", "--out", out.path])
+    #expect(changed.status != 0 && changed.stderr.contains("--move-penalty") && isOneLine(changed.stderr), "\(changed.stderr)")
+    let same = try run("rmt-train", ["--resume", "--move-penalty", "0.5", "--out", out.path])
+    #expect(same.status == 0, "\(same.stderr)")
+    let plain = dir.appendingPathComponent("plain")
+    let p = try run("rmt-train", preset + shortMemorizeRun(steps: 2) + ["--out", plain.path])
+    #expect(p.status == 0, "\(p.stderr)")
+    #expect(try moves(plain).allSatisfy { ($0 ?? -1) > 0 } && moves(plain).count == 2)
+
+    let common = shortMemorizeRun(steps: 2)
+    let negative = try run("rmt-train", preset + ["--move-penalty", "0"] + common + ["--out", dir.appendingPathComponent("zero").path])
+    #expect(negative.status != 0 && negative.stderr.contains("--move-penalty must be a positive weight")
+            && isOneLine(negative.stderr.components(separatedBy: "\nUsage")[0]), "\(negative.stderr)")
+    let associative = try run("rmt-train", preset + ["--associative", "4", "--move-penalty", "0.5"] + common
+                              + ["--out", dir.appendingPathComponent("associative").path])
+    #expect(associative.status != 0 && associative.stderr.contains("--move-penalty")
+            && isOneLine(associative.stderr.components(separatedBy: "\nUsage")[0]), "\(associative.stderr)")
 }

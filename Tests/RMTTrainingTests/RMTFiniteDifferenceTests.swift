@@ -46,6 +46,9 @@ struct FDProblem: Sendable {
     static let gated = FDProblem(gate: true)
     /// The gated RMT with the gate penalty λ = 0.7 (`--gate-penalty`; MemoryGateTests.swift).
     static let gatePenalized = FDProblem(gate: true, gatePenalty: 0.7)
+    /// The RMT with the move penalty μ = 0.7 (`--move-penalty`; MemoryMoveTests.swift), without and with a gate.
+    static let movePenalized = FDProblem(movePenalty: 0.7)
+    static let gatedMovePenalized = FDProblem(gate: true, movePenalty: 0.7)
 
     let config = BertConfig(vocabSize: 20, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2,
                             intermediateSize: 12, maxPositionEmbeddings: 12, typeVocabSize: 2, layerNormEps: 1e-12)
@@ -66,9 +69,11 @@ struct FDProblem: Sendable {
     let parameters: RD.RMTParameters
     /// The gate penalty's λ the loss carries (0: none).
     let gatePenalty: Double
+    /// The move penalty's μ the loss carries (0: none).
+    let movePenalty: Double
 
-    init(gate: Bool = false, gatePenalty: Double = 0) {
-        self.gatePenalty = gatePenalty
+    init(gate: Bool = false, gatePenalty: Double = 0, movePenalty: Double = 0) {
+        (self.gatePenalty, self.movePenalty) = (gatePenalty, movePenalty)
         var settings = RMTSettings(memoryTokens: 2, segmentLength: 5, labels: ["red", "green", "blue"])
         settings.memoryGate = gate ? true : nil
         self.settings = settings
@@ -87,12 +92,19 @@ struct FDProblem: Sendable {
         parameters = p
     }
 
+    /// What the problem adds to the plain RMT, for the tests' printout (" (gated, move penalty)").
+    var label: String {
+        let parts = [shape.memoryGate ? "gated" : nil, gatePenalty > 0 ? "gate penalty" : nil, movePenalty > 0 ? "move penalty" : nil]
+            .compactMap { $0 }
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
+    }
+
     /// Every Double tensor of the problem's RMT (the gate's too, when it has one).
     var tensors: [(name: String, path: DoubleTensor)] { RD.RMTParameters.tensors(layers: shape.layers, gate: shape.memoryGate) }
 
     func forward(_ p: RD.RMTParameters, _ c: FDCase) -> RD.RMTForwardResult {
         RD.rmtForward(parameters: p, contents: contents, labels: labels, segmentLabels: segmentLabels(c), tokens: tokens,
-                      shape: shape, sumLoss: c.sumLoss, gatePenalty: gatePenalty)
+                      shape: shape, sumLoss: c.sumLoss, gatePenalty: gatePenalty, movePenalty: movePenalty)
     }
 
     /// The per-segment labels a case scores against (the prefix loss), or nil.
@@ -202,11 +214,11 @@ func checkDoubleRMTGradient(_ problem: FDProblem, _ c: FDCase) {
     let baseline = problem.forward(p, c)
     let analytic = RD.rmtBackward(forward: baseline, parameters: p, labels: problem.labels,
                                   segmentLabels: problem.segmentLabels(c), shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth,
-                                  gatePenalty: problem.gatePenalty)
+                                  gatePenalty: problem.gatePenalty, movePenalty: problem.movePenalty)
     func loss(_ q: RD.RMTParameters) -> Double {
         RD.rmtTruncatedLoss(parameters: q, baseline: baseline, contents: problem.contents, labels: problem.labels,
                             segmentLabels: problem.segmentLabels(c), tokens: problem.tokens, shape: problem.shape,
-                            sumLoss: c.sumLoss, depth: c.depth, gatePenalty: problem.gatePenalty)
+                            sumLoss: c.sumLoss, depth: c.depth, gatePenalty: problem.gatePenalty, movePenalty: problem.movePenalty)
     }
     #expect(loss(p) == baseline.loss)
     let eps = 1e-5
@@ -234,7 +246,7 @@ func checkDoubleRMTGradient(_ problem: FDProblem, _ c: FDCase) {
     } else {
         #expect(analytic.memoryEmbeddings.contains { abs($0) > 1e-4 })
     }
-    print("RMT finite differences\(problem.shape.memoryGate ? " (gated)" : ""), \(c.name): \(checked) entries, worst relative error \(worst.error) at \(worst.tensor)")
+    print("RMT finite differences\(problem.label), \(c.name): \(checked) entries, worst relative error \(worst.error) at \(worst.tensor)")
 }
 
 @Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .sumLossTruncated2, .prefix, .prefixTruncated2,
@@ -249,13 +261,15 @@ func checkFastBPTT(_ problem: FDProblem, _ c: FDCase) throws {
     let forward = problem.forward(problem.parameters, c)
     let expected = RD.rmtBackward(forward: forward, parameters: problem.parameters, labels: problem.labels,
                                   segmentLabels: problem.segmentLabels(c), shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth,
-                                  gatePenalty: problem.gatePenalty)
+                                  gatePenalty: problem.gatePenalty, movePenalty: problem.movePenalty)
     let model = try problem.floatModel()
-    let engine = BPTTEngine(model: model, batchCapacity: 2, mode: c.mode, segmentLoss: c.loss, gatePenalty: Float(problem.gatePenalty))
+    let engine = BPTTEngine(model: model, batchCapacity: 2, mode: c.mode, segmentLoss: c.loss, gatePenalty: Float(problem.gatePenalty),
+                            movePenalty: Float(problem.movePenalty))
     let result = try engine.lossAndGradients(SegmentBatch(contents: problem.contents, labels: problem.labels,
                                                           segmentLabels: problem.segmentLabels))
-    // The objective: the answer loss, and the gate penalty reported apart (λ · gateShare).
+    // The objective: the answer loss, and the gate and move penalties reported apart (λ · gateShare, μ · memoryMove).
     let objective = Double(result.loss) + problem.gatePenalty * Double(result.gateShare ?? 0)
+        + problem.movePenalty * Double(result.memoryMove ?? 0)
     #expect(abs(objective - forward.loss) < 1e-5 * max(1, abs(forward.loss)),
             "\(c.name): loss \(objective) vs \(forward.loss)")
     #expect(scaledError(result.logits.map(Double.init), forward.finalLogits, floor: 1) < 1e-5,
@@ -269,7 +283,7 @@ func checkFastBPTT(_ problem: FDProblem, _ c: FDCase) throws {
         if err >= worstLarge.error && reference.contains(where: { abs($0) > 0.01 }) { worstLarge = (err, name) }
         #expect(err < 1e-4, "\(c.name): gradient of \(name) relative error \(err)")
     }
-    print("RMT fast BPTT vs Double\(problem.shape.memoryGate ? " (gated)" : ""), \(c.name): worst relative error \(worst.error) at \(worst.tensor);",
+    print("RMT fast BPTT vs Double\(problem.label), \(c.name): worst relative error \(worst.error) at \(worst.tensor);",
           "among tensors with max |gradient| > 0.01: \(worstLarge.error) at \(worstLarge.tensor)")
 }
 

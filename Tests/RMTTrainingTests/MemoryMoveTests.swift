@@ -1,0 +1,93 @@
+// The move penalty (`rmt-train --move-penalty μ`; RMTTraining/MemoryMove.swift, Docs/training.md
+// "The move penalty"): μ · the mean over the segments that hand their memory on and the sequences of
+// ‖O − P‖² / ‖P‖², the memory tokens a segment hands on (O) against those it received (P), proven as
+// the rest of the recurrence is, on the tiny RMT of RMTFiniteDifferenceTests.swift (2 layers, C = 8,
+// M = 2, 3 segments) with μ = 0.7 (FDProblem.movePenalized; gated: FDProblem.gatedMovePenalized):
+// 1. The Double RMT with the penalty (ReferenceMemoryMove.swift) against central differences
+//    (ε = 1e-5) of every entry of every tensor: full BPTT, truncated depth 2 and 1 (the penalty's
+//    gradient into a detached memory then stops too, while each segment's own O still reaches its
+//    encoder), the summed and the prefix loss, and the gated RMT (the gradient on O goes through the
+//    gate, part of it to P); bound 1e-6.
+// 2. The fast Float BPTT against that Double gradient, every entry of every tensor, in those modes
+//    and memory-efficient; bound 1e-4; the loss (answer + μ · memoryMove) and final logits agree.
+// 3. What the number is: the Double loss with μ exceeds the loss without it by exactly μ × the mean
+//    r of segments 0 and 1, recomputed here from the memories each segment received and handed on;
+//    the fast engine reports that mean as memoryMove with or without the penalty; the penalty changes
+//    the gradient (the checks have teeth); a one-segment batch has no move and pays nothing.
+import RMTKernels
+import RMTModel
+import RMTReference
+import RMTTraining
+import Testing
+
+@Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .prefix])
+func doubleMovePenaltyGradientMatchesFiniteDifferences(_ c: FDCase) {
+    checkDoubleRMTGradient(FDProblem.movePenalized, c)
+}
+
+@Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .sumLossTruncated2, .prefix,
+                  .memoryEfficient, .memoryEfficientSum, .memoryEfficientPrefix])
+func fastBPTTWithTheMovePenaltyMatchesDoubleRMT(_ c: FDCase) throws {
+    try checkFastBPTT(FDProblem.movePenalized, c)
+}
+
+@Test(arguments: [FDCase.full, .truncated2, .sumLoss])
+func doubleGatedMovePenaltyGradientMatchesFiniteDifferences(_ c: FDCase) {
+    checkDoubleRMTGradient(FDProblem.gatedMovePenalized, c)
+}
+
+@Test(arguments: [FDCase.full, .truncated2, .truncated1, .memoryEfficient])
+func fastBPTTThroughTheGateWithTheMovePenaltyMatchesDoubleRMT(_ c: FDCase) throws {
+    try checkFastBPTT(FDProblem.gatedMovePenalized, c)
+}
+
+@Test(arguments: [FDProblem.movePenalized, .gatedMovePenalized])
+func theMovePenaltyIsTheMeanRelativeMoveOfTheSegmentsThatHandTheirMemoryOn(_ penalized: FDProblem) throws {
+    let plain = penalized.shape.memoryGate ? FDProblem.gated : FDProblem.shared
+    let f = penalized.forward(penalized.parameters, .full), g = plain.forward(plain.parameters, .full)
+    // r per sequence and segment, from the memories themselves (the last segment's goes nowhere).
+    var moves: [Double] = []
+    for k in 0..<2 {
+        let (p, o) = (f.segments[k].memoryIn, f.segments[k].memoryOut)
+        let n = p.count / 2
+        for b in 0..<2 {
+            let moved = (b * n..<(b + 1) * n).reduce(0.0) { $0 + (o[$1] - p[$1]) * (o[$1] - p[$1]) }
+            let size = (b * n..<(b + 1) * n).reduce(0.0) { $0 + p[$1] * p[$1] }
+            moves.append(moved / size)
+        }
+    }
+    let mean = moves.reduce(0, +) / Double(moves.count)
+    #expect(moves.allSatisfy { $0 > 1e-3 }, "\(moves)")
+    #expect(abs(f.loss - g.loss - penalized.movePenalty * mean) < 1e-12, "\(f.loss) vs \(g.loss) + μ·\(mean)")
+
+    func fast(_ problem: FDProblem, contents: [[[Int32]]]) throws -> (BatchResult, BPTTEngine) {
+        let engine = BPTTEngine(model: try problem.floatModel(), batchCapacity: 2, mode: .full,
+                                movePenalty: Float(problem.movePenalty))
+        return (try engine.lossAndGradients(SegmentBatch(contents: contents, labels: problem.labels)), engine)
+    }
+    let (withPenalty, penalizedEngine) = try fast(penalized, contents: penalized.contents)
+    let (without, plainEngine) = try fast(plain, contents: plain.contents)
+    for move in [withPenalty.memoryMove, without.memoryMove] {
+        #expect(abs(Double(try #require(move)) - mean) < 1e-5 * mean, "\(move ?? .nan) vs \(mean)")
+    }
+    #expect(withPenalty.loss == without.loss)  // the answer loss alone; the penalty is reported apart
+    let name = "encoder.layer.0.attention.output.dense.weight"
+    let weights = (penalizedEngine.gradients.values(name), plainEngine.gradients.values(name))
+    #expect(scaledError(weights.0.map(Double.init), weights.1.map(Double.init)) > 1e-2)
+    // One segment hands nothing on: no move, and the penalty changes nothing.
+    let (one, oneEngine) = try fast(penalized, contents: [penalized.contents[0]])
+    let (onePlain, onePlainEngine) = try fast(plain, contents: [plain.contents[0]])
+    #expect(one.memoryMove == nil && one.loss == onePlain.loss)
+    #expect(oneEngine.gradients.values(name) == onePlainEngine.gradients.values(name))
+}
+
+@Test func aMemoryOfZeroSizeHasNoRelativeMove() {
+    // ‖P‖ = 0: r = 0 and no gradient, rather than a division by zero; otherwise r is scale-free.
+    let zero = [0.0, 0, 0, 0], other = [1.0, -2, 0.5, 3]
+    #expect(RD.memoryMove(entering: zero + other, leaving: other + other.map { $0 * 1.5 }, batch: 2) == [0, 0.25])
+    var (dO, dP) = ([Double](repeating: 0, count: 8), [Double](repeating: 0, count: 8))
+    RD.memoryMoveBackward(entering: zero + other, leaving: other + other, batch: 2, weight: 1, dLeaving: &dO, dEntering: &dP)
+    #expect(dO.allSatisfy { $0 == 0 } && dP.allSatisfy { $0 == 0 })  // first: no size; second: no move
+    let scaled = RD.memoryMove(entering: other.map { $0 * 7 }, leaving: other.map { $0 * 7 * 1.5 }, batch: 1)
+    #expect(abs(scaled[0] - 0.25) < 1e-15)
+}
