@@ -5,7 +5,8 @@
 //   r_b = ‖O_b − P_b‖² / ‖P_b‖²           (0 where ‖P_b‖ = 0)
 //   ∂r_b/∂O_b = 2 (O_b − P_b) / ‖P_b‖²,   ∂r_b/∂P_b = −2 (O_b − P_b) / ‖P_b‖² − 2 r_b P_b / ‖P_b‖²
 //
-// and the loss adds μ / (B · (N − 1)) · Σ_b r_b at every segment k < N − 1 (`rmtMoveWeight`).
+// and the loss adds μ / (B · (N − 2)) · Σ_b r_b at every segment 1 ≤ k < N − 1 (`rmtMoveWeight`): segment 0's
+// move out of the initial memory is not priced.
 
 extension ReferenceDouble {
     /// r_b of each of the B sequences of (B, M·C) memories `entering` (P) and `leaving` (O).
@@ -36,9 +37,10 @@ extension ReferenceDouble {
         }
     }
 
-    /// The move penalty's weight on each sequence's r at segment k of N with B sequences: μ / (B · (N − 1))
-    /// where segment k hands its memory on (k < N − 1), 0 at the last segment, without a penalty, or for N = 1.
+    /// The move penalty's weight on each sequence's r at segment k of N with B sequences: μ / (B · (N − 2))
+    /// where segment k hands on a memory an earlier segment wrote (1 ≤ k < N − 1); 0 at the first and the
+    /// last segment, without a penalty, or for N ≤ 2.
     public static func rmtMoveWeight(_ mu: Double, segment k: Int, of N: Int, batch B: Int) -> Double {
-        mu > 0 && k < N - 1 ? mu / Double(B * (N - 1)) : 0
+        mu > 0 && k >= 1 && k < N - 1 ? mu / Double(B * (N - 2)) : 0
     }
 }

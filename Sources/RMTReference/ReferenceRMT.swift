@@ -13,7 +13,7 @@
 //   memory ← h[:, 1...M];  logits = classifier(tanh(pooler(h[:, 0])))
 //            (with `memoryGate` parameters: Z ⊙ h[:, 1...M] + (1 − Z) ⊙ memory, ReferenceMemoryGate.swift;
 //            with `gatePenalty` λ > 0 the loss adds λ · the mean of Z over segments 0..<N−1)
-//   with `movePenalty` μ > 0 the loss adds μ · the mean over segments 0..<N−1 and sequences of
+//   with `movePenalty` μ > 0 the loss adds μ · the mean over segments 1..<N−1 and sequences of
 //   ‖memory out − memory in‖² / ‖memory in‖² (ReferenceMemoryMove.swift)
 // The memory entering segment 0 is `memoryEmbeddings` repeated per sequence. Slow by design.
 import RMTBase
@@ -223,7 +223,7 @@ extension ReferenceDouble {
     /// segment k (a constant: how a detached memory is evaluated by finite differences).
     /// `gatePenalty` λ (a gated RMT): the loss adds λ · the mean of Z over every segment that hands
     /// its memory on (0..<N−1), sequence, slot and channel (`rmtGatePenaltyGradient`). `movePenalty` μ:
-    /// the loss adds μ · the mean of each sequence's relative move over those segments (`rmtMoveWeight`).
+    /// the loss adds μ · the mean of each sequence's relative move over segments 1..<N−1 (`rmtMoveWeight`).
     public static func rmtForward(parameters p: RMTParameters, contents: [[[Int32]]], labels: [Int32],
                                   segmentLabels: [[Int32]]? = nil,
                                   tokens: RMTSpecialTokens, shape s: RMTShape, sumLoss: Bool,

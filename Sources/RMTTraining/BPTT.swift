@@ -37,10 +37,10 @@
 // as `BatchResult.gateShare` (the mean itself, before λ; logged for every gated model); its gradient
 // λ / (B·M·C·(N − 1)) on every entry of Z enters the gate's backward at every such segment.
 // The move penalty (`movePenalty` μ > 0, `--move-penalty`; MemoryMove.swift): μ · the mean over the
-// segments that hand their memory on and the sequences of ‖O − P‖² / ‖P‖² (the memory tokens leaving
-// a segment against those that entered it) is added to the objective; every run of more than one
-// segment reports that mean as `BatchResult.memoryMove` (before μ). Its gradient enters the memory
-// leaving the segment (through the gate, for a gated model) and the memory entering it.
+// segments that hand on a memory another segment wrote (1..<N−1) and the sequences of ‖O − P‖² / ‖P‖²
+// (the memory tokens leaving a segment against those that entered it) is added to the objective; every
+// run of more than two segments reports that mean as `BatchResult.memoryMove` (before μ). Its gradient
+// enters the memory leaving the segment (through the gate, for a gated model) and the memory entering it.
 import RMTKernels
 import RMTModel
 import RMTRecurrence
@@ -134,9 +134,9 @@ public struct BatchResult: Sendable {
     /// slots and channels: the share of new memory let in (the gate penalty's term before λ); nil
     /// without a gate or for one segment.
     public var gateShare: Float? = nil
-    /// The mean over the segments that hand their memory on (0..<N−1) and the sequences of the
-    /// memory tokens' squared relative move ‖O − P‖² / ‖P‖² (MemoryMove; the move penalty's term
-    /// before μ); nil for one segment.
+    /// The mean over the segments that hand on a memory another segment wrote (1..<N−1) and the
+    /// sequences of the memory tokens' squared relative move ‖O − P‖² / ‖P‖² (MemoryMove; the move
+    /// penalty's term before μ); nil for one or two segments.
     public var memoryMove: Float? = nil
 }
 
@@ -271,10 +271,10 @@ public final class BPTTEngine: @unchecked Sendable {
         // its memory on, else 0.
         let penaltyPerEntry = gate != nil && gatePenalty > 0 && N > 1 ? gatePenalty / Float(B * memCount * (N - 1)) : 0
         let gatePenaltyGradient = { (k: Int) -> Float in k < N - 1 ? penaltyPerEntry : 0 }
-        // The move penalty's weight on each sequence's relative move at segment k: μ / (B·(N − 1)) where
-        // k hands its memory on, else 0.
-        let movePerSequence = movePenalty > 0 && N > 1 ? movePenalty / Float(B * (N - 1)) : 0
-        let moveWeight = { (k: Int) -> Float in k < N - 1 ? movePerSequence : 0 }
+        // The move penalty's weight on each sequence's relative move at segment k: μ / (B·(N − 2)) where
+        // k hands on a memory an earlier segment wrote (1 ≤ k < N − 1), else 0.
+        let movePerSequence = movePenalty > 0 && N > 2 ? movePenalty / Float(B * (N - 2)) : 0
+        let moveWeight = { (k: Int) -> Float in k >= 1 && k < N - 1 ? movePerSequence : 0 }
         // Segments before this need no backward: every segment has one with a state, distillation, gate or move loss.
         let firstWithGradient = segmentLoss == .finalSegment && readout == nil && distillation == nil && penaltyPerEntry == 0
             && movePerSequence == 0 ? N - d : 0
@@ -306,14 +306,14 @@ public final class BPTTEngine: @unchecked Sendable {
         let stateScale = stateLossWeight / Float(N)  // w · (1/N) Σ_k
         var distillLoss: Float = 0  // its gradients: distillation.gradients[k] (B, M·C) per segment
         var gateSum = 0.0  // Σ over segments 0..<N−1 of the batch's mean Z
-        var moveSum = 0.0  // Σ over segments 0..<N−1 and sequences of the relative move
+        var moveSum = 0.0  // Σ over segments 1..<N−1 and sequences of the relative move
         distillation?.begin(batch: B, segments: N)
 
         // Forward over the segments.
         for k in 0..<N {
             let acts: BertActivations
             memoryIn.append(memory)
-            if k > 0 {  // the move of segment k − 1, now that what it handed on is here
+            if k > 1 {  // the move of segment k − 1, now that what it handed on is here
                 for b in 0..<B { moveSum += withMove(k - 1, b) { m, _, _ in m.relative } }
             }
             if mode == .memoryEfficient {
@@ -473,7 +473,7 @@ public final class BPTTEngine: @unchecked Sendable {
         return BatchResult(loss: loss, correct: correct, logits: lastLogits, stateLoss: state.loss, stateScored: state.scored,
                            stateCorrect: state.correct, distillLoss: distillLoss,
                            gateShare: gate != nil && N > 1 ? Float(gateSum / Double(N - 1)) : nil,
-                           memoryMove: N > 1 ? Float(moveSum / Double(B * (N - 1))) : nil)
+                           memoryMove: N > 2 ? Float(moveSum / Double(B * (N - 2))) : nil)
     }
 
     /// The state readout and its targets per segment (N rows of B·E, each −1 or a label) when the

@@ -4,7 +4,10 @@
 // (M·C entries each; an associative state is not priced), the squared relative move
 //     r = ‖O − P‖² / ‖P‖²
 // (rmt-ask --trace's memory_change, squared). The objective adds λ · the mean of r over the
-// segments that hand their memory on (k = 0 … N−2) and the sequences. Unlike the gate penalty's
+// segments that hand on a memory an earlier segment wrote (k = 1 … N−2) and the sequences: segment 0
+// writes into the initial memory (the memory embeddings, of small norm: its r was ~700 for the
+// default model, against 0.002–2 later), which is the memory's start, not prose moving what it holds,
+// and would outweigh every other segment. Unlike the gate penalty's
 // mean Z, the move itself cannot be kept small by letting little in and writing it far (session 59:
 // a price on Z alone left the move per segment where it was), and dividing by ‖P‖² leaves no
 // way out through the memory's scale. Gradients of r (Docs/training.md, "The move penalty"):

@@ -32,8 +32,8 @@ struct StepRecord: Encodable {
     /// A gated model: its mean share of new memory over the segments that hand theirs on
     /// (BatchResult.gateShare; the gate penalty's term before λ); absent otherwise.
     var gateShare: Float? = nil
-    /// More than one segment: the memory tokens' mean squared relative move over the segments that
-    /// hand theirs on (BatchResult.memoryMove; the move penalty's term before μ); absent otherwise.
+    /// More than two segments: the memory tokens' mean squared relative move over segments 1 … N−2
+    /// (BatchResult.memoryMove; the move penalty's term before μ); absent otherwise.
     var memoryMove: Float? = nil
     /// Documents the batch source skipped for this step's batch (facts that did not fit at its
     /// length; TaskBatchSources.swift); absent when none.

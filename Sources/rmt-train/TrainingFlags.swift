@@ -143,7 +143,7 @@ struct BackpropFlags: ParsableArguments {
                                valueName: "L"))
     var gatePenalty: Float?
     @Option(help: ArgumentHelp("Add M × the mean squared relative move of the memory per segment to the loss.",
-                               discussion: "‖O − P‖² / ‖P‖² of the memory tokens each segment hands on (O) against those it received (P), averaged over every segment that hands its memory on and every document: a price on how far a segment moves the memory, so that text which asks for nothing leaves it as it found it, which a gate's share alone does not ensure (Docs/training.md, \"The move penalty\"). Any model without an associative memory. metrics.jsonl logs memory_move (the mean, before M) for every run of more than one segment. (default: off)",
+                               discussion: "‖O − P‖² / ‖P‖² of the memory tokens each segment hands on (O) against those it received (P), averaged over every segment but the first (which writes into the initial memory) and the last, and every document: a price on how far a segment moves the memory, so that text which asks for nothing leaves it as it found it, which a gate's share alone does not ensure (Docs/training.md, \"The move penalty\"). Any model without an associative memory. metrics.jsonl logs memory_move (the mean, before M) for every run of more than two segments. (default: off)",
                                valueName: "M"))
     var movePenalty: Float?
     @Option(help: ArgumentHelp("With --state-loss: the readout added gets a hidden layer of D units (GELU), not the linear probe.",

@@ -3,7 +3,7 @@
 // --gate-lr, records the bias and the rate with the run and `rmt.memory_gate` in config.json;
 // `rmt-ask` reads a long document with it (its --trace adds the gate's mean Z); a gated --model
 // keeps its gate; --gate-penalty is recorded and every gated step logs its gate's share; --move-penalty
-// (any model without an associative memory) is recorded and every step of more than one segment logs
+// (any model without an associative memory) is recorded and every step of more than two segments logs
 // the memory's move; the flags that make no sense together are refused in one line.
 import Foundation
 import RMT
@@ -102,12 +102,16 @@ import RMTTestSupport
 @Test func theMovePenaltyIsRecordedAndEveryStepLogsTheMemorysMove() throws {
     // --move-penalty trains any model without an associative memory (recorded in options.json, kept by a
     // resume given it again, refused changed or not positive); metrics.jsonl carries memory_move, the mean
-    // squared relative move (> 0), on every step of a run of more than one segment, penalized or not.
+    // squared relative move (> 0), on every step of a run of more than two segments, penalized or not.
     let dir = try scratchFolder("move-penalty")
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("run")
     let preset = tinyPresetFlags()
-    let r = try run("rmt-train", preset + ["--move-penalty", "0.5", "--warmup", "0"] + shortMemorizeRun(steps: 3) + ["--out", out.path])
+    func threeSegmentRun(steps: Int) -> [String] {  // shortMemorizeRun's, on documents of three segments
+        ["--task", "memorize", "--start-segments", "3", "--max-segments", "3", "--max-steps-per-stage", "\(steps)",
+         "--eval-every", "\(steps)", "--eval-samples", "2", "--batch-size", "2"]
+    }
+    let r = try run("rmt-train", preset + ["--move-penalty", "0.5", "--warmup", "0"] + threeSegmentRun(steps: 3) + ["--out", out.path])
     #expect(r.status == 0, "\(r.stderr)")
     let options = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("checkpoint/options.json"))) as? [String: Any]
     #expect(options?["move_penalty"] as? Double == 0.5, "\(options ?? [:])")
@@ -123,9 +127,12 @@ import RMTTestSupport
     let same = try run("rmt-train", ["--resume", "--move-penalty", "0.5", "--out", out.path])
     #expect(same.status == 0, "\(same.stderr)")
     let plain = dir.appendingPathComponent("plain")
-    let p = try run("rmt-train", preset + shortMemorizeRun(steps: 2) + ["--out", plain.path])
+    let p = try run("rmt-train", preset + threeSegmentRun(steps: 2) + ["--out", plain.path])
     #expect(p.status == 0, "\(p.stderr)")
     #expect(try moves(plain).allSatisfy { ($0 ?? -1) > 0 } && moves(plain).count == 2)
+    let two = dir.appendingPathComponent("two")  // segment 0 writes into the initial memory, segment 1 hands nothing on
+    #expect(try run("rmt-train", preset + shortMemorizeRun(steps: 1) + ["--out", two.path]).status == 0)
+    #expect(try moves(two) == [nil])
 
     let common = shortMemorizeRun(steps: 2)
     let negative = try run("rmt-train", preset + ["--move-penalty", "0"] + common + ["--out", dir.appendingPathComponent("zero").path])

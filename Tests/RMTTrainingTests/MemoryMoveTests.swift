@@ -1,6 +1,7 @@
 // The move penalty (`rmt-train --move-penalty μ`; RMTTraining/MemoryMove.swift, Docs/training.md
-// "The move penalty"): μ · the mean over the segments that hand their memory on and the sequences of
-// ‖O − P‖² / ‖P‖², the memory tokens a segment hands on (O) against those it received (P), proven as
+// "The move penalty"): μ · the mean over the segments that hand on a memory an earlier segment wrote
+// (1 … N−2) and the sequences of ‖O − P‖² / ‖P‖², the memory tokens a segment hands on (O) against
+// those it received (P), proven as
 // the rest of the recurrence is, on the tiny RMT of RMTFiniteDifferenceTests.swift (2 layers, C = 8,
 // M = 2, 3 segments) with μ = 0.7 (FDProblem.movePenalized; gated: FDProblem.gatedMovePenalized):
 // 1. The Double RMT with the penalty (ReferenceMemoryMove.swift) against central differences
@@ -11,9 +12,10 @@
 // 2. The fast Float BPTT against that Double gradient, every entry of every tensor, in those modes
 //    and memory-efficient; bound 1e-4; the loss (answer + μ · memoryMove) and final logits agree.
 // 3. What the number is: the Double loss with μ exceeds the loss without it by exactly μ × the mean
-//    r of segments 0 and 1, recomputed here from the memories each segment received and handed on;
-//    the fast engine reports that mean as memoryMove with or without the penalty; the penalty changes
-//    the gradient (the checks have teeth); a one-segment batch has no move and pays nothing.
+//    r of segment 1 (segment 0 writes into the initial memory; segment 2 hands nothing on), recomputed
+//    here from the memories it received and handed on; the fast engine reports that mean as memoryMove
+//    with or without the penalty; the penalty changes the gradient (the checks have teeth); a batch of
+//    two segments has no priced move and pays nothing.
 import RMTKernels
 import RMTModel
 import RMTReference
@@ -45,9 +47,9 @@ func fastBPTTThroughTheGateWithTheMovePenaltyMatchesDoubleRMT(_ c: FDCase) throw
 func theMovePenaltyIsTheMeanRelativeMoveOfTheSegmentsThatHandTheirMemoryOn(_ penalized: FDProblem) throws {
     let plain = penalized.shape.memoryGate ? FDProblem.gated : FDProblem.shared
     let f = penalized.forward(penalized.parameters, .full), g = plain.forward(plain.parameters, .full)
-    // r per sequence and segment, from the memories themselves (the last segment's goes nowhere).
+    // r per sequence of segment 1, from the memories themselves.
     var moves: [Double] = []
-    for k in 0..<2 {
+    for k in 1..<2 {
         let (p, o) = (f.segments[k].memoryIn, f.segments[k].memoryOut)
         let n = p.count / 2
         for b in 0..<2 {
@@ -74,9 +76,9 @@ func theMovePenaltyIsTheMeanRelativeMoveOfTheSegmentsThatHandTheirMemoryOn(_ pen
     let name = "encoder.layer.0.attention.output.dense.weight"
     let weights = (penalizedEngine.gradients.values(name), plainEngine.gradients.values(name))
     #expect(scaledError(weights.0.map(Double.init), weights.1.map(Double.init)) > 1e-2)
-    // One segment hands nothing on: no move, and the penalty changes nothing.
-    let (one, oneEngine) = try fast(penalized, contents: [penalized.contents[0]])
-    let (onePlain, onePlainEngine) = try fast(plain, contents: [plain.contents[0]])
+    // Two segments: the first writes into the initial memory, the second hands nothing on; the penalty changes nothing.
+    let (one, oneEngine) = try fast(penalized, contents: Array(penalized.contents[0..<2]))
+    let (onePlain, onePlainEngine) = try fast(plain, contents: Array(plain.contents[0..<2]))
     #expect(one.memoryMove == nil && one.loss == onePlain.loss)
     #expect(oneEngine.gradients.values(name) == onePlainEngine.gradients.values(name))
 }
