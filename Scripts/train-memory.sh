@@ -640,6 +640,12 @@
 #          kept-runs/memory/phase82-step100 before step 200, the stage's saved best, replaced it) held out 108 / 113 / 48
 #          and 38 on the seed-2 64-segment set (default 86 / 104 / 33 / 35): ahead on every set. Stopped at step 432,
 #          stage 17, resumable.)
+# Phase 83: the shipped Models/default (every kept run of sessions 45-59 went with its machine before session 60)
+#          with phase 76's gate (bias -2, --gate-lr 1e-2) and phase 67's flags, 64-token segments, fp32 (the machine of
+#          session 60 has no AVX512-BF16), and the move penalty (--move-penalty 1: the memory tokens' squared relative
+#          move ||O - P||^2 / ||P||^2 over segments 1..N-2 joins the loss): a price the encoder cannot pay by writing
+#          further where the gate stays open, as it did the gate penalty's (session 59).
+# Phase 84: phase 83 without the move penalty, the same seed: its control.
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -655,7 +661,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=82  # the highest phase this script defines
+LAST_PHASE=84  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -949,6 +955,10 @@ if runs 81; then phase "$OUT/phase81" --model "${PHASE81_FROM:-$OUT/phase76-cand
     --data-segment-length 64-499 --precision bf16 --bptt memory-efficient --memory-gate --gate-lr 1e-2 --gate-penalty 1; fi  # ... at every density
 if runs 82; then phase "$OUT/phase82" --model "${PHASE82_FROM:-$OUT/phase76-candidate}" "${PHASE67[@]}" --seed 821 \
     --data-segment-length 64 --precision bf16 --memory-gate --gate-lr 1e-2 --gate-penalty 0.1; fi  # a tenth of the price
+if runs 83; then phase "$OUT/phase83" --model "${PHASE83_FROM:-Models/default}" "${PHASE67[@]}" --seed 831 \
+    --data-segment-length 64 --precision fp32 --memory-gate --memory-gate-bias -2 --gate-lr 1e-2 --move-penalty 1; fi  # a price on the move
+if runs 84; then phase "$OUT/phase84" --model "${PHASE83_FROM:-Models/default}" "${PHASE67[@]}" --seed 831 \
+    --data-segment-length 64 --precision fp32 --memory-gate --memory-gate-bias -2 --gate-lr 1e-2; fi  # phase 83's control
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
