@@ -2,10 +2,13 @@
 # keep-run.sh RUN KEPT — keeps a long training run resumable across a machine change.
 #
 # Run folders live outside the checkout (e.g. /work/runs), and a replaced machine loses them: in
-# session 14 phase 7's finished model went that way. What survives is the checkout's untracked,
-# not-ignored files, so this mirrors RUN (an `rmt-train --out` folder) into KEPT (e.g.
-# kept-runs/phase7-run) every time its checkpoint or final model changes: `checkpoint/` whole
-# (weights, optimizer, the stage's best — what --resume needs), metrics.jsonl, data.json,
+# session 14 phase 7's finished model went that way. What usually survives is the checkout's untracked,
+# not-ignored files — not always: session 60 began in a new checkout that held none of them, and every
+# kept run of sessions 45-59 (phase 82's step-100 model, the best held-out so far, among them) was lost.
+# Only a commit is sure: commit a model that is worth more than its bytes (Docs/runs/memory/).
+# This mirrors RUN (an `rmt-train --out` folder) into KEPT (e.g. kept-runs/phase7-run) every time
+# its checkpoint or final model changes: `checkpoint/` whole (weights, optimizer, the stage's best —
+# what --resume needs), metrics.jsonl, data.json,
 # commands.txt, and float16 copies of `stages/N/` and `model/` (rmt-tool export; a finished stage
 # already kept is carried over, not exported again). A failed copy keeps the last state. Each copy is
 # built beside KEPT and swapped in, so KEPT is always one whole state. Polls every 120 s; run it in
