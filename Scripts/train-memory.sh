@@ -645,7 +645,13 @@
 #          session 60 has no AVX512-BF16), and the move penalty (--move-penalty 1: the memory tokens' squared relative
 #          move ||O - P||^2 / ||P||^2 over segments 1..N-2 joins the loss): a price the encoder cannot pay by writing
 #          further where the gate stays open, as it did the gate penalty's (session 59).
+#          (As run, session 60, one thread each beside phase 84, ~10 s a step: memory_move ~0.07 against the control's
+#          ~0.6 at the same loss; stage 16 advanced at step 200; its model held out 87 / 97 / 36 (qa2x-16 / qa3-16 / qa2-64;
+#          default 86 / 104 / 33), ahead of phase 84 on each. Stopped at step 228 (stage 17), resumable on that machine only.
+#          Docs/runs/memory/move-penalty-s60/.)
 # Phase 84: phase 83 without the move penalty, the same seed: its control.
+#          (As run, session 60: stage 16 advanced at step 200; held out 82 / 87 / 27, 32 of its 64-segment answers
+#          "unknown"; stopped at step 226.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
