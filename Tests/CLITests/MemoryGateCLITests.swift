@@ -70,6 +70,13 @@ import RMTTestSupport
             "\(negative.stderr)")
 }
 
+/// `key` of every training step in `run`'s metrics.jsonl (nil where a step has none).
+private func stepValues(_ key: String, of run: URL) throws -> [Double?] {
+    try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
+        .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        .filter { $0["loss"] != nil }.map { $0[key] as? Double }
+}
+
 @Test func theGatePenaltyIsRecordedAndEveryGatedStepLogsItsShare() throws {
     // --gate-penalty trains (recorded in options.json, kept by a resume given it again, refused changed);
     // metrics.jsonl carries gate_share, the mean Z in (0, 1), on every step of a gated run, and none without a gate.
@@ -82,11 +89,7 @@ import RMTTestSupport
     #expect(r.status == 0, "\(r.stderr)")
     let options = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("checkpoint/options.json"))) as? [String: Any]
     #expect(options?["gate_penalty"] as? Double == 0.5, "\(options ?? [:])")
-    func shares(_ run: URL) throws -> [Double?] {
-        try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
-            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            .filter { $0["loss"] != nil }.map { $0["gate_share"] as? Double }
-    }
+    func shares(_ run: URL) throws -> [Double?] { try stepValues("gate_share", of: run) }
     let logged = try shares(out)
     #expect(logged.count == 3 && logged.allSatisfy { ($0 ?? -1) > 0 && ($0 ?? 2) < 1 }, "\(logged)")
     let changed = try run("rmt-train", ["--resume", "--gate-penalty", "0.25", "--out", out.path])
@@ -115,11 +118,7 @@ import RMTTestSupport
     #expect(r.status == 0, "\(r.stderr)")
     let options = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("checkpoint/options.json"))) as? [String: Any]
     #expect(options?["move_penalty"] as? Double == 0.5, "\(options ?? [:])")
-    func moves(_ run: URL) throws -> [Double?] {
-        try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
-            .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            .filter { $0["loss"] != nil }.map { $0["memory_move"] as? Double }
-    }
+    func moves(_ run: URL) throws -> [Double?] { try stepValues("memory_move", of: run) }
     let logged = try moves(out)
     #expect(logged.count == 3 && logged.allSatisfy { ($0 ?? -1) > 0 && ($0 ?? .infinity).isFinite }, "\(logged)")
     let changed = try run("rmt-train", ["--resume", "--move-penalty", "0.25", "--out", out.path])
