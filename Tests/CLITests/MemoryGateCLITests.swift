@@ -70,6 +70,14 @@ import RMTTestSupport
             "\(negative.stderr)")
 }
 
+/// A resume of the run in `out` given `flag` `other` is refused in one line naming it; given the saved `value`, it runs.
+private func expectResumeKeeps(_ flag: String, _ value: String, refusing other: String, out: URL) throws {
+    let changed = try run("rmt-train", ["--resume", flag, other, "--out", out.path])
+    #expect(changed.status != 0 && changed.stderr.contains(flag) && isOneLine(changed.stderr), "\(changed.stderr)")
+    let same = try run("rmt-train", ["--resume", flag, value, "--out", out.path])
+    #expect(same.status == 0, "\(same.stderr)")
+}
+
 /// `key` of every training step in `run`'s metrics.jsonl (nil where a step has none).
 private func stepValues(_ key: String, of run: URL) throws -> [Double?] {
     try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8).split(separator: "\n")
@@ -92,10 +100,7 @@ private func stepValues(_ key: String, of run: URL) throws -> [Double?] {
     func shares(_ run: URL) throws -> [Double?] { try stepValues("gate_share", of: run) }
     let logged = try shares(out)
     #expect(logged.count == 3 && logged.allSatisfy { ($0 ?? -1) > 0 && ($0 ?? 2) < 1 }, "\(logged)")
-    let changed = try run("rmt-train", ["--resume", "--gate-penalty", "0.25", "--out", out.path])
-    #expect(changed.status != 0 && changed.stderr.contains("--gate-penalty") && isOneLine(changed.stderr), "\(changed.stderr)")
-    let same = try run("rmt-train", ["--resume", "--gate-penalty", "0.5", "--out", out.path])
-    #expect(same.status == 0, "\(same.stderr)")
+    try expectResumeKeeps("--gate-penalty", "0.5", refusing: "0.25", out: out)
     let plain = dir.appendingPathComponent("plain")
     let p = try run("rmt-train", preset + shortMemorizeRun(steps: 2) + ["--out", plain.path])
     #expect(p.status == 0, "\(p.stderr)")
@@ -121,10 +126,7 @@ private func stepValues(_ key: String, of run: URL) throws -> [Double?] {
     func moves(_ run: URL) throws -> [Double?] { try stepValues("memory_move", of: run) }
     let logged = try moves(out)
     #expect(logged.count == 3 && logged.allSatisfy { ($0 ?? -1) > 0 && ($0 ?? .infinity).isFinite }, "\(logged)")
-    let changed = try run("rmt-train", ["--resume", "--move-penalty", "0.25", "--out", out.path])
-    #expect(changed.status != 0 && changed.stderr.contains("--move-penalty") && isOneLine(changed.stderr), "\(changed.stderr)")
-    let same = try run("rmt-train", ["--resume", "--move-penalty", "0.5", "--out", out.path])
-    #expect(same.status == 0, "\(same.stderr)")
+    try expectResumeKeeps("--move-penalty", "0.5", refusing: "0.25", out: out)
     let plain = dir.appendingPathComponent("plain")
     let p = try run("rmt-train", preset + threeSegmentRun(steps: 2) + ["--out", plain.path])
     #expect(p.status == 0, "\(p.stderr)")
