@@ -59,11 +59,7 @@ func fastBPTTWithTheGatePenaltyMatchesDoubleRMT(_ c: FDCase) throws {
     let mean = (gates[0] + gates[1]).reduce(0, +) / Double(gates[0].count * 2)
     #expect(mean > 0.05 && mean < 0.95)
     #expect(abs(f.loss - g.loss - penalized.gatePenalty * mean) < 1e-12, "\(f.loss) vs \(g.loss) + λ·\(mean)")
-    func fast(_ problem: FDProblem, contents: [[[Int32]]]) throws -> (BatchResult, BPTTEngine) {
-        let engine = BPTTEngine(model: try problem.floatModel(), batchCapacity: 2, mode: .full,
-                                gatePenalty: Float(problem.gatePenalty))
-        return (try engine.lossAndGradients(SegmentBatch(contents: contents, labels: problem.labels)), engine)
-    }
+    func fast(_ problem: FDProblem, contents: [[[Int32]]]) throws -> (BatchResult, BPTTEngine) { try problem.fullBPTT(contents: contents) }
     let (withPenalty, penalizedEngine) = try fast(penalized, contents: penalized.contents)
     let (without, plainEngine) = try fast(plain, contents: plain.contents)
     for share in [withPenalty.gateShare, without.gateShare] {

@@ -62,11 +62,7 @@ func theMovePenaltyIsTheMeanRelativeMoveOfTheSegmentsThatHandTheirMemoryOn(_ pen
     #expect(moves.allSatisfy { $0 > 1e-3 }, "\(moves)")
     #expect(abs(f.loss - g.loss - penalized.movePenalty * mean) < 1e-12, "\(f.loss) vs \(g.loss) + μ·\(mean)")
 
-    func fast(_ problem: FDProblem, contents: [[[Int32]]]) throws -> (BatchResult, BPTTEngine) {
-        let engine = BPTTEngine(model: try problem.floatModel(), batchCapacity: 2, mode: .full,
-                                movePenalty: Float(problem.movePenalty))
-        return (try engine.lossAndGradients(SegmentBatch(contents: contents, labels: problem.labels)), engine)
-    }
+    func fast(_ problem: FDProblem, contents: [[[Int32]]]) throws -> (BatchResult, BPTTEngine) { try problem.fullBPTT(contents: contents) }
     let (withPenalty, penalizedEngine) = try fast(penalized, contents: penalized.contents)
     let (without, plainEngine) = try fast(plain, contents: plain.contents)
     for move in [withPenalty.memoryMove, without.memoryMove] {

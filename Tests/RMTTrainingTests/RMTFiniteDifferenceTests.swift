@@ -107,6 +107,18 @@ struct FDProblem: Sendable {
                       shape: shape, sumLoss: c.sumLoss, gatePenalty: gatePenalty, movePenalty: movePenalty)
     }
 
+    /// The fast Float BPTT on the problem's Float model, with its gate and move penalties.
+    func engine(_ mode: BPTTMode = .full, _ loss: SegmentLoss = .finalSegment) throws -> BPTTEngine {
+        BPTTEngine(model: try floatModel(), batchCapacity: 2, mode: mode, segmentLoss: loss, gatePenalty: Float(gatePenalty),
+                   movePenalty: Float(movePenalty))
+    }
+
+    /// Full BPTT over `contents` with the problem's labels: the result and the engine holding its gradients.
+    func fullBPTT(contents: [[[Int32]]]) throws -> (BatchResult, BPTTEngine) {
+        let engine = try engine()
+        return (try engine.lossAndGradients(SegmentBatch(contents: contents, labels: labels)), engine)
+    }
+
     /// The per-segment labels a case scores against (the prefix loss), or nil.
     func segmentLabels(_ c: FDCase) -> [[Int32]]? { c.loss == .prefix ? segmentLabels : nil }
 
@@ -262,9 +274,7 @@ func checkFastBPTT(_ problem: FDProblem, _ c: FDCase) throws {
     let expected = RD.rmtBackward(forward: forward, parameters: problem.parameters, labels: problem.labels,
                                   segmentLabels: problem.segmentLabels(c), shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth,
                                   gatePenalty: problem.gatePenalty, movePenalty: problem.movePenalty)
-    let model = try problem.floatModel()
-    let engine = BPTTEngine(model: model, batchCapacity: 2, mode: c.mode, segmentLoss: c.loss, gatePenalty: Float(problem.gatePenalty),
-                            movePenalty: Float(problem.movePenalty))
+    let engine = try problem.engine(c.mode, c.loss)
     let result = try engine.lossAndGradients(SegmentBatch(contents: problem.contents, labels: problem.labels,
                                                           segmentLabels: problem.segmentLabels))
     // The objective: the answer loss, and the gate and move penalties reported apart (λ · gateShare, μ · memoryMove).
