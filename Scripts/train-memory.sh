@@ -652,6 +652,9 @@
 # Phase 84: phase 83 without the move penalty, the same seed: its control.
 #          (As run, session 60: stage 16 advanced at step 200; held out 82 / 87 / 27, 32 of its 64-segment answers
 #          "unknown"; stopped at step 226.)
+# Phase 85: phase 83 with the price only where no fact is (--move-penalty-scope quiet: a segment holding a token of
+#          a planted fact may move the memory freely), the same seed: session 60's traces showed the price on every
+#          segment also stopped the writes at facts (1.6x the quiet move there, the unpriced default 3.8x).
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -667,7 +670,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=84  # the highest phase this script defines
+LAST_PHASE=85  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -965,6 +968,9 @@ if runs 83; then phase "$OUT/phase83" --model "${PHASE83_FROM:-Models/default}" 
     --data-segment-length 64 --precision fp32 --memory-gate --memory-gate-bias -2 --gate-lr 1e-2 --move-penalty 1; fi  # a price on the move
 if runs 84; then phase "$OUT/phase84" --model "${PHASE83_FROM:-Models/default}" "${PHASE67[@]}" --seed 831 \
     --data-segment-length 64 --precision fp32 --memory-gate --memory-gate-bias -2 --gate-lr 1e-2; fi  # phase 83's control
+if runs 85; then phase "$OUT/phase85" --model "${PHASE83_FROM:-Models/default}" "${PHASE67[@]}" --seed 831 \
+    --data-segment-length 64 --precision fp32 --memory-gate --memory-gate-bias -2 --gate-lr 1e-2 \
+    --move-penalty 1 --move-penalty-scope quiet; fi  # the price where no fact is
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi

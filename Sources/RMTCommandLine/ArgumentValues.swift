@@ -13,6 +13,9 @@ extension BertConfig.Preset: ExpressibleByArgument {}
 /// haystack and bench).
 extension QuestionLayout: ExpressibleByArgument {}
 
+/// --move-penalty-scope: `all` or `quiet` (rmt-train).
+extension MoveScope: ExpressibleByArgument {}
+
 /// --associative-write: `memory` or `all` (rmt-train, rmt-tool bench).
 extension AssociativeSettings.WriteRows: ExpressibleByArgument {
     /// Both tools' refusal of --associative-write without --associative D.

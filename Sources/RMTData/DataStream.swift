@@ -52,12 +52,17 @@ public struct Sample: Sendable {
     /// segment (`unknown` before one places it; −1: a label the stream lacks). nil for tasks
     /// without world states (custom, the position tasks).
     public let stateLabels: [[Int32]]?
+    /// (N) Whether segment k holds a token of a fact (a fact cut by a segment boundary is in both;
+    /// a whole-document task's fact is in every segment): what `--move-penalty-scope quiet` spares.
+    /// nil where the maker of the sample did not say.
+    public let factSegments: [Bool]?
 
     public init(task: String, question: String, questionTokens: [Int32], answer: String, label: Int,
                 facts: [PlacedFact], segments: [[Int32]], documentTokenCount: Int, distractorAnswers: [String] = [],
                 questionLayout: QuestionLayout = .finalSegment, segmentLabels: [Int32]? = nil,
                 finalQuestion: String? = nil, finalQuestionTokens: [Int32]? = nil, questionHidden: Bool = false,
-                stateLabels: [[Int32]]? = nil) {
+                stateLabels: [[Int32]]? = nil, factSegments: [Bool]? = nil) {
+        self.factSegments = factSegments
         self.questionHidden = questionHidden
         self.stateLabels = stateLabels
         self.finalQuestion = finalQuestion ?? question

@@ -375,7 +375,20 @@ public struct DocumentPlan: Sendable {
                       facts: facts, segments: segments, documentTokenCount: documentTokenCount,
                       distractorAnswers: distractorAnswers, questionLayout: questionLayout,
                       segmentLabels: segmentLabels(segments), finalQuestion: finalQuestion, finalQuestionTokens: finalQuestionTokens,
-                      questionHidden: hiddenQuestionTokens != nil, stateLabels: segmentStates())
+                      questionHidden: hiddenQuestionTokens != nil, stateLabels: segmentStates(),
+                      factSegments: factSegments())
+    }
+
+    /// (N) Whether segment k holds a token of one of the facts (`segment(ofDocumentOffset:)` of each
+    /// fact's first and last token, and every segment between; all of them for a whole-document task).
+    public func factSegments() -> [Bool] {
+        var holds = [Bool](repeating: wholeDocument, count: segmentCount)
+        for fact in facts where !fact.tokens.isEmpty {
+            for k in segment(ofDocumentOffset: fact.range.lowerBound)...segment(ofDocumentOffset: fact.range.upperBound - 1) {
+                holds[k] = true
+            }
+        }
+        return holds
     }
 
     /// What the memory leaving each segment is scored against under `--state-loss`: row k holds

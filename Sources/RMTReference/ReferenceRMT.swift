@@ -14,7 +14,8 @@
 //            (with `memoryGate` parameters: Z ⊙ h[:, 1...M] + (1 − Z) ⊙ memory, ReferenceMemoryGate.swift;
 //            with `gatePenalty` λ > 0 the loss adds λ · the mean of Z over segments 0..<N−1)
 //   with `movePenalty` μ > 0 the loss adds μ · the mean over segments 1..<N−1 and sequences of
-//   ‖memory out − memory in‖² / ‖memory in‖² (ReferenceMemoryMove.swift)
+//   ‖memory out − memory in‖² / ‖memory in‖² (ReferenceMemoryMove.swift); with `moveSpared` (N, B) the
+//   (segment, sequence) pairs it marks are not priced (the quiet scope), the divisor unchanged
 // The memory entering segment 0 is `memoryEmbeddings` repeated per sequence. Slow by design.
 import RMTBase
 import RMTKernels
@@ -223,13 +224,14 @@ extension ReferenceDouble {
     /// segment k (a constant: how a detached memory is evaluated by finite differences).
     /// `gatePenalty` λ (a gated RMT): the loss adds λ · the mean of Z over every segment that hands
     /// its memory on (0..<N−1), sequence, slot and channel (`rmtGatePenaltyGradient`). `movePenalty` μ:
-    /// the loss adds μ · the mean of each sequence's relative move over segments 1..<N−1 (`rmtMoveWeight`).
+    /// the loss adds μ · the mean of each sequence's relative move over segments 1..<N−1 (`rmtMoveWeights`;
+    /// `moveSpared` (N, B): pairs not priced).
     public static func rmtForward(parameters p: RMTParameters, contents: [[[Int32]]], labels: [Int32],
                                   segmentLabels: [[Int32]]? = nil,
                                   tokens: RMTSpecialTokens, shape s: RMTShape, sumLoss: Bool,
                                   memoryOverrides: [Int: [Double]] = [:], state: RMTStateLoss? = nil,
                                   distillation: RMTMemoryDistillation? = nil, gatePenalty: Double = 0,
-                                  movePenalty: Double = 0) -> RMTForwardResult {
+                                  movePenalty: Double = 0, moveSpared: [[Bool]]? = nil) -> RMTForwardResult {
         let N = contents.count, B = labels.count, C = s.channels, M = s.memoryTokens
         precondition(N >= 1 && contents.allSatisfy { $0.count == B })
         var memory = (0..<B).flatMap { _ in p.memoryEmbeddings }
@@ -274,8 +276,9 @@ extension ReferenceDouble {
                 loss += perEntry * gated.gate.reduce(0, +)
             }
             memory = memoryOut
-            let moveWeight = rmtMoveWeight(movePenalty, segment: k, of: N, batch: B)
-            if moveWeight > 0 { loss += moveWeight * memoryMove(entering: memoryIn, leaving: memory, batch: B).reduce(0, +) }
+            let moveWeights = rmtMoveWeights(movePenalty, segment: k, of: N, batch: B, spared: moveSpared?[k])
+            let moves = memoryMove(entering: memoryIn, leaving: memory, batch: B)
+            loss += (0..<B).reduce(0) { $0 + moveWeights[$1] * moves[$1] }
             var head: ClassifierHeadActivations?
             if let targets = rmtTargets(k, of: N, labels: labels, segmentLabels: segmentLabels, sumLoss: sumLoss) {
                 var features = [Double](repeating: 0, count: B * C)
@@ -314,16 +317,16 @@ extension ReferenceDouble {
     public static func rmtBackward(forward f: RMTForwardResult, parameters p: RMTParameters, labels: [Int32],
                                    segmentLabels: [[Int32]]? = nil,
                                    shape s: RMTShape, sumLoss: Bool, depth: Int, gatePenalty: Double = 0,
-                                   movePenalty: Double = 0) -> RMTParameters {
+                                   movePenalty: Double = 0, moveSpared: [[Bool]]? = nil) -> RMTParameters {
         rmtBackward(forward: f, parameters: p, labels: labels, segmentLabels: segmentLabels, shape: s, sumLoss: sumLoss,
-                    depth: depth, state: nil, gatePenalty: gatePenalty, movePenalty: movePenalty).parameters
+                    depth: depth, state: nil, gatePenalty: gatePenalty, movePenalty: movePenalty, moveSpared: moveSpared).parameters
     }
 
     /// `rmtBackward` with a state loss (the one the forward ran with): also the readout's gradients.
     public static func rmtBackward(forward f: RMTForwardResult, parameters p: RMTParameters, labels: [Int32],
                                    segmentLabels: [[Int32]]? = nil, shape s: RMTShape, sumLoss: Bool, depth: Int,
                                    state: RMTStateLoss?, distillation: RMTMemoryDistillation? = nil, gatePenalty: Double = 0,
-                                   movePenalty: Double = 0)
+                                   movePenalty: Double = 0, moveSpared: [[Bool]]? = nil)
         -> (parameters: RMTParameters, state: StateReadoutParameters?) {
         precondition(depth >= 1, "depth must be at least 1")
         let N = f.segments.count, B = labels.count, C = s.channels, M = s.memoryTokens
@@ -333,7 +336,8 @@ extension ReferenceDouble {
         for k in stride(from: N - 1, through: 0, by: -1) {
             let seg = f.segments[k]
             let penalty = seg.gate == nil ? 0 : rmtGatePenaltyGradient(gatePenalty, segment: k, of: N, entries: B * M * C)
-            let moveWeight = rmtMoveWeight(movePenalty, segment: k, of: N, batch: B)
+            let moveWeights = rmtMoveWeights(movePenalty, segment: k, of: N, batch: B, spared: moveSpared?[k])
+            let moveWeight = moveWeights.max() ?? 0  // nonzero when any sequence's move is priced here
             guard seg.head != nil || seg.state != nil || distillation != nil || penalty != 0 || moveWeight != 0 || dMemoryOut != nil
             else { continue }
             let T = seg.layout.seqLen, ls = s.layerShape(batch: B, seqLen: T)
@@ -350,7 +354,7 @@ extension ReferenceDouble {
             if var dm = dMemoryOut ?? (seg.state != nil || distillation != nil || penalty != 0 || moveWeight != 0 ? zeros(B * M * C) : nil) {
                 distillation?.addGradient(&dm, memoryOut: seg.memoryOut, segment: k, of: N)
                 if moveWeight != 0 {
-                    memoryMoveBackward(entering: seg.memoryIn, leaving: seg.memoryOut, batch: B, weight: moveWeight,
+                    memoryMoveBackward(entering: seg.memoryIn, leaving: seg.memoryOut, batch: B, weights: moveWeights,
                                        dLeaving: &dm, dEntering: &dMoveIn)
                 }
                 if let state, let readout = seg.state {
@@ -414,7 +418,7 @@ extension ReferenceDouble {
                                         contents: [[[Int32]]], labels: [Int32], segmentLabels: [[Int32]]? = nil,
                                         tokens: RMTSpecialTokens, shape s: RMTShape, sumLoss: Bool, depth: Int,
                                         state: RMTStateLoss? = nil, distillation: RMTMemoryDistillation? = nil,
-                                        gatePenalty: Double = 0, movePenalty: Double = 0) -> Double {
+                                        gatePenalty: Double = 0, movePenalty: Double = 0, moveSpared: [[Bool]]? = nil) -> Double {
         let N = contents.count
         var overrides: [Int: [Double]] = [:]
         for k in 0..<N where rmtDetachesMemory(enteringSegment: k, segmentCount: N, depth: depth) {
@@ -422,6 +426,6 @@ extension ReferenceDouble {
         }
         return rmtForward(parameters: p, contents: contents, labels: labels, segmentLabels: segmentLabels, tokens: tokens,
                           shape: s, sumLoss: sumLoss, memoryOverrides: overrides, state: state, distillation: distillation,
-                          gatePenalty: gatePenalty, movePenalty: movePenalty).loss
+                          gatePenalty: gatePenalty, movePenalty: movePenalty, moveSpared: moveSpared).loss
     }
 }

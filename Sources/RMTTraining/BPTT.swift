@@ -41,6 +41,9 @@
 // (the memory tokens leaving a segment against those that entered it) is added to the objective; every
 // run of more than two segments reports that mean as `BatchResult.memoryMove` (before μ). Its gradient
 // enters the memory leaving the segment (through the gate, for a gated model) and the memory entering it.
+// Its `quiet` scope (`moveScope`, `--move-penalty-scope quiet`) prices only the (segment, sequence) pairs
+// whose segment holds no token of a fact (the batch's `factSegments`), still divided by B·(N − 2): the
+// memory may move where a fact is read, and is asked to stay where none is.
 import RMTKernels
 import RMTModel
 import RMTRecurrence
@@ -85,10 +88,14 @@ public struct SegmentBatch: Sendable {
     /// stateLabels[k]: (B, E) the state readout's targets after segment k — for each sequence the
     /// label of each entity's room (WorldStates), −1 = not scored; nil when the data defines none.
     public var stateLabels: [[Int32]]?
+    /// factSegments[k][b]: whether segment k of sequence b holds a token of a fact (Sample.factSegments;
+    /// what the move penalty's `quiet` scope spares); nil when the data does not say.
+    public var factSegments: [[Bool]]?
 
     public init(contents: [[[Int32]]], labels: [Int32], segmentLabels: [[Int32]]? = nil, tasks: [String]? = nil,
-                segmentLength: Int? = nil, stateLabels: [[Int32]]? = nil) {
+                segmentLength: Int? = nil, stateLabels: [[Int32]]? = nil, factSegments: [[Bool]]? = nil) {
         self.stateLabels = stateLabels
+        self.factSegments = factSegments
         self.contents = contents
         self.labels = labels
         self.segmentLabels = segmentLabels
@@ -102,11 +109,12 @@ public struct SegmentBatch: Sendable {
     /// The batch as a model that reads each document `passes` times sees it (`RMTSettings.passes`):
     /// (N·passes) segments, its N segments again after its last, the loss on the last. Per-segment
     /// and state labels describe one reading, so they are dropped (rmt-train refuses --prefix-loss
-    /// and --state-loss with --passes).
+    /// and --state-loss with --passes); the facts are in the same segments of every reading.
     public func read(passes: Int) -> SegmentBatch {
         guard passes > 1 else { return self }
         return SegmentBatch(contents: Array(repeatElement(contents, count: passes).joined()), labels: labels,
-                            tasks: tasks, segmentLength: segmentLength)
+                            tasks: tasks, segmentLength: segmentLength,
+                            factSegments: factSegments.map { Array(repeatElement($0, count: passes).joined()) })
     }
 
     /// The positions the encoder computes for this batch: per segment, B rows as long as its
@@ -155,6 +163,8 @@ public final class BPTTEngine: @unchecked Sendable {
     public let gatePenalty: Float
     /// The move penalty's μ (0: none; MemoryMove.swift).
     public let movePenalty: Float
+    /// The segments the move penalty prices.
+    public let moveScope: MoveScope
     public let batchCapacity: Int
     /// Gradients, same layout as `model.parameters`; `lossAndGradients` adds into them.
     public let gradients: ParameterSet
@@ -193,8 +203,9 @@ public final class BPTTEngine: @unchecked Sendable {
 
     public init(model: RecurrentMemoryModel, batchCapacity: Int, mode: BPTTMode, segmentLoss: SegmentLoss = .finalSegment,
                 stateLossWeight: Float = 0, lossTemperatures: [String: Float] = [:], distillation: MemoryDistillation? = nil,
-                gatePenalty: Float = 0, movePenalty: Float = 0) {
+                gatePenalty: Float = 0, movePenalty: Float = 0, moveScope: MoveScope = .all) {
         self.model = model
+        self.moveScope = moveScope
         self.gatePenalty = gatePenalty
         self.movePenalty = movePenalty
         self.distillation = distillation
@@ -275,6 +286,14 @@ public final class BPTTEngine: @unchecked Sendable {
         // k hands on a memory an earlier segment wrote (1 ≤ k < N − 1), else 0.
         let movePerSequence = movePenalty > 0 && N > 2 ? movePenalty / Float(B * (N - 2)) : 0
         let moveWeight = { (k: Int) -> Float in k >= 1 && k < N - 1 ? movePerSequence : 0 }
+        // …and on sequence b's: the quiet scope spares a segment that holds a fact.
+        let spared = moveScope == .quiet && movePerSequence != 0 ? batch.factSegments : nil  // (N, B)
+        if moveScope == .quiet && movePerSequence != 0 {
+            guard let spared, spared.count == N, spared.allSatisfy({ $0.count == B }) else {
+                throw ModelError("batch", "the move penalty's quiet scope spares the segments that hold a fact, and this batch does not say which do")
+            }
+        }
+        let sequenceMoveWeight = { (k: Int, b: Int) -> Float in spared?[k][b] == true ? 0 : moveWeight(k) }
         // Segments before this need no backward: every segment has one with a state, distillation, gate or move loss.
         let firstWithGradient = segmentLoss == .finalSegment && readout == nil && distillation == nil && penaltyPerEntry == 0
             && movePerSequence == 0 ? N - d : 0
@@ -414,7 +433,9 @@ public final class BPTTEngine: @unchecked Sendable {
             if moved != 0 {  // ∂r/∂O into the memory leaving k (memoryIn[k + 1])
                 for b in 0..<B {
                     let row = leaving.map { $0 + b * memCount } ?? dHidden.pointer + (b * T + 1) * C
-                    withMove(k, b) { $0.addGradients(weight: moved, entering: $1, leaving: $2, count: memCount, dLeaving: row, dEntering: nil) }
+                    withMove(k, b) {
+                        $0.addGradients(weight: sequenceMoveWeight(k, b), entering: $1, leaving: $2, count: memCount, dLeaving: row, dEntering: nil)
+                    }
                 }
             }
             if let gate, let gateGradients, let leaving {
@@ -456,7 +477,10 @@ public final class BPTTEngine: @unchecked Sendable {
                     entering.update(from: dWords.pointer + (b * T + 1) * C, count: memCount)
                     if gateCarries { addForward(out: entering, a: entering, b: dGateIn.pointer + b * memCount, count: memCount) }
                     if moved != 0 {  // ∂r/∂P into the memory entering k
-                        withMove(k, b) { $0.addGradients(weight: moved, entering: $1, leaving: $2, count: memCount, dLeaving: nil, dEntering: entering) }
+                        withMove(k, b) {
+                            $0.addGradients(weight: sequenceMoveWeight(k, b), entering: $1, leaving: $2, count: memCount,
+                                            dLeaving: nil, dEntering: entering)
+                        }
                     }
                 }
             }

@@ -10,8 +10,8 @@ import RMTKernels
 import RMTModel
 
 extension SegmentBatch {
-    /// Sequences `range` of the batch (all segments, labels, per-segment labels, state labels and
-    /// tasks of those rows; its segment length).
+    /// Sequences `range` of the batch (all segments, labels, per-segment labels, state labels, fact
+    /// segments and tasks of those rows; its segment length).
     public func slice(_ range: Range<Int>) -> SegmentBatch {
         SegmentBatch(contents: contents.map { Array($0[range]) }, labels: Array(labels[range]),
                      segmentLabels: segmentLabels.map { $0.map { Array($0[range]) } },
@@ -19,7 +19,8 @@ extension SegmentBatch {
                      stateLabels: stateLabels.map { rows in rows.map { row in  // E entries per sequence
                          let E = row.count / max(batchSize, 1)
                          return Array(row[(range.lowerBound * E)..<(range.upperBound * E)])
-                     } })
+                     } },
+                     factSegments: factSegments.map { $0.map { Array($0[range]) } })
     }
 
     /// Rank `rank`'s share of the batch split evenly over `ranks` (batchSize divisible by ranks).

@@ -13,7 +13,18 @@
 // way out through the memory's scale. Gradients of r (Docs/training.md, "The move penalty"):
 //     ∂r/∂O = 2 (O − P) / ‖P‖²,    ∂r/∂P = −2 (O − P) / ‖P‖² − 2 r P / ‖P‖²
 // A memory of zero size (‖P‖ = 0) has no relative move: r = 0 and no gradient.
-// The Double twin is ReferenceDouble.rmtMove (ReferenceMemoryMove.swift); BPTT.swift applies it.
+// The `quiet` scope (`--move-penalty-scope quiet`) prices only segments holding no token of a fact:
+// a price on every move also stops the writes a fact needs (session 60's traces: 1.6× the quiet move
+// within a segment of a fact, against the unpriced default's 3.8×).
+// The Double twin is ReferenceDouble.memoryMove (ReferenceMemoryMove.swift); BPTT.swift applies it.
+
+/// The segments the move penalty prices (`--move-penalty-scope`).
+public enum MoveScope: String, Sendable, CaseIterable, Codable {
+    /// Every segment that hands on a memory another segment wrote (1…N−2).
+    case all
+    /// Those of them that hold no token of a fact (SegmentBatch.factSegments): prose that asks for no memory.
+    case quiet
+}
 
 /// The squared relative move of one sequence's memory over one segment, and its gradients.
 struct MemoryMove {

@@ -123,7 +123,8 @@ extension SegmentBatch {
     /// A batch of `samples`, each of N = `segments` segments: their contents, labels and
     /// per-segment labels — each sample's own, or for a sample without them −1 before its final
     /// segment and its label there; nil when no sample has them — and state labels (B·E per
-    /// segment, a sample without them −1; nil when none has them).
+    /// segment, a sample without them −1; nil when none has them), and the segments holding facts
+    /// (nil unless every sample says).
     init(samples: [Sample], segments N: Int, tasks: [String]? = nil, segmentLength: Int) {
         let segmentLabels = samples.contains { $0.segmentLabels != nil }
             ? (0..<N).map { k in samples.map { $0.segmentLabels?[k] ?? (k == N - 1 ? Int32($0.label) : -1) } }
@@ -132,7 +133,11 @@ extension SegmentBatch {
         let stateLabels = samples.contains { $0.stateLabels != nil }
             ? (0..<N).map { k in samples.flatMap { $0.stateLabels?[k] ?? Array(repeating: -1, count: E) } }
             : nil
+        let factSegments = samples.allSatisfy { $0.factSegments?.count == N }
+            ? (0..<N).map { k in samples.map { $0.factSegments![k] } }
+            : nil
         self.init(contents: (0..<N).map { k in samples.map { $0.segments[k] } }, labels: samples.map { Int32($0.label) },
-                  segmentLabels: segmentLabels, tasks: tasks, segmentLength: segmentLength, stateLabels: stateLabels)
+                  segmentLabels: segmentLabels, tasks: tasks, segmentLength: segmentLength, stateLabels: stateLabels,
+                  factSegments: factSegments)
     }
 }

@@ -201,7 +201,7 @@ public final class Trainer: @unchecked Sendable {
         return BPTTEngine(model: model, batchCapacity: capacity, mode: options.bpttMode, segmentLoss: options.segmentLoss,
                           stateLossWeight: options.stateLoss ?? 0, lossTemperatures: options.lossTemperatureByTask,
                           distillation: distillation, gatePenalty: options.gatePenalty ?? 0,
-                          movePenalty: options.movePenalty ?? 0)
+                          movePenalty: options.movePenalty ?? 0, moveScope: options.moveScope ?? .all)
     }
 
     /// The caller's lock when it is for `out`, else a new one on `out`.

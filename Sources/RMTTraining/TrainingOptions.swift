@@ -102,6 +102,9 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     /// tokens over every segment that hands its memory on is added to the loss (MemoryMove.swift);
     /// nil = off. Optional so that the options of runs made before it decode.
     public var movePenalty: Float? = nil
+    /// The segments the move penalty prices (`--move-penalty-scope`); nil = every one it can (`all`).
+    /// Optional so that the options of runs made before it decode.
+    public var moveScope: MoveScope? = nil
     /// Keep the optimizer state and schedule across stages (default: fresh, as the paper).
     public var keepOptimizer = false
     public var seed: UInt64 = 1
@@ -190,6 +193,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
         if let w = stateLoss, !(w > 0 && w.isFinite) { throw fail("--state-loss must be a positive weight, got \(w)") }
         if let l = gatePenalty, !(l > 0 && l.isFinite) { throw fail("--gate-penalty must be a positive weight, got \(l)") }
         if let m = movePenalty, !(m > 0 && m.isFinite) { throw fail("--move-penalty must be a positive weight, got \(m)") }
+        if moveScope != nil && movePenalty == nil { throw fail("--move-penalty-scope says which segments --move-penalty prices; give --move-penalty too") }
         if let temperatures = lossTemperatures {
             if temperatures.isEmpty || temperatures.contains(where: \.task.isEmpty) { throw fail("--loss-temperature needs TASK=T pairs, e.g. babi-qa3=1.5") }
             if Set(temperatures.map(\.task)).count != temperatures.count { throw fail("--loss-temperature names a task twice") }

@@ -146,6 +146,10 @@ struct BackpropFlags: ParsableArguments {
                                discussion: "‖O − P‖² / ‖P‖² of the memory tokens each segment hands on (O) against those it received (P), averaged over every segment but the first (which writes into the initial memory) and the last, and every document: a price on how far a segment moves the memory, so that text which asks for nothing leaves it as it found it, which a gate's share alone does not ensure (Docs/training.md, \"The move penalty\"). Any model without an associative memory. metrics.jsonl logs memory_move (the mean, before M) for every run of more than two segments. (default: off)",
                                valueName: "M"))
     var movePenalty: Float?
+    @Option(help: ArgumentHelp("Which segments --move-penalty prices: all, or quiet (those that hold no token of a fact).",
+                               discussion: "quiet: a segment in which a planted fact is read may move the memory as far as it needs; every other segment is priced as with all (the mean's divisor stays every segment but the first and the last). (default: all)",
+                               valueName: "SCOPE"))
+    var movePenaltyScope: MoveScope?
     @Option(help: ArgumentHelp("With --state-loss: the readout added gets a hidden layer of D units (GELU), not the linear probe.",
                                discussion: "Only when the readout is added (a model that has one keeps its own; another D is refused). (default: linear)",
                                valueName: "D"))
@@ -217,6 +221,7 @@ struct BackpropFlags: ParsableArguments {
         if let stateLoss { o.stateLoss = stateLoss }
         if let gatePenalty { o.gatePenalty = gatePenalty }
         if let movePenalty { o.movePenalty = movePenalty }
+        if let movePenaltyScope { o.moveScope = movePenaltyScope }
         if let temperatures = try? lossTemperatures() { o.lossTemperatures = temperatures }
         if let memoryTeacher { o.memoryTeacher = memoryTeacher }
     }
@@ -233,6 +238,7 @@ struct BackpropFlags: ParsableArguments {
             SavedFlag(flag: "--state-loss", given: text(stateLoss), saved: text(saved.stateLoss)),
             SavedFlag(flag: "--gate-penalty", given: text(gatePenalty), saved: text(saved.gatePenalty)),
             SavedFlag(flag: "--move-penalty", given: text(movePenalty), saved: text(saved.movePenalty)),
+            SavedFlag(flag: "--move-penalty-scope", given: movePenaltyScope?.rawValue, saved: saved.moveScope?.rawValue),
             SavedFlag(flag: "--loss-temperature", given: Self.temperaturesText(try? lossTemperatures()), saved: Self.temperaturesText(saved.lossTemperatures)),
             SavedFlag(flag: "--distill-memory", given: memoryTeacher?.path, saved: saved.memoryTeacher?.path),
             SavedFlag(flag: "--distill-weight", given: text(distillWeight), saved: text(saved.memoryTeacher?.weight)),

@@ -4,7 +4,8 @@
 // `rmt-ask` reads a long document with it (its --trace adds the gate's mean Z); a gated --model
 // keeps its gate; --gate-penalty is recorded and every gated step logs its gate's share; --move-penalty
 // (any model without an associative memory) is recorded and every step of more than two segments logs
-// the memory's move; the flags that make no sense together are refused in one line.
+// the memory's move, and its --move-penalty-scope is recorded; the flags that make no sense together are
+// refused in one line.
 import Foundation
 import RMT
 import Testing
@@ -64,10 +65,15 @@ import RMTTestSupport
     let penaltyNoGate = try run("rmt-train", preset + ["--gate-penalty", "0.1"] + common + ["--out", dir.appendingPathComponent("penalty").path])
     #expect(penaltyNoGate.status != 0 && penaltyNoGate.stderr.contains("--gate-penalty") && isOneLine(penaltyNoGate.stderr),
             "\(penaltyNoGate.stderr)")
-    let negative = try run("rmt-train", preset + ["--memory-gate", "--gate-penalty", "-1"] + common + ["--out", dir.appendingPathComponent("negative").path])
-    #expect(negative.status != 0 && negative.stderr.contains("--gate-penalty must be a positive weight")
-            && isOneLine(negative.stderr.components(separatedBy: "\nUsage")[0]),
-            "\(negative.stderr)")
+    try expectRefused(preset + ["--memory-gate", "--gate-penalty", "-1"] + common, saying: "--gate-penalty must be a positive weight",
+                      out: dir.appendingPathComponent("negative"))
+}
+
+/// rmt-train given `flags` and `--out out` is refused: a non-zero exit and its message (before ArgumentParser's
+/// usage) on one line holding `words`.
+private func expectRefused(_ flags: [String], saying words: String, out: URL) throws {
+    let r = try run("rmt-train", flags + ["--out", out.path])
+    #expect(r.status != 0 && r.stderr.contains(words) && isOneLine(r.stderr.components(separatedBy: "\nUsage")[0]), "\(r.stderr)")
 }
 
 /// A resume of the run in `out` given `flag` `other` is refused in one line naming it; given the saved `value`, it runs.
@@ -76,6 +82,12 @@ private func expectResumeKeeps(_ flag: String, _ value: String, refusing other: 
     #expect(changed.status != 0 && changed.stderr.contains(flag) && isOneLine(changed.stderr), "\(changed.stderr)")
     let same = try run("rmt-train", ["--resume", flag, value, "--out", out.path])
     #expect(same.status == 0, "\(same.stderr)")
+}
+
+/// shortMemorizeRun's flags, on documents of three segments (the first whose move a penalty can price).
+private func threeSegmentRun(steps: Int) -> [String] {
+    ["--task", "memorize", "--start-segments", "3", "--max-segments", "3", "--max-steps-per-stage", "\(steps)",
+     "--eval-every", "\(steps)", "--eval-samples", "2", "--batch-size", "2"]
 }
 
 /// `key` of every training step in `run`'s metrics.jsonl (nil where a step has none).
@@ -115,10 +127,6 @@ private func stepValues(_ key: String, of run: URL) throws -> [Double?] {
     defer { try? FileManager.default.removeItem(at: dir) }
     let out = dir.appendingPathComponent("run")
     let preset = tinyPresetFlags()
-    func threeSegmentRun(steps: Int) -> [String] {  // shortMemorizeRun's, on documents of three segments
-        ["--task", "memorize", "--start-segments", "3", "--max-segments", "3", "--max-steps-per-stage", "\(steps)",
-         "--eval-every", "\(steps)", "--eval-samples", "2", "--batch-size", "2"]
-    }
     let r = try run("rmt-train", preset + ["--move-penalty", "0.5", "--warmup", "0"] + threeSegmentRun(steps: 3) + ["--out", out.path])
     #expect(r.status == 0, "\(r.stderr)")
     let options = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("checkpoint/options.json"))) as? [String: Any]
@@ -136,11 +144,34 @@ private func stepValues(_ key: String, of run: URL) throws -> [Double?] {
     #expect(try moves(two) == [nil])
 
     let common = shortMemorizeRun(steps: 2)
-    let negative = try run("rmt-train", preset + ["--move-penalty", "0"] + common + ["--out", dir.appendingPathComponent("zero").path])
-    #expect(negative.status != 0 && negative.stderr.contains("--move-penalty must be a positive weight")
-            && isOneLine(negative.stderr.components(separatedBy: "\nUsage")[0]), "\(negative.stderr)")
-    let associative = try run("rmt-train", preset + ["--associative", "4", "--move-penalty", "0.5"] + common
-                              + ["--out", dir.appendingPathComponent("associative").path])
-    #expect(associative.status != 0 && associative.stderr.contains("--move-penalty")
-            && isOneLine(associative.stderr.components(separatedBy: "\nUsage")[0]), "\(associative.stderr)")
+    try expectRefused(preset + ["--move-penalty", "0"] + common, saying: "--move-penalty must be a positive weight",
+                      out: dir.appendingPathComponent("zero"))
+    try expectRefused(preset + ["--associative", "4", "--move-penalty", "0.5"] + common, saying: "--move-penalty",
+                      out: dir.appendingPathComponent("associative"))
 }
+
+@Test func theMovePenaltysQuietScopeIsRecordedAndKeptByAResume() throws {
+    // --move-penalty-scope quiet trains (recorded in options.json as move_scope, kept by a resume given it
+    // again, refused changed); without --move-penalty, or with a scope it does not know, it is refused in one line.
+    let dir = try scratchFolder("move-scope")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("run")
+    let preset = tinyPresetFlags()
+    let r = try run("rmt-train", preset + ["--move-penalty", "0.5", "--move-penalty-scope", "quiet", "--warmup", "0"]
+                    + threeSegmentRun(steps: 2) + ["--out", out.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    let options = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("checkpoint/options.json"))) as? [String: Any]
+    #expect(options?["move_scope"] as? String == "quiet" && options?["move_penalty"] as? Double == 0.5, "\(options ?? [:])")
+    #expect(try stepValues("memory_move", of: out).allSatisfy { ($0 ?? -1) > 0 })
+    try expectResumeKeeps("--move-penalty-scope", "quiet", refusing: "all", out: out)
+
+    let common = threeSegmentRun(steps: 1)
+    try expectRefused(preset + ["--move-penalty-scope", "quiet"] + common, saying: "give --move-penalty too",
+                      out: dir.appendingPathComponent("alone"))
+    let unknown = try run("rmt-train", preset + ["--move-penalty", "0.5", "--move-penalty-scope", "loud"] + common
+                          + ["--out", dir.appendingPathComponent("loud").path])
+    let said = unknown.stderr.components(separatedBy: "\n")[0]  // ArgumentParser's line, then its help and usage
+    #expect(unknown.status != 0 && said.contains("'loud' is invalid") && said.contains("'all' and 'quiet'"), "\(unknown.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("alone").path))
+}
+

@@ -140,10 +140,11 @@ private func dataParallelOptions() -> TrainingOptions {
 
 @Test func batchShardsCoverTheBatchInOrder() {
     let batch = SegmentBatch(contents: [[[1], [2], [3], [4]], [[5], [6], [7], [8]]], labels: [0, 1, 2, 3],
-                             tasks: ["a", "b", "c", "d"])
+                             tasks: ["a", "b", "c", "d"], factSegments: [[true, false, false, true], [false, true, true, false]])
     let shards = (0..<2).map { batch.shard(rank: $0, of: 2) }
     #expect(shards.map(\.labels) == [[0, 1], [2, 3]])
     #expect(shards[1].contents == [[[3], [4]], [[7], [8]]])
     #expect(shards[1].tasks == ["c", "d"])
+    #expect(shards[1].factSegments == [[false, true], [true, false]])
     #expect(batch.shard(rank: 0, of: 1).labels == batch.labels)
 }

@@ -16,6 +16,11 @@
 //    here from the memories it received and handed on; the fast engine reports that mean as memoryMove
 //    with or without the penalty; the penalty changes the gradient (the checks have teeth); a batch of
 //    two segments has no priced move and pays nothing.
+// 4. The quiet scope (`--move-penalty-scope quiet`, FDProblem.quietMovePenalized): a (segment, sequence)
+//    whose segment holds a fact is not priced — checks 1 and 2 again with sequence 0's segment 1 spared;
+//    the Double loss exceeds the unpenalized one by exactly μ / (B · (N − 2)) × sequence 1's r alone; sparing
+//    every segment leaves the fast gradients bit-identical to no penalty; the scope changes the gradient
+//    against pricing every segment; a batch that does not say where its facts are is refused.
 import RMTKernels
 import RMTModel
 import RMTReference
@@ -84,8 +89,55 @@ func theMovePenaltyIsTheMeanRelativeMoveOfTheSegmentsThatHandTheirMemoryOn(_ pen
     let zero = [0.0, 0, 0, 0], other = [1.0, -2, 0.5, 3]
     #expect(RD.memoryMove(entering: zero + other, leaving: other + other.map { $0 * 1.5 }, batch: 2) == [0, 0.25])
     var (dO, dP) = ([Double](repeating: 0, count: 8), [Double](repeating: 0, count: 8))
-    RD.memoryMoveBackward(entering: zero + other, leaving: other + other, batch: 2, weight: 1, dLeaving: &dO, dEntering: &dP)
+    RD.memoryMoveBackward(entering: zero + other, leaving: other + other, batch: 2, weights: [1, 1], dLeaving: &dO, dEntering: &dP)
     #expect(dO.allSatisfy { $0 == 0 } && dP.allSatisfy { $0 == 0 })  // first: no size; second: no move
     let scaled = RD.memoryMove(entering: other.map { $0 * 7 }, leaving: other.map { $0 * 7 * 1.5 }, batch: 1)
     #expect(abs(scaled[0] - 0.25) < 1e-15)
 }
+
+@Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .prefix])
+func doubleQuietMovePenaltyGradientMatchesFiniteDifferences(_ c: FDCase) {
+    checkDoubleRMTGradient(FDProblem.quietMovePenalized, c)
+}
+
+@Test(arguments: [FDCase.full, .truncated2, .truncated1, .sumLoss, .memoryEfficient, .memoryEfficientPrefix])
+func fastBPTTWithTheQuietMovePenaltyMatchesDoubleRMT(_ c: FDCase) throws {
+    try checkFastBPTT(FDProblem.quietMovePenalized, c)
+}
+
+@Test(arguments: [FDCase.full, .truncated2])
+func gatedQuietMovePenaltyMatchesFiniteDifferencesAndTheFastBPTT(_ c: FDCase) throws {
+    checkDoubleRMTGradient(FDProblem.gatedQuietMovePenalized, c)
+    try checkFastBPTT(FDProblem.gatedQuietMovePenalized, c)
+}
+
+@Test func theQuietScopePricesOnlyTheSegmentsThatHoldNoFact() throws {
+    let quiet = FDProblem.quietMovePenalized, every = FDProblem.movePenalized, plain = FDProblem.shared
+    let f = quiet.forward(quiet.parameters, .full), g = plain.forward(plain.parameters, .full)
+    // Segment 1 is the only one priced; it holds a fact in sequence 0, so only sequence 1's r counts, over B·(N − 2) = 2.
+    let r = RD.memoryMove(entering: f.segments[1].memoryIn, leaving: f.segments[1].memoryOut, batch: 2)
+    #expect(r.allSatisfy { $0 > 1e-3 }, "\(r)")
+    #expect(abs(f.loss - g.loss - quiet.movePenalty * r[1] / 2) < 1e-12, "\(f.loss) vs \(g.loss) + μ·\(r[1])/2")
+
+    let name = "encoder.layer.0.attention.output.dense.weight"
+    let (quietResult, quietEngine) = try quiet.fullBPTT(contents: quiet.contents)
+    let (_, everyEngine) = try every.fullBPTT(contents: every.contents)
+    let (plainResult, plainEngine) = try plain.fullBPTT(contents: plain.contents)
+    // memoryMove reports every segment's move, priced or not.
+    #expect(abs(Double(try #require(quietResult.memoryMove)) - (r[0] + r[1]) / 2) < 1e-5 * (r[0] + r[1]))
+    #expect(quietResult.loss == plainResult.loss)
+    let (q, e, p) = (quietEngine.gradients.values(name).map(Double.init), everyEngine.gradients.values(name).map(Double.init),
+                     plainEngine.gradients.values(name).map(Double.init))
+    #expect(scaledError(q, e) > 1e-3 && scaledError(q, p) > 1e-3, "the scope changes the gradient")
+
+    // Every segment holds a fact: nothing is priced, the gradients are those without a penalty.
+    let allFacts = FDProblem(movePenalty: 0.7, moveSpared: [[true, true], [true, true], [true, true]])
+    let (_, sparedEngine) = try allFacts.fullBPTT(contents: allFacts.contents)
+    #expect(sparedEngine.gradients.values(name) == plainEngine.gradients.values(name))
+    #expect(allFacts.forward(allFacts.parameters, .full).loss == g.loss)
+
+    // A batch that does not say which segments hold a fact cannot be priced by scope.
+    let engine = try quiet.engine()
+    #expect(throws: ModelError.self) { try engine.lossAndGradients(SegmentBatch(contents: quiet.contents, labels: quiet.labels)) }
+}
+

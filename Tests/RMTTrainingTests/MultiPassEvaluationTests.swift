@@ -49,12 +49,14 @@ func evaluationReadsEachDocumentAsOftenAsTheModel(layout: QuestionLayout) throws
 
 @Test func aTrainingBatchReadTwiceIsItsSegmentsTwice() {
     let batch = SegmentBatch(contents: [[[1, 2], [3]], [[4], [5, 6]]], labels: [0, 1], segmentLabels: [[-1, -1], [0, 1]],
-                             tasks: ["a", "b"], segmentLength: 2, stateLabels: [[0], [1]])
+                             tasks: ["a", "b"], segmentLength: 2, stateLabels: [[0], [1]], factSegments: [[true, false], [false, false]])
     #expect(batch.read(passes: 1).contents == batch.contents && batch.read(passes: 1).segmentLabels != nil)
     let twice = batch.read(passes: 2)
     #expect(twice.contents == batch.contents + batch.contents)
     #expect(twice.segmentCount == 4 && twice.labels == [0, 1] && twice.tasks == ["a", "b"] && twice.segmentLength == 2)
     #expect(twice.segmentLabels == nil && twice.stateLabels == nil)
+    // The facts are in the same segments of each reading (what the move penalty's quiet scope spares).
+    #expect(twice.factSegments == [[true, false], [false, false], [true, false], [false, false]])
 }
 
 @Test func aLedgerRecordsTheReadingsAndKeepsThemApart() throws {

@@ -49,6 +49,11 @@ struct FDProblem: Sendable {
     /// The RMT with the move penalty μ = 0.7 (`--move-penalty`; MemoryMoveTests.swift), without and with a gate.
     static let movePenalized = FDProblem(movePenalty: 0.7)
     static let gatedMovePenalized = FDProblem(gate: true, movePenalty: 0.7)
+    /// …with the quiet scope (`--move-penalty-scope quiet`): segment 1, the one priced, holds a fact in sequence 0
+    /// only (the flags of segments 0 and 2 price nothing either way).
+    static let quietMovePenalized = FDProblem(movePenalty: 0.7, moveSpared: quietFacts)
+    static let gatedQuietMovePenalized = FDProblem(gate: true, movePenalty: 0.7, moveSpared: quietFacts)
+    static let quietFacts: [[Bool]] = [[true, false], [true, false], [false, true]]
 
     let config = BertConfig(vocabSize: 20, hiddenSize: 8, numHiddenLayers: 2, numAttentionHeads: 2,
                             intermediateSize: 12, maxPositionEmbeddings: 12, typeVocabSize: 2, layerNormEps: 1e-12)
@@ -71,9 +76,11 @@ struct FDProblem: Sendable {
     let gatePenalty: Double
     /// The move penalty's μ the loss carries (0: none).
     let movePenalty: Double
+    /// factSegments[k][b] of the batch, for the move penalty's quiet scope (nil: every segment priced).
+    let moveSpared: [[Bool]]?
 
-    init(gate: Bool = false, gatePenalty: Double = 0, movePenalty: Double = 0) {
-        (self.gatePenalty, self.movePenalty) = (gatePenalty, movePenalty)
+    init(gate: Bool = false, gatePenalty: Double = 0, movePenalty: Double = 0, moveSpared: [[Bool]]? = nil) {
+        (self.gatePenalty, self.movePenalty, self.moveSpared) = (gatePenalty, movePenalty, moveSpared)
         var settings = RMTSettings(memoryTokens: 2, segmentLength: 5, labels: ["red", "green", "blue"])
         settings.memoryGate = gate ? true : nil
         self.settings = settings
@@ -94,7 +101,7 @@ struct FDProblem: Sendable {
 
     /// What the problem adds to the plain RMT, for the tests' printout (" (gated, move penalty)").
     var label: String {
-        let parts = [shape.memoryGate ? "gated" : nil, gatePenalty > 0 ? "gate penalty" : nil, movePenalty > 0 ? "move penalty" : nil]
+        let parts = [shape.memoryGate ? "gated" : nil, gatePenalty > 0 ? "gate penalty" : nil, movePenalty > 0 ? (moveSpared == nil ? "move penalty" : "quiet move penalty") : nil]
             .compactMap { $0 }
         return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
     }
@@ -104,19 +111,38 @@ struct FDProblem: Sendable {
 
     func forward(_ p: RD.RMTParameters, _ c: FDCase) -> RD.RMTForwardResult {
         RD.rmtForward(parameters: p, contents: contents, labels: labels, segmentLabels: segmentLabels(c), tokens: tokens,
-                      shape: shape, sumLoss: c.sumLoss, gatePenalty: gatePenalty, movePenalty: movePenalty)
+                      shape: shape, sumLoss: c.sumLoss, gatePenalty: gatePenalty, movePenalty: movePenalty, moveSpared: moveSpared)
+    }
+
+    /// The move penalty's share of the Double loss of `f`: Σ over segments and sequences of the weight
+    /// (0 where spared) × the relative move, from the memories themselves.
+    func moveTerm(_ f: RD.RMTForwardResult) -> Double {
+        let N = f.segments.count, B = labels.count
+        return (0..<N).reduce(0.0) { sum, k in
+            let w = RD.rmtMoveWeights(movePenalty, segment: k, of: N, batch: B, spared: moveSpared?[k])
+            let r = RD.memoryMove(entering: f.segments[k].memoryIn, leaving: f.segments[k].memoryOut, batch: B)
+            return sum + (0..<B).reduce(0.0) { $0 + w[$1] * r[$1] }
+        }
+    }
+
+    /// The batch the fast engine reads: the problem's segments (or the first of them), labels, per-segment
+    /// labels (all segments only) and fact segments.
+    func batch(contents: [[[Int32]]]? = nil) -> SegmentBatch {
+        let read = contents ?? self.contents
+        return SegmentBatch(contents: read, labels: labels, segmentLabels: contents == nil ? segmentLabels : nil,
+                            factSegments: moveSpared.map { Array($0.prefix(read.count)) })
     }
 
     /// The fast Float BPTT on the problem's Float model, with its gate and move penalties.
     func engine(_ mode: BPTTMode = .full, _ loss: SegmentLoss = .finalSegment) throws -> BPTTEngine {
         BPTTEngine(model: try floatModel(), batchCapacity: 2, mode: mode, segmentLoss: loss, gatePenalty: Float(gatePenalty),
-                   movePenalty: Float(movePenalty))
+                   movePenalty: Float(movePenalty), moveScope: moveSpared == nil ? .all : .quiet)
     }
 
     /// Full BPTT over `contents` with the problem's labels: the result and the engine holding its gradients.
     func fullBPTT(contents: [[[Int32]]]) throws -> (BatchResult, BPTTEngine) {
         let engine = try engine()
-        return (try engine.lossAndGradients(SegmentBatch(contents: contents, labels: labels)), engine)
+        return (try engine.lossAndGradients(batch(contents: contents)), engine)
     }
 
     /// The per-segment labels a case scores against (the prefix loss), or nil.
@@ -226,11 +252,12 @@ func checkDoubleRMTGradient(_ problem: FDProblem, _ c: FDCase) {
     let baseline = problem.forward(p, c)
     let analytic = RD.rmtBackward(forward: baseline, parameters: p, labels: problem.labels,
                                   segmentLabels: problem.segmentLabels(c), shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth,
-                                  gatePenalty: problem.gatePenalty, movePenalty: problem.movePenalty)
+                                  gatePenalty: problem.gatePenalty, movePenalty: problem.movePenalty, moveSpared: problem.moveSpared)
     func loss(_ q: RD.RMTParameters) -> Double {
         RD.rmtTruncatedLoss(parameters: q, baseline: baseline, contents: problem.contents, labels: problem.labels,
                             segmentLabels: problem.segmentLabels(c), tokens: problem.tokens, shape: problem.shape,
-                            sumLoss: c.sumLoss, depth: c.depth, gatePenalty: problem.gatePenalty, movePenalty: problem.movePenalty)
+                            sumLoss: c.sumLoss, depth: c.depth, gatePenalty: problem.gatePenalty, movePenalty: problem.movePenalty,
+                            moveSpared: problem.moveSpared)
     }
     #expect(loss(p) == baseline.loss)
     let eps = 1e-5
@@ -273,13 +300,13 @@ func checkFastBPTT(_ problem: FDProblem, _ c: FDCase) throws {
     let forward = problem.forward(problem.parameters, c)
     let expected = RD.rmtBackward(forward: forward, parameters: problem.parameters, labels: problem.labels,
                                   segmentLabels: problem.segmentLabels(c), shape: problem.shape, sumLoss: c.sumLoss, depth: c.depth,
-                                  gatePenalty: problem.gatePenalty, movePenalty: problem.movePenalty)
+                                  gatePenalty: problem.gatePenalty, movePenalty: problem.movePenalty, moveSpared: problem.moveSpared)
     let engine = try problem.engine(c.mode, c.loss)
-    let result = try engine.lossAndGradients(SegmentBatch(contents: problem.contents, labels: problem.labels,
-                                                          segmentLabels: problem.segmentLabels))
-    // The objective: the answer loss, and the gate and move penalties reported apart (λ · gateShare, μ · memoryMove).
-    let objective = Double(result.loss) + problem.gatePenalty * Double(result.gateShare ?? 0)
-        + problem.movePenalty * Double(result.memoryMove ?? 0)
+    let result = try engine.lossAndGradients(problem.batch())
+    // The objective: the answer loss, and the gate and move penalties reported apart (λ · gateShare, μ · memoryMove;
+    // the quiet scope's share of the move is not reported: recomputed from the Double memories).
+    let moveTerm = problem.moveSpared == nil ? problem.movePenalty * Double(result.memoryMove ?? 0) : problem.moveTerm(forward)
+    let objective = Double(result.loss) + problem.gatePenalty * Double(result.gateShare ?? 0) + moveTerm
     #expect(abs(objective - forward.loss) < 1e-5 * max(1, abs(forward.loss)),
             "\(c.name): loss \(objective) vs \(forward.loss)")
     #expect(scaledError(result.logits.map(Double.init), forward.finalLogits, floor: 1) < 1e-5,
