@@ -146,6 +146,12 @@ public struct BatchResult: Sendable {
     /// sequences of the memory tokens' squared relative move ‖O − P‖² / ‖P‖² (MemoryMove; the move
     /// penalty's term before μ); nil for one or two segments.
     public var memoryMove: Float? = nil
+    /// The relative moves of the (segment 1..<N−1, sequence) pairs whose segment holds no fact, summed, and how
+    /// many pairs that is (the batch's `factSegments`: the pairs the quiet scope prices); nil for one or two
+    /// segments or a batch that does not say where its facts are. A sum, not a mean, so that ranks add up.
+    public var quietMove: (sum: Double, pairs: Int)? = nil
+    /// The mean of `quietMove` (metrics.jsonl's `memory_move_quiet`); nil where no pair is quiet.
+    public var quietMoveMean: Float? { quietMove.flatMap { $0.pairs > 0 ? Float($0.sum / Double($0.pairs)) : nil } }
 }
 
 /// Computes the loss and parameter gradients of an RMT over whole documents.
@@ -287,12 +293,11 @@ public final class BPTTEngine: @unchecked Sendable {
         let movePerSequence = movePenalty > 0 && N > 2 ? movePenalty / Float(B * (N - 2)) : 0
         let moveWeight = { (k: Int) -> Float in k >= 1 && k < N - 1 ? movePerSequence : 0 }
         // …and on sequence b's: the quiet scope spares a segment that holds a fact.
-        let spared = moveScope == .quiet && movePerSequence != 0 ? batch.factSegments : nil  // (N, B)
-        if moveScope == .quiet && movePerSequence != 0 {
-            guard let spared, spared.count == N, spared.allSatisfy({ $0.count == B }) else {
-                throw ModelError("batch", "the move penalty's quiet scope spares the segments that hold a fact, and this batch does not say which do")
-            }
+        let facts = batch.factSegments.flatMap { $0.count == N && $0.allSatisfy({ $0.count == B }) ? $0 : nil }  // (N, B)
+        if moveScope == .quiet && movePerSequence != 0 && facts == nil {
+            throw ModelError("batch", "the move penalty's quiet scope spares the segments that hold a fact, and this batch does not say which do")
         }
+        let spared = moveScope == .quiet ? facts : nil
         let sequenceMoveWeight = { (k: Int, b: Int) -> Float in spared?[k][b] == true ? 0 : moveWeight(k) }
         // Segments before this need no backward: every segment has one with a state, distillation, gate or move loss.
         let firstWithGradient = segmentLoss == .finalSegment && readout == nil && distillation == nil && penaltyPerEntry == 0
@@ -326,6 +331,7 @@ public final class BPTTEngine: @unchecked Sendable {
         var distillLoss: Float = 0  // its gradients: distillation.gradients[k] (B, M·C) per segment
         var gateSum = 0.0  // Σ over segments 0..<N−1 of the batch's mean Z
         var moveSum = 0.0  // Σ over segments 1..<N−1 and sequences of the relative move
+        var quietSum = 0.0, quietPairs = 0  // …over those pairs whose segment holds no fact
         distillation?.begin(batch: B, segments: N)
 
         // Forward over the segments.
@@ -333,7 +339,11 @@ public final class BPTTEngine: @unchecked Sendable {
             let acts: BertActivations
             memoryIn.append(memory)
             if k > 1 {  // the move of segment k − 1, now that what it handed on is here
-                for b in 0..<B { moveSum += withMove(k - 1, b) { m, _, _ in m.relative } }
+                for b in 0..<B {
+                    let r = withMove(k - 1, b) { m, _, _ in m.relative }
+                    moveSum += r
+                    if facts?[k - 1][b] == false { (quietSum, quietPairs) = (quietSum + r, quietPairs + 1) }
+                }
             }
             if mode == .memoryEfficient {
                 acts = passthrough
@@ -497,7 +507,8 @@ public final class BPTTEngine: @unchecked Sendable {
         return BatchResult(loss: loss, correct: correct, logits: lastLogits, stateLoss: state.loss, stateScored: state.scored,
                            stateCorrect: state.correct, distillLoss: distillLoss,
                            gateShare: gate != nil && N > 1 ? Float(gateSum / Double(N - 1)) : nil,
-                           memoryMove: N > 2 ? Float(moveSum / Double(B * (N - 2))) : nil)
+                           memoryMove: N > 2 ? Float(moveSum / Double(B * (N - 2))) : nil,
+                           quietMove: N > 2 && facts != nil ? (quietSum, quietPairs) : nil)
     }
 
     /// The state readout and its targets per segment (N rows of B·E, each −1 or a label) when the

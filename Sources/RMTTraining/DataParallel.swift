@@ -47,7 +47,8 @@ extension Trainer {
 
     /// Sums the gradients over the ranks in place (one allreduce over the flat fp32 buffer) and
     /// scales them to the global batch's mean; the loss (and the state loss) becomes the global
-    /// batch's mean (so do the state and distillation losses) and `correct` (and the state counts) the global count (one small allreduce). One rank: nothing changes.
+    /// batch's mean (so do the state and distillation losses) and `correct` (and the state counts, the quiet move's
+    /// sum and pairs) the global count (one small allreduce). One rank: nothing changes.
     func sumOverRanks(_ result: inout BatchResult) throws {
         let R = collective.size
         guard R > 1 else { return }
@@ -57,7 +58,8 @@ extension Trainer {
         for i in 0..<n { g[i] *= scale }
         let totals = try collective.sum([Double(result.loss), Double(result.correct), Double(result.stateLoss),
                                          Double(result.stateScored), Double(result.stateCorrect), Double(result.distillLoss),
-                                         Double(result.gateShare ?? 0), Double(result.memoryMove ?? 0)])
+                                         Double(result.gateShare ?? 0), Double(result.memoryMove ?? 0),
+                                         result.quietMove?.sum ?? 0, Double(result.quietMove?.pairs ?? 0)])
         result.loss = Float(totals[0] / Double(R))
         result.correct = Int(totals[1])
         result.stateLoss = Float(totals[2] / Double(R))
@@ -65,6 +67,7 @@ extension Trainer {
         result.distillLoss = Float(totals[5] / Double(R))
         if result.gateShare != nil { result.gateShare = Float(totals[6] / Double(R)) }  // every rank has a gate, or none
         if result.memoryMove != nil { result.memoryMove = Float(totals[7] / Double(R)) }  // every rank reads the same segments
+        if result.quietMove != nil { result.quietMove = (totals[8], Int(totals[9])) }  // the global batch's quiet pairs
     }
 
     /// `shouldStop()` of this rank, agreed by all: true everywhere when any rank was signalled

@@ -35,6 +35,9 @@ struct StepRecord: Encodable {
     /// More than two segments: the memory tokens' mean squared relative move over segments 1 … N−2
     /// (BatchResult.memoryMove; the move penalty's term before μ); absent otherwise.
     var memoryMove: Float? = nil
+    /// …and over the pairs whose segment holds no fact (BatchResult.quietMoveMean; the quiet scope's pairs);
+    /// absent where the batch does not say where its facts are or none is quiet.
+    var memoryMoveQuiet: Float? = nil
     /// Documents the batch source skipped for this step's batch (facts that did not fit at its
     /// length; TaskBatchSources.swift); absent when none.
     var skippedDocuments: Int? = nil
@@ -42,7 +45,7 @@ struct StepRecord: Encodable {
         case step, stage, segments, dataSegmentLength = "data_segment_length", loss, lr, gradNorm = "grad_norm"
         case tokensPerSecond = "tokens_per_second", batchAccuracy = "batch_accuracy"
         case stateLoss = "state_loss", stateAccuracy = "state_accuracy", distillLoss = "distill_loss"
-        case gateShare = "gate_share", memoryMove = "memory_move"
+        case gateShare = "gate_share", memoryMove = "memory_move", memoryMoveQuiet = "memory_move_quiet"
         case skippedDocuments = "skipped_documents"
     }
 }

@@ -279,12 +279,14 @@ public final class Trainer: @unchecked Sendable {
                                           stateAccuracy: result.stateScored > 0 ? Float(result.stateCorrect) / Float(result.stateScored) : nil,
                                           distillLoss: options.memoryTeacher == nil ? nil : result.distillLoss,
                                           gateShare: result.gateShare, memoryMove: result.memoryMove,
+                                          memoryMoveQuiet: result.quietMoveMean,
                                           skippedDocuments: skipped > 0 ? skipped : nil))
             onProgress?(String(format: "step %d  segments %d  loss %.4f  lr %.2e  grad %.3f  %.0f tok/s",
                                state.step, segments, result.loss, lr, norm, Double(tokens) / seconds)
                         + (options.memoryTeacher == nil ? "" : String(format: "  distill %.3g", result.distillLoss))
                         + (result.gateShare.map { String(format: "  gate %.3f", $0) } ?? "")
                         + (result.memoryMove.map { String(format: "  move %.3g", $0) } ?? "")
+                        + (result.quietMoveMean.map { String(format: " (quiet %.3g)", $0) } ?? "")
                         + (skipped > 0 ? "  skipped \(skipped)" : ""))
             if state.stepInStage % options.evalEvery == 0 || state.stepInStage >= options.maxStepsPerStage {
                 try evaluateAndAdvance()

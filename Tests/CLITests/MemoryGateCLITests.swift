@@ -163,6 +163,9 @@ private func stepValues(_ key: String, of run: URL) throws -> [Double?] {
     let options = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("checkpoint/options.json"))) as? [String: Any]
     #expect(options?["move_scope"] as? String == "quiet" && options?["move_penalty"] as? Double == 0.5, "\(options ?? [:])")
     #expect(try stepValues("memory_move", of: out).allSatisfy { ($0 ?? -1) > 0 })
+    // memory_move_quiet: the move of the segments that hold no fact (memorize's fact opens the document).
+    let quiet = try stepValues("memory_move_quiet", of: out)
+    #expect(quiet.count == 2 && quiet.contains { $0 != nil } && quiet.allSatisfy { ($0 ?? 0) >= 0 }, "\(quiet)")
     try expectResumeKeeps("--move-penalty-scope", "quiet", refusing: "all", out: out)
 
     let common = threeSegmentRun(steps: 1)

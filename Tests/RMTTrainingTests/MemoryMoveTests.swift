@@ -19,8 +19,8 @@
 // 4. The quiet scope (`--move-penalty-scope quiet`, FDProblem.quietMovePenalized): a (segment, sequence)
 //    whose segment holds a fact is not priced — checks 1 and 2 again with sequence 0's segment 1 spared;
 //    the Double loss exceeds the unpenalized one by exactly μ / (B · (N − 2)) × sequence 1's r alone; sparing
-//    every segment leaves the fast gradients bit-identical to no penalty; the scope changes the gradient
-//    against pricing every segment; a batch that does not say where its facts are is refused.
+//    every segment leaves the fast gradients bit-identical to no penalty; quietMove sums the unspared r (what
+//    metrics.jsonl logs as memory_move_quiet); the scope changes the gradient against pricing every segment; a batch that does not say where its facts are is refused.
 import RMTKernels
 import RMTModel
 import RMTReference
@@ -126,13 +126,19 @@ func gatedQuietMovePenaltyMatchesFiniteDifferencesAndTheFastBPTT(_ c: FDCase) th
     // memoryMove reports every segment's move, priced or not.
     #expect(abs(Double(try #require(quietResult.memoryMove)) - (r[0] + r[1]) / 2) < 1e-5 * (r[0] + r[1]))
     #expect(quietResult.loss == plainResult.loss)
+    // quietMove: the one quiet pair's r (sequence 1's at segment 1); a batch that does not say where its facts are has none.
+    let quietMove = try #require(quietResult.quietMove)
+    #expect(quietMove.pairs == 1 && abs(quietMove.sum - r[1]) < 1e-5 * r[1], "\(quietMove) vs \(r[1])")
+    #expect(abs(Double(try #require(quietResult.quietMoveMean)) - r[1]) < 1e-5 * r[1])
+    #expect(plainResult.quietMove == nil && plainResult.quietMoveMean == nil)
     let (q, e, p) = (quietEngine.gradients.values(name).map(Double.init), everyEngine.gradients.values(name).map(Double.init),
                      plainEngine.gradients.values(name).map(Double.init))
     #expect(scaledError(q, e) > 1e-3 && scaledError(q, p) > 1e-3, "the scope changes the gradient")
 
     // Every segment holds a fact: nothing is priced, the gradients are those without a penalty.
     let allFacts = FDProblem(movePenalty: 0.7, moveSpared: [[true, true], [true, true], [true, true]])
-    let (_, sparedEngine) = try allFacts.fullBPTT(contents: allFacts.contents)
+    let (sparedResult, sparedEngine) = try allFacts.fullBPTT(contents: allFacts.contents)
+    #expect(sparedResult.quietMove?.pairs == 0 && sparedResult.quietMoveMean == nil)
     #expect(sparedEngine.gradients.values(name) == plainEngine.gradients.values(name))
     #expect(allFacts.forward(allFacts.parameters, .full).loss == g.loss)
 
