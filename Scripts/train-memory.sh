@@ -655,6 +655,15 @@
 # Phase 85: phase 83 with the price only where no fact is (--move-penalty-scope quiet: a segment holding a token of
 #          a planted fact may move the memory freely), the same seed: session 60's traces showed the price on every
 #          segment also stopped the writes at facts (1.6x the quiet move there, the unpriced default 3.8x).
+#          (As run, session 61, one thread, ~9 s a step: memory_move climbed back to ~0.5 (the control's ~0.6) with
+#          the fact segments free; stage 16 did not advance at step 200 (0.975); held out behind the default and
+#          phase 83: qa2-64 27 / 20 at steps 100 / 200 (default 33, phase 83 42 / 36), qa3-16 82 at step 100 (104).
+#          Stopped at step 205, resumable on that machine only. Docs/runs/memory/move-quiet-s61/.)
+# Phase 86: phase 83 with three times the price (--move-penalty 3), the same seed: the dose against phase 83 (1)
+#          and phase 84 (0).
+#          (As run, session 61: memory_move ~0.04, gate 0.17 by step 100; held out at step 100 qa2-64 23 of 100 with
+#          38 `unknown` (default 33, phase 83 42): the facts no longer written. Stopped at step 105, resumable there.)
+# (Do not edit this script while a phase of it runs: bash reads a script as it goes.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
 # Noise: fiction + reference (Scripts/fetch-noise.sh) for training, other books of the same
@@ -670,7 +679,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=85  # the highest phase this script defines
+LAST_PHASE=86  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -971,6 +980,8 @@ if runs 84; then phase "$OUT/phase84" --model "${PHASE83_FROM:-Models/default}" 
 if runs 85; then phase "$OUT/phase85" --model "${PHASE83_FROM:-Models/default}" "${PHASE67[@]}" --seed 831 \
     --data-segment-length 64 --precision fp32 --memory-gate --memory-gate-bias -2 --gate-lr 1e-2 \
     --move-penalty 1 --move-penalty-scope quiet; fi  # the price where no fact is
+if runs 86; then phase "$OUT/phase86" --model "${PHASE83_FROM:-Models/default}" "${PHASE67[@]}" --seed 831 \
+    --data-segment-length 64 --precision fp32 --memory-gate --memory-gate-bias -2 --gate-lr 1e-2 --move-penalty 3; fi  # 3x the price
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi
