@@ -43,18 +43,19 @@ def main(argv):
             print(f"trace-moves.py: {path}: fewer than three segments", file=sys.stderr)
             return 1
 
-        def median(ns):
-            values = [moves[n] for n in ns]
-            return f"{100 * statistics.median(values):.1f}%" if values else "-"
+        def median(ns):  # the median move of segments ns, or None for none
+            return statistics.median(moves[n] for n in ns) if ns else None
 
-        at_fact = [n for n in later if n in holding]
-        close = [n for n in later if n in near]
-        away = [n for n in later if n not in near]
-        ratio = (statistics.median(moves[n] for n in close) / statistics.median(moves[n] for n in away)
-                 if close and away else float("nan"))
+        def percent(value):
+            return "-" if value is None else f"{100 * value:.1f}%"
+
+        close = median([n for n in later if n in near])
+        away = median([n for n in later if n not in near])
+        ratio = close / away if close is not None and away else float("nan")
         gates = [float(r["gate"]) for r in rows if "gate" in r]
         gate = f"{statistics.median(gates):.2f}" if gates else "-"
-        print(f"{path} | {median(later)} | {median(at_fact)} | {median(close)} | {median(away)} | {ratio:.1f}x | {gate} | "
+        print(f"{path} | {percent(median(later))} | {percent(median([n for n in later if n in holding]))} | "
+              f"{percent(close)} | {percent(away)} | {ratio:.1f}x | {gate} | "
               f"{rows[-1].get('answer', '?')}")
     return 0
 

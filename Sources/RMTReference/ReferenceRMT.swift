@@ -277,8 +277,10 @@ extension ReferenceDouble {
             }
             memory = memoryOut
             let moveWeights = rmtMoveWeights(movePenalty, segment: k, of: N, batch: B, spared: moveSpared?[k])
-            let moves = memoryMove(entering: memoryIn, leaving: memory, batch: B)
-            loss += (0..<B).reduce(0) { $0 + moveWeights[$1] * moves[$1] }
+            if moveWeights.contains(where: { $0 > 0 }) {  // a segment priced for some sequence
+                let moves = memoryMove(entering: memoryIn, leaving: memory, batch: B)
+                loss += (0..<B).reduce(0) { $0 + moveWeights[$1] * moves[$1] }
+            }
             var head: ClassifierHeadActivations?
             if let targets = rmtTargets(k, of: N, labels: labels, segmentLabels: segmentLabels, sumLoss: sumLoss) {
                 var features = [Double](repeating: 0, count: B * C)

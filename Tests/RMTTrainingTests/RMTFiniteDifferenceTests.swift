@@ -304,7 +304,7 @@ func checkFastBPTT(_ problem: FDProblem, _ c: FDCase) throws {
     let engine = try problem.engine(c.mode, c.loss)
     let result = try engine.lossAndGradients(problem.batch())
     // The objective: the answer loss, and the gate and move penalties reported apart (λ · gateShare, μ · memoryMove;
-    // the quiet scope's share of the move is not reported: recomputed from the Double memories).
+    // the quiet scope's share recomputed from the Double memories; its reported quietMove is checked in MemoryMoveTests).
     let moveTerm = problem.moveSpared == nil ? problem.movePenalty * Double(result.memoryMove ?? 0) : problem.moveTerm(forward)
     let objective = Double(result.loss) + problem.gatePenalty * Double(result.gateShare ?? 0) + moveTerm
     #expect(abs(objective - forward.loss) < 1e-5 * max(1, abs(forward.loss)),
