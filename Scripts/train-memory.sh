@@ -663,6 +663,10 @@
 #          and phase 84 (0).
 #          (As run, session 61: memory_move ~0.04, gate 0.17 by step 100; held out at step 100 qa2-64 23 of 100 with
 #          38 `unknown` (default 33, phase 83 42): the facts no longer written. Stopped at step 105, resumable there.)
+# Phase 87: phase 84 (phase 83's control: the shipped default with phase 76's shut gate) with phase 82's tenth of the
+#          gate price (--gate-penalty 0.1), the same seed: phase 82 (session 59) led the default on every set at step 100
+#          but started from a lineage lost with its machine (phases 60 -> 76); this asks whether the price alone, from
+#          the default, gives that lead (phase 84 its control).
 # (Do not edit this script while a phase of it runs: bash reads a script as it goes.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
@@ -679,7 +683,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 unset OPENBLAS_CORETYPE
 OUT=${OUT:-runs/memory}
-LAST_PHASE=86  # the highest phase this script defines
+LAST_PHASE=87  # the highest phase this script defines
 is_phase() { [[ "$1" =~ ^[1-9][0-9]*$ ]] && [ "$1" -le "$LAST_PHASE" ]; }
 UNTIL=${UNTIL:-$LAST_PHASE}
 is_phase "$UNTIL" || { echo "train-memory.sh: UNTIL must be 1 to $LAST_PHASE, got \"$UNTIL\"" >&2; exit 1; }
@@ -982,6 +986,8 @@ if runs 85; then phase "$OUT/phase85" --model "${PHASE83_FROM:-Models/default}" 
     --move-penalty 1 --move-penalty-scope quiet; fi  # the price where no fact is
 if runs 86; then phase "$OUT/phase86" --model "${PHASE83_FROM:-Models/default}" "${PHASE67[@]}" --seed 831 \
     --data-segment-length 64 --precision fp32 --memory-gate --memory-gate-bias -2 --gate-lr 1e-2 --move-penalty 3; fi  # 3x the price
+if runs 87; then phase "$OUT/phase87" --model "${PHASE83_FROM:-Models/default}" "${PHASE67[@]}" --seed 831 \
+    --data-segment-length 64 --precision fp32 --memory-gate --memory-gate-bias -2 --gate-lr 1e-2 --gate-penalty 0.1; fi  # phase 82's price from the default
 if runs 33; then phase "$OUT/phase33" --model "${PHASE26_FROM:-Models/default}" --state-loss 1 --state-lr 3e-3 --state-hidden 512 "${PHASE33[@]}"; fi
 if runs 23; then phase "$OUT/phase23" "${PHASE23[@]}" --neighbour-rate 0.1; fi
 if runs 24; then phase "$OUT/phase24" "${PHASE23[@]}"; fi

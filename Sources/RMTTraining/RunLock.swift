@@ -69,6 +69,13 @@ public final class RunLock {
 /// removed or replaced meanwhile is let go and the path tried again, a few times). The lock
 /// belongs to the open file description: the kernel drops it when the descriptor is closed or
 /// the process ends, however it ends. Used by RunLock and EvaluationLedger.
+///
+/// A lock found held is tried again for up to `patience` before it is called held: a child
+/// that another thread of the holder's process is spawning shares the holder's descriptors
+/// until it execs (O_CLOEXEC closes them only then), so a lock just released can stay held
+/// for a moment after its closer returned — under load long enough to refuse a caller that
+/// reopens it at once (a CI run failed so, on a ledger closed and reopened in one test while
+/// other tests spawned processes). A lock truly held is refused after the wait.
 enum ExclusiveFileLock {
     enum Outcome {
         /// Locked: the caller owns the descriptor (closing it releases the lock).
@@ -79,19 +86,22 @@ enum ExclusiveFileLock {
 
     /// - Parameter naming: how errors name the file ("the run's lock file", "the ledger").
     /// - Throws: `ModelError(path, cause)` when the file cannot be opened or locked.
-    static func take(_ path: String, openFlags: Int32, naming: String) throws -> Outcome {
+    static func take(_ path: String, openFlags: Int32, naming: String, patience: Duration = .seconds(2)) throws -> Outcome {
         func failure(_ what: String, _ code: Int32 = errno) -> ModelError {
             ModelError(path, "\(what): \(String(cString: strerror(code)).lowercased())")
         }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: patience)
         for _ in 0..<8 {
             let fd = open(path, openFlags | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw failure("cannot open \(naming)") }
-            var result: Int32
-            repeat { result = flock(fd, LOCK_EX | LOCK_NB) } while result != 0 && errno == EINTR
-            if result != 0 {
+            while true {
+                guard flock(fd, LOCK_EX | LOCK_NB) != 0 else { break }
                 let code = errno
+                if code == EINTR { continue }
                 guard code == EWOULDBLOCK else { close(fd); throw failure("cannot lock \(naming)", code) }
-                return .held(fd)
+                guard clock.now < deadline else { return .held(fd) }
+                usleep(20_000)  // 20 ms between tries
             }
             var opened = stat(), named = stat()
             guard fstat(fd, &opened) == 0, stat(path, &named) == 0,

@@ -1,7 +1,8 @@
 // RunLock: one training process per run folder. A second acquisition of a locked folder fails
 // with a one-line error naming the folder and the holder's pid — also within one process (flock
 // locks belong to the open file description, so two open()s conflict on Linux) — and succeeds
-// once the first is released; the lock file is not one of the run's entries.
+// once the first is released — also when released while the second waits; the lock file is
+// not one of the run's entries.
 import Foundation
 import Testing
 import RMTModel
@@ -31,6 +32,21 @@ import RMTTraining
     let third = try RunLock(acquiring: out)
     #expect(third.isHeld)
     third.release()
+}
+
+/// A lock released a moment after a second acquisition starts is taken, not refused: a child
+/// being spawned by another thread keeps the holder's descriptor (and so the lock) until it execs,
+/// so a lock closed and reopened at once can look held for a moment (a CI run failed so). Here
+/// another thread releases it 300 ms in — well inside ExclusiveFileLock's patience.
+@Test func aLockReleasedWhileASecondWaitsIsTaken() throws {
+    let out = try lockFolder("runlock-wait")
+    defer { try? FileManager.default.removeItem(at: out) }
+    final class Held: @unchecked Sendable { let lock: RunLock; init(_ l: RunLock) { lock = l } }
+    let first = Held(try RunLock(acquiring: out))
+    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(300)) { first.lock.release() }
+    let second = try RunLock(acquiring: out)
+    #expect(second.isHeld)
+    second.release()
 }
 
 /// A new, existing folder.
