@@ -528,6 +528,10 @@
 #          0.94/0.97 at 1,500, 0.96/0.97 at 2,400. Held out, technical writing, 200 documents: one 499-token
 #          segment qa2 154 -> 167, qa3 137 -> 164; one 320-token segment qa2 152 -> 177, qa3 125 -> 179; at 4
 #          segments qa3 24/40 (the default 24), qa2 27/40 (32), memorize-distract 38/40 (40).)
+#          (Session 62, rerun from the default on session 60's Zen 3 (fp32, one thread, ~2 s a step, 80 minutes),
+#          the first of phase 82's lineage (60 -> 61 -> 62 -> 67 -> 76 -> 82) lost with its machine: the same
+#          losses as session 52's to 5 digits at step 100, validation qa2/qa3 0.80/0.76 at 300, 0.90/0.91 at
+#          1,200, 0.95/0.98 at 2,400 (its best, kept as model/). Not judged held out yet.)
 # Phases 61-63: the default's own history (phases 6, 7 and 11 as Scripts/train-default.sh runs them)
 #          from phase 60's model instead of phase 4's: the hard tasks across boundaries on short segments
 #          (phase 6's recipe at 160 data tokens, 2 -> 4 segments), then full segments 1 -> 7 (phase 7's),
@@ -667,6 +671,11 @@
 #          gate price (--gate-penalty 0.1), the same seed: phase 82 (session 59) led the default on every set at step 100
 #          but started from a lineage lost with its machine (phases 60 -> 76); this asks whether the price alone, from
 #          the default, gives that lead (phase 84 its control).
+#          (As run, session 62, one thread, ~9-10 s a step: gate share ~0.25 (control 0.34), memory_move ~0.6 as the
+#          control's; stage 16 advanced at step 200; held out at step 100 66 / 79 / 23 (qa2x-16 / qa3-16 / qa2-64;
+#          default 86 / 104 / 33; the first two behind, p = 0.031 and 0.0001), at step 200 qa2-64 25: the price
+#          alone does not give phase 82's lead. Stopped at step 204 (stage 17), resumable on that machine only.
+#          Docs/runs/memory/gate-default-s62/.)
 # (Do not edit this script while a phase of it runs: bash reads a script as it goes.)
 # PHASE6_MAX_SEGMENTS=N ends phase 6 after stage N (default 6; Scripts/train-default.sh: 4, the stage
 # phase 7 started from).
