@@ -531,7 +531,8 @@
 #          (Session 62, rerun from the default on session 60's Zen 3 (fp32, one thread, ~2 s a step, 80 minutes),
 #          the first of phase 82's lineage (60 -> 61 -> 62 -> 67 -> 76 -> 82) lost with its machine: the same
 #          losses as session 52's to 5 digits at step 100, validation qa2/qa3 0.80/0.76 at 300, 0.90/0.91 at
-#          1,200, 0.95/0.98 at 2,400 (its best, kept as model/). Not judged held out yet.)
+#          1,200, 0.95/0.98 at 2,400 (its best, kept as model/); held out at one full segment qa2 176, qa3 164 of
+#          200 (default 154 / 137, session 52's twin 167 / 164). Phase 61 begun after it. Docs/runs/memory/gate-default-s62/.)
 # Phases 61-63: the default's own history (phases 6, 7 and 11 as Scripts/train-default.sh runs them)
 #          from phase 60's model instead of phase 4's: the hard tasks across boundaries on short segments
 #          (phase 6's recipe at 160 data tokens, 2 -> 4 segments), then full segments 1 -> 7 (phase 7's),
