@@ -548,6 +548,11 @@
 #          reached the 0.98 target); held out at 16 and 64 full segments its stage bests level with the
 #          default or below (stages 4-5), stage 7's (step 900) ahead on qa2, behind on qa3, none beyond
 #          chance, the final model (step 1,000) level; phase 63 waits on a stage ahead on both. Docs/runs/memory/phase61-s52/.)
+#          (Session 63, on session 60's Zen 3 from session 62's phase 60, two threads beside a ledger: phase 61 done
+#          at step 1,500 (its curriculum one evaluation behind session 52's, the four-segment best the same figures
+#          at step 1,350); held out at 4 x 128 tokens qa2 facts apart 125, qa3 153 of 200 (default 105 / 128;
+#          session 52's 128 / 158); phase 62 stages 1-2 each advanced at their first evaluation, stopped at step
+#          247 in stage 3, resumable. Docs/runs/memory/lineage-s63/.)
 # Phase 64: its control for the short-segment stage — phase 7's recipe straight from phase 60's model.
 #          (As run, session 52: stopped at step 552 in stage 6, resumable; validation qa2 0.47-0.51 at 4-5
 #          segments.)
