@@ -553,6 +553,9 @@
 #          at step 1,350); held out at 4 x 128 tokens qa2 facts apart 125, qa3 153 of 200 (default 105 / 128;
 #          session 52's 128 / 158); phase 62 stages 1-2 each advanced at their first evaluation, stopped at step
 #          247 in stage 3, resumable. Docs/runs/memory/lineage-s63/.)
+#          (Session 64, the same machine, two threads: phase 62 resumed at step 247; stages 3-5 advanced at steps
+#          300, 500 and 700 (validation qa2 / qa3 at 5 segments 0.70 / 0.71 and 0.68 / 0.76; session 54's run 0.74 /
+#          0.65); STEP_NOTE. Docs/runs/memory/lineage-s64/.)
 # Phase 64: its control for the short-segment stage — phase 7's recipe straight from phase 60's model.
 #          (As run, session 52: stopped at step 552 in stage 6, resumable; validation qa2 0.47-0.51 at 4-5
 #          segments.)
@@ -714,6 +717,9 @@ if [ -z "${BIN:-}" ]; then  # BIN=DIR: an rmt-train built earlier (a copy outsid
     swift build -c release --product rmt-train >&2
     BIN=$(swift build -c release --show-bin-path)
 fi
+# The phases written for bf16 training (AVX512-BF16 CPUs, where it is the faster precision) train in fp32 on
+# CPUs without it, where rmt-train refuses bf16 (Docs/training.md, "Mixed precision"); BF16=fp32 forces fp32.
+BF16=${BF16:-$(grep -q avx512_bf16 /proc/cpuinfo 2>/dev/null && echo bf16 || echo fp32)}
 TRAIN_NOISE=(--noise "$N/fiction/train" "$N/reference/train" --eval-noise "$N/fiction/valid" "$N/reference/valid")
 
 phase() {  # phase DIR ARGS...: run, or resume when DIR has a checkpoint; skip when DIR/model exists
@@ -815,12 +821,12 @@ if runs 22; then phase "$OUT/phase22" --model "${PHASE12_FROM:-Models/default}" 
 PHASE23=(--model "${PHASE23_FROM:-Models/default}"
     --task babi-qa2,babi-qa2,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,unknown,unknown,babi-qa1
     --advance-on memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1
-    --seed 231 --adversarial-rate 0.1 --start-segments 7 --max-segments 7 --lr 1e-5 --warmup 10 --precision bf16
+    --seed 231 --adversarial-rate 0.1 --start-segments 7 --max-segments 7 --lr 1e-5 --warmup 10 --precision "$BF16"
     --eval-every 200 --eval-samples 390 --patience 1 --max-steps-per-stage 200 --target-accuracy 1.0 --batch-size 8)
 PHASE26=(--task babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa2,babi-qa3,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1
     --advance-on memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1
     --seed 261 --adversarial-rate 0.1 --data-segment-length 128 --start-segments 8 --max-segments 16 --lr 3e-5
-    --warmup 50 --keep-optimizer --precision bf16 --eval-every 50 --eval-samples 170 --patience 2
+    --warmup 50 --keep-optimizer --precision "$BF16" --eval-every 50 --eval-samples 170 --patience 2
     --max-steps-per-stage 150 --target-accuracy 0.98 --batch-size 8)
 if runs 26; then phase "$OUT/phase26" --model "${PHASE26_FROM:-Models/default}" "${PHASE26[@]}"; fi
 if runs 27; then phase "$OUT/phase27" --model "${PHASE26_FROM:-Models/default}" --state-loss 0.2 --state-lr 1e-3 "${PHASE26[@]}"; fi
@@ -859,7 +865,7 @@ if runs 40; then phase "$OUT/phase40" --model "${PHASE40_FROM:-Models/default}" 
 # 43 and 45 only in the precision (bf16 or fp32; 45 evaluates every 125 steps).
 FINE_TUNE_SHARED=(--advance-on babi-qa2,babi-qa3 --adversarial-rate 0.1 --lr 1e-5 --warmup 200
     --eval-samples 280 --patience 1000 --max-steps-per-stage 20000 --target-accuracy 1.0 --batch-size 8)
-FINE_TUNE=("${FINE_TUNE_SHARED[@]}" --precision bf16 --start-segments 8 --max-segments 8 --eval-every 250)
+FINE_TUNE=("${FINE_TUNE_SHARED[@]}" --precision "$BF16" --start-segments 8 --max-segments 8 --eval-every 250)
 VARIED_FINE_TUNE=("${FINE_TUNE[@]}" --vary-segments-from 2)
 if runs 41; then phase "$OUT/phase41" --model "${PHASE41_FROM:-Models/default}" \
     --task babi-qa3,babi-qa3,babi-qa3,babi-qa2,babi-qa2,babi-qa2,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1 \
@@ -869,7 +875,7 @@ if runs 42; then phase "$OUT/phase42" --model "${PHASE42_FROM:-Models/default}" 
 if runs 43; then phase "$OUT/phase43" --model "${PHASE43_FROM:-Models/default}" --task "$PHASE7_MIXTURE" \
     --seed 421 "${FINE_TUNE[@]}"; fi
 if runs 44; then phase "$OUT/phase44" --model "${PHASE44_FROM:-Models/default}" --task "$PHASE7_MIXTURE" \
-    --seed 421 "${FINE_TUNE_SHARED[@]}" --precision bf16 --start-segments 16 --max-segments 16 --eval-every 125 --bptt memory-efficient; fi
+    --seed 421 "${FINE_TUNE_SHARED[@]}" --precision "$BF16" --start-segments 16 --max-segments 16 --eval-every 125 --bptt memory-efficient; fi
 if runs 45; then phase "$OUT/phase45" --model "${PHASE45_FROM:-Models/default}" --task "$PHASE7_MIXTURE" \
     --seed 421 "${FINE_TUNE_SHARED[@]}" --precision fp32 --start-segments 8 --max-segments 8 --eval-every 125; fi
 if runs 46; then phase "$OUT/phase46" --model "${PHASE46_FROM:-Models/default}" --task babi-qa2,babi-qa2,babi-qa3,reasoning,reasoning \
@@ -948,50 +954,50 @@ if runs 63; then phase "$OUT/phase63" --model "$OUT/phase62/model" "${PHASE11[@]
 if runs 64; then phase "$OUT/phase64" --model "$OUT/phase60/model" "${PHASE7[@]}" --seed 641; fi
 with_flags PHASE65 PHASE7 --start-segments 8 --max-segments 16  # phase 7's flags from 8 segments to 16
 if runs 65; then phase "$OUT/phase65" --model "${PHASE65_FROM:-$OUT/phase62/model}" "${PHASE65[@]}" --seed 651 \
-    --precision bf16 --bptt memory-efficient; fi
+    --precision "$BF16" --bptt memory-efficient; fi
 with_flags PHASE66 PHASE7 --start-segments 16 --max-segments 24  # phase 7's flags from 16 segments to 24
 if runs 66; then phase "$OUT/phase66" --model "${PHASE66_FROM:-$OUT/phase62/model}" "${PHASE66[@]}" --seed 661 \
-    --data-segment-length 64 --precision bf16; fi
+    --data-segment-length 64 --precision "$BF16"; fi
 with_flags PHASE67 PHASE66 --lr 2e-5 --keep-optimizer - \
     --task babi-qa2,babi-qa2,babi-qa3,babi-qa3,reasoning,reasoning,memorize,detect,memorize-distract,detect-distract,unknown,babi-qa1  # phase 66's flags steadied, qa3 twice
 if runs 67; then phase "$OUT/phase67" --model "${PHASE67_FROM:-$OUT/phase62/model}" "${PHASE67[@]}" --seed 671 \
-    --data-segment-length 64 --precision bf16; fi
+    --data-segment-length 64 --precision "$BF16"; fi
 # Phases 68-70: phase 67's flags at 32, 48 and 64 segments of 64 data tokens (see the header)
 with_flags PHASE68 PHASE67 --start-segments 32 --max-segments 32
 with_flags PHASE69 PHASE67 --start-segments 48 --max-segments 48
 with_flags PHASE70 PHASE67 --start-segments 64 --max-segments 64
 if runs 68; then phase "$OUT/phase68" --model "${PHASE68_FROM:-$OUT/phase67/model}" "${PHASE68[@]}" --seed 681 \
-    --data-segment-length 64 --precision bf16; fi
+    --data-segment-length 64 --precision "$BF16"; fi
 if runs 69; then phase "$OUT/phase69" --model "${PHASE69_FROM:-$OUT/phase68/model}" "${PHASE69[@]}" --seed 691 \
-    --data-segment-length 64 --precision bf16; fi
+    --data-segment-length 64 --precision "$BF16"; fi
 if runs 70; then phase "$OUT/phase70" --model "${PHASE70_FROM:-$OUT/phase69/model}" "${PHASE70[@]}" --seed 701 \
-    --data-segment-length 64 --precision bf16; fi
+    --data-segment-length 64 --precision "$BF16"; fi
 if runs 71; then phase "$OUT/phase71" --model "${PHASE71_FROM:-$OUT/phase67/stages/18}" "${PHASE65[@]}" --seed 711 \
-    --precision bf16 --bptt memory-efficient; fi  # phase 65's full segments 8 -> 16 from phase 67's stage 18
+    --precision "$BF16" --bptt memory-efficient; fi  # phase 65's full segments 8 -> 16 from phase 67's stage 18
 with_flags PHASE72 PHASE65 --lr 2e-5 --keep-optimizer -  # phase 71 at phase 67's rate, a fresh optimizer per stage
 if runs 72; then phase "$OUT/phase72" --model "${PHASE72_FROM:-$OUT/phase67/stages/18}" "${PHASE72[@]}" --seed 721 \
-    --precision bf16 --bptt memory-efficient; fi
+    --precision "$BF16" --bptt memory-efficient; fi
 if runs 73; then phase "$OUT/phase73" --model "${PHASE73_FROM:-$OUT/phase67/model}" "${PHASE68[@]}" --seed 681 \
-    --data-segment-length 64 --precision bf16 --memory-gate --gate-lr 1e-3; fi  # phase 68 with a memory gate
+    --data-segment-length 64 --precision "$BF16" --memory-gate --gate-lr 1e-3; fi  # phase 68 with a memory gate
 if runs 74; then phase "$OUT/phase74" --model "${PHASE74_FROM:-$OUT/phase67/stages/18}" "${PHASE72[@]}" --seed 721 \
-    --precision bf16 --bptt memory-efficient --memory-gate --gate-lr 1e-3; fi  # phase 72 with a memory gate
+    --precision "$BF16" --bptt memory-efficient --memory-gate --gate-lr 1e-3; fi  # phase 72 with a memory gate
 if runs 75; then phase "$OUT/phase75" --model "${PHASE75_FROM:-$OUT/phase67/stages/18}" "${PHASE67[@]}" --seed 751 \
-    --data-segment-length 64 --precision bf16 --memory-gate --memory-gate-bias 0 --gate-lr 1e-3; fi  # a gate from Z = 1/2
+    --data-segment-length 64 --precision "$BF16" --memory-gate --memory-gate-bias 0 --gate-lr 1e-3; fi  # a gate from Z = 1/2
 if runs 76; then phase "$OUT/phase76" --model "${PHASE76_FROM:-$OUT/phase67/stages/18}" "${PHASE67[@]}" --seed 761 \
-    --data-segment-length 64 --precision bf16 --memory-gate --memory-gate-bias -2 --gate-lr 1e-2; fi  # a gate that favours keeping
+    --data-segment-length 64 --precision "$BF16" --memory-gate --memory-gate-bias -2 --gate-lr 1e-2; fi  # a gate that favours keeping
 if runs 77; then phase "$OUT/phase77" --model "${PHASE77_FROM:-$OUT/phase76/model}" "${PHASE72[@]}" --seed 771 \
-    --precision bf16 --bptt memory-efficient --memory-gate --gate-lr 1e-2; fi  # phase 76's gate on full segments
+    --precision "$BF16" --bptt memory-efficient --memory-gate --gate-lr 1e-2; fi  # phase 76's gate on full segments
 if runs 78; then phase "$OUT/phase78" --model "${PHASE78_FROM:-$OUT/phase67/stages/18}" "${PHASE72[@]}" --seed 781 \
-    --precision bf16 --bptt memory-efficient --memory-gate --memory-gate-bias -2 --gate-lr 1e-2; fi  # a shut gate on full segments
+    --precision "$BF16" --bptt memory-efficient --memory-gate --memory-gate-bias -2 --gate-lr 1e-2; fi  # a shut gate on full segments
 if runs 79; then phase "$OUT/phase79" --model "${PHASE79_FROM:-$OUT/phase76/model}" "${PHASE70[@]}" --seed 791 \
-    --data-segment-length 64 --precision bf16 --memory-gate --gate-lr 1e-2; fi  # phase 76's gate across 64 boundaries
+    --data-segment-length 64 --precision "$BF16" --memory-gate --gate-lr 1e-2; fi  # phase 76's gate across 64 boundaries
 if runs 80; then phase "$OUT/phase80" --model "${PHASE80_FROM:-$OUT/phase76-candidate}" "${PHASE67[@]}" --seed 801 \
-    --data-segment-length 64 --precision bf16 --memory-gate --gate-lr 1e-2 --gate-penalty 1; fi  # a price on new memory
+    --data-segment-length 64 --precision "$BF16" --memory-gate --gate-lr 1e-2 --gate-penalty 1; fi  # a price on new memory
 with_flags PHASE81 PHASE67 --eval-every 50 --patience 6  # judged twice as often, as patient in steps
 if runs 81; then phase "$OUT/phase81" --model "${PHASE81_FROM:-$OUT/phase76-candidate}" "${PHASE81[@]}" --seed 811 \
-    --data-segment-length 64-499 --precision bf16 --bptt memory-efficient --memory-gate --gate-lr 1e-2 --gate-penalty 1; fi  # ... at every density
+    --data-segment-length 64-499 --precision "$BF16" --bptt memory-efficient --memory-gate --gate-lr 1e-2 --gate-penalty 1; fi  # ... at every density
 if runs 82; then phase "$OUT/phase82" --model "${PHASE82_FROM:-$OUT/phase76-candidate}" "${PHASE67[@]}" --seed 821 \
-    --data-segment-length 64 --precision bf16 --memory-gate --gate-lr 1e-2 --gate-penalty 0.1; fi  # a tenth of the price
+    --data-segment-length 64 --precision "$BF16" --memory-gate --gate-lr 1e-2 --gate-penalty 0.1; fi  # a tenth of the price
 if runs 83; then phase "$OUT/phase83" --model "${PHASE83_FROM:-Models/default}" "${PHASE67[@]}" --seed 831 \
     --data-segment-length 64 --precision fp32 --memory-gate --memory-gate-bias -2 --gate-lr 1e-2 --move-penalty 1; fi  # a price on the move
 if runs 84; then phase "$OUT/phase84" --model "${PHASE83_FROM:-Models/default}" "${PHASE67[@]}" --seed 831 \
