@@ -555,7 +555,7 @@
 #          247 in stage 3, resumable. Docs/runs/memory/lineage-s63/.)
 #          (Session 64, the same machine, two threads: phase 62 resumed at step 247; stages 3-5 advanced at steps
 #          300, 500 and 700 (validation qa2 / qa3 at 5 segments 0.70 / 0.71 and 0.68 / 0.76; session 54's run 0.74 /
-#          0.65); STEP_NOTE. Docs/runs/memory/lineage-s64/.)
+#          0.65), stage 6 at step 800; stopped at step 809 in stage 7, resumable. Docs/runs/memory/lineage-s64/.)
 # Phase 64: its control for the short-segment stage — phase 7's recipe straight from phase 60's model.
 #          (As run, session 52: stopped at step 552 in stage 6, resumable; validation qa2 0.47-0.51 at 4-5
 #          segments.)
