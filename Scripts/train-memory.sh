@@ -713,13 +713,14 @@ runs() { [ "$1" -le "$UNTIL" ] && [[ " $PHASES " == *" $1 "* ]]; }  # runs N: ph
 N=${NOISE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rmt/noise}
 MINILM=${MINILM:-$(Scripts/fetch-minilm.sh)}
 [ -d "$N/reference/train" ] || Scripts/fetch-noise.sh >&2
-if [ -z "${BIN:-}" ]; then  # BIN=DIR: an rmt-train built earlier (a copy outside .build survives rebuilds)
-    swift build -c release --product rmt-train >&2
+if [ -z "${BIN:-}" ]; then  # BIN=DIR: rmt-train and rmt-tool built earlier (a copy outside .build survives rebuilds)
+    swift build -c release --product rmt-train >&2 && swift build -c release --product rmt-tool >&2
     BIN=$(swift build -c release --show-bin-path)
 fi
-# The phases written for bf16 training (AVX512-BF16 CPUs, where it is the faster precision) train in fp32 on
-# CPUs without it, where rmt-train refuses bf16 (Docs/training.md, "Mixed precision"); BF16=fp32 forces fp32.
-BF16=${BF16:-$(grep -q avx512_bf16 /proc/cpuinfo 2>/dev/null && echo bf16 || echo fp32)}
+# The phases written for bf16 training (AVX512-BF16 CPUs, where it is the faster precision) train in fp32 where
+# the build has no bf16 kernel for the CPU and rmt-train would refuse bf16 (`rmt-tool sysinfo`'s bf16_available:
+# the same check; Docs/training.md, "Mixed precision"); BF16=fp32 forces fp32.
+BF16=${BF16:-$("$BIN/rmt-tool" sysinfo --json | grep -q '"bf16_available":"none' && echo fp32 || echo bf16)}
 TRAIN_NOISE=(--noise "$N/fiction/train" "$N/reference/train" --eval-noise "$N/fiction/valid" "$N/reference/valid")
 
 phase() {  # phase DIR ARGS...: run, or resume when DIR has a checkpoint; skip when DIR/model exists
