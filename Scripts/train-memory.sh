@@ -556,6 +556,9 @@
 #          (Session 64, the same machine, two threads: phase 62 resumed at step 247; stages 3-5 advanced at steps
 #          300, 500 and 700 (validation qa2 / qa3 at 5 segments 0.70 / 0.71 and 0.68 / 0.76; session 54's run 0.74 /
 #          0.65), stage 6 at step 800; stopped at step 809 in stage 7, resumable. Docs/runs/memory/lineage-s64/.)
+#          (Session 65, the same machine, two threads: phase 62 resumed at step 809, done at step 1,000 (memory tasks
+#          0.985 at 7 segments; qa2 / qa3 / reasoning 0.52 / 0.53 / 0.95; session 54's run 0.48 / 0.59 / 0.92 at the
+#          same step). Docs/runs/memory/lineage-s65/.)
 # Phase 64: its control for the short-segment stage — phase 7's recipe straight from phase 60's model.
 #          (As run, session 52: stopped at step 552 in stage 6, resumable; validation qa2 0.47-0.51 at 4-5
 #          segments.)
@@ -582,6 +585,10 @@
 #          stage 20, resumable. Session 56: stages 20-24 each advanced at their first evaluation, done at step
 #          900; held out stage 22 95 / 90 / 34, the final model (stage 24) 99 / 91 / 26 — the 64-segment set
 #          did not follow. Docs/runs/memory/phase65-s55/, phase68-s56/.)
+#          (Session 65, fp32 on a Zen 3, two threads, ~6.5 s a step, from session 65's phase 62: stages 16-18 each
+#          advanced at their first evaluation (validation qa2 / qa3 at 18 segments 0.59 / 0.50; session 55's run
+#          0.54 / 0.47); stopped at step 311 once stages/18 existed (phase 76 starts there), resumable.
+#          Docs/runs/memory/lineage-s65/.)
 # Phases 68-70: phase 67's flags at 32, 48 and 64 segments of 64 data tokens, one stage each (the run ends when
 #          the memory tasks reach the target), each from the one before: phase 67 trained across 16-24 boundaries
 #          and did not carry to the judged 64 full segments; these train across that many.
